@@ -1,0 +1,252 @@
+"use client";
+
+import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import type { TableProps } from "antd";
+import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
+import dayjs from "dayjs";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
+import { handleServerError } from "~/components/form-errors";
+import { TenantDrawer } from "./tenant-drawer";
+
+type Status = (typeof TENANT_STATUSES)[number];
+const STATUS_COLOR: Record<Status, string> = { created: "default", enabled: "green", disabled: "red" };
+const PAGE_SIZES = [10, 20, 50, 100];
+
+/** The list's whole state lives in the URL, so a filtered page can be bookmarked and shared. */
+function useListState() {
+  const sp = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const num = (k: string, d: number) => (Number(sp.get(k)) > 0 ? Number(sp.get(k)) : d);
+  const orderby = sp.get("orderby");
+  const status = sp.get("status");
+  const state = {
+    name: sp.get("name") ?? "",
+    host: sp.get("host") ?? "",
+    status: (TENANT_STATUSES as readonly string[]).includes(status ?? "") ? (status as Status) : undefined,
+    orderby: (TENANT_ORDER as readonly string[]).includes(orderby ?? "") ? (orderby as (typeof TENANT_ORDER)[number]) : "createdAt",
+    asc: sp.get("asc") === "true",
+    page: num("page", 1),
+    size: PAGE_SIZES.includes(num("size", 20)) ? num("size", 20) : 20,
+    start: sp.get("start") ?? "",
+    end: sp.get("end") ?? "",
+  };
+  const set = (patch: Partial<Record<keyof typeof state, string | number | boolean | undefined>>) => {
+    const next = new URLSearchParams(sp.toString());
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || v === "" || v === false) next.delete(k);
+      else next.set(k, String(v));
+    }
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  return [state, set] as const;
+}
+
+export function TenantsView() {
+  const t = useTranslations("tenant");
+  const c = useTranslations("common");
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [state, set] = useListState();
+  const [draft, setDraft] = useState({ name: state.name, host: state.host });
+  const [editing, setEditing] = useState<string | "new" | null>(null);
+
+  const input: TenantListInput = {
+    name: state.name || undefined,
+    host: state.host || undefined,
+    status: state.status,
+    orderby: state.orderby,
+    asc: state.asc,
+    skip: (state.page - 1) * state.size,
+    take: state.size,
+    startTime: state.start ? dayjs(state.start).startOf("day").toDate() : undefined,
+    endTime: state.end ? dayjs(state.end).endOf("day").toDate() : undefined,
+  };
+  const list = useQuery(trpc.tenant.list.queryOptions(input, { placeholderData: keepPreviousData }));
+  const invalidate = () => qc.invalidateQueries(trpc.tenant.pathFilter());
+
+  const setStatus = useMutation(
+    trpc.tenant.setStatus.mutationOptions({
+      onSuccess: () => { void message.success(c("saved")); return invalidate(); },
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.tenant.delete.mutationOptions({
+      onSuccess: () => { void message.success(c("deleted")); return invalidate(); },
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+
+  type Row = NonNullable<typeof list.data>["items"][number];
+  const sortOrder = (key: string) => (state.orderby === key ? (state.asc ? "ascend" : "descend") : null);
+  const columns: TableProps<Row>["columns"] = [
+    {
+      title: t("name"),
+      dataIndex: "name",
+      key: "name",
+      sorter: true,
+      sortOrder: sortOrder("name"),
+      render: (name: string, row) => (
+        <Space>
+          <Typography.Link onClick={() => setEditing(row.id)}>{name}</Typography.Link>
+          {row.isDefault && <Tag color="blue">{t("default")}</Tag>}
+        </Space>
+      ),
+    },
+    {
+      title: t("hosts"),
+      dataIndex: "hosts",
+      key: "hosts",
+      render: (hosts: string[]) => (hosts.length ? hosts.map((h) => <Tag key={h}>{h}</Tag>) : <Typography.Text type="secondary">—</Typography.Text>),
+    },
+    {
+      title: t("status"),
+      dataIndex: "status",
+      key: "status",
+      render: (s: Status) => <Tag color={STATUS_COLOR[s]}>{t(`statuses.${s}`)}</Tag>,
+    },
+    {
+      title: c("createdAt"),
+      dataIndex: "createdAt",
+      key: "createdAt",
+      sorter: true,
+      sortOrder: sortOrder("createdAt"),
+      render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm"),
+    },
+    {
+      title: c("actions"),
+      key: "actions",
+      render: (_, row) => (
+        <Space size="small">
+          <Button size="small" type="link" onClick={() => setEditing(row.id)}>
+            {c("edit")}
+          </Button>
+          {!row.isDefault && (
+            <Button
+              size="small"
+              type="link"
+              loading={setStatus.isPending && setStatus.variables?.id === row.id}
+              onClick={() => setStatus.mutate({ id: row.id, status: row.status === "enabled" ? "disabled" : "enabled" })}
+            >
+              {row.status === "enabled" ? c("disable") : c("enable")}
+            </Button>
+          )}
+          {!row.isDefault && (
+            <Popconfirm title={c("confirmDelete", { name: row.name })} onConfirm={() => remove.mutateAsync({ id: row.id })} okButtonProps={{ danger: true }}>
+              <Button size="small" type="link" danger>
+                {c("delete")}
+              </Button>
+            </Popconfirm>
+          )}
+        </Space>
+      ),
+    },
+  ];
+
+  const applyFilters = () => set({ name: draft.name.trim(), host: draft.host.trim(), page: undefined });
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t("title")}
+        </Typography.Title>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
+          {t("new")}
+        </Button>
+      </div>
+      <Card size="small">
+        <Space wrap>
+          <Input
+            aria-label={t("filterName")}
+            placeholder={t("filterName")}
+            value={draft.name}
+            allowClear
+            onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
+            onPressEnter={applyFilters}
+            style={{ width: 180 }}
+          />
+          <Input
+            aria-label={t("filterHost")}
+            placeholder={t("filterHost")}
+            value={draft.host}
+            allowClear
+            onChange={(e) => setDraft((d) => ({ ...d, host: e.target.value }))}
+            onPressEnter={applyFilters}
+            style={{ width: 180 }}
+          />
+          <Select
+            aria-label={t("status")}
+            placeholder={t("filterStatus")}
+            allowClear
+            value={state.status}
+            onChange={(v: Status | undefined) => set({ status: v, page: undefined })}
+            options={TENANT_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
+            style={{ width: 140 }}
+          />
+          <DatePicker.RangePicker
+            aria-label={c("dateRange")}
+            value={state.start && state.end ? [dayjs(state.start), dayjs(state.end)] : null}
+            onChange={(r) => set({ start: r?.[0]?.format("YYYY-MM-DD"), end: r?.[1]?.format("YYYY-MM-DD"), page: undefined })}
+          />
+          <Button type="primary" icon={<SearchOutlined />} onClick={applyFilters}>
+            {c("search")}
+          </Button>
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => {
+              setDraft({ name: "", host: "" });
+              set({ name: undefined, host: undefined, status: undefined, start: undefined, end: undefined, page: undefined });
+            }}
+          >
+            {c("reset")}
+          </Button>
+        </Space>
+      </Card>
+      <Card size="small">
+        <Table<Row>
+          rowKey="id"
+          columns={columns}
+          dataSource={list.data?.items}
+          loading={list.isFetching}
+          locale={{
+            emptyText: list.isError ? (
+              <Empty description={handleServerError(null, list.error)}>
+                <Button onClick={() => void list.refetch()}>{c("retry")}</Button>
+              </Empty>
+            ) : (
+              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
+            ),
+          }}
+          pagination={{
+            current: state.page,
+            pageSize: state.size,
+            total: list.data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: PAGE_SIZES,
+            showTotal: (total) => c("total", { total }),
+          }}
+          onChange={(p, _f, sorter) => {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
+            const key = s?.order ? String(s.columnKey) : undefined;
+            set({
+              page: p.current && p.current > 1 ? p.current : undefined,
+              size: p.pageSize && p.pageSize !== 20 ? p.pageSize : undefined,
+              orderby: key && key !== "createdAt" ? key : undefined,
+              asc: s?.order === "ascend" ? true : undefined,
+            });
+          }}
+        />
+      </Card>
+      <TenantDrawer key={`${editing ?? "closed"}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+    </Space>
+  );
+}

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { getRequestIdentity } from "~/server/auth";
+import { UnknownHost } from "~/components/unknown-host";
+import { LoginForm } from "./login-form";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sign in / 登录" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+  const { tenant, actor, host } = await getRequestIdentity();
+  if (!tenant) return <UnknownHost host={host} />;
+  const sp = await searchParams;
+  const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/tenants";
+  if (actor) redirect(callbackUrl);
+  const t = await getTranslations("login");
+  return <LoginForm tenantName={tenant.name} subtitle={t("subtitle", { tenant: tenant.name })} callbackUrl={callbackUrl} />;
+}

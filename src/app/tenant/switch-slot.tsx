@@ -1,0 +1,7 @@
+"use client";
+
+import { LanguageSwitch } from "~/components/language-switch";
+
+export function LanguageSwitchSlot() {
+  return <LanguageSwitch signedIn={false} />;
+}

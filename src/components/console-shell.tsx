@@ -1,0 +1,71 @@
+"use client";
+
+import { Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
+import { ApiOutlined, ApartmentOutlined, GlobalOutlined, LogoutOutlined, SafetyOutlined, UserOutlined } from "@ant-design/icons";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
+import { hasPermission, type PermissionCode } from "~/lib/permissions";
+import { LanguageSwitch } from "~/components/language-switch";
+
+interface ShellUser {
+  name: string;
+  userName: string;
+  permissions: string[];
+}
+
+const MENU: { key: string; href: string; icon: ReactNode; label: "tenants" | "permissions" | "apiDocs" | "publicTenant"; needs?: PermissionCode }[] = [
+  { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
+  { key: "permissions", href: "/permissions", icon: <SafetyOutlined />, label: "permissions", needs: "uc.permission.get" },
+  { key: "api-docs", href: "/api-docs", icon: <ApiOutlined />, label: "apiDocs" },
+  { key: "tenant", href: "/tenant", icon: <GlobalOutlined />, label: "publicTenant" },
+];
+
+export function ConsoleShell({ tenantName, user, children }: { tenantName: string; user: ShellUser; children: ReactNode }) {
+  const t = useTranslations("nav");
+  const app = useTranslations("app");
+  const pathname = usePathname();
+  const items = MENU.filter((m) => !m.needs || hasPermission(user.permissions, m.needs)).map((m) => ({
+    key: m.key,
+    icon: m.icon,
+    label: <Link href={m.href}>{t(m.label)}</Link>,
+  }));
+  const selected = MENU.find((m) => pathname === m.href || pathname.startsWith(`${m.href}/`))?.key;
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={220} style={{ borderRight: "1px solid #eef0f3" }}>
+        <div style={{ padding: "18px 20px", fontWeight: 600, fontSize: 16 }}>{app("name")}</div>
+        <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} style={{ borderInlineEnd: 0 }} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{ background: "#fff", padding: "0 24px", display: "flex", alignItems: "center", justifyContent: "space-between", borderBottom: "1px solid #eef0f3" }}
+        >
+          <Typography.Text type="secondary">
+            {app("console")} · {tenantName}
+          </Typography.Text>
+          <Space size="large">
+            <LanguageSwitch signedIn />
+            <Dropdown
+              trigger={["click"]}
+              menu={{
+                items: [{ key: "signout", icon: <LogoutOutlined />, label: t("signOut"), onClick: () => void signOut({ callbackUrl: "/login" }) }],
+              }}
+            >
+              <button type="button" data-testid="user-menu" style={{ background: "none", border: 0, cursor: "pointer", padding: 0 }}>
+                <Space>
+                  <Avatar size="small" icon={<UserOutlined />} />
+                  <span>{user.name || user.userName}</span>
+                </Space>
+              </button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,28 @@
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+// next-auth v4 builds its callback URLs from NEXTAUTH_URL. A multi-tenant product is reached
+// under many host names, so unless one URL is pinned we trust the Host header; the tenant
+// resolver then refuses every host that is not bound to a tenant.
+if (!process.env.NEXTAUTH_URL && !process.env.AUTH_TRUST_HOST) process.env.AUTH_TRUST_HOST = "true";
+
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: z.url().optional(),
+    DATA_DIR: z.string().min(1).default("./.data"),
+    NEXTAUTH_SECRET: z.string().min(32).optional(),
+    NEXTAUTH_URL: z.url().optional(),
+    ENCRYPTION_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, "64 hex characters (32 bytes)")
+      .optional(),
+    ADMIN_USERNAME: z.string().min(3).max(64).default("admin"),
+    ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+    TRUSTED_PROXY: z.enum(["0", "1"]).default("0"),
+  },
+  client: {},
+  experimental__runtimeEnv: {},
+  skipValidation: !!process.env.SKIP_ENV_VALIDATION,
+  emptyStringAsUndefined: true,
+});

@@ -1,0 +1,62 @@
+/**
+ * Application error codes. Every error the API returns carries one of these numbers; each
+ * resource publishes its table (`{ code, name, description }`) in both languages.
+ * The tRPC error formatter maps `AppError` to HTTP status through `status` here, in one place.
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503;
+
+interface ErrorDef {
+  status: ErrorStatus;
+  zh: [name: string, description: string];
+  en: [name: string, description: string];
+}
+
+const def = (status: ErrorStatus, zh: ErrorDef["zh"], en: ErrorDef["en"]): ErrorDef => ({ status, zh, en });
+
+export const ERROR_TABLES = {
+  common: {
+    10000: def(500, ["内部错误", "服务器发生了意外错误，请稍后再试"], ["Internal error", "Something went wrong on the server; try again later"]),
+    10001: def(401, ["未登录", "需要登录，或登录已失效"], ["Not signed in", "Sign in first; the session or token is missing, expired or ended"]),
+    10002: def(403, ["无权限", "当前身份没有执行此操作所需的权限"], ["Forbidden", "The caller lacks the permission this operation requires"]),
+    10003: def(400, ["参数错误", "请求参数未通过校验，见各字段错误"], ["Invalid input", "The input did not validate; see the field errors"]),
+    10004: def(404, ["记录不存在", "记录不存在或不属于当前租户"], ["Not found", "No such record in this tenant"]),
+    10005: def(429, ["请求过于频繁", "请稍后再试"], ["Too many requests", "Slow down and try again later"]),
+    10006: def(403, ["跨站请求被拒绝", "携带 Cookie 的请求必须来自本站"], ["Cross-site request refused", "Cookie-authenticated calls must come from this site"]),
+    10007: def(404, ["未知的主机名", "此主机名未绑定任何租户"], ["Unknown host", "This host name is not bound to any tenant"]),
+    10008: def(403, ["租户已停用", "此租户已停用"], ["Tenant disabled", "This tenant is disabled"]),
+    10009: def(409, ["数据冲突", "与已有记录冲突"], ["Conflict", "The change clashes with an existing record"]),
+    10010: def(400, ["请求方法错误", "修改类操作不能通过 GET 调用"], ["Wrong method", "A mutation cannot be called with GET"]),
+  },
+  auth: {
+    12001: def(401, ["账号或密码错误", "账号或密码错误"], ["Wrong account or password", "The account or password is wrong"]),
+    12002: def(403, ["角色不可用", "该用户不拥有所选角色"], ["Role not held", "The user does not hold the chosen role"]),
+  },
+  tenant: {
+    11001: def(404, ["租户不存在", "租户不存在"], ["Tenant not found", "No such tenant"]),
+    11002: def(409, ["主机名已被占用", "该主机名已绑定到其他租户"], ["Host already bound", "This host name is already bound to a tenant"]),
+    11003: def(409, ["不能删除默认租户", "默认租户承载平台控制台，不能删除或停用"], ["Default tenant is protected", "The default tenant hosts the platform console and cannot be deleted or disabled"]),
+    11004: def(409, ["属性键重复", "同一租户内属性键必须唯一"], ["Duplicate property key", "Property keys must be unique within a tenant"]),
+  },
+} as const satisfies Record<string, Record<number, ErrorDef>>;
+
+export type ErrorResource = keyof typeof ERROR_TABLES;
+type Codes<T> = T extends Record<infer K, ErrorDef> ? K : never;
+export type AppErrorCode = { [R in ErrorResource]: Codes<(typeof ERROR_TABLES)[R]> }[ErrorResource];
+
+const ALL: Record<number, ErrorDef> = Object.assign({}, ...Object.values(ERROR_TABLES));
+
+export type Locale = "zh-CN" | "en";
+
+export function describeError(code: number, locale: Locale) {
+  const d = ALL[code] ?? ALL[10000]!;
+  const [name, description] = locale === "en" ? d.en : d.zh;
+  return { code: ALL[code] ? code : 10000, status: d.status, name, description };
+}
+
+export function errorTable(resource: ErrorResource, locale: Locale) {
+  return Object.keys(ERROR_TABLES[resource]).map((code) => {
+    const { status, ...rest } = describeError(Number(code), locale);
+    return { ...rest, status };
+  });
+}
+

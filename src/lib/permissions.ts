@@ -1,0 +1,95 @@
+/**
+ * The registry of every permission code: `<prefix>.<resource>.<action>`.
+ * Procedures name one code each (requirePermission), the seed writes this list to the
+ * Permission table, and the console shows it. Wildcards: `uc.<resource>.all`, `uc.all`.
+ */
+export const PERMISSION_PREFIX = "uc";
+
+type Names = { zh: string; en: string };
+
+const RESOURCES = {
+  tenant: { zh: "租户", en: "Tenants" },
+  permission: { zh: "权限码", en: "Permission codes" },
+  me: { zh: "我的账户", en: "My account" },
+} as const satisfies Record<string, Names>;
+
+const ACTIONS = {
+  get: { zh: "列表", en: "List" },
+  detail: { zh: "详情", en: "Detail" },
+  post: { zh: "创建", en: "Create" },
+  put: { zh: "修改", en: "Update" },
+  delete: { zh: "删除", en: "Delete" },
+} as const satisfies Record<string, Names>;
+
+export type PermissionResource = keyof typeof RESOURCES;
+export type PermissionAction = keyof typeof ACTIONS;
+
+const DEFINED = {
+  tenant: ["get", "detail", "post", "put", "delete"],
+  permission: ["get"],
+  me: ["detail", "put"],
+} as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
+
+type Defined = typeof DEFINED;
+export type PermissionCode = {
+  [R in keyof Defined]: `${typeof PERMISSION_PREFIX}.${R}.${Defined[R][number]}`;
+}[keyof Defined];
+
+export interface PermissionEntry {
+  code: PermissionCode;
+  resource: PermissionResource;
+  action: PermissionAction;
+  nameZh: string;
+  nameEn: string;
+}
+
+export const PERMISSIONS: readonly PermissionEntry[] = (
+  Object.entries(DEFINED) as [PermissionResource, readonly PermissionAction[]][]
+).flatMap(([resource, actions]) =>
+  actions.map((action) => ({
+    code: `${PERMISSION_PREFIX}.${resource}.${action}` as PermissionCode,
+    resource,
+    action,
+    nameZh: `${RESOURCES[resource].zh}${ACTIONS[action].zh}`,
+    nameEn: `${RESOURCES[resource].en}: ${ACTIONS[action].en.toLowerCase()}`,
+  })),
+);
+
+export const RESOURCE_NAMES: Record<PermissionResource, Names> = RESOURCES;
+
+const KNOWN = new Set<string>(PERMISSIONS.map((p) => p.code));
+const WILDCARD = new RegExp(`^${PERMISSION_PREFIX}\\.(?:([a-z]+)\\.)?all$`);
+
+/** A code from the registry, or a wildcard over a known resource or everything. */
+export function isGrantable(code: string): boolean {
+  if (KNOWN.has(code)) return true;
+  const m = WILDCARD.exec(code);
+  return !!m && (m[1] === undefined || m[1] in RESOURCES);
+}
+
+/** True when `granted` holds `code` itself, its resource wildcard, or the global wildcard. */
+export function hasPermission(granted: readonly string[], code: PermissionCode): boolean {
+  const [prefix, resource] = code.split(".");
+  return (
+    granted.includes(code) ||
+    granted.includes(`${prefix}.${resource}.all`) ||
+    granted.includes(`${prefix}.all`)
+  );
+}
+
+/** Built-in roles, least privilege first. Platform operators hold `uc.all` above tenants. */
+export const BUILT_IN_ROLES = {
+  user: { description: "Self-service only", permissions: ["uc.me.all"] },
+  partner: { description: "Self-service, and their referral team", permissions: ["uc.me.all"] },
+  developer: {
+    description: "Manages their own clients and APIs",
+    permissions: ["uc.me.all", "uc.permission.get"],
+  },
+  administrator: {
+    description: "Manages the whole tenant",
+    permissions: ["uc.me.all", "uc.permission.get", "uc.tenant.detail"],
+  },
+} as const satisfies Record<string, { description: string; permissions: readonly string[] }>;
+
+export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
+export const OPERATOR_PERMISSIONS = [`${PERMISSION_PREFIX}.all`] as const;

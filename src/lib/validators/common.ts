@@ -1,0 +1,68 @@
+import { z } from "zod";
+import type { Locale } from "~/lib/errors";
+
+/** Our own messages are keys (`uc:<key>`), localized here; the rest come from zod's locales. */
+const MESSAGES = {
+  invalidHost: { "zh-CN": "主机名格式不正确，例如 app.example.com", en: "Not a valid host name, e.g. app.example.com" },
+  invalidPhone: { "zh-CN": "手机号格式应为 +86-15810419011", en: "Phone numbers look like +86-15810419011" },
+  duplicate: { "zh-CN": "有重复项", en: "Contains duplicates" },
+  endBeforeStart: { "zh-CN": "结束时间早于开始时间", en: "The end is before the start" },
+  required: { "zh-CN": "必填", en: "Required" },
+  tooShort: { "zh-CN": "太短", en: "Too short" },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type MessageKey = keyof typeof MESSAGES;
+export const msg = (key: MessageKey) => `uc:${key}`;
+
+let zhLocale: ReturnType<typeof z.locales.zhCN> | undefined;
+let enLocale: ReturnType<typeof z.locales.en> | undefined;
+
+/** One issue's message in the caller's language. */
+export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
+  if (issue.message.startsWith("uc:")) {
+    const m = MESSAGES[issue.message.slice(3) as MessageKey];
+    if (m) return m[locale];
+  }
+  const loc = locale === "en" ? (enLocale ??= z.locales.en()) : (zhLocale ??= z.locales.zhCN());
+  // zod's locale functions take the raw issue shape; ours has the same fields.
+  return loc.localeError(issue as unknown as Parameters<typeof loc.localeError>[0]) as string ?? issue.message;
+}
+
+/** `{ "hosts.0": ["..."] }` for forms and 400 answers. */
+export function fieldErrors(error: z.ZodError, locale: Locale): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "_";
+    (out[key] ??= []).push(localizeIssue(issue, locale));
+  }
+  return out;
+}
+
+/** `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. */
+export const boolish = z.union([z.boolean(), z.stringbool()]);
+
+/** Shared list input: every list takes these and answers `{ total, items }`. */
+export const listInput = z
+  .object({
+    asc: boolish.optional(),
+    skip: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    take: z.coerce.number().int().min(1).max(100).default(20),
+    startTime: z.coerce.date().optional(),
+    endTime: z.coerce.date().optional(),
+  });
+
+export const refineRange = <T extends { startTime?: Date; endTime?: Date }>(v: T, ctx: z.RefinementCtx) => {
+  if (v.startTime && v.endTime && v.endTime < v.startTime)
+    ctx.addIssue({ code: "custom", path: ["endTime"], message: msg("endBeforeStart") });
+};
+
+export const listOutput = <T extends z.ZodType>(item: T) => z.object({ total: z.number().int(), items: z.array(item) });
+
+export const idInput = z.object({ id: z.uuid() });
+
+/** `+86-15810419011`: country code, a dash, the national number. */
+export const phoneSchema = z.string().trim().regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
+
+export const errorTableOutput = z.array(
+  z.object({ code: z.number().int(), name: z.string(), description: z.string(), status: z.number().int() }),
+);

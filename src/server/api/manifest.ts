@@ -1,0 +1,29 @@
+import type { AnyTRPCProcedure } from "@trpc/server";
+import { appRouter } from "~/server/api/root";
+import type { Meta } from "~/server/api/trpc";
+
+export interface ManifestEntry {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  permission: string | null;
+  public: boolean;
+  rest: string | null;
+}
+
+/** One entry per procedure, read from the same meta the guards and the REST mirror use. */
+export function apiManifest(): ManifestEntry[] {
+  // At run time tRPC v11 keeps the procedures flat, keyed by their dotted path.
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+  return Object.entries(procedures)
+    .map(([path, proc]) => {
+      const meta = (proc._def.meta ?? {}) as Meta;
+      return {
+        path,
+        type: proc._def.type,
+        permission: meta.permission ?? null,
+        public: meta.public === true,
+        rest: meta.openapi ? `${meta.openapi.method} /api/v1${meta.openapi.path}` : null,
+      };
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
+}

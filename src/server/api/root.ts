@@ -1,0 +1,14 @@
+import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
+import { tenantRouter } from "~/server/api/routers/tenant";
+import { permissionRouter } from "~/server/api/routers/permission";
+import { meRouter } from "~/server/api/routers/me";
+
+/** One router per resource. */
+export const appRouter = createTRPCRouter({
+  tenant: tenantRouter,
+  permission: permissionRouter,
+  me: meRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
+import { PERMISSIONS, RESOURCE_NAMES } from "~/lib/permissions";
+
+const entry = z.object({
+  code: z.string(),
+  resource: z.string(),
+  action: z.string(),
+  name: z.string(),
+  resourceName: z.string(),
+});
+
+export const permissionRouter = createTRPCRouter({
+  list: requirePermission("uc.permission.get")
+    .meta({ openapi: { method: "GET", path: "/permissions", tags: ["permission"], protect: true, summary: "The permission-code registry" } })
+    .input(z.object({ q: z.string().trim().max(100).optional() }))
+    .output(z.array(entry))
+    .query(({ ctx, input }) => {
+      const en = ctx.locale === "en";
+      const q = input.q?.toLowerCase();
+      return PERMISSIONS.map((p) => ({
+        code: p.code,
+        resource: p.resource,
+        action: p.action,
+        name: en ? p.nameEn : p.nameZh,
+        resourceName: en ? RESOURCE_NAMES[p.resource].en : RESOURCE_NAMES[p.resource].zh,
+      })).filter((p) => !q || p.code.includes(q) || p.name.toLowerCase().includes(q) || p.resourceName.toLowerCase().includes(q));
+    }),
+});

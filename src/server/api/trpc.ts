@@ -1,0 +1,111 @@
+/**
+ * tRPC setup: context, error formatter and the procedure ladder
+ *   publicProcedure → authedProcedure (401) → tenantProcedure (tenant + permission) →
+ *   requirePermission(code).
+ * The permission code lives in the procedure's meta, so the manifest, the REST mirror and the
+ * console all read the same value, and a tenant procedure without one is refused (fails closed).
+ */
+import { initTRPC } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import type { Db } from "~/server/db";
+import type { Actor } from "~/server/services/session";
+import type { ResolvedTenant } from "~/server/services/host";
+import { AppError, appCodeFor } from "~/server/errors";
+import { describeError, type Locale } from "~/lib/errors";
+import { fieldErrors } from "~/lib/validators/common";
+import { hasPermission, type PermissionCode } from "~/lib/permissions";
+
+export interface Context {
+  db: Db;
+  /** The tenant that owns the request's host, or null for an unknown host. */
+  tenant: ResolvedTenant | null;
+  host: string;
+  actor: Actor | null;
+  /** How the actor authenticated: cookies are subject to the cross-site check. */
+  via: "cookie" | "bearer" | null;
+  crossSite: boolean;
+  locale: Locale;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What tests (and createContext) build a context from. */
+export function createContextInner(opts: Partial<Context> & Pick<Context, "db">): Context {
+  return {
+    tenant: null,
+    host: "",
+    actor: null,
+    via: opts.actor ? "cookie" : null,
+    crossSite: false,
+    locale: "zh-CN",
+    ip: null,
+    userAgent: null,
+    ...opts,
+  };
+}
+
+export interface Meta extends OpenApiMeta {
+  /** The permission this operation requires; absent only on public and self-service procedures. */
+  permission?: PermissionCode;
+  /** Explicitly callable without identity. */
+  public?: boolean;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, ctx }) {
+      const locale = ctx?.locale ?? "zh-CN";
+      const appCode = appCodeFor(error);
+      const d = describeError(appCode, locale);
+      const fields =
+        error.cause instanceof ZodError
+          ? fieldErrors(error.cause, locale)
+          : error instanceof AppError
+            ? error.fields
+            : undefined;
+      return {
+        ...shape,
+        message: d.description,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          appCode: d.code,
+          name: d.name,
+          description: d.description,
+          fields: fields ?? null,
+          ...(process.env.NODE_ENV === "development" ? { stack: shape.data.stack } : {}),
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.meta({ public: true });
+
+/** 401 without a valid identity; cookie calls from another site are refused. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.tenant) throw new AppError(10007);
+  if (!ctx.actor) throw new AppError(10001);
+  if (ctx.via === "cookie" && ctx.crossSite) throw new AppError(10006);
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+/** The request's tenant must exist and, for everyone but operators, be enabled. */
+export const tenantProcedure = authedProcedure.use(({ ctx, meta, next }) => {
+  if (!ctx.tenant) throw new AppError(10007); // narrowed again for the type
+  if (ctx.tenant.status !== "enabled" && !ctx.actor.isOperator) throw new AppError(10008);
+  // Fail closed: a tenant procedure that forgot to name its permission is refused to everyone.
+  if (!meta?.permission || !hasPermission(ctx.actor.permissions, meta.permission)) throw new AppError(10002);
+  return next({ ctx: { ...ctx, tenant: ctx.tenant } });
+});
+
+/** The guard every operation starts from: `requirePermission("uc.tenant.get").query(...)`. */
+export const requirePermission = (code: PermissionCode) => tenantProcedure.meta({ permission: code });

@@ -1,0 +1,127 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { decode } from "next-auth/jwt";
+import { cookies, headers } from "next/headers";
+import { db } from "~/server/db";
+import { getSecrets } from "~/server/secrets";
+import { AppError } from "~/server/errors";
+import { signInWithPassword } from "~/server/services/auth";
+import { endLoginSession, loadActor, type Actor } from "~/server/services/session";
+import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
+import { requestHost, requestIp } from "~/server/request";
+import { LOCALE_COOKIE, isLocale, readCookie } from "~/i18n/locale";
+import { describeError } from "~/lib/errors";
+
+declare module "next-auth" {
+  interface Session {
+    sid?: string;
+  }
+  interface User {
+    sid?: string;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    sid?: string;
+  }
+}
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/** Header values from next-auth's plain-object request headers. */
+const bag = (h: Record<string, string | string[] | undefined> | undefined) => ({
+  get: (name: string) => {
+    const v = h?.[name];
+    return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+  },
+});
+
+let options: NextAuthOptions | undefined;
+
+export function getAuthOptions(): NextAuthOptions {
+  return (options ??= {
+    secret: getSecrets().authSecret,
+    // The cookie outlives nothing: each request re-checks the session record (loadActor).
+    session: { strategy: "jwt", maxAge: 12 * 3600 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        id: "password",
+        name: "Password",
+        credentials: {
+          ustr: { label: "Phone, email or user name", type: "text" },
+          pwd: { label: "Password", type: "password" },
+          afs: { label: "Captcha", type: "text" },
+          role: { label: "Role", type: "text" },
+        },
+        async authorize(credentials, req) {
+          const h = bag(req.headers);
+          const tenant = await resolveTenant(db, requestHost(h));
+          if (!tenant) throw new Error(String(10007));
+          const ustr = credentials?.ustr?.trim() ?? "";
+          const pwd = credentials?.pwd ?? "";
+          if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128) throw new Error(String(12001));
+          try {
+            const r = await signInWithPassword(db, {
+              tenant,
+              ustr,
+              pwd,
+              role: credentials?.role || null,
+              ip: requestIp(h),
+              userAgent: h.get("user-agent"),
+            });
+            if (r.locale && isLocale(r.locale)) {
+              (await cookies()).set(LOCALE_COOKIE, r.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 });
+            }
+            return { id: r.userId, sid: r.sessionId };
+          } catch (e) {
+            // next-auth passes the message to the form as `error`: our numeric code.
+            if (e instanceof AppError) throw new Error(String(e.appCode));
+            throw e;
+          }
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user?.sid) token.sid = user.sid;
+        return token;
+      },
+      session({ session, token }) {
+        session.sid = token.sid;
+        return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.sid) await endLoginSession(db, token.sid);
+      },
+    },
+  });
+}
+
+/** The login-session id inside a next-auth cookie, or null. */
+export async function sessionIdFromCookieHeader(cookieHeader: string | null): Promise<string | null> {
+  for (const name of SESSION_COOKIES) {
+    const raw = readCookie(cookieHeader, name);
+    if (!raw) continue;
+    const jwt = await decode({ token: raw, secret: getSecrets().authSecret }).catch(() => null);
+    if (jwt?.sid) return jwt.sid;
+  }
+  return null;
+}
+
+/** For server components: the tenant behind this host and the signed-in actor, if any. */
+export async function getRequestIdentity(): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; host: string }> {
+  const h = await headers();
+  const host = requestHost(h);
+  const tenant = await resolveTenant(db, host);
+  if (!tenant) return { tenant: null, actor: null, host };
+  const sid = await sessionIdFromCookieHeader(h.get("cookie"));
+  const actor = sid ? await loadActor(db, sid, tenant.id) : null;
+  return { tenant, actor, host };
+}
+
+export const signInErrorMessage = (code: string | undefined, locale: "zh-CN" | "en") =>
+  describeError(Number(code) || 12001, locale).description;

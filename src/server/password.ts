@@ -1,0 +1,32 @@
+import { createHash } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+
+/** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
+export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id, a const enum */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+const MD5_HEX = /^[0-9a-f]{32}$/;
+
+export const md5Hex = (plain: string) => createHash("md5").update(plain, "utf8").digest("hex");
+
+/**
+ * Stored hashes are argon2id over the MD5 hex of the password, so that seed-003 clients that
+ * send `pwd` as MD5 hex and our forms (plain text, hashed here) verify against one record.
+ */
+export function hashPassword(plain: string): Promise<string> {
+  return hash(md5Hex(plain), ARGON2_OPTIONS);
+}
+
+/**
+ * `pwd` is either the password as typed or its 32-char lowercase MD5 hex. A typed password
+ * that happens to look like MD5 hex is tried both ways.
+ */
+export async function verifyPassword(stored: string, pwd: string): Promise<boolean> {
+  if (MD5_HEX.test(pwd) && (await verify(stored, pwd).catch(() => false))) return true;
+  return verify(stored, md5Hex(pwd)).catch(() => false);
+}
+
+/** A fixed hash that unknown accounts are checked against, so they cost the same time. */
+let dummy: Promise<string> | undefined;
+export function dummyHash(): Promise<string> {
+  return (dummy ??= hash(md5Hex("not-a-real-password"), ARGON2_OPTIONS));
+}

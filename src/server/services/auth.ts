@@ -1,0 +1,66 @@
+import type { Db } from "~/server/db";
+import type { Prisma } from "~/generated/prisma/client";
+import { AppError } from "~/server/errors";
+import { dummyHash, verifyPassword } from "~/server/password";
+import { createLoginSession, type Site } from "~/server/services/session";
+import type { ResolvedTenant } from "~/server/services/host";
+
+/** How `ustr` names an account: `+86-158…` a phone, anything with @ an email, else a user name. */
+export function accountWhere(tenantId: string, ustr: string): Prisma.UserWhereInput {
+  const s = ustr.trim();
+  if (/^\+\d{1,4}-\d{4,14}$/.test(s)) return { tenantId, phone: s };
+  if (s.includes("@")) return { tenantId, email: s.toLowerCase() };
+  return { tenantId, userNameKey: s.toLowerCase() };
+}
+
+export interface PasswordSignIn {
+  tenant: ResolvedTenant;
+  ustr: string;
+  pwd: string;
+  role?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  deviceId?: string | null;
+}
+
+/**
+ * Verifies a password and opens a login session. Unknown accounts still cost one hash, and
+ * every failure answers the same 12001, so the answer never tells whether an account exists.
+ */
+export async function signInWithPassword(db: Db, input: PasswordSignIn) {
+  const user = await db.user.findFirst({
+    where: { ...accountWhere(input.tenant.id, input.ustr), deletedAt: null },
+    select: {
+      id: true,
+      status: true,
+      isOperator: true,
+      passwordHash: true,
+      locale: true,
+      roles: { select: { role: { select: { name: true, permissions: true } } } },
+    },
+  });
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.pwd);
+  if (!user || !user.passwordHash || !ok || user.status !== "active") throw new AppError(12001);
+  if (!user.isOperator && input.tenant.status !== "enabled") throw new AppError(10008);
+
+  const roles = user.roles.map((r) => r.role);
+  if (input.role && !user.isOperator && !roles.some((r) => r.name === input.role)) throw new AppError(12002);
+  const acting = input.role ? roles.filter((r) => r.name === input.role) : roles;
+  const site: Site = user.isOperator
+    ? "platform"
+    : acting.some((r) => r.permissions.some((p) => !p.startsWith("uc.me.")))
+      ? "admin"
+      : "web";
+
+  const session = await createLoginSession(db, {
+    tenantId: input.tenant.id,
+    userId: user.id,
+    site,
+    method: "password",
+    actingRole: input.role ?? null,
+    ip: input.ip,
+    userAgent: input.userAgent,
+    deviceId: input.deviceId,
+  });
+  return { userId: user.id, sessionId: session.id, expiresAt: session.expiresAt, locale: user.locale };
+}

@@ -1,0 +1,55 @@
+/** A small world for router tests: the seeded default tenant, a second tenant and its users. */
+import { createCaller } from "~/server/api/root";
+import { createContextInner, type Context } from "~/server/api/trpc";
+import { seed } from "~/server/seed";
+import { hashPassword } from "~/server/password";
+import { createLoginSession, loadActor, type Site } from "~/server/services/session";
+import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
+import type { PrismaClient } from "~/generated/prisma/client";
+
+export const ADMIN_PASSWORD = "operator-pass-1";
+export const USER_PASSWORD = "user-pass-1234";
+
+export async function buildWorld(db: PrismaClient) {
+  await seed(db, { adminUsername: "admin", adminPassword: ADMIN_PASSWORD });
+  const platform = (await resolveTenant(db, "localhost"))!;
+  const other = await db.tenant.create({
+    data: { name: "Tenant B", status: "enabled", hosts: { create: [{ host: "b.test" }] } },
+  });
+  const { ensureBuiltInRoles } = await import("~/server/services/roles");
+  await ensureBuiltInRoles(db, other.id);
+  const tenantB = (await resolveTenant(db, "b.test"))!;
+  const manager = await db.role.create({
+    data: { tenantId: other.id, name: "tenant-manager", permissions: ["uc.tenant.all", "uc.me.all"] },
+  });
+  const roleId = async (name: string) =>
+    (await db.role.findUniqueOrThrow({ where: { tenantId_name: { tenantId: other.id, name } } })).id;
+  const passwordHash = await hashPassword(USER_PASSWORD);
+
+  const makeUser = async (userName: string, roleIds: string[], extra: { phone?: string; email?: string } = {}) =>
+    db.user.create({
+      data: {
+        tenantId: other.id,
+        userName,
+        userNameKey: userName.toLowerCase(),
+        passwordHash,
+        ...extra,
+        roles: { create: roleIds.map((id) => ({ roleId: id })) },
+      },
+    });
+  const managerB = await makeUser("ManagerB", [manager.id, await roleId("administrator")], { phone: "+86-15810419011", email: "manager@b.test" });
+  const plainB = await makeUser("plainb", [await roleId("user")]);
+  const nobodyB = await makeUser("nobodyb", []);
+  const operator = await db.user.findFirstOrThrow({ where: { isOperator: true } });
+
+  async function ctxFor(userId: string | null, tenant: ResolvedTenant, site: Site = "admin"): Promise<Context> {
+    if (!userId) return createContextInner({ db, tenant, host: "test" });
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+    const s = await createLoginSession(db, { tenantId: user.tenantId, userId, site, method: "password" });
+    const actor = await loadActor(db, s.id, tenant.id);
+    return createContextInner({ db, tenant, actor, host: "test" });
+  }
+  const callerFor = async (userId: string | null, tenant: ResolvedTenant = tenantB) => createCaller(await ctxFor(userId, tenant));
+
+  return { db, platform, tenantB, operator, managerB, plainB, nobodyB, ctxFor, callerFor };
+}
