@@ -38,8 +38,12 @@ export function fieldErrors(error: z.ZodError, locale: Locale): Record<string, s
   return out;
 }
 
-/** `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. */
-export const boolish = z.union([z.boolean(), z.stringbool()]);
+/**
+ * `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. A preprocess (not
+ * z.coerce, where "false" would be true), which the REST mirror also accepts for query keys.
+ */
+const BOOL_STRINGS: Record<string, boolean> = { true: true, "1": true, false: false, "0": false };
+export const boolish = z.preprocess((v) => (typeof v === "string" && v in BOOL_STRINGS ? BOOL_STRINGS[v] : v), z.boolean());
 
 /** Shared list input: every list takes these and answers `{ total, items }`. */
 export const listInput = z

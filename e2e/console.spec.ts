@@ -1,0 +1,106 @@
+import { expect, test } from "@playwright/test";
+import { setLocale, shot } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+test("operator manages tenants in the console, in both languages", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/tenants");
+  await expect(page.getByRole("heading", { name: "租户" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /Default/ })).toBeVisible();
+  await shot(page, "tenants-zh");
+
+  // Create a tenant with a host, a public claim and a secret property.
+  await page.getByRole("button", { name: /新建租户/ }).click();
+  const drawer = page.getByRole("dialog");
+  await drawer.getByLabel("名称").fill("E2E Acme");
+  await drawer.getByLabel("主机名").first().fill("bad host!");
+  await drawer.getByTestId("tenant-save").click();
+  await expect(drawer.getByText("主机名格式不正确")).toBeVisible();
+  await drawer.getByLabel("主机名").first().fill("acme.test");
+  await drawer.getByRole("button", { name: "添加" }).nth(1).click();
+  await drawer.getByLabel("类型").fill("slogan");
+  await drawer.getByLabel("值").first().fill("Hello from Acme");
+  await drawer.getByRole("button", { name: "添加" }).nth(2).click();
+  await drawer.getByLabel("键").fill("wechat.appSecret");
+  await drawer.locator(".ant-checkbox-wrapper", { hasText: "保密" }).click();
+  await drawer.getByLabel("值").last().fill("top-secret-value");
+  await shot(page, "tenant-create-zh");
+  await drawer.getByTestId("tenant-save").click();
+  await expect(page.getByText("已保存")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "E2E Acme" })).toBeVisible();
+
+  // Edit it: the secret comes back hidden, the name changes.
+  await page.getByRole("link", { name: "E2E Acme" }).click();
+  await expect(drawer.getByLabel("名称")).toHaveValue("E2E Acme");
+  await expect(drawer.getByPlaceholder("已保存（隐藏），输入新值以替换")).toHaveValue("");
+  await drawer.getByLabel("名称").fill("E2E Acme Corp");
+  await drawer.getByTestId("tenant-save").click();
+  await expect(page.getByRole("cell", { name: "E2E Acme Corp" })).toBeVisible();
+
+  // Filter by name: the state is in the URL.
+  await page.getByLabel("名称包含").fill("acme");
+  await page.getByLabel("名称包含").press("Enter");
+  await expect(page).toHaveURL(/name=acme/);
+  await expect(page.getByRole("cell", { name: /Default/ })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("cell", { name: "E2E Acme Corp" })).toBeVisible();
+  await expect(page.getByLabel("名称包含")).toHaveValue("acme");
+
+  // Switch to English from the header; the choice sticks across reloads.
+  await page.getByText("English", { exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
+  await shot(page, "tenants-en");
+  await page.getByRole("link", { name: "E2E Acme Corp" }).click();
+  await expect(page.getByRole("dialog").getByLabel("Name")).toHaveValue("E2E Acme Corp");
+  await shot(page, "tenant-edit-en");
+  await page.keyboard.press("Escape");
+});
+
+test("anonymous visitors see the public tenant detail of a host", async ({ browser, baseURL }) => {
+  const port = new URL(baseURL!).port;
+  for (const locale of ["zh-CN", "en"] as const) {
+    const ctx = await browser.newContext({ locale });
+    const page = await ctx.newPage();
+    await page.goto(`http://acme.test:${port}/tenant`);
+    await expect(page.getByTestId("public-tenant")).toContainText("E2E Acme Corp");
+    await expect(page.getByTestId("public-tenant")).toContainText("Hello from Acme");
+    await expect(page.getByText("top-secret-value")).toHaveCount(0);
+    await shot(page, `public-tenant-${locale}`);
+    await page.goto(`http://acme.test:${port}/login`);
+    await expect(page.getByText(/E2E Acme Corp/)).toBeVisible();
+    await shot(page, `login-${locale}`);
+    await ctx.close();
+  }
+  const ctx = await browser.newContext({ locale: "en" });
+  const page = await ctx.newPage();
+  await page.goto(`http://nowhere.test:${port}/login`);
+  await expect(page.getByText("Unknown host")).toBeVisible();
+  await shot(page, "unknown-host-en");
+  await ctx.close();
+});
+
+test("permission codes and API reference pages", async ({ page, baseURL }) => {
+  for (const locale of ["zh-CN", "en"] as const) {
+    await setLocale(page, locale, baseURL!);
+    await page.goto("/permissions");
+    await expect(page.getByText("uc.tenant.get")).toBeVisible();
+    await page.getByRole("searchbox").fill(locale === "en" ? "Tenants" : "租户");
+    await expect(page.getByText("uc.permission.get")).toHaveCount(0);
+    await shot(page, `permissions-${locale}`);
+  }
+  await page.goto("/api-docs");
+  await expect(page.getByTestId("api-reference").getByText("/tenants/{id}").first()).toBeVisible({ timeout: 30_000 });
+  await shot(page, "api-docs-en");
+});
+
+test("sign-out ends the session", async ({ page }) => {
+  await page.goto("/tenants");
+  await page.getByTestId("user-menu").click();
+  await page.getByText(/退出登录|Sign out/).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/tenants");
+  await expect(page).toHaveURL(/\/login/);
+});
