@@ -31,7 +31,7 @@ test("operator manages tenants in the console, in both languages", async ({ page
   await expect(page.getByRole("cell", { name: "E2E Acme" })).toBeVisible();
 
   // Edit it: the secret comes back hidden, the name changes.
-  await page.getByRole("link", { name: "E2E Acme" }).click();
+  await page.getByRole("button", { name: "E2E Acme", exact: true }).click();
   await expect(drawer.getByLabel("名称")).toHaveValue("E2E Acme");
   await expect(drawer.getByPlaceholder("已保存（隐藏），输入新值以替换")).toHaveValue("");
   await drawer.getByLabel("名称").fill("E2E Acme Corp");
@@ -53,8 +53,8 @@ test("operator manages tenants in the console, in both languages", async ({ page
   await page.reload();
   await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
   await shot(page, "tenants-en");
-  await page.getByRole("link", { name: "E2E Acme Corp" }).click();
-  await expect(page.getByRole("dialog").getByLabel("Name")).toHaveValue("E2E Acme Corp");
+  await page.getByRole("button", { name: "E2E Acme Corp", exact: true }).click();
+  await expect(page.getByRole("dialog").getByLabel("Name", { exact: true })).toHaveValue("E2E Acme Corp");
   await shot(page, "tenant-edit-en");
   await page.keyboard.press("Escape");
 });

@@ -1,11 +1,7 @@
-import { Result } from "antd";
 import { getTranslations } from "next-intl/server";
+import { ResultPage } from "~/components/result-page";
 
 export async function UnknownHost({ host }: { host: string }) {
   const t = await getTranslations("errors");
-  return (
-    <main style={{ paddingTop: 80 }}>
-      <Result status="404" title={t("unknownHost")} subTitle={t("unknownHostBody", { host: host || "—" })} />
-    </main>
-  );
+  return <ResultPage status="404" title={t("unknownHost")} subTitle={t("unknownHostBody", { host: host || "—" })} />;
 }

@@ -96,7 +96,9 @@ export function TenantsView() {
       sortOrder: sortOrder("name"),
       render: (name: string, row) => (
         <Space>
-          <Typography.Link onClick={() => setEditing(row.id)}>{name}</Typography.Link>
+          <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row.id)}>
+            {name}
+          </Button>
           {row.isDefault && <Tag color="blue">{t("default")}</Tag>}
         </Space>
       ),

@@ -1,7 +1,0 @@
-"use client";
-
-import { LanguageSwitch } from "~/components/language-switch";
-
-export function LanguageSwitchSlot() {
-  return <LanguageSwitch signedIn={false} />;
-}
