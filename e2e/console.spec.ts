@@ -52,6 +52,7 @@ test("operator manages tenants in the console, in both languages", async ({ page
   await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "E2E Acme Corp", exact: true })).toBeVisible();
   await shot(page, "tenants-en");
   await page.getByRole("button", { name: "E2E Acme Corp", exact: true }).click();
   await expect(page.getByRole("dialog").getByLabel("Name", { exact: true })).toHaveValue("E2E Acme Corp");
