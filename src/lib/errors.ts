@@ -30,6 +30,8 @@ export const ERROR_TABLES = {
   auth: {
     12001: def(401, ["账号或密码错误", "账号或密码错误"], ["Wrong account or password", "The account or password is wrong"]),
     12002: def(403, ["角色不可用", "该用户不拥有所选角色"], ["Role not held", "The user does not hold the chosen role"]),
+    12003: def(403, ["无权登录此站点", "该账号不能登录此控制台"], ["Not allowed on this site", "This account cannot sign in to this console"]),
+    12004: def(404, ["未知的登录操作", "没有这个登录接口"], ["Unknown login operation", "There is no such login operation"]),
   },
   tenant: {
     11001: def(404, ["租户不存在", "租户不存在"], ["Tenant not found", "No such tenant"]),

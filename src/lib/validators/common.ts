@@ -5,6 +5,8 @@ import type { Locale } from "~/lib/errors";
 const MESSAGES = {
   invalidHost: { "zh-CN": "主机名格式不正确，例如 app.example.com", en: "Not a valid host name, e.g. app.example.com" },
   invalidPhone: { "zh-CN": "手机号格式应为 +86-15810419011", en: "Phone numbers look like +86-15810419011" },
+  invalidEmail: { "zh-CN": "此接口需要邮箱账号", en: "This operation takes an email address" },
+  invalidUserName: { "zh-CN": "此接口需要用户名", en: "This operation takes a user name" },
   duplicate: { "zh-CN": "有重复项", en: "Contains duplicates" },
   endBeforeStart: { "zh-CN": "结束时间早于开始时间", en: "The end is before the start" },
   required: { "zh-CN": "必填", en: "Required" },
@@ -13,6 +15,8 @@ const MESSAGES = {
 
 export type MessageKey = keyof typeof MESSAGES;
 export const msg = (key: MessageKey) => `uc:${key}`;
+/** One of our own messages in the caller's language. */
+export const message = (key: MessageKey, locale: Locale) => MESSAGES[key][locale];
 
 let zhLocale: ReturnType<typeof z.locales.zhCN> | undefined;
 let enLocale: ReturnType<typeof z.locales.en> | undefined;

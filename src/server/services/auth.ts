@@ -21,6 +21,8 @@ export interface PasswordSignIn {
   ip?: string | null;
   userAgent?: string | null;
   deviceId?: string | null;
+  /** The console the caller signs in to: `platform` needs an operator, `admin` an administrator. */
+  requireSite?: Exclude<Site, "web">;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
       ? "admin"
       : "web";
 
+  if (input.requireSite === "platform" && site !== "platform") throw new AppError(12003);
+  if (input.requireSite === "admin" && site === "web") throw new AppError(12003);
+
   const session = await createLoginSession(db, {
     tenantId: input.tenant.id,
     userId: user.id,
@@ -62,5 +67,12 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
     userAgent: input.userAgent,
     deviceId: input.deviceId,
   });
-  return { userId: user.id, sessionId: session.id, expiresAt: session.expiresAt, locale: user.locale };
+  return {
+    userId: user.id,
+    sessionId: session.id,
+    expiresAt: session.expiresAt,
+    locale: user.locale,
+    roles: user.isOperator ? ["operator", ...acting.map((r) => r.name)] : acting.map((r) => r.name),
+    permissions: user.isOperator ? ["uc.all"] : [...new Set(acting.flatMap((r) => r.permissions))],
+  };
 }

@@ -1,0 +1,23 @@
+import { db } from "~/server/db";
+import { resolveTenant } from "~/server/services/host";
+import { jsonLogin } from "~/server/services/login-api";
+import { requestHost, requestIp } from "~/server/request";
+import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+
+export const dynamic = "force-dynamic";
+
+/** POST /api/v1/login/<operation>: seed 003's JSON login, answering a bearer token. */
+export async function POST(req: Request, { params }: { params: Promise<{ operation: string }> }) {
+  const { operation } = await params;
+  const h = req.headers;
+  const body: unknown = await req.json().catch(() => null);
+  const envelope = await jsonLogin(db, {
+    operation,
+    body,
+    tenant: await resolveTenant(db, requestHost(h)),
+    locale: pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language")),
+    ip: requestIp(h),
+    userAgent: h.get("user-agent"),
+  });
+  return Response.json(envelope, { status: envelope.status, headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/**
+ * Seed 003's JSON login operations: x = the platform console, r = a tenant's admin site;
+ * T phone, M email, N user name. (W WeChat and A mini-program come with their providers.)
+ */
+export const LOGIN_OPERATIONS = {
+  AddLogin: { site: null, by: null },
+  AddLoginx: { site: "platform", by: null },
+  AddLoginr: { site: "admin", by: null },
+  AddToginx: { site: "platform", by: "phone" },
+  AddMoginx: { site: "platform", by: "email" },
+  AddNoginx: { site: "platform", by: "name" },
+  AddToginr: { site: "admin", by: "phone" },
+  AddMoginr: { site: "admin", by: "email" },
+  AddNoginr: { site: "admin", by: "name" },
+} as const satisfies Record<string, { site: "platform" | "admin" | null; by: "phone" | "email" | "name" | null }>;
+
+export type LoginOperation = keyof typeof LOGIN_OPERATIONS;
+
+export const PHONE_RE = /^\+\d{1,4}-\d{4,14}$/;
+
+/** `pwd` is the 32-character MD5 hex of the password, as seed-003 clients send it. */
+export const jsonLoginInput = z.object({
+  ustr: z.string().trim().min(1).max(254),
+  pwd: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/)
+    .transform((v) => v.toLowerCase()),
+  role: z.string().trim().max(64).optional(),
+  afs: z.string().max(2000).optional(),
+  by: z.enum(["tel", "mail"]).optional(),
+  deviceId: z.string().max(128).optional(),
+});
+
+export const jsonLoginResult = z.object({
+  id: z.string(),
+  token: z.string(),
+  expire: z.string(),
+  roles: z.array(z.string()),
+  rules: z.array(z.string()),
+});

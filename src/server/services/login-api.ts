@@ -1,0 +1,80 @@
+/**
+ * The JSON login API for mini-programs and apps that cannot hold cookies, answering in seed
+ * 003's envelope `{ status, apid, apis, error, reason, message, result }`.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { describeError, type Locale } from "~/lib/errors";
+import { fieldErrors, message } from "~/lib/validators/common";
+import { LOGIN_OPERATIONS, PHONE_RE, jsonLoginInput, type LoginOperation } from "~/lib/validators/login";
+import { signInWithPassword } from "~/server/services/auth";
+import { signSessionToken } from "~/server/services/tokens";
+import type { ResolvedTenant } from "~/server/services/host";
+
+export interface Envelope {
+  status: number;
+  apid: string;
+  apis: string;
+  error: number;
+  reason: string;
+  message: string;
+  result: { id: string; token: string; expire: string; roles: string[]; rules: string[] } | null;
+  fields?: Record<string, string[]>;
+}
+
+const isOperation = (op: string): op is LoginOperation => Object.hasOwn(LOGIN_OPERATIONS, op);
+
+function failure(apis: string, code: number, locale: Locale, fields?: Record<string, string[]>): Envelope {
+  const d = describeError(code, locale);
+  return { status: d.status, apid: randomUUID(), apis, error: d.code, reason: d.name, message: d.description, result: null, ...(fields ? { fields } : {}) };
+}
+
+export interface JsonLoginRequest {
+  operation: string;
+  body: unknown;
+  tenant: ResolvedTenant | null;
+  locale: Locale;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {
+  const { operation: apis, locale } = req;
+  if (!isOperation(apis)) return failure(apis, 12004, locale);
+  if (!req.tenant) return failure(apis, 10007, locale);
+  const parsed = jsonLoginInput.safeParse(req.body);
+  if (!parsed.success) return failure(apis, 10003, locale, fieldErrors(parsed.error, locale));
+  const input = parsed.data;
+  const { site, by } = LOGIN_OPERATIONS[apis];
+  const kind = PHONE_RE.test(input.ustr) ? "phone" : input.ustr.includes("@") ? "email" : "name";
+  if (by && kind !== by) {
+    const key = by === "phone" ? "invalidPhone" : by === "email" ? "invalidEmail" : "invalidUserName";
+    return failure(apis, 10003, locale, { ustr: [message(key, locale)] });
+  }
+  try {
+    const r = await signInWithPassword(db, {
+      tenant: req.tenant,
+      ustr: input.ustr,
+      pwd: input.pwd,
+      role: input.role || null,
+      ip: req.ip,
+      userAgent: req.userAgent,
+      deviceId: input.deviceId,
+      requireSite: site ?? undefined,
+    });
+    const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
+    return {
+      status: 200,
+      apid: randomUUID(),
+      apis,
+      error: 0,
+      reason: "success",
+      message: locale === "en" ? "Success." : "成功。",
+      result: { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: r.roles, rules: r.permissions },
+    };
+  } catch (e) {
+    if (e instanceof AppError) return failure(apis, e.appCode, locale);
+    throw e;
+  }
+}

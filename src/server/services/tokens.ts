@@ -1,0 +1,105 @@
+/**
+ * Bearer tokens: ES256 JWTs signed with keys kept in the database (private halves encrypted),
+ * so every instance signs and verifies alike, and published as a JWKS for other programs.
+ * A session token names its login-session record (`sid`); verifying it is only half the check:
+ * the context then loads that record, so an ended or frozen session fails at once.
+ */
+import { randomUUID } from "node:crypto";
+import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from "jose";
+import type { Db } from "~/server/db";
+import { decryptSecret, encryptSecret } from "~/server/crypto";
+
+const ALG = "ES256";
+/** Retired keys stay published this long: longer than any token they signed can live. */
+const PUBLISH_RETIRED_MS = 13 * 3600_000;
+const CACHE_MS = 60_000;
+
+type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
+let active: { kid: string; key: VerifyKey; at: number } | undefined;
+const publicKeys = new Map<string, VerifyKey>();
+
+export const tokenIssuer = (tenantId: string) => `urn:user-center:tenant:${tenantId}`;
+
+async function createKey(db: Db) {
+  const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
+  const kid = randomUUID();
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" };
+  await db.signingKey.create({
+    data: { id: kid, alg: ALG, publicJwk, privateJwk: encryptSecret(JSON.stringify(await exportJWK(privateKey))) },
+  });
+  return kid;
+}
+
+async function signingKey(db: Db) {
+  if (active && Date.now() - active.at < CACHE_MS) return active;
+  let row = await db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } });
+  if (!row) {
+    await createKey(db);
+    row = await db.signingKey.findFirstOrThrow({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } });
+  }
+  const key = await importJWK(JSON.parse(decryptSecret(row.privateJwk)) as JWK, ALG);
+  active = { kid: row.id, key, at: Date.now() };
+  return active;
+}
+
+/** Starts signing with a new key; the old one stays published until its tokens have expired. */
+export async function rotateSigningKey(db: Db) {
+  await db.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+  const kid = await createKey(db);
+  active = undefined;
+  return kid;
+}
+
+export async function publicJwks(db: Db): Promise<{ keys: JWK[] }> {
+  const rows = await db.signingKey.findMany({
+    where: { OR: [{ retiredAt: null }, { retiredAt: { gt: new Date(Date.now() - PUBLISH_RETIRED_MS) } }] },
+    orderBy: { createdAt: "desc" },
+    select: { publicJwk: true },
+  });
+  return { keys: rows.map((r) => r.publicJwk as JWK) };
+}
+
+export interface SessionTokenClaims {
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  expiresAt: Date;
+}
+
+export async function signSessionToken(db: Db, c: SessionTokenClaims): Promise<string> {
+  const { kid, key } = await signingKey(db);
+  return new SignJWT({ sid: c.sessionId, tid: c.tenantId, typ: "session" })
+    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
+    .setSubject(c.userId)
+    .setIssuer(tokenIssuer(c.tenantId))
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .setExpirationTime(Math.floor(c.expiresAt.getTime() / 1000))
+    .sign(key);
+}
+
+async function verifyKey(db: Db, kid: string): Promise<VerifyKey | null> {
+  const cached = publicKeys.get(kid);
+  if (cached) return cached;
+  const row = await db.signingKey.findUnique({ where: { id: kid }, select: { publicJwk: true, retiredAt: true } });
+  if (!row || (row.retiredAt && row.retiredAt.getTime() < Date.now() - PUBLISH_RETIRED_MS)) return null;
+  const key = await importJWK(row.publicJwk as JWK, ALG);
+  publicKeys.set(kid, key);
+  return key;
+}
+
+/** The session a bearer token names, or null for anything forged, expired or malformed. */
+export async function verifySessionToken(db: Db, token: string): Promise<{ sessionId: string; userId: string; tenantId: string } | null> {
+  try {
+    const { kid, alg } = decodeProtectedHeader(token);
+    if (alg !== ALG || !kid) return null;
+    const key = await verifyKey(db, kid);
+    if (!key) return null;
+    const { payload } = await jwtVerify(token, key, { algorithms: [ALG] });
+    if (payload.typ !== "session" || typeof payload.sid !== "string" || typeof payload.tid !== "string" || !payload.sub) return null;
+    if (payload.iss !== tokenIssuer(payload.tid)) return null;
+    return { sessionId: payload.sid, userId: payload.sub, tenantId: payload.tid };
+  } catch {
+    return null;
+  }
+}
