@@ -33,6 +33,10 @@ export const ERROR_TABLES = {
     12003: def(403, ["无权登录此站点", "该账号不能登录此控制台"], ["Not allowed on this site", "This account cannot sign in to this console"]),
     12004: def(404, ["未知的登录操作", "没有这个登录接口"], ["Unknown login operation", "There is no such login operation"]),
   },
+  session: {
+    13001: def(404, ["会话不存在", "会话不存在或不属于当前租户"], ["Session not found", "No such session in this tenant"]),
+    13002: def(409, ["会话状态不允许此操作", "例如只能冻结活动中的会话、只能解冻已冻结的会话"], ["Not in this session state", "E.g. only an active session can be frozen, only a frozen one unfrozen"]),
+  },
   tenant: {
     11001: def(404, ["租户不存在", "租户不存在"], ["Tenant not found", "No such tenant"]),
     11002: def(409, ["主机名已被占用", "该主机名已绑定到其他租户"], ["Host already bound", "This host name is already bound to a tenant"]),

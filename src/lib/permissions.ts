@@ -11,6 +11,7 @@ const RESOURCES = {
   tenant: { zh: "租户", en: "Tenants" },
   permission: { zh: "权限码", en: "Permission codes" },
   me: { zh: "我的账户", en: "My account" },
+  session: { zh: "登录会话", en: "Login sessions" },
 } as const satisfies Record<string, Names>;
 
 const ACTIONS = {
@@ -19,6 +20,11 @@ const ACTIONS = {
   post: { zh: "创建", en: "Create" },
   put: { zh: "修改", en: "Update" },
   delete: { zh: "删除", en: "Delete" },
+  freeze: { zh: "冻结", en: "Freeze" },
+  unfreeze: { zh: "解冻", en: "Unfreeze" },
+  offline: { zh: "强制下线", en: "Force offline" },
+  recycle: { zh: "恢复", en: "Recycle (restore)" },
+  purge: { zh: "彻底删除", en: "Delete for good" },
 } as const satisfies Record<string, Names>;
 
 export type PermissionResource = keyof typeof RESOURCES;
@@ -28,6 +34,7 @@ const DEFINED = {
   tenant: ["get", "detail", "post", "put", "delete"],
   permission: ["get"],
   me: ["detail", "put"],
+  session: ["get", "detail", "freeze", "unfreeze", "offline", "delete", "recycle", "purge"],
 } as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
 
 type Defined = typeof DEFINED;
@@ -87,7 +94,7 @@ export const BUILT_IN_ROLES = {
   },
   administrator: {
     description: "Manages the whole tenant",
-    permissions: ["uc.me.all", "uc.permission.get", "uc.tenant.detail"],
+    permissions: ["uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all"],
   },
 } as const satisfies Record<string, { description: string; permissions: readonly string[] }>;
 
