@@ -2,12 +2,14 @@ import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 import { tenantRouter } from "~/server/api/routers/tenant";
 import { permissionRouter } from "~/server/api/routers/permission";
 import { meRouter } from "~/server/api/routers/me";
+import { sessionRouter } from "~/server/api/routers/session";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
   tenant: tenantRouter,
   permission: permissionRouter,
   me: meRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { listInput, refineRange } from "~/lib/validators/common";
+
+export const SESSION_STATES = ["active", "frozen", "offline", "ended"] as const;
+export const SESSION_SITES = ["platform", "admin", "web"] as const;
+export const SESSION_ORDER = ["createdAt", "lastSeenAt"] as const;
+
+export const sessionListInput = listInput
+  .extend({
+    orderby: z.enum(SESSION_ORDER).default("createdAt"),
+    state: z.enum(SESSION_STATES).optional(),
+    site: z.enum(SESSION_SITES).optional(),
+    method: z.string().trim().max(32).optional(),
+    userId: z.uuid().optional(),
+    /** Partial match on the user's name, phone or email. */
+    user: z.string().trim().max(100).optional(),
+    ip: z.string().trim().max(64).optional(),
+    /** true: the recycle bin (soft-deleted sessions) instead of the live ones. */
+    deleted: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()).default(false),
+    /** Operators only: another tenant's sessions. */
+    tenantId: z.uuid().optional(),
+  })
+  .superRefine(refineRange);
+export type SessionListInput = z.input<typeof sessionListInput>;
+
+export const sessionItem = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  userId: z.uuid(),
+  userName: z.string().nullable(),
+  site: z.string(),
+  method: z.string(),
+  actingRole: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  state: z.enum(SESSION_STATES),
+  name: z.string().nullable(),
+  brief: z.string().nullable(),
+  avatar: z.string().nullable(),
+  createdAt: z.date(),
+  lastSeenAt: z.date(),
+  expiresAt: z.date(),
+  endedAt: z.date().nullable(),
+  deletedAt: z.date().nullable(),
+  current: z.boolean(),
+});
+export type SessionItem = z.infer<typeof sessionItem>;
+
+export const sessionLabelInput = z.object({
+  id: z.uuid(),
+  name: z.string().trim().max(64).nullish(),
+  brief: z.string().trim().max(200).nullish(),
+  avatar: z.union([z.url().max(1000), z.literal("")]).nullish(),
+});
