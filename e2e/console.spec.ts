@@ -97,6 +97,33 @@ test("permission codes and API reference pages", async ({ page, baseURL }) => {
   await shot(page, "api-docs-en");
 });
 
+test("administrators freeze and unfreeze a bearer session from the console", async ({ page, request, baseURL }) => {
+  const { createHash } = await import("node:crypto");
+  const { ADMIN_PASSWORD } = await import("./helpers");
+  const login = await request.post("/api/v1/login/AddNoginx", {
+    data: { ustr: "admin", pwd: createHash("md5").update(ADMIN_PASSWORD).digest("hex") },
+    headers: { "user-agent": "E2E-MiniProgram/1.0" },
+  });
+  expect(login.status()).toBe(200);
+  const { result } = (await login.json()) as { result: { token: string } };
+  const me = () => request.get("/api/v1/me", { headers: { authorization: `Bearer ${result.token}` } });
+  expect((await me()).status()).toBe(200);
+
+  for (const locale of ["en", "zh-CN"] as const) {
+    await setLocale(page, locale, baseURL!);
+    await page.goto("/sessions?user=admin&state=");
+    await expect(page.getByRole("cell", { name: /当前会话|This session/ })).toBeVisible();
+    await shot(page, `sessions-${locale}`);
+  }
+  const row = page.getByRole("row").filter({ hasText: "E2E-MiniProgram" }).first();
+  await row.getByRole("button", { name: "冻结" }).click();
+  await expect(row.getByText("已冻结")).toBeVisible();
+  expect((await me()).status()).toBe(401);
+  await row.getByRole("button", { name: "解冻" }).click();
+  await expect(row.getByText("活动")).toBeVisible();
+  expect((await me()).status()).toBe(200);
+});
+
 test("sign-out ends the session", async ({ page }) => {
   await page.goto("/tenants");
   await page.getByTestId("user-menu").click();

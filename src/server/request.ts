@@ -9,8 +9,9 @@ export function requestHost(h: HeaderBag): string {
 }
 
 export function requestIp(h: HeaderBag): string | null {
-  const fwd = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return fwd || h.get("x-real-ip") || null;
+  const ip = h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || null;
+  // IPv4 clients of a dual-stack socket show up as ::ffff:a.b.c.d.
+  return ip?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1") ?? null;
 }
 
 /**

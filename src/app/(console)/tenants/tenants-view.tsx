@@ -6,45 +6,31 @@ import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons"
 import dayjs from "dayjs";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
 import { handleServerError } from "~/components/form-errors";
+import { PAGE_SIZES, pagingFrom, useUrlState } from "~/components/use-url-state";
 import { TenantDrawer } from "./tenant-drawer";
 
 type Status = (typeof TENANT_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { created: "default", enabled: "green", disabled: "red" };
-const PAGE_SIZES = [10, 20, 50, 100];
 
-/** The list's whole state lives in the URL, so a filtered page can be bookmarked and shared. */
 function useListState() {
-  const sp = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const num = (k: string, d: number) => (Number(sp.get(k)) > 0 ? Number(sp.get(k)) : d);
-  const orderby = sp.get("orderby");
-  const status = sp.get("status");
+  const url = useUrlState();
+  const paging = pagingFrom(url);
   const state = {
-    name: sp.get("name") ?? "",
-    host: sp.get("host") ?? "",
-    status: (TENANT_STATUSES as readonly string[]).includes(status ?? "") ? (status as Status) : undefined,
-    orderby: (TENANT_ORDER as readonly string[]).includes(orderby ?? "") ? (orderby as (typeof TENANT_ORDER)[number]) : "createdAt",
-    asc: sp.get("asc") === "true",
-    page: num("page", 1),
-    size: PAGE_SIZES.includes(num("size", 20)) ? num("size", 20) : 20,
-    start: sp.get("start") ?? "",
-    end: sp.get("end") ?? "",
+    name: url.get("name"),
+    host: url.get("host"),
+    status: url.oneOf("status", TENANT_STATUSES),
+    orderby: url.oneOf("orderby", TENANT_ORDER) ?? "createdAt",
+    asc: url.get("asc") === "true",
+    page: paging.page,
+    size: paging.size,
+    start: url.get("start"),
+    end: url.get("end"),
   };
-  const set = (patch: Partial<Record<keyof typeof state, string | number | boolean | undefined>>) => {
-    const next = new URLSearchParams(sp.toString());
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === "" || v === false) next.delete(k);
-      else next.set(k, String(v));
-    }
-    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
-  };
-  return [state, set] as const;
+  return [state, url.set] as const;
 }
 
 export function TenantsView() {

@@ -1,0 +1,37 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+
+export type UrlPatch = Record<string, string | number | boolean | undefined>;
+
+/**
+ * A list page's whole state lives in the URL, so a filtered page can be bookmarked and shared.
+ * `get` reads a key; `set` merges a patch (empty, false or undefined removes the key).
+ */
+export function useUrlState() {
+  const sp = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const get = (key: string) => sp.get(key) ?? "";
+  const num = (key: string, fallback: number) => (Number(sp.get(key)) > 0 ? Number(sp.get(key)) : fallback);
+  const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined =>
+    (allowed as readonly string[]).includes(sp.get(key) ?? "") ? (sp.get(key) as T) : undefined;
+  const set = (patch: UrlPatch) => {
+    const next = new URLSearchParams(sp.toString());
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || v === "" || v === false) next.delete(k);
+      else next.set(k, String(v));
+    }
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  return { get, num, oneOf, set };
+}
+
+export const PAGE_SIZES = [10, 20, 50, 100];
+
+/** Table paging from the URL: `page` and `size`. */
+export function pagingFrom(url: ReturnType<typeof useUrlState>) {
+  const page = url.num("page", 1);
+  const size = PAGE_SIZES.includes(url.num("size", 20)) ? url.num("size", 20) : 20;
+  return { page, size, skip: (page - 1) * size, take: size };
+}
