@@ -37,6 +37,16 @@ export const ERROR_TABLES = {
     13001: def(404, ["会话不存在", "会话不存在或不属于当前租户"], ["Session not found", "No such session in this tenant"]),
     13002: def(409, ["会话状态不允许此操作", "例如只能冻结活动中的会话、只能解冻已冻结的会话"], ["Not in this session state", "E.g. only an active session can be frozen, only a frozen one unfrozen"]),
   },
+  code: {
+    14001: def(400, ["验证码错误或已失效", "验证码错误、已过期、已使用或尝试次数过多，请重新获取"], ["Wrong or expired code", "The code is wrong, expired, used, or tried too often; request a new one"]),
+    14002: def(429, ["发送太频繁", "同一号码或邮箱 60 秒内只能获取一次验证码"], ["Too soon", "A code can be requested once a minute per phone or email"]),
+    14003: def(429, ["发送次数已达上限", "该号码或邮箱今日获取验证码次数过多，请稍后再试"], ["Too many codes", "Too many codes for this phone or email; try again later"]),
+    14004: def(400, ["人机验证未通过", "请完成人机验证后重试"], ["Captcha failed", "Complete the human check and try again"]),
+    14005: def(409, ["账号已存在", "该手机号、邮箱或用户名已被注册"], ["Account exists", "This phone, email or user name is already registered"]),
+    14006: def(400, ["密码不符合要求", "密码需 8 到 128 个字符，且不能是常见密码"], ["Password not accepted", "Use 8 to 128 characters, and not a common password"]),
+    14007: def(403, ["未开放注册", "此站点不允许自助注册"], ["Sign-up closed", "This site does not allow signing up"]),
+    14008: def(400, ["需要同意用户协议", "注册前请阅读并同意用户协议"], ["Consent required", "Read and accept the terms to sign up"]),
+  },
   tenant: {
     11001: def(404, ["租户不存在", "租户不存在"], ["Tenant not found", "No such tenant"]),
     11002: def(409, ["主机名已被占用", "该主机名已绑定到其他租户"], ["Host already bound", "This host name is already bound to a tenant"]),

@@ -1,0 +1,110 @@
+/**
+ * One-time codes by SMS and email: 6 digits from a CSPRNG, stored as an HMAC, bound to
+ * tenant + purpose + channel + the very phone or email they were sent to, single use, void
+ * after 5 wrong tries. Sending is limited per target (once a minute, 5 an hour, 10 a day) and
+ * per IP; a locked, disabled or unknown account gets the same answer as anyone else.
+ */
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { getSecrets } from "~/server/secrets";
+import type { Locale } from "~/lib/errors";
+import type { Messenger } from "~/server/messaging";
+
+export type CodeChannel = "sms" | "email";
+export type CodePurpose = "login" | "register" | "reset" | "bind";
+
+export const CODE_RULES = {
+  ttlMs: { sms: 5 * 60_000, email: 30 * 60_000 },
+  resendAfterMs: 60_000,
+  perHour: 5,
+  perDay: 10,
+  perIpHour: 30,
+  maxAttempts: 5,
+};
+
+const hashCode = (code: string, target: string) =>
+  createHmac("sha256", getSecrets().authSecret).update(`${target}\n${code}`).digest("hex");
+
+const TEXT: Record<CodePurpose, Record<Locale, string>> = {
+  login: { "zh-CN": "登录", en: "sign-in" },
+  register: { "zh-CN": "注册", en: "registration" },
+  reset: { "zh-CN": "重置密码", en: "password reset" },
+  bind: { "zh-CN": "绑定", en: "binding" },
+};
+
+export interface SendCodeInput {
+  tenantId: string;
+  purpose: CodePurpose;
+  channel: CodeChannel;
+  target: string;
+  ip: string | null;
+  locale: Locale;
+  /** False when the purpose needs an account that is missing, locked or disabled: limits still apply, nothing is sent. */
+  deliver: boolean;
+  tenantName: string;
+  now?: Date;
+}
+
+export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInput): Promise<{ expiresAt: Date; resendAfter: Date }> {
+  const now = input.now ?? new Date();
+  const since = (ms: number) => new Date(now.getTime() - ms);
+  const base = { tenantId: input.tenantId, channel: input.channel, target: input.target };
+  const [last, hour, day, ipHour] = await Promise.all([
+    db.verificationCode.findFirst({ where: base, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
+    db.verificationCode.count({ where: { ...base, createdAt: { gt: since(3600_000) } } }),
+    db.verificationCode.count({ where: { ...base, createdAt: { gt: since(86400_000) } } }),
+    input.ip ? db.verificationCode.count({ where: { ip: input.ip, createdAt: { gt: since(3600_000) } } }) : Promise.resolve(0),
+  ]);
+  if (last && last.createdAt > since(CODE_RULES.resendAfterMs)) throw new AppError(14002);
+  if (hour >= CODE_RULES.perHour || day >= CODE_RULES.perDay || ipHour >= CODE_RULES.perIpHour) throw new AppError(14003);
+
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  const expiresAt = new Date(now.getTime() + CODE_RULES.ttlMs[input.channel]);
+  await db.verificationCode.create({
+    data: { ...base, purpose: input.purpose, codeHash: hashCode(code, input.target), ip: input.ip, createdAt: now, expiresAt },
+  });
+  if (input.deliver) {
+    const minutes = CODE_RULES.ttlMs[input.channel] / 60_000;
+    const what = TEXT[input.purpose][input.locale];
+    const text =
+      input.locale === "en"
+        ? `[${input.tenantName}] Your ${what} code is ${code}. It expires in ${minutes} minutes. Do not share it.`
+        : `【${input.tenantName}】您的${what}验证码是 ${code}，${minutes} 分钟内有效，请勿泄露。`;
+    if (input.channel === "sms") await messenger.sendSms({ to: input.target, template: input.purpose, params: { code }, text });
+    else await messenger.sendEmail({ to: input.target, subject: input.locale === "en" ? `Your ${what} code` : `${what}验证码`, text });
+  }
+  return { expiresAt, resendAfter: new Date(now.getTime() + CODE_RULES.resendAfterMs) };
+}
+
+export interface VerifyCodeInput {
+  tenantId: string;
+  purpose: CodePurpose;
+  channel: CodeChannel;
+  target: string;
+  code: string;
+  now?: Date;
+}
+
+/** Consumes the newest live code for exactly this tenant, purpose and target, or throws 14001. */
+export async function consumeCode(db: Db, input: VerifyCodeInput): Promise<void> {
+  const now = input.now ?? new Date();
+  const row = await db.verificationCode.findFirst({
+    where: { tenantId: input.tenantId, purpose: input.purpose, channel: input.channel, target: input.target, consumedAt: null, expiresAt: { gt: now } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, codeHash: true, attempts: true },
+  });
+  if (!row || row.attempts >= CODE_RULES.maxAttempts) throw new AppError(14001);
+  const given = Buffer.from(hashCode(input.code.trim(), input.target), "hex");
+  const stored = Buffer.from(row.codeHash, "hex");
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
+    await db.verificationCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
+    throw new AppError(14001);
+  }
+  // Single use even when two requests race: only one update finds it unconsumed.
+  const { count } = await db.verificationCode.updateMany({
+    where: { id: row.id, consumedAt: null, attempts: { lt: CODE_RULES.maxAttempts } },
+    data: { consumedAt: now },
+  });
+  if (count !== 1) throw new AppError(14001);
+}
