@@ -10,6 +10,8 @@ const MESSAGES = {
   duplicate: { "zh-CN": "有重复项", en: "Contains duplicates" },
   endBeforeStart: { "zh-CN": "结束时间早于开始时间", en: "The end is before the start" },
   required: { "zh-CN": "必填", en: "Required" },
+  mustAccept: { "zh-CN": "请阅读并同意用户协议", en: "Read and accept the terms" },
+  tooCommon: { "zh-CN": "这个密码太常见，容易被猜到", en: "This password is too common and easy to guess" },
   tooShort: { "zh-CN": "太短", en: "Too short" },
 } as const satisfies Record<string, Record<Locale, string>>;
 

@@ -3,6 +3,7 @@ import { tenantRouter } from "~/server/api/routers/tenant";
 import { permissionRouter } from "~/server/api/routers/permission";
 import { meRouter } from "~/server/api/routers/me";
 import { sessionRouter } from "~/server/api/routers/session";
+import { authRouter } from "~/server/api/routers/auth";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   permission: permissionRouter,
   me: meRouter,
   session: sessionRouter,
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;

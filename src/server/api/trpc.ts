@@ -90,6 +90,13 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.meta({ public: true });
 
+/** Anonymous, but only on a known host whose tenant is enabled (sign-up, codes, recovery). */
+export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.tenant) throw new AppError(10007);
+  if (ctx.tenant.status !== "enabled") throw new AppError(10008);
+  return next({ ctx: { ...ctx, tenant: ctx.tenant } });
+});
+
 /** 401 without a valid identity; cookie calls from another site are refused. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   if (!ctx.tenant) throw new AppError(10007);

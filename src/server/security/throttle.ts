@@ -1,0 +1,171 @@
+/**
+ * Brute-force protection for sign-in, kept in `AuthThrottle` rows so every app instance sees the
+ * same counters. Two kinds of rows:
+ * - `ip:<addr>`: failures in a fixed 10-minute window (captcha after 5, 429 past 50);
+ * - `acct:<tenantId>:<userId>`: one counter per account whatever identifier or sign-in variant was
+ *   used, with escalating locks.
+ * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
+ */
+import type { PrismaClient } from "~/generated/prisma/client";
+
+export interface ThrottleOptions {
+  ipWindowMs?: number;
+  /** `ipNeedsCaptcha` once the window holds this many failures. */
+  ipCaptchaAfter?: number;
+  /** `ipBlocked` once the window holds more than this many failures. */
+  ipBlockAfter?: number;
+  /** Every this-many counted failures locks the account one level higher. */
+  failuresPerLock?: number;
+  /** Lock length per level (level 1 = 60 s, level 2 = 120 s, …). */
+  lockStepMs?: number;
+  maxLockMs?: number;
+  /** Two counted failures closer than this lock the account for `burstLockMs`. */
+  burstMs?: number;
+  burstLockMs?: number;
+  /** The account counter starts over when its last failure is older than this. */
+  resetAfterMs?: number;
+}
+type Limits = Required<ThrottleOptions>;
+type WithNow = ThrottleOptions & { now?: Date };
+
+export const THROTTLE_DEFAULTS: Limits = {
+  ipWindowMs: 10 * 60_000,
+  ipCaptchaAfter: 5,
+  ipBlockAfter: 50,
+  failuresPerLock: 5,
+  lockStepMs: 60_000,
+  maxLockMs: 15 * 60_000,
+  burstMs: 1_000,
+  burstLockMs: 60_000,
+  resetAfterMs: 12 * 3_600_000,
+};
+
+const ipKey = (ip: string) => `ip:${ip}`;
+const acctKey = (tenantId: string, userId: string) => `acct:${tenantId}:${userId}`;
+
+/** Failures from `ip` in the current window (0 once the window has passed). */
+export async function ipFailures(db: PrismaClient, ip: string, opts: WithNow = {}): Promise<number> {
+  const { ipWindowMs } = { ...THROTTLE_DEFAULTS, ...opts };
+  const now = opts.now ?? new Date();
+  const row = await db.authThrottle.findUnique({ where: { key: ipKey(ip) }, select: { failures: true, windowStart: true } });
+  return row && now.getTime() - row.windowStart.getTime() < ipWindowMs ? row.failures : 0;
+}
+
+export async function ipNeedsCaptcha(db: PrismaClient, ip: string, opts: WithNow = {}): Promise<boolean> {
+  return (await ipFailures(db, ip, opts)) >= (opts.ipCaptchaAfter ?? THROTTLE_DEFAULTS.ipCaptchaAfter);
+}
+
+/** The caller answers 429 before any password hash is computed, so a flood costs us little. */
+export async function ipBlocked(db: PrismaClient, ip: string, opts: WithNow = {}): Promise<boolean> {
+  return (await ipFailures(db, ip, opts)) > (opts.ipBlockAfter ?? THROTTLE_DEFAULTS.ipBlockAfter);
+}
+
+export async function accountLockedUntil(db: PrismaClient, tenantId: string, userId: string, opts: { now?: Date } = {}): Promise<Date | null> {
+  const now = opts.now ?? new Date();
+  const row = await db.authThrottle.findUnique({ where: { key: acctKey(tenantId, userId) }, select: { lockedUntil: true } });
+  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+}
+
+export interface FailureInput {
+  tenantId: string;
+  /** null when the identifier matched no account: only the IP counts. */
+  userId: string | null;
+  ip: string;
+  now?: Date;
+}
+
+/** Counts a failed sign-in; returns the account's lock if it is (now or already) locked. */
+export async function recordFailure(db: PrismaClient, input: FailureInput, options: ThrottleOptions = {}): Promise<{ lockedUntil: Date | null }> {
+  const o: Limits = { ...THROTTLE_DEFAULTS, ...options };
+  const now = input.now ?? new Date();
+  await countIpFailure(db, input.ip, now, o);
+  if (!input.userId) return { lockedUntil: null };
+  return countAccountFailure(db, { tenantId: input.tenantId, userId: input.userId, ip: input.ip }, now, o);
+}
+
+/**
+ * One statement, so racing instances each add their failure (the row lock ON CONFLICT takes
+ * serialises them). The right-hand sides of SET read the row as it was before this update.
+ */
+async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits): Promise<void> {
+  const at = now.toISOString();
+  const windowOpenedAfter = new Date(now.getTime() - o.ipWindowMs).toISOString();
+  await db.$executeRaw`
+    INSERT INTO "AuthThrottle" ("key", "failures", "windowStart", "lastFailureAt", "updatedAt")
+    VALUES (${ipKey(ip)}, 1, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
+    ON CONFLICT ("key") DO UPDATE SET
+      "failures" = CASE WHEN "AuthThrottle"."windowStart" > ${windowOpenedAfter}::timestamptz
+                        THEN "AuthThrottle"."failures" + 1 ELSE 1 END,
+      "windowStart" = CASE WHEN "AuthThrottle"."windowStart" > ${windowOpenedAfter}::timestamptz
+                           THEN "AuthThrottle"."windowStart" ELSE ${at}::timestamptz END,
+      "lastFailureAt" = ${at}::timestamptz,
+      "updatedAt" = ${at}::timestamptz`;
+}
+
+interface AccountRow {
+  failures: number;
+  lastFailureAt: Date | null;
+  lockedUntil: Date | null;
+  lockLevel: number;
+}
+
+/** The rules need the previous row, so it is read and written under `SELECT … FOR UPDATE`. */
+function countAccountFailure(
+  db: PrismaClient,
+  a: { tenantId: string; userId: string; ip: string },
+  now: Date,
+  o: Limits,
+): Promise<{ lockedUntil: Date | null }> {
+  const key = acctKey(a.tenantId, a.userId);
+  const at = now.toISOString();
+  return db.$transaction(async (tx) => {
+    // Make sure there is a row to lock; a plain read-then-create would race.
+    await tx.$executeRaw`INSERT INTO "AuthThrottle" ("key", "updatedAt") VALUES (${key}, ${at}::timestamptz) ON CONFLICT ("key") DO NOTHING`;
+    const [row] = await tx.$queryRaw<AccountRow[]>`
+      SELECT "failures", "lastFailureAt", "lockedUntil", "lockLevel" FROM "AuthThrottle" WHERE "key" = ${key} FOR UPDATE`;
+    if (!row) throw new Error(`AuthThrottle row ${key} vanished`);
+    // Guesses against a locked account are refused anyway; counting them would let an attacker
+    // keep a victim locked out ever longer.
+    if (row.lockedUntil && row.lockedUntil > now) return { lockedUntil: row.lockedUntil };
+
+    // `abs`: instances' clocks may disagree slightly; a failure "before" the last one is still close.
+    const sinceLast = row.lastFailureAt ? Math.abs(now.getTime() - row.lastFailureAt.getTime()) : Infinity;
+    const fresh = sinceLast <= o.resetAfterMs;
+    const failures = (fresh ? row.failures : 0) + 1;
+    let lockLevel = fresh ? row.lockLevel : 0;
+    let lockMs = 0;
+    let reason = "";
+    if (failures % o.failuresPerLock === 0) {
+      lockLevel += 1;
+      lockMs = Math.min(lockLevel * o.lockStepMs, o.maxLockMs);
+      reason = "failures";
+    }
+    if (sinceLast < o.burstMs && o.burstLockMs > lockMs) {
+      lockMs = o.burstLockMs;
+      reason = "burst";
+    }
+    const lockedUntil = lockMs > 0 ? new Date(now.getTime() + lockMs) : null;
+    await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil } });
+    if (lockedUntil) {
+      await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason, ip: a.ip } });
+    }
+    return { lockedUntil };
+  });
+}
+
+/**
+ * A correct password starts the account's counter over (a running lock is left to expire). The
+ * IP counter is deliberately kept: an attacker holding one valid account could otherwise clear
+ * it after every few guesses at other accounts.
+ */
+export async function recordSuccess(db: PrismaClient, input: { tenantId: string; userId: string; ip: string }): Promise<void> {
+  await db.authThrottle.updateMany({
+    where: { key: acctKey(input.tenantId, input.userId) },
+    data: { failures: 0, lockLevel: 0, lastFailureAt: null },
+  });
+}
+
+/** Operators: lift the lock and forget the account's failures. `AccountLock` history stays. */
+export async function unlockAccount(db: PrismaClient, tenantId: string, userId: string): Promise<void> {
+  await db.authThrottle.deleteMany({ where: { key: acctKey(tenantId, userId) } });
+}

@@ -1,0 +1,184 @@
+/**
+ * Self-service account flows that prove a phone or email with a one-time code: sending codes,
+ * signing in by SMS code (registering when the tenant allows it), registration, password reset.
+ */
+import { createHmac } from "node:crypto";
+import type { z } from "zod";
+import type { Db } from "~/server/db";
+import type { Locale } from "~/lib/errors";
+import { AppError } from "~/server/errors";
+import { getSecrets } from "~/server/secrets";
+import { hashPassword, verifyPassword } from "~/server/password";
+import { createMessenger, messagingConfig } from "~/server/messaging";
+import { consumeCode, sendCode, type CodeChannel } from "~/server/services/codes";
+import { createLoginSession } from "~/server/services/session";
+import { flag, tenantSettings } from "~/server/services/tenant-settings";
+import { ensureBuiltInRoles } from "~/server/services/roles";
+import type { ResolvedTenant } from "~/server/services/host";
+import { verifyCaptcha } from "~/server/security/captcha";
+import { checkPasswordPolicy } from "~/server/security/passwords";
+import { accountLockedUntil, recordSuccess } from "~/server/security/throttle";
+import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
+import { message } from "~/lib/validators/common";
+
+/** The ALTCHA HMAC key, derived from the server secret so every instance agrees. */
+export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).update("altcha-v1").digest("hex");
+
+export async function requireCaptcha(db: Db, afs: string | undefined | null) {
+  if (!afs || !(await verifyCaptcha(db, captchaKey(), afs))) throw new AppError(14004);
+}
+
+const accountByTarget = (db: Db, tenantId: string, channel: CodeChannel, target: string) =>
+  db.user.findFirst({
+    where: { tenantId, deletedAt: null, ...(channel === "sms" ? { phone: target } : { email: target.toLowerCase() }) },
+    select: { id: true, status: true },
+  });
+
+export interface RequestInfo {
+  tenant: ResolvedTenant;
+  ip: string | null;
+  userAgent: string | null;
+  locale: Locale;
+}
+
+/** Always the same answer, whether or not an account exists; limits apply either way. */
+export async function requestCode(db: Db, req: RequestInfo, input: z.output<typeof sendCodeInput>) {
+  await requireCaptcha(db, input.afs);
+  const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
+  const settings = await tenantSettings(db, req.tenant.id);
+  const user = await accountByTarget(db, req.tenant.id, input.channel, target);
+  const usable = !!user && user.status === "active" && !(await accountLockedUntil(db, req.tenant.id, user.id));
+  const deliver =
+    input.purpose === "register"
+      ? !user
+      : input.purpose === "login"
+        ? usable || (!user && input.channel === "sms" && flag(settings, "auth.allowPhoneSignup", true))
+        : input.purpose === "reset"
+          ? !!user && user.status === "active"
+          : true;
+  const messenger = createMessenger(db, req.tenant.id, messagingConfig(settings));
+  const r = await sendCode(db, messenger, {
+    tenantId: req.tenant.id,
+    purpose: input.purpose,
+    channel: input.channel,
+    target,
+    ip: req.ip,
+    locale: req.locale,
+    deliver,
+    tenantName: req.tenant.name,
+  });
+  return { sent: true as const, expiresAt: r.expiresAt, resendAfter: r.resendAfter };
+}
+
+function assertPolicy(password: string, locale: Locale) {
+  const p = checkPasswordPolicy(password);
+  if (!p.ok) throw new AppError(14006, { password: [p.reason === "tooCommon" ? message("tooCommon", locale) : describePolicy(locale)] });
+}
+const describePolicy = (locale: Locale) => (locale === "en" ? "Use 8 to 128 characters" : "密码需 8 到 128 个字符");
+
+async function createEndUser(db: Db, tenantId: string, data: { phone: string; email?: string | null; userName?: string | null; nickname?: string | null; passwordHash?: string | null; terms: boolean }) {
+  await ensureBuiltInRoles(db, tenantId);
+  const role = await db.role.findUniqueOrThrow({ where: { tenantId_name: { tenantId, name: "user" } }, select: { id: true } });
+  try {
+    return await db.user.create({
+      data: {
+        tenantId,
+        phone: data.phone,
+        email: data.email || null,
+        userName: data.userName || null,
+        userNameKey: data.userName ? data.userName.toLowerCase() : null,
+        nickname: data.nickname || null,
+        passwordHash: data.passwordHash ?? null,
+        passwordChangedAt: data.passwordHash ? new Date() : null,
+        termsVersion: data.terms ? TERMS_VERSION : null,
+        termsAcceptedAt: data.terms ? new Date() : null,
+        roles: { create: [{ roleId: role.id }] },
+      },
+      select: { id: true },
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw new AppError(14005);
+    throw e;
+  }
+}
+
+export async function register(db: Db, req: RequestInfo, input: z.output<typeof registerInput>) {
+  await requireCaptcha(db, input.afs);
+  const settings = await tenantSettings(db, req.tenant.id);
+  if (!flag(settings, "auth.allowSignup", true)) throw new AppError(14007);
+  assertPolicy(input.password, req.locale);
+  const email = input.email || null;
+  const clash = await db.user.findFirst({
+    where: {
+      tenantId: req.tenant.id,
+      OR: [{ phone: input.phone }, ...(email ? [{ email }] : []), ...(input.userName ? [{ userNameKey: input.userName.toLowerCase() }] : [])],
+    },
+    select: { id: true },
+  });
+  if (clash) throw new AppError(14005);
+  await consumeCode(db, { tenantId: req.tenant.id, purpose: "register", channel: "sms", target: input.phone, code: input.phoneCode });
+  if (email) await consumeCode(db, { tenantId: req.tenant.id, purpose: "register", channel: "email", target: email, code: input.emailCode ?? "" });
+  const user = await createEndUser(db, req.tenant.id, {
+    phone: input.phone,
+    email,
+    userName: input.userName || null,
+    nickname: input.nickname || null,
+    passwordHash: await hashPassword(input.password),
+    terms: true,
+  });
+  return { id: user.id };
+}
+
+/** Sets a new password after a code; every session of that user ends, the lock is lifted. */
+export async function resetPassword(db: Db, req: RequestInfo, input: z.output<typeof resetPasswordInput>) {
+  assertPolicy(input.password, req.locale);
+  const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
+  await consumeCode(db, { tenantId: req.tenant.id, purpose: "reset", channel: input.channel, target, code: input.code });
+  const user = await accountByTarget(db, req.tenant.id, input.channel, target);
+  if (!user || user.status !== "active") throw new AppError(14001);
+  await db.$transaction([
+    db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() } }),
+    db.loginSession.updateMany({ where: { userId: user.id, state: { in: ["active", "frozen"] } }, data: { state: "ended", endedAt: new Date() } }),
+  ]);
+  await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
+  return { ok: true as const };
+}
+
+/** Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. */
+export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string) {
+  await consumeCode(db, { tenantId: req.tenant.id, purpose: "login", channel: "sms", target: phone, code });
+  let user = await db.user.findFirst({ where: { tenantId: req.tenant.id, phone, deletedAt: null }, select: { id: true, status: true, locale: true } });
+  if (!user) {
+    const settings = await tenantSettings(db, req.tenant.id);
+    if (!flag(settings, "auth.allowPhoneSignup", true)) throw new AppError(12001);
+    const created = await createEndUser(db, req.tenant.id, { phone, terms: false });
+    user = { id: created.id, status: "active", locale: null };
+  }
+  if (user.status !== "active") throw new AppError(12001);
+  if (await accountLockedUntil(db, req.tenant.id, user.id)) throw new AppError(12001);
+  const session = await createLoginSession(db, { tenantId: req.tenant.id, userId: user.id, site: "web", method: "sms-code", ip: req.ip, userAgent: req.userAgent });
+  await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
+  return { userId: user.id, sessionId: session.id, locale: user.locale };
+}
+
+/** Needs the current password; the caller's other sessions end. */
+export async function changePassword(
+  db: Db,
+  actor: { userId: string; sessionId: string },
+  input: { current: string; password: string },
+  locale: Locale,
+) {
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.current))) {
+    throw new AppError(12001, { current: [locale === "en" ? "The current password is wrong" : "当前密码不正确"] });
+  }
+  assertPolicy(input.password, locale);
+  await db.$transaction([
+    db.user.update({ where: { id: actor.userId }, data: { passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() } }),
+    db.loginSession.updateMany({
+      where: { userId: actor.userId, id: { not: actor.sessionId }, state: { in: ["active", "frozen"] } },
+      data: { state: "ended", endedAt: new Date() },
+    }),
+  ]);
+  return { ok: true as const };
+}
