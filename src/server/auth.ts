@@ -7,6 +7,10 @@ import { db } from "~/server/db";
 import { getSecrets } from "~/server/secrets";
 import { AppError } from "~/server/errors";
 import { signInWithPassword } from "~/server/services/auth";
+import { signInWithSmsCode } from "~/server/services/account";
+import { pickLocale } from "~/i18n/locale";
+import { phoneSchema } from "~/lib/validators/common";
+import { codeSchema } from "~/lib/validators/auth";
 import { endLoginSession, loadActor, type Actor } from "~/server/services/session";
 import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import { requestHost, requestIp } from "~/server/request";
@@ -36,6 +40,17 @@ const bag = (h: Record<string, string | string[] | undefined> | undefined) => ({
     return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
   },
 });
+
+/** After any variant succeeds: remember the user's language, hand next-auth the session id. */
+async function signedIn(r: { userId: string; sessionId: string; locale: string | null }) {
+  if (r.locale && isLocale(r.locale)) {
+    (await cookies()).set(LOCALE_COOKIE, r.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 });
+  }
+  return { id: r.userId, sid: r.sessionId };
+}
+
+/** next-auth passes an error's message to the form as `error`: our numeric code. */
+const asSignInError = (e: unknown) => (e instanceof AppError ? new Error(String(e.appCode)) : e);
 
 let options: NextAuthOptions | undefined;
 
@@ -68,17 +83,33 @@ export function getAuthOptions(): NextAuthOptions {
               ustr,
               pwd,
               role: credentials?.role || null,
+              afs: credentials?.afs || null,
               ip: requestIp(h),
               userAgent: h.get("user-agent"),
             });
-            if (r.locale && isLocale(r.locale)) {
-              (await cookies()).set(LOCALE_COOKIE, r.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 });
-            }
-            return { id: r.userId, sid: r.sessionId };
+            return await signedIn(r);
           } catch (e) {
-            // next-auth passes the message to the form as `error`: our numeric code.
-            if (e instanceof AppError) throw new Error(String(e.appCode));
-            throw e;
+            throw asSignInError(e);
+          }
+        },
+      }),
+      CredentialsProvider({
+        id: "sms-code",
+        name: "SMS code",
+        credentials: { phone: { label: "Phone", type: "text" }, code: { label: "Code", type: "text" } },
+        async authorize(credentials, req) {
+          const h = bag(req.headers);
+          const tenant = await resolveTenant(db, requestHost(h));
+          if (!tenant) throw new Error(String(10007));
+          const phone = phoneSchema.safeParse(credentials?.phone);
+          const code = codeSchema.safeParse(credentials?.code);
+          if (!phone.success || !code.success) throw new Error(String(14001));
+          try {
+            const locale = pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language"));
+            const r = await signInWithSmsCode(db, { tenant, ip: requestIp(h), userAgent: h.get("user-agent"), locale }, phone.data, code.data);
+            return await signedIn(r);
+          } catch (e) {
+            throw asSignInError(e);
           }
         },
       }),

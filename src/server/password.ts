@@ -21,9 +21,17 @@ export function hashPassword(plain: string): Promise<string> {
  * that happens to look like MD5 hex is tried both ways.
  */
 export async function verifyPassword(stored: string, pwd: string): Promise<boolean> {
-  if (MD5_HEX.test(pwd) && (await verify(stored, pwd).catch(() => false))) return true;
-  return verify(stored, md5Hex(pwd)).catch(() => false);
+  return (await matchingDigest(stored, pwd)) !== null;
 }
+
+/** The MD5 hex that verified (so a weaker hash can be redone from it), or null. */
+export async function matchingDigest(stored: string, pwd: string): Promise<string | null> {
+  if (MD5_HEX.test(pwd) && (await verify(stored, pwd).catch(() => false))) return pwd;
+  const digest = md5Hex(pwd);
+  return (await verify(stored, digest).catch(() => false)) ? digest : null;
+}
+
+export const hashDigest = (digest: string) => hash(digest, ARGON2_OPTIONS);
 
 /** A fixed hash that unknown accounts are checked against, so they cost the same time. */
 let dummy: Promise<string> | undefined;

@@ -2,16 +2,15 @@
  * Self-service account flows that prove a phone or email with a one-time code: sending codes,
  * signing in by SMS code (registering when the tenant allows it), registration, password reset.
  */
-import { createHmac } from "node:crypto";
 import type { z } from "zod";
 import type { Db } from "~/server/db";
 import type { Locale } from "~/lib/errors";
 import { AppError } from "~/server/errors";
-import { getSecrets } from "~/server/secrets";
 import { hashPassword, verifyPassword } from "~/server/password";
 import { createMessenger, messagingConfig } from "~/server/messaging";
 import { consumeCode, sendCode, type CodeChannel } from "~/server/services/codes";
 import { createLoginSession } from "~/server/services/session";
+import { captchaKey } from "~/server/services/auth";
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import type { ResolvedTenant } from "~/server/services/host";
@@ -21,8 +20,7 @@ import { accountLockedUntil, recordSuccess } from "~/server/security/throttle";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
 import { message } from "~/lib/validators/common";
 
-/** The ALTCHA HMAC key, derived from the server secret so every instance agrees. */
-export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).update("altcha-v1").digest("hex");
+export { captchaKey };
 
 export async function requireCaptcha(db: Db, afs: string | undefined | null) {
   if (!afs || !(await verifyCaptcha(db, captchaKey(), afs))) throw new AppError(14004);

@@ -1,7 +1,12 @@
 import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
-import { dummyHash, verifyPassword } from "~/server/password";
+import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
+import { accountLockedUntil, ipBlocked, ipNeedsCaptcha, recordFailure, recordSuccess } from "~/server/security/throttle";
+import { needsRehash } from "~/server/security/passwords";
+import { verifyCaptcha } from "~/server/security/captcha";
+import { createHmac } from "node:crypto";
+import { getSecrets } from "~/server/secrets";
 import { createLoginSession, type Site } from "~/server/services/session";
 import type { ResolvedTenant } from "~/server/services/host";
 
@@ -23,13 +28,24 @@ export interface PasswordSignIn {
   deviceId?: string | null;
   /** The console the caller signs in to: `platform` needs an operator, `admin` an administrator. */
   requireSite?: Exclude<Site, "web">;
+  /** Captcha payload; required once this IP has failed 5 times in 10 minutes. */
+  afs?: string | null;
 }
+
+/** The ALTCHA HMAC key, derived from the server secret so every instance agrees. */
+export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).update("altcha-v1").digest("hex");
 
 /**
  * Verifies a password and opens a login session. Unknown accounts still cost one hash, and
  * every failure answers the same 12001, so the answer never tells whether an account exists.
  */
 export async function signInWithPassword(db: Db, input: PasswordSignIn) {
+  const ip = input.ip ?? "";
+  // Past 50 failures from this address: refuse before any password hash is computed.
+  if (ip && (await ipBlocked(db, ip))) throw new AppError(10005);
+  if (ip && (await ipNeedsCaptcha(db, ip)) && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
+    throw new AppError(14004);
+  }
   const user = await db.user.findFirst({
     where: { ...accountWhere(input.tenant.id, input.ustr), deletedAt: null },
     select: {
@@ -41,8 +57,18 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
       roles: { select: { role: { select: { name: true, permissions: true } } } },
     },
   });
-  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.pwd);
-  if (!user || !user.passwordHash || !ok || user.status !== "active") throw new AppError(12001);
+  const digest = await matchingDigest(user?.passwordHash ?? (await dummyHash()), input.pwd);
+  const ok = digest !== null;
+  // Locked, unknown and wrong answers are the same 12001, after the same hash work.
+  const locked = user ? await accountLockedUntil(db, input.tenant.id, user.id) : null;
+  if (!user || !user.passwordHash || !ok || user.status !== "active" || locked) {
+    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, ip });
+    throw new AppError(12001);
+  }
+  await recordSuccess(db, { tenantId: input.tenant.id, userId: user.id, ip });
+  if (digest && needsRehash(user.passwordHash)) {
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashDigest(digest) } });
+  }
   if (!user.isOperator && input.tenant.status !== "enabled") throw new AppError(10008);
 
   const roles = user.roles.map((r) => r.role);

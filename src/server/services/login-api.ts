@@ -61,6 +61,7 @@ export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
       ip: req.ip,
       userAgent: req.userAgent,
       deviceId: input.deviceId,
+      afs: input.afs,
       requireSite: site ?? undefined,
     });
     const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
