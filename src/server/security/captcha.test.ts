@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { solveChallenge } from "altcha-lib";
+import { solveCaptcha } from "~/test/captcha";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "~/generated/prisma/client";
@@ -16,12 +17,7 @@ afterAll(() => cleanup());
 const key = randomBytes(32).toString("hex");
 const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
 
-/** Solves like the widget does and returns its `afs` value. */
-async function solve(challenge: Challenge): Promise<string> {
-  const solution = await solveChallenge({ challenge, deriveKey });
-  if (!solution) throw new Error("unsolved");
-  return encode({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution });
-}
+const solve = solveCaptcha;
 
 describe("ALTCHA captcha", () => {
   it("issues a PBKDF2 challenge valid for 10 minutes that solves quickly", async () => {

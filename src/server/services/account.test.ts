@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRPCError } from "@trpc/server";
+import type { Challenge } from "altcha-lib";
+import { createTestDb } from "~/test/db";
+import { USER_PASSWORD, buildWorld } from "~/test/fixtures";
+import { solveCaptcha } from "~/test/captcha";
+import { createCaller } from "~/server/api/root";
+import { createContextInner } from "~/server/api/trpc";
+import { AppError } from "~/server/errors";
+import { signInWithSmsCode } from "~/server/services/account";
+import { signInWithPassword } from "~/server/services/auth";
+import { loadActor } from "~/server/services/session";
+
+let env: Awaited<ReturnType<typeof createTestDb>>;
+let w: Awaited<ReturnType<typeof buildWorld>>;
+
+beforeAll(async () => {
+  env = await createTestDb();
+  w = await buildWorld(env.db);
+});
+afterAll(() => env?.cleanup());
+
+let ipSeq = 0;
+const anon = (ip = `10.9.0.${++ipSeq}`, locale: "en" | "zh-CN" = "en") =>
+  createCaller(createContextInner({ db: env.db, tenant: w.tenantB, ip, locale, userAgent: "vitest" }));
+const afs = async () => solveCaptcha((await anon().auth.captcha()) as unknown as Challenge);
+const codeFromOutbox = async (to: string) => {
+  const m = await env.db.outboxMessage.findFirstOrThrow({ where: { to }, orderBy: { createdAt: "desc" } });
+  return /(\d{6})/.exec(m.body)![1]!;
+};
+const appCode = (p: Promise<unknown>) =>
+  p.then(
+    () => 0,
+    (e: unknown) => (e instanceof AppError ? e.appCode : e instanceof TRPCError ? e.code : -1),
+  );
+const req = (ip = "10.8.0.1") => ({ tenant: w.tenantB, ip, userAgent: "vitest", locale: "en" as const });
+
+describe("registration", () => {
+  it("needs a solved captcha before any code is sent", async () => {
+    expect(await appCode(anon().auth.sendCode({ channel: "sms", target: "+86-13700000001", purpose: "register", afs: "bogus" }))).toBe(14004);
+    const once = await afs();
+    await anon().auth.sendCode({ channel: "sms", target: "+86-13700000001", purpose: "register", afs: once });
+    // A solved challenge is single use.
+    expect(await appCode(anon().auth.sendCode({ channel: "sms", target: "+86-13700000002", purpose: "register", afs: once }))).toBe(14004);
+  });
+
+  it("registers with a phone code and an email code, records consent, and refuses clashes and common passwords", async () => {
+    const phone = "+86-13700000010";
+    const email = "new.user@b.test";
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "register", afs: await afs() });
+    await anon().auth.sendCode({ channel: "email", target: email, purpose: "register", afs: await afs() });
+    const input = {
+      phone,
+      phoneCode: await codeFromOutbox(phone),
+      email,
+      emailCode: await codeFromOutbox(email),
+      password: "a long enough passphrase",
+      acceptTerms: true as const,
+      afs: await afs(),
+    };
+    expect(await appCode(anon().auth.register({ ...input, password: "password123", afs: await afs() }))).toBe(14006);
+    const { id } = await anon().auth.register(input);
+    const user = await env.db.user.findUniqueOrThrow({ where: { id }, include: { roles: { include: { role: true } } } });
+    expect(user).toMatchObject({ tenantId: w.tenantB.id, phone, email, termsVersion: "2026-11" });
+    expect(user.termsAcceptedAt).toBeInstanceOf(Date);
+    expect(user.roles.map((r) => r.role.name)).toEqual(["user"]);
+    // Signs in with the new password, by phone or email.
+    await expect(signInWithPassword(env.db, { ...req(), ustr: email, pwd: "a long enough passphrase" })).resolves.toMatchObject({ userId: id });
+    expect(await appCode(anon().auth.register({ ...input, afs: await afs() }))).toBe(14005);
+  });
+
+  it("needs the consent and both codes", async () => {
+    const f = await appCode(anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: false as unknown as true, afs: "x" }));
+    expect(f).toBe("BAD_REQUEST");
+    expect(await appCode(anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: true, afs: await afs() }))).toBe(14001);
+  });
+});
+
+describe("SMS code sign-in", () => {
+  it("signs a known phone in and registers a new one when the tenant allows it", async () => {
+    await anon().auth.sendCode({ channel: "sms", target: "+86-15810419011", purpose: "login", afs: await afs() });
+    const r = await signInWithSmsCode(env.db, req(), "+86-15810419011", await codeFromOutbox("+86-15810419011"));
+    expect(r.userId).toBe(w.managerB.id);
+    expect(await env.db.loginSession.findUniqueOrThrow({ where: { id: r.sessionId } })).toMatchObject({ method: "sms-code" });
+
+    await anon().auth.sendCode({ channel: "sms", target: "+86-13600000001", purpose: "login", afs: await afs() });
+    const created = await signInWithSmsCode(env.db, req(), "+86-13600000001", await codeFromOutbox("+86-13600000001"));
+    expect((await env.db.user.findUniqueOrThrow({ where: { id: created.userId } })).phone).toBe("+86-13600000001");
+
+    await env.db.tenantProperty.create({ data: { tenantId: w.tenantB.id, key: "auth.allowPhoneSignup", value: "false" } });
+    await anon().auth.sendCode({ channel: "sms", target: "+86-13600000002", purpose: "login", afs: await afs() });
+    expect(await env.db.outboxMessage.count({ where: { to: "+86-13600000002" } })).toBe(0);
+    expect(await appCode(signInWithSmsCode(env.db, req(), "+86-13600000002", "000000"))).toBe(14001);
+    await env.db.tenantProperty.deleteMany({ where: { tenantId: w.tenantB.id, key: "auth.allowPhoneSignup" } });
+  });
+});
+
+describe("password recovery", () => {
+  it("resets by phone code, ends every session, and the old password stops working", async () => {
+    const phone = "+86-13500000001";
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "register", afs: await afs() });
+    const { id } = await anon().auth.register({ phone, phoneCode: await codeFromOutbox(phone), password: "first passphrase 1", acceptTerms: true, afs: await afs() });
+    const s = await signInWithPassword(env.db, { ...req(), ustr: phone, pwd: "first passphrase 1" });
+    await env.db.outboxMessage.deleteMany({ where: { to: phone } });
+    await env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "reset", afs: await afs() });
+    await anon().auth.resetPassword({ channel: "sms", target: phone, code: await codeFromOutbox(phone), password: "second passphrase 2" });
+    expect(await loadActor(env.db, s.sessionId, w.tenantB.id)).toBeNull();
+    expect(await appCode(signInWithPassword(env.db, { ...req("10.8.1.1"), ustr: phone, pwd: "first passphrase 1" }))).toBe(12001);
+    await expect(signInWithPassword(env.db, { ...req("10.8.1.2"), ustr: phone, pwd: "second passphrase 2" })).resolves.toMatchObject({ userId: id });
+  });
+
+  it("answers the same for unknown accounts and sends nothing", async () => {
+    const r = await anon().auth.sendCode({ channel: "email", target: "nobody@nowhere.test", purpose: "reset", afs: await afs() });
+    expect(r.sent).toBe(true);
+    expect(await env.db.outboxMessage.count({ where: { to: "nobody@nowhere.test" } })).toBe(0);
+  });
+});
+
+describe("brute force on password sign-in", () => {
+  it("locks the account after 5 failures across every way of naming it; locked answers look like wrong ones", async () => {
+    const names = ["plainb", "PLAINB", "PlainB", "plainb", "plainB"];
+    for (const [i, ustr] of names.entries()) {
+      await new Promise((r) => setTimeout(r, 1100)); // stay clear of the "two failures within 1 s" rule
+      expect(await appCode(signInWithPassword(env.db, { ...req(`10.7.0.${i}`), ustr, pwd: "wrong-password" }))).toBe(12001);
+    }
+    expect(await appCode(signInWithPassword(env.db, { ...req("10.7.1.1"), ustr: "plainb", pwd: USER_PASSWORD }))).toBe(12001);
+    const lock = await env.db.accountLock.findFirstOrThrow({ where: { userId: w.plainB.id } });
+    expect(lock.until.getTime()).toBeGreaterThan(Date.now());
+    await env.db.authThrottle.deleteMany({ where: { key: { contains: w.plainB.id } } });
+    await expect(signInWithPassword(env.db, { ...req("10.7.1.2"), ustr: "plainb", pwd: USER_PASSWORD })).resolves.toBeTruthy();
+  }, 30_000);
+
+  it("asks this IP for a captcha after 5 failures, and answers 429 past 50 before hashing", async () => {
+    const ip = "10.6.0.1";
+    for (let i = 0; i < 5; i++) await appCode(signInWithPassword(env.db, { ...req(ip), ustr: `ghost${i}`, pwd: "x-wrong-x" }));
+    expect(await appCode(signInWithPassword(env.db, { ...req(ip), ustr: "managerb", pwd: USER_PASSWORD }))).toBe(14004);
+    await expect(signInWithPassword(env.db, { ...req(ip), ustr: "managerb", pwd: USER_PASSWORD, afs: await afs() })).resolves.toBeTruthy();
+    await env.db.authThrottle.update({ where: { key: `ip:${ip}` }, data: { failures: 51 } });
+    expect(await appCode(signInWithPassword(env.db, { ...req(ip), ustr: "managerb", pwd: USER_PASSWORD, afs: await afs() }))).toBe(10005);
+  });
+});
