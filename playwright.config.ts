@@ -40,6 +40,7 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     { name: "api", testMatch: /api\.spec\.ts/ },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "enduser", testMatch: /enduser\.spec\.ts/ },
   ],
   webServer: {
     command: "npm start",

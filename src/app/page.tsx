@@ -1,5 +1,12 @@
 import { redirect } from "next/navigation";
+import { getRequestIdentity } from "~/server/auth";
+import { hasPermission } from "~/lib/permissions";
 
-export default function Home() {
-  redirect("/tenants");
+export const dynamic = "force-dynamic";
+
+/** Administrators land in the console; everyone else in their account. */
+export default async function Home() {
+  const { actor } = await getRequestIdentity();
+  if (!actor) redirect("/login");
+  redirect(hasPermission(actor.permissions, "uc.tenant.get") ? "/tenants" : "/account");
 }

@@ -12,6 +12,7 @@ const RESOURCES = {
   permission: { zh: "权限码", en: "Permission codes" },
   me: { zh: "我的账户", en: "My account" },
   session: { zh: "登录会话", en: "Login sessions" },
+  outbox: { zh: "开发发件箱", en: "Development outbox" },
 } as const satisfies Record<string, Names>;
 
 const ACTIONS = {
@@ -35,6 +36,7 @@ const DEFINED = {
   permission: ["get"],
   me: ["detail", "put"],
   session: ["get", "detail", "freeze", "unfreeze", "offline", "delete", "recycle", "purge"],
+  outbox: ["get"],
 } as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
 
 type Defined = typeof DEFINED;

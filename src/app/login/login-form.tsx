@@ -1,60 +1,133 @@
 "use client";
 
-import { Alert, Button, Card, Form, Input, Typography } from "antd";
-import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from "antd";
+import { LockOutlined, MobileOutlined, UserOutlined } from "@ant-design/icons";
+import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { describeError } from "~/lib/errors";
+import { phoneSchema } from "~/lib/validators/common";
 import { LanguageSwitch } from "~/components/language-switch";
+import { Captcha } from "~/components/captcha";
+import { CodeSender } from "~/components/code-sender";
 
-interface Values {
+interface PasswordValues {
   ustr: string;
   pwd: string;
 }
+interface SmsValues {
+  phone: string;
+  code: string;
+}
 
-export function LoginForm({ subtitle, callbackUrl }: { tenantName: string; subtitle: string; callbackUrl: string }) {
-  const t = useTranslations("login");
-  const app = useTranslations("app");
-  const locale = useLocale() === "en" ? "en" : "zh-CN";
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function onFinish(values: Values) {
-    setBusy(true);
-    setError(null);
-    const res = await signIn("password", { ustr: values.ustr, pwd: values.pwd, redirect: false, callbackUrl });
-    if (res?.ok && !res.error) {
-      window.location.assign(callbackUrl);
-      return;
-    }
-    setBusy(false);
-    setError(describeError(Number(res?.error) || 12001, locale).description);
-  }
-
+export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
     <main style={{ minHeight: "100vh", display: "grid", placeItems: "center", padding: 16 }}>
       <div style={{ position: "absolute", top: 16, right: 16 }}>
         <LanguageSwitch signedIn={false} />
       </div>
-      <Card style={{ width: 400, maxWidth: "100%" }}>
+      <Card style={{ width: 420, maxWidth: "100%" }}>
         <Typography.Title level={3} style={{ marginTop: 0 }}>
-          {app("name")}
+          {title}
         </Typography.Title>
-        <Typography.Paragraph type="secondary">{subtitle}</Typography.Paragraph>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-        <Form<Values> layout="vertical" onFinish={onFinish} requiredMark={false} disabled={busy}>
-          <Form.Item name="ustr" label={t("ustr")} extra={t("ustrHint")} rules={[{ required: true, whitespace: true, message: t("required") }]}>
-            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus maxLength={254} />
-          </Form.Item>
-          <Form.Item name="pwd" label={t("pwd")} rules={[{ required: true, message: t("required") }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" maxLength={128} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>
-            {busy ? t("submitting") : t("submit")}
-          </Button>
-        </Form>
+        {subtitle && <Typography.Paragraph type="secondary">{subtitle}</Typography.Paragraph>}
+        {children}
       </Card>
     </main>
+  );
+}
+
+export function LoginForm({ subtitle, callbackUrl }: { tenantName: string; subtitle: string; callbackUrl: string }) {
+  const t = useTranslations("login");
+  const a = useTranslations("auth");
+  const app = useTranslations("app");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [needCaptcha, setNeedCaptcha] = useState(false);
+  const [afs, setAfs] = useState<string | null>(null);
+  const [captchaKey, setCaptchaKey] = useState(0);
+  const [smsForm] = Form.useForm<SmsValues>();
+
+  async function finish(provider: "password" | "sms-code", credentials: Record<string, string>) {
+    setBusy(true);
+    setError(null);
+    const res = await signIn(provider, { ...credentials, redirect: false, callbackUrl });
+    if (res?.ok && !res.error) return window.location.assign(callbackUrl);
+    setBusy(false);
+    const code = Number(res?.error) || 12001;
+    if (code === 14004) setNeedCaptcha(true);
+    setAfs(null);
+    setCaptchaKey((k) => k + 1);
+    setError(code === 14004 ? a("captchaNeeded") : describeError(code, locale).description);
+  }
+
+  const passwordTab = (
+    <Form<PasswordValues>
+      layout="vertical"
+        noValidate
+      requiredMark={false}
+      disabled={busy}
+      onFinish={(v) => finish("password", { ustr: v.ustr, pwd: v.pwd, ...(afs ? { afs } : {}) })}
+    >
+      <Form.Item name="ustr" label={t("ustr")} extra={t("ustrHint")} rules={[{ required: true, whitespace: true, message: t("required") }]}>
+        <Input prefix={<UserOutlined />} autoComplete="username" autoFocus maxLength={254} />
+      </Form.Item>
+      <Form.Item name="pwd" label={t("pwd")} rules={[{ required: true, message: t("required") }]}>
+        <Input.Password prefix={<LockOutlined />} autoComplete="current-password" maxLength={128} />
+      </Form.Item>
+      {needCaptcha && (
+        <Form.Item>
+          <Captcha key={captchaKey} resetKey={captchaKey} onChange={setAfs} />
+        </Form.Item>
+      )}
+      <Button type="primary" htmlType="submit" block loading={busy} disabled={needCaptcha && !afs}>
+        {busy ? t("submitting") : t("submit")}
+      </Button>
+    </Form>
+  );
+
+  const smsTab = (
+    <Form<SmsValues> form={smsForm} layout="vertical"
+        noValidate requiredMark={false} disabled={busy} onFinish={(v) => finish("sms-code", { phone: v.phone.trim(), code: v.code.trim() })}>
+      <Form.Item name="phone" label={a("phone")} extra={a("smsSignupNote")} rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: a("phoneHint") }]}>
+        <Input prefix={<MobileOutlined />} placeholder="+86-15810419011" autoComplete="tel" />
+      </Form.Item>
+      <Form.Item>
+        <CodeSender
+          channel="sms"
+          purpose="login"
+          target={() => {
+            const r = phoneSchema.safeParse(smsForm.getFieldValue("phone"));
+            if (!r.success) void smsForm.validateFields(["phone"]);
+            return r.success ? r.data : null;
+          }}
+        />
+      </Form.Item>
+      <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("code") }]}>
+        <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" block loading={busy}>
+        {busy ? t("submitting") : t("submit")}
+      </Button>
+    </Form>
+  );
+
+  return (
+    <AuthCard title={app("name")} subtitle={subtitle}>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
+      <Tabs
+        items={[
+          { key: "password", label: a("passwordTab"), children: passwordTab },
+          { key: "sms", label: a("smsTab"), children: smsTab },
+        ]}
+        onChange={() => setError(null)}
+      />
+      <Space style={{ width: "100%", justifyContent: "space-between", marginTop: 12 }}>
+        <Link href="/register">{a("register")}</Link>
+        <Link href="/forgot-password">{a("forgot")}</Link>
+      </Space>
+    </AuthCard>
   );
 }

@@ -12,7 +12,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { tenant, actor, host } = await getRequestIdentity();
   if (!tenant) return <UnknownHost host={host} />;
   const sp = await searchParams;
-  const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/tenants";
+  const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
   if (actor) redirect(callbackUrl);
   const t = await getTranslations("login");
   return <LoginForm tenantName={tenant.name} subtitle={t("subtitle", { tenant: tenant.name })} callbackUrl={callbackUrl} />;

@@ -4,6 +4,7 @@ import { permissionRouter } from "~/server/api/routers/permission";
 import { meRouter } from "~/server/api/routers/me";
 import { sessionRouter } from "~/server/api/routers/session";
 import { authRouter } from "~/server/api/routers/auth";
+import { outboxRouter } from "~/server/api/routers/outbox";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   me: meRouter,
   session: sessionRouter,
   auth: authRouter,
+  outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,7 +8,7 @@ import type { Locale } from "~/lib/errors";
 import { AppError } from "~/server/errors";
 import { hashPassword, verifyPassword } from "~/server/password";
 import { createMessenger, messagingConfig } from "~/server/messaging";
-import { consumeCode, sendCode, type CodeChannel } from "~/server/services/codes";
+import { codeRulesFrom, consumeCode, sendCode, type CodeChannel } from "~/server/services/codes";
 import { createLoginSession } from "~/server/services/session";
 import { captchaKey } from "~/server/services/auth";
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
@@ -64,6 +64,7 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
     locale: req.locale,
     deliver,
     tenantName: req.tenant.name,
+    rules: codeRulesFrom(settings),
   });
   return { sent: true as const, expiresAt: r.expiresAt, resendAfter: r.resendAfter };
 }

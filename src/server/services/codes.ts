@@ -22,6 +22,26 @@ export const CODE_RULES = {
   perIpHour: 30,
   maxAttempts: 5,
 };
+export type CodeRules = typeof CODE_RULES;
+
+/** The defaults, overridden by a tenant's `codes.*` properties (whole numbers, seconds for times). */
+export function codeRulesFrom(settings: Record<string, string>): CodeRules {
+  const n = (key: string, fallback: number, min: number, max: number) => {
+    const v = Number(settings[key]);
+    return Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+  };
+  return {
+    ...CODE_RULES,
+    ttlMs: {
+      sms: n("codes.smsTtlSeconds", CODE_RULES.ttlMs.sms / 1000, 60, 3600) * 1000,
+      email: n("codes.emailTtlSeconds", CODE_RULES.ttlMs.email / 1000, 60, 86400) * 1000,
+    },
+    resendAfterMs: n("codes.resendAfterSeconds", CODE_RULES.resendAfterMs / 1000, 0, 3600) * 1000,
+    perHour: n("codes.perHour", CODE_RULES.perHour, 1, 1000),
+    perDay: n("codes.perDay", CODE_RULES.perDay, 1, 10000),
+    perIpHour: n("codes.perIpHour", CODE_RULES.perIpHour, 1, 100000),
+  };
+}
 
 const hashCode = (code: string, target: string) =>
   createHmac("sha256", getSecrets().authSecret).update(`${target}\n${code}`).digest("hex");
@@ -44,10 +64,12 @@ export interface SendCodeInput {
   deliver: boolean;
   tenantName: string;
   now?: Date;
+  rules?: CodeRules;
 }
 
 export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInput): Promise<{ expiresAt: Date; resendAfter: Date }> {
   const now = input.now ?? new Date();
+  const rules = input.rules ?? CODE_RULES;
   const since = (ms: number) => new Date(now.getTime() - ms);
   const base = { tenantId: input.tenantId, channel: input.channel, target: input.target };
   const [last, hour, day, ipHour] = await Promise.all([
@@ -56,16 +78,16 @@ export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInpu
     db.verificationCode.count({ where: { ...base, createdAt: { gt: since(86400_000) } } }),
     input.ip ? db.verificationCode.count({ where: { ip: input.ip, createdAt: { gt: since(3600_000) } } }) : Promise.resolve(0),
   ]);
-  if (last && last.createdAt > since(CODE_RULES.resendAfterMs)) throw new AppError(14002);
-  if (hour >= CODE_RULES.perHour || day >= CODE_RULES.perDay || ipHour >= CODE_RULES.perIpHour) throw new AppError(14003);
+  if (last && last.createdAt > since(rules.resendAfterMs)) throw new AppError(14002);
+  if (hour >= rules.perHour || day >= rules.perDay || ipHour >= rules.perIpHour) throw new AppError(14003);
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const expiresAt = new Date(now.getTime() + CODE_RULES.ttlMs[input.channel]);
+  const expiresAt = new Date(now.getTime() + rules.ttlMs[input.channel]);
   await db.verificationCode.create({
     data: { ...base, purpose: input.purpose, codeHash: hashCode(code, input.target), ip: input.ip, createdAt: now, expiresAt },
   });
   if (input.deliver) {
-    const minutes = CODE_RULES.ttlMs[input.channel] / 60_000;
+    const minutes = rules.ttlMs[input.channel] / 60_000;
     const what = TEXT[input.purpose][input.locale];
     const text =
       input.locale === "en"
@@ -74,7 +96,7 @@ export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInpu
     if (input.channel === "sms") await messenger.sendSms({ to: input.target, template: input.purpose, params: { code }, text });
     else await messenger.sendEmail({ to: input.target, subject: input.locale === "en" ? `Your ${what} code` : `${what}验证码`, text });
   }
-  return { expiresAt, resendAfter: new Date(now.getTime() + CODE_RULES.resendAfterMs) };
+  return { expiresAt, resendAfter: new Date(now.getTime() + rules.resendAfterMs) };
 }
 
 export interface VerifyCodeInput {

@@ -1,0 +1,144 @@
+"use client";
+
+import { Alert, App, Button, Card, Descriptions, Form, Input, List, Popconfirm, Space, Tabs, Tag, Typography } from "antd";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import dayjs from "dayjs";
+import { useLocale, useTranslations } from "next-intl";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { changePasswordInput } from "~/lib/validators/auth";
+import { handleServerError, parseForm } from "~/components/form-errors";
+import { PasswordStrength } from "~/components/password-strength";
+
+function PasswordForm() {
+  const t = useTranslations("account");
+  const a = useTranslations("auth");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ current: string; password: string }>();
+  const password = Form.useWatch("password", form) ?? "";
+  const [error, setError] = useState<string | null>(null);
+  const change = useMutation(
+    trpc.auth.changePassword.mutationOptions({
+      onSuccess: () => {
+        void message.success(t("changed"));
+        form.resetFields();
+      },
+      onError: (e) => setError(handleServerError(form, e)),
+    }),
+  );
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      style={{ maxWidth: 420 }}
+      disabled={change.isPending}
+      onFinish={(v) => {
+        setError(null);
+        const parsed = parseForm(form, changePasswordInput, v, locale);
+        if (parsed) change.mutate(parsed);
+      }}
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Form.Item name="current" label={t("current")} rules={[{ required: true }]}>
+        <Input.Password autoComplete="current-password" />
+      </Form.Item>
+      <Form.Item name="password" label={a("newPassword")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" loading={change.isPending}>
+        {t("change")}
+      </Button>
+    </Form>
+  );
+}
+
+function MySessions() {
+  const t = useTranslations("account");
+  const s = useTranslations("session");
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message, modal } = App.useApp();
+  const list = useQuery(trpc.me.sessions.queryOptions());
+  const refresh = () => qc.invalidateQueries(trpc.me.sessions.pathFilter());
+  const end = useMutation(trpc.me.endSession.mutationOptions({ onSuccess: refresh, onError: (e) => void message.error(handleServerError(null, e)) }));
+  const label = useMutation(trpc.me.labelSession.mutationOptions({ onSuccess: refresh, onError: (e) => void message.error(handleServerError(null, e)) }));
+  return (
+    <List
+      loading={list.isLoading}
+      dataSource={list.data ?? []}
+      renderItem={(r) => (
+        <List.Item
+          actions={[
+            <Button
+              key="rename"
+              type="link"
+              onClick={() => {
+                let name = r.name ?? "";
+                modal.confirm({
+                  title: t("renamePrompt"),
+                  content: <Input defaultValue={name} maxLength={64} onChange={(e) => (name = e.target.value)} aria-label={t("renamePrompt")} />,
+                  onOk: () => label.mutateAsync({ id: r.id, name }),
+                });
+              }}
+            >
+              {t("rename")}
+            </Button>,
+            !r.current && (
+              <Popconfirm key="end" title={t("confirmEnd")} onConfirm={() => end.mutateAsync({ id: r.id })}>
+                <Button type="link" danger>
+                  {t("end")}
+                </Button>
+              </Popconfirm>
+            ),
+          ]}
+        >
+          <List.Item.Meta
+            title={
+              <Space>
+                {r.name ?? r.userAgent?.slice(0, 60) ?? r.method}
+                {r.current && <Tag color="blue">{t("thisDevice")}</Tag>}
+              </Space>
+            }
+            description={`${s(`sites.${r.site as "web"}`)} · ${r.method} · ${r.ip ?? "—"} · ${dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm")}`}
+          />
+        </List.Item>
+      )}
+    />
+  );
+}
+
+export function AccountView() {
+  const t = useTranslations("account");
+  const trpc = useTRPC();
+  const me = useQuery(trpc.me.get.queryOptions());
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("title")}
+      </Typography.Title>
+      <Card>
+        <Tabs
+          items={[
+            {
+              key: "profile",
+              label: t("profile"),
+              children: (
+                <Descriptions
+                  column={1}
+                  items={[
+                    { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
+                    { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+                  ]}
+                />
+              ),
+            },
+            { key: "password", label: t("security"), children: <PasswordForm /> },
+            { key: "sessions", label: t("sessions"), children: <MySessions /> },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,50 @@
+"use client";
+
+import { Card, Empty, Input, Space, Table, Tag, Typography } from "antd";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import dayjs from "dayjs";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { handleServerError } from "~/components/form-errors";
+import { PAGE_SIZES, pagingFrom, useUrlState } from "~/components/use-url-state";
+
+export function OutboxView() {
+  const t = useTranslations("outbox");
+  const c = useTranslations("common");
+  const trpc = useTRPC();
+  const url = useUrlState();
+  const paging = pagingFrom(url);
+  const [to, setTo] = useState(url.get("to"));
+  const list = useQuery(trpc.outbox.list.queryOptions({ to: url.get("to") || undefined, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData, refetchInterval: 5000 }));
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("title")}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t("intro")}
+      </Typography.Paragraph>
+      <Card size="small">
+        <Input.Search aria-label={t("to")} placeholder={t("to")} allowClear value={to} onChange={(e) => setTo(e.target.value)} onSearch={(v) => url.set({ to: v.trim(), page: undefined })} style={{ maxWidth: 320 }} />
+      </Card>
+      <Card size="small">
+        <Table
+          rowKey="id"
+          loading={list.isFetching && !list.data}
+          dataSource={list.data?.items}
+          locale={{ emptyText: list.isError ? handleServerError(null, list.error) : <Empty description={t("empty")} /> }}
+          pagination={{ current: paging.page, pageSize: paging.size, total: list.data?.total ?? 0, pageSizeOptions: PAGE_SIZES, showTotal: (total) => c("total", { total }) }}
+          onChange={(p) => url.set({ page: p.current && p.current > 1 ? p.current : undefined, size: p.pageSize !== 20 ? p.pageSize : undefined })}
+          columns={[
+            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("MM-DD HH:mm:ss"), width: 140 },
+            { title: t("channel"), dataIndex: "channel", render: (ch: string) => <Tag>{ch}</Tag>, width: 90 },
+            { title: t("to"), dataIndex: "to" },
+            { title: t("body"), dataIndex: "body", render: (b: string, r) => <span data-testid="outbox-body">{r.subject ? `${r.subject} — ${b}` : b}</span> },
+            { title: t("status"), dataIndex: "status", render: (s: string) => <Tag color={s === "failed" ? "red" : s === "sent" ? "green" : "default"}>{s}</Tag>, width: 90 },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,116 @@
+"use client";
+
+import { Alert, App, Button, Checkbox, Form, Input } from "antd";
+import Link from "next/link";
+import { signIn } from "next-auth/react";
+import { useMutation } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { TERMS_VERSION, emailSchema, registerInput } from "~/lib/validators/auth";
+import { phoneSchema } from "~/lib/validators/common";
+import { handleServerError, parseForm } from "~/components/form-errors";
+import { CodeSender } from "~/components/code-sender";
+import { Captcha } from "~/components/captcha";
+import { PasswordStrength } from "~/components/password-strength";
+import { AuthCard } from "~/app/login/login-form";
+
+interface Values {
+  phone: string;
+  phoneCode: string;
+  email?: string;
+  emailCode?: string;
+  userName?: string;
+  password: string;
+  acceptTerms?: boolean;
+}
+
+export function RegisterForm({ tenantName }: { tenantName: string }) {
+  const t = useTranslations("auth");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const password = Form.useWatch("password", form) ?? "";
+  const email = Form.useWatch("email", form) ?? "";
+  const [afs, setAfs] = useState<string | null>(null);
+  const [captchaKey, setCaptchaKey] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+
+  const register = useMutation(
+    trpc.auth.register.mutationOptions({
+      onSuccess: async (_r, input) => {
+        void message.success(t("registered"));
+        const res = await signIn("password", { ustr: input.phone, pwd: input.password, redirect: false });
+        window.location.assign(res?.ok ? "/" : "/login");
+      },
+      onError: (e) => {
+        setError(handleServerError(form, e));
+        setAfs(null);
+        setCaptchaKey((k) => k + 1);
+      },
+    }),
+  );
+
+  function submit(v: Values) {
+    setError(null);
+    if (!afs) return void message.warning(t("solveCaptcha"));
+    const parsed = parseForm(form, registerInput, { ...v, acceptTerms: v.acceptTerms === true, afs }, locale);
+    if (parsed) register.mutate(parsed);
+  }
+
+  const valid = (schema: typeof phoneSchema | typeof emailSchema, field: "phone" | "email") => () => {
+    const r = schema.safeParse(form.getFieldValue(field));
+    if (!r.success) void form.validateFields([field]);
+    return r.success ? r.data : null;
+  };
+
+  return (
+    <AuthCard title={t("registerTitle")} subtitle={tenantName}>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
+      <Form<Values> form={form} layout="vertical"
+        noValidate requiredMark={false} onFinish={submit} disabled={register.isPending}>
+        <Form.Item name="phone" label={t("phone")} rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: t("phoneHint") }]}>
+          <Input placeholder="+86-15810419011" autoComplete="tel" autoFocus />
+        </Form.Item>
+        <Form.Item>
+          <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} />
+        </Form.Item>
+        <Form.Item name="phoneCode" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("code") }]}>
+          <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
+        </Form.Item>
+        <Form.Item name="email" label={t("email")} rules={[{ type: "email" }]}>
+          <Input autoComplete="email" />
+        </Form.Item>
+        {email && (
+          <>
+            <Form.Item>
+              <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} />
+            </Form.Item>
+            <Form.Item name="emailCode" label={t("emailCode")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("emailCode") }]}>
+              <Input inputMode="numeric" maxLength={6} />
+            </Form.Item>
+          </>
+        )}
+        <Form.Item name="userName" label={t("userName")}>
+          <Input autoComplete="username" maxLength={32} />
+        </Form.Item>
+        <Form.Item name="password" label={t("password")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
+          <Input.Password autoComplete="new-password" maxLength={128} />
+        </Form.Item>
+        <Form.Item name="acceptTerms" valuePropName="checked">
+          <Checkbox>{t("acceptTerms", { v: TERMS_VERSION })}</Checkbox>
+        </Form.Item>
+        <Form.Item>
+          <Captcha key={captchaKey} resetKey={captchaKey} onChange={setAfs} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={register.isPending} data-testid="register-submit">
+          {t("submitRegister")}
+        </Button>
+      </Form>
+      <div style={{ marginTop: 12 }}>
+        <Link href="/login">{t("haveAccount")}</Link>
+      </div>
+    </AuthCard>
+  );
+}

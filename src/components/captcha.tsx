@@ -1,0 +1,49 @@
+"use client";
+
+import { createElement, useEffect, useRef, useState } from "react";
+import { useLocale } from "next-intl";
+
+/**
+ * ALTCHA's self-hosted proof-of-work widget (no third party, works in mainland China).
+ * Reports the solved payload (our `afs` field), or null when it expires or is reset.
+ */
+export function Captcha({ onChange, resetKey = 0 }: { onChange: (payload: string | null) => void; resetKey?: number }) {
+  const locale = useLocale();
+  const ref = useRef<HTMLElement | null>(null);
+  const [ready, setReady] = useState(false);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+
+  useEffect(() => {
+    let alive = true;
+    // The widget registers a custom element and touches `window`: load it in the browser only.
+    void Promise.all([import("altcha"), import("altcha/i18n/zh-cn"), import("altcha/i18n/en")]).then(() => alive && setReady(true));
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !ready) return;
+    const onState = (e: Event) => {
+      const d = (e as CustomEvent<{ state: string; payload?: string }>).detail;
+      onChangeRef.current(d.state === "verified" && d.payload ? d.payload : null);
+    };
+    el.addEventListener("statechange", onState);
+    return () => el.removeEventListener("statechange", onState);
+  }, [ready, resetKey]);
+
+  return (
+    <div data-testid="captcha" style={{ minHeight: 64 }}>
+      {ready &&
+        createElement("altcha-widget", {
+          key: `${locale}-${resetKey}`,
+          ref,
+          challenge: "/api/auth/captcha",
+          language: locale === "en" ? "en" : "zh-cn",
+          style: { "--altcha-max-width": "100%" },
+        })}
+    </div>
+  );
+}

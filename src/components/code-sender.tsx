@@ -1,0 +1,71 @@
+"use client";
+
+import { App, Button, Space } from "antd";
+import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useEffect, useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { Captcha } from "~/components/captcha";
+import { handleServerError } from "~/components/form-errors";
+
+interface Props {
+  channel: "sms" | "email";
+  purpose: "login" | "register" | "reset" | "bind";
+  /** Reads the current target (phone or email) from the form; null when it is not valid yet. */
+  target: () => string | null;
+}
+
+/**
+ * Captcha, then "send code", then a countdown: what every code form needs. Forms that hold it
+ * set `noValidate`: the widget's checkbox is `required` and would silently block their submit.
+ */
+export function CodeSender({ channel, purpose, target }: Props) {
+  const t = useTranslations("auth");
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [afs, setAfs] = useState<string | null>(null);
+  const [resetKey, setResetKey] = useState(0);
+  const [until, setUntil] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (until <= now) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [until, now]);
+
+  const send = useMutation(
+    trpc.auth.sendCode.mutationOptions({
+      onSuccess: (r) => {
+        setUntil(new Date(r.resendAfter).getTime());
+        setNow(Date.now());
+        void message.success(t("codeSent", { m: Math.round((new Date(r.expiresAt).getTime() - Date.now()) / 60_000) }));
+      },
+      onError: (e) => void message.error(handleServerError(null, e)),
+      // A solved challenge is single use: the next send needs a fresh one.
+      onSettled: () => {
+        setAfs(null);
+        setResetKey((k) => k + 1);
+      },
+    }),
+  );
+  const wait = Math.max(0, Math.ceil((until - now) / 1000));
+  return (
+    <Space orientation="vertical" style={{ width: "100%" }}>
+      {wait === 0 && <Captcha key={resetKey} resetKey={resetKey} onChange={setAfs} />}
+      <Button
+        block
+        data-testid={`send-${channel}-code`}
+        loading={send.isPending}
+        disabled={wait > 0}
+        onClick={() => {
+          const to = target();
+          if (!to) return;
+          if (!afs) return void message.warning(t("solveCaptcha"));
+          send.mutate({ channel, purpose, target: to, afs });
+        }}
+      >
+        {wait > 0 ? t("resendIn", { s: wait }) : t("sendCode")}
+      </Button>
+    </Space>
+  );
+}

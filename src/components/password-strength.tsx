@@ -1,0 +1,30 @@
+"use client";
+
+import { Progress, Typography } from "antd";
+import { useTranslations } from "next-intl";
+
+/**
+ * A rough guide, not a rule: length matters most, variety a little. The server's policy
+ * (8–128 characters, common passwords refused) is what decides.
+ */
+export function strengthOf(pwd: string): 0 | 1 | 2 | 3 {
+  if (pwd.length < 8) return 0;
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(pwd)).length;
+  const score = (pwd.length >= 16 ? 2 : pwd.length >= 12 ? 1 : 0) + (classes >= 3 ? 1 : 0);
+  return Math.min(3, Math.max(1, score)) as 1 | 2 | 3;
+}
+
+export function PasswordStrength({ value }: { value: string }) {
+  const t = useTranslations("auth");
+  const s = value ? strengthOf(value) : 0;
+  const labels = [t("weak"), t("fair"), t("good"), t("strong")];
+  const colors = ["#ef4444", "#f59e0b", "#3b82f6", "#16a34a"];
+  return (
+    <div aria-live="polite" data-testid="password-strength">
+      <Progress percent={value ? (s + 1) * 25 : 0} steps={4} showInfo={false} strokeColor={colors[s]} size="small" />
+      <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+        {value ? `${t("strength")}: ${labels[s]}` : t("strengthHint")}
+      </Typography.Text>
+    </div>
+  );
+}
