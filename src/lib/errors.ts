@@ -3,7 +3,7 @@
  * resource publishes its table (`{ code, name, description }`) in both languages.
  * The tRPC error formatter maps `AppError` to HTTP status through `status` here, in one place.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503;
 
 interface ErrorDef {
   status: ErrorStatus;
@@ -32,6 +32,12 @@ export const ERROR_TABLES = {
     12002: def(403, ["角色不可用", "该用户不拥有所选角色"], ["Role not held", "The user does not hold the chosen role"]),
     12003: def(403, ["无权登录此站点", "该账号不能登录此控制台"], ["Not allowed on this site", "This account cannot sign in to this console"]),
     12004: def(404, ["未知的登录操作", "没有这个登录接口"], ["Unknown login operation", "There is no such login operation"]),
+    12005: def(404, ["未绑定账号", "此微信尚未绑定本站账号"], ["No linked account", "No account here is linked to this WeChat identity"]),
+    12006: def(400, ["微信登录未配置", "此站点未配置微信应用"], ["WeChat not configured", "This site has no WeChat app configured"]),
+    12007: def(400, ["微信登录已失效", "登录请求已过期或已被使用，请重新扫码"], ["WeChat sign-in expired", "The sign-in request expired or was already used; scan again"]),
+    12008: def(502, ["微信服务错误", "微信接口返回错误，请稍后再试"], ["WeChat error", "WeChat answered with an error; try again later"]),
+    12009: def(409, ["已绑定其他账号", "此微信已绑定本站的另一个账号"], ["Linked elsewhere", "This WeChat identity is linked to another account here"]),
+    12010: def(409, ["不能解绑", "解绑后账号将无法登录：请先设置密码或绑定手机"], ["Cannot unlink", "The account would have no way in: set a password or bind a phone first"]),
   },
   session: {
     13001: def(404, ["会话不存在", "会话不存在或不属于当前租户"], ["Session not found", "No such session in this tenant"]),

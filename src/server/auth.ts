@@ -8,6 +8,7 @@ import { getSecrets } from "~/server/secrets";
 import { AppError } from "~/server/errors";
 import { signInWithPassword } from "~/server/services/auth";
 import { signInWithSmsCode } from "~/server/services/account";
+import { WECHAT_STATE_COOKIE, completeWechatRoundTrip, signInWithIdentity } from "~/server/services/wechat-login";
 import { pickLocale } from "~/i18n/locale";
 import { phoneSchema } from "~/lib/validators/common";
 import { codeSchema } from "~/lib/validators/auth";
@@ -107,6 +108,29 @@ export function getAuthOptions(): NextAuthOptions {
           try {
             const locale = pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language"));
             const r = await signInWithSmsCode(db, { tenant, ip: requestIp(h), userAgent: h.get("user-agent"), locale }, phone.data, code.data);
+            return await signedIn(r);
+          } catch (e) {
+            throw asSignInError(e);
+          }
+        },
+      }),
+      CredentialsProvider({
+        id: "wechat",
+        name: "WeChat",
+        credentials: { code: { label: "Code", type: "text" }, state: { label: "State", type: "text" } },
+        async authorize(credentials, req) {
+          const h = bag(req.headers);
+          const tenant = await resolveTenant(db, requestHost(h));
+          if (!tenant) throw new Error(String(10007));
+          try {
+            const id = await completeWechatRoundTrip(db, {
+              tenant,
+              cookie: readCookie(h.get("cookie"), WECHAT_STATE_COOKIE),
+              state: credentials?.state ?? "",
+              code: credentials?.code ?? "",
+            });
+            if (id.cookie.mode !== "login") throw new AppError(12007);
+            const r = await signInWithIdentity(db, tenant, { provider: "wechat", ...id }, { ip: requestIp(h), userAgent: h.get("user-agent") }, true);
             return await signedIn(r);
           } catch (e) {
             throw asSignInError(e);

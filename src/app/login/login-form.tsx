@@ -1,7 +1,7 @@
 "use client";
 
 import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from "antd";
-import { LockOutlined, MobileOutlined, UserOutlined } from "@ant-design/icons";
+import { LockOutlined, MobileOutlined, UserOutlined, WechatOutlined } from "@ant-design/icons";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
@@ -38,12 +38,22 @@ export function AuthCard({ title, subtitle, children }: { title: string; subtitl
   );
 }
 
-export function LoginForm({ subtitle, callbackUrl }: { tenantName: string; subtitle: string; callbackUrl: string }) {
+interface LoginFormProps {
+  tenantName: string;
+  subtitle: string;
+  callbackUrl: string;
+  /** The tenant has a WeChat Open Platform app configured. */
+  wechat: boolean;
+  /** An error code handed back by a redirect (e.g. from the WeChat round trip). */
+  initialError: number | null;
+}
+
+export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: LoginFormProps) {
   const t = useTranslations("login");
   const a = useTranslations("auth");
   const app = useTranslations("app");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError ? describeError(initialError, locale).description : null);
   const [busy, setBusy] = useState(false);
   const [needCaptcha, setNeedCaptcha] = useState(false);
   const [afs, setAfs] = useState<string | null>(null);
@@ -121,6 +131,22 @@ export function LoginForm({ subtitle, callbackUrl }: { tenantName: string; subti
         items={[
           { key: "password", label: a("passwordTab"), children: passwordTab },
           { key: "sms", label: a("smsTab"), children: smsTab },
+          ...(wechat
+            ? [
+                {
+                  key: "wechat",
+                  label: a("wechatTab"),
+                  children: (
+                    <Space orientation="vertical" style={{ width: "100%" }}>
+                      <Typography.Paragraph type="secondary">{a("wechatHint")}</Typography.Paragraph>
+                      <Button block icon={<WechatOutlined />} href={`/api/auth/wechat/start?callbackUrl=${encodeURIComponent(callbackUrl)}`} data-testid="wechat-login">
+                        {a("wechatButton")}
+                      </Button>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
         ]}
         onChange={() => setError(null)}
       />

@@ -4,6 +4,8 @@ import { getTranslations } from "next-intl/server";
 import { getRequestIdentity } from "~/server/auth";
 import { UnknownHost } from "~/components/unknown-host";
 import { LoginForm } from "./login-form";
+import { db } from "~/server/db";
+import { tenantSettings } from "~/server/services/tenant-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in / 登录" };
@@ -15,5 +17,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
   if (actor) redirect(callbackUrl);
   const t = await getTranslations("login");
-  return <LoginForm tenantName={tenant.name} subtitle={t("subtitle", { tenant: tenant.name })} callbackUrl={callbackUrl} />;
+  const settings = await tenantSettings(db, tenant.id);
+  return (
+    <LoginForm
+      tenantName={tenant.name}
+      subtitle={t("subtitle", { tenant: tenant.name })}
+      callbackUrl={callbackUrl}
+      wechat={!!settings["wechat.appId"] && !!settings["wechat.appSecret"]}
+      initialError={Number(sp.error) || null}
+    />
+  );
 }

@@ -40,3 +40,9 @@ export const jsonLoginResult = z.object({
   roles: z.array(z.string()),
   rules: z.array(z.string()),
 });
+
+/** AddAoginr: a mini-program's `wx.login()` code in `ustr`. */
+export const miniprogramLoginInput = z.object({
+  ustr: z.string().trim().min(1).max(256),
+  deviceId: z.string().max(128).optional(),
+});

@@ -39,5 +39,6 @@ export async function createContext(req: Request): Promise<Context> {
     locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
     ip: requestIp(h),
     userAgent: h.get("user-agent"),
+    cookie,
   });
 }

@@ -29,6 +29,8 @@ export interface Context {
   locale: Locale;
   ip: string | null;
   userAgent: string | null;
+  /** The raw Cookie header, for flows that bind a round trip to a cookie (WeChat state). */
+  cookie: string | null;
 }
 
 /** What tests (and createContext) build a context from. */
@@ -42,6 +44,7 @@ export function createContextInner(opts: Partial<Context> & Pick<Context, "db">)
     locale: "zh-CN",
     ip: null,
     userAgent: null,
+    cookie: null,
     ...opts,
   };
 }

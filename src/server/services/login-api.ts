@@ -7,7 +7,8 @@ import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
 import { fieldErrors, message } from "~/lib/validators/common";
-import { LOGIN_OPERATIONS, PHONE_RE, jsonLoginInput, type LoginOperation } from "~/lib/validators/login";
+import { LOGIN_OPERATIONS, PHONE_RE, jsonLoginInput, miniprogramLoginInput, type LoginOperation } from "~/lib/validators/login";
+import { miniprogramIdentity, signInWithIdentity } from "~/server/services/wechat-login";
 import { signInWithPassword } from "~/server/services/auth";
 import { signSessionToken } from "~/server/services/tokens";
 import type { ResolvedTenant } from "~/server/services/host";
@@ -21,6 +22,8 @@ export interface Envelope {
   message: string;
   result: { id: string; token: string; expire: string; roles: string[]; rules: string[] } | null;
   fields?: Record<string, string[]>;
+  /** AddAoginr: whether a user is linked to this mini-program identity. */
+  exists?: boolean;
 }
 
 const isOperation = (op: string): op is LoginOperation => Object.hasOwn(LOGIN_OPERATIONS, op);
@@ -41,6 +44,7 @@ export interface JsonLoginRequest {
 
 export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {
   const { operation: apis, locale } = req;
+  if (apis === "AddAoginr") return miniprogramLogin(db, req);
   if (!isOperation(apis)) return failure(apis, 12004, locale);
   if (!req.tenant) return failure(apis, 10007, locale);
   const parsed = jsonLoginInput.safeParse(req.body);
@@ -76,6 +80,35 @@ export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
     };
   } catch (e) {
     if (e instanceof AppError) return failure(apis, e.appCode, locale);
+    throw e;
+  }
+}
+
+/** A mini-program's wx.login() code: tells whether a user is linked, and signs them in if so. */
+async function miniprogramLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {
+  const apis = "AddAoginr";
+  const { locale } = req;
+  if (!req.tenant) return failure(apis, 10007, locale);
+  const parsed = miniprogramLoginInput.safeParse(req.body);
+  if (!parsed.success) return failure(apis, 10003, locale, fieldErrors(parsed.error, locale));
+  try {
+    const id = await miniprogramIdentity(db, req.tenant.id, parsed.data.ustr);
+    const r = await signInWithIdentity(db, req.tenant, id, { ip: req.ip, userAgent: req.userAgent }, false);
+    const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
+    const actor = await db.user.findUniqueOrThrow({ where: { id: r.userId }, select: { roles: { select: { role: { select: { name: true, permissions: true } } } } } });
+    const roles = actor.roles.map((x) => x.role);
+    return {
+      status: 200,
+      apid: randomUUID(),
+      apis,
+      error: 0,
+      reason: "success",
+      message: locale === "en" ? "Success." : "成功。",
+      exists: true,
+      result: { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: roles.map((x) => x.name), rules: [...new Set(roles.flatMap((x) => x.permissions))] },
+    };
+  } catch (e) {
+    if (e instanceof AppError) return { ...failure(apis, e.appCode, locale), exists: e.appCode === 12005 ? false : undefined };
     throw e;
   }
 }

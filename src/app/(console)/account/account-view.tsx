@@ -109,6 +109,48 @@ function MySessions() {
   );
 }
 
+function LinkedAccounts() {
+  const t = useTranslations("account");
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const list = useQuery(trpc.me.externalLogins.queryOptions());
+  const unbind = useMutation(
+    trpc.me.unbind.mutationOptions({
+      onSuccess: () => qc.invalidateQueries(trpc.me.externalLogins.pathFilter()),
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+  const linked = new Set(list.data?.map((l) => l.provider));
+  return (
+    <Space orientation="vertical" style={{ width: "100%" }}>
+      <List
+        loading={list.isLoading}
+        dataSource={list.data ?? []}
+        locale={{ emptyText: t("none") }}
+        renderItem={(l) => (
+          <List.Item
+            actions={[
+              <Popconfirm key="u" title={t("unbind")} onConfirm={() => unbind.mutateAsync({ provider: l.provider as "wechat" | "miniprogram" })}>
+                <Button type="link" danger>
+                  {t("unbind")}
+                </Button>
+              </Popconfirm>,
+            ]}
+          >
+            <List.Item.Meta title={t(l.provider === "wechat" ? "wechat" : "miniprogram")} description={`${l.nickname ?? ""} · ${dayjs(l.createdAt).format("YYYY-MM-DD")}`} />
+          </List.Item>
+        )}
+      />
+      {!linked.has("wechat") && (
+        <Button href="/api/auth/wechat/start?mode=bind&callbackUrl=/account" data-testid="bind-wechat">
+          {t("bindWechat")}
+        </Button>
+      )}
+    </Space>
+  );
+}
+
 export function AccountView() {
   const t = useTranslations("account");
   const trpc = useTRPC();
@@ -136,6 +178,7 @@ export function AccountView() {
             },
             { key: "password", label: t("security"), children: <PasswordForm /> },
             { key: "sessions", label: t("sessions"), children: <MySessions /> },
+            { key: "linked", label: t("linked"), children: <LinkedAccounts /> },
           ]}
         />
       </Card>

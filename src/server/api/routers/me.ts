@@ -4,6 +4,9 @@ import { LOCALES } from "~/i18n/locale";
 import { idInput } from "~/lib/validators/common";
 import { sessionItem, sessionLabelInput } from "~/lib/validators/session";
 import * as sessions from "~/server/services/login-sessions";
+import { bindIdentity, completeWechatRoundTrip, miniprogramIdentity, unbindIdentity, WECHAT_STATE_COOKIE } from "~/server/services/wechat-login";
+import { readCookie } from "~/i18n/locale";
+import { AppError } from "~/server/errors";
 
 export const meRouter = createTRPCRouter({
   get: requirePermission("uc.me.detail")
@@ -52,4 +55,46 @@ export const meRouter = createTRPCRouter({
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => sessions.endMySession(ctx.db, ctx.actor, input.id)),
+
+  externalLogins: requirePermission("uc.me.detail")
+    .meta({ openapi: { method: "GET", path: "/me/external-logins", tags: ["me"], protect: true, summary: "My linked WeChat and mini-program identities" } })
+    .input(z.object({}).optional())
+    .output(z.array(z.object({ provider: z.string(), nickname: z.string().nullable(), createdAt: z.date() })))
+    .query(({ ctx }) =>
+      ctx.db.externalLogin.findMany({
+        where: { userId: ctx.actor.userId, tenantId: ctx.tenant.id },
+        select: { provider: true, nickname: true, createdAt: true },
+        orderBy: { createdAt: "asc" },
+      }),
+    ),
+
+  bindWechat: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "POST", path: "/me/external-logins/wechat", tags: ["me"], protect: true, summary: "Link WeChat (finishes the QR round trip started at /api/auth/wechat/start?mode=bind)" } })
+    .input(z.object({ code: z.string().min(1).max(256), state: z.string().max(128) }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      const id = await completeWechatRoundTrip(ctx.db, { tenant: ctx.tenant, cookie: readCookie(ctx.cookie, WECHAT_STATE_COOKIE), ...input });
+      if (id.cookie.mode !== "bind" || id.cookie.userId !== ctx.actor.userId) throw new AppError(12007);
+      await bindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, { provider: "wechat", ...id });
+      return { ok: true as const };
+    }),
+
+  bindMiniprogram: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "POST", path: "/me/external-logins/miniprogram", tags: ["me"], protect: true, summary: "Link this mini-program identity (a wx.login() code)" } })
+    .input(z.object({ code: z.string().min(1).max(256) }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      const id = await miniprogramIdentity(ctx.db, ctx.tenant.id, input.code);
+      await bindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, id);
+      return { ok: true as const };
+    }),
+
+  unbind: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "DELETE", path: "/me/external-logins/{provider}", tags: ["me"], protect: true, summary: "Unlink WeChat or the mini-program (never the last way in)" } })
+    .input(z.object({ provider: z.enum(["wechat", "miniprogram"]) }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await unbindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, input.provider);
+      return { ok: true as const };
+    }),
 });

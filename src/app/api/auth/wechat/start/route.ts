@@ -1,0 +1,37 @@
+import { NextResponse } from "next/server";
+import { db } from "~/server/db";
+import { resolveTenant } from "~/server/services/host";
+import { loadActor } from "~/server/services/session";
+import { sessionIdFromCookieHeader } from "~/server/auth";
+import { WECHAT_STATE_COOKIE, startWechatLogin } from "~/server/services/wechat-login";
+import { requestHost } from "~/server/request";
+import { AppError } from "~/server/errors";
+
+export const dynamic = "force-dynamic";
+
+/** Starts WeChat QR sign-in (or binding, for a signed-in user): cookie the state, go to WeChat. */
+export async function GET(req: Request) {
+  const url = new URL(req.url);
+  const host = requestHost(req.headers);
+  const origin = `${url.protocol}//${host}`;
+  const tenant = await resolveTenant(db, host);
+  const back = (code: number) => NextResponse.redirect(`${origin}/login?error=${code}`, 303);
+  if (!tenant) return back(10007);
+  const mode = url.searchParams.get("mode") === "bind" ? "bind" : "login";
+  let userId: string | undefined;
+  if (mode === "bind") {
+    const sid = await sessionIdFromCookieHeader(req.headers.get("cookie"));
+    const actor = sid ? await loadActor(db, sid, tenant.id) : null;
+    if (!actor) return back(10001);
+    userId = actor.userId;
+  }
+  try {
+    const r = await startWechatLogin(db, { tenant, origin, mode, userId, callbackUrl: url.searchParams.get("callbackUrl") ?? (mode === "bind" ? "/account" : "/") });
+    const res = NextResponse.redirect(r.url, 303);
+    res.cookies.set(WECHAT_STATE_COOKIE, r.cookie, { httpOnly: true, sameSite: "lax", path: "/", maxAge: r.maxAgeSeconds, secure: url.protocol === "https:" });
+    return res;
+  } catch (e) {
+    if (e instanceof AppError) return back(e.appCode);
+    throw e;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { getRequestIdentity } from "~/server/auth";
+import { UnknownHost } from "~/components/unknown-host";
+import { WECHAT_STATE_COOKIE, stateMode } from "~/server/services/wechat-login";
+import { WechatCallback } from "./wechat-callback";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "WeChat / 微信" };
+
+/** WeChat redirects here with `code` and `state`; the client finishes sign-in or binding. */
+export default async function WechatCallbackPage({ searchParams }: { searchParams: Promise<{ code?: string; state?: string }> }) {
+  const { tenant, host } = await getRequestIdentity();
+  if (!tenant) return <UnknownHost host={host} />;
+  const { code, state } = await searchParams;
+  const flow = stateMode((await cookies()).get(WECHAT_STATE_COOKIE)?.value);
+  return <WechatCallback code={code ?? null} state={state ?? ""} mode={flow?.mode ?? "login"} callbackUrl={flow?.callbackUrl ?? "/"} />;
+}
