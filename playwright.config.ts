@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+/** The loopback WeChat stub the app talks to instead of open.weixin.qq.com / api.weixin.qq.com. */
+export const WECHAT_STUB_PORT = PORT + 90;
+export const WECHAT_STUB_APP = { id: "wxe2e0000000000001", secret: "e2e-wechat-secret-000000000001" };
 export const BASE_URL = `http://localhost:${PORT}`;
 export const E2E_ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-Operator-pass";
 
@@ -40,9 +43,17 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     { name: "api", testMatch: /api\.spec\.ts/ },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
-    { name: "enduser", testMatch: /enduser\.spec\.ts/ },
+    { name: "enduser", testMatch: /(enduser|wechat)\.spec\.ts/ },
   ],
-  webServer: {
+  webServer: [
+    {
+      // tsx directly (not npx): npx does not pass the stop signal on.
+      command: "node_modules/.bin/tsx scripts/wechat-stub.ts",
+      port: WECHAT_STUB_PORT,
+      reuseExistingServer: false,
+      env: { WECHAT_STUB_PORT: String(WECHAT_STUB_PORT), WECHAT_STUB_APPS: `${WECHAT_STUB_APP.id}:${WECHAT_STUB_APP.secret}` },
+    },
+    {
     command: "npm start",
     url: `${BASE_URL}/api/health`,
     timeout: 180_000,
@@ -56,6 +67,9 @@ export default defineConfig({
       ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
+      WECHAT_OPEN_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
+      WECHAT_API_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
     },
-  },
+    },
+  ],
 });

@@ -1,10 +1,33 @@
 import { createHash } from "node:crypto";
-import { hash, verify } from "@node-rs/argon2";
+import os from "node:os";
+import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id, a const enum */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 const MD5_HEX = /^[0-9a-f]{32}$/;
+
+/**
+ * Hashing runs on libuv's thread pool, off the event loop; this gate also bounds how many run
+ * (and hold 19 MiB each) at once, so a burst of sign-ins queues instead of exhausting memory.
+ */
+const MAX_CONCURRENT_HASHES = Math.max(2, os.availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+async function gated<T>(work: () => Promise<T>): Promise<T> {
+  // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
+  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+const hash = (digest: string, options: typeof ARGON2_OPTIONS) => gated(() => argonHash(digest, options));
+const verify = (stored: string, digest: string) => gated(() => argonVerify(stored, digest));
 
 export const md5Hex = (plain: string) => createHash("md5").update(plain, "utf8").digest("hex");
 

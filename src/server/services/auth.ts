@@ -2,7 +2,7 @@ import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
 import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
-import { accountLockedUntil, ipBlocked, ipNeedsCaptcha, recordFailure, recordSuccess } from "~/server/security/throttle";
+import { THROTTLE_DEFAULTS, accountLockedUntil, ipFailures, recordFailure, recordSuccess } from "~/server/security/throttle";
 import { needsRehash } from "~/server/security/passwords";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { createHmac } from "node:crypto";
@@ -42,8 +42,9 @@ export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).up
 export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   const ip = input.ip ?? "";
   // Past 50 failures from this address: refuse before any password hash is computed.
-  if (ip && (await ipBlocked(db, ip))) throw new AppError(10005);
-  if (ip && (await ipNeedsCaptcha(db, ip)) && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
+  const failures = ip ? await ipFailures(db, ip) : 0;
+  if (failures > THROTTLE_DEFAULTS.ipBlockAfter) throw new AppError(10005);
+  if (failures >= THROTTLE_DEFAULTS.ipCaptchaAfter && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
     throw new AppError(14004);
   }
   const user = await db.user.findFirst({

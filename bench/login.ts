@@ -1,0 +1,130 @@
+/**
+ * npm run bench:login — password sign-in through the real HTTP route (POST /api/v1/login/AddLogin
+ * on `next start`, PostgreSQL) against bare argon2id verifications with the same parameters.
+ * Prints figures; asserts nothing. Needs a production build (runs `next build` if missing).
+ *
+ *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
+ *   BENCH_N             sign-ins in the closed-loop run (default 400)
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { verify } from "@node-rs/argon2";
+import { createPrismaClient } from "~/server/db-client";
+import { migrateDatabase } from "~/server/db/migrate";
+import { seed } from "~/server/seed";
+import { hashPassword, md5Hex } from "~/server/password";
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const N = Number(process.env.BENCH_N ?? 400);
+const PORT = 3300;
+const PASSWORD = "bench passphrase 1";
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+async function closedLoop(n: number, concurrency: number, op: () => Promise<void>) {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) {
+        const s = performance.now();
+        await op();
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  return { rate: n / secs, p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+async function openLoop(ratePerSec: number, seconds: number, op: () => Promise<void>) {
+  const lat: number[] = [];
+  const jobs: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < ratePerSec * seconds; i++) {
+    const due = t0 + (i * 1000) / ratePerSec;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const s = performance.now();
+    jobs.push(op().then(() => void lat.push(performance.now() - s)));
+  }
+  await Promise.all(jobs);
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+const name = `uc_bench_${randomBytes(3).toString("hex")}`;
+const admin = new pg.Client({ connectionString: SERVER });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${name}"`);
+const url = new URL(SERVER);
+url.pathname = `/${name}`;
+let server: ReturnType<typeof spawn> | undefined;
+try {
+  await migrateDatabase({ kind: "postgresql", url: url.toString() });
+  const { db, close } = createPrismaClient({ databaseUrl: url.toString(), dataDir: ".data/bench" });
+  await seed(db, { adminUsername: "admin", adminPassword: "bench-admin-password" });
+  const tenant = await db.tenant.findFirstOrThrow({ where: { isDefault: true } });
+  const passwordHash = await hashPassword(PASSWORD);
+  const users = 50;
+  await db.user.createMany({
+    data: Array.from({ length: users }, (_, i) => ({ tenantId: tenant.id, userName: `bench${i}`, userNameKey: `bench${i}`, passwordHash })),
+  });
+  await close();
+
+  console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; argon2id m=19456 t=2 p=1`);
+
+  // 1. Bare verifications, as many at once as there are cores.
+  const digest = md5Hex(PASSWORD);
+  await verify(passwordHash, digest);
+  const bare = await closedLoop(200, os.availableParallelism(), async () => void (await verify(passwordHash, digest)));
+  console.log(`bare argon2id verify   : ${bare.rate.toFixed(1)}/s  p50 ${fmt(bare.p50)}  p99 ${fmt(bare.p99)}`);
+
+  // 2. The real HTTP route.
+  if (!existsSync(".next/BUILD_ID")) spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  server = spawn("npx", ["next", "start", "-p", String(PORT)], {
+    env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0)) === 200) break;
+    if (i > 120) throw new Error("server did not start");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  let seq = 0;
+  const signIn = async () => {
+    const i = seq++ % users;
+    const res = await fetch(`${base}/api/v1/login/AddLogin`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": `10.0.${i}.1` },
+      body: JSON.stringify({ ustr: `bench${i}`, pwd: digest }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  for (let i = 0; i < 20; i++) await signIn(); // warm up
+  const http = await closedLoop(N, 8, signIn);
+  console.log(`HTTP sign-in (8 conc.) : ${http.rate.toFixed(1)}/s  p50 ${fmt(http.p50)}  p99 ${fmt(http.p99)}`);
+  const at50 = await openLoop(50, 10, signIn);
+  console.log(`HTTP sign-in at 50/s   : p50 ${fmt(at50.p50)}  p99 ${fmt(at50.p99)}`);
+  console.log(`HTTP rate / bare rate  : ${((http.rate / bare.rate) * 100).toFixed(0)}%`);
+} finally {
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+}
