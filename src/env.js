@@ -20,6 +20,8 @@ export const env = createEnv({
     ADMIN_USERNAME: z.string().min(3).max(64).default("admin"),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     TRUSTED_PROXY: z.enum(["0", "1"]).default("0"),
+    WECHAT_OPEN_BASE_URL: z.url().optional(),
+    WECHAT_API_BASE_URL: z.url().optional(),
   },
   client: {},
   experimental__runtimeEnv: {},
