@@ -62,6 +62,7 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await page.getByTestId("register-submit").click();
   await expect(page).toHaveURL(/\/account/, { timeout: 30_000 });
   await expect(page.getByRole("heading", { name: "我的账户" })).toBeVisible();
+  await expect(page.getByTestId("profile")).toContainText(PHONE);
   await shot(page, "account-zh-CN");
 
   // Sign out, then in again by SMS code.
@@ -99,6 +100,7 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await page.getByLabel("Password", { exact: true }).fill("my second passphrase");
   await page.getByRole("tabpanel").getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account/, { timeout: 30_000 });
+  await expect(page.getByTestId("profile")).toContainText(PHONE);
   await shot(page, "account-en");
   await ctx.close();
   await operator.dispose();

@@ -26,7 +26,7 @@ const MENU: { key: string; href: string; icon: ReactNode; label: "tenants" | "se
   { key: "tenant", href: "/tenant", icon: <GlobalOutlined />, label: "publicTenant" },
 ];
 
-export function ConsoleShell({ tenantName, user, children }: { tenantName: string; user: ShellUser; children: ReactNode }) {
+export function ConsoleShell({ tenantName, isOperator, user, children }: { tenantName: string; isOperator: boolean; user: ShellUser; children: ReactNode }) {
   const t = useTranslations("nav");
   const app = useTranslations("app");
   const pathname = usePathname();
@@ -48,7 +48,7 @@ export function ConsoleShell({ tenantName, user, children }: { tenantName: strin
           style={{ background: "#fff", padding: "0 24px", display: "flex", alignItems: "center", justifyContent: "space-between", borderBottom: "1px solid #eef0f3" }}
         >
           <Typography.Text type="secondary">
-            {app("console")} · {tenantName}
+            {isOperator ? `${app("console")} · ${tenantName}` : tenantName}
           </Typography.Text>
           <Space size="large">
             <LanguageSwitch signedIn />

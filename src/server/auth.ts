@@ -53,6 +53,37 @@ async function signedIn(r: { userId: string; sessionId: string; locale: string |
 /** next-auth passes an error's message to the form as `error`: our numeric code. */
 const asSignInError = (e: unknown) => (e instanceof AppError ? new Error(String(e.appCode)) : e);
 
+interface VariantRequest {
+  tenant: ResolvedTenant;
+  ip: string | null;
+  userAgent: string | null;
+  cookie: string | null;
+  locale: "zh-CN" | "en";
+}
+
+/** What every sign-in variant shares: the tenant from Host, the request's facts, the outcome. */
+async function variant(
+  req: { headers?: Record<string, string | string[] | undefined> },
+  signIn: (r: VariantRequest) => Promise<{ userId: string; sessionId: string; locale: string | null }>,
+) {
+  const h = bag(req.headers);
+  try {
+    const tenant = await resolveTenant(db, requestHost(h));
+    if (!tenant) throw new AppError(10007);
+    const cookie = h.get("cookie");
+    const r = await signIn({
+      tenant,
+      ip: requestIp(h),
+      userAgent: h.get("user-agent"),
+      cookie,
+      locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
+    });
+    return await signedIn(r);
+  } catch (e) {
+    throw asSignInError(e);
+  }
+}
+
 let options: NextAuthOptions | undefined;
 
 export function getAuthOptions(): NextAuthOptions {
@@ -71,71 +102,41 @@ export function getAuthOptions(): NextAuthOptions {
           afs: { label: "Captcha", type: "text" },
           role: { label: "Role", type: "text" },
         },
-        async authorize(credentials, req) {
-          const h = bag(req.headers);
-          const tenant = await resolveTenant(db, requestHost(h));
-          if (!tenant) throw new Error(String(10007));
-          const ustr = credentials?.ustr?.trim() ?? "";
-          const pwd = credentials?.pwd ?? "";
-          if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128) throw new Error(String(12001));
-          try {
-            const r = await signInWithPassword(db, {
-              tenant,
-              ustr,
-              pwd,
-              role: credentials?.role || null,
-              afs: credentials?.afs || null,
-              ip: requestIp(h),
-              userAgent: h.get("user-agent"),
-            });
-            return await signedIn(r);
-          } catch (e) {
-            throw asSignInError(e);
-          }
-        },
+        authorize: (credentials, req) =>
+          variant(req, async ({ tenant, ip, userAgent }) => {
+            const ustr = credentials?.ustr?.trim() ?? "";
+            const pwd = credentials?.pwd ?? "";
+            if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128) throw new AppError(12001);
+            return signInWithPassword(db, { tenant, ustr, pwd, role: credentials?.role || null, afs: credentials?.afs || null, ip, userAgent });
+          }),
       }),
       CredentialsProvider({
         id: "sms-code",
         name: "SMS code",
         credentials: { phone: { label: "Phone", type: "text" }, code: { label: "Code", type: "text" } },
-        async authorize(credentials, req) {
-          const h = bag(req.headers);
-          const tenant = await resolveTenant(db, requestHost(h));
-          if (!tenant) throw new Error(String(10007));
-          const phone = phoneSchema.safeParse(credentials?.phone);
-          const code = codeSchema.safeParse(credentials?.code);
-          if (!phone.success || !code.success) throw new Error(String(14001));
-          try {
-            const locale = pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language"));
-            const r = await signInWithSmsCode(db, { tenant, ip: requestIp(h), userAgent: h.get("user-agent"), locale }, phone.data, code.data);
-            return await signedIn(r);
-          } catch (e) {
-            throw asSignInError(e);
-          }
-        },
+        authorize: (credentials, req) =>
+          variant(req, ({ tenant, ip, userAgent, locale }) => {
+            const phone = phoneSchema.safeParse(credentials?.phone);
+            const code = codeSchema.safeParse(credentials?.code);
+            if (!phone.success || !code.success) throw new AppError(14001);
+            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data);
+          }),
       }),
       CredentialsProvider({
         id: "wechat",
         name: "WeChat",
         credentials: { code: { label: "Code", type: "text" }, state: { label: "State", type: "text" } },
-        async authorize(credentials, req) {
-          const h = bag(req.headers);
-          const tenant = await resolveTenant(db, requestHost(h));
-          if (!tenant) throw new Error(String(10007));
-          try {
+        authorize: (credentials, req) =>
+          variant(req, async ({ tenant, ip, userAgent, cookie }) => {
             const id = await completeWechatRoundTrip(db, {
               tenant,
-              cookie: readCookie(h.get("cookie"), WECHAT_STATE_COOKIE),
+              cookie: readCookie(cookie, WECHAT_STATE_COOKIE),
               state: credentials?.state ?? "",
               code: credentials?.code ?? "",
             });
             if (id.cookie.mode !== "login") throw new AppError(12007);
-            const r = await signInWithIdentity(db, tenant, { provider: "wechat", ...id }, { ip: requestIp(h), userAgent: h.get("user-agent") }, true);
-            return await signedIn(r);
-          } catch (e) {
-            throw asSignInError(e);
-          }
-        },
+            return signInWithIdentity(db, tenant, { provider: "wechat", ...id }, { ip, userAgent }, true);
+          }),
       }),
     ],
     callbacks: {

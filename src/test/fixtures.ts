@@ -1,4 +1,8 @@
 /** A small world for router tests: the seeded default tenant, a second tenant and its users. */
+import { afterAll, beforeAll } from "vitest";
+import { TRPCError } from "@trpc/server";
+import { AppError } from "~/server/errors";
+import { createTestDb } from "~/test/db";
 import { createCaller } from "~/server/api/root";
 import { createContextInner, type Context } from "~/server/api/trpc";
 import { seed } from "~/server/seed";
@@ -52,4 +56,32 @@ export async function buildWorld(db: PrismaClient) {
   const callerFor = async (userId: string | null, tenant: ResolvedTenant = tenantB) => createCaller(await ctxFor(userId, tenant));
 
   return { db, platform, tenantB, operator, managerB, plainB, nobodyB, ctxFor, callerFor };
+}
+
+/**
+ * A migrated database of its own and the world above, for one test file:
+ *   const t = useWorld();  …  t.w.tenantB, t.db
+ */
+export function useWorld() {
+  const state = {} as { db: PrismaClient; w: Awaited<ReturnType<typeof buildWorld>> };
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const env = await createTestDb();
+    cleanup = env.cleanup;
+    state.db = env.db;
+    state.w = await buildWorld(env.db);
+  });
+  afterAll(() => cleanup?.());
+  return state;
+}
+
+/** Runs `fn`, expecting it to fail; returns the AppError code (or tRPC code) and the cause. */
+export async function failure(fn: () => Promise<unknown>) {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof TRPCError) return { code: e instanceof AppError ? e.appCode : e.code, trpc: e.code, cause: e.cause };
+    throw e;
+  }
+  throw new Error("expected the call to fail");
 }

@@ -13,7 +13,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <ConsoleShell
       tenantName={tenant.name}
-      user={{ name: actor.nickname ?? actor.userName ?? "", userName: actor.userName ?? "", permissions: actor.permissions }}
+      isOperator={actor.isOperator}
+      user={{ name: actor.displayName, userName: actor.userName ?? "", permissions: actor.permissions }}
     >
       {children}
     </ConsoleShell>

@@ -33,6 +33,10 @@ function failure(apis: string, code: number, locale: Locale, fields?: Record<str
   return { status: d.status, apid: randomUUID(), apis, error: d.code, reason: d.name, message: d.description, result: null, ...(fields ? { fields } : {}) };
 }
 
+function success(apis: string, locale: Locale, result: NonNullable<Envelope["result"]>, extra: Partial<Envelope> = {}): Envelope {
+  return { status: 200, apid: randomUUID(), apis, error: 0, reason: "success", message: locale === "en" ? "Success." : "成功。", result, ...extra };
+}
+
 export interface JsonLoginRequest {
   operation: string;
   body: unknown;
@@ -69,15 +73,7 @@ export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
       requireSite: site ?? undefined,
     });
     const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
-    return {
-      status: 200,
-      apid: randomUUID(),
-      apis,
-      error: 0,
-      reason: "success",
-      message: locale === "en" ? "Success." : "成功。",
-      result: { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: r.roles, rules: r.permissions },
-    };
+    return success(apis, locale, { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: r.roles, rules: r.permissions });
   } catch (e) {
     if (e instanceof AppError) return failure(apis, e.appCode, locale);
     throw e;
@@ -97,16 +93,8 @@ async function miniprogramLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
     const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
     const actor = await db.user.findUniqueOrThrow({ where: { id: r.userId }, select: { roles: { select: { role: { select: { name: true, permissions: true } } } } } });
     const roles = actor.roles.map((x) => x.role);
-    return {
-      status: 200,
-      apid: randomUUID(),
-      apis,
-      error: 0,
-      reason: "success",
-      message: locale === "en" ? "Success." : "成功。",
-      exists: true,
-      result: { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: roles.map((x) => x.name), rules: [...new Set(roles.flatMap((x) => x.permissions))] },
-    };
+    const result = { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: roles.map((x) => x.name), rules: [...new Set(roles.flatMap((x) => x.permissions))] };
+    return success(apis, locale, result, { exists: true });
   } catch (e) {
     if (e instanceof AppError) return { ...failure(apis, e.appCode, locale), exists: e.appCode === 12005 ? false : undefined };
     throw e;

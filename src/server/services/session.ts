@@ -20,6 +20,8 @@ export interface Actor {
   isOperator: boolean;
   userName: string | null;
   nickname: string | null;
+  /** What to call the user: nickname, user name, phone or email, whichever is set first. */
+  displayName: string;
   locale: string | null;
   roles: string[];
   permissions: string[];
@@ -87,6 +89,8 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
           isOperator: true,
           userName: true,
           nickname: true,
+          phone: true,
+          email: true,
           locale: true,
           roles: { select: { role: { select: { name: true, permissions: true } } } },
         },
@@ -114,6 +118,7 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
     isOperator: u.isOperator,
     userName: u.userName,
     nickname: u.nickname,
+    displayName: u.nickname ?? u.userName ?? u.phone ?? u.email ?? "",
     locale: u.locale,
     roles: held.map((r) => r.name),
     permissions,

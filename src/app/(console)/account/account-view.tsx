@@ -168,9 +168,12 @@ export function AccountView() {
               label: t("profile"),
               children: (
                 <Descriptions
+                  data-testid="profile"
                   column={1}
                   items={[
                     { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
+                    { key: "p", label: t("phone"), children: me.data?.phone ?? "—" },
+                    { key: "e", label: t("email"), children: me.data?.email ?? "—" },
                     { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
                   ]}
                 />

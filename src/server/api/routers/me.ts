@@ -18,15 +18,18 @@ export const meRouter = createTRPCRouter({
         tenantId: z.uuid(),
         userName: z.string().nullable(),
         nickname: z.string().nullable(),
+        phone: z.string().nullable(),
+        email: z.string().nullable(),
         locale: z.string().nullable(),
         isOperator: z.boolean(),
         roles: z.array(z.string()),
         permissions: z.array(z.string()),
       }),
     )
-    .query(({ ctx }) => {
+    .query(async ({ ctx }) => {
       const a = ctx.actor;
-      return { id: a.userId, tenantId: a.tenantId, userName: a.userName, nickname: a.nickname, locale: a.locale, isOperator: a.isOperator, roles: a.roles, permissions: a.permissions };
+      const u = await ctx.db.user.findUniqueOrThrow({ where: { id: a.userId }, select: { phone: true, email: true } });
+      return { id: a.userId, tenantId: a.tenantId, userName: a.userName, nickname: a.nickname, ...u, locale: a.locale, isOperator: a.isOperator, roles: a.roles, permissions: a.permissions };
     }),
 
   setLocale: requirePermission("uc.me.put")

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
-import { createTestDb } from "~/test/db";
-import { buildWorld } from "~/test/fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { failure, useWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
-import { AppError } from "~/server/errors";
 import { createLoginSession, loadActor } from "~/server/services/session";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
-
-beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+const t = useWorld();
+let w: typeof t.w;
+let env: { db: typeof t.db };
+beforeAll(() => {
+  w = t.w;
+  env = { db: t.db };
 });
-afterAll(() => env?.cleanup());
-
-async function failure(fn: () => Promise<unknown>) {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof TRPCError) return { code: e instanceof AppError ? e.appCode : e.code, trpc: e.code };
-    throw e;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const openFor = (userId: string, tenantId: string, extra: { ip?: string } = {}) =>
   createLoginSession(env.db, { tenantId, userId, site: "web", method: "password", ip: extra.ip ?? "10.1.2.3", userAgent: "UA" });

@@ -1,31 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
-import { createTestDb } from "~/test/db";
-import { buildWorld } from "~/test/fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { failure, useWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createContextInner } from "~/server/api/trpc";
 import { decryptSecret } from "~/server/crypto";
-import { AppError } from "~/server/errors";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
-
-beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+const t = useWorld();
+let w: typeof t.w;
+let env: { db: typeof t.db };
+beforeAll(() => {
+  w = t.w;
+  env = { db: t.db };
 });
-afterAll(() => env?.cleanup());
-
-/** Runs `fn` and returns the AppError code and HTTP status it failed with. */
-async function failure(fn: () => Promise<unknown>) {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof TRPCError) return { code: e instanceof AppError ? e.appCode : e.code, trpc: e.code, cause: e.cause };
-    throw e;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const newTenant = (name: string, hosts: string[] = []) => ({ name, hosts, claims: [], properties: [] });
 
