@@ -35,3 +35,26 @@ export function pagingFrom(url: ReturnType<typeof useUrlState>) {
   const size = PAGE_SIZES.includes(url.num("size", 20)) ? url.num("size", 20) : 20;
   return { page, size, skip: (page - 1) * size, take: size };
 }
+
+type Sorter<T> = import("antd/es/table/interface").SorterResult<T> | import("antd/es/table/interface").SorterResult<T>[];
+
+/**
+ * A server-paginated table's `pagination` and `onChange`, kept in the URL: `page`, `size`,
+ * `orderby` (absent for the default `createdAt`) and `asc`.
+ */
+export function serverTable<T>(url: ReturnType<typeof useUrlState>, total: number, showTotal: (total: number) => string) {
+  const paging = pagingFrom(url);
+  return {
+    pagination: { current: paging.page, pageSize: paging.size, total, showSizeChanger: true, pageSizeOptions: PAGE_SIZES, showTotal },
+    onChange: (p: { current?: number; pageSize?: number }, _filters: unknown, sorter: Sorter<T>) => {
+      const s = Array.isArray(sorter) ? sorter[0] : sorter;
+      const key = s?.order ? String(s.columnKey) : undefined;
+      url.set({
+        page: p.current && p.current > 1 ? p.current : undefined,
+        size: p.pageSize && p.pageSize !== 20 ? p.pageSize : undefined,
+        orderby: key && key !== "createdAt" ? key : undefined,
+        asc: s?.order === "ascend" ? true : undefined,
+      });
+    },
+  };
+}

@@ -41,7 +41,8 @@ export const jsonLoginResult = z.object({
   rules: z.array(z.string()),
 });
 
-/** AddAoginr: a mini-program's `wx.login()` code in `ustr`. */
+/** AddAoginr: a mini-program's `wx.login()` code in `ustr`; AddWoginx / AddWoginr: a WeChat website code. */
+export const WECHAT_LOGIN_OPERATIONS = ["AddWoginx", "AddWoginr", "AddAoginr"] as const;
 export const miniprogramLoginInput = z.object({
   ustr: z.string().trim().min(1).max(256),
   deviceId: z.string().max(128).optional(),

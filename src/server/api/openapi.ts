@@ -1,7 +1,7 @@
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter } from "~/server/api/root";
-import { LOGIN_OPERATIONS, jsonLoginInput, jsonLoginResult } from "~/lib/validators/login";
+import { LOGIN_OPERATIONS, WECHAT_LOGIN_OPERATIONS, jsonLoginInput, jsonLoginResult, miniprogramLoginInput } from "~/lib/validators/login";
 import pkg from "../../../package.json" with { type: "json" };
 
 type Doc = ReturnType<typeof generateOpenApiDocument>;
@@ -30,10 +30,18 @@ function loginPaths(): NonNullable<Doc["paths"]> {
         tags: ["login"],
         summary: "JSON sign-in for apps and mini-programs; answers a bearer token",
         description:
-          "x = platform console, r = a tenant's admin site; T phone, M email, N user name. `pwd` is the 32-char MD5 hex of the password. " +
+          "x = platform console, r = a tenant's admin site; T phone, M email, N user name (with `pwd`, the 32-char MD5 hex of the password); " +
+          "W a WeChat website code, A a mini-program wx.login() code (in `ustr`; the answer's `exists` tells whether an account is linked). " +
           "Send the token as `Authorization: Bearer <token>`; it is verifiable with /.well-known/jwks.json and ends with its login session.",
-        parameters: [{ in: "path", name: "operation", required: true, schema: { type: "string", enum: Object.keys(LOGIN_OPERATIONS) } }],
-        requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(jsonLoginInput, { io: "input" }) as object } } },
+        parameters: [{ in: "path", name: "operation", required: true, schema: { type: "string", enum: [...Object.keys(LOGIN_OPERATIONS), ...WECHAT_LOGIN_OPERATIONS] } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: { oneOf: [z.toJSONSchema(jsonLoginInput, { io: "input" }), z.toJSONSchema(miniprogramLoginInput, { io: "input" })] } as object,
+            },
+          },
+        },
         responses: {
           "200": { description: "Signed in", content: { "application/json": { schema: envelope } } },
           "400": { description: "Invalid input", content: { "application/json": { schema: envelope } } },

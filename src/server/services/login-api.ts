@@ -8,7 +8,7 @@ import { AppError } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
 import { fieldErrors, message } from "~/lib/validators/common";
 import { LOGIN_OPERATIONS, PHONE_RE, jsonLoginInput, miniprogramLoginInput, type LoginOperation } from "~/lib/validators/login";
-import { miniprogramIdentity, signInWithIdentity } from "~/server/services/wechat-login";
+import { miniprogramIdentity, signInWithIdentity, wechatIdentityFromAppCode } from "~/server/services/wechat-login";
 import { signInWithPassword } from "~/server/services/auth";
 import { signSessionToken } from "~/server/services/tokens";
 import type { ResolvedTenant } from "~/server/services/host";
@@ -48,7 +48,7 @@ export interface JsonLoginRequest {
 
 export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {
   const { operation: apis, locale } = req;
-  if (apis === "AddAoginr") return miniprogramLogin(db, req);
+  if (apis === "AddAoginr" || apis === "AddWoginx" || apis === "AddWoginr") return wechatLogin(db, req, apis);
   if (!isOperation(apis)) return failure(apis, 12004, locale);
   if (!req.tenant) return failure(apis, 10007, locale);
   const parsed = jsonLoginInput.safeParse(req.body);
@@ -80,16 +80,20 @@ export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
   }
 }
 
-/** A mini-program's wx.login() code: tells whether a user is linked, and signs them in if so. */
-async function miniprogramLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {
-  const apis = "AddAoginr";
+/**
+ * A code from WeChat in `ustr`: a mini-program's wx.login() code (AddAoginr) or a website QR
+ * code the app obtained itself (AddWoginx / AddWoginr). Tells whether a user is linked, and
+ * signs them in if so; x needs a platform operator, r an administrator.
+ */
+async function wechatLogin(db: Db, req: JsonLoginRequest, apis: "AddAoginr" | "AddWoginx" | "AddWoginr"): Promise<Envelope> {
   const { locale } = req;
   if (!req.tenant) return failure(apis, 10007, locale);
   const parsed = miniprogramLoginInput.safeParse(req.body);
   if (!parsed.success) return failure(apis, 10003, locale, fieldErrors(parsed.error, locale));
   try {
-    const id = await miniprogramIdentity(db, req.tenant.id, parsed.data.ustr);
-    const r = await signInWithIdentity(db, req.tenant, id, { ip: req.ip, userAgent: req.userAgent }, false);
+    const id =
+      apis === "AddAoginr" ? await miniprogramIdentity(db, req.tenant.id, parsed.data.ustr) : await wechatIdentityFromAppCode(db, req.tenant.id, parsed.data.ustr);
+    const r = await signInWithIdentity(db, req.tenant, id, { ip: req.ip, userAgent: req.userAgent }, false, apis === "AddWoginx" ? "platform" : apis === "AddWoginr" ? "admin" : undefined);
     const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
     const actor = await db.user.findUniqueOrThrow({ where: { id: r.userId }, select: { roles: { select: { role: { select: { name: true, permissions: true } } } } } });
     const roles = actor.roles.map((x) => x.role);

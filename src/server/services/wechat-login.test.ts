@@ -119,3 +119,15 @@ describe("mini-program sign-in (AddAoginr)", () => {
     expect(await call("bogus-code")).toMatchObject({ error: 12007 });
   });
 });
+
+describe("WeChat website codes from apps (AddWoginx / AddWoginr)", () => {
+  const call = (operation: string, ustr: string) => jsonLogin(env.db, { operation, body: { ustr }, tenant: w.tenantB, locale: "en", ...req });
+
+  it("sign a linked administrator in to the admin site only, and tell unlinked identities apart", async () => {
+    const who = { openid: "o-web-manager-app" };
+    await bindIdentity(env.db, w.tenantB.id, w.managerB.id, { provider: "wechat", openid: who.openid });
+    expect(await call("AddWoginr", stub.issueCode(who, WEB_APP.id))).toMatchObject({ status: 200, exists: true, result: { id: w.managerB.id } });
+    expect(await call("AddWoginx", stub.issueCode(who, WEB_APP.id))).toMatchObject({ status: 403, error: 12003 });
+    expect(await call("AddWoginr", stub.issueCode({ openid: "o-nobody" }, WEB_APP.id))).toMatchObject({ error: 12005, exists: false });
+  });
+});

@@ -95,6 +95,28 @@ export async function startWechatLogin(
   return { url, cookie, maxAgeSeconds: STATE_TTL_MS / 1000 };
 }
 
+/** Trades a website-login code for the identity (single use here as at WeChat). */
+async function identityFromCode(db: Db, tenantId: string, code: string) {
+  if (!(await useOnce(db, "wechat-code", code, STATE_TTL_MS))) throw new AppError(12007);
+  const { appId, secret } = appOf(await tenantSettings(db, tenantId), "wechat");
+  try {
+    const token = await exchangeCode({ appId, secret, code });
+    const info = await fetchUserInfo({ accessToken: token.accessToken, openid: token.openid }).catch(() => null);
+    return { openid: token.openid, unionid: token.unionid ?? info?.unionid, nickname: info?.nickname, avatar: info?.headimgurl };
+  } catch (e) {
+    if (e instanceof WechatError) throw new AppError(e.errcode === 40029 || e.errcode === 40163 ? 12007 : 12008);
+    throw e;
+  }
+}
+
+/**
+ * For apps (seed 003's AddWoginx / AddWoginr): the app ran the QR round trip itself and
+ * checked its own `state`; we take the code it got.
+ */
+export async function wechatIdentityFromAppCode(db: Db, tenantId: string, code: string): Promise<Identity> {
+  return { provider: "wechat", ...(await identityFromCode(db, tenantId, code)) };
+}
+
 /** Checks the state against its cookie (and uses it up), then trades the code for the identity. */
 export async function completeWechatRoundTrip(db: Db, opts: { tenant: ResolvedTenant; cookie: string | undefined; state: string; code: string }) {
   const c = openState(opts.cookie);
@@ -103,16 +125,7 @@ export async function completeWechatRoundTrip(db: Db, opts: { tenant: ResolvedTe
   const b = Buffer.from(opts.state);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError(12007);
   if (!(await useOnce(db, "wechat-state", c.state, STATE_TTL_MS))) throw new AppError(12007);
-  if (!(await useOnce(db, "wechat-code", opts.code, STATE_TTL_MS))) throw new AppError(12007);
-  const { appId, secret } = appOf(await tenantSettings(db, opts.tenant.id), "wechat");
-  try {
-    const token = await exchangeCode({ appId, secret, code: opts.code });
-    const info = await fetchUserInfo({ accessToken: token.accessToken, openid: token.openid }).catch(() => null);
-    return { cookie: c, openid: token.openid, unionid: token.unionid ?? info?.unionid, nickname: info?.nickname, avatar: info?.headimgurl };
-  } catch (e) {
-    if (e instanceof WechatError) throw new AppError(e.errcode === 40029 || e.errcode === 40163 ? 12007 : 12008);
-    throw e;
-  }
+  return { cookie: c, ...(await identityFromCode(db, opts.tenant.id, opts.code)) };
 }
 
 interface Identity {
@@ -139,16 +152,36 @@ async function linkedUser(db: Db, tenantId: string, id: Identity) {
   return byUnion?.userId ?? null;
 }
 
-async function openSession(db: Db, tenant: ResolvedTenant, userId: string, method: string, req: { ip: string | null; userAgent: string | null }) {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { status: true, deletedAt: true, locale: true } });
+async function openSession(
+  db: Db,
+  tenant: ResolvedTenant,
+  userId: string,
+  method: string,
+  req: { ip: string | null; userAgent: string | null },
+  requireSite?: Exclude<Site, "web">,
+) {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { status: true, deletedAt: true, locale: true, isOperator: true, roles: { select: { role: { select: { permissions: true } } } } },
+  });
   if (!user || user.status !== "active" || user.deletedAt || (await accountLockedUntil(db, tenant.id, userId))) throw new AppError(12001);
-  const site: Site = "web";
+  const admin = user.roles.some((r) => r.role.permissions.some((p) => !p.startsWith("uc.me.")));
+  const site: Site = user.isOperator ? "platform" : admin ? "admin" : "web";
+  if (requireSite === "platform" && site !== "platform") throw new AppError(12003);
+  if (requireSite === "admin" && site === "web") throw new AppError(12003);
   const s = await createLoginSession(db, { tenantId: tenant.id, userId, site, method, ip: req.ip, userAgent: req.userAgent });
   return { userId, sessionId: s.id, expiresAt: s.expiresAt, locale: user.locale };
 }
 
 /** Signs in the user linked to this identity, creating one when the tenant allows it. */
-export async function signInWithIdentity(db: Db, tenant: ResolvedTenant, id: Identity, req: { ip: string | null; userAgent: string | null }, allowCreate: boolean) {
+export async function signInWithIdentity(
+  db: Db,
+  tenant: ResolvedTenant,
+  id: Identity,
+  req: { ip: string | null; userAgent: string | null },
+  allowCreate: boolean,
+  requireSite?: Exclude<Site, "web">,
+) {
   let userId = await linkedUser(db, tenant.id, id);
   if (!userId) {
     const settings = await tenantSettings(db, tenant.id);
@@ -167,7 +200,7 @@ export async function signInWithIdentity(db: Db, tenant: ResolvedTenant, id: Ide
     });
     userId = user.id;
   }
-  return openSession(db, tenant, userId, id.provider, req);
+  return openSession(db, tenant, userId, id.provider, req, requireSite);
 }
 
 /** Links an identity to a signed-in user; refused when it already belongs to someone else. */

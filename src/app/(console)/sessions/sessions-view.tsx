@@ -10,7 +10,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { SESSION_ORDER, SESSION_SITES, SESSION_STATES, type SessionItem } from "~/lib/validators/session";
 import { handleServerError } from "~/components/form-errors";
-import { PAGE_SIZES, pagingFrom, useUrlState } from "~/components/use-url-state";
+import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 
 const STATE_COLOR: Record<SessionItem["state"], string> = { active: "green", frozen: "blue", offline: "orange", ended: "default" };
 const fmt = (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm");
@@ -221,24 +221,7 @@ export function SessionsView() {
               <Empty description={bin ? t("emptyBin") : t("emptyTitle")} />
             ),
           }}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.size,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: PAGE_SIZES,
-            showTotal: (total) => c("total", { total }),
-          }}
-          onChange={(p, _f, sorter) => {
-            const s = Array.isArray(sorter) ? sorter[0] : sorter;
-            const key = s?.order ? String(s.columnKey) : undefined;
-            url.set({
-              page: p.current && p.current > 1 ? p.current : undefined,
-              size: p.pageSize && p.pageSize !== 20 ? p.pageSize : undefined,
-              orderby: key && key !== "createdAt" ? key : undefined,
-              asc: s?.order === "ascend" ? true : undefined,
-            });
-          }}
+          {...serverTable<SessionItem>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
         />
       </Card>
     </Space>

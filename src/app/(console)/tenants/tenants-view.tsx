@@ -10,7 +10,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
 import { handleServerError } from "~/components/form-errors";
-import { PAGE_SIZES, pagingFrom, useUrlState } from "~/components/use-url-state";
+import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 import { TenantDrawer } from "./tenant-drawer";
 
 type Status = (typeof TENANT_STATUSES)[number];
@@ -30,7 +30,7 @@ function useListState() {
     start: url.get("start"),
     end: url.get("end"),
   };
-  return [state, url.set] as const;
+  return [state, url.set, url] as const;
 }
 
 export function TenantsView() {
@@ -40,7 +40,7 @@ export function TenantsView() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const [state, set] = useListState();
+  const [state, set, tableUrl] = useListState();
   const [draft, setDraft] = useState({ name: state.name, host: state.host });
   const [editing, setEditing] = useState<string | "new" | null>(null);
 
@@ -214,24 +214,7 @@ export function TenantsView() {
               <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
             ),
           }}
-          pagination={{
-            current: state.page,
-            pageSize: state.size,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: PAGE_SIZES,
-            showTotal: (total) => c("total", { total }),
-          }}
-          onChange={(p, _f, sorter) => {
-            const s = Array.isArray(sorter) ? sorter[0] : sorter;
-            const key = s?.order ? String(s.columnKey) : undefined;
-            set({
-              page: p.current && p.current > 1 ? p.current : undefined,
-              size: p.pageSize && p.pageSize !== 20 ? p.pageSize : undefined,
-              orderby: key && key !== "createdAt" ? key : undefined,
-              asc: s?.order === "ascend" ? true : undefined,
-            });
-          }}
+          {...serverTable<Row>(tableUrl, list.data?.total ?? 0, (total) => c("total", { total }))}
         />
       </Card>
       <TenantDrawer key={`${editing ?? "closed"}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
