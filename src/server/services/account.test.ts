@@ -140,3 +140,25 @@ describe("brute force on password sign-in", () => {
     expect(await appCode(signInWithPassword(env.db, { ...req(ip), ustr: "managerb", pwd: USER_PASSWORD, afs: await afs() }))).toBe(10005);
   });
 });
+
+describe("binding a phone or email from my account", () => {
+  it("needs a bind code sent to that very target, refuses taken ones, and never strands an account", async () => {
+    const me = createCaller(await w.ctxFor(w.plainB.id, w.tenantB, "web"));
+    const phone = "+86-13300000001";
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "bind", afs: await afs() });
+    expect(await appCode(me.me.bindPhone({ phone, code: "000000" }))).toBe(14001);
+    await env.db.verificationCode.updateMany({ where: { target: phone }, data: { attempts: 0 } });
+    await me.me.bindPhone({ phone, code: await codeFromOutbox(phone) });
+    expect((await env.db.user.findUniqueOrThrow({ where: { id: w.plainB.id } })).phone).toBe(phone);
+    // The manager's phone is taken.
+    expect(await appCode(me.me.bindPhone({ phone: "+86-15810419011", code: "123456" }))).toBe(14005);
+    // plainb still has a password and a user name: the phone can go.
+    await me.me.unbindContact({ kind: "phone" });
+    // A phone-only account (made by SMS sign-in) cannot drop its phone.
+    const target = "+86-13300000002";
+    await anon().auth.sendCode({ channel: "sms", target, purpose: "login", afs: await afs() });
+    const r = await signInWithSmsCode(env.db, req(), target, await codeFromOutbox(target));
+    const phoneOnly = createCaller(await w.ctxFor(r.userId, w.tenantB, "web"));
+    expect(await appCode(phoneOnly.me.unbindContact({ kind: "phone" }))).toBe(12010);
+  });
+});

@@ -181,3 +181,34 @@ export async function changePassword(
   ]);
   return { ok: true as const };
 }
+
+type ContactKind = "phone" | "email";
+
+/** Binds (or changes) the phone or email, proven by a `bind` code sent to that very target. */
+export async function bindContact(db: Db, tenantId: string, userId: string, kind: ContactKind, target: string, code: string) {
+  const value = kind === "email" ? target.toLowerCase() : target;
+  const taken = await db.user.findFirst({ where: { tenantId, id: { not: userId }, ...(kind === "phone" ? { phone: value } : { email: value }) }, select: { id: true } });
+  if (taken) throw new AppError(14005);
+  await consumeCode(db, { tenantId, purpose: "bind", channel: kind === "phone" ? "sms" : "email", target: value, code });
+  try {
+    await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: value } : { email: value } });
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw new AppError(14005);
+    throw e;
+  }
+  return { ok: true as const };
+}
+
+/** Removes the phone or email unless the account would be left with no way in. */
+export async function unbindContact(db: Db, userId: string, kind: ContactKind) {
+  const u = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { phone: true, email: true, userName: true, passwordHash: true, _count: { select: { externalLogins: true } } },
+  });
+  const after = { ...u, [kind]: null };
+  const passwordWayIn = !!u.passwordHash && !!(after.phone || after.email || after.userName);
+  const wayIn = passwordWayIn || !!after.phone || u._count.externalLogins > 0;
+  if (!wayIn) throw new AppError(12010);
+  await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: null } : { email: null } });
+  return { ok: true as const };
+}

@@ -93,3 +93,24 @@ describe("password sign-in", () => {
     await expect(signInWithPassword(env.db, { ...base(), ustr: "plainb", pwd: USER_PASSWORD, role: "administrator" })).rejects.toMatchObject({ appCode: 12002 });
   });
 });
+
+describe("session policy", () => {
+  it("end-user sessions follow the tenant's session.webDays and session.webIdleHours", async () => {
+    await env.db.tenantProperty.createMany({
+      data: [
+        { tenantId: w.tenantB.id, key: "session.webDays", value: "1" },
+        { tenantId: w.tenantB.id, key: "session.webIdleHours", value: "2" },
+      ],
+    });
+    const web = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.plainB.id, site: "web", method: "password" });
+    const row = await env.db.loginSession.findUniqueOrThrow({ where: { id: web.id } });
+    expect(row.idleSeconds).toBe(7200);
+    expect(Math.abs(row.expiresAt.getTime() - row.createdAt.getTime() - 86400_000)).toBeLessThan(5000);
+    await env.db.loginSession.update({ where: { id: web.id }, data: { lastSeenAt: new Date(Date.now() - 3 * 3600_000) } });
+    expect(await loadActor(env.db, web.id, w.tenantB.id)).toBeNull();
+    // Consoles keep 12 h / 30 min whatever the tenant says.
+    const admin = await open();
+    expect((await env.db.loginSession.findUniqueOrThrow({ where: { id: admin.id } })).idleSeconds).toBe(1800);
+    await env.db.tenantProperty.deleteMany({ where: { tenantId: w.tenantB.id, key: { startsWith: "session." } } });
+  });
+});

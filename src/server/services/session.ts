@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { OPERATOR_PERMISSIONS } from "~/lib/permissions";
+import { tenantSettings } from "~/server/services/tenant-settings";
 
 export type Site = "platform" | "admin" | "web";
 
@@ -27,6 +28,20 @@ export interface Actor {
   permissions: string[];
 }
 
+/**
+ * The policy for a new session: console sites are fixed; end-user sites follow the tenant's
+ * `session.webDays` and `session.webIdleHours` properties when set.
+ */
+export function sessionPolicy(site: Site, settings: Record<string, string> = {}) {
+  if (site !== "web") return SESSION_POLICY[site];
+  const days = Number(settings["session.webDays"]);
+  const idleHours = Number(settings["session.webIdleHours"]);
+  return {
+    absoluteMs: Number.isFinite(days) && days > 0 && days <= 365 ? days * 86400_000 : SESSION_POLICY.web.absoluteMs,
+    idleMs: Number.isFinite(idleHours) && idleHours > 0 && idleHours <= 24 * 365 ? idleHours * 3600_000 : SESSION_POLICY.web.idleMs,
+  };
+}
+
 export interface NewSession {
   tenantId: string;
   userId: string;
@@ -40,6 +55,7 @@ export interface NewSession {
 
 export async function createLoginSession(db: Db, s: NewSession) {
   const now = Date.now();
+  const policy = s.site === "web" ? sessionPolicy("web", await tenantSettings(db, s.tenantId)) : SESSION_POLICY[s.site];
   return db.loginSession.create({
     data: {
       tenantId: s.tenantId,
@@ -50,7 +66,8 @@ export async function createLoginSession(db: Db, s: NewSession) {
       ip: s.ip?.slice(0, 64) ?? null,
       userAgent: s.userAgent?.slice(0, 512) ?? null,
       deviceId: s.deviceId?.slice(0, 128) ?? null,
-      expiresAt: new Date(now + SESSION_POLICY[s.site].absoluteMs),
+      expiresAt: new Date(now + policy.absoluteMs),
+      idleSeconds: Math.round(policy.idleMs / 1000),
     },
     select: { id: true, expiresAt: true },
   });
@@ -79,6 +96,7 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
       deletedAt: true,
       expiresAt: true,
       lastSeenAt: true,
+      idleSeconds: true,
       actingRole: true,
       tenant: { select: { status: true } },
       user: {
@@ -99,8 +117,7 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
   });
   if (!s || s.state !== "active" || s.deletedAt) return null;
   const now = Date.now();
-  const policy = SESSION_POLICY[(s.site as Site) in SESSION_POLICY ? (s.site as Site) : "web"];
-  if (s.expiresAt.getTime() <= now || s.lastSeenAt.getTime() + policy.idleMs <= now) return null;
+  if (s.expiresAt.getTime() <= now || s.lastSeenAt.getTime() + s.idleSeconds * 1000 <= now) return null;
   const u = s.user;
   if (u.status !== "active" || u.deletedAt) return null;
   // Operators work from any host; everybody else only on their own tenant's hosts.

@@ -6,6 +6,9 @@ import { sessionItem, sessionLabelInput } from "~/lib/validators/session";
 import * as sessions from "~/server/services/login-sessions";
 import { bindIdentity, completeWechatRoundTrip, miniprogramIdentity, unbindIdentity, WECHAT_STATE_COOKIE } from "~/server/services/wechat-login";
 import { readCookie } from "~/i18n/locale";
+import { bindContact, unbindContact } from "~/server/services/account";
+import { codeSchema, emailSchema } from "~/lib/validators/auth";
+import { phoneSchema } from "~/lib/validators/common";
 import { AppError } from "~/server/errors";
 
 export const meRouter = createTRPCRouter({
@@ -100,4 +103,22 @@ export const meRouter = createTRPCRouter({
       await unbindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, input.provider);
       return { ok: true as const };
     }),
+
+  bindPhone: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "PUT", path: "/me/phone", tags: ["me"], protect: true, summary: "Bind or change my phone (with a `bind` code sent to it)" } })
+    .input(z.object({ phone: phoneSchema, code: codeSchema }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => bindContact(ctx.db, ctx.tenant.id, ctx.actor.userId, "phone", input.phone, input.code)),
+
+  bindEmail: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "PUT", path: "/me/email", tags: ["me"], protect: true, summary: "Bind or change my email (with a `bind` code sent to it)" } })
+    .input(z.object({ email: emailSchema, code: codeSchema }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => bindContact(ctx.db, ctx.tenant.id, ctx.actor.userId, "email", input.email, input.code)),
+
+  unbindContact: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "DELETE", path: "/me/contact/{kind}", tags: ["me"], protect: true, summary: "Remove my phone or email (never the last way in)" } })
+    .input(z.object({ kind: z.enum(["phone", "email"]) }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(({ ctx, input }) => unbindContact(ctx.db, ctx.actor.userId, input.kind)),
 });
