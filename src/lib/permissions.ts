@@ -13,6 +13,7 @@ const RESOURCES = {
   me: { zh: "我的账户", en: "My account" },
   session: { zh: "登录会话", en: "Login sessions" },
   outbox: { zh: "开发发件箱", en: "Development outbox" },
+  lock: { zh: "账号锁定", en: "Account locks" },
 } as const satisfies Record<string, Names>;
 
 const ACTIONS = {
@@ -25,6 +26,7 @@ const ACTIONS = {
   unfreeze: { zh: "解冻", en: "Unfreeze" },
   offline: { zh: "强制下线", en: "Force offline" },
   recycle: { zh: "恢复", en: "Recycle (restore)" },
+  unlock: { zh: "解锁", en: "Unlock" },
   purge: { zh: "彻底删除", en: "Delete for good" },
 } as const satisfies Record<string, Names>;
 
@@ -37,6 +39,7 @@ const DEFINED = {
   me: ["detail", "put"],
   session: ["get", "detail", "freeze", "unfreeze", "offline", "delete", "recycle", "purge"],
   outbox: ["get"],
+  lock: ["get", "unlock"],
 } as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
 
 type Defined = typeof DEFINED;
@@ -96,7 +99,7 @@ export const BUILT_IN_ROLES = {
   },
   administrator: {
     description: "Manages the whole tenant",
-    permissions: ["uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all"],
+    permissions: ["uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all", "uc.lock.all"],
   },
 } as const satisfies Record<string, { description: string; permissions: readonly string[] }>;
 

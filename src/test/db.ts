@@ -22,7 +22,7 @@ export function testServerUrl(): string | null {
   return url;
 }
 
-export async function createTestDb(): Promise<{ db: PrismaClient; kind: "postgresql" | "pglite"; cleanup: () => Promise<void> }> {
+export async function createTestDb(): Promise<{ db: PrismaClient; kind: "postgresql" | "pglite"; url?: string; cleanup: () => Promise<void> }> {
   const server = testServerUrl();
   if (!server) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "uc-test-"));
@@ -49,6 +49,7 @@ export async function createTestDb(): Promise<{ db: PrismaClient; kind: "postgre
   return {
     db,
     kind: "postgresql",
+    url: url.toString(),
     cleanup: async () => {
       await db.$disconnect();
       const c = new pg.Client({ connectionString: server });

@@ -5,6 +5,7 @@ import { meRouter } from "~/server/api/routers/me";
 import { sessionRouter } from "~/server/api/routers/session";
 import { authRouter } from "~/server/api/routers/auth";
 import { outboxRouter } from "~/server/api/routers/outbox";
+import { lockRouter } from "~/server/api/routers/lock";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   session: sessionRouter,
   auth: authRouter,
   outbox: outboxRouter,
+  lock: lockRouter,
 });
 
 export type AppRouter = typeof appRouter;
