@@ -91,6 +91,9 @@ test("permission codes and API reference pages", async ({ page, baseURL }) => {
     await page.getByRole("searchbox").fill(locale === "en" ? "Tenants" : "租户");
     await expect(page.getByText("uc.permission.get")).toHaveCount(0);
     await shot(page, `permissions-${locale}`);
+    await page.goto("/locks");
+    await expect(page.getByRole("heading", { name: locale === "en" ? "Account locks" : "账号锁定" })).toBeVisible();
+    await shot(page, `locks-${locale}`);
   }
   await page.goto("/api-docs");
   await expect(page.getByTestId("api-reference").getByText("/tenants/{id}").first()).toBeVisible({ timeout: 30_000 });

@@ -65,6 +65,19 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await expect(page.getByTestId("profile")).toContainText(PHONE);
   await shot(page, "account-zh-CN");
 
+  // Add an email, proven by a code sent to it.
+  const EMAIL = "visitor@example.com";
+  await page.getByTestId("profile").getByRole("button", { name: "绑定" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("邮箱").fill(EMAIL);
+  await solveCaptcha(page);
+  await dialog.getByTestId("send-email-code").click();
+  await expect(page.getByText(/验证码已发送/)).toBeVisible();
+  await dialog.getByLabel("验证码").fill(await latestCode(operator, EMAIL));
+  await shot(page, "account-bind-email-zh-CN");
+  await dialog.getByRole("button", { name: /确\s*定|OK/ }).click();
+  await expect(page.getByTestId("profile")).toContainText(EMAIL);
+
   // Sign out, then in again by SMS code.
   await page.getByTestId("user-menu").click();
   await page.getByText("退出登录").click();

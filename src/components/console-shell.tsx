@@ -1,7 +1,7 @@
 "use client";
 
 import { Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
-import { ApiOutlined, ApartmentOutlined, DesktopOutlined, GlobalOutlined, IdcardOutlined, LogoutOutlined, MailOutlined, SafetyOutlined, UserOutlined } from "@ant-design/icons";
+import { ApiOutlined, ApartmentOutlined, DesktopOutlined, GlobalOutlined, IdcardOutlined, LockOutlined, LogoutOutlined, MailOutlined, SafetyOutlined, UserOutlined } from "@ant-design/icons";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
@@ -16,9 +16,10 @@ interface ShellUser {
   permissions: string[];
 }
 
-const MENU: { key: string; href: string; icon: ReactNode; label: "tenants" | "sessions" | "outbox" | "account" | "permissions" | "apiDocs" | "publicTenant"; needs?: PermissionCode }[] = [
+const MENU: { key: string; href: string; icon: ReactNode; label: "tenants" | "sessions" | "locks" | "outbox" | "account" | "permissions" | "apiDocs" | "publicTenant"; needs?: PermissionCode }[] = [
   { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
   { key: "sessions", href: "/sessions", icon: <DesktopOutlined />, label: "sessions", needs: "uc.session.get" },
+  { key: "locks", href: "/locks", icon: <LockOutlined />, label: "locks", needs: "uc.lock.get" },
   { key: "outbox", href: "/outbox", icon: <MailOutlined />, label: "outbox", needs: "uc.outbox.get" },
   { key: "account", href: "/account", icon: <IdcardOutlined />, label: "account" },
   { key: "permissions", href: "/permissions", icon: <SafetyOutlined />, label: "permissions", needs: "uc.permission.get" },

@@ -1,14 +1,101 @@
 "use client";
 
-import { Alert, App, Button, Card, Descriptions, Form, Input, List, Popconfirm, Space, Tabs, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Descriptions, Form, Input, List, Modal, Popconfirm, Space, Tabs, Tag, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { changePasswordInput } from "~/lib/validators/auth";
+import { changePasswordInput, emailSchema } from "~/lib/validators/auth";
+import { phoneSchema } from "~/lib/validators/common";
+import { CodeSender } from "~/components/code-sender";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { PasswordStrength } from "~/components/password-strength";
+
+/** Bind or change the phone or email: a `bind` code proves the new one. */
+function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: boolean; onClose: () => void }) {
+  const t = useTranslations("account");
+  const a = useTranslations("auth");
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ target: string; code: string }>();
+  const [error, setError] = useState<string | null>(null);
+  const done = {
+    onSuccess: () => {
+      void message.success(t("contactSaved"));
+      void qc.invalidateQueries(trpc.me.get.pathFilter());
+      form.resetFields();
+      onClose();
+    },
+    onError: (e: unknown) => setError(handleServerError(form, e)),
+  };
+  const phone = useMutation(trpc.me.bindPhone.mutationOptions(done));
+  const email = useMutation(trpc.me.bindEmail.mutationOptions(done));
+  const schema = kind === "phone" ? phoneSchema : emailSchema;
+  return (
+    <Modal open={open} title={kind === "phone" ? t("changePhone") : t("changeEmail")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={phone.isPending || email.isPending} destroyOnHidden>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Form
+        form={form}
+        layout="vertical"
+        noValidate
+        onFinish={(v) => {
+          setError(null);
+          if (kind === "phone") phone.mutate({ phone: v.target.trim(), code: v.code.trim() });
+          else email.mutate({ email: v.target.trim(), code: v.code.trim() });
+        }}
+      >
+        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={[{ required: true }]}>
+          <Input placeholder={kind === "phone" ? "+86-15810419011" : "name@example.com"} />
+        </Form.Item>
+        <Form.Item>
+          <CodeSender
+            channel={kind === "phone" ? "sms" : "email"}
+            purpose="bind"
+            target={() => {
+              const r = schema.safeParse(form.getFieldValue("target"));
+              return r.success ? r.data : null;
+            }}
+          />
+        </Form.Item>
+        <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/ }]}>
+          <Input inputMode="numeric" maxLength={6} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function ContactValue({ kind, value }: { kind: "phone" | "email"; value: string | null | undefined }) {
+  const t = useTranslations("account");
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const remove = useMutation(
+    trpc.me.unbindContact.mutationOptions({
+      onSuccess: () => qc.invalidateQueries(trpc.me.get.pathFilter()),
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+  return (
+    <Space>
+      <span>{value ?? "—"}</span>
+      <Button size="small" type="link" onClick={() => setOpen(true)}>
+        {value ? t("changeShort") : t("bind")}
+      </Button>
+      {value && (
+        <Popconfirm title={t("confirmRemove")} onConfirm={() => remove.mutateAsync({ kind })}>
+          <Button size="small" type="link" danger>
+            {t("remove")}
+          </Button>
+        </Popconfirm>
+      )}
+      <ContactModal kind={kind} open={open} onClose={() => setOpen(false)} />
+    </Space>
+  );
+}
 
 function PasswordForm() {
   const t = useTranslations("account");
@@ -172,8 +259,8 @@ export function AccountView() {
                   column={1}
                   items={[
                     { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
-                    { key: "p", label: t("phone"), children: me.data?.phone ?? "—" },
-                    { key: "e", label: t("email"), children: me.data?.email ?? "—" },
+                    { key: "p", label: t("phone"), children: <ContactValue kind="phone" value={me.data?.phone} /> },
+                    { key: "e", label: t("email"), children: <ContactValue kind="email" value={me.data?.email} /> },
                     { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
                   ]}
                 />

@@ -1,0 +1,67 @@
+"use client";
+
+import { App, Button, Card, Empty, Space, Table, Tag, Typography } from "antd";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import dayjs from "dayjs";
+import { useTranslations } from "next-intl";
+import { useTRPC } from "~/trpc/react";
+import { handleServerError } from "~/components/form-errors";
+import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+
+export function LocksView() {
+  const t = useTranslations("lock");
+  const c = useTranslations("common");
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const url = useUrlState();
+  const paging = pagingFrom(url);
+  const list = useQuery(trpc.lock.list.queryOptions({ skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData }));
+  const unlock = useMutation(
+    trpc.lock.unlock.mutationOptions({
+      onSuccess: () => {
+        void message.success(t("unlocked"));
+        return qc.invalidateQueries(trpc.lock.pathFilter());
+      },
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+  type Row = NonNullable<typeof list.data>["items"][number];
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t("title")}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t("intro")}
+      </Typography.Paragraph>
+      <Card size="small">
+        <Table<Row>
+          rowKey="id"
+          loading={list.isFetching}
+          dataSource={list.data?.items}
+          locale={{ emptyText: list.isError ? handleServerError(null, list.error) : <Empty description={t("empty")} /> }}
+          {...serverTable<Row>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
+          columns={[
+            { title: t("user"), dataIndex: "userName", render: (n: string | null) => n ?? "—" },
+            { title: t("reason"), dataIndex: "reason", render: (r: string) => t(r === "burst" ? "burst" : "failures") },
+            { title: t("ip"), dataIndex: "ip", render: (ip: string | null) => ip ?? "—" },
+            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
+            { title: t("until"), dataIndex: "until", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
+            { title: t("state"), dataIndex: "active", render: (a: boolean) => (a ? <Tag color="red">{t("active")}</Tag> : <Tag>{t("expired")}</Tag>) },
+            {
+              title: c("actions"),
+              key: "actions",
+              render: (_, r) =>
+                r.active && (
+                  <Button size="small" type="link" loading={unlock.isPending && unlock.variables?.userId === r.userId} onClick={() => unlock.mutate({ userId: r.userId })}>
+                    {t("unlock")}
+                  </Button>
+                ),
+            },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
