@@ -66,6 +66,16 @@ export async function accountLockedUntil(db: PrismaClient, tenantId: string, use
   return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
 }
 
+/** One read for the sign-in path: the lock, and whether there are failures to reset on success. */
+export async function accountThrottle(db: PrismaClient, tenantId: string, userId: string, opts: { now?: Date } = {}) {
+  const now = opts.now ?? new Date();
+  const row = await db.authThrottle.findUnique({ where: { key: acctKey(tenantId, userId) }, select: { lockedUntil: true, failures: true, lockLevel: true } });
+  return {
+    lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null,
+    counting: !!row && (row.failures > 0 || row.lockLevel > 0),
+  };
+}
+
 export interface FailureInput {
   tenantId: string;
   /** null when the identifier matched no account: only the IP counts. */

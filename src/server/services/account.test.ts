@@ -10,6 +10,7 @@ import { AppError } from "~/server/errors";
 import { signInWithSmsCode } from "~/server/services/account";
 import { signInWithPassword } from "~/server/services/auth";
 import { loadActor } from "~/server/services/session";
+import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
 let env: Awaited<ReturnType<typeof createTestDb>>;
 let w: Awaited<ReturnType<typeof buildWorld>>;
@@ -88,10 +89,12 @@ describe("SMS code sign-in", () => {
     expect((await env.db.user.findUniqueOrThrow({ where: { id: created.userId } })).phone).toBe("+86-13600000001");
 
     await env.db.tenantProperty.create({ data: { tenantId: w.tenantB.id, key: "auth.allowPhoneSignup", value: "false" } });
+    forgetTenantSettings(w.tenantB.id);
     await anon().auth.sendCode({ channel: "sms", target: "+86-13600000002", purpose: "login", afs: await afs() });
     expect(await env.db.outboxMessage.count({ where: { to: "+86-13600000002" } })).toBe(0);
     expect(await appCode(signInWithSmsCode(env.db, req(), "+86-13600000002", "000000"))).toBe(14001);
     await env.db.tenantProperty.deleteMany({ where: { tenantId: w.tenantB.id, key: "auth.allowPhoneSignup" } });
+    forgetTenantSettings(w.tenantB.id);
   });
 });
 

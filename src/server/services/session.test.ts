@@ -5,6 +5,7 @@ import { createLoginSession, endLoginSession, loadActor } from "~/server/service
 import { signInWithPassword } from "~/server/services/auth";
 import { md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
+import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
 let env: Awaited<ReturnType<typeof createTestDb>>;
 let w: Awaited<ReturnType<typeof buildWorld>>;
@@ -102,6 +103,7 @@ describe("session policy", () => {
         { tenantId: w.tenantB.id, key: "session.webIdleHours", value: "2" },
       ],
     });
+    forgetTenantSettings(w.tenantB.id);
     const web = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.plainB.id, site: "web", method: "password" });
     const row = await env.db.loginSession.findUniqueOrThrow({ where: { id: web.id } });
     expect(row.idleSeconds).toBe(7200);
@@ -112,5 +114,6 @@ describe("session policy", () => {
     const admin = await open();
     expect((await env.db.loginSession.findUniqueOrThrow({ where: { id: admin.id } })).idleSeconds).toBe(1800);
     await env.db.tenantProperty.deleteMany({ where: { tenantId: w.tenantB.id, key: { startsWith: "session." } } });
+    forgetTenantSettings(w.tenantB.id);
   });
 });

@@ -5,7 +5,27 @@ import { decryptSecret } from "~/server/crypto";
  * A tenant's properties as a flat map with secrets decrypted: server-side configuration
  * (messaging providers, WeChat app secrets, sign-up rules). Never sent to a browser.
  */
-export async function tenantSettings(db: Db, tenantId: string): Promise<Record<string, string>> {
+/**
+ * Read on hot paths (every sign-in, every code): kept for a few seconds per process. A changed
+ * setting is seen by every instance within SETTINGS_TTL_MS; nothing security-critical (tenant or
+ * user status, sessions, locks) is cached.
+ */
+const SETTINGS_TTL_MS = 5_000;
+const cache = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
+
+export function tenantSettings(db: Db, tenantId: string): Promise<Record<string, string>> {
+  const hit = cache.get(tenantId);
+  if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
+  const value = readSettings(db, tenantId);
+  cache.set(tenantId, { at: Date.now(), value });
+  value.catch(() => cache.delete(tenantId));
+  return value;
+}
+
+/** Drops the cached copy after this process changed a tenant's properties. */
+export const forgetTenantSettings = (tenantId: string) => void cache.delete(tenantId);
+
+async function readSettings(db: Db, tenantId: string): Promise<Record<string, string>> {
   const rows = await db.tenantProperty.findMany({ where: { tenantId }, select: { key: true, value: true, secret: true } });
   const out: Record<string, string> = {};
   for (const r of rows) {

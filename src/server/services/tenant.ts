@@ -8,6 +8,7 @@ import { encryptSecret } from "~/server/crypto";
 import { writeAudit, type AuditActor } from "~/server/services/audit";
 import { normalizeHost } from "~/server/services/host";
 import { ensureBuiltInRoles } from "~/server/services/roles";
+import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import type {
   TenantDetail,
   tenantCreateInput,
@@ -179,6 +180,7 @@ export async function updateTenant(db: Db, who: Who, input: z.output<typeof tena
       });
       const after = toDetail(updated);
       await writeAudit(tx, auditActor(who), "tenant.update", input.id, before, after);
+      forgetTenantSettings(input.id);
       return after;
     })
     .catch(wrapConflicts);
