@@ -12,18 +12,19 @@ const MD5_HEX = /^[0-9a-f]{32}$/;
  * (and hold 19 MiB each) at once, so a burst of sign-ins queues instead of exhausting memory.
  */
 const MAX_CONCURRENT_HASHES = Math.max(2, os.availableParallelism());
-let running = 0;
-const waiting: (() => void)[] = [];
+// One gate per process: Next.js bundles routes separately, so module state would be per route.
+const holder = globalThis as unknown as { __ucHashGate?: { running: number; waiting: (() => void)[] } };
+const gate = (holder.__ucHashGate ??= { running: 0, waiting: [] });
 async function gated<T>(work: () => Promise<T>): Promise<T> {
   // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
-  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running++;
+  if (gate.running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => gate.waiting.push(resolve));
+  else gate.running++;
   try {
     return await work();
   } finally {
-    const next = waiting.shift();
+    const next = gate.waiting.shift();
     if (next) next();
-    else running--;
+    else gate.running--;
   }
 }
 const hash = (digest: string, options: typeof ARGON2_OPTIONS) => gated(() => argonHash(digest, options));

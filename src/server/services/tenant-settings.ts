@@ -11,7 +11,10 @@ import { decryptSecret } from "~/server/crypto";
  * user status, sessions, locks) is cached.
  */
 const SETTINGS_TTL_MS = 5_000;
-const cache = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
+// On globalThis: Next.js bundles each route separately, and a module-level Map would be one
+// copy per bundle, so a change made through the API would not clear the pages' copy.
+const store = globalThis as unknown as { __ucTenantSettings?: Map<string, { at: number; value: Promise<Record<string, string>> }> };
+const cache = (store.__ucTenantSettings ??= new Map());
 
 export function tenantSettings(db: Db, tenantId: string): Promise<Record<string, string>> {
   const hit = cache.get(tenantId);

@@ -180,7 +180,10 @@ export async function updateTenant(db: Db, who: Who, input: z.output<typeof tena
       });
       const after = toDetail(updated);
       await writeAudit(tx, auditActor(who), "tenant.update", input.id, before, after);
-      forgetTenantSettings(input.id);
+      return after;
+    })
+    .then((after) => {
+      forgetTenantSettings(input.id); // after the commit, so no reader can re-cache the old values
       return after;
     })
     .catch(wrapConflicts);
