@@ -117,6 +117,35 @@ try {
   const at50 = await openLoop(50, 10, signIn);
   console.log(`HTTP sign-in at 50/s   : p50 ${fmt(at50.p50)}  p99 ${fmt(at50.p99)}`);
   console.log(`HTTP rate / bare rate  : ${((http.rate / bare.rate) * 100).toFixed(0)}%`);
+
+  // Locked, unknown and wrong-password answers must look alike, in time too. Each attempt comes
+  // from its own address so the IP limits stay out of it, and one at a time so queues do not blur it.
+  const attempt = async (ustr: string, pwd: string, ip: string) => {
+    const s = performance.now();
+    const res = await fetch(`${base}/api/v1/login/AddLogin`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      body: JSON.stringify({ ustr, pwd }),
+    });
+    const body = (await res.json()) as { error: number; message: string };
+    return { ms: performance.now() - s, status: res.status, error: body.error, message: body.message };
+  };
+  const wrong = md5Hex("not the password");
+  // Two failures under a second apart lock bench49 for 60 s.
+  await attempt("bench49", wrong, "10.200.0.1");
+  await attempt("bench49", wrong, "10.200.0.2");
+  const kinds = { wrong: [] as number[], unknown: [] as number[], locked: [] as number[] };
+  const seen = new Set<string>();
+  for (let i = 0; i < 30; i++) {
+    for (const [kind, ustr] of [["wrong", `bench${i}`], ["unknown", `ghost${i}`], ["locked", "bench49"]] as const) {
+      const r = await attempt(ustr, wrong, `10.201.${i}.${kind.length}`);
+      kinds[kind].push(r.ms);
+      seen.add(`${r.status} ${r.error} ${r.message}`);
+    }
+    await new Promise((r) => setTimeout(r, 1100)); // keep clear of the one-second rule on bench${i}
+  }
+  for (const [kind, xs] of Object.entries(kinds)) console.log(`${kind.padEnd(7)} answer median  : ${fmt(pct(xs, 50))}`);
+  console.log(`distinct answers       : ${seen.size} (${[...seen].join(" | ")})`);
 } finally {
   if (server?.pid) {
     try {

@@ -93,6 +93,7 @@ test("permission codes and API reference pages", async ({ page, baseURL }) => {
     await shot(page, `permissions-${locale}`);
     await page.goto("/locks");
     await expect(page.getByRole("heading", { name: locale === "en" ? "Account locks" : "账号锁定" })).toBeVisible();
+    await expect(page.locator(".ant-spin-spinning")).toHaveCount(0);
     await shot(page, `locks-${locale}`);
   }
   await page.goto("/api-docs");
