@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
 import { verify } from "@node-rs/argon2";
 import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
@@ -61,11 +61,7 @@ async function openLoop(ratePerSec: number, seconds: number, op: () => Promise<v
 }
 
 const name = `uc_bench_${randomBytes(3).toString("hex")}`;
-const admin = new pg.Client({ connectionString: SERVER });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${name}"`);
-const url = new URL(SERVER);
-url.pathname = `/${name}`;
+const url = new URL(await createScratchDatabase(SERVER, name));
 let server: ReturnType<typeof spawn> | undefined;
 try {
   await migrateDatabase({ kind: "postgresql", url: url.toString() });
@@ -154,6 +150,5 @@ try {
       // already gone
     }
   }
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await dropScratchDatabase(SERVER, name);
 }

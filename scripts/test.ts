@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
 
 const LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -51,19 +52,11 @@ function run(title: string, cmd: string, args: string[], env: Record<string, str
 }
 
 async function withDatabase(server: string, name: string, fn: (url: string) => void) {
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const url = await createScratchDatabase(server, name);
   try {
-    fn(url.toString());
+    fn(url);
   } finally {
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
+    await dropScratchDatabase(server, name);
   }
 }
 

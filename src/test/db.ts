@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
 import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
 import type { PrismaClient } from "~/generated/prisma/client";
@@ -38,24 +38,16 @@ export async function createTestDb(): Promise<{ db: PrismaClient; kind: "postgre
     };
   }
   const name = `uc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  await migrateDatabase({ kind: "postgresql", url: url.toString() });
-  const { db } = createPrismaClient({ databaseUrl: url.toString(), dataDir: ".data/test" });
+  const url = await createScratchDatabase(server, name);
+  await migrateDatabase({ kind: "postgresql", url });
+  const { db } = createPrismaClient({ databaseUrl: url, dataDir: ".data/test" });
   return {
     db,
     kind: "postgresql",
-    url: url.toString(),
+    url,
     cleanup: async () => {
       await db.$disconnect();
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
+      await dropScratchDatabase(server, name);
     },
   };
 }
