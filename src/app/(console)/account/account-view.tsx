@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, App, Button, Card, Descriptions, Form, Input, List, Modal, Popconfirm, Space, Tabs, Tag, Typography } from "antd";
+import { ConsolePage } from "~/components/console-page";
+import { Alert, App, Button, Card, Descriptions, Form, Input, List, Modal, Popconfirm, Space, Tabs, Tag } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
@@ -243,10 +244,7 @@ export function AccountView() {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t("title")}
-      </Typography.Title>
+    <ConsolePage title={t("title")}>
       <Card>
         <Tabs
           items={[
@@ -272,6 +270,6 @@ export function AccountView() {
           ]}
         />
       </Card>
-    </Space>
+    </ConsolePage>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { Card, Skeleton, Space, Typography } from "antd";
+import { ConsolePage } from "~/components/console-page";
+import { Card, Skeleton, Typography } from "antd";
 import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import "swagger-ui-react/swagger-ui.css";
@@ -12,16 +13,17 @@ const SwaggerUI = dynamic(() => import("swagger-ui-react"), { ssr: false, loadin
 export function ApiReference() {
   const t = useTranslations("apiDocs");
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t("title")}
-      </Typography.Title>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        {t("intro")} <Typography.Link href="/api/v1/openapi.json" target="_blank">/api/v1/openapi.json</Typography.Link>
-      </Typography.Paragraph>
+    <ConsolePage
+      title={t("title")}
+      intro={
+        <>
+          {t("intro")} <Typography.Link href="/api/v1/openapi.json" target="_blank">/api/v1/openapi.json</Typography.Link>
+        </>
+      }
+    >
       <Card size="small" data-testid="api-reference">
         <SwaggerUI url="/api/v1/openapi.json" docExpansion="list" deepLinking tryItOutEnabled={false} withCredentials />
       </Card>
-    </Space>
+    </ConsolePage>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { App, Button, Card, Empty, Space, Table, Tag, Typography } from "antd";
+import { ConsolePage } from "~/components/console-page";
+import { App, Button, Card, Empty, Table, Tag } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
@@ -28,13 +29,7 @@ export function LocksView() {
   );
   type Row = NonNullable<typeof list.data>["items"][number];
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t("title")}
-      </Typography.Title>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        {t("intro")}
-      </Typography.Paragraph>
+    <ConsolePage title={t("title")} intro={t("intro")}>
       <Card size="small">
         <Table<Row>
           rowKey="id"
@@ -62,6 +57,6 @@ export function LocksView() {
           ]}
         />
       </Card>
-    </Space>
+    </ConsolePage>
   );
 }

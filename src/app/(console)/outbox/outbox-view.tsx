@@ -1,6 +1,7 @@
 "use client";
 
-import { Card, Empty, Input, Space, Table, Tag, Typography } from "antd";
+import { ConsolePage } from "~/components/console-page";
+import { Card, Empty, Input, Table, Tag } from "antd";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
@@ -18,13 +19,7 @@ export function OutboxView() {
   const [to, setTo] = useState(url.get("to"));
   const list = useQuery(trpc.outbox.list.queryOptions({ to: url.get("to") || undefined, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData, refetchInterval: 5000 }));
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t("title")}
-      </Typography.Title>
-      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-        {t("intro")}
-      </Typography.Paragraph>
+    <ConsolePage title={t("title")} intro={t("intro")}>
       <Card size="small">
         <Input.Search aria-label={t("to")} placeholder={t("to")} allowClear value={to} onChange={(e) => setTo(e.target.value)} onSearch={(v) => url.set({ to: v.trim(), page: undefined })} style={{ maxWidth: 320 }} />
       </Card>
@@ -45,6 +40,6 @@ export function OutboxView() {
           ]}
         />
       </Card>
-    </Space>
+    </ConsolePage>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { Card, Input, Space, Table, Tag, Typography } from "antd";
+import { ConsolePage } from "~/components/console-page";
+import { Card, Input, Table, Tag, Typography } from "antd";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useDeferredValue, useState } from "react";
@@ -14,10 +15,7 @@ export function PermissionsView() {
   const deferred = useDeferredValue(q.trim());
   const list = useQuery(trpc.permission.list.queryOptions({ q: deferred || undefined }, { placeholderData: keepPreviousData }));
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t("title")}
-      </Typography.Title>
+    <ConsolePage title={t("title")}>
       <Card size="small">
         <Input.Search aria-label={t("search")} placeholder={t("search")} allowClear value={q} onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 360 }} />
       </Card>
@@ -35,6 +33,6 @@ export function PermissionsView() {
           ]}
         />
       </Card>
-    </Space>
+    </ConsolePage>
   );
 }

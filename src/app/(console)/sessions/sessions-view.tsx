@@ -1,5 +1,6 @@
 "use client";
 
+import { ConsolePage } from "~/components/console-page";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Segmented, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { TableProps } from "antd";
 import { ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -136,20 +137,19 @@ export function SessionsView() {
 
   const apply = () => url.set({ user: draft.user.trim(), ip: draft.ip.trim(), page: undefined });
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {t("title")}
-        </Typography.Title>
-        <Segmented
-          value={bin ? "bin" : "live"}
-          options={[
-            { value: "live", label: t("live") },
-            { value: "bin", label: t("bin") },
-          ]}
-          onChange={(v) => url.set({ bin: v === "bin", page: undefined })}
-        />
-      </div>
+    <ConsolePage
+      title={t("title")}
+      extra={
+          <Segmented
+            value={bin ? "bin" : "live"}
+            options={[
+              { value: "live", label: t("live") },
+              { value: "bin", label: t("bin") },
+            ]}
+            onChange={(v) => url.set({ bin: v === "bin", page: undefined })}
+          />
+      }
+    >
       <Card size="small">
         <Space wrap>
           <Input
@@ -224,6 +224,6 @@ export function SessionsView() {
           {...serverTable<SessionItem>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
         />
       </Card>
-    </Space>
+    </ConsolePage>
   );
 }

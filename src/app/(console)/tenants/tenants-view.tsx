@@ -1,5 +1,6 @@
 "use client";
 
+import { ConsolePage } from "~/components/console-page";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -142,15 +143,14 @@ export function TenantsView() {
   const applyFilters = () => set({ name: draft.name.trim(), host: draft.host.trim(), page: undefined });
 
   return (
-    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
-      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {t("title")}
-        </Typography.Title>
+    <ConsolePage
+      title={t("title")}
+      extra={
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
           {t("new")}
         </Button>
-      </div>
+      }
+    >
       <Card size="small">
         <Space wrap>
           <Input
@@ -218,6 +218,6 @@ export function TenantsView() {
         />
       </Card>
       <TenantDrawer key={`${editing ?? "closed"}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
-    </Space>
+    </ConsolePage>
   );
 }
