@@ -1,7 +1,11 @@
 "use client";
 
 import { Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
-import { ApiOutlined, ApartmentOutlined, DesktopOutlined, GlobalOutlined, IdcardOutlined, LockOutlined, LogoutOutlined, MailOutlined, SafetyOutlined, UserOutlined } from "@ant-design/icons";
+import {
+  ApiOutlined, ApartmentOutlined, AuditOutlined, CloudServerOutlined, DesktopOutlined, DownloadOutlined, GlobalOutlined,
+  IdcardOutlined, KeyOutlined, LockOutlined, LogoutOutlined, MailOutlined, ProfileOutlined, SafetyOutlined, TagsOutlined,
+  TeamOutlined, UserOutlined, UsergroupAddOutlined,
+} from "@ant-design/icons";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
@@ -16,8 +20,21 @@ interface ShellUser {
   permissions: string[];
 }
 
-const MENU: { key: string; href: string; icon: ReactNode; label: "tenants" | "sessions" | "locks" | "outbox" | "account" | "permissions" | "apiDocs" | "publicTenant"; needs?: PermissionCode }[] = [
+type MenuLabel =
+  | "tenants" | "users" | "team" | "roles" | "clients" | "apiResources" | "apiScopes" | "identityResources" | "audit" | "exports"
+  | "sessions" | "locks" | "outbox" | "account" | "permissions" | "apiDocs" | "publicTenant";
+
+const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; needs?: PermissionCode }[] = [
   { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
+  { key: "users", href: "/users", icon: <UserOutlined />, label: "users", needs: "uc.user.get" },
+  { key: "team", href: "/team", icon: <UsergroupAddOutlined />, label: "team", needs: "uc.team.get" },
+  { key: "roles", href: "/roles", icon: <TeamOutlined />, label: "roles", needs: "uc.role.get" },
+  { key: "clients", href: "/clients", icon: <KeyOutlined />, label: "clients", needs: "uc.client.get" },
+  { key: "api-resources", href: "/api-resources", icon: <CloudServerOutlined />, label: "apiResources", needs: "uc.apiresource.get" },
+  { key: "api-scopes", href: "/api-scopes", icon: <TagsOutlined />, label: "apiScopes", needs: "uc.apiscope.get" },
+  { key: "identity-resources", href: "/identity-resources", icon: <ProfileOutlined />, label: "identityResources", needs: "uc.identityresource.get" },
+  { key: "audit", href: "/audit", icon: <AuditOutlined />, label: "audit", needs: "uc.audit.get" },
+  { key: "exports", href: "/exports", icon: <DownloadOutlined />, label: "exports", needs: "uc.export.get" },
   { key: "sessions", href: "/sessions", icon: <DesktopOutlined />, label: "sessions", needs: "uc.session.get" },
   { key: "locks", href: "/locks", icon: <LockOutlined />, label: "locks", needs: "uc.lock.get" },
   { key: "outbox", href: "/outbox", icon: <MailOutlined />, label: "outbox", needs: "uc.outbox.get" },

@@ -59,6 +59,37 @@ export const ERROR_TABLES = {
     11003: def(409, ["不能删除默认租户", "默认租户承载平台控制台，不能删除或停用"], ["Default tenant is protected", "The default tenant hosts the platform console and cannot be deleted or disabled"]),
     11004: def(409, ["属性键重复", "同一租户内属性键必须唯一"], ["Duplicate property key", "Property keys must be unique within a tenant"]),
   },
+  user: {
+    15001: def(404, ["用户不存在", "用户不存在或不属于当前租户"], ["User not found", "No such user in this tenant"]),
+    15002: def(409, ["账号已存在", "该手机号、邮箱或用户名已被使用"], ["Account exists", "This phone, email or user name is already taken"]),
+    15003: def(409, ["不能操作自己", "不能删除、停用或锁定当前登录的账号"], ["Not on yourself", "You cannot delete, disable or lock the account you are signed in with"]),
+    15004: def(400, ["推荐人无效", "推荐人不存在，或会使团队出现环"], ["Invalid referrer", "The referrer does not exist, or would make the team a loop"]),
+  },
+  role: {
+    16001: def(404, ["角色不存在", "角色不存在或不属于当前租户"], ["Role not found", "No such role in this tenant"]),
+    16002: def(409, ["内置角色不能修改", "内置角色不能删除，其权限也不能修改"], ["Built-in role", "Built-in roles cannot be deleted, nor their permissions changed"]),
+    16003: def(409, ["不能移除最后一位管理员", "租户至少要保留一位管理员"], ["Last administrator", "A tenant must keep at least one administrator"]),
+    16004: def(400, ["未知的权限码", "权限码不在注册表中"], ["Unknown permission code", "The permission code is not in the registry"]),
+    16005: def(409, ["角色名已存在", "同一租户内角色名必须唯一"], ["Role name taken", "Role names are unique within a tenant"]),
+  },
+  client: {
+    17001: def(404, ["客户端不存在", "客户端不存在或不属于当前租户"], ["Client not found", "No such client in this tenant"]),
+    17002: def(401, ["客户端认证失败", "client_id 或 client_secret 错误，或客户端已停用"], ["Client authentication failed", "Wrong client_id or client_secret, or the client is disabled"]),
+    17003: def(400, ["不支持的授权类型", "该客户端不允许此 grant_type"], ["Unsupported grant type", "The client is not allowed this grant_type"]),
+    17004: def(400, ["范围无效", "请求的 scope 超出客户端允许的范围"], ["Invalid scope", "The requested scope is beyond what the client is allowed"]),
+    17005: def(403, ["令牌范围不足", "客户端令牌的 scope 不包含此操作的权限码"], ["Insufficient scope", "The client token's scopes do not include this operation's code"]),
+  },
+  api: {
+    18001: def(404, ["API 资源不存在", "记录不存在或不属于当前租户"], ["API resource not found", "No such API resource in this tenant"]),
+    18002: def(409, ["名称已存在", "同一租户内名称必须唯一"], ["Name taken", "Names are unique within a tenant"]),
+    18003: def(409, ["标准身份资源不能删除", "openid、profile、email、phone、address 为标准身份资源"], ["Standard identity resource", "openid, profile, email, phone and address cannot be deleted"]),
+    18004: def(400, ["未知的范围", "API 资源引用了不存在的 API 范围"], ["Unknown scope", "The API resource names a scope that does not exist"]),
+  },
+  export: {
+    19001: def(404, ["导出任务不存在", "导出任务不存在或不是你创建的"], ["Export not found", "No such export job of yours"]),
+    19002: def(409, ["导出尚未完成", "导出完成后才能下载"], ["Export not finished", "The file can be downloaded once the export is done"]),
+    19003: def(400, ["不支持导出", "此列表不支持导出"], ["Not exportable", "This list cannot be exported"]),
+  },
 } as const satisfies Record<string, Record<number, ErrorDef>>;
 
 export type ErrorResource = keyof typeof ERROR_TABLES;

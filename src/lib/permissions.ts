@@ -14,6 +14,15 @@ const RESOURCES = {
   session: { zh: "登录会话", en: "Login sessions" },
   outbox: { zh: "开发发件箱", en: "Development outbox" },
   lock: { zh: "账号锁定", en: "Account locks" },
+  user: { zh: "用户", en: "Users" },
+  team: { zh: "团队", en: "Team" },
+  role: { zh: "角色", en: "Roles" },
+  client: { zh: "OAuth 客户端", en: "OAuth clients" },
+  apiresource: { zh: "API 资源", en: "API resources" },
+  apiscope: { zh: "API 范围", en: "API scopes" },
+  identityresource: { zh: "身份资源", en: "Identity resources" },
+  audit: { zh: "审计日志", en: "Audit log" },
+  export: { zh: "导出任务", en: "Export jobs" },
 } as const satisfies Record<string, Names>;
 
 const ACTIONS = {
@@ -28,6 +37,11 @@ const ACTIONS = {
   recycle: { zh: "恢复", en: "Recycle (restore)" },
   unlock: { zh: "解锁", en: "Unlock" },
   purge: { zh: "彻底删除", en: "Delete for good" },
+  exists: { zh: "是否存在", en: "Exists?" },
+  lock: { zh: "锁定", en: "Lock" },
+  resetpassword: { zh: "重置密码", en: "Reset password" },
+  secret: { zh: "生成密钥", en: "Generate secret" },
+  issuetoken: { zh: "签发令牌", en: "Issue token" },
 } as const satisfies Record<string, Names>;
 
 export type PermissionResource = keyof typeof RESOURCES;
@@ -40,6 +54,15 @@ const DEFINED = {
   session: ["get", "detail", "freeze", "unfreeze", "offline", "delete", "recycle", "purge"],
   outbox: ["get"],
   lock: ["get", "unlock"],
+  user: ["get", "detail", "exists", "post", "put", "delete", "recycle", "lock", "unlock", "resetpassword"],
+  team: ["get"],
+  role: ["get", "detail", "post", "put", "delete"],
+  client: ["get", "detail", "post", "put", "delete", "secret", "issuetoken"],
+  apiresource: ["get", "detail", "post", "put", "delete"],
+  apiscope: ["get", "detail", "post", "put", "delete"],
+  identityresource: ["get", "detail", "post", "put", "delete"],
+  audit: ["get"],
+  export: ["get", "post"],
 } as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
 
 type Defined = typeof DEFINED;
@@ -92,14 +115,21 @@ export function hasPermission(granted: readonly string[], code: PermissionCode):
 /** Built-in roles, least privilege first. Platform operators hold `uc.all` above tenants. */
 export const BUILT_IN_ROLES = {
   user: { description: "Self-service only", permissions: ["uc.me.all"] },
-  partner: { description: "Self-service, and their referral team", permissions: ["uc.me.all"] },
+  partner: { description: "Self-service, and their referral team", permissions: ["uc.me.all", "uc.team.get"] },
   developer: {
     description: "Manages their own clients and APIs",
-    permissions: ["uc.me.all", "uc.permission.get"],
+    permissions: [
+      "uc.me.all", "uc.permission.get", "uc.client.all", "uc.apiresource.all", "uc.apiscope.all",
+      "uc.identityresource.get", "uc.identityresource.detail", "uc.export.all",
+    ],
   },
   administrator: {
     description: "Manages the whole tenant",
-    permissions: ["uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all", "uc.lock.all"],
+    permissions: [
+      "uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all", "uc.lock.all",
+      "uc.user.all", "uc.team.all", "uc.role.all", "uc.client.all", "uc.apiresource.all",
+      "uc.apiscope.all", "uc.identityresource.all", "uc.audit.get", "uc.export.all",
+    ],
   },
 } as const satisfies Record<string, { description: string; permissions: readonly string[] }>;
 

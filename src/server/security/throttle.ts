@@ -6,6 +6,7 @@
  *   used, with escalating locks.
  * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
  */
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "~/generated/prisma/client";
 
 export interface ThrottleOptions {
@@ -43,6 +44,14 @@ export const THROTTLE_DEFAULTS: Limits = {
 const ipKey = (ip: string) => `ip:${ip}`;
 const acctKey = (tenantId: string, userId: string) => `acct:${tenantId}:${userId}`;
 
+/**
+ * Stands in for the user id when an identifier matches no account, so an unknown name costs the
+ * same reads and writes as a known one (and answers in the same time). Never a user id: it
+ * starts with `?`.
+ */
+export const unknownAccount = (ustr: string) =>
+  `?${createHash("sha256").update(ustr.trim().toLowerCase()).digest("hex").slice(0, 32)}`;
+
 /** Failures from `ip` in the current window (0 once the window has passed). */
 export async function ipFailures(db: PrismaClient, ip: string, opts: WithNow = {}): Promise<number> {
   const { ipWindowMs } = { ...THROTTLE_DEFAULTS, ...opts };
@@ -78,8 +87,10 @@ export async function accountThrottle(db: PrismaClient, tenantId: string, userId
 
 export interface FailureInput {
   tenantId: string;
-  /** null when the identifier matched no account: only the IP counts. */
+  /** null when the identifier matched no account: only the IP counts, unless `unknown` is given. */
   userId: string | null;
+  /** `unknownAccount(ustr)` for an unmatched identifier: counted like an account, never locked on record. */
+  unknown?: string;
   ip: string;
   now?: Date;
 }
@@ -89,8 +100,9 @@ export async function recordFailure(db: PrismaClient, input: FailureInput, optio
   const o: Limits = { ...THROTTLE_DEFAULTS, ...options };
   const now = input.now ?? new Date();
   await countIpFailure(db, input.ip, now, o);
-  if (!input.userId) return { lockedUntil: null };
-  return countAccountFailure(db, { tenantId: input.tenantId, userId: input.userId, ip: input.ip }, now, o);
+  const account = input.userId ?? input.unknown;
+  if (!account) return { lockedUntil: null };
+  return countAccountFailure(db, { tenantId: input.tenantId, userId: account, ip: input.ip }, now, o);
 }
 
 /**
@@ -156,7 +168,7 @@ function countAccountFailure(
     }
     const lockedUntil = lockMs > 0 ? new Date(now.getTime() + lockMs) : null;
     await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil } });
-    if (lockedUntil) {
+    if (lockedUntil && !a.userId.startsWith("?")) {
       await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason, ip: a.ip } });
     }
     return { lockedUntil };

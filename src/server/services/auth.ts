@@ -2,7 +2,7 @@ import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
 import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
-import { THROTTLE_DEFAULTS, accountThrottle, ipFailures, recordFailure, recordSuccess } from "~/server/security/throttle";
+import { THROTTLE_DEFAULTS, accountThrottle, ipFailures, recordFailure, recordSuccess, unknownAccount } from "~/server/security/throttle";
 import { needsRehash } from "~/server/security/passwords";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { createHmac } from "node:crypto";
@@ -61,13 +61,15 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   const digest = await matchingDigest(user?.passwordHash ?? (await dummyHash()), input.pwd);
   const ok = digest !== null;
   // Locked, unknown and wrong answers are the same 12001, after the same hash work.
-  const throttle = user ? await accountThrottle(db, input.tenant.id, user.id) : null;
-  if (!user || !user.passwordHash || !ok || user.status !== "active" || throttle?.lockedUntil) {
-    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, ip });
+  // Unknown names read and write a throttle row of their own, so they cost what known ones do.
+  const unknown = user ? undefined : unknownAccount(input.ustr);
+  const throttle = await accountThrottle(db, input.tenant.id, user?.id ?? unknown!);
+  if (!user || !user.passwordHash || !ok || user.status !== "active" || throttle.lockedUntil) {
+    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown, ip });
     throw new AppError(12001);
   }
   // Nothing to reset when this account never failed.
-  if (throttle?.counting) await recordSuccess(db, { tenantId: input.tenant.id, userId: user.id, ip });
+  if (throttle.counting) await recordSuccess(db, { tenantId: input.tenant.id, userId: user.id, ip });
   if (digest && needsRehash(user.passwordHash)) {
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashDigest(digest) } });
   }

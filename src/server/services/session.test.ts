@@ -5,6 +5,7 @@ import { createLoginSession, endLoginSession, loadActor } from "~/server/service
 import { signInWithPassword } from "~/server/services/auth";
 import { md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
+import { unknownAccount } from "~/server/security/throttle";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
 let env: Awaited<ReturnType<typeof createTestDb>>;
@@ -84,6 +85,12 @@ describe("password sign-in", () => {
     expect(await codeOf("nobody-here", "wrong-password")).toBe(12001);
     // Another tenant's operator cannot sign in on this tenant's host.
     expect(await codeOf("admin", ADMIN_PASSWORD)).toBe(12001);
+    // An unknown name does the same database work as a known one: it keeps a counter of its own
+    // (so its answer takes as long), keyed by a hash of the name, never recorded as a lock.
+    const rows = await env.db.authThrottle.findMany({ where: { key: { startsWith: `acct:${w.tenantB.id}:` } } });
+    const phantom = rows.find((r) => r.key === `acct:${w.tenantB.id}:${unknownAccount("NOBODY-here ")}`);
+    expect(phantom?.failures).toBe(1);
+    expect(rows.find((r) => r.key.endsWith(w.managerB.id))?.failures).toBe(1);
   });
 
   it("acts as a named role only if the user holds it", async () => {
