@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
@@ -29,6 +30,8 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     sid?: string;
+    /** 128 random bits, new at every sign-in: the cookie never repeats, whatever the session id. */
+    jti?: string;
   }
 }
 
@@ -141,7 +144,10 @@ export function getAuthOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user?.sid) token.sid = user.sid;
+        if (user?.sid) {
+          token.sid = user.sid;
+          token.jti = randomBytes(16).toString("base64url");
+        }
         return token;
       },
       session({ session, token }) {

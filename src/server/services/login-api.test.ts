@@ -35,6 +35,8 @@ describe("JSON login API", () => {
     const { payload, protectedHeader } = await jwtVerify(res.result!.token, jwks);
     expect(protectedHeader.alg).toBe("ES256");
     expect(payload.sub).toBe(w.managerB.id);
+    // 128 random bits in every token (base64url of 16 bytes).
+    expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const claims = await verifySessionToken(env.db, res.result!.token);
     const actor = await loadActor(env.db, claims!.sessionId, w.tenantB.id);
     expect(actor?.userId).toBe(w.managerB.id);

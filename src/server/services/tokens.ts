@@ -4,7 +4,7 @@
  * A session token names its login-session record (`sid`); verifying it is only half the check:
  * the context then loads that record, so an ended or frozen session fails at once.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from "jose";
 import type { Db } from "~/server/db";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
@@ -73,7 +73,8 @@ export async function signSessionToken(db: Db, c: SessionTokenClaims): Promise<s
     .setSubject(c.userId)
     .setIssuer(tokenIssuer(c.tenantId))
     .setIssuedAt()
-    .setJti(randomUUID())
+    // 128 random bits: no two tokens alike, whatever the (time-ordered) session id.
+    .setJti(randomBytes(16).toString("base64url"))
     .setExpirationTime(Math.floor(c.expiresAt.getTime() / 1000))
     .sign(key);
 }
