@@ -5,6 +5,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const WECHAT_STUB_PORT = PORT + 90;
 export const WECHAT_STUB_APP = { id: "wxe2e0000000000001", secret: "e2e-wechat-secret-000000000001" };
 export const BASE_URL = `http://localhost:${PORT}`;
+/** Tenant host names the browser tests use, besides localhost. */
+const TEST_HOSTS = ["acme.test", "second.test"];
 export const E2E_ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-Operator-pass";
 
 // The app under test is the production build (`next build` ran before), started on its own
@@ -36,6 +38,9 @@ export default defineConfig({
         "--disable-quic",
         // Tenant host names used by the tests all lead to this machine.
         "--host-resolver-rules=MAP *.test 127.0.0.1",
+        // Production serves tenants over HTTPS; here they are plain HTTP, so mark them secure
+        // like localhost (the captcha's Web Crypto exists only in secure contexts).
+        `--unsafely-treat-insecure-origin-as-secure=${TEST_HOSTS.map((h) => `http://${h}:${PORT}`).join(",")}`,
       ],
     },
   },
@@ -44,6 +49,7 @@ export default defineConfig({
     { name: "api", testMatch: /api\.spec\.ts/ },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "enduser", testMatch: /(enduser|wechat)\.spec\.ts/ },
+    { name: "second-tenant", testMatch: /second-tenant\.spec\.ts/, dependencies: ["setup"] },
   ],
   webServer: [
     {

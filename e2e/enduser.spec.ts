@@ -1,38 +1,14 @@
-import { expect, test, type Page, type APIRequestContext } from "@playwright/test";
-import { ADMIN_PASSWORD, shot } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { latestCode, operatorApi, shot, solveCaptcha } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
 const PHONE = "+86-13912345678";
 const PASSWORD = "my first passphrase";
 
-/** Ticks the ALTCHA box inside `scope` and waits until the proof of work is done. */
-async function solveCaptcha(page: Page, which: "first" | "last" = "first") {
-  const widgets = page.locator("altcha-widget");
-  const widget = which === "first" ? widgets.first() : widgets.last();
-  // The widget draws its own tick over the native checkbox.
-  await widget.getByRole("checkbox").click({ force: true });
-  await expect(widget.locator("[data-state=verified]").first()).toBeAttached({ timeout: 30_000 });
-}
-
-/** The newest code sent to `to`, read from the development outbox as the platform operator. */
-async function latestCode(request: APIRequestContext, to: string): Promise<string> {
-  let code = "";
-  await expect(async () => {
-    const res = await request.get(`/api/v1/outbox?to=${encodeURIComponent(to)}&take=1`);
-    expect(res.status()).toBe(200);
-    const { items } = (await res.json()) as { items: { body: string }[] };
-    code = /(\d{6})/.exec(items[0]?.body ?? "")?.[1] ?? "";
-    expect(code).not.toBe("");
-  }).toPass({ timeout: 15_000 });
-  return code;
-}
-
 test("a visitor registers with a phone code, then signs in by SMS code, then recovers the password", async ({ browser, playwright, baseURL }) => {
   // The operator reads codes from the outbox through the API, on a session of its own.
-  const operator = await playwright.request.newContext({ baseURL });
-  const { csrfToken } = (await (await operator.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  await operator.post("/api/auth/callback/password", { form: { csrfToken, ustr: "admin", pwd: ADMIN_PASSWORD, json: "true" } });
+  const operator = await operatorApi(playwright, baseURL!);
   // One code a minute per phone is the default; this test sends three, so the tenant allows one a second.
   const { items } = (await (await operator.get("/api/v1/tenants?host=localhost")).json()) as { items: { id: string }[] };
   const tenant = (await (await operator.get(`/api/v1/tenants/${items[0]!.id}`)).json()) as {

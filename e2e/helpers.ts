@@ -1,6 +1,6 @@
 import http from "node:http";
 import { mkdirSync } from "node:fs";
-import type { Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from "@playwright/test";
 
 export const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-Operator-pass";
@@ -31,4 +31,35 @@ export async function shot(page: Page, name: string) {
 
 export async function setLocale(page: Page, locale: "zh-CN" | "en", baseURL: string) {
   await page.context().addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL }]);
+}
+
+/** An API client signed in as the platform operator through next-auth's own callback. */
+export async function operatorApi(playwright: PlaywrightWorkerArgs["playwright"], baseURL: string): Promise<APIRequestContext> {
+  const operator = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = (await (await operator.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await operator.post("/api/auth/callback/password", { form: { csrfToken, ustr: "admin", pwd: ADMIN_PASSWORD, json: "true" } });
+  expect(res.ok()).toBe(true);
+  return operator;
+}
+
+/** Ticks the ALTCHA box and waits until the proof of work is done. */
+export async function solveCaptcha(page: Page, which: "first" | "last" = "first") {
+  const widgets = page.locator("altcha-widget");
+  const widget = which === "first" ? widgets.first() : widgets.last();
+  // The widget draws its own tick over the native checkbox.
+  await widget.getByRole("checkbox").click({ force: true });
+  await expect(widget.locator("[data-state=verified]").first()).toBeAttached({ timeout: 30_000 });
+}
+
+/** The newest code sent to `to`, read from the development outbox as the platform operator. */
+export async function latestCode(operator: APIRequestContext, to: string): Promise<string> {
+  let code = "";
+  await expect(async () => {
+    const res = await operator.get(`/api/v1/outbox?to=${encodeURIComponent(to)}&take=1`);
+    expect(res.status()).toBe(200);
+    const { items } = (await res.json()) as { items: { body: string }[] };
+    code = /(\d{6})/.exec(items[0]?.body ?? "")?.[1] ?? "";
+    expect(code).not.toBe("");
+  }).toPass({ timeout: 15_000 });
+  return code;
 }

@@ -1,12 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_PASSWORD, shot } from "./helpers";
+import { operatorApi, shot } from "./helpers";
 import { WECHAT_STUB_APP } from "../playwright.config";
 
 test("a visitor signs up and in by scanning WeChat's QR code, and sees WeChat linked", async ({ browser, playwright, baseURL }) => {
   // The operator gives the default tenant a WeChat app (secret stored encrypted) and allows sign-up by WeChat.
-  const operator = await playwright.request.newContext({ baseURL });
-  const { csrfToken } = (await (await operator.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  await operator.post("/api/auth/callback/password", { form: { csrfToken, ustr: "admin", pwd: ADMIN_PASSWORD, json: "true" } });
+  const operator = await operatorApi(playwright, baseURL!);
   const { items } = (await (await operator.get("/api/v1/tenants?host=localhost")).json()) as { items: { id: string }[] };
   const t = (await (await operator.get(`/api/v1/tenants/${items[0]!.id}`)).json()) as {
     id: string; name: string; status: string; hosts: string[]; claims: unknown[]; properties: { key: string; value: string | null; secret: boolean }[];

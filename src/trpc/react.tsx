@@ -1,6 +1,6 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
@@ -9,16 +9,27 @@ import type { AppRouter } from "~/server/api/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
+const statusOf = (err: unknown) => (err as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500;
+
+/**
+ * A 401 means the session ended, expired or was frozen by an administrator (perhaps in another
+ * browser): go to the sign-in page at once, and come back here after.
+ */
+function toSignInOn401(err: unknown) {
+  if (statusOf(err) !== 401 || typeof window === "undefined" || window.location.pathname.startsWith("/login")) return;
+  const back = window.location.pathname + window.location.search;
+  window.location.assign(`/login?callbackUrl=${encodeURIComponent(back)}`);
+}
+
 function makeQueryClient() {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: toSignInOn401 }),
+    mutationCache: new MutationCache({ onError: toSignInOn401 }),
     defaultOptions: {
       queries: {
         staleTime: 30_000,
         // 4xx answers will not change on retry.
-        retry: (count, err) => {
-          const status = (err as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500;
-          return status >= 500 && count < 2;
-        },
+        retry: (count, err) => statusOf(err) >= 500 && count < 2,
       },
     },
   });

@@ -14,7 +14,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { tenant, actor, host } = await getRequestIdentity();
   if (!tenant) return <UnknownHost host={host} />;
   const sp = await searchParams;
-  const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
+  // Only paths on this site: "//host" and "/\\host" would leave it.
+  const callbackUrl = sp.callbackUrl && /^\/(?![/\\])/.test(sp.callbackUrl) ? sp.callbackUrl : "/";
   if (actor) redirect(callbackUrl);
   const t = await getTranslations("login");
   const settings = await tenantSettings(db, tenant.id);

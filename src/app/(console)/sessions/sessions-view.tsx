@@ -35,6 +35,8 @@ export function SessionsView() {
     trpc.session.list.queryOptions(
       {
         deleted: bin,
+        // Operators may narrow to one tenant by link (ignored for everyone else).
+        tenantId: url.get("tenantId") || undefined,
         user: url.get("user") || undefined,
         ip: url.get("ip") || undefined,
         state: url.oneOf("state", SESSION_STATES),
