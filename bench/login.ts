@@ -6,8 +6,6 @@
  *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
  *   BENCH_N             sign-ins in the closed-loop run (default 400)
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
@@ -16,53 +14,16 @@ import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
+import { closedLoop, fmt, openLoop, pct, startApp } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const N = Number(process.env.BENCH_N ?? 400);
 const PORT = 3300;
 const PASSWORD = "bench passphrase 1";
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-
-async function closedLoop(n: number, concurrency: number, op: () => Promise<void>) {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < n) {
-        const s = performance.now();
-        await op();
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  return { rate: n / secs, p50: pct(lat, 50), p99: pct(lat, 99) };
-}
-
-async function openLoop(ratePerSec: number, seconds: number, op: () => Promise<void>) {
-  const lat: number[] = [];
-  const jobs: Promise<void>[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < ratePerSec * seconds; i++) {
-    const due = t0 + (i * 1000) / ratePerSec;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const s = performance.now();
-    jobs.push(op().then(() => void lat.push(performance.now() - s)));
-  }
-  await Promise.all(jobs);
-  return { p50: pct(lat, 50), p99: pct(lat, 99) };
-}
-
 const name = `uc_bench_${randomBytes(3).toString("hex")}`;
 const url = new URL(await createScratchDatabase(SERVER, name));
-let server: ReturnType<typeof spawn> | undefined;
+let stopApp: (() => void) | undefined;
 try {
   await migrateDatabase({ kind: "postgresql", url: url.toString() });
   const { db, close } = createPrismaClient({ databaseUrl: url.toString(), dataDir: ".data/bench" });
@@ -84,18 +45,9 @@ try {
   console.log(`bare argon2id verify   : ${bare.rate.toFixed(1)}/s  p50 ${fmt(bare.p50)}  p99 ${fmt(bare.p99)}`);
 
   // 2. The real HTTP route.
-  if (!existsSync(".next/BUILD_ID")) spawnSync("npx", ["next", "build"], { stdio: "inherit" });
-  server = spawn("npx", ["next", "start", "-p", String(PORT)], {
-    env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-    stdio: "ignore",
-    detached: true,
-  });
-  const base = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0)) === 200) break;
-    if (i > 120) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const app = await startApp(PORT, url.toString());
+  stopApp = app.stop;
+  const base = app.base;
   let seq = 0;
   const signIn = async () => {
     const i = seq++ % users;
@@ -143,12 +95,6 @@ try {
   for (const [kind, xs] of Object.entries(kinds)) console.log(`${kind.padEnd(7)} answer median  : ${fmt(pct(xs, 50))}`);
   console.log(`distinct answers       : ${seen.size} (${[...seen].join(" | ")})`);
 } finally {
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  }
+  stopApp?.();
   await dropScratchDatabase(SERVER, name);
 }

@@ -1,0 +1,101 @@
+/**
+ * Data for `npm run bench:console`: one tenant with BENCH_USERS users (default 1,000,000) on the
+ * host 127.0.0.1, and 19 small tenants of 200 users each, written with set-based SQL (a few
+ * tens of seconds for a million) so every documented filter has something to find:
+ * - user names `u<i>`, nicknames `<name> <i>` from a small list, phones `+86-139<8 digits>`,
+ *   emails `u<i>@bench.test`, creation dates spread over two years;
+ * - 1 in 100 disabled; every user holds the `user` role, 1 in 1,000 also `partner`;
+ * - 1 in 20 has a WeChat login (`wechat`, openid `o<i>`), 1 in 10 a claim `level` = gold/silver.
+ */
+import pg from "pg";
+
+export interface BenchData {
+  tenantId: string;
+  adminUserName: string;
+  users: number;
+}
+
+const NAMES = ["zhang wei", "wang fang", "li na", "liu yang", "chen jing", "yang li", "zhao min", "huang lei", "zhou tao", "wu yan"];
+
+export async function loadConsoleData(url: string, opts: { users: number; adminPasswordHash: string }): Promise<BenchData> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const q = (sql: string, params: unknown[] = []) => c.query(sql, params);
+    // The platform keeps `localhost`; 127.0.0.1 becomes the big tenant's host.
+    await q(`DELETE FROM "TenantHost" WHERE host = '127.0.0.1'`);
+    const big = (await q(
+      `INSERT INTO "Tenant" (id, name, status, "createdAt", "updatedAt") VALUES (gen_random_uuid(), 'Bench 1M', 'enabled', now(), now()) RETURNING id`,
+    )).rows[0] as { id: string };
+    await q(`INSERT INTO "TenantHost" (id, "tenantId", host) VALUES (gen_random_uuid(), $1, '127.0.0.1')`, [big.id]);
+    const small: string[] = [];
+    for (let t = 1; t <= 19; t++) {
+      const row = (await q(
+        `INSERT INTO "Tenant" (id, name, status, "createdAt", "updatedAt") VALUES (gen_random_uuid(), $1, 'enabled', now(), now()) RETURNING id`,
+        [`Bench small ${t}`],
+      )).rows[0] as { id: string };
+      await q(`INSERT INTO "TenantHost" (id, "tenantId", host) VALUES (gen_random_uuid(), $1, $2)`, [row.id, `small${t}.bench.test`]);
+      small.push(row.id);
+    }
+    return { tenantId: big.id, adminUserName: "benchadmin", users: opts.users, ...(await fill(q, big.id, small, opts)) };
+  } finally {
+    await c.end();
+  }
+}
+
+type Q = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+
+async function fill(q: Q, bigId: string, small: string[], opts: { users: number; adminPasswordHash: string }) {
+  // Roles: the built-in ones, with the registry's permissions, copied from the default tenant.
+  for (const id of [bigId, ...small]) {
+    await q(
+      `INSERT INTO "Role" (id, "tenantId", name, description, "builtIn", permissions, claims, "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), $1, name, description, true, permissions, claims, now(), now()
+       FROM "Role" WHERE "builtIn" AND "tenantId" = (SELECT id FROM "Tenant" WHERE "isDefault")`,
+      [id],
+    );
+  }
+  const names = `ARRAY[${NAMES.map((n) => `'${n}'`).join(",")}]`;
+  const insertUsers = (tenantId: string, n: number, prefix: string) =>
+    q(
+      `INSERT INTO "User" (id, "tenantId", "userName", "userNameKey", nickname, phone, email, status, properties,
+                           "teamPath", "teamDepth", "createdAt", "updatedAt")
+       SELECT u.id, $1, $3 || u.i, $3 || u.i, (${names})[1 + u.i % 10] || ' ' || u.i,
+              '+86-139' || lpad(u.i::text, 8, '0'), $3 || u.i || '@bench.test',
+              (CASE WHEN u.i % 100 = 0 THEN 'disabled' ELSE 'active' END)::"UserStatus", '{}',
+              u.id::text || '/', 0,
+              now() - (u.i * interval '63 seconds'), now()
+       FROM (SELECT gen_random_uuid() AS id, i FROM generate_series(1, $2::int) AS i) u`,
+      [tenantId, n, prefix],
+    );
+  await insertUsers(bigId, opts.users, "u");
+  for (const [k, id] of small.entries()) await insertUsers(id, 200, `s${k}u`);
+
+  // Every user holds `user`; 1 in 1,000 also `partner`.
+  await q(`INSERT INTO "UserRole" ("userId", "roleId")
+           SELECT u.id, r.id FROM "User" u JOIN "Role" r ON r."tenantId" = u."tenantId" AND r.name = 'user'
+           WHERE u."tenantId" = ANY($1::uuid[])`, [[bigId, ...small]]);
+  await q(`INSERT INTO "UserRole" ("userId", "roleId")
+           SELECT u.id, r.id FROM "User" u JOIN "Role" r ON r."tenantId" = u."tenantId" AND r.name = 'partner'
+           WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 1000 = 0`, [bigId]);
+  await q(`INSERT INTO "ExternalLogin" (id, "tenantId", "userId", provider, "providerKey", "createdAt")
+           SELECT gen_random_uuid(), u."tenantId", u.id, 'wechat', 'o' || substr(u."userName", 2), now()
+           FROM "User" u WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 20 = 0`, [bigId]);
+  await q(`INSERT INTO "UserClaim" (id, "tenantId", "userId", type, value)
+           SELECT gen_random_uuid(), u."tenantId", u.id, 'level',
+                  CASE WHEN substr(u."userName", 2)::int % 20 = 0 THEN 'gold' ELSE 'silver' END
+           FROM "User" u WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 10 = 0`, [bigId]);
+
+  // The tenant's administrator, who signs in to measure.
+  await q(
+    `INSERT INTO "User" (id, "tenantId", "userName", "userNameKey", nickname, "passwordHash", status, properties, "teamPath", "createdAt", "updatedAt")
+     SELECT id, $1, 'benchadmin', 'benchadmin', 'Bench admin', $2, 'active', '{}', id::text || '/', now(), now()
+     FROM (SELECT gen_random_uuid() AS id) x`,
+    [bigId, opts.adminPasswordHash],
+  );
+  await q(`INSERT INTO "UserRole" ("userId", "roleId")
+           SELECT u.id, r.id FROM "User" u JOIN "Role" r ON r."tenantId" = u."tenantId" AND r.name = 'administrator'
+           WHERE u."tenantId" = $1 AND u."userName" = 'benchadmin'`, [bigId]);
+  await q(`ANALYZE`);
+  return {};
+}

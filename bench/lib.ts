@@ -1,0 +1,82 @@
+/** Shared by the benchmarks: percentiles, closed and open load loops, the app server under test. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** `n` operations by `concurrency` workers back to back: throughput and latency. */
+export async function closedLoop(n: number, concurrency: number, op: () => Promise<void>) {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) {
+        const s = performance.now();
+        await op();
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  return { rate: n / secs, p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+/** Operations started at a steady rate whatever the answers do: latency at that load. */
+export async function openLoop(ratePerSec: number, seconds: number, op: () => Promise<void>) {
+  const lat: number[] = [];
+  const jobs: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < ratePerSec * seconds; i++) {
+    const due = t0 + (i * 1000) / ratePerSec;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const s = performance.now();
+    jobs.push(op().then(() => void lat.push(performance.now() - s)));
+  }
+  await Promise.all(jobs);
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+/** Timings of `n` sequential runs of `op` after `warm` unmeasured ones. */
+export async function sequential(n: number, op: () => Promise<unknown>, warm = 3) {
+  for (let i = 0; i < warm; i++) await op();
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await op();
+    lat.push(performance.now() - s);
+  }
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+/** `next start` on `port` against `databaseUrl` (building first when there is no build). */
+export async function startApp(port: number, databaseUrl: string): Promise<{ base: string; stop: () => void }> {
+  if (!existsSync(".next/BUILD_ID")) spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  const server: ChildProcess = spawn("npx", ["next", "start", "-p", String(port)], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      if (server.pid) process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0)) === 200) break;
+    if (i > 120) {
+      stop();
+      throw new Error("server did not start");
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { base, stop };
+}
