@@ -41,6 +41,17 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await expect(page.getByTestId("profile")).toContainText(PHONE);
   await shot(page, "account-zh-CN");
 
+  // Edit the profile.
+  await page.getByTestId("edit-profile").click();
+  const profile = page.getByRole("dialog");
+  await profile.getByLabel("昵称").fill("小明");
+  await profile.getByLabel("地址").fill("北京市海淀区");
+  await shot(page, "account-profile-edit-zh-CN");
+  await profile.getByRole("button", { name: /确\s*定|OK/ }).click();
+  await expect(page.getByText("资料已保存")).toBeVisible();
+  await expect(page.getByTestId("profile")).toContainText("小明");
+  await expect(page.getByTestId("profile")).toContainText("北京市海淀区");
+
   // Add an email, proven by a code sent to it.
   const EMAIL = "visitor@example.com";
   await page.getByTestId("profile").getByRole("button", { name: "绑定" }).click();

@@ -13,6 +13,7 @@ const MESSAGES = {
   mustAccept: { "zh-CN": "请阅读并同意用户协议", en: "Read and accept the terms" },
   tooCommon: { "zh-CN": "这个密码太常见，容易被猜到", en: "This password is too common and easy to guess" },
   tooShort: { "zh-CN": "太短", en: "Too short" },
+  notFuture: { "zh-CN": "不能是将来的日期", en: "Cannot be in the future" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,7 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Alert, App, Button, Card, Descriptions, Form, Input, List, Modal, Popconfirm, Space, Tabs, Tag } from "antd";
+import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Tabs, Tag } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
@@ -12,6 +12,101 @@ import { phoneSchema } from "~/lib/validators/common";
 import { CodeSender } from "~/components/code-sender";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { PasswordStrength } from "~/components/password-strength";
+import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
+import type { Locale } from "~/lib/errors";
+import type { Dayjs } from "dayjs";
+
+type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
+
+/** Nickname, gender, birthday, address, about me: validated by the procedure's own schema. */
+function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const t = useTranslations("account");
+  const locale = useLocale() as Locale;
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<ProfileValues>();
+  const [error, setError] = useState<string | null>(null);
+  const profile = useQuery({ ...trpc.me.profile.queryOptions(), enabled: open });
+  const save = useMutation(
+    trpc.me.updateProfile.mutationOptions({
+      onSuccess: (p) => {
+        void message.success(t("profileSaved"));
+        qc.setQueryData(trpc.me.profile.queryKey(), p);
+        void qc.invalidateQueries(trpc.me.get.pathFilter());
+        onClose();
+      },
+      onError: (e: unknown) => setError(handleServerError(form, e)),
+    }),
+  );
+  const p = profile.data;
+  return (
+    <Modal open={open} title={t("editProfile")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okButtonProps={{ disabled: !p }} destroyOnHidden>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      {p && (
+        <Form
+          form={form}
+          layout="vertical"
+          noValidate
+          initialValues={{ ...p, birthday: p.birthday ? dayjs(p.birthday) : null }}
+          onFinish={(v) => {
+            setError(null);
+            const input = parseForm(form, profileInput, { ...v, birthday: v.birthday ? v.birthday.format("YYYY-MM-DD") : null }, locale);
+            if (input) save.mutate(input);
+          }}
+        >
+          <Form.Item name="nickname" label={t("nickname")}>
+            <Input maxLength={50} autoFocus />
+          </Form.Item>
+          <Space size="large" wrap>
+            <Form.Item name="gender" label={t("gender")}>
+              <Select allowClear style={{ width: 160 }} options={GENDERS.map((g) => ({ value: g, label: t(g) }))} />
+            </Form.Item>
+            <Form.Item name="birthday" label={t("birthday")}>
+              <DatePicker disabledDate={(d) => d.isAfter(dayjs())} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="address" label={t("address")}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="description" label={t("description")}>
+            <Input.TextArea rows={3} maxLength={500} showCount />
+          </Form.Item>
+        </Form>
+      )}
+    </Modal>
+  );
+}
+
+function ProfileTab() {
+  const t = useTranslations("account");
+  const trpc = useTRPC();
+  const me = useQuery(trpc.me.get.queryOptions());
+  const profile = useQuery(trpc.me.profile.queryOptions());
+  const [editing, setEditing] = useState(false);
+  const p = profile.data;
+  return (
+    <>
+      <Descriptions
+        data-testid="profile"
+        column={1}
+        extra={<Button onClick={() => setEditing(true)} data-testid="edit-profile">{t("editProfile")}</Button>}
+        items={[
+          { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
+          { key: "n", label: t("nickname"), children: p?.nickname ?? "—" },
+          { key: "p", label: t("phone"), children: <ContactValue kind="phone" value={me.data?.phone} /> },
+          { key: "e", label: t("email"), children: <ContactValue kind="email" value={me.data?.email} /> },
+          { key: "g", label: t("gender"), children: p?.gender ? t(p.gender) : "—" },
+          { key: "b", label: t("birthday"), children: p?.birthday ?? "—" },
+          { key: "a", label: t("address"), children: p?.address ?? "—" },
+          { key: "d", label: t("description"), children: p?.description ?? "—" },
+          { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+        ]}
+      />
+      <ProfileModal open={editing} onClose={() => setEditing(false)} />
+    </>
+  );
+}
 
 /** Bind or change the phone or email: a `bind` code proves the new one. */
 function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: boolean; onClose: () => void }) {
@@ -241,8 +336,6 @@ function LinkedAccounts() {
 
 export function AccountView() {
   const t = useTranslations("account");
-  const trpc = useTRPC();
-  const me = useQuery(trpc.me.get.queryOptions());
   return (
     <ConsolePage title={t("title")}>
       <Card>
@@ -251,18 +344,7 @@ export function AccountView() {
             {
               key: "profile",
               label: t("profile"),
-              children: (
-                <Descriptions
-                  data-testid="profile"
-                  column={1}
-                  items={[
-                    { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
-                    { key: "p", label: t("phone"), children: <ContactValue kind="phone" value={me.data?.phone} /> },
-                    { key: "e", label: t("email"), children: <ContactValue kind="email" value={me.data?.email} /> },
-                    { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
-                  ]}
-                />
-              ),
+              children: <ProfileTab />,
             },
             { key: "password", label: t("security"), children: <PasswordForm /> },
             { key: "sessions", label: t("sessions"), children: <MySessions /> },

@@ -10,6 +10,18 @@ import { bindContact, unbindContact } from "~/server/services/account";
 import { codeSchema, emailSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { AppError } from "~/server/errors";
+import { GENDERS, fromDateString, profileInput, profileOutput, toDateString } from "~/lib/validators/profile";
+import { writeAudit } from "~/server/services/audit";
+import type { Db } from "~/server/db";
+import type { Prisma } from "~/generated/prisma/client";
+
+async function readProfile(db: Db | Prisma.TransactionClient, userId: string) {
+  const u = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { nickname: true, gender: true, birthday: true, address: true, description: true },
+  });
+  return { ...u, gender: GENDERS.find((g) => g === u.gender) ?? null, birthday: toDateString(u.birthday) };
+}
 
 export const meRouter = createTRPCRouter({
   get: requirePermission("uc.me.detail")
@@ -34,6 +46,26 @@ export const meRouter = createTRPCRouter({
       const u = await ctx.db.user.findUniqueOrThrow({ where: { id: a.userId }, select: { phone: true, email: true } });
       return { id: a.userId, tenantId: a.tenantId, userName: a.userName, nickname: a.nickname, ...u, locale: a.locale, isOperator: a.isOperator, roles: a.roles, permissions: a.permissions };
     }),
+
+  profile: requirePermission("uc.me.detail")
+    .meta({ openapi: { method: "GET", path: "/me/profile", tags: ["me"], protect: true, summary: "The caller's profile" } })
+    .input(z.object({}).optional())
+    .output(profileOutput)
+    .query(async ({ ctx }) => readProfile(ctx.db, ctx.actor.userId)),
+
+  updateProfile: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "PUT", path: "/me/profile", tags: ["me"], protect: true, summary: "Edit the caller's profile" } })
+    .input(profileInput)
+    .output(profileOutput)
+    .mutation(async ({ ctx, input }) =>
+      ctx.db.$transaction(async (tx) => {
+        const before = await readProfile(tx, ctx.actor.userId);
+        await tx.user.update({ where: { id: ctx.actor.userId }, data: { ...input, birthday: fromDateString(input.birthday) } });
+        const after = await readProfile(tx, ctx.actor.userId);
+        await writeAudit(tx, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip }, "me.profile", ctx.actor.userId, before, after);
+        return after;
+      }),
+    ),
 
   setLocale: requirePermission("uc.me.put")
     .meta({ openapi: { method: "PUT", path: "/me/locale", tags: ["me"], protect: true, summary: "Remember the caller's language" } })
