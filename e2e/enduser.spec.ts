@@ -7,6 +7,7 @@ const PHONE = "+86-13912345678";
 const PASSWORD = "my first passphrase";
 
 test("a visitor registers with a phone code, then signs in by SMS code, then recovers the password", async ({ browser, playwright, baseURL }) => {
+  test.setTimeout(150_000);
   // The operator reads codes from the outbox through the API, on a session of its own.
   const operator = await operatorApi(playwright, baseURL!);
   // One code a minute per phone is the default; this test sends three, so the tenant allows one a second.
