@@ -80,7 +80,7 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await page.getByRole("tabpanel").getByRole("button", { name: /登\s*录/ }).click();
   await expect(page).toHaveURL(/\/account/, { timeout: 30_000 });
   await page.getByRole("tab", { name: "我的会话" }).click();
-  await expect(page.getByText("sms-code").first()).toBeVisible();
+  await expect(page.getByText(/短信验证码/).first()).toBeVisible();
 
   // Forgot password, in English this time.
   await ctx.clearCookies();

@@ -284,7 +284,7 @@ function MySessions() {
                 {r.current && <Tag color="blue">{t("thisDevice")}</Tag>}
               </Space>
             }
-            description={`${s(`sites.${r.site as "web"}`)} · ${r.method} · ${r.ip ?? "—"} · ${dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm")}`}
+            description={`${s(`sites.${r.site as "web"}`)} · ${s.has(`methods.${r.method}`) ? s(`methods.${r.method}` as "methods.password") : r.method} · ${r.ip ?? "—"} · ${dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm")}`}
           />
         </List.Item>
       )}
