@@ -1,7 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect as baseExpect, test, type Page } from "@playwright/test";
 import { setLocale, shot } from "./helpers";
 
-test.describe.configure({ mode: "serial" });
+// The machine is shared: hydration can take many seconds under load.
+test.describe.configure({ mode: "serial", timeout: 300_000 });
+const expect = baseExpect.configure({ timeout: 45_000 });
 
 const ROLE = `e2e-审计员-${Date.now().toString(36)}`;
 
@@ -16,7 +18,7 @@ async function exportCsv(page: Page, resource: string, menuLabel: RegExp): Promi
   await page.getByTestId(`export-${resource}`).getByRole("button").first().click();
   await page.getByRole("menuitem", { name: menuLabel }).click();
   const link = page.getByTestId("export-download");
-  await expect(link).toBeVisible({ timeout: 30_000 });
+  await expect(link).toBeVisible({ timeout: 90_000 });
   const href = await link.getAttribute("href");
   const res = await page.request.get(href!);
   expect(res.status()).toBe(200);
@@ -32,8 +34,8 @@ test("an administrator creates and edits a role, sees it in the audit log and ex
 
   await page.getByRole("button", { name: /新建角色/ }).click();
   const drawer = page.getByRole("dialog");
-  await drawer.getByLabel("名称").fill(ROLE);
-  await drawer.getByLabel("描述").fill("只读审计");
+  await drawer.getByLabel("名称", { exact: true }).fill(ROLE);
+  await drawer.getByLabel("描述", { exact: true }).fill("只读审计");
   // Search the picker in Chinese, then in English.
   await drawer.getByTestId("permission-search").locator("input").fill("审计");
   await expect(drawer.getByTestId("perm-group-audit")).toBeVisible();
@@ -43,8 +45,8 @@ test("an administrator creates and edits a role, sees it in the audit log and ex
   await drawer.getByTestId("perm-all-user").click();
   await drawer.getByTestId("permission-search").locator("input").fill("");
   await drawer.getByRole("button", { name: /添加声明/ }).click();
-  await drawer.getByLabel("类型").fill("dept");
-  await drawer.getByLabel("值").fill("risk");
+  await drawer.getByLabel("类型", { exact: true }).fill("dept");
+  await drawer.getByLabel("值", { exact: true }).fill("risk");
   await shot(page, "role-create-zh");
   await drawer.getByTestId("role-save").click();
   await expect(page.getByText("已保存")).toBeVisible();
@@ -52,10 +54,11 @@ test("an administrator creates and edits a role, sees it in the audit log and ex
 
   // Edit: drop the user wildcard, change the description.
   await page.getByTestId(`edit-${ROLE}`).click();
-  await expect(drawer.getByLabel("名称")).toHaveValue(ROLE);
-  await expect(drawer.getByTestId("perm-uc.audit.get").locator("input")).toBeChecked();
+  await expect(drawer.getByLabel("名称", { exact: true })).toHaveValue(ROLE);
+  await expect(drawer.getByTestId("perm-uc.audit.get")).toBeChecked();
+  await expect(drawer.getByTestId("perm-all-user")).toBeChecked();
   await drawer.getByTestId("perm-all-user").click();
-  await drawer.getByLabel("描述").fill("只读审计（已修改）");
+  await drawer.getByLabel("描述", { exact: true }).fill("只读审计（已修改）");
   await drawer.getByTestId("role-save").click();
   await expect(page.getByText("已保存").first()).toBeVisible();
 

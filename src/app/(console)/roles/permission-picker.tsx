@@ -87,7 +87,9 @@ export function PermissionPicker({
         const wild = held.has(wildcard(resource));
         const wildAllowed = can(wildcard(resource));
         const covered = everything || wild;
-        const some = codes.some((p) => held.has(p.code));
+        const all = PERMISSIONS.filter((p) => p.resource === resource);
+        const some = all.some((p) => held.has(p.code));
+        const every = all.every((p) => held.has(p.code));
         return (
           <div key={resource} style={{ border: "1px solid rgba(5,5,5,0.08)", borderRadius: 8, padding: "8px 12px" }} data-testid={`perm-group-${resource}`}>
             <div style={{ display: "flex", gap: 12, alignItems: "center", flexWrap: "wrap" }}>
@@ -98,8 +100,8 @@ export function PermissionPicker({
                 </Typography.Text>
               </Typography.Text>
               <Checkbox
-                checked={covered}
-                indeterminate={!covered && some}
+                checked={covered || every}
+                indeterminate={!covered && !every && some}
                 disabled={disabled || everything || (!wildAllowed && !wild)}
                 onChange={(e) => toggleResource(resource, e.target.checked)}
                 data-testid={`perm-all-${resource}`}
