@@ -128,5 +128,6 @@ test("the same in English: permission codes, audit log export", async ({ page, b
 
   await page.goto("/exports");
   await expect(page.getByRole("heading", { name: "Exports" })).toBeVisible();
+  await expect(page.getByText("Done").first()).toBeVisible();
   await shot(page, "exports-en");
 });

@@ -62,14 +62,14 @@ export function AuditView() {
       dataIndex: "action",
       key: "action",
       render: (a: string) => (
-        <Space size={4}>
+        <Space size={4} style={{ whiteSpace: "nowrap" }}>
           <Tag>{resourceName(a)}</Tag>
           <Typography.Text code>{a}</Typography.Text>
         </Space>
       ),
     },
     { title: t("recordId"), dataIndex: "recordId", key: "recordId", ellipsis: true, render: (v: string | null) => (v ? <Typography.Text copyable={{ text: v }}>{v.length > 13 ? `${v.slice(0, 13)}…` : v}</Typography.Text> : "—") },
-    { title: t("ip"), dataIndex: "ip", key: "ip", render: (v: string | null) => v ?? "—" },
+    { title: t("ip"), dataIndex: "ip", key: "ip", render: (v: string | null) => <span style={{ whiteSpace: "nowrap" }}>{v ?? "—"}</span> },
     {
       title: c("actions"),
       key: "view",
