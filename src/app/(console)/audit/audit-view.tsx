@@ -49,7 +49,7 @@ export function AuditView() {
     return RESOURCE_NAMES[r] ? (en ? RESOURCE_NAMES[r].en : RESOURCE_NAMES[r].zh) : action.split(".")[0];
   };
   const columns: TableProps<AuditItem>["columns"] = [
-    { title: t("time"), dataIndex: "createdAt", key: "createdAt", width: 170, render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
+    { title: t("time"), dataIndex: "createdAt", key: "createdAt", width: 170, render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm:ss")}</span> },
     ...(isOperator ? [{ title: t("tenant"), dataIndex: "tenantName", key: "tenant", render: (n: string | null) => n ?? "—" }] : []),
     {
       title: t("actor"),
@@ -61,6 +61,7 @@ export function AuditView() {
       title: t("action"),
       dataIndex: "action",
       key: "action",
+      width: 240,
       render: (a: string) => (
         <Space size={4} style={{ whiteSpace: "nowrap" }}>
           <Tag>{resourceName(a)}</Tag>

@@ -3,6 +3,7 @@
 import { ConsolePage } from "~/components/console-page";
 import { Button, Card, Empty, Progress, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
+import type { ReactNode } from "react";
 import { DownloadOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -15,6 +16,7 @@ import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state
 type Status = (typeof EXPORT_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { queued: "default", running: "processing", done: "success", failed: "error" };
 
+const nowrap = (v: ReactNode) => <span style={{ whiteSpace: "nowrap" }}>{v}</span>;
 const size = (n: number | null) =>
   n === null ? "—" : n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -38,8 +40,8 @@ export function ExportsView() {
   const resourceName = (r: string) => (["audit", "roles", "users"].includes(r) ? t(`resources.${r as "audit"}`) : r);
 
   const columns: TableProps<ExportJobView>["columns"] = [
-    { title: t("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
-    { title: t("resource"), dataIndex: "resource", render: resourceName },
+    { title: t("createdAt"), dataIndex: "createdAt", render: (d: Date) => nowrap(dayjs(d).format("YYYY-MM-DD HH:mm:ss")) },
+    { title: t("resource"), dataIndex: "resource", render: (r: string) => nowrap(resourceName(r)) },
     { title: t("format"), dataIndex: "format", render: (f: string) => <Tag>{f.toUpperCase()}</Tag> },
     {
       title: t("status"),
@@ -68,8 +70,8 @@ export function ExportsView() {
         </Space>
       ),
     },
-    { title: t("size"), dataIndex: "size", render: size },
-    { title: t("finishedAt"), dataIndex: "finishedAt", render: (d: Date | null) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm:ss") : "—") },
+    { title: t("size"), dataIndex: "size", render: (n: number | null) => nowrap(size(n)) },
+    { title: t("finishedAt"), dataIndex: "finishedAt", render: (d: Date | null) => nowrap(d ? dayjs(d).format("YYYY-MM-DD HH:mm:ss") : "—") },
     {
       title: c("actions"),
       key: "download",
