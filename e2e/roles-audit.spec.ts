@@ -97,7 +97,7 @@ test("an administrator creates and edits a role, sees it in the audit log and ex
 
   await page.goto("/exports");
   await expect(page.getByRole("heading", { name: "导出任务" })).toBeVisible();
-  await expect(page.getByText("已完成").first()).toBeVisible();
+  await expect(page.getByText("已完成", { exact: true }).first()).toBeVisible();
   await shot(page, "exports-zh");
 });
 
@@ -128,6 +128,6 @@ test("the same in English: permission codes, audit log export", async ({ page, b
 
   await page.goto("/exports");
   await expect(page.getByRole("heading", { name: "Exports" })).toBeVisible();
-  await expect(page.getByText("Done").first()).toBeVisible();
+  await expect(page.getByText("Done", { exact: true }).first()).toBeVisible();
   await shot(page, "exports-en");
 });
