@@ -64,7 +64,7 @@ export function ExportsView() {
             status={j.status === "failed" ? "exception" : j.status === "done" ? "success" : "active"}
             style={{ width: 120, margin: 0 }}
           />
-          <Typography.Text type="secondary">
+          <Typography.Text type="secondary" style={{ whiteSpace: "nowrap" }}>
             {j.done}/{j.total ?? "?"}
           </Typography.Text>
         </Space>
