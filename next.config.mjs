@@ -12,6 +12,7 @@ const config = {
     "@node-rs/argon2",
     "@prisma/schema-engine-wasm",
     "pg",
+    "exceljs",
   ],
   poweredByHeader: false,
   typedRoutes: false,

@@ -71,6 +71,7 @@ export const ERROR_TABLES = {
     16003: def(409, ["不能移除最后一位管理员", "租户至少要保留一位管理员"], ["Last administrator", "A tenant must keep at least one administrator"]),
     16004: def(400, ["未知的权限码", "权限码不在注册表中"], ["Unknown permission code", "The permission code is not in the registry"]),
     16005: def(409, ["角色名已存在", "同一租户内角色名必须唯一"], ["Role name taken", "Role names are unique within a tenant"]),
+    16006: def(403, ["权限超出租户范围", "租户管理员只能授予租户范围内的权限，平台级权限（如 uc.all、uc.tenant.post）只有平台运营者可以授予"], ["Platform-only permission", "Tenant administrators grant only tenant-scope permissions; platform codes such as uc.all or uc.tenant.post are granted by platform operators"]),
   },
   client: {
     17001: def(404, ["客户端不存在", "客户端不存在或不属于当前租户"], ["Client not found", "No such client in this tenant"]),

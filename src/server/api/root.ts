@@ -6,6 +6,9 @@ import { sessionRouter } from "~/server/api/routers/session";
 import { authRouter } from "~/server/api/routers/auth";
 import { outboxRouter } from "~/server/api/routers/outbox";
 import { lockRouter } from "~/server/api/routers/lock";
+import { roleRouter } from "~/server/api/routers/role";
+import { auditRouter } from "~/server/api/routers/audit";
+import { exportRouter } from "~/server/api/routers/export";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -16,6 +19,9 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   outbox: outboxRouter,
   lock: lockRouter,
+  role: roleRouter,
+  audit: auditRouter,
+  export: exportRouter,
 });
 
 export type AppRouter = typeof appRouter;

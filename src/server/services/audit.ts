@@ -1,13 +1,56 @@
+import type { z } from "zod";
 import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
+import type { AuditItem, auditListInput } from "~/lib/validators/audit";
 
 export interface AuditActor {
   actorId: string | null;
   tenantId: string | null;
   ip: string | null;
+  /** The caller's User-Agent (ctx.userAgent); optional so older call sites keep compiling. */
+  userAgent?: string | null;
 }
 
-/** Every admin mutation writes one entry; secrets are masked by the caller before this. */
+export const MASK = "***";
+
+/** Keys whose values never reach the audit log (compared case-insensitively). */
+const SECRET_KEYS = new Set(
+  ["password", "passwordHash", "secret", "token", "hash", "privateJwk", "codeHash", "clientSecret", "secretHash", "accessToken", "refreshToken", "appSecret"].map((k) =>
+    k.toLowerCase(),
+  ),
+);
+const isSecretKey = (key: string) => {
+  const k = key.toLowerCase();
+  return SECRET_KEYS.has(k) || /(password|secret|token)$/.test(k) || k.endsWith("hash");
+};
+
+/**
+ * A copy of `value` with every secret replaced by "***": values under secret-looking keys, and
+ * the value of any `{ secret: true, value }` entry (tenant properties marked secret). A boolean
+ * under a secret key is a flag (`secret: false`), not a secret, and is kept.
+ */
+export function maskSecrets(value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array) return MASK;
+  if (typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const secretEntry = obj.secret === true && "value" in obj;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    if (secretEntry && k === "value") out[k] = v === null || v === "" ? v : MASK;
+    else if (isSecretKey(k) && v !== null && typeof v !== "boolean") out[k] = MASK;
+    else out[k] = maskSecrets(v);
+  }
+  return out;
+}
+
+const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(maskSecrets(v))) as Prisma.InputJsonValue));
+
+/** Every admin mutation writes one entry; secrets in before/after are masked here, whatever the caller sent. */
 export async function writeAudit(
   db: Db | Prisma.TransactionClient,
   who: AuditActor,
@@ -20,11 +63,99 @@ export async function writeAudit(
     data: {
       tenantId: who.tenantId,
       actorId: who.actorId,
-      ip: who.ip,
+      ip: who.ip?.slice(0, 64) ?? null,
+      userAgent: who.userAgent?.slice(0, 512) ?? null,
       action,
       recordId,
-      before: before === undefined ? undefined : (JSON.parse(JSON.stringify(before)) as Prisma.InputJsonValue),
-      after: after === undefined ? undefined : (JSON.parse(JSON.stringify(after)) as Prisma.InputJsonValue),
+      before: json(before),
+      after: json(after),
     },
   });
+}
+
+export interface AuditScope {
+  tenantId: string;
+  isOperator: boolean;
+}
+
+type ListInput = z.output<typeof auditListInput>;
+
+/** The WHERE of the audit list, shared by the table and the exporter. */
+export async function auditWhere(db: Db, who: AuditScope, input: ListInput): Promise<Prisma.AuditLogWhereInput> {
+  const and: Prisma.AuditLogWhereInput[] = [];
+  // Tenant administrators only ever see their own tenant; operators all, or the one they pick.
+  if (!who.isOperator) and.push({ tenantId: who.tenantId });
+  else if (input.tenantId) and.push({ tenantId: input.tenantId });
+  if (input.actorId) and.push({ actorId: input.actorId });
+  if (input.actor) {
+    const q = input.actor;
+    const users = await db.user.findMany({
+      where: {
+        ...(who.isOperator ? {} : { tenantId: who.tenantId }),
+        OR: [
+          { userName: { contains: q, mode: "insensitive" } },
+          { nickname: { contains: q, mode: "insensitive" } },
+          { phone: { contains: q } },
+          { email: { contains: q, mode: "insensitive" } },
+        ],
+      },
+      select: { id: true },
+      take: 500,
+    });
+    and.push({ actorId: { in: users.map((u) => u.id) } });
+  }
+  if (input.resource) and.push({ action: { startsWith: `${input.resource}.` } });
+  if (input.action) and.push({ action: { contains: input.action, mode: "insensitive" } });
+  if (input.recordId) and.push({ recordId: input.recordId });
+  if (input.startTime || input.endTime) and.push({ createdAt: { gte: input.startTime, lte: input.endTime } });
+  return { AND: and };
+}
+
+/**
+ * Newest first. Paging is by offset (skip) for the table's page numbers, or by keyset (`cursor`:
+ * the last row's id) for the exporter and for API callers walking a long log.
+ */
+export async function listAudit(db: Db, who: AuditScope, input: ListInput) {
+  const where = await auditWhere(db, who, input);
+  let page: Prisma.AuditLogWhereInput = where;
+  if (input.cursor) {
+    const last = await db.auditLog.findFirst({ where: { AND: [where, { id: input.cursor }] }, select: { id: true, createdAt: true } });
+    if (last)
+      page = {
+        AND: [where, { OR: [{ createdAt: { lt: last.createdAt } }, { createdAt: last.createdAt, id: { lt: last.id } }] }],
+      };
+  }
+  const [total, rows] = await db.$transaction([
+    db.auditLog.count({ where }),
+    db.auditLog.findMany({
+      where: page,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: input.cursor ? 0 : input.skip,
+      take: input.take,
+    }),
+  ]);
+  const actorIds = [...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))];
+  const tenantIds = [...new Set(rows.flatMap((r) => (r.tenantId ? [r.tenantId] : [])))];
+  const [users, tenants] = await Promise.all([
+    db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, userName: true, nickname: true, phone: true, email: true } }),
+    db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } }),
+  ]);
+  const actorName = new Map(users.map((u) => [u.id, u.nickname ?? u.userName ?? u.phone ?? u.email ?? u.id]));
+  const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
+  const items: AuditItem[] = rows.map((r) => ({
+    id: r.id,
+    tenantId: r.tenantId,
+    tenantName: r.tenantId ? (tenantName.get(r.tenantId) ?? null) : null,
+    actorId: r.actorId,
+    actorName: r.actorId ? (actorName.get(r.actorId) ?? null) : null,
+    action: r.action,
+    recordId: r.recordId,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    createdAt: r.createdAt,
+  }));
+  const nextCursor = rows.length === input.take ? rows[rows.length - 1]!.id : null;
+  return { total, items, nextCursor };
 }

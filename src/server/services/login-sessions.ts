@@ -11,7 +11,7 @@ import { AppError } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
 import type { SessionItem, sessionLabelInput, sessionListInput } from "~/lib/validators/session";
 
-type Who = Pick<Actor, "userId" | "tenantId" | "isOperator" | "sessionId"> & { ip?: string | null };
+type Who = Pick<Actor, "userId" | "tenantId" | "isOperator" | "sessionId"> & { ip?: string | null; userAgent?: string | null };
 
 const select = {
   id: true,
@@ -112,7 +112,7 @@ export async function changeSessionState(db: Db, who: Who, id: string, action: T
       data: { state: t.to, ...(t.to === "offline" ? { endedAt: new Date() } : {}) },
       select,
     });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null }, `session.${action}`, id, { state: before.state }, { state: after.state });
+    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, `session.${action}`, id, { state: before.state }, { state: after.state });
     return toItem(who)(after);
   });
 }
@@ -121,7 +121,7 @@ export async function softDeleteSession(db: Db, who: Who, id: string) {
   return db.$transaction(async (tx) => {
     const before = await find(tx, who, id, { deleted: false });
     const after = await tx.loginSession.update({ where: { id }, data: { deletedAt: new Date() }, select });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null }, "session.delete", id);
+    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, "session.delete", id);
     return toItem(who)(after);
   });
 }
@@ -130,7 +130,7 @@ export async function recycleSession(db: Db, who: Who, id: string) {
   return db.$transaction(async (tx) => {
     const before = await find(tx, who, id, { deleted: true });
     const after = await tx.loginSession.update({ where: { id }, data: { deletedAt: null }, select });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null }, "session.recycle", id);
+    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, "session.recycle", id);
     return toItem(who)(after);
   });
 }
@@ -139,7 +139,7 @@ export async function purgeSession(db: Db, who: Who, id: string) {
   return db.$transaction(async (tx) => {
     const before = await find(tx, who, id);
     await tx.loginSession.delete({ where: { id } });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null }, "session.purge", id, toItem(who)(before));
+    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, "session.purge", id, toItem(who)(before));
     return { id };
   });
 }

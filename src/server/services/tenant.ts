@@ -17,11 +17,11 @@ import type {
   tenantUpdateInput,
 } from "~/lib/validators/tenant";
 
-type Who = Pick<Actor, "userId" | "tenantId" | "isOperator"> & { ip?: string | null };
+type Who = Pick<Actor, "userId" | "tenantId" | "isOperator"> & { ip?: string | null; userAgent?: string | null };
 
 /** Operators see every tenant; anyone else only their own (another tenant's id is a 404). */
 const scope = (who: Who): Prisma.TenantWhereInput => (who.isOperator ? {} : { id: who.tenantId });
-const auditActor = (who: Who): AuditActor => ({ actorId: who.userId, tenantId: who.tenantId, ip: who.ip ?? null });
+const auditActor = (who: Who): AuditActor => ({ actorId: who.userId, tenantId: who.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null });
 
 const detailSelect = {
   id: true,

@@ -6,6 +6,7 @@ import { changePasswordInput, registerInput, resetPasswordInput, sendCodeInput }
 import * as account from "~/server/services/account";
 import { createChallenge } from "~/server/security/captcha";
 import type { ResolvedTenant } from "~/server/services/host";
+import { writeAudit } from "~/server/services/audit";
 
 const tags = ["auth"];
 const req = (ctx: Context & { tenant: ResolvedTenant }) => ({ tenant: ctx.tenant, ip: ctx.ip, userAgent: ctx.userAgent, locale: ctx.locale });
@@ -28,19 +29,36 @@ export const authRouter = createTRPCRouter({
     .meta({ openapi: { method: "POST", path: "/auth/register", tags, summary: "Register with a verified phone (and email, when given)" } })
     .input(registerInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => account.register(ctx.db, req(ctx), input)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await account.register(ctx.db, req(ctx), input);
+      await writeAudit(ctx.db, { actorId: out.id, tenantId: ctx.tenant.id, ip: ctx.ip, userAgent: ctx.userAgent }, "user.register", out.id, undefined, {
+        phone: input.phone,
+        email: input.email || undefined,
+        userName: input.userName || undefined,
+      });
+      return out;
+    }),
 
   resetPassword: publicTenantProcedure
     .meta({ openapi: { method: "POST", path: "/auth/password/reset", tags, summary: "Set a new password with a code; ends every session" } })
     .input(resetPasswordInput)
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => account.resetPassword(ctx.db, req(ctx), input)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await account.resetPassword(ctx.db, req(ctx), input);
+      // Anonymous: the account is named by the phone or email the code went to.
+      await writeAudit(ctx.db, { actorId: null, tenantId: ctx.tenant.id, ip: ctx.ip, userAgent: ctx.userAgent }, "user.resetPassword", null, undefined, { channel: input.channel, account: input.target });
+      return out;
+    }),
 
   changePassword: requirePermission("uc.me.put")
     .meta({ openapi: { method: "PUT", path: "/me/password", tags, protect: true, summary: "Change my password; my other sessions end" } })
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => account.changePassword(ctx.db, ctx.actor, input, ctx.locale)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await account.changePassword(ctx.db, ctx.actor, input, ctx.locale);
+      await writeAudit(ctx.db, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, "me.changePassword", ctx.actor.userId);
+      return out;
+    }),
 
   errorCodes: publicTenantProcedure
     .meta({ openapi: { method: "GET", path: "/auth/error-codes", tags, summary: "Error-code table" } })

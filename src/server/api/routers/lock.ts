@@ -46,7 +46,7 @@ export const lockRouter = createTRPCRouter({
       });
       if (!user) throw new AppError(10004);
       await unlockAccount(ctx.db, user.tenantId, user.id);
-      await writeAudit(ctx.db, { actorId: ctx.actor.userId, tenantId: user.tenantId, ip: ctx.ip }, "lock.unlock", user.id);
+      await writeAudit(ctx.db, { actorId: ctx.actor.userId, tenantId: user.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, "lock.unlock", user.id);
       return { ok: true as const };
     }),
 });

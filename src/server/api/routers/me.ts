@@ -11,7 +11,6 @@ import { codeSchema, emailSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { AppError } from "~/server/errors";
 import { GENDERS, fromDateString, profileInput, profileOutput, toDateString } from "~/lib/validators/profile";
-import { writeAudit } from "~/server/services/audit";
 import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 
@@ -22,6 +21,12 @@ async function readProfile(db: Db | Prisma.TransactionClient, userId: string) {
   });
   return { ...u, gender: GENDERS.find((g) => g === u.gender) ?? null, birthday: toDateString(u.birthday) };
 }
+import { writeAudit } from "~/server/services/audit";
+import type { Context } from "~/server/api/trpc";
+
+/** Self-service changes to how one signs in are audited like admin changes. */
+const audit = (ctx: Context & { actor: { userId: string; tenantId: string } }, action: string, recordId: string, after?: unknown) =>
+  writeAudit(ctx.db, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, action, recordId, undefined, after);
 
 export const meRouter = createTRPCRouter({
   get: requirePermission("uc.me.detail")
@@ -62,7 +67,7 @@ export const meRouter = createTRPCRouter({
         const before = await readProfile(tx, ctx.actor.userId);
         await tx.user.update({ where: { id: ctx.actor.userId }, data: { ...input, birthday: fromDateString(input.birthday) } });
         const after = await readProfile(tx, ctx.actor.userId);
-        await writeAudit(tx, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip }, "me.profile", ctx.actor.userId, before, after);
+        await writeAudit(tx, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, "me.profile", ctx.actor.userId, before, after);
         return after;
       }),
     ),
@@ -92,7 +97,11 @@ export const meRouter = createTRPCRouter({
     .meta({ openapi: { method: "DELETE", path: "/me/sessions/{id}", tags: ["me"], protect: true, summary: "End one of my sessions" } })
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => sessions.endMySession(ctx.db, ctx.actor, input.id)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await sessions.endMySession(ctx.db, ctx.actor, input.id);
+      await audit(ctx, "me.endSession", input.id);
+      return out;
+    }),
 
   externalLogins: requirePermission("uc.me.detail")
     .meta({ openapi: { method: "GET", path: "/me/external-logins", tags: ["me"], protect: true, summary: "My linked WeChat and mini-program identities" } })
@@ -114,6 +123,7 @@ export const meRouter = createTRPCRouter({
       const id = await completeWechatRoundTrip(ctx.db, { tenant: ctx.tenant, cookie: readCookie(ctx.cookie, WECHAT_STATE_COOKIE), ...input });
       if (id.cookie.mode !== "bind" || id.cookie.userId !== ctx.actor.userId) throw new AppError(12007);
       await bindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, { provider: "wechat", ...id });
+      await audit(ctx, "me.bindWechat", ctx.actor.userId, { provider: "wechat" });
       return { ok: true as const };
     }),
 
@@ -124,6 +134,7 @@ export const meRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const id = await miniprogramIdentity(ctx.db, ctx.tenant.id, input.code);
       await bindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, id);
+      await audit(ctx, "me.bindMiniprogram", ctx.actor.userId, { provider: "miniprogram" });
       return { ok: true as const };
     }),
 
@@ -133,6 +144,7 @@ export const meRouter = createTRPCRouter({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       await unbindIdentity(ctx.db, ctx.tenant.id, ctx.actor.userId, input.provider);
+      await audit(ctx, "me.unbind", ctx.actor.userId, { provider: input.provider });
       return { ok: true as const };
     }),
 
@@ -140,17 +152,29 @@ export const meRouter = createTRPCRouter({
     .meta({ openapi: { method: "PUT", path: "/me/phone", tags: ["me"], protect: true, summary: "Bind or change my phone (with a `bind` code sent to it)" } })
     .input(z.object({ phone: phoneSchema, code: codeSchema }))
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => bindContact(ctx.db, ctx.tenant.id, ctx.actor.userId, "phone", input.phone, input.code)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await bindContact(ctx.db, ctx.tenant.id, ctx.actor.userId, "phone", input.phone, input.code);
+      await audit(ctx, "me.bindPhone", ctx.actor.userId, { phone: input.phone });
+      return out;
+    }),
 
   bindEmail: requirePermission("uc.me.put")
     .meta({ openapi: { method: "PUT", path: "/me/email", tags: ["me"], protect: true, summary: "Bind or change my email (with a `bind` code sent to it)" } })
     .input(z.object({ email: emailSchema, code: codeSchema }))
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => bindContact(ctx.db, ctx.tenant.id, ctx.actor.userId, "email", input.email, input.code)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await bindContact(ctx.db, ctx.tenant.id, ctx.actor.userId, "email", input.email, input.code);
+      await audit(ctx, "me.bindEmail", ctx.actor.userId, { email: input.email });
+      return out;
+    }),
 
   unbindContact: requirePermission("uc.me.put")
     .meta({ openapi: { method: "DELETE", path: "/me/contact/{kind}", tags: ["me"], protect: true, summary: "Remove my phone or email (never the last way in)" } })
     .input(z.object({ kind: z.enum(["phone", "email"]) }))
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => unbindContact(ctx.db, ctx.actor.userId, input.kind)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await unbindContact(ctx.db, ctx.actor.userId, input.kind);
+      await audit(ctx, "me.unbindContact", ctx.actor.userId, { kind: input.kind });
+      return out;
+    }),
 });

@@ -18,12 +18,16 @@ export const permissionRouter = createTRPCRouter({
     .query(({ ctx, input }) => {
       const en = ctx.locale === "en";
       const q = input.q?.toLowerCase();
-      return PERMISSIONS.map((p) => ({
+      // Both languages match whatever the caller's language: people search with the words they know.
+      const matches = (p: (typeof PERMISSIONS)[number]) =>
+        !q ||
+        [p.code, p.nameZh, p.nameEn, RESOURCE_NAMES[p.resource].zh, RESOURCE_NAMES[p.resource].en].some((s) => s.toLowerCase().includes(q));
+      return PERMISSIONS.filter(matches).map((p) => ({
         code: p.code,
         resource: p.resource,
         action: p.action,
         name: en ? p.nameEn : p.nameZh,
         resourceName: en ? RESOURCE_NAMES[p.resource].en : RESOURCE_NAMES[p.resource].zh,
-      })).filter((p) => !q || p.code.includes(q) || p.name.toLowerCase().includes(q) || p.resourceName.toLowerCase().includes(q));
+      }));
     }),
 });

@@ -8,7 +8,7 @@ import type { Context } from "~/server/api/trpc";
 import type { Actor } from "~/server/services/session";
 
 const tags = ["session"];
-const who = (ctx: Context & { actor: Actor }) => ({ ...ctx.actor, ip: ctx.ip });
+const who = (ctx: Context & { actor: Actor }) => ({ ...ctx.actor, ip: ctx.ip, userAgent: ctx.userAgent });
 const stateChange = (action: "freeze" | "unfreeze" | "offline", summary: string) =>
   requirePermission(`uc.session.${action}`)
     .meta({ openapi: { method: "PUT", path: `/sessions/{id}/${action}`, tags, protect: true, summary } })

@@ -16,9 +16,10 @@ import * as tenants from "~/server/services/tenant";
 import { AppError } from "~/server/errors";
 
 const tags = ["tenant"];
-const who = (ctx: { actor: { userId: string; tenantId: string; isOperator: boolean }; ip: string | null }) => ({
+const who = (ctx: { actor: { userId: string; tenantId: string; isOperator: boolean }; ip: string | null; userAgent: string | null }) => ({
   ...ctx.actor,
   ip: ctx.ip,
+  userAgent: ctx.userAgent,
 });
 
 export const tenantRouter = createTRPCRouter({

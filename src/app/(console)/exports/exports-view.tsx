@@ -1,0 +1,122 @@
+"use client";
+
+import { ConsolePage } from "~/components/console-page";
+import { Button, Card, Empty, Progress, Select, Space, Table, Tag, Typography } from "antd";
+import type { TableProps } from "antd";
+import type { ReactNode } from "react";
+import { DownloadOutlined } from "@ant-design/icons";
+import dayjs from "dayjs";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useTRPC } from "~/trpc/react";
+import { EXPORT_STATUSES, type ExportJobView } from "~/lib/validators/export";
+import { handleServerError } from "~/components/form-errors";
+import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+
+type Status = (typeof EXPORT_STATUSES)[number];
+const STATUS_COLOR: Record<Status, string> = { queued: "default", running: "processing", done: "success", failed: "error" };
+
+const nowrap = (v: ReactNode) => <span style={{ whiteSpace: "nowrap" }}>{v}</span>;
+const size = (n: number | null) =>
+  n === null ? "—" : n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** My export jobs; the list refreshes itself while any of them is still running. */
+export function ExportsView() {
+  const t = useTranslations("export");
+  const c = useTranslations("common");
+  const trpc = useTRPC();
+  const url = useUrlState();
+  const paging = pagingFrom(url);
+  const status = url.oneOf("status", EXPORT_STATUSES);
+  const list = useQuery(
+    trpc.export.list.queryOptions(
+      { skip: paging.skip, take: paging.take, status },
+      {
+        placeholderData: keepPreviousData,
+        refetchInterval: (q) => (q.state.data?.items.some((j) => j.status === "queued" || j.status === "running") ? 1000 : false),
+      },
+    ),
+  );
+  const resourceName = (r: string) => (["audit", "roles", "users"].includes(r) ? t(`resources.${r as "audit"}`) : r);
+
+  const columns: TableProps<ExportJobView>["columns"] = [
+    { title: t("createdAt"), dataIndex: "createdAt", render: (d: Date) => nowrap(dayjs(d).format("YYYY-MM-DD HH:mm:ss")) },
+    { title: t("resource"), dataIndex: "resource", render: (r: string) => nowrap(resourceName(r)) },
+    { title: t("format"), dataIndex: "format", render: (f: string) => <Tag>{f.toUpperCase()}</Tag> },
+    {
+      title: t("status"),
+      dataIndex: "status",
+      render: (s: Status, j) => (
+        <Tag color={STATUS_COLOR[s]} title={j.error ?? undefined}>
+          {t(`statuses.${s}`)}
+        </Tag>
+      ),
+    },
+    {
+      title: t("progress"),
+      key: "progress",
+      width: 220,
+      render: (_, j) => (
+        <Space size="small">
+          <Progress
+            percent={j.total ? Math.round((j.done / j.total) * 100) : j.status === "done" ? 100 : 0}
+            size="small"
+            status={j.status === "failed" ? "exception" : j.status === "done" ? "success" : "active"}
+            style={{ width: 120, margin: 0 }}
+          />
+          <Typography.Text type="secondary" style={{ whiteSpace: "nowrap" }}>
+            {j.done}/{j.total ?? "?"}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    { title: t("size"), dataIndex: "size", render: (n: number | null) => nowrap(size(n)) },
+    { title: t("finishedAt"), dataIndex: "finishedAt", render: (d: Date | null) => nowrap(d ? dayjs(d).format("YYYY-MM-DD HH:mm:ss") : "—") },
+    {
+      title: c("actions"),
+      key: "download",
+      render: (_, j) =>
+        j.status === "done" ? (
+          <a href={`/api/exports/${j.id}`} download={j.fileName ?? undefined}>
+            <DownloadOutlined /> {j.fileName ?? t("download")}
+          </a>
+        ) : j.status === "failed" ? (
+          <Typography.Text type="danger">{j.error}</Typography.Text>
+        ) : null,
+    },
+  ];
+
+  return (
+    <ConsolePage title={t("title")} intro={t("intro")}>
+      <Card size="small">
+        <Select
+          aria-label={t("status")}
+          placeholder={t("status")}
+          allowClear
+          value={status}
+          onChange={(v: Status | undefined) => url.set({ status: v, page: undefined })}
+          options={EXPORT_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
+          style={{ width: 160 }}
+        />
+      </Card>
+      <Card size="small">
+        <Table<ExportJobView>
+          rowKey="id"
+          columns={columns}
+          dataSource={list.data?.items}
+          loading={list.isLoading}
+          locale={{
+            emptyText: list.isError ? (
+              <Empty description={handleServerError(null, list.error)}>
+                <Button onClick={() => void list.refetch()}>{c("retry")}</Button>
+              </Empty>
+            ) : (
+              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
+            ),
+          }}
+          {...serverTable<ExportJobView>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
+        />
+      </Card>
+    </ConsolePage>
+  );
+}

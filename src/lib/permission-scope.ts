@@ -1,0 +1,27 @@
+/**
+ * What a tenant administrator may grant. The rule: a code (or wildcard) is within the tenant
+ * scope when every registry code it covers is covered by the built-in `administrator` role's
+ * grants — the most a tenant can hold. Everything else (`uc.all`, `uc.tenant.post`,
+ * `uc.tenant.all`, `uc.outbox.get`...) is platform-only: only operators grant it.
+ * Shared by the roles service (which enforces it) and the permission picker (which hides it).
+ */
+import { BUILT_IN_ROLES, PERMISSIONS, PERMISSION_PREFIX, hasPermission, isGrantable, type PermissionCode } from "~/lib/permissions";
+
+const TENANT_GRANTS: readonly string[] = BUILT_IN_ROLES.administrator.permissions;
+
+/** The registry codes a grantable code stands for (itself, or all codes under a wildcard). */
+export function expandCode(code: string): PermissionCode[] {
+  if (code === `${PERMISSION_PREFIX}.all`) return PERMISSIONS.map((p) => p.code);
+  const m = new RegExp(`^${PERMISSION_PREFIX}\\.([a-z]+)\\.all$`).exec(code);
+  if (m) return PERMISSIONS.filter((p) => p.resource === m[1]).map((p) => p.code);
+  return PERMISSIONS.some((p) => p.code === code) ? [code as PermissionCode] : [];
+}
+
+export function isTenantGrantable(code: string): boolean {
+  if (!isGrantable(code)) return false;
+  const covered = expandCode(code);
+  return covered.length > 0 && covered.every((c) => hasPermission(TENANT_GRANTS, c));
+}
+
+/** Resources a tenant administrator can grant anything of (for the picker). */
+export const TENANT_RESOURCES = new Set(PERMISSIONS.filter((p) => isTenantGrantable(p.code)).map((p) => p.resource));

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { boolish, listInput, msg, refineRange } from "~/lib/validators/common";
+
+export const ROLE_ORDER = ["createdAt", "name", "updatedAt"] as const;
+
+const unique = <T>(key: (v: T) => string) => (list: T[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  list.forEach((v, i) => {
+    const k = key(v);
+    if (seen.has(k)) ctx.addIssue({ code: "custom", path: [i], message: msg("duplicate") });
+    seen.add(k);
+  });
+};
+
+export const roleClaimSchema = z.object({
+  type: z.string().trim().min(1).max(100),
+  value: z.string().trim().max(1000),
+});
+export type RoleClaim = z.infer<typeof roleClaimSchema>;
+
+export const roleFields = z.object({
+  name: z.string().trim().min(2).max(64).regex(/^[\p{L}\p{N}_.\- ]+$/u),
+  description: z.string().trim().max(500).nullish(),
+  permissions: z.array(z.string().trim().min(1).max(100)).max(500).default([]).superRefine(unique((c) => c)),
+  claims: z.array(roleClaimSchema).max(50).default([]).superRefine(unique((c) => `${c.type}\u0000${c.value}`)),
+});
+export type RoleFields = z.input<typeof roleFields>;
+
+export const roleCreateInput = roleFields.extend({
+  /** Operators only: create the role in another tenant (default: the operator's own). */
+  tenantId: z.uuid().optional(),
+});
+export const roleUpdateInput = roleFields.extend({ id: z.uuid() });
+
+export const roleListInput = listInput
+  .extend({
+    orderby: z.enum(ROLE_ORDER).default("createdAt"),
+    name: z.string().trim().max(64).optional(),
+    builtIn: boolish.optional(),
+    /** Operators only: one tenant's roles. */
+    tenantId: z.uuid().optional(),
+  })
+  .superRefine(refineRange);
+export type RoleListInput = z.input<typeof roleListInput>;
+
+export const roleSummary = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  builtIn: z.boolean(),
+  permissions: z.array(z.string()),
+  memberCount: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type RoleSummary = z.infer<typeof roleSummary>;
+
+export const roleDetail = roleSummary.extend({ claims: z.array(roleClaimSchema) });
+export type RoleDetail = z.infer<typeof roleDetail>;
+
+export const roleMembersInput = listInput.pick({ skip: true, take: true }).extend({ id: z.uuid() });
+export const roleMember = z.object({
+  id: z.uuid(),
+  userName: z.string().nullable(),
+  nickname: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  status: z.string(),
+  createdAt: z.date(),
+});

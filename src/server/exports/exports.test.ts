@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
+import { buildWorld, failure } from "~/test/fixtures";
+import { createTestDb } from "~/test/db";
+import { createPrismaClient } from "~/server/db-client";
+import { claimExportJob, drainExportJobs, runExportJob } from "~/server/exports/worker";
+import { contentDisposition, downloadExport } from "~/server/exports/service";
+import { csvField } from "~/server/exports/files";
+import type { PrismaClient } from "~/generated/prisma/client";
+
+process.env.UC_EXPORT_WORKER = "off"; // tests drive the worker by hand
+
+const t = {} as { db: PrismaClient; url?: string; cleanup: () => Promise<void> };
+let w: Awaited<ReturnType<typeof buildWorld>>;
+afterAll(() => t.cleanup?.());
+beforeAll(async () => {
+  Object.assign(t, await createTestDb());
+  w = await buildWorld(t.db);
+  // 57 audit rows in tenant B, some with characters that need quoting or guarding.
+  await t.db.auditLog.createMany({
+    data: Array.from({ length: 57 }, (_, i) => ({
+      tenantId: w.tenantB.id,
+      actorId: i % 3 ? w.managerB.id : w.plainB.id,
+      action: i % 2 ? "role.update" : "user.update",
+      recordId: i === 5 ? '=HYPERLINK("http://evil")' : `rec-${i}`,
+      after: { note: `line "${i}",\nnext` },
+      createdAt: new Date(Date.UTC(2026, 2, 1, 0, i)),
+    })),
+  });
+  // Noise in another tenant that must not leak into tenant B's export.
+  await t.db.auditLog.createMany({ data: [{ tenantId: w.platform.id, actorId: w.operator.id, action: "role.update", recordId: "platform" }] });
+});
+
+/** A minimal RFC 4180 reader, to check what we write. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(cell), (cell = "");
+    else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+async function xlsxRows(buf: Uint8Array): Promise<unknown[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(buf) as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0]!;
+  const out: unknown[][] = [];
+  ws.eachRow((r) => out.push((r.values as unknown[]).slice(1)));
+  return out;
+}
+
+describe("export jobs", () => {
+  it("exports the audit log with the list's filter to CSV and XLSX, with progress going up", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const filter = { resource: "role", startTime: new Date(Date.UTC(2026, 2, 1)), endTime: new Date(Date.UTC(2026, 2, 2)), skip: 20, take: 10 };
+    const listed = await admin.audit.list({ ...filter, skip: 0, take: 100 });
+    expect(listed.total).toBe(28);
+
+    const csvJob = await admin.export.create({ resource: "audit", format: "csv", filter });
+    expect(csvJob.status).toBe("queued");
+    const progress: number[] = [];
+    await drainExportJobs(t.db, {
+      batchSize: 10,
+      onBatch: async (id) => {
+        progress.push((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).done);
+      },
+    });
+    expect(progress).toEqual([10, 20, 28]);
+    const csvDone = await admin.export.get({ id: csvJob.id });
+    expect(csvDone).toMatchObject({ status: "done", done: 28, total: 28, format: "csv" });
+    expect(csvDone.fileName).toMatch(/^审计日志-\d{8}\.csv$/);
+    expect(csvDone.size).toBeGreaterThan(100);
+
+    const csv = (await t.db.exportJob.findUniqueOrThrow({ where: { id: csvJob.id } })).content!;
+    expect([...csv.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(Buffer.from(csv).toString("utf8").slice(1));
+    expect(rows[0]![0]).toBe("时间");
+    expect(rows.length - 1).toBe(listed.total);
+    const recordCol = rows[0]!.indexOf("记录 ID");
+    expect(rows.slice(1).map((r) => r[recordCol])).toEqual(listed.items.map((r) => (r.recordId!.startsWith("=") ? `'${r.recordId}` : r.recordId)));
+    const afterCol = rows[0]!.indexOf("变更后");
+    expect(JSON.parse(rows[1]![afterCol]!)).toEqual(listed.items[0]!.after);
+
+    // The same filter in English, as XLSX.
+    const en = await w.ctxFor(w.managerB.id, w.tenantB);
+    const { createCaller } = await import("~/server/api/root");
+    const adminEn = createCaller({ ...en, locale: "en" });
+    const xJob = await adminEn.export.create({ resource: "audit", format: "xlsx", filter });
+    await drainExportJobs(t.db, { batchSize: 7 });
+    const xDone = await adminEn.export.get({ id: xJob.id });
+    expect(xDone).toMatchObject({ status: "done", done: 28 });
+    expect(xDone.fileName).toMatch(/^audit-log-\d{8}\.xlsx$/);
+    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: xJob.id } })).content!);
+    expect(sheet[0]).toContain("Record ID");
+    expect(sheet.length - 1).toBe(28);
+    const rc = (sheet[0] as string[]).indexOf("Record ID");
+    expect(sheet.slice(1).map((r) => r[rc])).toEqual(listed.items.map((r) => (r.recordId!.startsWith("=") ? `'${r.recordId}` : r.recordId)));
+    const timeCol = (sheet[0] as string[]).indexOf("Time");
+    expect((sheet[1]![timeCol] as Date).getTime()).toBe(listed.items[0]!.createdAt.getTime());
+  });
+
+  it("exports roles, only the caller's tenant, matching the list", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    for (let i = 0; i < 12; i++) await admin.role.create({ name: `exp-role-${i}`, permissions: ["uc.user.get"], claims: [] });
+    const filter = { name: "exp-role", orderby: "name" as const, asc: true };
+    const listed = await admin.role.list({ ...filter, take: 100 });
+    const job = await admin.export.create({ resource: "roles", format: "xlsx", filter });
+    await drainExportJobs(t.db, { batchSize: 5 });
+    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).content!);
+    expect(sheet.slice(1).map((r) => r[0])).toEqual(listed.items.map((r) => r.name));
+    expect(sheet.length - 1).toBe(12);
+  });
+
+  it("needs the list's permission and a known resource; validates the filter", async () => {
+    const plain = await w.callerFor(w.plainB.id);
+    expect((await failure(() => plain.export.create({ resource: "audit", format: "csv", filter: {} }))).code).toBe(10002);
+    const dev = await t.db.role.findFirstOrThrow({ where: { tenantId: w.tenantB.id, name: "developer" } });
+    const devUser = await t.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev1", userNameKey: "dev1", roles: { create: [{ roleId: dev.id }] } } });
+    const devCaller = await w.callerFor(devUser.id);
+    // A developer may export, but not the audit log they cannot read.
+    expect((await failure(() => devCaller.export.create({ resource: "audit", format: "csv", filter: {} }))).code).toBe(10002);
+    const admin = await w.callerFor(w.managerB.id);
+    expect((await failure(() => admin.export.create({ resource: "nope", format: "csv", filter: {} }))).code).toBe(19003);
+    const bad = await failure(() => admin.export.create({ resource: "audit", format: "csv", filter: { actorId: "not-a-uuid" } }));
+    expect(bad.code).toBe(10003);
+    expect(await t.db.exportJob.count({ where: { actorId: w.plainB.id } })).toBe(0);
+  });
+
+  it("shows a user only their own jobs; the download is refused to anyone else", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    const early = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.all"] }, job.id, "en");
+    expect(early.status).toBe(409);
+    await drainExportJobs(t.db);
+
+    const op = await w.callerFor(w.operator.id, w.platform);
+    expect((await failure(() => op.export.get({ id: job.id }))).code).toBe(19001);
+    expect((await op.export.list({})).items.some((j) => j.id === job.id)).toBe(false);
+    expect((await admin.export.list({})).items.map((j) => j.id)).toContain(job.id);
+
+    const other = await downloadExport(t.db, { userId: w.operator.id, permissions: ["uc.all"] }, job.id, "en");
+    expect(other.status).toBe(404);
+    expect(await other.text()).not.toContain("administrator");
+    expect((await downloadExport(t.db, null, job.id, "en")).status).toBe(401);
+    expect((await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.me.all"] }, job.id, "en")).status).toBe(403);
+
+    const ok = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.all"] }, job.id, "zh-CN");
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(ok.headers.get("content-disposition")).toMatch(/^attachment; filename="__-\d{8}\.csv"; filename\*=UTF-8''%E8%A7%92%E8%89%B2-\d{8}\.csv$/);
+    expect(Buffer.from(await ok.arrayBuffer()).toString("utf8")).toContain("administrator");
+  });
+
+  it.skipIf(process.env.TEST_DB === "pglite")("a second instance does not take a leased job, and does take one whose lease expired", async () => {
+    const second = await createSecondClient();
+    try {
+      const admin = await w.callerFor(w.managerB.id);
+      const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+      const mine = await claimExportJob(t.db, 60_000);
+      expect(mine?.id).toBe(job.id);
+      // Instance two sees nothing to do while the lease holds.
+      expect(await claimExportJob(second, 60_000)).toBeNull();
+      // Instance one "crashes": its lease runs out.
+      await t.db.exportJob.update({ where: { id: job.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+      const taken = await claimExportJob(second, 60_000);
+      expect(taken?.id).toBe(job.id);
+      await runExportJob(second, taken!);
+      expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("done");
+      // The first instance waking up late cannot overwrite the finished job.
+      await runExportJob(t.db, mine!);
+      const final = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+      expect(final.status).toBe("done");
+      expect(final.error).toBeNull();
+    } finally {
+      await second.$disconnect();
+    }
+  });
+
+  it.skipIf(process.env.TEST_DB === "pglite")("two instances claiming at once never take the same job", async () => {
+    const second = await createSecondClient();
+    try {
+      const admin = await w.callerFor(w.managerB.id);
+      const ids = new Set<string>();
+      for (let i = 0; i < 4; i++) ids.add((await admin.export.create({ resource: "roles", format: "csv", filter: {} })).id);
+      const claims = await Promise.all([t.db, second, t.db, second, t.db, second].map((db) => claimExportJob(db, 60_000)));
+      const got = claims.flatMap((c) => (c ? [c.id] : []));
+      expect(new Set(got).size).toBe(got.length);
+      expect(new Set(got)).toEqual(ids);
+    } finally {
+      await second.$disconnect();
+    }
+  });
+});
+
+describe("file helpers", () => {
+  it("quotes CSV fields and guards formulas", () => {
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+    expect(csvField("=1+2")).toBe("'=1+2");
+    expect(csvField("+86-1")).toBe("'+86-1");
+    expect(csvField("-5")).toBe("'-5");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField(-5)).toBe("-5");
+    expect(csvField("x\ny")).toBe('"x\ny"');
+    expect(contentDisposition("用户-20261125.xlsx")).toBe(
+      `attachment; filename="__-20261125.xlsx"; filename*=UTF-8''%E7%94%A8%E6%88%B7-20261125.xlsx`,
+    );
+  });
+});
+
+/** A second PrismaClient on the same database: another app instance. */
+async function createSecondClient(): Promise<PrismaClient> {
+  if (!t.url) throw new Error("no database url");
+  return createPrismaClient({ databaseUrl: t.url, dataDir: ".data/test" }).db;
+}

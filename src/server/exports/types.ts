@@ -1,0 +1,51 @@
+/** The shapes every exporter shares (kept apart from the registry so exporters import no cycle). */
+import type { z } from "zod";
+import type { Db } from "~/server/db";
+import type { Locale } from "~/lib/errors";
+import type { PermissionCode } from "~/lib/permissions";
+
+/** Whose scope the list is read in: the job's creator, as the list procedure would see them. */
+export interface ExportWho {
+  userId: string;
+  tenantId: string;
+  isOperator: boolean;
+}
+
+export type Cell = string | number | boolean | Date | null | undefined;
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => Cell;
+  /** Spreadsheet column width in characters. */
+  width?: number;
+}
+
+export interface Page<Row> {
+  total: number;
+  items: Row[];
+  /** Where the next page starts; null after the last one. */
+  next: string | null;
+}
+
+export interface Exporter<Row = unknown, Filter = unknown> {
+  /** The list permission the caller needs besides uc.export.post. */
+  permission: PermissionCode;
+  /** The list's own input schema: the job's filter is parsed with it (paging fields dropped). */
+  filter: z.ZodType<Filter>;
+  /** The file name before the date, e.g. "审计日志" or "audit-log". */
+  title: (locale: Locale) => string;
+  columns: (locale: Locale) => Column<Row>[];
+  /** One page of the list after `cursor` (null: the first page). */
+  page: (db: Db, who: ExportWho, filter: Filter, cursor: string | null, take: number) => Promise<Page<Row>>;
+}
+
+/** Offset paging for lists that only take skip/take: the cursor is the next offset. */
+export const offsetPage = async <Row>(
+  cursor: string | null,
+  take: number,
+  list: (skip: number, take: number) => Promise<{ total: number; items: Row[] }>,
+): Promise<Page<Row>> => {
+  const skip = cursor ? Number(cursor) : 0;
+  const { total, items } = await list(skip, take);
+  return { total, items, next: items.length === take && skip + take < total ? String(skip + take) : null };
+};
