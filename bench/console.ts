@@ -1,0 +1,195 @@
+/**
+ * npm run bench:console — the admin console at scale. Loads one tenant with BENCH_USERS users
+ * (default 1,000,000) and 19 small tenants into a scratch PostgreSQL database, starts the
+ * production build, signs a tenant administrator in, and measures through the real HTTP path
+ * (`GET /api/v1/users`, bearer token):
+ * - the first page and a deep page (keyset cursor at the middle) for every documented filter
+ *   and sort, each beside the equivalent bare SQL run on its own connection (p50/p99, ratio);
+ * - the "exists?" check;
+ * - the client-credentials token endpoint under concurrency and at a steady 200/s.
+ * Prints figures; asserts nothing.
+ *
+ *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
+ *   BENCH_USERS         users in the big tenant (default 1000000)
+ *   BENCH_SAMPLES       requests per case (default 40)
+ *   BENCH_KEEP=1        keep the database (its name is printed) for another look
+ */
+import os from "node:os";
+import { createHash, randomBytes } from "node:crypto";
+import pg from "pg";
+import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
+import { createPrismaClient } from "~/server/db-client";
+import { migrateDatabase } from "~/server/db/migrate";
+import { seed } from "~/server/seed";
+import { hashPassword, md5Hex } from "~/server/password";
+import { loadConsoleData } from "./console-data";
+import { closedLoop, fmt, openLoop, sequential, startApp } from "./lib";
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+const PORT = 3310;
+const ADMIN_PASSWORD = "bench admin passphrase";
+const CLIENT_SECRET = `ucs_${randomBytes(32).toString("base64url")}`;
+const CAP = 10_000;
+
+const name = `uc_bench_console_${randomBytes(3).toString("hex")}`;
+const url = await createScratchDatabase(SERVER, name);
+let stopApp: (() => void) | undefined;
+const sql = new pg.Client({ connectionString: url });
+try {
+  const t0 = performance.now();
+  await migrateDatabase({ kind: "postgresql", url });
+  {
+    const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/bench" });
+    await seed(db, { adminUsername: "admin", adminPassword: "bench-operator-password" });
+    await close();
+  }
+  const data = await loadConsoleData(url, { users: USERS, adminPasswordHash: await hashPassword(ADMIN_PASSWORD) });
+  await sql.connect();
+  const T = data.tenantId;
+  const one = async <R>(text: string, params: unknown[] = []) => (await sql.query(text, params)).rows[0] as R;
+  const partner = await one<{ id: string }>(`SELECT id FROM "Role" WHERE "tenantId" = $1 AND name = 'partner'`, [T]);
+  // A client that may list users, with a known secret (stored as its SHA-256, like the console does).
+  await sql.query(
+    `INSERT INTO "OAuthClient" (id, "tenantId", "clientId", name, "grantTypes", scopes, "redirectUris", "corsOrigins", "tokenLifetime", enabled, "createdAt", "updatedAt")
+     VALUES (gen_random_uuid(), $1, 'bench-client', 'Bench client', '{client_credentials}', '{uc.user.get,uc.user.exists}', '{}', '{}', 300, true, now(), now())`,
+    [T],
+  );
+  await sql.query(
+    `INSERT INTO "ClientSecret" (id, "clientId", hash, hint, "createdAt") SELECT gen_random_uuid(), id, $1, 'ucs_…', now() FROM "OAuthClient" WHERE "clientId" = 'bench-client'`,
+    [createHash("sha256").update(CLIENT_SECRET).digest("hex")],
+  );
+  console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; PostgreSQL ${(await one<{ v: string }>("SHOW server_version AS v")).v}`);
+  console.log(`Loaded ${data.users.toLocaleString("en")} users (+19 tenants × 200) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  const app = await startApp(PORT, url);
+  stopApp = app.stop;
+  const base = app.base; // 127.0.0.1: the big tenant's host
+  const login = await fetch(`${base}/api/v1/login/AddNoginr`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ustr: data.adminUserName, pwd: md5Hex(ADMIN_PASSWORD) }),
+  });
+  const token = ((await login.json()) as { result?: { token: string } }).result?.token;
+  if (!token) throw new Error(`administrator sign-in failed: ${login.status}`);
+  const auth = { authorization: `Bearer ${token}` };
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`, { headers: auth });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    return res.json() as Promise<{ total?: number; totalCapped?: boolean; items?: unknown[]; nextCursor?: string | null }>;
+  };
+
+  // ---- The user list: each case is an HTTP query string and the bare SQL that answers it.
+  type Sort = { column: string; sql: string; asc: boolean };
+  const SORTS: Record<string, Sort> = {
+    "createdAt desc": { column: "createdAt", sql: `"createdAt"`, asc: false },
+    "createdAt asc": { column: "createdAt", sql: `"createdAt"`, asc: true },
+    "userName asc": { column: "userName", sql: `"userNameKey"`, asc: true },
+    "phone asc": { column: "phone", sql: `phone`, asc: true },
+    "email desc": { column: "email", sql: `email`, asc: false },
+  };
+  const week = { start: new Date(Date.now() - 14 * 86_400_000), end: new Date(Date.now() - 7 * 86_400_000) };
+  const range = (col: string, n: number) => `${col} >= $${n} AND ${col} < $${n} || chr(1114111)`;
+  interface Case { label: string; query: string; where: string; params: unknown[]; sort: Sort; deep: boolean }
+  const cases: Case[] = [
+    ...Object.entries(SORTS).map(([label, sort]) => ({ label: `sort ${label}`, query: `orderby=${sort.column}&asc=${sort.asc}`, where: "", params: [], sort, deep: true })),
+    { label: "status = disabled", query: "status=disabled", where: `AND status = 'disabled'`, params: [], sort: SORTS["createdAt desc"]!, deep: true },
+    { label: "role = partner", query: `roleId=${partner.id}`, where: `AND EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u.id AND r."roleId" = $2)`, params: [partner.id], sort: SORTS["createdAt desc"]!, deep: true },
+    { label: "phone prefix", query: `phone=${encodeURIComponent("+86-1390012")}`, where: `AND ${range("phone", 2)}`, params: ["+86-1390012"], sort: SORTS["createdAt desc"]!, deep: false },
+    { label: "name prefix", query: "name=zhang", where: `AND (${range(`"userNameKey"`, 2)} OR ${range("nickname", 2)})`, params: ["zhang"], sort: SORTS["createdAt desc"]!, deep: true },
+    { label: "email prefix", query: "email=u77777", where: `AND ${range("email", 2)}`, params: ["u77777"], sort: SORTS["createdAt desc"]!, deep: false },
+    { label: "provider + key", query: "provider=wechat&providerKey=o424240", where: `AND EXISTS (SELECT 1 FROM "ExternalLogin" e WHERE e."userId" = u.id AND e.provider = 'wechat' AND e."providerKey" = $2)`, params: ["o424240"], sort: SORTS["createdAt desc"]!, deep: false },
+    { label: "claim level = gold", query: "claimType=level&claimValue=gold", where: `AND EXISTS (SELECT 1 FROM "UserClaim" c WHERE c."userId" = u.id AND c.type = 'level' AND c.value = 'gold')`, params: [], sort: SORTS["createdAt desc"]!, deep: true },
+    { label: "created in a week", query: `startTime=${week.start.toISOString()}&endTime=${week.end.toISOString()}`, where: `AND "createdAt" >= $2 AND "createdAt" <= $3`, params: [week.start, week.end], sort: SORTS["createdAt desc"]!, deep: true },
+  ];
+
+  const rows: string[][] = [];
+  const row = (label: string, http: { p50: number; p99: number }, bare: { p50: number; p99: number }, note = "") =>
+    rows.push([label, fmt(http.p50), fmt(http.p99), fmt(bare.p50), fmt(bare.p99), `${(http.p50 / bare.p50).toFixed(1)}x`, note]);
+
+  for (const c of cases) {
+    const dir = c.sort.asc ? "ASC" : "DESC";
+    const nulls = c.sort.asc ? "NULLS LAST" : "NULLS FIRST";
+    const filter = `u."tenantId" = $1 AND u."deletedAt" IS NULL ${c.where}`;
+    const order = `ORDER BY ${c.sort.sql} ${dir} ${nulls}, id ${dir}`;
+    const cols = `u.id, u."tenantId", u."userName", u.nickname, u.avatar, u.phone, u.email, u.status, u."createdAt", u."deletedAt", u."referrerId"`;
+    const bareFirst = () =>
+      Promise.all([
+        sql.query(`SELECT ${cols} FROM "User" u WHERE ${filter} ${order} LIMIT 21`, [T, ...c.params]),
+        sql.query(`SELECT count(*) FROM (SELECT 1 FROM "User" u WHERE ${filter} ${order} LIMIT ${CAP + 1}) x`, [T, ...c.params]),
+      ]);
+    const first = await get(`/api/v1/users?take=20&${c.query}`);
+    const http1 = await sequential(SAMPLES, () => get(`/api/v1/users?take=20&${c.query}`));
+    // Bare SQL goes one query after the other on one connection: the app runs the page and the count side by side.
+    const bare1 = await sequential(SAMPLES, bareFirst);
+    row(`${c.label}, first page`, http1, bare1, `total ${first.total}${first.totalCapped ? "+" : ""}`);
+    if (!c.deep) continue;
+
+    // A deep page: the cursor of the row in the middle of the matches (or at 500,000).
+    const matches = Math.min(Number((await one<{ n: string }>(`SELECT count(*) AS n FROM "User" u WHERE ${filter}`, [T, ...c.params])).n), USERS);
+    const at = Math.floor(matches / 2);
+    const mid = await one<{ id: string; v: Date | string | null }>(`SELECT id, ${c.sort.sql} AS v FROM "User" u WHERE ${filter} ${order} OFFSET ${at} LIMIT 1`, [T, ...c.params]);
+    const v = mid.v instanceof Date ? mid.v.toISOString() : mid.v;
+    const cursor = Buffer.from(JSON.stringify({ v, id: mid.id })).toString("base64url");
+    const cmp = c.sort.asc ? ">" : "<";
+    const n = 2 + c.params.length;
+    const keyset = v === null ? `AND ${c.sort.sql} IS NULL AND id ${cmp} $${n}` : `AND (${c.sort.sql}, id) ${cmp} ($${n}, $${n + 1})`;
+    const deepParams = v === null ? [T, ...c.params, mid.id] : [T, ...c.params, mid.v, mid.id];
+    const bareDeep = () =>
+      Promise.all([
+        sql.query(`SELECT ${cols} FROM "User" u WHERE ${filter} ${keyset} ${order} LIMIT 21`, deepParams),
+        sql.query(`SELECT count(*) FROM (SELECT 1 FROM "User" u WHERE ${filter} ${order} LIMIT ${CAP + 1}) x`, [T, ...c.params]),
+      ]);
+    const deepPath = `/api/v1/users?take=20&${c.query}&cursor=${cursor}`;
+    const page = await get(deepPath);
+    if (!page.items?.length) throw new Error(`${c.label}: the deep page is empty`);
+    const httpD = await sequential(SAMPLES, () => get(deepPath));
+    const bareD = await sequential(SAMPLES, bareDeep);
+    row(`${c.label}, page at row ${at.toLocaleString("en")}`, httpD, bareD);
+  }
+
+  // ---- exists?
+  const existsPath = `/api/v1/users/exists?phone=${encodeURIComponent("+86-13900424242")}`;
+  const ex = await get(existsPath);
+  const httpE = await sequential(SAMPLES, () => get(existsPath));
+  const bareE = await sequential(SAMPLES, () => sql.query(`SELECT id FROM "User" WHERE "tenantId" = $1 AND phone = $2 LIMIT 1`, [T, "+86-13900424242"]));
+  row("exists? by phone", httpE, bareE, JSON.stringify(ex));
+
+  const widths = [0, 1, 2, 3, 4, 5, 6].map((i) => Math.max(...[["case", "HTTP p50", "HTTP p99", "SQL p50", "SQL p99", "ratio", ""][i]!, ...rows.map((r) => r[i]!)].map((s) => s.length)));
+  const line = (r: string[]) => r.map((s, i) => (i === 0 || i === 6 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join("  ");
+  console.log(`\nUser list, ${USERS.toLocaleString("en")} users, take=20, ${SAMPLES} requests per case, one at a time:`);
+  console.log(line(["case", "HTTP p50", "HTTP p99", "SQL p50", "SQL p99", "ratio", ""]));
+  for (const r of rows) console.log(line(r));
+
+  // ---- The token endpoint.
+  const basic = `Basic ${Buffer.from(`bench-client:${CLIENT_SECRET}`).toString("base64")}`;
+  const issue = async () => {
+    const res = await fetch(`${base}/api/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
+      body: "grant_type=client_credentials&scope=uc.user.get",
+    });
+    if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const probe = await fetch(`${base}/api/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
+    body: "grant_type=client_credentials",
+  });
+  const { access_token } = (await probe.json()) as { access_token: string };
+  const withClient = await fetch(`${base}/api/v1/users?take=1`, { headers: { authorization: `Bearer ${access_token}` } });
+  for (let i = 0; i < 50; i++) await issue(); // warm up
+  const burst = await closedLoop(2000, 16, issue);
+  const steady = await openLoop(200, 10, issue);
+  console.log(`\nPOST /api/oauth/token (client credentials, Basic):`);
+  console.log(`  16 concurrent : ${burst.rate.toFixed(0)} tokens/s  p50 ${fmt(burst.p50)}  p99 ${fmt(burst.p99)}`);
+  console.log(`  steady 200/s  : p50 ${fmt(steady.p50)}  p99 ${fmt(steady.p99)}`);
+  console.log(`  the token lists users: ${withClient.status}`);
+} finally {
+  stopApp?.();
+  await sql.end().catch(() => undefined);
+  if (process.env.BENCH_KEEP === "1") console.log(`Kept database ${name}`);
+  else await dropScratchDatabase(SERVER, name);
+}
