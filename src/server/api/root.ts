@@ -6,6 +6,8 @@ import { sessionRouter } from "~/server/api/routers/session";
 import { authRouter } from "~/server/api/routers/auth";
 import { outboxRouter } from "~/server/api/routers/outbox";
 import { lockRouter } from "~/server/api/routers/lock";
+import { userRouter } from "~/server/api/routers/user";
+import { teamRouter } from "~/server/api/routers/team";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -16,6 +18,8 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   outbox: outboxRouter,
   lock: lockRouter,
+  user: userRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

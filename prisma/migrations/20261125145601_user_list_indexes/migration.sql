@@ -1,0 +1,14 @@
+-- DropIndex
+DROP INDEX "User_tenantId_createdAt_idx";
+
+-- CreateIndex
+CREATE INDEX "User_tenantId_createdAt_id_idx" ON "User"("tenantId", "createdAt" DESC, "id" DESC);
+
+-- CreateIndex
+CREATE INDEX "User_tenantId_status_createdAt_idx" ON "User"("tenantId", "status", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "User_tenantId_nickname_idx" ON "User"("tenantId", "nickname");
+
+-- CreateIndex
+CREATE INDEX "User_tenantId_teamPath_idx" ON "User"("tenantId", "teamPath");
