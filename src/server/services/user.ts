@@ -109,11 +109,12 @@ function afterCursor(column: SortColumn, asc: boolean, c: Cursor): Prisma.UserWh
     return asc ? { [column]: null, id: idAfter } : { OR: [{ [column]: null, id: idAfter }, { [column]: { not: null } }] };
   }
   const beyond = asc ? { gt: v } : { lt: v };
+  const nullable = column !== "createdAt";
   return {
     OR: [
       { [column]: beyond },
       { [column]: v, id: idAfter },
-      ...(asc ? [{ [column]: null }] : []),
+      ...(asc && nullable ? [{ [column]: null }] : []),
     ],
   };
 }
