@@ -44,6 +44,7 @@ export default defineConfig({
     { name: "api", testMatch: /api\.spec\.ts/ },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "enduser", testMatch: /(enduser|wechat)\.spec\.ts/ },
+    { name: "users", testMatch: /users\.spec\.ts/ },
   ],
   webServer: [
     {

@@ -99,24 +99,24 @@ function decodeCursor(s: string): Cursor {
 }
 
 /**
- * Rows strictly after the cursor in (column, id) order. PostgreSQL puts NULLs last ascending and
- * first descending, and Prisma's orderBy keeps that default, so the conditions follow it.
+ * The rows after the cursor in (column, id) order, as segments read one after the other, each a
+ * single index range: PostgreSQL puts NULLs last ascending and first descending (Prisma keeps that
+ * default), and cannot bound an index scan by an OR, so every non-null segment also carries a
+ * plain `column <= v` (or `>=`) the planner uses as the scan's start.
  */
-function afterCursor(column: SortColumn, asc: boolean, c: Cursor): Prisma.UserWhereInput {
+function segmentsAfter(column: SortColumn, asc: boolean, c: Cursor): Prisma.UserWhereInput[] {
   const idAfter = asc ? { gt: c.id } : { lt: c.id };
+  const nullable = column !== "createdAt";
   const v = c.v === null ? null : column === "createdAt" ? new Date(c.v) : c.v;
   if (v === null) {
-    return asc ? { [column]: null, id: idAfter } : { OR: [{ [column]: null, id: idAfter }, { [column]: { not: null } }] };
+    const nulls = { [column]: null, id: idAfter };
+    return asc ? [nulls] : [nulls, { [column]: { not: null } }];
   }
-  const beyond = asc ? { gt: v } : { lt: v };
-  const nullable = column !== "createdAt";
-  return {
-    OR: [
-      { [column]: beyond },
-      { [column]: v, id: idAfter },
-      ...(asc && nullable ? [{ [column]: null }] : []),
-    ],
+  const rest: Prisma.UserWhereInput = {
+    [column]: asc ? { gte: v } : { lte: v },
+    OR: [{ [column]: asc ? { gt: v } : { lt: v } }, { [column]: v, id: idAfter }],
   };
+  return asc && nullable ? [rest, { [column]: null }] : [rest];
 }
 
 /**
@@ -162,20 +162,27 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput)
   const asc = !!input.asc;
   const dir = asc ? "asc" : "desc";
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  const pageWhere = cursor ? { AND: [where, afterCursor(column, asc, cursor)] } : where;
-  const [counted, rows] = await Promise.all([
-    db.user.count({ where, take: COUNT_CAP + 1 }),
+  const page = (extra: Prisma.UserWhereInput | null, take: number) =>
     db.user.findMany({
-      where: pageWhere,
+      where: extra ? { AND: [where, extra] } : where,
       orderBy: [{ [column]: dir }, { id: dir }],
-      skip: cursor ? 0 : input.skip,
-      take: input.take + 1,
+      skip: extra ? 0 : input.skip,
+      take,
       select: itemSelect,
-    }),
-  ]);
+    });
+  const readPage = async () => {
+    if (!cursor) return page(null, input.take + 1);
+    const out: ItemRow[] = [];
+    for (const segment of segmentsAfter(column, asc, cursor)) {
+      out.push(...(await page(segment, input.take + 1 - out.length)));
+      if (out.length > input.take) break;
+    }
+    return out;
+  };
+  const [counted, rows] = await Promise.all([db.user.count({ where, take: COUNT_CAP + 1 }), readPage()]);
   const more = rows.length > input.take;
-  const page = more ? rows.slice(0, input.take) : rows;
-  const last = page.at(-1);
+  const items = more ? rows.slice(0, input.take) : rows;
+  const last = items.at(-1);
   const value = (r: ItemRow) => {
     const v = r[column];
     return v === null ? null : v instanceof Date ? v.toISOString() : v;
@@ -184,7 +191,7 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput)
     total: Math.min(counted, COUNT_CAP),
     totalCapped: counted > COUNT_CAP,
     nextCursor: more && last ? encodeCursor({ v: value(last), id: last.id }) : null,
-    items: page.map(toItem),
+    items: items.map(toItem),
   };
 }
 
