@@ -40,6 +40,25 @@ export const userRouter = createTRPCRouter({
     .output(z.object({ exists: z.boolean() }))
     .query(({ ctx, input }) => users.userExists(ctx.db, scope(ctx), input)),
 
+  // Static paths before /users/{id}: the REST mirror takes the first route that matches.
+  roleOptions: requirePermission("uc.user.detail")
+    .meta(openapi("GET", "/users/role-options", "Roles that can be assigned in this tenant"))
+    .input(z.object({ tenantId: z.uuid().optional() }).optional())
+    .output(z.array(z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable() })))
+    .query(({ ctx, input }) =>
+      ctx.db.role.findMany({
+        where: { tenantId: ctx.actor.isOperator && input?.tenantId ? input.tenantId : ctx.actor.tenantId },
+        select: { id: true, name: true, description: true },
+        orderBy: { name: "asc" },
+      }),
+    ),
+
+  errorCodes: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/users/error-codes", tags, summary: "Error-code table" } })
+    .input(z.object({}).optional())
+    .output(errorTableOutput)
+    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("user", ctx.locale)]),
+
   detail: requirePermission("uc.user.detail")
     .meta(openapi("GET", "/users/{id}", "User detail with claims, properties and external logins"))
     .input(idInput)
@@ -123,21 +142,4 @@ export const userRouter = createTRPCRouter({
     .output(userDetail)
     .mutation(({ ctx, input }) => users.unlinkExternalLogin(ctx.db, scope(ctx), input.id, input.loginId)),
 
-  roleOptions: requirePermission("uc.user.detail")
-    .meta(openapi("GET", "/users/role-options", "Roles that can be assigned in this tenant"))
-    .input(z.object({ tenantId: z.uuid().optional() }).optional())
-    .output(z.array(z.object({ id: z.uuid(), name: z.string(), description: z.string().nullable() })))
-    .query(({ ctx, input }) =>
-      ctx.db.role.findMany({
-        where: { tenantId: ctx.actor.isOperator && input?.tenantId ? input.tenantId : ctx.actor.tenantId },
-        select: { id: true, name: true, description: true },
-        orderBy: { name: "asc" },
-      }),
-    ),
-
-  errorCodes: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/users/error-codes", tags, summary: "Error-code table" } })
-    .input(z.object({}).optional())
-    .output(errorTableOutput)
-    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("user", ctx.locale)]),
 });
