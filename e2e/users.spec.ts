@@ -36,6 +36,7 @@ async function signIn(page: Page, origin: string) {
 }
 
 test("a tenant administrator manages users in both languages and never sees another tenant's", async ({ browser, playwright, baseURL }) => {
+  test.setTimeout(240_000);
   const port = new URL(baseURL!).port;
   const origin = `http://${HOST}:${port}`;
   const operator = await playwright.request.newContext({ baseURL });
@@ -64,7 +65,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   await drawer.getByLabel("手机号").fill("+86-13912340000");
   await drawer.getByLabel("邮箱").fill("alice@users-e2e.test");
   await drawer.getByLabel("角色").click();
-  await page.getByRole("option", { name: "partner" }).click();
+  await page.locator(".ant-select-item-option", { hasText: "partner" }).click();
   await page.keyboard.press("Escape");
   await drawer.getByLabel("初始密码").fill("alice first passphrase");
   await shot(page, "user-create-zh");
@@ -165,11 +166,18 @@ test("a tenant administrator manages users in both languages and never sees anot
   await expect(page.getByRole("link", { name: TENANT_ADMIN.userName })).toBeVisible();
   await shot(page, "users-list-en");
 
-  // The claim filter finds exactly alice.
-  const me = await ctx.request.get(`${origin}/api/v1/users?claimType=level&claimValue=gold`);
-  expect(me.status()).toBe(200);
-  const found = (await me.json()) as { items: { id: string }[] };
-  expect(found.items.map((i) => i.id)).toEqual([aliceId]);
+  // The claim filter finds exactly alice (the REST mirror, from the page's own session).
+  const found = await page.evaluate(async () => {
+    const res = await fetch("/api/v1/users?claimType=level&claimValue=gold");
+    return { status: res.status, body: (await res.json()) as { items: { id: string }[] } };
+  });
+  expect(found.status).toBe(200);
+  expect(found.body.items.map((i) => i.id)).toEqual([aliceId]);
+
+  // The team page: the administrator's own (empty) team, in English.
+  await page.goto("/team");
+  await expect(page.getByText("No members yet")).toBeVisible();
+  await shot(page, "team-en");
 
   await ctx.close();
   await operator.dispose();

@@ -179,7 +179,10 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput)
     }
     return out;
   };
-  const [counted, rows] = await Promise.all([db.user.count({ where, take: COUNT_CAP + 1 }), readPage()]);
+  // Prisma would order the capped count's subquery by id (a sort over every match); ordering it
+  // like the page lets the count walk the very index range the page reads.
+  const counted = db.user.count({ where, orderBy: [{ [column]: dir }, { id: dir }], take: COUNT_CAP + 1 });
+  const [total, rows] = await Promise.all([counted, readPage()]);
   const more = rows.length > input.take;
   const items = more ? rows.slice(0, input.take) : rows;
   const last = items.at(-1);
@@ -188,8 +191,8 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput)
     return v === null ? null : v instanceof Date ? v.toISOString() : v;
   };
   return {
-    total: Math.min(counted, COUNT_CAP),
-    totalCapped: counted > COUNT_CAP,
+    total: Math.min(total, COUNT_CAP),
+    totalCapped: total > COUNT_CAP,
     nextCursor: more && last ? encodeCursor({ v: value(last), id: last.id }) : null,
     items: items.map(toItem),
   };

@@ -20,4 +20,7 @@ CREATE INDEX "User_tenantId_email_id_idx" ON "User"("tenantId", "email", "id");
 CREATE INDEX "User_tenantId_nickname_idx" ON "User"("tenantId", "nickname");
 
 -- CreateIndex
+CREATE INDEX "User_tenantId_deletedAt_idx" ON "User"("tenantId", "deletedAt");
+
+-- CreateIndex
 CREATE INDEX "User_tenantId_teamPath_idx" ON "User"("tenantId", "teamPath");
