@@ -29,6 +29,16 @@ export const AUDITED_MUTATIONS = [
   "tenant.delete",
   "tenant.setStatus",
   "tenant.update",
+  "user.create",
+  "user.delete",
+  "user.lock",
+  "user.recycle",
+  "user.resetPassword",
+  "user.setClaims",
+  "user.setRoles",
+  "user.unlinkLogin",
+  "user.unlock",
+  "user.update",
 ] as const;
 
 export const NOT_AUDITED_MUTATIONS: Record<string, string> = {

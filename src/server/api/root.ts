@@ -9,6 +9,8 @@ import { lockRouter } from "~/server/api/routers/lock";
 import { roleRouter } from "~/server/api/routers/role";
 import { auditRouter } from "~/server/api/routers/audit";
 import { exportRouter } from "~/server/api/routers/export";
+import { userRouter } from "~/server/api/routers/user";
+import { teamRouter } from "~/server/api/routers/team";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -22,6 +24,8 @@ export const appRouter = createTRPCRouter({
   role: roleRouter,
   audit: auditRouter,
   export: exportRouter,
+  user: userRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -123,6 +123,27 @@ describe("export jobs", () => {
     expect(sheet.length - 1).toBe(12);
   });
 
+  it("exports the users list through its keyset cursor, matching the table's filter", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    for (let i = 0; i < 23; i++) await admin.user.create({ userName: `exp${String(i).padStart(2, "0")}`, nickname: i % 2 ? "=cmd" : `导出 ${i}` });
+    const filter = { name: "exp", orderby: "userName" as const, asc: true };
+    const listed = await admin.user.list({ ...filter, take: 100 });
+    expect(listed.items).toHaveLength(23);
+    const job = await admin.export.create({ resource: "users", format: "csv", filter });
+    await drainExportJobs(t.db, { batchSize: 5 });
+    const done = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done).toMatchObject({ status: "done", done: 23 });
+    const rows = parseCsv(Buffer.from(done.content!).toString("utf8").replace(/^\uFEFF/, ""));
+    expect(rows[0]![0]).toBe("用户名");
+    expect(rows.slice(1).map((r) => r[0])).toEqual(listed.items.map((u) => u.userName));
+    // Spreadsheet formulas arrive as text.
+    expect(rows[2]![1]).toBe("'=cmd");
+    // Another filter, another file: only what the list would show.
+    const other = await admin.export.create({ resource: "users", format: "csv", filter: { name: "managerb" } });
+    await drainExportJobs(t.db, { batchSize: 5 });
+    expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: other.id } })).done).toBe(1);
+  });
+
   it("needs the list's permission and a known resource; validates the filter", async () => {
     const plain = await w.callerFor(w.plainB.id);
     expect((await failure(() => plain.export.create({ resource: "audit", format: "csv", filter: {} }))).code).toBe(10002);

@@ -5,14 +5,15 @@
  */
 import { auditExporter } from "~/server/exports/audit";
 import { rolesExporter } from "~/server/exports/roles";
+import { usersExporter } from "~/server/exports/users";
 import type { Exporter } from "~/server/exports/types";
-
 
 export type { Cell, Column, Exporter, ExportWho, Page } from "~/server/exports/types";
 
 export const EXPORTERS = {
   audit: auditExporter,
   roles: rolesExporter,
+  users: usersExporter,
 } as const;
 
 export type ExportResource = keyof typeof EXPORTERS;

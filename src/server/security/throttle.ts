@@ -191,3 +191,13 @@ export async function recordSuccess(db: PrismaClient, input: { tenantId: string;
 export async function unlockAccount(db: PrismaClient, tenantId: string, userId: string): Promise<void> {
   await db.authThrottle.deleteMany({ where: { key: acctKey(tenantId, userId) } });
 }
+
+/** Administrators: lock an account until `until` (reason "admin"), recorded like the automatic locks. */
+export async function lockAccountUntil(
+  db: PrismaClient | Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0],
+  input: { tenantId: string; userId: string; until: Date; ip: string | null },
+): Promise<void> {
+  const key = acctKey(input.tenantId, input.userId);
+  await db.authThrottle.upsert({ where: { key }, create: { key, lockedUntil: input.until }, update: { lockedUntil: input.until } });
+  await db.accountLock.create({ data: { tenantId: input.tenantId, userId: input.userId, until: input.until, reason: "admin", ip: input.ip } });
+}

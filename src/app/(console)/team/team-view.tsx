@@ -1,0 +1,131 @@
+"use client";
+
+import { ConsolePage } from "~/components/console-page";
+import { Button, Card, Empty, Input, Select, Space, Statistic, Table, Tag, Typography } from "antd";
+import type { TableProps } from "antd";
+import { ApartmentOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
+import dayjs from "dayjs";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import type { z } from "zod";
+import { useTRPC } from "~/trpc/react";
+import type { teamMember } from "~/lib/validators/team";
+import { handleServerError } from "~/components/form-errors";
+import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+
+type Member = z.infer<typeof teamMember>;
+const nameOf = (m: Pick<Member, "nickname" | "userName" | "phone" | "email">) => m.nickname ?? m.userName ?? m.phone ?? m.email ?? "—";
+
+/** The referral tree under one member (default: the signed-in user), in tree order with levels. */
+export function TeamView() {
+  const t = useTranslations("team");
+  const c = useTranslations("common");
+  const trpc = useTRPC();
+  const url = useUrlState();
+  const paging = pagingFrom(url);
+  const root = url.get("root") || undefined;
+  const search = url.get("q");
+  const maxLevel = Number(url.get("levels")) || undefined;
+  const [draft, setDraft] = useState(search);
+
+  const team = useQuery(
+    trpc.team.list.queryOptions({ userId: root, search: search || undefined, maxLevel, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData }),
+  );
+  const data = team.data;
+
+  const columns: TableProps<Member>["columns"] = [
+    {
+      title: t("member"),
+      key: "member",
+      render: (_, m) => (
+        <span style={{ paddingLeft: (m.level - 1) * 20 }}>
+          {m.level > 1 && <Typography.Text type="secondary">└ </Typography.Text>}
+          {nameOf(m)}
+          {m.userName && m.nickname && <Typography.Text type="secondary"> ({m.userName})</Typography.Text>}
+        </span>
+      ),
+    },
+    { title: t("level"), dataIndex: "level", key: "level", render: (l: number) => <Tag color={l === 1 ? "blue" : "default"}>{t("levelN", { level: l })}</Tag> },
+    { title: t("direct"), dataIndex: "directCount", key: "directCount", align: "right" },
+    { title: t("totalMembers"), dataIndex: "totalCount", key: "totalCount", align: "right" },
+    { title: t("phone"), dataIndex: "phone", key: "phone", render: (v: string | null) => v ?? "—" },
+    { title: t("joined"), dataIndex: "createdAt", key: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD") },
+    {
+      title: c("actions"),
+      key: "actions",
+      render: (_, m) =>
+        m.totalCount > 0 ? (
+          <Button size="small" type="link" icon={<ApartmentOutlined />} onClick={() => url.set({ root: m.id, page: undefined })}>
+            {t("viewTeam")}
+          </Button>
+        ) : null,
+    },
+  ];
+
+  return (
+    <ConsolePage title={data ? t("root", { name: data.root.name ?? "—" }) : t("title")} intro={t("intro")}>
+      <Card size="small">
+        <Space wrap size="large">
+          <Statistic title={t("direct")} value={data?.root.directCount ?? 0} loading={team.isLoading} />
+          <Statistic title={t("totalMembers")} value={data?.root.totalCount ?? 0} loading={team.isLoading} />
+        </Space>
+      </Card>
+      <Card size="small">
+        <Space wrap>
+          <Input
+            aria-label={t("search")}
+            placeholder={t("search")}
+            value={draft}
+            allowClear
+            onChange={(e) => setDraft(e.target.value)}
+            onPressEnter={() => url.set({ q: draft.trim(), page: undefined })}
+            style={{ width: 280 }}
+          />
+          <Select
+            aria-label={t("maxLevel")}
+            value={maxLevel ?? 0}
+            onChange={(v: number) => url.set({ levels: v || undefined, page: undefined })}
+            options={[{ value: 0, label: t("allLevels") }, ...[1, 2, 3, 5].map((n) => ({ value: n, label: `≤ ${t("levelN", { level: n })}` }))]}
+            style={{ width: 140 }}
+          />
+          <Button type="primary" icon={<SearchOutlined />} onClick={() => url.set({ q: draft.trim(), page: undefined })}>
+            {c("search")}
+          </Button>
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => {
+              setDraft("");
+              url.set({ q: undefined, levels: undefined, page: undefined });
+            }}
+          >
+            {c("reset")}
+          </Button>
+          {root && (
+            <Button type="link" onClick={() => url.set({ root: undefined, page: undefined })}>
+              {t("backToMine")}
+            </Button>
+          )}
+        </Space>
+      </Card>
+      <Card size="small">
+        <Table<Member>
+          rowKey="id"
+          columns={columns}
+          dataSource={data?.items}
+          loading={team.isFetching}
+          locale={{
+            emptyText: team.isError ? (
+              <Empty description={handleServerError(null, team.error)}>
+                <Button onClick={() => void team.refetch()}>{c("retry")}</Button>
+              </Empty>
+            ) : (
+              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
+            ),
+          }}
+          {...serverTable<Member>(url, data?.total ?? 0, (n) => (data?.totalCapped ? t("totalCapped", { total: n }) : c("total", { total: n })))}
+        />
+      </Card>
+    </ConsolePage>
+  );
+}

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { boolish, listInput, msg, phoneSchema, refineRange } from "~/lib/validators/common";
+import { emailSchema } from "~/lib/validators/auth";
+import { GENDERS } from "~/lib/validators/profile";
+
+export { GENDERS };
+
+export const USER_STATUSES = ["active", "disabled"] as const;
+export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
+
+const optText = (max: number) => z.union([z.string().trim().max(max), z.literal("")]).nullish();
+export const userNameSchema = z.string().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/);
+
+/** A custom property or claim: string keys to string values. */
+export const userClaimSchema = z.object({ type: z.string().trim().min(1).max(100), value: z.string().trim().max(1000) });
+export const propertiesSchema = z.record(z.string().trim().min(1).max(100), z.string().max(4000));
+
+/** The profile fields the form and the create/update procedures share. */
+export const userFields = z.object({
+  userName: z.union([userNameSchema, z.literal("")]).nullish(),
+  nickname: optText(64),
+  avatar: z.union([z.url().max(1000), z.literal("")]).nullish(),
+  phone: z.union([phoneSchema, z.literal("")]).nullish(),
+  email: z.union([emailSchema, z.literal("")]).nullish(),
+  gender: z.union([z.enum(GENDERS), z.literal("")]).nullish(),
+  birthday: z.coerce.date().nullish(),
+  address: optText(200),
+  description: optText(500),
+  remark: optText(500),
+  status: z.enum(USER_STATUSES).default("active"),
+  referrerId: z.union([z.uuid(), z.literal("")]).nullish(),
+});
+export type UserFields = z.input<typeof userFields>;
+
+export const userCreateInput = userFields
+  .extend({
+    password: z.union([z.string().max(128), z.literal("")]).optional(),
+    roleIds: z.array(z.uuid()).max(50).default([]),
+    /** Operators only: create in another tenant. */
+    tenantId: z.uuid().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.userName && !v.phone && !v.email)
+      ctx.addIssue({ code: "custom", path: ["userName"], message: msg("required") });
+  });
+export type UserCreateInput = z.input<typeof userCreateInput>;
+export const userUpdateInput = userFields.partial().extend({ id: z.uuid() });
+
+export const userListInput = listInput
+  .extend({
+    orderby: z.enum(USER_ORDER).default("createdAt"),
+    /** Opaque keyset cursor from a previous page's `nextCursor`; when given, `skip` is ignored. */
+    cursor: z.string().max(500).optional(),
+    roleId: z.uuid().optional(),
+    phone: z.string().trim().max(32).optional(),
+    /** Prefix match on the lower-cased user name, or on the nickname. */
+    name: z.string().trim().max(64).optional(),
+    email: z.string().trim().toLowerCase().max(254).optional(),
+    provider: z.string().trim().max(32).optional(),
+    providerKey: z.string().trim().max(200).optional(),
+    claimType: z.string().trim().max(100).optional(),
+    claimValue: z.string().trim().max(1000).optional(),
+    status: z.enum(USER_STATUSES).optional(),
+    deleted: boolish.default(false),
+    /** Operators only: another tenant's users. */
+    tenantId: z.uuid().optional(),
+  })
+  .superRefine(refineRange);
+export type UserListInput = z.input<typeof userListInput>;
+
+export const userItem = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  userName: z.string().nullable(),
+  nickname: z.string().nullable(),
+  avatar: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  status: z.enum(USER_STATUSES),
+  createdAt: z.date(),
+  deletedAt: z.date().nullable(),
+  referrerId: z.string().nullable(),
+  roles: z.array(z.object({ id: z.uuid(), name: z.string() })),
+});
+export type UserItem = z.infer<typeof userItem>;
+
+export const userListOutput = z.object({
+  total: z.number().int(),
+  /** The total stopped counting at the cap: there are at least `total`. */
+  totalCapped: z.boolean(),
+  nextCursor: z.string().nullable(),
+  items: z.array(userItem),
+});
+
+export const userDetail = userItem.extend({
+  gender: z.string().nullable(),
+  birthday: z.date().nullable(),
+  address: z.string().nullable(),
+  description: z.string().nullable(),
+  remark: z.string().nullable(),
+  properties: z.record(z.string(), z.string()),
+  claims: z.array(userClaimSchema),
+  referrer: z.object({ id: z.uuid(), name: z.string().nullable() }).nullable(),
+  teamDepth: z.number().int(),
+  hasPassword: z.boolean(),
+  lockedUntil: z.date().nullable(),
+  updatedAt: z.date(),
+  externalLogins: z.array(
+    z.object({ id: z.uuid(), provider: z.string(), providerKey: z.string(), unionId: z.string().nullable(), nickname: z.string().nullable(), createdAt: z.date() }),
+  ),
+});
+export type UserDetail = z.infer<typeof userDetail>;
+
+export const userExistsInput = z
+  .object({ phone: phoneSchema.optional(), email: emailSchema.optional(), userName: z.string().trim().min(1).max(32).optional() })
+  .refine((v) => v.phone || v.email || v.userName, { message: msg("required"), path: ["userName"] });
+
+export const userLockInput = z.object({ id: z.uuid(), until: z.coerce.date() });
+export const userResetPasswordInput = z.object({ id: z.uuid(), password: z.union([z.string().max(128), z.literal("")]).optional() });
+export const userRolesInput = z.object({ id: z.uuid(), roleIds: z.array(z.uuid()).max(50) });
+export const userClaimsInput = z.object({
+  id: z.uuid(),
+  claims: z.array(userClaimSchema).max(100),
+  properties: propertiesSchema,
+});
+export const unlinkLoginInput = z.object({ id: z.uuid(), loginId: z.uuid() });
