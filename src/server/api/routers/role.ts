@@ -24,6 +24,13 @@ const who = (ctx: Pick<Context, "ip" | "userAgent"> & { actor: { userId: string;
 });
 
 export const roleRouter = createTRPCRouter({
+  // Before the `{id}` routes: the REST layer serves the first path that matches.
+  errorCodes: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/roles/error-codes", tags, summary: "Error-code table" } })
+    .input(z.object({}).optional())
+    .output(errorTableOutput)
+    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("role", ctx.locale)]),
+
   list: requirePermission("uc.role.get")
     .meta({ openapi: { method: "GET", path: "/roles", tags, protect: true, summary: "List roles" } })
     .input(roleListInput)
@@ -59,10 +66,4 @@ export const roleRouter = createTRPCRouter({
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => roles.deleteRole(ctx.db, who(ctx), input.id)),
-
-  errorCodes: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/roles/error-codes", tags, summary: "Error-code table" } })
-    .input(z.object({}).optional())
-    .output(errorTableOutput)
-    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("role", ctx.locale)]),
 });

@@ -18,6 +18,13 @@ const stateChange = (action: "freeze" | "unfreeze" | "offline", summary: string)
 
 /** Administrators over their tenant's login sessions; operators across tenants. */
 export const sessionRouter = createTRPCRouter({
+  // Before the `{id}` routes: the REST layer serves the first path that matches.
+  errorCodes: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/sessions/error-codes", tags, summary: "Error-code table" } })
+    .input(z.object({}).optional())
+    .output(errorTableOutput)
+    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("session", ctx.locale)]),
+
   list: requirePermission("uc.session.get")
     .meta({ openapi: { method: "GET", path: "/sessions", tags, protect: true, summary: "List login sessions" } })
     .input(sessionListInput)
@@ -51,10 +58,4 @@ export const sessionRouter = createTRPCRouter({
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => sessions.purgeSession(ctx.db, who(ctx), input.id)),
-
-  errorCodes: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/sessions/error-codes", tags, summary: "Error-code table" } })
-    .input(z.object({}).optional())
-    .output(errorTableOutput)
-    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("session", ctx.locale)]),
 });

@@ -23,6 +23,13 @@ const who = (ctx: { actor: { userId: string; tenantId: string; isOperator: boole
 });
 
 export const tenantRouter = createTRPCRouter({
+  // Before the `{id}` routes: the REST layer serves the first path that matches.
+  errorCodes: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/tenants/error-codes", tags, summary: "Error-code table" } })
+    .input(z.object({}).optional())
+    .output(errorTableOutput)
+    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("tenant", ctx.locale)]),
+
   list: requirePermission("uc.tenant.get")
     .meta({ openapi: { method: "GET", path: "/tenants", tags, protect: true, summary: "List tenants" } })
     .input(tenantListInput)
@@ -70,10 +77,4 @@ export const tenantRouter = createTRPCRouter({
       if (!host) throw new AppError(10007);
       return tenants.publicTenantByHost(ctx.db, host);
     }),
-
-  errorCodes: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/tenants/error-codes", tags, summary: "Error-code table" } })
-    .input(z.object({}).optional())
-    .output(errorTableOutput)
-    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("tenant", ctx.locale)]),
 });
