@@ -6,6 +6,10 @@ import { sessionRouter } from "~/server/api/routers/session";
 import { authRouter } from "~/server/api/routers/auth";
 import { outboxRouter } from "~/server/api/routers/outbox";
 import { lockRouter } from "~/server/api/routers/lock";
+import { clientRouter } from "~/server/api/routers/client";
+import { apiResourceRouter } from "~/server/api/routers/apiResource";
+import { apiScopeRouter } from "~/server/api/routers/apiScope";
+import { identityResourceRouter } from "~/server/api/routers/identityResource";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -16,6 +20,10 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   outbox: outboxRouter,
   lock: lockRouter,
+  client: clientRouter,
+  apiResource: apiResourceRouter,
+  apiScope: apiScopeRouter,
+  identityResource: identityResourceRouter,
 });
 
 export type AppRouter = typeof appRouter;
