@@ -288,3 +288,14 @@ describe("client tokens on tRPC and /api/v1", () => {
     expect(JSON.stringify(audit)).not.toContain(issued.access_token);
   });
 });
+
+describe("OpenAPI document", () => {
+  it("documents the token endpoint and the new REST routes", async () => {
+    const { openApiDocument } = await import("~/server/api/openapi");
+    const doc = openApiDocument();
+    const paths = doc.paths as Record<string, Record<string, unknown>>;
+    expect(paths["/oauth/token"]?.post).toBeTruthy();
+    expect(paths["/oauth/token"]?.servers).toEqual([{ url: "/api" }]);
+    for (const p of ["/clients", "/clients/{id}/secrets", "/api-resources", "/api-scopes", "/identity-resources"]) expect(paths[p]).toBeTruthy();
+  });
+});
