@@ -9,7 +9,7 @@ import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
-import { managesAll, ownerOf, type Who } from "~/server/services/client";
+import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
 import {
   STANDARD_IDENTITY_RESOURCES,
   type ApiResourceItem,

@@ -12,6 +12,7 @@ import type { Actor } from "~/server/services/session";
 import type { ResolvedTenant } from "~/server/services/host";
 import { AppError } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
+import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
 import { signClientToken, verifyClientToken } from "~/server/services/tokens";
 import { hasPermission, isGrantable, type PermissionCode } from "~/lib/permissions";
 import type {
@@ -25,16 +26,7 @@ import type {
   secretCreateInput,
 } from "~/lib/validators/client";
 
-export type Who = Pick<Actor, "userId" | "tenantId" | "isOperator" | "roles" | "permissions" | "client"> & { ip?: string | null };
-
-/** Operators and administrators manage every record of their reach; others (developers) only their own. */
-export function managesAll(who: Who): boolean {
-  if (who.isOperator) return true;
-  if (who.client) return who.client.ownerManagesAll;
-  return who.roles.includes("administrator");
-}
-/** Whose records a non-administrator manages: their own, or for a client token its owner's. */
-export const ownerOf = (who: Who): string | null => (who.client ? who.client.ownerId : who.userId);
+export { managesAll, ownerOf, type Who };
 
 const auditActor = (who: Who, tenantId: string) => ({ actorId: who.userId, tenantId, ip: who.ip ?? null });
 
