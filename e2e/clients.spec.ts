@@ -2,6 +2,8 @@ import { expect, test } from "@playwright/test";
 import { setLocale, shot } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
+// Long flows on a shared 2-core machine.
+test.setTimeout(180_000);
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 
@@ -42,7 +44,7 @@ test("the default tenant's administrator creates a client, copies its one-time s
   const revealed = page.getByTestId("secret-value");
   await expect(revealed).toHaveValue(/^ucs_/);
   await page.getByTestId("secret-copy").click();
-  await expect(page.getByText("已复制")).toBeVisible();
+  await expect(page.getByText("已复制", { exact: true })).toBeVisible();
   const secret = await page.evaluate(() => navigator.clipboard.readText());
   expect(secret).toBe(await revealed.inputValue());
   await shot(page, "client-secret-reveal-zh");

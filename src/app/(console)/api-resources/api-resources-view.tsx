@@ -139,7 +139,7 @@ function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "n
   const saving = create.isPending || update.isPending;
   function submit(v: FormValues) {
     setError(null);
-    const payload = { ...v, scopes: v.scopes ?? [], userClaims: v.userClaims ?? [], owners: v.owners ?? [] };
+    const payload = { ...v, name: v.name ?? "", scopes: v.scopes ?? [], userClaims: v.userClaims ?? [], owners: v.owners ?? [] };
     if (existing) {
       const parsed = parseForm(form, apiResourceUpdateInput, { ...payload, id: existing.id }, locale);
       if (parsed) update.mutate(parsed);
@@ -161,6 +161,7 @@ function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "n
         form={form}
         layout="vertical"
         onFinish={submit}
+        onValuesChange={(changed: Partial<FormValues>) => form.setFields((Object.keys(changed) as (keyof FormValues)[]).map((name) => ({ name, errors: [] })))}
         disabled={saving}
         initialValues={
           existing

@@ -122,7 +122,7 @@ function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | 
   const saving = create.isPending || update.isPending;
   function submit(v: FormValues) {
     setError(null);
-    const payload = { ...v, claims: v.claims ?? [] };
+    const payload = { ...v, name: v.name ?? "", claims: v.claims ?? [] };
     if (existing) {
       const parsed = parseForm(form, apiScopeUpdateInput, { ...payload, id: existing.id }, locale);
       if (parsed) update.mutate(parsed);
@@ -144,6 +144,7 @@ function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | 
         form={form}
         layout="vertical"
         onFinish={submit}
+        onValuesChange={(changed: Partial<FormValues>) => form.setFields((Object.keys(changed) as (keyof FormValues)[]).map((name) => ({ name, errors: [] })))}
         disabled={saving}
         initialValues={existing ? { name: existing.name, displayName: existing.displayName ?? "", description: existing.description ?? "", claims: existing.claims } : { claims: [] }}
       >

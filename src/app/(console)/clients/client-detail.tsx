@@ -226,6 +226,7 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
             {t("revealTitle")}
           </Space>
         }
+        width={640}
         closable={false}
         maskClosable={false}
         keyboard={false}

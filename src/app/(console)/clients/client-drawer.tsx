@@ -76,7 +76,7 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
 
   function submit(values: FormValues) {
     setError(null);
-    const payload = { ...values, grantTypes: values.grantTypes ?? [], scopes: values.scopes ?? [], redirectUris: values.redirectUris ?? [], corsOrigins: values.corsOrigins ?? [] };
+    const payload = { ...values, name: values.name ?? "", grantTypes: values.grantTypes ?? [], scopes: values.scopes ?? [], redirectUris: values.redirectUris ?? [], corsOrigins: values.corsOrigins ?? [] };
     if (existing) {
       const parsed = parseForm(form, clientUpdateInput, { ...payload, id: existing }, locale);
       if (parsed) update.mutate(parsed);
@@ -111,6 +111,7 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           form={form}
           layout="vertical"
           onFinish={submit}
+          onValuesChange={(changed: Partial<FormValues>) => form.setFields((Object.keys(changed) as (keyof FormValues)[]).map((name) => ({ name, errors: [] })))}
           disabled={saving}
           initialValues={{ grantTypes: ["client_credentials"], scopes: [], redirectUris: [], corsOrigins: [], tokenLifetime: TOKEN_LIFETIME.default, enabled: true }}
         >

@@ -71,9 +71,9 @@ export function ClientsView() {
       key: "name",
       sorter: true,
       sortOrder: sortOrder("name"),
-      render: (name: string, row) => <Link href={`/clients/${row.id}`}>{name}</Link>,
+      render: (name: string, row) => <Link href={`/clients/${row.id}`} style={{ whiteSpace: "nowrap" }}>{name}</Link>,
     },
-    { title: t("clientId"), dataIndex: "clientId", key: "clientId", render: (v: string) => <Typography.Text code copyable>{v}</Typography.Text> },
+    { title: t("clientId"), dataIndex: "clientId", key: "clientId", render: (v: string) => <Typography.Text code copyable style={{ whiteSpace: "nowrap" }}>{v}</Typography.Text> },
     {
       title: t("scopes"),
       dataIndex: "scopes",

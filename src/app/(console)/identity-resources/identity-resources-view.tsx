@@ -140,7 +140,7 @@ function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem
   const saving = create.isPending || update.isPending;
   function submit(v: FormValues) {
     setError(null);
-    const payload = { ...v, claims: v.claims ?? [] };
+    const payload = { ...v, name: v.name ?? "", claims: v.claims ?? [] };
     if (existing) {
       const parsed = parseForm(form, identityResourceUpdateInput, { ...payload, id: existing.id }, locale);
       if (parsed) update.mutate(parsed);
@@ -162,6 +162,7 @@ function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem
         form={form}
         layout="vertical"
         onFinish={submit}
+        onValuesChange={(changed: Partial<FormValues>) => form.setFields((Object.keys(changed) as (keyof FormValues)[]).map((name) => ({ name, errors: [] })))}
         disabled={saving}
         initialValues={existing ? { name: existing.name, displayName: existing.displayName ?? "", description: existing.description ?? "", claims: existing.claims } : { claims: [] }}
       >
