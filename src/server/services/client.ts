@@ -9,7 +9,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Actor } from "~/server/services/session";
-import type { ResolvedTenant } from "~/server/services/host";
+import { normalizeHost } from "~/server/services/host";
 import { AppError } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
 import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
@@ -239,26 +239,65 @@ const LAST_USED_EVERY_MS = 60_000;
  * RFC 6749 §4.4 after the protocol parsing: one read of the client and its secrets, secrets
  * compared in constant time, scopes narrowed, a token signed with the cached key.
  */
+interface ExchangeRow {
+  id: string;
+  tenantId: string;
+  clientId: string;
+  enabled: boolean;
+  grantTypes: string[];
+  scopes: string[];
+  tokenLifetime: number;
+  tenantStatus: string;
+  hostMatches: boolean;
+  secrets: { id: string; hash: string; expiresAt: string | null; lastUsedAt: string | null }[];
+}
+
+/**
+ * The client, its secrets, its tenant's status and whether the called host is one of that
+ * tenant's hosts: one round trip, because this endpoint is the hot path of every program.
+ */
+async function readForExchange(db: Db, clientId: string, host: string) {
+  const rows = await db.$queryRaw<ExchangeRow[]>`
+    SELECT c."id", c."tenantId", c."clientId", c."enabled", c."grantTypes", c."scopes", c."tokenLifetime",
+           t."status"::text AS "tenantStatus",
+           EXISTS (SELECT 1 FROM "TenantHost" h WHERE h."tenantId" = c."tenantId" AND h."host" = ${host}) AS "hostMatches",
+           COALESCE(json_agg(json_build_object('id', s."id", 'hash', s."hash", 'expiresAt', s."expiresAt", 'lastUsedAt', s."lastUsedAt"))
+                    FILTER (WHERE s."id" IS NOT NULL), '[]'::json) AS "secrets"
+      FROM "OAuthClient" c
+      JOIN "Tenant" t ON t."id" = c."tenantId"
+      LEFT JOIN "ClientSecret" s ON s."clientId" = c."id"
+     WHERE c."clientId" = ${clientId}
+     GROUP BY c."id", t."status"`;
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    ...r,
+    secrets: r.secrets.map((x) => ({
+      id: x.id,
+      hash: x.hash,
+      expiresAt: x.expiresAt ? new Date(x.expiresAt) : null,
+      lastUsedAt: x.lastUsedAt ? new Date(x.lastUsedAt) : null,
+    })),
+  };
+}
+
+/**
+ * RFC 6749 §4.4 after the protocol parsing: one read of the client, its secrets and its tenant,
+ * secrets compared in constant time, scopes narrowed, a token signed with the cached key.
+ * The client must belong to the tenant whose host was called, and both must be enabled.
+ */
 export async function exchangeClientCredentials(
   db: Db,
-  tenantOrLookup: ResolvedTenant | null | Promise<ResolvedTenant | null>,
+  host: string,
   creds: { clientId: string; secret: string },
   requestedScope: string | undefined,
 ): Promise<TokenOutcome> {
   const bad = { ok: false as const, error: "invalid_client" as const, description: "Client authentication failed" };
   if (creds.clientId.length > 64 || creds.secret.length > 256) return bad;
-  const clientRead = db.oAuthClient.findUnique({
-    where: { clientId: creds.clientId },
-    select: {
-      id: true, tenantId: true, clientId: true, enabled: true, grantTypes: true, scopes: true, tokenLifetime: true,
-      secrets: { select: { id: true, hash: true, expiresAt: true, lastUsedAt: true } },
-    },
-  });
-  const [tenant, client] = await Promise.all([tenantOrLookup, clientRead]);
-  if (!tenant || tenant.status !== "enabled") return bad;
+  const client = await readForExchange(db, creds.clientId, normalizeHost(host));
   const secretId = client ? matchSecret(client.secrets, creds.secret) : null;
   // The client must belong to the tenant whose host was called, be enabled and present a live secret.
-  if (!client || !secretId || client.tenantId !== tenant.id || !client.enabled) return bad;
+  if (!client || !secretId || !client.hostMatches || client.tenantStatus !== "enabled" || !client.enabled) return bad;
   if (!client.grantTypes.includes("client_credentials"))
     return { ok: false, error: "unauthorized_client", description: "The client may not use the client_credentials grant" };
   const scopes = grantScopes(client.scopes, requestedScope);

@@ -5,7 +5,6 @@
  * The route handler is a one-liner around this so tests can call it with their own database.
  */
 import type { Db } from "~/server/db";
-import { resolveTenant } from "~/server/services/host";
 import { exchangeClientCredentials } from "~/server/services/client";
 
 const MAX_BODY = 8 * 1024;
@@ -43,9 +42,6 @@ function parseBasic(header: string | null): { clientId: string; secret: string }
 }
 
 export async function handleTokenRequest(db: Db, req: Request, host: string): Promise<Response> {
-  // Start the tenant lookup at once: it runs alongside the client read.
-  const tenant = resolveTenant(db, host);
-  tenant.catch(() => undefined);
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") return errorResponse("invalid_request", "The body must be application/x-www-form-urlencoded");
   const text = await req.text();
@@ -71,7 +67,7 @@ export async function handleTokenRequest(db: Db, req: Request, host: string): Pr
   else return errorResponse("invalid_client", "Client authentication is required", true);
 
   const scopeParam = form.get("scope");
-  const outcome = await exchangeClientCredentials(db, tenant, creds, scopeParam === null ? undefined : scopeParam);
+  const outcome = await exchangeClientCredentials(db, host, creds, scopeParam === null ? undefined : scopeParam);
   if (!outcome.ok) return errorResponse(outcome.error, outcome.description, !!basic);
   const { ok: _ok, ...body } = outcome;
   return Response.json(body, { status: 200, headers: NO_STORE });
