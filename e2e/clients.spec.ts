@@ -121,9 +121,14 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await drawer.getByLabel("名称", { exact: true }).fill("orders");
   await drawer.getByLabel("显示名称").fill("订单服务");
   const scopes = drawer.getByLabel("范围");
-  await scopes.click();
-  await page.locator(".ant-select-item-option", { hasText: "orders.read" }).click();
-  await scopes.press("Escape");
+  const chosen = drawer.locator(".ant-select-selection-item", { hasText: "orders.read" });
+  // The scope options load when the drawer opens; pick once they are there, and check the pick took.
+  await expect(async () => {
+    await scopes.click();
+    await page.locator(".ant-select-item-option", { hasText: "orders.read" }).click({ timeout: 3000 });
+    await expect(chosen).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
+  await drawer.getByLabel("显示名称").click(); // closes the dropdown without Escape (which would close the drawer)
   await shot(page, "api-resource-create-zh");
   await drawer.getByTestId("apiresource-save").click();
   await expect(page.getByRole("cell", { name: "orders", exact: true })).toBeVisible();
