@@ -7,6 +7,7 @@ import type { Db } from "~/server/db";
 import { PERMISSIONS } from "~/lib/permissions";
 import { hashPassword, verifyPassword } from "~/server/password";
 import { ensureBuiltInRoles } from "~/server/services/roles";
+import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 
 export const DEFAULT_HOSTS = ["localhost", "127.0.0.1"];
 
@@ -41,7 +42,10 @@ export async function seed(db: Db, opts: SeedOptions) {
     });
     log(`Created the default tenant (${DEFAULT_HOSTS.join(", ")}).`);
   }
-  for (const t of await db.tenant.findMany({ select: { id: true } })) await ensureBuiltInRoles(db, t.id);
+  for (const t of await db.tenant.findMany({ select: { id: true } })) {
+    await ensureBuiltInRoles(db, t.id);
+    await ensureStandardIdentityResources(db, t.id);
+  }
 
   const key = opts.adminUsername.toLowerCase();
   const existing = await db.user.findFirst({

@@ -1,10 +1,11 @@
 import "server-only";
-import { db } from "~/server/db";
+import { db as defaultDb, type Db } from "~/server/db";
 import { createContextInner, type Context } from "~/server/api/trpc";
 import { sessionIdFromCookieHeader } from "~/server/auth";
 import { resolveTenant } from "~/server/services/host";
 import { loadActor, type Actor } from "~/server/services/session";
-import { verifySessionToken } from "~/server/services/tokens";
+import { bearerKind, verifySessionToken } from "~/server/services/tokens";
+import { loadClientActor } from "~/server/services/client";
 import { isCrossSite, requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
 
@@ -12,7 +13,7 @@ import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
  * The HTTP context for tRPC and the REST mirror: tenant from Host, actor from a bearer token
  * (when an Authorization header is sent, it alone decides) or else the session cookie.
  */
-export async function createContext(req: Request): Promise<Context> {
+export async function createContext(req: Request, db: Db = defaultDb): Promise<Context> {
   const h = req.headers;
   const host = requestHost(h);
   const tenant = await resolveTenant(db, host);
@@ -20,7 +21,10 @@ export async function createContext(req: Request): Promise<Context> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(h.get("authorization") ?? "")?.[1];
   let actor: Actor | null = null;
   let via: Context["via"] = null;
-  if (tenant && bearer) {
+  if (tenant && bearer && bearerKind(bearer) === "client") {
+    actor = await loadClientActor(db, bearer, tenant.id);
+    via = "bearer";
+  } else if (tenant && bearer) {
     const claims = await verifySessionToken(db, bearer);
     actor = claims ? await loadActor(db, claims.sessionId, tenant.id) : null;
     via = "bearer";

@@ -53,6 +53,71 @@ function loginPaths(): NonNullable<Doc["paths"]> {
   } as NonNullable<Doc["paths"]>;
 }
 
+/** POST /api/oauth/token lives outside /api/v1 (a plain route handler): documented by hand, with its own server. */
+function tokenPaths(): NonNullable<Doc["paths"]> {
+  const error = {
+    type: "object",
+    properties: {
+      error: { type: "string", enum: ["invalid_request", "invalid_client", "unsupported_grant_type", "unauthorized_client", "invalid_scope"] },
+      error_description: { type: "string" },
+    },
+    required: ["error"],
+  };
+  const json = (schema: object) => ({ "application/json": { schema } });
+  return {
+    "/oauth/token": {
+      servers: [{ url: "/api" }],
+      post: {
+        operationId: "oauthToken",
+        tags: ["oauth"],
+        summary: "OAuth 2.0 token endpoint: client credentials (RFC 6749 §4.4)",
+        description:
+          "Authenticate the client with HTTP Basic (`client_id:client_secret`, each form-url-encoded, RFC 6749 §2.3.1) " +
+          "or with `client_id` and `client_secret` in the body, not both. `scope` is optional (space-separated); it must lie within " +
+          "the client's allowed scopes (a wildcard such as `uc.user.all` covers the codes under it); absent, the token carries all of them. " +
+          "Call it on the client's tenant's host. The answer is an ES256 JWT (`kid` in the header; keys at /.well-known/jwks.json) with " +
+          "iss `urn:user-center:tenant:<tenantId>`, aud `urn:user-center:api`, sub and client_id the client id, tid the tenant id, scope, iat, exp, jti. " +
+          "Send it as `Authorization: Bearer <token>` to /api/v1: each operation's permission code is checked against the token's scopes.",
+        security: [{ clientBasic: [] }, {}],
+        requestBody: {
+          required: true,
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: {
+                type: "object",
+                properties: {
+                  grant_type: { type: "string", enum: ["client_credentials"] },
+                  scope: { type: "string", example: "uc.user.get uc.role.all" },
+                  client_id: { type: "string" },
+                  client_secret: { type: "string" },
+                },
+                required: ["grant_type"],
+              },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "An access token (Cache-Control: no-store)",
+            content: json({
+              type: "object",
+              properties: {
+                access_token: { type: "string" },
+                token_type: { type: "string", enum: ["Bearer"] },
+                expires_in: { type: "integer", description: "Seconds; the client's token lifetime (300 by default)" },
+                scope: { type: "string" },
+              },
+              required: ["access_token", "token_type", "expires_in", "scope"],
+            }),
+          },
+          "400": { description: "invalid_request, unsupported_grant_type, unauthorized_client or invalid_scope", content: json(error) },
+          "401": { description: "invalid_client (with WWW-Authenticate when Basic was used)", content: json(error) },
+        },
+      },
+    },
+  } as NonNullable<Doc["paths"]>;
+}
+
 /** OpenAPI 3.1, generated from the same zod schemas the procedures validate with. */
 export function openApiDocument(): Doc {
   if (doc) return doc;
@@ -60,9 +125,13 @@ export function openApiDocument(): Doc {
     title: "User Center API",
     description:
       "Every tRPC procedure of User Center, served as REST. Authenticate with the console's session cookie " +
-      "(same-site only) or `Authorization: Bearer <token>` from `/login/{operation}`. Errors carry `data.appCode`, `data.name` and `data.description`.",
+      "(same-site only), `Authorization: Bearer <token>` from `/login/{operation}`, or a client-credentials token from `/api/oauth/token`. Errors carry `data.appCode`, `data.name` and `data.description`.",
     version: pkg.version,
     baseUrl: "/api/v1",
   });
-  return (doc = { ...generated, paths: { ...generated.paths, ...loginPaths() } });
+  const components = {
+    ...generated.components,
+    securitySchemes: { ...generated.components?.securitySchemes, clientBasic: { type: "http", scheme: "basic", description: "client_id and client_secret" } },
+  } as NonNullable<Doc["components"]>;
+  return (doc = { ...generated, components, paths: { ...generated.paths, ...loginPaths(), ...tokenPaths() } });
 }

@@ -11,6 +11,10 @@ import { auditRouter } from "~/server/api/routers/audit";
 import { exportRouter } from "~/server/api/routers/export";
 import { userRouter } from "~/server/api/routers/user";
 import { teamRouter } from "~/server/api/routers/team";
+import { clientRouter } from "~/server/api/routers/client";
+import { apiResourceRouter } from "~/server/api/routers/apiResource";
+import { apiScopeRouter } from "~/server/api/routers/apiScope";
+import { identityResourceRouter } from "~/server/api/routers/identityResource";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -26,6 +30,10 @@ export const appRouter = createTRPCRouter({
   export: exportRouter,
   user: userRouter,
   team: teamRouter,
+  client: clientRouter,
+  apiResource: apiResourceRouter,
+  apiScope: apiScopeRouter,
+  identityResource: identityResourceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -100,11 +100,18 @@ export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, tenant: ctx.tenant } });
 });
 
+/**
+ * A client token stands for a program, not a person: it may call tenant operations its scopes
+ * cover, never the caller's own account (`uc.me.*`) nor procedures without a code.
+ */
+const needsUser = (permission: PermissionCode | undefined) => !permission || permission.startsWith("uc.me.");
+
 /** 401 without a valid identity; cookie calls from another site are refused. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = t.procedure.use(({ ctx, meta, next }) => {
   if (!ctx.tenant) throw new AppError(10007);
   if (!ctx.actor) throw new AppError(10001);
   if (ctx.via === "cookie" && ctx.crossSite) throw new AppError(10006);
+  if (ctx.actor.client && needsUser(meta?.permission)) throw new AppError(17006);
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
@@ -113,7 +120,10 @@ export const tenantProcedure = authedProcedure.use(({ ctx, meta, next }) => {
   if (!ctx.tenant) throw new AppError(10007); // narrowed again for the type
   if (ctx.tenant.status !== "enabled" && !ctx.actor.isOperator) throw new AppError(10008);
   // Fail closed: a tenant procedure that forgot to name its permission is refused to everyone.
-  if (!meta?.permission || !hasPermission(ctx.actor.permissions, meta.permission)) throw new AppError(10002);
+  if (!meta?.permission || !hasPermission(ctx.actor.permissions, meta.permission))
+    throw new AppError(ctx.actor.client ? 17005 : 10002);
+  // A client acts within its own tenant only (operators' cross-host reach is for users).
+  if (ctx.actor.client && ctx.actor.tenantId !== ctx.tenant.id) throw new AppError(10001);
   return next({ ctx: { ...ctx, tenant: ctx.tenant } });
 });
 

@@ -26,6 +26,12 @@ export interface Actor {
   locale: string | null;
   roles: string[];
   permissions: string[];
+  /**
+   * Set when the caller is an OAuth client with a client-credentials token, not a user: then
+   * userId is the client's row id (what audit rows record), permissions are exactly the
+   * token's scopes, and procedures that need a user refuse it.
+   */
+  client?: { id: string; clientId: string; ownerId: string | null; ownerManagesAll: boolean };
 }
 
 /**

@@ -8,6 +8,7 @@ import { encryptSecret } from "~/server/crypto";
 import { writeAudit, type AuditActor } from "~/server/services/audit";
 import { normalizeHost } from "~/server/services/host";
 import { ensureBuiltInRoles } from "~/server/services/roles";
+import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import type {
   TenantDetail,
@@ -146,6 +147,7 @@ export async function createTenant(db: Db, who: Who, input: Fields): Promise<Ten
         select: detailSelect,
       });
       await ensureBuiltInRoles(tx, created.id);
+      await ensureStandardIdentityResources(tx, created.id);
       const detail = toDetail(created);
       await writeAudit(tx, auditActor(who), "tenant.create", created.id, undefined, detail);
       return detail;

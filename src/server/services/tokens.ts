@@ -10,15 +10,27 @@ import type { Db } from "~/server/db";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 
 const ALG = "ES256";
-/** Retired keys stay published this long: longer than any token they signed can live. */
-const PUBLISH_RETIRED_MS = 13 * 3600_000;
+/**
+ * Retired keys stay published this long: longer than any token they signed can live (console
+ * sessions 12 h; client tokens at most CLIENT_TOKEN_MAX_SECONDS; a retired key may still sign for
+ * up to CACHE_MS on an instance that has not yet noticed the rotation).
+ */
+export const PUBLISH_RETIRED_MS = 13 * 3600_000;
+/** The longest lifetime a client may ask for: kept under PUBLISH_RETIRED_MS. */
+export const CLIENT_TOKEN_MAX_SECONDS = 12 * 3600;
 const CACHE_MS = 60_000;
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
 let active: { kid: string; key: VerifyKey; at: number } | undefined;
 const publicKeys = new Map<string, VerifyKey>();
 
+/**
+ * The issuer names the tenant (`urn:user-center:tenant:<id>`): stable across host renames, and
+ * one tenant's tokens never pass for another's. Client tokens use the same issuer.
+ */
 export const tokenIssuer = (tenantId: string) => `urn:user-center:tenant:${tenantId}`;
+/** The audience of client-credentials tokens: this platform's API (/api/v1 and tRPC). */
+export const CLIENT_TOKEN_AUDIENCE = "urn:user-center:api";
 
 async function createKey(db: Db) {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
@@ -100,6 +112,68 @@ export async function verifySessionToken(db: Db, token: string): Promise<{ sessi
     if (payload.typ !== "session" || typeof payload.sid !== "string" || typeof payload.tid !== "string" || !payload.sub) return null;
     if (payload.iss !== tokenIssuer(payload.tid)) return null;
     return { sessionId: payload.sid, userId: payload.sub, tenantId: payload.tid };
+  } catch {
+    return null;
+  }
+}
+
+export interface ClientTokenClaims {
+  /** OAuthClient row id (internal). */
+  id: string;
+  /** The public client_id. */
+  clientId: string;
+  tenantId: string;
+  scopes: string[];
+  lifetimeSeconds: number;
+}
+
+/** A client-credentials access token (RFC 6749 §4.4); `sub` and `client_id` are the public client id. */
+export async function signClientToken(db: Db, c: ClientTokenClaims): Promise<{ token: string; expiresIn: number; jti: string }> {
+  const { kid, key } = await signingKey(db);
+  const now = Math.floor(Date.now() / 1000);
+  const jti = randomBytes(16).toString("hex");
+  const token = await new SignJWT({ typ: "client", client_id: c.clientId, tid: c.tenantId, cid: c.id, scope: c.scopes.join(" ") })
+    .setProtectedHeader({ alg: ALG, kid, typ: "at+jwt" })
+    .setSubject(c.clientId)
+    .setIssuer(tokenIssuer(c.tenantId))
+    .setAudience(CLIENT_TOKEN_AUDIENCE)
+    .setIssuedAt(now)
+    .setJti(jti)
+    .setExpirationTime(now + c.lifetimeSeconds)
+    .sign(key);
+  return { token, expiresIn: c.lifetimeSeconds, jti };
+}
+
+export interface VerifiedClientToken {
+  id: string;
+  clientId: string;
+  tenantId: string;
+  scopes: string[];
+}
+
+/** Which kind of bearer token this is, without verifying it (the verifiers do that). */
+export function bearerKind(token: string): "client" | "session" {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { typ?: unknown };
+    return payload.typ === "client" ? "client" : "session";
+  } catch {
+    return "session";
+  }
+}
+
+/** The client a client token names, or null for anything forged, expired or malformed. */
+export async function verifyClientToken(db: Db, token: string): Promise<VerifiedClientToken | null> {
+  try {
+    const { kid, alg } = decodeProtectedHeader(token);
+    if (alg !== ALG || !kid) return null;
+    const key = await verifyKey(db, kid);
+    if (!key) return null;
+    const { payload } = await jwtVerify(token, key, { algorithms: [ALG], audience: CLIENT_TOKEN_AUDIENCE });
+    if (payload.typ !== "client" || typeof payload.tid !== "string" || typeof payload.cid !== "string") return null;
+    if (typeof payload.client_id !== "string" || payload.sub !== payload.client_id) return null;
+    if (payload.iss !== tokenIssuer(payload.tid)) return null;
+    const scope = typeof payload.scope === "string" ? payload.scope : "";
+    return { id: payload.cid, clientId: payload.client_id, tenantId: payload.tid, scopes: scope.split(" ").filter(Boolean) };
   } catch {
     return null;
   }

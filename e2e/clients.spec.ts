@@ -1,0 +1,161 @@
+import { expect, test } from "@playwright/test";
+import { setLocale, shot } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+// Long flows on a shared 2-core machine.
+test.setTimeout(180_000);
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+
+test("the default tenant's administrator creates a client, copies its one-time secret, and the client calls /api/v1 with exactly its scopes", async ({
+  page,
+  context,
+  baseURL,
+  request,
+}) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL! });
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/clients");
+  await expect(page.getByRole("heading", { name: "OAuth 客户端" })).toBeVisible();
+  await expect(page.getByText("还没有客户端")).toBeVisible();
+  await shot(page, "clients-empty-zh");
+
+  await page.getByRole("button", { name: /新建客户端/ }).click();
+  const drawer = page.getByRole("dialog");
+  await drawer.getByTestId("client-save").click();
+  await expect(drawer.locator(".ant-form-item-explain-error").first()).toBeVisible(); // name is required
+  await drawer.getByLabel("名称").fill("E2E Client");
+  const scopes = drawer.getByLabel("允许的范围");
+  for (const code of ["uc.client.get", "uc.apiscope.get"]) {
+    await scopes.click();
+    await scopes.fill(code);
+    await page.locator(".ant-select-item-option", { hasText: `${code} —` }).first().click();
+  }
+  await scopes.press("Escape");
+  await shot(page, "client-create-zh");
+  await drawer.getByTestId("client-save").click();
+
+  // A new client opens on its secrets tab; generate one and copy it from the one-time reveal.
+  await expect(page).toHaveURL(/\/clients\/[0-9a-f-]{36}\?tab=secrets/);
+  await expect(page.getByText(/没有密钥/)).toBeVisible();
+  await page.getByTestId("secret-generate").click();
+  await page.getByRole("dialog").getByLabel("描述").fill("e2e");
+  await page.getByTestId("secret-generate-ok").click();
+  const revealed = page.getByTestId("secret-value");
+  await expect(revealed).toHaveValue(/^ucs_/);
+  await page.getByTestId("secret-copy").click();
+  await expect(page.getByText("已复制", { exact: true })).toBeVisible();
+  const secret = await page.evaluate(() => navigator.clipboard.readText());
+  expect(secret).toBe(await revealed.inputValue());
+  await shot(page, "client-secret-reveal-zh");
+  await page.getByTestId("secret-done").click();
+  // After the reveal closes, the page shows only a hint.
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await expect(page.getByRole("cell", { name: `${secret.slice(0, 8)}…` })).toBeVisible();
+  await shot(page, "client-secrets-zh");
+
+  await page.getByRole("tab", { name: "设置" }).click();
+  const clientId = (await page.getByTestId("client-id").innerText()).trim();
+  expect(clientId).toMatch(/^[0-9a-f]{24}$/);
+  await shot(page, "client-settings-zh");
+
+  // The program's side: a token from /api/oauth/token, then /api/v1 with it.
+  const tokenRes = await request.post("/api/oauth/token", {
+    headers: { authorization: basic(clientId, secret) },
+    form: { grant_type: "client_credentials" },
+  });
+  expect(tokenRes.status()).toBe(200);
+  expect(tokenRes.headers()["cache-control"]).toBe("no-store");
+  const token = (await tokenRes.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
+  expect(token).toMatchObject({ token_type: "Bearer", expires_in: 300, scope: "uc.client.get uc.apiscope.get" });
+  const wrong = await request.post("/api/oauth/token", { headers: { authorization: basic(clientId, `${secret}x`) }, form: { grant_type: "client_credentials" } });
+  expect(wrong.status()).toBe(401);
+
+  const api = (path: string) => request.get(`/api/v1${path}`, { headers: { authorization: `Bearer ${token.access_token}`, cookie: "" } });
+  const allowed = await api("/clients");
+  expect(allowed.status()).toBe(200);
+  expect(((await allowed.json()) as { items: { clientId: string }[] }).items.map((c) => c.clientId)).toContain(clientId);
+  expect((await api("/api-scopes")).status()).toBe(200);
+  const denied = await api("/tenants");
+  expect(denied.status()).toBe(403);
+  expect(JSON.stringify(await denied.json())).toContain("17005");
+  expect((await api("/api-resources")).status()).toBe(403);
+  expect((await api("/me")).status()).toBe(403);
+
+  // The console's "issue token" gives a test token and its decoded claims.
+  await page.getByRole("tab", { name: "签发令牌" }).click();
+  await page.getByTestId("issue-token").click();
+  await expect(page.getByTestId("issued-claims")).toContainText(`"client_id": "${clientId}"`);
+  await shot(page, "client-issue-token-zh");
+
+  // English.
+  await setLocale(page, "en", baseURL!);
+  await page.reload();
+  await expect(page.getByRole("tab", { name: "Issue token" })).toBeVisible();
+  await page.getByRole("tab", { name: "Secrets" }).click();
+  await shot(page, "client-secrets-en");
+  await page.goto("/clients?name=E2E");
+  await expect(page.getByRole("link", { name: "E2E Client" })).toBeVisible();
+  await shot(page, "clients-en");
+});
+
+test("API scopes, an API resource using one, and the seeded identity resources", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/api-scopes");
+  await expect(page.getByRole("heading", { name: "API 范围" })).toBeVisible();
+  await page.getByRole("button", { name: /新建 API 范围/ }).click();
+  const drawer = page.getByRole("dialog");
+  await drawer.getByLabel("名称", { exact: true }).fill("bad name!");
+  await drawer.getByTestId("apiscope-save").click();
+  await expect(drawer.getByText("只能包含字母、数字以及 . _ : -")).toBeVisible();
+  await drawer.getByLabel("名称", { exact: true }).fill("orders.read");
+  await drawer.getByLabel("显示名称").fill("读取订单");
+  await drawer.getByTestId("apiscope-save").click();
+  await expect(page.getByText("已保存")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "orders.read" })).toBeVisible();
+  await shot(page, "api-scopes-zh");
+
+  await page.goto("/api-resources");
+  await expect(page.getByRole("heading", { name: "API 资源" })).toBeVisible();
+  await page.getByRole("button", { name: /新建 API 资源/ }).click();
+  await drawer.getByLabel("名称", { exact: true }).fill("orders");
+  await drawer.getByLabel("显示名称").fill("订单服务");
+  const scopes = drawer.getByLabel("范围");
+  const chosen = drawer.locator(".ant-select-selection-item", { hasText: "orders.read" });
+  // The scope options load when the drawer opens; pick once they are there, and check the pick took.
+  await expect(async () => {
+    await scopes.click();
+    await page.locator(".ant-select-item-option", { hasText: "orders.read" }).click({ timeout: 3000 });
+    await expect(chosen).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
+  await drawer.getByLabel("显示名称").click(); // closes the dropdown without Escape (which would close the drawer)
+  await shot(page, "api-resource-create-zh");
+  await drawer.getByTestId("apiresource-save").click();
+  await expect(page.getByRole("cell", { name: "orders", exact: true })).toBeVisible();
+  await expect(page.getByRole("row", { name: /订单服务/ })).toContainText("orders.read");
+  await shot(page, "api-resources-zh");
+  // Deleting the scope now fails: the resource names it.
+  await page.goto("/api-scopes");
+  await page.getByRole("row", { name: /orders\.read/ }).getByRole("button", { name: "删除" }).click();
+  await page.locator(".ant-popconfirm").getByRole("button", { name: /删\s*除|确\s*定|OK/ }).click();
+  await expect(page.getByText("仍有 API 资源引用此范围")).toBeVisible();
+
+  await page.goto("/identity-resources");
+  await expect(page.getByRole("heading", { name: "身份资源" })).toBeVisible();
+  for (const name of ["openid", "profile", "email", "phone", "address"]) await expect(page.getByRole("button", { name, exact: true })).toBeVisible();
+  await expect(page.getByRole("row", { name: /openid/ }).getByRole("button", { name: "删除" })).toHaveCount(0);
+  await shot(page, "identity-resources-zh");
+
+  await setLocale(page, "en", baseURL!);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Identity resources" })).toBeVisible();
+  await page.getByRole("button", { name: "profile", exact: true }).click();
+  await expect(page.getByRole("dialog").getByText(/standard OpenID Connect resource/)).toBeVisible();
+  await shot(page, "identity-resource-edit-en");
+  await page.keyboard.press("Escape");
+  await page.goto("/api-resources");
+  await expect(page.getByRole("heading", { name: "API resources" })).toBeVisible();
+  await shot(page, "api-resources-en");
+  await page.goto("/api-scopes");
+  await shot(page, "api-scopes-en");
+});

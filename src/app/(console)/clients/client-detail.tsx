@@ -1,0 +1,287 @@
+"use client";
+
+import { ConsolePage } from "~/components/console-page";
+import {
+  Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography,
+} from "antd";
+import type { TableProps } from "antd";
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
+import dayjs from "dayjs";
+import Link from "next/link";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { useMemo, useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { secretCreateInput, type SecretItem } from "~/lib/validators/client";
+import { handleServerError, parseForm } from "~/components/form-errors";
+import { useUrlState } from "~/components/use-url-state";
+import { ClientDrawer } from "./client-drawer";
+
+const TABS = ["settings", "secrets", "token"] as const;
+const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : null);
+
+function CopyButton({ text, testId }: { text: string; testId?: string }) {
+  const t = useTranslations("client");
+  const { message } = App.useApp();
+  return (
+    <Button
+      icon={<CopyOutlined />}
+      data-testid={testId}
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(
+          () => void message.success(t("copied")),
+          () => void message.error(t("copy")),
+        )
+      }
+    >
+      {t("copy")}
+    </Button>
+  );
+}
+
+export function ClientDetailView({ id }: { id: string }) {
+  const t = useTranslations("client");
+  const c = useTranslations("common");
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const url = useUrlState();
+  const tab = url.oneOf("tab", TABS) ?? "settings";
+  const [editing, setEditing] = useState(false);
+  const detail = useQuery(trpc.client.detail.queryOptions({ id }));
+  const invalidate = () => qc.invalidateQueries(trpc.client.pathFilter());
+
+  const back = (
+    <Link href="/clients">
+      <ArrowLeftOutlined /> {t("back")}
+    </Link>
+  );
+  if (detail.isLoading) return <ConsolePage title={t("detail")}><Card><Skeleton active /></Card></ConsolePage>;
+  if (detail.isError || !detail.data)
+    return (
+      <ConsolePage title={t("detail")}>
+        <Result status="warning" title={detail.error ? handleServerError(null, detail.error) : t("detail")} extra={back} />
+      </ConsolePage>
+    );
+  const d = detail.data;
+  return (
+    <ConsolePage
+      title={
+        <Space>
+          {d.name}
+          <Tag color={d.enabled ? "green" : "red"}>{d.enabled ? t("statusEnabled") : t("statusDisabled")}</Tag>
+        </Space>
+      }
+      intro={back}
+      extra={
+        <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+          {c("edit")}
+        </Button>
+      }
+    >
+      <Card size="small">
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => url.set({ tab: k === "settings" ? undefined : k })}
+          items={[
+            { key: "settings", label: t("tabSettings"), children: <Settings d={d} /> },
+            { key: "secrets", label: t("tabSecrets"), children: <Secrets clientId={d.id} secrets={d.secrets} onChanged={invalidate} /> },
+            { key: "token", label: t("tabToken"), children: <IssueToken id={d.id} enabled={d.enabled} /> },
+          ]}
+        />
+      </Card>
+      <ClientDrawer key={`${editing}-${locale}`} id={editing ? d.id : null} onClose={() => setEditing(false)} onSaved={invalidate} />
+    </ConsolePage>
+  );
+}
+
+type Detail = import("~/lib/validators/client").ClientDetail;
+
+function Settings({ d }: { d: Detail }) {
+  const t = useTranslations("client");
+  const c = useTranslations("common");
+  const tokenUrl = typeof window === "undefined" ? "/api/oauth/token" : `${window.location.origin}/api/oauth/token`;
+  const list = (items: string[]) => (items.length ? <Space size={[0, 4]} wrap>{items.map((s) => <Tag key={s}>{s}</Tag>)}</Space> : "—");
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      {!d.enabled && <Alert type="warning" showIcon title={t("disabledClient")} />}
+      <Descriptions bordered size="small" column={1} styles={{ label: { width: 200 } }}>
+        <Descriptions.Item label={t("clientId")}>
+          <Typography.Text code copyable data-testid="client-id">{d.clientId}</Typography.Text>
+        </Descriptions.Item>
+        <Descriptions.Item label={t("description")}>{d.description || "—"}</Descriptions.Item>
+        <Descriptions.Item label={t("grantTypes")}>{list(d.grantTypes.map((g) => (g === "client_credentials" ? t("grantTypeNames.client_credentials") : g)))}</Descriptions.Item>
+        <Descriptions.Item label={t("scopes")}>{list(d.scopes)}</Descriptions.Item>
+        <Descriptions.Item label={t("tokenLifetime")}>{d.tokenLifetime}</Descriptions.Item>
+        <Descriptions.Item label={t("redirectUris")}>{list(d.redirectUris)}</Descriptions.Item>
+        <Descriptions.Item label={t("corsOrigins")}>{list(d.corsOrigins)}</Descriptions.Item>
+        <Descriptions.Item label={c("createdAt")}>{fmt(d.createdAt)}</Descriptions.Item>
+        <Descriptions.Item label={c("updatedAt")}>{fmt(d.updatedAt)}</Descriptions.Item>
+      </Descriptions>
+      <Alert type="info" showIcon title={t("tokenEndpoint")} description={t("tokenEndpointHelp", { url: tokenUrl })} />
+    </Space>
+  );
+}
+
+function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: SecretItem[]; onChanged: () => unknown }) {
+  const t = useTranslations("client");
+  const c = useTranslations("common");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ description?: string; expiresAt?: dayjs.Dayjs | null }>();
+  const [asking, setAsking] = useState(false);
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const generate = useMutation(
+    trpc.client.createSecret.mutationOptions({
+      onSuccess: (s) => {
+        setAsking(false);
+        form.resetFields();
+        setRevealed(s.secret);
+        void onChanged();
+      },
+      onError: (e) => setError(handleServerError(form, e)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.client.deleteSecret.mutationOptions({
+      onSuccess: () => { void message.success(c("deleted")); return onChanged(); },
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+
+  const columns: TableProps<SecretItem>["columns"] = [
+    { title: t("secretHint"), dataIndex: "hint", key: "hint", render: (h: string) => <Typography.Text code>{h}</Typography.Text> },
+    { title: t("secretDescription"), dataIndex: "description", key: "description", render: (v: string | null) => v || "—" },
+    {
+      title: t("secretExpires"),
+      dataIndex: "expiresAt",
+      key: "expiresAt",
+      render: (v: Date | null, row) => (row.expired ? <Tag color="red">{t("secretExpired")} {fmt(v)}</Tag> : fmt(v) ?? t("secretNever")),
+    },
+    { title: t("secretLastUsed"), dataIndex: "lastUsedAt", key: "lastUsedAt", render: (v: Date | null) => fmt(v) ?? t("secretNeverUsed") },
+    { title: c("createdAt"), dataIndex: "createdAt", key: "createdAt", render: (v: Date) => fmt(v) },
+    {
+      title: c("actions"),
+      key: "actions",
+      render: (_, row) => (
+        <Popconfirm title={t("confirmDeleteSecret", { hint: row.hint })} onConfirm={() => remove.mutateAsync({ id: clientId, secretId: row.id })} okButtonProps={{ danger: true }}>
+          <Button size="small" type="link" danger>
+            {c("delete")}
+          </Button>
+        </Popconfirm>
+      ),
+    },
+  ];
+
+  function submit(v: { description?: string; expiresAt?: dayjs.Dayjs | null }) {
+    setError(null);
+    const parsed = parseForm(form, secretCreateInput, { id: clientId, description: v.description || null, expiresAt: v.expiresAt ? v.expiresAt.toDate() : null }, locale);
+    if (parsed) generate.mutate(parsed);
+  }
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Space>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setAsking(true)} data-testid="secret-generate">
+          {t("generateSecret")}
+        </Button>
+      </Space>
+      <Table<SecretItem>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={secrets}
+        pagination={false}
+        locale={{ emptyText: <Empty description={t("noSecrets")} /> }}
+      />
+      <Modal
+        open={asking}
+        title={t("generateTitle")}
+        okText={t("generate")}
+        cancelText={c("cancel")}
+        confirmLoading={generate.isPending}
+        onOk={() => form.submit()}
+        onCancel={() => setAsking(false)}
+        destroyOnHidden
+        okButtonProps={{ "data-testid": "secret-generate-ok" } as Record<`data-${string}`, string>}
+      >
+        <Form form={form} layout="vertical" onFinish={submit}>
+          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
+          <Form.Item name="description" label={t("secretDescription")}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="expiresAt" label={t("secretExpires")} extra={t("secretNever")}>
+            <DatePicker showTime disabledDate={(d) => d.isBefore(dayjs(), "day")} style={{ width: "100%" }} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={revealed !== null}
+        title={
+          <Space>
+            <KeyOutlined />
+            {t("revealTitle")}
+          </Space>
+        }
+        width={640}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        footer={
+          <Button type="primary" onClick={() => setRevealed(null)} data-testid="secret-done">
+            {t("done")}
+          </Button>
+        }
+      >
+        <Space orientation="vertical" style={{ width: "100%" }}>
+          <Alert type="warning" showIcon title={t("revealHint")} />
+          <Space.Compact block>
+            <Input readOnly value={revealed ?? ""} data-testid="secret-value" style={{ fontFamily: "monospace" }} onFocus={(e) => e.target.select()} />
+            <CopyButton text={revealed ?? ""} testId="secret-copy" />
+          </Space.Compact>
+        </Space>
+      </Modal>
+    </Space>
+  );
+}
+
+function IssueToken({ id, enabled }: { id: string; enabled: boolean }) {
+  const t = useTranslations("client");
+  const trpc = useTRPC();
+  const [scope, setScope] = useState("");
+  const issue = useMutation(trpc.client.issueToken.mutationOptions());
+  const json = useMemo(() => (issue.data ? JSON.stringify(issue.data.claims, null, 2) : ""), [issue.data]);
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t("issueTokenHelp")}
+      </Typography.Paragraph>
+      <Space.Compact style={{ width: "100%", maxWidth: 640 }}>
+        <Input aria-label={t("requestedScope")} placeholder={t("requestedScope")} value={scope} onChange={(e) => setScope(e.target.value)} onPressEnter={() => issue.mutate({ id, scope: scope.trim() || undefined })} />
+        <Button type="primary" disabled={!enabled} loading={issue.isPending} onClick={() => issue.mutate({ id, scope: scope.trim() || undefined })} data-testid="issue-token">
+          {t("issue")}
+        </Button>
+      </Space.Compact>
+      {!enabled && <Alert type="warning" showIcon title={t("disabledClient")} />}
+      {issue.isError && <Alert type="error" showIcon title={handleServerError(null, issue.error)} role="alert" />}
+      {issue.data && (
+        <>
+          <Typography.Text strong>
+            {t("accessToken")} · <Typography.Text type="secondary">{t("expiresIn", { seconds: issue.data.expires_in })}</Typography.Text>
+          </Typography.Text>
+          <Space.Compact block>
+            <Input.TextArea readOnly autoSize={{ minRows: 3, maxRows: 6 }} value={issue.data.access_token} data-testid="issued-token" style={{ fontFamily: "monospace" }} />
+            <CopyButton text={issue.data.access_token} />
+          </Space.Compact>
+          <Typography.Text strong>{t("header")}</Typography.Text>
+          <pre style={{ margin: 0, padding: 12, background: "rgba(0,0,0,0.04)", borderRadius: 6 }}>{JSON.stringify(issue.data.header, null, 2)}</pre>
+          <Typography.Text strong>{t("claims")}</Typography.Text>
+          <pre style={{ margin: 0, padding: 12, background: "rgba(0,0,0,0.04)", borderRadius: 6 }} data-testid="issued-claims">{json}</pre>
+        </>
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,106 @@
+/** API resources, API scopes and identity resources: schemas shared by forms and procedures. */
+import { z } from "zod";
+import { boolish, listInput, msg, refineRange } from "~/lib/validators/common";
+
+const uniqueStrings = (list: string[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  list.forEach((v, i) => {
+    if (seen.has(v)) ctx.addIssue({ code: "custom", path: [i], message: msg("duplicate") });
+    seen.add(v);
+  });
+};
+
+/** Machine names: `orders`, `orders.read`, `openid`. */
+export const resourceName = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName"));
+const claimType = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
+const names = z.array(resourceName).max(100).default([]).superRefine(uniqueStrings);
+const claims = z.array(claimType).max(100).default([]).superRefine(uniqueStrings);
+const optionalText = (max: number) => z.string().trim().max(max).nullish();
+
+export const API_ORDER = ["createdAt", "updatedAt", "name"] as const;
+const baseList = listInput.extend({
+  orderby: z.enum(API_ORDER).default("createdAt"),
+  name: z.string().trim().max(100).optional(),
+  tenantId: z.uuid().optional(),
+});
+
+// --- API resources ---
+export const apiResourceFields = z.object({
+  name: resourceName,
+  displayName: optionalText(100),
+  description: optionalText(500),
+  enabled: z.boolean().default(true),
+  scopes: names,
+  userClaims: claims,
+  owners: z.array(z.uuid()).max(50).default([]).superRefine(uniqueStrings),
+});
+export type ApiResourceFields = z.input<typeof apiResourceFields>;
+export const apiResourceCreateInput = apiResourceFields.extend({ tenantId: z.uuid().optional() });
+export const apiResourceUpdateInput = apiResourceFields.extend({ id: z.uuid() });
+export const apiResourceListInput = baseList.extend({ enabled: boolish.optional() }).superRefine(refineRange);
+export type ApiResourceListInput = z.input<typeof apiResourceListInput>;
+export const apiResourceItem = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  description: z.string().nullable(),
+  enabled: z.boolean(),
+  scopes: z.array(z.string()),
+  userClaims: z.array(z.string()),
+  owners: z.array(z.string()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type ApiResourceItem = z.infer<typeof apiResourceItem>;
+
+// --- API scopes ---
+export const apiScopeFields = z.object({
+  name: resourceName,
+  displayName: optionalText(100),
+  description: optionalText(500),
+  claims,
+});
+export type ApiScopeFields = z.input<typeof apiScopeFields>;
+export const apiScopeCreateInput = apiScopeFields.extend({ tenantId: z.uuid().optional() });
+export const apiScopeUpdateInput = apiScopeFields.extend({ id: z.uuid() });
+export const apiScopeListInput = baseList.superRefine(refineRange);
+export type ApiScopeListInput = z.input<typeof apiScopeListInput>;
+export const apiScopeItem = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid(),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  description: z.string().nullable(),
+  claims: z.array(z.string()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type ApiScopeItem = z.infer<typeof apiScopeItem>;
+
+// --- Identity resources ---
+export const identityResourceFields = apiScopeFields;
+export type IdentityResourceFields = z.input<typeof identityResourceFields>;
+export const identityResourceCreateInput = apiScopeCreateInput;
+export const identityResourceUpdateInput = apiScopeUpdateInput;
+export const identityResourceListInput = baseList.extend({ standard: boolish.optional() }).superRefine(refineRange);
+export type IdentityResourceListInput = z.input<typeof identityResourceListInput>;
+export const identityResourceItem = apiScopeItem.extend({ standard: z.boolean() });
+export type IdentityResourceItem = z.infer<typeof identityResourceItem>;
+
+/** OpenID Connect Core 1.0 §5.4: the standard scopes and the claims each one asks for. */
+export const STANDARD_IDENTITY_RESOURCES = [
+  { name: "openid", displayName: "OpenID", description: "Your user identifier", claims: ["sub"] },
+  {
+    name: "profile",
+    displayName: "Profile",
+    description: "Your profile: name, nickname, picture, gender, birthday and more",
+    claims: [
+      "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile",
+      "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
+    ],
+  },
+  { name: "email", displayName: "Email", description: "Your email address", claims: ["email", "email_verified"] },
+  { name: "phone", displayName: "Phone", description: "Your phone number", claims: ["phone_number", "phone_number_verified"] },
+  { name: "address", displayName: "Address", description: "Your postal address", claims: ["address"] },
+] as const;

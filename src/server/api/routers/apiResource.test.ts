@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { failure, useWorld, USER_PASSWORD } from "~/test/fixtures";
+import { hashPassword } from "~/server/password";
+import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+
+const t = useWorld();
+let w: typeof t.w;
+let db: typeof t.db;
+let devB: { id: string };
+let dev2B: { id: string };
+let adminA: { id: string };
+
+async function makeUser(tenantId: string, userName: string, roles: string[]) {
+  const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
+  return db.user.create({
+    data: {
+      tenantId, userName, userNameKey: userName.toLowerCase(), passwordHash: await hashPassword(USER_PASSWORD),
+      roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
+    },
+  });
+}
+
+beforeAll(async () => {
+  w = t.w;
+  db = t.db;
+  await ensureStandardIdentityResources(db, w.tenantB.id);
+  devB = await makeUser(w.tenantB.id, "devb", ["developer"]);
+  dev2B = await makeUser(w.tenantB.id, "dev2b", ["developer"]);
+  adminA = await makeUser(w.platform.id, "admina", ["administrator"]);
+});
+
+describe("API scopes and API resources", () => {
+  it("creates a scope and a resource naming it; unknown scopes, foreign owners and duplicate names are refused", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const scope = await admin.apiScope.create({ name: "orders.read", displayName: "Read orders", claims: ["sub"] });
+    const res = await admin.apiResource.create({ name: "orders", scopes: ["orders.read"], owners: [devB.id], userClaims: ["email"] });
+    expect(res).toMatchObject({ name: "orders", scopes: ["orders.read"], owners: [devB.id], enabled: true });
+    expect(await failure(() => admin.apiResource.create({ name: "billing", scopes: ["billing.write"] }))).toMatchObject({ code: 18004 });
+    expect(await failure(() => admin.apiResource.create({ name: "billing", owners: [adminA.id] }))).toMatchObject({ code: 18005 });
+    expect(await failure(() => admin.apiResource.create({ name: "orders" }))).toMatchObject({ code: 18002, trpc: "CONFLICT" });
+    expect(await failure(() => admin.apiScope.create({ name: "orders.read" }))).toMatchObject({ code: 18002 });
+    expect(await db.apiResource.count({ where: { tenantId: w.tenantB.id, name: "billing" } })).toBe(0);
+    // A scope in use keeps its name and cannot be deleted.
+    expect(await failure(() => admin.apiScope.delete({ id: scope.id }))).toMatchObject({ code: 18006 });
+    expect(await failure(() => admin.apiScope.update({ id: scope.id, name: "orders.r" }))).toMatchObject({ code: 18006 });
+    // The same name is fine in another tenant, whose administrator never sees tenant B's rows.
+    const a = await w.callerFor(adminA.id, w.platform);
+    await a.apiScope.create({ name: "orders.read" });
+    expect((await a.apiResource.list({})).items.map((r) => r.id)).not.toContain(res.id);
+    expect(await failure(() => a.apiResource.detail({ id: res.id }))).toMatchObject({ code: 18001, trpc: "NOT_FOUND" });
+    expect(await failure(() => a.apiScope.delete({ id: scope.id }))).toMatchObject({ code: 18007 });
+    // A tenant-B resource cannot name tenant A's scope either.
+    const scopeA = await a.apiScope.create({ name: "only.in.a" });
+    expect(scopeA.tenantId).toBe(w.platform.id);
+    expect(await failure(() => admin.apiResource.create({ name: "x", scopes: ["only.in.a"] }))).toMatchObject({ code: 18004 });
+    const audit = await db.auditLog.findMany({ where: { recordId: { in: [scope.id, res.id] } } });
+    expect(audit.map((x) => x.action).sort()).toEqual(["apiresource.create", "apiscope.create"]);
+  });
+
+  it("filters and pages lists", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    for (const n of ["svc-a", "svc-b", "svc-c"]) await admin.apiResource.create({ name: n, enabled: n !== "svc-b" });
+    const page = await admin.apiResource.list({ name: "svc", take: 2, orderby: "name", asc: true });
+    expect(page.total).toBe(3);
+    expect(page.items.map((r) => r.name)).toEqual(["svc-a", "svc-b"]);
+    const off = await admin.apiResource.list({ name: "svc", enabled: false });
+    expect(off.items.map((r) => r.name)).toEqual(["svc-b"]);
+  });
+
+  it("lets developers manage only API resources they own", async () => {
+    const dev = await w.callerFor(devB.id);
+    const mine = await dev.apiResource.create({ name: "dev-api" });
+    expect(mine.owners).toEqual([devB.id]);
+    const list = await dev.apiResource.list({ take: 100 });
+    expect(list.items.map((r) => r.name).sort()).toEqual(["dev-api", "orders"]); // owner of "orders" too
+    const dev2 = await w.callerFor(dev2B.id);
+    expect(await failure(() => dev2.apiResource.update({ id: mine.id, name: "taken-over" }))).toMatchObject({ code: 18001 });
+    expect(await failure(() => dev2.apiResource.delete({ id: mine.id }))).toMatchObject({ code: 18001 });
+    // Editing their own, a developer cannot drop themselves from the owners.
+    const edited = await dev.apiResource.update({ id: mine.id, name: "dev-api", owners: [dev2B.id] });
+    expect(edited.owners.sort()).toEqual([devB.id, dev2B.id].sort());
+  });
+});
+
+describe("identity resources", () => {
+  it("are seeded with the standard ones for every tenant, which cannot be deleted or renamed", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const list = await admin.identityResource.list({ take: 100, orderby: "name", asc: true });
+    expect(list.items.map((r) => r.name)).toEqual(["address", "email", "openid", "phone", "profile"]);
+    expect(list.items.every((r) => r.standard)).toBe(true);
+    expect(list.items.find((r) => r.name === "email")?.claims).toEqual(["email", "email_verified"]);
+    const openid = list.items.find((r) => r.name === "openid")!;
+    expect(await failure(() => admin.identityResource.delete({ id: openid.id }))).toMatchObject({ code: 18003, trpc: "CONFLICT" });
+    expect(await failure(() => admin.identityResource.update({ id: openid.id, name: "oid" }))).toMatchObject({ code: 18009 });
+    const relabeled = await admin.identityResource.update({ id: openid.id, name: "openid", displayName: "OpenID (sub)", claims: ["sub"] });
+    expect(relabeled.displayName).toBe("OpenID (sub)");
+    const custom = await admin.identityResource.create({ name: "roles", claims: ["role"] });
+    await admin.identityResource.delete({ id: custom.id });
+    expect(await db.identityResource.count({ where: { id: custom.id } })).toBe(0);
+    // The platform tenant was seeded by seed(); a new tenant gets them on creation.
+    expect(await db.identityResource.count({ where: { tenantId: w.platform.id, standard: true } })).toBe(5);
+    const op = await w.callerFor(w.operator.id, w.platform);
+    const created = await op.tenant.create({ name: "Fresh", hosts: [], claims: [], properties: [] });
+    expect(await db.identityResource.count({ where: { tenantId: created.id, standard: true } })).toBe(5);
+    // Developers may read but not change them.
+    const dev = await w.callerFor(devB.id);
+    expect((await dev.identityResource.list({})).total).toBe(5);
+    expect(await failure(() => dev.identityResource.create({ name: "nope" }))).toMatchObject({ code: 10002 });
+  });
+});

@@ -1,0 +1,301 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
+import { createOpenApiFetchHandler } from "trpc-to-openapi";
+import { failure, useWorld, USER_PASSWORD } from "~/test/fixtures";
+import { appRouter, createCaller } from "~/server/api/root";
+import { createContext } from "~/server/api/context";
+import { hashPassword } from "~/server/password";
+import { handleTokenRequest } from "~/server/services/oauth-token";
+import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+import { publicJwks, rotateSigningKey, tokenIssuer } from "~/server/services/tokens";
+
+const t = useWorld();
+let w: typeof t.w;
+let db: typeof t.db;
+let developerB: { id: string };
+let developer2B: { id: string };
+let adminA: { id: string };
+
+async function makeUser(tenantId: string, userName: string, roles: string[]) {
+  const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
+  return db.user.create({
+    data: {
+      tenantId, userName, userNameKey: userName.toLowerCase(), passwordHash: await hashPassword(USER_PASSWORD),
+      roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
+    },
+  });
+}
+
+beforeAll(async () => {
+  w = t.w;
+  db = t.db;
+  await ensureStandardIdentityResources(db, w.tenantB.id);
+  developerB = await makeUser(w.tenantB.id, "devb", ["developer"]);
+  developer2B = await makeUser(w.tenantB.id, "devb2", ["developer"]);
+  adminA = await makeUser(w.platform.id, "admina", ["administrator"]);
+});
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+function tokenRequest(body: Record<string, string>, headers: Record<string, string> = {}, host = "b.test") {
+  const req = new Request(`http://${host}/api/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(body).toString(),
+  });
+  return handleTokenRequest(db, req, host);
+}
+
+/** Calls the REST mirror in-process, exactly as /api/v1 does, on this test's database. */
+function rest(method: string, path: string, token: string, body?: unknown, host = "b.test") {
+  const req = new Request(`http://${host}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, host, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return createOpenApiFetchHandler({ endpoint: "/api/v1", req, router: appRouter, createContext: () => createContext(req, db) });
+}
+
+async function newClient(userId: string, scopes: string[], extra: Record<string, unknown> = {}, tenant = w.tenantB) {
+  const caller = await w.callerFor(userId, tenant);
+  const client = await caller.client.create({ name: `c-${Math.random().toString(36).slice(2, 8)}`, scopes, ...extra });
+  const secret = await caller.client.createSecret({ id: client.id });
+  return { caller, client, secret: secret.secret };
+}
+
+describe("client router", () => {
+  it("creates a client with a secret shown once, stored as SHA-256 only, and never listed", async () => {
+    const { caller, client, secret } = await newClient(w.managerB.id, ["uc.user.get"]);
+    expect(client.clientId).toMatch(/^[0-9a-f]{24}$/);
+    expect(client.tokenLifetime).toBe(300);
+    expect(secret.length).toBeGreaterThanOrEqual(32); // 256 random bits
+    const rows = await db.clientSecret.findMany({ where: { clientId: client.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]!.hash).not.toContain(secret);
+    expect(secret.startsWith(rows[0]!.hint.replace("…", ""))).toBe(true);
+
+    const detail = await caller.client.detail({ id: client.id });
+    const list = await caller.client.list({});
+    expect(detail.secrets).toHaveLength(1);
+    expect(JSON.stringify([detail, list])).not.toContain(secret);
+    expect(list.items.find((c) => c.id === client.id)?.secretCount).toBe(1);
+    const audit = await db.auditLog.findMany({ where: { recordId: client.id } });
+    expect(audit.map((a) => a.action).sort()).toEqual(["client.create", "client.secret.create"]);
+    expect(JSON.stringify(audit)).not.toContain(secret);
+    expect(JSON.stringify(audit)).not.toContain(rows[0]!.hash);
+  });
+
+  it("keeps tenants apart: another tenant's administrator sees nothing and cannot touch it", async () => {
+    const { client } = await newClient(w.managerB.id, []);
+    const a = await w.callerFor(adminA.id, w.platform);
+    expect((await a.client.list({ take: 100 })).items.map((c) => c.id)).not.toContain(client.id);
+    expect(await failure(() => a.client.detail({ id: client.id }))).toMatchObject({ code: 17001, trpc: "NOT_FOUND" });
+    expect(await failure(() => a.client.update({ id: client.id, name: "hijack" }))).toMatchObject({ code: 17001 });
+    expect(await failure(() => a.client.createSecret({ id: client.id }))).toMatchObject({ code: 17001 });
+    expect(await failure(() => a.client.delete({ id: client.id }))).toMatchObject({ code: 17001 });
+    expect(await db.oAuthClient.count({ where: { id: client.id, name: { not: "hijack" } } })).toBe(1);
+  });
+
+  it("lets developers manage only the clients they own, and grant only scopes they hold", async () => {
+    const dev = await w.callerFor(developerB.id);
+    const mine = await dev.client.create({ name: "dev app", scopes: ["uc.client.get"] });
+    expect(mine.ownerId).toBe(developerB.id);
+    const { client: adminsClient } = await newClient(w.managerB.id, []);
+    expect((await dev.client.list({ take: 100 })).items.map((c) => c.id)).toEqual([mine.id]);
+    expect(await failure(() => dev.client.detail({ id: adminsClient.id }))).toMatchObject({ code: 17001 });
+    const other = await w.callerFor(developer2B.id);
+    expect(await failure(() => other.client.delete({ id: mine.id }))).toMatchObject({ code: 17001 });
+    // A developer does not hold uc.user.get, so cannot hand it to a client.
+    expect(await failure(() => dev.client.create({ name: "too strong", scopes: ["uc.user.get"] }))).toMatchObject({ code: 17007 });
+    expect(await failure(() => dev.client.update({ id: mine.id, name: "dev app", scopes: ["uc.all"] }))).toMatchObject({ code: 17007 });
+    // Administrators may (the spec lets them configure any registry scope); unknown codes never pass.
+    const admin = await w.callerFor(w.managerB.id);
+    expect(await failure(() => admin.client.create({ name: "bogus", scopes: ["uc.nothing.get"] }))).toMatchObject({ trpc: "BAD_REQUEST" });
+    // A plain user has no client permissions at all.
+    const plain = await w.callerFor(w.plainB.id);
+    expect(await failure(() => plain.client.list({}))).toMatchObject({ code: 10002, trpc: "FORBIDDEN" });
+  });
+
+  it("validates grant types and token lifetime bounds", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    expect(await failure(() => admin.client.create({ name: "x1", grantTypes: ["password" as "client_credentials"] }))).toMatchObject({ trpc: "BAD_REQUEST" });
+    expect(await failure(() => admin.client.create({ name: "x2", tokenLifetime: 10 }))).toMatchObject({ trpc: "BAD_REQUEST" });
+    expect(await failure(() => admin.client.create({ name: "x3", tokenLifetime: 100_000 }))).toMatchObject({ trpc: "BAD_REQUEST" });
+  });
+
+  it("deletes a secret, after which it no longer authenticates", async () => {
+    const { caller, client, secret } = await newClient(w.managerB.id, []);
+    const ok = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) });
+    expect(ok.status).toBe(200);
+    const [s] = (await caller.client.detail({ id: client.id })).secrets;
+    await caller.client.deleteSecret({ id: client.id, secretId: s!.id });
+    const res = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("POST /api/oauth/token", () => {
+  it("issues an ES256 JWT by Basic auth, verifiable with the JWKS, with the documented claims", async () => {
+    const { client, secret } = await newClient(w.managerB.id, ["uc.user.get", "uc.role.all"], { tokenLifetime: 600 });
+    const res = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
+    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 600, scope: "uc.user.get uc.role.all" });
+    const { payload, protectedHeader } = await jwtVerify(body.access_token, createLocalJWKSet(await publicJwks(db)), {
+      issuer: tokenIssuer(w.tenantB.id),
+      audience: "urn:user-center:api",
+    });
+    expect(protectedHeader).toMatchObject({ alg: "ES256" });
+    expect(protectedHeader.kid).toBeTruthy();
+    expect(payload).toMatchObject({ sub: client.clientId, client_id: client.clientId, tid: w.tenantB.id, scope: "uc.user.get uc.role.all" });
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect(payload.jti).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("accepts body credentials, narrows scopes, and refuses what is beyond them", async () => {
+    const { client, secret } = await newClient(w.managerB.id, ["uc.role.all", "uc.user.get"]);
+    const creds = { grant_type: "client_credentials", client_id: client.clientId, client_secret: secret };
+    const narrowed = await tokenRequest({ ...creds, scope: "uc.role.get uc.role.detail" });
+    expect(narrowed.status).toBe(200);
+    expect(decodeJwt(((await narrowed.json()) as { access_token: string }).access_token).scope).toBe("uc.role.get uc.role.detail");
+    const beyond = await tokenRequest({ ...creds, scope: "uc.role.get uc.user.delete" });
+    expect(beyond.status).toBe(400);
+    expect(await beyond.json()).toMatchObject({ error: "invalid_scope" });
+    expect((await tokenRequest({ ...creds, scope: "uc.all" })).status).toBe(400);
+  });
+
+  it("answers RFC 6749 §5.2 errors", async () => {
+    const { client, secret } = await newClient(w.managerB.id, []);
+    const wrong = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, `${secret}x`) });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toMatch(/^Basic/);
+    expect(await wrong.json()).toMatchObject({ error: "invalid_client" });
+    const bodyWrong = await tokenRequest({ grant_type: "client_credentials", client_id: client.clientId, client_secret: "nope" });
+    expect(bodyWrong.status).toBe(401);
+    const both = await tokenRequest(
+      { grant_type: "client_credentials", client_id: client.clientId, client_secret: secret },
+      { authorization: basic(client.clientId, secret) },
+    );
+    expect(both.status).toBe(400);
+    expect(await both.json()).toMatchObject({ error: "invalid_request" });
+    const grant = await tokenRequest({ grant_type: "password" }, { authorization: basic(client.clientId, secret) });
+    expect(await grant.json()).toMatchObject({ error: "unsupported_grant_type" });
+    expect(await (await tokenRequest({}, { authorization: basic(client.clientId, secret) })).json()).toMatchObject({ error: "invalid_request" });
+    const json = await handleTokenRequest(
+      db,
+      new Request("http://b.test/api/oauth/token", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
+      "b.test",
+    );
+    expect(await json.json()).toMatchObject({ error: "invalid_request" });
+    // The right secret on another tenant's host is not this client.
+    expect((await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) }, "localhost")).status).toBe(401);
+    // No grant type allowed: unauthorized_client.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { grantTypes: [] } });
+    expect(await (await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) })).json()).toMatchObject({
+      error: "unauthorized_client",
+    });
+  });
+
+  it("refuses expired secrets, disabled clients and disabled tenants", async () => {
+    const { client, secret } = await newClient(w.managerB.id, []);
+    await db.clientSecret.updateMany({ where: { clientId: client.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) })).status).toBe(401);
+    const second = await newClient(w.managerB.id, []);
+    const auth = { authorization: basic(second.client.clientId, second.secret) };
+    await second.caller.client.update({ id: second.client.id, name: second.client.name, enabled: false });
+    expect((await tokenRequest({ grant_type: "client_credentials" }, auth)).status).toBe(401);
+    await second.caller.client.update({ id: second.client.id, name: second.client.name, enabled: true });
+    expect((await tokenRequest({ grant_type: "client_credentials" }, auth)).status).toBe(200);
+    await db.tenant.update({ where: { id: w.tenantB.id }, data: { status: "disabled" } });
+    try {
+      expect((await tokenRequest({ grant_type: "client_credentials" }, auth)).status).toBe(401);
+    } finally {
+      await db.tenant.update({ where: { id: w.tenantB.id }, data: { status: "enabled" } });
+    }
+  });
+
+  it("keeps tokens signed before a key rotation verifiable until they expire", async () => {
+    const { client, secret } = await newClient(w.managerB.id, ["uc.client.get"], { tokenLifetime: 12 * 3600 });
+    const auth = { authorization: basic(client.clientId, secret) };
+    const before = ((await (await tokenRequest({ grant_type: "client_credentials" }, auth)).json()) as { access_token: string }).access_token;
+    await rotateSigningKey(db);
+    const after = ((await (await tokenRequest({ grant_type: "client_credentials" }, auth)).json()) as { access_token: string }).access_token;
+    const jwks = createLocalJWKSet(await publicJwks(db));
+    const a = await jwtVerify(before, jwks);
+    const b = await jwtVerify(after, jwks);
+    expect(a.protectedHeader.kid).not.toBe(b.protectedHeader.kid);
+    // The old token still calls the API after the rotation.
+    expect((await rest("GET", "/clients", before)).status).toBe(200);
+    // The retired key stays published longer than the longest client token lives.
+    const { PUBLISH_RETIRED_MS, CLIENT_TOKEN_MAX_SECONDS } = await import("~/server/services/tokens");
+    expect(PUBLISH_RETIRED_MS).toBeGreaterThan(CLIENT_TOKEN_MAX_SECONDS * 1000);
+  });
+});
+
+describe("client tokens on tRPC and /api/v1", () => {
+  it("may call exactly what its scopes cover, in its own tenant only", async () => {
+    const { client, secret } = await newClient(w.managerB.id, ["uc.client.get", "uc.client.detail", "uc.identityresource.all"]);
+    const res = await tokenRequest({ grant_type: "client_credentials", client_id: client.clientId, client_secret: secret });
+    const { access_token: token } = (await res.json()) as { access_token: string };
+
+    const list = await rest("GET", "/clients?take=100", token);
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { items: { id: string }[] }).items.map((c) => c.id)).toContain(client.id);
+    const ids = await rest("GET", "/identity-resources", token);
+    expect(((await ids.json()) as { total: number }).total).toBe(5);
+
+    // Outside its scopes: 403 with 17005 Insufficient scope.
+    const denied = await rest("GET", "/tenants", token);
+    expect(denied.status).toBe(403);
+    expect(JSON.stringify(await denied.json())).toContain("17005");
+    expect((await rest("POST", "/clients", token, { name: "made by a client" })).status).toBe(403);
+    // Procedures that need a user refuse it whatever its scopes.
+    const me = await rest("GET", "/me", token);
+    expect(me.status).toBe(403);
+    expect(JSON.stringify(await me.json())).toContain("17006");
+
+    // Another tenant's records are invisible; on another tenant's host the token is no identity.
+    const { client: foreign } = await newClient(adminA.id, [], {}, w.platform);
+    expect((await rest("GET", `/clients/${foreign.id}`, token)).status).toBe(404);
+    expect((await rest("GET", "/clients", token, undefined, "localhost")).status).toBe(401);
+
+    // The same through tRPC with the HTTP context.
+    const ctx = await createContext(new Request("http://b.test/api/trpc/client.list", { headers: { host: "b.test", authorization: `Bearer ${token}` } }), db);
+    expect(ctx.actor?.client?.clientId).toBe(client.clientId);
+    const caller = createCaller(ctx);
+    expect((await caller.client.list({ take: 100 })).items.length).toBeGreaterThan(0);
+    expect(await failure(() => caller.tenant.list({}))).toMatchObject({ code: 17005, trpc: "FORBIDDEN" });
+    expect(await failure(() => caller.me.get())).toMatchObject({ code: 17006 });
+
+    // Disabling the client stops its tokens at once.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { enabled: false } });
+    expect((await rest("GET", "/clients", token)).status).toBe(401);
+  });
+
+  it("a developer's client sees only what its owner owns; issue token gives a working test token", async () => {
+    const dev = await w.callerFor(developer2B.id);
+    const mine = await dev.client.create({ name: "dev's", scopes: ["uc.client.get"] });
+    const issued = await dev.client.issueToken({ id: mine.id });
+    expect(issued.claims).toMatchObject({ client_id: mine.clientId, scope: "uc.client.get" });
+    expect(issued.header).toMatchObject({ alg: "ES256" });
+    const list = await rest("GET", "/clients?take=100", issued.access_token);
+    const ids = ((await list.json()) as { items: { id: string }[] }).items.map((c) => c.id);
+    expect(ids).toEqual([mine.id]);
+    expect(await failure(() => dev.client.issueToken({ id: mine.id, scope: "uc.client.delete" }))).toMatchObject({ code: 17004 });
+    const audit = await db.auditLog.findFirst({ where: { recordId: mine.id, action: "client.issuetoken" } });
+    expect(audit).not.toBeNull();
+    expect(JSON.stringify(audit)).not.toContain(issued.access_token);
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("documents the token endpoint and the new REST routes", async () => {
+    const { openApiDocument } = await import("~/server/api/openapi");
+    const doc = openApiDocument();
+    const paths = doc.paths as Record<string, Record<string, unknown>>;
+    expect(paths["/oauth/token"]?.post).toBeTruthy();
+    expect(paths["/oauth/token"]?.servers).toEqual([{ url: "/api" }]);
+    for (const p of ["/clients", "/clients/{id}/secrets", "/api-resources", "/api-scopes", "/identity-resources"]) expect(paths[p]).toBeTruthy();
+  });
+});
