@@ -142,8 +142,8 @@ test("API scopes, an API resource using one, and the seeded identity resources",
 
   await page.goto("/identity-resources");
   await expect(page.getByRole("heading", { name: "身份资源" })).toBeVisible();
-  for (const name of ["openid", "profile", "email", "phone", "address"]) await expect(page.getByRole("button", { name, exact: true })).toBeVisible();
-  await expect(page.getByRole("row", { name: /openid/ }).getByRole("button", { name: "删除" })).toHaveCount(0);
+  for (const name of ["openid", "profile", "email", "phone", "address"]) await expect(page.getByRole("button", { name, exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("row", { name: /openid/ }).first().getByRole("button", { name: "删除" })).toHaveCount(0);
   await shot(page, "identity-resources-zh");
 
   await setLocale(page, "en", baseURL!);
