@@ -13,6 +13,7 @@ import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
+import { ConsolePermissionsProvider } from "~/components/console-permissions";
 
 interface ShellUser {
   name: string;
@@ -85,7 +86,9 @@ export function ConsoleShell({ tenantName, isOperator, user, children }: { tenan
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+        <Layout.Content style={{ padding: 24 }}>
+          <ConsolePermissionsProvider permissions={user.permissions}>{children}</ConsolePermissionsProvider>
+        </Layout.Content>
       </Layout>
     </Layout>
   );

@@ -1,0 +1,20 @@
+"use client";
+
+import { createContext, useContext, type ReactNode } from "react";
+import { hasPermission, type PermissionCode } from "~/lib/permissions";
+
+/**
+ * The signed-in console user's permission codes, for hiding what the server would refuse anyway
+ * (the server still checks every call). Outside the console shell: unknown (undefined).
+ */
+const PermissionsContext = createContext<readonly string[] | undefined>(undefined);
+
+export function ConsolePermissionsProvider({ permissions, children }: { permissions: readonly string[]; children: ReactNode }) {
+  return <PermissionsContext.Provider value={permissions}>{children}</PermissionsContext.Provider>;
+}
+
+/** true/false when the console knows the caller's permissions; undefined when it does not (then try, and handle a 403). */
+export function useCan(code: PermissionCode): boolean | undefined {
+  const granted = useContext(PermissionsContext);
+  return granted === undefined ? undefined : hasPermission(granted, code);
+}
