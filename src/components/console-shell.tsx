@@ -45,7 +45,7 @@ const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; need
   { key: "tenant", href: "/tenant", icon: <GlobalOutlined />, label: "publicTenant" },
 ];
 
-export function ConsoleShell({ tenantName, isOperator, user, children }: { tenantName: string; isOperator: boolean; user: ShellUser; children: ReactNode }) {
+export function ConsoleShell({ tenantId, tenantName, isOperator, user, children }: { tenantId: string; tenantName: string; isOperator: boolean; user: ShellUser; children: ReactNode }) {
   const t = useTranslations("nav");
   const app = useTranslations("app");
   const pathname = usePathname();
@@ -87,7 +87,7 @@ export function ConsoleShell({ tenantName, isOperator, user, children }: { tenan
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <ConsolePermissionsProvider permissions={user.permissions}>{children}</ConsolePermissionsProvider>
+          <ConsolePermissionsProvider permissions={user.permissions} tenantId={tenantId}>{children}</ConsolePermissionsProvider>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -6,7 +6,7 @@ import { TRPCClientError } from "@trpc/client";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { useTRPC } from "~/trpc/react";
-import { useCan } from "~/components/console-permissions";
+import { useCan, useConsoleTenantId } from "~/components/console-permissions";
 import type { UserPickItem } from "~/lib/validators/user";
 
 export type PickedUser = UserPickItem;
@@ -61,7 +61,7 @@ interface BaseProps {
   placeholder?: string;
   disabled?: boolean;
   style?: CSSProperties;
-  /** Operators: search and label only this tenant's users. */
+  /** Operators: search and label this tenant's users (default: the tenant the console is on). */
   tenantId?: string;
   /** Users who may not be picked (e.g. the user being edited, as their own referrer). */
   excludeIds?: string[];
@@ -91,9 +91,12 @@ export interface MultipleProps extends BaseProps {
  * own team when `teamWhenRestricted`; the server decides in any case (a 403 switches to the fallback).
  */
 export function UserPicker(props: SingleProps | MultipleProps) {
-  const { mode, tenantId, excludeIds, known, teamWhenRestricted, placeholder, ...rest } = props;
+  const { mode, tenantId: tenantProp, excludeIds, known, teamWhenRestricted, placeholder, ...rest } = props;
   const t = useTranslations("user.picker");
   const trpc = useTRPC();
+  // Operators' searches span tenants unless told one: default to the tenant the console is on.
+  const consoleTenantId = useConsoleTenantId();
+  const tenantId = tenantProp ?? consoleTenantId;
   const canUsers = useCan("uc.user.get");
   const canTeam = useCan("uc.team.get");
   const [refused, setRefused] = useState(false);
