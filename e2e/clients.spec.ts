@@ -133,6 +133,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   const owners = drawer.getByLabel("负责人");
   await owners.click();
   await owners.fill("adm");
+  await expect(page.getByText("搜索中…")).toHaveCount(0); // the debounced search has answered
   const adminOption = page.getByTestId("user-picker-option").filter({ hasText: "Platform operator" });
   await expect(adminOption.first()).toBeVisible();
   await shot(page, "api-resource-owners-picker-zh");
@@ -180,6 +181,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await expect(page.getByText("No matching users")).toBeVisible();
   await shot(page, "api-resource-owners-empty-en");
   await drawer.getByLabel("Owners").fill("adm");
+  await expect(page.getByText("Searching…")).toHaveCount(0);
   await expect(page.getByTestId("user-picker-option").filter({ hasText: "Platform operator" })).toBeVisible();
   await shot(page, "api-resource-owners-picker-en");
   await drawer.getByLabel("Display name").click();

@@ -75,6 +75,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   await referrer.fill("platform");
   await expect(page.getByText("没有匹配的用户")).toBeVisible();
   await referrer.fill("acme");
+  await expect(page.getByText("搜索中…")).toHaveCount(0); // the debounced search has answered
   const acmeOption = page.getByTestId("user-picker-option").filter({ hasText: TENANT_ADMIN.userName });
   await expect(acmeOption).toBeVisible();
   await expect(acmeOption).toContainText("Acme Admin");
@@ -199,6 +200,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   const whose = page.getByLabel("Whose team");
   await whose.click();
   await whose.fill("爱丽");
+  await expect(page.getByText("Searching…")).toHaveCount(0);
   const aliceOption = page.getByTestId("user-picker-option").filter({ hasText: "e2e-alice" });
   await expect(aliceOption).toBeVisible();
   await expect(aliceOption).toContainText("+86-13912340000");
@@ -217,6 +219,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   await page.getByLabel("推荐人").fill("+86-139");
   await expect(page.getByText("没有匹配的用户")).toBeVisible(); // alice herself is never her own referrer
   await page.getByLabel("推荐人").fill("acme");
+  await expect(page.getByText("搜索中…")).toHaveCount(0);
   await expect(page.getByTestId("user-picker-option").filter({ hasText: TENANT_ADMIN.userName })).toBeVisible();
   await shot(page, "user-referrer-picker-detail-zh");
   await page.getByRole("heading", { name: "用户：爱丽丝" }).click(); // closes the dropdown, nothing picked

@@ -168,14 +168,16 @@ export function UserPicker(props: SingleProps | MultipleProps) {
   const excluded = new Set(excludeIds ?? []);
   const unknownLabel = (id: string) => (lookedUp.has(id) ? `${id} (${t("unknown")})` : id);
   const chosen = selected.map((id) => seen.current.get(id) ?? null);
-  const foundIds = new Set(found.map((u) => u.id));
+  // Only answers to exactly what is typed: nothing stale while the debounce runs (a spinner instead).
+  const shown = typing ? [] : found;
+  const shownIds = new Set(shown.map((u) => u.id));
   // The chosen users head the list when browsing; while searching, only if they match (the select
   // keeps showing their labels either way).
   const options = [
     ...chosen
       .map((u, i) => (u ? { value: u.id, label: userLabel(u) ?? t("noName"), user: u } : { value: selected[i]!, label: unknownLabel(selected[i]!), user: null }))
-      .filter((o) => !term || foundIds.has(o.value)),
-    ...found.filter((u) => !selected.includes(u.id) && !excluded.has(u.id)).map((u) => ({ value: u.id, label: userLabel(u) ?? t("noName"), user: u })),
+      .filter((o) => !text.trim() || shownIds.has(o.value)),
+    ...shown.filter((u) => !selected.includes(u.id) && !excluded.has(u.id)).map((u) => ({ value: u.id, label: userLabel(u) ?? t("noName"), user: u })),
   ];
 
   const notFound = searching ? (
