@@ -99,7 +99,7 @@ test("the default tenant's administrator creates a client, copies its one-time s
   await shot(page, "clients-en");
 });
 
-test("API scopes, an API resource using one, and the seeded identity resources", async ({ page, baseURL }) => {
+test("API scopes, an API resource using one, and the seeded identity resources", async ({ page, baseURL, request }) => {
   await setLocale(page, "zh-CN", baseURL!);
   await page.goto("/api-scopes");
   await expect(page.getByRole("heading", { name: "API 范围" })).toBeVisible();
@@ -129,11 +129,29 @@ test("API scopes, an API resource using one, and the seeded identity resources",
     await expect(chosen).toBeVisible({ timeout: 2000 });
   }).toPass({ timeout: 20_000 });
   await drawer.getByLabel("显示名称").click(); // closes the dropdown without Escape (which would close the drawer)
+  // Owners: searched by name through the user picker, not typed as ids.
+  const owners = drawer.getByLabel("负责人");
+  await owners.click();
+  await owners.fill("adm");
+  await expect(page.getByText("搜索中…")).toHaveCount(0); // the debounced search has answered
+  const adminOption = page.getByTestId("user-picker-option").filter({ hasText: "Platform operator" });
+  await expect(adminOption.first()).toBeVisible();
+  await shot(page, "api-resource-owners-picker-zh");
+  await adminOption.first().click();
+  await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
+  await drawer.getByLabel("显示名称").click();
   await shot(page, "api-resource-create-zh");
   await drawer.getByTestId("apiresource-save").click();
   await expect(page.getByRole("cell", { name: "orders", exact: true })).toBeVisible();
   await expect(page.getByRole("row", { name: /订单服务/ })).toContainText("orders.read");
   await shot(page, "api-resources-zh");
+  // Stored as the operator's id; reopened, the picker shows the name again (looked up by id).
+  const operatorId = ((await (await request.get("/api/v1/me")).json()) as { id: string }).id;
+  const stored = (await (await request.get("/api/v1/api-resources?name=orders")).json()) as { items: { name: string; owners: string[] }[] };
+  expect(stored.items.find((r) => r.name === "orders")?.owners).toEqual([operatorId]);
+  await page.getByRole("row", { name: /订单服务/ }).getByRole("button", { name: /编\s*辑/ }).click();
+  await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
+  await drawer.getByRole("button", { name: /取\s*消/ }).click();
   // Deleting the scope now fails: the resource names it.
   await page.goto("/api-scopes");
   await page.getByRole("row", { name: /orders\.read/ }).getByRole("button", { name: "删除" }).click();
@@ -156,6 +174,63 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await page.goto("/api-resources");
   await expect(page.getByRole("heading", { name: "API resources" })).toBeVisible();
   await shot(page, "api-resources-en");
+  await page.getByRole("row", { name: /订单服务/ }).getByRole("button", { name: /Edit/ }).click();
+  await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
+  await drawer.getByLabel("Owners").click();
+  await drawer.getByLabel("Owners").fill("nobody-here");
+  await expect(page.getByText("No matching users")).toBeVisible();
+  await shot(page, "api-resource-owners-empty-en");
+  await drawer.getByLabel("Owners").fill("adm");
+  await expect(page.getByText("Searching…")).toHaveCount(0);
+  await expect(page.getByTestId("user-picker-option").filter({ hasText: "Platform operator" })).toBeVisible();
+  await shot(page, "api-resource-owners-picker-en");
+  await drawer.getByLabel("Display name").click();
+  await drawer.getByRole("button", { name: "Cancel" }).click();
   await page.goto("/api-scopes");
   await shot(page, "api-scopes-en");
+});
+
+test("a developer, who may not list users, names API owners by id with a hint instead of a search", async ({ browser, request, baseURL }) => {
+  const headers = { origin: baseURL! };
+  const roles = (await (await request.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
+  const developer = roles.find((r) => r.name === "developer")!;
+  const dev = { userName: "e2e-developer", password: "developer passphrase 1" };
+  const created = await request.post("/api/v1/users", { headers, data: { userName: dev.userName, nickname: "Dev", password: dev.password, roleIds: [developer.id] } });
+  expect(created.status()).toBe(200);
+  const operatorId = ((await (await request.get("/api/v1/me")).json()) as { id: string }).id;
+
+  const ctx = await browser.newContext({ baseURL, locale: "zh-CN", storageState: { cookies: [], origins: [] } });
+  const page = await ctx.newPage();
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/login");
+  await page.getByLabel(/手机号、邮箱或用户名|Phone, email or user name/).fill(dev.userName);
+  await page.getByLabel(/^(密码|Password)$/).fill(dev.password);
+  await page.getByRole("button", { name: /登\s*录|Sign in/ }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  // The REST mirror refuses the search outright; the console does not offer one.
+  expect(await page.evaluate(async () => (await fetch("/api/v1/users?name=adm")).status)).toBe(403);
+  await page.goto("/api-resources");
+  await page.getByRole("button", { name: /新建 API 资源/ }).click();
+  const drawer = page.getByRole("dialog");
+  await expect(drawer.getByText("你无权搜索用户：请输入用户 ID（UUID），以空格或逗号分隔。")).toBeVisible();
+  await drawer.getByLabel("名称", { exact: true }).fill("dev-api");
+  const owners = drawer.getByLabel("负责人");
+  await owners.fill(operatorId);
+  await owners.press("Enter");
+  await expect(drawer.locator(".ant-select-selection-item", { hasText: operatorId })).toBeVisible();
+  await shot(page, "api-resource-owners-developer-zh");
+  await drawer.getByTestId("apiresource-save").click();
+  await expect(page.getByRole("cell", { name: "dev-api", exact: true })).toBeVisible();
+  const saved = (await page.evaluate(async () => (await fetch("/api/v1/api-resources?name=dev-api")).json())) as { items: { owners: string[] }[] };
+  // The developer stays an owner of what they create, next to the one they named.
+  expect(saved.items[0]?.owners).toContain(operatorId);
+  expect(saved.items[0]?.owners).toHaveLength(2);
+
+  await setLocale(page, "en", baseURL!);
+  await page.goto("/api-resources");
+  await page.getByRole("button", { name: /New API resource/ }).click();
+  await expect(page.getByRole("dialog").getByText("You may not search users: enter user ids (UUIDs), separated by spaces or commas.")).toBeVisible();
+  await shot(page, "api-resource-owners-developer-en");
+  await ctx.close();
 });

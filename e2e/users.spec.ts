@@ -68,11 +68,29 @@ test("a tenant administrator manages users in both languages and never sees anot
   await page.locator(".ant-select-item-option", { hasText: "partner" }).click();
   await page.keyboard.press("Escape");
   await drawer.getByLabel("初始密码").fill("alice first passphrase");
+  // The referrer is searched by name through the user picker (no ids to type) and picked with the
+  // keyboard; another tenant's user is never offered.
+  const referrer = drawer.getByLabel("推荐人");
+  await referrer.click();
+  await referrer.fill("platform");
+  await expect(page.getByText("没有匹配的用户")).toBeVisible();
+  await referrer.fill("acme");
+  await expect(page.getByText("搜索中…")).toHaveCount(0); // the debounced search has answered
+  const acmeOption = page.getByTestId("user-picker-option").filter({ hasText: TENANT_ADMIN.userName });
+  await expect(acmeOption).toBeVisible();
+  await expect(acmeOption).toContainText("Acme Admin");
+  await expect(page.getByTestId("user-picker-option")).toHaveCount(1);
+  await shot(page, "user-referrer-picker-zh");
+  await referrer.press("Enter");
+  await expect(drawer.getByTestId("user-referrer")).toContainText("Acme Admin");
   await shot(page, "user-create-zh");
   await drawer.getByTestId("user-save").click();
   await expect(page).toHaveURL(/\/users\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { name: "用户：e2e-alice" })).toBeVisible();
   const aliceId = page.url().split("/").pop()!;
+  // Saved as the administrator's id, and shown by name on the page and in the picker.
+  await expect(page.getByRole("link", { name: "Acme Admin" })).toBeVisible();
+  await expect(page.getByTestId("user-referrer")).toContainText("Acme Admin");
 
   // A duplicate is refused with the field marked.
   await page.goto("/users");
@@ -174,10 +192,38 @@ test("a tenant administrator manages users in both languages and never sees anot
   expect(found.status).toBe(200);
   expect(found.body.items.map((i) => i.id)).toEqual([aliceId]);
 
-  // The team page: the administrator's own (empty) team, in English.
+  // The team page: alice named the administrator as referrer, so she is in the administrator's team.
+  // "Whose team" is a user picker: find alice by her nickname and open her (empty) team.
   await page.goto("/team");
+  await expect(page.getByRole("heading", { name: "Team of Acme Admin" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /爱丽丝/ })).toBeVisible();
+  const whose = page.getByLabel("Whose team");
+  await whose.click();
+  await whose.fill("爱丽");
+  await expect(page.getByText("Searching…")).toHaveCount(0);
+  const aliceOption = page.getByTestId("user-picker-option").filter({ hasText: "e2e-alice" });
+  await expect(aliceOption).toBeVisible();
+  await expect(aliceOption).toContainText("+86-13912340000");
+  await shot(page, "team-picker-en");
+  await aliceOption.click();
+  await expect(page).toHaveURL(new RegExp(`root=${aliceId}`));
+  await expect(page.getByRole("heading", { name: "Team of 爱丽丝" })).toBeVisible();
   await expect(page.getByText("No members yet")).toBeVisible();
+  await expect(page.getByTestId("team-root")).toContainText("爱丽丝");
   await shot(page, "team-en");
+  // The picker in Chinese, on the profile tab: the referrer by name, searchable by phone.
+  await setLocale(page, "zh-CN", origin);
+  await page.goto(`/users/${aliceId}`);
+  await expect(page.getByTestId("user-referrer")).toContainText("Acme Admin");
+  await page.getByLabel("推荐人").click();
+  await page.getByLabel("推荐人").fill("+86-139");
+  await expect(page.getByText("没有匹配的用户")).toBeVisible(); // alice herself is never her own referrer
+  await page.getByLabel("推荐人").fill("acme");
+  await expect(page.getByText("搜索中…")).toHaveCount(0);
+  await expect(page.getByTestId("user-picker-option").filter({ hasText: TENANT_ADMIN.userName })).toBeVisible();
+  await shot(page, "user-referrer-picker-detail-zh");
+  await page.getByRole("heading", { name: "用户：爱丽丝" }).click(); // closes the dropdown, nothing picked
+  await expect(page.getByTestId("user-referrer")).toContainText("Acme Admin");
 
   await ctx.close();
   await operator.dispose();

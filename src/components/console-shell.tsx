@@ -13,6 +13,7 @@ import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
+import { ConsolePermissionsProvider } from "~/components/console-permissions";
 
 interface ShellUser {
   name: string;
@@ -44,7 +45,7 @@ const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; need
   { key: "tenant", href: "/tenant", icon: <GlobalOutlined />, label: "publicTenant" },
 ];
 
-export function ConsoleShell({ tenantName, isOperator, user, children }: { tenantName: string; isOperator: boolean; user: ShellUser; children: ReactNode }) {
+export function ConsoleShell({ tenantId, tenantName, isOperator, user, children }: { tenantId: string; tenantName: string; isOperator: boolean; user: ShellUser; children: ReactNode }) {
   const t = useTranslations("nav");
   const app = useTranslations("app");
   const pathname = usePathname();
@@ -85,7 +86,9 @@ export function ConsoleShell({ tenantName, isOperator, user, children }: { tenan
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+        <Layout.Content style={{ padding: 24 }}>
+          <ConsolePermissionsProvider permissions={user.permissions} tenantId={tenantId}>{children}</ConsolePermissionsProvider>
+        </Layout.Content>
       </Layout>
     </Layout>
   );

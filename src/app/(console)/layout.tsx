@@ -12,6 +12,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   if (!actor) redirect("/login");
   return (
     <ConsoleShell
+      tenantId={tenant.id}
       tenantName={tenant.name}
       isOperator={actor.isOperator}
       user={{ name: actor.displayName, userName: actor.userName ?? "", permissions: actor.permissions }}

@@ -124,3 +124,22 @@ export const userClaimsInput = z.object({
   properties: propertiesSchema,
 });
 export const unlinkLoginInput = z.object({ id: z.uuid(), loginId: z.uuid() });
+
+/** Up to 50 user ids, for the user picker's labels. REST: `?ids=a,b` or `?ids=a&ids=b`. */
+export const userPickInput = z.object({
+  ids: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
+    z.array(z.uuid()).max(50),
+  ),
+  /** Operators only: another tenant's users. */
+  tenantId: z.uuid().optional(),
+});
+export const userPickItem = z.object({
+  id: z.uuid(),
+  /** Nickname, else user name (null when the user has neither). */
+  name: z.string().nullable(),
+  userName: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type UserPickItem = z.infer<typeof userPickItem>;

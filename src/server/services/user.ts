@@ -260,6 +260,24 @@ async function detailOf(db: Db | Tx, row: DetailRow) {
   return toDetail(row, await accountLockedUntil(db as Db, row.tenantId, row.id));
 }
 
+/**
+ * Labels for the user picker: the given ids the caller may see (their tenant; operators any, or the
+ * one they pass), live users only, in the order asked. Unknown or foreign ids are simply left out.
+ */
+export async function pickUsers(db: Db, scope: UserScope, input: { ids: string[]; tenantId?: string }) {
+  const ids = [...new Set(input.ids)];
+  if (!ids.length) return [];
+  const rows = await db.user.findMany({
+    where: { AND: [{ id: { in: ids } }, tenantWhere(scope, input.tenantId), { deletedAt: null }] },
+    select: { id: true, userName: true, nickname: true, phone: true, email: true },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ id: r.id, name: r.nickname ?? r.userName, userName: r.userName, phone: r.phone, email: r.email }] : [];
+  });
+}
+
 export async function getUser(db: Db, scope: UserScope, id: string) {
   return detailOf(db, await findUser(db, scope, id));
 }

@@ -10,6 +10,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem, type ApiResourceListInput } from "~/lib/validators/api";
+import { UserPicker } from "~/components/user-picker";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 
@@ -187,7 +188,7 @@ function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "n
           <Select mode="tags" tokenSeparators={[" ", ","]} open={false} suffixIcon={null} aria-label={t("claims")} />
         </Form.Item>
         <Form.Item name="owners" label={t("owners")} extra={t("ownersHelp")}>
-          <Select mode="tags" tokenSeparators={[" ", ","]} open={false} suffixIcon={null} aria-label={t("owners")} />
+          <UserPicker mode="multiple" aria-label={t("owners")} tenantId={existing?.tenantId} data-testid="apiresource-owners" />
         </Form.Item>
         <Form.Item name="enabled" label={t("enabled")} valuePropName="checked">
           <Switch />

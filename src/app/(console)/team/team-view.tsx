@@ -11,6 +11,7 @@ import { useState } from "react";
 import type { z } from "zod";
 import { useTRPC } from "~/trpc/react";
 import type { teamMember } from "~/lib/validators/team";
+import { UserPicker } from "~/components/user-picker";
 import { handleServerError } from "~/components/form-errors";
 import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 
@@ -73,6 +74,16 @@ export function TeamView() {
       </Card>
       <Card size="small">
         <Space wrap>
+          <UserPicker
+            aria-label={t("whoseTeam")}
+            data-testid="team-root"
+            placeholder={t("whoseTeam")}
+            value={root ?? data?.root.id}
+            known={data ? [{ id: data.root.id, name: data.root.name, userName: null, phone: null, email: null }] : undefined}
+            teamWhenRestricted
+            onChange={(id) => url.set({ root: id, page: undefined })}
+            style={{ width: 280 }}
+          />
           <Input
             aria-label={t("search")}
             placeholder={t("search")}

@@ -4,6 +4,7 @@ import { DatePicker, Form, Input, Select } from "antd";
 import type { Dayjs } from "dayjs";
 import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
+import { UserPicker } from "~/components/user-picker";
 import { GENDERS, USER_STATUSES, type UserDetail } from "~/lib/validators/user";
 
 export interface ProfileValues {
@@ -45,7 +46,7 @@ export const profilePayload = (v: ProfileValues) => ({
 });
 
 /** The profile fields, shared by the create drawer and the detail page. */
-export function ProfileFields({ self = false }: { self?: boolean }) {
+export function ProfileFields({ self = false, user }: { self?: boolean; /** The user being edited (none when creating). */ user?: Pick<UserDetail, "id" | "tenantId" | "referrer"> }) {
   const t = useTranslations("user");
   return (
     <>
@@ -82,8 +83,14 @@ export function ProfileFields({ self = false }: { self?: boolean }) {
       <Form.Item name="remark" label={t("remark")}>
         <Input.TextArea rows={2} maxLength={500} showCount />
       </Form.Item>
-      <Form.Item name="referrerId" label={t("referrerId")}>
-        <Input placeholder="00000000-0000-0000-0000-000000000000" autoComplete="off" />
+      <Form.Item name="referrerId" label={t("referrer")}>
+        <UserPicker
+          aria-label={t("referrer")}
+          data-testid="user-referrer"
+          tenantId={user?.tenantId}
+          excludeIds={user ? [user.id] : undefined}
+          known={user?.referrer ? [{ id: user.referrer.id, name: user.referrer.name, userName: null, phone: null, email: null }] : undefined}
+        />
       </Form.Item>
     </>
   );

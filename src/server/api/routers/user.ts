@@ -12,6 +12,8 @@ import {
   userListInput,
   userListOutput,
   userLockInput,
+  userPickInput,
+  userPickItem,
   userResetPasswordInput,
   userRolesInput,
   userUpdateInput,
@@ -52,6 +54,12 @@ export const userRouter = createTRPCRouter({
         orderBy: { name: "asc" },
       }),
     ),
+
+  pick: requirePermission("uc.user.get")
+    .meta(openapi("GET", "/users/pick", "Name, phone and email of up to 50 users by id (the user picker's labels)"))
+    .input(userPickInput)
+    .output(z.array(userPickItem))
+    .query(({ ctx, input }) => users.pickUsers(ctx.db, scope(ctx), input)),
 
   errorCodes: publicProcedure
     .meta({ openapi: { method: "GET", path: "/users/error-codes", tags, summary: "Error-code table" } })

@@ -132,7 +132,7 @@ function ProfileTab({ user }: { user: UserDetail }) {
   return (
     <Form<ProfileValues> form={form} layout="vertical" onFinish={submit} disabled={update.isPending || !!user.deletedAt} style={{ maxWidth: 640 }}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-      <ProfileFields />
+      <ProfileFields user={user} />
       <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="profile-save">
         {c("save")}
       </Button>
