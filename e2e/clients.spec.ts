@@ -167,7 +167,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await setLocale(page, "en", baseURL!);
   await page.reload();
   await expect(page.getByRole("heading", { name: "Identity resources" })).toBeVisible();
-  await page.getByRole("button", { name: "profile", exact: true }).click();
+  await page.getByRole("button", { name: "profile", exact: true }).first().click();
   await expect(page.getByRole("dialog").getByText(/standard OpenID Connect resource/)).toBeVisible();
   await shot(page, "identity-resource-edit-en");
   await page.keyboard.press("Escape");
