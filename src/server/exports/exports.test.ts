@@ -7,6 +7,7 @@ import { claimExportJob, drainExportJobs, runExportJob } from "~/server/exports/
 import { contentDisposition, downloadExport } from "~/server/exports/service";
 import { csvField } from "~/server/exports/files";
 import type { PrismaClient } from "~/generated/prisma/client";
+import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 
 process.env.UC_EXPORT_WORKER = "off"; // tests drive the worker by hand
 
@@ -142,6 +143,21 @@ describe("export jobs", () => {
     const other = await admin.export.create({ resource: "users", format: "csv", filter: { name: "managerb" } });
     await drainExportJobs(t.db, { batchSize: 5 });
     expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: other.id } })).done).toBe(1);
+  });
+
+  it("exports the smaller lists (OAuth clients, identity resources) with the caller's scope", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    await ensureStandardIdentityResources(t.db, w.tenantB.id);
+    await ensureStandardIdentityResources(t.db, w.platform.id);
+    for (const name of ["exp-app-1", "exp-app-2", "exp-app-3"]) await admin.client.create({ name, scopes: ["uc.user.get"] });
+    const job = await admin.export.create({ resource: "clients", format: "csv", filter: { name: "exp-app" } });
+    const ids = await admin.export.create({ resource: "identityResources", format: "xlsx", filter: {} });
+    await drainExportJobs(t.db, { batchSize: 2 });
+    const csv = parseCsv(Buffer.from((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).content!).toString("utf8").replace(/^\uFEFF/, ""));
+    expect(csv.slice(1).map((r) => r[0]).sort()).toEqual(["exp-app-1", "exp-app-2", "exp-app-3"]);
+    // Tenant B's five standard identity resources, not the platform's.
+    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: ids.id } })).content!);
+    expect(sheet.slice(1).map((r) => r[0]).sort()).toEqual(["address", "email", "openid", "phone", "profile"]);
   });
 
   it("needs the list's permission and a known resource; validates the filter", async () => {

@@ -6,6 +6,7 @@
 import { auditExporter } from "~/server/exports/audit";
 import { rolesExporter } from "~/server/exports/roles";
 import { usersExporter } from "~/server/exports/users";
+import { apiResourcesExporter, apiScopesExporter, clientsExporter, identityResourcesExporter, tenantsExporter } from "~/server/exports/catalog";
 import type { Exporter } from "~/server/exports/types";
 
 export type { Cell, Column, Exporter, ExportWho, Page } from "~/server/exports/types";
@@ -14,6 +15,11 @@ export const EXPORTERS = {
   audit: auditExporter,
   roles: rolesExporter,
   users: usersExporter,
+  clients: clientsExporter,
+  apiResources: apiResourcesExporter,
+  apiScopes: apiScopesExporter,
+  identityResources: identityResourcesExporter,
+  tenants: tenantsExporter,
 } as const;
 
 export type ExportResource = keyof typeof EXPORTERS;

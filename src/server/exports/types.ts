@@ -9,6 +9,9 @@ export interface ExportWho {
   userId: string;
   tenantId: string;
   isOperator: boolean;
+  /** Role names and permission codes, read when the job runs (lists that depend on ownership need them). */
+  roles: string[];
+  permissions: string[];
 }
 
 export type Cell = string | number | boolean | Date | null | undefined;

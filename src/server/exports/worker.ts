@@ -71,9 +71,18 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
   try {
     const exporter = exporterFor(job.resource);
     if (!exporter) throw new Error(`No exporter for ${job.resource}`);
-    const user = await db.user.findUnique({ where: { id: job.actorId }, select: { id: true, tenantId: true, isOperator: true } });
+    const user = await db.user.findUnique({
+      where: { id: job.actorId },
+      select: { id: true, tenantId: true, isOperator: true, roles: { select: { role: { select: { name: true, permissions: true } } } } },
+    });
     if (!user) throw new Error("The job's creator no longer exists");
-    const who: ExportWho = { userId: user.id, tenantId: job.tenantId ?? user.tenantId, isOperator: user.isOperator };
+    const who: ExportWho = {
+      userId: user.id,
+      tenantId: job.tenantId ?? user.tenantId,
+      isOperator: user.isOperator,
+      roles: user.roles.map((r) => r.role.name),
+      permissions: user.isOperator ? ["uc.all"] : [...new Set(user.roles.flatMap((r) => r.role.permissions))],
+    };
     const raw = { ...(job.filter as Record<string, unknown>) };
     for (const k of PAGING_KEYS) delete raw[k];
     const filter = exporter.filter.parse(raw);

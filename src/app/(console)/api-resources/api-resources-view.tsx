@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ExportButton } from "~/components/export-button";
 import { Alert, App, Button, Card, DatePicker, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -78,7 +79,7 @@ export function ApiResourcesView() {
   ];
   const apply = () => url.set({ name: draft.trim(), page: undefined });
   return (
-    <ConsolePage title={t("title")} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>{t("new")}</Button>}>
+    <ConsolePage title={t("title")} extra={<Space><ExportButton resource="apiResources" filter={input as Record<string, unknown>} /><Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>{t("new")}</Button></Space>}>
       <Card size="small">
         <Space wrap>
           <Input aria-label={t("filterName")} placeholder={t("filterName")} value={draft} allowClear onChange={(e) => setDraft(e.target.value)} onPressEnter={apply} style={{ width: 200 }} />

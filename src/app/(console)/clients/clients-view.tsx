@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ExportButton } from "~/components/export-button";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -127,9 +128,12 @@ export function ClientsView() {
     <ConsolePage
       title={t("title")}
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
-          {t("new")}
-        </Button>
+        <Space>
+          <ExportButton resource="clients" filter={input as Record<string, unknown>} />
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
+            {t("new")}
+          </Button>
+        </Space>
       }
     >
       <Card size="small">

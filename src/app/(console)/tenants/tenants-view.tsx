@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ExportButton } from "~/components/export-button";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -146,9 +147,12 @@ export function TenantsView() {
     <ConsolePage
       title={t("title")}
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
-          {t("new")}
-        </Button>
+        <Space>
+          <ExportButton resource="tenants" filter={input as Record<string, unknown>} />
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>
+            {t("new")}
+          </Button>
+        </Space>
       }
     >
       <Card size="small">
