@@ -60,7 +60,7 @@ try {
     `INSERT INTO "ClientSecret" (id, "clientId", hash, hint, "createdAt") SELECT gen_random_uuid(), id, $1, 'ucs_…', now() FROM "OAuthClient" WHERE "clientId" = 'bench-client'`,
     [createHash("sha256").update(CLIENT_SECRET).digest("hex")],
   );
-  console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; PostgreSQL ${(await one<{ v: string }>("SHOW server_version AS v")).v}`);
+  console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; PostgreSQL ${(await one<{ v: string }>("SELECT current_setting('server_version') AS v")).v}`);
   console.log(`Loaded ${data.users.toLocaleString("en")} users (+19 tenants × 200) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const app = await startApp(PORT, url);
