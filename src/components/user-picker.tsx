@@ -132,12 +132,9 @@ export function UserPicker(props: SingleProps | MultipleProps) {
     staleTime: 30_000,
   });
 
-  const found: PickedUser[] = useMemo(() => {
-    const rows = source === "team" ? (teamSearch.data?.items ?? []) : userSearches.flatMap((q) => q.data?.items ?? []);
-    const byId = new Map(rows.map((r) => [r.id, toPicked(r)]));
-    return [...byId.values()];
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [source, teamSearch.data, ...userSearches.map((q) => q.data)]);
+  // At most a few dozen rows, and nothing keys on its identity: worked out afresh each render.
+  const rows = source === "team" ? (teamSearch.data?.items ?? []) : userSearches.flatMap((q) => q.data?.items ?? []);
+  const found: PickedUser[] = [...new Map(rows.map((r) => [r.id, toPicked(r)])).values()];
   found.forEach((u) => seen.current.set(u.id, u));
 
   const searchError = source === "team" ? teamSearch.error : (userSearches.find((q) => q.error)?.error ?? null);
