@@ -1,6 +1,6 @@
 /** Shared by the benchmarks: percentiles, closed and open load loops, the app server under test. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 
 export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,9 +55,11 @@ export async function sequential(n: number, op: () => Promise<unknown>, warm = 3
 }
 
 /** `next start` on `port` against `databaseUrl` (building first when there is no build). */
-export async function startApp(port: number, databaseUrl: string): Promise<{ base: string; stop: () => void }> {
+export async function startApp(port: number, databaseUrl: string): Promise<{ base: string; pid: number; stop: () => void }> {
   if (!existsSync(".next/BUILD_ID")) spawnSync("npx", ["next", "build"], { stdio: "inherit" });
-  const server: ChildProcess = spawn("npx", ["next", "start", "-p", String(port)], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server: ChildProcess = spawn("node", [...prof, "node_modules/next/dist/bin/next", "start", "-p", String(port)], {
     env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: "ignore",
     detached: true,
@@ -78,5 +80,45 @@ export async function startApp(port: number, databaseUrl: string): Promise<{ bas
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  return { base, stop };
+  return { base, pid: server.pid ?? 0, stop };
+}
+
+/** CPU seconds (user + system) used so far by `root` and every process below it, from /proc. */
+export function treeCpuSeconds(root: number): number {
+  const procs = new Map<number, { ppid: number; cpu: number }>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // Fields after the parenthesised command: state ppid … utime(14) stime(15), counted from 1.
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      procs.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      if (p === root) return true;
+      p = procs.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  for (const [pid, p] of procs) if (inTree(pid)) total += p.cpu;
+  return total;
+}
+
+/** The postmaster's pid (the local PostgreSQL server every bench database lives on), or 0. */
+export function postgresRootPid(): number {
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0");
+      if (/postgres$/.test(cmd[0] ?? "") && cmd.includes("-D")) return Number(d);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return 0;
 }

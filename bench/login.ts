@@ -6,6 +6,7 @@
  *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
  *   BENCH_N             sign-ins in the closed-loop run (default 400)
  */
+import { Agent, request } from "node:http";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
@@ -14,7 +15,7 @@ import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
-import { closedLoop, fmt, openLoop, pct, startApp } from "./lib";
+import { closedLoop, fmt, openLoop, pct, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const N = Number(process.env.BENCH_N ?? 400);
@@ -34,6 +35,9 @@ try {
   await db.user.createMany({
     data: Array.from({ length: users }, (_, i) => ({ tenantId: tenant.id, userName: `bench${i}`, userNameKey: `bench${i}`, passwordHash })),
   });
+  // An address past the 50-failure limit, for the no-hash measurement below.
+  const now = new Date();
+  await db.authThrottle.create({ data: { key: "ip:10.250.0.1", failures: 60, windowStart: now, lastFailureAt: now } });
   await close();
 
   console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; argon2id m=19456 t=2 p=1`);
@@ -41,41 +45,74 @@ try {
   // 1. Bare verifications, as many at once as there are cores.
   const digest = md5Hex(PASSWORD);
   await verify(passwordHash, digest);
+  const bareCpu0 = process.cpuUsage();
   const bare = await closedLoop(200, os.availableParallelism(), async () => void (await verify(passwordHash, digest)));
-  console.log(`bare argon2id verify   : ${bare.rate.toFixed(1)}/s  p50 ${fmt(bare.p50)}  p99 ${fmt(bare.p99)}`);
+  const bareCpu = process.cpuUsage(bareCpu0);
+  const hashMs = (bareCpu.user + bareCpu.system) / 1000 / 200;
+  console.log(`bare argon2id verify   : ${bare.rate.toFixed(1)}/s  p50 ${fmt(bare.p50)}  p99 ${fmt(bare.p99)}  (${hashMs.toFixed(1)} ms CPU each)`);
 
   // 2. The real HTTP route.
   const app = await startApp(PORT, url.toString());
   stopApp = app.stop;
-  const base = app.base;
+  // node:http with kept-alive sockets: fetch (undici) costs the bench's own process ~4x the CPU
+  // per request, and on a 2-core machine that CPU is taken from the server being measured.
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const post = (path: string, body: unknown, ip: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const data = JSON.stringify(body);
+      const req = request(
+        `${app.base}${path}`,
+        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), "x-forwarded-for": ip } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (c: string) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on("error", reject).end(data);
+    });
   let seq = 0;
   const signIn = async () => {
     const i = seq++ % users;
-    const res = await fetch(`${base}/api/v1/login/AddLogin`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": `10.0.${i}.1` },
-      body: JSON.stringify({ ustr: `bench${i}`, pwd: digest }),
-    });
-    if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
+    const res = await post("/api/v1/login/AddLogin", { ustr: `bench${i}`, pwd: digest }, `10.0.${i}.1`);
+    if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${res.body}`);
   };
   for (let i = 0; i < 20; i++) await signIn(); // warm up
+  // CPU per sign-in, by process: where the time beyond the hash goes.
+  const pg = postgresRootPid();
+  const cpu = () => ({ app: treeCpuSeconds(app.pid), pg: pg ? treeCpuSeconds(pg) : 0, client: process.cpuUsage() });
+  const before = cpu();
   const http = await closedLoop(N, 8, signIn);
+  const after = cpu();
   console.log(`HTTP sign-in (8 conc.) : ${http.rate.toFixed(1)}/s  p50 ${fmt(http.p50)}  p99 ${fmt(http.p99)}`);
+  const per = (s: number) => `${((s * 1000) / N).toFixed(1)} ms`;
+  const clientS = (after.client.user + after.client.system - before.client.user - before.client.system) / 1e6;
+  console.log(
+    `CPU per sign-in        : app ${per(after.app - before.app)} (hash ${hashMs.toFixed(1)} ms of it)  PostgreSQL ${per(after.pg - before.pg)}  bench client ${per(clientS)}`,
+  );
   const at50 = await openLoop(50, 10, signIn);
   console.log(`HTTP sign-in at 50/s   : p50 ${fmt(at50.p50)}  p99 ${fmt(at50.p99)}`);
   console.log(`HTTP rate / bare rate  : ${((http.rate / bare.rate) * 100).toFixed(0)}%`);
+
+  // The same route with no hash: an address past 50 failures is answered 429 after the tenant
+  // and sign-in reads (the address's failures were set up with the users). What that costs is the HTTP path's own price per sign-in.
+  const blocked = async () => {
+    const res = await post("/api/v1/login/AddLogin", { ustr: "bench1", pwd: digest }, "10.250.0.1");
+    if (res.status !== 429) throw new Error(`expected 429, got ${res.status}`);
+  };
+  const b0 = cpu();
+  const refused = await closedLoop(N, 8, blocked);
+  const b1 = cpu();
+  console.log(
+    `refused before hashing : ${refused.rate.toFixed(0)}/s  CPU per request: app ${per(b1.app - b0.app)}  PostgreSQL ${per(b1.pg - b0.pg)}`,
+  );
 
   // Locked, unknown and wrong-password answers must look alike, in time too. Each attempt comes
   // from its own address so the IP limits stay out of it, and one at a time so queues do not blur it.
   const attempt = async (ustr: string, pwd: string, ip: string) => {
     const s = performance.now();
-    const res = await fetch(`${base}/api/v1/login/AddLogin`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": ip },
-      body: JSON.stringify({ ustr, pwd }),
-    });
-    const body = (await res.json()) as { error: number; message: string };
+    const res = await post("/api/v1/login/AddLogin", { ustr, pwd }, ip);
+    const body = JSON.parse(res.body) as { error: number; message: string };
     return { ms: performance.now() - s, status: res.status, error: body.error, message: body.message };
   };
   const wrong = md5Hex("not the password");

@@ -41,8 +41,8 @@ export const THROTTLE_DEFAULTS: Limits = {
   resetAfterMs: 12 * 3_600_000,
 };
 
-const ipKey = (ip: string) => `ip:${ip}`;
-const acctKey = (tenantId: string, userId: string) => `acct:${tenantId}:${userId}`;
+export const ipKey = (ip: string) => `ip:${ip}`;
+export const acctKey = (tenantId: string, userId: string) => `acct:${tenantId}:${userId}`;
 
 /**
  * Stands in for the user id when an identifier matches no account, so an unknown name costs the
@@ -57,8 +57,12 @@ export async function ipFailures(db: PrismaClient, ip: string, opts: WithNow = {
   const { ipWindowMs } = { ...THROTTLE_DEFAULTS, ...opts };
   const now = opts.now ?? new Date();
   const row = await db.authThrottle.findUnique({ where: { key: ipKey(ip) }, select: { failures: true, windowStart: true } });
-  return row && now.getTime() - row.windowStart.getTime() < ipWindowMs ? row.failures : 0;
+  return failuresInWindow(row, now, ipWindowMs);
 }
+
+/** An IP row's failures while its window is open, else 0. */
+export const failuresInWindow = (row: { failures: number; windowStart: Date } | null, now: Date, windowMs = THROTTLE_DEFAULTS.ipWindowMs) =>
+  row && now.getTime() - row.windowStart.getTime() < windowMs ? row.failures : 0;
 
 export async function ipNeedsCaptcha(db: PrismaClient, ip: string, opts: WithNow = {}): Promise<boolean> {
   return (await ipFailures(db, ip, opts)) >= (opts.ipCaptchaAfter ?? THROTTLE_DEFAULTS.ipCaptchaAfter);
@@ -75,15 +79,11 @@ export async function accountLockedUntil(db: PrismaClient, tenantId: string, use
   return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
 }
 
-/** One read for the sign-in path: the lock, and whether there are failures to reset on success. */
-export async function accountThrottle(db: PrismaClient, tenantId: string, userId: string, opts: { now?: Date } = {}) {
-  const now = opts.now ?? new Date();
-  const row = await db.authThrottle.findUnique({ where: { key: acctKey(tenantId, userId) }, select: { lockedUntil: true, failures: true, lockLevel: true } });
-  return {
-    lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null,
-    counting: !!row && (row.failures > 0 || row.lockLevel > 0),
-  };
-}
+/** An account row read as: its lock, if still running, and whether a success has failures to reset. */
+export const accountState = (row: { lockedUntil: Date | null; failures: number; lockLevel: number } | null, now: Date) => ({
+  lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null,
+  counting: !!row && (row.failures > 0 || row.lockLevel > 0),
+});
 
 export interface FailureInput {
   tenantId: string;

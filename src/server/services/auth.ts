@@ -1,8 +1,17 @@
 import type { Db } from "~/server/db";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
 import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
-import { THROTTLE_DEFAULTS, accountThrottle, ipFailures, recordFailure, recordSuccess, unknownAccount } from "~/server/security/throttle";
+import {
+  THROTTLE_DEFAULTS,
+  accountState,
+  acctKey,
+  failuresInWindow,
+  ipKey,
+  recordFailure,
+  recordSuccess,
+  unknownAccount,
+} from "~/server/security/throttle";
 import { needsRehash } from "~/server/security/passwords";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { createHmac } from "node:crypto";
@@ -11,11 +20,67 @@ import { createLoginSession, type Site } from "~/server/services/session";
 import type { ResolvedTenant } from "~/server/services/host";
 
 /** How `ustr` names an account: `+86-158…` a phone, anything with @ an email, else a user name. */
-export function accountWhere(tenantId: string, ustr: string): Prisma.UserWhereInput {
+function accountKey(ustr: string): { column: "phone" | "email" | "userNameKey"; value: string } {
   const s = ustr.trim();
-  if (/^\+\d{1,4}-\d{4,14}$/.test(s)) return { tenantId, phone: s };
-  if (s.includes("@")) return { tenantId, email: s.toLowerCase() };
-  return { tenantId, userNameKey: s.toLowerCase() };
+  if (/^\+\d{1,4}-\d{4,14}$/.test(s)) return { column: "phone", value: s };
+  if (s.includes("@")) return { column: "email", value: s.toLowerCase() };
+  return { column: "userNameKey", value: s.toLowerCase() };
+}
+
+export function accountWhere(tenantId: string, ustr: string): Prisma.UserWhereInput {
+  const { column, value } = accountKey(ustr);
+  return { tenantId, [column]: value };
+}
+
+interface SignInRow {
+  ipFailures: number | null;
+  ipWindowStart: Date | null;
+  id: string | null;
+  status: string | null;
+  isOperator: boolean | null;
+  passwordHash: string | null;
+  locale: string | null;
+  roles: { name: string; permissions: string[] }[];
+  lockedUntil: Date | null;
+  failures: number | null;
+  lockLevel: number | null;
+}
+
+/**
+ * Everything a password sign-in reads before hashing, in one statement: the IP's failures, the
+ * account (not deleted) with its roles, and the account's throttle row (for an unknown name,
+ * the row keyed by a hash of it, so both cost the same). Sign-in is the hottest write path and
+ * each round trip to the database costs more CPU here than the rest of the request.
+ */
+async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
+  const { column, value } = accountKey(ustr);
+  const [row] = await db.$queryRaw<SignInRow[]>`
+    WITH u AS (
+      SELECT "id", "status"::text AS "status", "isOperator", "passwordHash", "locale" FROM "User"
+      WHERE "tenantId" = ${tenantId}::uuid AND ${Prisma.raw(`"${column}"`)} = ${value} AND "deletedAt" IS NULL
+      LIMIT 1
+    )
+    SELECT ip."failures" AS "ipFailures", ip."windowStart" AS "ipWindowStart",
+           u."id"::text AS "id", u."status", u."isOperator", u."passwordHash", u."locale",
+           COALESCE((SELECT json_agg(json_build_object('name', r."name", 'permissions', r."permissions"))
+                     FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = u."id"), '[]'::json) AS "roles",
+           a."lockedUntil", a."failures", a."lockLevel"
+    FROM (SELECT 1) AS one
+    LEFT JOIN u ON true
+    LEFT JOIN "AuthThrottle" ip ON ip."key" = ${ip ? ipKey(ip) : ""}
+    LEFT JOIN "AuthThrottle" a ON a."key" = COALESCE(${acctKey(tenantId, "")} || u."id"::text, ${acctKey(tenantId, unknownAccount(ustr))})`;
+  const now = new Date();
+  const user = row?.id
+    ? { id: row.id, status: row.status!, isOperator: !!row.isOperator, passwordHash: row.passwordHash, locale: row.locale, roles: row.roles ?? [] }
+    : null;
+  return {
+    ipFailures: row?.ipWindowStart ? failuresInWindow({ failures: row.ipFailures ?? 0, windowStart: new Date(row.ipWindowStart) }, now) : 0,
+    user,
+    throttle: accountState(
+      row && row.failures !== null ? { lockedUntil: row.lockedUntil && new Date(row.lockedUntil), failures: row.failures, lockLevel: row.lockLevel ?? 0 } : null,
+      now,
+    ),
+  };
 }
 
 export interface PasswordSignIn {
@@ -41,31 +106,18 @@ export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).up
  */
 export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   const ip = input.ip ?? "";
+  const { ipFailures, user, throttle } = await readSignIn(db, input.tenant.id, input.ustr, ip);
   // Past 50 failures from this address: refuse before any password hash is computed.
-  const failures = ip ? await ipFailures(db, ip) : 0;
-  if (failures > THROTTLE_DEFAULTS.ipBlockAfter) throw new AppError(10005);
-  if (failures >= THROTTLE_DEFAULTS.ipCaptchaAfter && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
+  if (ipFailures > THROTTLE_DEFAULTS.ipBlockAfter) throw new AppError(10005);
+  if (ipFailures >= THROTTLE_DEFAULTS.ipCaptchaAfter && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
     throw new AppError(14004);
   }
-  const user = await db.user.findFirst({
-    where: { ...accountWhere(input.tenant.id, input.ustr), deletedAt: null },
-    select: {
-      id: true,
-      status: true,
-      isOperator: true,
-      passwordHash: true,
-      locale: true,
-      roles: { select: { role: { select: { name: true, permissions: true } } } },
-    },
-  });
   const digest = await matchingDigest(user?.passwordHash ?? (await dummyHash()), input.pwd);
   const ok = digest !== null;
   // Locked, unknown and wrong answers are the same 12001, after the same hash work.
   // Unknown names read and write a throttle row of their own, so they cost what known ones do.
-  const unknown = user ? undefined : unknownAccount(input.ustr);
-  const throttle = await accountThrottle(db, input.tenant.id, user?.id ?? unknown!);
   if (!user || !user.passwordHash || !ok || user.status !== "active" || throttle.lockedUntil) {
-    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown, ip });
+    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown: user ? undefined : unknownAccount(input.ustr), ip });
     throw new AppError(12001);
   }
   // Nothing to reset when this account never failed.
@@ -75,7 +127,7 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   }
   if (!user.isOperator && input.tenant.status !== "enabled") throw new AppError(10008);
 
-  const roles = user.roles.map((r) => r.role);
+  const roles = user.roles;
   if (input.role && !user.isOperator && !roles.some((r) => r.name === input.role)) throw new AppError(12002);
   const acting = input.role ? roles.filter((r) => r.name === input.role) : roles;
   const site: Site = user.isOperator
