@@ -22,6 +22,12 @@ export const env = createEnv({
     TRUSTED_PROXY: z.enum(["0", "1"]).default("0"),
     WECHAT_OPEN_BASE_URL: z.url().optional(),
     WECHAT_API_BASE_URL: z.url().optional(),
+    // Files: with no UploadThing token, or with an ingest URL, uploads go to the built-in ingest.
+    UPLOADTHING_TOKEN: z.string().min(1).optional(),
+    UPLOADTHING_INGEST_URL: z.url().optional(),
+    // Where this instance reaches itself (the built-in ingest calls back the upload route here).
+    UC_INTERNAL_URL: z.url().optional(),
+    PORT: z.coerce.number().int().positive().default(3000),
   },
   client: {},
   experimental__runtimeEnv: {},

@@ -3,7 +3,7 @@
  * resource publishes its table (`{ code, name, description }`) in both languages.
  * The tRPC error formatter maps `AppError` to HTTP status through `status` here, in one place.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
 
 interface ErrorDef {
   status: ErrorStatus;
@@ -98,6 +98,19 @@ export const ERROR_TABLES = {
     19001: def(404, ["导出任务不存在", "导出任务不存在或不是你创建的"], ["Export not found", "No such export job of yours"]),
     19002: def(409, ["导出尚未完成", "导出完成后才能下载"], ["Export not finished", "The file can be downloaded once the export is done"]),
     19003: def(400, ["不支持导出", "此列表不支持导出"], ["Not exportable", "This list cannot be exported"]),
+  },
+  file: {
+    20001: def(415, ["文件类型不允许", "按文件内容判断，这种文件不能上传到这里"], ["File type not allowed", "Judged by its content, this file cannot be uploaded here"]),
+    20002: def(413, ["文件太大", "文件超过了允许的大小"], ["File too large", "The file is larger than allowed here"]),
+    20003: def(400, ["图片尺寸太大", "图片宽高不能超过 4096 像素"], ["Image too large", "Images may be at most 4096 × 4096 pixels"]),
+    20004: def(400, ["图片无法解码", "文件看起来是图片，但内容已损坏"], ["Image cannot be decoded", "The file looks like an image but its content is damaged"]),
+    20005: def(400, ["文件夹名称不合法", "文件夹名称须为 5–30 个字母或数字"], ["Invalid folder name", "A folder name is 5–30 letters or digits"]),
+    20006: def(413, ["超出个人空间配额", "你上传的文件总量已达上限"], ["Personal quota exceeded", "Your uploads have reached your storage quota"]),
+    20007: def(413, ["超出租户空间配额", "本租户的文件总量已达上限"], ["Tenant quota exceeded", "This tenant's files have reached its storage quota"]),
+    20008: def(404, ["文件不存在", "文件不存在或不属于当前租户"], ["File not found", "No such file in this tenant"]),
+    20009: def(400, ["上传地址无效", "上传地址已过期或签名不正确"], ["Invalid upload URL", "The upload URL has expired or its signature is wrong"]),
+    20010: def(400, ["文件数量太多", "一次上传的文件超过了允许的数量"], ["Too many files", "More files than allowed in one upload"]),
+    20011: def(400, ["没有文件", "请求中没有文件内容"], ["No file", "The request carries no file"]),
   },
 } as const satisfies Record<string, Record<number, ErrorDef>>;
 

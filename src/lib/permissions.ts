@@ -23,6 +23,7 @@ const RESOURCES = {
   identityresource: { zh: "身份资源", en: "Identity resources" },
   audit: { zh: "审计日志", en: "Audit log" },
   export: { zh: "导出任务", en: "Export jobs" },
+  file: { zh: "文件", en: "Files" },
 } as const satisfies Record<string, Names>;
 
 const ACTIONS = {
@@ -63,6 +64,7 @@ const DEFINED = {
   identityresource: ["get", "detail", "post", "put", "delete"],
   audit: ["get"],
   export: ["get", "post"],
+  file: ["get", "detail", "post", "delete"],
 } as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
 
 type Defined = typeof DEFINED;
@@ -120,7 +122,7 @@ export const BUILT_IN_ROLES = {
     description: "Manages their own clients and APIs",
     permissions: [
       "uc.me.all", "uc.permission.get", "uc.client.all", "uc.apiresource.all", "uc.apiscope.all",
-      "uc.identityresource.get", "uc.identityresource.detail", "uc.export.all",
+      "uc.identityresource.get", "uc.identityresource.detail", "uc.export.all", "uc.file.post",
     ],
   },
   administrator: {
@@ -128,7 +130,7 @@ export const BUILT_IN_ROLES = {
     permissions: [
       "uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all", "uc.lock.all",
       "uc.user.all", "uc.team.all", "uc.role.all", "uc.client.all", "uc.apiresource.all",
-      "uc.apiscope.all", "uc.identityresource.all", "uc.audit.get", "uc.export.all",
+      "uc.apiscope.all", "uc.identityresource.all", "uc.audit.get", "uc.export.all", "uc.file.all",
     ],
   },
 } as const satisfies Record<string, { description: string; permissions: readonly string[] }>;

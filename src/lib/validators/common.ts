@@ -17,6 +17,8 @@ const MESSAGES = {
   unknownScope: { "zh-CN": "不是注册表中的权限码或通配符", en: "Not a registry permission code or wildcard" },
   invalidOrigin: { "zh-CN": "来源格式应为 https://app.example.com（不含路径）", en: "Origins look like https://app.example.com (no path)" },
   invalidName: { "zh-CN": "只能包含字母、数字以及 . _ : -", en: "Letters, digits and . _ : - only" },
+  invalidFolder: { "zh-CN": "文件夹名称须为 5–30 个字母或数字", en: "A folder name is 5–30 letters or digits" },
+  invalidBase64: { "zh-CN": "不是有效的 base64 PNG 数据", en: "Not valid base64 PNG data" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -15,6 +15,7 @@ import { clientRouter } from "~/server/api/routers/client";
 import { apiResourceRouter } from "~/server/api/routers/apiResource";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
+import { fileRouter } from "~/server/api/routers/file";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -34,6 +35,7 @@ export const appRouter = createTRPCRouter({
   apiResource: apiResourceRouter,
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
+  file: fileRouter,
 });
 
 export type AppRouter = typeof appRouter;

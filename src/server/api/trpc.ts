@@ -107,25 +107,43 @@ export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
 const needsUser = (permission: PermissionCode | undefined) => !permission || permission.startsWith("uc.me.");
 
 /** 401 without a valid identity; cookie calls from another site are refused. */
-export const authedProcedure = t.procedure.use(({ ctx, meta, next }) => {
+function checkAuthed(ctx: Context, permission: PermissionCode | undefined) {
   if (!ctx.tenant) throw new AppError(10007);
   if (!ctx.actor) throw new AppError(10001);
   if (ctx.via === "cookie" && ctx.crossSite) throw new AppError(10006);
-  if (ctx.actor.client && needsUser(meta?.permission)) throw new AppError(17006);
-  return next({ ctx: { ...ctx, actor: ctx.actor } });
+  if (ctx.actor.client && needsUser(permission)) throw new AppError(17006);
+  return { tenant: ctx.tenant, actor: ctx.actor };
+}
+
+/** The request's tenant must exist and, for everyone but operators, be enabled; the actor must hold `permission`. */
+function checkTenant(tenant: ResolvedTenant, actor: Actor, permission: PermissionCode | undefined) {
+  if (tenant.status !== "enabled" && !actor.isOperator) throw new AppError(10008);
+  // Fail closed: a tenant procedure that forgot to name its permission is refused to everyone.
+  if (!permission || !hasPermission(actor.permissions, permission)) throw new AppError(actor.client ? 17005 : 10002);
+  // A client acts within its own tenant only (operators' cross-host reach is for users).
+  if (actor.client && actor.tenantId !== tenant.id) throw new AppError(10001);
+}
+
+export const authedProcedure = t.procedure.use(({ ctx, meta, next }) => {
+  const { actor } = checkAuthed(ctx, meta?.permission);
+  return next({ ctx: { ...ctx, actor } });
 });
 
-/** The request's tenant must exist and, for everyone but operators, be enabled. */
 export const tenantProcedure = authedProcedure.use(({ ctx, meta, next }) => {
-  if (!ctx.tenant) throw new AppError(10007); // narrowed again for the type
-  if (ctx.tenant.status !== "enabled" && !ctx.actor.isOperator) throw new AppError(10008);
-  // Fail closed: a tenant procedure that forgot to name its permission is refused to everyone.
-  if (!meta?.permission || !hasPermission(ctx.actor.permissions, meta.permission))
-    throw new AppError(ctx.actor.client ? 17005 : 10002);
-  // A client acts within its own tenant only (operators' cross-host reach is for users).
-  if (ctx.actor.client && ctx.actor.tenantId !== ctx.tenant.id) throw new AppError(10001);
-  return next({ ctx: { ...ctx, tenant: ctx.tenant } });
+  const { tenant, actor } = checkAuthed(ctx, meta?.permission); // narrowed again for the type
+  checkTenant(tenant, actor, meta?.permission);
+  return next({ ctx: { ...ctx, tenant } });
 });
+
+/**
+ * The same ladder for HTTP routes outside tRPC (uploads, file bytes): throws the AppError a
+ * procedure guarded by `permission` would.
+ */
+export function guardRequest(ctx: Context, permission: PermissionCode) {
+  const { tenant, actor } = checkAuthed(ctx, permission);
+  checkTenant(tenant, actor, permission);
+  return { tenant, actor };
+}
 
 /** The guard every operation starts from: `requirePermission("uc.tenant.get").query(...)`. */
 export const requirePermission = (code: PermissionCode) => tenantProcedure.meta({ permission: code });

@@ -1,0 +1,45 @@
+import { readFile } from "node:fs/promises";
+import { createContext } from "~/server/api/context";
+import { db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { describeError } from "~/lib/errors";
+import { FILE_KEY_RE, localPath } from "~/server/files/store";
+import { fileForReading } from "~/server/services/files";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/files/<key>: the bytes of a file in the built-in store, for a signed-in caller of the
+ * file's tenant who may read it (session or bearer token). Served with the type decided at
+ * upload, `nosniff`, and as an attachment unless it is an image or a video.
+ */
+export async function GET(req: Request, { params }: { params: Promise<{ key: string }> }) {
+  const { key } = await params;
+  const ctx = await createContext(req);
+  const fail = (code: number) => {
+    const d = describeError(code, ctx.locale);
+    return Response.json({ error: d.code, reason: d.name, message: d.description }, { status: d.status });
+  };
+  if (!FILE_KEY_RE.test(key)) return fail(20008);
+  if (!ctx.tenant) return fail(10007);
+  if (!ctx.actor) return fail(10001);
+  try {
+    const row = await fileForReading(db, { ...ctx.actor, ip: ctx.ip }, key);
+    const bytes = await readFile(localPath(row.tenantId, row.storageKey));
+    const inline = row.kind !== "document" || row.mime === "application/pdf";
+    return new Response(new Uint8Array(bytes), {
+      headers: {
+        "content-type": row.mime,
+        "content-length": String(bytes.length),
+        "x-content-type-options": "nosniff",
+        "content-security-policy": "default-src 'none'; sandbox",
+        "cache-control": "private, max-age=300",
+        "content-disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+      },
+    });
+  } catch (e) {
+    if (e instanceof AppError) return fail(e.appCode);
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return fail(20008);
+    throw e;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Uploaded files: what arrives is judged by its bytes (`checkFileContent`), images are re-encoded,
+ * quotas are checked, and the row is written in one transaction with its audit entry. Anything
+ * refused is removed from the file store again, so nothing is left behind on disk or in the
+ * database. Used by the uploadthing file router (console uploads), /api/v1 (programs) and the
+ * tRPC `file` router.
+ */
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import type { Db } from "~/server/db";
+import type { FileKind, Prisma } from "~/generated/prisma/client";
+import { AppError } from "~/server/errors";
+import { writeAudit } from "~/server/services/audit";
+import { tenantSettings } from "~/server/services/tenant-settings";
+import { MAX_BYTES, checkFileContent } from "~/server/files/validate";
+import { fileStore, type StoredBytes } from "~/server/files/store";
+import { hasPermission } from "~/lib/permissions";
+import { todayFolder, type FileItem, type fileListInput } from "~/lib/validators/file";
+
+const MB = 1024 * 1024;
+/** Defaults, overridable per tenant with the `files.userQuotaMB` and `files.tenantQuotaMB` properties. */
+export const DEFAULT_QUOTAS = { userMB: 200, tenantMB: 5 * 1024 };
+
+export interface FileWho {
+  userId: string;
+  tenantId: string;
+  isOperator: boolean;
+  permissions: string[];
+  /** Set for a program's client token: the row records the client, not a user. */
+  client?: { id: string } | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export async function quotas(db: Db, tenantId: string) {
+  const s = await tenantSettings(db, tenantId);
+  const num = (v: string | undefined, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
+  return { user: num(s["files.userQuotaMB"], DEFAULT_QUOTAS.userMB) * MB, tenant: num(s["files.tenantQuotaMB"], DEFAULT_QUOTAS.tenantMB) * MB };
+}
+
+const sumSize = async (db: Db | Prisma.TransactionClient, where: Prisma.StoredFileWhereInput) =>
+  (await db.storedFile.aggregate({ where, _sum: { size: true } }))._sum.size ?? 0;
+
+/** Refuses `adding` more bytes when the uploader's or the tenant's quota would be passed. */
+export async function assertQuota(db: Db | Prisma.TransactionClient, q: { user: number; tenant: number }, tenantId: string, ownerId: string | null, adding: number) {
+  if (ownerId && (await sumSize(db, { tenantId, ownerId })) + adding > q.user) throw new AppError(20006);
+  if ((await sumSize(db, { tenantId })) + adding > q.tenant) throw new AppError(20007);
+}
+
+export async function usage(db: Db, who: FileWho) {
+  const q = await quotas(db, who.tenantId);
+  return {
+    userBytes: await sumSize(db, { tenantId: who.tenantId, ownerId: who.userId }),
+    userQuota: q.user,
+    tenantBytes: await sumSize(db, { tenantId: who.tenantId }),
+    tenantQuota: q.tenant,
+  };
+}
+
+export interface ArrivedFile {
+  tenantId: string;
+  ownerId: string | null;
+  clientId: string | null;
+  kind: FileKind;
+  folder: string | undefined;
+  name: string;
+  stored: StoredBytes;
+  /** Narrower than the kind allows (the base64 endpoint takes PNG only). */
+  onlyMime?: string;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+const toItem = (r: Prisma.StoredFileGetPayload<object>, ownerName: string | null = null): FileItem => ({
+  id: r.id,
+  tenantId: r.tenantId,
+  ownerId: r.ownerId,
+  ownerName,
+  clientId: r.clientId,
+  folder: r.folder,
+  kind: r.kind,
+  mime: r.mime,
+  ext: r.ext,
+  name: r.name,
+  size: r.size,
+  width: r.width,
+  height: r.height,
+  checksum: r.checksum,
+  url: r.url,
+  createdAt: r.createdAt,
+});
+
+/**
+ * Takes a file whose bytes are already in the store: checks them, re-encodes images, checks the
+ * quotas and records it (an avatar also becomes the owner's avatar, replacing the previous one).
+ * On any refusal the bytes are removed and the AppError is rethrown.
+ */
+export async function acceptFile(db: Db, f: ArrivedFile): Promise<FileItem> {
+  const store = fileStore();
+  let stored = f.stored;
+  try {
+    const checked = await checkFileContent(f.kind, await store.read(f.tenantId, stored));
+    if (f.onlyMime && checked.mime !== f.onlyMime) throw new AppError(20001);
+    if (f.kind === "image" || f.kind === "avatar") stored = await store.replace(f.tenantId, stored, f.name, checked.mime, checked.bytes);
+    const q = await quotas(db, f.tenantId);
+    const { row, replaced } = await db.$transaction(async (tx) => {
+      await assertQuota(tx, q, f.tenantId, f.ownerId, checked.bytes.length);
+      const row = await tx.storedFile.create({
+        data: {
+          tenantId: f.tenantId,
+          ownerId: f.ownerId,
+          clientId: f.clientId,
+          folder: f.folder ?? todayFolder(),
+          kind: f.kind,
+          mime: checked.mime,
+          ext: checked.ext,
+          name: f.name.slice(0, 200),
+          size: checked.bytes.length,
+          width: checked.width,
+          height: checked.height,
+          checksum: createHash("sha256").update(checked.bytes).digest("hex"),
+          storageKey: stored.key,
+          url: stored.url,
+        },
+      });
+      let replaced: { id: string; storageKey: string } | null = null;
+      if (f.kind === "avatar" && f.ownerId) {
+        const user = await tx.user.findUniqueOrThrow({ where: { id: f.ownerId }, select: { avatar: true } });
+        replaced = user.avatar ? await tx.storedFile.findFirst({ where: { tenantId: f.tenantId, url: user.avatar, kind: "avatar" }, select: { id: true, storageKey: true } }) : null;
+        if (replaced) await tx.storedFile.delete({ where: { id: replaced.id } });
+        await tx.user.update({ where: { id: f.ownerId }, data: { avatar: row.url } });
+      }
+      await writeAudit(tx, { actorId: f.ownerId ?? f.clientId, tenantId: f.tenantId, ip: f.ip ?? null, userAgent: f.userAgent }, "file.create", row.id, undefined, row);
+      return { row, replaced };
+    });
+    if (replaced) await store.remove(f.tenantId, replaced.storageKey).catch(() => undefined);
+    return toItem(row);
+  } catch (e) {
+    await store.remove(f.tenantId, stored.key).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Programs' uploads (multipart or base64 through /api/v1): stored, then accepted like any other. */
+export async function uploadBytes(db: Db, who: FileWho, u: { kind: FileKind; folder: string | undefined; name: string; bytes: Buffer; onlyMime?: string }) {
+  if (u.bytes.length > MAX_BYTES[u.kind]) throw new AppError(20002);
+  const q = await quotas(db, who.tenantId);
+  await assertQuota(db, q, who.tenantId, who.client ? null : who.userId, u.bytes.length);
+  const stored = await fileStore().create(who.tenantId, u.name, "application/octet-stream", u.bytes);
+  return acceptFile(db, {
+    tenantId: who.tenantId,
+    ownerId: who.client ? null : who.userId,
+    clientId: who.client?.id ?? null,
+    kind: u.kind,
+    folder: u.folder,
+    name: u.name,
+    stored,
+    onlyMime: u.onlyMime,
+    ip: who.ip,
+    userAgent: who.userAgent,
+  });
+}
+
+type ListInput = z.output<typeof fileListInput>;
+
+/** Keyset-friendly listing, newest first; everybody sees their own tenant's files (operators any host's). */
+export async function listFiles(db: Db, who: FileWho, input: ListInput) {
+  const where: Prisma.StoredFileWhereInput = {
+    tenantId: who.tenantId,
+    ...(input.kind ? { kind: input.kind } : {}),
+    ...(input.folder ? { folder: input.folder } : {}),
+    ...(input.mine ? { ownerId: who.userId } : input.ownerId ? { ownerId: input.ownerId } : {}),
+    ...(input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {}),
+  };
+  const order = input.asc ? "asc" : "desc";
+  const [total, rows] = await Promise.all([
+    db.storedFile.count({ where }),
+    db.storedFile.findMany({ where, orderBy: [{ createdAt: order }, { id: order }], skip: input.skip, take: input.take }),
+  ]);
+  const ownerIds = [...new Set(rows.map((r) => r.ownerId).filter((x): x is string => !!x))];
+  const owners = ownerIds.length
+    ? await db.user.findMany({ where: { id: { in: ownerIds } }, select: { id: true, nickname: true, userName: true, phone: true, email: true } })
+    : [];
+  const names = new Map(owners.map((o) => [o.id, o.nickname ?? o.userName ?? o.phone ?? o.email ?? null]));
+  return { total, items: rows.map((r) => toItem(r, r.ownerId ? (names.get(r.ownerId) ?? null) : null)) };
+}
+
+/** The folders in use, for the library's filter. */
+export async function listFolders(db: Db, who: FileWho) {
+  const rows = await db.storedFile.groupBy({ by: ["folder"], where: { tenantId: who.tenantId }, _count: { _all: true }, orderBy: { folder: "desc" }, take: 200 });
+  return rows.map((r) => ({ folder: r.folder, count: r._count._all }));
+}
+
+async function findFile(db: Db | Prisma.TransactionClient, who: FileWho, id: string) {
+  const row = await db.storedFile.findFirst({ where: { id, tenantId: who.tenantId } });
+  if (!row) throw new AppError(20008);
+  return row;
+}
+
+export async function getFile(db: Db, who: FileWho, id: string) {
+  return toItem(await findFile(db, who, id));
+}
+
+/** Removes the row (and an avatar from its user) and then the bytes. */
+export async function deleteFile(db: Db, who: FileWho, id: string) {
+  const row = await db.$transaction(async (tx) => {
+    const row = await findFile(tx, who, id);
+    await tx.storedFile.delete({ where: { id } });
+    if (row.kind === "avatar" && row.ownerId) await tx.user.updateMany({ where: { id: row.ownerId, avatar: row.url }, data: { avatar: null } });
+    await writeAudit(tx, { actorId: who.userId, tenantId: row.tenantId, ip: who.ip ?? null, userAgent: who.userAgent }, "file.delete", id, row);
+    return row;
+  });
+  await fileStore().remove(row.tenantId, row.storageKey).catch(() => undefined);
+  return { id };
+}
+
+/**
+ * Who may read a file's bytes: its owner; anyone of the tenant with `uc.file.detail`; avatars
+ * any signed-in user of the tenant (they are shown beside names). Other tenants' files are a 404.
+ */
+export async function fileForReading(db: Db, who: FileWho, key: string) {
+  const row = await db.storedFile.findUnique({ where: { storageKey: key } });
+  if (!row || row.tenantId !== who.tenantId) throw new AppError(20008);
+  const allowed = row.kind === "avatar" || row.ownerId === who.userId || who.isOperator || hasPermission(who.permissions, "uc.file.detail");
+  if (!allowed) throw new AppError(10002);
+  return row;
+}
