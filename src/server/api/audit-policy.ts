@@ -19,6 +19,8 @@ export const AUDITED_MUTATIONS = [
   "client.issueToken",
   "client.update",
   "export.create",
+  "file.delete",
+  "file.uploadBase64",
   "identityResource.create",
   "identityResource.delete",
   "identityResource.update",

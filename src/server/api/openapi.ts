@@ -1,6 +1,7 @@
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter } from "~/server/api/root";
+import { fileItem } from "~/lib/validators/file";
 import { LOGIN_OPERATIONS, WECHAT_LOGIN_OPERATIONS, jsonLoginInput, jsonLoginResult, miniprogramLoginInput } from "~/lib/validators/login";
 import pkg from "../../../package.json" with { type: "json" };
 
@@ -47,6 +48,52 @@ function loginPaths(): NonNullable<Doc["paths"]> {
           "400": { description: "Invalid input", content: { "application/json": { schema: envelope } } },
           "401": { description: "Wrong account or password", content: { "application/json": { schema: envelope } } },
           "403": { description: "Not allowed on this site, or role not held", content: { "application/json": { schema: envelope } } },
+        },
+      },
+    },
+  } as NonNullable<Doc["paths"]>;
+}
+
+/** POST /api/v1/files/upload takes multipart/form-data, which the REST mirror cannot: a route handler, documented by hand. */
+function uploadPaths(): NonNullable<Doc["paths"]> {
+  const error = { description: "Refused: `data.appCode` says why (20001 type by content, 20002 size, 20003 pixels, 20005 folder, 20006/20007 quota)" };
+  return {
+    "/files/upload": {
+      post: {
+        operationId: "file-upload",
+        tags: ["file"],
+        summary: "Upload files (multipart)",
+        description:
+          "Needs `uc.file.post` (a session bearer token or a client-credentials token). The type is decided from the bytes: " +
+          "image = JPEG/PNG ≤ 10 MB and ≤ 4096×4096 (re-encoded, metadata removed); video = avi, mov, asf/wmv, flv, mkv, mp4, webm, mpeg ≤ 20 MB; " +
+          "document = pdf, doc, docx, xls, xlsx ≤ 10 MB. Up to 10 `file` parts. Base64 PNGs: POST /files/base64.",
+        security: [{ Authorization: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                required: ["kind", "file"],
+                properties: {
+                  kind: { type: "string", enum: ["image", "video", "document"] },
+                  folderName: { type: "string", pattern: "^[A-Za-z0-9]{5,30}$", description: "Default: today's yyyyMMdd" },
+                  file: { type: "array", items: { type: "string", format: "binary" } },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "Stored",
+            content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: z.toJSONSchema(fileItem, { io: "output", unrepresentable: "any" }) } } } } },
+          },
+          "400": error,
+          "401": error,
+          "403": error,
+          "413": error,
+          "415": error,
         },
       },
     },
@@ -133,5 +180,5 @@ export function openApiDocument(): Doc {
     ...generated.components,
     securitySchemes: { ...generated.components?.securitySchemes, clientBasic: { type: "http", scheme: "basic", description: "client_id and client_secret" } },
   } as NonNullable<Doc["components"]>;
-  return (doc = { ...generated, components, paths: { ...generated.paths, ...loginPaths(), ...tokenPaths() } });
+  return (doc = { ...generated, components, paths: { ...generated.paths, ...loginPaths(), ...tokenPaths(), ...uploadPaths() } });
 }
