@@ -11,7 +11,7 @@ import { UploadThingError } from "uploadthing/server";
 import { z } from "zod";
 import { db } from "~/server/db";
 import { createContext } from "~/server/api/context";
-import { guardRequest } from "~/server/api/trpc";
+import { guardRequest, type Context } from "~/server/api/trpc";
 import { AppError } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
 import { uploadInput } from "~/lib/validators/file";
@@ -38,11 +38,13 @@ function toUploadError(e: unknown, locale: Locale): UploadThingError {
 }
 
 /** Loose on purpose: a bad folder name is answered with our own message, not "Invalid input". */
-const looseInput = z.object({ folderName: z.string().optional() }).optional();
+const looseInput = z.object({ folderName: z.string().optional(), userId: z.string().optional() }).optional();
 
 // A type alias, not an interface: uploadthing wants metadata with an index signature.
 export type UploadMeta = {
   tenantId: string;
+  /** Who uploads (a user, or a client's row id); the audit row names them. */
+  actorId: string;
   ownerId: string | null;
   clientId: string | null;
   kind: FileKind;
@@ -52,19 +54,33 @@ export type UploadMeta = {
   userAgent: string | null;
 };
 
+/**
+ * Avatars: your own with `uc.me.put`; another user's of your tenant (`input.userId`, the user
+ * form) with `uc.user.put`. That user owns the file and it counts against their quota.
+ */
+async function avatarOwner(ctx: Context, userId: string | undefined) {
+  const self = guardRequest(ctx, userId ? "uc.user.put" : "uc.me.put");
+  if (!userId || userId === self.actor.userId) return { ...self, ownerId: self.actor.userId };
+  const target = await db.user.findFirst({ where: { id: userId, tenantId: self.tenant.id, deletedAt: null }, select: { id: true } });
+  if (!target) throw new AppError(15001);
+  return { ...self, ownerId: target.id };
+}
+
 function guarded(kind: FileKind, permission: PermissionCode) {
   return async ({ req, files, input }: { req: Request; files: readonly { size: number }[]; input: z.infer<typeof looseInput> }): Promise<UploadMeta> => {
     const ctx = await createContext(req);
     try {
-      const { tenant, actor } = guardRequest(ctx, permission);
+      const userId = kind === "avatar" && input?.userId && /^[0-9a-f-]{36}$/i.test(input.userId) ? input.userId : undefined;
+      const { tenant, actor, ownerId: avatarFor } = kind === "avatar" ? await avatarOwner(ctx, userId) : { ...guardRequest(ctx, permission), ownerId: undefined };
       const folder = uploadInput.safeParse(input ?? {});
       if (!folder.success) throw new AppError(20005);
       if (kind === "avatar" && files.length !== 1) throw new AppError(20010);
       if (files.some((file) => file.size > MAX_BYTES[kind])) throw new AppError(20002);
-      const ownerId = actor.client ? null : actor.userId;
+      const ownerId = avatarFor ?? (actor.client ? null : actor.userId);
       await assertQuota(db, await quotas(db, tenant.id), tenant.id, ownerId, files.reduce((n, file) => n + file.size, 0));
       return {
         tenantId: tenant.id,
+        actorId: actor.client?.id ?? actor.userId,
         ownerId,
         clientId: actor.client?.id ?? null,
         kind,
@@ -114,6 +130,7 @@ export const fileRouter = {
     .middleware(guarded("document", "uc.file.post"))
     .onUploadComplete(complete),
   avatar: f({ image: { maxFileSize: "2MB", maxFileCount: 1 } })
+    .input(looseInput)
     .middleware(guarded("avatar", "uc.me.put"))
     .onUploadComplete(complete),
 } satisfies FileRouter;

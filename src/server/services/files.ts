@@ -59,6 +59,7 @@ export async function usage(db: Db, who: FileWho) {
 
 export interface ArrivedFile {
   tenantId: string;
+  actorId: string;
   ownerId: string | null;
   clientId: string | null;
   kind: FileKind;
@@ -130,7 +131,7 @@ export async function acceptFile(db: Db, f: ArrivedFile): Promise<FileItem> {
         if (replaced) await tx.storedFile.delete({ where: { id: replaced.id } });
         await tx.user.update({ where: { id: f.ownerId }, data: { avatar: row.url } });
       }
-      await writeAudit(tx, { actorId: f.ownerId ?? f.clientId, tenantId: f.tenantId, ip: f.ip ?? null, userAgent: f.userAgent }, "file.create", row.id, undefined, row);
+      await writeAudit(tx, { actorId: f.actorId, tenantId: f.tenantId, ip: f.ip ?? null, userAgent: f.userAgent }, "file.create", row.id, undefined, row);
       return { row, replaced };
     });
     if (replaced) await store.remove(f.tenantId, replaced.storageKey).catch(() => undefined);
@@ -149,6 +150,7 @@ export async function uploadBytes(db: Db, who: FileWho, u: { kind: FileKind; fol
   const stored = await fileStore().create(who.tenantId, u.name, "application/octet-stream", u.bytes);
   return acceptFile(db, {
     tenantId: who.tenantId,
+    actorId: who.client?.id ?? who.userId,
     ownerId: who.client ? null : who.userId,
     clientId: who.client?.id ?? null,
     kind: u.kind,
