@@ -121,8 +121,11 @@ async function put(db: Db, req: Request, key: string) {
   if (!Number.isFinite(declared) || declared > HARD_LIMIT || length > HARD_LIMIT + 64 * 1024) return refuse("File too large", 413);
   if (!/^bytes=0-/.test(req.headers.get("range") ?? "bytes=0-")) return refuse("Resuming uploads is not supported", 416);
 
-  const intent = await db.uploadIntent.findUnique({ where: { fileKey: key } });
-  if (!intent || intent.expiresAt < new Date()) return refuse("Unknown upload", 404);
+  // Claimed in one statement: a replayed or concurrent PUT of the same URL finds nothing to take.
+  const now = new Date();
+  const claimed = await db.uploadIntent.updateMany({ where: { fileKey: key, claimedAt: null, expiresAt: { gt: now } }, data: { claimedAt: now } });
+  const intent = claimed.count === 1 ? await db.uploadIntent.findUnique({ where: { fileKey: key } }) : null;
+  if (!intent) return refuse("Unknown upload", 404);
   const metadata = intent.metadata as Record<string, unknown>;
   const tenantId = String(metadata.tenantId ?? "");
 

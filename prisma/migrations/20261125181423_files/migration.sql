@@ -32,6 +32,7 @@ CREATE TABLE "UploadIntent" (
     "awaitServerData" BOOLEAN NOT NULL DEFAULT true,
     "callbackData" JSONB,
     "callbackError" TEXT,
+    "claimedAt" TIMESTAMPTZ(3),
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMPTZ(3) NOT NULL,
 
