@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
+import { userRolesJson, type RoleJson } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
 import {
@@ -40,7 +41,7 @@ interface SignInRow {
   isOperator: boolean | null;
   passwordHash: string | null;
   locale: string | null;
-  roles: { name: string; permissions: string[] }[];
+  roles: RoleJson[];
   lockedUntil: Date | null;
   failures: number | null;
   lockLevel: number | null;
@@ -62,8 +63,7 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
     )
     SELECT ip."failures" AS "ipFailures", ip."windowStart" AS "ipWindowStart",
            u."id"::text AS "id", u."status", u."isOperator", u."passwordHash", u."locale",
-           COALESCE((SELECT json_agg(json_build_object('name', r."name", 'permissions', r."permissions"))
-                     FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = u."id"), '[]'::json) AS "roles",
+           ${userRolesJson(Prisma.raw('u."id"'))} AS "roles",
            a."lockedUntil", a."failures", a."lockLevel"
     FROM (SELECT 1) AS one
     LEFT JOIN u ON true

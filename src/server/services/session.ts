@@ -1,4 +1,6 @@
 import type { Db } from "~/server/db";
+import { Prisma } from "~/generated/prisma/client";
+import { UUID_RE, userRolesJson, type RoleJson } from "~/server/db/sql";
 import { OPERATOR_PERMISSIONS } from "~/lib/permissions";
 import { tenantSettings } from "~/server/services/tenant-settings";
 
@@ -86,63 +88,66 @@ export async function endLoginSession(db: Db, sessionId: string) {
   });
 }
 
+interface ActorRow {
+  id: string;
+  tenantId: string;
+  state: string;
+  deletedAt: Date | null;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  idleSeconds: number;
+  actingRole: string | null;
+  tenantStatus: string;
+  userId: string;
+  userStatus: string;
+  userDeletedAt: Date | null;
+  isOperator: boolean;
+  userName: string | null;
+  nickname: string | null;
+  phone: string | null;
+  email: string | null;
+  locale: string | null;
+  roles: RoleJson[];
+}
+
 /**
  * The caller behind a session id, or null when the session is not usable right now: ended,
  * frozen, offline, deleted, expired, idle too long, bound to another tenant, or its user or
  * tenant disabled. Checked on every request, so a change takes effect at once.
  */
 export async function loadActor(db: Db, sessionId: string, tenantId: string): Promise<Actor | null> {
-  const s = await db.loginSession.findUnique({
-    where: { id: sessionId },
-    select: {
-      id: true,
-      tenantId: true,
-      site: true,
-      state: true,
-      deletedAt: true,
-      expiresAt: true,
-      lastSeenAt: true,
-      idleSeconds: true,
-      actingRole: true,
-      tenant: { select: { status: true } },
-      user: {
-        select: {
-          id: true,
-          status: true,
-          deletedAt: true,
-          isOperator: true,
-          userName: true,
-          nickname: true,
-          phone: true,
-          email: true,
-          locale: true,
-          roles: { select: { role: { select: { name: true, permissions: true } } } },
-        },
-      },
-    },
-  });
+  if (!UUID_RE.test(sessionId)) return null;
+  // One statement for the session, its tenant's status, the user and their roles: this runs on
+  // every authenticated request.
+  const [s] = await db.$queryRaw<ActorRow[]>`
+    SELECT s."id"::text AS "id", s."tenantId"::text AS "tenantId", s."state"::text AS "state", s."deletedAt", s."expiresAt",
+           s."lastSeenAt", s."idleSeconds", s."actingRole", t."status"::text AS "tenantStatus",
+           u."id"::text AS "userId", u."status"::text AS "userStatus", u."deletedAt" AS "userDeletedAt", u."isOperator",
+           u."userName", u."nickname", u."phone", u."email", u."locale", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
+    FROM "LoginSession" s JOIN "Tenant" t ON t."id" = s."tenantId" JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${sessionId}::uuid`;
   if (!s || s.state !== "active" || s.deletedAt) return null;
   const now = Date.now();
-  if (s.expiresAt.getTime() <= now || s.lastSeenAt.getTime() + s.idleSeconds * 1000 <= now) return null;
-  const u = s.user;
-  if (u.status !== "active" || u.deletedAt) return null;
+  const lastSeen = new Date(s.lastSeenAt).getTime();
+  if (new Date(s.expiresAt).getTime() <= now || lastSeen + s.idleSeconds * 1000 <= now) return null;
+  if (s.userStatus !== "active" || s.userDeletedAt) return null;
   // Operators work from any host; everybody else only on their own tenant's hosts.
-  if (!u.isOperator && (s.tenantId !== tenantId || s.tenant.status !== "enabled")) return null;
+  if (!s.isOperator && (s.tenantId !== tenantId || s.tenantStatus !== "enabled")) return null;
 
-  if (now - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  if (now - lastSeen > TOUCH_EVERY_MS) {
     await db.loginSession.update({ where: { id: s.id }, data: { lastSeenAt: new Date(now) } });
   }
-  const held = u.roles.map((r) => r.role).filter((r) => !s.actingRole || r.name === s.actingRole);
-  const permissions = u.isOperator ? [...OPERATOR_PERMISSIONS] : [...new Set(held.flatMap((r) => r.permissions))];
+  const held = s.roles.filter((r) => !s.actingRole || r.name === s.actingRole);
+  const permissions = s.isOperator ? [...OPERATOR_PERMISSIONS] : [...new Set(held.flatMap((r) => r.permissions))];
   return {
-    userId: u.id,
+    userId: s.userId,
     tenantId: s.tenantId,
     sessionId: s.id,
-    isOperator: u.isOperator,
-    userName: u.userName,
-    nickname: u.nickname,
-    displayName: u.nickname ?? u.userName ?? u.phone ?? u.email ?? "",
-    locale: u.locale,
+    isOperator: s.isOperator,
+    userName: s.userName,
+    nickname: s.nickname,
+    displayName: s.nickname ?? s.userName ?? s.phone ?? s.email ?? "",
+    locale: s.locale,
     roles: held.map((r) => r.name),
     permissions,
   };

@@ -1,0 +1,14 @@
+/** SQL fragments shared by the hot raw queries (sign-in, the per-request session read). */
+import { Prisma } from "~/generated/prisma/client";
+
+/** The roles a user holds as JSON `[{ name, permissions }]` (`[]` for none); `userId` is a column expression. */
+export const userRolesJson = (userId: Prisma.Sql) =>
+  Prisma.sql`COALESCE((SELECT json_agg(json_build_object('name', r."name", 'permissions', r."permissions"))
+                       FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = ${userId}), '[]'::json)`;
+
+export interface RoleJson {
+  name: string;
+  permissions: string[];
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
