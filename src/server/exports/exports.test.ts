@@ -160,6 +160,46 @@ describe("export jobs", () => {
     expect(sheet.slice(1).map((r) => r[0]).sort()).toEqual(["address", "email", "openid", "phone", "profile"]);
   });
 
+  it("exports the activity lists (sessions, locks, outbox) and the file library, each in the caller's scope", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const now = new Date();
+    await t.db.loginSession.createMany({
+      data: [
+        { tenantId: w.tenantB.id, userId: w.plainB.id, site: "web", method: "password", ip: "10.9.0.1", expiresAt: new Date(now.getTime() + 3600_000) },
+        { tenantId: w.platform.id, userId: w.operator.id, site: "platform", method: "password", ip: "10.9.0.2", expiresAt: new Date(now.getTime() + 3600_000) },
+      ],
+    });
+    await t.db.accountLock.createMany({
+      data: [
+        { tenantId: w.tenantB.id, userId: w.plainB.id, until: now, reason: "failures", ip: "10.9.0.1" },
+        { tenantId: w.platform.id, userId: w.operator.id, until: now, reason: "failures", ip: "10.9.0.2" },
+      ],
+    });
+    await t.db.storedFile.createMany({
+      data: ["a.png", "b.pdf"].map((name, i) => ({
+        tenantId: i ? w.platform.id : w.tenantB.id, ownerId: i ? w.operator.id : w.managerB.id, folder: "20261125", kind: i ? "document" as const : "image" as const,
+        mime: i ? "application/pdf" : "image/png", ext: i ? "pdf" : "png", name, size: 10, checksum: "x", storageKey: `exportkey${i}xxxx`, url: `/api/files/exportkey${i}xxxx`,
+      })),
+    });
+    await t.db.outboxMessage.create({ data: { channel: "sms", to: "+86-15810419011", body: "code 123456", provider: "outbox", status: "stored" } });
+    const jobs = {
+      sessions: await admin.export.create({ resource: "sessions", format: "csv", filter: { ip: "10.9." } }),
+      locks: await admin.export.create({ resource: "locks", format: "csv", filter: {} }),
+      files: await admin.export.create({ resource: "files", format: "csv", filter: {} }),
+    };
+    // The outbox is for platform operators only.
+    expect((await failure(() => admin.export.create({ resource: "outbox", format: "csv", filter: {} }))).code).toBe(10002);
+    const op = await w.callerFor(w.operator.id, w.platform);
+    const outbox = await op.export.create({ resource: "outbox", format: "csv", filter: { to: "+86-158" } });
+    await drainExportJobs(t.db, { batchSize: 2 });
+    const rows = async (id: string) =>
+      parseCsv(Buffer.from((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).content!).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
+    expect((await rows(jobs.sessions.id)).map((r) => r[4])).toEqual(["10.9.0.1"]);
+    expect((await rows(jobs.locks.id)).map((r) => r[3])).toEqual(["10.9.0.1"]);
+    expect((await rows(jobs.files.id)).map((r) => r[0])).toEqual(["a.png"]);
+    expect((await rows(outbox.id)).map((r) => r[4])).toEqual(["code 123456"]);
+  });
+
   it("needs the list's permission and a known resource; validates the filter", async () => {
     const plain = await w.callerFor(w.plainB.id);
     expect((await failure(() => plain.export.create({ resource: "audit", format: "csv", filter: {} }))).code).toBe(10002);

@@ -7,6 +7,7 @@ import { auditExporter } from "~/server/exports/audit";
 import { rolesExporter } from "~/server/exports/roles";
 import { usersExporter } from "~/server/exports/users";
 import { apiResourcesExporter, apiScopesExporter, clientsExporter, identityResourcesExporter, tenantsExporter } from "~/server/exports/catalog";
+import { filesExporter, locksExporter, outboxExporter, sessionsExporter } from "~/server/exports/activity";
 import type { Exporter } from "~/server/exports/types";
 
 export type { Cell, Column, Exporter, ExportWho, Page } from "~/server/exports/types";
@@ -20,6 +21,10 @@ export const EXPORTERS = {
   apiScopes: apiScopesExporter,
   identityResources: identityResourcesExporter,
   tenants: tenantsExporter,
+  sessions: sessionsExporter,
+  locks: locksExporter,
+  outbox: outboxExporter,
+  files: filesExporter,
 } as const;
 
 export type ExportResource = keyof typeof EXPORTERS;

@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ExportButton } from "~/components/export-button";
 import { App, Button, Card, Empty, Table, Tag } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
@@ -17,7 +18,8 @@ export function LocksView() {
   const { message } = App.useApp();
   const url = useUrlState();
   const paging = pagingFrom(url);
-  const list = useQuery(trpc.lock.list.queryOptions({ skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData }));
+  const input = { skip: paging.skip, take: paging.take };
+  const list = useQuery(trpc.lock.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const unlock = useMutation(
     trpc.lock.unlock.mutationOptions({
       onSuccess: () => {
@@ -29,7 +31,7 @@ export function LocksView() {
   );
   type Row = NonNullable<typeof list.data>["items"][number];
   return (
-    <ConsolePage title={t("title")} intro={t("intro")}>
+    <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="locks" filter={input} />}>
       <Card size="small">
         <Table<Row>
           rowKey="id"

@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ExportButton } from "~/components/export-button";
 import { Card, Empty, Input, Table, Tag } from "antd";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dayjs from "dayjs";
@@ -17,9 +18,10 @@ export function OutboxView() {
   const url = useUrlState();
   const paging = pagingFrom(url);
   const [to, setTo] = useState(url.get("to"));
-  const list = useQuery(trpc.outbox.list.queryOptions({ to: url.get("to") || undefined, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData, refetchInterval: 5000 }));
+  const input = { to: url.get("to") || undefined, skip: paging.skip, take: paging.take };
+  const list = useQuery(trpc.outbox.list.queryOptions(input, { placeholderData: keepPreviousData, refetchInterval: 5000 }));
   return (
-    <ConsolePage title={t("title")} intro={t("intro")}>
+    <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="outbox" filter={input} />}>
       <Card size="small">
         <Input.Search aria-label={t("to")} placeholder={t("to")} allowClear value={to} onChange={(e) => setTo(e.target.value)} onSearch={(v) => url.set({ to: v.trim(), page: undefined })} style={{ maxWidth: 320 }} />
       </Card>

@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ExportButton } from "~/components/export-button";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Segmented, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { TableProps } from "antd";
 import { ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -31,9 +32,7 @@ export function SessionsView() {
   const start = url.get("start");
   const end = url.get("end");
 
-  const list = useQuery(
-    trpc.session.list.queryOptions(
-      {
+  const input = {
         deleted: bin,
         // Operators may narrow to one tenant by link (ignored for everyone else).
         tenantId: url.get("tenantId") || undefined,
@@ -47,7 +46,10 @@ export function SessionsView() {
         take: paging.take,
         startTime: start ? dayjs(start).startOf("day").toDate() : undefined,
         endTime: end ? dayjs(end).endOf("day").toDate() : undefined,
-      },
+      };
+  const list = useQuery(
+    trpc.session.list.queryOptions(
+      input,
       { placeholderData: keepPreviousData },
     ),
   );
@@ -142,6 +144,8 @@ export function SessionsView() {
     <ConsolePage
       title={t("title")}
       extra={
+        <Space>
+          <ExportButton resource="sessions" filter={input as Record<string, unknown>} />
           <Segmented
             value={bin ? "bin" : "live"}
             options={[
@@ -150,6 +154,7 @@ export function SessionsView() {
             ]}
             onChange={(v) => url.set({ bin: v === "bin", page: undefined })}
           />
+        </Space>
       }
     >
       <Card size="small">

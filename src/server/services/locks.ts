@@ -1,0 +1,16 @@
+/** Account locks that brute-force protection recorded: listed for administrators (and exports). */
+import type { z } from "zod";
+import type { Db } from "~/server/db";
+import type { LockItem, lockListInput } from "~/lib/validators/lock";
+
+export async function listLocks(db: Db, who: { tenantId: string; isOperator: boolean }, input: z.output<typeof lockListInput>) {
+  const where = { ...(who.isOperator ? {} : { tenantId: who.tenantId }), ...(input.userId ? { userId: input.userId } : {}) };
+  const [total, rows] = await db.$transaction([
+    db.accountLock.count({ where }),
+    db.accountLock.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take }),
+  ]);
+  const users = await db.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, userName: true, nickname: true, phone: true, email: true } });
+  const name = new Map(users.map((u) => [u.id, u.nickname ?? u.userName ?? u.phone ?? u.email]));
+  const now = Date.now();
+  return { total, items: rows.map((r): LockItem => ({ ...r, userName: name.get(r.userId) ?? null, active: r.until.getTime() > now })) };
+}

@@ -1,0 +1,19 @@
+/** The development outbox's messages, for platform operators only (they hold live codes). */
+import type { z } from "zod";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import type { outboxListInput } from "~/lib/validators/outbox";
+
+export async function listOutbox(db: Db, who: { isOperator: boolean }, input: z.output<typeof outboxListInput>) {
+  if (!who.isOperator) throw new AppError(10002);
+  const where = {
+    ...(input.to ? { to: { contains: input.to.toLowerCase() } } : {}),
+    ...(input.tenantId ? { tenantId: input.tenantId } : {}),
+    ...(input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {}),
+  };
+  const [total, items] = await db.$transaction([
+    db.outboxMessage.count({ where }),
+    db.outboxMessage.findMany({ where, orderBy: [{ createdAt: input.asc ? "asc" : "desc" }, { id: "desc" }], skip: input.skip, take: input.take }),
+  ]);
+  return { total, items };
+}
