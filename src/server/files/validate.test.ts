@@ -22,7 +22,7 @@ const SAMPLES = {
   mkv: { bytes: fx.mkvBytes, mime: "video/matroska" },
   avi: { bytes: fx.aviBytes, mime: "video/vnd.avi" },
   flv: { bytes: fx.flvBytes, mime: "video/x-flv" },
-  mpg: { bytes: fx.mpgBytes, mime: "video/MP2P" },
+  mpg: { bytes: fx.mpgBytes, mime: "video/mpeg" },
   asf: { bytes: fx.asfBytes, mime: "video/x-ms-asf" },
 } as const;
 

@@ -66,7 +66,9 @@ export async function checkFileContent(kind: FileKind, bytes: Buffer): Promise<C
 
 function checkVideo(detected: Detected, bytes: Buffer): CheckedFile {
   if (!VIDEO_EXTS.has(detected.ext)) throw new AppError(20001);
-  return { bytes, mime: detected.mime, ext: detected.ext, width: null, height: null };
+  // file-type names MPEG program/system streams video/MP2P or video/MP1S; browsers know video/mpeg.
+  const mime = detected.ext === "mpg" ? "video/mpeg" : detected.mime;
+  return { bytes, mime, ext: detected.ext, width: null, height: null };
 }
 
 function checkDocument(detected: Detected, bytes: Buffer): CheckedFile {
