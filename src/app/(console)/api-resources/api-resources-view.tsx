@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { useTenantColumn } from "~/components/tenant-column";
 import { ExportButton } from "~/components/export-button";
 import { Alert, App, Button, Card, DatePicker, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
@@ -52,11 +53,13 @@ export function ApiResourcesView() {
     }),
   );
   const sortOrder = (key: string) => (orderby === key ? (asc ? "ascend" : "descend") : null);
+  const tenantColumn = useTenantColumn<ApiResourceItem>();
   const columns: TableProps<ApiResourceItem>["columns"] = [
     {
       title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sortOrder("name"),
       render: (n: string, row) => <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row)}><Typography.Text code>{n}</Typography.Text></Button>,
     },
+    ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
     { title: t("scopes"), dataIndex: "scopes", key: "scopes", render: tags },
     { title: t("claims"), dataIndex: "userClaims", key: "userClaims", render: tags },

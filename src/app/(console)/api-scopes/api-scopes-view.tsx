@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { useTenantColumn } from "~/components/tenant-column";
 import { ExportButton } from "~/components/export-button";
 import { Alert, App, Button, Card, DatePicker, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
@@ -49,11 +50,13 @@ export function ApiScopesView() {
     }),
   );
   const sortOrder = (key: string) => (orderby === key ? (asc ? "ascend" : "descend") : null);
+  const tenantColumn = useTenantColumn<ApiScopeItem>();
   const columns: TableProps<ApiScopeItem>["columns"] = [
     {
       title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sortOrder("name"),
       render: (n: string, row) => <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row)}><Typography.Text code>{n}</Typography.Text></Button>,
     },
+    ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: tags },
     { title: c("createdAt"), dataIndex: "createdAt", key: "createdAt", sorter: true, sortOrder: sortOrder("createdAt"), render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm") },

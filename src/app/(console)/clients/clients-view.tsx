@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { useTenantColumn } from "~/components/tenant-column";
 import { ExportButton } from "~/components/export-button";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
@@ -65,6 +66,7 @@ export function ClientsView() {
 
   type Row = NonNullable<typeof list.data>["items"][number];
   const sortOrder = (key: string) => (state.orderby === key ? (state.asc ? "ascend" : "descend") : null);
+  const tenantColumn = useTenantColumn<Row>();
   const columns: TableProps<Row>["columns"] = [
     {
       title: t("name"),
@@ -74,6 +76,7 @@ export function ClientsView() {
       sortOrder: sortOrder("name"),
       render: (name: string, row) => <Link href={`/clients/${row.id}`} style={{ whiteSpace: "nowrap" }}>{name}</Link>,
     },
+    ...tenantColumn,
     { title: t("clientId"), dataIndex: "clientId", key: "clientId", render: (v: string) => <Typography.Text code copyable style={{ whiteSpace: "nowrap" }}>{v}</Typography.Text> },
     {
       title: t("scopes"),

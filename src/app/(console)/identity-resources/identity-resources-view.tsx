@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { useTenantColumn } from "~/components/tenant-column";
 import { ExportButton } from "~/components/export-button";
 import { Alert, App, Button, Card, DatePicker, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
@@ -51,6 +52,7 @@ export function IdentityResourcesView() {
     }),
   );
   const sortOrder = (key: string) => (orderby === key ? (asc ? "ascend" : "descend") : null);
+  const tenantColumn = useTenantColumn<IdentityResourceItem>();
   const columns: TableProps<IdentityResourceItem>["columns"] = [
     {
       title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sortOrder("name"),
@@ -61,6 +63,7 @@ export function IdentityResourcesView() {
         </Space>
       ),
     },
+    ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: tags },
     { title: c("createdAt"), dataIndex: "createdAt", key: "createdAt", sorter: true, sortOrder: sortOrder("createdAt"), render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm") },

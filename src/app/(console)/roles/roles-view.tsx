@@ -1,6 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { useTenantColumn } from "~/components/tenant-column";
 import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -69,6 +70,7 @@ export function RolesView() {
 
   type Row = NonNullable<typeof list.data>["items"][number];
   const sortOrder = (key: string) => (state.orderby === key ? (state.asc ? "ascend" : "descend") : null);
+  const tenantColumn = useTenantColumn<Row>();
   const columns: TableProps<Row>["columns"] = [
     {
       title: t("name"),
@@ -83,6 +85,7 @@ export function RolesView() {
         </Space>
       ),
     },
+    ...tenantColumn,
     { title: t("description"), dataIndex: "description", key: "description", ellipsis: true, render: (d: string | null) => d ?? "—" },
     {
       title: t("permissions"),
