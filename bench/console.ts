@@ -23,7 +23,7 @@ import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
 import { loadConsoleData } from "./console-data";
-import { closedLoop, fmt, openLoop, sequential, startApp } from "./lib";
+import { closedLoop, fmt, httpClient, openLoop, sequential, startApp } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -66,18 +66,18 @@ try {
   const app = await startApp(PORT, url);
   stopApp = app.stop;
   const base = app.base; // 127.0.0.1: the big tenant's host
-  const login = await fetch(`${base}/api/v1/login/AddNoginr`, {
-    method: "POST",
+  const http = httpClient(base);
+  const login = await http("POST", "/api/v1/login/AddNoginr", {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ustr: data.adminUserName, pwd: md5Hex(ADMIN_PASSWORD) }),
   });
-  const token = ((await login.json()) as { result?: { token: string } }).result?.token;
+  const token = (JSON.parse(login.body) as { result?: { token: string } }).result?.token;
   if (!token) throw new Error(`administrator sign-in failed: ${login.status}`);
   const auth = { authorization: `Bearer ${token}` };
   const get = async (path: string) => {
-    const res = await fetch(`${base}${path}`, { headers: auth });
-    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-    return res.json() as Promise<{ total?: number; totalCapped?: boolean; items?: unknown[]; nextCursor?: string | null }>;
+    const res = await http("GET", path, { headers: auth });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.body}`);
+    return JSON.parse(res.body) as { total?: number; totalCapped?: boolean; items?: unknown[]; nextCursor?: string | null };
   };
 
   // ---- The user list: each case is an HTTP query string and the bare SQL that answers it.
@@ -165,21 +165,18 @@ try {
   // ---- The token endpoint.
   const basic = `Basic ${Buffer.from(`bench-client:${CLIENT_SECRET}`).toString("base64")}`;
   const issue = async () => {
-    const res = await fetch(`${base}/api/oauth/token`, {
-      method: "POST",
+    const res = await http("POST", "/api/oauth/token", {
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
       body: "grant_type=client_credentials&scope=uc.user.get",
     });
-    if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${res.body}`);
   };
-  const probe = await fetch(`${base}/api/oauth/token`, {
-    method: "POST",
+  const probe = await http("POST", "/api/oauth/token", {
     headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
     body: "grant_type=client_credentials",
   });
-  const { access_token } = (await probe.json()) as { access_token: string };
-  const withClient = await fetch(`${base}/api/v1/users?take=1`, { headers: { authorization: `Bearer ${access_token}` } });
+  const { access_token } = JSON.parse(probe.body) as { access_token: string };
+  const withClient = await http("GET", "/api/v1/users?take=1", { headers: { authorization: `Bearer ${access_token}` } });
   for (let i = 0; i < 50; i++) await issue(); // warm up
   const burst = await closedLoop(2000, 16, issue);
   const steady = await openLoop(200, 10, issue);

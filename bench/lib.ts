@@ -1,5 +1,6 @@
 /** Shared by the benchmarks: percentiles, closed and open load loops, the app server under test. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { Agent, request } from "node:http";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 
 export const pct = (xs: number[], p: number) => {
@@ -121,4 +122,23 @@ export function postgresRootPid(): number {
     }
   }
   return 0;
+}
+
+/**
+ * A minimal HTTP client on node:http with kept-alive sockets. fetch (undici) costs the bench's own
+ * process about four times the CPU per request, and on a 2-core machine that CPU is taken from the
+ * server being measured.
+ */
+export function httpClient(base: string, maxSockets = 32) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return (method: string, path: string, opts: { headers?: Record<string, string>; body?: string } = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const headers = { ...opts.headers, ...(opts.body !== undefined ? { "content-length": String(Buffer.byteLength(opts.body)) } : {}) };
+      const req = request(`${base}${path}`, { method, agent, headers }, (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("error", reject).end(opts.body);
+    });
 }

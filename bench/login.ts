@@ -6,7 +6,6 @@
  *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
  *   BENCH_N             sign-ins in the closed-loop run (default 400)
  */
-import { Agent, request } from "node:http";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
@@ -15,7 +14,7 @@ import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
-import { closedLoop, fmt, openLoop, pct, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
+import { closedLoop, fmt, httpClient, openLoop, pct, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const N = Number(process.env.BENCH_N ?? 400);
@@ -54,23 +53,9 @@ try {
   // 2. The real HTTP route.
   const app = await startApp(PORT, url.toString());
   stopApp = app.stop;
-  // node:http with kept-alive sockets: fetch (undici) costs the bench's own process ~4x the CPU
-  // per request, and on a 2-core machine that CPU is taken from the server being measured.
-  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const http = httpClient(app.base, 16);
   const post = (path: string, body: unknown, ip: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const data = JSON.stringify(body);
-      const req = request(
-        `${app.base}${path}`,
-        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), "x-forwarded-for": ip } },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8").on("data", (c: string) => (text += c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on("error", reject).end(data);
-    });
+    http("POST", path, { headers: { "content-type": "application/json", "x-forwarded-for": ip }, body: JSON.stringify(body) });
   let seq = 0;
   const signIn = async () => {
     const i = seq++ % users;
@@ -82,9 +67,9 @@ try {
   const pg = postgresRootPid();
   const cpu = () => ({ app: treeCpuSeconds(app.pid), pg: pg ? treeCpuSeconds(pg) : 0, client: process.cpuUsage() });
   const before = cpu();
-  const http = await closedLoop(N, 8, signIn);
+  const signIns = await closedLoop(N, 8, signIn);
   const after = cpu();
-  console.log(`HTTP sign-in (8 conc.) : ${http.rate.toFixed(1)}/s  p50 ${fmt(http.p50)}  p99 ${fmt(http.p99)}`);
+  console.log(`HTTP sign-in (8 conc.) : ${signIns.rate.toFixed(1)}/s  p50 ${fmt(signIns.p50)}  p99 ${fmt(signIns.p99)}`);
   const per = (s: number) => `${((s * 1000) / N).toFixed(1)} ms`;
   const clientS = (after.client.user + after.client.system - before.client.user - before.client.system) / 1e6;
   console.log(
@@ -92,7 +77,7 @@ try {
   );
   const at50 = await openLoop(50, 10, signIn);
   console.log(`HTTP sign-in at 50/s   : p50 ${fmt(at50.p50)}  p99 ${fmt(at50.p99)}`);
-  console.log(`HTTP rate / bare rate  : ${((http.rate / bare.rate) * 100).toFixed(0)}%`);
+  console.log(`HTTP rate / bare rate  : ${((signIns.rate / bare.rate) * 100).toFixed(0)}%`);
 
   // The same route with no hash: an address past 50 failures is answered 429 after the tenant
   // and sign-in reads (the address's failures were set up with the users). What that costs is the HTTP path's own price per sign-in.
