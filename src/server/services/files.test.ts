@@ -121,11 +121,17 @@ describe("uploadBytes", () => {
 
   it("records a program's upload with the client and no owner", async () => {
     const clientId = randomUUID();
-    const who: FileWho = { ...adminB, userId: clientId, client: { id: clientId } };
+    // A client token: userId is the client's row id, permissions are exactly its scopes.
+    const program = (id: string): FileWho => ({ userId: id, tenantId: w.tenantB.id, isOperator: false, permissions: ["uc.file.post", "uc.file.get"], client: { id } });
+    const who = program(clientId);
     const item = await uploadBytes(db, who, { kind: "document", folder: undefined, name: "doc.pdf", bytes: pdfBytes() });
     expect(item).toMatchObject({ ownerId: null, clientId, mime: "application/pdf", kind: "document" });
-    const stored = diskBytes(w.tenantB.id, (await db.storedFile.findUniqueOrThrow({ where: { id: item.id } })).storageKey);
+    const { storageKey } = await db.storedFile.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = diskBytes(w.tenantB.id, storageKey);
     expect(stored.equals(pdfBytes())).toBe(true);
+    // The client reads back what it uploaded (no uc.file.detail needed); another client may not.
+    expect((await fileForReading(db, who, storageKey)).id).toBe(item.id);
+    expect(await failure(() => fileForReading(db, program(randomUUID()), storageKey))).toMatchObject({ code: 10002 });
     expect((await db.auditLog.findFirstOrThrow({ where: { action: "file.create", recordId: item.id } })).actorId).toBe(clientId);
   });
 });
