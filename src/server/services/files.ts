@@ -217,13 +217,15 @@ export async function deleteFile(db: Db, who: FileWho, id: string) {
 }
 
 /**
- * Who may read a file's bytes: its owner; anyone of the tenant with `uc.file.detail`; avatars
+ * Who may read a file's bytes: its owner (or the client that uploaded it); anyone of the tenant with `uc.file.detail`; avatars
  * any signed-in user of the tenant (they are shown beside names). Other tenants' files are a 404.
  */
 export async function fileForReading(db: Db, who: FileWho, key: string) {
   const row = await db.storedFile.findUnique({ where: { storageKey: key } });
   if (!row || row.tenantId !== who.tenantId) throw new AppError(20008);
-  const allowed = row.kind === "avatar" || row.ownerId === who.userId || who.isOperator || hasPermission(who.permissions, "uc.file.detail");
+  // A program's uploads have no owner: the client that uploaded them reads them back.
+  const uploader = row.ownerId === who.userId || (!!who.client && row.clientId === who.client.id);
+  const allowed = row.kind === "avatar" || uploader || who.isOperator || hasPermission(who.permissions, "uc.file.detail");
   if (!allowed) throw new AppError(10002);
   return row;
 }
