@@ -373,4 +373,15 @@ describe("the built-in ingest's refusals", () => {
     expect(onDisk(w.tenantB.id)).not.toContain("ingestKey00002");
     expect(await db.uploadIntent.findUnique({ where: { fileKey: "ingestKey00002" } })).toBeNull();
   });
+
+  it("a signed URL carries one upload: a PUT while another holds the upload, or a replay, finds nothing", async () => {
+    await handleIngest(db, metadata(uploadThingKeys().apiKey, ["ingestKey00003"]), ["route-metadata"]);
+    // Another PUT of this URL has claimed the upload and is still running.
+    await db.uploadIntent.update({ where: { fileKey: "ingestKey00003" }, data: { claimedAt: new Date() } });
+    const files = onDisk(w.tenantB.id);
+    const second = await put(signedUrl("ingestKey00003"), "ingestKey00003");
+    expect(second.status).toBe(404);
+    expect(await second.json()).toEqual({ error: expect.any(String) });
+    expect(onDisk(w.tenantB.id)).toEqual(files);
+  });
 });
