@@ -66,9 +66,17 @@ export function UploadPanel({ onUploaded }: { onUploaded: () => unknown }) {
           disabled={!!error}
           appearance={{
             container: { margin: 0, padding: "20px 16px", borderColor: "#d9d9d9", background: "#fafafa", cursor: error ? "not-allowed" : "pointer" },
-            label: { width: "auto", color: "#1677ff" },
-            allowedContent: { color: "rgba(0,0,0,0.45)", height: "auto" },
-            button: ({ isUploading }) => ({ width: "auto", minWidth: 144, padding: "0 16px", background: isUploading ? "#69b1ff" : "#1677ff", fontSize: 14 }),
+            label: { width: "auto", color: error ? "rgba(0,0,0,0.45)" : "#1677ff" },
+            allowedContent: { color: error ? "#ff4d4f" : "rgba(0,0,0,0.45)", height: "auto" },
+            // Light until there is something to send (the button only sends; the label above chooses).
+            button: ({ isUploading, files }) => ({
+              width: "auto",
+              minWidth: 144,
+              padding: "0 16px",
+              fontSize: 14,
+              background: isUploading || !files.length || error ? "#91caff" : "#1677ff",
+              cursor: files.length && !error ? "pointer" : "not-allowed",
+            }),
           }}
           content={{
             label: ({ ready, isUploading }) => (!ready ? t("preparing") : isUploading ? t("dropLabelBusy") : t("dropLabel")),
