@@ -125,7 +125,7 @@ test("the operator uploads, browses, opens and deletes files in both languages",
   await setLocale(page, "zh-CN", baseURL!);
 });
 
-test("a user uploads their own avatar in My account", async ({ browser, playwright, baseURL }) => {
+test("a user uploads their own avatar in My account; an administrator replaces it on the user page", async ({ browser, page: operatorPage, playwright, baseURL }) => {
   const operator = await operatorApi(playwright, baseURL!);
   const headers = { origin: baseURL! };
   const roles = (await (await operator.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
@@ -133,6 +133,7 @@ test("a user uploads their own avatar in My account", async ({ browser, playwrig
   const person = { userName: `e2e-avatar-${RUN}`, password: "avatar passphrase 1" };
   const created = await operator.post("/api/v1/users", { headers, data: { userName: person.userName, nickname: "Avatar", password: person.password, roleIds: [userRole.id] } });
   expect(created.status()).toBe(200);
+  const userId = ((await created.json()) as { id: string }).id;
   await operator.dispose();
 
   const ctx = await browser.newContext({ baseURL, locale: "zh-CN", storageState: { cookies: [], origins: [] } });
@@ -162,4 +163,17 @@ test("a user uploads their own avatar in My account", async ({ browser, playwrig
   expect(bytes.headers()["content-type"]).toMatch(/^image\//);
   await shot(page, "account-avatar-zh");
   await ctx.close();
+
+  // The operator (uc.user.put) sets this user's avatar from the user page.
+  await setLocale(operatorPage, "zh-CN", baseURL!);
+  await operatorPage.goto(`/users/${userId}`);
+  const theirs = operatorPage.getByTestId("avatar-upload");
+  await expect(theirs.getByTestId("avatar-image").locator("img")).toHaveAttribute("src", src!);
+  await theirs.locator("input[type=file]").setInputFiles({ name: "new.png", mimeType: "image/png", buffer: await pngBytes(96, 96) });
+  await expect(notice(operatorPage, "头像已更新")).toBeVisible();
+  await expect(theirs.getByTestId("avatar-image").locator("img")).not.toHaveAttribute("src", src!);
+  await expect(theirs.getByTestId("avatar-image").locator("img")).toHaveAttribute("src", /^\/api\/files\//);
+  // The profile form's avatar field follows.
+  await expect(operatorPage.getByLabel("头像地址")).toHaveValue(/^\/api\/files\//);
+  await shot(operatorPage, "user-avatar-admin-zh");
 });

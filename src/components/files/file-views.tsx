@@ -119,7 +119,7 @@ export function FileTable({ items, canDelete, onDelete, loading, empty, paginati
               <DocumentIcon file={f} size={22} />
             )}
           </span>
-          <Typography.Text ellipsis={{ tooltip: name }} style={{ maxWidth: 280 }}>
+          <Typography.Text ellipsis={{ tooltip: name }} style={{ maxWidth: 220 }}>
             {name}
           </Typography.Text>
         </Space>
@@ -128,13 +128,14 @@ export function FileTable({ items, canDelete, onDelete, loading, empty, paginati
     { title: t("size"), dataIndex: "size", key: "size", render: (n: number) => nowrap(formatBytes(n)) },
     { title: t("kind"), dataIndex: "kind", key: "kind", render: (k: FileItem["kind"]) => <Tag>{t(`kinds.${k}`)}</Tag> },
     { title: t("folder"), dataIndex: "folder", key: "folder", render: (v: string) => nowrap(v) },
-    { title: t("owner"), key: "owner", render: (_, f) => ownerOf(f, t("byProgram")) },
+    { title: t("owner"), key: "owner", render: (_, f) => <Typography.Text ellipsis={{ tooltip: true }} style={{ maxWidth: 160 }}>{ownerOf(f, t("byProgram"))}</Typography.Text> },
     { title: t("uploadedAt"), dataIndex: "createdAt", key: "createdAt", render: (d: Date) => nowrap(fmt(d)) },
     {
       title: c("actions"),
       key: "actions",
+      fixed: "right",
       render: (_, f) => (
-        <Space size="middle">
+        <Space size="middle" style={{ whiteSpace: "nowrap" }}>
           <OpenLink file={f} />
           {canDelete && <DeleteButton file={f} onDelete={onDelete} />}
         </Space>

@@ -107,7 +107,7 @@ export function FilesView() {
         </Col>
       </Row>
       <Card size="small">
-        <div style={{ display: "flex", justifyContent: "space-between", gap: 12, flexWrap: "wrap" }}>
+        <div>
           <Space wrap>
             <Select
               aria-label={t("kind")}
@@ -151,6 +151,12 @@ export function FilesView() {
               {c("reset")}
             </Button>
           </Space>
+        </div>
+      </Card>
+      <Card
+        size="small"
+        title={c("total", { total: list.data?.total ?? 0 })}
+        extra={
           <Segmented<View>
             aria-label={t("view")}
             data-testid="file-view"
@@ -161,9 +167,8 @@ export function FilesView() {
               { value: "list", label: t("list"), icon: <BarsOutlined /> },
             ]}
           />
-        </div>
-      </Card>
-      <Card size="small">
+        }
+      >
         {view === "list" ? (
           <FileTable items={items} canDelete={canDelete} onDelete={onDelete} loading={list.isFetching} empty={empty} pagination={table} />
         ) : (
