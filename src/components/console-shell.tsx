@@ -2,7 +2,7 @@
 
 import { Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
 import {
-  ApiOutlined, ApartmentOutlined, AuditOutlined, CloudServerOutlined, DesktopOutlined, DownloadOutlined, GlobalOutlined,
+  ApiOutlined, ApartmentOutlined, AuditOutlined, CloudServerOutlined, DesktopOutlined, DownloadOutlined, FolderOpenOutlined, GlobalOutlined,
   IdcardOutlined, KeyOutlined, LockOutlined, LogoutOutlined, MailOutlined, ProfileOutlined, SafetyOutlined, TagsOutlined,
   TeamOutlined, UserOutlined, UsergroupAddOutlined,
 } from "@ant-design/icons";
@@ -22,7 +22,7 @@ interface ShellUser {
 }
 
 type MenuLabel =
-  | "tenants" | "users" | "team" | "roles" | "clients" | "apiResources" | "apiScopes" | "identityResources" | "audit" | "exports"
+  | "tenants" | "users" | "team" | "roles" | "clients" | "apiResources" | "apiScopes" | "identityResources" | "audit" | "exports" | "files"
   | "sessions" | "locks" | "outbox" | "account" | "permissions" | "apiDocs" | "publicTenant";
 
 const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; needs?: PermissionCode }[] = [
@@ -36,6 +36,7 @@ const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; need
   { key: "identity-resources", href: "/identity-resources", icon: <ProfileOutlined />, label: "identityResources", needs: "uc.identityresource.get" },
   { key: "audit", href: "/audit", icon: <AuditOutlined />, label: "audit", needs: "uc.audit.get" },
   { key: "exports", href: "/exports", icon: <DownloadOutlined />, label: "exports", needs: "uc.export.get" },
+  { key: "files", href: "/files", icon: <FolderOpenOutlined />, label: "files", needs: "uc.file.get" },
   { key: "sessions", href: "/sessions", icon: <DesktopOutlined />, label: "sessions", needs: "uc.session.get" },
   { key: "locks", href: "/locks", icon: <LockOutlined />, label: "locks", needs: "uc.lock.get" },
   { key: "outbox", href: "/outbox", icon: <MailOutlined />, label: "outbox", needs: "uc.outbox.get" },

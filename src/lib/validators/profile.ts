@@ -31,6 +31,8 @@ export const profileOutput = z.object({
   birthday: z.string().nullable(),
   address: z.string().nullable(),
   description: z.string().nullable(),
+  /** The avatar's URL (set by uploading to the `avatar` route, not through this form). */
+  avatar: z.string().nullable(),
 });
 
 /** Prisma's `@db.Date` comes back as a Date at UTC midnight. */

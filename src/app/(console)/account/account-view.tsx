@@ -12,6 +12,7 @@ import { phoneSchema } from "~/lib/validators/common";
 import { CodeSender } from "~/components/code-sender";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { PasswordStrength } from "~/components/password-strength";
+import { AvatarUpload } from "~/components/avatar-upload";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
 import type { Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
@@ -80,7 +81,9 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
 
 function ProfileTab() {
   const t = useTranslations("account");
+  const f = useTranslations("file");
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const me = useQuery(trpc.me.get.queryOptions());
   const profile = useQuery(trpc.me.profile.queryOptions());
   const [editing, setEditing] = useState(false);
@@ -92,6 +95,11 @@ function ProfileTab() {
         column={1}
         extra={<Button onClick={() => setEditing(true)} data-testid="edit-profile">{t("editProfile")}</Button>}
         items={[
+          {
+            key: "avatar",
+            label: f("avatar.label"),
+            children: <AvatarUpload src={p?.avatar} onChanged={() => qc.invalidateQueries(trpc.me.profile.pathFilter())} />,
+          },
           { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
           { key: "n", label: t("nickname"), children: p?.nickname ?? "—" },
           { key: "p", label: t("phone"), children: <ContactValue kind="phone" value={me.data?.phone} /> },

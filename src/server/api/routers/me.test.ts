@@ -10,9 +10,9 @@ beforeAll(() => {
 describe("my profile", () => {
   it("is read and edited by its owner only, with an audit entry", async () => {
     const me = await w.callerFor(w.plainB.id);
-    expect(await me.me.profile()).toEqual({ nickname: null, gender: null, birthday: null, address: null, description: null });
+    expect(await me.me.profile()).toEqual({ nickname: null, gender: null, birthday: null, address: null, description: null, avatar: null });
     const saved = await me.me.updateProfile({ nickname: " 小明 ", gender: "male", birthday: "1990-05-17", address: "北京市海淀区", description: "" });
-    expect(saved).toEqual({ nickname: "小明", gender: "male", birthday: "1990-05-17", address: "北京市海淀区", description: null });
+    expect(saved).toEqual({ nickname: "小明", gender: "male", birthday: "1990-05-17", address: "北京市海淀区", description: null, avatar: null });
     expect(await me.me.profile()).toEqual(saved);
     // Nobody else changed.
     const other = await t.db.user.findUniqueOrThrow({ where: { id: w.managerB.id } });

@@ -17,7 +17,7 @@ import type { Prisma } from "~/generated/prisma/client";
 async function readProfile(db: Db | Prisma.TransactionClient, userId: string) {
   const u = await db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { nickname: true, gender: true, birthday: true, address: true, description: true },
+    select: { nickname: true, gender: true, birthday: true, address: true, description: true, avatar: true },
   });
   return { ...u, gender: GENDERS.find((g) => g === u.gender) ?? null, birthday: toDateString(u.birthday) };
 }

@@ -31,6 +31,8 @@ import { useTRPC } from "~/trpc/react";
 import { userClaimsInput, userUpdateInput, type UserDetail } from "~/lib/validators/user";
 import type { SessionItem } from "~/lib/validators/session";
 import { handleServerError, parseForm } from "~/components/form-errors";
+import { AvatarUpload } from "~/components/avatar-upload";
+import { useCan } from "~/components/console-permissions";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
 
@@ -115,6 +117,8 @@ function useSaved() {
 
 function ProfileTab({ user }: { user: UserDetail }) {
   const c = useTranslations("common");
+  const f = useTranslations("file");
+  const canEdit = useCan("uc.user.put") !== false;
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const [form] = Form.useForm<ProfileValues>();
@@ -132,6 +136,11 @@ function ProfileTab({ user }: { user: UserDetail }) {
   return (
     <Form<ProfileValues> form={form} layout="vertical" onFinish={submit} disabled={update.isPending || !!user.deletedAt} style={{ maxWidth: 640 }}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
+      {canEdit && !user.deletedAt && (
+        <Form.Item label={f("avatar.label")}>
+          <AvatarUpload src={user.avatar} userId={user.id} onChanged={() => saved.refresh()} />
+        </Form.Item>
+      )}
       <ProfileFields user={user} />
       <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="profile-save">
         {c("save")}
