@@ -16,6 +16,8 @@ const OTHER_HOST = "files-b.test";
 /** Where the server keeps the bytes (playwright.config.ts hands it E2E_DATA_DIR, else .data/e2e). */
 const FILES_DIR = path.resolve(process.env.E2E_DATA_DIR ?? ".data/e2e", "files");
 const MB = 1024 * 1024;
+/** This run's folder: a retry or a second run never meets an earlier run's files. */
+const FOLDER = `prog${Date.now().toString(36)}`;
 const TENANT_ADMIN_PASSWORD = "Files-e2e-admin-pass-1";
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
@@ -53,6 +55,8 @@ type FileItem = { id: string; kind: string; mime: string; name: string; size: nu
 type Failure = { message: string; data: { appCode: number; description: string; httpStatus: number } };
 
 let operator: APIRequestContext;
+/** Removed after the run: the clients journey expects the default tenant to start with none. */
+const createdClients: string[] = [];
 let origin = "";
 let clientToken = "";
 let readOnlyToken = "";
@@ -63,6 +67,7 @@ async function createClient(name: string, scopes: string[]) {
   const created = await operator.post("/api/v1/clients", { headers: { origin }, data: { name, scopes, tokenLifetime: 3600 } });
   expect(created.status(), await created.text()).toBe(200);
   const { id, clientId } = (await created.json()) as { id: string; clientId: string };
+  createdClients.push(id);
   const secretRes = await operator.post(`/api/v1/clients/${id}/secrets`, { headers: { origin }, data: { description: "files e2e" } });
   expect(secretRes.status(), await secretRes.text()).toBe(200);
   const { secret } = (await secretRes.json()) as { secret: string };
@@ -95,7 +100,10 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   expect(body.error, JSON.stringify(body)).toBe(0);
   sessionToken = body.result.token;
 });
-test.afterAll(() => operator?.dispose());
+test.afterAll(async () => {
+  for (const id of createdClients) await operator.delete(`/api/v1/clients/${id}`, { headers: { origin } });
+  await operator?.dispose();
+});
 
 async function upload(request: APIRequestContext, token: string, kind: string, file: { name: string; mimeType: string; buffer: Buffer }, o: { folderName?: string; lang?: string } = {}) {
   return request.post("/api/v1/files/upload", {
@@ -127,20 +135,20 @@ test("a program uploads an image, a video and a document, lists, reads and delet
   ];
   const items: FileItem[] = [];
   for (const u of uploads) {
-    const res = await upload(request, clientToken, u.kind, u.file, { folderName: "program01" });
+    const res = await upload(request, clientToken, u.kind, u.file, { folderName: FOLDER });
     expect(res.status(), await res.text()).toBe(200);
     const { items: got } = (await res.json()) as { items: FileItem[] };
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ kind: u.kind, mime: u.mime, name: u.file.name, folder: "program01", ownerId: null });
+    expect(got[0]).toMatchObject({ kind: u.kind, mime: u.mime, name: u.file.name, folder: FOLDER, ownerId: null });
     expect(got[0]!.clientId).toMatch(/^[0-9a-f-]{36}$/);
     items.push(got[0]!);
   }
   const [image, video, doc] = items as [FileItem, FileItem, FileItem];
   expect(image.url).toMatch(/^\/api\/files\/[A-Za-z0-9_-]+$/);
 
-  const listed = await listFiles(request, clientToken, "folder=program01&take=100");
+  const listed = await listFiles(request, clientToken, `folder=${FOLDER}&take=100`);
   expect(listed.items.map((i) => i.id).sort()).toEqual(items.map((i) => i.id).sort());
-  const videos = await listFiles(request, clientToken, "folder=program01&kind=video");
+  const videos = await listFiles(request, clientToken, `folder=${FOLDER}&kind=video`);
   expect(videos.items.map((i) => i.id)).toEqual([video.id]);
 
   // The bytes, as stored (a re-encoded PNG), with the type decided at upload and nosniff.
@@ -160,7 +168,7 @@ test("a program uploads an image, a video and a document, lists, reads and delet
   // Base64 PNG.
   const b64 = await request.post("/api/v1/files/base64", {
     headers: bearer(clientToken),
-    data: { data: (await pngBytes(10, 10)).toString("base64"), name: "b64.png", folderName: "program01" },
+    data: { data: (await pngBytes(10, 10)).toString("base64"), name: "b64.png", folderName: FOLDER },
   });
   expect(b64.status(), await b64.text()).toBe(200);
   expect(await b64.json()).toMatchObject({ kind: "image", mime: "image/png", width: 10, height: 10, name: "b64.png" });
@@ -168,7 +176,7 @@ test("a program uploads an image, a video and a document, lists, reads and delet
   // Delete one: gone from the list, and its bytes with it.
   const del = await request.delete(`/api/v1/files/${video.id}`, { headers: bearer(clientToken) });
   expect(del.status(), await del.text()).toBe(200);
-  const after = await listFiles(request, clientToken, "folder=program01&take=100");
+  const after = await listFiles(request, clientToken, `folder=${FOLDER}&take=100`);
   expect(after.items.map((i) => i.id)).not.toContain(video.id);
   expect(after.total).toBe(3);
   expect((await request.get(video.url, { headers: bearer(clientToken) })).status()).toBe(404);
