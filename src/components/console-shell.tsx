@@ -18,6 +18,7 @@ import { ConsolePermissionsProvider } from "~/components/console-permissions";
 interface ShellUser {
   name: string;
   userName: string;
+  avatar: string | null;
   permissions: string[];
 }
 
@@ -80,7 +81,7 @@ export function ConsoleShell({ tenantId, tenantName, isOperator, user, children 
             >
               <button type="button" data-testid="user-menu" style={{ background: "none", border: 0, cursor: "pointer", padding: 0 }}>
                 <Space>
-                  <Avatar size="small" icon={<UserOutlined />} />
+                  <Avatar size="small" src={user.avatar ?? undefined} icon={<UserOutlined />} />
                   <span>{user.name || user.userName}</span>
                 </Space>
               </button>

@@ -15,7 +15,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       tenantId={tenant.id}
       tenantName={tenant.name}
       isOperator={actor.isOperator}
-      user={{ name: actor.displayName, userName: actor.userName ?? "", permissions: actor.permissions }}
+      user={{ name: actor.displayName, userName: actor.userName ?? "", avatar: actor.avatar ?? null, permissions: actor.permissions }}
     >
       {children}
     </ConsoleShell>

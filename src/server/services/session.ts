@@ -25,6 +25,8 @@ export interface Actor {
   nickname: string | null;
   /** What to call the user: nickname, user name, phone or email, whichever is set first. */
   displayName: string;
+  /** The user's avatar URL (null for clients and users without one). */
+  avatar?: string | null;
   locale: string | null;
   roles: string[];
   permissions: string[];
@@ -107,6 +109,7 @@ interface ActorRow {
   phone: string | null;
   email: string | null;
   locale: string | null;
+  avatar: string | null;
   roles: RoleJson[];
 }
 
@@ -123,7 +126,7 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
     SELECT s."id"::text AS "id", s."tenantId"::text AS "tenantId", s."state"::text AS "state", s."deletedAt", s."expiresAt",
            s."lastSeenAt", s."idleSeconds", s."actingRole", t."status"::text AS "tenantStatus",
            u."id"::text AS "userId", u."status"::text AS "userStatus", u."deletedAt" AS "userDeletedAt", u."isOperator",
-           u."userName", u."nickname", u."phone", u."email", u."locale", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
+           u."userName", u."nickname", u."phone", u."email", u."locale", u."avatar", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
     FROM "LoginSession" s JOIN "Tenant" t ON t."id" = s."tenantId" JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${sessionId}::uuid`;
   if (!s || s.state !== "active" || s.deletedAt) return null;
@@ -147,6 +150,7 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
     userName: s.userName,
     nickname: s.nickname,
     displayName: s.nickname ?? s.userName ?? s.phone ?? s.email ?? "",
+    avatar: s.avatar,
     locale: s.locale,
     roles: held.map((r) => r.name),
     permissions,

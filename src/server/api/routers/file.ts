@@ -7,7 +7,8 @@ import * as svc from "~/server/services/files";
 import type { Actor } from "~/server/services/session";
 
 const tags = ["file"];
-const who = (ctx: Context & { actor: Actor }): svc.FileWho => ({ ...ctx.actor, ip: ctx.ip, userAgent: ctx.userAgent });
+/** Files belong to the host's tenant: an operator on a tenant's host works on that tenant's files. */
+const who = (ctx: Context & { actor: Actor }): svc.FileWho => ({ ...ctx.actor, tenantId: ctx.tenant?.id ?? ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent });
 
 /**
  * The file library. Uploads from the console go through uploadthing (/api/uploadthing), from

@@ -24,7 +24,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ key: str
   if (!ctx.tenant) return fail(10007);
   if (!ctx.actor) return fail(10001);
   try {
-    const row = await fileForReading(db, { ...ctx.actor, ip: ctx.ip }, key);
+    // The host's tenant: an operator reads the files of the tenant whose host they are on.
+    const row = await fileForReading(db, { ...ctx.actor, tenantId: ctx.tenant.id, ip: ctx.ip }, key);
     const bytes = await readFile(localPath(row.tenantId, row.storageKey));
     const inline = row.kind !== "document" || row.mime === "application/pdf";
     return new Response(new Uint8Array(bytes), {
