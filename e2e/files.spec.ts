@@ -11,17 +11,38 @@ const NAMES = { image: `photo-${RUN}.png`, video: `clip-${RUN}.mp4`, pdf: `repor
 
 type Kind = "图片" | "视频" | "文档";
 
-/** Picks the kind, names the folder, chooses the file on the dropzone's input and sends it. */
+/**
+ * Picks the kind, names the folder, drops the file on the zone (a real `drop` event carrying a
+ * DataTransfer, as a mouse drag would) and sends it, recording the states the send button goes
+ * through so the test can tell that progress was shown.
+ */
 async function upload(page: Page, kind: Kind, file: { name: string; mimeType: string; buffer: Buffer }) {
   await page.getByTestId("upload-kind").getByText(kind, { exact: true }).click();
   await page.getByTestId("upload-folder").fill(FOLDER);
   const zone = page.getByTestId("upload-dropzone");
   await expect(zone.locator('[data-ut-element="label"]')).toHaveAttribute("data-state", "ready");
-  await zone.locator("input[type=file]").setInputFiles(file);
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, type, b64 }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+      return dt;
+    },
+    { name: file.name, type: file.mimeType, b64: file.buffer.toString("base64") },
+  );
+  await zone.locator('[data-ut-element="label"]').dispatchEvent("drop", { dataTransfer });
   const send = zone.getByRole("button", { name: "上传 1 个文件" });
   await expect(send).toBeEnabled();
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="upload-dropzone"] [data-ut-element="button"]')!;
+    const seen: string[] = [];
+    (window as unknown as { __utStates: string[] }).__utStates = seen;
+    new MutationObserver(() => seen.push(`${el.getAttribute("data-state")}:${el.textContent}`)).observe(el, { attributes: true, childList: true, subtree: true, characterData: true });
+  });
   await send.click();
 }
+
+/** What the send button showed while the last upload ran (e.g. "uploading:37%"). */
+const progressShown = (page: Page) => page.evaluate(() => (window as unknown as { __utStates: string[] }).__utStates);
 
 const notice = (page: Page, text: string) => page.locator(".ant-notification-notice").filter({ hasText: text });
 const card = (page: Page, name: string) => page.getByTestId("file-card").filter({ hasText: name });
@@ -46,6 +67,7 @@ test("the operator uploads, browses, opens and deletes files in both languages",
   // An image, a video and a PDF: each announced and then in the library.
   await upload(page, "图片", { name: NAMES.image, mimeType: "image/png", buffer: await pngBytes(320, 200) });
   await expect(notice(page, `${NAMES.image} 已上传`)).toBeVisible();
+  expect((await progressShown(page)).some((s) => s.startsWith("uploading"))).toBe(true);
   await expect(card(page, NAMES.image)).toBeVisible();
   await expect(card(page, NAMES.image).locator("img")).toHaveAttribute("src", /^\/api\/files\//);
 
