@@ -14,6 +14,9 @@ test("the default tenant's administrator creates a client, copies its one-time s
   request,
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL! });
+  // A retry starts from the empty list too: clients an earlier attempt made are removed first.
+  const left = (await (await request.get("/api/v1/clients?take=100")).json()) as { items: { id: string }[] };
+  for (const c of left.items) await request.delete(`/api/v1/clients/${c.id}`, { headers: { origin: baseURL! } });
   await setLocale(page, "zh-CN", baseURL!);
   await page.goto("/clients");
   await expect(page.getByRole("heading", { name: "OAuth 客户端" })).toBeVisible();
@@ -27,9 +30,16 @@ test("the default tenant's administrator creates a client, copies its one-time s
   await drawer.getByLabel("名称").fill("E2E Client");
   const scopes = drawer.getByLabel("允许的范围");
   for (const code of ["uc.client.get", "uc.apiscope.get"]) {
-    await scopes.click();
-    await scopes.fill(code);
-    await page.locator(".ant-select-item-option", { hasText: `${code} —` }).first().click();
+    // Under load a click on an option can land while the list is still opening: retry until the
+    // code shows as chosen (and never click a chosen one again, which would remove it).
+    const chosen = drawer.locator(".ant-select-selection-item", { hasText: code });
+    await expect(async () => {
+      if (await chosen.count()) return;
+      await scopes.click();
+      await scopes.fill(code);
+      await page.locator(".ant-select-item-option", { hasText: `${code} —` }).first().click({ timeout: 3000 });
+      await expect(chosen).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 30_000 });
   }
   await scopes.press("Escape");
   await shot(page, "client-create-zh");
