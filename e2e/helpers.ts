@@ -46,9 +46,13 @@ export async function operatorApi(playwright: PlaywrightWorkerArgs["playwright"]
 export async function solveCaptcha(page: Page, which: "first" | "last" = "first") {
   const widgets = page.locator("altcha-widget");
   const widget = which === "first" ? widgets.first() : widgets.last();
-  // The widget draws its own tick over the native checkbox.
-  await widget.getByRole("checkbox").click({ force: true });
-  await expect(widget.locator("[data-state=verified]").first()).toBeAttached({ timeout: 30_000 });
+  // The widget draws its own tick over the native checkbox. A click before the widget is ready
+  // does nothing, so tick again unless it is already working or done.
+  await expect(async () => {
+    const state = await widget.locator("[data-state]").first().getAttribute("data-state", { timeout: 2000 }).catch(() => null);
+    if (state !== "verifying" && state !== "verified") await widget.getByRole("checkbox").click({ force: true, timeout: 2000 });
+    await expect(widget.locator("[data-state=verified]").first()).toBeAttached({ timeout: 15_000 });
+  }).toPass({ timeout: 60_000 });
 }
 
 /** The newest code sent to `to`, read from the development outbox as the platform operator. */

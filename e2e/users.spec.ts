@@ -113,6 +113,8 @@ test("a tenant administrator manages users in both languages and never sees anot
 
   // Edit the profile.
   await page.getByRole("link", { name: "e2e-alice" }).click();
+  // The form is filled from the user's record once it arrives; typing before that would be reset.
+  await expect(page.getByRole("textbox", { name: "用户名", exact: true })).toHaveValue("e2e-alice");
   await page.getByLabel("昵称").fill("爱丽丝");
   await page.getByTestId("profile-save").click();
   await expect(page.getByText("已保存").first()).toBeVisible();

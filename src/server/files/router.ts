@@ -17,7 +17,7 @@ import { describeError, type Locale } from "~/lib/errors";
 import { uploadInput } from "~/lib/validators/file";
 import type { PermissionCode } from "~/lib/permissions";
 import { MAX_BYTES, type FileKind } from "~/server/files/validate";
-import { acceptFile, assertQuota, quotas } from "~/server/services/files";
+import { acceptFile, assertQuota, quotas, type ArrivedFile } from "~/server/services/files";
 import { fileStore } from "~/server/files/store";
 
 const f = createUploadthing();
@@ -40,19 +40,12 @@ function toUploadError(e: unknown, locale: Locale): UploadThingError {
 /** Loose on purpose: a bad folder name is answered with our own message, not "Invalid input". */
 const looseInput = z.object({ folderName: z.string().optional(), userId: z.string().optional() }).optional();
 
-// A type alias, not an interface: uploadthing wants metadata with an index signature.
-export type UploadMeta = {
-  tenantId: string;
-  /** Who uploads (a user, or a client's row id); the audit row names them. */
-  actorId: string;
-  ownerId: string | null;
-  clientId: string | null;
-  kind: FileKind;
-  folder: string | undefined;
-  locale: Locale;
-  ip: string | null;
-  userAgent: string | null;
-};
+/**
+ * What the middleware hands to onUploadComplete: the file's future row minus what only the upload
+ * knows (name, stored bytes), plus the caller's language for messages. A mapped type, not an
+ * interface: uploadthing wants metadata with an index signature.
+ */
+export type UploadMeta = Omit<ArrivedFile, "name" | "stored" | "onlyMime"> & { locale: Locale };
 
 /**
  * Avatars: your own with `uc.me.put`; another user's of your tenant (`input.userId`, the user
