@@ -157,6 +157,22 @@ describe("file.uploadBase64 (tRPC)", () => {
     const png = (await pngBytes(4, 4)).toString("base64");
     expect(await failure(() => caller.file.uploadBase64({ data: png }))).toMatchObject({ code: 10002 });
   });
+
+  it("every file procedure is refused to a user without its permission, and nothing changes", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const item = await admin.file.uploadBase64({ data: (await pngBytes(4, 4)).toString("base64"), folderName: "guarded1" });
+    const plain = await w.callerFor(w.plainB.id);
+    for (const call of [
+      () => plain.file.list({}),
+      () => plain.file.folders({}),
+      () => plain.file.usage({}),
+      () => plain.file.detail({ id: item.id }),
+      () => plain.file.delete({ id: item.id }),
+    ]) {
+      expect(await failure(call)).toMatchObject({ code: 10002 });
+    }
+    expect(await db.storedFile.count({ where: { id: item.id } })).toBe(1);
+  });
 });
 
 describe("quotas", () => {
