@@ -156,6 +156,8 @@ test("a program uploads an image, a video and a document, lists, reads and delet
   expect(bytes.status(), await bytes.text()).toBe(200);
   expect(bytes.headers()["content-type"]).toBe("image/png");
   expect(bytes.headers()["x-content-type-options"]).toBe("nosniff");
+  // Served bytes never run script in our origin.
+  expect(bytes.headers()["content-security-policy"]).toContain("sandbox");
   const body = await bytes.body();
   expect(body.subarray(1, 4).toString()).toBe("PNG");
   expect(body.length).toBe(image.size);
@@ -164,6 +166,9 @@ test("a program uploads an image, a video and a document, lists, reads and delet
   const pdf = await request.get(doc.url, { headers: bearer(clientToken) });
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  // A PDF opens inline in the browser's viewer, which a sandboxed document would block.
+  expect(pdf.headers()["content-disposition"]).toMatch(/^inline/);
+  expect(pdf.headers()["content-security-policy"]).toBeUndefined();
 
   // Base64 PNG.
   const b64 = await request.post("/api/v1/files/base64", {

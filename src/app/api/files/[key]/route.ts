@@ -27,13 +27,16 @@ export async function GET(req: Request, { params }: { params: Promise<{ key: str
     // The host's tenant: an operator reads the files of the tenant whose host they are on.
     const row = await fileForReading(db, { ...ctx.actor, tenantId: ctx.tenant.id, ip: ctx.ip }, key);
     const bytes = await readFile(localPath(row.tenantId, row.storageKey));
-    const inline = row.kind !== "document" || row.mime === "application/pdf";
+    const pdf = row.mime === "application/pdf";
+    const inline = row.kind !== "document" || pdf;
     return new Response(new Uint8Array(bytes), {
       headers: {
         "content-type": row.mime,
         "content-length": String(bytes.length),
         "x-content-type-options": "nosniff",
-        "content-security-policy": "default-src 'none'; sandbox",
+        // Nothing we serve may run script in our origin; the browser's PDF viewer needs an
+        // unsandboxed document, and a PDF cannot script the page anyway.
+        ...(pdf ? {} : { "content-security-policy": "default-src 'none'; sandbox" }),
         "cache-control": "private, max-age=300",
         "content-disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
       },
