@@ -178,7 +178,7 @@ describe("export jobs", () => {
     await t.db.storedFile.createMany({
       data: ["a.png", "b.pdf"].map((name, i) => ({
         tenantId: i ? w.platform.id : w.tenantB.id, ownerId: i ? w.operator.id : w.managerB.id, folder: "20261125", kind: i ? "document" as const : "image" as const,
-        mime: i ? "application/pdf" : "image/png", ext: i ? "pdf" : "png", name, size: 10, checksum: "x", storageKey: `exportkey${i}xxxx`, url: `/api/files/exportkey${i}xxxx`,
+        mime: i ? "application/pdf" : "image/png", ext: i ? "pdf" : "png", name, size: 10, checksum: "x", storageKey: `exportkey${i}abcd`, url: `/api/files/exportkey${i}abcd`,
       })),
     });
     await t.db.outboxMessage.create({ data: { channel: "sms", to: "+86-15810419011", body: "code 123456", provider: "outbox", status: "stored" } });

@@ -1,7 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Button, Card, DatePicker, Descriptions, Drawer, Empty, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { ListEmpty } from "~/components/list-empty";
+import { Button, Card, DatePicker, Descriptions, Drawer, Input, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { ReloadOutlined, SearchOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
@@ -11,7 +12,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import type { AuditItem, AuditListInput } from "~/lib/validators/audit";
-import { handleServerError } from "~/components/form-errors";
+
 import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "./audit-diff";
@@ -139,13 +140,7 @@ export function AuditView() {
           loading={list.isFetching}
           onRow={(r) => ({ onDoubleClick: () => setOpen(r) })}
           locale={{
-            emptyText: list.isError ? (
-              <Empty description={handleServerError(null, list.error)}>
-                <Button onClick={() => void list.refetch()}>{c("retry")}</Button>
-              </Empty>
-            ) : (
-              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
-            ),
+            emptyText: <ListEmpty query={list} title={t("emptyTitle")} hint={t("emptyHint")} />,
           }}
           {...serverTable<AuditItem>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
         />

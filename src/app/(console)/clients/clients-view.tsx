@@ -1,9 +1,10 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
+import { ListEmpty } from "~/components/list-empty";
 import { useTenantColumn } from "~/components/tenant-column";
 import { ExportButton } from "~/components/export-button";
-import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Card, DatePicker, Input, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
@@ -188,13 +189,7 @@ export function ClientsView() {
           dataSource={list.data?.items}
           loading={list.isFetching}
           locale={{
-            emptyText: list.isError ? (
-              <Empty description={handleServerError(null, list.error)}>
-                <Button onClick={() => void list.refetch()}>{c("retry")}</Button>
-              </Empty>
-            ) : (
-              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
-            ),
+            emptyText: <ListEmpty query={list} title={t("emptyTitle")} hint={t("emptyHint")} />,
           }}
           {...serverTable<Row>(tableUrl, list.data?.total ?? 0, (total) => c("total", { total }))}
         />

@@ -1,7 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Button, Card, Empty, Progress, Select, Space, Table, Tag, Typography } from "antd";
+import { ListEmpty } from "~/components/list-empty";
+import { Card, Progress, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import type { ReactNode } from "react";
 import { DownloadOutlined } from "@ant-design/icons";
@@ -10,7 +11,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { EXPORT_STATUSES, type ExportJobView } from "~/lib/validators/export";
-import { handleServerError } from "~/components/form-errors";
+
 import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 
 type Status = (typeof EXPORT_STATUSES)[number];
@@ -106,13 +107,7 @@ export function ExportsView() {
           dataSource={list.data?.items}
           loading={list.isLoading}
           locale={{
-            emptyText: list.isError ? (
-              <Empty description={handleServerError(null, list.error)}>
-                <Button onClick={() => void list.refetch()}>{c("retry")}</Button>
-              </Empty>
-            ) : (
-              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
-            ),
+            emptyText: <ListEmpty query={list} title={t("emptyTitle")} hint={t("emptyHint")} />,
           }}
           {...serverTable<ExportJobView>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
         />
