@@ -86,8 +86,10 @@ export type UserItem = z.infer<typeof userItem>;
 
 export const userListOutput = z.object({
   total: z.number().int(),
-  /** The total stopped counting at the cap: there are at least `total`. */
+  /** The count stopped at the cap: there are more than `total`. */
   totalCapped: z.boolean(),
+  /** When capped, the database's estimate of all matches (from its statistics); else null. */
+  estimatedTotal: z.number().int().nullable(),
   nextCursor: z.string().nullable(),
   items: z.array(userItem),
 });

@@ -12,3 +12,6 @@ export interface RoleJson {
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A LIKE pattern for "starts with `p`", with LIKE's own wildcards in `p` escaped. */
+export const likePrefix = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -23,6 +23,6 @@ export const usersExporter: Exporter<UserItem, z.output<typeof userListInput>> =
   },
   page: async (db, who, filter, cursor, take) => {
     const r = await listUsers(db, { actor: who }, { ...filter, cursor: cursor ?? undefined, skip: 0, take });
-    return { total: r.total, items: r.items, next: r.nextCursor };
+    return { total: r.estimatedTotal ?? r.total, items: r.items, next: r.nextCursor };
   },
 };

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
+import { likePrefix } from "~/server/db/sql";
 import type { Actor } from "~/server/services/session";
 import { AppError } from "~/server/errors";
 import { hasPermission } from "~/lib/permissions";
@@ -15,8 +16,6 @@ type Tx = Prisma.TransactionClient;
 
 export const teamPathOf = (u: { id: string; teamPath: string }) => u.teamPath || `${u.id}/`;
 
-/** Escapes LIKE's wildcards; ids are uuids, but the path is data all the same. */
-const likePrefix = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** Paths end in "/" and hold only [0-9a-f-/]: every path under `p` sorts before `p` with "/" → "0". */
 const pathRange = (column: Prisma.Sql, p: string) =>
   Prisma.sql`${column} >= ${p} AND ${column} < ${p.slice(0, -1) + "0"} AND ${column} LIKE ${likePrefix(p)}`;

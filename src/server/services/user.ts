@@ -7,7 +7,8 @@
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import type { Db } from "~/server/db";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
+import { UUID_RE, likePrefix } from "~/server/db/sql";
 import type { Actor } from "~/server/services/session";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
@@ -34,8 +35,11 @@ export interface UserScope {
   locale?: Locale;
 }
 
-/** Counting stops here: an exact count over a million rows costs more than the page itself. */
-export const COUNT_CAP = 10_000;
+/**
+ * Counting stops here: past it the list answers the database's estimate instead. An exact count
+ * walks every match (100,000 of them for a common name prefix), which costs many pages' worth.
+ */
+export const COUNT_CAP = 1_000;
 const ADMIN_ROLE = "administrator";
 
 const tenantWhere = (scope: UserScope, tenantId?: string): Prisma.UserWhereInput =>
@@ -81,6 +85,7 @@ type ListInput = z.output<typeof userListInput>;
 /** `userName` sorts by the lower-cased key, which the (tenantId, userNameKey) index covers. */
 const SORT_COLUMN = { createdAt: "createdAt", userName: "userNameKey", phone: "phone", email: "email" } as const;
 type SortColumn = (typeof SORT_COLUMN)[keyof typeof SORT_COLUMN];
+const column = (c: SortColumn) => Prisma.raw(`u."${c}"`);
 
 interface Cursor {
   /** the sort column's value (ISO string for dates), or null */
@@ -91,7 +96,7 @@ const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("bas
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as Cursor;
-    if (typeof c.id === "string" && /^[0-9a-f-]{36}$/.test(c.id) && (c.v === null || typeof c.v === "string")) return c;
+    if (typeof c.id === "string" && UUID_RE.test(c.id) && (c.v === null || typeof c.v === "string")) return c;
   } catch {
     /* fall through */
   }
@@ -100,101 +105,132 @@ function decodeCursor(s: string): Cursor {
 
 /**
  * The rows after the cursor in (column, id) order, as segments read one after the other, each a
- * single index range: PostgreSQL puts NULLs last ascending and first descending (Prisma keeps that
- * default), and cannot bound an index scan by an OR, so every non-null segment also carries a
- * plain `column <= v` (or `>=`) the planner uses as the scan's start.
+ * single index range: PostgreSQL puts NULLs last ascending and first descending, and cannot bound
+ * an index scan by an OR, so every non-null segment also carries a plain `column >= v` (or `<=`)
+ * the planner uses as the scan's start.
  */
-function segmentsAfter(column: SortColumn, asc: boolean, c: Cursor): Prisma.UserWhereInput[] {
-  const idAfter = asc ? { gt: c.id } : { lt: c.id };
-  const nullable = column !== "createdAt";
-  const v = c.v === null ? null : column === "createdAt" ? new Date(c.v) : c.v;
-  if (v === null) {
-    const nulls = { [column]: null, id: idAfter };
-    return asc ? [nulls] : [nulls, { [column]: { not: null } }];
+function segmentsAfter(sort: SortColumn, asc: boolean, c: Cursor): Prisma.Sql[] {
+  const col = column(sort);
+  const idAfter = asc ? Prisma.sql`u."id" > ${c.id}::uuid` : Prisma.sql`u."id" < ${c.id}::uuid`;
+  if (c.v === null) {
+    const nulls = Prisma.sql`${col} IS NULL AND ${idAfter}`;
+    return asc ? [nulls] : [nulls, Prisma.sql`${col} IS NOT NULL`];
   }
-  const rest: Prisma.UserWhereInput = {
-    [column]: asc ? { gte: v } : { lte: v },
-    OR: [{ [column]: asc ? { gt: v } : { lt: v } }, { [column]: v, id: idAfter }],
-  };
-  return asc && nullable ? [rest, { [column]: null }] : [rest];
+  const v = sort === "createdAt" ? Prisma.sql`${c.v}::timestamptz` : Prisma.sql`${c.v}`;
+  const rest = asc
+    ? Prisma.sql`${col} >= ${v} AND (${col} > ${v} OR (${col} = ${v} AND ${idAfter}))`
+    : Prisma.sql`${col} <= ${v} AND (${col} < ${v} OR (${col} = ${v} AND ${idAfter}))`;
+  return asc && sort !== "createdAt" ? [rest, Prisma.sql`${col} IS NULL`] : [rest];
 }
 
 /**
  * A prefix match a B-tree can answer under any collation: the range bounds the index scan (code
- * point order, as in C/C.UTF-8 and PGlite), `startsWith` keeps the answer exact everywhere.
+ * point order, as in C/C.UTF-8 and PGlite), LIKE keeps the answer exact everywhere.
  */
-const prefix = (p: string) => ({ gte: p, lt: `${p}\u{10FFFF}`, startsWith: p });
+const prefix = (col: Prisma.Sql, p: string) => Prisma.sql`(${col} >= ${p} AND ${col} < ${`${p}\u{10FFFF}`} AND ${col} LIKE ${likePrefix(p)})`;
 
-export function userListWhere(scope: UserScope, input: ListInput): Prisma.UserWhereInput {
+/**
+ * The list's filter as one SQL condition on `"User" u`: the page, the capped count and the
+ * estimate all read it, so they can never disagree about which users match.
+ */
+export function userListFilter(scope: UserScope, input: ListInput): Prisma.Sql {
+  const tenantId = scope.actor.isOperator ? input.tenantId : scope.actor.tenantId;
   const name = input.name?.trim();
-  return {
-    AND: [
-      tenantWhere(scope, input.tenantId),
-      { deletedAt: input.deleted ? { not: null } : null },
-      input.status ? { status: input.status } : {},
-      input.roleId ? { roles: { some: { roleId: input.roleId } } } : {},
-      input.phone ? { phone: prefix(input.phone) } : {},
-      input.email ? { email: prefix(input.email) } : {},
-      // Prefix, not infix: a B-tree range on the lower-cased key stays an index scan at any size.
-      name ? { OR: [{ userNameKey: prefix(name.toLowerCase()) }, { nickname: prefix(name) }] } : {},
-      input.provider || input.providerKey
-        ? {
-            externalLogins: {
-              some: { ...(input.provider ? { provider: input.provider } : {}), ...(input.providerKey ? { providerKey: input.providerKey } : {}) },
-            },
-          }
-        : {},
-      input.claimType || input.claimValue
-        ? { claims: { some: { ...(input.claimType ? { type: input.claimType } : {}), ...(input.claimValue ? { value: input.claimValue } : {}) } } }
-        : {},
-      input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {},
-    ],
-  };
+  const exists = (table: string, alias: string, conditions: (Prisma.Sql | null)[]) =>
+    Prisma.sql`EXISTS (SELECT 1 FROM ${Prisma.raw(`"${table}" ${alias}`)} WHERE ${Prisma.join(
+      [Prisma.raw(`${alias}."userId" = u."id"`), ...conditions.filter((c) => c !== null)],
+      " AND ",
+    )})`;
+  const parts: (Prisma.Sql | null)[] = [
+    tenantId ? Prisma.sql`u."tenantId" = ${tenantId}::uuid` : null,
+    input.deleted ? Prisma.sql`u."deletedAt" IS NOT NULL` : Prisma.sql`u."deletedAt" IS NULL`,
+    input.status ? Prisma.sql`u."status" = ${input.status}::"UserStatus"` : null,
+    input.roleId ? exists("UserRole", "r", [Prisma.sql`r."roleId" = ${input.roleId}::uuid`]) : null,
+    input.phone ? prefix(column("phone"), input.phone) : null,
+    input.email ? prefix(column("email"), input.email) : null,
+    // Prefix, not infix: a B-tree range on the lower-cased key stays an index scan at any size.
+    name ? Prisma.sql`(${prefix(column("userNameKey"), name.toLowerCase())} OR ${prefix(Prisma.raw(`u."nickname"`), name)})` : null,
+    input.provider || input.providerKey
+      ? exists("ExternalLogin", "e", [
+          input.provider ? Prisma.sql`e."provider" = ${input.provider}` : null,
+          input.providerKey ? Prisma.sql`e."providerKey" = ${input.providerKey}` : null,
+        ])
+      : null,
+    input.claimType || input.claimValue
+      ? exists("UserClaim", "c", [
+          input.claimType ? Prisma.sql`c."type" = ${input.claimType}` : null,
+          input.claimValue ? Prisma.sql`c."value" = ${input.claimValue}` : null,
+        ])
+      : null,
+    input.startTime ? Prisma.sql`u."createdAt" >= ${input.startTime}::timestamptz` : null,
+    input.endTime ? Prisma.sql`u."createdAt" <= ${input.endTime}::timestamptz` : null,
+  ];
+  return Prisma.join(
+    parts.filter((p) => p !== null),
+    " AND ",
+  );
+}
+
+interface ItemSqlRow extends Omit<UserItem, "roles"> {
+  userNameKey: string | null;
+  roles: { id: string; name: string }[];
+}
+
+/**
+ * How many users match: exact up to COUNT_CAP; past it, PostgreSQL's own estimate (from the
+ * planner's statistics, costing a plan and no rows). The count has no ORDER BY, so the planner
+ * takes its cheapest way to the first COUNT_CAP + 1 matches (a bitmap over the prefix index, a
+ * semi-join from the claims) instead of walking the page's order.
+ */
+async function countUsers(db: Db | Tx, filter: Prisma.Sql) {
+  const [{ n }] = await db.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) s`;
+  if (n <= COUNT_CAP) return { total: n, totalCapped: false, estimatedTotal: null };
+  const [plan] = await db.$queryRaw<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>`EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" u WHERE ${filter}`;
+  const estimate = Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0);
+  return { total: COUNT_CAP, totalCapped: true, estimatedTotal: Math.max(estimate, COUNT_CAP + 1) };
 }
 
 /**
  * One page of users. With `cursor` the page is found by keyset (as fast on page 50,000 as on
- * page 1); otherwise by `skip`. `total` is exact up to COUNT_CAP, then `totalCapped` is true.
+ * page 1); otherwise by `skip`. `total` is exact up to COUNT_CAP, then `totalCapped` is true and
+ * `estimatedTotal` holds the database's estimate.
  */
 export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput) {
-  const where = userListWhere(scope, input);
-  const column = SORT_COLUMN[input.orderby];
+  const filter = userListFilter(scope, input);
+  const sort = SORT_COLUMN[input.orderby];
   const asc = !!input.asc;
-  const dir = asc ? "asc" : "desc";
+  const dir = Prisma.raw(asc ? "ASC" : "DESC");
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  const page = (extra: Prisma.UserWhereInput | null, take: number) =>
-    db.user.findMany({
-      where: extra ? { AND: [where, extra] } : where,
-      orderBy: [{ [column]: dir }, { id: dir }],
-      skip: extra ? 0 : input.skip,
-      take,
-      select: itemSelect,
-    });
+  const page = (extra: Prisma.Sql | null, take: number) => db.$queryRaw<ItemSqlRow[]>`
+    SELECT u."id"::text AS "id", u."tenantId"::text AS "tenantId", u."userName", u."nickname", u."avatar", u."phone", u."email",
+           u."status"::text AS "status", u."createdAt", u."deletedAt", u."referrerId"::text AS "referrerId", u."userNameKey",
+           COALESCE((SELECT json_agg(json_build_object('id', r."id", 'name', r."name"))
+                     FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = u."id"), '[]'::json) AS "roles"
+    FROM "User" u
+    WHERE ${filter} ${extra ? Prisma.sql`AND ${extra}` : Prisma.empty}
+    ORDER BY ${column(sort)} ${dir}, u."id" ${dir}
+    LIMIT ${take} OFFSET ${extra ? 0 : input.skip}`;
   const readPage = async () => {
     if (!cursor) return page(null, input.take + 1);
-    const out: ItemRow[] = [];
-    for (const segment of segmentsAfter(column, asc, cursor)) {
+    const out: ItemSqlRow[] = [];
+    for (const segment of segmentsAfter(sort, asc, cursor)) {
       out.push(...(await page(segment, input.take + 1 - out.length)));
       if (out.length > input.take) break;
     }
     return out;
   };
-  // Prisma would order the capped count's subquery by id (a sort over every match); ordering it
-  // like the page lets the count walk the very index range the page reads.
-  const counted = db.user.count({ where, orderBy: [{ [column]: dir }, { id: dir }], take: COUNT_CAP + 1 });
-  const [total, rows] = await Promise.all([counted, readPage()]);
+  const [counted, rows] = await Promise.all([countUsers(db, filter), readPage()]);
   const more = rows.length > input.take;
   const items = more ? rows.slice(0, input.take) : rows;
   const last = items.at(-1);
-  const value = (r: ItemRow) => {
-    const v = r[column];
+  const value = (r: ItemSqlRow) => {
+    const v = r[sort];
     return v === null ? null : v instanceof Date ? v.toISOString() : v;
   };
   return {
-    total: Math.min(total, COUNT_CAP),
-    totalCapped: total > COUNT_CAP,
+    ...counted,
     nextCursor: more && last ? encodeCursor({ v: value(last), id: last.id }) : null,
-    items: items.map(toItem),
+    items: items.map(({ userNameKey: _key, ...r }): UserItem => ({ ...r, roles: r.roles.sort((a, b) => a.name.localeCompare(b.name)) })),
   };
 }
 

@@ -19,6 +19,8 @@ import { UserDrawer } from "./user-drawer";
 type Status = (typeof USER_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { active: "green", disabled: "red" };
 const TEXT_FILTERS = ["name", "phone", "email", "provider", "providerKey", "claimType", "claimValue"] as const;
+/** The farthest the table pages by number: 500 pages of 20 (an offset past it would cost a long scan). */
+const PAGED_ROWS = 10_000;
 type TextFilter = (typeof TEXT_FILTERS)[number];
 
 export const displayName = (u: Pick<UserItem, "nickname" | "userName" | "phone" | "email">) => u.nickname ?? u.userName ?? u.phone ?? u.email ?? "—";
@@ -172,8 +174,13 @@ export function UsersView() {
       style={{ width }}
     />
   );
-  const total = list.data?.total ?? 0;
-  const table = serverTable<UserItem>(url, total, (n) => (list.data?.totalCapped ? t("totalCapped", { total: n }) : c("total", { total: n })));
+  const data = list.data;
+  // Past the count's cap the total is the database's estimate; page numbers stop at PAGED_ROWS
+  // (farther rows are one sort or filter away), so no page asks for a huge offset.
+  const total = data?.totalCapped ? Math.min(data.estimatedTotal ?? data.total, PAGED_ROWS) : (data?.total ?? 0);
+  const table = serverTable<UserItem>(url, total, (n) =>
+    data?.totalCapped ? t("totalCapped", { total: data.total, estimate: data.estimatedTotal ?? data.total }) : c("total", { total: n }),
+  );
 
   return (
     <ConsolePage

@@ -3,7 +3,7 @@ import { failure, useWorld } from "~/test/fixtures";
 import { createLoginSession, loadActor } from "~/server/services/session";
 import { accountLockedUntil } from "~/server/security/throttle";
 import { verifyPassword } from "~/server/password";
-import { listUsers } from "~/server/services/user";
+import { COUNT_CAP, listUsers } from "~/server/services/user";
 import { userListInput } from "~/lib/validators/user";
 
 const t = useWorld();
@@ -153,6 +153,32 @@ describe("users: list filters, sorting and cursor paging", () => {
     }
     const admin = await w.callerFor(w.managerB.id);
     expect(await failure(() => admin.user.list({ cursor: "garbage" }))).toMatchObject({ trpc: "BAD_REQUEST" });
+  });
+});
+
+describe("users: counts past the cap", () => {
+  it("counts exactly up to COUNT_CAP, then answers the database's estimate; LIKE wildcards match only themselves", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const n = COUNT_CAP + 300;
+    await db.user.createMany({
+      data: Array.from({ length: n }, (_, i) => ({ tenantId: w.tenantB.id, userName: `many${i}`, userNameKey: `many${i}`, nickname: i % 2 ? "Odd" : "Even" })),
+    });
+    await db.$executeRawUnsafe(`ANALYZE "User"`);
+    const all = await admin.user.list({ name: "many", take: 5 });
+    expect(all).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    expect(all.items).toHaveLength(5);
+    // The planner's figure for this tenant's rows: not exact, but of the right size.
+    expect(all.estimatedTotal).toBeGreaterThan(COUNT_CAP);
+    expect(all.estimatedTotal).toBeLessThan(n * 3);
+    // Under the cap the count is exact and no estimate is given.
+    const odd = await admin.user.list({ name: "Odd" });
+    expect(odd).toMatchObject({ total: n / 2, totalCapped: false, estimatedTotal: null });
+    // `_` and `%` in a filter are letters, not wildcards.
+    await admin.user.create({ userName: "under_score" });
+    expect((await admin.user.list({ name: "under_" })).items.map((i) => i.userName)).toEqual(["under_score"]);
+    expect((await admin.user.list({ name: "under%" })).total).toBe(0);
+    expect((await admin.user.list({ name: "m_ny" })).total).toBe(0);
+    await db.user.deleteMany({ where: { tenantId: w.tenantB.id, userNameKey: { startsWith: "many" } } });
   });
 });
 
