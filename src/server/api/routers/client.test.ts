@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
-import { createOpenApiFetchHandler } from "trpc-to-openapi";
+import { handleRest } from "~/server/api/rest";
 import { failure, useWorld, USER_PASSWORD } from "~/test/fixtures";
-import { appRouter, createCaller } from "~/server/api/root";
+import { createCaller } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
 import { hashPassword } from "~/server/password";
 import { handleTokenRequest } from "~/server/services/oauth-token";
@@ -52,7 +52,7 @@ function rest(method: string, path: string, token: string, body?: unknown, host 
     headers: { authorization: `Bearer ${token}`, host, ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return createOpenApiFetchHandler({ endpoint: "/api/v1", req, router: appRouter, createContext: () => createContext(req, db) });
+  return handleRest(req, db);
 }
 
 async function newClient(userId: string, scopes: string[], extra: Record<string, unknown> = {}, tenant = w.tenantB) {

@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOpenApiFetchHandler } from "trpc-to-openapi";
+import { handleRest } from "~/server/api/rest";
 import { failure, useWorld } from "~/test/fixtures";
-import { appRouter } from "~/server/api/root";
-import { createContext } from "~/server/api/context";
 import { createLoginSession } from "~/server/services/session";
 import { signSessionToken } from "~/server/services/tokens";
 
@@ -20,7 +18,7 @@ async function rest(path: string, userId: string, host = "b.test") {
   const s = await createLoginSession(db, { tenantId: user.tenantId, userId, site: "admin", method: "password" });
   const token = await signSessionToken(db, { sessionId: s.id, userId, tenantId: user.tenantId, expiresAt: s.expiresAt });
   const req = new Request(`http://${host}/api/v1${path}`, { headers: { authorization: `Bearer ${token}`, host } });
-  return createOpenApiFetchHandler({ endpoint: "/api/v1", req, router: appRouter, createContext: () => createContext(req, db) });
+  return handleRest(req, db);
 }
 
 describe("user.pick: labels for the user picker", () => {
