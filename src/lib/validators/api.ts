@@ -37,7 +37,13 @@ export const apiResourceFields = z.object({
 export type ApiResourceFields = z.input<typeof apiResourceFields>;
 export const apiResourceCreateInput = apiResourceFields.extend({ tenantId: z.uuid().optional() });
 export const apiResourceUpdateInput = apiResourceFields.extend({ id: z.uuid() });
-export const apiResourceListInput = baseList.extend({ enabled: boolish.optional() }).superRefine(refineRange);
+export const apiResourceListInput = baseList
+  .extend({
+    enabled: boolish.optional(),
+    /** Only the resources that offer this scope (by name): what an API scope's "used by" shows. */
+    scope: z.string().trim().max(100).optional(),
+  })
+  .superRefine(refineRange);
 export type ApiResourceListInput = z.input<typeof apiResourceListInput>;
 export const apiResourceItem = z.object({
   id: z.uuid(),

@@ -86,7 +86,13 @@ async function checkResourceRefs(tx: Tx, who: Who, tenantId: string, input: { sc
 
 export async function listApiResources(db: Db, who: Who, input: z.output<typeof apiResourceListInput>) {
   const where: Prisma.ApiResourceWhereInput = {
-    AND: [resourceScope(who, input.tenantId), nameFilter(input.name), input.enabled === undefined ? {} : { enabled: input.enabled }, range(input)],
+    AND: [
+      resourceScope(who, input.tenantId),
+      nameFilter(input.name),
+      input.enabled === undefined ? {} : { enabled: input.enabled },
+      input.scope ? { scopes: { has: input.scope } } : {},
+      range(input),
+    ],
   };
   const dir = input.asc ? "asc" : "desc";
   const [total, items] = await db.$transaction([

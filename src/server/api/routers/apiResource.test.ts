@@ -65,6 +65,13 @@ describe("API scopes and API resources", () => {
     expect(page.items.map((r) => r.name)).toEqual(["svc-a", "svc-b"]);
     const off = await admin.apiResource.list({ name: "svc", enabled: false });
     expect(off.items.map((r) => r.name)).toEqual(["svc-b"]);
+    // "Used by": the resources offering one scope, and only in the caller's tenant.
+    await admin.apiScope.create({ name: "svc.read" });
+    await admin.apiResource.update({ id: page.items[1]!.id, name: "svc-b", enabled: false, scopes: ["svc.read"] });
+    expect((await admin.apiResource.list({ scope: "svc.read" })).items.map((r) => r.name)).toEqual(["svc-b"]);
+    expect((await admin.apiResource.list({ scope: "svc.nothing" })).total).toBe(0);
+    const a = await w.callerFor(adminA.id, w.platform);
+    expect((await a.apiResource.list({ scope: "svc.read" })).total).toBe(0);
   });
 
   it("lets developers manage only API resources they own", async () => {
