@@ -2,8 +2,8 @@ import "server-only";
 import { db as defaultDb, type Db } from "~/server/db";
 import { createContextInner, type Context } from "~/server/api/trpc";
 import { sessionIdFromCookieHeader } from "~/server/auth";
-import { resolveTenant } from "~/server/services/host";
-import { loadActor, type Actor } from "~/server/services/session";
+import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
+import { loadTenantAndActor, type Actor } from "~/server/services/session";
 import { bearerKind, verifySessionToken } from "~/server/services/tokens";
 import { loadClientActor } from "~/server/services/client";
 import { isCrossSite, requestHost, requestIp } from "~/server/request";
@@ -16,22 +16,19 @@ import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
 export async function createContext(req: Request, db: Db = defaultDb): Promise<Context> {
   const h = req.headers;
   const host = requestHost(h);
-  const tenant = await resolveTenant(db, host);
   const cookie = h.get("cookie");
   const bearer = /^Bearer\s+(\S+)$/i.exec(h.get("authorization") ?? "")?.[1];
+  const clientToken = bearer && bearerKind(bearer) === "client" ? bearer : null;
+  // The session a user token or the cookie names (when an Authorization header is sent, it alone decides).
+  const sessionId = clientToken ? null : bearer ? ((await verifySessionToken(db, bearer))?.sessionId ?? null) : await sessionIdFromCookieHeader(cookie);
+  const via: Context["via"] = bearer ? "bearer" : "cookie";
+  let tenant: ResolvedTenant | null;
   let actor: Actor | null = null;
-  let via: Context["via"] = null;
-  if (tenant && bearer && bearerKind(bearer) === "client") {
-    actor = await loadClientActor(db, bearer, tenant.id);
-    via = "bearer";
-  } else if (tenant && bearer) {
-    const claims = await verifySessionToken(db, bearer);
-    actor = claims ? await loadActor(db, claims.sessionId, tenant.id) : null;
-    via = "bearer";
-  } else if (tenant) {
-    const sid = await sessionIdFromCookieHeader(cookie);
-    actor = sid ? await loadActor(db, sid, tenant.id) : null;
-    via = "cookie";
+  if (sessionId) {
+    ({ tenant, actor } = await loadTenantAndActor(db, host, sessionId));
+  } else {
+    tenant = await resolveTenant(db, host);
+    if (tenant && clientToken) actor = await loadClientActor(db, clientToken, tenant.id);
   }
   return createContextInner({
     db,

@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { UUID_RE, userRolesJson, type RoleJson } from "~/server/db/sql";
 import { OPERATOR_PERMISSIONS } from "~/lib/permissions";
 import { tenantSettings } from "~/server/services/tenant-settings";
+import { normalizeHost, resolveTenant, type ResolvedTenant } from "~/server/services/host";
 
 export type Site = "platform" | "admin" | "web";
 
@@ -113,6 +114,15 @@ interface ActorRow {
   roles: RoleJson[];
 }
 
+/** One row per session: itself, its tenant's status, the user and their roles (`sessionId` a uuid). */
+const actorSelect = (sessionId: string) => Prisma.sql`
+    SELECT s."id"::text AS "id", s."tenantId"::text AS "tenantId", s."state"::text AS "state", s."deletedAt", s."expiresAt",
+           s."lastSeenAt", s."idleSeconds", s."actingRole", t."status"::text AS "tenantStatus",
+           u."id"::text AS "userId", u."status"::text AS "userStatus", u."deletedAt" AS "userDeletedAt", u."isOperator",
+           u."userName", u."nickname", u."phone", u."email", u."locale", u."avatar", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
+    FROM "LoginSession" s JOIN "Tenant" t ON t."id" = s."tenantId" JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${sessionId}::uuid`;
+
 /**
  * The caller behind a session id, or null when the session is not usable right now: ended,
  * frozen, offline, deleted, expired, idle too long, bound to another tenant, or its user or
@@ -120,16 +130,30 @@ interface ActorRow {
  */
 export async function loadActor(db: Db, sessionId: string, tenantId: string): Promise<Actor | null> {
   if (!UUID_RE.test(sessionId)) return null;
-  // One statement for the session, its tenant's status, the user and their roles: this runs on
-  // every authenticated request.
-  const [s] = await db.$queryRaw<ActorRow[]>`
-    SELECT s."id"::text AS "id", s."tenantId"::text AS "tenantId", s."state"::text AS "state", s."deletedAt", s."expiresAt",
-           s."lastSeenAt", s."idleSeconds", s."actingRole", t."status"::text AS "tenantStatus",
-           u."id"::text AS "userId", u."status"::text AS "userStatus", u."deletedAt" AS "userDeletedAt", u."isOperator",
-           u."userName", u."nickname", u."phone", u."email", u."locale", u."avatar", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
-    FROM "LoginSession" s JOIN "Tenant" t ON t."id" = s."tenantId" JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${sessionId}::uuid`;
-  if (!s || s.state !== "active" || s.deletedAt) return null;
+  const [s] = await db.$queryRaw<ActorRow[]>`${actorSelect(sessionId)}`;
+  return s ? actorOf(db, s, tenantId) : null;
+}
+
+/**
+ * The tenant bound to `host` and the caller behind `sessionId` on it, in one statement: every
+ * authenticated request needs both, and each round trip costs more CPU than the rest of a read.
+ */
+export async function loadTenantAndActor(db: Db, host: string, sessionId: string): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+  const name = normalizeHost(host);
+  if (!name || !UUID_RE.test(sessionId)) return { tenant: await resolveTenant(db, host), actor: null };
+  const [row] = await db.$queryRaw<(Omit<ActorRow, "id"> & { id: string | null; hostTenant: ResolvedTenant })[]>`
+    SELECT json_build_object('id', t."id", 'name', t."name", 'status', t."status", 'isDefault', t."isDefault") AS "hostTenant", a.*
+    FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
+    LEFT JOIN (${actorSelect(sessionId)}) a ON true
+    WHERE h."host" = ${name}
+    LIMIT 1`;
+  if (!row) return { tenant: null, actor: null };
+  const { hostTenant: tenant, ...s } = row;
+  return { tenant, actor: s.id ? await actorOf(db, s as ActorRow, tenant.id) : null };
+}
+
+async function actorOf(db: Db, s: ActorRow, tenantId: string): Promise<Actor | null> {
+  if (s.state !== "active" || s.deletedAt) return null;
   const now = Date.now();
   const lastSeen = new Date(s.lastSeenAt).getTime();
   if (new Date(s.expiresAt).getTime() <= now || lastSeen + s.idleSeconds * 1000 <= now) return null;
