@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type CSSProperties, type ReactNode } from "react";
+import { useEffect, useState, type CSSProperties, type ReactNode } from "react";
 import { Alert, App, Button, Drawer, Form, Skeleton, Space } from "antd";
 import type { FormInstance, FormListFieldData } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
@@ -11,27 +11,41 @@ import { handleServerError, parseForm } from "~/components/form-errors";
 /**
  * Saving a create/edit drawer's form. `submit` validates with the procedure's own schema and
  * calls its mutation; `fail` (a mutation's onError) shows the server's message above the form and
- * marks its field errors; `done` (onSuccess) toasts, refreshes the list and closes.
+ * marks its field errors; `done` (onSuccess) toasts, refreshes the list and closes. `mutation`
+ * is the two as a mutation's options.
  */
 export function useDrawerSave(form: FormInstance, onSaved: () => unknown, onClose: () => void) {
   const c = useTranslations("common");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const { message } = App.useApp();
   const [error, setError] = useState<string | null>(null);
+  const done = () => {
+    void message.success(c("saved"));
+    void onSaved();
+    onClose();
+  };
+  const fail = (e: unknown) => setError(handleServerError(form, e));
   return {
     error,
-    done: () => {
-      void message.success(c("saved"));
-      void onSaved();
-      onClose();
-    },
-    fail: (e: unknown) => setError(handleServerError(form, e)),
+    done,
+    fail,
+    mutation: { onSuccess: done, onError: fail },
     submit: <S extends z.ZodType>(schema: S, values: unknown, mutate: (input: z.output<S>) => void) => {
       setError(null);
       const parsed = parseForm(form, schema, values, locale);
       if (parsed) mutate(parsed);
     },
   };
+}
+
+/** The edited record's `id`: null when the drawer is closed or creates one ("new"). */
+export const editedId = (id: string | "new" | null) => (id !== null && id !== "new" ? id : null);
+
+/** Fills the form with the edited record once it has loaded. */
+export function useFillForm<D, V>(form: FormInstance<V>, record: D | undefined, toForm: (record: D) => V) {
+  useEffect(() => {
+    if (record) form.setFieldsValue(toForm(record) as Parameters<typeof form.setFieldsValue>[0]);
+  }, [record, form, toForm]);
 }
 
 /**

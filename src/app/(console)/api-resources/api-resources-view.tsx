@@ -2,10 +2,11 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
-import { Button, Form, Input, Select, Space, Switch, Tag, Typography } from "antd";
+import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
+import { Button, Form, Select, Space, Switch, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -13,7 +14,6 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem, type ApiResourceListInput } from "~/lib/validators/api";
 import { UserPicker } from "~/components/user-picker";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 
 const tags = (items: string[]) => <TagList items={items} />;
 
@@ -23,21 +23,15 @@ export function ApiResourcesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, API_ORDER);
-  const filters = useFilters(url, ["name"], ["enabled", "start", "end"]);
+  const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["enabled", "start", "end"] });
   const [editing, setEditing] = useState<ApiResourceItem | "new" | null>(null);
 
   const enabled = url.oneOf("enabled", ["true", "false"] as const);
   const input: ApiResourceListInput = {
     name: url.get("name") || undefined,
     enabled: enabled === undefined ? undefined : enabled === "true",
-    orderby: sort.orderby,
-    asc: sort.asc,
-    skip: paging.skip,
-    take: paging.take,
-    ...dateRangeFrom(url),
+    ...params,
+    ...slice,
   };
   const list = useQuery(trpc.apiResource.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.apiResource.pathFilter());
@@ -97,8 +91,8 @@ function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "n
   const save = useDrawerSave(form, onSaved, onClose);
   const existing = item && item !== "new" ? item : null;
   const scopes = useQuery({ ...trpc.apiScope.list.queryOptions({ take: 100, orderby: "name", asc: true }), enabled: item !== null });
-  const create = useMutation(trpc.apiResource.create.mutationOptions({ onSuccess: save.done, onError: save.fail }));
-  const update = useMutation(trpc.apiResource.update.mutationOptions({ onSuccess: save.done, onError: save.fail }));
+  const create = useMutation(trpc.apiResource.create.mutationOptions(save.mutation));
+  const update = useMutation(trpc.apiResource.update.mutationOptions(save.mutation));
   function submit(v: FormValues) {
     const payload = { ...v, name: v.name ?? "", scopes: v.scopes ?? [], userClaims: v.userClaims ?? [], owners: v.owners ?? [] };
     if (existing) save.submit(apiResourceUpdateInput, { ...payload, id: existing.id }, update.mutate);
@@ -118,13 +112,11 @@ function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "n
       clearErrorsOnChange
       initialValues={
         existing
-          ? { name: existing.name, displayName: existing.displayName ?? "", description: existing.description ?? "", enabled: existing.enabled, scopes: existing.scopes, userClaims: existing.userClaims, owners: existing.owners }
+          ? { ...catalogNameValues(existing), enabled: existing.enabled, scopes: existing.scopes, userClaims: existing.userClaims, owners: existing.owners }
           : { enabled: true, scopes: [], userClaims: [], owners: [] }
       }
     >
-      <Form.Item name="name" label={t("name")} extra={t("nameHelp")} required><Input maxLength={100} autoFocus /></Form.Item>
-      <Form.Item name="displayName" label={t("displayName")}><Input maxLength={100} /></Form.Item>
-      <Form.Item name="description" label={t("description")}><Input.TextArea rows={2} maxLength={500} showCount /></Form.Item>
+      <CatalogNameFields ns="apiResource" />
       <Form.Item name="scopes" label={t("scopes")} extra={scopes.data && !scopes.data.total ? t("noScopes") : t("scopesHelp")}>
         <Select
           mode="multiple"
@@ -135,9 +127,7 @@ function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "n
           options={scopes.data?.items.map((s) => ({ value: s.name, label: s.displayName ? `${s.name} — ${s.displayName}` : s.name }))}
         />
       </Form.Item>
-      <Form.Item name="userClaims" label={t("claims")} extra={t("claimsHelp")}>
-        <Select mode="tags" tokenSeparators={[" ", ","]} open={false} suffixIcon={null} aria-label={t("claims")} />
-      </Form.Item>
+      <CatalogClaimsField ns="apiResource" name="userClaims" />
       <Form.Item name="owners" label={t("owners")} extra={t("ownersHelp")}>
         <UserPicker mode="multiple" aria-label={t("owners")} tenantId={existing?.tenantId} data-testid="apiresource-owners" />
       </Form.Item>

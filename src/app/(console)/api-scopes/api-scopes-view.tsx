@@ -2,17 +2,17 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
-import { DateRangeFilter, FilterBar, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
-import { Button, Form, Input, Select, Space, Typography } from "antd";
+import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
+import { Button, Form, Space, Typography } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem, type ApiScopeListInput } from "~/lib/validators/api";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 
 export function ApiScopesView() {
   const t = useTranslations("apiScope");
@@ -20,13 +20,10 @@ export function ApiScopesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, API_ORDER);
-  const filters = useFilters(url, ["name"], ["start", "end"]);
+  const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["start", "end"] });
   const [editing, setEditing] = useState<ApiScopeItem | "new" | null>(null);
 
-  const input: ApiScopeListInput = { name: url.get("name") || undefined, orderby: sort.orderby, asc: sort.asc, skip: paging.skip, take: paging.take, ...dateRangeFrom(url) };
+  const input: ApiScopeListInput = { name: url.get("name") || undefined, ...params, ...slice };
   const list = useQuery(trpc.apiScope.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.apiScope.pathFilter());
   const feedback = useRowFeedback(invalidate);
@@ -71,8 +68,8 @@ function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | 
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
   const existing = item && item !== "new" ? item : null;
-  const create = useMutation(trpc.apiScope.create.mutationOptions({ onSuccess: save.done, onError: save.fail }));
-  const update = useMutation(trpc.apiScope.update.mutationOptions({ onSuccess: save.done, onError: save.fail }));
+  const create = useMutation(trpc.apiScope.create.mutationOptions(save.mutation));
+  const update = useMutation(trpc.apiScope.update.mutationOptions(save.mutation));
   function submit(v: FormValues) {
     const payload = { ...v, name: v.name ?? "", claims: v.claims ?? [] };
     if (existing) save.submit(apiScopeUpdateInput, { ...payload, id: existing.id }, update.mutate);
@@ -90,14 +87,10 @@ function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | 
       error={save.error}
       onFinish={submit}
       clearErrorsOnChange
-      initialValues={existing ? { name: existing.name, displayName: existing.displayName ?? "", description: existing.description ?? "", claims: existing.claims } : { claims: [] }}
+      initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
     >
-      <Form.Item name="name" label={t("name")} extra={t("nameHelp")} required><Input maxLength={100} autoFocus /></Form.Item>
-      <Form.Item name="displayName" label={t("displayName")}><Input maxLength={100} /></Form.Item>
-      <Form.Item name="description" label={t("description")}><Input.TextArea rows={2} maxLength={500} showCount /></Form.Item>
-      <Form.Item name="claims" label={t("claims")} extra={t("claimsHelp")}>
-        <Select mode="tags" tokenSeparators={[" ", ","]} open={false} suffixIcon={null} aria-label={t("claims")} />
-      </Form.Item>
+      <CatalogNameFields ns="apiScope" />
+      <CatalogClaimsField ns="apiScope" name="claims" />
     </FormDrawer>
   );
 }

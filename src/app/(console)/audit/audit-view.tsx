@@ -1,8 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { ListTable } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { ListTable, useListPage } from "~/components/list-page";
 import { Button, Descriptions, Drawer, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import dayjs from "dayjs";
@@ -12,7 +12,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import type { AuditItem, AuditListInput } from "~/lib/validators/audit";
-import { dateRangeFrom, pagingFrom, useUrlState } from "~/components/use-url-state";
+import { dateRangeFrom } from "~/components/use-url-state";
 import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "./audit-diff";
 
@@ -23,9 +23,7 @@ export function AuditView() {
   const c = useTranslations("common");
   const en = useLocale() === "en";
   const trpc = useTRPC();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const filters = useFilters(url, TEXT_FILTERS, ["resource", "tenantId", "start", "end"]);
+  const { url, filters, slice } = useListPage({ text: TEXT_FILTERS, others: ["resource", "tenantId", "start", "end"] });
   const [open, setOpen] = useState<AuditItem | null>(null);
   const me = useQuery(trpc.me.get.queryOptions());
   const isOperator = me.data?.isOperator ?? false;
@@ -39,7 +37,7 @@ export function AuditView() {
     tenantId: url.get("tenantId") || undefined,
     ...dateRangeFrom(url),
   };
-  const list = useQuery(trpc.audit.list.queryOptions({ ...filter, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData }));
+  const list = useQuery(trpc.audit.list.queryOptions({ ...filter, ...slice }, { placeholderData: keepPreviousData }));
 
   const resourceName = (action: string) => {
     const r = action.split(".")[0] as PermissionResource;

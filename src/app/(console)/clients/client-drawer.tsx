@@ -4,10 +4,10 @@ import { Form, Input, InputNumber, Select, Switch } from "antd";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
 import { useTRPC } from "~/trpc/react";
 import { GRANT_TYPES, TOKEN_LIFETIME, clientCreateInput, clientUpdateInput, type ClientDetail } from "~/lib/validators/client";
-import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
+import { FormDrawer, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
 import { scopeOptions } from "./scope-options";
 
 interface FormValues {
@@ -40,13 +40,11 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
   const router = useRouter();
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
-  const existing = typeof id === "string" && id !== "new" ? id : null;
+  const existing = editedId(id);
   const options = useMemo(() => scopeOptions(locale), [locale]);
 
   const detail = useQuery({ ...trpc.client.detail.queryOptions({ id: existing ?? "" }), enabled: !!existing });
-  useEffect(() => {
-    if (detail.data) form.setFieldsValue(toForm(detail.data));
-  }, [detail.data, form]);
+  useFillForm(form, detail.data, toForm);
 
   const create = useMutation(
     trpc.client.create.mutationOptions({
@@ -57,7 +55,7 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       onError: save.fail,
     }),
   );
-  const update = useMutation(trpc.client.update.mutationOptions({ onSuccess: save.done, onError: save.fail }));
+  const update = useMutation(trpc.client.update.mutationOptions(save.mutation));
 
   function submit(values: FormValues) {
     const payload = { ...values, name: values.name ?? "", grantTypes: values.grantTypes ?? [], scopes: values.scopes ?? [], redirectUris: values.redirectUris ?? [], corsOrigins: values.corsOrigins ?? [] };

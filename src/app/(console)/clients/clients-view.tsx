@@ -2,8 +2,8 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import Link from "next/link";
@@ -12,7 +12,6 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { CLIENT_ORDER, type ClientListInput } from "~/lib/validators/client";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
 
 export function ClientsView() {
@@ -21,21 +20,15 @@ export function ClientsView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, CLIENT_ORDER);
-  const filters = useFilters(url, ["name"], ["enabled", "start", "end"]);
+  const { url, filters, sort, params, slice } = useListPage({ order: CLIENT_ORDER, text: ["name"], others: ["enabled", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
 
   const enabled = url.oneOf("enabled", ["true", "false"] as const);
   const input: ClientListInput = {
     name: url.get("name") || undefined,
     enabled: enabled === undefined ? undefined : enabled === "true",
-    orderby: sort.orderby,
-    asc: sort.asc,
-    skip: paging.skip,
-    take: paging.take,
-    ...dateRangeFrom(url),
+    ...params,
+    ...slice,
   };
   const list = useQuery(trpc.client.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.client.pathFilter());

@@ -2,17 +2,17 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
-import { Alert, Button, Form, Input, Select, Space, Tag, Typography } from "antd";
+import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
+import { Alert, Button, Form, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem, type IdentityResourceListInput } from "~/lib/validators/api";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 
 export function IdentityResourcesView() {
   const t = useTranslations("identityResource");
@@ -20,21 +20,15 @@ export function IdentityResourcesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, API_ORDER);
-  const filters = useFilters(url, ["name"], ["kind", "start", "end"]);
+  const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["kind", "start", "end"] });
   const [editing, setEditing] = useState<IdentityResourceItem | "new" | null>(null);
 
   const kind = url.oneOf("kind", ["standard", "custom"] as const);
   const input: IdentityResourceListInput = {
     name: url.get("name") || undefined,
     standard: kind === undefined ? undefined : kind === "standard",
-    orderby: sort.orderby,
-    asc: sort.asc,
-    skip: paging.skip,
-    take: paging.take,
-    ...dateRangeFrom(url),
+    ...params,
+    ...slice,
   };
   const list = useQuery(trpc.identityResource.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.identityResource.pathFilter());
@@ -93,8 +87,8 @@ function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
   const existing = item && item !== "new" ? item : null;
-  const create = useMutation(trpc.identityResource.create.mutationOptions({ onSuccess: save.done, onError: save.fail }));
-  const update = useMutation(trpc.identityResource.update.mutationOptions({ onSuccess: save.done, onError: save.fail }));
+  const create = useMutation(trpc.identityResource.create.mutationOptions(save.mutation));
+  const update = useMutation(trpc.identityResource.update.mutationOptions(save.mutation));
   function submit(v: FormValues) {
     const payload = { ...v, name: v.name ?? "", claims: v.claims ?? [] };
     if (existing) save.submit(identityResourceUpdateInput, { ...payload, id: existing.id }, update.mutate);
@@ -112,15 +106,11 @@ function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem
       error={save.error}
       onFinish={submit}
       clearErrorsOnChange
-      initialValues={existing ? { name: existing.name, displayName: existing.displayName ?? "", description: existing.description ?? "", claims: existing.claims } : { claims: [] }}
+      initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
     >
       {existing?.standard && <Alert type="info" showIcon title={t("standardHelp")} style={{ marginBottom: 16 }} />}
-      <Form.Item name="name" label={t("name")} extra={t("nameHelp")} required><Input maxLength={100} autoFocus disabled={existing?.standard} /></Form.Item>
-      <Form.Item name="displayName" label={t("displayName")}><Input maxLength={100} /></Form.Item>
-      <Form.Item name="description" label={t("description")}><Input.TextArea rows={2} maxLength={500} showCount /></Form.Item>
-      <Form.Item name="claims" label={t("claims")} extra={t("claimsHelp")}>
-        <Select mode="tags" tokenSeparators={[" ", ","]} open={false} suffixIcon={null} aria-label={t("claims")} />
-      </Form.Item>
+      <CatalogNameFields ns="identityResource" nameLocked={existing?.standard} />
+      <CatalogClaimsField ns="identityResource" name="claims" />
     </FormDrawer>
   );
 }

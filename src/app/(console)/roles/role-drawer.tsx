@@ -3,10 +3,9 @@
 import { Alert, Form, Input, Typography } from "antd";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useEffect } from "react";
 import { useTRPC } from "~/trpc/react";
 import { roleCreateInput, roleUpdateInput, type RoleDetail } from "~/lib/validators/role";
-import { FormDrawer, FormRows, useDrawerSave } from "~/components/form-drawer";
+import { FormDrawer, FormRows, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
 import { PermissionPicker } from "./permission-picker";
 
 interface FormValues {
@@ -33,16 +32,14 @@ export function RoleDrawer({
   const trpc = useTRPC();
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
-  const existing = typeof id === "string" && id !== "new" ? id : null;
+  const existing = editedId(id);
 
   const detail = useQuery({ ...trpc.role.detail.queryOptions({ id: existing ?? "" }), enabled: !!existing });
-  useEffect(() => {
-    if (detail.data) form.setFieldsValue(toForm(detail.data));
-  }, [detail.data, form]);
+  useFillForm(form, detail.data, toForm);
   const builtIn = detail.data?.builtIn ?? false;
 
-  const create = useMutation(trpc.role.create.mutationOptions({ onSuccess: save.done, onError: save.fail }));
-  const update = useMutation(trpc.role.update.mutationOptions({ onSuccess: save.done, onError: save.fail }));
+  const create = useMutation(trpc.role.create.mutationOptions(save.mutation));
+  const update = useMutation(trpc.role.update.mutationOptions(save.mutation));
 
   function submit(values: FormValues) {
     const payload = { ...values, permissions: values.permissions ?? [], claims: values.claims ?? [] };

@@ -2,8 +2,8 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Space, Tag } from "antd";
 import type { TableProps } from "antd";
 import Link from "next/link";
@@ -12,7 +12,6 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ROLE_ORDER, type RoleListInput } from "~/lib/validators/role";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 import { RoleDrawer } from "./role-drawer";
 
 export function RolesView() {
@@ -21,10 +20,7 @@ export function RolesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, ROLE_ORDER);
-  const filters = useFilters(url, ["name"], ["builtIn", "start", "end"]);
+  const { url, filters, sort, params, slice } = useListPage({ order: ROLE_ORDER, text: ["name"], others: ["builtIn", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const me = useQuery(trpc.me.get.queryOptions());
 
@@ -32,11 +28,9 @@ export function RolesView() {
   const filter: RoleListInput = {
     name: url.get("name") || undefined,
     builtIn: builtIn === undefined ? undefined : builtIn === "true",
-    orderby: sort.orderby,
-    asc: sort.asc,
-    ...dateRangeFrom(url),
+    ...params,
   };
-  const input: RoleListInput = { ...filter, skip: paging.skip, take: paging.take };
+  const input: RoleListInput = { ...filter, ...slice };
   const list = useQuery(trpc.role.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.role.pathFilter());
   const feedback = useRowFeedback(invalidate);

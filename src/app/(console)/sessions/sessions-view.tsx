@@ -2,8 +2,8 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { ListTable, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Empty, Popconfirm, Segmented, Space, Tag, Tooltip, Typography } from "antd";
 import type { TableProps } from "antd";
 import dayjs from "dayjs";
@@ -12,7 +12,6 @@ import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { SESSION_ORDER, SESSION_SITES, SESSION_STATES, type SessionItem } from "~/lib/validators/session";
 import { handleServerError } from "~/components/form-errors";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 
 const STATE_COLOR: Record<SessionItem["state"], string> = { active: "green", frozen: "blue", offline: "orange", ended: "default" };
 const fmt = (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm");
@@ -22,11 +21,8 @@ export function SessionsView() {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, SESSION_ORDER);
+  const { url, filters, sort, params, slice } = useListPage({ order: SESSION_ORDER, text: ["user", "ip"], others: ["state", "site", "start", "end"] });
   const bin = url.get("bin") === "true";
-  const filters = useFilters(url, ["user", "ip"], ["state", "site", "start", "end"]);
 
   const input = {
     deleted: bin,
@@ -36,11 +32,8 @@ export function SessionsView() {
     ip: url.get("ip") || undefined,
     state: url.oneOf("state", SESSION_STATES),
     site: url.oneOf("site", SESSION_SITES),
-    orderby: sort.orderby,
-    asc: sort.asc,
-    skip: paging.skip,
-    take: paging.take,
-    ...dateRangeFrom(url),
+    ...params,
+    ...slice,
   };
   const list = useQuery(trpc.session.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const feedback = useRowFeedback(() => qc.invalidateQueries(trpc.session.pathFilter()));

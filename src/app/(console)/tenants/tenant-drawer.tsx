@@ -3,10 +3,9 @@
 import { Checkbox, Divider, Form, Input, Select, Space, Typography } from "antd";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useEffect } from "react";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_STATUSES, tenantCreateInput, tenantUpdateInput, type TenantDetail } from "~/lib/validators/tenant";
-import { FormDrawer, FormRows, useDrawerSave } from "~/components/form-drawer";
+import { FormDrawer, FormRows, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
 
 interface FormValues {
   name: string;
@@ -44,15 +43,13 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
   const trpc = useTRPC();
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
-  const existing = typeof id === "string" && id !== "new" ? id : null;
+  const existing = editedId(id);
 
   const detail = useQuery({ ...trpc.tenant.detail.queryOptions({ id: existing ?? "" }), enabled: !!existing });
-  useEffect(() => {
-    if (detail.data) form.setFieldsValue(toForm(detail.data));
-  }, [detail.data, form]);
+  useFillForm(form, detail.data, toForm);
 
-  const create = useMutation(trpc.tenant.create.mutationOptions({ onSuccess: save.done, onError: save.fail }));
-  const update = useMutation(trpc.tenant.update.mutationOptions({ onSuccess: save.done, onError: save.fail }));
+  const create = useMutation(trpc.tenant.create.mutationOptions(save.mutation));
+  const update = useMutation(trpc.tenant.update.mutationOptions(save.mutation));
 
   function submit(values: FormValues) {
     const payload = fromForm(values);

@@ -1,8 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -10,7 +10,6 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 import { TenantDrawer } from "./tenant-drawer";
 
 type Status = (typeof TENANT_STATUSES)[number];
@@ -22,10 +21,7 @@ export function TenantsView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, TENANT_ORDER);
-  const filters = useFilters(url, ["name", "host"], ["status", "start", "end"]);
+  const { url, filters, sort, params, slice } = useListPage({ order: TENANT_ORDER, text: ["name", "host"], others: ["status", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
 
   const status = url.oneOf("status", TENANT_STATUSES);
@@ -33,11 +29,8 @@ export function TenantsView() {
     name: url.get("name") || undefined,
     host: url.get("host") || undefined,
     status,
-    orderby: sort.orderby,
-    asc: sort.asc,
-    skip: paging.skip,
-    take: paging.take,
-    ...dateRangeFrom(url),
+    ...params,
+    ...slice,
   };
   const list = useQuery(trpc.tenant.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.tenant.pathFilter());

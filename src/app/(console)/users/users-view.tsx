@@ -1,8 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter, useFilters } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, createdAtColumn, useRowFeedback } from "~/components/list-table";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Popconfirm, Segmented, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { DownOutlined, UpOutlined } from "@ant-design/icons";
@@ -12,7 +12,6 @@ import { useLocale, useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
-import { dateRangeFrom, pagingFrom, sortFrom, useUrlState } from "~/components/use-url-state";
 import { UserDrawer } from "./user-drawer";
 
 type Status = (typeof USER_STATUSES)[number];
@@ -38,11 +37,8 @@ export function UsersView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, USER_ORDER);
+  const { url, filters, sort, paging, params } = useListPage({ order: USER_ORDER, text: TEXT_FILTERS, others: ["role", "status", "start", "end"] });
   const bin = url.get("bin") === "true";
-  const filters = useFilters(url, TEXT_FILTERS, ["role", "status", "start", "end"]);
   const [more, setMore] = useState(TEXT_FILTERS.slice(3).some((k) => url.get(k)));
   const [creating, setCreating] = useState(false);
 
@@ -52,10 +48,8 @@ export function UsersView() {
     ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, url.get(k) || undefined])),
     roleId: url.get("role") || undefined,
     status: url.oneOf("status", USER_STATUSES),
-    orderby: sort.orderby,
-    asc: sort.asc,
+    ...params,
     take: paging.take,
-    ...dateRangeFrom(url),
   };
   const cursors = useCursors(JSON.stringify(input));
   const cursor = cursors.get(paging.page);

@@ -9,7 +9,28 @@ import { useTranslations } from "next-intl";
 import { ExportButton } from "~/components/export-button";
 import { handleServerError } from "~/components/form-errors";
 import { ListEmpty } from "~/components/list-empty";
-import { serverTable, type UrlState } from "~/components/use-url-state";
+import { useFilters } from "~/components/filter-bar";
+import { dateRangeFrom, pagingFrom, serverTable, sortFrom, useUrlState, type UrlState } from "~/components/use-url-state";
+
+/**
+ * The URL state of a console list page: its filters (`text` drafts and `others`, see useFilters),
+ * sorting by one of `order`, and paging. `params` (sorting and the date range) and `slice` (the
+ * page's skip and take) are the parts of the list's input every page has.
+ */
+export function useListPage<K extends string, O extends string = never>({ order = [], text, others }: { order?: readonly O[]; text: readonly K[]; others: readonly string[] }) {
+  const url = useUrlState();
+  const paging = pagingFrom(url);
+  const sort = sortFrom(url, order);
+  const filters = useFilters(url, text, others);
+  return {
+    url,
+    filters,
+    sort,
+    paging,
+    params: { orderby: sort.orderby, asc: sort.asc, ...dateRangeFrom(url) },
+    slice: { skip: paging.skip, take: paging.take },
+  };
+}
 
 interface ListQuery<Row> {
   data?: { items: Row[]; total: number };
