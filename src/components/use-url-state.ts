@@ -1,5 +1,6 @@
 "use client";
 
+import dayjs from "dayjs";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 
 export type UrlPatch = Record<string, string | number | boolean | undefined>;
@@ -27,13 +28,36 @@ export function useUrlState() {
   return { get, num, oneOf, set };
 }
 
+export type UrlState = ReturnType<typeof useUrlState>;
+
 export const PAGE_SIZES = [10, 20, 50, 100];
 
 /** Table paging from the URL: `page` and `size`. */
-export function pagingFrom(url: ReturnType<typeof useUrlState>) {
+export function pagingFrom(url: UrlState) {
   const page = url.num("page", 1);
   const size = PAGE_SIZES.includes(url.num("size", 20)) ? url.num("size", 20) : 20;
   return { page, size, skip: (page - 1) * size, take: size };
+}
+
+/**
+ * Table sorting from the URL: `orderby` (one of `allowed`, else `createdAt`) and `asc`;
+ * `sortOrder(key)` is the column's `sortOrder`.
+ */
+export function sortFrom<T extends string>(url: UrlState, allowed: readonly T[]) {
+  const orderby: T | "createdAt" = url.oneOf("orderby", allowed) ?? "createdAt";
+  const asc = url.get("asc") === "true";
+  const sortOrder = (key: string) => (orderby === key ? (asc ? "ascend" : "descend") : null);
+  return { orderby, asc, sortOrder };
+}
+
+/** A list's date filter from the URL (`start`, `end`: whole days) as its input's `startTime` and `endTime`. */
+export function dateRangeFrom(url: UrlState) {
+  const start = url.get("start");
+  const end = url.get("end");
+  return {
+    startTime: start ? dayjs(start).startOf("day").toDate() : undefined,
+    endTime: end ? dayjs(end).endOf("day").toDate() : undefined,
+  };
 }
 
 type Sorter<T> = import("antd/es/table/interface").SorterResult<T> | import("antd/es/table/interface").SorterResult<T>[];
@@ -42,7 +66,7 @@ type Sorter<T> = import("antd/es/table/interface").SorterResult<T> | import("ant
  * A server-paginated table's `pagination` and `onChange`, kept in the URL: `page`, `size`,
  * `orderby` (absent for the default `createdAt`) and `asc`.
  */
-export function serverTable<T>(url: ReturnType<typeof useUrlState>, total: number, showTotal: (total: number) => string) {
+export function serverTable<T>(url: UrlState, total: number, showTotal: (total: number) => string) {
   const paging = pagingFrom(url);
   return {
     pagination: { current: paging.page, pageSize: paging.size, total, showSizeChanger: true, pageSizeOptions: PAGE_SIZES, showTotal },

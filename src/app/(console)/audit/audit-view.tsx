@@ -1,10 +1,10 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { ListEmpty } from "~/components/list-empty";
-import { Button, Card, DatePicker, Descriptions, Drawer, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { ListTable, useListPage } from "~/components/list-page";
+import { Button, Descriptions, Drawer, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import { ReloadOutlined, SearchOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -12,8 +12,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import type { AuditItem, AuditListInput } from "~/lib/validators/audit";
-
-import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+import { dateRangeFrom } from "~/components/use-url-state";
 import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "./audit-diff";
 
@@ -24,26 +23,21 @@ export function AuditView() {
   const c = useTranslations("common");
   const en = useLocale() === "en";
   const trpc = useTRPC();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
-  const [draft, setDraft] = useState(() => Object.fromEntries(TEXT_FILTERS.map((k) => [k, url.get(k)])) as Record<(typeof TEXT_FILTERS)[number], string>);
+  const { url, filters, slice } = useListPage({ text: TEXT_FILTERS, others: ["resource", "tenantId", "start", "end"] });
   const [open, setOpen] = useState<AuditItem | null>(null);
   const me = useQuery(trpc.me.get.queryOptions());
   const isOperator = me.data?.isOperator ?? false;
   const tenants = useQuery({ ...trpc.tenant.list.queryOptions({ take: 100 }), enabled: isOperator });
 
-  const start = url.get("start");
-  const end = url.get("end");
   const filter: AuditListInput = {
     actor: url.get("actor") || undefined,
     action: url.get("action") || undefined,
     recordId: url.get("recordId") || undefined,
     resource: url.get("resource") || undefined,
     tenantId: url.get("tenantId") || undefined,
-    startTime: start ? dayjs(start).startOf("day").toDate() : undefined,
-    endTime: end ? dayjs(end).endOf("day").toDate() : undefined,
+    ...dateRangeFrom(url),
   };
-  const list = useQuery(trpc.audit.list.queryOptions({ ...filter, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData }));
+  const list = useQuery(trpc.audit.list.queryOptions({ ...filter, ...slice }, { placeholderData: keepPreviousData }));
 
   const resourceName = (action: string) => {
     const r = action.split(".")[0] as PermissionResource;
@@ -83,68 +77,35 @@ export function AuditView() {
     },
   ];
 
-  const apply = () => url.set({ ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, draft[k].trim()])), page: undefined });
-
   return (
     <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="audit" filter={filter as Record<string, unknown>} />}>
-      <Card size="small">
-        <Space wrap>
-          <Input aria-label={t("filterActor")} placeholder={t("filterActor")} value={draft.actor} allowClear onChange={(e) => setDraft((d) => ({ ...d, actor: e.target.value }))} onPressEnter={apply} style={{ width: 200 }} />
-          <Select
-            aria-label={t("filterResource")}
-            placeholder={t("filterResource")}
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            value={url.get("resource") || undefined}
-            onChange={(v: string | undefined) => url.set({ resource: v, page: undefined })}
-            options={Object.entries(RESOURCE_NAMES).map(([k, n]) => ({ value: k, label: en ? n.en : n.zh }))}
-            style={{ width: 160 }}
-          />
-          <Input aria-label={t("filterAction")} placeholder={t("filterAction")} value={draft.action} allowClear onChange={(e) => setDraft((d) => ({ ...d, action: e.target.value }))} onPressEnter={apply} style={{ width: 170 }} />
-          <Input aria-label={t("filterRecord")} placeholder={t("filterRecord")} value={draft.recordId} allowClear onChange={(e) => setDraft((d) => ({ ...d, recordId: e.target.value }))} onPressEnter={apply} style={{ width: 200 }} />
-          {isOperator && (
-            <Select
-              aria-label={t("tenant")}
-              placeholder={t("filterTenant")}
-              allowClear
-              value={url.get("tenantId") || undefined}
-              onChange={(v: string | undefined) => url.set({ tenantId: v, page: undefined })}
-              options={(tenants.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))}
-              style={{ width: 180 }}
-            />
-          )}
-          <DatePicker.RangePicker
-            aria-label={t("dateRange")}
-            value={start && end ? [dayjs(start), dayjs(end)] : null}
-            onChange={(r) => url.set({ start: r?.[0]?.format("YYYY-MM-DD"), end: r?.[1]?.format("YYYY-MM-DD"), page: undefined })}
-          />
-          <Button type="primary" icon={<SearchOutlined />} onClick={apply}>
-            {c("search")}
-          </Button>
-          <Button
-            icon={<ReloadOutlined />}
-            onClick={() => {
-              setDraft({ actor: "", action: "", recordId: "" });
-              url.set({ actor: undefined, action: undefined, recordId: undefined, resource: undefined, tenantId: undefined, start: undefined, end: undefined, page: undefined });
-            }}
-          >
-            {c("reset")}
-          </Button>
-        </Space>
-      </Card>
-      <Card size="small">
-        <Table<AuditItem>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.data?.items}
-          loading={list.isFetching}
-          onRow={(r) => ({ onDoubleClick: () => setOpen(r) })}
-          locale={{
-            emptyText: <ListEmpty query={list} title={t("emptyTitle")} hint={t("emptyHint")} />,
-          }}
-          {...serverTable<AuditItem>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
+      <FilterBar filters={filters}>
+        <TextFilter filters={filters} name="actor" label={t("filterActor")} width={200} />
+        <SelectFilter
+          filters={filters}
+          name="resource"
+          label={t("filterResource")}
+          showSearch={{ optionFilterProp: "label" }}
+          value={filter.resource}
+          options={Object.entries(RESOURCE_NAMES).map(([k, n]) => ({ value: k, label: en ? n.en : n.zh }))}
+          width={160}
         />
-      </Card>
+        <TextFilter filters={filters} name="action" label={t("filterAction")} width={170} />
+        <TextFilter filters={filters} name="recordId" label={t("filterRecord")} width={200} />
+        {isOperator && (
+          <SelectFilter
+            filters={filters}
+            name="tenantId"
+            label={t("tenant")}
+            placeholder={t("filterTenant")}
+            value={filter.tenantId}
+            options={(tenants.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))}
+            width={180}
+          />
+        )}
+        <DateRangeFilter filters={filters} label={t("dateRange")} />
+      </FilterBar>
+      <ListTable url={url} list={list} columns={columns} onRow={(r) => ({ onDoubleClick: () => setOpen(r) })} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
       <Drawer open={!!open} title={t("detailTitle")} size={760} onClose={() => setOpen(null)} destroyOnHidden>
         {open && (
           <Space orientation="vertical" style={{ width: "100%" }} size="middle">

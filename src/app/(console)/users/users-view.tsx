@@ -1,19 +1,17 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { ExportButton } from "~/components/export-button";
-import { App, Button, Card, DatePicker, Empty, Input, Popconfirm, Segmented, Select, Space, Table, Tag, Typography } from "antd";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
+import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
+import { Button, Popconfirm, Segmented, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import { DownOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, UpOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
+import { DownOutlined, UpOutlined } from "@ant-design/icons";
 import Link from "next/link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
-import { handleServerError } from "~/components/form-errors";
-import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
 import { UserDrawer } from "./user-drawer";
 
 type Status = (typeof USER_STATUSES)[number];
@@ -21,7 +19,6 @@ const STATUS_COLOR: Record<Status, string> = { active: "green", disabled: "red" 
 const TEXT_FILTERS = ["name", "phone", "email", "provider", "providerKey", "claimType", "claimValue"] as const;
 /** The farthest the table pages by number: 500 pages of 20 (an offset past it would cost a long scan). */
 const PAGED_ROWS = 10_000;
-type TextFilter = (typeof TEXT_FILTERS)[number];
 
 export const displayName = (u: Pick<UserItem, "nickname" | "userName" | "phone" | "email">) => u.nickname ?? u.userName ?? u.phone ?? u.email ?? "—";
 
@@ -42,51 +39,34 @@ export function UsersView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
-  const url = useUrlState();
-  const paging = pagingFrom(url);
+  const { url, filters, sort, paging, params } = useListPage({ order: USER_ORDER, text: TEXT_FILTERS, others: ["role", "status", "start", "end"] });
   const bin = url.get("bin") === "true";
-  const orderby = url.oneOf("orderby", USER_ORDER) ?? "createdAt";
-  const asc = url.get("asc") === "true";
-  const start = url.get("start");
-  const end = url.get("end");
-  const text = Object.fromEntries(TEXT_FILTERS.map((k) => [k, url.get(k)])) as Record<TextFilter, string>;
-  const [draft, setDraft] = useState(text);
-  const [more, setMore] = useState(TEXT_FILTERS.slice(3).some((k) => text[k]));
+  const [more, setMore] = useState(TEXT_FILTERS.slice(3).some((k) => url.get(k)));
   const [creating, setCreating] = useState(false);
 
   const roles = useQuery(trpc.user.roleOptions.queryOptions());
-  const filters: UserListInput = {
+  const input: UserListInput = {
     deleted: bin,
-    ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, text[k] || undefined])),
+    ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, url.get(k) || undefined])),
     roleId: url.get("role") || undefined,
     status: url.oneOf("status", USER_STATUSES),
-    orderby,
-    asc,
+    ...params,
     take: paging.take,
-    startTime: start ? dayjs(start).startOf("day").toDate() : undefined,
-    endTime: end ? dayjs(end).endOf("day").toDate() : undefined,
   };
-  const cursors = useCursors(JSON.stringify(filters));
+  const cursors = useCursors(JSON.stringify(input));
   const cursor = cursors.get(paging.page);
   const list = useQuery(
-    trpc.user.list.queryOptions(cursor ? { ...filters, cursor } : { ...filters, skip: paging.skip }, { placeholderData: keepPreviousData }),
+    trpc.user.list.queryOptions(cursor ? { ...input, cursor } : { ...input, skip: paging.skip }, { placeholderData: keepPreviousData }),
   );
   if (list.data?.nextCursor && !list.isPlaceholderData) cursors.set(paging.page + 1, list.data.nextCursor);
 
   const invalidate = () => qc.invalidateQueries(trpc.user.pathFilter());
-  const opts = (done: string) => ({
-    onSuccess: () => {
-      void message.success(done);
-      return invalidate();
-    },
-    onError: (e: unknown) => void message.error(handleServerError(null, e)),
-  });
-  const update = useMutation(trpc.user.update.mutationOptions(opts(c("saved"))));
-  const remove = useMutation(trpc.user.delete.mutationOptions(opts(c("deleted"))));
-  const recycle = useMutation(trpc.user.recycle.mutationOptions(opts(t("restored"))));
+  const feedback = useRowFeedback(invalidate);
+  const update = useMutation(trpc.user.update.mutationOptions(feedback(c("saved"))));
+  const remove = useMutation(trpc.user.delete.mutationOptions(feedback(c("deleted"))));
+  const recycle = useMutation(trpc.user.recycle.mutationOptions(feedback(t("restored"))));
 
-  const sortOrder = (key: string) => (orderby === key ? (asc ? "ascend" : "descend") : null);
+  const sortOrder = sort.sortOrder;
   const columns: TableProps<UserItem>["columns"] = [
     {
       title: t("userName"),
@@ -110,14 +90,7 @@ export function UsersView() {
       render: (rs: UserItem["roles"]) => (rs.length ? rs.map((r) => <Tag key={r.id}>{r.name}</Tag>) : "—"),
     },
     { title: t("status"), dataIndex: "status", key: "status", render: (s: Status) => <Tag color={STATUS_COLOR[s]}>{t(`statuses.${s}`)}</Tag> },
-    {
-      title: c("createdAt"),
-      dataIndex: "createdAt",
-      key: "createdAt",
-      sorter: true,
-      sortOrder: sortOrder("createdAt"),
-      render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm"),
-    },
+    createdAtColumn(c("createdAt"), sort),
     {
       title: c("actions"),
       key: "actions",
@@ -149,51 +122,23 @@ export function UsersView() {
                 {c("enable")}
               </Button>
             )}
-            <Popconfirm title={t("confirmDelete", { name })} onConfirm={() => remove.mutateAsync({ id: r.id })} okButtonProps={{ danger: true }}>
-              <Button size="small" type="link" danger>
-                {c("delete")}
-              </Button>
-            </Popconfirm>
+            <DeleteAction title={t("confirmDelete", { name })} onConfirm={() => remove.mutateAsync({ id: r.id })} />
           </Space>
         );
       },
     },
   ];
 
-  const trimmed = () => Object.fromEntries(TEXT_FILTERS.map((k) => [k, draft[k].trim() || undefined]));
-  const apply = () => url.set({ ...trimmed(), page: undefined });
-  const input = (k: TextFilter, label: string, width = 180) => (
-    <Input
-      key={k}
-      aria-label={label}
-      placeholder={label}
-      value={draft[k]}
-      allowClear
-      onChange={(e) => setDraft((d) => ({ ...d, [k]: e.target.value }))}
-      onPressEnter={apply}
-      style={{ width }}
-    />
-  );
   const data = list.data;
   // Past the count's cap the total is the database's estimate; page numbers stop at PAGED_ROWS
   // (farther rows are one sort or filter away), so no page asks for a huge offset.
   const total = data?.totalCapped ? Math.min(data.estimatedTotal ?? data.total, PAGED_ROWS) : (data?.total ?? 0);
-  const table = serverTable<UserItem>(url, total, (n) =>
-    data?.totalCapped ? t("totalCapped", { total: data.total, estimate: data.estimatedTotal ?? data.total }) : c("total", { total: n }),
-  );
 
   return (
     <ConsolePage
       title={t("title")}
       intro={t("intro")}
-      extra={
-        <Space>
-          <ExportButton resource="users" filter={filters as Record<string, unknown>} />
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t("new")}
-          </Button>
-        </Space>
-      }
+      extra={<ListActions resource="users" filter={input} newLabel={t("new")} onNew={() => setCreating(true)} />}
     >
       <Segmented
         value={bin ? "bin" : "live"}
@@ -203,80 +148,55 @@ export function UsersView() {
           { value: "bin", label: t("bin") },
         ]}
       />
-      <Card size="small">
-        <Space wrap>
-          {input("name", t("filterName"))}
-          {input("phone", t("filterPhone"))}
-          {input("email", t("filterEmail"))}
-          <Select
-            aria-label={t("roles")}
-            placeholder={t("filterRole")}
-            allowClear
-            value={url.get("role") || undefined}
-            onChange={(v: string | undefined) => url.set({ role: v, page: undefined })}
-            options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
-            style={{ width: 150 }}
-          />
-          <Select
-            aria-label={t("status")}
-            placeholder={t("filterStatus")}
-            allowClear
-            value={url.oneOf("status", USER_STATUSES)}
-            onChange={(v: Status | undefined) => url.set({ status: v, page: undefined })}
-            options={USER_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
-            style={{ width: 130 }}
-          />
-          <DatePicker.RangePicker
-            aria-label={c("dateRange")}
-            value={start && end ? [dayjs(start), dayjs(end)] : null}
-            onChange={(r) => url.set({ start: r?.[0]?.format("YYYY-MM-DD"), end: r?.[1]?.format("YYYY-MM-DD"), page: undefined })}
-          />
-          {more && (
-            <>
-              {input("provider", t("filterProvider"), 150)}
-              {input("providerKey", t("filterProviderKey"), 200)}
-              {input("claimType", t("filterClaimType"), 150)}
-              {input("claimValue", t("filterClaimValue"), 150)}
-            </>
-          )}
-          <Button type="primary" icon={<SearchOutlined />} onClick={apply}>
-            {c("search")}
-          </Button>
-          <Button
-            icon={<ReloadOutlined />}
-            onClick={() => {
-              setDraft(Object.fromEntries(TEXT_FILTERS.map((k) => [k, ""])) as Record<TextFilter, string>);
-              url.set({ ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, undefined])), role: undefined, status: undefined, start: undefined, end: undefined, page: undefined });
-            }}
-          >
-            {c("reset")}
-          </Button>
+      <FilterBar
+        filters={filters}
+        after={
           <Button type="link" icon={more ? <UpOutlined /> : <DownOutlined />} onClick={() => setMore((m) => !m)} aria-expanded={more}>
             {t("more")}
           </Button>
-        </Space>
-      </Card>
-      <Card size="small">
-        <Table<UserItem>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.data?.items}
-          loading={list.isFetching}
-          scroll={{ x: 900 }}
-          locale={{
-            emptyText: list.isError ? (
-              <Empty description={handleServerError(null, list.error)}>
-                <Button onClick={() => void list.refetch()}>{c("retry")}</Button>
-              </Empty>
-            ) : bin ? (
-              <Empty description={t("emptyBin")} />
-            ) : (
-              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
-            ),
-          }}
-          {...table}
+        }
+      >
+        <TextFilter filters={filters} name="name" label={t("filterName")} />
+        <TextFilter filters={filters} name="phone" label={t("filterPhone")} />
+        <TextFilter filters={filters} name="email" label={t("filterEmail")} />
+        <SelectFilter
+          filters={filters}
+          name="role"
+          label={t("roles")}
+          placeholder={t("filterRole")}
+          value={url.get("role") || undefined}
+          options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
+          width={150}
         />
-      </Card>
+        <SelectFilter
+          filters={filters}
+          name="status"
+          label={t("status")}
+          placeholder={t("filterStatus")}
+          value={input.status}
+          options={USER_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
+          width={130}
+        />
+        <DateRangeFilter filters={filters} />
+        {more && (
+          <>
+            <TextFilter filters={filters} name="provider" label={t("filterProvider")} width={150} />
+            <TextFilter filters={filters} name="providerKey" label={t("filterProviderKey")} width={200} />
+            <TextFilter filters={filters} name="claimType" label={t("filterClaimType")} width={150} />
+            <TextFilter filters={filters} name="claimValue" label={t("filterClaimValue")} width={150} />
+          </>
+        )}
+      </FilterBar>
+      <ListTable
+        url={url}
+        list={list}
+        columns={columns}
+        scroll={{ x: 900 }}
+        emptyTitle={bin ? t("emptyBin") : t("emptyTitle")}
+        emptyHint={bin ? undefined : t("emptyHint")}
+        total={total}
+        showTotal={(n) => (data?.totalCapped ? t("totalCapped", { total: data.total, estimate: data.estimatedTotal ?? data.total }) : c("total", { total: n }))}
+      />
       {creating && <UserDrawer key={locale} onClose={() => setCreating(false)} onSaved={invalidate} />}
     </ConsolePage>
   );
