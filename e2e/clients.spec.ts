@@ -162,6 +162,22 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await page.getByRole("row", { name: /订单服务/ }).getByRole("button", { name: /编\s*辑/ }).click();
   await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
   await drawer.getByRole("button", { name: /取\s*消/ }).click();
+  // The detail page: its scopes lead to their API scope, owners by name, and the history of changes.
+  await page.getByRole("link", { name: "orders", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /orders/ })).toBeVisible();
+  await page.getByRole("tab", { name: /范围/ }).click();
+  await expect(page.getByRole("link", { name: "orders.read" })).toBeVisible();
+  await page.getByRole("tab", { name: /负责人/ }).click();
+  await expect(page.getByRole("link", { name: "Platform operator" })).toBeVisible();
+  await page.getByRole("tab", { name: "变更记录" }).click();
+  await expect(page.getByTestId("record-history")).toContainText("apiresource.create");
+  await shot(page, "api-resource-detail-zh");
+  await page.getByRole("tab", { name: /范围/ }).click();
+  await page.getByRole("link", { name: "orders.read" }).click();
+  await expect(page.getByRole("heading", { name: /orders\.read/ })).toBeVisible();
+  await page.getByRole("tab", { name: "使用方" }).click();
+  await expect(page.getByRole("link", { name: "orders", exact: true })).toBeVisible();
+  await shot(page, "api-scope-detail-zh");
   // Deleting the scope now fails: the resource names it.
   await page.goto("/api-scopes");
   await page.getByRole("row", { name: /orders\.read/ }).getByRole("button", { name: "删除" }).click();
@@ -170,14 +186,19 @@ test("API scopes, an API resource using one, and the seeded identity resources",
 
   await page.goto("/identity-resources");
   await expect(page.getByRole("heading", { name: "身份资源" })).toBeVisible();
-  for (const name of ["openid", "profile", "email", "phone", "address"]) await expect(page.getByRole("button", { name, exact: true }).first()).toBeVisible();
+  for (const name of ["openid", "profile", "email", "phone", "address"]) await expect(page.getByRole("link", { name, exact: true }).first()).toBeVisible();
   await expect(page.getByRole("row", { name: /openid/ }).first().getByRole("button", { name: "删除" })).toHaveCount(0);
   await shot(page, "identity-resources-zh");
 
   await setLocale(page, "en", baseURL!);
   await page.reload();
   await expect(page.getByRole("heading", { name: "Identity resources" })).toBeVisible();
-  await page.getByRole("button", { name: "profile", exact: true }).first().click();
+  await page.getByRole("link", { name: "profile", exact: true }).first().click();
+  await expect(page.getByText(/standard OpenID Connect resource/)).toBeVisible();
+  await page.getByRole("tab", { name: /User claims/ }).click();
+  await expect(page.getByText("preferred_username")).toBeVisible();
+  await shot(page, "identity-resource-detail-en");
+  await page.getByRole("button", { name: "Edit" }).click();
   await expect(page.getByRole("dialog").getByText(/standard OpenID Connect resource/)).toBeVisible();
   await shot(page, "identity-resource-edit-en");
   await page.keyboard.press("Escape");
@@ -196,6 +217,13 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await shot(page, "api-resource-owners-picker-en");
   await drawer.getByLabel("Display name").click();
   await drawer.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("link", { name: "orders", exact: true }).click();
+  await page.getByRole("tab", { name: "History" }).click();
+  const history = page.getByTestId("record-history");
+  await expect(history).toContainText("apiresource.create");
+  await history.getByText("apiresource.create").click(); // the row opens onto its diff
+  await expect(history.getByTestId("audit-diff")).toBeVisible();
+  await shot(page, "api-resource-detail-en");
   await page.goto("/api-scopes");
   await shot(page, "api-scopes-en");
 });

@@ -11,6 +11,7 @@ import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem, type ApiResourceListInput } from "~/lib/validators/api";
 import { UserPicker } from "~/components/user-picker";
@@ -41,7 +42,7 @@ export function ApiResourcesView() {
   const columns: TableProps<ApiResourceItem>["columns"] = [
     {
       title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sort.sortOrder("name"),
-      render: (n: string, row) => <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row)}><Typography.Text code>{n}</Typography.Text></Button>,
+      render: (n: string, row) => <Link href={`/api-resources/${row.id}`}><Typography.Text code>{n}</Typography.Text></Link>,
     },
     ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
@@ -84,7 +85,7 @@ export function ApiResourcesView() {
 
 interface FormValues { name: string; displayName?: string; description?: string; enabled: boolean; scopes: string[]; userClaims: string[]; owners: string[] }
 
-function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
+export function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("apiResource");
   const trpc = useTRPC();
   const [form] = Form.useForm<FormValues>();

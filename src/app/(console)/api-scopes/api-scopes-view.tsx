@@ -11,6 +11,7 @@ import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem, type ApiScopeListInput } from "~/lib/validators/api";
 
@@ -32,7 +33,7 @@ export function ApiScopesView() {
   const columns: TableProps<ApiScopeItem>["columns"] = [
     {
       title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sort.sortOrder("name"),
-      render: (n: string, row) => <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row)}><Typography.Text code>{n}</Typography.Text></Button>,
+      render: (n: string, row) => <Link href={`/api-scopes/${row.id}`}><Typography.Text code>{n}</Typography.Text></Link>,
     },
     ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
@@ -62,7 +63,7 @@ export function ApiScopesView() {
 
 interface FormValues { name: string; displayName?: string; description?: string; claims: string[] }
 
-function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
+export function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("apiScope");
   const trpc = useTRPC();
   const [form] = Form.useForm<FormValues>();

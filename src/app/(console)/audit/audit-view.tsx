@@ -14,7 +14,7 @@ import { RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import type { AuditItem, AuditListInput } from "~/lib/validators/audit";
 import { dateRangeFrom } from "~/components/use-url-state";
 import { ExportButton } from "~/components/export-button";
-import { AuditDiff } from "./audit-diff";
+import { AuditDiff } from "~/components/audit-diff";
 
 const TEXT_FILTERS = ["actor", "action", "recordId"] as const;
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { useHistoryTab } from "~/components/record-history";
 import { ConsolePage } from "~/components/console-page";
 import {
   Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography,
@@ -17,7 +18,7 @@ import { handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
 
-const TABS = ["settings", "secrets", "token"] as const;
+const TABS = ["settings", "secrets", "token", "history"] as const;
 const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : null);
 
 function CopyButton({ text, testId }: { text: string; testId?: string }) {
@@ -49,6 +50,7 @@ export function ClientDetailView({ id }: { id: string }) {
   const tab = url.oneOf("tab", TABS) ?? "settings";
   const [editing, setEditing] = useState(false);
   const detail = useQuery(trpc.client.detail.queryOptions({ id }));
+  const history = useHistoryTab(id);
   const invalidate = () => qc.invalidateQueries(trpc.client.pathFilter());
 
   const back = (
@@ -87,6 +89,7 @@ export function ClientDetailView({ id }: { id: string }) {
             { key: "settings", label: t("tabSettings"), children: <Settings d={d} /> },
             { key: "secrets", label: t("tabSecrets"), children: <Secrets clientId={d.id} secrets={d.secrets} onChanged={invalidate} /> },
             { key: "token", label: t("tabToken"), children: <IssueToken id={d.id} enabled={d.enabled} /> },
+            ...history,
           ]}
         />
       </Card>

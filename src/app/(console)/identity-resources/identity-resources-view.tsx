@@ -11,6 +11,7 @@ import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem, type IdentityResourceListInput } from "~/lib/validators/api";
 
@@ -40,7 +41,7 @@ export function IdentityResourcesView() {
       title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sort.sortOrder("name"),
       render: (n: string, row) => (
         <Space>
-          <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row)}><Typography.Text code>{n}</Typography.Text></Button>
+          <Link href={`/identity-resources/${row.id}`}><Typography.Text code>{n}</Typography.Text></Link>
           {row.standard && <Tag color="blue">{t("standard")}</Tag>}
         </Space>
       ),
@@ -81,7 +82,7 @@ export function IdentityResourcesView() {
 
 interface FormValues { name: string; displayName?: string; description?: string; claims: string[] }
 
-function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
+export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("identityResource");
   const trpc = useTRPC();
   const [form] = Form.useForm<FormValues>();

@@ -1,5 +1,6 @@
 "use client";
 
+import { useHistoryTab } from "~/components/record-history";
 import { ConsolePage } from "~/components/console-page";
 import { Alert, Button, Card, Descriptions, Empty, Skeleton, Space, Table, Tabs, Tag, Typography } from "antd";
 import { ArrowLeftOutlined, EditOutlined } from "@ant-design/icons";
@@ -24,6 +25,7 @@ export function RoleDetailView({ id }: { id: string }) {
   const [page, setPage] = useState({ current: 1, size: 20 });
   const me = useQuery(trpc.me.get.queryOptions());
   const role = useQuery(trpc.role.detail.queryOptions({ id }));
+  const history = useHistoryTab(id);
   const members = useQuery(
     trpc.role.members.queryOptions({ id, skip: (page.current - 1) * page.size, take: page.size }, { placeholderData: keepPreviousData }),
   );
@@ -135,6 +137,7 @@ export function RoleDetailView({ id }: { id: string }) {
                 </Space>
               ),
             },
+            ...history,
           ]}
         />
       </Card>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useHistoryTab } from "~/components/record-history";
 import { ConsolePage } from "~/components/console-page";
 import {
   Alert,
@@ -43,6 +44,7 @@ export function UserDetailView({ id }: { id: string }) {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const detail = useQuery(trpc.user.detail.queryOptions({ id }));
+  const history = useHistoryTab(id);
   const u = detail.data;
   return (
     <ConsolePage
@@ -91,6 +93,7 @@ export function UserDetailView({ id }: { id: string }) {
                 { key: "sessions", label: t("tabs.sessions"), children: <SessionsTab user={u} /> },
                 { key: "logins", label: t("tabs.logins"), children: <LoginsTab user={u} /> },
                 { key: "security", label: t("tabs.security"), children: <SecurityTab user={u} /> },
+                ...history,
               ]}
             />
           </Card>

@@ -1,0 +1,33 @@
+"use client";
+
+import { Tag } from "antd";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { useTRPC } from "~/trpc/react";
+import { CatalogDetail } from "~/components/catalog-detail";
+import { IdentityDrawer } from "../identity-resources-view";
+
+export function IdentityResourceDetail({ id }: { id: string }) {
+  const t = useTranslations("identityResource");
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const detail = useQuery(trpc.identityResource.detail.queryOptions({ id }));
+  return (
+    <CatalogDetail
+      ns="identityResource"
+      back="/identity-resources"
+      query={detail}
+      badge={(r) => <Tag color={r.standard ? "blue" : undefined}>{r.standard ? t("standard") : t("custom")}</Tag>}
+      facts={(r) => [{ label: t("kind"), value: r.standard ? t("standardHelp") : t("custom") }]}
+      drawer={(editing, close) => (
+        <IdentityDrawer
+          key={`${editing?.id ?? "closed"}-${locale}`}
+          item={editing}
+          onClose={close}
+          onSaved={() => qc.invalidateQueries(trpc.identityResource.pathFilter())}
+        />
+      )}
+    />
+  );
+}
