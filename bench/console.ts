@@ -90,7 +90,9 @@ try {
     "email desc": { column: "email", sql: `email`, asc: false },
   };
   const week = { start: new Date(Date.now() - 14 * 86_400_000), end: new Date(Date.now() - 7 * 86_400_000) };
-  const range = (col: string, n: number) => `${col} >= $${n} AND ${col} < $${n} || chr(1114111)`;
+  // The same SQL the app runs (userListFilter): prefixes are a range plus an exact LIKE, and the
+  // login and claim subqueries name the tenant.
+  const range = (col: string, n: number) => `${col} >= $${n} AND ${col} < $${n} || chr(1114111) AND ${col} LIKE $${n} || '%'`;
   interface Case { label: string; query: string; where: string; params: unknown[]; sort: Sort; deep: boolean }
   const cases: Case[] = [
     ...Object.entries(SORTS).map(([label, sort]) => ({ label: `sort ${label}`, query: `orderby=${sort.column}&asc=${sort.asc}`, where: "", params: [], sort, deep: true })),
@@ -99,8 +101,8 @@ try {
     { label: "phone prefix", query: `phone=${encodeURIComponent("+86-1390012")}`, where: `AND ${range("phone", 2)}`, params: ["+86-1390012"], sort: SORTS["createdAt desc"]!, deep: false },
     { label: "name prefix", query: "name=zhang", where: `AND (${range(`"userNameKey"`, 2)} OR ${range("nickname", 2)})`, params: ["zhang"], sort: SORTS["createdAt desc"]!, deep: true },
     { label: "email prefix", query: "email=u77777", where: `AND ${range("email", 2)}`, params: ["u77777"], sort: SORTS["createdAt desc"]!, deep: false },
-    { label: "provider + key", query: "provider=wechat&providerKey=o424240", where: `AND EXISTS (SELECT 1 FROM "ExternalLogin" e WHERE e."userId" = u.id AND e.provider = 'wechat' AND e."providerKey" = $2)`, params: ["o424240"], sort: SORTS["createdAt desc"]!, deep: false },
-    { label: "claim level = gold", query: "claimType=level&claimValue=gold", where: `AND EXISTS (SELECT 1 FROM "UserClaim" c WHERE c."userId" = u.id AND c.type = 'level' AND c.value = 'gold')`, params: [], sort: SORTS["createdAt desc"]!, deep: true },
+    { label: "provider + key", query: "provider=wechat&providerKey=o424240", where: `AND EXISTS (SELECT 1 FROM "ExternalLogin" e WHERE e."userId" = u.id AND e."tenantId" = $1 AND e.provider = 'wechat' AND e."providerKey" = $2)`, params: ["o424240"], sort: SORTS["createdAt desc"]!, deep: false },
+    { label: "claim level = gold", query: "claimType=level&claimValue=gold", where: `AND EXISTS (SELECT 1 FROM "UserClaim" c WHERE c."userId" = u.id AND c."tenantId" = $1 AND c.type = 'level' AND c.value = 'gold')`, params: [], sort: SORTS["createdAt desc"]!, deep: true },
     { label: "created in a week", query: `startTime=${week.start.toISOString()}&endTime=${week.end.toISOString()}`, where: `AND "createdAt" >= $2 AND "createdAt" <= $3`, params: [week.start, week.end], sort: SORTS["createdAt desc"]!, deep: true },
   ];
 
@@ -113,7 +115,8 @@ try {
     const nulls = c.sort.asc ? "NULLS LAST" : "NULLS FIRST";
     const filter = `u."tenantId" = $1 AND u."deletedAt" IS NULL ${c.where}`;
     const order = `ORDER BY ${c.sort.sql} ${dir} ${nulls}, id ${dir}`;
-    const cols = `u.id, u."tenantId", u."userName", u.nickname, u.avatar, u.phone, u.email, u.status, u."createdAt", u."deletedAt", u."referrerId"`;
+    const cols = `u.id, u."tenantId", u."userName", u.nickname, u.avatar, u.phone, u.email, u.status, u."createdAt", u."deletedAt", u."referrerId", u."userNameKey",
+      COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name)) FROM "UserRole" ur JOIN "Role" r ON r.id = ur."roleId" WHERE ur."userId" = u.id), '[]'::json) AS roles`;
     // What the app's count does: exact up to the cap (no ORDER BY), then the planner's estimate.
     const bareCount = async () => {
       const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) x`, [T, ...c.params]);
