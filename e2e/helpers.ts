@@ -67,3 +67,20 @@ export async function latestCode(operator: APIRequestContext, to: string): Promi
   }).toPass({ timeout: 15_000 });
   return code;
 }
+
+/** Starts a CSV export from the page's ExportButton and answers the downloaded text. */
+export async function exportCsv(page: Page, resource: string, menuLabel: RegExp): Promise<{ text: string; disposition: string }> {
+  await page.getByTestId(`export-${resource}`).getByRole("button").first().click();
+  await page.getByRole("menuitem", { name: menuLabel }).click();
+  const link = page.getByTestId("export-download");
+  await expect(link).toBeVisible({ timeout: 90_000 });
+  const href = await link.getAttribute("href");
+  // Fetched by the page itself: its cookies, and its host resolved the browser's way (tenant hosts
+  // such as acme.test exist only in the browser's resolver rules).
+  const res = await page.evaluate(async (url) => {
+    const r = await fetch(url);
+    return { status: r.status, text: await r.text(), disposition: r.headers.get("content-disposition") ?? "" };
+  }, href!);
+  expect(res.status).toBe(200);
+  return { text: res.text, disposition: res.disposition };
+}

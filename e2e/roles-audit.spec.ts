@@ -1,5 +1,5 @@
 import { expect as baseExpect, test, type Page } from "@playwright/test";
-import { setLocale, shot } from "./helpers";
+import { exportCsv, setLocale, shot } from "./helpers";
 
 // The machine is shared: hydration can take many seconds under load.
 test.describe.configure({ mode: "serial", timeout: 300_000 });
@@ -11,18 +11,6 @@ const ROLE = `e2e-审计员-${Date.now().toString(36)}`;
 async function tableTotal(page: Page): Promise<number> {
   const text = await page.locator(".ant-pagination-total-text").innerText();
   return Number(/\d+/.exec(text)![0]);
-}
-
-/** Starts a CSV export from the page's ExportButton and answers the downloaded text. */
-async function exportCsv(page: Page, resource: string, menuLabel: RegExp): Promise<{ text: string; disposition: string }> {
-  await page.getByTestId(`export-${resource}`).getByRole("button").first().click();
-  await page.getByRole("menuitem", { name: menuLabel }).click();
-  const link = page.getByTestId("export-download");
-  await expect(link).toBeVisible({ timeout: 90_000 });
-  const href = await link.getAttribute("href");
-  const res = await page.request.get(href!);
-  expect(res.status()).toBe(200);
-  return { text: await res.text(), disposition: res.headers()["content-disposition"] ?? "" };
 }
 
 test("an administrator creates and edits a role, sees it in the audit log and exports the log (中文)", async ({ page, baseURL }) => {

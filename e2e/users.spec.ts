@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN_PASSWORD, setLocale, shot } from "./helpers";
+import { ADMIN_PASSWORD, exportCsv, setLocale, shot } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -110,6 +110,13 @@ test("a tenant administrator manages users in both languages and never sees anot
   await expect(page.getByLabel("用户名或昵称开头")).toHaveValue("e2e-al");
   await expect(page.getByRole("link", { name: "e2e-alice" })).toBeVisible();
   await shot(page, "users-filtered-zh");
+  // The export carries the table's filter: the CSV holds exactly the rows shown.
+  const shown = await page.locator(".ant-table-tbody tr.ant-table-row").count();
+  const { text: csv } = await exportCsv(page, "users", /^CSV$/);
+  const lines = csv.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+  expect(lines).toHaveLength(1 + shown);
+  expect(lines[1]).toContain("e2e-alice");
+  expect(csv).not.toContain(TENANT_ADMIN.userName);
 
   // Edit the profile.
   await page.getByRole("link", { name: "e2e-alice" }).click();
