@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { handleRest } from "~/server/api/rest";
+import { useWorld } from "~/test/fixtures";
+import { createLoginSession } from "~/server/services/session";
+import { signSessionToken } from "~/server/services/tokens";
+
+const t = useWorld();
+let w: typeof t.w;
+let db: typeof t.db;
+beforeAll(() => {
+  w = t.w;
+  db = t.db;
+});
+
+/** A bearer token for a new admin-site session of `userId`. */
+async function tokenFor(userId: string) {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  const s = await createLoginSession(db, { tenantId: user.tenantId, userId, site: "admin", method: "password" });
+  return { sessionId: s.id, token: await signSessionToken(db, { sessionId: s.id, userId, tenantId: user.tenantId, expiresAt: s.expiresAt }) };
+}
+
+const call = (method: string, path: string, opts: { token?: string; host?: string; body?: string; type?: string } = {}) => {
+  const host = opts.host ?? "b.test";
+  const headers: Record<string, string> = { host };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers["content-type"] = opts.type ?? "application/json";
+  return handleRest(new Request(`http://${host}/api/v1${path}`, { method, headers, body: opts.body }), db);
+};
+
+describe("the REST mirror (/api/v1)", () => {
+  it("creates, reads and deletes through JSON bodies and path parameters; a bad body or route writes nothing", async () => {
+    const { token } = await tokenFor(w.managerB.id);
+    const created = await call("POST", "/api-scopes", { token, body: JSON.stringify({ name: "rest.read", displayName: "Via REST", claims: ["sub"] }) });
+    expect(created.status).toBe(200);
+    const scope = (await created.json()) as { id: string; name: string; tenantId: string };
+    expect(scope).toMatchObject({ name: "rest.read", tenantId: w.tenantB.id });
+    const read = await call("GET", `/api-scopes/${scope.id}`, { token });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: scope.id, displayName: "Via REST" });
+
+    const before = await db.apiScope.count();
+    const broken = await call("POST", "/api-scopes", { token, body: '{"name": "rest.broken",' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ code: "PARSE_ERROR" });
+    const invalid = await call("POST", "/api-scopes", { token, body: JSON.stringify({ name: "bad name!" }) });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { issues?: unknown[] }).issues?.length).toBeGreaterThan(0);
+    const wrongType = await call("POST", "/api-scopes", { token, body: "name=x", type: "text/plain" });
+    expect(wrongType.status).toBe(415);
+    expect(await db.apiScope.count()).toBe(before);
+    expect((await call("GET", "/no-such-route", { token })).status).toBe(404);
+
+    expect((await call("DELETE", `/api-scopes/${scope.id}`, { token })).status).toBe(200);
+    expect((await call("GET", `/api-scopes/${scope.id}`, { token })).status).toBe(404);
+  });
+
+  it("reads the host's tenant and the session together: another tenant's host, a frozen session or no token is 401", async () => {
+    const { token, sessionId } = await tokenFor(w.managerB.id);
+    expect((await call("GET", "/users?take=1", { token })).status).toBe(200);
+    expect((await call("GET", "/users?take=1")).status).toBe(401);
+    // The platform's host: the session belongs to tenant B, so it does not count there.
+    const platformHost = (await db.tenantHost.findFirstOrThrow({ where: { tenantId: w.platform.id } })).host;
+    expect((await call("GET", "/users?take=1", { token, host: platformHost })).status).toBe(401);
+    // An unknown host has no tenant at all: 404 with 10007, whatever the token.
+    const unknown = await call("GET", "/users?take=1", { token, host: "nobody.test" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ data: { appCode: 10007 } });
+    await db.loginSession.update({ where: { id: sessionId }, data: { state: "frozen" } });
+    expect((await call("GET", "/users?take=1", { token })).status).toBe(401);
+    await db.loginSession.update({ where: { id: sessionId }, data: { state: "active" } });
+    expect((await call("GET", "/users?take=1", { token })).status).toBe(200);
+    // A disabled tenant stops its sessions at once.
+    await db.tenant.update({ where: { id: w.tenantB.id }, data: { status: "disabled" } });
+    try {
+      expect((await call("GET", "/users?take=1", { token })).status).toBe(401);
+    } finally {
+      await db.tenant.update({ where: { id: w.tenantB.id }, data: { status: "enabled" } });
+    }
+  });
+});
