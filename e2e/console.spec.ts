@@ -31,12 +31,26 @@ test("operator manages tenants in the console, in both languages", async ({ page
   await expect(page.getByRole("cell", { name: "E2E Acme" })).toBeVisible();
 
   // Edit it: the secret comes back hidden, the name changes.
-  await page.getByRole("button", { name: "E2E Acme", exact: true }).click();
+  await page.getByRole("row", { name: /E2E Acme/ }).getByRole("button", { name: /编\s*辑/ }).click();
   await expect(drawer.getByLabel("名称")).toHaveValue("E2E Acme");
   await expect(drawer.getByPlaceholder("已保存（隐藏），输入新值以替换")).toHaveValue("");
   await drawer.getByLabel("名称").fill("E2E Acme Corp");
   await drawer.getByTestId("tenant-save").click();
   await expect(page.getByRole("cell", { name: "E2E Acme Corp" })).toBeVisible();
+
+  // Its detail page: hosts, the secret property shown only as stored, and the history of both saves.
+  await page.getByRole("link", { name: "E2E Acme Corp", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /E2E Acme Corp/ })).toBeVisible();
+  await page.getByRole("tab", { name: /主机名/ }).click();
+  await expect(page.getByText("acme.test", { exact: true })).toBeVisible();
+  await page.getByRole("tab", { name: /属性/ }).click();
+  await expect(page.getByText("已保存（隐藏）")).toBeVisible();
+  await page.getByRole("tab", { name: "变更记录" }).click();
+  const history = page.getByTestId("record-history");
+  await expect(history).toContainText("tenant.create");
+  await expect(history).toContainText("tenant.update");
+  await shot(page, "tenant-detail-zh");
+  await page.getByRole("link", { name: "租户" }).first().click();
 
   // Filter by name: the state is in the URL.
   await page.getByLabel("名称包含").fill("acme");
@@ -52,9 +66,13 @@ test("operator manages tenants in the console, in both languages", async ({ page
   await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { name: "Tenants" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "E2E Acme Corp", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "E2E Acme Corp", exact: true })).toBeVisible();
   await shot(page, "tenants-en");
-  await page.getByRole("button", { name: "E2E Acme Corp", exact: true }).click();
+  await page.getByRole("link", { name: "E2E Acme Corp", exact: true }).click();
+  await page.getByRole("tab", { name: /Properties/ }).click();
+  await expect(page.getByText("Stored (hidden)")).toBeVisible();
+  await shot(page, "tenant-detail-en");
+  await page.getByRole("button", { name: "Edit" }).click();
   await expect(page.getByRole("dialog").getByLabel("Name", { exact: true })).toHaveValue("E2E Acme Corp");
   await shot(page, "tenant-edit-en");
   await page.keyboard.press("Escape");

@@ -52,7 +52,9 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
   const update = useMutation(trpc.tenant.update.mutationOptions(save.mutation));
 
   function submit(values: FormValues) {
-    const payload = fromForm(values);
+    // onFinish leaves out what has no Form.Item, such as each property's isSet, without which a
+    // stored secret left blank would be sent as "" and wiped: the rows come from the form's store.
+    const payload = fromForm({ ...values, properties: (form.getFieldsValue(true) as FormValues).properties ?? [] });
     if (existing) save.submit(tenantUpdateInput, { ...payload, id: existing }, update.mutate);
     else save.submit(tenantCreateInput, payload, create.mutate);
   }

@@ -8,12 +8,13 @@ import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
 import { TenantDrawer } from "./tenant-drawer";
 
 type Status = (typeof TENANT_STATUSES)[number];
-const STATUS_COLOR: Record<Status, string> = { created: "default", enabled: "green", disabled: "red" };
+export const STATUS_COLOR: Record<Status, string> = { created: "default", enabled: "green", disabled: "red" };
 
 export function TenantsView() {
   const t = useTranslations("tenant");
@@ -48,9 +49,7 @@ export function TenantsView() {
       sortOrder: sort.sortOrder("name"),
       render: (name: string, row) => (
         <Space>
-          <Button type="link" style={{ padding: 0 }} onClick={() => setEditing(row.id)}>
-            {name}
-          </Button>
+          <Link href={`/tenants/${row.id}`}>{name}</Link>
           {row.isDefault && <Tag color="blue">{t("default")}</Tag>}
         </Space>
       ),
