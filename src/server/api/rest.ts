@@ -11,6 +11,8 @@ import { db as defaultDb, type Db } from "~/server/db";
  * procedure) on every request, ~0.3 ms of CPU each time. Requests reach it the way that adapter
  * passes them: the Request with its body already parsed, and a response object collecting the answer.
  */
+// The handler is typed for Node's IncomingMessage/ServerResponse, yet (as trpc-to-openapi's own
+// fetch adapter relies on) it reads a fetch Request just as well: hence the two casts below.
 type NodeHandler = (req: Request, res: unknown) => Promise<void>;
 const build = (db: Db) =>
   createOpenApiNodeHttpHandler({
