@@ -116,6 +116,8 @@ function segmentsAfter(sort: SortColumn, asc: boolean, c: Cursor): Prisma.Sql[] 
     const nulls = Prisma.sql`${col} IS NULL AND ${idAfter}`;
     return asc ? [nulls] : [nulls, Prisma.sql`${col} IS NOT NULL`];
   }
+  // A cursor is the client's to send back: a date that does not parse is bad input, not a 500.
+  if (sort === "createdAt" && Number.isNaN(Date.parse(c.v))) throw new AppError(10003, { cursor: ["cursor"] });
   const v = sort === "createdAt" ? Prisma.sql`${c.v}::timestamptz` : Prisma.sql`${c.v}`;
   const rest = asc
     ? Prisma.sql`${col} >= ${v} AND (${col} > ${v} OR (${col} = ${v} AND ${idAfter}))`

@@ -153,6 +153,8 @@ describe("users: list filters, sorting and cursor paging", () => {
     }
     const admin = await w.callerFor(w.managerB.id);
     expect(await failure(() => admin.user.list({ cursor: "garbage" }))).toMatchObject({ trpc: "BAD_REQUEST" });
+    const badDate = Buffer.from(JSON.stringify({ v: "not a date", id: w.managerB.id })).toString("base64url");
+    expect(await failure(() => admin.user.list({ cursor: badDate }))).toMatchObject({ trpc: "BAD_REQUEST" });
   });
 });
 
