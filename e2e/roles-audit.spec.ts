@@ -59,6 +59,12 @@ test("an administrator creates and edits a role, sees it in the audit log and ex
   await page.getByRole("tab", { name: /成员/ }).click();
   await expect(page.getByText("还没有用户拥有此角色")).toBeVisible();
   await shot(page, "role-detail-zh");
+  // The role's own history: its creation and its edit, newest first.
+  await page.getByRole("tab", { name: "变更记录" }).click();
+  const history = page.getByTestId("record-history");
+  await expect(history.locator(".ant-table-row")).toHaveCount(2);
+  await expect(history.locator(".ant-table-row").first()).toContainText("role.update");
+  await shot(page, "role-history-zh");
 
   // The audit log has both changes; the detail shows the diff.
   await page.goto("/audit?resource=role");

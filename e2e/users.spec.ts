@@ -184,6 +184,12 @@ test("a tenant administrator manages users in both languages and never sees anot
   await page.getByRole("tooltip").getByRole("button", { name: /OK/ }).click();
   await expect(page.getByText(/Password reset; \d+ sessions ended/)).toBeVisible();
   await shot(page, "user-security-en");
+  // The user's history: every change above, newest first, each opening onto its diff.
+  await page.getByRole("tab", { name: "History" }).click();
+  const history = page.getByTestId("record-history");
+  await expect(history.locator(".ant-table-row").first()).toContainText("user.resetpassword");
+  await expect(history).toContainText("user.claims");
+  await shot(page, "user-history-en");
   // Keyboard: the filter bar is reachable and submits with Enter.
   await page.goto("/users");
   await page.getByLabel("Name starts with").focus();
