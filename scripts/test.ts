@@ -64,6 +64,7 @@ const server = await pickDatabase();
 const dbEnv = server ? { TEST_DATABASE_URL: server, TEST_DB: "postgresql" } : { TEST_DB: "pglite" };
 
 run("Typecheck", "npx", ["tsc", "--noEmit"]);
+run("Lint and format check", "npm", ["run", "-s", "lint"]);
 run("Unit and router tests", "npx", ["vitest", "run"], dbEnv);
 run("Production build", "npx", ["next", "build"]);
 

@@ -9,10 +9,12 @@ import { useLocale } from "next-intl";
  */
 export function Captcha({ onChange, resetKey = 0 }: { onChange: (payload: string | null) => void; resetKey?: number }) {
   const locale = useLocale();
-  const ref = useRef<HTMLElement | null>(null);
+  const [el, setEl] = useState<HTMLElement | null>(null);
   const [ready, setReady] = useState(false);
   const onChangeRef = useRef(onChange);
-  onChangeRef.current = onChange;
+  useEffect(() => {
+    onChangeRef.current = onChange;
+  }, [onChange]);
 
   useEffect(() => {
     let alive = true;
@@ -24,7 +26,6 @@ export function Captcha({ onChange, resetKey = 0 }: { onChange: (payload: string
   }, []);
 
   useEffect(() => {
-    const el = ref.current;
     if (!el || !ready) return;
     const onState = (e: Event) => {
       const d = (e as CustomEvent<{ state: string; payload?: string }>).detail;
@@ -32,14 +33,14 @@ export function Captcha({ onChange, resetKey = 0 }: { onChange: (payload: string
     };
     el.addEventListener("statechange", onState);
     return () => el.removeEventListener("statechange", onState);
-  }, [ready, resetKey]);
+  }, [el, ready, resetKey]);
 
   return (
     <div data-testid="captcha" style={{ minHeight: 64 }}>
       {ready &&
         createElement("altcha-widget", {
           key: `${locale}-${resetKey}`,
-          ref,
+          ref: setEl,
           challenge: "/api/auth/captcha",
           language: locale === "en" ? "en" : "zh-cn",
           style: { "--altcha-max-width": "100%" },

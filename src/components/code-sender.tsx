@@ -8,6 +8,9 @@ import { useTRPC } from "~/trpc/react";
 import { Captcha } from "~/components/captcha";
 import { handleServerError } from "~/components/form-errors";
 
+/** Read in event handlers only (the countdown's state holds what renders show). */
+const clock = () => Date.now();
+
 interface Props {
   channel: "sms" | "email";
   purpose: "login" | "register" | "reset" | "bind";
@@ -36,9 +39,10 @@ export function CodeSender({ channel, purpose, target }: Props) {
   const send = useMutation(
     trpc.auth.sendCode.mutationOptions({
       onSuccess: (r) => {
+        const sentAt = clock();
         setUntil(new Date(r.resendAfter).getTime());
-        setNow(Date.now());
-        void message.success(t("codeSent", { m: Math.round((new Date(r.expiresAt).getTime() - Date.now()) / 60_000) }));
+        setNow(sentAt);
+        void message.success(t("codeSent", { m: Math.round((new Date(r.expiresAt).getTime() - sentAt) / 60_000) }));
       },
       onError: (e) => void message.error(handleServerError(null, e)),
       // A solved challenge is single use: the next send needs a fresh one.

@@ -4,7 +4,7 @@ import { Empty, Input, Select, Space, Spin, Typography } from "antd";
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useTranslations } from "next-intl";
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { useEffect, useMemo, useState, type CSSProperties } from "react";
 import { useTRPC } from "~/trpc/react";
 import { useCan, useConsoleTenantId } from "~/components/console-permissions";
 import type { UserPickItem } from "~/lib/validators/user";
@@ -113,9 +113,8 @@ export function UserPicker(props: SingleProps | MultipleProps) {
     return v == null || v === "" ? [] : Array.isArray(v) ? v : [v];
   }, [props.value]);
 
-  // Every user this picker has seen (search results, looked-up labels, labels from the page).
-  const seen = useRef(new Map<string, PickedUser>());
-  known?.forEach((u) => seen.current.set(u.id, u));
+  // Users chosen here, remembered so their labels stay when the search moves on.
+  const [picked, setPicked] = useState<Map<string, PickedUser>>(() => new Map());
 
   const userSearches = useQueries({
     queries: userSearchFilters(term).map((f) => ({
@@ -135,36 +134,34 @@ export function UserPicker(props: SingleProps | MultipleProps) {
   // At most a few dozen rows, and nothing keys on its identity: worked out afresh each render.
   const rows = source === "team" ? (teamSearch.data?.items ?? []) : userSearches.flatMap((q) => q.data?.items ?? []);
   const found: PickedUser[] = [...new Map(rows.map((r) => [r.id, toPicked(r)])).values()];
-  found.forEach((u) => seen.current.set(u.id, u));
 
   const searchError = source === "team" ? teamSearch.error : (userSearches.find((q) => q.error)?.error ?? null);
-  useEffect(() => {
-    if (source === "users" && isForbidden(searchError)) setRefused(true);
-  }, [source, searchError]);
+  // A 403 while searching users: fall back for good (state adjusted during render, not in an effect).
+  if (source === "users" && isForbidden(searchError) && !refused) setRefused(true);
   const searching = typing || (source === "team" ? teamSearch.isFetching : userSearches.some((q) => q.isFetching));
 
   // Names for chosen ids the picker has not met yet (an existing form's value).
-  const [lookedUp, setLookedUp] = useState<Set<string>>(() => new Set());
-  const missing = selected.filter((id) => UUID.test(id) && !seen.current.has(id) && !lookedUp.has(id)).sort().slice(0, 50);
+  const met = (id: string) => picked.has(id) || found.some((u) => u.id === id) || !!known?.some((u) => u.id === id);
+  const missing = selected.filter((id) => UUID.test(id) && !met(id)).sort().slice(0, 50);
   const labels = useQuery({
     ...trpc.user.pick.queryOptions({ ids: missing, tenantId }),
     enabled: missing.length > 0 && canUsers !== false,
     retry: false,
     staleTime: 60_000,
   });
-  useEffect(() => {
-    if (!labels.data && !labels.error) return;
-    labels.data?.forEach((u) => seen.current.set(u.id, u));
-    // Asked and not answered (deleted, another tenant's, or no right to look): show the id.
-    setLookedUp((prev) => new Set([...prev, ...missing]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [labels.data, labels.error]);
+  const seen = new Map<string, PickedUser>([...(known ?? []), ...(labels.data ?? []), ...picked.values(), ...found].map((u) => [u.id, u]));
+  // Asked and not answered (deleted, another tenant's, or no right to look): show the id.
+  const answered = !!labels.data || !!labels.error;
+  const lookedUp = (id: string) => answered && missing.includes(id) && !seen.has(id);
+  const remember = (users: PickedUser[]) => {
+    if (users.length) setPicked((prev) => new Map([...prev, ...users.map((u) => [u.id, u] as const)]));
+  };
 
   if (source === null) return <IdFallback {...props} />;
 
   const excluded = new Set(excludeIds ?? []);
-  const unknownLabel = (id: string) => (lookedUp.has(id) ? `${id} (${t("unknown")})` : id);
-  const chosen = selected.map((id) => seen.current.get(id) ?? null);
+  const unknownLabel = (id: string) => (lookedUp(id) ? `${id} (${t("unknown")})` : id);
+  const chosen = selected.map((id) => seen.get(id) ?? null);
   // Only answers to exactly what is typed: nothing stale while the debounce runs (a spinner instead).
   const shown = typing ? [] : found;
   const shownIds = new Set(shown.map((u) => u.id));
@@ -193,7 +190,8 @@ export function UserPicker(props: SingleProps | MultipleProps) {
       {...rest}
       mode={mode}
       value={mode === "multiple" ? selected : selected[0]}
-      onChange={(v) => {
+      onChange={(v, option) => {
+        remember((Array.isArray(option) ? option : option ? [option] : []).flatMap((o) => (o?.user ? [o.user] : [])));
         setText("");
         if (mode === "multiple") (props as MultipleProps).onChange?.((v as string[] | undefined) ?? []);
         else (props as SingleProps).onChange?.((v as string | undefined) ?? undefined);

@@ -60,9 +60,9 @@ export async function buildWorld(db: PrismaClient) {
 
 /**
  * A migrated database of its own and the world above, for one test file:
- *   const t = useWorld();  …  t.w.tenantB, t.db
+ *   const t = setupWorld();  …  t.w.tenantB, t.db
  */
-export function useWorld() {
+export function setupWorld() {
   const state = {} as { db: PrismaClient; w: Awaited<ReturnType<typeof buildWorld>> };
   let cleanup: (() => Promise<void>) | undefined;
   beforeAll(async () => {

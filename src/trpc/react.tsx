@@ -18,7 +18,8 @@ const statusOf = (err: unknown) => (err as { data?: { httpStatus?: number } }).d
 function toSignInOn401(err: unknown) {
   if (statusOf(err) !== 401 || typeof window === "undefined" || window.location.pathname.startsWith("/login")) return;
   const back = window.location.pathname + window.location.search;
-  window.location.assign(`/login?callbackUrl=${encodeURIComponent(back)}`);
+  // A full load, not a client navigation: nothing of the ended session's cache survives.
+  window.location.assign(new URL(`/login?callbackUrl=${encodeURIComponent(back)}`, window.location.origin).href);
 }
 
 function makeQueryClient() {

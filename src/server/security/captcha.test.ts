@@ -5,7 +5,7 @@ import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
-import { createChallenge, purgeExpiredNonces, verifyCaptcha, type Challenge } from "./captcha";
+import { createChallenge, purgeExpiredNonces, verifyCaptcha } from "./captcha";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { apiManifest } from "~/server/api/manifest";
 import { AUDITED_MUTATIONS, NOT_AUDITED_MUTATIONS } from "~/server/api/audit-policy";
 import { MASK, maskSecrets, writeAudit } from "~/server/services/audit";
 import { createCaller } from "~/server/api/root";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 beforeAll(() => {
   w = t.w;

@@ -17,7 +17,7 @@ const dataDir = vi.hoisted(() => {
   return { dir, previous };
 });
 
-import { failure, useWorld, USER_PASSWORD } from "~/test/fixtures";
+import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
 import { hashPassword } from "~/server/password";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import { acceptFile, deleteFile, fileForReading, getFile, listFiles, uploadBytes, type FileWho } from "~/server/services/files";
@@ -27,7 +27,7 @@ import { filesRoot, uploadThingKeys } from "~/server/files/config";
 import { handleIngest, signHmac } from "~/server/files/ingest";
 import { htmlBytes, jpegBytes, mp4Bytes, padded, pdfBytes, pngBytes } from "~/test/fixtures/files";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let db: typeof t.db;
 

@@ -63,7 +63,7 @@ export function stateMode(cookie: string | undefined): { mode: "login" | "bind";
 const nonceId = (kind: string, value: string) => createHash("sha256").update(`${kind}\n${value}`).digest("hex");
 
 /** Insert-or-fail: true the first time a value is seen, on any instance. */
-async function useOnce(db: Db, kind: string, value: string, ttlMs: number): Promise<boolean> {
+async function claimOnce(db: Db, kind: string, value: string, ttlMs: number): Promise<boolean> {
   const n = await db.$executeRaw`INSERT INTO "UsedNonce" ("id", "kind", "expiresAt", "createdAt")
     VALUES (${nonceId(kind, value)}, ${kind}, ${new Date(Date.now() + ttlMs)}, now()) ON CONFLICT ("id") DO NOTHING`;
   return n === 1;
@@ -97,7 +97,7 @@ export async function startWechatLogin(
 
 /** Trades a website-login code for the identity (single use here as at WeChat). */
 async function identityFromCode(db: Db, tenantId: string, code: string) {
-  if (!(await useOnce(db, "wechat-code", code, STATE_TTL_MS))) throw new AppError(12007);
+  if (!(await claimOnce(db, "wechat-code", code, STATE_TTL_MS))) throw new AppError(12007);
   const { appId, secret } = appOf(await tenantSettings(db, tenantId), "wechat");
   try {
     const token = await exchangeCode({ appId, secret, code });
@@ -124,7 +124,7 @@ export async function completeWechatRoundTrip(db: Db, opts: { tenant: ResolvedTe
   const a = Buffer.from(c.state);
   const b = Buffer.from(opts.state);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError(12007);
-  if (!(await useOnce(db, "wechat-state", c.state, STATE_TTL_MS))) throw new AppError(12007);
+  if (!(await claimOnce(db, "wechat-state", c.state, STATE_TTL_MS))) throw new AppError(12007);
   return { cookie: c, ...(await identityFromCode(db, opts.tenant.id, opts.code)) };
 }
 
@@ -214,7 +214,7 @@ export async function bindIdentity(db: Db, tenantId: string, userId: string, id:
 /** `wx.login()` code → openid/unionid. The session_key never leaves this function. */
 export async function miniprogramIdentity(db: Db, tenantId: string, jsCode: string): Promise<Identity> {
   const { appId, secret } = appOf(await tenantSettings(db, tenantId), "miniprogram");
-  if (!(await useOnce(db, "wechat-code", `mp:${jsCode}`, STATE_TTL_MS))) throw new AppError(12007);
+  if (!(await claimOnce(db, "wechat-code", `mp:${jsCode}`, STATE_TTL_MS))) throw new AppError(12007);
   try {
     const s = await code2Session({ appId, secret, jsCode });
     return { provider: "miniprogram", openid: s.openid, unionid: s.unionid };

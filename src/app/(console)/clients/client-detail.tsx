@@ -3,7 +3,7 @@
 import { useHistoryTab } from "~/components/record-history";
 import { ConsolePage } from "~/components/console-page";
 import {
-  Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography,
+  Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Skeleton, Space, Table, Tabs, Tag, Typography,
 } from "antd";
 import type { TableProps } from "antd";
 import { ArrowLeftOutlined, CopyOutlined, EditOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";

@@ -9,7 +9,7 @@ import { DownOutlined, UpOutlined } from "@ant-design/icons";
 import Link from "next/link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
 import { UserDrawer } from "./user-drawer";
@@ -28,9 +28,12 @@ export const displayName = (u: Pick<UserItem, "nickname" | "userName" | "phone" 
  * Cursors are remembered per filter+sort, so changing either starts over.
  */
 function useCursors(key: string) {
-  const ref = useRef<{ key: string; byPage: Map<number, string> }>({ key, byPage: new Map() });
-  if (ref.current.key !== key) ref.current = { key, byPage: new Map() };
-  return ref.current.byPage;
+  // A new map whenever the filter or sort changes (state adjusted during render); filled in as pages arrive.
+  const [held, setHeld] = useState(() => ({ key, byPage: new Map<number, string>() }));
+  if (held.key === key) return held.byPage;
+  const fresh = { key, byPage: new Map<number, string>() };
+  setHeld(fresh);
+  return fresh.byPage;
 }
 
 export function UsersView() {

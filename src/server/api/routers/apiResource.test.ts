@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld, USER_PASSWORD } from "~/test/fixtures";
+import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
 import { hashPassword } from "~/server/password";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let db: typeof t.db;
 let devB: { id: string };

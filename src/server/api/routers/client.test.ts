@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { handleRest } from "~/server/api/rest";
-import { failure, useWorld, USER_PASSWORD } from "~/test/fixtures";
+import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
 import { hashPassword } from "~/server/password";
@@ -9,7 +9,7 @@ import { handleTokenRequest } from "~/server/services/oauth-token";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { publicJwks, rotateSigningKey, tokenIssuer } from "~/server/services/tokens";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let db: typeof t.db;
 let developerB: { id: string };

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 beforeAll(() => {
   w = t.w;

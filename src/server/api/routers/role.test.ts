@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { isTenantGrantable } from "~/lib/permission-scope";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 beforeAll(() => {
   w = t.w;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createLoginSession, loadActor } from "~/server/services/session";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let env: { db: typeof t.db };
 beforeAll(() => {

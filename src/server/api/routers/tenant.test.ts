@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createContextInner } from "~/server/api/trpc";
 import { decryptSecret } from "~/server/crypto";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let env: { db: typeof t.db };
 beforeAll(() => {
@@ -87,8 +87,7 @@ describe("tenant router", () => {
       expect(f.trpc).toBe("BAD_REQUEST");
       // The formatter is what turns this into `fields`; call it the way HTTP does.
       const { fieldErrors } = await import("~/lib/validators/common");
-      const { ZodError } = await import("zod");
-      const fields = fieldErrors(f.cause as InstanceType<typeof ZodError>, locale);
+      const fields = fieldErrors(f.cause as import("zod").ZodError, locale);
       expect(fields["hosts.0"]?.[0]).toContain(expected);
       expect(fields.name?.length).toBe(1);
       expect(fields["hosts.2"]?.length).toBe(1);

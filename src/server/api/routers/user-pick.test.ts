@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleRest } from "~/server/api/rest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { createLoginSession } from "~/server/services/session";
 import { signSessionToken } from "~/server/services/tokens";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let db: typeof t.db;
 beforeAll(() => {

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, useWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { createLoginSession, loadActor } from "~/server/services/session";
 import { accountLockedUntil } from "~/server/security/throttle";
 import { verifyPassword } from "~/server/password";
 import { COUNT_CAP, listUsers } from "~/server/services/user";
 import { userListInput } from "~/lib/validators/user";
 
-const t = useWorld();
+const t = setupWorld();
 let w: typeof t.w;
 let db: typeof t.db;
 let roleId: (name: string) => Promise<string>;

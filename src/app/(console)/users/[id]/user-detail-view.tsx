@@ -158,7 +158,12 @@ function RolesTab({ user }: { user: UserDetail }) {
   const trpc = useTRPC();
   const roles = useQuery(trpc.user.roleOptions.queryOptions({ tenantId: user.tenantId }));
   const [chosen, setChosen] = useState<string[]>(user.roles.map((r) => r.id));
-  useEffect(() => setChosen(user.roles.map((r) => r.id)), [user.roles]);
+  // Fresh roles from the server (after a save or a refetch) replace the choice, adjusted during render.
+  const [rolesShown, setRolesShown] = useState(user.roles);
+  if (rolesShown !== user.roles) {
+    setRolesShown(user.roles);
+    setChosen(user.roles.map((r) => r.id));
+  }
   const saved = useSaved();
   const setRoles = useMutation(trpc.user.setRoles.mutationOptions({ onSuccess: () => saved.ok(), onError: saved.fail }));
   return (
