@@ -2,7 +2,7 @@ import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { userRolesJson, type RoleJson } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
-import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
+import { DUMMY_HASH, hashDigest, matchingDigest, type PwdForm } from "~/server/password";
 import {
   THROTTLE_DEFAULTS,
   accountState,
@@ -87,6 +87,8 @@ export interface PasswordSignIn {
   tenant: ResolvedTenant;
   ustr: string;
   pwd: string;
+  /** How the channel sends `pwd`: as typed (our forms; the default) or as MD5 hex (the JSON API). */
+  pwdForm?: PwdForm;
   role?: string | null;
   ip?: string | null;
   userAgent?: string | null;
@@ -112,7 +114,9 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   if (ipFailures >= THROTTLE_DEFAULTS.ipCaptchaAfter && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
     throw new AppError(14004);
   }
-  const digest = await matchingDigest(user?.passwordHash ?? (await dummyHash()), input.pwd);
+  // Exactly one verification whatever the account's state, before that state decides anything:
+  // locked, disabled, unknown, right and wrong all cost the same hash work.
+  const digest = await matchingDigest(user?.passwordHash ?? DUMMY_HASH, input.pwd, input.pwdForm ?? "plain");
   const ok = digest !== null;
   // Locked, unknown and wrong answers are the same 12001, after the same hash work.
   // Unknown names read and write a throttle row of their own, so they cost what known ones do.

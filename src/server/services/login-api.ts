@@ -65,6 +65,8 @@ export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
       tenant: req.tenant,
       ustr: input.ustr,
       pwd: input.pwd,
+      // The schema admits only 32-hex (lowercased): this API always sends the digest.
+      pwdForm: "md5",
       role: input.role || null,
       ip: req.ip,
       userAgent: req.userAgent,

@@ -3,9 +3,10 @@ import { createTestDb } from "~/test/db";
 import { ADMIN_PASSWORD, USER_PASSWORD, buildWorld } from "~/test/fixtures";
 import { createLoginSession, endLoginSession, loadActor } from "~/server/services/session";
 import { signInWithPassword } from "~/server/services/auth";
-import { md5Hex } from "~/server/password";
+import { hashPassword, hashWork, md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
-import { unknownAccount } from "~/server/security/throttle";
+import { lockAccountUntil, unknownAccount } from "~/server/security/throttle";
+import { changePassword } from "~/server/services/account";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
 let env: Awaited<ReturnType<typeof createTestDb>>;
@@ -64,12 +65,12 @@ describe("password sign-in", () => {
   const base = () => ({ tenant: w.tenantB, ip: "127.0.0.1", userAgent: "vitest" });
 
   it("accepts a phone, an email or a user name in any case, typed or as MD5 hex, and records a session", async () => {
-    for (const [ustr, pwd] of [
-      ["+86-15810419011", USER_PASSWORD],
-      ["MANAGER@b.test", USER_PASSWORD],
-      ["managerb", md5Hex(USER_PASSWORD)],
-    ]) {
-      const r = await signInWithPassword(env.db, { ...base(), ustr: ustr!, pwd: pwd! });
+    for (const [ustr, pwd, form] of [
+      ["+86-15810419011", USER_PASSWORD, "plain"],
+      ["MANAGER@b.test", USER_PASSWORD, "plain"],
+      ["managerb", md5Hex(USER_PASSWORD), "md5"],
+    ] as const) {
+      const r = await signInWithPassword(env.db, { ...base(), ustr, pwd, pwdForm: form });
       const s = await env.db.loginSession.findUniqueOrThrow({ where: { id: r.sessionId } });
       expect(s).toMatchObject({ userId: w.managerB.id, tenantId: w.tenantB.id, method: "password", site: "admin", ip: "127.0.0.1", state: "active" });
     }
@@ -99,6 +100,74 @@ describe("password sign-in", () => {
     expect(actor!.roles).toEqual(["administrator"]);
     expect(actor!.permissions).not.toContain("uc.tenant.all");
     await expect(signInWithPassword(env.db, { ...base(), ustr: "plainb", pwd: USER_PASSWORD, role: "administrator" })).rejects.toMatchObject({ appCode: 12002 });
+  });
+});
+
+describe("hash work per attempt", () => {
+  // Each attempt from an address of its own, so the IP's captcha threshold never cuts in.
+  let n = 0;
+  const attempt = async (ustr: string, pwd: string, pwdForm?: "plain" | "md5") => {
+    const before = hashWork.verifications;
+    const outcome = await signInWithPassword(env.db, { tenant: w.tenantB, ip: `10.66.0.${++n}`, userAgent: "vitest", ustr, pwd, pwdForm }).then(
+      () => "signed in",
+      (e: unknown) => (e instanceof AppError ? e.appCode : e),
+    );
+    return { outcome, verifications: hashWork.verifications - before };
+  };
+
+  it("is one argon2 verification whatever the account's state, the password or its form", async () => {
+    const pass = "hash-work-pass-1";
+    const make = (userName: string, status: "active" | "disabled" = "active", withPassword = true) =>
+      hashPassword(pass).then((passwordHash) =>
+        env.db.user.create({ data: { tenantId: w.tenantB.id, userName, userNameKey: userName, status, passwordHash: withPassword ? passwordHash : null } }),
+      );
+    await make("hw-ok");
+    const locked = await make("hw-locked");
+    await lockAccountUntil(env.db, { tenantId: w.tenantB.id, userId: locked.id, until: new Date(Date.now() + 600_000), ip: null });
+    await make("hw-disabled", "disabled");
+    await make("hw-nopass", "active", false);
+
+    const cases: [string, Awaited<ReturnType<typeof attempt>>][] = [
+      ["right, typed", await attempt("hw-ok", pass)],
+      ["right, MD5 form", await attempt("hw-ok", md5Hex(pass), "md5")],
+      ["wrong, typed", await attempt("hw-ok", "not the password")],
+      ["wrong, MD5 form", await attempt("hw-ok", md5Hex("not the password"), "md5")],
+      // A typed password that looks like MD5 hex is tried once, as typed.
+      ["wrong, typed but hex-looking", await attempt("hw-ok", md5Hex(pass))],
+      ["unknown", await attempt("hw-nobody", pass)],
+      ["unknown, MD5 form", await attempt("hw-nobody", md5Hex(pass), "md5")],
+      ["locked + right", await attempt("hw-locked", pass)],
+      ["locked + wrong", await attempt("hw-locked", "not the password")],
+      ["locked + right, MD5 form", await attempt("hw-locked", md5Hex(pass), "md5")],
+      ["disabled + right", await attempt("hw-disabled", pass)],
+      ["disabled + wrong", await attempt("hw-disabled", "not the password")],
+      ["no password set", await attempt("hw-nopass", pass)],
+    ];
+    expect(Object.fromEntries(cases.map(([k, v]) => [k, v]))).toEqual({
+      "right, typed": { outcome: "signed in", verifications: 1 },
+      "right, MD5 form": { outcome: "signed in", verifications: 1 },
+      "wrong, typed": { outcome: 12001, verifications: 1 },
+      "wrong, MD5 form": { outcome: 12001, verifications: 1 },
+      "wrong, typed but hex-looking": { outcome: 12001, verifications: 1 },
+      unknown: { outcome: 12001, verifications: 1 },
+      "unknown, MD5 form": { outcome: 12001, verifications: 1 },
+      "locked + right": { outcome: 12001, verifications: 1 },
+      "locked + wrong": { outcome: 12001, verifications: 1 },
+      "locked + right, MD5 form": { outcome: 12001, verifications: 1 },
+      "disabled + right": { outcome: 12001, verifications: 1 },
+      "disabled + wrong": { outcome: 12001, verifications: 1 },
+      "no password set": { outcome: 12001, verifications: 1 },
+    });
+  });
+
+  it("changing the password checks the current one once, right or wrong", async () => {
+    const s = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.plainB.id, site: "web", method: "password" });
+    const actor = { userId: w.plainB.id, sessionId: s.id };
+    const before = hashWork.verifications;
+    await expect(changePassword(env.db, actor, { current: "not the password", password: "another long passphrase" }, "en")).rejects.toMatchObject({ appCode: 12001 });
+    expect(hashWork.verifications - before).toBe(1);
+    await changePassword(env.db, actor, { current: USER_PASSWORD, password: USER_PASSWORD }, "en");
+    expect(hashWork.verifications - before).toBe(2);
   });
 });
 
