@@ -8,7 +8,7 @@ import type { Locale } from "~/lib/errors";
 import { AppError } from "~/server/errors";
 import { hashPassword, verifyPassword } from "~/server/password";
 import { createMessenger, messagingConfig } from "~/server/messaging";
-import { codeRulesFrom, consumeCode, sendCode, type CodeChannel } from "~/server/services/codes";
+import { checkCode, codeRulesFrom, consumeCode, sendCode, type CodeChannel, type VerifyCodeInput } from "~/server/services/codes";
 import { createLoginSession } from "~/server/services/session";
 import { captchaKey } from "~/server/services/auth";
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
@@ -46,9 +46,11 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
   const settings = await tenantSettings(db, req.tenant.id);
   const user = await accountByTarget(db, req.tenant.id, input.channel, target);
   const usable = !!user && user.status === "active" && !(await accountLockedUntil(db, req.tenant.id, user.id));
+  // Registration codes go to taken phones and emails too: only their owner, holding the code,
+  // then learns that an account has them (see `register`).
   const deliver =
     input.purpose === "register"
-      ? !user
+      ? true
       : input.purpose === "login"
         ? usable || (!user && input.channel === "sms" && flag(settings, "auth.allowPhoneSignup", true))
         : input.purpose === "reset"
@@ -101,23 +103,36 @@ async function createEndUser(db: Db, tenantId: string, data: { phone: string; em
   }
 }
 
+/**
+ * Codes first: until the caller proves they hold the phone (and the email) every refusal is the
+ * same 14001, whether or not an account has them. Then a taken phone or email is told to its
+ * proven owner, and a taken user name (the one thing a registration form may reveal), each as a
+ * field error; the codes are used up only when the account is created.
+ */
 export async function register(db: Db, req: RequestInfo, input: z.output<typeof registerInput>) {
   await requireCaptcha(db, input.afs);
-  const settings = await tenantSettings(db, req.tenant.id);
+  const tenantId = req.tenant.id;
+  const settings = await tenantSettings(db, tenantId);
   if (!flag(settings, "auth.allowSignup", true)) throw new AppError(14007);
   assertPolicy(input.password, req.locale);
   const email = input.email || null;
-  const clash = await db.user.findFirst({
-    where: {
-      tenantId: req.tenant.id,
-      OR: [{ phone: input.phone }, ...(email ? [{ email }] : []), ...(input.userName ? [{ userNameKey: input.userName.toLowerCase() }] : [])],
-    },
-    select: { id: true },
+  const userNameKey = input.userName ? input.userName.toLowerCase() : null;
+  const codes: VerifyCodeInput[] = [
+    { tenantId, purpose: "register", channel: "sms", target: input.phone, code: input.phoneCode },
+    ...(email ? [{ tenantId, purpose: "register" as const, channel: "email" as const, target: email, code: input.emailCode ?? "" }] : []),
+  ];
+  for (const c of codes) await checkCode(db, c);
+  const taken = await db.user.findMany({
+    where: { tenantId, OR: [{ phone: input.phone }, ...(email ? [{ email }] : []), ...(userNameKey ? [{ userNameKey }] : [])] },
+    select: { phone: true, email: true, userNameKey: true },
   });
-  if (clash) throw new AppError(14005);
-  await consumeCode(db, { tenantId: req.tenant.id, purpose: "register", channel: "sms", target: input.phone, code: input.phoneCode });
-  if (email) await consumeCode(db, { tenantId: req.tenant.id, purpose: "register", channel: "email", target: email, code: input.emailCode ?? "" });
-  const user = await createEndUser(db, req.tenant.id, {
+  const fields: Record<string, string[]> = {};
+  if (taken.some((u) => u.phone === input.phone)) fields.phone = [message("phoneTaken", req.locale)];
+  if (email && taken.some((u) => u.email === email)) fields.email = [message("emailTaken", req.locale)];
+  if (userNameKey && taken.some((u) => u.userNameKey === userNameKey)) fields.userName = [message("userNameTaken", req.locale)];
+  if (Object.keys(fields).length) throw new AppError(14005, fields);
+  for (const c of codes) await consumeCode(db, c);
+  const user = await createEndUser(db, tenantId, {
     phone: input.phone,
     email,
     userName: input.userName || null,
@@ -187,9 +202,12 @@ type ContactKind = "phone" | "email";
 /** Binds (or changes) the phone or email, proven by a `bind` code sent to that very target. */
 export async function bindContact(db: Db, tenantId: string, userId: string, kind: ContactKind, target: string, code: string) {
   const value = kind === "email" ? target.toLowerCase() : target;
+  // The code first, so that only the target's owner learns whether another account has it.
+  const proof: VerifyCodeInput = { tenantId, purpose: "bind", channel: kind === "phone" ? "sms" : "email", target: value, code };
+  await checkCode(db, proof);
   const taken = await db.user.findFirst({ where: { tenantId, id: { not: userId }, ...(kind === "phone" ? { phone: value } : { email: value }) }, select: { id: true } });
   if (taken) throw new AppError(14005);
-  await consumeCode(db, { tenantId, purpose: "bind", channel: kind === "phone" ? "sms" : "email", target: value, code });
+  await consumeCode(db, proof);
   try {
     await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: value } : { email: value } });
   } catch (e) {
