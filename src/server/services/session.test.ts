@@ -5,7 +5,8 @@ import { createLoginSession, endLoginSession, loadActor } from "~/server/service
 import { signInWithPassword } from "~/server/services/auth";
 import { hashPassword, hashWork, md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
-import { lockAccountUntil, unknownAccount } from "~/server/security/throttle";
+import { deviceKey, lockAccountUntil, unknownAccount } from "~/server/security/throttle";
+import { cookieWithDeviceToken, issueDeviceToken, validDeviceTokens } from "~/server/security/device-cookie";
 import { changePassword } from "~/server/services/account";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
@@ -168,6 +169,93 @@ describe("hash work per attempt", () => {
     expect(hashWork.verifications - before).toBe(1);
     await changePassword(env.db, actor, { current: USER_PASSWORD, password: USER_PASSWORD }, "en");
     expect(hashWork.verifications - before).toBe(2);
+  });
+});
+
+describe("device cookies against lockouts", () => {
+  let n = 0;
+  const pass = "device-owner-pass-1";
+  const signIn = (ustr: string, pwd: string, deviceCookie?: string | null) =>
+    signInWithPassword(env.db, { tenant: w.tenantB, ip: `10.77.0.${++n}`, userAgent: "vitest", ustr, pwd, deviceCookie });
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => "signed in",
+      (e: unknown) => (e instanceof AppError ? { code: e.appCode, message: e.message } : e),
+    );
+  const refused = { code: 12001, message: new AppError(12001).message };
+  const lockOut = async (ustr: string, deviceCookie?: string) => {
+    // Two wrong guesses under a second apart lock for 60 s.
+    expect(await outcome(signIn(ustr, "a stranger's guess", deviceCookie))).toEqual(refused);
+    expect(await outcome(signIn(ustr, "another guess", deviceCookie))).toEqual(refused);
+  };
+
+  it("an attacker's lock keeps strangers out but not the owner's browser that signed in before", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-owner", userNameKey: "dev-owner", passwordHash: await hashPassword(pass) } });
+    const first = await signIn("dev-owner", pass);
+    expect(validDeviceTokens(first.deviceToken)).toEqual([expect.objectContaining({ tenantId: w.tenantB.id, userId: owner.id })]);
+    const cookie = cookieWithDeviceToken(null, first.deviceToken);
+
+    await lockOut("dev-owner");
+    expect((await env.db.authThrottle.findUniqueOrThrow({ where: { key: `acct:${w.tenantB.id}:${owner.id}` } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Without the cookie, even the right password is the same refusal as a wrong one.
+    expect(await outcome(signIn("dev-owner", pass))).toEqual(refused);
+    // The owner's browser signs in, and keeps its token.
+    const again = await signIn("dev-owner", pass, cookie);
+    expect(again.deviceToken).toBe(first.deviceToken);
+    // Among other accounts' tokens too.
+    const shared = cookieWithDeviceToken(cookie, issueDeviceToken(w.tenantB.id, w.plainB.id));
+    await expect(signIn("DEV-OWNER", pass, shared)).resolves.toMatchObject({ userId: owner.id });
+    // The strangers' lock is still there for strangers.
+    expect(await outcome(signIn("dev-owner", pass))).toEqual(refused);
+  });
+
+  it("a forged, altered or someone else's token counts as none", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-forge", userNameKey: "dev-forge", passwordHash: await hashPassword(pass) } });
+    const real = (await signIn("dev-forge", pass)).deviceToken;
+    await lockOut("dev-forge");
+    const [tenantId, userId, nonce, mac] = real.split(".") as [string, string, string, string];
+    const flipped = `${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`;
+    for (const forged of [
+      `${tenantId}.${userId}.${nonce}.${flipped}`, // altered signature
+      `${tenantId}.${userId}.${"A".repeat(22)}.${mac}`, // another nonce under the same signature
+      issueDeviceToken(w.tenantB.id, w.plainB.id), // another account's
+      issueDeviceToken(w.platform.id, owner.id), // another tenant's
+      `${tenantId}.${userId}.${nonce}`, // no signature
+      "garbage",
+      real.repeat(40), // oversized
+    ]) {
+      expect(await outcome(signIn("dev-forge", pass, forged))).toEqual(refused);
+    }
+    await expect(signIn("dev-forge", pass, real)).resolves.toMatchObject({ userId: owner.id });
+  });
+
+  it("a known device that keeps failing is locked on its own, without touching the account or other devices", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-noisy", userNameKey: "dev-noisy", passwordHash: await hashPassword(pass) } });
+    const noisy = (await signIn("dev-noisy", pass)).deviceToken;
+    const other = (await signIn("dev-noisy", pass)).deviceToken;
+    await lockOut("dev-noisy", noisy);
+    expect(await outcome(signIn("dev-noisy", pass, noisy))).toEqual(refused);
+    // The account counted nothing: a browser without a cookie and the other device still get in.
+    expect(await env.db.authThrottle.findUnique({ where: { key: `acct:${w.tenantB.id}:${owner.id}` } })).toBeNull();
+    await expect(signIn("dev-noisy", pass)).resolves.toMatchObject({ userId: owner.id });
+    await expect(signIn("dev-noisy", pass, other)).resolves.toMatchObject({ userId: owner.id });
+    // Administrators see the device's lock as such, and lifting the user's lock frees the device.
+    const admin = await w.callerFor(w.managerB.id);
+    expect((await admin.lock.list({ userId: owner.id })).items).toEqual([expect.objectContaining({ reason: "device", active: true })]);
+    await admin.lock.unlock({ userId: owner.id });
+    const nonce = validDeviceTokens(noisy)[0]!.nonce;
+    expect(await env.db.authThrottle.findUnique({ where: { key: deviceKey(w.tenantB.id, owner.id, nonce) } })).toBeNull();
+    await expect(signIn("dev-noisy", pass, noisy)).resolves.toMatchObject({ userId: owner.id });
+  });
+
+  it("an administrator's lock binds known devices too", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-admin", userNameKey: "dev-admin", passwordHash: await hashPassword(pass) } });
+    const token = (await signIn("dev-admin", pass)).deviceToken;
+    const admin = await w.callerFor(w.managerB.id);
+    await admin.user.lock({ id: owner.id, until: new Date(Date.now() + 600_000) });
+    expect(await outcome(signIn("dev-admin", pass, token))).toEqual(refused);
+    await admin.user.unlock({ id: owner.id });
+    await expect(signIn("dev-admin", pass, token)).resolves.toMatchObject({ userId: owner.id });
   });
 });
 
