@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Db } from "~/server/db";
 import type { Locale } from "~/lib/errors";
 import { AppError } from "~/server/errors";
-import { hashPassword, verifyPassword } from "~/server/password";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "~/server/password";
 import { createMessenger, messagingConfig } from "~/server/messaging";
 import { checkCode, codeRulesFrom, consumeCode, sendCode, type CodeChannel, type VerifyCodeInput } from "~/server/services/codes";
 import { createLoginSession } from "~/server/services/session";
@@ -183,7 +183,9 @@ export async function changePassword(
   locale: Locale,
 ) {
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
-  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.current))) {
+  // One verification whether or not a password is set (against the dummy when none is).
+  const matches = await verifyPassword(user.passwordHash ?? DUMMY_HASH, input.current);
+  if (!user.passwordHash || !matches) {
     throw new AppError(12001, { current: [locale === "en" ? "The current password is wrong" : "当前密码不正确"] });
   }
   assertPolicy(input.password, locale);

@@ -169,6 +169,11 @@ describe("hash work per attempt", () => {
     expect(hashWork.verifications - before).toBe(1);
     await changePassword(env.db, actor, { current: USER_PASSWORD, password: USER_PASSWORD }, "en");
     expect(hashWork.verifications - before).toBe(2);
+    // An account that never set a password (made by SMS sign-in) costs the same.
+    const phoneOnly = await env.db.user.create({ data: { tenantId: w.tenantB.id, phone: "+86-13900000077" } });
+    const s2 = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: phoneOnly.id, site: "web", method: "sms-code" });
+    await expect(changePassword(env.db, { userId: phoneOnly.id, sessionId: s2.id }, { current: "anything at all", password: "another long passphrase" }, "en")).rejects.toMatchObject({ appCode: 12001 });
+    expect(hashWork.verifications - before).toBe(3);
   });
 });
 
