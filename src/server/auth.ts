@@ -142,11 +142,11 @@ export function getAuthOptions(): NextAuthOptions {
         name: "SMS code",
         credentials: { phone: { label: "Phone", type: "text" }, code: { label: "Code", type: "text" } },
         authorize: (credentials, req) =>
-          variant(req, ({ tenant, ip, userAgent, locale }) => {
+          variant(req, ({ tenant, ip, userAgent, locale, cookie }) => {
             const phone = phoneSchema.safeParse(credentials?.phone);
             const code = codeSchema.safeParse(credentials?.code);
             if (!phone.success || !code.success) throw new AppError(14001);
-            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data);
+            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data, readCookie(cookie, DEVICE_COOKIE));
           }),
       }),
       CredentialsProvider({

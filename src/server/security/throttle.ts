@@ -92,6 +92,18 @@ export const accountState = (row: { lockedUntil: Date | null; failures: number; 
   return { lockedUntil, byAdmin: !!lockedUntil && !!row?.byAdmin, counting: !!row && (row.failures > 0 || row.lockLevel > 0) };
 };
 
+/**
+ * Whether a sign-in of `userId` is refused by a lock right now: from a known device (the nonce of
+ * its device cookie), that device's own lock or an administrator's; otherwise the account's.
+ */
+export async function signInLocked(db: PrismaClient, tenantId: string, userId: string, device: string | null | undefined, now = new Date()): Promise<boolean> {
+  const keys = [acctKey(tenantId, userId), ...(device ? [deviceKey(tenantId, userId, device)] : [])];
+  const rows = await db.authThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, lockedUntil: true, byAdmin: true } });
+  const running = (key: string) => rows.find((r) => r.key === key && r.lockedUntil && r.lockedUntil > now);
+  const account = running(keys[0]!);
+  return device ? !!running(keys[1]!) || !!account?.byAdmin : !!account;
+}
+
 /** A known device's row (none yet: it never failed). */
 export async function deviceState(db: PrismaClient, tenantId: string, userId: string, nonce: string, now = new Date()) {
   const row = await db.authThrottle.findUnique({ where: { key: deviceKey(tenantId, userId, nonce) }, select: { lockedUntil: true, failures: true, lockLevel: true } });

@@ -184,6 +184,33 @@ describe("SMS code sign-in", () => {
   });
 });
 
+describe("SMS code sign-in from a known device", () => {
+  it("gets past a stranger's lock with the device cookie, and only with it", async () => {
+    const phone = "+86-13600000009";
+    const withCookie = (cookie: string | null) => createCaller(createContextInner({ db: env.db, tenant: w.tenantB, ip: `10.9.5.${++ipSeq}`, locale: "en", userAgent: "vitest", cookie }));
+    const age = () => env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    const first = await signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone));
+    const cookie = `uc_device=${first.deviceToken}`;
+    // A stranger's two quick password guesses lock the account.
+    for (const pwd of ["guess one", "guess two"]) expect(await appCode(signInWithPassword(env.db, { ...req(`10.9.6.${++ipSeq}`), ustr: phone, pwd }))).toBe(12001);
+    // Without the cookie no login code is delivered, and a code would not sign in.
+    await age();
+    const before = await env.db.outboxMessage.count({ where: { to: phone } });
+    await withCookie(null).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(before);
+    // The owner's browser gets its code and signs in.
+    await age();
+    await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(before + 1);
+    const code = await codeFromOutbox(phone);
+    expect(await appCode(signInWithSmsCode(env.db, req(), phone, code, `${first.deviceToken.slice(0, -2)}xx`))).toBe(12001);
+    await age();
+    await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    await expect(signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone), first.deviceToken)).resolves.toMatchObject({ userId: first.userId, deviceToken: first.deviceToken });
+  });
+});
+
 describe("password recovery", () => {
   it("resets by phone code, ends every session, and the old password stops working", async () => {
     const phone = "+86-13500000001";

@@ -16,7 +16,9 @@ import { ensureBuiltInRoles } from "~/server/services/roles";
 import type { ResolvedTenant } from "~/server/services/host";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { checkPasswordPolicy } from "~/server/security/passwords";
-import { accountLockedUntil, recordSuccess } from "~/server/security/throttle";
+import { recordSuccess, signInLocked } from "~/server/security/throttle";
+import { DEVICE_COOKIE, deviceTokenFor, issueDeviceToken } from "~/server/security/device-cookie";
+import { readCookie } from "~/i18n/locale";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
 import { message } from "~/lib/validators/common";
 
@@ -37,6 +39,8 @@ export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
   locale: Locale;
+  /** The raw Cookie header: a known device's cookie lets its owner past strangers' locks. */
+  cookie?: string | null;
 }
 
 /** Always the same answer, whether or not an account exists; limits apply either way. */
@@ -45,7 +49,8 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
   const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
   const settings = await tenantSettings(db, req.tenant.id);
   const user = await accountByTarget(db, req.tenant.id, input.channel, target);
-  const usable = !!user && user.status === "active" && !(await accountLockedUntil(db, req.tenant.id, user.id));
+  const device = user ? deviceTokenFor(readCookie(req.cookie, DEVICE_COOKIE), req.tenant.id, user.id) : null;
+  const usable = !!user && user.status === "active" && !(await signInLocked(db, req.tenant.id, user.id, device?.nonce));
   // Registration codes go to taken phones and emails too: only their owner, holding the code,
   // then learns that an account has them (see `register`).
   const deliver =
@@ -158,8 +163,12 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
   return { ok: true as const };
 }
 
-/** Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. */
-export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string) {
+/**
+ * Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. Like a
+ * password sign-in, a known device (its device cookie) answers only to its own lock and to an
+ * administrator's, and the result's `deviceToken` is what the browser keeps.
+ */
+export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: string | null) {
   await consumeCode(db, { tenantId: req.tenant.id, purpose: "login", channel: "sms", target: phone, code });
   let user = await db.user.findFirst({ where: { tenantId: req.tenant.id, phone, deletedAt: null }, select: { id: true, status: true, locale: true } });
   if (!user) {
@@ -169,10 +178,11 @@ export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string,
     user = { id: created.id, status: "active", locale: null };
   }
   if (user.status !== "active") throw new AppError(12001);
-  if (await accountLockedUntil(db, req.tenant.id, user.id)) throw new AppError(12001);
+  const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id);
+  if (await signInLocked(db, req.tenant.id, user.id, device?.nonce)) throw new AppError(12001);
   const session = await createLoginSession(db, { tenantId: req.tenant.id, userId: user.id, site: "web", method: "sms-code", ip: req.ip, userAgent: req.userAgent });
-  await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
-  return { userId: user.id, sessionId: session.id, locale: user.locale };
+  await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "", device: device?.nonce });
+  return { userId: user.id, sessionId: session.id, locale: user.locale, deviceToken: device?.token ?? issueDeviceToken(req.tenant.id, user.id) };
 }
 
 /** Needs the current password; the caller's other sessions end. */
