@@ -5,6 +5,8 @@
  *
  *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
  *   BENCH_N             sign-ins in the closed-loop run (default 400)
+ *   BENCH_TRIES         attempts of each failure kind in the timing comparison (default 30)
+ *   BENCH_PORT          port for `next start` (default 3300)
  */
 import os from "node:os";
 import { randomBytes } from "node:crypto";
@@ -18,7 +20,8 @@ import { closedLoop, fmt, httpClient, openLoop, pct, postgresRootPid, startApp, 
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const N = Number(process.env.BENCH_N ?? 400);
-const PORT = 3300;
+const TRIES = Number(process.env.BENCH_TRIES ?? 30);
+const PORT = Number(process.env.BENCH_PORT ?? 3300);
 const PASSWORD = "bench passphrase 1";
 
 const name = `uc_bench_${randomBytes(3).toString("hex")}`;
@@ -37,6 +40,10 @@ try {
   // An address past the 50-failure limit, for the no-hash measurement below.
   const now = new Date();
   await db.authThrottle.create({ data: { key: "ip:10.250.0.1", failures: 60, windowStart: now, lastFailureAt: now } });
+  // For the timing comparison: bench49 locked for the whole run, bench48 disabled.
+  const locked = await db.user.findFirstOrThrow({ where: { tenantId: tenant.id, userNameKey: "bench49" } });
+  await db.authThrottle.create({ data: { key: `acct:${tenant.id}:${locked.id}`, lockedUntil: new Date(now.getTime() + 3600_000) } });
+  await db.user.updateMany({ where: { tenantId: tenant.id, userNameKey: "bench48" }, data: { status: "disabled" } });
   await close();
 
   console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; argon2id m=19456 t=2 p=1`);
@@ -58,7 +65,7 @@ try {
     http("POST", path, { headers: { "content-type": "application/json", "x-forwarded-for": ip }, body: JSON.stringify(body) });
   let seq = 0;
   const signIn = async () => {
-    const i = seq++ % users;
+    const i = seq++ % (users - 2); // bench48 and bench49 are the disabled and the locked one
     const res = await post("/api/v1/login/AddLogin", { ustr: `bench${i}`, pwd: digest }, `10.0.${i}.1`);
     if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${res.body}`);
   };
@@ -92,7 +99,8 @@ try {
     `refused before hashing : ${refused.rate.toFixed(0)}/s  CPU per request: app ${per(b1.app - b0.app)}  PostgreSQL ${per(b1.pg - b0.pg)}`,
   );
 
-  // Locked, unknown and wrong-password answers must look alike, in time too. Each attempt comes
+  // Every failure must look alike, in time too, and so must a locked account's right password:
+  // each attempt costs one argon2 verification whatever the account's state. Each attempt comes
   // from its own address so the IP limits stay out of it, and one at a time so queues do not blur it.
   const attempt = async (ustr: string, pwd: string, ip: string) => {
     const s = performance.now();
@@ -101,21 +109,26 @@ try {
     return { ms: performance.now() - s, status: res.status, error: body.error, message: body.message };
   };
   const wrong = md5Hex("not the password");
-  // Two failures under a second apart lock bench49 for 60 s.
-  await attempt("bench49", wrong, "10.200.0.1");
-  await attempt("bench49", wrong, "10.200.0.2");
-  const kinds = { wrong: [] as number[], unknown: [] as number[], locked: [] as number[] };
+  const kinds: [kind: string, account: (i: number) => [ustr: string, pwd: string]][] = [
+    ["wrong", (i) => [`bench${i}`, wrong]],
+    ["unknown", (i) => [`ghost${i}`, wrong]],
+    ["locked + wrong", () => ["bench49", wrong]],
+    ["disabled", () => ["bench48", wrong]],
+    ["locked + correct", () => ["bench49", digest]],
+  ];
+  const times = new Map(kinds.map(([k]) => [k, [] as number[]]));
   const seen = new Set<string>();
-  for (let i = 0; i < 30; i++) {
-    for (const [kind, ustr] of [["wrong", `bench${i}`], ["unknown", `ghost${i}`], ["locked", "bench49"]] as const) {
-      const r = await attempt(ustr, wrong, `10.201.${i}.${kind.length}`);
-      kinds[kind].push(r.ms);
+  for (let i = 0; i < TRIES; i++) {
+    for (const [j, [kind, account]] of kinds.entries()) {
+      const [ustr, pwd] = account(i % 40);
+      const r = await attempt(ustr, pwd, `10.201.${i}.${j + 1}`);
+      times.get(kind)!.push(r.ms);
       seen.add(`${r.status} ${r.error} ${r.message}`);
     }
     await new Promise((r) => setTimeout(r, 1100)); // keep clear of the one-second rule on bench${i}
   }
-  for (const [kind, xs] of Object.entries(kinds)) console.log(`${kind.padEnd(7)} answer median  : ${fmt(pct(xs, 50))}`);
-  console.log(`distinct answers       : ${seen.size} (${[...seen].join(" | ")})`);
+  for (const [kind, xs] of times) console.log(`${kind.padEnd(16)} median : ${fmt(pct(xs, 50))}`);
+  console.log(`distinct answers        : ${seen.size} (${[...seen].join(" | ")})`);
 } finally {
   stopApp?.();
   await dropScratchDatabase(SERVER, name);

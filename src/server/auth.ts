@@ -18,6 +18,8 @@ import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import { requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, isLocale, readCookie } from "~/i18n/locale";
 import { describeError } from "~/lib/errors";
+import { env } from "~/env";
+import { DEVICE_COOKIE, cookieWithDeviceToken, deviceCookieOptions } from "~/server/security/device-cookie";
 
 declare module "next-auth" {
   interface Session {
@@ -45,11 +47,29 @@ const bag = (h: Record<string, string | string[] | undefined> | undefined) => ({
   },
 });
 
-/** After any variant succeeds: remember the user's language, hand next-auth the session id. */
-async function signedIn(r: { userId: string; sessionId: string; locale: string | null }) {
+/**
+ * Whether the browser reached us over HTTPS: `next start` speaks plain HTTP, so HTTPS means a
+ * TLS-terminating proxy that says so. A client that claims it on plain HTTP only gets a cookie
+ * its own browser will not send back.
+ */
+const overHttps = (h: { get(name: string): string | null }) =>
+  !!env.NEXTAUTH_URL?.startsWith("https:") || h.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+
+interface SignedIn {
+  userId: string;
+  sessionId: string;
+  locale: string | null;
+  /** Password sign-in: the device token this browser keeps (see security/device-cookie.ts). */
+  deviceToken?: string;
+}
+
+/** After any variant succeeds: remember the user's language (and device), hand next-auth the session id. */
+async function signedIn(r: SignedIn, req: { cookie: string | null; secure: boolean }) {
+  const jar = await cookies();
   if (r.locale && isLocale(r.locale)) {
-    (await cookies()).set(LOCALE_COOKIE, r.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 });
+    jar.set(LOCALE_COOKIE, r.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 });
   }
+  if (r.deviceToken) jar.set(DEVICE_COOKIE, cookieWithDeviceToken(readCookie(req.cookie, DEVICE_COOKIE), r.deviceToken), deviceCookieOptions(req.secure));
   return { id: r.userId, sid: r.sessionId };
 }
 
@@ -67,7 +87,7 @@ interface VariantRequest {
 /** What every sign-in variant shares: the tenant from Host, the request's facts, the outcome. */
 async function variant(
   req: { headers?: Record<string, string | string[] | undefined> },
-  signIn: (r: VariantRequest) => Promise<{ userId: string; sessionId: string; locale: string | null }>,
+  signIn: (r: VariantRequest) => Promise<SignedIn>,
 ) {
   const h = bag(req.headers);
   try {
@@ -81,7 +101,7 @@ async function variant(
       cookie,
       locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
     });
-    return await signedIn(r);
+    return await signedIn(r, { cookie, secure: overHttps(h) });
   } catch (e) {
     throw asSignInError(e);
   }
@@ -106,11 +126,15 @@ export function getAuthOptions(): NextAuthOptions {
           role: { label: "Role", type: "text" },
         },
         authorize: (credentials, req) =>
-          variant(req, async ({ tenant, ip, userAgent }) => {
+          variant(req, async ({ tenant, ip, userAgent, cookie }) => {
             const ustr = credentials?.ustr?.trim() ?? "";
             const pwd = credentials?.pwd ?? "";
             if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128) throw new AppError(12001);
-            return signInWithPassword(db, { tenant, ustr, pwd, role: credentials?.role || null, afs: credentials?.afs || null, ip, userAgent });
+            // The forms send the password as typed.
+            return signInWithPassword(db, {
+              tenant, ustr, pwd, pwdForm: "plain", role: credentials?.role || null, afs: credentials?.afs || null, ip, userAgent,
+              deviceCookie: readCookie(cookie, DEVICE_COOKIE),
+            });
           }),
       }),
       CredentialsProvider({
@@ -118,11 +142,11 @@ export function getAuthOptions(): NextAuthOptions {
         name: "SMS code",
         credentials: { phone: { label: "Phone", type: "text" }, code: { label: "Code", type: "text" } },
         authorize: (credentials, req) =>
-          variant(req, ({ tenant, ip, userAgent, locale }) => {
+          variant(req, ({ tenant, ip, userAgent, locale, cookie }) => {
             const phone = phoneSchema.safeParse(credentials?.phone);
             const code = codeSchema.safeParse(credentials?.code);
             if (!phone.success || !code.success) throw new AppError(14001);
-            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data);
+            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data, readCookie(cookie, DEVICE_COOKIE));
           }),
       }),
       CredentialsProvider({

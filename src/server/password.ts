@@ -28,7 +28,16 @@ async function gated<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 const hash = (digest: string, options: typeof ARGON2_OPTIONS) => gated(() => argonHash(digest, options));
-const verify = (stored: string, digest: string) => gated(() => argonVerify(stored, digest));
+
+/**
+ * Every argon2 verification this process ran. Tests read it to check that each sign-in attempt
+ * costs exactly one, whatever the account's state: hash work that differs is a timing oracle.
+ */
+export const hashWork = { verifications: 0 };
+const verify = (stored: string, digest: string) => {
+  hashWork.verifications++;
+  return gated(() => argonVerify(stored, digest));
+};
 
 export const md5Hex = (plain: string) => createHash("md5").update(plain, "utf8").digest("hex");
 
@@ -41,24 +50,31 @@ export function hashPassword(plain: string): Promise<string> {
 }
 
 /**
- * `pwd` is either the password as typed or its 32-char lowercase MD5 hex. A typed password
- * that happens to look like MD5 hex is tried both ways.
+ * How a caller sent the password: `plain` as typed (our forms, hashed here), `md5` as its
+ * 32-char lowercase MD5 hex (seed 003's JSON API). The channel decides, never the value's look,
+ * so one attempt is always exactly one verification.
  */
-export async function verifyPassword(stored: string, pwd: string): Promise<boolean> {
-  return (await matchingDigest(stored, pwd)) !== null;
+export type PwdForm = "plain" | "md5";
+
+/** The JSON login API's rule: a 32-lowercase-hex `pwd` is the digest, anything else the password. */
+export const pwdFormOf = (pwd: string): PwdForm => (MD5_HEX.test(pwd) ? "md5" : "plain");
+
+/** Whether `pwd` (in `form`) is the password `stored` was made from: one argon2 verification. */
+export async function verifyPassword(stored: string, pwd: string, form: PwdForm = "plain"): Promise<boolean> {
+  return (await matchingDigest(stored, pwd, form)) !== null;
 }
 
-/** The MD5 hex that verified (so a weaker hash can be redone from it), or null. */
-export async function matchingDigest(stored: string, pwd: string): Promise<string | null> {
-  if (MD5_HEX.test(pwd) && (await verify(stored, pwd).catch(() => false))) return pwd;
-  const digest = md5Hex(pwd);
+/** The MD5 hex that verified (so a weaker hash can be redone from it), or null. One verification. */
+export async function matchingDigest(stored: string, pwd: string, form: PwdForm = "plain"): Promise<string | null> {
+  const digest = form === "md5" && MD5_HEX.test(pwd) ? pwd : md5Hex(pwd);
   return (await verify(stored, digest).catch(() => false)) ? digest : null;
 }
 
 export const hashDigest = (digest: string) => hash(digest, ARGON2_OPTIONS);
 
-/** A fixed hash that unknown accounts are checked against, so they cost the same time. */
-let dummy: Promise<string> | undefined;
-export function dummyHash(): Promise<string> {
-  return (dummy ??= hash(md5Hex("not-a-real-password"), ARGON2_OPTIONS));
-}
+/**
+ * A fixed hash (argon2id with ARGON2_OPTIONS over nothing anyone's password digests to) that
+ * unknown accounts and accounts without a password are checked against, so they cost one
+ * verification like everyone else. Precomputed, so the first unknown name is not slower.
+ */
+export const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$pDxHxPllCYmZD0Ocm2pYBw$cuDrYJzkTVEtANpwt3EnvcM5uKMGq7XJfv9ZJN0lIuE";

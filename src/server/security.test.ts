@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashPassword, md5Hex, verifyPassword } from "~/server/password";
+import { ARGON2_OPTIONS, DUMMY_HASH, hashPassword, hashWork, md5Hex, verifyPassword } from "~/server/password";
+import { needsRehash } from "~/server/security/passwords";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { normalizeHost } from "~/server/services/host";
 import { accountWhere } from "~/server/services/auth";
@@ -10,9 +11,31 @@ describe("passwords", () => {
     const stored = await hashPassword("correct horse");
     expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyPassword(stored, "correct horse")).toBe(true);
-    expect(await verifyPassword(stored, md5Hex("correct horse"))).toBe(true);
+    expect(await verifyPassword(stored, md5Hex("correct horse"), "md5")).toBe(true);
     expect(await verifyPassword(stored, "wrong horse")).toBe(false);
-    expect(await verifyPassword(stored, md5Hex("wrong horse"))).toBe(false);
+    expect(await verifyPassword(stored, md5Hex("wrong horse"), "md5")).toBe(false);
+  });
+
+  it("run exactly one verification per check, whichever form and outcome", async () => {
+    // A typed password that looks like MD5 hex is what it is: a password, hashed here.
+    const hexLooking = md5Hex("anything");
+    const stored = await hashPassword(hexLooking);
+    for (const [pwd, form, ok] of [
+      [hexLooking, "plain", true],
+      [md5Hex(hexLooking), "md5", true],
+      [hexLooking, "md5", false],
+      ["wrong horse", "plain", false],
+      [md5Hex("wrong horse"), "md5", false],
+    ] as const) {
+      const before = hashWork.verifications;
+      expect(await verifyPassword(stored, pwd, form)).toBe(ok);
+      expect(hashWork.verifications - before).toBe(1);
+    }
+  });
+
+  it("check unknown accounts against a dummy made with today's parameters", () => {
+    expect(needsRehash(DUMMY_HASH)).toBe(false);
+    expect(DUMMY_HASH).toContain(`$m=${ARGON2_OPTIONS.memoryCost},t=${ARGON2_OPTIONS.timeCost},p=${ARGON2_OPTIONS.parallelism}$`);
   });
 });
 

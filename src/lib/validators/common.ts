@@ -19,6 +19,9 @@ const MESSAGES = {
   invalidName: { "zh-CN": "只能包含字母、数字以及 . _ : -", en: "Letters, digits and . _ : - only" },
   invalidFolder: { "zh-CN": "文件夹名称须为 5–30 个字母或数字", en: "A folder name is 5–30 letters or digits" },
   invalidBase64: { "zh-CN": "不是有效的 base64 PNG 数据", en: "Not valid base64 PNG data" },
+  phoneTaken: { "zh-CN": "此手机号已注册，请直接登录或找回密码", en: "This phone number already has an account: sign in, or reset the password" },
+  emailTaken: { "zh-CN": "此邮箱已注册，请直接登录或找回密码", en: "This email already has an account: sign in, or reset the password" },
+  userNameTaken: { "zh-CN": "此用户名已被使用，请换一个", en: "This user name is taken: choose another" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

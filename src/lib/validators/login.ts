@@ -31,6 +31,11 @@ export const jsonLoginInput = z.object({
   afs: z.string().max(2000).optional(),
   by: z.enum(["tel", "mail"]).optional(),
   deviceId: z.string().max(128).optional(),
+  deviceToken: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe("The `deviceToken` of an earlier successful sign-in on this device: while the account is locked by others' failures, this device may still sign in."),
 });
 
 export const jsonLoginResult = z.object({
@@ -39,6 +44,7 @@ export const jsonLoginResult = z.object({
   expire: z.string(),
   roles: z.array(z.string()),
   rules: z.array(z.string()),
+  deviceToken: z.string().optional().describe("Keep it and send it as `deviceToken` with later sign-ins from this device (like a browser's device cookie)."),
 });
 
 /** AddAoginr: a mini-program's `wx.login()` code in `ustr`; AddWoginx / AddWoginr: a WeChat website code. */

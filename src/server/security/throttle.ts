@@ -3,7 +3,10 @@
  * same counters. Two kinds of rows:
  * - `ip:<addr>`: failures in a fixed 10-minute window (captcha after 5, 429 past 50);
  * - `acct:<tenantId>:<userId>`: one counter per account whatever identifier or sign-in variant was
- *   used, with escalating locks.
+ *   used, with escalating locks;
+ * - `dev:<tenantId>:<userId>:<nonce>`: the same counter and locks for one known device of that
+ *   account (a browser holding its device cookie, see `device-cookie.ts`): its failures count
+ *   there instead of on the account, so strangers' failures never lock it out, nor its the account.
  * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
  */
 import { createHash } from "node:crypto";
@@ -43,6 +46,7 @@ export const THROTTLE_DEFAULTS: Limits = {
 
 export const ipKey = (ip: string) => `ip:${ip}`;
 export const acctKey = (tenantId: string, userId: string) => `acct:${tenantId}:${userId}`;
+export const deviceKey = (tenantId: string, userId: string, nonce: string) => `dev:${tenantId}:${userId}:${nonce}`;
 
 /**
  * Stands in for the user id when an identifier matches no account, so an unknown name costs the
@@ -79,11 +83,32 @@ export async function accountLockedUntil(db: PrismaClient, tenantId: string, use
   return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
 }
 
-/** An account row read as: its lock, if still running, and whether a success has failures to reset. */
-export const accountState = (row: { lockedUntil: Date | null; failures: number; lockLevel: number } | null, now: Date) => ({
-  lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null,
-  counting: !!row && (row.failures > 0 || row.lockLevel > 0),
-});
+/**
+ * An account (or device) row read as: its lock, if still running; whether an administrator set
+ * that lock (it then binds known devices too); whether a success has failures to reset.
+ */
+export const accountState = (row: { lockedUntil: Date | null; failures: number; lockLevel: number; byAdmin?: boolean } | null, now: Date) => {
+  const lockedUntil = row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+  return { lockedUntil, byAdmin: !!lockedUntil && !!row?.byAdmin, counting: !!row && (row.failures > 0 || row.lockLevel > 0) };
+};
+
+/**
+ * Whether a sign-in of `userId` is refused by a lock right now: from a known device (the nonce of
+ * its device cookie), that device's own lock or an administrator's; otherwise the account's.
+ */
+export async function signInLocked(db: PrismaClient, tenantId: string, userId: string, device: string | null | undefined, now = new Date()): Promise<boolean> {
+  const keys = [acctKey(tenantId, userId), ...(device ? [deviceKey(tenantId, userId, device)] : [])];
+  const rows = await db.authThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, lockedUntil: true, byAdmin: true } });
+  const running = (key: string) => rows.find((r) => r.key === key && r.lockedUntil && r.lockedUntil > now);
+  const account = running(keys[0]!);
+  return device ? !!running(keys[1]!) || !!account?.byAdmin : !!account;
+}
+
+/** A known device's row (none yet: it never failed). */
+export async function deviceState(db: PrismaClient, tenantId: string, userId: string, nonce: string, now = new Date()) {
+  const row = await db.authThrottle.findUnique({ where: { key: deviceKey(tenantId, userId, nonce) }, select: { lockedUntil: true, failures: true, lockLevel: true } });
+  return accountState(row, now);
+}
 
 export interface FailureInput {
   tenantId: string;
@@ -91,6 +116,8 @@ export interface FailureInput {
   userId: string | null;
   /** `unknownAccount(ustr)` for an unmatched identifier: counted like an account, never locked on record. */
   unknown?: string;
+  /** The nonce of `userId`'s device cookie the browser presented: its row counts, not the account's. */
+  device?: string | null;
   ip: string;
   now?: Date;
 }
@@ -102,6 +129,9 @@ export async function recordFailure(db: PrismaClient, input: FailureInput, optio
   await countIpFailure(db, input.ip, now, o);
   const account = input.userId ?? input.unknown;
   if (!account) return { lockedUntil: null };
+  if (input.userId && input.device) {
+    return countAccountFailure(db, { tenantId: input.tenantId, userId: input.userId, ip: input.ip, key: deviceKey(input.tenantId, input.userId, input.device) }, now, o);
+  }
   return countAccountFailure(db, { tenantId: input.tenantId, userId: account, ip: input.ip }, now, o);
 }
 
@@ -134,11 +164,11 @@ interface AccountRow {
 /** The rules need the previous row, so it is read and written under `SELECT … FOR UPDATE`. */
 function countAccountFailure(
   db: PrismaClient,
-  a: { tenantId: string; userId: string; ip: string },
+  a: { tenantId: string; userId: string; ip: string; key?: string },
   now: Date,
   o: Limits,
 ): Promise<{ lockedUntil: Date | null }> {
-  const key = acctKey(a.tenantId, a.userId);
+  const key = a.key ?? acctKey(a.tenantId, a.userId);
   const at = now.toISOString();
   return db.$transaction(async (tx) => {
     // Make sure there is a row to lock; a plain read-then-create would race.
@@ -167,9 +197,10 @@ function countAccountFailure(
       reason = "burst";
     }
     const lockedUntil = lockMs > 0 ? new Date(now.getTime() + lockMs) : null;
-    await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil } });
+    await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil, byAdmin: false } });
     if (lockedUntil && !a.userId.startsWith("?")) {
-      await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason, ip: a.ip } });
+      // A device's own lock is listed too (one of the owner's browsers is failing), as "device".
+      await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip } });
     }
     return { lockedUntil };
   });
@@ -180,16 +211,17 @@ function countAccountFailure(
  * IP counter is deliberately kept: an attacker holding one valid account could otherwise clear
  * it after every few guesses at other accounts.
  */
-export async function recordSuccess(db: PrismaClient, input: { tenantId: string; userId: string; ip: string }): Promise<void> {
+export async function recordSuccess(db: PrismaClient, input: { tenantId: string; userId: string; ip: string; device?: string | null }): Promise<void> {
+  // From a known device, only that device's counter: the account's (strangers') stays.
   await db.authThrottle.updateMany({
-    where: { key: acctKey(input.tenantId, input.userId) },
+    where: { key: input.device ? deviceKey(input.tenantId, input.userId, input.device) : acctKey(input.tenantId, input.userId) },
     data: { failures: 0, lockLevel: 0, lastFailureAt: null },
   });
 }
 
-/** Operators: lift the lock and forget the account's failures. `AccountLock` history stays. */
+/** Operators: lift the lock and forget the failures of the account and of its devices. `AccountLock` history stays. */
 export async function unlockAccount(db: PrismaClient, tenantId: string, userId: string): Promise<void> {
-  await db.authThrottle.deleteMany({ where: { key: acctKey(tenantId, userId) } });
+  await db.authThrottle.deleteMany({ where: { OR: [{ key: acctKey(tenantId, userId) }, { key: { startsWith: deviceKey(tenantId, userId, "") } }] } });
 }
 
 /** Administrators: lock an account until `until` (reason "admin"), recorded like the automatic locks. */
@@ -198,6 +230,6 @@ export async function lockAccountUntil(
   input: { tenantId: string; userId: string; until: Date; ip: string | null },
 ): Promise<void> {
   const key = acctKey(input.tenantId, input.userId);
-  await db.authThrottle.upsert({ where: { key }, create: { key, lockedUntil: input.until }, update: { lockedUntil: input.until } });
+  await db.authThrottle.upsert({ where: { key }, create: { key, lockedUntil: input.until, byAdmin: true }, update: { lockedUntil: input.until, byAdmin: true } });
   await db.accountLock.create({ data: { tenantId: input.tenantId, userId: input.userId, until: input.until, reason: "admin", ip: input.ip } });
 }

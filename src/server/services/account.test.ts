@@ -67,13 +67,99 @@ describe("registration", () => {
     expect(user.roles.map((r) => r.role.name)).toEqual(["user"]);
     // Signs in with the new password, by phone or email.
     await expect(signInWithPassword(env.db, { ...req(), ustr: email, pwd: "a long enough passphrase" })).resolves.toMatchObject({ userId: id });
-    expect(await appCode(anon().auth.register({ ...input, afs: await afs() }))).toBe(14005);
+    // The codes are used up: the same form again is refused before anything is said about the account.
+    expect(await appCode(anon().auth.register({ ...input, afs: await afs() }))).toBe(14001);
   });
 
   it("needs the consent and both codes", async () => {
     const f = await appCode(anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: false as unknown as true, afs: "x" }));
     expect(f).toBe("BAD_REQUEST");
     expect(await appCode(anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: true, afs: await afs() }))).toBe(14001);
+  });
+});
+
+describe("registration is no oracle", () => {
+  /** The whole refusal as a caller sees it: code, message and field errors. */
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => "registered",
+      (e: unknown) => (e instanceof AppError ? { code: e.appCode, message: e.message, fields: e.fields ?? null } : e),
+    );
+  const sent = new Set<string>();
+  /** A live register code for `target`, as its owner would receive it. */
+  const codeFor = async (channel: "sms" | "email", target: string) => {
+    if (sent.has(target)) await env.db.verificationCode.updateMany({ where: { target }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    sent.add(target);
+    await anon().auth.sendCode({ channel, target, purpose: "register", afs: await afs() });
+    return codeFromOutbox(target);
+  };
+  const form = { password: "a long enough passphrase", acceptTerms: true as const };
+  // Later tests send codes to the same phones: as if a minute had passed.
+  afterAll(() => env.db.verificationCode.updateMany({ data: { createdAt: new Date(Date.now() - 120_000) } }));
+  const written = async () => ({ users: await env.db.user.count(), consumed: await env.db.verificationCode.count({ where: { consumedAt: { not: null } } }) });
+
+  it("answers a wrong code alike for taken and free phones, emails and user names, and writes nothing", async () => {
+    const takenPhone = "+86-15810419011"; // managerB's
+    const freePhone = "+86-13700000020";
+    const right = { [takenPhone]: await codeFor("sms", takenPhone), [freePhone]: await codeFor("sms", freePhone) };
+    const wrongFor = (c: string) => (c === "000000" ? "111111" : "000000");
+    const before = await written();
+    const answers = [
+      await refusal(anon().auth.register({ ...form, phone: takenPhone, phoneCode: wrongFor(right[takenPhone]!), afs: await afs() })),
+      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), afs: await afs() })),
+      // A free phone with a wrong code, with a taken or a free user name / email.
+      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), userName: "ManagerB", afs: await afs() })),
+      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), userName: "free-name-20", afs: await afs() })),
+      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), email: "manager@b.test", emailCode: "123456", afs: await afs() })),
+      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), email: "free20@b.test", emailCode: "123456", afs: await afs() })),
+      // No code was ever sent to this one.
+      await refusal(anon().auth.register({ ...form, phone: "+86-13700000021", phoneCode: "123456", afs: await afs() })),
+    ];
+    expect(answers[0]).toMatchObject({ code: 14001, fields: null });
+    for (const a of answers) expect(a).toEqual(answers[0]);
+    expect(await written()).toEqual(before);
+    // The right phone code with a wrong email code says nothing about the email either.
+    const email = await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: right[freePhone]!, email: "manager@b.test", emailCode: "123456", afs: await afs() }));
+    expect(email).toEqual(answers[0]);
+    expect(await written()).toEqual(before);
+  });
+
+  it("tells a proven owner that their phone or email has an account, as a field error, and writes nothing", async () => {
+    const before = await written();
+    const phone = await refusal(anon().auth.register({ ...form, phone: "+86-15810419011", phoneCode: await codeFor("sms", "+86-15810419011"), afs: await afs() }));
+    expect(phone).toMatchObject({ code: 14005, fields: { phone: [expect.stringContaining("already has an account")] } });
+    expect(Object.keys((phone as { fields: object }).fields)).toEqual(["phone"]);
+    const freePhone = "+86-13700000022";
+    const email = await refusal(
+      anon().auth.register({ ...form, phone: freePhone, phoneCode: await codeFor("sms", freePhone), email: "MANAGER@b.test", emailCode: await codeFor("email", "manager@b.test"), afs: await afs() }),
+    );
+    expect(email).toMatchObject({ code: 14005, fields: { email: [expect.stringContaining("already has an account")] } });
+    expect(Object.keys((email as { fields: object }).fields)).toEqual(["email"]);
+    expect(await written()).toEqual(before);
+  });
+
+  it("says a user name is taken only after the codes check, and the codes still work for another name", async () => {
+    const phone = "+86-13700000023";
+    const phoneCode = await codeFor("sms", phone);
+    const before = await written();
+    const taken = await refusal(anon().auth.register({ ...form, phone, phoneCode, userName: "MANAGERB", afs: await afs() }));
+    expect(taken).toMatchObject({ code: 14005, fields: { userName: [expect.stringContaining("taken")] } });
+    expect(Object.keys((taken as { fields: object }).fields)).toEqual(["userName"]);
+    expect(await written()).toEqual(before);
+    const { id } = await anon().auth.register({ ...form, phone, phoneCode, userName: "fresh-name-23", afs: await afs() });
+    expect(await env.db.user.findUniqueOrThrow({ where: { id } })).toMatchObject({ phone, userName: "fresh-name-23" });
+  });
+
+  it("sends a registration code to a taken phone too, answering exactly as for a free one", async () => {
+    const out = (r: { sent: true; expiresAt: Date; resendAfter: Date }) => ({ sent: r.sent, ttl: r.resendAfter.getTime() - r.expiresAt.getTime() });
+    await env.db.verificationCode.updateMany({ where: { target: "manager@b.test" }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    const toOwner = await env.db.outboxMessage.count({ where: { to: "manager@b.test" } });
+    const taken = await anon().auth.sendCode({ channel: "email", target: "manager@b.test", purpose: "register", afs: await afs() });
+    // The owner gets it (and with it the chance to learn, by the code, that they have an account).
+    expect(await env.db.outboxMessage.count({ where: { to: "manager@b.test" } })).toBe(toOwner + 1);
+    const free = await anon().auth.sendCode({ channel: "email", target: "free24@b.test", purpose: "register", afs: await afs() });
+    expect(out(taken)).toEqual(out(free));
+    expect(await env.db.outboxMessage.count({ where: { to: "free24@b.test" } })).toBe(1);
   });
 });
 
@@ -95,6 +181,33 @@ describe("SMS code sign-in", () => {
     expect(await appCode(signInWithSmsCode(env.db, req(), "+86-13600000002", "000000"))).toBe(14001);
     await env.db.tenantProperty.deleteMany({ where: { tenantId: w.tenantB.id, key: "auth.allowPhoneSignup" } });
     forgetTenantSettings(w.tenantB.id);
+  });
+});
+
+describe("SMS code sign-in from a known device", () => {
+  it("gets past a stranger's lock with the device cookie, and only with it", async () => {
+    const phone = "+86-13600000009";
+    const withCookie = (cookie: string | null) => createCaller(createContextInner({ db: env.db, tenant: w.tenantB, ip: `10.9.5.${++ipSeq}`, locale: "en", userAgent: "vitest", cookie }));
+    const age = () => env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    const first = await signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone));
+    const cookie = `uc_device=${first.deviceToken}`;
+    // A stranger's two quick password guesses lock the account.
+    for (const pwd of ["guess one", "guess two"]) expect(await appCode(signInWithPassword(env.db, { ...req(`10.9.6.${++ipSeq}`), ustr: phone, pwd }))).toBe(12001);
+    // Without the cookie no login code is delivered, and a code would not sign in.
+    await age();
+    const before = await env.db.outboxMessage.count({ where: { to: phone } });
+    await withCookie(null).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(before);
+    // The owner's browser gets its code and signs in.
+    await age();
+    await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(before + 1);
+    const code = await codeFromOutbox(phone);
+    expect(await appCode(signInWithSmsCode(env.db, req(), phone, code, `${first.deviceToken.slice(0, -2)}xx`))).toBe(12001);
+    await age();
+    await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    await expect(signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone), first.deviceToken)).resolves.toMatchObject({ userId: first.userId, deviceToken: first.deviceToken });
   });
 });
 
@@ -157,8 +270,13 @@ describe("binding a phone or email from my account", () => {
     await env.db.verificationCode.updateMany({ where: { target: phone }, data: { attempts: 0 } });
     await me.me.bindPhone({ phone, code: await codeFromOutbox(phone) });
     expect((await env.db.user.findUniqueOrThrow({ where: { id: w.plainB.id } })).phone).toBe(phone);
-    // The manager's phone is taken.
-    expect(await appCode(me.me.bindPhone({ phone: "+86-15810419011", code: "123456" }))).toBe(14005);
+    // The manager's phone is taken: said only to whoever proves they hold it.
+    const taken = "+86-15810419011";
+    await env.db.verificationCode.updateMany({ where: { target: taken }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    await anon().auth.sendCode({ channel: "sms", target: taken, purpose: "bind", afs: await afs() });
+    const right = await codeFromOutbox(taken);
+    expect(await appCode(me.me.bindPhone({ phone: taken, code: right === "000000" ? "111111" : "000000" }))).toBe(14001);
+    expect(await appCode(me.me.bindPhone({ phone: taken, code: right }))).toBe(14005);
     // plainb still has a password and a user name: the phone can go.
     await me.me.unbindContact({ kind: "phone" });
     // A phone-only account (made by SMS sign-in) cannot drop its phone.

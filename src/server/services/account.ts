@@ -6,9 +6,9 @@ import type { z } from "zod";
 import type { Db } from "~/server/db";
 import type { Locale } from "~/lib/errors";
 import { AppError } from "~/server/errors";
-import { hashPassword, verifyPassword } from "~/server/password";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "~/server/password";
 import { createMessenger, messagingConfig } from "~/server/messaging";
-import { codeRulesFrom, consumeCode, sendCode, type CodeChannel } from "~/server/services/codes";
+import { checkCode, codeRulesFrom, consumeCode, sendCode, type CodeChannel, type VerifyCodeInput } from "~/server/services/codes";
 import { createLoginSession } from "~/server/services/session";
 import { captchaKey } from "~/server/services/auth";
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
@@ -16,7 +16,9 @@ import { ensureBuiltInRoles } from "~/server/services/roles";
 import type { ResolvedTenant } from "~/server/services/host";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { checkPasswordPolicy } from "~/server/security/passwords";
-import { accountLockedUntil, recordSuccess } from "~/server/security/throttle";
+import { recordSuccess, signInLocked } from "~/server/security/throttle";
+import { DEVICE_COOKIE, deviceTokenFor, issueDeviceToken } from "~/server/security/device-cookie";
+import { readCookie } from "~/i18n/locale";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
 import { message } from "~/lib/validators/common";
 
@@ -37,6 +39,8 @@ export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
   locale: Locale;
+  /** The raw Cookie header: a known device's cookie lets its owner past strangers' locks. */
+  cookie?: string | null;
 }
 
 /** Always the same answer, whether or not an account exists; limits apply either way. */
@@ -45,10 +49,13 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
   const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
   const settings = await tenantSettings(db, req.tenant.id);
   const user = await accountByTarget(db, req.tenant.id, input.channel, target);
-  const usable = !!user && user.status === "active" && !(await accountLockedUntil(db, req.tenant.id, user.id));
+  const device = user ? deviceTokenFor(readCookie(req.cookie, DEVICE_COOKIE), req.tenant.id, user.id) : null;
+  const usable = !!user && user.status === "active" && !(await signInLocked(db, req.tenant.id, user.id, device?.nonce));
+  // Registration codes go to taken phones and emails too: only their owner, holding the code,
+  // then learns that an account has them (see `register`).
   const deliver =
     input.purpose === "register"
-      ? !user
+      ? true
       : input.purpose === "login"
         ? usable || (!user && input.channel === "sms" && flag(settings, "auth.allowPhoneSignup", true))
         : input.purpose === "reset"
@@ -101,23 +108,36 @@ async function createEndUser(db: Db, tenantId: string, data: { phone: string; em
   }
 }
 
+/**
+ * Codes first: until the caller proves they hold the phone (and the email) every refusal is the
+ * same 14001, whether or not an account has them. Then a taken phone or email is told to its
+ * proven owner, and a taken user name (the one thing a registration form may reveal), each as a
+ * field error; the codes are used up only when the account is created.
+ */
 export async function register(db: Db, req: RequestInfo, input: z.output<typeof registerInput>) {
   await requireCaptcha(db, input.afs);
-  const settings = await tenantSettings(db, req.tenant.id);
+  const tenantId = req.tenant.id;
+  const settings = await tenantSettings(db, tenantId);
   if (!flag(settings, "auth.allowSignup", true)) throw new AppError(14007);
   assertPolicy(input.password, req.locale);
   const email = input.email || null;
-  const clash = await db.user.findFirst({
-    where: {
-      tenantId: req.tenant.id,
-      OR: [{ phone: input.phone }, ...(email ? [{ email }] : []), ...(input.userName ? [{ userNameKey: input.userName.toLowerCase() }] : [])],
-    },
-    select: { id: true },
+  const userNameKey = input.userName ? input.userName.toLowerCase() : null;
+  const codes: VerifyCodeInput[] = [
+    { tenantId, purpose: "register", channel: "sms", target: input.phone, code: input.phoneCode },
+    ...(email ? [{ tenantId, purpose: "register" as const, channel: "email" as const, target: email, code: input.emailCode ?? "" }] : []),
+  ];
+  for (const c of codes) await checkCode(db, c);
+  const taken = await db.user.findMany({
+    where: { tenantId, OR: [{ phone: input.phone }, ...(email ? [{ email }] : []), ...(userNameKey ? [{ userNameKey }] : [])] },
+    select: { phone: true, email: true, userNameKey: true },
   });
-  if (clash) throw new AppError(14005);
-  await consumeCode(db, { tenantId: req.tenant.id, purpose: "register", channel: "sms", target: input.phone, code: input.phoneCode });
-  if (email) await consumeCode(db, { tenantId: req.tenant.id, purpose: "register", channel: "email", target: email, code: input.emailCode ?? "" });
-  const user = await createEndUser(db, req.tenant.id, {
+  const fields: Record<string, string[]> = {};
+  if (taken.some((u) => u.phone === input.phone)) fields.phone = [message("phoneTaken", req.locale)];
+  if (email && taken.some((u) => u.email === email)) fields.email = [message("emailTaken", req.locale)];
+  if (userNameKey && taken.some((u) => u.userNameKey === userNameKey)) fields.userName = [message("userNameTaken", req.locale)];
+  if (Object.keys(fields).length) throw new AppError(14005, fields);
+  for (const c of codes) await consumeCode(db, c);
+  const user = await createEndUser(db, tenantId, {
     phone: input.phone,
     email,
     userName: input.userName || null,
@@ -143,8 +163,12 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
   return { ok: true as const };
 }
 
-/** Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. */
-export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string) {
+/**
+ * Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. Like a
+ * password sign-in, a known device (its device cookie) answers only to its own lock and to an
+ * administrator's, and the result's `deviceToken` is what the browser keeps.
+ */
+export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: string | null) {
   await consumeCode(db, { tenantId: req.tenant.id, purpose: "login", channel: "sms", target: phone, code });
   let user = await db.user.findFirst({ where: { tenantId: req.tenant.id, phone, deletedAt: null }, select: { id: true, status: true, locale: true } });
   if (!user) {
@@ -154,10 +178,11 @@ export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string,
     user = { id: created.id, status: "active", locale: null };
   }
   if (user.status !== "active") throw new AppError(12001);
-  if (await accountLockedUntil(db, req.tenant.id, user.id)) throw new AppError(12001);
+  const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id);
+  if (await signInLocked(db, req.tenant.id, user.id, device?.nonce)) throw new AppError(12001);
   const session = await createLoginSession(db, { tenantId: req.tenant.id, userId: user.id, site: "web", method: "sms-code", ip: req.ip, userAgent: req.userAgent });
-  await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
-  return { userId: user.id, sessionId: session.id, locale: user.locale };
+  await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "", device: device?.nonce });
+  return { userId: user.id, sessionId: session.id, locale: user.locale, deviceToken: device?.token ?? issueDeviceToken(req.tenant.id, user.id) };
 }
 
 /** Needs the current password; the caller's other sessions end. */
@@ -168,7 +193,9 @@ export async function changePassword(
   locale: Locale,
 ) {
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
-  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.current))) {
+  // One verification whether or not a password is set (against the dummy when none is).
+  const matches = await verifyPassword(user.passwordHash ?? DUMMY_HASH, input.current);
+  if (!user.passwordHash || !matches) {
     throw new AppError(12001, { current: [locale === "en" ? "The current password is wrong" : "当前密码不正确"] });
   }
   assertPolicy(input.password, locale);
@@ -187,9 +214,12 @@ type ContactKind = "phone" | "email";
 /** Binds (or changes) the phone or email, proven by a `bind` code sent to that very target. */
 export async function bindContact(db: Db, tenantId: string, userId: string, kind: ContactKind, target: string, code: string) {
   const value = kind === "email" ? target.toLowerCase() : target;
+  // The code first, so that only the target's owner learns whether another account has it.
+  const proof: VerifyCodeInput = { tenantId, purpose: "bind", channel: kind === "phone" ? "sms" : "email", target: value, code };
+  await checkCode(db, proof);
   const taken = await db.user.findFirst({ where: { tenantId, id: { not: userId }, ...(kind === "phone" ? { phone: value } : { email: value }) }, select: { id: true } });
   if (taken) throw new AppError(14005);
-  await consumeCode(db, { tenantId, purpose: "bind", channel: kind === "phone" ? "sms" : "email", target: value, code });
+  await consumeCode(db, proof);
   try {
     await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: value } : { email: value } });
   } catch (e) {

@@ -2,17 +2,19 @@ import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { userRolesJson, type RoleJson } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
-import { dummyHash, hashDigest, matchingDigest } from "~/server/password";
+import { DUMMY_HASH, hashDigest, matchingDigest, type PwdForm } from "~/server/password";
 import {
   THROTTLE_DEFAULTS,
   accountState,
   acctKey,
+  deviceState,
   failuresInWindow,
   ipKey,
   recordFailure,
   recordSuccess,
   unknownAccount,
 } from "~/server/security/throttle";
+import { deviceTokenFor, issueDeviceToken } from "~/server/security/device-cookie";
 import { needsRehash } from "~/server/security/passwords";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { createHmac } from "node:crypto";
@@ -45,6 +47,7 @@ interface SignInRow {
   lockedUntil: Date | null;
   failures: number | null;
   lockLevel: number | null;
+  byAdmin: boolean | null;
 }
 
 /**
@@ -64,7 +67,7 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
     SELECT ip."failures" AS "ipFailures", ip."windowStart" AS "ipWindowStart",
            u."id"::text AS "id", u."status", u."isOperator", u."passwordHash", u."locale",
            ${userRolesJson(Prisma.raw('u."id"'))} AS "roles",
-           a."lockedUntil", a."failures", a."lockLevel"
+           a."lockedUntil", a."failures", a."lockLevel", a."byAdmin"
     FROM (SELECT 1) AS one
     LEFT JOIN u ON true
     LEFT JOIN "AuthThrottle" ip ON ip."key" = ${ip ? ipKey(ip) : ""}
@@ -77,7 +80,9 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
     ipFailures: row?.ipWindowStart ? failuresInWindow({ failures: row.ipFailures ?? 0, windowStart: new Date(row.ipWindowStart) }, now) : 0,
     user,
     throttle: accountState(
-      row && row.failures !== null ? { lockedUntil: row.lockedUntil && new Date(row.lockedUntil), failures: row.failures, lockLevel: row.lockLevel ?? 0 } : null,
+      row && row.failures !== null
+        ? { lockedUntil: row.lockedUntil && new Date(row.lockedUntil), failures: row.failures, lockLevel: row.lockLevel ?? 0, byAdmin: !!row.byAdmin }
+        : null,
       now,
     ),
   };
@@ -87,6 +92,8 @@ export interface PasswordSignIn {
   tenant: ResolvedTenant;
   ustr: string;
   pwd: string;
+  /** How the channel sends `pwd`: as typed (our forms; the default) or as MD5 hex (the JSON API). */
+  pwdForm?: PwdForm;
   role?: string | null;
   ip?: string | null;
   userAgent?: string | null;
@@ -95,6 +102,8 @@ export interface PasswordSignIn {
   requireSite?: Exclude<Site, "web">;
   /** Captcha payload; required once this IP has failed 5 times in 10 minutes. */
   afs?: string | null;
+  /** The browser's device cookie (or the JSON API's `deviceToken`): its valid token for this account makes it a known device. */
+  deviceCookie?: string | null;
 }
 
 /** The ALTCHA HMAC key, derived from the server secret so every instance agrees. */
@@ -103,6 +112,9 @@ export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).up
 /**
  * Verifies a password and opens a login session. Unknown accounts still cost one hash, and
  * every failure answers the same 12001, so the answer never tells whether an account exists.
+ * A known device (a valid device token for this account) is throttled on its own row: the
+ * account's lock, raised by whoever guessed, does not keep it out, unless an administrator set
+ * it. The result's `deviceToken` is what the browser should hold from now on.
  */
 export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   const ip = input.ip ?? "";
@@ -112,16 +124,24 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   if (ipFailures >= THROTTLE_DEFAULTS.ipCaptchaAfter && !(input.afs && (await verifyCaptcha(db, captchaKey(), input.afs)))) {
     throw new AppError(14004);
   }
-  const digest = await matchingDigest(user?.passwordHash ?? (await dummyHash()), input.pwd);
+  // Exactly one verification whatever the account's state, before that state decides anything:
+  // locked, disabled, unknown, right and wrong all cost the same hash work.
+  const device = user ? deviceTokenFor(input.deviceCookie, input.tenant.id, user.id) : null;
+  const [digest, deviceThrottle] = await Promise.all([
+    matchingDigest(user?.passwordHash ?? DUMMY_HASH, input.pwd, input.pwdForm ?? "plain"),
+    device && user ? deviceState(db, input.tenant.id, user.id, device.nonce) : null,
+  ]);
   const ok = digest !== null;
+  // A known device answers to its own lock, and to an administrator's; strangers to the account's.
+  const locked = deviceThrottle ? !!deviceThrottle.lockedUntil || throttle.byAdmin : !!throttle.lockedUntil;
   // Locked, unknown and wrong answers are the same 12001, after the same hash work.
   // Unknown names read and write a throttle row of their own, so they cost what known ones do.
-  if (!user || !user.passwordHash || !ok || user.status !== "active" || throttle.lockedUntil) {
-    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown: user ? undefined : unknownAccount(input.ustr), ip });
+  if (!user || !user.passwordHash || !ok || user.status !== "active" || locked) {
+    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown: user ? undefined : unknownAccount(input.ustr), device: device?.nonce, ip });
     throw new AppError(12001);
   }
-  // Nothing to reset when this account never failed.
-  if (throttle.counting) await recordSuccess(db, { tenantId: input.tenant.id, userId: user.id, ip });
+  // Nothing to reset when this account (or device) never failed.
+  if ((deviceThrottle ?? throttle).counting) await recordSuccess(db, { tenantId: input.tenant.id, userId: user.id, ip, device: device?.nonce });
   if (digest && needsRehash(user.passwordHash)) {
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashDigest(digest) } });
   }
@@ -152,6 +172,7 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   return {
     userId: user.id,
     sessionId: session.id,
+    deviceToken: device?.token ?? issueDeviceToken(input.tenant.id, user.id),
     expiresAt: session.expiresAt,
     locale: user.locale,
     roles: user.isOperator ? ["operator", ...acting.map((r) => r.name)] : acting.map((r) => r.name),

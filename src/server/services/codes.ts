@@ -108,8 +108,29 @@ export interface VerifyCodeInput {
   now?: Date;
 }
 
+/**
+ * Checks the newest live code for exactly this tenant, purpose and target without using it up,
+ * or throws 14001 (a wrong code counts as a try). For flows that must prove the target before
+ * saying anything about it, and may still refuse afterwards: `consumeCode` once they proceed.
+ */
+export async function checkCode(db: Db, input: VerifyCodeInput): Promise<void> {
+  await liveCode(db, input);
+}
+
 /** Consumes the newest live code for exactly this tenant, purpose and target, or throws 14001. */
 export async function consumeCode(db: Db, input: VerifyCodeInput): Promise<void> {
+  const now = input.now ?? new Date();
+  const row = await liveCode(db, input);
+  // Single use even when two requests race: only one update finds it unconsumed.
+  const { count } = await db.verificationCode.updateMany({
+    where: { id: row.id, consumedAt: null, attempts: { lt: CODE_RULES.maxAttempts } },
+    data: { consumedAt: now },
+  });
+  if (count !== 1) throw new AppError(14001);
+}
+
+/** The matching live code's row, or 14001 (and one more try on the row when the code is wrong). */
+async function liveCode(db: Db, input: VerifyCodeInput): Promise<{ id: string }> {
   const now = input.now ?? new Date();
   const row = await db.verificationCode.findFirst({
     where: { tenantId: input.tenantId, purpose: input.purpose, channel: input.channel, target: input.target, consumedAt: null, expiresAt: { gt: now } },
@@ -123,10 +144,5 @@ export async function consumeCode(db: Db, input: VerifyCodeInput): Promise<void>
     await db.verificationCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
     throw new AppError(14001);
   }
-  // Single use even when two requests race: only one update finds it unconsumed.
-  const { count } = await db.verificationCode.updateMany({
-    where: { id: row.id, consumedAt: null, attempts: { lt: CODE_RULES.maxAttempts } },
-    data: { consumedAt: now },
-  });
-  if (count !== 1) throw new AppError(14001);
+  return row;
 }

@@ -93,3 +93,22 @@ describe("signing keys", () => {
     expect(await verifySessionToken(env.db, none)).toBeNull();
   });
 });
+
+describe("device tokens", () => {
+  let n = 0;
+  const from = (body: unknown, deviceCookie?: string) =>
+    jsonLogin(env.db, { operation: "AddLogin", body, tenant: w.tenantB, locale: "en", ip: `10.0.9.${++n}`, userAgent: "app", deviceCookie });
+
+  it("are handed out at sign-in and let that device in while others' failures lock the account", async () => {
+    const ok = await from({ ustr: "nobodyb", pwd: md5Hex(USER_PASSWORD) });
+    const deviceToken = ok.result!.deviceToken!;
+    expect(deviceToken).toMatch(/^[0-9a-f-]{36}\.[0-9a-f-]{36}\./);
+    for (const guess of ["a", "b"]) expect(await from({ ustr: "nobodyb", pwd: md5Hex(guess) })).toMatchObject({ status: 401, error: 12001 });
+    const stranger = await from({ ustr: "nobodyb", pwd: md5Hex(USER_PASSWORD) });
+    expect(stranger).toMatchObject({ status: 401, error: 12001 });
+    expect(await from({ ustr: "nobodyb", pwd: md5Hex(USER_PASSWORD), deviceToken })).toMatchObject({ status: 200, result: { deviceToken } });
+    // A browser-based client's device cookie does the same; a field that is not a valid token does not help.
+    expect(await from({ ustr: "nobodyb", pwd: md5Hex(USER_PASSWORD) }, deviceToken)).toMatchObject({ status: 200 });
+    expect({ ...(await from({ ustr: "nobodyb", pwd: md5Hex(USER_PASSWORD), deviceToken: `${deviceToken}x` })), apid: "" }).toEqual({ ...stranger, apid: "" });
+  });
+});

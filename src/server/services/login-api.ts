@@ -20,7 +20,7 @@ export interface Envelope {
   error: number;
   reason: string;
   message: string;
-  result: { id: string; token: string; expire: string; roles: string[]; rules: string[] } | null;
+  result: { id: string; token: string; expire: string; roles: string[]; rules: string[]; deviceToken?: string } | null;
   fields?: Record<string, string[]>;
   /** AddAoginr: whether a user is linked to this mini-program identity. */
   exists?: boolean;
@@ -44,6 +44,8 @@ export interface JsonLoginRequest {
   locale: Locale;
   ip: string | null;
   userAgent: string | null;
+  /** The request's device cookie, if a browser-based client holds one; `deviceToken` in the body wins. */
+  deviceCookie?: string | null;
 }
 
 export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {
@@ -65,15 +67,18 @@ export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope
       tenant: req.tenant,
       ustr: input.ustr,
       pwd: input.pwd,
+      // The schema admits only 32-hex (lowercased): this API always sends the digest.
+      pwdForm: "md5",
       role: input.role || null,
       ip: req.ip,
       userAgent: req.userAgent,
       deviceId: input.deviceId,
       afs: input.afs,
       requireSite: site ?? undefined,
+      deviceCookie: input.deviceToken ?? req.deviceCookie ?? null,
     });
     const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
-    return success(apis, locale, { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: r.roles, rules: r.permissions });
+    return success(apis, locale, { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: r.roles, rules: r.permissions, deviceToken: r.deviceToken });
   } catch (e) {
     if (e instanceof AppError) return failure(apis, e.appCode, locale);
     throw e;

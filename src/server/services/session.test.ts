@@ -3,9 +3,11 @@ import { createTestDb } from "~/test/db";
 import { ADMIN_PASSWORD, USER_PASSWORD, buildWorld } from "~/test/fixtures";
 import { createLoginSession, endLoginSession, loadActor } from "~/server/services/session";
 import { signInWithPassword } from "~/server/services/auth";
-import { md5Hex } from "~/server/password";
+import { hashPassword, hashWork, md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
-import { unknownAccount } from "~/server/security/throttle";
+import { deviceKey, lockAccountUntil, unknownAccount } from "~/server/security/throttle";
+import { cookieWithDeviceToken, issueDeviceToken, validDeviceTokens } from "~/server/security/device-cookie";
+import { changePassword } from "~/server/services/account";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
 let env: Awaited<ReturnType<typeof createTestDb>>;
@@ -64,12 +66,12 @@ describe("password sign-in", () => {
   const base = () => ({ tenant: w.tenantB, ip: "127.0.0.1", userAgent: "vitest" });
 
   it("accepts a phone, an email or a user name in any case, typed or as MD5 hex, and records a session", async () => {
-    for (const [ustr, pwd] of [
-      ["+86-15810419011", USER_PASSWORD],
-      ["MANAGER@b.test", USER_PASSWORD],
-      ["managerb", md5Hex(USER_PASSWORD)],
-    ]) {
-      const r = await signInWithPassword(env.db, { ...base(), ustr: ustr!, pwd: pwd! });
+    for (const [ustr, pwd, form] of [
+      ["+86-15810419011", USER_PASSWORD, "plain"],
+      ["MANAGER@b.test", USER_PASSWORD, "plain"],
+      ["managerb", md5Hex(USER_PASSWORD), "md5"],
+    ] as const) {
+      const r = await signInWithPassword(env.db, { ...base(), ustr, pwd, pwdForm: form });
       const s = await env.db.loginSession.findUniqueOrThrow({ where: { id: r.sessionId } });
       expect(s).toMatchObject({ userId: w.managerB.id, tenantId: w.tenantB.id, method: "password", site: "admin", ip: "127.0.0.1", state: "active" });
     }
@@ -99,6 +101,166 @@ describe("password sign-in", () => {
     expect(actor!.roles).toEqual(["administrator"]);
     expect(actor!.permissions).not.toContain("uc.tenant.all");
     await expect(signInWithPassword(env.db, { ...base(), ustr: "plainb", pwd: USER_PASSWORD, role: "administrator" })).rejects.toMatchObject({ appCode: 12002 });
+  });
+});
+
+describe("hash work per attempt", () => {
+  // Each attempt from an address of its own, so the IP's captcha threshold never cuts in.
+  let n = 0;
+  const attempt = async (ustr: string, pwd: string, pwdForm?: "plain" | "md5") => {
+    const before = hashWork.verifications;
+    const outcome = await signInWithPassword(env.db, { tenant: w.tenantB, ip: `10.66.0.${++n}`, userAgent: "vitest", ustr, pwd, pwdForm }).then(
+      () => "signed in",
+      (e: unknown) => (e instanceof AppError ? e.appCode : e),
+    );
+    return { outcome, verifications: hashWork.verifications - before };
+  };
+
+  it("is one argon2 verification whatever the account's state, the password or its form", async () => {
+    const pass = "hash-work-pass-1";
+    const make = (userName: string, status: "active" | "disabled" = "active", withPassword = true) =>
+      hashPassword(pass).then((passwordHash) =>
+        env.db.user.create({ data: { tenantId: w.tenantB.id, userName, userNameKey: userName, status, passwordHash: withPassword ? passwordHash : null } }),
+      );
+    await make("hw-ok");
+    const locked = await make("hw-locked");
+    await lockAccountUntil(env.db, { tenantId: w.tenantB.id, userId: locked.id, until: new Date(Date.now() + 600_000), ip: null });
+    await make("hw-disabled", "disabled");
+    await make("hw-nopass", "active", false);
+
+    const cases: [string, Awaited<ReturnType<typeof attempt>>][] = [
+      ["right, typed", await attempt("hw-ok", pass)],
+      ["right, MD5 form", await attempt("hw-ok", md5Hex(pass), "md5")],
+      ["wrong, typed", await attempt("hw-ok", "not the password")],
+      ["wrong, MD5 form", await attempt("hw-ok", md5Hex("not the password"), "md5")],
+      // A typed password that looks like MD5 hex is tried once, as typed.
+      ["wrong, typed but hex-looking", await attempt("hw-ok", md5Hex(pass))],
+      ["unknown", await attempt("hw-nobody", pass)],
+      ["unknown, MD5 form", await attempt("hw-nobody", md5Hex(pass), "md5")],
+      ["locked + right", await attempt("hw-locked", pass)],
+      ["locked + wrong", await attempt("hw-locked", "not the password")],
+      ["locked + right, MD5 form", await attempt("hw-locked", md5Hex(pass), "md5")],
+      ["disabled + right", await attempt("hw-disabled", pass)],
+      ["disabled + wrong", await attempt("hw-disabled", "not the password")],
+      ["no password set", await attempt("hw-nopass", pass)],
+    ];
+    expect(Object.fromEntries(cases.map(([k, v]) => [k, v]))).toEqual({
+      "right, typed": { outcome: "signed in", verifications: 1 },
+      "right, MD5 form": { outcome: "signed in", verifications: 1 },
+      "wrong, typed": { outcome: 12001, verifications: 1 },
+      "wrong, MD5 form": { outcome: 12001, verifications: 1 },
+      "wrong, typed but hex-looking": { outcome: 12001, verifications: 1 },
+      unknown: { outcome: 12001, verifications: 1 },
+      "unknown, MD5 form": { outcome: 12001, verifications: 1 },
+      "locked + right": { outcome: 12001, verifications: 1 },
+      "locked + wrong": { outcome: 12001, verifications: 1 },
+      "locked + right, MD5 form": { outcome: 12001, verifications: 1 },
+      "disabled + right": { outcome: 12001, verifications: 1 },
+      "disabled + wrong": { outcome: 12001, verifications: 1 },
+      "no password set": { outcome: 12001, verifications: 1 },
+    });
+  });
+
+  it("changing the password checks the current one once, right or wrong", async () => {
+    const s = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.plainB.id, site: "web", method: "password" });
+    const actor = { userId: w.plainB.id, sessionId: s.id };
+    const before = hashWork.verifications;
+    await expect(changePassword(env.db, actor, { current: "not the password", password: "another long passphrase" }, "en")).rejects.toMatchObject({ appCode: 12001 });
+    expect(hashWork.verifications - before).toBe(1);
+    await changePassword(env.db, actor, { current: USER_PASSWORD, password: USER_PASSWORD }, "en");
+    expect(hashWork.verifications - before).toBe(2);
+    // An account that never set a password (made by SMS sign-in) costs the same.
+    const phoneOnly = await env.db.user.create({ data: { tenantId: w.tenantB.id, phone: "+86-13900000077" } });
+    const s2 = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: phoneOnly.id, site: "web", method: "sms-code" });
+    await expect(changePassword(env.db, { userId: phoneOnly.id, sessionId: s2.id }, { current: "anything at all", password: "another long passphrase" }, "en")).rejects.toMatchObject({ appCode: 12001 });
+    expect(hashWork.verifications - before).toBe(3);
+  });
+});
+
+describe("device cookies against lockouts", () => {
+  let n = 0;
+  const pass = "device-owner-pass-1";
+  const signIn = (ustr: string, pwd: string, deviceCookie?: string | null) =>
+    signInWithPassword(env.db, { tenant: w.tenantB, ip: `10.77.0.${++n}`, userAgent: "vitest", ustr, pwd, deviceCookie });
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => "signed in",
+      (e: unknown) => (e instanceof AppError ? { code: e.appCode, message: e.message } : e),
+    );
+  const refused = { code: 12001, message: new AppError(12001).message };
+  const lockOut = async (ustr: string, deviceCookie?: string) => {
+    // Two wrong guesses under a second apart lock for 60 s.
+    expect(await outcome(signIn(ustr, "a stranger's guess", deviceCookie))).toEqual(refused);
+    expect(await outcome(signIn(ustr, "another guess", deviceCookie))).toEqual(refused);
+  };
+
+  it("an attacker's lock keeps strangers out but not the owner's browser that signed in before", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-owner", userNameKey: "dev-owner", passwordHash: await hashPassword(pass) } });
+    const first = await signIn("dev-owner", pass);
+    expect(validDeviceTokens(first.deviceToken)).toEqual([expect.objectContaining({ tenantId: w.tenantB.id, userId: owner.id })]);
+    const cookie = cookieWithDeviceToken(null, first.deviceToken);
+
+    await lockOut("dev-owner");
+    expect((await env.db.authThrottle.findUniqueOrThrow({ where: { key: `acct:${w.tenantB.id}:${owner.id}` } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Without the cookie, even the right password is the same refusal as a wrong one.
+    expect(await outcome(signIn("dev-owner", pass))).toEqual(refused);
+    // The owner's browser signs in, and keeps its token.
+    const again = await signIn("dev-owner", pass, cookie);
+    expect(again.deviceToken).toBe(first.deviceToken);
+    // Among other accounts' tokens too.
+    const shared = cookieWithDeviceToken(cookie, issueDeviceToken(w.tenantB.id, w.plainB.id));
+    await expect(signIn("DEV-OWNER", pass, shared)).resolves.toMatchObject({ userId: owner.id });
+    // The strangers' lock is still there for strangers.
+    expect(await outcome(signIn("dev-owner", pass))).toEqual(refused);
+  });
+
+  it("a forged, altered or someone else's token counts as none", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-forge", userNameKey: "dev-forge", passwordHash: await hashPassword(pass) } });
+    const real = (await signIn("dev-forge", pass)).deviceToken;
+    await lockOut("dev-forge");
+    const [tenantId, userId, nonce, mac] = real.split(".") as [string, string, string, string];
+    const flipped = `${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`;
+    for (const forged of [
+      `${tenantId}.${userId}.${nonce}.${flipped}`, // altered signature
+      `${tenantId}.${userId}.${"A".repeat(22)}.${mac}`, // another nonce under the same signature
+      issueDeviceToken(w.tenantB.id, w.plainB.id), // another account's
+      issueDeviceToken(w.platform.id, owner.id), // another tenant's
+      `${tenantId}.${userId}.${nonce}`, // no signature
+      "garbage",
+      real.repeat(40), // oversized
+    ]) {
+      expect(await outcome(signIn("dev-forge", pass, forged))).toEqual(refused);
+    }
+    await expect(signIn("dev-forge", pass, real)).resolves.toMatchObject({ userId: owner.id });
+  });
+
+  it("a known device that keeps failing is locked on its own, without touching the account or other devices", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-noisy", userNameKey: "dev-noisy", passwordHash: await hashPassword(pass) } });
+    const noisy = (await signIn("dev-noisy", pass)).deviceToken;
+    const other = (await signIn("dev-noisy", pass)).deviceToken;
+    await lockOut("dev-noisy", noisy);
+    expect(await outcome(signIn("dev-noisy", pass, noisy))).toEqual(refused);
+    // The account counted nothing: a browser without a cookie and the other device still get in.
+    expect(await env.db.authThrottle.findUnique({ where: { key: `acct:${w.tenantB.id}:${owner.id}` } })).toBeNull();
+    await expect(signIn("dev-noisy", pass)).resolves.toMatchObject({ userId: owner.id });
+    await expect(signIn("dev-noisy", pass, other)).resolves.toMatchObject({ userId: owner.id });
+    // Administrators see the device's lock as such, and lifting the user's lock frees the device.
+    const admin = await w.callerFor(w.managerB.id);
+    expect((await admin.lock.list({ userId: owner.id })).items).toEqual([expect.objectContaining({ reason: "device", active: true })]);
+    await admin.lock.unlock({ userId: owner.id });
+    const nonce = validDeviceTokens(noisy)[0]!.nonce;
+    expect(await env.db.authThrottle.findUnique({ where: { key: deviceKey(w.tenantB.id, owner.id, nonce) } })).toBeNull();
+    await expect(signIn("dev-noisy", pass, noisy)).resolves.toMatchObject({ userId: owner.id });
+  });
+
+  it("an administrator's lock binds known devices too", async () => {
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-admin", userNameKey: "dev-admin", passwordHash: await hashPassword(pass) } });
+    const token = (await signIn("dev-admin", pass)).deviceToken;
+    const admin = await w.callerFor(w.managerB.id);
+    await admin.user.lock({ id: owner.id, until: new Date(Date.now() + 600_000) });
+    expect(await outcome(signIn("dev-admin", pass, token))).toEqual(refused);
+    await admin.user.unlock({ id: owner.id });
+    await expect(signIn("dev-admin", pass, token)).resolves.toMatchObject({ userId: owner.id });
   });
 });
 

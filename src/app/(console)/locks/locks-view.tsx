@@ -41,7 +41,7 @@ export function LocksView() {
           {...serverTable<Row>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
           columns={[
             { title: t("user"), dataIndex: "userName", render: (n: string | null) => n ?? "—" },
-            { title: t("reason"), dataIndex: "reason", render: (r: string) => t(r === "burst" ? "burst" : "failures") },
+            { title: t("reason"), dataIndex: "reason", render: (r: string) => t(r === "burst" || r === "device" || r === "admin" ? r : "failures") },
             { title: t("ip"), dataIndex: "ip", render: (ip: string | null) => ip ?? "—" },
             { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
             { title: t("until"), dataIndex: "until", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },

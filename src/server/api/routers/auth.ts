@@ -9,7 +9,7 @@ import type { ResolvedTenant } from "~/server/services/host";
 import { writeAudit } from "~/server/services/audit";
 
 const tags = ["auth"];
-const req = (ctx: Context & { tenant: ResolvedTenant }) => ({ tenant: ctx.tenant, ip: ctx.ip, userAgent: ctx.userAgent, locale: ctx.locale });
+const req = (ctx: Context & { tenant: ResolvedTenant }) => ({ tenant: ctx.tenant, ip: ctx.ip, userAgent: ctx.userAgent, locale: ctx.locale, cookie: ctx.cookie });
 
 /** Anonymous self-service on a tenant's host: captcha, codes, registration, recovery. */
 export const authRouter = createTRPCRouter({

@@ -3,6 +3,7 @@ import { resolveTenant } from "~/server/services/host";
 import { jsonLogin } from "~/server/services/login-api";
 import { requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import { DEVICE_COOKIE } from "~/server/security/device-cookie";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +19,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ operati
     locale: pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language")),
     ip: requestIp(h),
     userAgent: h.get("user-agent"),
+    deviceCookie: readCookie(h.get("cookie"), DEVICE_COOKIE) ?? null,
   });
   return Response.json(envelope, { status: envelope.status, headers: { "cache-control": "no-store" } });
 }

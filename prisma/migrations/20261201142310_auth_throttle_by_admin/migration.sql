@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AuthThrottle" ADD COLUMN     "byAdmin" BOOLEAN NOT NULL DEFAULT false;
