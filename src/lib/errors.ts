@@ -26,6 +26,9 @@ export const ERROR_TABLES = {
     10008: def(403, ["租户已停用", "此租户已停用"], ["Tenant disabled", "This tenant is disabled"]),
     10009: def(409, ["数据冲突", "与已有记录冲突"], ["Conflict", "The change clashes with an existing record"]),
     10010: def(400, ["请求方法错误", "修改类操作不能通过 GET 调用"], ["Wrong method", "A mutation cannot be called with GET"]),
+    10011: def(415, ["不支持的内容类型", "请求体须为 JSON（Content-Type: application/json）"], ["Unsupported content type", "Send the body as JSON (Content-Type: application/json)"]),
+    10012: def(400, ["请求体无法解析", "请求体缺失或不是有效的 JSON"], ["Malformed body", "The body is missing or is not valid JSON"]),
+    10013: def(413, ["请求体太大", "请求体超过了允许的大小"], ["Body too large", "The request body is larger than allowed"]),
   },
   auth: {
     12001: def(401, ["账号或密码错误", "账号或密码错误"], ["Wrong account or password", "The account or password is wrong"]),

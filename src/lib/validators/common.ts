@@ -19,6 +19,10 @@ const MESSAGES = {
   invalidName: { "zh-CN": "只能包含字母、数字以及 . _ : -", en: "Letters, digits and . _ : - only" },
   invalidFolder: { "zh-CN": "文件夹名称须为 5–30 个字母或数字", en: "A folder name is 5–30 letters or digits" },
   invalidBase64: { "zh-CN": "不是有效的 base64 PNG 数据", en: "Not valid base64 PNG data" },
+  controlChars: { "zh-CN": "只能是一行文字，不能包含换行、制表符或其他控制字符", en: "One line of text: no line breaks, tabs or other control characters" },
+  controlCharsMultiLine: { "zh-CN": "不能包含控制字符（换行和制表符除外）", en: "No control characters (line breaks and tabs are fine)" },
+  forbiddenChars: { "zh-CN": "含有不允许的控制字符（如 NUL）或无效字符，请删除后重试", en: "Contains a control character (such as NUL) or an invalid character; remove it and try again" },
+  invalidText: { "zh-CN": "含有无效的字符，请删除后重试", en: "Contains a character that is not valid text; remove it and try again" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
@@ -51,6 +55,33 @@ export function fieldErrors(error: z.ZodError, locale: Locale): Record<string, s
 }
 
 /**
+ * Text the database and people can read: C0 control characters (NUL first of all: PostgreSQL
+ * refuses it in text, error 22021) and DEL are refused, and so is a lone UTF-16 surrogate (half
+ * of a character; not valid UTF-8). Multi-line text (descriptions, about me, property values)
+ * keeps tab, line feed and carriage return.
+ */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const hasControlChars = (s: string, multiLine = false) => (multiLine ? CONTROL_MULTILINE : CONTROL).test(s);
+export const hasLoneSurrogate = (s: string) => LONE_SURROGATE.test(s);
+
+/** The one string schema of every input: a single line of text (names, codes, ids, filters, cursors). */
+export const text = () =>
+  z
+    .string()
+    .refine((s) => !hasLoneSurrogate(s), { message: msg("invalidText"), abort: true })
+    .refine((s) => !hasControlChars(s), { message: msg("controlChars"), abort: true });
+/** Text that may span lines: descriptions, about me, remarks, property values. */
+export const multiLineText = () =>
+  z
+    .string()
+    .refine((s) => !hasLoneSurrogate(s), { message: msg("invalidText"), abort: true })
+    .refine((s) => !hasControlChars(s, true), { message: msg("controlCharsMultiLine"), abort: true });
+/** A URL (zod's check) that is also text by the rules above: `new URL` would accept a NUL and percent-encode it. */
+export const urlText = (params?: Parameters<typeof z.url>[0]) => z.url(params).refine((s) => !hasLoneSurrogate(s) && !hasControlChars(s), { message: msg("controlChars"), abort: true });
+
+/**
  * `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. A preprocess (not
  * z.coerce, where "false" would be true), which the REST mirror also accepts for query keys.
  */
@@ -77,7 +108,7 @@ export const listOutput = <T extends z.ZodType>(item: T) => z.object({ total: z.
 export const idInput = z.object({ id: z.uuid() });
 
 /** `+86-15810419011`: country code, a dash, the national number. */
-export const phoneSchema = z.string().trim().regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
+export const phoneSchema = text().trim().regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
 
 export const errorTableOutput = z.array(
   z.object({ code: z.number().int(), name: z.string(), description: z.string(), status: z.number().int() }),

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "~/generated/prisma/client";
+import { currentLog } from "~/server/log";
 
 export interface ThrottleOptions {
   ipWindowMs?: number;
@@ -170,6 +171,7 @@ function countAccountFailure(
     await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil } });
     if (lockedUntil && !a.userId.startsWith("?")) {
       await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason, ip: a.ip } });
+      currentLog().warn({ event: "account.locked", tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason, ip: a.ip || null }, "account locked");
     }
     return { lockedUntil };
   });

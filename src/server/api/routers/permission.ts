@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
 import { PERMISSIONS, RESOURCE_NAMES } from "~/lib/permissions";
+import { text } from "~/lib/validators/common";
 
 const entry = z.object({
   code: z.string(),
@@ -13,7 +14,7 @@ const entry = z.object({
 export const permissionRouter = createTRPCRouter({
   list: requirePermission("uc.permission.get")
     .meta({ openapi: { method: "GET", path: "/permissions", tags: ["permission"], protect: true, summary: "The permission-code registry" } })
-    .input(z.object({ q: z.string().trim().max(100).optional() }))
+    .input(z.object({ q: text().trim().max(100).optional() }))
     .output(z.array(entry))
     .query(({ ctx, input }) => {
       const en = ctx.locale === "en";
