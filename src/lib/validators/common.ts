@@ -1,47 +1,77 @@
 import { z } from "zod";
 import type { Locale } from "~/lib/errors";
+import { CATALOG, hasMessage, translator } from "~/i18n/catalog";
 
-/** Our own messages are keys (`uc:<key>`), localized here; the rest come from zod's locales. */
-const MESSAGES = {
-  invalidHost: { "zh-CN": "主机名格式不正确，例如 app.example.com", en: "Not a valid host name, e.g. app.example.com" },
-  invalidPhone: { "zh-CN": "手机号格式应为 +86-15810419011", en: "Phone numbers look like +86-15810419011" },
-  invalidEmail: { "zh-CN": "此接口需要邮箱账号", en: "This operation takes an email address" },
-  invalidUserName: { "zh-CN": "此接口需要用户名", en: "This operation takes a user name" },
-  duplicate: { "zh-CN": "有重复项", en: "Contains duplicates" },
-  endBeforeStart: { "zh-CN": "结束时间早于开始时间", en: "The end is before the start" },
-  required: { "zh-CN": "必填", en: "Required" },
-  mustAccept: { "zh-CN": "请阅读并同意用户协议", en: "Read and accept the terms" },
-  tooCommon: { "zh-CN": "这个密码太常见，容易被猜到", en: "This password is too common and easy to guess" },
-  tooShort: { "zh-CN": "太短", en: "Too short" },
-  notFuture: { "zh-CN": "不能是将来的日期", en: "Cannot be in the future" },
-  unknownScope: { "zh-CN": "不是注册表中的权限码或通配符", en: "Not a registry permission code or wildcard" },
-  invalidOrigin: { "zh-CN": "来源格式应为 https://app.example.com（不含路径）", en: "Origins look like https://app.example.com (no path)" },
-  invalidName: { "zh-CN": "只能包含字母、数字以及 . _ : -", en: "Letters, digits and . _ : - only" },
-  invalidFolder: { "zh-CN": "文件夹名称须为 5–30 个字母或数字", en: "A folder name is 5–30 letters or digits" },
-  invalidBase64: { "zh-CN": "不是有效的 base64 PNG 数据", en: "Not valid base64 PNG data" },
-  controlChars: { "zh-CN": "只能是一行文字，不能包含换行、制表符或其他控制字符", en: "One line of text: no line breaks, tabs or other control characters" },
-  controlCharsMultiLine: { "zh-CN": "不能包含控制字符（换行和制表符除外）", en: "No control characters (line breaks and tabs are fine)" },
-  forbiddenChars: { "zh-CN": "含有不允许的控制字符（如 NUL）或无效字符，请删除后重试", en: "Contains a control character (such as NUL) or an invalid character; remove it and try again" },
-  invalidText: { "zh-CN": "含有无效的字符，请删除后重试", en: "Contains a character that is not valid text; remove it and try again" },
-} as const satisfies Record<string, Record<Locale, string>>;
-
-export type MessageKey = keyof typeof MESSAGES;
+/**
+ * Our own messages are keys (`uc:<key>`) of the `validation` messages
+ * (src/i18n/messages/<locale>/validation.json); zod's own issues are put in words from the
+ * same messages (`validation.issue.*`) by `localizeIssue`.
+ */
+export type MessageKey = Exclude<keyof (typeof CATALOG)["en"]["validation"], "issue">;
 export const msg = (key: MessageKey) => `uc:${key}`;
 /** One of our own messages in the caller's language. */
-export const message = (key: MessageKey, locale: Locale) => MESSAGES[key][locale];
+export const message = (key: MessageKey, locale: Locale) => translator(locale, "validation")(key);
 
-let zhLocale: ReturnType<typeof z.locales.zhCN> | undefined;
-let enLocale: ReturnType<typeof z.locales.en> | undefined;
+// A missing value is `invalid_type` with no input; the input is gone once the issue is final,
+// so the parse itself marks it (schema-level messages still win over this).
+z.config({ customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? msg("required") : undefined) });
 
-/** One issue's message in the caller's language. */
-export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
-  if (issue.message.startsWith("uc:")) {
-    const m = MESSAGES[issue.message.slice(3) as MessageKey];
-    if (m) return m[locale];
+type Issue = z.core.$ZodIssue;
+const TYPE_KEYS: Record<string, string> = { string: "notText", number: "notNumber", bigint: "notNumber", int: "notInteger", boolean: "notBoolean", date: "notDate", array: "notList", object: "notObject" };
+const FORMAT_KEYS: Record<string, string> = { email: "invalidEmail", url: "invalidUrl", uuid: "invalidId", guid: "invalidId", cuid: "invalidId", cuid2: "invalidId", ulid: "invalidId", date: "invalidDate", datetime: "invalidDateTime" };
+const bound = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === "bigint" ? Number(v) : (v as number));
+
+/** One issue's message in the caller's language: a sentence a person reads, never a type name or a pattern. */
+export function localizeIssue(issue: Issue, locale: Locale): string {
+  const own = issue.message.startsWith("uc:") ? issue.message.slice(3) : null;
+  if (own && hasMessage(locale, "validation", own)) return message(own as MessageKey, locale);
+  const t = (key: string, values?: Record<string, string | number>) => translator(locale, "validation")(`issue.${key}`, values);
+  switch (issue.code) {
+    case "invalid_type":
+      return t(TYPE_KEYS[issue.expected] ?? "wrongType");
+    case "too_small": {
+      const min = bound(issue.minimum);
+      if (issue.origin === "string") return min === 1 ? t("required") : t(issue.exact ? "exactChars" : "minChars", issue.exact ? { n: min } : { min });
+      if (issue.origin === "array" || issue.origin === "set") return t("minItems", { min });
+      if (issue.origin === "date") return t("earliestDate", { min });
+      return t(issue.inclusive === false ? "aboveNumber" : "minNumber", { min });
+    }
+    case "too_big": {
+      const max = bound(issue.maximum);
+      if (issue.origin === "string") return t(issue.exact ? "exactChars" : "maxChars", issue.exact ? { n: max } : { max });
+      if (issue.origin === "array" || issue.origin === "set") return t("maxItems", { max });
+      if (issue.origin === "date") return t("latestDate", { max });
+      return t(issue.inclusive === false ? "belowNumber" : "maxNumber", { max });
+    }
+    case "invalid_format":
+      return t(FORMAT_KEYS[issue.format] ?? "invalidFormat");
+    case "invalid_value":
+      return issue.values.length > 0 && issue.values.length <= 12
+        ? t("oneOf", { options: issue.values.map(String).join(locale === "en" ? ", " : "、") })
+        : t("invalidValue");
+    case "not_multiple_of":
+      return t("multipleOf", { divisor: bound(issue.divisor) });
+    case "unrecognized_keys":
+      return t("unknownFields", { keys: issue.keys.join(", ") });
+    case "invalid_union": {
+      // A union is "this, or empty": the first alternative's complaint is the one that helps.
+      const first = issue.errors?.[0]?.[0];
+      return first ? localizeIssue(first, locale) : t("invalidFormat");
+    }
+    case "invalid_key":
+    case "invalid_element": {
+      const first = issue.issues?.[0];
+      return first ? localizeIssue(first, locale) : t("invalidValue");
+    }
+    default:
+      return t("invalidValue");
   }
-  const loc = locale === "en" ? (enLocale ??= z.locales.en()) : (zhLocale ??= z.locales.zhCN());
-  // zod's locale functions take the raw issue shape; ours has the same fields.
-  return loc.localeError(issue as unknown as Parameters<typeof loc.localeError>[0]) as string ?? issue.message;
+}
+
+/** Field errors a service raised as message keys (`msg("…")`, it need not know the caller's language), in words. */
+export function localizeFields(fields: Record<string, string[]>, locale: Locale): Record<string, string[]> {
+  const word = (m: string) => (m.startsWith("uc:") && hasMessage(locale, "validation", m.slice(3)) ? message(m.slice(3) as MessageKey, locale) : m);
+  return Object.fromEntries(Object.entries(fields).map(([k, list]) => [k, list.map(word)]));
 }
 
 /** `{ "hosts.0": ["..."] }` for forms and 400 answers. */

@@ -19,7 +19,7 @@ export const roleClaimSchema = z.object({
 export type RoleClaim = z.infer<typeof roleClaimSchema>;
 
 export const roleFields = z.object({
-  name: text().trim().min(2).max(64).regex(/^[\p{L}\p{N}_.\- ]+$/u),
+  name: text().trim().min(2).max(64).regex(/^[\p{L}\p{N}_.\- ]+$/u, msg("roleNameChars")),
   description: multiLineText().trim().max(500).nullish(),
   permissions: z.array(text().trim().min(1).max(100)).max(500).default([]).superRefine(unique((c) => c)),
   claims: z.array(roleClaimSchema).max(50).default([]).superRefine(unique((c) => `${c.type}\u0000${c.value}`)),

@@ -28,7 +28,7 @@ export const claimSchema = z.object({
 
 /** A secret property's value is write-only: omit it (or send null) on update to keep it. */
 export const propertySchema = z.object({
-  key: text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/),
+  key: text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName")),
   value: multiLineText().max(4000).nullish(),
   secret: z.boolean().default(false),
 });

@@ -10,7 +10,7 @@ export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
 
 const optText = (max: number) => z.union([text().trim().max(max), z.literal("")]).nullish();
 const optLines = (max: number) => z.union([multiLineText().trim().max(max), z.literal("")]).nullish();
-export const userNameSchema = text().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/);
+export const userNameSchema = text().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars"));
 
 /** A custom property or claim: string keys to string values. */
 export const userClaimSchema = z.object({ type: text().trim().min(1).max(100), value: text().trim().max(1000) });

@@ -14,7 +14,7 @@ import type { Actor } from "~/server/services/session";
 import type { ResolvedTenant } from "~/server/services/host";
 import { AppError, appCodeFor } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
-import { fieldErrors, hasControlChars, hasLoneSurrogate, message } from "~/lib/validators/common";
+import { fieldErrors, hasControlChars, hasLoneSurrogate, localizeFields, message } from "~/lib/validators/common";
 import { currentLog, withLog, type Logger } from "~/server/log";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 
@@ -72,8 +72,8 @@ const t = initTRPC
       const fields =
         error.cause instanceof ZodError
           ? fieldErrors(error.cause, locale)
-          : error instanceof AppError
-            ? error.fields
+          : error instanceof AppError && error.fields
+            ? localizeFields(error.fields, locale)
             : undefined;
       return {
         ...shape,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
-import { PERMISSIONS, RESOURCE_NAMES } from "~/lib/permissions";
+import { PERMISSIONS, RESOURCE_NAMES, permissionName, resourceName } from "~/lib/permissions";
 import { text } from "~/lib/validators/common";
 
 const entry = z.object({
@@ -17,7 +17,6 @@ export const permissionRouter = createTRPCRouter({
     .input(z.object({ q: text().trim().max(100).optional() }))
     .output(z.array(entry))
     .query(({ ctx, input }) => {
-      const en = ctx.locale === "en";
       const q = input.q?.toLowerCase();
       // Both languages match whatever the caller's language: people search with the words they know.
       const matches = (p: (typeof PERMISSIONS)[number]) =>
@@ -27,8 +26,8 @@ export const permissionRouter = createTRPCRouter({
         code: p.code,
         resource: p.resource,
         action: p.action,
-        name: en ? p.nameEn : p.nameZh,
-        resourceName: en ? RESOURCE_NAMES[p.resource].en : RESOURCE_NAMES[p.resource].zh,
+        name: permissionName(p.resource, p.action, ctx.locale),
+        resourceName: resourceName(p.resource, ctx.locale),
       }));
     }),
 });
