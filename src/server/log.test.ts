@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, logLevel, requestLog, setRootLog, withRequestLog, type Logger } from "~/server/log";
 import { jsonLogin } from "~/server/services/login-api";
+import { consumeCode } from "~/server/services/codes";
 import { createCaller } from "~/server/api/root";
 import { USER_PASSWORD, useWorld } from "~/test/fixtures";
 
@@ -52,6 +53,12 @@ describe("the server's log", () => {
     const caller = createCaller({ ...ctx, log: requestLog({ reqId: "req-trpc", tenantId: tenant.id, userId: t.w.managerB.id }) });
     await caller.user.exists({ userName: "secret-probe-name-\u0000" }).catch(() => undefined);
     await caller.user.exists({ userName: "plainb" });
+    // A wrong one-time code (what an SMS sign-in checks): a warning naming neither the code nor the phone.
+    const phone = "+86-13900001111";
+    await t.db.verificationCode.create({ data: { tenantId: tenant.id, purpose: "login", channel: "sms", target: phone, codeHash: "00".repeat(32), expiresAt: new Date(Date.now() + 60_000) } });
+    await withRequestLog(new Request("http://b.test/", { headers: { "x-request-id": "req-code" } }), () =>
+      consumeCode(t.db, { tenantId: tenant.id, purpose: "login", channel: "sms", target: phone, code: "654321" }),
+    ).catch(() => undefined);
 
     const all = lines();
     expect(all.length).toBeGreaterThan(3);
@@ -68,7 +75,8 @@ describe("the server's log", () => {
       expect.objectContaining({ level: 30, path: "user.exists", outcome: "refused", appCode: 10003, tenantId: tenant.id, userId: t.w.managerB.id }),
       expect.objectContaining({ level: 30, path: "user.exists", outcome: "ok", ms: expect.any(Number) }),
     ]);
-    for (const secret of [USER_PASSWORD, md5(USER_PASSWORD), wrong, md5(wrong), token, token.split(".")[2]!, "secret-probe-name"]) {
+    expect(all.find((l) => l.reqId === "req-code")).toMatchObject({ level: 40, event: "code.failed", purpose: "login" });
+    for (const secret of [USER_PASSWORD, md5(USER_PASSWORD), wrong, md5(wrong), token, token.split(".")[2]!, "secret-probe-name", "654321", "13900001111"]) {
       expect(captured.includes(secret), `the log holds ${secret}`).toBe(false);
     }
   });
