@@ -219,6 +219,24 @@ describe("the REST mirror answers bad requests with their own codes", () => {
   });
 });
 
+describe("the JSON login API (outside tRPC)", () => {
+  it("AddLogin and AddAoginr refuse control characters in any field: 400 10003, no failure counted, nothing written", async () => {
+    const { jsonLogin } = await import("~/server/services/login-api");
+    const before = await rowCounts();
+    const pwd = "0123456789abcdef0123456789abcdef";
+    const bodies: [string, Record<string, string>][] = [];
+    for (const bad of Object.values(BAD)) {
+      bodies.push(["AddLogin", { ustr: bad, pwd }], ["AddLogin", { ustr: "plainb", pwd, role: bad }], ["AddLogin", { ustr: "plainb", pwd, deviceId: bad }]);
+      bodies.push(["AddLogin", { ustr: "plainb", pwd, afs: bad }], ["AddAoginr", { ustr: bad }]);
+    }
+    for (const [operation, body] of bodies) {
+      const r = await jsonLogin(t.db, { operation, body, tenant: t.w.tenantB, locale: "en", ip: "198.51.100.7", userAgent: null });
+      expect([operation, body, r.status, r.error]).toEqual([operation, body, 400, 10003]);
+    }
+    expect(await rowCounts()).toEqual(before);
+  });
+});
+
 // The schema walker must understand every schema kind the inputs use, or leaves go untested.
 it("the walker finds the string leaves of a nested schema", () => {
   const leaves: Leaf[] = [];
