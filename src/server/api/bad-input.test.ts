@@ -174,6 +174,15 @@ describe("bad text in every input", () => {
     expect((await fields("zh-CN"))?.userName?.[0]).toMatch(/控制字符/);
   });
 
+  it("the guards come first: anonymous is still 401 and a caller without the permission 403, whatever the input holds", async () => {
+    const anon = createCaller(await t.w.ctxFor(null, t.w.tenantB));
+    const plain = createCaller(await t.w.ctxFor(t.w.plainB.id, t.w.tenantB));
+    const code = (p: Promise<unknown>) => p.then(() => "accepted", (e: unknown) => (e instanceof AppError ? e.appCode : String(e)));
+    expect(await code(anon.user.exists({ userName: BAD.nul }))).toBe(10001);
+    expect(await code(plain.user.exists({ userName: BAD.nul }))).toBe(10002);
+    expect(await code(anon.auth.sendCode({ channel: "sms", target: BAD.nul, purpose: "login", afs: "x" }))).toBe(10003);
+  });
+
   it("single-line fields refuse tab and line breaks; multi-line ones keep them", async () => {
     const { text, multiLineText, localizeIssue } = await import("~/lib/validators/common");
     const one = text().safeParse("a\tb");

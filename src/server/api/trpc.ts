@@ -149,9 +149,10 @@ const cleanText = t.middleware(async ({ ctx, getRawInput, next }) => {
   return next();
 });
 
-const baseProcedure = t.procedure.use(logged).use(cleanText);
+/** Every procedure logs its call; the text check runs after the guards, just before the input schema. */
+const baseProcedure = t.procedure.use(logged);
 
-export const publicProcedure = baseProcedure.meta({ public: true });
+export const publicProcedure = baseProcedure.meta({ public: true }).use(cleanText);
 
 /** Anonymous, but only on a known host whose tenant is enabled (sign-up, codes, recovery). */
 export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -184,16 +185,20 @@ function checkTenant(tenant: ResolvedTenant, actor: Actor, permission: Permissio
   if (actor.client && actor.tenantId !== tenant.id) throw new AppError(10001);
 }
 
-export const authedProcedure = baseProcedure.use(({ ctx, meta, next }) => {
+const authed = baseProcedure.use(({ ctx, meta, next }) => {
   const { actor } = checkAuthed(ctx, meta?.permission);
   return next({ ctx: { ...ctx, actor } });
 });
 
-export const tenantProcedure = authedProcedure.use(({ ctx, meta, next }) => {
-  const { tenant, actor } = checkAuthed(ctx, meta?.permission); // narrowed again for the type
-  checkTenant(tenant, actor, meta?.permission);
-  return next({ ctx: { ...ctx, tenant } });
-});
+export const authedProcedure = authed.use(cleanText);
+
+export const tenantProcedure = authed
+  .use(({ ctx, meta, next }) => {
+    const { tenant, actor } = checkAuthed(ctx, meta?.permission); // narrowed again for the type
+    checkTenant(tenant, actor, meta?.permission);
+    return next({ ctx: { ...ctx, tenant } });
+  })
+  .use(cleanText);
 
 /**
  * The same ladder for HTTP routes outside tRPC (uploads, file bytes): throws the AppError a
