@@ -28,6 +28,8 @@ export const env = createEnv({
     // Where this instance reaches itself (the built-in ingest calls back the upload route here).
     UC_INTERNAL_URL: z.url().optional(),
     PORT: z.coerce.number().int().positive().default(3000),
+    // Server log lines (JSON, pino): fatal | error | warn | info | debug | trace | silent. Tests default to silent.
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   },
   client: {},
   experimental__runtimeEnv: {},

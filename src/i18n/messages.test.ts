@@ -14,3 +14,21 @@ describe("messages", () => {
     for (const m of [zh, en]) for (const k of keys(m)) expect(k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], m), k).not.toBe("");
   });
 });
+
+describe("the shared namespaces (errors, permission names, field messages)", () => {
+  it("are part of every page's messages, with the same keys in both languages, and every message formats", async () => {
+    const { CATALOG, SHARED_NAMESPACES, translator } = await import("~/i18n/catalog");
+    for (const locale of ["zh-CN", "en"] as const) {
+      const all = await loadMessages(locale);
+      for (const ns of SHARED_NAMESPACES) {
+        expect(all[ns]).toBe(CATALOG[locale][ns]);
+        const t = translator(locale, ns);
+        // Placeholders get a number, so plurals format too; a broken ICU message throws here.
+        for (const key of keys(CATALOG[locale][ns])) expect(t(key, { min: 3, max: 9, n: 2, divisor: 5, options: "a, b", keys: "x", resource: "R", action: "a" }), `${ns}.${key}`).not.toBe("");
+      }
+    }
+    expect(keys(CATALOG["zh-CN"]).sort()).toEqual(keys(CATALOG.en).sort());
+    expect(translator("en", "validation")("issue.minChars", { min: 1 })).toBe("Use at least 1 character");
+    expect(keys(CATALOG.en.appErrors)).toContain("10011.name");
+  });
+});

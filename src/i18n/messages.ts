@@ -1,8 +1,11 @@
 import type { Locale } from "~/lib/errors";
+import { CATALOG } from "~/i18n/catalog";
 
 /**
  * Messages: the shared namespaces in `messages/<locale>.json`, and one file per console resource
- * in `messages/<locale>/<namespace>.json` (so each resource's strings sit beside each other).
+ * in `messages/<locale>/<namespace>.json` (so each resource's strings sit beside each other), and
+ * the shared `appErrors`, `permissionNames` and `validation` namespaces that code outside React
+ * reads synchronously through src/i18n/catalog.ts.
  */
 export const RESOURCE_NAMESPACES = ["user", "team", "role", "client", "apiResource", "apiScope", "identityResource", "audit", "export", "file"] as const;
 
@@ -11,5 +14,6 @@ export async function loadMessages(locale: Locale): Promise<Record<string, unkno
   const parts = await Promise.all(
     RESOURCE_NAMESPACES.map(async (ns) => [ns, ((await import(`./messages/${locale}/${ns}.json`)) as { default: unknown }).default] as const),
   );
-  return { ...base, ...Object.fromEntries(parts) };
+  // Error names, permission names and field messages: the same files the API reads (src/i18n/catalog.ts).
+  return { ...base, ...Object.fromEntries(parts), ...CATALOG[locale] };
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_ROLES, PERMISSIONS, hasPermission, isGrantable } from "~/lib/permissions";
+import { BUILT_IN_ROLES, PERMISSIONS, RESOURCE_NAMES, hasPermission, isGrantable } from "~/lib/permissions";
 import { ERROR_TABLES, describeError, errorTable } from "~/lib/errors";
 import { pickLocale, readCookie } from "~/i18n/locale";
 import { tenantListInput, hostSchema } from "~/lib/validators/tenant";
-import { fieldErrors } from "~/lib/validators/common";
+import { fieldErrors, message } from "~/lib/validators/common";
+import { tenantCreateInput } from "~/lib/validators/tenant";
+import { userCreateInput } from "~/lib/validators/user";
+import { clientCreateInput } from "~/lib/validators/client";
 
 describe("permission registry", () => {
   it("names every code in both languages, in the <prefix>.<resource>.<action> form", () => {
@@ -74,6 +77,69 @@ describe("validators", () => {
     if (!bad.success) {
       expect(fieldErrors(bad.error, "en").endTime).toEqual(["The end is before the start"]);
       expect(fieldErrors(bad.error, "zh-CN").endTime).toEqual(["结束时间早于开始时间"]);
+    }
+  });
+});
+
+describe("one source of translations", () => {
+  const read = (o: unknown, path: string) => path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o);
+
+  it("error names and descriptions are the messages' (appErrors.<code>), in both languages", async () => {
+    for (const locale of ["zh-CN", "en"] as const) {
+      const messages = ((await import(`~/i18n/messages/${locale}/appErrors.json`)) as { default: Record<string, { name: string; description: string }> }).default;
+      const codes = Object.values(ERROR_TABLES).flatMap((t) => Object.keys(t));
+      expect(codes.sort()).toEqual(Object.keys(messages).sort());
+      for (const code of codes) {
+        expect(describeError(Number(code), locale)).toMatchObject(messages[code]!);
+      }
+      for (const resource of Object.keys(ERROR_TABLES) as (keyof typeof ERROR_TABLES)[]) {
+        for (const row of errorTable(resource, locale)) expect(row).toMatchObject(messages[String(row.code)]!);
+      }
+    }
+    expect(describeError(10011, "en")).toMatchObject({ status: 415, name: "Unsupported content type" });
+    expect(describeError(10012, "zh-CN")).toMatchObject({ status: 400, name: "请求体无法解析" });
+  });
+
+  it("permission names are composed from the messages (permissionNames.resources / actions / name)", async () => {
+    const zh = ((await import("~/i18n/messages/zh-CN/permissionNames.json")) as { default: unknown }).default;
+    const en = ((await import("~/i18n/messages/en/permissionNames.json")) as { default: unknown }).default;
+    for (const p of PERMISSIONS) {
+      expect(p.nameZh).toBe(`${read(zh, `resources.${p.resource}`)}${read(zh, `actions.${p.action}`)}`);
+      expect(p.nameEn).toBe(`${read(en, `resources.${p.resource}`)}: ${read(en, `actions.${p.action}`)}`);
+      expect(RESOURCE_NAMES[p.resource]).toEqual({ zh: read(zh, `resources.${p.resource}`), en: read(en, `resources.${p.resource}`) });
+    }
+    expect(PERMISSIONS.find((p) => p.code === "uc.user.resetpassword")).toMatchObject({ nameZh: "用户重置密码", nameEn: "Users: reset password" });
+  });
+
+  it("field messages are the messages' (validation.*), and zod's issues read as sentences", async () => {
+    const en = ((await import("~/i18n/messages/en/validation.json")) as { default: Record<string, unknown> }).default;
+    const zh = ((await import("~/i18n/messages/zh-CN/validation.json")) as { default: Record<string, unknown> }).default;
+    expect(message("duplicate", "en")).toBe(en.duplicate);
+    expect(message("duplicate", "zh-CN")).toBe(zh.duplicate);
+    const errors = (input: unknown, locale: "zh-CN" | "en") => {
+      const r = userCreateInput.safeParse(input);
+      return r.success ? {} : fieldErrors(r.error, locale);
+    };
+    // Too short: a sentence with the limit in characters, no "string", "undefined" or pattern.
+    expect(errors({ userName: "ab" }, "en").userName).toEqual(["Use at least 3 characters"]);
+    expect(errors({ userName: "ab" }, "zh-CN").userName).toEqual(["至少需要 3 个字符"]);
+    expect(errors({ userName: "1abc" }, "en").userName).toEqual(["Starts with a letter; letters, digits and _ . - only"]);
+    expect(errors({ userName: "x".repeat(40) }, "en").userName).toEqual(["Use at most 32 characters"]);
+    expect(errors({ userName: "abc", status: "nope" }, "en").status).toEqual(["Choose one of: active, disabled"]);
+    expect(errors({ userName: "abc", status: "nope" }, "zh-CN").status).toEqual(["请从以下选项中选择：active、disabled"]);
+    expect(errors({ userName: "abc", email: "not-mail" }, "en").email).toEqual(["Not a valid email address"]);
+    const missing = tenantCreateInput.safeParse({});
+    expect(missing.success).toBe(false);
+    expect(fieldErrors(missing.error!, "en").name).toEqual(["This field is required"]);
+    expect(fieldErrors(missing.error!, "zh-CN").name).toEqual(["此项必填"]);
+    const notNumber = clientCreateInput.safeParse({ name: "abc", tokenLifetime: "soon" });
+    expect(fieldErrors(notNumber.error!, "en").tokenLifetime).toEqual(["Enter a number"]);
+    const tooSmall = clientCreateInput.safeParse({ name: "abc", tokenLifetime: 5 });
+    expect(fieldErrors(tooSmall.error!, "zh-CN").tokenLifetime).toEqual(["不能小于 60"]);
+    for (const locale of ["zh-CN", "en"] as const) {
+      for (const list of [errors({ userName: "ab" }, locale), errors({ userName: "1abc" }, locale), fieldErrors(missing.error!, locale), fieldErrors(notNumber.error!, locale)]) {
+        for (const m of Object.values(list).flat()) expect(m).not.toMatch(/string|undefined|\^|\$|\/|期望|实际接收/);
+      }
     }
   });
 });

@@ -2,52 +2,17 @@
  * The registry of every permission code: `<prefix>.<resource>.<action>`.
  * Procedures name one code each (requirePermission), the seed writes this list to the
  * Permission table, and the console shows it. Wildcards: `uc.<resource>.all`, `uc.all`.
+ * Names in both languages come from the messages (`permissionNames` in
+ * src/i18n/messages/<locale>/permissionNames.json).
  */
+import { CATALOG, translator } from "~/i18n/catalog";
+import type { Locale } from "~/lib/errors";
+
 export const PERMISSION_PREFIX = "uc";
 
 type Names = { zh: string; en: string };
 
-const RESOURCES = {
-  tenant: { zh: "租户", en: "Tenants" },
-  permission: { zh: "权限码", en: "Permission codes" },
-  me: { zh: "我的账户", en: "My account" },
-  session: { zh: "登录会话", en: "Login sessions" },
-  outbox: { zh: "开发发件箱", en: "Development outbox" },
-  lock: { zh: "账号锁定", en: "Account locks" },
-  user: { zh: "用户", en: "Users" },
-  team: { zh: "团队", en: "Team" },
-  role: { zh: "角色", en: "Roles" },
-  client: { zh: "OAuth 客户端", en: "OAuth clients" },
-  apiresource: { zh: "API 资源", en: "API resources" },
-  apiscope: { zh: "API 范围", en: "API scopes" },
-  identityresource: { zh: "身份资源", en: "Identity resources" },
-  audit: { zh: "审计日志", en: "Audit log" },
-  export: { zh: "导出任务", en: "Export jobs" },
-  file: { zh: "文件", en: "Files" },
-} as const satisfies Record<string, Names>;
-
-const ACTIONS = {
-  get: { zh: "列表", en: "List" },
-  detail: { zh: "详情", en: "Detail" },
-  post: { zh: "创建", en: "Create" },
-  put: { zh: "修改", en: "Update" },
-  delete: { zh: "删除", en: "Delete" },
-  freeze: { zh: "冻结", en: "Freeze" },
-  unfreeze: { zh: "解冻", en: "Unfreeze" },
-  offline: { zh: "强制下线", en: "Force offline" },
-  recycle: { zh: "恢复", en: "Recycle (restore)" },
-  unlock: { zh: "解锁", en: "Unlock" },
-  purge: { zh: "彻底删除", en: "Delete for good" },
-  exists: { zh: "是否存在", en: "Exists?" },
-  lock: { zh: "锁定", en: "Lock" },
-  resetpassword: { zh: "重置密码", en: "Reset password" },
-  secret: { zh: "生成密钥", en: "Generate secret" },
-  issuetoken: { zh: "签发令牌", en: "Issue token" },
-} as const satisfies Record<string, Names>;
-
-export type PermissionResource = keyof typeof RESOURCES;
-export type PermissionAction = keyof typeof ACTIONS;
-
+export type PermissionAction = keyof (typeof CATALOG)["en"]["permissionNames"]["actions"];
 const DEFINED = {
   tenant: ["get", "detail", "post", "put", "delete"],
   permission: ["get"],
@@ -65,8 +30,9 @@ const DEFINED = {
   audit: ["get"],
   export: ["get", "post"],
   file: ["get", "detail", "post", "delete"],
-} as const satisfies Record<PermissionResource, readonly PermissionAction[]>;
+} as const satisfies Record<keyof (typeof CATALOG)["en"]["permissionNames"]["resources"], readonly PermissionAction[]>;
 
+export type PermissionResource = keyof typeof DEFINED;
 type Defined = typeof DEFINED;
 export type PermissionCode = {
   [R in keyof Defined]: `${typeof PERMISSION_PREFIX}.${R}.${Defined[R][number]}`;
@@ -80,6 +46,15 @@ export interface PermissionEntry {
   nameEn: string;
 }
 
+/** A resource's name in `locale` (messages: `permissionNames.resources.<resource>`). */
+export const resourceName = (resource: PermissionResource, locale: Locale) => translator(locale, "permissionNames")(`resources.${resource}`);
+
+/** A permission's name in `locale`: `permissionNames.name` joins the resource's and the action's names. */
+export function permissionName(resource: PermissionResource, action: PermissionAction, locale: Locale): string {
+  const t = translator(locale, "permissionNames");
+  return t("name", { resource: t(`resources.${resource}`), action: t(`actions.${action}`) });
+}
+
 export const PERMISSIONS: readonly PermissionEntry[] = (
   Object.entries(DEFINED) as [PermissionResource, readonly PermissionAction[]][]
 ).flatMap(([resource, actions]) =>
@@ -87,12 +62,14 @@ export const PERMISSIONS: readonly PermissionEntry[] = (
     code: `${PERMISSION_PREFIX}.${resource}.${action}` as PermissionCode,
     resource,
     action,
-    nameZh: `${RESOURCES[resource].zh}${ACTIONS[action].zh}`,
-    nameEn: `${RESOURCES[resource].en}: ${ACTIONS[action].en.toLowerCase()}`,
+    nameZh: permissionName(resource, action, "zh-CN"),
+    nameEn: permissionName(resource, action, "en"),
   })),
 );
 
-export const RESOURCE_NAMES: Record<PermissionResource, Names> = RESOURCES;
+export const RESOURCE_NAMES: Record<PermissionResource, Names> = Object.fromEntries(
+  (Object.keys(DEFINED) as PermissionResource[]).map((r) => [r, { zh: resourceName(r, "zh-CN"), en: resourceName(r, "en") }]),
+) as Record<PermissionResource, Names>;
 
 const KNOWN = new Set<string>(PERMISSIONS.map((p) => p.code));
 const WILDCARD = new RegExp(`^${PERMISSION_PREFIX}\\.(?:([a-z]+)\\.)?all$`);
@@ -101,7 +78,7 @@ const WILDCARD = new RegExp(`^${PERMISSION_PREFIX}\\.(?:([a-z]+)\\.)?all$`);
 export function isGrantable(code: string): boolean {
   if (KNOWN.has(code)) return true;
   const m = WILDCARD.exec(code);
-  return !!m && (m[1] === undefined || m[1] in RESOURCES);
+  return !!m && (m[1] === undefined || Object.hasOwn(DEFINED, m[1]));
 }
 
 /** True when `granted` holds `code` itself, its resource wildcard, or the global wildcard. */

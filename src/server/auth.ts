@@ -7,6 +7,7 @@ import { cookies, headers } from "next/headers";
 import { db } from "~/server/db";
 import { getSecrets } from "~/server/secrets";
 import { AppError } from "~/server/errors";
+import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
 import { signInWithPassword } from "~/server/services/auth";
 import { signInWithSmsCode } from "~/server/services/account";
 import { WECHAT_STATE_COOKIE, completeWechatRoundTrip, signInWithIdentity } from "~/server/services/wechat-login";
@@ -129,7 +130,7 @@ export function getAuthOptions(): NextAuthOptions {
           variant(req, async ({ tenant, ip, userAgent, cookie }) => {
             const ustr = credentials?.ustr?.trim() ?? "";
             const pwd = credentials?.pwd ?? "";
-            if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128) throw new AppError(12001);
+            if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128 || hasControlChars(ustr) || hasLoneSurrogate(ustr)) throw new AppError(12001);
             // The forms send the password as typed.
             return signInWithPassword(db, {
               tenant, ustr, pwd, pwdForm: "plain", role: credentials?.role || null, afs: credentials?.afs || null, ip, userAgent,

@@ -41,8 +41,14 @@ export function appCodeFor(error: TRPCError): AppErrorCode {
     case "FORBIDDEN":
       return 10002;
     case "BAD_REQUEST":
-    case "PARSE_ERROR":
+    case "UNPROCESSABLE_CONTENT":
       return 10003;
+    case "PARSE_ERROR":
+      return 10012;
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return 10011;
+    case "PAYLOAD_TOO_LARGE":
+      return 10013;
     case "NOT_FOUND":
       return 10004;
     case "TOO_MANY_REQUESTS":

@@ -1,6 +1,6 @@
 /** API resources, API scopes and identity resources: schemas shared by forms and procedures. */
 import { z } from "zod";
-import { boolish, listInput, msg, refineRange } from "~/lib/validators/common";
+import { boolish, listInput, msg, refineRange, multiLineText, text } from "~/lib/validators/common";
 
 const uniqueStrings = (list: string[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
@@ -11,16 +11,17 @@ const uniqueStrings = (list: string[], ctx: z.RefinementCtx) => {
 };
 
 /** Machine names: `orders`, `orders.read`, `openid`. */
-export const resourceName = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName"));
-const claimType = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
+export const resourceName = text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName"));
+const claimType = text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
 const names = z.array(resourceName).max(100).default([]).superRefine(uniqueStrings);
 const claims = z.array(claimType).max(100).default([]).superRefine(uniqueStrings);
-const optionalText = (max: number) => z.string().trim().max(max).nullish();
+const optionalText = (max: number) => text().trim().max(max).nullish();
+const optionalLines = (max: number) => multiLineText().trim().max(max).nullish();
 
 export const API_ORDER = ["createdAt", "updatedAt", "name"] as const;
 const baseList = listInput.extend({
   orderby: z.enum(API_ORDER).default("createdAt"),
-  name: z.string().trim().max(100).optional(),
+  name: text().trim().max(100).optional(),
   tenantId: z.uuid().optional(),
 });
 
@@ -28,7 +29,7 @@ const baseList = listInput.extend({
 export const apiResourceFields = z.object({
   name: resourceName,
   displayName: optionalText(100),
-  description: optionalText(500),
+  description: optionalLines(500),
   enabled: z.boolean().default(true),
   scopes: names,
   userClaims: claims,
@@ -41,7 +42,7 @@ export const apiResourceListInput = baseList
   .extend({
     enabled: boolish.optional(),
     /** Only the resources that offer this scope (by name): what an API scope's "used by" shows. */
-    scope: z.string().trim().max(100).optional(),
+    scope: text().trim().max(100).optional(),
   })
   .superRefine(refineRange);
 export type ApiResourceListInput = z.input<typeof apiResourceListInput>;
@@ -64,7 +65,7 @@ export type ApiResourceItem = z.infer<typeof apiResourceItem>;
 export const apiScopeFields = z.object({
   name: resourceName,
   displayName: optionalText(100),
-  description: optionalText(500),
+  description: optionalLines(500),
   claims,
 });
 export type ApiScopeFields = z.input<typeof apiScopeFields>;

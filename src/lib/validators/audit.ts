@@ -1,17 +1,17 @@
 import { z } from "zod";
-import { listInput, refineRange } from "~/lib/validators/common";
+import { listInput, refineRange, text } from "~/lib/validators/common";
 
 export const auditListInput = listInput
   .extend({
     /** An exact actor (user id). */
     actorId: z.uuid().optional(),
     /** Partial match on the actor's user name, nickname, phone or email. */
-    actor: z.string().trim().max(100).optional(),
+    actor: text().trim().max(100).optional(),
     /** The resource part of the action (`role` matches `role.create`, `role.update`...). */
-    resource: z.string().trim().max(64).regex(/^[a-zA-Z]+$/).optional(),
+    resource: text().trim().max(64).regex(/^[a-zA-Z]+$/).optional(),
     /** Partial match on the action (`role.update`, `update`). */
-    action: z.string().trim().max(64).optional(),
-    recordId: z.string().trim().max(100).optional(),
+    action: text().trim().max(64).optional(),
+    recordId: text().trim().max(100).optional(),
     /** Operators only: one tenant's entries. Ignored for everyone else. */
     tenantId: z.uuid().optional(),
     /** Keyset paging: the id of the last entry of the previous page (then `skip` is ignored). */

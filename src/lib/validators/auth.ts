@@ -1,17 +1,17 @@
 import { z } from "zod";
-import { msg, phoneSchema } from "~/lib/validators/common";
+import { msg, phoneSchema, text } from "~/lib/validators/common";
 
 export const TERMS_VERSION = "2026-11";
 
-export const codeSchema = z.string().trim().regex(/^\d{6}$/);
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
-export const newPasswordSchema = z.string().min(8).max(128);
-const captcha = z.string().min(1).max(4000);
+export const codeSchema = text().trim().regex(/^\d{6}$/, msg("invalidCode"));
+export const emailSchema = text().trim().toLowerCase().pipe(z.email().max(254));
+export const newPasswordSchema = text().min(8).max(128);
+const captcha = text().min(1).max(4000);
 
 export const sendCodeInput = z
   .object({
     channel: z.enum(["sms", "email"]),
-    target: z.string().trim().max(254),
+    target: text().trim().max(254),
     purpose: z.enum(["login", "register", "reset", "bind"]),
     afs: captcha,
   })
@@ -26,8 +26,8 @@ export const registerInput = z
     phoneCode: codeSchema,
     email: z.union([emailSchema, z.literal("")]).optional(),
     emailCode: z.union([codeSchema, z.literal("")]).optional(),
-    userName: z.union([z.string().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/), z.literal("")]).optional(),
-    nickname: z.string().trim().max(64).optional(),
+    userName: z.union([text().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars")), z.literal("")]).optional(),
+    nickname: text().trim().max(64).optional(),
     password: newPasswordSchema,
     acceptTerms: z.literal(true, { message: msg("mustAccept") }),
     afs: captcha,
@@ -40,7 +40,7 @@ export type RegisterInput = z.input<typeof registerInput>;
 export const resetPasswordInput = z
   .object({
     channel: z.enum(["sms", "email"]),
-    target: z.string().trim().max(254),
+    target: text().trim().max(254),
     code: codeSchema,
     password: newPasswordSchema,
   })
@@ -49,4 +49,4 @@ export const resetPasswordInput = z
     if (!ok) ctx.addIssue({ code: "custom", path: ["target"], message: msg(v.channel === "sms" ? "invalidPhone" : "invalidEmail") });
   });
 
-export const changePasswordInput = z.object({ current: z.string().min(1).max(128), password: newPasswordSchema });
+export const changePasswordInput = z.object({ current: text().min(1).max(128), password: newPasswordSchema });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolish, listInput, msg, refineRange } from "~/lib/validators/common";
+import { boolish, listInput, msg, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
 import { isGrantable } from "~/lib/permissions";
 
 export const GRANT_TYPES = ["client_credentials"] as const;
@@ -15,23 +15,21 @@ const uniqueStrings = (list: string[], ctx: z.RefinementCtx) => {
   });
 };
 
-export const scopeSchema = z
-  .string()
+export const scopeSchema = text()
   .trim()
   .refine((s) => isGrantable(s), { message: msg("unknownScope") });
 
 /** An origin: scheme, host and optional port, nothing else (`https://app.example.com`). */
-const originSchema = z
-  .string()
+const originSchema = text()
   .trim()
   .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, msg("invalidOrigin"));
 
 export const clientFields = z.object({
-  name: z.string().trim().min(2).max(64),
-  description: z.string().trim().max(500).nullish(),
+  name: text().trim().min(2).max(64),
+  description: multiLineText().trim().max(500).nullish(),
   grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(["client_credentials"]).superRefine(uniqueStrings),
   scopes: z.array(scopeSchema).max(200).default([]).superRefine(uniqueStrings),
-  redirectUris: z.array(z.url({ protocol: /^https?$/ }).max(1000)).max(20).default([]).superRefine(uniqueStrings),
+  redirectUris: z.array(urlText({ protocol: /^https?$/ }).max(1000)).max(20).default([]).superRefine(uniqueStrings),
   corsOrigins: z.array(originSchema).max(20).default([]).superRefine(uniqueStrings),
   tokenLifetime: z.coerce.number().int().min(TOKEN_LIFETIME.min).max(TOKEN_LIFETIME.max).default(TOKEN_LIFETIME.default),
   enabled: z.boolean().default(true),
@@ -47,7 +45,7 @@ export const clientUpdateInput = clientFields.extend({ id: z.uuid() });
 export const clientListInput = listInput
   .extend({
     orderby: z.enum(CLIENT_ORDER).default("createdAt"),
-    name: z.string().trim().max(64).optional(),
+    name: text().trim().max(64).optional(),
     enabled: boolish.optional(),
     tenantId: z.uuid().optional(),
   })
@@ -92,7 +90,7 @@ export type ClientDetail = z.infer<typeof clientDetail>;
 
 export const secretCreateInput = z.object({
   id: z.uuid(),
-  description: z.string().trim().max(200).nullish(),
+  description: text().trim().max(200).nullish(),
   /** Absent or null: never expires. */
   expiresAt: z.coerce.date().nullish(),
 });
@@ -104,7 +102,7 @@ export const secretCreated = secretItem.extend({ secret: z.string() });
 export const issueTokenInput = z.object({
   id: z.uuid(),
   /** Space-separated; absent: every scope the client is allowed. */
-  scope: z.string().trim().max(4000).optional(),
+  scope: text().trim().max(4000).optional(),
 });
 export const issuedToken = z.object({
   access_token: z.string(),

@@ -1,46 +1,77 @@
 import { z } from "zod";
 import type { Locale } from "~/lib/errors";
+import { CATALOG, hasMessage, translator } from "~/i18n/catalog";
 
-/** Our own messages are keys (`uc:<key>`), localized here; the rest come from zod's locales. */
-const MESSAGES = {
-  invalidHost: { "zh-CN": "主机名格式不正确，例如 app.example.com", en: "Not a valid host name, e.g. app.example.com" },
-  invalidPhone: { "zh-CN": "手机号格式应为 +86-15810419011", en: "Phone numbers look like +86-15810419011" },
-  invalidEmail: { "zh-CN": "此接口需要邮箱账号", en: "This operation takes an email address" },
-  invalidUserName: { "zh-CN": "此接口需要用户名", en: "This operation takes a user name" },
-  duplicate: { "zh-CN": "有重复项", en: "Contains duplicates" },
-  endBeforeStart: { "zh-CN": "结束时间早于开始时间", en: "The end is before the start" },
-  required: { "zh-CN": "必填", en: "Required" },
-  mustAccept: { "zh-CN": "请阅读并同意用户协议", en: "Read and accept the terms" },
-  tooCommon: { "zh-CN": "这个密码太常见，容易被猜到", en: "This password is too common and easy to guess" },
-  tooShort: { "zh-CN": "太短", en: "Too short" },
-  notFuture: { "zh-CN": "不能是将来的日期", en: "Cannot be in the future" },
-  unknownScope: { "zh-CN": "不是注册表中的权限码或通配符", en: "Not a registry permission code or wildcard" },
-  invalidOrigin: { "zh-CN": "来源格式应为 https://app.example.com（不含路径）", en: "Origins look like https://app.example.com (no path)" },
-  invalidName: { "zh-CN": "只能包含字母、数字以及 . _ : -", en: "Letters, digits and . _ : - only" },
-  invalidFolder: { "zh-CN": "文件夹名称须为 5–30 个字母或数字", en: "A folder name is 5–30 letters or digits" },
-  invalidBase64: { "zh-CN": "不是有效的 base64 PNG 数据", en: "Not valid base64 PNG data" },
-  phoneTaken: { "zh-CN": "此手机号已注册，请直接登录或找回密码", en: "This phone number already has an account: sign in, or reset the password" },
-  emailTaken: { "zh-CN": "此邮箱已注册，请直接登录或找回密码", en: "This email already has an account: sign in, or reset the password" },
-  userNameTaken: { "zh-CN": "此用户名已被使用，请换一个", en: "This user name is taken: choose another" },
-} as const satisfies Record<string, Record<Locale, string>>;
-
-export type MessageKey = keyof typeof MESSAGES;
+/**
+ * Our own messages are keys (`uc:<key>`) of the `validation` messages
+ * (src/i18n/messages/<locale>/validation.json); zod's own issues are put in words from the
+ * same messages (`validation.issue.*`) by `localizeIssue`.
+ */
+export type MessageKey = Exclude<keyof (typeof CATALOG)["en"]["validation"], "issue">;
 export const msg = (key: MessageKey) => `uc:${key}`;
 /** One of our own messages in the caller's language. */
-export const message = (key: MessageKey, locale: Locale) => MESSAGES[key][locale];
+export const message = (key: MessageKey, locale: Locale) => translator(locale, "validation")(key);
 
-let zhLocale: ReturnType<typeof z.locales.zhCN> | undefined;
-let enLocale: ReturnType<typeof z.locales.en> | undefined;
+// A missing value is `invalid_type` with no input; the input is gone once the issue is final,
+// so the parse itself marks it (schema-level messages still win over this).
+z.config({ customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? msg("required") : undefined) });
 
-/** One issue's message in the caller's language. */
-export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
-  if (issue.message.startsWith("uc:")) {
-    const m = MESSAGES[issue.message.slice(3) as MessageKey];
-    if (m) return m[locale];
+type Issue = z.core.$ZodIssue;
+const TYPE_KEYS: Record<string, string> = { string: "notText", number: "notNumber", bigint: "notNumber", int: "notInteger", boolean: "notBoolean", date: "notDate", array: "notList", object: "notObject" };
+const FORMAT_KEYS: Record<string, string> = { email: "invalidEmail", url: "invalidUrl", uuid: "invalidId", guid: "invalidId", cuid: "invalidId", cuid2: "invalidId", ulid: "invalidId", date: "invalidDate", datetime: "invalidDateTime" };
+const bound = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === "bigint" ? Number(v) : (v as number));
+
+/** One issue's message in the caller's language: a sentence a person reads, never a type name or a pattern. */
+export function localizeIssue(issue: Issue, locale: Locale): string {
+  const own = issue.message.startsWith("uc:") ? issue.message.slice(3) : null;
+  if (own && hasMessage(locale, "validation", own)) return message(own as MessageKey, locale);
+  const t = (key: string, values?: Record<string, string | number>) => translator(locale, "validation")(`issue.${key}`, values);
+  switch (issue.code) {
+    case "invalid_type":
+      return t(TYPE_KEYS[issue.expected] ?? "wrongType");
+    case "too_small": {
+      const min = bound(issue.minimum);
+      if (issue.origin === "string") return min === 1 ? t("required") : t(issue.exact ? "exactChars" : "minChars", issue.exact ? { n: min } : { min });
+      if (issue.origin === "array" || issue.origin === "set") return t("minItems", { min });
+      if (issue.origin === "date") return t("earliestDate", { min });
+      return t(issue.inclusive === false ? "aboveNumber" : "minNumber", { min });
+    }
+    case "too_big": {
+      const max = bound(issue.maximum);
+      if (issue.origin === "string") return t(issue.exact ? "exactChars" : "maxChars", issue.exact ? { n: max } : { max });
+      if (issue.origin === "array" || issue.origin === "set") return t("maxItems", { max });
+      if (issue.origin === "date") return t("latestDate", { max });
+      return t(issue.inclusive === false ? "belowNumber" : "maxNumber", { max });
+    }
+    case "invalid_format":
+      return t(FORMAT_KEYS[issue.format] ?? "invalidFormat");
+    case "invalid_value":
+      return issue.values.length > 0 && issue.values.length <= 12
+        ? t("oneOf", { options: issue.values.map(String).join(locale === "en" ? ", " : "、") })
+        : t("invalidValue");
+    case "not_multiple_of":
+      return t("multipleOf", { divisor: bound(issue.divisor) });
+    case "unrecognized_keys":
+      return t("unknownFields", { keys: issue.keys.join(", ") });
+    case "invalid_union": {
+      // A union is "this, or empty": the first alternative's complaint is the one that helps.
+      const first = issue.errors?.[0]?.[0];
+      return first ? localizeIssue(first, locale) : t("invalidFormat");
+    }
+    case "invalid_key":
+    case "invalid_element": {
+      const first = issue.issues?.[0];
+      return first ? localizeIssue(first, locale) : t("invalidValue");
+    }
+    default:
+      return t("invalidValue");
   }
-  const loc = locale === "en" ? (enLocale ??= z.locales.en()) : (zhLocale ??= z.locales.zhCN());
-  // zod's locale functions take the raw issue shape; ours has the same fields.
-  return loc.localeError(issue as unknown as Parameters<typeof loc.localeError>[0]) as string ?? issue.message;
+}
+
+/** Field errors a service raised as message keys (`msg("…")`, it need not know the caller's language), in words. */
+export function localizeFields(fields: Record<string, string[]>, locale: Locale): Record<string, string[]> {
+  const word = (m: string) => (m.startsWith("uc:") && hasMessage(locale, "validation", m.slice(3)) ? message(m.slice(3) as MessageKey, locale) : m);
+  return Object.fromEntries(Object.entries(fields).map(([k, list]) => [k, list.map(word)]));
 }
 
 /** `{ "hosts.0": ["..."] }` for forms and 400 answers. */
@@ -52,6 +83,33 @@ export function fieldErrors(error: z.ZodError, locale: Locale): Record<string, s
   }
   return out;
 }
+
+/**
+ * Text the database and people can read: C0 control characters (NUL first of all: PostgreSQL
+ * refuses it in text, error 22021) and DEL are refused, and so is a lone UTF-16 surrogate (half
+ * of a character; not valid UTF-8). Multi-line text (descriptions, about me, property values)
+ * keeps tab, line feed and carriage return.
+ */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const hasControlChars = (s: string, multiLine = false) => (multiLine ? CONTROL_MULTILINE : CONTROL).test(s);
+export const hasLoneSurrogate = (s: string) => LONE_SURROGATE.test(s);
+
+/** The one string schema of every input: a single line of text (names, codes, ids, filters, cursors). */
+export const text = () =>
+  z
+    .string()
+    .refine((s) => !hasLoneSurrogate(s), { message: msg("invalidText"), abort: true })
+    .refine((s) => !hasControlChars(s), { message: msg("controlChars"), abort: true });
+/** Text that may span lines: descriptions, about me, remarks, property values. */
+export const multiLineText = () =>
+  z
+    .string()
+    .refine((s) => !hasLoneSurrogate(s), { message: msg("invalidText"), abort: true })
+    .refine((s) => !hasControlChars(s, true), { message: msg("controlCharsMultiLine"), abort: true });
+/** A URL (zod's check) that is also text by the rules above: `new URL` would accept a NUL and percent-encode it. */
+export const urlText = (params?: Parameters<typeof z.url>[0]) => z.url(params).refine((s) => !hasLoneSurrogate(s) && !hasControlChars(s), { message: msg("controlChars"), abort: true });
 
 /**
  * `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. A preprocess (not
@@ -80,7 +138,7 @@ export const listOutput = <T extends z.ZodType>(item: T) => z.object({ total: z.
 export const idInput = z.object({ id: z.uuid() });
 
 /** `+86-15810419011`: country code, a dash, the national number. */
-export const phoneSchema = z.string().trim().regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
+export const phoneSchema = text().trim().regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
 
 export const errorTableOutput = z.array(
   z.object({ code: z.number().int(), name: z.string(), description: z.string(), status: z.number().int() }),

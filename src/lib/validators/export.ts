@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listInput } from "~/lib/validators/common";
+import { listInput, text } from "~/lib/validators/common";
 
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -7,10 +7,10 @@ export const EXPORT_STATUSES = ["queued", "running", "done", "failed"] as const;
 
 export const exportCreateInput = z.object({
   /** The list to export: `audit`, `roles`, ... (see src/server/exports/registry.ts). */
-  resource: z.string().trim().min(1).max(32),
+  resource: text().trim().min(1).max(32),
   format: z.enum(EXPORT_FORMATS),
   /** The list's input as the table has it; paging fields are ignored (the whole filtered list is exported). */
-  filter: z.record(z.string(), z.unknown()).default({}),
+  filter: z.record(text().max(64), z.unknown()).default({}),
 });
 export type ExportCreateInput = z.input<typeof exportCreateInput>;
 

@@ -3,7 +3,7 @@
  * the console's file library.
  */
 import { z } from "zod";
-import { boolish, listInput, msg, refineRange } from "~/lib/validators/common";
+import { boolish, listInput, msg, refineRange, text } from "~/lib/validators/common";
 
 export const FILE_KINDS = ["image", "video", "document", "avatar"] as const;
 export type FileKindName = (typeof FILE_KINDS)[number];
@@ -15,8 +15,7 @@ export function todayFolder(now = new Date()): string {
 }
 
 /** 5–30 letters or digits; empty means today's `yyyyMMdd`. */
-export const folderName = z
-  .string()
+export const folderName = text()
   .trim()
   .regex(/^[A-Za-z0-9]{5,30}$/, msg("invalidFolder"))
   .optional()
@@ -29,7 +28,7 @@ export type UploadInput = z.input<typeof uploadInput>;
 export const fileListInput = listInput
   .extend({
     kind: z.enum(FILE_KINDS).optional(),
-    folder: z.string().trim().max(30).optional(),
+    folder: text().trim().max(30).optional(),
     ownerId: z.uuid().optional(),
     /** Only my own uploads. */
     mine: boolish.optional(),
@@ -59,14 +58,13 @@ export type FileItem = z.infer<typeof fileItem>;
 
 /** A base64 PNG (optionally a `data:image/png;base64,` URL), as seed programs send screenshots. */
 export const base64UploadInput = z.object({
-  data: z
-    .string()
+  data: text()
     .trim()
     .min(8)
     .max(15_000_000)
     .transform((s) => s.replace(/^data:image\/png;base64,/i, ""))
     .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s), msg("invalidBase64")),
-  name: z.string().trim().min(1).max(200).default("image.png"),
+  name: text().trim().min(1).max(200).default("image.png"),
   folderName,
 });
 export type Base64UploadInput = z.input<typeof base64UploadInput>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "~/lib/validators/common";
 
 /**
  * Seed 003's JSON login operations: x = the platform console, r = a tenant's admin site;
@@ -22,17 +23,15 @@ export const PHONE_RE = /^\+\d{1,4}-\d{4,14}$/;
 
 /** `pwd` is the 32-character MD5 hex of the password, as seed-003 clients send it. */
 export const jsonLoginInput = z.object({
-  ustr: z.string().trim().min(1).max(254),
-  pwd: z
-    .string()
+  ustr: text().trim().min(1).max(254),
+  pwd: text()
     .regex(/^[0-9a-fA-F]{32}$/)
     .transform((v) => v.toLowerCase()),
-  role: z.string().trim().max(64).optional(),
-  afs: z.string().max(2000).optional(),
+  role: text().trim().max(64).optional(),
+  afs: text().max(2000).optional(),
   by: z.enum(["tel", "mail"]).optional(),
-  deviceId: z.string().max(128).optional(),
-  deviceToken: z
-    .string()
+  deviceId: text().max(128).optional(),
+  deviceToken: text()
     .max(2000)
     .optional()
     .describe("The `deviceToken` of an earlier successful sign-in on this device: while the account is locked by others' failures, this device may still sign in."),
@@ -50,6 +49,6 @@ export const jsonLoginResult = z.object({
 /** AddAoginr: a mini-program's `wx.login()` code in `ustr`; AddWoginx / AddWoginr: a WeChat website code. */
 export const WECHAT_LOGIN_OPERATIONS = ["AddWoginx", "AddWoginr", "AddAoginr"] as const;
 export const miniprogramLoginInput = z.object({
-  ustr: z.string().trim().min(1).max(256),
-  deviceId: z.string().max(128).optional(),
+  ustr: text().trim().min(1).max(256),
+  deviceId: text().max(128).optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { listInput } from "~/lib/validators/common";
+import { listInput, text } from "~/lib/validators/common";
 
-export const outboxListInput = listInput.extend({ to: z.string().trim().max(254).optional(), tenantId: z.uuid().optional() });
+export const outboxListInput = listInput.extend({ to: text().trim().max(254).optional(), tenantId: z.uuid().optional() });
 
 export const outboxItem = z.object({
   id: z.uuid(),

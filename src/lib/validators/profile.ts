@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { multiLineText, text } from "~/lib/validators/common";
 
 export const GENDERS = ["male", "female", "other"] as const;
 
 /** "" from an emptied form field means "clear it". */
-const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), z.string().trim().max(max).nullable().optional());
+const optionalText = (max: number, lines = false) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), (lines ? multiLineText() : text()).trim().max(max).nullable().optional());
 
 /**
  * The profile fields a user edits about themselves ("my account") and administrators edit on
@@ -19,7 +20,7 @@ export const profileFields = {
     z.iso.date().refine((d) => new Date(`${d}T00:00:00Z`).getTime() <= Date.now(), { message: "uc:notFuture" }).nullable().optional(),
   ),
   address: optionalText(200),
-  description: optionalText(500),
+  description: optionalText(500, true),
 };
 
 export const profileInput = z.object(profileFields);

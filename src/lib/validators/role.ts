@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolish, listInput, msg, refineRange } from "~/lib/validators/common";
+import { boolish, listInput, msg, refineRange, multiLineText, text } from "~/lib/validators/common";
 
 export const ROLE_ORDER = ["createdAt", "name", "updatedAt"] as const;
 
@@ -13,15 +13,15 @@ const unique = <T>(key: (v: T) => string) => (list: T[], ctx: z.RefinementCtx) =
 };
 
 export const roleClaimSchema = z.object({
-  type: z.string().trim().min(1).max(100),
-  value: z.string().trim().max(1000),
+  type: text().trim().min(1).max(100),
+  value: text().trim().max(1000),
 });
 export type RoleClaim = z.infer<typeof roleClaimSchema>;
 
 export const roleFields = z.object({
-  name: z.string().trim().min(2).max(64).regex(/^[\p{L}\p{N}_.\- ]+$/u),
-  description: z.string().trim().max(500).nullish(),
-  permissions: z.array(z.string().trim().min(1).max(100)).max(500).default([]).superRefine(unique((c) => c)),
+  name: text().trim().min(2).max(64).regex(/^[\p{L}\p{N}_.\- ]+$/u, msg("roleNameChars")),
+  description: multiLineText().trim().max(500).nullish(),
+  permissions: z.array(text().trim().min(1).max(100)).max(500).default([]).superRefine(unique((c) => c)),
   claims: z.array(roleClaimSchema).max(50).default([]).superRefine(unique((c) => `${c.type}\u0000${c.value}`)),
 });
 export type RoleFields = z.input<typeof roleFields>;
@@ -35,7 +35,7 @@ export const roleUpdateInput = roleFields.extend({ id: z.uuid() });
 export const roleListInput = listInput
   .extend({
     orderby: z.enum(ROLE_ORDER).default("createdAt"),
-    name: z.string().trim().max(64).optional(),
+    name: text().trim().max(64).optional(),
     builtIn: boolish.optional(),
     /** Operators only: one tenant's roles. */
     tenantId: z.uuid().optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listInput, refineRange } from "~/lib/validators/common";
+import { listInput, refineRange, text, urlText } from "~/lib/validators/common";
 
 export const SESSION_STATES = ["active", "frozen", "offline", "ended"] as const;
 export const SESSION_SITES = ["platform", "admin", "web"] as const;
@@ -10,11 +10,11 @@ export const sessionListInput = listInput
     orderby: z.enum(SESSION_ORDER).default("createdAt"),
     state: z.enum(SESSION_STATES).optional(),
     site: z.enum(SESSION_SITES).optional(),
-    method: z.string().trim().max(32).optional(),
+    method: text().trim().max(32).optional(),
     userId: z.uuid().optional(),
     /** Partial match on the user's name, phone or email. */
-    user: z.string().trim().max(100).optional(),
-    ip: z.string().trim().max(64).optional(),
+    user: text().trim().max(100).optional(),
+    ip: text().trim().max(64).optional(),
     /** true: the recycle bin (soft-deleted sessions) instead of the live ones. */
     deleted: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()).default(false),
     /** Operators only: another tenant's sessions. */
@@ -49,7 +49,7 @@ export type SessionItem = z.infer<typeof sessionItem>;
 
 export const sessionLabelInput = z.object({
   id: z.uuid(),
-  name: z.string().trim().max(64).nullish(),
-  brief: z.string().trim().max(200).nullish(),
-  avatar: z.union([z.url().max(1000), z.literal("")]).nullish(),
+  name: text().trim().max(64).nullish(),
+  brief: text().trim().max(200).nullish(),
+  avatar: z.union([urlText().max(1000), z.literal("")]).nullish(),
 });

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { text } from "~/lib/validators/common";
 
 export const teamListInput = z.object({
   /** The subtree's root; default the caller. Non-administrators may only name someone in their own subtree. */
   userId: z.uuid().optional(),
   /** Prefix of a member's user name, nickname, phone or email. */
-  search: z.string().trim().max(64).optional(),
+  search: text().trim().max(64).optional(),
   /** Only this many levels below the root. */
   maxLevel: z.coerce.number().int().min(1).max(100).optional(),
   skip: z.coerce.number().int().min(0).max(1_000_000).default(0),

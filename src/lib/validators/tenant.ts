@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { listInput, msg, refineRange } from "~/lib/validators/common";
+import { listInput, msg, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
 
 export const TENANT_STATUSES = ["created", "enabled", "disabled"] as const;
 export const TENANT_ORDER = ["createdAt", "updatedAt", "name"] as const;
 
 /** A DNS name or IPv4 address, lower case, no port. */
-export const hostSchema = z
-  .string()
+export const hostSchema = text()
   .trim()
   .toLowerCase()
   .max(253)
@@ -22,23 +21,23 @@ const unique = <T>(key: (v: T) => string) => (list: T[], ctx: z.RefinementCtx) =
 };
 
 export const claimSchema = z.object({
-  type: z.string().trim().min(1).max(100),
-  value: z.string().trim().max(1000),
+  type: text().trim().min(1).max(100),
+  value: text().trim().max(1000),
   isPublic: z.boolean().default(true),
 });
 
 /** A secret property's value is write-only: omit it (or send null) on update to keep it. */
 export const propertySchema = z.object({
-  key: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/),
-  value: z.string().max(4000).nullish(),
+  key: text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName")),
+  value: multiLineText().max(4000).nullish(),
   secret: z.boolean().default(false),
 });
 
 export const tenantFields = z.object({
-  name: z.string().trim().min(2).max(64),
-  description: z.string().trim().max(500).nullish(),
-  logo: z.union([z.url().max(1000), z.literal("")]).nullish(),
-  theme: z.string().trim().max(32).nullish(),
+  name: text().trim().min(2).max(64),
+  description: multiLineText().trim().max(500).nullish(),
+  logo: z.union([urlText().max(1000), z.literal("")]).nullish(),
+  theme: text().trim().max(32).nullish(),
   status: z.enum(TENANT_STATUSES).default("created"),
   hosts: z.array(hostSchema).max(20).default([]).superRefine(unique((h) => h)),
   claims: z.array(claimSchema).max(50).default([]),
@@ -53,8 +52,8 @@ export const tenantStatusInput = z.object({ id: z.uuid(), status: z.enum(TENANT_
 export const tenantListInput = listInput
   .extend({
     orderby: z.enum(TENANT_ORDER).default("createdAt"),
-    name: z.string().trim().max(64).optional(),
-    host: z.string().trim().toLowerCase().max(253).optional(),
+    name: text().trim().max(64).optional(),
+    host: text().trim().toLowerCase().max(253).optional(),
     status: z.enum(TENANT_STATUSES).optional(),
   })
   .superRefine(refineRange);
@@ -96,4 +95,4 @@ export const tenantPublic = z.object({
   claims: z.array(z.object({ type: z.string(), value: z.string() })),
 });
 
-export const publicByHostInput = z.object({ host: z.string().trim().max(253).optional() });
+export const publicByHostInput = z.object({ host: text().trim().max(253).optional() });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolish, listInput, msg, phoneSchema, refineRange } from "~/lib/validators/common";
+import { boolish, listInput, msg, phoneSchema, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
 import { emailSchema } from "~/lib/validators/auth";
 import { GENDERS } from "~/lib/validators/profile";
 
@@ -8,25 +8,26 @@ export { GENDERS };
 export const USER_STATUSES = ["active", "disabled"] as const;
 export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
 
-const optText = (max: number) => z.union([z.string().trim().max(max), z.literal("")]).nullish();
-export const userNameSchema = z.string().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/);
+const optText = (max: number) => z.union([text().trim().max(max), z.literal("")]).nullish();
+const optLines = (max: number) => z.union([multiLineText().trim().max(max), z.literal("")]).nullish();
+export const userNameSchema = text().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars"));
 
 /** A custom property or claim: string keys to string values. */
-export const userClaimSchema = z.object({ type: z.string().trim().min(1).max(100), value: z.string().trim().max(1000) });
-export const propertiesSchema = z.record(z.string().trim().min(1).max(100), z.string().max(4000));
+export const userClaimSchema = z.object({ type: text().trim().min(1).max(100), value: text().trim().max(1000) });
+export const propertiesSchema = z.record(text().trim().min(1).max(100), multiLineText().max(4000));
 
 /** The profile fields the form and the create/update procedures share. */
 export const userFields = z.object({
   userName: z.union([userNameSchema, z.literal("")]).nullish(),
   nickname: optText(64),
-  avatar: z.union([z.url().max(1000), z.literal("")]).nullish(),
+  avatar: z.union([urlText().max(1000), z.literal("")]).nullish(),
   phone: z.union([phoneSchema, z.literal("")]).nullish(),
   email: z.union([emailSchema, z.literal("")]).nullish(),
   gender: z.union([z.enum(GENDERS), z.literal("")]).nullish(),
   birthday: z.coerce.date().nullish(),
   address: optText(200),
-  description: optText(500),
-  remark: optText(500),
+  description: optLines(500),
+  remark: optLines(500),
   status: z.enum(USER_STATUSES).default("active"),
   referrerId: z.union([z.uuid(), z.literal("")]).nullish(),
 });
@@ -34,7 +35,7 @@ export type UserFields = z.input<typeof userFields>;
 
 export const userCreateInput = userFields
   .extend({
-    password: z.union([z.string().max(128), z.literal("")]).optional(),
+    password: z.union([text().max(128), z.literal("")]).optional(),
     roleIds: z.array(z.uuid()).max(50).default([]),
     /** Operators only: create in another tenant. */
     tenantId: z.uuid().optional(),
@@ -50,16 +51,16 @@ export const userListInput = listInput
   .extend({
     orderby: z.enum(USER_ORDER).default("createdAt"),
     /** Opaque keyset cursor from a previous page's `nextCursor`; when given, `skip` is ignored. */
-    cursor: z.string().max(500).optional(),
+    cursor: text().max(500).optional(),
     roleId: z.uuid().optional(),
-    phone: z.string().trim().max(32).optional(),
+    phone: text().trim().max(32).optional(),
     /** Prefix match on the lower-cased user name, or on the nickname. */
-    name: z.string().trim().max(64).optional(),
-    email: z.string().trim().toLowerCase().max(254).optional(),
-    provider: z.string().trim().max(32).optional(),
-    providerKey: z.string().trim().max(200).optional(),
-    claimType: z.string().trim().max(100).optional(),
-    claimValue: z.string().trim().max(1000).optional(),
+    name: text().trim().max(64).optional(),
+    email: text().trim().toLowerCase().max(254).optional(),
+    provider: text().trim().max(32).optional(),
+    providerKey: text().trim().max(200).optional(),
+    claimType: text().trim().max(100).optional(),
+    claimValue: text().trim().max(1000).optional(),
     status: z.enum(USER_STATUSES).optional(),
     deleted: boolish.default(false),
     /** Operators only: another tenant's users. */
@@ -114,11 +115,11 @@ export const userDetail = userItem.extend({
 export type UserDetail = z.infer<typeof userDetail>;
 
 export const userExistsInput = z
-  .object({ phone: phoneSchema.optional(), email: emailSchema.optional(), userName: z.string().trim().min(1).max(32).optional() })
+  .object({ phone: phoneSchema.optional(), email: emailSchema.optional(), userName: text().trim().min(1).max(32).optional() })
   .refine((v) => v.phone || v.email || v.userName, { message: msg("required"), path: ["userName"] });
 
 export const userLockInput = z.object({ id: z.uuid(), until: z.coerce.date() });
-export const userResetPasswordInput = z.object({ id: z.uuid(), password: z.union([z.string().max(128), z.literal("")]).optional() });
+export const userResetPasswordInput = z.object({ id: z.uuid(), password: z.union([text().max(128), z.literal("")]).optional() });
 export const userRolesInput = z.object({ id: z.uuid(), roleIds: z.array(z.uuid()).max(50) });
 export const userClaimsInput = z.object({
   id: z.uuid(),

@@ -8,6 +8,7 @@ import { bearerKind, verifySessionToken } from "~/server/services/tokens";
 import { loadClientActor } from "~/server/services/client";
 import { isCrossSite, requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import { requestIdFrom, requestLog } from "~/server/log";
 
 /**
  * The HTTP context for tRPC and the REST mirror: tenant from Host, actor from a bearer token
@@ -41,5 +42,12 @@ export async function createContext(req: Request, db: Db = defaultDb): Promise<C
     ip: requestIp(h),
     userAgent: h.get("user-agent"),
     cookie,
+    // The request id comes from `x-request-id` (set by the server in front of Next), else a new one.
+    log: requestLog({
+      reqId: requestIdFrom(h),
+      tenantId: tenant?.id,
+      userId: actor && !actor.client ? actor.userId : null,
+      clientId: actor?.client?.clientId ?? null,
+    }),
   });
 }

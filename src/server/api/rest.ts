@@ -3,7 +3,9 @@ import { TRPCError } from "@trpc/server";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
+import type { Context } from "~/server/api/trpc";
 import { db as defaultDb, type Db } from "~/server/db";
+import { currentLog } from "~/server/log";
 
 /**
  * The REST mirror: every procedure with `meta.openapi`, under /api/v1. Its handler is built once
@@ -18,8 +20,11 @@ const build = (db: Db) =>
   createOpenApiNodeHttpHandler({
     router: appRouter,
     createContext: ({ req }: { req: Request }) => createContext(req, db),
-    onError({ error, path }: { error: TRPCError; path?: string }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`REST ${path ?? "?"}:`, error.cause ?? error);
+    onError({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) {
+      // Procedures log their own outcome; what fails before one runs (no route, no body) is logged here.
+      if (ctx) return;
+      if (error.code === "INTERNAL_SERVER_ERROR") currentLog().error({ rest: path ?? null, outcome: "error", err: error.cause ?? error }, "REST request failed");
+      else currentLog().info({ rest: path ?? null, outcome: "refused", trpcCode: error.code }, "REST request refused");
     },
   } as unknown as Parameters<typeof createOpenApiNodeHttpHandler>[0]) as unknown as NodeHandler;
 const handlers = new WeakMap<Db, NodeHandler>();

@@ -5,7 +5,7 @@
  * The permission code lives in the procedure's meta, so the manifest, the REST mirror and the
  * console all read the same value, and a tenant procedure without one is refused (fails closed).
  */
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { OpenApiMeta } from "trpc-to-openapi";
@@ -14,7 +14,8 @@ import type { Actor } from "~/server/services/session";
 import type { ResolvedTenant } from "~/server/services/host";
 import { AppError, appCodeFor } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
-import { fieldErrors } from "~/lib/validators/common";
+import { fieldErrors, hasControlChars, hasLoneSurrogate, localizeFields, message } from "~/lib/validators/common";
+import { currentLog, withLog, type Logger } from "~/server/log";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 
 export interface Context {
@@ -31,6 +32,8 @@ export interface Context {
   userAgent: string | null;
   /** The raw Cookie header, for flows that bind a round trip to a cookie (WeChat state). */
   cookie: string | null;
+  /** This request's logger (request id, tenant, actor); also `currentLog()` while a procedure runs. */
+  log: Logger;
 }
 
 /** What tests (and createContext) build a context from. */
@@ -46,6 +49,7 @@ export function createContextInner(opts: Partial<Context> & Pick<Context, "db">)
     userAgent: null,
     cookie: null,
     ...opts,
+    log: opts.log ?? currentLog(),
   };
 }
 
@@ -68,8 +72,8 @@ const t = initTRPC
       const fields =
         error.cause instanceof ZodError
           ? fieldErrors(error.cause, locale)
-          : error instanceof AppError
-            ? error.fields
+          : error instanceof AppError && error.fields
+            ? localizeFields(error.fields, locale)
             : undefined;
       return {
         ...shape,
@@ -91,7 +95,64 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.meta({ public: true });
+/**
+ * Every string of every input, keys too, before any schema sees it: no NUL, no other C0 control
+ * but tab and line breaks, no DEL, no lone surrogate. The field schemas (`text()`) are stricter
+ * per field; this catches what they cannot (a record's unknown values, an export's filter) so
+ * that nothing of the kind ever reaches the database.
+ */
+const MAX_DEPTH = 32;
+function badTextPaths(value: unknown, path: string[] = [], out: string[] = []): string[] {
+  if (out.length >= 20 || path.length > MAX_DEPTH) return out;
+  const bad = (s: string) => hasControlChars(s, true) || hasLoneSurrogate(s);
+  if (typeof value === "string") {
+    if (bad(value)) out.push(path.join(".") || "_");
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => badTextPaths(v, [...path, String(i)], out));
+  } else if (value && typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    for (const [k, v] of Object.entries(value)) {
+      if (bad(k)) out.push([...path, "_key"].join("."));
+      else badTextPaths(v, [...path, k], out);
+    }
+  }
+  return out;
+}
+
+/**
+ * One line per call: path, type, outcome and duration at info (4xx at info too, 5xx at error
+ * with the error), never the input. The request's logger is current while the procedure runs.
+ */
+const logged = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await withLog(ctx.log, () => next());
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  if (result.ok) ctx.log.info({ path, type, ms, outcome: "ok" }, "procedure");
+  else {
+    const error = result.error;
+    const appCode = appCodeFor(error);
+    const status = describeError(appCode, "en").status;
+    if (error.code === "INTERNAL_SERVER_ERROR" || status >= 500) ctx.log.error({ path, type, ms, outcome: "error", appCode, err: error.cause ?? error }, "procedure failed");
+    else ctx.log.info({ path, type, ms, outcome: "refused", appCode, trpcCode: error.code }, "procedure refused");
+  }
+  return result;
+});
+
+const cleanText = t.middleware(async ({ ctx, getRawInput, next }) => {
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch (cause) {
+    throw new TRPCError({ code: "PARSE_ERROR", cause });
+  }
+  const paths = badTextPaths(raw);
+  if (paths.length) throw new AppError(10003, Object.fromEntries(paths.map((p) => [p, [message("forbiddenChars", ctx.locale)]])));
+  return next();
+});
+
+/** Every procedure logs its call; the text check runs after the guards, just before the input schema. */
+const baseProcedure = t.procedure.use(logged);
+
+export const publicProcedure = baseProcedure.meta({ public: true }).use(cleanText);
 
 /** Anonymous, but only on a known host whose tenant is enabled (sign-up, codes, recovery). */
 export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -124,16 +185,20 @@ function checkTenant(tenant: ResolvedTenant, actor: Actor, permission: Permissio
   if (actor.client && actor.tenantId !== tenant.id) throw new AppError(10001);
 }
 
-export const authedProcedure = t.procedure.use(({ ctx, meta, next }) => {
+const authed = baseProcedure.use(({ ctx, meta, next }) => {
   const { actor } = checkAuthed(ctx, meta?.permission);
   return next({ ctx: { ...ctx, actor } });
 });
 
-export const tenantProcedure = authedProcedure.use(({ ctx, meta, next }) => {
-  const { tenant, actor } = checkAuthed(ctx, meta?.permission); // narrowed again for the type
-  checkTenant(tenant, actor, meta?.permission);
-  return next({ ctx: { ...ctx, tenant } });
-});
+export const authedProcedure = authed.use(cleanText);
+
+export const tenantProcedure = authed
+  .use(({ ctx, meta, next }) => {
+    const { tenant, actor } = checkAuthed(ctx, meta?.permission); // narrowed again for the type
+    checkTenant(tenant, actor, meta?.permission);
+    return next({ ctx: { ...ctx, tenant } });
+  })
+  .use(cleanText);
 
 /**
  * The same ladder for HTTP routes outside tRPC (uploads, file bytes): throws the AppError a

@@ -15,10 +15,12 @@ import { guardRequest, type Context } from "~/server/api/trpc";
 import { AppError } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
 import { uploadInput } from "~/lib/validators/file";
+import { text } from "~/lib/validators/common";
 import type { PermissionCode } from "~/lib/permissions";
 import { MAX_BYTES, type FileKind } from "~/server/files/validate";
 import { acceptFile, assertQuota, quotas, type ArrivedFile } from "~/server/services/files";
 import { fileStore } from "~/server/files/store";
+import { currentLog } from "~/server/log";
 
 const f = createUploadthing();
 
@@ -31,14 +33,14 @@ export const errorText = (code: number, locale: Locale) => {
 const UT_CODES = { 400: "BAD_REQUEST", 401: "FORBIDDEN", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "TOO_LARGE", 415: "BAD_REQUEST" } as const;
 
 function toUploadError(e: unknown, locale: Locale): UploadThingError {
-  if (!(e instanceof AppError)) console.error("upload refused by an unexpected error", e);
+  if (!(e instanceof AppError)) currentLog().error({ err: e }, "upload refused by an unexpected error");
   const code = e instanceof AppError ? e.appCode : 10000;
   const status = describeError(code, locale).status as keyof typeof UT_CODES;
   return new UploadThingError({ code: UT_CODES[status] ?? "INTERNAL_SERVER_ERROR", message: errorText(code, locale) });
 }
 
 /** Loose on purpose: a bad folder name is answered with our own message, not "Invalid input". */
-const looseInput = z.object({ folderName: z.string().optional(), userId: z.string().optional() }).optional();
+const looseInput = z.object({ folderName: text().optional(), userId: text().optional() }).optional();
 
 /**
  * What the middleware hands to onUploadComplete: the file's future row minus what only the upload
@@ -97,7 +99,7 @@ async function complete({ metadata, file }: { metadata: UploadMeta; file: { key:
     return { file: { id: item.id, url: item.url, name: item.name, kind: item.kind, size: item.size } };
   } catch (e) {
     const code = e instanceof AppError ? e.appCode : 10000;
-    if (!(e instanceof AppError)) console.error("upload could not be accepted", e);
+    if (!(e instanceof AppError)) currentLog().error({ err: e, tenantId: metadata.tenantId }, "upload could not be accepted");
     await fileStore().remove(metadata.tenantId, file.key).catch(() => undefined);
     return { error: { code, message: errorText(code, metadata.locale) } };
   }

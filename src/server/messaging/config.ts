@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { currentLog } from "~/server/log";
 
 export const ALIYUN_ENDPOINT = "https://dysmsapi.aliyuncs.com";
 export const TENCENT_ENDPOINT = "https://sms.tencentcloudapi.com";
@@ -64,7 +65,7 @@ function parseOr<T>(schema: z.ZodType<T>, input: Record<string, string>, channel
   if (r.success) return r.data;
   // Only key names: values may be secrets.
   const keys = [...new Set(r.error.issues.map((i) => i.path.join(".") || "provider"))].join(", ");
-  console.warn(`messaging: ${channel} config for provider "${input.provider}" is incomplete or invalid (${keys}); using the outbox`);
+  currentLog().warn({ channel, provider: input.provider, keys }, "messaging config is incomplete or invalid; using the outbox");
   return fallback;
 }
 

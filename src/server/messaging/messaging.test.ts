@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { simpleParser, type AddressObject } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger, setRootLog } from "~/server/log";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
 import { aliyunExpectedSignature, startAliyunStub, startTencentStub, tc3ExpectedSignature, type Stub, type AliyunSent, type TencentSent } from "~/test/sms-stubs";
@@ -95,17 +97,18 @@ describe("messagingConfig", () => {
   });
 
   it("falls back to the outbox for missing, unknown or incomplete settings, and names keys but never values", () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    let logged = "";
+    const previous = setRootLog(createLogger(new Writable({ write: (c: Buffer, _e, done) => ((logged += c.toString()), done()) }), "warn"));
     const outbox: MessagingConfig = { sms: { provider: "outbox" }, email: { provider: "outbox" } };
     expect(messagingConfig({})).toEqual(outbox);
     expect(messagingConfig({ "sms.provider": "twilio", "email.provider": "sendgrid" })).toEqual(outbox);
     expect(messagingConfig({ ...aliyunProps({ "sms.aliyun.templateCode": " " }), "email.provider": "smtp", "email.smtp.host": "h", "email.smtp.port": "99999", "email.from": "a@b.c" })).toEqual(outbox);
     expect(messagingConfig(aliyunProps({ "sms.aliyun.endpoint": "ftp://x" })).sms).toEqual({ provider: "outbox" });
     expect(messagingConfig({ "email.provider": "smtp", "email.smtp.host": "h", "email.from": "a@b.c", "email.smtp.secure": "maybe" }).email).toEqual({ provider: "outbox" });
-    const logged = warn.mock.calls.flat().join("\n");
+    setRootLog(previous);
     expect(logged).toContain("templateCode");
     expect(logged).not.toContain(ALIYUN.accessKeySecret);
-    warn.mockRestore();
+    expect(JSON.parse(logged.split("\n")[0]!)).toMatchObject({ level: 40, channel: "sms" });
   });
 });
 

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "~/generated/prisma/client";
+import { currentLog } from "~/server/log";
 
 export interface ThrottleOptions {
   ipWindowMs?: number;
@@ -201,6 +202,7 @@ function countAccountFailure(
     if (lockedUntil && !a.userId.startsWith("?")) {
       // A device's own lock is listed too (one of the owner's browsers is failing), as "device".
       await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip } });
+      currentLog().warn({ event: "account.locked", tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip || null }, "account locked");
     }
     return { lockedUntil };
   });

@@ -2,6 +2,7 @@ import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { userRolesJson, type RoleJson } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
+import { currentLog } from "~/server/log";
 import { DUMMY_HASH, hashDigest, matchingDigest, type PwdForm } from "~/server/password";
 import {
   THROTTLE_DEFAULTS,
@@ -138,6 +139,7 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   // Unknown names read and write a throttle row of their own, so they cost what known ones do.
   if (!user || !user.passwordHash || !ok || user.status !== "active" || locked) {
     await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown: user ? undefined : unknownAccount(input.ustr), device: device?.nonce, ip });
+    currentLog().warn({ event: "signin.failed", method: "password", tenantId: input.tenant.id, userId: user?.id ?? null, device: !!device, ip: ip || null }, "password sign-in failed");
     throw new AppError(12001);
   }
   // Nothing to reset when this account (or device) never failed.

@@ -10,6 +10,7 @@ import { AppError } from "~/server/errors";
 import { getSecrets } from "~/server/secrets";
 import type { Locale } from "~/lib/errors";
 import type { Messenger } from "~/server/messaging";
+import { currentLog } from "~/server/log";
 
 export type CodeChannel = "sms" | "email";
 export type CodePurpose = "login" | "register" | "reset" | "bind";
@@ -142,6 +143,7 @@ async function liveCode(db: Db, input: VerifyCodeInput): Promise<{ id: string }>
   const stored = Buffer.from(row.codeHash, "hex");
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
     await db.verificationCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
+    currentLog().warn({ event: "code.failed", tenantId: input.tenantId, purpose: input.purpose, channel: input.channel, attempts: row.attempts + 1 }, "one-time code did not match");
     throw new AppError(14001);
   }
   return row;

@@ -11,7 +11,8 @@ import { Prisma } from "~/generated/prisma/client";
 import { UUID_RE, likePrefix } from "~/server/db/sql";
 import type { Actor } from "~/server/services/session";
 import { AppError, isUniqueViolation } from "~/server/errors";
-import { describeError, type Locale } from "~/lib/errors";
+import type { Locale } from "~/lib/errors";
+import { msg } from "~/lib/validators/common";
 import { writeAudit, type AuditActor } from "~/server/services/audit";
 import { hashPassword } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
@@ -100,7 +101,7 @@ function decodeCursor(s: string): Cursor {
   } catch {
     /* fall through */
   }
-  throw new AppError(10003, { cursor: ["cursor"] });
+  throw new AppError(10003, { cursor: [msg("invalidCursor")] });
 }
 
 /**
@@ -117,7 +118,7 @@ function segmentsAfter(sort: SortColumn, asc: boolean, c: Cursor): Prisma.Sql[] 
     return asc ? [nulls] : [nulls, Prisma.sql`${col} IS NOT NULL`];
   }
   // A cursor is the client's to send back: a date that does not parse is bad input, not a 500.
-  if (sort === "createdAt" && Number.isNaN(Date.parse(c.v))) throw new AppError(10003, { cursor: ["cursor"] });
+  if (sort === "createdAt" && Number.isNaN(Date.parse(c.v))) throw new AppError(10003, { cursor: [msg("invalidCursor")] });
   const v = sort === "createdAt" ? Prisma.sql`${c.v}::timestamptz` : Prisma.sql`${c.v}`;
   const rest = asc
     ? Prisma.sql`${col} >= ${v} AND (${col} > ${v} OR (${col} = ${v} AND ${idAfter}))`
@@ -364,7 +365,7 @@ async function assertFree(tx: Tx, scope: UserScope, tenantId: string, v: { phone
     select: { phone: true, email: true, userNameKey: true },
   });
   if (!clashes.length) return;
-  const text = describeError(15002, scope.locale ?? "zh-CN").description;
+  const text = msg("accountTaken");
   const fields: Record<string, string[]> = {};
   for (const c of clashes) {
     if (v.phone && c.phone === v.phone) fields.phone = [text];
@@ -381,7 +382,7 @@ function wrapConflicts(e: unknown): never {
 
 function checkedPassword(password: string, field = "password") {
   const r = checkPasswordPolicy(password);
-  if (!r.ok) throw new AppError(14006, { [field]: [describeError(14006, "zh-CN").description] });
+  if (!r.ok) throw new AppError(14006, { [field]: [msg("passwordPolicy")] });
 }
 
 async function rolesOfTenant(tx: Tx, tenantId: string, roleIds: string[]) {
@@ -499,7 +500,7 @@ export async function restoreUser(db: Db, scope: UserScope, id: string) {
 
 export async function lockUser(db: Db, scope: UserScope, id: string, until: Date) {
   notOnSelf(scope, id);
-  if (until.getTime() <= Date.now()) throw new AppError(10003, { until: [describeError(10003, scope.locale ?? "zh-CN").description] });
+  if (until.getTime() <= Date.now()) throw new AppError(10003, { until: [msg("lockInFuture")] });
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
     const before = await accountLockedUntil(tx as unknown as Db, row.tenantId, id);

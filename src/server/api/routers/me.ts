@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
 import { LOCALES } from "~/i18n/locale";
-import { idInput } from "~/lib/validators/common";
+import { idInput, text } from "~/lib/validators/common";
 import { sessionItem, sessionLabelInput } from "~/lib/validators/session";
 import * as sessions from "~/server/services/login-sessions";
 import { bindIdentity, completeWechatRoundTrip, miniprogramIdentity, unbindIdentity, WECHAT_STATE_COOKIE } from "~/server/services/wechat-login";
@@ -117,7 +117,7 @@ export const meRouter = createTRPCRouter({
 
   bindWechat: requirePermission("uc.me.put")
     .meta({ openapi: { method: "POST", path: "/me/external-logins/wechat", tags: ["me"], protect: true, summary: "Link WeChat (finishes the QR round trip started at /api/auth/wechat/start?mode=bind)" } })
-    .input(z.object({ code: z.string().min(1).max(256), state: z.string().max(128) }))
+    .input(z.object({ code: text().min(1).max(256), state: text().max(128) }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const id = await completeWechatRoundTrip(ctx.db, { tenant: ctx.tenant, cookie: readCookie(ctx.cookie, WECHAT_STATE_COOKIE), ...input });
@@ -129,7 +129,7 @@ export const meRouter = createTRPCRouter({
 
   bindMiniprogram: requirePermission("uc.me.put")
     .meta({ openapi: { method: "POST", path: "/me/external-logins/miniprogram", tags: ["me"], protect: true, summary: "Link this mini-program identity (a wx.login() code)" } })
-    .input(z.object({ code: z.string().min(1).max(256) }))
+    .input(z.object({ code: text().min(1).max(256) }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const id = await miniprogramIdentity(ctx.db, ctx.tenant.id, input.code);

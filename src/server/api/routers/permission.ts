@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
-import { PERMISSIONS, RESOURCE_NAMES } from "~/lib/permissions";
+import { PERMISSIONS, RESOURCE_NAMES, permissionName, resourceName } from "~/lib/permissions";
+import { text } from "~/lib/validators/common";
 
 const entry = z.object({
   code: z.string(),
@@ -13,10 +14,9 @@ const entry = z.object({
 export const permissionRouter = createTRPCRouter({
   list: requirePermission("uc.permission.get")
     .meta({ openapi: { method: "GET", path: "/permissions", tags: ["permission"], protect: true, summary: "The permission-code registry" } })
-    .input(z.object({ q: z.string().trim().max(100).optional() }))
+    .input(z.object({ q: text().trim().max(100).optional() }))
     .output(z.array(entry))
     .query(({ ctx, input }) => {
-      const en = ctx.locale === "en";
       const q = input.q?.toLowerCase();
       // Both languages match whatever the caller's language: people search with the words they know.
       const matches = (p: (typeof PERMISSIONS)[number]) =>
@@ -26,8 +26,8 @@ export const permissionRouter = createTRPCRouter({
         code: p.code,
         resource: p.resource,
         action: p.action,
-        name: en ? p.nameEn : p.nameZh,
-        resourceName: en ? RESOURCE_NAMES[p.resource].en : RESOURCE_NAMES[p.resource].zh,
+        name: permissionName(p.resource, p.action, ctx.locale),
+        resourceName: resourceName(p.resource, ctx.locale),
       }));
     }),
 });
