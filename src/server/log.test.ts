@@ -5,9 +5,9 @@ import { createLogger, logLevel, requestLog, setRootLog, withRequestLog, type Lo
 import { jsonLogin } from "~/server/services/login-api";
 import { consumeCode } from "~/server/services/codes";
 import { createCaller } from "~/server/api/root";
-import { USER_PASSWORD, useWorld } from "~/test/fixtures";
+import { USER_PASSWORD, setupWorld } from "~/test/fixtures";
 
-const t = useWorld();
+const t = setupWorld();
 
 /** Every line the logger writes, as text. */
 let captured = "";

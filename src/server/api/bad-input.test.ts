@@ -15,9 +15,9 @@ import { handleRest } from "~/server/api/rest";
 import { AppError, appCodeFor } from "~/server/errors";
 import { createLoginSession } from "~/server/services/session";
 import { signSessionToken } from "~/server/services/tokens";
-import { useWorld } from "~/test/fixtures";
+import { setupWorld } from "~/test/fixtures";
 
-const t = useWorld();
+const t = setupWorld();
 
 const BAD = { nul: "a\u0000b", control: "a\u0001b", del: "a\u007fb", surrogate: "a\ud800b" } as const;
 
