@@ -18,6 +18,7 @@ import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import { requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, isLocale, readCookie } from "~/i18n/locale";
 import { describeError } from "~/lib/errors";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 declare module "next-auth" {
   interface Session {
@@ -153,6 +154,10 @@ export function getAuthOptions(): NextAuthOptions {
       session({ session, token }) {
         session.sid = token.sid;
         return session;
+      },
+      // Where next-auth sends the browser after signing in or out: only somewhere on this origin.
+      redirect({ url, baseUrl }) {
+        return new URL(safeRedirectTarget(url, baseUrl), baseUrl).href;
       },
     },
     events: {

@@ -1,11 +1,12 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
+import { malformedPathResponse, undecodablePath } from "~/server/request";
 
 export const dynamic = "force-dynamic";
 
 const handler = (req: Request) =>
-  fetchRequestHandler({
+  undecodablePath(req) ? malformedPathResponse(req) : fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
