@@ -41,16 +41,6 @@ export function malformedPathResponse(req: Request): Response {
   return Response.json(body, { status: 400, headers: { "cache-control": "no-store" } });
 }
 
-/** True when a path segment cannot be percent-decoded (route handlers check their raw URL). */
-export function undecodablePath(req: Request): boolean {
-  try {
-    decodeURIComponent(new URL(req.url).pathname);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 /**
  * Cross-site: the browser says so (Sec-Fetch-Site), or the Origin names another host.
  * Calls without either header (curl, servers) are not browsers acting for someone else.

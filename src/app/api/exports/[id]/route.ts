@@ -1,13 +1,11 @@
 import { db } from "~/server/db";
 import { createContext } from "~/server/api/context";
-import { malformedPathResponse, undecodablePath } from "~/server/request";
 import { downloadExport } from "~/server/exports/service";
 
 export const dynamic = "force-dynamic";
 
 /** The finished file of one of my export jobs (session cookie or bearer token, like /api/v1). */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (undecodablePath(req)) return malformedPathResponse(req);
   const { id } = await params;
   const ctx = await createContext(req);
   return downloadExport(db, ctx.actor, id, ctx.locale);

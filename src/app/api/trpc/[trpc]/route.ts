@@ -1,12 +1,11 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
-import { malformedPathResponse, undecodablePath } from "~/server/request";
 
 export const dynamic = "force-dynamic";
 
 const handler = (req: Request) =>
-  undecodablePath(req) ? malformedPathResponse(req) : fetchRequestHandler({
+  fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
