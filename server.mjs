@@ -24,7 +24,7 @@ globalThis[FRONT_MARK] = { hops };
 const server = http.createServer((req, res) => {
   const { proto, requestId, decodable } = prepareRequest(req, hops);
   res.setHeader("x-request-id", requestId);
-  for (const [name, value] of Object.entries(responseHeaders(proto))) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(responseHeaders(proto, req.url))) res.setHeader(name, value);
   // "/api/trpc/%ff": Next and the routers behind it would throw; a route of ours answers 400.
   if (!decodable) req.url = MALFORMED_PATH_ROUTE;
   handle(req, res).catch((e) => {

@@ -183,6 +183,7 @@ test.describe("security headers", () => {
     const api = await rawRequest({ path: "/api/v1/public/tenant", host: HOST });
     expect(api.headers["x-content-type-options"]).toBe("nosniff");
     expect(api.headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(api.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
   });
 
   test("anonymous POST /api/uploadthing is 401, not 403", async () => {

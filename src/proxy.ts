@@ -18,6 +18,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not the build's static files, nor stored files (/api/files sets its own sandbox policy).
-  matcher: ["/((?!_next/static|_next/image|api/files/|favicon.ico|robots.txt|logo.svg).*)"],
+  // Pages only. Not the API: a proxy makes Next buffer request bodies for it (and cut them at
+  // 10 MB), which uploads cannot afford; server.mjs gives API answers a policy of their own.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|robots.txt|logo.svg).*)"],
 };

@@ -133,10 +133,14 @@ export function prepareRequest(req, hops) {
  * Headers for every response, pages and API alike (a page's Content-Security-Policy comes from
  * src/proxy.ts, which knows its nonce). HSTS only when the client came over HTTPS.
  * @param {"http" | "https"} proto
+ * @param {string} [url] the request target
  * @returns {Record<string, string>}
  */
-export function responseHeaders(proto) {
+export function responseHeaders(proto, url = "/") {
   return {
+    // API answers are data, never documents: nothing loads or runs, nobody frames them. (Next
+    // keeps a header set here over a route's own, so this is also the stored files' sandbox.)
+    ...(url.startsWith("/api/") ? { "content-security-policy": API_CSP } : {}),
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
     "permissions-policy": PERMISSIONS_POLICY,
@@ -145,6 +149,8 @@ export function responseHeaders(proto) {
     ...(proto === "https" ? { "strict-transport-security": "max-age=31536000; includeSubDomains" } : {}),
   };
 }
+
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 export const PERMISSIONS_POLICY = [
   "accelerometer=()",

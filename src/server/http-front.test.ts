@@ -73,6 +73,8 @@ describe("requestId and scheme", () => {
     expect(clientProto({ encrypted: true, forwardedProto: undefined, hops: 0 })).toBe("https");
     expect(responseHeaders("http")["strict-transport-security"]).toBeUndefined();
     expect(responseHeaders("https")["strict-transport-security"]).toMatch(/^max-age=\d+/);
+    expect(responseHeaders("http", "/api/files/abc")["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+    expect(responseHeaders("http", "/login")["content-security-policy"]).toBeUndefined();
   });
 });
 
