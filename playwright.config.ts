@@ -9,7 +9,8 @@ export const BASE_URL = `http://localhost:${PORT}`;
 const TEST_HOSTS = ["acme.test", "second.test"];
 export const E2E_ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-Operator-pass";
 
-// The app under test is the production build (`next build` ran before), started on its own
+// The app under test is the production build (`next build` ran before), served by `npm start`
+// (server.mjs in front of Next, as in production) on its own
 // database: a fresh PostgreSQL database from scripts/test.ts, or a fresh PGlite directory.
 const dbEnv: Record<string, string> = process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {};
 
@@ -46,7 +47,8 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "api", testMatch: /(^|\/)api\.spec\.ts$/ },
+    { name: "api", testMatch: /(^|\/)(api|edge-http)\.spec\.ts$/ },
+    { name: "edge-browser", testMatch: /edge-browser\.spec\.ts/, dependencies: ["setup"] },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "roles-audit", testMatch: /roles-audit\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "clients", testMatch: /clients\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },

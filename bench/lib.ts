@@ -60,8 +60,10 @@ export async function startApp(port: number, databaseUrl: string): Promise<{ bas
   if (!existsSync(".next/BUILD_ID")) spawnSync("npx", ["next", "build"], { stdio: "inherit" });
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const server: ChildProcess = spawn("node", [...prof, "node_modules/next/dist/bin/next", "start", "-p", String(port)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  // The server `npm start` runs. The bench stands in for one trusted proxy: its X-Forwarded-For
+  // names the (simulated) client address of each request.
+  const server: ChildProcess = spawn("node", [...prof, "server.mjs"], {
+    env: { ...process.env, PORT: String(port), TRUSTED_PROXY: "1", DATABASE_URL: databaseUrl, DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: "ignore",
     detached: true,
   });

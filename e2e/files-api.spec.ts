@@ -166,9 +166,9 @@ test("a program uploads an image, a video and a document, lists, reads and delet
   const pdf = await request.get(doc.url, { headers: bearer(clientToken) });
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()["content-type"]).toBe("application/pdf");
-  // A PDF opens inline in the browser's viewer, which a sandboxed document would block.
+  // A PDF opens inline in the browser's viewer, sandboxed like every stored file.
   expect(pdf.headers()["content-disposition"]).toMatch(/^inline/);
-  expect(pdf.headers()["content-security-policy"]).toBeUndefined();
+  expect(pdf.headers()["content-security-policy"]).toMatch(/^default-src 'none';.*\bsandbox\b/);
 
   // Base64 PNG.
   const b64 = await request.post("/api/v1/files/base64", {
@@ -344,8 +344,8 @@ test.describe("uploadthing's protocol against the built-in ingest", () => {
       headers: { ...bearer(sessionToken), "content-type": "application/json", "accept-language": "en" },
       body: Buffer.from(payload),
     });
-    // UploadThing's error codes have no 401: the route answers "not signed in" (10001) as FORBIDDEN.
-    expect(other.status, other.body).toBe(403);
+    // UploadThing's error codes have no 401; our route answers "not signed in" (10001) as 401.
+    expect(other.status, other.body).toBe(401);
     expect((JSON.parse(other.body) as { message: string }).message).toBe("Sign in first; the session or token is missing, expired or ended (10001)");
     expect(filesOnDisk().sort()).toEqual(disk.sort());
   });

@@ -1,6 +1,6 @@
 /**
  * The whole suite, as CI runs it: typecheck, unit + router tests (vitest) on a real database,
- * the production build, then Playwright in Debian's Chromium against `next start` — once on
+ * the production build, then Playwright in Debian's Chromium against `npm start` (server.mjs) — once on
  * PostgreSQL (when there is one) and the HTTP checks again on the embedded PGlite default.
  *
  * Database: TEST_DATABASE_URL if set, else a PostgreSQL found on 127.0.0.1:5432, else PGlite.

@@ -19,7 +19,8 @@ export const env = createEnv({
       .optional(),
     ADMIN_USERNAME: z.string().min(3).max(64).default("admin"),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
-    TRUSTED_PROXY: z.enum(["0", "1"]).default("0"),
+    // How many reverse proxies in front of us are trusted: their X-Forwarded-For hops, X-Forwarded-Host and -Proto.
+    TRUSTED_PROXY: z.string().regex(/^\d{1,2}$/, "a number of proxy hops: 0, 1, 2, …").default("0"),
     WECHAT_OPEN_BASE_URL: z.url().optional(),
     WECHAT_API_BASE_URL: z.url().optional(),
     // Files: with no UploadThing token, or with an ingest URL, uploads go to the built-in ingest.

@@ -16,11 +16,12 @@ import { phoneSchema } from "~/lib/validators/common";
 import { codeSchema } from "~/lib/validators/auth";
 import { endLoginSession, loadActor, type Actor } from "~/server/services/session";
 import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
-import { requestHost, requestIp } from "~/server/request";
+import { requestHost, requestIp, requestProto } from "~/server/request";
 import { LOCALE_COOKIE, isLocale, readCookie } from "~/i18n/locale";
 import { describeError } from "~/lib/errors";
 import { env } from "~/env";
 import { DEVICE_COOKIE, cookieWithDeviceToken, deviceCookieOptions } from "~/server/security/device-cookie";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 declare module "next-auth" {
   interface Session {
@@ -48,13 +49,8 @@ const bag = (h: Record<string, string | string[] | undefined> | undefined) => ({
   },
 });
 
-/**
- * Whether the browser reached us over HTTPS: `next start` speaks plain HTTP, so HTTPS means a
- * TLS-terminating proxy that says so. A client that claims it on plain HTTP only gets a cookie
- * its own browser will not send back.
- */
-const overHttps = (h: { get(name: string): string | null }) =>
-  !!env.NEXTAUTH_URL?.startsWith("https:") || h.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+/** Whether the browser reached us over HTTPS (the front server settles the scheme; see request.ts). */
+const overHttps = (h: { get(name: string): string | null }) => !!env.NEXTAUTH_URL?.startsWith("https:") || requestProto(h) === "https";
 
 interface SignedIn {
   userId: string;
@@ -178,6 +174,10 @@ export function getAuthOptions(): NextAuthOptions {
       session({ session, token }) {
         session.sid = token.sid;
         return session;
+      },
+      // Where next-auth sends the browser after signing in or out: only somewhere on this origin.
+      redirect({ url, baseUrl }) {
+        return new URL(safeRedirectTarget(url, baseUrl), baseUrl).href;
       },
     },
     events: {

@@ -11,6 +11,7 @@ import { phoneSchema } from "~/lib/validators/common";
 import { LanguageSwitch } from "~/components/language-switch";
 import { Captcha } from "~/components/captcha";
 import { CodeSender } from "~/components/code-sender";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 interface PasswordValues {
   ustr: string;
@@ -64,7 +65,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
     setBusy(true);
     setError(null);
     const res = await signIn(provider, { ...credentials, redirect: false, callbackUrl });
-    if (res?.ok && !res.error) return window.location.assign(callbackUrl);
+    if (res?.ok && !res.error) return window.location.assign(safeRedirectTarget(callbackUrl, window.location.origin));
     setBusy(false);
     const code = Number(res?.error) || 12001;
     if (code === 14004) setNeedCaptcha(true);

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getRequestIdentity } from "~/server/auth";
@@ -6,6 +7,8 @@ import { UnknownHost } from "~/components/unknown-host";
 import { LoginForm } from "./login-form";
 import { db } from "~/server/db";
 import { tenantSettings } from "~/server/services/tenant-settings";
+import { requestOrigin } from "~/server/request";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in / 登录" };
@@ -14,8 +17,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { tenant, actor, host } = await getRequestIdentity();
   if (!tenant) return <UnknownHost host={host} />;
   const sp = await searchParams;
-  // Only paths on this site: "//host" and "/\\host" would leave it.
-  const callbackUrl = sp.callbackUrl && /^\/(?![/\\])/.test(sp.callbackUrl) ? sp.callbackUrl : "/";
+  // Only targets on this origin, resolved as the browser will ("/%09/host" is "//host" to it).
+  const callbackUrl = safeRedirectTarget(typeof sp.callbackUrl === "string" ? sp.callbackUrl : null, requestOrigin(await headers()));
   if (actor) redirect(callbackUrl);
   const t = await getTranslations("login");
   const settings = await tenantSettings(db, tenant.id);

@@ -14,7 +14,7 @@ import { createHmac } from "node:crypto";
 import path from "node:path";
 import { env } from "~/env";
 import { getSecrets } from "~/server/secrets";
-import { requestHost } from "~/server/request";
+import { requestHost, requestProto } from "~/server/request";
 
 export const INGEST_PATH = "/api/ut-ingest";
 export const ROUTE_PATH = "/api/uploadthing";
@@ -50,10 +50,8 @@ export const internalOrigin = () => (env.UC_INTERNAL_URL ?? `http://127.0.0.1:${
 
 /** The origin the browser used for this request (scheme from X-Forwarded-Proto behind a trusted proxy). */
 export function publicOrigin(req: Request): string {
-  const url = new URL(req.url);
-  const proto = env.TRUSTED_PROXY === "1" ? req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() : null;
-  const host = requestHost(req.headers) || url.host;
-  return `${proto ? `${proto}:` : url.protocol}//${host}`;
+  const host = requestHost(req.headers) || new URL(req.url).host;
+  return `${requestProto(req.headers)}://${host}`;
 }
 
 /**

@@ -22,7 +22,8 @@ import { acceptFile, assertQuota, quotas, type ArrivedFile } from "~/server/serv
 import { fileStore } from "~/server/files/store";
 import { currentLog } from "~/server/log";
 
-const f = createUploadthing();
+/** The error body uploadthing sends: our message and numeric code (the route maps 10001 to 401). */
+const f = createUploadthing({ errorFormatter: (e) => ({ message: e.message, appCode: (e.data as { appCode?: number } | undefined)?.appCode ?? null }) });
 
 /** An error's message as the browser shows it: description and code, in the caller's language. */
 export const errorText = (code: number, locale: Locale) => {
@@ -32,11 +33,11 @@ export const errorText = (code: number, locale: Locale) => {
 
 const UT_CODES = { 400: "BAD_REQUEST", 401: "FORBIDDEN", 403: "FORBIDDEN", 404: "NOT_FOUND", 413: "TOO_LARGE", 415: "BAD_REQUEST" } as const;
 
-function toUploadError(e: unknown, locale: Locale): UploadThingError {
+function toUploadError(e: unknown, locale: Locale): UploadThingError<{ message: string; appCode: number }> {
   if (!(e instanceof AppError)) currentLog().error({ err: e }, "upload refused by an unexpected error");
   const code = e instanceof AppError ? e.appCode : 10000;
   const status = describeError(code, locale).status as keyof typeof UT_CODES;
-  return new UploadThingError({ code: UT_CODES[status] ?? "INTERNAL_SERVER_ERROR", message: errorText(code, locale) });
+  return new UploadThingError({ code: UT_CODES[status] ?? "INTERNAL_SERVER_ERROR", message: errorText(code, locale), data: { message: errorText(code, locale), appCode: code } });
 }
 
 /** Loose on purpose: a bad folder name is answered with our own message, not "Invalid input". */

@@ -14,6 +14,7 @@ import { createLoginSession, type Site } from "~/server/services/session";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { accountLockedUntil } from "~/server/security/throttle";
 import type { ResolvedTenant } from "~/server/services/host";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 export const WECHAT_STATE_COOKIE = "uc_wx_state";
 const STATE_TTL_MS = 15 * 60_000;
@@ -88,7 +89,7 @@ export async function startWechatLogin(
     tenantId: opts.tenant.id,
     mode: opts.mode,
     userId: opts.userId,
-    callbackUrl: opts.callbackUrl.startsWith("/") && !opts.callbackUrl.startsWith("//") ? opts.callbackUrl : "/",
+    callbackUrl: safeRedirectTarget(opts.callbackUrl, opts.origin),
     exp: Date.now() + STATE_TTL_MS,
   });
   const url = qrAuthorizeUrl({ appId, redirectUri: `${opts.origin}/login/wechat`, state });

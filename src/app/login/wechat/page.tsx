@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
+import { requestOrigin } from "~/server/request";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 import { getRequestIdentity } from "~/server/auth";
 import { UnknownHost } from "~/components/unknown-host";
 import { WECHAT_STATE_COOKIE, stateMode } from "~/server/services/wechat-login";
@@ -14,5 +16,5 @@ export default async function WechatCallbackPage({ searchParams }: { searchParam
   if (!tenant) return <UnknownHost host={host} />;
   const { code, state } = await searchParams;
   const flow = stateMode((await cookies()).get(WECHAT_STATE_COOKIE)?.value);
-  return <WechatCallback code={code ?? null} state={state ?? ""} mode={flow?.mode ?? "login"} callbackUrl={flow?.callbackUrl ?? "/"} />;
+  return <WechatCallback code={code ?? null} state={state ?? ""} mode={flow?.mode ?? "login"} callbackUrl={safeRedirectTarget(flow?.callbackUrl, requestOrigin(await headers()))} />;
 }

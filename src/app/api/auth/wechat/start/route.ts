@@ -4,7 +4,8 @@ import { resolveTenant } from "~/server/services/host";
 import { loadActor } from "~/server/services/session";
 import { sessionIdFromCookieHeader } from "~/server/auth";
 import { WECHAT_STATE_COOKIE, startWechatLogin } from "~/server/services/wechat-login";
-import { requestHost } from "~/server/request";
+import { requestHost, requestOrigin } from "~/server/request";
+import { safeRedirectTarget } from "~/lib/safe-redirect";
 import { AppError } from "~/server/errors";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request) {
   const url = new URL(req.url);
   const host = requestHost(req.headers);
-  const origin = `${url.protocol}//${host}`;
+  const origin = requestOrigin(req.headers);
   const tenant = await resolveTenant(db, host);
   const back = (code: number) => NextResponse.redirect(`${origin}/login?error=${code}`, 303);
   if (!tenant) return back(10007);
@@ -26,9 +27,9 @@ export async function GET(req: Request) {
     userId = actor.userId;
   }
   try {
-    const r = await startWechatLogin(db, { tenant, origin, mode, userId, callbackUrl: url.searchParams.get("callbackUrl") ?? (mode === "bind" ? "/account" : "/") });
+    const r = await startWechatLogin(db, { tenant, origin, mode, userId, callbackUrl: safeRedirectTarget(url.searchParams.get("callbackUrl"), origin, mode === "bind" ? "/account" : "/") });
     const res = NextResponse.redirect(r.url, 303);
-    res.cookies.set(WECHAT_STATE_COOKIE, r.cookie, { httpOnly: true, sameSite: "lax", path: "/", maxAge: r.maxAgeSeconds, secure: url.protocol === "https:" });
+    res.cookies.set(WECHAT_STATE_COOKIE, r.cookie, { httpOnly: true, sameSite: "lax", path: "/", maxAge: r.maxAgeSeconds, secure: origin.startsWith("https:") });
     return res;
   } catch (e) {
     if (e instanceof AppError) return back(e.appCode);

@@ -1,0 +1,48 @@
+/**
+ * The HTTP server of `npm start` (and `npm run dev`): Node's http server in front of Next's
+ * request handler. Before Next sees a request it fixes what the client cannot be trusted with —
+ * its address (the TCP peer, or N hops into X-Forwarded-For behind TRUSTED_PROXY=N), the scheme,
+ * the request id — and refuses paths that cannot be decoded; every response gets the common
+ * security headers (see src/server/http-front.js).
+ */
+import http from "node:http";
+import { FRONT_MARK, MALFORMED_PATH_ROUTE, prepareRequest, responseHeaders, trustedHops } from "./src/server/http-front.js";
+
+const dev = process.argv.includes("--dev");
+process.env.NODE_ENV ??= dev ? "development" : "production";
+const port = Number(process.env.PORT) || 3000;
+const hops = trustedHops(process.env.TRUSTED_PROXY);
+
+// Imported after NODE_ENV is settled: Next reads it as it loads.
+const { default: next } = await import("next");
+const app = next({ dev, port, hostname: "localhost" });
+const handle = app.getRequestHandler();
+await app.prepare();
+// The app believes the client-address header only when this server is in front of it.
+globalThis[FRONT_MARK] = { hops };
+
+const server = http.createServer((req, res) => {
+  const { proto, requestId, decodable } = prepareRequest(req, hops);
+  res.setHeader("x-request-id", requestId);
+  for (const [name, value] of Object.entries(responseHeaders(proto, req.url))) res.setHeader(name, value);
+  // "/api/trpc/%ff": Next and the routers behind it would throw; a route of ours answers 400.
+  if (!decodable) req.url = MALFORMED_PATH_ROUTE;
+  handle(req, res).catch((e) => {
+    console.error("request failed", requestId, e);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end();
+  });
+});
+if (dev) server.on("upgrade", app.getUpgradeHandler());
+// Every interface, like `next start`: IPv4 peers show up as ::ffff:a.b.c.d and are normalised.
+server.listen(port, () => {
+  console.log(`▶ User Center on http://localhost:${port} (${dev ? "development" : "production"}, trusted proxy hops: ${hops})`);
+});
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    server.close();
+    void app.close?.().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}

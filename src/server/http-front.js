@@ -1,0 +1,167 @@
+/**
+ * What the front server (server.mjs) decides about a request before Next sees it: the client's
+ * address, the scheme, the request id, whether the path can be decoded at all. Plain JavaScript
+ * with Node built-ins only, because server.mjs imports it without a build step; the app reads
+ * the results through `~/server/request`.
+ */
+import { randomUUID } from "node:crypto";
+import { isIP } from "node:net";
+
+/** The header that carries the client address to the app; any copy a client sends is dropped. */
+export const CLIENT_IP_HEADER = "x-uc-client-ip";
+/** Set on globalThis by server.mjs: only then does the app believe CLIENT_IP_HEADER. */
+export const FRONT_MARK = Symbol.for("user-center.front-server");
+/** Where server.mjs sends a request whose path does not decode (that route answers 400). */
+export const MALFORMED_PATH_ROUTE = "/api/malformed-path";
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * TRUSTED_PROXY as a number of proxy hops: "0" (none, the default), "1", "2", … Anything else
+ * counts as no trusted proxy.
+ * @param {string | undefined} value
+ */
+export function trustedHops(value) {
+  return value && /^\d{1,2}$/.test(value.trim()) ? Number(value.trim()) : 0;
+}
+
+/**
+ * One address as a proxy or a socket writes it, in canonical form; null unless it is an IP.
+ * Accepts "1.2.3.4", "1.2.3.4:5678", "[::1]:80", "::ffff:1.2.3.4" (IPv4 on a dual-stack socket).
+ * @param {string | null | undefined} raw
+ * @returns {string | null}
+ */
+export function normalizeIp(raw) {
+  let s = (raw ?? "").trim();
+  if (!s || s.length > 64) return null;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
+  if (bracketed) s = bracketed[1] ?? "";
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(s)) s = s.slice(0, s.lastIndexOf(":"));
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(s);
+  if (mapped) s = mapped[1] ?? "";
+  const kind = isIP(s);
+  if (kind === 4) return s;
+  if (kind === 6) return s.toLowerCase();
+  return null;
+}
+
+/**
+ * The client's address. No trusted proxy: the TCP peer, whatever the client sends. With N
+ * trusted proxies: the address N hops from the right of X-Forwarded-For (the peer is the
+ * nearest proxy; each proxy appends the address it saw). When the header is shorter than N, or
+ * the entry there is not an address, the request did not come through the proxies as declared:
+ * the peer's address is used, so nothing the client wrote is believed.
+ * @param {{ peer: string | null | undefined, forwardedFor: string | string[] | null | undefined, hops: number }} req
+ * @returns {string | null}
+ */
+export function clientAddress({ peer, forwardedFor, hops }) {
+  const peerIp = normalizeIp(peer);
+  if (hops <= 0) return peerIp;
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
+  const entries = header.length > 4096 ? [] : header.split(",");
+  if (!header.trim() || entries.length < hops) return peerIp;
+  return normalizeIp(entries[entries.length - hops]) ?? peerIp;
+}
+
+/**
+ * The request's id: a proxy's X-Request-Id when that proxy is trusted and the value is tame,
+ * else a new UUID.
+ * @param {string | string[] | undefined} sent
+ * @param {number} hops
+ */
+export function requestId(sent, hops) {
+  const v = Array.isArray(sent) ? sent[0] : sent;
+  return hops > 0 && v && REQUEST_ID_RE.test(v) ? v : randomUUID();
+}
+
+/**
+ * False when the path part of a request target cannot be percent-decoded ("/api/trpc/%ff"):
+ * every router after us would throw on it.
+ * @param {string | undefined} url
+ */
+export function decodablePath(url) {
+  const path = (url ?? "/").split("?", 1)[0] ?? "";
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The scheme the client used: https when our socket is TLS, or when a trusted proxy says so
+ * (first X-Forwarded-Proto entry); otherwise http.
+ * @param {{ encrypted: boolean, forwardedProto: string | string[] | undefined, hops: number }} req
+ */
+export function clientProto({ encrypted, forwardedProto, hops }) {
+  if (encrypted) return "https";
+  const v = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
+  return hops > 0 && v?.split(",")[0]?.trim().toLowerCase() === "https" ? "https" : "http";
+}
+
+/** Headers no client may set for the app, whatever the proxy setting. */
+const ALWAYS_DROPPED = [CLIENT_IP_HEADER, "x-real-ip", "x-request-id"];
+/** Headers only a trusted proxy may set. */
+const PROXY_ONLY = ["x-forwarded-host", "x-forwarded-port", "forwarded"];
+
+/**
+ * Rewrites a Node request's headers in place for the app: CLIENT_IP_HEADER and X-Forwarded-For
+ * carry exactly the client address, X-Forwarded-Proto the scheme, X-Request-Id the id. Answers
+ * what the response needs to know.
+ * @param {import("node:http").IncomingMessage} req
+ * @param {number} hops
+ */
+export function prepareRequest(req, hops) {
+  const h = req.headers;
+  const ip = clientAddress({ peer: req.socket?.remoteAddress, forwardedFor: h["x-forwarded-for"], hops });
+  const proto = clientProto({ encrypted: !!(/** @type {{ encrypted?: boolean }} */ (req.socket)?.encrypted), forwardedProto: h["x-forwarded-proto"], hops });
+  const id = requestId(h["x-request-id"], hops);
+  for (const name of ALWAYS_DROPPED) delete h[name];
+  if (hops <= 0) for (const name of PROXY_ONLY) delete h[name];
+  delete h["x-forwarded-for"];
+  if (ip) {
+    h[CLIENT_IP_HEADER] = ip;
+    h["x-forwarded-for"] = ip;
+  }
+  h["x-forwarded-proto"] = proto;
+  h["x-request-id"] = id;
+  return { ip, proto, requestId: id, decodable: decodablePath(req.url) };
+}
+
+/**
+ * Headers for every response, pages and API alike (a page's Content-Security-Policy comes from
+ * src/proxy.ts, which knows its nonce). HSTS only when the client came over HTTPS.
+ * @param {"http" | "https"} proto
+ * @param {string} [url] the request target
+ * @returns {Record<string, string>}
+ */
+export function responseHeaders(proto, url = "/") {
+  return {
+    // API answers are data, never documents: nothing loads or runs, nobody frames them. (Next
+    // keeps a header set here over a route's own, so this is also the stored files' sandbox.)
+    ...(url.startsWith("/api/") ? { "content-security-policy": API_CSP } : {}),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": PERMISSIONS_POLICY,
+    // Consoles and sign-in pages are for their users, not for search engines (robots.txt too).
+    "x-robots-tag": "noindex, nofollow",
+    ...(proto === "https" ? { "strict-transport-security": "max-age=31536000; includeSubDomains" } : {}),
+  };
+}
+
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+export const PERMISSIONS_POLICY = [
+  "accelerometer=()",
+  "autoplay=()",
+  "camera=()",
+  "display-capture=()",
+  "geolocation=()",
+  "gyroscope=()",
+  "magnetometer=()",
+  "microphone=()",
+  "midi=()",
+  "payment=()",
+  "usb=()",
+].join(", ");
