@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES, PERMISSIONS, hasPermission, isGrantable } from "~/lib/permissions";
+import { intersectGrants } from "~/lib/permission-scope";
 import { ERROR_TABLES, describeError, errorTable } from "~/lib/errors";
 import { pickLocale, readCookie } from "~/i18n/locale";
 import { tenantListInput, hostSchema } from "~/lib/validators/tenant";
@@ -30,6 +31,26 @@ describe("permission registry", () => {
     expect(BUILT_IN_ROLES.user.permissions).toEqual(["uc.me.all"]);
     expect(isGrantable("uc.nothing.all")).toBe(false);
     expect(isGrantable("uc.all")).toBe(true);
+  });
+});
+
+describe("intersectGrants", () => {
+  it("holds a code exactly when both lists hold it, wildcards understood", () => {
+    const cases: [string[], string[]][] = [
+      [["uc.all"], ["uc.user.all", "uc.role.get"]],
+      [["uc.user.get", "uc.role.all"], [...BUILT_IN_ROLES.administrator.permissions]],
+      [["uc.client.all", "uc.user.get"], [...BUILT_IN_ROLES.developer.permissions]],
+      [["uc.user.all"], ["uc.all"]],
+      [["uc.user.get"], []],
+      [["uc.nothing.all", "bogus"], ["uc.all"]],
+    ];
+    for (const [a, b] of cases) {
+      const both = intersectGrants(a, b);
+      for (const p of PERMISSIONS) expect(hasPermission(both, p.code), `${p.code} in ${a} ∩ ${b}`).toBe(hasPermission(a, p.code) && hasPermission(b, p.code));
+    }
+    expect(intersectGrants(["uc.user.all"], ["uc.all"])).toEqual(["uc.user.all"]);
+    expect(intersectGrants(["uc.all"], ["uc.user.get"])).toEqual(["uc.user.get"]);
+    expect(intersectGrants(["uc.user.get", "uc.role.all"], [...BUILT_IN_ROLES.administrator.permissions])).toEqual(["uc.user.get", "uc.role.all"]);
   });
 });
 
