@@ -58,6 +58,7 @@ export const ERROR_TABLES = {
     11002: def(409, ["主机名已被占用", "该主机名已绑定到其他租户"], ["Host already bound", "This host name is already bound to a tenant"]),
     11003: def(409, ["不能删除默认租户", "默认租户承载平台控制台，不能删除或停用"], ["Default tenant is protected", "The default tenant hosts the platform console and cannot be deleted or disabled"]),
     11004: def(409, ["属性键重复", "同一租户内属性键必须唯一"], ["Duplicate property key", "Property keys must be unique within a tenant"]),
+    11005: def(500, ["租户设置无法解密", "此租户的一个加密属性无法用本实例的 ENCRYPTION_KEY 解密：请管理员重新填写它，或为实例设置保存时所用的 ENCRYPTION_KEY"], ["Tenant setting cannot be decrypted", "A secret property of this tenant cannot be decrypted with this instance's ENCRYPTION_KEY: an administrator must enter it again, or give the instance the ENCRYPTION_KEY it was saved with"]),
   },
   user: {
     15001: def(404, ["用户不存在", "用户不存在或不属于当前租户"], ["User not found", "No such user in this tenant"]),
