@@ -1,5 +1,6 @@
 import { createPrismaClient } from "~/server/db-client";
-import { SecretMismatchError, prepareInstance } from "~/server/startup";
+import { prepareInstance } from "~/server/prepare-instance";
+import { SecretMismatchError } from "~/server/startup";
 
 // Run with `--conditions=react-server` (package.json): the key check and the signing key use server-only modules.
 const admin = process.env.ADMIN_USERNAME || "admin";

@@ -4,8 +4,6 @@ import type { Db } from "~/server/db";
 import { getSecrets, type Secrets } from "~/server/secrets";
 import { decryptSecret } from "~/server/crypto";
 import { advisoryXactLock } from "~/server/db/sql";
-import { seed, type SeedOptions } from "~/server/seed";
-import { ensureSigningKey } from "~/server/services/tokens";
 
 /**
  * The start-up check that every instance on one database runs with the same keys. The database
@@ -78,14 +76,3 @@ export async function checkInstanceSecrets(db: Db, secrets: Secrets = getSecrets
   if (wrong.length) throw new SecretMismatchError(wrong);
 }
 
-/**
- * What every start does before serving, in order: the key check (a mismatched instance writes
- * nothing), the idempotent seed, and the active signing key (so /.well-known/jwks.json has a key
- * from the first start). `npm run db:seed` (part of `npm start`) runs this.
- */
-export async function prepareInstance(db: Db, opts: SeedOptions & { secrets?: Secrets }) {
-  await checkInstanceSecrets(db, opts.secrets);
-  const result = await seed(db, opts);
-  await ensureSigningKey(db);
-  return result;
-}
