@@ -5,7 +5,7 @@
  * pools on one PostgreSQL database, as two processes would have.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { createTestDb } from "~/test/db";
 import { useWorld } from "~/test/fixtures";
 import { createPrismaClient } from "~/server/db-client";
@@ -100,6 +100,42 @@ describe("the start-up key check", () => {
   });
 });
 
+describe("server start (instrumentation)", () => {
+  it("exits before serving when the keys do not match, with the message; starts and creates the signing key when they do", async () => {
+    const { db } = await freshDb();
+    await checkInstanceSecrets(db, newSecrets());
+    vi.resetModules();
+    vi.doMock("~/server/db", () => ({ db }));
+    const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
+      throw new Error(`exit ${code}`);
+    }) as typeof process.exit);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const saved = { runtime: process.env.NEXT_RUNTIME, worker: process.env.UC_EXPORT_WORKER };
+    process.env.NEXT_RUNTIME = "nodejs";
+    process.env.UC_EXPORT_WORKER = "off";
+    try {
+      const { register } = await import("~/instrumentation");
+      await expect(register()).rejects.toThrow("exit 1");
+      expect(String(logged.mock.calls[0]?.[0])).toMatch(/^Refusing to start: .*set NEXTAUTH_SECRET and ENCRYPTION_KEY/);
+      expect(await db.signingKey.count()).toBe(0);
+      // With the keys the database was started with, it starts and publishes a key.
+      await db.secretCheck.deleteMany();
+      await register();
+      expect(exit).toHaveBeenCalledTimes(1);
+      expect((await publicJwks(db)).keys).toHaveLength(1);
+    } finally {
+      process.env.NEXT_RUNTIME = saved.runtime;
+      process.env.UC_EXPORT_WORKER = saved.worker;
+      if (saved.runtime === undefined) delete process.env.NEXT_RUNTIME;
+      if (saved.worker === undefined) delete process.env.UC_EXPORT_WORKER;
+      exit.mockRestore();
+      logged.mockRestore();
+      vi.doUnmock("~/server/db");
+      vi.resetModules();
+    }
+  });
+});
+
 describe("signing keys", () => {
   let a: PrismaClient;
   let b: PrismaClient;
@@ -160,8 +196,11 @@ describe("signing keys", () => {
 
 describe("secret tenant properties that cannot be decrypted", () => {
   const t = useWorld();
-  const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-  afterEach(() => errors.mockClear());
+  let errors: MockInstance<typeof console.error>;
+  beforeEach(() => {
+    errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  });
+  afterEach(() => errors.mockRestore());
 
   it("are an error where they are read and in the log, never unset; the rest of the settings work", async () => {
     const { db, w } = t;
