@@ -83,6 +83,7 @@ export const ERROR_TABLES = {
     17006: def(403, ["需要用户身份", "此操作只能由登录用户调用，不接受客户端令牌"], ["User required", "This operation needs a signed-in user; client tokens cannot call it"]),
     17007: def(400, ["范围不可授予", "客户端的范围必须是注册表中的权限码或通配符，且为你本人所拥有"], ["Scope not grantable", "A client's scopes must be registry codes or wildcards that you hold yourself"]),
     17008: def(404, ["密钥不存在", "该客户端没有这个密钥"], ["Secret not found", "The client has no such secret"]),
+    17009: def(409, ["客户端所有者不可用", "创建此客户端的用户已停用或已删除，客户端随之失效，不能签发令牌"], ["Client owner unavailable", "The user who owns this client is disabled or deleted, so the client cannot get tokens"]),
   },
   api: {
     18001: def(404, ["API 资源不存在", "记录不存在或不属于当前租户"], ["API resource not found", "No such API resource in this tenant"]),

@@ -64,7 +64,7 @@ describe("error tables", () => {
     }
     expect(describeError(10001, "en")).toMatchObject({ status: 401, name: "Not signed in" });
     expect(describeError(99999, "zh-CN").code).toBe(10000);
-    expect(errorTable("tenant", "en").map((e) => e.code)).toEqual([11001, 11002, 11003, 11004]);
+    expect(errorTable("tenant", "en").map((e) => e.code)).toEqual([11001, 11002, 11003, 11004, 11005]);
   });
 });
 

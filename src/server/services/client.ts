@@ -236,7 +236,7 @@ interface OwnerRow {
  * scopes), `false` when the owner is gone, disabled or deleted (the client is dead), else the
  * owner's effective permissions in the client's tenant (an operator's `uc.all` included).
  */
-export function ownerGrants(r: OwnerRow, tenantId: string): { permissions: string[] | null; managesAll: boolean } | false {
+function ownerGrants(r: OwnerRow, tenantId: string): { permissions: string[] | null; managesAll: boolean } | false {
   if (!r.ownerId) return { permissions: null, managesAll: false };
   if (!r.ownerFound || !r.ownerActive) return false;
   if (r.ownerIsOperator) return { permissions: [...OPERATOR_PERMISSIONS], managesAll: true };
@@ -367,7 +367,7 @@ export async function issueTestToken(db: Db, who: Who, input: z.output<typeof is
   const [ownerRow] = await db.$queryRaw<OwnerRow[]>`
     SELECT ${ownerColumns} FROM "OAuthClient" c LEFT JOIN "User" o ON o."id" = c."ownerId" WHERE c."id" = ${client.id}::uuid`;
   const owner = ownerRow ? ownerGrants(ownerRow, client.tenantId) : false;
-  if (!owner) throw new AppError(17002);
+  if (!owner) throw new AppError(17009);
   const scopes = grantScopes(allowedScopes(client.scopes, owner), input.scope || undefined);
   if (!scopes) throw new AppError(17004);
   const signed = await signClientToken(db, { id: client.id, clientId: client.clientId, tenantId: client.tenantId, scopes, lifetimeSeconds: client.tokenLifetime });
