@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES, PERMISSIONS, RESOURCE_NAMES, hasPermission, isGrantable } from "~/lib/permissions";
+import { intersectGrants } from "~/lib/permission-scope";
 import { ERROR_TABLES, describeError, errorTable } from "~/lib/errors";
 import { pickLocale, readCookie } from "~/i18n/locale";
 import { tenantListInput, hostSchema } from "~/lib/validators/tenant";
@@ -36,6 +37,26 @@ describe("permission registry", () => {
   });
 });
 
+describe("intersectGrants", () => {
+  it("holds a code exactly when both lists hold it, wildcards understood", () => {
+    const cases: [string[], string[]][] = [
+      [["uc.all"], ["uc.user.all", "uc.role.get"]],
+      [["uc.user.get", "uc.role.all"], [...BUILT_IN_ROLES.administrator.permissions]],
+      [["uc.client.all", "uc.user.get"], [...BUILT_IN_ROLES.developer.permissions]],
+      [["uc.user.all"], ["uc.all"]],
+      [["uc.user.get"], []],
+      [["uc.nothing.all", "bogus"], ["uc.all"]],
+    ];
+    for (const [a, b] of cases) {
+      const both = intersectGrants(a, b);
+      for (const p of PERMISSIONS) expect(hasPermission(both, p.code), `${p.code} in ${a} ∩ ${b}`).toBe(hasPermission(a, p.code) && hasPermission(b, p.code));
+    }
+    expect(intersectGrants(["uc.user.all"], ["uc.all"])).toEqual(["uc.user.all"]);
+    expect(intersectGrants(["uc.all"], ["uc.user.get"])).toEqual(["uc.user.get"]);
+    expect(intersectGrants(["uc.user.get", "uc.role.all"], [...BUILT_IN_ROLES.administrator.permissions])).toEqual(["uc.user.get", "uc.role.all"]);
+  });
+});
+
 describe("error tables", () => {
   it("give every code a status and a name and description in both languages", () => {
     for (const table of Object.values(ERROR_TABLES)) {
@@ -46,7 +67,7 @@ describe("error tables", () => {
     }
     expect(describeError(10001, "en")).toMatchObject({ status: 401, name: "Not signed in" });
     expect(describeError(99999, "zh-CN").code).toBe(10000);
-    expect(errorTable("tenant", "en").map((e) => e.code)).toEqual([11001, 11002, 11003, 11004]);
+    expect(errorTable("tenant", "en").map((e) => e.code)).toEqual([11001, 11002, 11003, 11004, 11005]);
   });
 });
 

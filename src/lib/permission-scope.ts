@@ -25,3 +25,22 @@ export function isTenantGrantable(code: string): boolean {
 
 /** Resources a tenant administrator can grant anything of (for the picker). */
 export const TENANT_RESOURCES = new Set(PERMISSIONS.filter((p) => isTenantGrantable(p.code)).map((p) => p.resource));
+
+const RESOURCE_LIST = [...new Set(PERMISSIONS.map((p) => p.resource))];
+
+/** `code` as the grants that both `a` and `b` cover: itself if `b` covers it, else its covered parts. */
+function narrow(code: string, b: readonly string[]): string[] {
+  if (!isGrantable(code)) return [];
+  if (hasPermission(b, code as PermissionCode)) return [code];
+  if (code === `${PERMISSION_PREFIX}.all`) return RESOURCE_LIST.flatMap((r) => narrow(`${PERMISSION_PREFIX}.${r}.all`, b));
+  return code.endsWith(".all") ? expandCode(code).filter((c) => hasPermission(b, c)) : [];
+}
+
+/**
+ * The grants held by both lists, wildcards understood: a registry code passes `hasPermission` on
+ * the result exactly when it passes on `a` and on `b`. Wildcards of `a` that `b` covers stay
+ * wildcards; others are cut to the codes `b` holds (`uc.all` ∩ `[uc.user.get]` is `[uc.user.get]`).
+ */
+export function intersectGrants(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set(a.flatMap((code) => narrow(code, b)))];
+}

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env } from "~/env";
 
-interface Secrets {
+export interface Secrets {
   authSecret: string;
   encryptionKey: Buffer;
 }

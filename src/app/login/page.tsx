@@ -27,7 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       tenantName={tenant.name}
       subtitle={t("subtitle", { tenant: tenant.name })}
       callbackUrl={callbackUrl}
-      wechat={!!settings["wechat.appId"] && !!settings["wechat.appSecret"]}
+      wechat={!!settings["wechat.appId"] && "wechat.appSecret" in settings}
       initialError={Number(sp.error) || null}
     />
   );

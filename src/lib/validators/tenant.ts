@@ -65,6 +65,8 @@ const propertyOut = z.object({
   /** null for secret properties: they are never sent back. */
   value: z.string().nullable(),
   isSet: z.boolean(),
+  /** A stored secret this instance's ENCRYPTION_KEY cannot decrypt (saved under another key). */
+  undecryptable: z.boolean().optional(),
 });
 
 export const tenantSummary = z.object({

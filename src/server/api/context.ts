@@ -5,7 +5,7 @@ import { sessionIdFromCookieHeader } from "~/server/auth";
 import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import { loadTenantAndActor, type Actor } from "~/server/services/session";
 import { bearerKind, verifySessionToken } from "~/server/services/tokens";
-import { loadClientActor } from "~/server/services/client";
+import { loadTenantAndClientActor } from "~/server/services/client";
 import { isCrossSite, requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
 import { requestIdFrom, requestLog } from "~/server/log";
@@ -27,9 +27,10 @@ export async function createContext(req: Request, db: Db = defaultDb): Promise<C
   let actor: Actor | null = null;
   if (sessionId) {
     ({ tenant, actor } = await loadTenantAndActor(db, host, sessionId));
+  } else if (clientToken) {
+    ({ tenant, actor } = await loadTenantAndClientActor(db, host, clientToken));
   } else {
     tenant = await resolveTenant(db, host);
-    if (tenant && clientToken) actor = await loadClientActor(db, clientToken, tenant.id);
   }
   return createContextInner({
     db,

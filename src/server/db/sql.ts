@@ -15,3 +15,11 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 /** A LIKE pattern for "starts with `p`", with LIKE's own wildcards in `p` escaped. */
 export const likePrefix = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Takes a PostgreSQL advisory lock for the rest of the transaction `tx` (named by a label, so
+ * each use has its own): instances that do the same step at once do it one after the other.
+ */
+export async function advisoryXactLock(tx: { $queryRaw: Prisma.TransactionClient["$queryRaw"] }, label: string) {
+  await tx.$queryRaw`SELECT 1 AS "ok" FROM (SELECT pg_advisory_xact_lock(hashtext(${label}))) l`;
+}

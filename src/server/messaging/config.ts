@@ -55,7 +55,12 @@ export type MessagingConfig = { sms: SmsConfig; email: EmailConfig };
 /** The keys under `prefix` without it, blanks dropped (a cleared field in the console means "not set"). */
 function section(props: Record<string, string>, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(props)) if (k.startsWith(prefix) && v.trim() !== "") out[k.slice(prefix.length)] = v;
+  // Keys first, values only of this section: reading a secret that cannot be decrypted throws (11005).
+  for (const k of Object.keys(props)) {
+    if (!k.startsWith(prefix)) continue;
+    const v = props[k]!;
+    if (v.trim() !== "") out[k.slice(prefix.length)] = v;
+  }
   return out;
 }
 

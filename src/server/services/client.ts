@@ -7,14 +7,16 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { Db } from "~/server/db";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import type { Actor } from "~/server/services/session";
-import { normalizeHost } from "~/server/services/host";
 import { AppError } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
 import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
-import { signClientToken, verifyClientToken } from "~/server/services/tokens";
-import { hasPermission, isGrantable, type PermissionCode } from "~/lib/permissions";
+import { signClientToken, verifyClientToken, type VerifiedClientToken } from "~/server/services/tokens";
+import { hasPermission, isGrantable, OPERATOR_PERMISSIONS, type PermissionCode } from "~/lib/permissions";
+import { intersectGrants } from "~/lib/permission-scope";
+import { UUID_RE, type RoleJson } from "~/server/db/sql";
+import { normalizeHost, resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import type {
   ClientDetail,
   ClientSummary,
@@ -206,6 +208,45 @@ export async function deleteSecret(db: Db, who: Who, clientRowId: string, secret
   });
 }
 
+// --- The owner's rights ----------------------------------------------------------------------
+
+/**
+ * Columns describing the owner of the client aliased `c` (joined as `o`): whether the row
+ * exists, is active and not deleted, and the roles it holds in the client's tenant. Read in the
+ * same statement as the client, so checking the owner costs no round trip.
+ */
+const ownerColumns = Prisma.sql`
+           c."ownerId"::text AS "ownerId", (o."id" IS NOT NULL) AS "ownerFound",
+           (o."status" = 'active' AND o."deletedAt" IS NULL) AS "ownerActive",
+           o."isOperator" AS "ownerIsOperator", o."tenantId"::text AS "ownerTenantId",
+           COALESCE((SELECT json_agg(json_build_object('name', r."name", 'permissions', r."permissions"))
+                       FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = o."id" AND r."tenantId" = c."tenantId"), '[]'::json) AS "ownerRoles"`;
+
+interface OwnerRow {
+  ownerId: string | null;
+  ownerFound: boolean;
+  ownerActive: boolean | null;
+  ownerIsOperator: boolean | null;
+  ownerTenantId: string | null;
+  ownerRoles: RoleJson[];
+}
+
+/**
+ * What the owner lets its client do now: `null` for an unowned client (no limit beyond its own
+ * scopes), `false` when the owner is gone, disabled or deleted (the client is dead), else the
+ * owner's effective permissions in the client's tenant (an operator's `uc.all` included).
+ */
+function ownerGrants(r: OwnerRow, tenantId: string): { permissions: string[] | null; managesAll: boolean } | false {
+  if (!r.ownerId) return { permissions: null, managesAll: false };
+  if (!r.ownerFound || !r.ownerActive) return false;
+  if (r.ownerIsOperator) return { permissions: [...OPERATOR_PERMISSIONS], managesAll: true };
+  if (r.ownerTenantId !== tenantId) return { permissions: [], managesAll: false };
+  return { permissions: [...new Set(r.ownerRoles.flatMap((x) => x.permissions))], managesAll: r.ownerRoles.some((x) => x.name === "administrator") };
+}
+
+/** The client's scopes cut to what its owner holds now (unchanged for an unowned client). */
+const allowedScopes = (scopes: string[], owner: { permissions: string[] | null }) => (owner.permissions ? intersectGrants(scopes, owner.permissions) : scopes);
+
 // --- Tokens --------------------------------------------------------------------------------
 
 /** Requested scopes (space-separated) within what the client may have; null when one is beyond. */
@@ -239,7 +280,7 @@ const LAST_USED_EVERY_MS = 60_000;
  * RFC 6749 §4.4 after the protocol parsing: one read of the client and its secrets, secrets
  * compared in constant time, scopes narrowed, a token signed with the cached key.
  */
-interface ExchangeRow {
+interface ExchangeRow extends OwnerRow {
   id: string;
   tenantId: string;
   clientId: string;
@@ -253,21 +294,23 @@ interface ExchangeRow {
 }
 
 /**
- * The client, its secrets, its tenant's status and whether the called host is one of that
- * tenant's hosts: one round trip, because this endpoint is the hot path of every program.
+ * The client, its secrets, its tenant's status, whether the called host is one of that
+ * tenant's hosts, and its owner's state and roles: one round trip, because this endpoint is the
+ * hot path of every program.
  */
 async function readForExchange(db: Db, clientId: string, host: string) {
   const rows = await db.$queryRaw<ExchangeRow[]>`
     SELECT c."id", c."tenantId", c."clientId", c."enabled", c."grantTypes", c."scopes", c."tokenLifetime",
            t."status"::text AS "tenantStatus",
-           EXISTS (SELECT 1 FROM "TenantHost" h WHERE h."tenantId" = c."tenantId" AND h."host" = ${host}) AS "hostMatches",
+           EXISTS (SELECT 1 FROM "TenantHost" h WHERE h."tenantId" = c."tenantId" AND h."host" = ${host}) AS "hostMatches", ${ownerColumns},
            COALESCE(json_agg(json_build_object('id', s."id", 'hash', s."hash", 'expiresAt', s."expiresAt", 'lastUsedAt', s."lastUsedAt"))
                     FILTER (WHERE s."id" IS NOT NULL), '[]'::json) AS "secrets"
       FROM "OAuthClient" c
       JOIN "Tenant" t ON t."id" = c."tenantId"
+      LEFT JOIN "User" o ON o."id" = c."ownerId"
       LEFT JOIN "ClientSecret" s ON s."clientId" = c."id"
      WHERE c."clientId" = ${clientId}
-     GROUP BY c."id", t."status"`;
+     GROUP BY c."id", t."status", o."id"`;
   const r = rows[0];
   if (!r) return null;
   return {
@@ -285,6 +328,10 @@ async function readForExchange(db: Db, clientId: string, host: string) {
  * RFC 6749 §4.4 after the protocol parsing: one read of the client, its secrets and its tenant,
  * secrets compared in constant time, scopes narrowed, a token signed with the cached key.
  * The client must belong to the tenant whose host was called, and both must be enabled.
+ * An owned client lives on its owner's rights: when the owner is disabled, deleted or gone, the
+ * client fails authentication (invalid_client, as a disabled client does: RFC 6749 §5.2 keeps
+ * unauthorized_client for a grant type the client may not use, and the remedy is the same as for
+ * a disabled client); and it is granted at most what its owner holds now.
  */
 export async function exchangeClientCredentials(
   db: Db,
@@ -297,10 +344,11 @@ export async function exchangeClientCredentials(
   const client = await readForExchange(db, creds.clientId, normalizeHost(host));
   const secretId = client ? matchSecret(client.secrets, creds.secret) : null;
   // The client must belong to the tenant whose host was called, be enabled and present a live secret.
-  if (!client || !secretId || !client.hostMatches || client.tenantStatus !== "enabled" || !client.enabled) return bad;
+  const owner = client ? ownerGrants(client, client.tenantId) : false;
+  if (!client || !secretId || !client.hostMatches || client.tenantStatus !== "enabled" || !client.enabled || !owner) return bad;
   if (!client.grantTypes.includes("client_credentials"))
     return { ok: false, error: "unauthorized_client", description: "The client may not use the client_credentials grant" };
-  const scopes = grantScopes(client.scopes, requestedScope);
+  const scopes = grantScopes(allowedScopes(client.scopes, owner), requestedScope);
   if (!scopes) return { ok: false, error: "invalid_scope", description: "The requested scope is beyond what the client is allowed" };
   const signed = await signClientToken(db, { id: client.id, clientId: client.clientId, tenantId: client.tenantId, scopes, lifetimeSeconds: client.tokenLifetime });
   const used = client.secrets.find((s) => s.id === secretId);
@@ -311,12 +359,16 @@ export async function exchangeClientCredentials(
   return { ok: true, access_token: signed.token, token_type: "Bearer", expires_in: signed.expiresIn, scope: scopes.join(" ") };
 }
 
-/** The console's "issue token": a test token for the client, without its secret. */
+/** The console's "issue token": a test token for the client, without its secret, within what its owner holds now. */
 export async function issueTestToken(db: Db, who: Who, input: z.output<typeof issueTokenInput>) {
   const client = await findClient(db, who, input.id);
   if (!client.enabled) throw new AppError(17002);
   if (!client.grantTypes.includes("client_credentials")) throw new AppError(17003);
-  const scopes = grantScopes(client.scopes, input.scope || undefined);
+  const [ownerRow] = await db.$queryRaw<OwnerRow[]>`
+    SELECT ${ownerColumns} FROM "OAuthClient" c LEFT JOIN "User" o ON o."id" = c."ownerId" WHERE c."id" = ${client.id}::uuid`;
+  const owner = ownerRow ? ownerGrants(ownerRow, client.tenantId) : false;
+  if (!owner) throw new AppError(17009);
+  const scopes = grantScopes(allowedScopes(client.scopes, owner), input.scope || undefined);
   if (!scopes) throw new AppError(17004);
   const signed = await signClientToken(db, { id: client.id, clientId: client.clientId, tenantId: client.tenantId, scopes, lifetimeSeconds: client.tokenLifetime });
   await writeAudit(db, auditActor(who, client.tenantId), "client.issuetoken", client.id, undefined, { jti: signed.jti, scope: scopes.join(" ") });
@@ -330,37 +382,70 @@ export async function issueTestToken(db: Db, who: Who, input: z.output<typeof is
   };
 }
 
+interface ClientActorRow extends OwnerRow {
+  clientRowId: string;
+  clientId: string;
+  clientTenantId: string;
+  clientName: string;
+  enabled: boolean;
+  scopes: string[];
+}
+
+/** The client a token names and its owner's state (`id` a uuid), as columns to join. */
+const clientActorSelect = (id: string) => Prisma.sql`
+    SELECT c."id"::text AS "clientRowId", c."clientId", c."tenantId"::text AS "clientTenantId", c."name" AS "clientName", c."enabled", c."scopes", ${ownerColumns}
+      FROM "OAuthClient" c LEFT JOIN "User" o ON o."id" = c."ownerId"
+     WHERE c."id" = ${id}::uuid`;
+
 /**
- * The actor behind a client token on this tenant's host, or null: the token must verify, name
- * this tenant, and its client must still exist and be enabled (checked on every request, so
- * disabling a client stops its tokens at once).
+ * The actor a verified client token stands for on this tenant, or null. Its rights are
+ * recomputed on every request: the token's scopes ∩ the client's current scopes ∩ (for an owned
+ * client) its owner's current permissions; a disabled client, or an owner disabled, deleted or
+ * gone, stops the token at once.
  */
-export async function loadClientActor(db: Db, token: string, tenantId: string): Promise<Actor | null> {
-  const claims = await verifyClientToken(db, token);
-  if (!claims || claims.tenantId !== tenantId) return null;
-  const client = await db.oAuthClient.findUnique({
-    where: { id: claims.id },
-    select: { id: true, clientId: true, tenantId: true, name: true, enabled: true, ownerId: true },
-  });
-  if (!client || !client.enabled || client.tenantId !== tenantId || client.clientId !== claims.clientId) return null;
-  const owner = client.ownerId
-    ? await db.user.findFirst({
-        where: { id: client.ownerId, status: "active", deletedAt: null },
-        select: { isOperator: true, tenantId: true, roles: { select: { role: { select: { name: true } } } } },
-      })
-    : null;
-  const ownerManagesAll = !!owner && (owner.isOperator || (owner.tenantId === tenantId && owner.roles.some((r) => r.role.name === "administrator")));
+function clientActorOf(claims: VerifiedClientToken, c: ClientActorRow | undefined, tenantId: string): Actor | null {
+  if (!c || !c.enabled || c.clientTenantId !== tenantId || claims.tenantId !== tenantId || c.clientId !== claims.clientId) return null;
+  const owner = ownerGrants(c, tenantId);
+  if (!owner) return null;
   return {
-    userId: client.id,
-    tenantId: client.tenantId,
+    userId: c.clientRowId,
+    tenantId: c.clientTenantId,
     sessionId: "",
     isOperator: false,
     userName: null,
-    nickname: client.name,
-    displayName: client.name,
+    nickname: c.clientName,
+    displayName: c.clientName,
     locale: null,
     roles: [],
-    permissions: claims.scopes,
-    client: { id: client.id, clientId: client.clientId, ownerId: client.ownerId, ownerManagesAll },
+    permissions: intersectGrants(claims.scopes, allowedScopes(c.scopes, owner)),
+    client: { id: c.clientRowId, clientId: c.clientId, ownerId: c.ownerId, ownerManagesAll: owner.managesAll },
   };
+}
+
+/** The actor behind a client token on this tenant's host, or null (see clientActorOf). */
+export async function loadClientActor(db: Db, token: string, tenantId: string): Promise<Actor | null> {
+  const claims = await verifyClientToken(db, token);
+  if (!claims || claims.tenantId !== tenantId || !UUID_RE.test(claims.id)) return null;
+  const [row] = await db.$queryRaw<ClientActorRow[]>`${clientActorSelect(claims.id)}`;
+  return clientActorOf(claims, row, tenantId);
+}
+
+/**
+ * The tenant bound to `host` and the actor behind a client token on it, in one statement (the
+ * token's signature is checked first, with the cached public key): the hot path of every
+ * program's API call.
+ */
+export async function loadTenantAndClientActor(db: Db, host: string, token: string): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+  const claims = await verifyClientToken(db, token);
+  const name = normalizeHost(host);
+  if (!claims || !name || !UUID_RE.test(claims.id)) return { tenant: await resolveTenant(db, host), actor: null };
+  const [row] = await db.$queryRaw<(Partial<ClientActorRow> & { hostTenant: ResolvedTenant })[]>`
+    SELECT json_build_object('id', t."id", 'name', t."name", 'status', t."status", 'isDefault', t."isDefault") AS "hostTenant", a.*
+      FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
+      LEFT JOIN (${clientActorSelect(claims.id)}) a ON true
+     WHERE h."host" = ${name}
+     LIMIT 1`;
+  if (!row) return { tenant: null, actor: null };
+  const { hostTenant: tenant, ...c } = row;
+  return { tenant, actor: clientActorOf(claims, c.clientRowId ? (c as ClientActorRow) : undefined, tenant.id) };
 }

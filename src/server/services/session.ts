@@ -33,8 +33,9 @@ export interface Actor {
   permissions: string[];
   /**
    * Set when the caller is an OAuth client with a client-credentials token, not a user: then
-   * userId is the client's row id (what audit rows record), permissions are exactly the
-   * token's scopes, and procedures that need a user refuse it.
+   * userId is the client's row id (what audit rows record), permissions are the token's scopes
+   * ∩ the client's current scopes ∩ its owner's current permissions, and procedures that need a
+   * user refuse it.
    */
   client?: { id: string; clientId: string; ownerId: string | null; ownerManagesAll: boolean };
 }

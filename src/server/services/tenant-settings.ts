@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { decryptSecret } from "~/server/crypto";
+import { AppError } from "~/server/errors";
 
 /**
  * A tenant's properties as a flat map with secrets decrypted: server-side configuration
@@ -28,15 +29,40 @@ export function tenantSettings(db: Db, tenantId: string): Promise<Record<string,
 /** Drops the cached copy after this process changed a tenant's properties. */
 export const forgetTenantSettings = (tenantId: string) => void cache.delete(tenantId);
 
+/** Undecryptable secrets already reported by this process (tenant, key, stored value). */
+const reported = new Set<string>();
+
+function reportUndecryptable(tenantId: string, key: string, value: string) {
+  const id = `${tenantId}\u0000${key}\u0000${value}`;
+  if (reported.has(id)) return;
+  reported.add(id);
+  console.error(
+    `[tenant-settings] Tenant ${tenantId}: the secret property "${key}" cannot be decrypted with this instance's ENCRYPTION_KEY ` +
+      "(it was saved under another key). Set ENCRYPTION_KEY to the key it was saved with, or enter the value again in the console (Tenants → edit).",
+  );
+}
+
 async function readSettings(db: Db, tenantId: string): Promise<Record<string, string>> {
   const rows = await db.tenantProperty.findMany({ where: { tenantId }, select: { key: true, value: true, secret: true } });
   const out: Record<string, string> = {};
   for (const r of rows) {
     if (!r.value) continue;
+    if (!r.secret) {
+      out[r.key] = r.value;
+      continue;
+    }
     try {
-      out[r.key] = r.secret ? decryptSecret(r.value) : r.value;
+      out[r.key] = decryptSecret(r.value);
     } catch {
-      // A secret encrypted under another key is unusable; treat it as unset rather than fail every request.
+      // Never "unset": the error is logged, and whatever reads this setting fails with 11005 (the
+      // operation that needs the secret stops, saying why), while the tenant's other settings work.
+      reportUndecryptable(tenantId, r.key, r.value);
+      Object.defineProperty(out, r.key, {
+        enumerable: true,
+        get: () => {
+          throw new AppError(11005, { [r.key]: ["undecryptable"] });
+        },
+      });
     }
   }
   return out;

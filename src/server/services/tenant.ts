@@ -4,7 +4,7 @@ import type { Db } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Actor } from "~/server/services/session";
 import { AppError, isUniqueViolation } from "~/server/errors";
-import { encryptSecret } from "~/server/crypto";
+import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { writeAudit, type AuditActor } from "~/server/services/audit";
 import { normalizeHost } from "~/server/services/host";
 import { ensureBuiltInRoles } from "~/server/services/roles";
@@ -42,7 +42,19 @@ const detailSelect = {
 
 type DetailRow = Prisma.TenantGetPayload<{ select: typeof detailSelect }>;
 
-/** The only way a tenant leaves the server: secret property values are never included. */
+function decryptable(envelope: string): boolean {
+  try {
+    decryptSecret(envelope);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The only way a tenant leaves the server: secret property values are never included, only
+ * whether one is stored and, when this instance cannot decrypt it, that it cannot.
+ */
 function toDetail(row: DetailRow): TenantDetail {
   return {
     ...row,
@@ -52,6 +64,7 @@ function toDetail(row: DetailRow): TenantDetail {
       secret: p.secret,
       value: p.secret ? null : p.value,
       isSet: p.value !== "",
+      ...(p.secret && p.value !== "" && !decryptable(p.value) ? { undecryptable: true } : {}),
     })),
   };
 }

@@ -7,7 +7,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from "jose";
 import type { Db } from "~/server/db";
+import type { Prisma } from "~/generated/prisma/client";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
+import { advisoryXactLock } from "~/server/db/sql";
 
 const ALG = "ES256";
 /**
@@ -32,7 +34,7 @@ export const tokenIssuer = (tenantId: string) => `urn:user-center:tenant:${tenan
 /** The audience of client-credentials tokens: this platform's API (/api/v1 and tRPC). */
 export const CLIENT_TOKEN_AUDIENCE = "urn:user-center:api";
 
-async function createKey(db: Db) {
+async function createKey(db: Db | Prisma.TransactionClient) {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" };
@@ -42,11 +44,27 @@ async function createKey(db: Db) {
   return kid;
 }
 
+/** Creating and rotating keys take this lock, so instances doing it at once make one active key. */
+const KEY_LOCK = "user-center:signing-key";
+const KEY_TX = { maxWait: 30_000, timeout: 30_000 };
+
+/**
+ * The active signing key's id, created when there is none: run at start-up (seed and server
+ * start), so the JWKS is published from the first start and not only after the first token.
+ */
+export async function ensureSigningKey(db: Db): Promise<string> {
+  return db.$transaction(async (tx) => {
+    await advisoryXactLock(tx, KEY_LOCK);
+    const row = await tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
+    return row?.id ?? createKey(tx);
+  }, KEY_TX);
+}
+
 async function signingKey(db: Db) {
   if (active && Date.now() - active.at < CACHE_MS) return active;
   let row = await db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } });
   if (!row) {
-    await createKey(db);
+    await ensureSigningKey(db);
     row = await db.signingKey.findFirstOrThrow({ where: { retiredAt: null }, orderBy: { createdAt: "desc" } });
   }
   const key = await importJWK(JSON.parse(decryptSecret(row.privateJwk)) as JWK, ALG);
@@ -56,8 +74,11 @@ async function signingKey(db: Db) {
 
 /** Starts signing with a new key; the old one stays published until its tokens have expired. */
 export async function rotateSigningKey(db: Db) {
-  await db.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
-  const kid = await createKey(db);
+  const kid = await db.$transaction(async (tx) => {
+    await advisoryXactLock(tx, KEY_LOCK);
+    await tx.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+    return createKey(tx);
+  }, KEY_TX);
   active = undefined;
   return kid;
 }

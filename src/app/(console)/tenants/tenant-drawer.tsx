@@ -15,7 +15,7 @@ interface FormValues {
   theme?: string;
   hosts: string[];
   claims: { type: string; value: string; isPublic: boolean }[];
-  properties: { key: string; value?: string; secret: boolean; isSet?: boolean }[];
+  properties: { key: string; value?: string; secret: boolean; isSet?: boolean; undecryptable?: boolean }[];
 }
 
 const toForm = (d: TenantDetail): FormValues => ({
@@ -26,7 +26,7 @@ const toForm = (d: TenantDetail): FormValues => ({
   theme: d.theme ?? "",
   hosts: d.hosts,
   claims: d.claims,
-  properties: d.properties.map((p) => ({ key: p.key, value: p.value ?? "", secret: p.secret, isSet: p.isSet })),
+  properties: d.properties.map((p) => ({ key: p.key, value: p.value ?? "", secret: p.secret, isSet: p.isSet, undecryptable: p.undecryptable })),
 });
 
 /** A secret left blank keeps its stored value (sent as null); the server never sends it back. */
@@ -34,7 +34,7 @@ const fromForm = (v: FormValues) => ({
   ...v,
   hosts: v.hosts ?? [],
   claims: v.claims ?? [],
-  properties: (v.properties ?? []).map(({ isSet, ...p }) => ({ ...p, value: p.secret && isSet && !p.value ? null : (p.value ?? "") })),
+  properties: (v.properties ?? []).map(({ isSet, undecryptable: _undecryptable, ...p }) => ({ ...p, value: p.secret && isSet && !p.value ? null : (p.value ?? "") })),
 });
 
 export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | null; onClose: () => void; onSaved: () => unknown }) {
@@ -136,7 +136,8 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
                   <Form.Item name={[f.name, "value"]}>
                     {p?.secret ? (
                       <Input.Password
-                        placeholder={p.isSet ? t("secretKept") : t("secretNotSet")}
+                        placeholder={p.undecryptable ? t("secretUndecryptable") : p.isSet ? t("secretKept") : t("secretNotSet")}
+                        status={p.undecryptable ? "error" : undefined}
                         aria-label={t("propertyValue")}
                         autoComplete="new-password"
                         visibilityToggle={false}

@@ -289,6 +289,90 @@ describe("client tokens on tRPC and /api/v1", () => {
   });
 });
 
+describe("a client lives on its owner's current rights and its own current scopes", () => {
+  const token = async (clientId: string, secret: string, scope?: string) => {
+    const res = await tokenRequest({ grant_type: "client_credentials", client_id: clientId, client_secret: secret, ...(scope ? { scope } : {}) });
+    return { status: res.status, body: (await res.json()) as { access_token: string; error?: string; scope?: string } };
+  };
+  const codeOf = async (res: Response) => JSON.stringify(await res.json());
+
+  it("an owner disabled: no new token (invalid_client) and the live token is refused at once", async () => {
+    const owner = await makeUser(w.tenantB.id, `devdis${Date.now()}`, ["developer"]);
+    const { client, secret } = await newClient(owner.id, ["uc.client.get"]);
+    const live = (await token(client.clientId, secret)).body.access_token;
+    expect((await rest("GET", "/clients", live)).status).toBe(200);
+    await (await w.callerFor(w.managerB.id)).user.update({ id: owner.id, status: "disabled" });
+    const refused = await token(client.clientId, secret);
+    expect(refused).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect((await rest("GET", "/clients", live)).status).toBe(401);
+    const ctx = await createContext(new Request("http://b.test/api/trpc/client.list", { headers: { host: "b.test", authorization: `Bearer ${live}` } }), db);
+    expect(ctx.actor).toBeNull();
+    // The console's test token is refused too.
+    expect(await failure(() => w.callerFor(w.managerB.id).then((c) => c.client.issueToken({ id: client.id })))).toMatchObject({ code: 17009, trpc: "CONFLICT" });
+    // Enabled again, the client works again.
+    await db.user.update({ where: { id: owner.id }, data: { status: "active" } });
+    expect((await rest("GET", "/clients", live)).status).toBe(200);
+  });
+
+  it("an owner soft-deleted or purged: no new token and the live token is refused; an unowned client keeps working", async () => {
+    const owner = await makeUser(w.tenantB.id, `devdel${Date.now()}`, ["developer"]);
+    const { client, secret } = await newClient(owner.id, ["uc.client.get"]);
+    const live = (await token(client.clientId, secret)).body.access_token;
+    expect((await rest("GET", "/clients", live)).status).toBe(200);
+    await (await w.callerFor(w.managerB.id)).user.delete({ id: owner.id });
+    expect(await db.user.count({ where: { id: owner.id, deletedAt: { not: null } } })).toBe(1);
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect((await rest("GET", "/clients", live)).status).toBe(401);
+    // Gone altogether (the owner id now names no one): still refused, never "unowned".
+    await db.user.delete({ where: { id: owner.id } });
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect((await rest("GET", "/clients", live)).status).toBe(401);
+    // A client with no owner at all has only its own scopes to go by.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: null } });
+    const unowned = await token(client.clientId, secret);
+    expect(unowned).toMatchObject({ status: 200, body: { scope: "uc.client.get" } });
+    expect((await rest("GET", "/clients", unowned.body.access_token)).status).toBe(200);
+    expect((await rest("GET", "/clients", live)).status).toBe(200);
+  });
+
+  it("an owner who loses the role granting a scope: that operation is 403 17005 with a live token, the others still work", async () => {
+    const reader = await db.role.create({ data: { tenantId: w.tenantB.id, name: `reader${Date.now()}`, permissions: ["uc.role.get"] } });
+    const owner = await makeUser(w.tenantB.id, `devrole${Date.now()}`, ["developer", reader.name]);
+    const { client, secret } = await newClient(owner.id, ["uc.client.get", "uc.role.get"]);
+    const live = await token(client.clientId, secret);
+    expect(live.body.scope).toBe("uc.client.get uc.role.get");
+    expect((await rest("GET", "/roles", live.body.access_token)).status).toBe(200);
+    await db.userRole.delete({ where: { userId_roleId: { userId: owner.id, roleId: reader.id } } });
+    const denied = await rest("GET", "/roles", live.body.access_token);
+    expect(denied.status).toBe(403);
+    expect(await codeOf(denied)).toContain("17005");
+    expect((await rest("GET", "/clients", live.body.access_token)).status).toBe(200);
+    // New tokens carry only what the owner still holds, and asking for more is invalid_scope.
+    expect((await token(client.clientId, secret)).body.scope).toBe("uc.client.get");
+    expect(await token(client.clientId, secret, "uc.role.get")).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
+    // A wildcard scope is cut to the owner's codes: the developer holds uc.client.all but not uc.user.*.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { scopes: ["uc.all"] } });
+    const wide = await token(client.clientId, secret);
+    expect(wide.body.scope?.split(" ")).toContain("uc.client.all");
+    expect(wide.body.scope?.split(" ")).not.toContain("uc.all");
+    expect((await rest("GET", "/users", wide.body.access_token)).status).toBe(403);
+    // An operator's uc.all covers everything the client has.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: w.operator.id, scopes: ["uc.client.get", "uc.role.get"] } });
+    expect((await rest("GET", "/roles", live.body.access_token)).status).toBe(200);
+  });
+
+  it("a client whose scopes are narrowed: a token issued before fails the removed scope", async () => {
+    const { caller, client, secret } = await newClient(w.managerB.id, ["uc.client.get", "uc.role.all"]);
+    const live = (await token(client.clientId, secret)).body.access_token;
+    expect((await rest("GET", "/roles", live)).status).toBe(200);
+    await caller.client.update({ id: client.id, name: client.name, scopes: ["uc.client.get", "uc.role.detail"] });
+    const denied = await rest("GET", "/roles", live);
+    expect(denied.status).toBe(403);
+    expect(await codeOf(denied)).toContain("17005");
+    expect((await rest("GET", "/clients", live)).status).toBe(200);
+  });
+});
+
 describe("OpenAPI document", () => {
   it("documents the token endpoint and the new REST routes", async () => {
     const { openApiDocument } = await import("~/server/api/openapi");

@@ -1,6 +1,6 @@
 "use client";
 
-import { Empty, Table, Tag, Typography } from "antd";
+import { Empty, Table, Tag, Tooltip, Typography } from "antd";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -104,9 +104,17 @@ export function TenantDetail({ id }: { id: string }) {
                     {
                       title: t("propertyValue"),
                       key: "value",
-                      // Secrets never come back from the server: only whether one is stored.
+                      // Secrets never come back from the server: only whether one is stored, and whether this instance can decrypt it.
                       render: (_, p) =>
-                        p.secret ? <Tag color={p.isSet ? "gold" : undefined}>{p.isSet ? t("secretHidden") : t("secretNotSet")}</Tag> : (p.value ?? none),
+                        p.undecryptable ? (
+                          <Tooltip title={t("secretUndecryptableHint")}>
+                            <Tag color="error">{t("secretUndecryptable")}</Tag>
+                          </Tooltip>
+                        ) : p.secret ? (
+                          <Tag color={p.isSet ? "gold" : undefined}>{p.isSet ? t("secretHidden") : t("secretNotSet")}</Tag>
+                        ) : (
+                          (p.value ?? none)
+                        ),
                     },
                   ]}
                 />
