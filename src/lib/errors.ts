@@ -98,6 +98,7 @@ export const ERROR_TABLES = {
     19001: def(404, ["导出任务不存在", "导出任务不存在或不是你创建的"], ["Export not found", "No such export job of yours"]),
     19002: def(409, ["导出尚未完成", "导出完成后才能下载"], ["Export not finished", "The file can be downloaded once the export is done"]),
     19003: def(400, ["不支持导出", "此列表不支持导出"], ["Not exportable", "This list cannot be exported"]),
+    19004: def(404, ["导出文件已过期", "导出文件保留期已过并已删除，请重新导出"], ["Export expired", "The file was deleted after its retention period; export the list again"]),
   },
   file: {
     20001: def(415, ["文件类型不允许", "按文件内容判断，这种文件不能上传到这里"], ["File type not allowed", "Judged by its content, this file cannot be uploaded here"]),

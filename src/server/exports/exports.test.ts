@@ -1,3 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { buildWorld, failure } from "~/test/fixtures";
@@ -6,10 +10,13 @@ import { createPrismaClient } from "~/server/db-client";
 import { claimExportJob, drainExportJobs, runExportJob } from "~/server/exports/worker";
 import { contentDisposition, downloadExport } from "~/server/exports/service";
 import { csvField } from "~/server/exports/files";
+import { EXPORT_KEY_RE, exportPath, exportsRoot } from "~/server/exports/store";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 
 process.env.UC_EXPORT_WORKER = "off"; // tests drive the worker by hand
+// Export files go to a directory of this file's own.
+process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "uc-exports-"));
 
 const t = {} as { db: PrismaClient; url?: string; cleanup: () => Promise<void> };
 let w: Awaited<ReturnType<typeof buildWorld>>;
@@ -31,6 +38,15 @@ beforeAll(async () => {
   // Noise in another tenant that must not leak into tenant B's export.
   await t.db.auditLog.createMany({ data: [{ tenantId: w.platform.id, actorId: w.operator.id, action: "role.update", recordId: "platform" }] });
 });
+
+/** The finished file of a job, read from the export store by the key on the row. */
+async function fileOf(id: string): Promise<Buffer> {
+  const row = await t.db.exportJob.findUniqueOrThrow({ where: { id }, select: { fileKey: true, size: true } });
+  expect(row.fileKey).toMatch(EXPORT_KEY_RE);
+  const bytes = await readFile(exportPath(row.fileKey!));
+  expect(Number(row.size)).toBe(bytes.length);
+  return bytes;
+}
 
 /** A minimal RFC 4180 reader, to check what we write. */
 function parseCsv(text: string): string[][] {
@@ -74,6 +90,7 @@ describe("export jobs", () => {
     const progress: number[] = [];
     await drainExportJobs(t.db, {
       batchSize: 10,
+      progressEveryMs: 0,
       onBatch: async (id) => {
         progress.push((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).done);
       },
@@ -84,7 +101,7 @@ describe("export jobs", () => {
     expect(csvDone.fileName).toMatch(/^审计日志-\d{8}\.csv$/);
     expect(csvDone.size).toBeGreaterThan(100);
 
-    const csv = (await t.db.exportJob.findUniqueOrThrow({ where: { id: csvJob.id } })).content!;
+    const csv = await fileOf(csvJob.id);
     expect([...csv.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(Buffer.from(csv).toString("utf8").slice(1));
     expect(rows[0]![0]).toBe("时间");
@@ -103,7 +120,7 @@ describe("export jobs", () => {
     const xDone = await adminEn.export.get({ id: xJob.id });
     expect(xDone).toMatchObject({ status: "done", done: 28 });
     expect(xDone.fileName).toMatch(/^audit-log-\d{8}\.xlsx$/);
-    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: xJob.id } })).content!);
+    const sheet = await xlsxRows(await fileOf(xJob.id));
     expect(sheet[0]).toContain("Record ID");
     expect(sheet.length - 1).toBe(28);
     const rc = (sheet[0] as string[]).indexOf("Record ID");
@@ -119,7 +136,7 @@ describe("export jobs", () => {
     const listed = await admin.role.list({ ...filter, take: 100 });
     const job = await admin.export.create({ resource: "roles", format: "xlsx", filter });
     await drainExportJobs(t.db, { batchSize: 5 });
-    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).content!);
+    const sheet = await xlsxRows(await fileOf(job.id));
     expect(sheet.slice(1).map((r) => r[0])).toEqual(listed.items.map((r) => r.name));
     expect(sheet.length - 1).toBe(12);
   });
@@ -134,7 +151,7 @@ describe("export jobs", () => {
     await drainExportJobs(t.db, { batchSize: 5 });
     const done = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(done).toMatchObject({ status: "done", done: 23 });
-    const rows = parseCsv(Buffer.from(done.content!).toString("utf8").replace(/^\uFEFF/, ""));
+    const rows = parseCsv(Buffer.from(await fileOf(done.id)).toString("utf8").replace(/^\uFEFF/, ""));
     expect(rows[0]![0]).toBe("用户名");
     expect(rows.slice(1).map((r) => r[0])).toEqual(listed.items.map((u) => u.userName));
     // Spreadsheet formulas arrive as text.
@@ -153,10 +170,10 @@ describe("export jobs", () => {
     const job = await admin.export.create({ resource: "clients", format: "csv", filter: { name: "exp-app" } });
     const ids = await admin.export.create({ resource: "identityResources", format: "xlsx", filter: {} });
     await drainExportJobs(t.db, { batchSize: 2 });
-    const csv = parseCsv(Buffer.from((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).content!).toString("utf8").replace(/^\uFEFF/, ""));
+    const csv = parseCsv(Buffer.from(await fileOf(job.id)).toString("utf8").replace(/^\uFEFF/, ""));
     expect(csv.slice(1).map((r) => r[0]).sort()).toEqual(["exp-app-1", "exp-app-2", "exp-app-3"]);
     // Tenant B's five standard identity resources, not the platform's.
-    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: ids.id } })).content!);
+    const sheet = await xlsxRows(await fileOf(ids.id));
     expect(sheet.slice(1).map((r) => r[0]).sort()).toEqual(["address", "email", "openid", "phone", "profile"]);
   });
 
@@ -193,7 +210,7 @@ describe("export jobs", () => {
     const outbox = await op.export.create({ resource: "outbox", format: "csv", filter: { to: "+86-158" } });
     await drainExportJobs(t.db, { batchSize: 2 });
     const rows = async (id: string) =>
-      parseCsv(Buffer.from((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).content!).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
+      parseCsv((await fileOf(id)).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
     expect((await rows(jobs.sessions.id)).map((r) => r[4])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.locks.id)).map((r) => r[3])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.files.id)).map((r) => r[0])).toEqual(["a.png"]);
