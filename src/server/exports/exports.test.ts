@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import ExcelJS from "exceljs";
 import { buildWorld, failure } from "~/test/fixtures";
 import { createTestDb } from "~/test/db";
@@ -13,12 +13,14 @@ import { csvField } from "~/server/exports/files";
 import { EXPORT_KEY_RE, exportPath, exportsRoot } from "~/server/exports/store";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+import { rolesExporter } from "~/server/exports/roles";
+import { runHousekeeping } from "~/server/jobs/housekeeping";
 
 process.env.UC_EXPORT_WORKER = "off"; // tests drive the worker by hand
 // Export files go to a directory of this file's own.
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "uc-exports-"));
 
-const t = {} as { db: PrismaClient; url?: string; cleanup: () => Promise<void> };
+const t = {} as { db: PrismaClient; kind: "postgresql" | "pglite"; url?: string; cleanup: () => Promise<void> };
 let w: Awaited<ReturnType<typeof buildWorld>>;
 afterAll(() => t.cleanup?.());
 beforeAll(async () => {
@@ -255,6 +257,107 @@ describe("export jobs", () => {
     expect(ok.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(ok.headers.get("content-disposition")).toMatch(/^attachment; filename="__-\d{8}\.csv"; filename\*=UTF-8''%E8%A7%92%E8%89%B2-\d{8}\.csv$/);
     expect(Buffer.from(await ok.arrayBuffer()).toString("utf8")).toContain("administrator");
+  });
+
+  it("writes the file to the export store, keeps only its key and size on the job, and streams the download", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "audit", format: "xlsx", filter: {} });
+    await drainExportJobs(t.db, { batchSize: 20 });
+    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row.fileKey).toMatch(new RegExp(`^${w.tenantB.id}/${job.id}-[0-9a-f]{8}\\.xlsx$`));
+    // No copy of the file in the database: the bytea column is gone.
+    const columns = await t.db.$queryRaw<{ column_name: string }[]>`SELECT column_name FROM information_schema.columns WHERE table_name = 'ExportJob'`;
+    expect(columns.map((c) => c.column_name)).not.toContain("content");
+    expect(Object.keys(row)).not.toContain("content");
+    const bytes = await fileOf(job.id);
+    expect((await admin.export.get({ id: job.id })).size).toBe(bytes.length);
+    expect((await admin.export.list({})).items.find((j) => j.id === job.id)?.size).toBe(bytes.length);
+    expect(await readdir(path.dirname(exportPath(row.fileKey!)))).not.toContainEqual(expect.stringMatching(/\.part$/));
+
+    const res = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, job.id, "en");
+    expect(res.status).toBe(200);
+    expect(res.body).toBeInstanceOf(ReadableStream);
+    expect(res.headers.get("content-length")).toBe(String(bytes.length));
+    expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.headers.get("content-disposition")).toMatch(/filename\*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97-\d{8}\.xlsx$/);
+    const got = Buffer.from(await res.arrayBuffer());
+    expect(got.equals(bytes)).toBe(true);
+    expect((await xlsxRows(got)).length - 1).toBe((await admin.audit.list({ take: 1 })).total);
+  });
+
+  it("refuses a key that is not an export key before it touches the disk", () => {
+    for (const bad of ["../secrets.json", `${w.tenantB.id}/../../secrets.json`, `${w.tenantB.id}/x.csv`, `/etc/passwd`]) expect(() => exportPath(bad)).toThrow();
+  });
+
+  it("a failing export leaves no file, partial or whole", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    const page = rolesExporter.page;
+    let calls = 0;
+    const spy = vi.spyOn(rolesExporter, "page").mockImplementation(async (...args) => {
+      if (++calls === 2) throw new Error("the database went away");
+      return page(...args);
+    });
+    try {
+      await drainExportJobs(t.db, { batchSize: 2 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBe(2);
+    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ status: "failed", error: "the database went away", fileKey: null, size: null });
+    const dir = path.join(exportsRoot(), w.tenantB.id);
+    expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(job.id))).toEqual([]);
+    expect((await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, job.id, "en")).status).toBe(409);
+  });
+
+  it("the sweep deletes an export past its retention, row and file, and keeps a younger one", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const old = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    const young = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    await drainExportJobs(t.db);
+    const oldFile = exportPath((await t.db.exportJob.findUniqueOrThrow({ where: { id: old.id } })).fileKey!);
+    const youngFile = exportPath((await t.db.exportJob.findUniqueOrThrow({ where: { id: young.id } })).fileKey!);
+    const day = 86_400_000;
+    await t.db.exportJob.update({ where: { id: old.id }, data: { finishedAt: new Date(Date.now() - 7 * day - 60_000) } });
+    await t.db.exportJob.update({ where: { id: young.id }, data: { finishedAt: new Date(Date.now() - 7 * day + 3_600_000) } });
+    const result = await runHousekeeping(t.db, { kind: t.kind });
+    expect(result.status).toBe("done");
+    expect(await t.db.exportJob.findUnique({ where: { id: old.id } })).toBeNull();
+    await expect(readFile(oldFile)).rejects.toThrow(/ENOENT/);
+    expect(await t.db.exportJob.findUnique({ where: { id: young.id } })).not.toBeNull();
+    expect((await readFile(youngFile)).length).toBeGreaterThan(0);
+    // A file gone from the store (swept, or a lost disk) is "expired", never a broken 200.
+    await t.db.exportJob.update({ where: { id: young.id }, data: { fileKey: `${w.tenantB.id}/${young.id}-00000000.csv` } });
+    const gone = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, young.id, "en");
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as { code: number }).code).toBe(19004);
+  });
+
+  it("writes the column titles in the job's language, from the messages", async () => {
+    const { createCaller } = await import("~/server/api/root");
+    const zh = await w.callerFor(w.managerB.id);
+    const en = createCaller({ ...(await w.ctxFor(w.managerB.id, w.tenantB)), locale: "en" });
+    const zhJob = await zh.export.create({ resource: "users", format: "csv", filter: { name: "managerb" } });
+    const enJob = await en.export.create({ resource: "users", format: "xlsx", filter: { name: "managerb" } });
+    await drainExportJobs(t.db);
+    const zhRows = parseCsv((await fileOf(zhJob.id)).toString("utf8").replace(/^\uFEFF/, ""));
+    expect(zhRows[0]).toEqual(["用户名", "昵称", "手机号", "邮箱", "状态", "角色", "创建时间", "ID"]);
+    expect(zhRows[1]![4]).toBe("正常");
+    const enRows = await xlsxRows(await fileOf(enJob.id));
+    expect(enRows[0]).toEqual(["User name", "Nickname", "Phone", "Email", "Status", "Roles", "Created", "ID"]);
+    expect(enRows[1]![4]).toBe("Active");
+    expect((await zh.export.get({ id: zhJob.id })).fileName).toMatch(/^用户-\d{8}\.csv$/);
+    expect((await en.export.get({ id: enJob.id })).fileName).toMatch(/^users-\d{8}\.xlsx$/);
+  });
+
+  it("refuses the download to another user of the same tenant", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    await drainExportJobs(t.db);
+    const res = await downloadExport(t.db, { userId: w.plainB.id, permissions: ["uc.export.all"] }, job.id, "en");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-disposition")).toBeNull();
   });
 
   it.skipIf(process.env.TEST_DB === "pglite")("a second instance does not take a leased job, and does take one whose lease expired", async () => {

@@ -40,10 +40,16 @@ export interface Retention {
   throttleIdleMs: number;
 }
 
+/** env.js validates these; with SKIP_ENV_VALIDATION (tests, scripts) they may arrive raw or unset. */
+const days = (v: unknown, fallback: number) => {
+  const n = Number(v ?? fallback);
+  return (Number.isFinite(n) && n > 0 ? n : fallback) * DAY;
+};
+
 export const retentionFromEnv = (): Retention => ({
-  exportMs: env.UC_EXPORT_RETENTION_DAYS * DAY,
-  outboxMs: env.UC_OUTBOX_RETENTION_DAYS * DAY,
-  sessionMs: env.UC_SESSION_RETENTION_DAYS * DAY,
+  exportMs: days(env.UC_EXPORT_RETENTION_DAYS, 7),
+  outboxMs: days(env.UC_OUTBOX_RETENTION_DAYS, 30),
+  sessionMs: days(env.UC_SESSION_RETENTION_DAYS, 90),
   codeCountWindowMs: DAY,
   throttleIdleMs: 12 * 3_600_000,
 });
