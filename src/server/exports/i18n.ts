@@ -1,5 +1,10 @@
-/** The exporters' translator: next-intl's createTranslator over the app's own messages (export.sheets). */
-import { createTranslator } from "next-intl";
+/**
+ * The exporters' translator: next-intl's createTranslator over the app's own messages
+ * (export.sheets). Imported from `use-intl/core`, the module next-intl re-exports it from
+ * (pinned together in package.json): next-intl's entry points pull in React, which a worker
+ * outside Next (the bench, scripts) neither has nor needs.
+ */
+import { createTranslator } from "use-intl/core";
 import type { Locale } from "~/lib/errors";
 import { loadMessages } from "~/i18n/messages";
 import type { Translate } from "~/server/exports/types";

@@ -22,7 +22,8 @@ export const usersExporter: Exporter<UserItem, z.output<typeof userListInput>> =
     ];
   },
   page: async (db, who, filter, cursor, take) => {
-    const r = await listUsers(db, { actor: who }, { ...filter, cursor: cursor ?? undefined, skip: 0, take });
+    // Counted on the first page only (the worker reads the total once).
+    const r = await listUsers(db, { actor: who }, { ...filter, cursor: cursor ?? undefined, skip: 0, take }, { count: cursor === null });
     return { total: r.estimatedTotal ?? r.total, items: r.items, next: r.nextCursor };
   },
 };

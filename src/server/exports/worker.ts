@@ -12,7 +12,7 @@ import { exporterFor, PAGING_KEYS } from "~/server/exports/registry";
 import { csvWriter, xlsxWriter, type SheetWriter } from "~/server/exports/files";
 import { sheetTranslator } from "~/server/exports/i18n";
 import { exportKey, openExportFile, removeExportFile, type ExportFileWriter } from "~/server/exports/store";
-import type { ExportWho } from "~/server/exports/types";
+import type { ExportWho, Page } from "~/server/exports/types";
 
 export interface WorkerOptions {
   /** Rows per page read from the list. */
@@ -109,12 +109,19 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     file = await openExportFile(key);
     const writer: SheetWriter = format === "xlsx" ? xlsxWriter(title, columns, file.stream) : csvWriter(columns.map((c) => c.header), file.stream);
 
-    let cursor: string | null = null;
     let done = 0;
     let total: number | null = null;
     let reported = Date.now();
+    // The next page is read while this one is written (two pages in memory at most): the
+    // database and the file work side by side.
+    let pending: ReturnType<typeof exporter.page> | null = exporter.page(db, who, filter, null, batchSize);
+    let cursor: string | null;
     do {
-      const page = await exporter.page(db, who, filter, cursor, batchSize);
+      const page: Page<unknown> = await pending!;
+      cursor = page.next;
+      pending = cursor ? exporter.page(db, who, filter, cursor, batchSize) : null;
+      // A failure while this page is written leaves the read in flight: keep it from going unhandled.
+      pending?.catch(() => undefined);
       total ??= page.total;
       const rows = new Array<ReturnType<(typeof columns)[number]["value"]>[]>(page.items.length);
       for (let i = 0; i < page.items.length; i++) {
@@ -123,7 +130,6 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
       }
       await writer.addRows(rows);
       done += page.items.length;
-      cursor = page.next;
       // Progress (and the lease) once a second or so, not per batch: a million rows stay a few dozen writes.
       if (!cursor || Date.now() - reported >= progressEveryMs) {
         claim = await renew(db, claim, leaseMs, done, Math.max(total, done));

@@ -206,7 +206,7 @@ async function countUsers(db: Db | Tx, scope: UserScope, input: ListInput, filte
  * page 1); otherwise by `skip`. `total` is exact up to COUNT_CAP, then `totalCapped` is true and
  * `estimatedTotal` holds the database's estimate.
  */
-export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput) {
+export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput, opts: { count?: boolean } = {}) {
   const filter = userListFilter(scope, input);
   const sort = SORT_COLUMN[input.orderby];
   const asc = !!input.asc;
@@ -230,7 +230,9 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput)
     }
     return out;
   };
-  const [counted, rows] = await Promise.all([countUsers(db, scope, input, filter), readPage()]);
+  // An export walking page after page needs the count once, not on every page.
+  const uncounted = { total: 0, totalCapped: false, estimatedTotal: null };
+  const [counted, rows] = await Promise.all([opts.count === false ? uncounted : countUsers(db, scope, input, filter), readPage()]);
   const more = rows.length > input.take;
   const items = more ? rows.slice(0, input.take) : rows;
   const last = items.at(-1);
