@@ -1,5 +1,5 @@
 import { mkdtempSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -321,8 +321,17 @@ describe("export jobs", () => {
     const day = 86_400_000;
     await t.db.exportJob.update({ where: { id: old.id }, data: { finishedAt: new Date(Date.now() - 7 * day - 60_000) } });
     await t.db.exportJob.update({ where: { id: young.id }, data: { finishedAt: new Date(Date.now() - 7 * day + 3_600_000) } });
+    // A crashed worker's partial file: an old one goes, a fresh one (a worker still writing) stays.
+    const dir = path.join(exportsRoot(), w.tenantB.id);
+    const stale = path.join(dir, `${old.id}-0badc0de.csv.part`);
+    const writing = path.join(dir, `${young.id}-0badc0de.csv.part`);
+    await writeFile(stale, "half");
+    await writeFile(writing, "half");
+    await utimes(stale, new Date(Date.now() - 2 * day), new Date(Date.now() - 2 * day));
     const result = await runHousekeeping(t.db, { kind: t.kind });
     expect(result.status).toBe("done");
+    await expect(readFile(stale)).rejects.toThrow(/ENOENT/);
+    expect((await readFile(writing)).toString()).toBe("half");
     expect(await t.db.exportJob.findUnique({ where: { id: old.id } })).toBeNull();
     await expect(readFile(oldFile)).rejects.toThrow(/ENOENT/);
     expect(await t.db.exportJob.findUnique({ where: { id: young.id } })).not.toBeNull();

@@ -15,7 +15,9 @@ import { env } from "~/env";
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import type { DbKind } from "~/server/db-client";
-import { removeExportFile } from "~/server/exports/store";
+import { readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { exportsRoot, removeExportFile } from "~/server/exports/store";
 
 const DAY = 86_400_000;
 
@@ -145,7 +147,30 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
     if (!rows.length) return 0;
     return q.$executeRaw`DELETE FROM "ExportJob" WHERE "id" IN (${Prisma.join(rows.map((x) => Prisma.sql`${x.id}::uuid`))})`;
   });
+  // A worker that died mid-file leaves its `.part` behind (a job it lost is redone under a new key).
+  counts.exports += await removeStalePartFiles(new Date(now.getTime() - DAY), batchSize * maxBatches);
   return counts;
+}
+
+/** `.part` files under DATA_DIR/exports last written before `before`; at most `max` per run. */
+async function removeStalePartFiles(before: Date, max: number): Promise<number> {
+  const root = exportsRoot();
+  const dirs = await readdir(root, { withFileTypes: true }).catch(() => []);
+  let n = 0;
+  for (const dir of dirs) {
+    if (!dir.isDirectory()) continue;
+    for (const name of await readdir(path.join(root, dir.name)).catch(() => [])) {
+      if (n >= max) return n;
+      if (!name.endsWith(".part")) continue;
+      const file = path.join(root, dir.name, name);
+      const st = await stat(file).catch(() => null);
+      if (st && st.mtime < before) {
+        await rm(file, { force: true });
+        n++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Sweeps once if no other instance is sweeping; throws what a sweep threw (the lock is released). */
