@@ -36,6 +36,15 @@ if (process.env.BENCH_TRACE) {
     }
   };
 }
+// Where the memory goes: the JS heap (live objects and garbage not yet collected) or outside it (buffers).
+const heap = { used: 0, total: 0, external: 0 };
+const heapTimer = setInterval(() => {
+  const m = process.memoryUsage();
+  heap.used = Math.max(heap.used, m.heapUsed);
+  heap.total = Math.max(heap.total, m.heapTotal);
+  heap.external = Math.max(heap.external, m.external + m.arrayBuffers);
+}, 50);
+const heapBefore = process.memoryUsage();
 const t0 = performance.now();
 const claim = await claimExportJob(db);
 if (claim?.id !== job.id) throw new Error("the bench job was not claimed");
@@ -43,6 +52,10 @@ await runExportJob(db, claim, process.env.BENCH_BATCH ? { batchSize: Number(proc
 const ms = performance.now() - t0;
 const done = await db.exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, done: true, size: true, error: true } });
 if (done.error) console.error(done.error);
+clearInterval(heapTimer);
+const MB = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+if (process.env.BENCH_TRACE)
+  console.error(`heap used ${MB(heapBefore.heapUsed)} → peak ${MB(heap.used)}, heap total ${MB(heapBefore.heapTotal)} → peak ${MB(heap.total)}, external peak ${MB(heap.external)}`);
 if (process.env.BENCH_TRACE) console.error(`reading pages: ${(readMs / 1000).toFixed(1)} s of ${(ms / 1000).toFixed(1)} s`);
 await send({ done: { rows: done.done, ms, size: Number(done.size ?? 0), status: done.status } });
 await close();
