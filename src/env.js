@@ -28,6 +28,11 @@ export const env = createEnv({
     UPLOADTHING_INGEST_URL: z.url().optional(),
     // Where this instance reaches itself (the built-in ingest calls back the upload route here).
     UC_INTERNAL_URL: z.url().optional(),
+    // Housekeeping (src/server/jobs/housekeeping.ts): days a finished export file, an outbox
+    // message and an ended login session are kept.
+    UC_EXPORT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
+    UC_OUTBOX_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
+    UC_SESSION_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
     PORT: z.coerce.number().int().positive().default(3000),
     // Server log lines (JSON, pino): fatal | error | warn | info | debug | trace | silent. Tests default to silent.
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),

@@ -3,7 +3,6 @@
  * identity resources): each reuses its list's own service function, paged by offset.
  */
 import type { z } from "zod";
-import type { Locale } from "~/lib/errors";
 import { clientListInput, type ClientSummary } from "~/lib/validators/client";
 import {
   apiResourceListInput, apiScopeListInput, identityResourceListInput,
@@ -13,15 +12,15 @@ import { tenantListInput, type tenantSummary } from "~/lib/validators/tenant";
 import { listClients } from "~/server/services/client";
 import { listApiResources, listApiScopes, listIdentityResources } from "~/server/services/api-resources";
 import { listTenants } from "~/server/services/tenant";
-import { offsetPage, type Column, type Exporter } from "~/server/exports/types";
+import { offsetPage, type Column, type Exporter, type Translate } from "~/server/exports/types";
 
 type Named = { id: string; name: string; createdAt: Date };
-const yes = (l: Locale, v: boolean) => (v ? (l === "en" ? "Yes" : "是") : l === "en" ? "No" : "否");
+const yes = (t: Translate, v: boolean) => t(v ? "yes" : "no");
 /** Name first, creation time and id last: every export of this catalog reads alike. */
-const framed = <R extends Named>(l: Locale, middle: Column<R>[]): Column<R>[] => [
-  { header: l === "en" ? "Name" : "名称", value: (r) => r.name, width: 24 },
+const framed = <R extends Named>(t: Translate, middle: Column<R>[]): Column<R>[] => [
+  { header: t("catalog.name"), value: (r) => r.name, width: 24 },
   ...middle,
-  { header: l === "en" ? "Created" : "创建时间", value: (r) => r.createdAt, width: 22 },
+  { header: t("catalog.createdAt"), value: (r) => r.createdAt, width: 22 },
   { header: "ID", value: (r) => r.id, width: 38 },
 ];
 const words = (xs: readonly string[]) => xs.join(" ");
@@ -29,15 +28,15 @@ const words = (xs: readonly string[]) => xs.join(" ");
 export const clientsExporter: Exporter<ClientSummary, z.output<typeof clientListInput>> = {
   permission: "uc.client.get",
   filter: clientListInput,
-  title: (l) => (l === "en" ? "oauth-clients" : "OAuth客户端"),
-  columns: (l) =>
-    framed(l, [
+  title: (t) => t("clients.title"),
+  columns: (t) =>
+    framed(t, [
       { header: "client_id", value: (r) => r.clientId, width: 28 },
-      { header: l === "en" ? "Scopes" : "范围", value: (r) => words(r.scopes), width: 40 },
-      { header: l === "en" ? "Grant types" : "授权类型", value: (r) => words(r.grantTypes), width: 20 },
-      { header: l === "en" ? "Token lifetime (s)" : "令牌有效期（秒）", value: (r) => r.tokenLifetime, width: 12 },
-      { header: l === "en" ? "Enabled" : "启用", value: (r) => yes(l, r.enabled), width: 8 },
-      { header: l === "en" ? "Secrets" : "密钥数", value: (r) => r.secretCount, width: 8 },
+      { header: t("catalog.scopes"), value: (r) => words(r.scopes), width: 40 },
+      { header: t("clients.grantTypes"), value: (r) => words(r.grantTypes), width: 20 },
+      { header: t("clients.tokenLifetime"), value: (r) => r.tokenLifetime, width: 12 },
+      { header: t("catalog.enabled"), value: (r) => yes(t, r.enabled), width: 8 },
+      { header: t("clients.secrets"), value: (r) => r.secretCount, width: 8 },
     ]),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listClients(db, who, { ...filter, skip, take: t })),
 };
@@ -45,36 +44,36 @@ export const clientsExporter: Exporter<ClientSummary, z.output<typeof clientList
 export const apiResourcesExporter: Exporter<ApiResourceItem, z.output<typeof apiResourceListInput>> = {
   permission: "uc.apiresource.get",
   filter: apiResourceListInput,
-  title: (l) => (l === "en" ? "api-resources" : "API资源"),
-  columns: (l) =>
-    framed(l, [
-      { header: l === "en" ? "Display name" : "显示名称", value: (r) => r.displayName, width: 24 },
-      { header: l === "en" ? "Scopes" : "范围", value: (r) => words(r.scopes), width: 30 },
-      { header: l === "en" ? "User claims" : "用户声明", value: (r) => words(r.userClaims), width: 30 },
-      { header: l === "en" ? "Enabled" : "启用", value: (r) => yes(l, r.enabled), width: 8 },
+  title: (t) => t("apiResources.title"),
+  columns: (t) =>
+    framed(t, [
+      { header: t("catalog.displayName"), value: (r) => r.displayName, width: 24 },
+      { header: t("catalog.scopes"), value: (r) => words(r.scopes), width: 30 },
+      { header: t("apiResources.userClaims"), value: (r) => words(r.userClaims), width: 30 },
+      { header: t("catalog.enabled"), value: (r) => yes(t, r.enabled), width: 8 },
     ]),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiResources(db, who, { ...filter, skip, take: t })),
 };
 
-const scopeColumns = <R extends ApiScopeItem>(l: Locale): Column<R>[] => [
-  { header: l === "en" ? "Display name" : "显示名称", value: (r) => r.displayName, width: 24 },
-  { header: l === "en" ? "Description" : "描述", value: (r) => r.description, width: 36 },
-  { header: l === "en" ? "Claims" : "声明", value: (r) => words(r.claims), width: 36 },
+const scopeColumns = <R extends ApiScopeItem>(t: Translate): Column<R>[] => [
+  { header: t("catalog.displayName"), value: (r) => r.displayName, width: 24 },
+  { header: t("catalog.description"), value: (r) => r.description, width: 36 },
+  { header: t("catalog.claims"), value: (r) => words(r.claims), width: 36 },
 ];
 
 export const apiScopesExporter: Exporter<ApiScopeItem, z.output<typeof apiScopeListInput>> = {
   permission: "uc.apiscope.get",
   filter: apiScopeListInput,
-  title: (l) => (l === "en" ? "api-scopes" : "API范围"),
-  columns: (l) => framed(l, scopeColumns(l)),
+  title: (t) => t("apiScopes.title"),
+  columns: (t) => framed(t, scopeColumns(t)),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiScopes(db, who, { ...filter, skip, take: t })),
 };
 
 export const identityResourcesExporter: Exporter<IdentityResourceItem, z.output<typeof identityResourceListInput>> = {
   permission: "uc.identityresource.get",
   filter: identityResourceListInput,
-  title: (l) => (l === "en" ? "identity-resources" : "身份资源"),
-  columns: (l) => framed(l, [...scopeColumns<IdentityResourceItem>(l), { header: l === "en" ? "Standard" : "标准", value: (r) => yes(l, r.standard), width: 8 }]),
+  title: (t) => t("identityResources.title"),
+  columns: (t) => framed(t, [...scopeColumns<IdentityResourceItem>(t), { header: t("identityResources.standard"), value: (r) => yes(t, r.standard), width: 8 }]),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listIdentityResources(db, who, { ...filter, skip, take: t })),
 };
 
@@ -82,12 +81,12 @@ type TenantRow = z.infer<typeof tenantSummary>;
 export const tenantsExporter: Exporter<TenantRow, z.output<typeof tenantListInput>> = {
   permission: "uc.tenant.get",
   filter: tenantListInput,
-  title: (l) => (l === "en" ? "tenants" : "租户"),
-  columns: (l) =>
-    framed(l, [
-      { header: l === "en" ? "Status" : "状态", value: (r) => r.status, width: 10 },
-      { header: l === "en" ? "Hosts" : "主机名", value: (r) => words(r.hosts), width: 36 },
-      { header: l === "en" ? "Description" : "描述", value: (r) => r.description, width: 36 },
+  title: (t) => t("tenants.title"),
+  columns: (t) =>
+    framed(t, [
+      { header: t("tenants.status"), value: (r) => r.status, width: 10 },
+      { header: t("tenants.hosts"), value: (r) => words(r.hosts), width: 36 },
+      { header: t("catalog.description"), value: (r) => r.description, width: 36 },
     ]),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listTenants(db, who, { ...filter, skip, take: t })),
 };

@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import ExcelJS from "exceljs";
 import { buildWorld, failure } from "~/test/fixtures";
 import { createTestDb } from "~/test/db";
@@ -6,12 +10,17 @@ import { createPrismaClient } from "~/server/db-client";
 import { claimExportJob, drainExportJobs, runExportJob } from "~/server/exports/worker";
 import { contentDisposition, downloadExport } from "~/server/exports/service";
 import { csvField } from "~/server/exports/files";
+import { EXPORT_KEY_RE, exportPath, exportsRoot } from "~/server/exports/store";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+import { rolesExporter } from "~/server/exports/roles";
+import { runHousekeeping } from "~/server/jobs/housekeeping";
 
 process.env.UC_EXPORT_WORKER = "off"; // tests drive the worker by hand
+// Export files go to a directory of this file's own.
+process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "uc-exports-"));
 
-const t = {} as { db: PrismaClient; url?: string; cleanup: () => Promise<void> };
+const t = {} as { db: PrismaClient; kind: "postgresql" | "pglite"; url?: string; cleanup: () => Promise<void> };
 let w: Awaited<ReturnType<typeof buildWorld>>;
 afterAll(() => t.cleanup?.());
 beforeAll(async () => {
@@ -31,6 +40,15 @@ beforeAll(async () => {
   // Noise in another tenant that must not leak into tenant B's export.
   await t.db.auditLog.createMany({ data: [{ tenantId: w.platform.id, actorId: w.operator.id, action: "role.update", recordId: "platform" }] });
 });
+
+/** The finished file of a job, read from the export store by the key on the row. */
+async function fileOf(id: string): Promise<Buffer> {
+  const row = await t.db.exportJob.findUniqueOrThrow({ where: { id }, select: { fileKey: true, size: true } });
+  expect(row.fileKey).toMatch(EXPORT_KEY_RE);
+  const bytes = await readFile(exportPath(row.fileKey!));
+  expect(Number(row.size)).toBe(bytes.length);
+  return bytes;
+}
 
 /** A minimal RFC 4180 reader, to check what we write. */
 function parseCsv(text: string): string[][] {
@@ -82,6 +100,7 @@ describe("export jobs", () => {
     const progress: number[] = [];
     await drainExportJobs(t.db, {
       batchSize: 10,
+      progressEveryMs: 0,
       onBatch: async (id) => {
         progress.push((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).done);
       },
@@ -92,7 +111,7 @@ describe("export jobs", () => {
     expect(csvDone.fileName).toMatch(/^审计日志-\d{8}\.csv$/);
     expect(csvDone.size).toBeGreaterThan(100);
 
-    const csv = (await t.db.exportJob.findUniqueOrThrow({ where: { id: csvJob.id } })).content!;
+    const csv = await fileOf(csvJob.id);
     expect([...csv.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(Buffer.from(csv).toString("utf8").slice(1));
     expect(rows[0]![0]).toBe("时间");
@@ -111,7 +130,7 @@ describe("export jobs", () => {
     const xDone = await adminEn.export.get({ id: xJob.id });
     expect(xDone).toMatchObject({ status: "done", done: 28 });
     expect(xDone.fileName).toMatch(/^audit-log-\d{8}\.xlsx$/);
-    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: xJob.id } })).content!);
+    const sheet = await xlsxRows(await fileOf(xJob.id));
     expect(sheet[0]).toContain("Record ID");
     expect(sheet.length - 1).toBe(28);
     const rc = (sheet[0] as string[]).indexOf("Record ID");
@@ -127,7 +146,7 @@ describe("export jobs", () => {
     const listed = await admin.role.list({ ...filter, take: 100 });
     const job = await admin.export.create({ resource: "roles", format: "xlsx", filter });
     await drainExportJobs(t.db, { batchSize: 5 });
-    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).content!);
+    const sheet = await xlsxRows(await fileOf(job.id));
     expect(sheet.slice(1).map((r) => r[0])).toEqual(listed.items.map((r) => r.name));
     expect(sheet.length - 1).toBe(12);
   });
@@ -142,7 +161,7 @@ describe("export jobs", () => {
     await drainExportJobs(t.db, { batchSize: 5 });
     const done = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(done).toMatchObject({ status: "done", done: 23 });
-    const rows = parseCsv(Buffer.from(done.content!).toString("utf8").replace(/^\uFEFF/, ""));
+    const rows = parseCsv(Buffer.from(await fileOf(done.id)).toString("utf8").replace(/^\uFEFF/, ""));
     expect(rows[0]![0]).toBe("用户名");
     expect(rows.slice(1).map((r) => r[0])).toEqual(listed.items.map((u) => u.userName));
     // Spreadsheet formulas arrive as text.
@@ -161,10 +180,10 @@ describe("export jobs", () => {
     const job = await admin.export.create({ resource: "clients", format: "csv", filter: { name: "exp-app" } });
     const ids = await admin.export.create({ resource: "identityResources", format: "xlsx", filter: {} });
     await drainExportJobs(t.db, { batchSize: 2 });
-    const csv = parseCsv(Buffer.from((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).content!).toString("utf8").replace(/^\uFEFF/, ""));
+    const csv = parseCsv(Buffer.from(await fileOf(job.id)).toString("utf8").replace(/^\uFEFF/, ""));
     expect(csv.slice(1).map((r) => r[0]).sort()).toEqual(["exp-app-1", "exp-app-2", "exp-app-3"]);
     // Tenant B's five standard identity resources, not the platform's.
-    const sheet = await xlsxRows((await t.db.exportJob.findUniqueOrThrow({ where: { id: ids.id } })).content!);
+    const sheet = await xlsxRows(await fileOf(ids.id));
     expect(sheet.slice(1).map((r) => r[0]).sort()).toEqual(["address", "email", "openid", "phone", "profile"]);
   });
 
@@ -201,7 +220,7 @@ describe("export jobs", () => {
     const outbox = await op.export.create({ resource: "outbox", format: "csv", filter: { to: "+86-158" } });
     await drainExportJobs(t.db, { batchSize: 2 });
     const rows = async (id: string) =>
-      parseCsv(Buffer.from((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).content!).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
+      parseCsv((await fileOf(id)).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
     expect((await rows(jobs.sessions.id)).map((r) => r[4])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.locks.id)).map((r) => r[3])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.files.id)).map((r) => r[0])).toEqual(["a.png"]);
@@ -246,6 +265,116 @@ describe("export jobs", () => {
     expect(ok.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(ok.headers.get("content-disposition")).toMatch(/^attachment; filename="__-\d{8}\.csv"; filename\*=UTF-8''%E8%A7%92%E8%89%B2-\d{8}\.csv$/);
     expect(Buffer.from(await ok.arrayBuffer()).toString("utf8")).toContain("administrator");
+  });
+
+  it("writes the file to the export store, keeps only its key and size on the job, and streams the download", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "audit", format: "xlsx", filter: {} });
+    await drainExportJobs(t.db, { batchSize: 20 });
+    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row.fileKey).toMatch(new RegExp(`^${w.tenantB.id}/${job.id}-[0-9a-f]{8}\\.xlsx$`));
+    // No copy of the file in the database: the bytea column is gone.
+    const columns = await t.db.$queryRaw<{ column_name: string }[]>`SELECT column_name FROM information_schema.columns WHERE table_name = 'ExportJob'`;
+    expect(columns.map((c) => c.column_name)).not.toContain("content");
+    expect(Object.keys(row)).not.toContain("content");
+    const bytes = await fileOf(job.id);
+    expect((await admin.export.get({ id: job.id })).size).toBe(bytes.length);
+    expect((await admin.export.list({})).items.find((j) => j.id === job.id)?.size).toBe(bytes.length);
+    expect(await readdir(path.dirname(exportPath(row.fileKey!)))).not.toContainEqual(expect.stringMatching(/\.part$/));
+
+    const res = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, job.id, "en");
+    expect(res.status).toBe(200);
+    expect(res.body).toBeInstanceOf(ReadableStream);
+    expect(res.headers.get("content-length")).toBe(String(bytes.length));
+    expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.headers.get("content-disposition")).toMatch(/filename\*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97-\d{8}\.xlsx$/);
+    const got = Buffer.from(await res.arrayBuffer());
+    expect(got.equals(bytes)).toBe(true);
+    expect((await xlsxRows(got)).length - 1).toBe((await admin.audit.list({ take: 1 })).total);
+  });
+
+  it("refuses a key that is not an export key before it touches the disk", () => {
+    for (const bad of ["../secrets.json", `${w.tenantB.id}/../../secrets.json`, `${w.tenantB.id}/x.csv`, `/etc/passwd`]) expect(() => exportPath(bad)).toThrow();
+  });
+
+  it("a failing export leaves no file, partial or whole", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    const page = rolesExporter.page;
+    let calls = 0;
+    const spy = vi.spyOn(rolesExporter, "page").mockImplementation(async (...args) => {
+      if (++calls === 2) throw new Error("the database went away");
+      return page(...args);
+    });
+    try {
+      await drainExportJobs(t.db, { batchSize: 2 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBe(2);
+    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ status: "failed", error: "the database went away", fileKey: null, size: null });
+    const dir = path.join(exportsRoot(), w.tenantB.id);
+    expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(job.id))).toEqual([]);
+    expect((await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, job.id, "en")).status).toBe(409);
+  });
+
+  it("the sweep deletes an export past its retention, row and file, and keeps a younger one", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const old = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    const young = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    await drainExportJobs(t.db);
+    const oldFile = exportPath((await t.db.exportJob.findUniqueOrThrow({ where: { id: old.id } })).fileKey!);
+    const youngFile = exportPath((await t.db.exportJob.findUniqueOrThrow({ where: { id: young.id } })).fileKey!);
+    const day = 86_400_000;
+    await t.db.exportJob.update({ where: { id: old.id }, data: { finishedAt: new Date(Date.now() - 7 * day - 60_000) } });
+    await t.db.exportJob.update({ where: { id: young.id }, data: { finishedAt: new Date(Date.now() - 7 * day + 3_600_000) } });
+    // A crashed worker's partial file: an old one goes, a fresh one (a worker still writing) stays.
+    const dir = path.join(exportsRoot(), w.tenantB.id);
+    const stale = path.join(dir, `${old.id}-0badc0de.csv.part`);
+    const writing = path.join(dir, `${young.id}-0badc0de.csv.part`);
+    await writeFile(stale, "half");
+    await writeFile(writing, "half");
+    await utimes(stale, new Date(Date.now() - 2 * day), new Date(Date.now() - 2 * day));
+    const result = await runHousekeeping(t.db, { kind: t.kind });
+    expect(result.status).toBe("done");
+    await expect(readFile(stale)).rejects.toThrow(/ENOENT/);
+    expect((await readFile(writing)).toString()).toBe("half");
+    expect(await t.db.exportJob.findUnique({ where: { id: old.id } })).toBeNull();
+    await expect(readFile(oldFile)).rejects.toThrow(/ENOENT/);
+    expect(await t.db.exportJob.findUnique({ where: { id: young.id } })).not.toBeNull();
+    expect((await readFile(youngFile)).length).toBeGreaterThan(0);
+    // A file gone from the store (swept, or a lost disk) is "expired", never a broken 200.
+    await t.db.exportJob.update({ where: { id: young.id }, data: { fileKey: `${w.tenantB.id}/${young.id}-00000000.csv` } });
+    const gone = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, young.id, "en");
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as { code: number }).code).toBe(19004);
+  });
+
+  it("writes the column titles in the job's language, from the messages", async () => {
+    const { createCaller } = await import("~/server/api/root");
+    const zh = await w.callerFor(w.managerB.id);
+    const en = createCaller({ ...(await w.ctxFor(w.managerB.id, w.tenantB)), locale: "en" });
+    const zhJob = await zh.export.create({ resource: "users", format: "csv", filter: { name: "managerb" } });
+    const enJob = await en.export.create({ resource: "users", format: "xlsx", filter: { name: "managerb" } });
+    await drainExportJobs(t.db);
+    const zhRows = parseCsv((await fileOf(zhJob.id)).toString("utf8").replace(/^\uFEFF/, ""));
+    expect(zhRows[0]).toEqual(["用户名", "昵称", "手机号", "邮箱", "状态", "角色", "创建时间", "ID"]);
+    expect(zhRows[1]![4]).toBe("正常");
+    const enRows = await xlsxRows(await fileOf(enJob.id));
+    expect(enRows[0]).toEqual(["User name", "Nickname", "Phone", "Email", "Status", "Roles", "Created", "ID"]);
+    expect(enRows[1]![4]).toBe("Active");
+    expect((await zh.export.get({ id: zhJob.id })).fileName).toMatch(/^用户-\d{8}\.csv$/);
+    expect((await en.export.get({ id: enJob.id })).fileName).toMatch(/^users-\d{8}\.xlsx$/);
+  });
+
+  it("refuses the download to another user of the same tenant", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    await drainExportJobs(t.db);
+    const res = await downloadExport(t.db, { userId: w.plainB.id, permissions: ["uc.export.all"] }, job.id, "en");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-disposition")).toBeNull();
   });
 
   it.skipIf(process.env.TEST_DB === "pglite")("a second instance does not take a leased job, and does take one whose lease expired", async () => {

@@ -1,11 +1,12 @@
-/** Streaming writers for the two export formats: rows go in batch by batch, a Buffer comes out. */
-import { PassThrough } from "node:stream";
+/** Streaming writers for the two export formats: rows go in batch by batch into a file stream. */
+import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Cell, Column } from "~/server/exports/types";
 
 export interface SheetWriter {
   addRows(rows: Cell[][]): Promise<void>;
-  finish(): Promise<Buffer>;
+  /** Writes what is left (the header of an empty CSV, the zip's directory); the caller closes the stream. */
+  finish(): Promise<void>;
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -27,29 +28,53 @@ export function csvField(v: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** UTF-8 with a BOM (so Excel in China reads it as UTF-8), CRLF line ends. */
-export function csvWriter(headers: string[]): SheetWriter {
-  const parts: Buffer[] = [Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(headers.map(csvField).join(",") + "\r\n", "utf8")];
+/** Writes a chunk and waits for the stream to drain when its buffer is full (backpressure). */
+async function put(out: Writable, chunk: string | Buffer): Promise<void> {
+  if (out.destroyed) throw new Error("the export file was closed");
+  if (!out.write(chunk)) await waitDrain(out);
+}
+
+function waitDrain(out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (e?: Error) => {
+      out.off("drain", ok).off("error", done).off("close", gone);
+      if (e) reject(e);
+      else resolve();
+    };
+    const ok = () => done();
+    const gone = () => done(new Error("the export file was closed"));
+    out.on("drain", ok).on("error", done).on("close", gone);
+  });
+}
+
+/** UTF-8 with a BOM (so Excel in China reads it as UTF-8), CRLF line ends; each batch is one write. */
+export function csvWriter(headers: string[], out: Writable): SheetWriter {
+  let started: Promise<void> | null = null;
+  const start = () => (started ??= put(out, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(headers.map(csvField).join(",") + "\r\n", "utf8")])));
   return {
     async addRows(rows) {
-      parts.push(Buffer.from(rows.map((r) => r.map(csvField).join(",") + "\r\n").join(""), "utf8"));
+      await start();
+      let text = "";
+      for (const r of rows) {
+        let line = "";
+        for (let i = 0; i < r.length; i++) line += (i ? "," : "") + csvField(r[i]);
+        text += line + "\r\n";
+      }
+      if (text) await put(out, text);
     },
     async finish() {
-      return Buffer.concat(parts);
+      await start();
     },
   };
 }
 
-/** exceljs's streaming writer: rows are committed as they come, so memory holds the zip only. */
-export function xlsxWriter(sheetName: string, columns: Pick<Column<unknown>, "header" | "width">[]): SheetWriter {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.on("end", resolve);
-    stream.on("error", reject);
-  });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+/**
+ * exceljs's streaming writer on the file stream: rows are committed as they come, so memory
+ * holds one batch and the zip's window. exceljs ignores the stream's backpressure itself, so
+ * after every batch we wait for the file stream to drain.
+ */
+export function xlsxWriter(sheetName: string, columns: Pick<Column<unknown>, "header" | "width">[], out: Writable): SheetWriter {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(sheetName.slice(0, 31) || "Sheet1", { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 16 }));
   ws.getRow(1).font = { bold: true };
@@ -61,12 +86,13 @@ export function xlsxWriter(sheetName: string, columns: Pick<Column<unknown>, "he
         // exceljs, but a user re-saving the sheet as CSV would carry it over).
         ws.addRow(r.map((v) => (v instanceof Date || typeof v === "number" ? v : v === null || v === undefined ? null : safeText(v)))).commit();
       }
+      // Let the zip deflate what was committed, then wait for the file to take it.
+      await new Promise((r) => setImmediate(r));
+      if (out.writableNeedDrain) await waitDrain(out);
     },
     async finish() {
       ws.commit();
       await wb.commit();
-      await ended;
-      return Buffer.concat(chunks);
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Export jobs as their creator sees them: create, look at, download. */
+import { Readable } from "node:stream";
 import type { z } from "zod";
 import type { Db } from "~/server/db";
 import { describeError, type Locale } from "~/lib/errors";
@@ -9,6 +10,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
 import { exporterFor, PAGING_KEYS } from "~/server/exports/registry";
+import { openExportForRead } from "~/server/exports/store";
 
 export interface ExportActor {
   userId: string;
@@ -26,6 +28,7 @@ const viewSelect = {
   done: true,
   error: true,
   fileName: true,
+  size: true,
   createdAt: true,
   startedAt: true,
   finishedAt: true,
@@ -33,17 +36,10 @@ const viewSelect = {
 
 type ViewRow = Prisma.ExportJobGetPayload<{ select: typeof viewSelect }>;
 
-async function sizes(db: Db, ids: string[]): Promise<Map<string, number>> {
-  if (!ids.length) return new Map();
-  const rows = await db.$queryRaw<{ id: string; size: number | null }[]>`
-    SELECT "id", octet_length("content")::int AS "size" FROM "ExportJob" WHERE "id" = ANY(${ids}::uuid[])`;
-  return new Map(rows.flatMap((r) => (r.size === null ? [] : [[r.id, r.size] as const])));
-}
-
-const toView = (r: ViewRow, size: number | null): ExportJobView => ({
+const toView = (r: ViewRow): ExportJobView => ({
   ...r,
   format: r.format === "xlsx" ? "xlsx" : "csv",
-  size,
+  size: r.size === null ? null : Number(r.size),
 });
 
 export async function createExport(
@@ -83,7 +79,7 @@ export async function createExport(
       undefined,
       { resource: input.resource, format: input.format, filter: raw },
     );
-    return toView(row, null);
+    return toView(row);
   });
 }
 
@@ -91,7 +87,7 @@ export async function createExport(
 export async function getExport(db: Db, actor: Pick<ExportActor, "userId">, id: string): Promise<ExportJobView> {
   const row = await db.exportJob.findFirst({ where: { id, actorId: actor.userId }, select: viewSelect });
   if (!row) throw new AppError(19001);
-  return toView(row, (await sizes(db, [row.id])).get(row.id) ?? null);
+  return toView(row);
 }
 
 export async function listExports(db: Db, actor: Pick<ExportActor, "userId">, input: z.output<typeof exportListInput>) {
@@ -100,8 +96,7 @@ export async function listExports(db: Db, actor: Pick<ExportActor, "userId">, in
     db.exportJob.count({ where }),
     db.exportJob.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take, select: viewSelect }),
   ]);
-  const size = await sizes(db, rows.map((r) => r.id));
-  return { total, items: rows.map((r) => toView(r, size.get(r.id) ?? null)) };
+  return { total, items: rows.map(toView) };
 }
 
 const CONTENT_TYPE = {
@@ -120,7 +115,8 @@ const problem = (status: number, code: number, locale: Locale, message: string) 
 
 /**
  * The download: signed in (cookie or bearer, like /api/v1), allowed to read exports, the job's
- * owner, and the job done. Anyone else's job is a 404, as if it did not exist.
+ * owner, and the job done. Anyone else's job is a 404, as if it did not exist. The file is
+ * streamed from the export store (never read whole into memory); one swept by housekeeping is 19004 (404).
  */
 export async function downloadExport(
   db: Db,
@@ -128,7 +124,7 @@ export async function downloadExport(
   id: string,
   locale: Locale,
 ): Promise<Response> {
-  const fail = (code: 10001 | 10002 | 19001 | 19002) => {
+  const fail = (code: 10001 | 10002 | 19001 | 19002 | 19004) => {
     const d = describeError(code, locale);
     return problem(d.status, d.code, locale, d.description);
   };
@@ -137,16 +133,20 @@ export async function downloadExport(
   if (!/^[0-9a-f-]{36}$/i.test(id)) return fail(19001);
   const job = await db.exportJob.findFirst({
     where: { id, actorId: actor.userId },
-    select: { status: true, format: true, fileName: true, content: true },
+    select: { status: true, format: true, fileName: true, fileKey: true },
   });
   if (!job) return fail(19001);
-  if (job.status !== "done" || !job.content) return fail(19002);
+  if (job.status !== "done") return fail(19002);
+  if (!job.fileKey) return fail(19004);
+  // Opened before answering, so a file gone meanwhile is 19004 and not a broken 200.
+  const opened = await openExportForRead(job.fileKey);
+  if (!opened) return fail(19004);
   const format = job.format === "xlsx" ? "xlsx" : "csv";
-  return new Response(new Uint8Array(job.content), {
+  return new Response(Readable.toWeb(opened.stream) as ReadableStream<Uint8Array>, {
     headers: {
       "Content-Type": CONTENT_TYPE[format],
       "Content-Disposition": contentDisposition(job.fileName ?? `export.${format}`),
-      "Content-Length": String(job.content.byteLength),
+      "Content-Length": String(opened.size),
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
     },

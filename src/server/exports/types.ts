@@ -1,7 +1,6 @@
 /** The shapes every exporter shares (kept apart from the registry so exporters import no cycle). */
 import type { z } from "zod";
 import type { Db } from "~/server/db";
-import type { Locale } from "~/lib/errors";
 import type { PermissionCode } from "~/lib/permissions";
 
 /** Whose scope the list is read in: the job's creator, as the list procedure would see them. */
@@ -30,14 +29,20 @@ export interface Page<Row> {
   next: string | null;
 }
 
+/**
+ * The exporters' words (column titles, the file's name, yes/no): next-intl messages under
+ * `export.sheets` in src/i18n/messages/<locale>/export.json, e.g. `t("users.userName")`.
+ */
+export type Translate = (key: string) => string;
+
 export interface Exporter<Row = unknown, Filter = unknown> {
   /** The list permission the caller needs besides uc.export.post. */
   permission: PermissionCode;
   /** The list's own input schema: the job's filter is parsed with it (paging fields dropped). */
   filter: z.ZodType<Filter>;
   /** The file name before the date, e.g. "审计日志" or "audit-log". */
-  title: (locale: Locale) => string;
-  columns: (locale: Locale) => Column<Row>[];
+  title: (t: Translate) => string;
+  columns: (t: Translate) => Column<Row>[];
   /** One page of the list after `cursor` (null: the first page). */
   page: (db: Db, who: ExportWho, filter: Filter, cursor: string | null, take: number) => Promise<Page<Row>>;
 }

@@ -6,22 +6,27 @@
  * overtaken stops instead of overwriting the new owner's work. A crashed instance's job is
  * taken again once its lease has passed. Works the same on PGlite (one connection).
  */
+import { currentLog } from "~/server/log";
 import type { Db } from "~/server/db";
 import type { Locale } from "~/lib/errors";
 import { exporterFor, PAGING_KEYS } from "~/server/exports/registry";
 import { csvWriter, xlsxWriter, type SheetWriter } from "~/server/exports/files";
-import type { ExportWho } from "~/server/exports/types";
+import { sheetTranslator } from "~/server/exports/i18n";
+import { exportKey, openExportFile, removeExportFile, type ExportFileWriter } from "~/server/exports/store";
+import type { ExportWho, Page } from "~/server/exports/types";
 
 export interface WorkerOptions {
-  /** Rows per page read from the list (and per progress update). */
+  /** Rows per page read from the list. */
   batchSize?: number;
+  /** At most one progress write (and lease renewal) per this many ms; the last batch always writes. */
+  progressEveryMs?: number;
   /** How long a claim lasts without renewal. */
   leaseMs?: number;
   /** Called after each batch is written (tests watch progress with it). */
   onBatch?: (jobId: string, done: number) => Promise<void> | void;
 }
 
-const DEFAULTS = { batchSize: 500, leaseMs: 60_000 };
+const DEFAULTS = { batchSize: 1000, leaseMs: 60_000, progressEveryMs: 1000 };
 
 interface Claim {
   id: string;
@@ -63,11 +68,21 @@ async function renew(db: Db, claim: Claim, leaseMs: number, done: number, total:
 
 const stamp = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, "");
 
-/** Runs one claimed job to the end: pages through the list, writes the file, stores it. */
+/**
+ * Runs one claimed job to the end: pages through the list by its cursor (keyset where the list
+ * has one), writes each batch to the export file as it is read (waiting for the file when it
+ * lags), and stores only the file's key and size on the job. A failure or a lost lease removes
+ * the partial file.
+ */
 export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {}): Promise<void> {
-  const { batchSize, leaseMs } = { ...DEFAULTS, ...opts };
+  const { batchSize, leaseMs, progressEveryMs } = { ...DEFAULTS, ...opts };
   let claim = first;
-  const job = await db.exportJob.findUniqueOrThrow({ where: { id: claim.id } });
+  const job = await db.exportJob.findUniqueOrThrow({
+    where: { id: claim.id },
+    select: { id: true, tenantId: true, actorId: true, resource: true, format: true, locale: true, filter: true, createdAt: true },
+  });
+  let file: ExportFileWriter | null = null;
+  let written: string | null = null; // a complete file not yet recorded on the job
   try {
     const exporter = exporterFor(job.resource);
     if (!exporter) throw new Error(`No exporter for ${job.resource}`);
@@ -87,32 +102,57 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     for (const k of PAGING_KEYS) delete raw[k];
     const filter = exporter.filter.parse(raw);
     const locale = (job.locale === "en" ? "en" : "zh-CN") satisfies Locale;
-    const columns = exporter.columns(locale);
-    const title = exporter.title(locale);
-    const writer: SheetWriter =
-      job.format === "xlsx" ? xlsxWriter(title, columns) : csvWriter(columns.map((c) => c.header));
+    const t = await sheetTranslator(locale);
+    const columns = exporter.columns(t);
+    const title = exporter.title(t);
+    const format = job.format === "xlsx" ? "xlsx" : "csv";
+    const key = exportKey(job.tenantId, job.id, format);
+    file = await openExportFile(key);
+    const writer: SheetWriter = format === "xlsx" ? xlsxWriter(title, columns, file.stream) : csvWriter(columns.map((c) => c.header), file.stream);
 
-    let cursor: string | null = null;
     let done = 0;
     let total: number | null = null;
+    let reported = Date.now();
+    // The next page is read while this one is written (two pages in memory at most): the
+    // database and the file work side by side.
+    let pending: ReturnType<typeof exporter.page> | null = exporter.page(db, who, filter, null, batchSize);
+    let cursor: string | null;
     do {
-      const page = await exporter.page(db, who, filter, cursor, batchSize);
-      total ??= page.total;
-      await writer.addRows(page.items.map((row) => columns.map((c) => c.value(row))));
-      done += page.items.length;
+      const page: Page<unknown> = await pending!;
       cursor = page.next;
-      claim = await renew(db, claim, leaseMs, done, Math.max(total, done));
+      pending = cursor ? exporter.page(db, who, filter, cursor, batchSize) : null;
+      // A failure while this page is written leaves the read in flight: keep it from going unhandled.
+      pending?.catch(() => undefined);
+      total ??= page.total;
+      const rows = new Array<ReturnType<(typeof columns)[number]["value"]>[]>(page.items.length);
+      for (let i = 0; i < page.items.length; i++) {
+        const item = page.items[i];
+        rows[i] = columns.map((c) => c.value(item));
+      }
+      await writer.addRows(rows);
+      done += page.items.length;
+      // Progress (and the lease) once a second or so, not per batch: a million rows stay a few dozen writes.
+      if (!cursor || Date.now() - reported >= progressEveryMs) {
+        claim = await renew(db, claim, leaseMs, done, Math.max(total, done));
+        reported = Date.now();
+      }
       await opts.onBatch?.(job.id, done);
     } while (cursor);
 
-    const content = await writer.finish();
-    const fileName = `${title}-${stamp(job.createdAt)}.${job.format}`;
+    await writer.finish();
+    const size = await file.commit();
+    file = null;
+    written = key;
+    const fileName = `${title}-${stamp(job.createdAt)}.${format}`;
     const saved = await db.exportJob.updateMany({
       where: { id: job.id, status: "running", leaseUntil: claim.leaseUntil },
-      data: { status: "done", content: new Uint8Array(content), fileName, done, total: done, finishedAt: new Date(), leaseUntil: null, error: null },
+      data: { status: "done", fileKey: key, size: BigInt(size), fileName, done, total: done, finishedAt: new Date(), leaseUntil: null, error: null },
     });
     if (!saved.count) throw new LeaseLost();
+    written = null;
   } catch (e) {
+    await file?.abort();
+    if (written) await removeExportFile(written).catch(() => undefined);
     if (e instanceof LeaseLost) return; // another instance owns the job now
     await db.exportJob.updateMany({
       where: { id: job.id, status: "running", leaseUntil: claim.leaseUntil },
@@ -165,7 +205,7 @@ export function kickExportWorker(db: Db) {
         await drainExportJobs(db);
       } while (state.again);
     } catch (e) {
-      console.error("export worker:", e);
+      currentLog().error({ err: e }, "export worker failed");
     } finally {
       state.running = false;
     }

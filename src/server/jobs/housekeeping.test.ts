@@ -1,0 +1,141 @@
+import { Writable } from "node:stream";
+import { createLogger, setRootLog } from "~/server/log";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildWorld } from "~/test/fixtures";
+import { createTestDb } from "~/test/db";
+import { createPrismaClient } from "~/server/db-client";
+import type { PrismaClient } from "~/generated/prisma/client";
+import { runHousekeeping } from "~/server/jobs/housekeeping";
+
+const t = {} as { db: PrismaClient; kind: "postgresql" | "pglite"; url?: string; cleanup: () => Promise<void> };
+let w: Awaited<ReturnType<typeof buildWorld>>;
+afterAll(() => t.cleanup?.());
+beforeAll(async () => {
+  Object.assign(t, await createTestDb());
+  w = await buildWorld(t.db);
+});
+
+const DAY = 86_400_000;
+const ago = (ms: number) => new Date(Date.now() - ms);
+const ahead = (ms: number) => new Date(Date.now() + ms);
+const sweep = (opts: Parameters<typeof runHousekeeping>[1] = {}) => runHousekeeping(t.db, { kind: t.kind, ...opts });
+
+describe("housekeeping", () => {
+  it("removes each kind of row past its retention and keeps it before", async () => {
+    const T = w.tenantB.id;
+    const code = (target: string, createdAt: Date, expiresAt: Date) => ({ tenantId: T, purpose: "login", channel: "sms", target, codeHash: "h", createdAt, expiresAt });
+    await t.db.verificationCode.createMany({
+      data: [
+        code("hk-old", ago(2 * DAY), ago(2 * DAY - 300_000)), // expired, outside the per-day count: goes
+        code("hk-today", ago(3_600_000), ago(3_300_000)), // expired but still counted for today's limit: stays
+        code("hk-live", ago(60_000), ahead(240_000)), // live: stays
+      ],
+    });
+    await t.db.usedNonce.createMany({ data: [{ id: "hk-nonce-old", kind: "captcha", expiresAt: ago(1000) }, { id: "hk-nonce-live", kind: "captcha", expiresAt: ahead(60_000) }] });
+    await t.db.authThrottle.createMany({
+      data: [
+        { key: "ip:hk-quiet", failures: 3, windowStart: ago(DAY), lastFailureAt: ago(DAY), updatedAt: ago(DAY) }, // quiet for a day: goes
+        { key: "ip:hk-recent", failures: 3, windowStart: ago(600_000), lastFailureAt: ago(60_000), updatedAt: ago(60_000) }, // stays
+        { key: "acct:hk:locked", failures: 5, lockLevel: 3, windowStart: ago(2 * DAY), lastFailureAt: ago(2 * DAY), updatedAt: ago(2 * DAY), lockedUntil: ahead(600_000) }, // lock in force: stays
+        { key: "acct:hk:counting", failures: 2, windowStart: ago(2 * DAY), lastFailureAt: ago(3_600_000), updatedAt: ago(3_600_000) }, // failure an hour ago: stays
+      ],
+    });
+    const intent = (fileKey: string, expiresAt: Date) => ({ fileKey, slug: "image", metadata: {}, callbackUrl: "http://127.0.0.1/cb", expiresAt });
+    await t.db.uploadIntent.createMany({ data: [intent("hk-intent-old", ago(1000)), intent("hk-intent-live", ahead(3_600_000))] });
+    const msg = (to: string, createdAt: Date) => ({ channel: "sms", to, body: "x", provider: "outbox", status: "stored", createdAt });
+    await t.db.outboxMessage.createMany({ data: [msg("hk-31d", ago(31 * DAY)), msg("hk-29d", ago(29 * DAY))] });
+
+    const session = (name: string, data: Record<string, unknown>) => ({
+      tenantId: T, userId: w.plainB.id, site: "web", method: "password", name, createdAt: ago(200 * DAY), lastSeenAt: ago(1000), expiresAt: ahead(DAY), ...data,
+    });
+    await t.db.loginSession.createMany({
+      data: [
+        session("hk-ended-old", { state: "ended", endedAt: ago(91 * DAY), lastSeenAt: ago(91 * DAY), expiresAt: ago(80 * DAY) }), // goes
+        session("hk-offline-old", { state: "offline", endedAt: ago(95 * DAY), expiresAt: ahead(DAY) }), // goes
+        session("hk-ended-young", { state: "ended", endedAt: ago(89 * DAY), expiresAt: ago(80 * DAY) }), // stays
+        session("hk-expired-old", { state: "active", expiresAt: ago(91 * DAY), lastSeenAt: ago(92 * DAY) }), // can never be used again: goes
+        session("hk-frozen-bin-old", { state: "frozen", deletedAt: ago(91 * DAY) }), // in the recycle bin past the retention: goes
+        session("hk-frozen-bin-young", { state: "frozen", deletedAt: ago(10 * DAY) }), // the bin still shows it: stays
+        session("hk-ended-bin-young", { state: "ended", endedAt: ago(120 * DAY), deletedAt: ago(10 * DAY), expiresAt: ago(100 * DAY) }), // the bin still shows it: stays
+        session("hk-active-bin-old", { state: "active", deletedAt: ago(91 * DAY) }), // active: never deleted
+        session("hk-active", { state: "active", lastSeenAt: ago(1000) }), // stays
+        session("hk-frozen", { state: "frozen", lastSeenAt: ago(100 * DAY) }), // an administrator may unfreeze it: stays
+      ],
+    });
+
+    const result = await sweep();
+    expect(result.status).toBe("done");
+    if (result.status !== "done") return;
+    expect(result.counts).toMatchObject({ codes: 1, nonces: 1, throttle: 1, uploadIntents: 1, outbox: 1, sessions: 4 });
+
+    expect((await t.db.verificationCode.findMany({ where: { target: { startsWith: "hk-" } } })).map((c) => c.target).sort()).toEqual(["hk-live", "hk-today"]);
+    expect((await t.db.usedNonce.findMany({ where: { id: { startsWith: "hk-" } } })).map((n) => n.id)).toEqual(["hk-nonce-live"]);
+    expect((await t.db.authThrottle.findMany({ where: { key: { contains: "hk" } } })).map((r) => r.key).sort()).toEqual(["acct:hk:counting", "acct:hk:locked", "ip:hk-recent"]);
+    expect((await t.db.uploadIntent.findMany({ where: { fileKey: { startsWith: "hk-" } } })).map((r) => r.fileKey)).toEqual(["hk-intent-live"]);
+    expect((await t.db.outboxMessage.findMany({ where: { to: { startsWith: "hk-" } } })).map((r) => r.to)).toEqual(["hk-29d"]);
+    expect((await t.db.loginSession.findMany({ where: { name: { startsWith: "hk-" } } })).map((s) => s.name).sort()).toEqual(
+      ["hk-active", "hk-active-bin-old", "hk-ended-bin-young", "hk-ended-young", "hk-frozen", "hk-frozen-bin-young"],
+    );
+    // Nothing left to do: a second run deletes nothing.
+    const again = await sweep();
+    expect(again.status === "done" && Object.values(again.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it("deletes in bounded batches and leaves a backlog past maxBatches for the next run", async () => {
+    await t.db.usedNonce.createMany({ data: Array.from({ length: 25 }, (_, i) => ({ id: `hk-batch-${i}`, kind: "captcha", expiresAt: ago(1000) })) });
+    const spy = vi.spyOn(t.db, "$executeRaw");
+    const first = await sweep({ batchSize: 10, maxBatches: 2 });
+    expect(first.status === "done" && first.counts.nonces).toBe(20);
+    expect(await t.db.usedNonce.count({ where: { id: { startsWith: "hk-batch-" } } })).toBe(5);
+    // Each DELETE statement took at most one batch.
+    expect(spy.mock.calls.length).toBeGreaterThanOrEqual(7);
+    expect(spy.mock.calls.every((c) => String((c[0] as unknown as string[]).join("?")).includes("LIMIT"))).toBe(true);
+    spy.mockRestore();
+    const second = await sweep({ batchSize: 10, maxBatches: 2 });
+    expect(second.status === "done" && second.counts.nonces).toBe(5);
+  });
+
+  it("logs its counts as one JSON line", async () => {
+    let captured = "";
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        captured += chunk.toString("utf8");
+        done();
+      },
+    });
+    const previous = setRootLog(createLogger(sink, "info"));
+    try {
+      await sweep();
+      const lines = captured.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; level: number; status: string; counts: Record<string, number> });
+      const line = lines.filter((l) => l.msg === "housekeeping").at(-1)!;
+      expect(line).toMatchObject({ msg: "housekeeping", status: "done", level: 30 });
+      expect(Object.keys(line.counts).sort()).toEqual(["codes", "exports", "nonces", "outbox", "sessions", "throttle", "uploadIntents"]);
+    } finally {
+      setRootLog(previous);
+    }
+  });
+
+  it.skipIf(process.env.TEST_DB === "pglite")("two instances sweeping at once: one sweeps, the other reports skipped", async () => {
+    const second = createPrismaClient({ databaseUrl: t.url!, dataDir: ".data/test" }).db;
+    try {
+      let release!: () => void;
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const first = sweep({ beforeSweep: () => (entered(), new Promise<void>((r) => (release = r))) });
+      await inside;
+      const other = await runHousekeeping(second, { kind: "postgresql" });
+      expect(other).toEqual({ status: "skipped" });
+      release();
+      expect((await first).status).toBe("done");
+      // Once the first has finished, the other may sweep.
+      expect((await runHousekeeping(second, { kind: "postgresql" })).status).toBe("done");
+    } finally {
+      await second.$disconnect();
+    }
+  });
+
+  it("releases the lock after an error", async () => {
+    await expect(sweep({ beforeSweep: () => Promise.reject(new Error("disk on fire")) })).rejects.toThrow("disk on fire");
+    expect((await sweep()).status).toBe("done");
+  });
+});
