@@ -1,3 +1,4 @@
+import { currentLog } from "~/server/log";
 import type { Db } from "~/server/db";
 import { decryptSecret } from "~/server/crypto";
 import { AppError } from "~/server/errors";
@@ -36,8 +37,9 @@ function reportUndecryptable(tenantId: string, key: string, value: string) {
   const id = `${tenantId}\u0000${key}\u0000${value}`;
   if (reported.has(id)) return;
   reported.add(id);
-  console.error(
-    `[tenant-settings] Tenant ${tenantId}: the secret property "${key}" cannot be decrypted with this instance's ENCRYPTION_KEY ` +
+  currentLog().error(
+    { event: "tenant.secret.undecryptable", tenantId, key },
+    `Tenant ${tenantId}: the secret property "${key}" cannot be decrypted with this instance's ENCRYPTION_KEY ` +
       "(it was saved under another key). Set ENCRYPTION_KEY to the key it was saved with, or enter the value again in the console (Tenants → edit).",
   );
 }
