@@ -15,7 +15,10 @@ export default defineConfig([
       // session cookie, already re-encoded on upload: next/image's optimiser would fetch it
       // server-side without that cookie (and resize what needs no resizing).
       "@next/next/no-img-element": "off",
-      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "warn",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
     },
   },
 ]);

@@ -24,16 +24,17 @@ export async function loadConsoleData(url: string, opts: { users: number; adminP
     const q = (sql: string, params: unknown[] = []) => c.query(sql, params);
     // The platform keeps `localhost`; 127.0.0.1 becomes the big tenant's host.
     await q(`DELETE FROM "TenantHost" WHERE host = '127.0.0.1'`);
-    const big = (await q(
-      `INSERT INTO "Tenant" (id, name, status, "createdAt", "updatedAt") VALUES (gen_random_uuid(), 'Bench 1M', 'enabled', now(), now()) RETURNING id`,
-    )).rows[0] as { id: string };
+    const big = (
+      await q(`INSERT INTO "Tenant" (id, name, status, "createdAt", "updatedAt") VALUES (gen_random_uuid(), 'Bench 1M', 'enabled', now(), now()) RETURNING id`)
+    ).rows[0] as { id: string };
     await q(`INSERT INTO "TenantHost" (id, "tenantId", host) VALUES (gen_random_uuid(), $1, '127.0.0.1')`, [big.id]);
     const small: string[] = [];
     for (let t = 1; t <= 19; t++) {
-      const row = (await q(
-        `INSERT INTO "Tenant" (id, name, status, "createdAt", "updatedAt") VALUES (gen_random_uuid(), $1, 'enabled', now(), now()) RETURNING id`,
-        [`Bench small ${t}`],
-      )).rows[0] as { id: string };
+      const row = (
+        await q(`INSERT INTO "Tenant" (id, name, status, "createdAt", "updatedAt") VALUES (gen_random_uuid(), $1, 'enabled', now(), now()) RETURNING id`, [
+          `Bench small ${t}`,
+        ])
+      ).rows[0] as { id: string };
       await q(`INSERT INTO "TenantHost" (id, "tenantId", host) VALUES (gen_random_uuid(), $1, $2)`, [row.id, `small${t}.bench.test`]);
       small.push(row.id);
     }
@@ -72,19 +73,31 @@ async function fill(q: Q, bigId: string, small: string[], opts: { users: number;
   for (const [k, id] of small.entries()) await insertUsers(id, 200, `s${k}u`);
 
   // Every user holds `user`; 1 in 1,000 also `partner`.
-  await q(`INSERT INTO "UserRole" ("userId", "roleId")
+  await q(
+    `INSERT INTO "UserRole" ("userId", "roleId")
            SELECT u.id, r.id FROM "User" u JOIN "Role" r ON r."tenantId" = u."tenantId" AND r.name = 'user'
-           WHERE u."tenantId" = ANY($1::uuid[])`, [[bigId, ...small]]);
-  await q(`INSERT INTO "UserRole" ("userId", "roleId")
+           WHERE u."tenantId" = ANY($1::uuid[])`,
+    [[bigId, ...small]],
+  );
+  await q(
+    `INSERT INTO "UserRole" ("userId", "roleId")
            SELECT u.id, r.id FROM "User" u JOIN "Role" r ON r."tenantId" = u."tenantId" AND r.name = 'partner'
-           WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 1000 = 0`, [bigId]);
-  await q(`INSERT INTO "ExternalLogin" (id, "tenantId", "userId", provider, "providerKey", "createdAt")
+           WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 1000 = 0`,
+    [bigId],
+  );
+  await q(
+    `INSERT INTO "ExternalLogin" (id, "tenantId", "userId", provider, "providerKey", "createdAt")
            SELECT gen_random_uuid(), u."tenantId", u.id, 'wechat', 'o' || substr(u."userName", 2), now()
-           FROM "User" u WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 20 = 0`, [bigId]);
-  await q(`INSERT INTO "UserClaim" (id, "tenantId", "userId", type, value)
+           FROM "User" u WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 20 = 0`,
+    [bigId],
+  );
+  await q(
+    `INSERT INTO "UserClaim" (id, "tenantId", "userId", type, value)
            SELECT gen_random_uuid(), u."tenantId", u.id, 'level',
                   CASE WHEN substr(u."userName", 2)::int % 20 = 0 THEN 'gold' ELSE 'silver' END
-           FROM "User" u WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 10 = 0`, [bigId]);
+           FROM "User" u WHERE u."tenantId" = $1 AND substr(u."userName", 2)::int % 10 = 0`,
+    [bigId],
+  );
 
   // The tenant's administrator, who signs in to measure.
   await q(
@@ -93,9 +106,12 @@ async function fill(q: Q, bigId: string, small: string[], opts: { users: number;
      FROM (SELECT gen_random_uuid() AS id) x`,
     [bigId, opts.adminPasswordHash],
   );
-  await q(`INSERT INTO "UserRole" ("userId", "roleId")
+  await q(
+    `INSERT INTO "UserRole" ("userId", "roleId")
            SELECT u.id, r.id FROM "User" u JOIN "Role" r ON r."tenantId" = u."tenantId" AND r.name = 'administrator'
-           WHERE u."tenantId" = $1 AND u."userName" = 'benchadmin'`, [bigId]);
+           WHERE u."tenantId" = $1 AND u."userName" = 'benchadmin'`,
+    [bigId],
+  );
   await q(`ANALYZE`);
   return {};
 }

@@ -60,7 +60,9 @@ try {
     `INSERT INTO "ClientSecret" (id, "clientId", hash, hint, "createdAt") SELECT gen_random_uuid(), id, $1, 'ucs_…', now() FROM "OAuthClient" WHERE "clientId" = 'bench-client'`,
     [createHash("sha256").update(CLIENT_SECRET).digest("hex")],
   );
-  console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; PostgreSQL ${(await one<{ v: string }>("SELECT current_setting('server_version') AS v")).v}`);
+  console.log(
+    `Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; PostgreSQL ${(await one<{ v: string }>("SELECT current_setting('server_version') AS v")).v}`,
+  );
   console.log(`Loaded ${data.users.toLocaleString("en")} users (+19 tenants × 200) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const app = await startApp(PORT, url);
@@ -93,17 +95,73 @@ try {
   // The same SQL the app runs (userListFilter): prefixes are a range plus an exact LIKE, and the
   // login and claim subqueries name the tenant.
   const range = (col: string, n: number) => `${col} >= $${n} AND ${col} < $${n} || chr(1114111) AND ${col} LIKE $${n} || '%'`;
-  interface Case { label: string; query: string; where: string; params: unknown[]; sort: Sort; deep: boolean }
+  interface Case {
+    label: string;
+    query: string;
+    where: string;
+    params: unknown[];
+    sort: Sort;
+    deep: boolean;
+  }
   const cases: Case[] = [
-    ...Object.entries(SORTS).map(([label, sort]) => ({ label: `sort ${label}`, query: `orderby=${sort.column}&asc=${sort.asc}`, where: "", params: [], sort, deep: true })),
+    ...Object.entries(SORTS).map(([label, sort]) => ({
+      label: `sort ${label}`,
+      query: `orderby=${sort.column}&asc=${sort.asc}`,
+      where: "",
+      params: [],
+      sort,
+      deep: true,
+    })),
     { label: "status = disabled", query: "status=disabled", where: `AND status = 'disabled'`, params: [], sort: SORTS["createdAt desc"]!, deep: true },
-    { label: "role = partner", query: `roleId=${partner.id}`, where: `AND EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u.id AND r."roleId" = $2)`, params: [partner.id], sort: SORTS["createdAt desc"]!, deep: true },
-    { label: "phone prefix", query: `phone=${encodeURIComponent("+86-1390012")}`, where: `AND ${range("phone", 2)}`, params: ["+86-1390012"], sort: SORTS["createdAt desc"]!, deep: false },
-    { label: "name prefix", query: "name=zhang", where: `AND (${range(`"userNameKey"`, 2)} OR ${range("nickname", 2)})`, params: ["zhang"], sort: SORTS["createdAt desc"]!, deep: true },
+    {
+      label: "role = partner",
+      query: `roleId=${partner.id}`,
+      where: `AND EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u.id AND r."roleId" = $2)`,
+      params: [partner.id],
+      sort: SORTS["createdAt desc"]!,
+      deep: true,
+    },
+    {
+      label: "phone prefix",
+      query: `phone=${encodeURIComponent("+86-1390012")}`,
+      where: `AND ${range("phone", 2)}`,
+      params: ["+86-1390012"],
+      sort: SORTS["createdAt desc"]!,
+      deep: false,
+    },
+    {
+      label: "name prefix",
+      query: "name=zhang",
+      where: `AND (${range(`"userNameKey"`, 2)} OR ${range("nickname", 2)})`,
+      params: ["zhang"],
+      sort: SORTS["createdAt desc"]!,
+      deep: true,
+    },
     { label: "email prefix", query: "email=u77777", where: `AND ${range("email", 2)}`, params: ["u77777"], sort: SORTS["createdAt desc"]!, deep: false },
-    { label: "provider + key", query: "provider=wechat&providerKey=o424240", where: `AND EXISTS (SELECT 1 FROM "ExternalLogin" e WHERE e."userId" = u.id AND e."tenantId" = $1 AND e.provider = 'wechat' AND e."providerKey" = $2)`, params: ["o424240"], sort: SORTS["createdAt desc"]!, deep: false },
-    { label: "claim level = gold", query: "claimType=level&claimValue=gold", where: `AND EXISTS (SELECT 1 FROM "UserClaim" c WHERE c."userId" = u.id AND c."tenantId" = $1 AND c.type = 'level' AND c.value = 'gold')`, params: [], sort: SORTS["createdAt desc"]!, deep: true },
-    { label: "created in a week", query: `startTime=${week.start.toISOString()}&endTime=${week.end.toISOString()}`, where: `AND "createdAt" >= $2 AND "createdAt" <= $3`, params: [week.start, week.end], sort: SORTS["createdAt desc"]!, deep: true },
+    {
+      label: "provider + key",
+      query: "provider=wechat&providerKey=o424240",
+      where: `AND EXISTS (SELECT 1 FROM "ExternalLogin" e WHERE e."userId" = u.id AND e."tenantId" = $1 AND e.provider = 'wechat' AND e."providerKey" = $2)`,
+      params: ["o424240"],
+      sort: SORTS["createdAt desc"]!,
+      deep: false,
+    },
+    {
+      label: "claim level = gold",
+      query: "claimType=level&claimValue=gold",
+      where: `AND EXISTS (SELECT 1 FROM "UserClaim" c WHERE c."userId" = u.id AND c."tenantId" = $1 AND c.type = 'level' AND c.value = 'gold')`,
+      params: [],
+      sort: SORTS["createdAt desc"]!,
+      deep: true,
+    },
+    {
+      label: "created in a week",
+      query: `startTime=${week.start.toISOString()}&endTime=${week.end.toISOString()}`,
+      where: `AND "createdAt" >= $2 AND "createdAt" <= $3`,
+      params: [week.start, week.end],
+      sort: SORTS["createdAt desc"]!,
+      deep: true,
+    },
   ];
 
   const rows: string[][] = [];
@@ -119,7 +177,10 @@ try {
       COALESCE((SELECT json_agg(json_build_object('id', r.id, 'name', r.name)) FROM "UserRole" ur JOIN "Role" r ON r.id = ur."roleId" WHERE ur."userId" = u.id), '[]'::json) AS roles`;
     // What the app's count does: exact up to the cap (no ORDER BY), then the planner's estimate.
     const bareCount = async () => {
-      const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) x`, [T, ...c.params]);
+      const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) x`, [
+        T,
+        ...c.params,
+      ]);
       if (rows[0]!.n > COUNT_CAP) await sql.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" u WHERE ${filter}`, [T, ...c.params]);
     };
     const bareFirst = () => Promise.all([sql.query(`SELECT ${cols} FROM "User" u WHERE ${filter} ${order} LIMIT 21`, [T, ...c.params]), bareCount()]);
@@ -133,7 +194,10 @@ try {
     // A deep page: the cursor of the row in the middle of the matches (or at 500,000).
     const matches = Math.min(Number((await one<{ n: string }>(`SELECT count(*) AS n FROM "User" u WHERE ${filter}`, [T, ...c.params])).n), USERS);
     const at = Math.floor(matches / 2);
-    const mid = await one<{ id: string; v: Date | string | null }>(`SELECT id, ${c.sort.sql} AS v FROM "User" u WHERE ${filter} ${order} OFFSET ${at} LIMIT 1`, [T, ...c.params]);
+    const mid = await one<{ id: string; v: Date | string | null }>(
+      `SELECT id, ${c.sort.sql} AS v FROM "User" u WHERE ${filter} ${order} OFFSET ${at} LIMIT 1`,
+      [T, ...c.params],
+    );
     const v = mid.v instanceof Date ? mid.v.toISOString() : mid.v;
     const cursor = Buffer.from(JSON.stringify({ v, id: mid.id })).toString("base64url");
     const cmp = c.sort.asc ? ">" : "<";
@@ -156,7 +220,9 @@ try {
   const bareE = await sequential(SAMPLES, () => sql.query(`SELECT id FROM "User" WHERE "tenantId" = $1 AND phone = $2 LIMIT 1`, [T, "+86-13900424242"]));
   row("exists? by phone", httpE, bareE, JSON.stringify(ex));
 
-  const widths = [0, 1, 2, 3, 4, 5, 6].map((i) => Math.max(...[["case", "HTTP p50", "HTTP p99", "SQL p50", "SQL p99", "ratio", ""][i]!, ...rows.map((r) => r[i]!)].map((s) => s.length)));
+  const widths = [0, 1, 2, 3, 4, 5, 6].map((i) =>
+    Math.max(...[["case", "HTTP p50", "HTTP p99", "SQL p50", "SQL p99", "ratio", ""][i]!, ...rows.map((r) => r[i]!)].map((s) => s.length)),
+  );
   const line = (r: string[]) => r.map((s, i) => (i === 0 || i === 6 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join("  ");
   console.log(`\nUser list, ${USERS.toLocaleString("en")} users, take=20, ${SAMPLES} requests per case, one at a time:`);
   console.log(line(["case", "HTTP p50", "HTTP p99", "SQL p50", "SQL p99", "ratio", ""]));

@@ -55,7 +55,9 @@ if (done.error) console.error(done.error);
 clearInterval(heapTimer);
 const MB = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 if (process.env.BENCH_TRACE)
-  console.error(`heap used ${MB(heapBefore.heapUsed)} → peak ${MB(heap.used)}, heap total ${MB(heapBefore.heapTotal)} → peak ${MB(heap.total)}, external peak ${MB(heap.external)}`);
+  console.error(
+    `heap used ${MB(heapBefore.heapUsed)} → peak ${MB(heap.used)}, heap total ${MB(heapBefore.heapTotal)} → peak ${MB(heap.total)}, external peak ${MB(heap.external)}`,
+  );
 if (process.env.BENCH_TRACE) console.error(`reading pages: ${(readMs / 1000).toFixed(1)} s of ${(ms / 1000).toFixed(1)} s`);
 await send({ done: { rows: done.done, ms, size: Number(done.size ?? 0), status: done.status } });
 await close();

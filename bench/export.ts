@@ -61,7 +61,15 @@ try {
   for (const format of FORMATS) {
     const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const child = spawn(process.execPath, [...prof, "--conditions=react-server", "--import", "tsx", "bench/export-worker.ts"], {
-      env: { ...process.env, BENCH_URL: url, BENCH_FORMAT: format, BENCH_TENANT: data.tenantId, DATA_DIR: dataDir, SKIP_ENV_VALIDATION: "1", NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        BENCH_URL: url,
+        BENCH_FORMAT: format,
+        BENCH_TENANT: data.tenantId,
+        DATA_DIR: dataDir,
+        SKIP_ENV_VALIDATION: "1",
+        NODE_ENV: "production",
+      },
       stdio: ["ignore", "pipe", "inherit", "ipc"],
     });
     let baseline = 0;

@@ -63,7 +63,15 @@ export async function startApp(port: number, databaseUrl: string): Promise<{ bas
   // The server `npm start` runs. The bench stands in for one trusted proxy: its X-Forwarded-For
   // names the (simulated) client address of each request.
   const server: ChildProcess = spawn("node", [...prof, "server.mjs"], {
-    env: { ...process.env, PORT: String(port), TRUSTED_PROXY: "1", DATABASE_URL: databaseUrl, DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      TRUSTED_PROXY: "1",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: ".data/bench",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+    },
     stdio: "ignore",
     detached: true,
   });
@@ -76,7 +84,12 @@ export async function startApp(port: number, databaseUrl: string): Promise<{ bas
   };
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if ((await fetch(`${base}/api/health`).then((r) => r.status).catch(() => 0)) === 200) break;
+    if (
+      (await fetch(`${base}/api/health`)
+        .then((r) => r.status)
+        .catch(() => 0)) === 200
+    )
+      break;
     if (i > 120) {
       stop();
       throw new Error("server did not start");

@@ -95,9 +95,7 @@ try {
   const b0 = cpu();
   const refused = await closedLoop(N, 8, blocked);
   const b1 = cpu();
-  console.log(
-    `refused before hashing : ${refused.rate.toFixed(0)}/s  CPU per request: app ${per(b1.app - b0.app)}  PostgreSQL ${per(b1.pg - b0.pg)}`,
-  );
+  console.log(`refused before hashing : ${refused.rate.toFixed(0)}/s  CPU per request: app ${per(b1.app - b0.app)}  PostgreSQL ${per(b1.pg - b0.pg)}`);
 
   // Every failure must look alike, in time too, and so must a locked account's right password:
   // each attempt costs one argon2 verification whatever the account's state. Each attempt comes

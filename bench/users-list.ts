@@ -41,9 +41,15 @@ async function main() {
         (CASE WHEN i % 10 = 0 THEN 'disabled' ELSE 'active' END)::"UserStatus",
         now() - (i || ' seconds')::interval, now(), ''
       FROM generate_series(1, ${N}) i`);
-    await db.$executeRawUnsafe(`INSERT INTO "UserRole" ("userId","roleId") SELECT "id", '${partner.id}'::uuid FROM "User" WHERE "tenantId" = '${tenant.id}'::uuid AND "phone" LIKE '%3'`);
-    await db.$executeRawUnsafe(`INSERT INTO "UserClaim" ("id","tenantId","userId","type","value") SELECT gen_random_uuid(), "tenantId", "id", 'tier', 'vip' FROM "User" WHERE "email" LIKE '%77@bench.test'`);
-    await db.$executeRawUnsafe(`INSERT INTO "ExternalLogin" ("id","tenantId","userId","provider","providerKey") SELECT gen_random_uuid(), "tenantId", "id", 'wechat', 'openid-' || "id" FROM "User" WHERE "email" LIKE '%99@bench.test'`);
+    await db.$executeRawUnsafe(
+      `INSERT INTO "UserRole" ("userId","roleId") SELECT "id", '${partner.id}'::uuid FROM "User" WHERE "tenantId" = '${tenant.id}'::uuid AND "phone" LIKE '%3'`,
+    );
+    await db.$executeRawUnsafe(
+      `INSERT INTO "UserClaim" ("id","tenantId","userId","type","value") SELECT gen_random_uuid(), "tenantId", "id", 'tier', 'vip' FROM "User" WHERE "email" LIKE '%77@bench.test'`,
+    );
+    await db.$executeRawUnsafe(
+      `INSERT INTO "ExternalLogin" ("id","tenantId","userId","provider","providerKey") SELECT gen_random_uuid(), "tenantId", "id", 'wechat', 'openid-' || "id" FROM "User" WHERE "email" LIKE '%99@bench.test'`,
+    );
     await db.$executeRawUnsafe(`ANALYZE`);
     console.log(`${N} users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

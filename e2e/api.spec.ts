@@ -80,7 +80,11 @@ test.describe("HTTP API", () => {
     const cookie = state.cookies.find((c) => c.name.endsWith("next-auth.session-token"))!;
     const { csrfToken: t2 } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     await request.post("/api/auth/signout", { form: { csrfToken: t2, json: "true" }, maxRedirects: 0 });
-    const replay = await rawRequest({ path: "/api/v1/tenants", host: `localhost:${new URL(baseURL!).port}`, headers: { cookie: `${cookie.name}=${cookie.value}` } });
+    const replay = await rawRequest({
+      path: "/api/v1/tenants",
+      host: `localhost:${new URL(baseURL!).port}`,
+      headers: { cookie: `${cookie.name}=${cookie.value}` },
+    });
     expect(replay.status).toBe(401);
   });
 
@@ -116,7 +120,11 @@ test.describe("HTTP API", () => {
     const owner = await playwright.request.newContext({ baseURL });
     const first = await signIn(owner, password);
     expect(first.session).toBe(true);
-    const setCookie = first.res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value).find((v) => v.startsWith("uc_device="));
+    const setCookie = first.res
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === "set-cookie")
+      .map((h) => h.value)
+      .find((v) => v.startsWith("uc_device="));
     expect(setCookie).toBeDefined();
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
@@ -139,7 +147,10 @@ test.describe("HTTP API", () => {
     expect(((await (await owner.get("/api/auth/session")).json()) as { sid?: string }).sid).toBeTruthy();
 
     // A forged device cookie does not help.
-    const forged = await playwright.request.newContext({ baseURL, storageState: { cookies: [{ ...device, value: `${device.value.slice(0, -4)}AAAA` }], origins: [] } });
+    const forged = await playwright.request.newContext({
+      baseURL,
+      storageState: { cookies: [{ ...device, value: `${device.value.slice(0, -4)}AAAA` }], origins: [] },
+    });
     expect((await signIn(forged, password)).session).toBe(false);
     await Promise.all([owner.dispose(), stranger.dispose(), locked.dispose(), forged.dispose()]);
   });

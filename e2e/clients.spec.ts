@@ -37,7 +37,10 @@ test("the default tenant's administrator creates a client, copies its one-time s
       if (await chosen.count()) return;
       await scopes.click();
       await scopes.fill(code);
-      await page.locator(".ant-select-item-option", { hasText: `${code} —` }).first().click({ timeout: 3000 });
+      await page
+        .locator(".ant-select-item-option", { hasText: `${code} —` })
+        .first()
+        .click({ timeout: 3000 });
       await expect(chosen).toBeVisible({ timeout: 2000 });
     }).toPass({ timeout: 30_000 });
   }
@@ -78,7 +81,10 @@ test("the default tenant's administrator creates a client, copies its one-time s
   expect(tokenRes.headers()["cache-control"]).toBe("no-store");
   const token = (await tokenRes.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
   expect(token).toMatchObject({ token_type: "Bearer", expires_in: 300, scope: "uc.client.get uc.apiscope.get" });
-  const wrong = await request.post("/api/oauth/token", { headers: { authorization: basic(clientId, `${secret}x`) }, form: { grant_type: "client_credentials" } });
+  const wrong = await request.post("/api/oauth/token", {
+    headers: { authorization: basic(clientId, `${secret}x`) },
+    form: { grant_type: "client_credentials" },
+  });
   expect(wrong.status()).toBe(401);
 
   const api = (path: string) => request.get(`/api/v1${path}`, { headers: { authorization: `Bearer ${token.access_token}`, cookie: "" } });
@@ -159,7 +165,10 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   const operatorId = ((await (await request.get("/api/v1/me")).json()) as { id: string }).id;
   const stored = (await (await request.get("/api/v1/api-resources?name=orders")).json()) as { items: { name: string; owners: string[] }[] };
   expect(stored.items.find((r) => r.name === "orders")?.owners).toEqual([operatorId]);
-  await page.getByRole("row", { name: /订单服务/ }).getByRole("button", { name: /编\s*辑/ }).click();
+  await page
+    .getByRole("row", { name: /订单服务/ })
+    .getByRole("button", { name: /编\s*辑/ })
+    .click();
   await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
   await drawer.getByRole("button", { name: /取\s*消/ }).click();
   // The detail page: its scopes lead to their API scope, owners by name, and the history of changes.
@@ -180,14 +189,25 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await shot(page, "api-scope-detail-zh");
   // Deleting the scope now fails: the resource names it.
   await page.goto("/api-scopes");
-  await page.getByRole("row", { name: /orders\.read/ }).getByRole("button", { name: "删除" }).click();
-  await page.locator(".ant-popconfirm").getByRole("button", { name: /删\s*除|确\s*定|OK/ }).click();
+  await page
+    .getByRole("row", { name: /orders\.read/ })
+    .getByRole("button", { name: "删除" })
+    .click();
+  await page
+    .locator(".ant-popconfirm")
+    .getByRole("button", { name: /删\s*除|确\s*定|OK/ })
+    .click();
   await expect(page.getByText("仍有 API 资源引用此范围")).toBeVisible();
 
   await page.goto("/identity-resources");
   await expect(page.getByRole("heading", { name: "身份资源" })).toBeVisible();
   for (const name of ["openid", "profile", "email", "phone", "address"]) await expect(page.getByRole("link", { name, exact: true }).first()).toBeVisible();
-  await expect(page.getByRole("row", { name: /openid/ }).first().getByRole("button", { name: "删除" })).toHaveCount(0);
+  await expect(
+    page
+      .getByRole("row", { name: /openid/ })
+      .first()
+      .getByRole("button", { name: "删除" }),
+  ).toHaveCount(0);
   await shot(page, "identity-resources-zh");
 
   await setLocale(page, "en", baseURL!);
@@ -205,7 +225,10 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await page.goto("/api-resources");
   await expect(page.getByRole("heading", { name: "API resources" })).toBeVisible();
   await shot(page, "api-resources-en");
-  await page.getByRole("row", { name: /订单服务/ }).getByRole("button", { name: /Edit/ }).click();
+  await page
+    .getByRole("row", { name: /订单服务/ })
+    .getByRole("button", { name: /Edit/ })
+    .click();
   await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
   await drawer.getByLabel("Owners").click();
   await drawer.getByLabel("Owners").fill("nobody-here");
@@ -233,7 +256,10 @@ test("a developer, who may not list users, names API owners by id with a hint in
   const roles = (await (await request.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
   const developer = roles.find((r) => r.name === "developer")!;
   const dev = { userName: "e2e-developer", password: "developer passphrase 1" };
-  const created = await request.post("/api/v1/users", { headers, data: { userName: dev.userName, nickname: "Dev", password: dev.password, roleIds: [developer.id] } });
+  const created = await request.post("/api/v1/users", {
+    headers,
+    data: { userName: dev.userName, nickname: "Dev", password: dev.password, roleIds: [developer.id] },
+  });
   expect(created.status()).toBe(200);
   const operatorId = ((await (await request.get("/api/v1/me")).json()) as { id: string }).id;
 

@@ -31,7 +31,10 @@ test("operator manages tenants in the console, in both languages", async ({ page
   await expect(page.getByRole("cell", { name: "E2E Acme" })).toBeVisible();
 
   // Edit it: the secret comes back hidden, the name changes.
-  await page.getByRole("row", { name: /E2E Acme/ }).getByRole("button", { name: /编\s*辑/ }).click();
+  await page
+    .getByRole("row", { name: /E2E Acme/ })
+    .getByRole("button", { name: /编\s*辑/ })
+    .click();
   await expect(drawer.getByLabel("名称")).toHaveValue("E2E Acme");
   await expect(drawer.getByPlaceholder("已保存（隐藏），输入新值以替换")).toHaveValue("");
   await drawer.getByLabel("名称").fill("E2E Acme Corp");

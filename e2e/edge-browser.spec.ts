@@ -26,7 +26,9 @@ test("a page of another origin cannot frame /login", async ({ page, baseURL }) =
   // from loopback, so it must be local too). It frames our sign-in page, and our logo as a control.
   const attacker = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html" });
-    res.end(`<!doctype html><h1>win a prize</h1><iframe name="victim" src="${baseURL}/login"></iframe><iframe name="control" src="${baseURL}/logo.svg"></iframe>`);
+    res.end(
+      `<!doctype html><h1>win a prize</h1><iframe name="victim" src="${baseURL}/login"></iframe><iframe name="control" src="${baseURL}/logo.svg"></iframe>`,
+    );
   });
   await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
   try {

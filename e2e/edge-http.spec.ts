@@ -115,7 +115,17 @@ test.describe("post-login targets stay on this origin", () => {
   test("a signed-in visitor to /login?callbackUrl=<foreign> lands on the console home; /%0a/ is no 500", async ({ playwright, baseURL }) => {
     const operator = await operatorApi(playwright, baseURL!);
     const origin = new URL(baseURL!).origin;
-    for (const target of ["/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "//evil.example", "/%5C/evil.example", "%5C%5Cevil.example", "https://evil.example/", "javascript:alert(1)", "/.//evil.example"]) {
+    for (const target of [
+      "/%09/evil.example",
+      "/%0a/evil.example",
+      "/%0d%0a/evil.example",
+      "//evil.example",
+      "/%5C/evil.example",
+      "%5C%5Cevil.example",
+      "https://evil.example/",
+      "javascript:alert(1)",
+      "/.//evil.example",
+    ]) {
       const res = await operator.get(`/login?callbackUrl=${target}`, { maxRedirects: 0 });
       expect(res.status(), target).toBe(307);
       const location = res.headers()["location"]!;
@@ -204,7 +214,13 @@ test.describe("undecodable paths", () => {
   for (const path of ["/api/trpc/%ff", "/api/v1/users/%ff", "/api/auth/%ff", "/api/exports/%ff", "/api/trpc/user.list%E0%A4%A"]) {
     test(`${path} answers 400 / 10003`, async () => {
       for (const method of ["GET", "POST"]) {
-        const res = await rawRequest({ path, host: HOST, method, headers: { "accept-language": "en", "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+        const res = await rawRequest({
+          path,
+          host: HOST,
+          method,
+          headers: { "accept-language": "en", "content-type": "application/json" },
+          body: method === "POST" ? "{}" : undefined,
+        });
         expect(res.status, `${method} ${path}: ${res.body}`).toBe(400);
         expect(JSON.parse(res.body), `${method} ${path}`).toMatchObject({ code: "BAD_REQUEST", data: { appCode: 10003, name: "Invalid input" } });
       }
@@ -224,7 +240,10 @@ test.describe("public files and the OpenAPI server", () => {
   test("/api/v1/openapi.json names its server by the tenant host it is asked on", async ({ playwright, baseURL }) => {
     const operator = await operatorApi(playwright, baseURL!);
     const host = `edge-${randomInt(1e6)}.test`;
-    const created = await operator.post("/api/v1/tenants", { data: { name: `Edge ${host}`, hosts: [host], claims: [], properties: [] }, headers: { origin: baseURL! } });
+    const created = await operator.post("/api/v1/tenants", {
+      data: { name: `Edge ${host}`, hosts: [host], claims: [], properties: [] },
+      headers: { origin: baseURL! },
+    });
     expect(created.status()).toBe(200);
     await operator.dispose();
     const serverOf = async (h: string, headers: Record<string, string> = {}) => {

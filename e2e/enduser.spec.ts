@@ -13,11 +13,22 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   // One code a minute per phone is the default; this test sends three, so the tenant allows one a second.
   const { items } = (await (await operator.get("/api/v1/tenants?host=localhost")).json()) as { items: { id: string }[] };
   const tenant = (await (await operator.get(`/api/v1/tenants/${items[0]!.id}`)).json()) as {
-    id: string; name: string; status: string; hosts: string[]; claims: unknown[]; properties: { key: string; value: string | null; secret: boolean }[];
+    id: string;
+    name: string;
+    status: string;
+    hosts: string[];
+    claims: unknown[];
+    properties: { key: string; value: string | null; secret: boolean }[];
   };
   const put = await operator.put(`/api/v1/tenants/${tenant.id}`, {
     headers: { origin: baseURL! },
-    data: { name: tenant.name, status: tenant.status, hosts: tenant.hosts, claims: tenant.claims, properties: [...tenant.properties.filter((p) => p.key !== "codes.resendAfterSeconds"), { key: "codes.resendAfterSeconds", value: "1", secret: false }] },
+    data: {
+      name: tenant.name,
+      status: tenant.status,
+      hosts: tenant.hosts,
+      claims: tenant.claims,
+      properties: [...tenant.properties.filter((p) => p.key !== "codes.resendAfterSeconds"), { key: "codes.resendAfterSeconds", value: "1", secret: false }],
+    },
   });
   expect(put.status()).toBe(200);
   const ctx = await browser.newContext({ locale: "zh-CN" });
@@ -77,7 +88,10 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await expect(page.getByText(/验证码已发送/)).toBeVisible();
   await page.getByLabel("验证码", { exact: true }).fill(await latestCode(operator, PHONE));
   await shot(page, "login-sms-zh-CN");
-  await page.getByRole("tabpanel").getByRole("button", { name: /登\s*录/ }).click();
+  await page
+    .getByRole("tabpanel")
+    .getByRole("button", { name: /登\s*录/ })
+    .click();
   await expect(page).toHaveURL(/\/account/, { timeout: 30_000 });
   await page.getByRole("tab", { name: "我的会话" }).click();
   await expect(page.getByText(/短信验证码/).first()).toBeVisible();

@@ -31,12 +31,15 @@ function filesOnDisk(dir = FILES_DIR): string[] {
 /** A raw request with any Host header and a binary body (rawRequest in helpers takes text only). */
 function rawBinary(opts: { path: string; host: string; method?: string; headers?: Record<string, string>; body?: Buffer }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: PORT, path: opts.path, method: opts.method ?? "GET", headers: { host: opts.host, ...opts.headers } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port: PORT, path: opts.path, method: opts.method ?? "GET", headers: { host: opts.host, ...opts.headers } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     if (opts.body) req.write(opts.body);
     req.end();
@@ -47,11 +50,25 @@ function rawBinary(opts: { path: string; host: string; method?: string; headers?
 function multipart(fields: Record<string, string>, file: { name: string; type: string; bytes: Buffer }) {
   const boundary = `----uc${Date.now().toString(16)}`;
   const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
+  parts.push(
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`),
+    file.bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-type FileItem = { id: string; kind: string; mime: string; name: string; size: number; url: string; folder: string; clientId: string | null; ownerId: string | null };
+type FileItem = {
+  id: string;
+  kind: string;
+  mime: string;
+  name: string;
+  size: number;
+  url: string;
+  folder: string;
+  clientId: string | null;
+  ownerId: string | null;
+};
 type Failure = { message: string; data: { appCode: number; description: string; httpStatus: number } };
 
 let operator: APIRequestContext;
@@ -81,7 +98,10 @@ async function createClient(name: string, scopes: string[]) {
 test.beforeAll(async ({ playwright, baseURL }) => {
   origin = baseURL!;
   operator = await operatorApi(playwright, origin);
-  const tenant = await operator.post("/api/v1/tenants", { headers: { origin }, data: { name: "Files B", status: "enabled", hosts: [OTHER_HOST], claims: [], properties: [] } });
+  const tenant = await operator.post("/api/v1/tenants", {
+    headers: { origin },
+    data: { name: "Files B", status: "enabled", hosts: [OTHER_HOST], claims: [], properties: [] },
+  });
   expect([200, 409]).toContain(tenant.status());
 
   const run = Date.now().toString(36);
@@ -105,7 +125,13 @@ test.afterAll(async () => {
   await operator?.dispose();
 });
 
-async function upload(request: APIRequestContext, token: string, kind: string, file: { name: string; mimeType: string; buffer: Buffer }, o: { folderName?: string; lang?: string } = {}) {
+async function upload(
+  request: APIRequestContext,
+  token: string,
+  kind: string,
+  file: { name: string; mimeType: string; buffer: Buffer },
+  o: { folderName?: string; lang?: string } = {},
+) {
   return request.post("/api/v1/files/upload", {
     headers: { ...bearer(token), "accept-language": o.lang ?? "en" },
     multipart: { kind, ...(o.folderName === undefined ? {} : { folderName: o.folderName }), file },
@@ -215,7 +241,10 @@ test("refusals leave no row and no bytes, and answer in the caller's language", 
   expect(folderZh.data.description).toContain("5–30 个字母或数字");
 
   // Base64 of something that is not a PNG.
-  const b64 = await request.post("/api/v1/files/base64", { headers: { ...bearer(clientToken), "accept-language": "en" }, data: { data: htmlBytes().toString("base64") } });
+  const b64 = await request.post("/api/v1/files/base64", {
+    headers: { ...bearer(clientToken), "accept-language": "en" },
+    data: { data: htmlBytes().toString("base64") },
+  });
   await expectFailure(b64, 415, 20001);
 
   // A client whose token lacks uc.file.post: 403 / 17005.
@@ -244,7 +273,13 @@ test("refusals leave no row and no bytes, and answer in the caller's language", 
 test.describe("uploadthing's protocol against the built-in ingest", () => {
   type Presigned = { url: string; key: string; name: string; customId: string | null };
 
-  function presign(request: APIRequestContext, slug: string, files: { name: string; size: number; type: string }[], input: Record<string, unknown> = {}, lang = "en") {
+  function presign(
+    request: APIRequestContext,
+    slug: string,
+    files: { name: string; size: number; type: string }[],
+    input: Record<string, unknown> = {},
+    lang = "en",
+  ) {
     return request.post(`/api/uploadthing?actionType=upload&slug=${slug}`, {
       headers: { ...bearer(sessionToken), "content-type": "application/json", "accept-language": lang },
       data: { files: files.map((f) => ({ ...f, lastModified: Date.now() })), input },
@@ -269,7 +304,12 @@ test.describe("uploadthing's protocol against the built-in ingest", () => {
     expect(head.headers()["x-ut-range-start"]).toBe("0");
     const put = await putFile(request, p.url, file);
     expect(put.status(), await put.text()).toBe(200);
-    const done = (await put.json()) as { url: string; ufsUrl: string; fileHash: string; serverData: { file?: { id: string; url: string; name: string; kind: string; size: number }; error?: unknown } };
+    const done = (await put.json()) as {
+      url: string;
+      ufsUrl: string;
+      fileHash: string;
+      serverData: { file?: { id: string; url: string; name: string; kind: string; size: number }; error?: unknown };
+    };
     expect(done.serverData.error).toBeUndefined();
     expect(done.serverData.file).toMatchObject({ name: "ut.png", kind: "image", url: `/api/files/${p.key}` });
     expect(done.ufsUrl).toBe(`/api/files/${p.key}`);

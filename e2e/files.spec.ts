@@ -36,7 +36,12 @@ async function upload(page: Page, kind: Kind, file: { name: string; mimeType: st
     const el = document.querySelector('[data-testid="upload-dropzone"] [data-ut-element="button"]')!;
     const seen: string[] = [];
     (window as unknown as { __utStates: string[] }).__utStates = seen;
-    new MutationObserver(() => seen.push(`${el.getAttribute("data-state")}:${el.textContent}`)).observe(el, { attributes: true, childList: true, subtree: true, characterData: true });
+    new MutationObserver(() => seen.push(`${el.getAttribute("data-state")}:${el.textContent}`)).observe(el, {
+      attributes: true,
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
   });
   await send.click();
 }
@@ -126,7 +131,10 @@ test("the operator uploads, browses, opens and deletes files in both languages",
 
   // Delete one (with the keyboard-reachable button and a confirmation): it disappears.
   await row(page, NAMES.video).getByTestId("file-delete").click();
-  await page.locator(".ant-popconfirm").getByRole("button", { name: /删\s*除/ }).click();
+  await page
+    .locator(".ant-popconfirm")
+    .getByRole("button", { name: /删\s*除/ })
+    .click();
   await expect(row(page, NAMES.video)).toHaveCount(0);
   await expect(row(page, NAMES.image)).toBeVisible();
   expect((await page.request.get(imageHref!)).status()).toBe(200);
@@ -147,13 +155,21 @@ test("the operator uploads, browses, opens and deletes files in both languages",
   await setLocale(page, "zh-CN", baseURL!);
 });
 
-test("a user uploads their own avatar in My account; an administrator replaces it on the user page", async ({ browser, page: operatorPage, playwright, baseURL }) => {
+test("a user uploads their own avatar in My account; an administrator replaces it on the user page", async ({
+  browser,
+  page: operatorPage,
+  playwright,
+  baseURL,
+}) => {
   const operator = await operatorApi(playwright, baseURL!);
   const headers = { origin: baseURL! };
   const roles = (await (await operator.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
   const userRole = roles.find((r) => r.name === "user")!;
   const person = { userName: `e2e-avatar-${RUN}`, password: "avatar passphrase 1" };
-  const created = await operator.post("/api/v1/users", { headers, data: { userName: person.userName, nickname: "Avatar", password: person.password, roleIds: [userRole.id] } });
+  const created = await operator.post("/api/v1/users", {
+    headers,
+    data: { userName: person.userName, nickname: "Avatar", password: person.password, roleIds: [userRole.id] },
+  });
   expect(created.status()).toBe(200);
   const userId = ((await created.json()) as { id: string }).id;
   await operator.dispose();

@@ -49,7 +49,11 @@ export async function solveCaptcha(page: Page, which: "first" | "last" = "first"
   // The widget draws its own tick over the native checkbox. A click before the widget is ready
   // does nothing, so tick again unless it is already working or done.
   await expect(async () => {
-    const state = await widget.locator("[data-state]").first().getAttribute("data-state", { timeout: 2000 }).catch(() => null);
+    const state = await widget
+      .locator("[data-state]")
+      .first()
+      .getAttribute("data-state", { timeout: 2000 })
+      .catch(() => null);
     if (state !== "verifying" && state !== "verified") await widget.getByRole("checkbox").click({ force: true, timeout: 2000 });
     await expect(widget.locator("[data-state=verified]").first()).toBeAttached({ timeout: 15_000 });
   }).toPass({ timeout: 60_000 });

@@ -83,7 +83,10 @@ test("an administrator creates and edits a role, sees it in the audit log and ex
   expect(total).toBeGreaterThanOrEqual(2);
   const { text, disposition } = await exportCsv(page, "audit", /^CSV$/);
   expect(disposition).toContain("filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97-");
-  const lines = text.replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split("\r\n")
+    .filter(Boolean);
   expect(lines[0]).toContain("操作");
   expect(lines.length - 1).toBe(total);
   expect(text).toContain(ROLE);
@@ -115,7 +118,10 @@ test("the same in English: permission codes, audit log export", async ({ page, b
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   const total = await tableTotal(page);
   const { text } = await exportCsv(page, "audit", /^CSV$/);
-  const lines = text.replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split("\r\n")
+    .filter(Boolean);
   expect(lines[0]!.startsWith("Time,")).toBe(true);
   expect(lines.length - 1).toBe(total);
   await shot(page, "audit-en");

@@ -58,7 +58,10 @@ async function signInWithPassword(page: Page, ustr: string, password: string) {
   await page.goto(`${origin}/login`);
   await page.getByLabel(/手机号、邮箱或用户名|Phone, email or user name/).fill(ustr);
   await page.getByLabel(/^(密码|Password)$/).fill(password);
-  await page.getByRole("tabpanel").getByRole("button", { name: /登\s*录|Sign in/ }).click();
+  await page
+    .getByRole("tabpanel")
+    .getByRole("button", { name: /登\s*录|Sign in/ })
+    .click();
   await expect(page).toHaveURL(new RegExp(`^${origin}/account`), { timeout: 30_000 });
 }
 

@@ -113,7 +113,10 @@ test("a tenant administrator manages users in both languages and never sees anot
   // The export carries the table's filter: the CSV holds exactly the rows shown.
   const shown = await page.locator(".ant-table-tbody tr.ant-table-row").count();
   const { text: csv } = await exportCsv(page, "users", /^CSV$/);
-  const lines = csv.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+  const lines = csv
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split(/\r?\n/);
   expect(lines).toHaveLength(1 + shown);
   expect(lines[1]).toContain("e2e-alice");
   expect(csv).not.toContain(TENANT_ADMIN.userName);
@@ -130,16 +133,25 @@ test("a tenant administrator manages users in both languages and never sees anot
   // Lock, unlock, reset the password (generated, shown once).
   await page.getByRole("tab", { name: "安全" }).click();
   await page.getByRole("button", { name: /^锁\s*定$/ }).click();
-  await page.getByRole("tooltip").getByRole("button", { name: /确\s*定|OK/ }).click();
+  await page
+    .getByRole("tooltip")
+    .getByRole("button", { name: /确\s*定|OK/ })
+    .click();
   await expect(page.getByText(/已锁定至/)).toBeVisible();
   await shot(page, "user-locked-zh");
   await page.getByRole("button", { name: "解除锁定" }).click();
   await expect(page.getByText(/已锁定至/)).toHaveCount(0);
   await page.getByRole("button", { name: /^重置密码$/ }).click();
-  await page.getByRole("tooltip").getByRole("button", { name: /确\s*定|OK/ }).click();
+  await page
+    .getByRole("tooltip")
+    .getByRole("button", { name: /确\s*定|OK/ })
+    .click();
   await expect(page.getByTestId("generated-password")).toHaveText(/^.{16}$/);
   await shot(page, "user-reset-zh");
-  await page.getByRole("dialog").getByRole("button", { name: /知道了|OK/ }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: /知道了|OK/ })
+    .click();
 
   // Another tenant's user is a 404 by URL too.
   await page.goto(`/users/${outsiderId}`);
@@ -149,13 +161,19 @@ test("a tenant administrator manages users in both languages and never sees anot
   await page.goto(`/users/${aliceId}`);
   await page.getByRole("tab", { name: "安全" }).click();
   await page.getByRole("button", { name: /^删\s*除$/ }).click();
-  await page.getByRole("tooltip").getByRole("button", { name: /确\s*定|OK/ }).click();
+  await page
+    .getByRole("tooltip")
+    .getByRole("button", { name: /确\s*定|OK/ })
+    .click();
   await expect(page.getByText(/删除于/)).toBeVisible();
   await page.goto("/users?bin=true");
   await expect(page.getByRole("link", { name: "e2e-alice" })).toBeVisible();
   await shot(page, "users-bin-zh");
   await page.getByRole("button", { name: /^恢\s*复$/ }).click();
-  await page.getByRole("tooltip").getByRole("button", { name: /确\s*定|OK/ }).click();
+  await page
+    .getByRole("tooltip")
+    .getByRole("button", { name: /确\s*定|OK/ })
+    .click();
   await expect(page.getByText("已恢复").first()).toBeVisible();
   await expect(page.getByRole("link", { name: "e2e-alice" })).toHaveCount(0);
 

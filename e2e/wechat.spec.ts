@@ -7,13 +7,21 @@ test("a visitor signs up and in by scanning WeChat's QR code, and sees WeChat li
   const operator = await operatorApi(playwright, baseURL!);
   const { items } = (await (await operator.get("/api/v1/tenants?host=localhost")).json()) as { items: { id: string }[] };
   const t = (await (await operator.get(`/api/v1/tenants/${items[0]!.id}`)).json()) as {
-    id: string; name: string; status: string; hosts: string[]; claims: unknown[]; properties: { key: string; value: string | null; secret: boolean }[];
+    id: string;
+    name: string;
+    status: string;
+    hosts: string[];
+    claims: unknown[];
+    properties: { key: string; value: string | null; secret: boolean }[];
   };
   const keep = t.properties.filter((p) => !p.key.startsWith("wechat.") && p.key !== "auth.allowWechatSignup");
   const put = await operator.put(`/api/v1/tenants/${t.id}`, {
     headers: { origin: baseURL! },
     data: {
-      name: t.name, status: t.status, hosts: t.hosts, claims: t.claims,
+      name: t.name,
+      status: t.status,
+      hosts: t.hosts,
+      claims: t.claims,
       properties: [
         ...keep,
         { key: "wechat.appId", value: WECHAT_STUB_APP.id, secret: false },

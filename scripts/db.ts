@@ -9,12 +9,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import {
-  createMigration,
-  diffMigrationsToSchema,
-  migrateDatabase,
-  type DbTarget,
-} from "../src/server/db/migrate";
+import { createMigration, diffMigrationsToSchema, migrateDatabase, type DbTarget } from "../src/server/db/migrate";
 
 const USAGE = "Usage: tsx scripts/db.ts migrate | new <name> | check";
 

@@ -20,7 +20,10 @@ export const env = createEnv({
     ADMIN_USERNAME: z.string().min(3).max(64).default("admin"),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     // How many reverse proxies in front of us are trusted: their X-Forwarded-For hops, X-Forwarded-Host and -Proto.
-    TRUSTED_PROXY: z.string().regex(/^\d{1,2}$/, "a number of proxy hops: 0, 1, 2, …").default("0"),
+    TRUSTED_PROXY: z
+      .string()
+      .regex(/^\d{1,2}$/, "a number of proxy hops: 0, 1, 2, …")
+      .default("0"),
     WECHAT_OPEN_BASE_URL: z.url().optional(),
     WECHAT_API_BASE_URL: z.url().optional(),
     // Files: with no UploadThing token, or with an ingest URL, uploads go to the built-in ingest.

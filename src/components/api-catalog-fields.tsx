@@ -18,9 +18,15 @@ export function CatalogNameFields({ ns, nameLocked }: { ns: CatalogNamespace; na
   const t = useTranslations(ns);
   return (
     <>
-      <Form.Item name="name" label={t("name")} extra={t("nameHelp")} required><Input maxLength={100} autoFocus disabled={nameLocked} /></Form.Item>
-      <Form.Item name="displayName" label={t("displayName")}><Input maxLength={100} /></Form.Item>
-      <Form.Item name="description" label={t("description")}><Input.TextArea rows={2} maxLength={500} showCount /></Form.Item>
+      <Form.Item name="name" label={t("name")} extra={t("nameHelp")} required>
+        <Input maxLength={100} autoFocus disabled={nameLocked} />
+      </Form.Item>
+      <Form.Item name="displayName" label={t("displayName")}>
+        <Input maxLength={100} />
+      </Form.Item>
+      <Form.Item name="description" label={t("description")}>
+        <Input.TextArea rows={2} maxLength={500} showCount />
+      </Form.Item>
     </>
   );
 }

@@ -45,7 +45,10 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
     v === null ? (
       <Typography.Text type="secondary">—</Typography.Text>
     ) : (
-      <Typography.Text delete={side === "before" && kind === "removed"} style={{ wordBreak: "break-all", background: kind === "same" ? undefined : side === "before" ? "rgba(255,77,79,0.08)" : "rgba(82,196,26,0.10)" }}>
+      <Typography.Text
+        delete={side === "before" && kind === "removed"}
+        style={{ wordBreak: "break-all", background: kind === "same" ? undefined : side === "before" ? "rgba(255,77,79,0.08)" : "rgba(82,196,26,0.10)" }}
+      >
         {v}
       </Typography.Text>
     );

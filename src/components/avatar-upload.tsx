@@ -11,7 +11,17 @@ import { reportUploads, UploadButton, withInput } from "~/components/files/uploa
  * it is the caller's own; with it, an administrator sets that user's. A refused image shows the
  * server's message; after a success `onChanged` refreshes whatever shows the avatar.
  */
-export function AvatarUpload({ src, userId, onChanged, size = 64 }: { src: string | null | undefined; userId?: string; onChanged: (url: string) => unknown; size?: number }) {
+export function AvatarUpload({
+  src,
+  userId,
+  onChanged,
+  size = 64,
+}: {
+  src: string | null | undefined;
+  userId?: string;
+  onChanged: (url: string) => unknown;
+  size?: number;
+}) {
   const t = useTranslations("file");
   const { notification } = App.useApp();
   return (
@@ -27,11 +37,15 @@ export function AvatarUpload({ src, userId, onChanged, size = 64 }: { src: strin
         }}
         content={{
           button: ({ ready, isUploading, uploadProgress }) =>
-            !ready ? t("preparing") : isUploading ? (uploadProgress >= 100 ? <Spin size="small" /> : `${Math.round(uploadProgress)}%`) : t("avatar.change"),
+            !ready ? t("preparing") : isUploading ? uploadProgress >= 100 ? <Spin size="small" /> : `${Math.round(uploadProgress)}%` : t("avatar.change"),
           allowedContent: () => t("avatar.hint"),
         }}
         onClientUploadComplete={(res) => {
-          const [file] = reportUploads(res, notification, { uploaded: () => t("avatar.changed"), refused: (name) => t("refused", { name }), failed: t("uploadFailed") });
+          const [file] = reportUploads(res, notification, {
+            uploaded: () => t("avatar.changed"),
+            refused: (name) => t("refused", { name }),
+            failed: t("uploadFailed"),
+          });
           if (file) void onChanged(file.url);
         }}
         onUploadError={(e) => void notification.error({ title: t("uploadFailed"), description: e.message, placement: "bottomRight", duration: 0 })}

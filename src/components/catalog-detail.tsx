@@ -61,7 +61,14 @@ export function CatalogDetail<T extends ApiScopeItem>({
                 <Facts
                   record={item}
                   items={[
-                    { label: t("name"), value: <Typography.Text code copyable>{item.name}</Typography.Text> },
+                    {
+                      label: t("name"),
+                      value: (
+                        <Typography.Text code copyable>
+                          {item.name}
+                        </Typography.Text>
+                      ),
+                    },
                     { label: t("displayName"), value: item.displayName ?? "—" },
                     { label: t("description"), value: item.description ?? "—" },
                     ...(facts?.(item) ?? []),

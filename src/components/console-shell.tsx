@@ -2,9 +2,25 @@
 
 import { Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
 import {
-  ApiOutlined, ApartmentOutlined, AuditOutlined, CloudServerOutlined, DesktopOutlined, DownloadOutlined, FolderOpenOutlined, GlobalOutlined,
-  IdcardOutlined, KeyOutlined, LockOutlined, LogoutOutlined, MailOutlined, ProfileOutlined, SafetyOutlined, TagsOutlined,
-  TeamOutlined, UserOutlined, UsergroupAddOutlined,
+  ApiOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  CloudServerOutlined,
+  DesktopOutlined,
+  DownloadOutlined,
+  FolderOpenOutlined,
+  GlobalOutlined,
+  IdcardOutlined,
+  KeyOutlined,
+  LockOutlined,
+  LogoutOutlined,
+  MailOutlined,
+  ProfileOutlined,
+  SafetyOutlined,
+  TagsOutlined,
+  TeamOutlined,
+  UserOutlined,
+  UsergroupAddOutlined,
 } from "@ant-design/icons";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -23,8 +39,24 @@ interface ShellUser {
 }
 
 type MenuLabel =
-  | "tenants" | "users" | "team" | "roles" | "clients" | "apiResources" | "apiScopes" | "identityResources" | "audit" | "exports" | "files"
-  | "sessions" | "locks" | "outbox" | "account" | "permissions" | "apiDocs" | "publicTenant";
+  | "tenants"
+  | "users"
+  | "team"
+  | "roles"
+  | "clients"
+  | "apiResources"
+  | "apiScopes"
+  | "identityResources"
+  | "audit"
+  | "exports"
+  | "files"
+  | "sessions"
+  | "locks"
+  | "outbox"
+  | "account"
+  | "permissions"
+  | "apiDocs"
+  | "publicTenant";
 
 const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; needs?: PermissionCode }[] = [
   { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
@@ -47,7 +79,19 @@ const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; need
   { key: "tenant", href: "/tenant", icon: <GlobalOutlined />, label: "publicTenant" },
 ];
 
-export function ConsoleShell({ tenantId, tenantName, isOperator, user, children }: { tenantId: string; tenantName: string; isOperator: boolean; user: ShellUser; children: ReactNode }) {
+export function ConsoleShell({
+  tenantId,
+  tenantName,
+  isOperator,
+  user,
+  children,
+}: {
+  tenantId: string;
+  tenantName: string;
+  isOperator: boolean;
+  user: ShellUser;
+  children: ReactNode;
+}) {
   const t = useTranslations("nav");
   const app = useTranslations("app");
   const pathname = usePathname();
@@ -66,11 +110,16 @@ export function ConsoleShell({ tenantId, tenantName, isOperator, user, children 
       </Layout.Sider>
       <Layout>
         <Layout.Header
-          style={{ background: "#fff", padding: "0 24px", display: "flex", alignItems: "center", justifyContent: "space-between", borderBottom: "1px solid #eef0f3" }}
+          style={{
+            background: "#fff",
+            padding: "0 24px",
+            display: "flex",
+            alignItems: "center",
+            justifyContent: "space-between",
+            borderBottom: "1px solid #eef0f3",
+          }}
         >
-          <Typography.Text type="secondary">
-            {isOperator ? `${app("console")} · ${tenantName}` : tenantName}
-          </Typography.Text>
+          <Typography.Text type="secondary">{isOperator ? `${app("console")} · ${tenantName}` : tenantName}</Typography.Text>
           <Space size="large">
             <LanguageSwitch signedIn />
             <Dropdown
@@ -89,7 +138,9 @@ export function ConsoleShell({ tenantId, tenantName, isOperator, user, children 
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <ConsolePermissionsProvider permissions={user.permissions} tenantId={tenantId}>{children}</ConsolePermissionsProvider>
+          <ConsolePermissionsProvider permissions={user.permissions} tenantId={tenantId}>
+            {children}
+          </ConsolePermissionsProvider>
         </Layout.Content>
       </Layout>
     </Layout>

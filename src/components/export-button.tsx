@@ -73,9 +73,7 @@ export function ExportButton({ resource, filter, disabled }: { resource: string;
           ) : (
             <>
               <Progress percent={percent} size="small" style={{ width: 140, margin: 0 }} status="active" />
-              <Typography.Text type="secondary">
-                {j.total != null ? t("preparing", { done: j.done, total: j.total }) : t("preparingUnknown")}
-              </Typography.Text>
+              <Typography.Text type="secondary">{j.total != null ? t("preparing", { done: j.done, total: j.total }) : t("preparingUnknown")}</Typography.Text>
             </>
           )}
           <Link href="/exports">{t("viewAll")}</Link>

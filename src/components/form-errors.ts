@@ -10,7 +10,11 @@ import type { Locale } from "~/lib/errors";
 const namePath = (key: string) => key.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
 export function showFieldErrors(form: FormInstance, fields: Record<string, string[]>) {
-  form.setFields(Object.entries(fields).filter(([k]) => k !== "_").map(([k, errors]) => ({ name: namePath(k), errors })));
+  form.setFields(
+    Object.entries(fields)
+      .filter(([k]) => k !== "_")
+      .map(([k, errors]) => ({ name: namePath(k), errors })),
+  );
 }
 
 /** Validates with the very schema the procedure uses; marks the fields and returns null on failure. */

@@ -18,5 +18,14 @@ export function ListEmpty({ query, title, hint }: { query: { isError: boolean; e
       </Empty>
     );
   if (hint === undefined) return <Empty description={title} />;
-  return <Empty description={<><div>{title}</div><Typography.Text type="secondary">{hint}</Typography.Text></>} />;
+  return (
+    <Empty
+      description={
+        <>
+          <div>{title}</div>
+          <Typography.Text type="secondary">{hint}</Typography.Text>
+        </>
+      }
+    />
+  );
 }

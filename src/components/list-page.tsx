@@ -17,7 +17,15 @@ import { dateRangeFrom, pagingFrom, serverTable, sortFrom, useUrlState, type Url
  * sorting by one of `order`, and paging. `params` (sorting and the date range) and `slice` (the
  * page's skip and take) are the parts of the list's input every page has.
  */
-export function useListPage<K extends string, O extends string = never>({ order = [], text, others }: { order?: readonly O[]; text: readonly K[]; others: readonly string[] }) {
+export function useListPage<K extends string, O extends string = never>({
+  order = [],
+  text,
+  others,
+}: {
+  order?: readonly O[];
+  text: readonly K[];
+  others: readonly string[];
+}) {
   const url = useUrlState();
   const paging = pagingFrom(url);
   const sort = sortFrom(url, order);
@@ -118,7 +126,14 @@ export function TagList({ items, max, empty = "—", gap = 0 }: { items: string[
 
 /** The sortable "created" column every list has. */
 export function createdAtColumn<Row>(title: string, sort: { sortOrder: (key: string) => TableColumnType<Row>["sortOrder"] }): TableColumnType<Row> {
-  return { title, dataIndex: "createdAt", key: "createdAt", sorter: true, sortOrder: sort.sortOrder("createdAt"), render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm") };
+  return {
+    title,
+    dataIndex: "createdAt",
+    key: "createdAt",
+    sorter: true,
+    sortOrder: sort.sortOrder("createdAt"),
+    render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm"),
+  };
 }
 
 /**

@@ -16,10 +16,7 @@ z.config({ jitless: true });
 export function Providers({ locale, children }: { locale: string; children: ReactNode }) {
   dayjs.locale(locale === "en" ? "en" : "zh-cn");
   return (
-    <ConfigProvider
-      locale={locale === "en" ? enUS : zhCN}
-      theme={{ token: { colorPrimary: "#1d4ed8", borderRadius: 6 } }}
-    >
+    <ConfigProvider locale={locale === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#1d4ed8", borderRadius: 6 } }}>
       <App>
         <TRPCReactProvider>{children}</TRPCReactProvider>
       </App>

@@ -42,7 +42,12 @@ export function RecordHistory({ recordId }: { recordId: string }) {
       }}
       columns={[
         { title: t("time"), dataIndex: "createdAt", key: "createdAt", width: 170, render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
-        { title: t("actor"), dataIndex: "actorName", key: "actor", render: (n: string | null) => n ?? <Typography.Text type="secondary">{t("anonymous")}</Typography.Text> },
+        {
+          title: t("actor"),
+          dataIndex: "actorName",
+          key: "actor",
+          render: (n: string | null) => n ?? <Typography.Text type="secondary">{t("anonymous")}</Typography.Text>,
+        },
         { title: t("action"), dataIndex: "action", key: "action", render: (a: string) => <Tag>{a}</Tag> },
         { title: t("ip"), dataIndex: "ip", key: "ip", render: (v: string | null) => v ?? "—" },
       ]}

@@ -100,8 +100,7 @@ export function UserPicker(props: SingleProps | MultipleProps) {
   const canUsers = useCan("uc.user.get");
   const canTeam = useCan("uc.team.get");
   const [refused, setRefused] = useState(false);
-  const source: "users" | "team" | null =
-    canUsers !== false && !refused ? "users" : teamWhenRestricted && canTeam !== false ? "team" : null;
+  const source: "users" | "team" | null = canUsers !== false && !refused ? "users" : teamWhenRestricted && canTeam !== false ? "team" : null;
 
   const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
@@ -142,7 +141,10 @@ export function UserPicker(props: SingleProps | MultipleProps) {
 
   // Names for chosen ids the picker has not met yet (an existing form's value).
   const met = (id: string) => picked.has(id) || found.some((u) => u.id === id) || !!known?.some((u) => u.id === id);
-  const missing = selected.filter((id) => UUID.test(id) && !met(id)).sort().slice(0, 50);
+  const missing = selected
+    .filter((id) => UUID.test(id) && !met(id))
+    .sort()
+    .slice(0, 50);
   const labels = useQuery({
     ...trpc.user.pick.queryOptions({ ids: missing, tenantId }),
     enabled: missing.length > 0 && canUsers !== false,
@@ -169,7 +171,9 @@ export function UserPicker(props: SingleProps | MultipleProps) {
   // keeps showing their labels either way).
   const options = [
     ...chosen
-      .map((u, i) => (u ? { value: u.id, label: userLabel(u) ?? t("noName"), user: u } : { value: selected[i]!, label: unknownLabel(selected[i]!), user: null }))
+      .map((u, i) =>
+        u ? { value: u.id, label: userLabel(u) ?? t("noName"), user: u } : { value: selected[i]!, label: unknownLabel(selected[i]!), user: null },
+      )
       .filter((o) => !text.trim() || shownIds.has(o.value)),
     ...shown.filter((u) => !selected.includes(u.id) && !excluded.has(u.id)).map((u) => ({ value: u.id, label: userLabel(u) ?? t("noName"), user: u })),
   ];

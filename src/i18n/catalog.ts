@@ -49,6 +49,8 @@ export function translator(locale: Locale, namespace: SharedNamespace): Translat
 
 /** Whether `key` names a message (not a group) in this namespace. */
 export function hasMessage(locale: Locale, namespace: SharedNamespace, key: string): boolean {
-  const value = key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), CATALOG[locale][namespace]);
+  const value = key
+    .split(".")
+    .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), CATALOG[locale][namespace]);
   return typeof value === "string";
 }

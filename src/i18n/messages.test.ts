@@ -2,16 +2,19 @@ import { describe, expect, it } from "vitest";
 import { loadMessages } from "~/i18n/messages";
 
 const keys = (o: unknown, prefix = ""): string[] =>
-  o && typeof o === "object"
-    ? Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => keys(v, `${prefix}${k}.`))
-    : [prefix.slice(0, -1)];
+  o && typeof o === "object" ? Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => keys(v, `${prefix}${k}.`)) : [prefix.slice(0, -1)];
 
 describe("messages", () => {
   it("both languages have the same keys, none empty", async () => {
     const zh = await loadMessages("zh-CN");
     const en = await loadMessages("en");
     expect(keys(zh).sort()).toEqual(keys(en).sort());
-    for (const m of [zh, en]) for (const k of keys(m)) expect(k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], m), k).not.toBe("");
+    for (const m of [zh, en])
+      for (const k of keys(m))
+        expect(
+          k.split(".").reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], m),
+          k,
+        ).not.toBe("");
   });
 });
 
@@ -24,7 +27,8 @@ describe("the shared namespaces (errors, permission names, field messages)", () 
         expect(all[ns]).toBe(CATALOG[locale][ns]);
         const t = translator(locale, ns);
         // Placeholders get a number, so plurals format too; a broken ICU message throws here.
-        for (const key of keys(CATALOG[locale][ns])) expect(t(key, { min: 3, max: 9, n: 2, divisor: 5, options: "a, b", keys: "x", resource: "R", action: "a" }), `${ns}.${key}`).not.toBe("");
+        for (const key of keys(CATALOG[locale][ns]))
+          expect(t(key, { min: 3, max: 9, n: 2, divisor: 5, options: "a, b", keys: "x", resource: "R", action: "a" }), `${ns}.${key}`).not.toBe("");
       }
     }
     expect(keys(CATALOG["zh-CN"]).sort()).toEqual(keys(CATALOG.en).sort());

@@ -107,7 +107,8 @@ describe("one source of translations", () => {
 
   it("error names and descriptions are the messages' (appErrors.<code>), in both languages", async () => {
     for (const locale of ["zh-CN", "en"] as const) {
-      const messages = ((await import(`~/i18n/messages/${locale}/appErrors.json`)) as { default: Record<string, { name: string; description: string }> }).default;
+      const messages = ((await import(`~/i18n/messages/${locale}/appErrors.json`)) as { default: Record<string, { name: string; description: string }> })
+        .default;
       const codes = Object.values(ERROR_TABLES).flatMap((t) => Object.keys(t));
       expect(codes.sort()).toEqual(Object.keys(messages).sort());
       for (const code of codes) {
@@ -158,7 +159,12 @@ describe("one source of translations", () => {
     const tooSmall = clientCreateInput.safeParse({ name: "abc", tokenLifetime: 5 });
     expect(fieldErrors(tooSmall.error!, "zh-CN").tokenLifetime).toEqual(["不能小于 60"]);
     for (const locale of ["zh-CN", "en"] as const) {
-      for (const list of [errors({ userName: "ab" }, locale), errors({ userName: "1abc" }, locale), fieldErrors(missing.error!, locale), fieldErrors(notNumber.error!, locale)]) {
+      for (const list of [
+        errors({ userName: "ab" }, locale),
+        errors({ userName: "1abc" }, locale),
+        fieldErrors(missing.error!, locale),
+        fieldErrors(notNumber.error!, locale),
+      ]) {
         for (const m of Object.values(list).flat()) expect(m).not.toMatch(/string|undefined|\^|\$|\/|期望|实际接收/);
       }
     }

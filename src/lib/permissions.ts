@@ -55,16 +55,15 @@ export function permissionName(resource: PermissionResource, action: PermissionA
   return t("name", { resource: t(`resources.${resource}`), action: t(`actions.${action}`) });
 }
 
-export const PERMISSIONS: readonly PermissionEntry[] = (
-  Object.entries(DEFINED) as [PermissionResource, readonly PermissionAction[]][]
-).flatMap(([resource, actions]) =>
-  actions.map((action) => ({
-    code: `${PERMISSION_PREFIX}.${resource}.${action}` as PermissionCode,
-    resource,
-    action,
-    nameZh: permissionName(resource, action, "zh-CN"),
-    nameEn: permissionName(resource, action, "en"),
-  })),
+export const PERMISSIONS: readonly PermissionEntry[] = (Object.entries(DEFINED) as [PermissionResource, readonly PermissionAction[]][]).flatMap(
+  ([resource, actions]) =>
+    actions.map((action) => ({
+      code: `${PERMISSION_PREFIX}.${resource}.${action}` as PermissionCode,
+      resource,
+      action,
+      nameZh: permissionName(resource, action, "zh-CN"),
+      nameEn: permissionName(resource, action, "en"),
+    })),
 );
 
 export const RESOURCE_NAMES: Record<PermissionResource, Names> = Object.fromEntries(
@@ -84,11 +83,7 @@ export function isGrantable(code: string): boolean {
 /** True when `granted` holds `code` itself, its resource wildcard, or the global wildcard. */
 export function hasPermission(granted: readonly string[], code: PermissionCode): boolean {
   const [prefix, resource] = code.split(".");
-  return (
-    granted.includes(code) ||
-    granted.includes(`${prefix}.${resource}.all`) ||
-    granted.includes(`${prefix}.all`)
-  );
+  return granted.includes(code) || granted.includes(`${prefix}.${resource}.all`) || granted.includes(`${prefix}.all`);
 }
 
 /** Built-in roles, least privilege first. Platform operators hold `uc.all` above tenants. */
@@ -98,16 +93,35 @@ export const BUILT_IN_ROLES = {
   developer: {
     description: "Manages their own clients and APIs",
     permissions: [
-      "uc.me.all", "uc.permission.get", "uc.client.all", "uc.apiresource.all", "uc.apiscope.all",
-      "uc.identityresource.get", "uc.identityresource.detail", "uc.export.all", "uc.file.post",
+      "uc.me.all",
+      "uc.permission.get",
+      "uc.client.all",
+      "uc.apiresource.all",
+      "uc.apiscope.all",
+      "uc.identityresource.get",
+      "uc.identityresource.detail",
+      "uc.export.all",
+      "uc.file.post",
     ],
   },
   administrator: {
     description: "Manages the whole tenant",
     permissions: [
-      "uc.me.all", "uc.permission.get", "uc.tenant.detail", "uc.session.all", "uc.lock.all",
-      "uc.user.all", "uc.team.all", "uc.role.all", "uc.client.all", "uc.apiresource.all",
-      "uc.apiscope.all", "uc.identityresource.all", "uc.audit.get", "uc.export.all", "uc.file.all",
+      "uc.me.all",
+      "uc.permission.get",
+      "uc.tenant.detail",
+      "uc.session.all",
+      "uc.lock.all",
+      "uc.user.all",
+      "uc.team.all",
+      "uc.role.all",
+      "uc.client.all",
+      "uc.apiresource.all",
+      "uc.apiscope.all",
+      "uc.identityresource.all",
+      "uc.audit.get",
+      "uc.export.all",
+      "uc.file.all",
     ],
   },
 } as const satisfies Record<string, { description: string; permissions: readonly string[] }>;

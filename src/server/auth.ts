@@ -82,10 +82,7 @@ interface VariantRequest {
 }
 
 /** What every sign-in variant shares: the tenant from Host, the request's facts, the outcome. */
-async function variant(
-  req: { headers?: Record<string, string | string[] | undefined> },
-  signIn: (r: VariantRequest) => Promise<SignedIn>,
-) {
+async function variant(req: { headers?: Record<string, string | string[] | undefined> }, signIn: (r: VariantRequest) => Promise<SignedIn>) {
   const h = bag(req.headers);
   try {
     const tenant = await resolveTenant(db, requestHost(h));
@@ -129,7 +126,14 @@ export function getAuthOptions(): NextAuthOptions {
             if (!ustr || !pwd || ustr.length > 254 || pwd.length > 128 || hasControlChars(ustr) || hasLoneSurrogate(ustr)) throw new AppError(12001);
             // The forms send the password as typed.
             return signInWithPassword(db, {
-              tenant, ustr, pwd, pwdForm: "plain", role: credentials?.role || null, afs: credentials?.afs || null, ip, userAgent,
+              tenant,
+              ustr,
+              pwd,
+              pwdForm: "plain",
+              role: credentials?.role || null,
+              afs: credentials?.afs || null,
+              ip,
+              userAgent,
               deviceCookie: readCookie(cookie, DEVICE_COOKIE),
             });
           }),
@@ -210,5 +214,4 @@ export async function getRequestIdentity(): Promise<{ tenant: ResolvedTenant | n
   return { tenant, actor, host };
 }
 
-export const signInErrorMessage = (code: string | undefined, locale: "zh-CN" | "en") =>
-  describeError(Number(code) || 12001, locale).description;
+export const signInErrorMessage = (code: string | undefined, locale: "zh-CN" | "en") => describeError(Number(code) || 12001, locale).description;

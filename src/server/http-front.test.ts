@@ -1,7 +1,17 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { CLIENT_IP_HEADER, clientAddress, clientProto, decodablePath, normalizeIp, prepareRequest, requestId, responseHeaders, trustedHops } from "./http-front.js";
+import {
+  CLIENT_IP_HEADER,
+  clientAddress,
+  clientProto,
+  decodablePath,
+  normalizeIp,
+  prepareRequest,
+  requestId,
+  responseHeaders,
+  trustedHops,
+} from "./http-front.js";
 
 describe("trustedHops", () => {
   it("reads TRUSTED_PROXY as a number of hops; anything else is none", () => {
@@ -90,7 +100,15 @@ describe("prepareRequest", () => {
     Object.assign(new EventEmitter(), { url, headers: { ...headers }, socket: { remoteAddress } }) as unknown as IncomingMessage;
 
   it("without a trusted proxy: one address, the peer's; the client's proxy headers are gone", () => {
-    const req = request({ "x-forwarded-for": "6.6.6.6", "x-real-ip": "7.7.7.7", [CLIENT_IP_HEADER]: "8.8.8.8", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", "x-request-id": "mine", forwarded: "for=9.9.9.9" });
+    const req = request({
+      "x-forwarded-for": "6.6.6.6",
+      "x-real-ip": "7.7.7.7",
+      [CLIENT_IP_HEADER]: "8.8.8.8",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      "x-request-id": "mine",
+      forwarded: "for=9.9.9.9",
+    });
     const r = prepareRequest(req, 0);
     expect(r.ip).toBe("127.0.0.1");
     expect(req.headers[CLIENT_IP_HEADER]).toBe("127.0.0.1");
@@ -105,7 +123,10 @@ describe("prepareRequest", () => {
   });
 
   it("behind one trusted proxy: its hop, its host and scheme, its request id", () => {
-    const req = request({ "x-forwarded-for": "6.6.6.6, 203.0.113.7", "x-forwarded-host": "acme.test", "x-forwarded-proto": "https", "x-request-id": "edge-1" }, "10.0.0.2");
+    const req = request(
+      { "x-forwarded-for": "6.6.6.6, 203.0.113.7", "x-forwarded-host": "acme.test", "x-forwarded-proto": "https", "x-request-id": "edge-1" },
+      "10.0.0.2",
+    );
     const r = prepareRequest(req, 1);
     expect(r).toMatchObject({ ip: "203.0.113.7", proto: "https", requestId: "edge-1" });
     expect(req.headers["x-forwarded-for"]).toBe("203.0.113.7");

@@ -55,7 +55,9 @@ describe("the server's log", () => {
     await caller.user.exists({ userName: "plainb" });
     // A wrong one-time code (what an SMS sign-in checks): a warning naming neither the code nor the phone.
     const phone = "+86-13900001111";
-    await t.db.verificationCode.create({ data: { tenantId: tenant.id, purpose: "login", channel: "sms", target: phone, codeHash: "00".repeat(32), expiresAt: new Date(Date.now() + 60_000) } });
+    await t.db.verificationCode.create({
+      data: { tenantId: tenant.id, purpose: "login", channel: "sms", target: phone, codeHash: "00".repeat(32), expiresAt: new Date(Date.now() + 60_000) },
+    });
     await withRequestLog(new Request("http://b.test/", { headers: { "x-request-id": "req-code" } }), () =>
       consumeCode(t.db, { tenantId: tenant.id, purpose: "login", channel: "sms", target: phone, code: "654321" }),
     ).catch(() => undefined);
@@ -83,7 +85,10 @@ describe("the server's log", () => {
 
   it("redacts known secret paths if an object carrying one is logged by mistake", () => {
     captured = "";
-    requestLog({ reqId: "req-redact" }).warn({ password: "p4ss-word", body: { client_secret: "cs-123", nested: { token: "tok-456" } }, headers: { authorization: "Bearer abc", cookie: "sid=1" } }, "oops");
+    requestLog({ reqId: "req-redact" }).warn(
+      { password: "p4ss-word", body: { client_secret: "cs-123", nested: { token: "tok-456" } }, headers: { authorization: "Bearer abc", cookie: "sid=1" } },
+      "oops",
+    );
     for (const secret of ["p4ss-word", "cs-123", "tok-456", "Bearer abc", "sid=1"]) expect(captured).not.toContain(secret);
     expect(lines()[0]).toMatchObject({ reqId: "req-redact", password: "[redacted]" });
   });

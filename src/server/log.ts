@@ -14,8 +14,26 @@ import { pino, type DestinationStream, type Logger } from "pino";
 export type { Logger };
 
 const SECRET_KEYS = [
-  "password", "pwd", "current", "secret", "token", "access_token", "refresh_token", "authorization", "cookie", "code", "client_secret",
-  "appSecret", "accessKeySecret", "secretKey", "pass", "afs", "captcha", "phoneCode", "emailCode", "passwordHash",
+  "password",
+  "pwd",
+  "current",
+  "secret",
+  "token",
+  "access_token",
+  "refresh_token",
+  "authorization",
+  "cookie",
+  "code",
+  "client_secret",
+  "appSecret",
+  "accessKeySecret",
+  "secretKey",
+  "pass",
+  "afs",
+  "captcha",
+  "phoneCode",
+  "emailCode",
+  "passwordHash",
 ];
 /** Redacted wherever they appear in the first three levels of a logged object. */
 export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);

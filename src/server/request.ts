@@ -37,7 +37,11 @@ export const requestOrigin = (h: HeaderBag) => `${requestProto(h)}://${requestHo
 /** 400 for a request path that cannot be percent-decoded, in the REST error shape. */
 export function malformedPathResponse(req: Request): Response {
   const d = describeError(10003, pickLocale(readCookie(req.headers.get("cookie"), LOCALE_COOKIE), req.headers.get("accept-language")));
-  const body = { message: d.description, code: "BAD_REQUEST", data: { code: "BAD_REQUEST", httpStatus: 400, appCode: d.code, name: d.name, description: d.description, fields: null } };
+  const body = {
+    message: d.description,
+    code: "BAD_REQUEST",
+    data: { code: "BAD_REQUEST", httpStatus: 400, appCode: d.code, name: d.name, description: d.description, fields: null },
+  };
   return Response.json(body, { status: 400, headers: { "cache-control": "no-store" } });
 }
 

@@ -22,9 +22,7 @@ export async function seed(db: Db, opts: SeedOptions) {
   const log = opts.log ?? (() => {});
   await db.$transaction([
     db.permission.deleteMany({ where: { code: { notIn: PERMISSIONS.map((p) => p.code) } } }),
-    ...PERMISSIONS.map((p) =>
-      db.permission.upsert({ where: { code: p.code }, create: { ...p }, update: { ...p } }),
-    ),
+    ...PERMISSIONS.map((p) => db.permission.upsert({ where: { code: p.code }, create: { ...p }, update: { ...p } })),
   ]);
 
   let tenant = await db.tenant.findFirst({ where: { isDefault: true }, select: { id: true } });
@@ -74,10 +72,7 @@ export async function seed(db: Db, opts: SeedOptions) {
       log("│ It is shown only this once. Set ADMIN_PASSWORD to choose one.");
       log("└──────────────────────────────────────────────────────────────");
     }
-  } else if (
-    opts.adminPassword &&
-    !(existing.passwordHash && (await verifyPassword(existing.passwordHash, opts.adminPassword)))
-  ) {
+  } else if (opts.adminPassword && !(existing.passwordHash && (await verifyPassword(existing.passwordHash, opts.adminPassword)))) {
     // ADMIN_PASSWORD is authoritative when set: a changed value takes effect on next start.
     await db.user.update({ where: { id: existing.id }, data: { passwordHash: await hashPassword(opts.adminPassword), isOperator: true } });
     log(`Updated the password of "${opts.adminUsername}" from ADMIN_PASSWORD.`);

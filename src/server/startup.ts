@@ -75,4 +75,3 @@ export async function checkInstanceSecrets(db: Db, secrets: Secrets = getSecrets
   });
   if (wrong.length) throw new SecretMismatchError(wrong);
 }
-

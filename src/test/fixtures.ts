@@ -26,8 +26,7 @@ export async function buildWorld(db: PrismaClient) {
   const manager = await db.role.create({
     data: { tenantId: other.id, name: "tenant-manager", permissions: ["uc.tenant.all", "uc.me.all"] },
   });
-  const roleId = async (name: string) =>
-    (await db.role.findUniqueOrThrow({ where: { tenantId_name: { tenantId: other.id, name } } })).id;
+  const roleId = async (name: string) => (await db.role.findUniqueOrThrow({ where: { tenantId_name: { tenantId: other.id, name } } })).id;
   const passwordHash = await hashPassword(USER_PASSWORD);
 
   const makeUser = async (userName: string, roleIds: string[], extra: { phone?: string; email?: string } = {}) =>

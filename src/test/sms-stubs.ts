@@ -91,7 +91,13 @@ export async function startAliyunStub(creds: { accessKeyId: string; accessKeySec
   const { url, close } = await listen(async (req, res) => {
     const requestId = randomUUID().toUpperCase();
     const fail = (status: number, code: string, message: string) =>
-      json(res, status, { RequestId: requestId, HostId: "dysmsapi.aliyuncs.com", Code: code, Message: message, Recommend: "https://api.aliyun.com/troubleshoot" });
+      json(res, status, {
+        RequestId: requestId,
+        HostId: "dysmsapi.aliyuncs.com",
+        Code: code,
+        Message: message,
+        Recommend: "https://api.aliyun.com/troubleshoot",
+      });
     // The query as sent, decoded pair by pair (a repeated name is not something Aliyun accepts).
     const raw = (req.url ?? "").split("?")[1] ?? "";
     const params = new Map<string, string>();
@@ -173,14 +179,9 @@ export function tc3ExpectedSignature(a: {
   secretKey: string;
 }): string {
   const sorted = [...a.headers].map(([k, v]) => [k.toLowerCase(), v.trim().toLowerCase()] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  const canonicalRequest = [
-    a.method,
-    "/",
-    a.query,
-    sorted.map(([k, v]) => `${k}:${v}\n`).join(""),
-    sorted.map(([k]) => k).join(";"),
-    hex256(a.payload),
-  ].join("\n");
+  const canonicalRequest = [a.method, "/", a.query, sorted.map(([k, v]) => `${k}:${v}\n`).join(""), sorted.map(([k]) => k).join(";"), hex256(a.payload)].join(
+    "\n",
+  );
   const stringToSign = `TC3-HMAC-SHA256\n${a.timestamp}\n${a.date}/${a.service}/tc3_request\n${hex256(canonicalRequest)}`;
   const key = mac(mac(mac(`TC3${a.secretKey}`, a.date), a.service), "tc3_request");
   return createHmac("sha256", key).update(Buffer.from(stringToSign, "utf8")).digest("hex");
@@ -198,7 +199,9 @@ export async function startTencentStub(creds: { secretId: string; secretKey: str
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(",") : (v ?? "");
     };
-    const auth = /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d\d-\d\d)\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(header("authorization"));
+    const auth = /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d\d-\d\d)\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      header("authorization"),
+    );
     if (!auth) return fail("AuthFailure.InvalidAuthorization", "Authorization header is malformed.");
     const [, secretId = "", date = "", service = "", signedHeaders = "", signature = ""] = auth;
     if (secretId !== creds.secretId) return fail("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.");
@@ -234,7 +237,8 @@ export async function startTencentStub(creds: { secretId: string; secretKey: str
     for (const name of ["SmsSdkAppId", "SignName", "TemplateId"]) {
       if (typeof body[name] !== "string" || !body[name]) return fail("MissingParameter", `The request is missing a required parameter \`${name}\`.`);
     }
-    if (!strings(body.PhoneNumberSet) || body.PhoneNumberSet.length === 0) return fail("MissingParameter", "The request is missing a required parameter `PhoneNumberSet`.");
+    if (!strings(body.PhoneNumberSet) || body.PhoneNumberSet.length === 0)
+      return fail("MissingParameter", "The request is missing a required parameter `PhoneNumberSet`.");
     if (body.TemplateParamSet !== undefined && !strings(body.TemplateParamSet)) return fail("InvalidParameter", "TemplateParamSet must be a list of strings.");
     const phones = body.PhoneNumberSet;
     const failure = stub.failNext;
@@ -243,7 +247,15 @@ export async function startTencentStub(creds: { secretId: string; secretKey: str
       const ok = /^\+\d{6,20}$/.test(p);
       const code = !ok ? "InvalidParameterValue.IncorrectPhoneNumber" : (failure?.code ?? "Ok");
       const message = !ok ? "The phone number format is wrong." : (failure?.message ?? "send success");
-      return { SerialNo: code === "Ok" ? `2433:${randomUUID()}` : "", PhoneNumber: p, Fee: code === "Ok" ? 1 : 0, SessionContext: "", Code: code, Message: message, IsoCode: p.startsWith("+86") ? "CN" : "" };
+      return {
+        SerialNo: code === "Ok" ? `2433:${randomUUID()}` : "",
+        PhoneNumber: p,
+        Fee: code === "Ok" ? 1 : 0,
+        SessionContext: "",
+        Code: code,
+        Message: message,
+        IsoCode: p.startsWith("+86") ? "CN" : "",
+      };
     });
     if (statuses.every((s) => s.Code === "Ok")) {
       received.push({

@@ -68,7 +68,13 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
         <Form.Item
           name="target"
           label={channel === "sms" ? t("phone") : t("byEmail")}
-          rules={[{ required: true, validator: (_r, v: string) => (schema.safeParse(v).success ? Promise.resolve() : Promise.reject(new Error(channel === "sms" ? t("phoneHint") : "name@example.com"))) }]}
+          rules={[
+            {
+              required: true,
+              validator: (_r, v: string) =>
+                schema.safeParse(v).success ? Promise.resolve() : Promise.reject(new Error(channel === "sms" ? t("phoneHint") : "name@example.com")),
+            },
+          ]}
         >
           <Input placeholder={channel === "sms" ? "+86-15810419011" : "name@example.com"} autoFocus />
         </Form.Item>

@@ -77,7 +77,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
   const passwordTab = (
     <Form<PasswordValues>
       layout="vertical"
-        noValidate
+      noValidate
       requiredMark={false}
       disabled={busy}
       onFinish={(v) => finish("password", { ustr: v.ustr, pwd: v.pwd, ...(afs ? { afs } : {}) })}
@@ -100,9 +100,20 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
   );
 
   const smsTab = (
-    <Form<SmsValues> form={smsForm} layout="vertical"
-        noValidate requiredMark={false} disabled={busy} onFinish={(v) => finish("sms-code", { phone: v.phone.trim(), code: v.code.trim() })}>
-      <Form.Item name="phone" label={a("phone")} extra={a("smsSignupNote")} rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: a("phoneHint") }]}>
+    <Form<SmsValues>
+      form={smsForm}
+      layout="vertical"
+      noValidate
+      requiredMark={false}
+      disabled={busy}
+      onFinish={(v) => finish("sms-code", { phone: v.phone.trim(), code: v.code.trim() })}
+    >
+      <Form.Item
+        name="phone"
+        label={a("phone")}
+        extra={a("smsSignupNote")}
+        rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: a("phoneHint") }]}
+      >
         <Input prefix={<MobileOutlined />} placeholder="+86-15810419011" autoComplete="tel" />
       </Form.Item>
       <Form.Item>
@@ -140,7 +151,12 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
                   children: (
                     <Space orientation="vertical" style={{ width: "100%" }}>
                       <Typography.Paragraph type="secondary">{a("wechatHint")}</Typography.Paragraph>
-                      <Button block icon={<WechatOutlined />} href={`/api/auth/wechat/start?callbackUrl=${encodeURIComponent(callbackUrl)}`} data-testid="wechat-login">
+                      <Button
+                        block
+                        icon={<WechatOutlined />}
+                        href={`/api/auth/wechat/start?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+                        data-testid="wechat-login"
+                      >
                         {a("wechatButton")}
                       </Button>
                     </Space>

@@ -68,8 +68,7 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   return (
     <AuthCard title={t("registerTitle")} subtitle={tenantName}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-      <Form<Values> form={form} layout="vertical"
-        noValidate requiredMark={false} onFinish={submit} disabled={register.isPending}>
+      <Form<Values> form={form} layout="vertical" noValidate requiredMark={false} onFinish={submit} disabled={register.isPending}>
         <Form.Item name="phone" label={t("phone")} rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: t("phoneHint") }]}>
           <Input placeholder="+86-15810419011" autoComplete="tel" autoFocus />
         </Form.Item>

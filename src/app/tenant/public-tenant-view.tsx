@@ -30,12 +30,7 @@ export function PublicTenantView({ tenant }: { tenant: z.infer<typeof tenantPubl
           {t("publicClaims")}
         </Typography.Title>
         {tenant.claims.length ? (
-          <Descriptions
-            size="small"
-            column={1}
-            bordered
-            items={tenant.claims.map((c, i) => ({ key: i, label: c.type, children: <Tag>{c.value}</Tag> }))}
-          />
+          <Descriptions size="small" column={1} bordered items={tenant.claims.map((c, i) => ({ key: i, label: c.type, children: <Tag>{c.value}</Tag> }))} />
         ) : (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("noClaims")} />
         )}

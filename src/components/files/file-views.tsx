@@ -53,8 +53,22 @@ function DeleteButton({ file, onDelete }: { file: FileItem; onDelete: ViewProps[
   const t = useTranslations("file");
   const c = useTranslations("common");
   return (
-    <Popconfirm title={t("deleteConfirm", { name: file.name })} onConfirm={() => onDelete(file)} okButtonProps={{ danger: true }} okText={c("delete")} cancelText={c("cancel")}>
-      <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={`${c("delete")} ${file.name}`} data-testid="file-delete" style={{ padding: 0 }}>
+    <Popconfirm
+      title={t("deleteConfirm", { name: file.name })}
+      onConfirm={() => onDelete(file)}
+      okButtonProps={{ danger: true }}
+      okText={c("delete")}
+      cancelText={c("cancel")}
+    >
+      <Button
+        type="link"
+        size="small"
+        danger
+        icon={<DeleteOutlined />}
+        aria-label={`${c("delete")} ${file.name}`}
+        data-testid="file-delete"
+        style={{ padding: 0 }}
+      >
         {c("delete")}
       </Button>
     </Popconfirm>
@@ -99,7 +113,14 @@ export function FileGrid({ items, canDelete, onDelete }: ViewProps) {
 }
 
 /** The same facts as a table (paging is the caller's, on the server). */
-export function FileTable({ items, canDelete, onDelete, loading, empty, pagination }: ViewProps & { loading: boolean; empty: ReactNode; pagination: Pick<TableProps<FileItem>, "pagination" | "onChange"> }) {
+export function FileTable({
+  items,
+  canDelete,
+  onDelete,
+  loading,
+  empty,
+  pagination,
+}: ViewProps & { loading: boolean; empty: ReactNode; pagination: Pick<TableProps<FileItem>, "pagination" | "onChange"> }) {
   const t = useTranslations("file");
   const c = useTranslations("common");
   const columns: TableProps<FileItem>["columns"] = [
@@ -109,7 +130,18 @@ export function FileTable({ items, canDelete, onDelete, loading, empty, paginati
       key: "name",
       render: (name: string, f) => (
         <Space>
-          <span style={{ width: 40, height: 40, display: "inline-flex", alignItems: "center", justifyContent: "center", overflow: "hidden", borderRadius: 4, background: "#fafafa" }}>
+          <span
+            style={{
+              width: 40,
+              height: 40,
+              display: "inline-flex",
+              alignItems: "center",
+              justifyContent: "center",
+              overflow: "hidden",
+              borderRadius: 4,
+              background: "#fafafa",
+            }}
+          >
             {f.kind === "image" || f.kind === "avatar" ? (
               <img src={f.url} alt="" loading="lazy" style={{ width: 40, height: 40, objectFit: "cover" }} />
             ) : f.kind === "video" ? (
@@ -127,7 +159,15 @@ export function FileTable({ items, canDelete, onDelete, loading, empty, paginati
     { title: t("size"), dataIndex: "size", key: "size", render: (n: number) => nowrap(formatBytes(n)) },
     { title: t("kind"), dataIndex: "kind", key: "kind", render: (k: FileItem["kind"]) => <Tag>{t(`kinds.${k}`)}</Tag> },
     { title: t("folder"), dataIndex: "folder", key: "folder", render: (v: string) => nowrap(v) },
-    { title: t("owner"), key: "owner", render: (_, f) => <Typography.Text ellipsis={{ tooltip: true }} style={{ maxWidth: 160 }}>{ownerOf(f, t("byProgram"))}</Typography.Text> },
+    {
+      title: t("owner"),
+      key: "owner",
+      render: (_, f) => (
+        <Typography.Text ellipsis={{ tooltip: true }} style={{ maxWidth: 160 }}>
+          {ownerOf(f, t("byProgram"))}
+        </Typography.Text>
+      ),
+    },
     { title: t("uploadedAt"), dataIndex: "createdAt", key: "createdAt", render: (d: Date) => nowrap(fmt(d)) },
     {
       title: c("actions"),

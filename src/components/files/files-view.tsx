@@ -79,7 +79,14 @@ export function FilesView() {
   ) : filtered ? (
     <Empty description={t("emptyFiltered")} />
   ) : (
-    <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
+    <Empty
+      description={
+        <>
+          <div>{t("emptyTitle")}</div>
+          <Typography.Text type="secondary">{t("emptyHint")}</Typography.Text>
+        </>
+      }
+    />
   );
   const table = serverTable<FileItem>(url, list.data?.total ?? 0, (total) => c("total", { total }));
 

@@ -34,7 +34,15 @@ export function UploadPanel({ onUploaded }: { onUploaded: () => unknown }) {
   const today = todayFolder();
 
   return (
-    <Card size="small" title={<><CloudUploadOutlined /> {t("upload")}</>} style={{ height: "100%" }}>
+    <Card
+      size="small"
+      title={
+        <>
+          <CloudUploadOutlined /> {t("upload")}
+        </>
+      }
+      style={{ height: "100%" }}
+    >
       <Form layout="vertical" component="div">
         <div style={{ display: "flex", flexWrap: "wrap", gap: "0 24px" }}>
           <Form.Item label={t("kind")} style={{ marginBottom: 12 }}>
@@ -53,7 +61,15 @@ export function UploadPanel({ onUploaded }: { onUploaded: () => unknown }) {
             help={error ?? t("folderHelp", { today })}
             style={{ marginBottom: 12, flex: "1 1 220px", maxWidth: 360 }}
           >
-            <Input id="upload-folder" data-testid="upload-folder" value={folder} placeholder={today} maxLength={40} allowClear onChange={(e) => setFolder(e.target.value)} />
+            <Input
+              id="upload-folder"
+              data-testid="upload-folder"
+              value={folder}
+              placeholder={today}
+              maxLength={40}
+              allowClear
+              onChange={(e) => setFolder(e.target.value)}
+            />
           </Form.Item>
         </div>
       </Form>
@@ -82,10 +98,26 @@ export function UploadPanel({ onUploaded }: { onUploaded: () => unknown }) {
             label: ({ ready, isUploading }) => (!ready ? t("preparing") : isUploading ? t("dropLabelBusy") : t("dropLabel")),
             allowedContent: () => (error ? t("fixFolder") : t(`allowed.${kind}`)),
             button: ({ ready, isUploading, uploadProgress, files }) =>
-              !ready ? t("preparing") : isUploading ? (uploadProgress >= 100 ? <Spin size="small" /> : `${Math.round(uploadProgress)}%`) : files.length ? t("uploadCount", { count: files.length }) : t("chooseFiles"),
+              !ready ? (
+                t("preparing")
+              ) : isUploading ? (
+                uploadProgress >= 100 ? (
+                  <Spin size="small" />
+                ) : (
+                  `${Math.round(uploadProgress)}%`
+                )
+              ) : files.length ? (
+                t("uploadCount", { count: files.length })
+              ) : (
+                t("chooseFiles")
+              ),
           }}
           onClientUploadComplete={(res) => {
-            reportUploads(res, notification, { uploaded: (name) => t("uploaded", { name }), refused: (name) => t("refused", { name }), failed: t("uploadFailed") });
+            reportUploads(res, notification, {
+              uploaded: (name) => t("uploaded", { name }),
+              refused: (name) => t("refused", { name }),
+              failed: t("uploadFailed"),
+            });
             void onUploaded();
           }}
           onUploadError={(e) => {

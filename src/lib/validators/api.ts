@@ -11,8 +11,16 @@ const uniqueStrings = (list: string[], ctx: z.RefinementCtx) => {
 };
 
 /** Machine names: `orders`, `orders.read`, `openid`. */
-export const resourceName = text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName"));
-const claimType = text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
+export const resourceName = text()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName"));
+const claimType = text()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
 const names = z.array(resourceName).max(100).default([]).superRefine(uniqueStrings);
 const claims = z.array(claimType).max(100).default([]).superRefine(uniqueStrings);
 const optionalText = (max: number) => text().trim().max(max).nullish();
@@ -103,8 +111,20 @@ export const STANDARD_IDENTITY_RESOURCES = [
     displayName: "Profile",
     description: "Your profile: name, nickname, picture, gender, birthday and more",
     claims: [
-      "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile",
-      "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
+      "name",
+      "family_name",
+      "given_name",
+      "middle_name",
+      "nickname",
+      "preferred_username",
+      "profile",
+      "picture",
+      "website",
+      "gender",
+      "birthdate",
+      "zoneinfo",
+      "locale",
+      "updated_at",
     ],
   },
   { name: "email", displayName: "Email", description: "Your email address", claims: ["email", "email_verified"] },

@@ -8,7 +8,11 @@ export const auditListInput = listInput
     /** Partial match on the actor's user name, nickname, phone or email. */
     actor: text().trim().max(100).optional(),
     /** The resource part of the action (`role` matches `role.create`, `role.update`...). */
-    resource: text().trim().max(64).regex(/^[a-zA-Z]+$/).optional(),
+    resource: text()
+      .trim()
+      .max(64)
+      .regex(/^[a-zA-Z]+$/)
+      .optional(),
     /** Partial match on the action (`role.update`, `update`). */
     action: text().trim().max(64).optional(),
     recordId: text().trim().max(100).optional(),

@@ -29,7 +29,11 @@ export const clientFields = z.object({
   description: multiLineText().trim().max(500).nullish(),
   grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(["client_credentials"]).superRefine(uniqueStrings),
   scopes: z.array(scopeSchema).max(200).default([]).superRefine(uniqueStrings),
-  redirectUris: z.array(urlText({ protocol: /^https?$/ }).max(1000)).max(20).default([]).superRefine(uniqueStrings),
+  redirectUris: z
+    .array(urlText({ protocol: /^https?$/ }).max(1000))
+    .max(20)
+    .default([])
+    .superRefine(uniqueStrings),
   corsOrigins: z.array(originSchema).max(20).default([]).superRefine(uniqueStrings),
   tokenLifetime: z.coerce.number().int().min(TOKEN_LIFETIME.min).max(TOKEN_LIFETIME.max).default(TOKEN_LIFETIME.default),
   enabled: z.boolean().default(true),

@@ -17,8 +17,27 @@ export const message = (key: MessageKey, locale: Locale) => translator(locale, "
 z.config({ customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? msg("required") : undefined) });
 
 type Issue = z.core.$ZodIssue;
-const TYPE_KEYS: Record<string, string> = { string: "notText", number: "notNumber", bigint: "notNumber", int: "notInteger", boolean: "notBoolean", date: "notDate", array: "notList", object: "notObject" };
-const FORMAT_KEYS: Record<string, string> = { email: "invalidEmail", url: "invalidUrl", uuid: "invalidId", guid: "invalidId", cuid: "invalidId", cuid2: "invalidId", ulid: "invalidId", date: "invalidDate", datetime: "invalidDateTime" };
+const TYPE_KEYS: Record<string, string> = {
+  string: "notText",
+  number: "notNumber",
+  bigint: "notNumber",
+  int: "notInteger",
+  boolean: "notBoolean",
+  date: "notDate",
+  array: "notList",
+  object: "notObject",
+};
+const FORMAT_KEYS: Record<string, string> = {
+  email: "invalidEmail",
+  url: "invalidUrl",
+  uuid: "invalidId",
+  guid: "invalidId",
+  cuid: "invalidId",
+  cuid2: "invalidId",
+  ulid: "invalidId",
+  date: "invalidDate",
+  datetime: "invalidDateTime",
+};
 const bound = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === "bigint" ? Number(v) : (v as number));
 
 /** One issue's message in the caller's language: a sentence a person reads, never a type name or a pattern. */
@@ -109,7 +128,8 @@ export const multiLineText = () =>
     .refine((s) => !hasLoneSurrogate(s), { message: msg("invalidText"), abort: true })
     .refine((s) => !hasControlChars(s, true), { message: msg("controlCharsMultiLine"), abort: true });
 /** A URL (zod's check) that is also text by the rules above: `new URL` would accept a NUL and percent-encode it. */
-export const urlText = (params?: Parameters<typeof z.url>[0]) => z.url(params).refine((s) => !hasLoneSurrogate(s) && !hasControlChars(s), { message: msg("controlChars"), abort: true });
+export const urlText = (params?: Parameters<typeof z.url>[0]) =>
+  z.url(params).refine((s) => !hasLoneSurrogate(s) && !hasControlChars(s), { message: msg("controlChars"), abort: true });
 
 /**
  * `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. A preprocess (not
@@ -119,18 +139,16 @@ const BOOL_STRINGS: Record<string, boolean> = { true: true, "1": true, false: fa
 export const boolish = z.preprocess((v) => (typeof v === "string" && v in BOOL_STRINGS ? BOOL_STRINGS[v] : v), z.boolean());
 
 /** Shared list input: every list takes these and answers `{ total, items }`. */
-export const listInput = z
-  .object({
-    asc: boolish.optional(),
-    skip: z.coerce.number().int().min(0).max(10_000_000).default(0),
-    take: z.coerce.number().int().min(1).max(100).default(20),
-    startTime: z.coerce.date().optional(),
-    endTime: z.coerce.date().optional(),
-  });
+export const listInput = z.object({
+  asc: boolish.optional(),
+  skip: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  take: z.coerce.number().int().min(1).max(100).default(20),
+  startTime: z.coerce.date().optional(),
+  endTime: z.coerce.date().optional(),
+});
 
 export const refineRange = <T extends { startTime?: Date; endTime?: Date }>(v: T, ctx: z.RefinementCtx) => {
-  if (v.startTime && v.endTime && v.endTime < v.startTime)
-    ctx.addIssue({ code: "custom", path: ["endTime"], message: msg("endBeforeStart") });
+  if (v.startTime && v.endTime && v.endTime < v.startTime) ctx.addIssue({ code: "custom", path: ["endTime"], message: msg("endBeforeStart") });
 };
 
 export const listOutput = <T extends z.ZodType>(item: T) => z.object({ total: z.number().int(), items: z.array(item) });
@@ -138,8 +156,8 @@ export const listOutput = <T extends z.ZodType>(item: T) => z.object({ total: z.
 export const idInput = z.object({ id: z.uuid() });
 
 /** `+86-15810419011`: country code, a dash, the national number. */
-export const phoneSchema = text().trim().regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
+export const phoneSchema = text()
+  .trim()
+  .regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
 
-export const errorTableOutput = z.array(
-  z.object({ code: z.number().int(), name: z.string(), description: z.string(), status: z.number().int() }),
-);
+export const errorTableOutput = z.array(z.object({ code: z.number().int(), name: z.string(), description: z.string(), status: z.number().int() }));

@@ -34,7 +34,9 @@ export const jsonLoginInput = z.object({
   deviceToken: text()
     .max(2000)
     .optional()
-    .describe("The `deviceToken` of an earlier successful sign-in on this device: while the account is locked by others' failures, this device may still sign in."),
+    .describe(
+      "The `deviceToken` of an earlier successful sign-in on this device: while the account is locked by others' failures, this device may still sign in.",
+    ),
 });
 
 export const jsonLoginResult = z.object({

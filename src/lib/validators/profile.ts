@@ -17,7 +17,11 @@ export const profileFields = {
   /** A calendar date, `YYYY-MM-DD`; not in the future. */
   birthday: z.preprocess(
     (v) => (v === "" ? null : v),
-    z.iso.date().refine((d) => new Date(`${d}T00:00:00Z`).getTime() <= Date.now(), { message: "uc:notFuture" }).nullable().optional(),
+    z.iso
+      .date()
+      .refine((d) => new Date(`${d}T00:00:00Z`).getTime() <= Date.now(), { message: "uc:notFuture" })
+      .nullable()
+      .optional(),
   ),
   address: optionalText(200),
   description: optionalText(500, true),

@@ -3,14 +3,16 @@ import { boolish, listInput, msg, refineRange, multiLineText, text } from "~/lib
 
 export const ROLE_ORDER = ["createdAt", "name", "updatedAt"] as const;
 
-const unique = <T>(key: (v: T) => string) => (list: T[], ctx: z.RefinementCtx) => {
-  const seen = new Set<string>();
-  list.forEach((v, i) => {
-    const k = key(v);
-    if (seen.has(k)) ctx.addIssue({ code: "custom", path: [i], message: msg("duplicate") });
-    seen.add(k);
-  });
-};
+const unique =
+  <T>(key: (v: T) => string) =>
+  (list: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    list.forEach((v, i) => {
+      const k = key(v);
+      if (seen.has(k)) ctx.addIssue({ code: "custom", path: [i], message: msg("duplicate") });
+      seen.add(k);
+    });
+  };
 
 export const roleClaimSchema = z.object({
   type: text().trim().min(1).max(100),
@@ -19,10 +21,22 @@ export const roleClaimSchema = z.object({
 export type RoleClaim = z.infer<typeof roleClaimSchema>;
 
 export const roleFields = z.object({
-  name: text().trim().min(2).max(64).regex(/^[\p{L}\p{N}_.\- ]+$/u, msg("roleNameChars")),
+  name: text()
+    .trim()
+    .min(2)
+    .max(64)
+    .regex(/^[\p{L}\p{N}_.\- ]+$/u, msg("roleNameChars")),
   description: multiLineText().trim().max(500).nullish(),
-  permissions: z.array(text().trim().min(1).max(100)).max(500).default([]).superRefine(unique((c) => c)),
-  claims: z.array(roleClaimSchema).max(50).default([]).superRefine(unique((c) => `${c.type}\u0000${c.value}`)),
+  permissions: z
+    .array(text().trim().min(1).max(100))
+    .max(500)
+    .default([])
+    .superRefine(unique((c) => c)),
+  claims: z
+    .array(roleClaimSchema)
+    .max(50)
+    .default([])
+    .superRefine(unique((c) => `${c.type}\u0000${c.value}`)),
 });
 export type RoleFields = z.input<typeof roleFields>;
 

@@ -11,14 +11,16 @@ export const hostSchema = text()
   .max(253)
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, msg("invalidHost"));
 
-const unique = <T>(key: (v: T) => string) => (list: T[], ctx: z.RefinementCtx) => {
-  const seen = new Set<string>();
-  list.forEach((v, i) => {
-    const k = key(v);
-    if (seen.has(k)) ctx.addIssue({ code: "custom", path: [i], message: msg("duplicate") });
-    seen.add(k);
-  });
-};
+const unique =
+  <T>(key: (v: T) => string) =>
+  (list: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    list.forEach((v, i) => {
+      const k = key(v);
+      if (seen.has(k)) ctx.addIssue({ code: "custom", path: [i], message: msg("duplicate") });
+      seen.add(k);
+    });
+  };
 
 export const claimSchema = z.object({
   type: text().trim().min(1).max(100),
@@ -28,7 +30,11 @@ export const claimSchema = z.object({
 
 /** A secret property's value is write-only: omit it (or send null) on update to keep it. */
 export const propertySchema = z.object({
-  key: text().trim().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName")),
+  key: text()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, msg("invalidName")),
   value: multiLineText().max(4000).nullish(),
   secret: z.boolean().default(false),
 });
@@ -39,9 +45,17 @@ export const tenantFields = z.object({
   logo: z.union([urlText().max(1000), z.literal("")]).nullish(),
   theme: text().trim().max(32).nullish(),
   status: z.enum(TENANT_STATUSES).default("created"),
-  hosts: z.array(hostSchema).max(20).default([]).superRefine(unique((h) => h)),
+  hosts: z
+    .array(hostSchema)
+    .max(20)
+    .default([])
+    .superRefine(unique((h) => h)),
   claims: z.array(claimSchema).max(50).default([]),
-  properties: z.array(propertySchema).max(50).default([]).superRefine(unique((p) => p.key)),
+  properties: z
+    .array(propertySchema)
+    .max(50)
+    .default([])
+    .superRefine(unique((p) => p.key)),
 });
 export type TenantFields = z.input<typeof tenantFields>;
 

@@ -10,7 +10,11 @@ export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
 
 const optText = (max: number) => z.union([text().trim().max(max), z.literal("")]).nullish();
 const optLines = (max: number) => z.union([multiLineText().trim().max(max), z.literal("")]).nullish();
-export const userNameSchema = text().trim().min(3).max(32).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars"));
+export const userNameSchema = text()
+  .trim()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars"));
 
 /** A custom property or claim: string keys to string values. */
 export const userClaimSchema = z.object({ type: text().trim().min(1).max(100), value: text().trim().max(1000) });
@@ -41,8 +45,7 @@ export const userCreateInput = userFields
     tenantId: z.uuid().optional(),
   })
   .superRefine((v, ctx) => {
-    if (!v.userName && !v.phone && !v.email)
-      ctx.addIssue({ code: "custom", path: ["userName"], message: msg("required") });
+    if (!v.userName && !v.phone && !v.email) ctx.addIssue({ code: "custom", path: ["userName"], message: msg("required") });
   });
 export type UserCreateInput = z.input<typeof userCreateInput>;
 export const userUpdateInput = userFields.partial().extend({ id: z.uuid() });
@@ -109,7 +112,14 @@ export const userDetail = userItem.extend({
   lockedUntil: z.date().nullable(),
   updatedAt: z.date(),
   externalLogins: z.array(
-    z.object({ id: z.uuid(), provider: z.string(), providerKey: z.string(), unionId: z.string().nullable(), nickname: z.string().nullable(), createdAt: z.date() }),
+    z.object({
+      id: z.uuid(),
+      provider: z.string(),
+      providerKey: z.string(),
+      unionId: z.string().nullable(),
+      nickname: z.string().nullable(),
+      createdAt: z.date(),
+    }),
   ),
 });
 export type UserDetail = z.infer<typeof userDetail>;
@@ -131,7 +141,13 @@ export const unlinkLoginInput = z.object({ id: z.uuid(), loginId: z.uuid() });
 /** Up to 50 user ids, for the user picker's labels. REST: `?ids=a,b` or `?ids=a&ids=b`. */
 export const userPickInput = z.object({
   ids: z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : v,
     z.array(z.uuid()).max(50),
   ),
   /** Operators only: another tenant's users. */

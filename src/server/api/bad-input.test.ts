@@ -177,7 +177,11 @@ describe("bad text in every input", () => {
   it("the guards come first: anonymous is still 401 and a caller without the permission 403, whatever the input holds", async () => {
     const anon = createCaller(await t.w.ctxFor(null, t.w.tenantB));
     const plain = createCaller(await t.w.ctxFor(t.w.plainB.id, t.w.tenantB));
-    const code = (p: Promise<unknown>) => p.then(() => "accepted", (e: unknown) => (e instanceof AppError ? e.appCode : String(e)));
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => "accepted",
+        (e: unknown) => (e instanceof AppError ? e.appCode : String(e)),
+      );
     expect(await code(anon.user.exists({ userName: BAD.nul }))).toBe(10001);
     expect(await code(plain.user.exists({ userName: BAD.nul }))).toBe(10002);
     expect(await code(anon.auth.sendCode({ channel: "sms", target: BAD.nul, purpose: "login", afs: "x" }))).toBe(10003);
@@ -222,8 +226,13 @@ describe("the REST mirror answers bad requests with their own codes", () => {
     expect(await answer(await call("GET", "/users?name=a%00b"))).toEqual({ status: 400, appCode: 10003 });
     expect(await answer(await call("GET", "/users?cursor=%01"))).toEqual({ status: 400, appCode: 10003 });
     expect(await answer(await call("GET", "/users/exists?userName=a%00b"))).toEqual({ status: 400, appCode: 10003 });
-    expect(await answer(await call("POST", "/roles", { body: JSON.stringify({ name: "ok name", description: "a\u0000b" }), type: "application/json" }))).toEqual({ status: 400, appCode: 10003 });
-    expect(await answer(await call("POST", "/roles", { body: '{"name":"lone \\ud800 half"}', type: "application/json" }))).toEqual({ status: 400, appCode: 10003 });
+    expect(
+      await answer(await call("POST", "/roles", { body: JSON.stringify({ name: "ok name", description: "a\u0000b" }), type: "application/json" })),
+    ).toEqual({ status: 400, appCode: 10003 });
+    expect(await answer(await call("POST", "/roles", { body: '{"name":"lone \\ud800 half"}', type: "application/json" }))).toEqual({
+      status: 400,
+      appCode: 10003,
+    });
     expect(await rowCounts()).toEqual(before);
   });
 });
@@ -249,6 +258,15 @@ describe("the JSON login API (outside tRPC)", () => {
 // The schema walker must understand every schema kind the inputs use, or leaves go untested.
 it("the walker finds the string leaves of a nested schema", () => {
   const leaves: Leaf[] = [];
-  build(z.object({ a: z.string(), b: z.array(z.object({ c: z.string().optional() })), d: z.record(z.string(), z.unknown()), e: z.preprocess((v) => v, z.string()) }), [], leaves);
+  build(
+    z.object({
+      a: z.string(),
+      b: z.array(z.object({ c: z.string().optional() })),
+      d: z.record(z.string(), z.unknown()),
+      e: z.preprocess((v) => v, z.string()),
+    }),
+    [],
+    leaves,
+  );
   expect(leaves.map((l) => `${l.kind}:${l.path.join(".")}`)).toEqual(["value:a", "value:b.0.c", "key:d.k", "value:d.k", "value:e"]);
 });

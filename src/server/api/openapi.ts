@@ -34,7 +34,9 @@ function loginPaths(): NonNullable<Doc["paths"]> {
           "x = platform console, r = a tenant's admin site; T phone, M email, N user name (with `pwd`, the 32-char MD5 hex of the password); " +
           "W a WeChat website code, A a mini-program wx.login() code (in `ustr`; the answer's `exists` tells whether an account is linked). " +
           "Send the token as `Authorization: Bearer <token>`; it is verifiable with /.well-known/jwks.json and ends with its login session.",
-        parameters: [{ in: "path", name: "operation", required: true, schema: { type: "string", enum: [...Object.keys(LOGIN_OPERATIONS), ...WECHAT_LOGIN_OPERATIONS] } }],
+        parameters: [
+          { in: "path", name: "operation", required: true, schema: { type: "string", enum: [...Object.keys(LOGIN_OPERATIONS), ...WECHAT_LOGIN_OPERATIONS] } },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -87,7 +89,11 @@ function uploadPaths(): NonNullable<Doc["paths"]> {
         responses: {
           "200": {
             description: "Stored",
-            content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: z.toJSONSchema(fileItem, { io: "output", unrepresentable: "any" }) } } } } },
+            content: {
+              "application/json": {
+                schema: { type: "object", properties: { items: { type: "array", items: z.toJSONSchema(fileItem, { io: "output", unrepresentable: "any" }) } } },
+              },
+            },
           },
           "400": error,
           "401": error,

@@ -95,14 +95,32 @@ describe("field errors in the caller's language", () => {
 
   it("users: a taken name, a lock in the past, a bad cursor and a too-short name answer in zh-CN or en", async () => {
     const taken = { userName: w.plainB.userName };
-    expect(await say("en", "POST", "/users", taken)).toMatchObject({ status: 409, appCode: 15002, name: "Account exists", fields: { userName: ["This phone, email or user name is already taken"] } });
-    expect(await say("zh-CN", "POST", "/users", taken)).toMatchObject({ status: 409, name: "账号已存在", fields: { userName: ["该手机号、邮箱或用户名已被使用"] } });
+    expect(await say("en", "POST", "/users", taken)).toMatchObject({
+      status: 409,
+      appCode: 15002,
+      name: "Account exists",
+      fields: { userName: ["This phone, email or user name is already taken"] },
+    });
+    expect(await say("zh-CN", "POST", "/users", taken)).toMatchObject({
+      status: 409,
+      name: "账号已存在",
+      fields: { userName: ["该手机号、邮箱或用户名已被使用"] },
+    });
     const past = { until: new Date(Date.now() - 60_000).toISOString() };
-    expect(await say("en", "PUT", `/users/${w.plainB.id}/lock`, past)).toMatchObject({ status: 400, appCode: 10003, fields: { until: ["The lock must end in the future"] } });
+    expect(await say("en", "PUT", `/users/${w.plainB.id}/lock`, past)).toMatchObject({
+      status: 400,
+      appCode: 10003,
+      fields: { until: ["The lock must end in the future"] },
+    });
     expect(await say("zh-CN", "PUT", `/users/${w.plainB.id}/lock`, past)).toMatchObject({ fields: { until: ["锁定截止时间必须晚于现在"] } });
     const { token } = await tokenFor(w.managerB.id);
-    const cursor = await handleRest(new Request("http://b.test/api/v1/users?cursor=bm9wZQ", { headers: { host: "b.test", authorization: `Bearer ${token}`, "accept-language": "en" } }), db);
-    expect(((await cursor.json()) as { data: { fields: unknown } }).data.fields).toEqual({ cursor: ["This page position is not valid; start again from the first page"] });
+    const cursor = await handleRest(
+      new Request("http://b.test/api/v1/users?cursor=bm9wZQ", { headers: { host: "b.test", authorization: `Bearer ${token}`, "accept-language": "en" } }),
+      db,
+    );
+    expect(((await cursor.json()) as { data: { fields: unknown } }).data.fields).toEqual({
+      cursor: ["This page position is not valid; start again from the first page"],
+    });
     expect(await say("en", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["Use at least 3 characters"] } });
     expect(await say("zh-CN", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["至少需要 3 个字符"] } });
   });

@@ -23,7 +23,8 @@ const build = (db: Db) =>
     onError({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) {
       // Procedures log their own outcome; what fails before one runs (no route, no body) is logged here.
       if (ctx) return;
-      if (error.code === "INTERNAL_SERVER_ERROR") currentLog().error({ rest: path ?? null, outcome: "error", err: error.cause ?? error }, "REST request failed");
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        currentLog().error({ rest: path ?? null, outcome: "error", err: error.cause ?? error }, "REST request failed");
       else currentLog().info({ rest: path ?? null, outcome: "refused", trpcCode: error.code }, "REST request refused");
     },
   } as unknown as Parameters<typeof createOpenApiNodeHttpHandler>[0]) as unknown as NodeHandler;

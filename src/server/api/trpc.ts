@@ -131,7 +131,8 @@ const logged = t.middleware(async ({ ctx, path, type, next }) => {
     const error = result.error;
     const appCode = appCodeFor(error);
     const status = describeError(appCode, "en").status;
-    if (error.code === "INTERNAL_SERVER_ERROR" || status >= 500) ctx.log.error({ path, type, ms, outcome: "error", appCode, err: error.cause ?? error }, "procedure failed");
+    if (error.code === "INTERNAL_SERVER_ERROR" || status >= 500)
+      ctx.log.error({ path, type, ms, outcome: "error", appCode, err: error.cause ?? error }, "procedure failed");
     else ctx.log.info({ path, type, ms, outcome: "refused", appCode, trpcCode: error.code }, "procedure refused");
   }
   return result;

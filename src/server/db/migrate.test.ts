@@ -37,14 +37,10 @@ type MigrationRow = {
   applied_steps_count: number;
 };
 
-const ROWS_SQL =
-  "SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count " +
-  "FROM _prisma_migrations ORDER BY migration_name";
+const ROWS_SQL = "SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count " + "FROM _prisma_migrations ORDER BY migration_name";
 
 function expectRecorded(rows: MigrationRow[]): void {
-  expect(rows.map(({ migration_name, checksum }) => ({ migration_name, checksum }))).toEqual(
-    expectedRows(),
-  );
+  expect(rows.map(({ migration_name, checksum }) => ({ migration_name, checksum }))).toEqual(expectedRows());
   for (const row of rows) {
     expect(row.finished_at).toBeInstanceOf(Date);
     expect(row.rolled_back_at).toBeNull();
@@ -76,9 +72,7 @@ describe("migrateDatabase on PGlite", () => {
     const db = await PGlite.create(dataDir);
     try {
       expectRecorded((await db.query<MigrationRow>(ROWS_SQL)).rows);
-      const tables = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'Tenant'",
-      );
+      const tables = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'Tenant'");
       expect(tables.rows[0]?.n).toBe(1);
     } finally {
       await db.close();

@@ -5,8 +5,12 @@
 import type { z } from "zod";
 import { clientListInput, type ClientSummary } from "~/lib/validators/client";
 import {
-  apiResourceListInput, apiScopeListInput, identityResourceListInput,
-  type ApiResourceItem, type ApiScopeItem, type IdentityResourceItem,
+  apiResourceListInput,
+  apiScopeListInput,
+  identityResourceListInput,
+  type ApiResourceItem,
+  type ApiScopeItem,
+  type IdentityResourceItem,
 } from "~/lib/validators/api";
 import { tenantListInput, type tenantSummary } from "~/lib/validators/tenant";
 import { listClients } from "~/server/services/client";
@@ -73,7 +77,8 @@ export const identityResourcesExporter: Exporter<IdentityResourceItem, z.output<
   permission: "uc.identityresource.get",
   filter: identityResourceListInput,
   title: (t) => t("identityResources.title"),
-  columns: (t) => framed(t, [...scopeColumns<IdentityResourceItem>(t), { header: t("identityResources.standard"), value: (r) => yes(t, r.standard), width: 8 }]),
+  columns: (t) =>
+    framed(t, [...scopeColumns<IdentityResourceItem>(t), { header: t("identityResources.standard"), value: (r) => yes(t, r.standard), width: 8 }]),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listIdentityResources(db, who, { ...filter, skip, take: t })),
 };
 

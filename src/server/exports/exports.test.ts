@@ -161,7 +161,11 @@ describe("export jobs", () => {
     await drainExportJobs(t.db, { batchSize: 5 });
     const done = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(done).toMatchObject({ status: "done", done: 23 });
-    const rows = parseCsv(Buffer.from(await fileOf(done.id)).toString("utf8").replace(/^\uFEFF/, ""));
+    const rows = parseCsv(
+      Buffer.from(await fileOf(done.id))
+        .toString("utf8")
+        .replace(/^\uFEFF/, ""),
+    );
     expect(rows[0]![0]).toBe("用户名");
     expect(rows.slice(1).map((r) => r[0])).toEqual(listed.items.map((u) => u.userName));
     // Spreadsheet formulas arrive as text.
@@ -180,11 +184,25 @@ describe("export jobs", () => {
     const job = await admin.export.create({ resource: "clients", format: "csv", filter: { name: "exp-app" } });
     const ids = await admin.export.create({ resource: "identityResources", format: "xlsx", filter: {} });
     await drainExportJobs(t.db, { batchSize: 2 });
-    const csv = parseCsv(Buffer.from(await fileOf(job.id)).toString("utf8").replace(/^\uFEFF/, ""));
-    expect(csv.slice(1).map((r) => r[0]).sort()).toEqual(["exp-app-1", "exp-app-2", "exp-app-3"]);
+    const csv = parseCsv(
+      Buffer.from(await fileOf(job.id))
+        .toString("utf8")
+        .replace(/^\uFEFF/, ""),
+    );
+    expect(
+      csv
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(["exp-app-1", "exp-app-2", "exp-app-3"]);
     // Tenant B's five standard identity resources, not the platform's.
     const sheet = await xlsxRows(await fileOf(ids.id));
-    expect(sheet.slice(1).map((r) => r[0]).sort()).toEqual(["address", "email", "openid", "phone", "profile"]);
+    expect(
+      sheet
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(["address", "email", "openid", "phone", "profile"]);
   });
 
   it("exports the activity lists (sessions, locks, outbox) and the file library, each in the caller's scope", async () => {
@@ -204,8 +222,17 @@ describe("export jobs", () => {
     });
     await t.db.storedFile.createMany({
       data: ["a.png", "b.pdf"].map((name, i) => ({
-        tenantId: i ? w.platform.id : w.tenantB.id, ownerId: i ? w.operator.id : w.managerB.id, folder: "20261125", kind: i ? "document" as const : "image" as const,
-        mime: i ? "application/pdf" : "image/png", ext: i ? "pdf" : "png", name, size: 10, checksum: "x", storageKey: `exportkey${i}abcd`, url: `/api/files/exportkey${i}abcd`,
+        tenantId: i ? w.platform.id : w.tenantB.id,
+        ownerId: i ? w.operator.id : w.managerB.id,
+        folder: "20261125",
+        kind: i ? ("document" as const) : ("image" as const),
+        mime: i ? "application/pdf" : "image/png",
+        ext: i ? "pdf" : "png",
+        name,
+        size: 10,
+        checksum: "x",
+        storageKey: `exportkey${i}abcd`,
+        url: `/api/files/exportkey${i}abcd`,
       })),
     });
     await t.db.outboxMessage.create({ data: { channel: "sms", to: "+86-15810419011", body: "code 123456", provider: "outbox", status: "stored" } });
@@ -219,8 +246,7 @@ describe("export jobs", () => {
     const op = await w.callerFor(w.operator.id, w.platform);
     const outbox = await op.export.create({ resource: "outbox", format: "csv", filter: { to: "+86-158" } });
     await drainExportJobs(t.db, { batchSize: 2 });
-    const rows = async (id: string) =>
-      parseCsv((await fileOf(id)).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
+    const rows = async (id: string) => parseCsv((await fileOf(id)).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
     expect((await rows(jobs.sessions.id)).map((r) => r[4])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.locks.id)).map((r) => r[3])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.files.id)).map((r) => r[0])).toEqual(["a.png"]);
@@ -231,7 +257,9 @@ describe("export jobs", () => {
     const plain = await w.callerFor(w.plainB.id);
     expect((await failure(() => plain.export.create({ resource: "audit", format: "csv", filter: {} }))).code).toBe(10002);
     const dev = await t.db.role.findFirstOrThrow({ where: { tenantId: w.tenantB.id, name: "developer" } });
-    const devUser = await t.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev1", userNameKey: "dev1", roles: { create: [{ roleId: dev.id }] } } });
+    const devUser = await t.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev1", userNameKey: "dev1", roles: { create: [{ roleId: dev.id }] } },
+    });
     const devCaller = await w.callerFor(devUser.id);
     // A developer may export, but not the audit log they cannot read.
     expect((await failure(() => devCaller.export.create({ resource: "audit", format: "csv", filter: {} }))).code).toBe(10002);
@@ -294,7 +322,8 @@ describe("export jobs", () => {
   });
 
   it("refuses a key that is not an export key before it touches the disk", () => {
-    for (const bad of ["../secrets.json", `${w.tenantB.id}/../../secrets.json`, `${w.tenantB.id}/x.csv`, `/etc/passwd`]) expect(() => exportPath(bad)).toThrow();
+    for (const bad of ["../secrets.json", `${w.tenantB.id}/../../secrets.json`, `${w.tenantB.id}/x.csv`, `/etc/passwd`])
+      expect(() => exportPath(bad)).toThrow();
   });
 
   it("a failing export leaves no file, partial or whole", async () => {
@@ -427,9 +456,7 @@ describe("file helpers", () => {
     expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvField(-5)).toBe("-5");
     expect(csvField("x\ny")).toBe('"x\ny"');
-    expect(contentDisposition("用户-20261125.xlsx")).toBe(
-      `attachment; filename="__-20261125.xlsx"; filename*=UTF-8''%E7%94%A8%E6%88%B7-20261125.xlsx`,
-    );
+    expect(contentDisposition("用户-20261125.xlsx")).toBe(`attachment; filename="__-20261125.xlsx"; filename*=UTF-8''%E7%94%A8%E6%88%B7-20261125.xlsx`);
   });
 });
 

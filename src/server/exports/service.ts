@@ -71,14 +71,11 @@ export async function createExport(
       },
       select: viewSelect,
     });
-    await writeAudit(
-      tx,
-      { actorId: actor.userId, tenantId: actor.tenantId, ip: req.ip, userAgent: req.userAgent },
-      "export.create",
-      row.id,
-      undefined,
-      { resource: input.resource, format: input.format, filter: raw },
-    );
+    await writeAudit(tx, { actorId: actor.userId, tenantId: actor.tenantId, ip: req.ip, userAgent: req.userAgent }, "export.create", row.id, undefined, {
+      resource: input.resource,
+      format: input.format,
+      filter: raw,
+    });
     return toView(row);
   });
 }
@@ -118,12 +115,7 @@ const problem = (status: number, code: number, locale: Locale, message: string) 
  * owner, and the job done. Anyone else's job is a 404, as if it did not exist. The file is
  * streamed from the export store (never read whole into memory); one swept by housekeeping is 19004 (404).
  */
-export async function downloadExport(
-  db: Db,
-  actor: Pick<ExportActor, "userId" | "permissions"> | null,
-  id: string,
-  locale: Locale,
-): Promise<Response> {
+export async function downloadExport(db: Db, actor: Pick<ExportActor, "userId" | "permissions"> | null, id: string, locale: Locale): Promise<Response> {
   const fail = (code: 10001 | 10002 | 19001 | 19002 | 19004) => {
     const d = describeError(code, locale);
     return problem(d.status, d.code, locale, d.description);

@@ -108,7 +108,13 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     const format = job.format === "xlsx" ? "xlsx" : "csv";
     const key = exportKey(job.tenantId, job.id, format);
     file = await openExportFile(key);
-    const writer: SheetWriter = format === "xlsx" ? xlsxWriter(title, columns, file.stream) : csvWriter(columns.map((c) => c.header), file.stream);
+    const writer: SheetWriter =
+      format === "xlsx"
+        ? xlsxWriter(title, columns, file.stream)
+        : csvWriter(
+            columns.map((c) => c.header),
+            file.stream,
+          );
 
     let done = 0;
     let total: number | null = null;

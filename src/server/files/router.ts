@@ -37,7 +37,11 @@ function toUploadError(e: unknown, locale: Locale): UploadThingError<{ message: 
   if (!(e instanceof AppError)) currentLog().error({ err: e }, "upload refused by an unexpected error");
   const code = e instanceof AppError ? e.appCode : 10000;
   const status = describeError(code, locale).status as keyof typeof UT_CODES;
-  return new UploadThingError({ code: UT_CODES[status] ?? "INTERNAL_SERVER_ERROR", message: errorText(code, locale), data: { message: errorText(code, locale), appCode: code } });
+  return new UploadThingError({
+    code: UT_CODES[status] ?? "INTERNAL_SERVER_ERROR",
+    message: errorText(code, locale),
+    data: { message: errorText(code, locale), appCode: code },
+  });
 }
 
 /** Loose on purpose: a bad folder name is answered with our own message, not "Invalid input". */
@@ -67,13 +71,23 @@ function guarded(kind: FileKind, permission: PermissionCode) {
     const ctx = await createContext(req);
     try {
       const userId = kind === "avatar" && input?.userId && /^[0-9a-f-]{36}$/i.test(input.userId) ? input.userId : undefined;
-      const { tenant, actor, ownerId: avatarFor } = kind === "avatar" ? await avatarOwner(ctx, userId) : { ...guardRequest(ctx, permission), ownerId: undefined };
+      const {
+        tenant,
+        actor,
+        ownerId: avatarFor,
+      } = kind === "avatar" ? await avatarOwner(ctx, userId) : { ...guardRequest(ctx, permission), ownerId: undefined };
       const folder = uploadInput.safeParse(input ?? {});
       if (!folder.success) throw new AppError(20005);
       if (kind === "avatar" && files.length !== 1) throw new AppError(20010);
       if (files.some((file) => file.size > MAX_BYTES[kind])) throw new AppError(20002);
       const ownerId = avatarFor ?? (actor.client ? null : actor.userId);
-      await assertQuota(db, await quotas(db, tenant.id), tenant.id, ownerId, files.reduce((n, file) => n + file.size, 0));
+      await assertQuota(
+        db,
+        await quotas(db, tenant.id),
+        tenant.id,
+        ownerId,
+        files.reduce((n, file) => n + file.size, 0),
+      );
       return {
         tenantId: tenant.id,
         actorId: actor.client?.id ?? actor.userId,
@@ -101,7 +115,9 @@ async function complete({ metadata, file }: { metadata: UploadMeta; file: { key:
   } catch (e) {
     const code = e instanceof AppError ? e.appCode : 10000;
     if (!(e instanceof AppError)) currentLog().error({ err: e, tenantId: metadata.tenantId }, "upload could not be accepted");
-    await fileStore().remove(metadata.tenantId, file.key).catch(() => undefined);
+    await fileStore()
+      .remove(metadata.tenantId, file.key)
+      .catch(() => undefined);
     return { error: { code, message: errorText(code, metadata.locale) } };
   }
 }

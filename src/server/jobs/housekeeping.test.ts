@@ -23,7 +23,15 @@ const sweep = (opts: Parameters<typeof runHousekeeping>[1] = {}) => runHousekeep
 describe("housekeeping", () => {
   it("removes each kind of row past its retention and keeps it before", async () => {
     const T = w.tenantB.id;
-    const code = (target: string, createdAt: Date, expiresAt: Date) => ({ tenantId: T, purpose: "login", channel: "sms", target, codeHash: "h", createdAt, expiresAt });
+    const code = (target: string, createdAt: Date, expiresAt: Date) => ({
+      tenantId: T,
+      purpose: "login",
+      channel: "sms",
+      target,
+      codeHash: "h",
+      createdAt,
+      expiresAt,
+    });
     await t.db.verificationCode.createMany({
       data: [
         code("hk-old", ago(2 * DAY), ago(2 * DAY - 300_000)), // expired, outside the per-day count: goes
@@ -31,12 +39,25 @@ describe("housekeeping", () => {
         code("hk-live", ago(60_000), ahead(240_000)), // live: stays
       ],
     });
-    await t.db.usedNonce.createMany({ data: [{ id: "hk-nonce-old", kind: "captcha", expiresAt: ago(1000) }, { id: "hk-nonce-live", kind: "captcha", expiresAt: ahead(60_000) }] });
+    await t.db.usedNonce.createMany({
+      data: [
+        { id: "hk-nonce-old", kind: "captcha", expiresAt: ago(1000) },
+        { id: "hk-nonce-live", kind: "captcha", expiresAt: ahead(60_000) },
+      ],
+    });
     await t.db.authThrottle.createMany({
       data: [
         { key: "ip:hk-quiet", failures: 3, windowStart: ago(DAY), lastFailureAt: ago(DAY), updatedAt: ago(DAY) }, // quiet for a day: goes
         { key: "ip:hk-recent", failures: 3, windowStart: ago(600_000), lastFailureAt: ago(60_000), updatedAt: ago(60_000) }, // stays
-        { key: "acct:hk:locked", failures: 5, lockLevel: 3, windowStart: ago(2 * DAY), lastFailureAt: ago(2 * DAY), updatedAt: ago(2 * DAY), lockedUntil: ahead(600_000) }, // lock in force: stays
+        {
+          key: "acct:hk:locked",
+          failures: 5,
+          lockLevel: 3,
+          windowStart: ago(2 * DAY),
+          lastFailureAt: ago(2 * DAY),
+          updatedAt: ago(2 * DAY),
+          lockedUntil: ahead(600_000),
+        }, // lock in force: stays
         { key: "acct:hk:counting", failures: 2, windowStart: ago(2 * DAY), lastFailureAt: ago(3_600_000), updatedAt: ago(3_600_000) }, // failure an hour ago: stays
       ],
     });
@@ -46,7 +67,15 @@ describe("housekeeping", () => {
     await t.db.outboxMessage.createMany({ data: [msg("hk-31d", ago(31 * DAY)), msg("hk-29d", ago(29 * DAY))] });
 
     const session = (name: string, data: Record<string, unknown>) => ({
-      tenantId: T, userId: w.plainB.id, site: "web", method: "password", name, createdAt: ago(200 * DAY), lastSeenAt: ago(1000), expiresAt: ahead(DAY), ...data,
+      tenantId: T,
+      userId: w.plainB.id,
+      site: "web",
+      method: "password",
+      name,
+      createdAt: ago(200 * DAY),
+      lastSeenAt: ago(1000),
+      expiresAt: ahead(DAY),
+      ...data,
     });
     await t.db.loginSession.createMany({
       data: [
@@ -70,12 +99,21 @@ describe("housekeeping", () => {
 
     expect((await t.db.verificationCode.findMany({ where: { target: { startsWith: "hk-" } } })).map((c) => c.target).sort()).toEqual(["hk-live", "hk-today"]);
     expect((await t.db.usedNonce.findMany({ where: { id: { startsWith: "hk-" } } })).map((n) => n.id)).toEqual(["hk-nonce-live"]);
-    expect((await t.db.authThrottle.findMany({ where: { key: { contains: "hk" } } })).map((r) => r.key).sort()).toEqual(["acct:hk:counting", "acct:hk:locked", "ip:hk-recent"]);
+    expect((await t.db.authThrottle.findMany({ where: { key: { contains: "hk" } } })).map((r) => r.key).sort()).toEqual([
+      "acct:hk:counting",
+      "acct:hk:locked",
+      "ip:hk-recent",
+    ]);
     expect((await t.db.uploadIntent.findMany({ where: { fileKey: { startsWith: "hk-" } } })).map((r) => r.fileKey)).toEqual(["hk-intent-live"]);
     expect((await t.db.outboxMessage.findMany({ where: { to: { startsWith: "hk-" } } })).map((r) => r.to)).toEqual(["hk-29d"]);
-    expect((await t.db.loginSession.findMany({ where: { name: { startsWith: "hk-" } } })).map((s) => s.name).sort()).toEqual(
-      ["hk-active", "hk-active-bin-old", "hk-ended-bin-young", "hk-ended-young", "hk-frozen", "hk-frozen-bin-young"],
-    );
+    expect((await t.db.loginSession.findMany({ where: { name: { startsWith: "hk-" } } })).map((s) => s.name).sort()).toEqual([
+      "hk-active",
+      "hk-active-bin-old",
+      "hk-ended-bin-young",
+      "hk-ended-young",
+      "hk-frozen",
+      "hk-frozen-bin-young",
+    ]);
     // Nothing left to do: a second run deletes nothing.
     const again = await sweep();
     expect(again.status === "done" && Object.values(again.counts).every((n) => n === 0)).toBe(true);
@@ -106,7 +144,10 @@ describe("housekeeping", () => {
     const previous = setRootLog(createLogger(sink, "info"));
     try {
       await sweep();
-      const lines = captured.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; level: number; status: string; counts: Record<string, number> });
+      const lines = captured
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { msg: string; level: number; status: string; counts: Record<string, number> });
       const line = lines.filter((l) => l.msg === "housekeeping").at(-1)!;
       expect(line).toMatchObject({ msg: "housekeeping", status: "done", level: 30 });
       expect(Object.keys(line.counts).sort()).toEqual(["codes", "exports", "nonces", "outbox", "sessions", "throttle", "uploadIntents"]);

@@ -97,45 +97,57 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
   const run = (step: () => Promise<number>) => batched(maxBatches, batchSize, step);
   const counts = {} as HousekeepingCounts;
 
-  counts.codes = await run(() => q.$executeRaw`
+  counts.codes = await run(
+    () => q.$executeRaw`
     DELETE FROM "VerificationCode" WHERE "id" IN (
       SELECT "id" FROM "VerificationCode"
        WHERE "expiresAt" < ${nowIso}::timestamptz AND "createdAt" < ${at(r.codeCountWindowMs)}::timestamptz
-       LIMIT ${batchSize})`);
+       LIMIT ${batchSize})`,
+  );
 
-  counts.nonces = await run(() => q.$executeRaw`
-    DELETE FROM "UsedNonce" WHERE "id" IN (SELECT "id" FROM "UsedNonce" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`);
+  counts.nonces = await run(
+    () => q.$executeRaw`
+    DELETE FROM "UsedNonce" WHERE "id" IN (SELECT "id" FROM "UsedNonce" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`,
+  );
 
   // A counter matters while its window or lock runs: gone quiet for longer than the account
   // counter's reset (12 h, which also covers the IP rows' 10-minute window) and not locked.
-  counts.throttle = await run(() => q.$executeRaw`
+  counts.throttle = await run(
+    () => q.$executeRaw`
     DELETE FROM "AuthThrottle" WHERE "key" IN (
       SELECT "key" FROM "AuthThrottle"
        WHERE ("lockedUntil" IS NULL OR "lockedUntil" < ${nowIso}::timestamptz)
          AND GREATEST("windowStart", "updatedAt", COALESCE("lastFailureAt", "windowStart")) < ${at(r.throttleIdleMs)}::timestamptz
-       LIMIT ${batchSize})`);
+       LIMIT ${batchSize})`,
+  );
 
-  counts.uploadIntents = await run(() => q.$executeRaw`
+  counts.uploadIntents = await run(
+    () => q.$executeRaw`
     DELETE FROM "UploadIntent" WHERE "fileKey" IN (
-      SELECT "fileKey" FROM "UploadIntent" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`);
+      SELECT "fileKey" FROM "UploadIntent" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`,
+  );
 
-  counts.outbox = await run(() => q.$executeRaw`
+  counts.outbox = await run(
+    () => q.$executeRaw`
     DELETE FROM "OutboxMessage" WHERE "id" IN (
-      SELECT "id" FROM "OutboxMessage" WHERE "createdAt" < ${at(r.outboxMs)}::timestamptz LIMIT ${batchSize})`);
+      SELECT "id" FROM "OutboxMessage" WHERE "createdAt" < ${at(r.outboxMs)}::timestamptz LIMIT ${batchSize})`,
+  );
 
   // Sessions: never one that can still be used. A session goes once it has been over for the
   // retention — ended or forced offline that long ago, or past its absolute expiry that long
   // ago — or has sat in the recycle bin that long (not an active one: restoring it would bring
   // it back). The recycle bin keeps what it shows for the whole retention.
   const cut = at(r.sessionMs);
-  counts.sessions = await run(() => q.$executeRaw`
+  counts.sessions = await run(
+    () => q.$executeRaw`
     DELETE FROM "LoginSession" WHERE "id" IN (
       SELECT "id" FROM "LoginSession"
        WHERE ("deletedAt" IS NULL OR "deletedAt" < ${cut}::timestamptz)
          AND (   "expiresAt" < ${cut}::timestamptz
               OR ("state" IN ('offline', 'ended') AND COALESCE("endedAt", "lastSeenAt") < ${cut}::timestamptz)
               OR ("deletedAt" IS NOT NULL AND "state" <> 'active'))
-       LIMIT ${batchSize})`);
+       LIMIT ${batchSize})`,
+  );
 
   // Exports: the file first, then the row (a row without its file would answer "expired"; a
   // file without its row would be lost to every later sweep).

@@ -91,11 +91,8 @@ export function messagingConfig(props: Record<string, string>): MessagingConfig 
   const emailProvider = p["email.provider"]?.trim();
   const smtp = emailProvider === "smtp" ? section(p, "email.smtp.") : {};
   const from = p["email.from"]?.trim();
-  const email = parseOr<EmailConfig>(
-    emailSchema,
-    { ...smtp, ...(from ? { from } : {}), ...(emailProvider ? { provider: emailProvider } : {}) },
-    "email",
-    { provider: "outbox" },
-  );
+  const email = parseOr<EmailConfig>(emailSchema, { ...smtp, ...(from ? { from } : {}), ...(emailProvider ? { provider: emailProvider } : {}) }, "email", {
+    provider: "outbox",
+  });
   return { sms, email };
 }

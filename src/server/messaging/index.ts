@@ -70,8 +70,7 @@ export function createMessenger(db: PrismaClient, tenantId: string | null, confi
   }
 
   return {
-    sendSms: (m: SmsMessage) =>
-      deliver("sms", sms.name, { to: m.to, body: m.text, redacted: `[${m.template}: text not kept]` }, () => sms.send(m)),
+    sendSms: (m: SmsMessage) => deliver("sms", sms.name, { to: m.to, body: m.text, redacted: `[${m.template}: text not kept]` }, () => sms.send(m)),
     sendEmail: (m: EmailMessage) =>
       deliver("email", email.name, { to: m.to, subject: m.subject, body: m.text, redacted: "[text not kept]" }, () => email.send(m)),
   };

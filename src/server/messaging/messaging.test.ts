@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, setRootLog } from "~/server/log";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
-import { aliyunExpectedSignature, startAliyunStub, startTencentStub, tc3ExpectedSignature, type Stub, type AliyunSent, type TencentSent } from "~/test/sms-stubs";
+import {
+  aliyunExpectedSignature,
+  startAliyunStub,
+  startTencentStub,
+  tc3ExpectedSignature,
+  type Stub,
+  type AliyunSent,
+  type TencentSent,
+} from "~/test/sms-stubs";
 import { aliyunPhone, aliyunSign } from "./aliyun";
 import { createMessenger, messagingConfig, MessagingError, type MessagingConfig, type SmsMessage } from "./index";
 
@@ -18,7 +26,12 @@ let tencent: Stub<TencentSent>;
 
 const ALIYUN = { accessKeyId: "LTAI5tTestKeyId", accessKeySecret: "aliyun-secret-0123456789" };
 const TENCENT = { secretId: "AKIDtestSecretId0123456789", secretKey: "tencent-secret-0123456789" };
-const CODE_SMS: SmsMessage = { to: "+86-15810419011", template: "login-code", params: { code: "482913", minutes: "5" }, text: "您的验证码是 482913，5 分钟内有效。" };
+const CODE_SMS: SmsMessage = {
+  to: "+86-15810419011",
+  template: "login-code",
+  params: { code: "482913", minutes: "5" },
+  text: "您的验证码是 482913，5 分钟内有效。",
+};
 
 beforeAll(async () => {
   ({ db, cleanup } = await createTestDb());
@@ -59,9 +72,20 @@ const tencentProps = (over: Record<string, string> = {}) => ({
 describe("signatures against the providers' published examples", () => {
   // Aliyun's SendSms example (testId / testSecret, 2017-07-12T02:42:19Z) signs to zJDF+Lrzhj/ThnlvIToysFRq6t4=.
   const example: Record<string, string> = {
-    AccessKeyId: "testId", Action: "SendSms", Format: "XML", OutId: "123", PhoneNumbers: "15300000001", RegionId: "cn-hangzhou",
-    SignName: "阿里云短信测试专用", SignatureMethod: "HMAC-SHA1", SignatureNonce: "45e25e9b-0a6f-4070-8c85-2956eda1b466",
-    SignatureVersion: "1.0", TemplateCode: "SMS_71390007", TemplateParam: '{"customer":"test"}', Timestamp: "2017-07-12T02:42:19Z", Version: "2017-05-25",
+    AccessKeyId: "testId",
+    Action: "SendSms",
+    Format: "XML",
+    OutId: "123",
+    PhoneNumbers: "15300000001",
+    RegionId: "cn-hangzhou",
+    SignName: "阿里云短信测试专用",
+    SignatureMethod: "HMAC-SHA1",
+    SignatureNonce: "45e25e9b-0a6f-4070-8c85-2956eda1b466",
+    SignatureVersion: "1.0",
+    TemplateCode: "SMS_71390007",
+    TemplateParam: '{"customer":"test"}',
+    Timestamp: "2017-07-12T02:42:19Z",
+    Version: "2017-05-25",
   };
 
   it("Aliyun: the client and the stub both reproduce the documented signature", () => {
@@ -72,8 +96,16 @@ describe("signatures against the providers' published examples", () => {
   it("Tencent: the stub reproduces the documented TC3 example", () => {
     // Tencent's CVM DescribeInstances example (timestamp 1539084154).
     const sig = tc3ExpectedSignature({
-      method: "GET", query: "Limit=10&Offset=0", payload: "", timestamp: "1539084154", date: "2018-10-09", service: "cvm",
-      headers: [["Content-Type", "application/x-www-form-urlencoded"], ["Host", "cvm.tencentcloudapi.com"]],
+      method: "GET",
+      query: "Limit=10&Offset=0",
+      payload: "",
+      timestamp: "1539084154",
+      date: "2018-10-09",
+      service: "cvm",
+      headers: [
+        ["Content-Type", "application/x-www-form-urlencoded"],
+        ["Host", "cvm.tencentcloudapi.com"],
+      ],
       secretKey: "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
     });
     expect(sig).toBe("5da7a33f6993f0614b047e5df4582db9e9bf4672ba50567dba16c6ccf174c474");
@@ -88,10 +120,29 @@ describe("signatures against the providers' published examples", () => {
 
 describe("messagingConfig", () => {
   it("reads each provider from flat tenant properties, with defaults", () => {
-    const a = messagingConfig({ ...aliyunProps({ "sms.aliyun.endpoint": "" }), "email.provider": "smtp", "email.smtp.host": "smtp.example.com", "email.from": "User Center <no-reply@example.com>" });
-    expect(a.sms).toEqual({ provider: "aliyun", ...ALIYUN, signName: "用户中心 (测试)*~!'", templateCode: "SMS_123456789", endpoint: "https://dysmsapi.aliyuncs.com" });
+    const a = messagingConfig({
+      ...aliyunProps({ "sms.aliyun.endpoint": "" }),
+      "email.provider": "smtp",
+      "email.smtp.host": "smtp.example.com",
+      "email.from": "User Center <no-reply@example.com>",
+    });
+    expect(a.sms).toEqual({
+      provider: "aliyun",
+      ...ALIYUN,
+      signName: "用户中心 (测试)*~!'",
+      templateCode: "SMS_123456789",
+      endpoint: "https://dysmsapi.aliyuncs.com",
+    });
     expect(a.email).toEqual({ provider: "smtp", host: "smtp.example.com", port: 587, secure: false, from: "User Center <no-reply@example.com>" });
-    const t = messagingConfig({ ...tencentProps({ "sms.tencent.endpoint": "" }), "email.provider": "smtp", "email.smtp.host": "h", "email.smtp.port": "465", "email.smtp.user": "u", "email.smtp.pass": "p", "email.from": "a@b.c" });
+    const t = messagingConfig({
+      ...tencentProps({ "sms.tencent.endpoint": "" }),
+      "email.provider": "smtp",
+      "email.smtp.host": "h",
+      "email.smtp.port": "465",
+      "email.smtp.user": "u",
+      "email.smtp.pass": "p",
+      "email.from": "a@b.c",
+    });
     expect(t.sms).toMatchObject({ provider: "tencent", region: "ap-guangzhou", endpoint: "https://sms.tencentcloudapi.com", sdkAppId: "1400000001" });
     expect(t.email).toEqual({ provider: "smtp", host: "h", port: 465, secure: true, user: "u", pass: "p", from: "a@b.c" });
   });
@@ -102,9 +153,19 @@ describe("messagingConfig", () => {
     const outbox: MessagingConfig = { sms: { provider: "outbox" }, email: { provider: "outbox" } };
     expect(messagingConfig({})).toEqual(outbox);
     expect(messagingConfig({ "sms.provider": "twilio", "email.provider": "sendgrid" })).toEqual(outbox);
-    expect(messagingConfig({ ...aliyunProps({ "sms.aliyun.templateCode": " " }), "email.provider": "smtp", "email.smtp.host": "h", "email.smtp.port": "99999", "email.from": "a@b.c" })).toEqual(outbox);
+    expect(
+      messagingConfig({
+        ...aliyunProps({ "sms.aliyun.templateCode": " " }),
+        "email.provider": "smtp",
+        "email.smtp.host": "h",
+        "email.smtp.port": "99999",
+        "email.from": "a@b.c",
+      }),
+    ).toEqual(outbox);
     expect(messagingConfig(aliyunProps({ "sms.aliyun.endpoint": "ftp://x" })).sms).toEqual({ provider: "outbox" });
-    expect(messagingConfig({ "email.provider": "smtp", "email.smtp.host": "h", "email.from": "a@b.c", "email.smtp.secure": "maybe" }).email).toEqual({ provider: "outbox" });
+    expect(messagingConfig({ "email.provider": "smtp", "email.smtp.host": "h", "email.from": "a@b.c", "email.smtp.secure": "maybe" }).email).toEqual({
+      provider: "outbox",
+    });
     setRootLog(previous);
     expect(logged).toContain("templateCode");
     expect(logged).not.toContain(ALIYUN.accessKeySecret);
@@ -120,7 +181,14 @@ describe("outbox (development default)", () => {
     await m.sendEmail({ to: "ada@example.com", subject: "验证码", text: "Your code is 482913" });
     const [sms, email] = await rows(tenantId);
     expect(sms).toMatchObject({ channel: "sms", to: "+86-15810419011", provider: "outbox", status: "stored", body: CODE_SMS.text, error: null });
-    expect(email).toMatchObject({ channel: "email", to: "ada@example.com", subject: "验证码", provider: "outbox", status: "stored", body: "Your code is 482913" });
+    expect(email).toMatchObject({
+      channel: "email",
+      to: "ada@example.com",
+      subject: "验证码",
+      provider: "outbox",
+      status: "stored",
+      body: "Your code is 482913",
+    });
   });
 });
 
@@ -131,7 +199,13 @@ describe("Aliyun", () => {
     await createMessenger(db, tenantId, messagingConfig(aliyunProps())).sendSms(CODE_SMS);
     await createMessenger(db, tenantId, messagingConfig(aliyunProps())).sendSms({ ...CODE_SMS, to: "+852-61234567" });
     expect(aliyun.received.slice(before)).toEqual([
-      { accessKeyId: ALIYUN.accessKeyId, phoneNumbers: "15810419011", signName: "用户中心 (测试)*~!'", templateCode: "SMS_123456789", templateParam: { code: "482913", minutes: "5" } },
+      {
+        accessKeyId: ALIYUN.accessKeyId,
+        phoneNumbers: "15810419011",
+        signName: "用户中心 (测试)*~!'",
+        templateCode: "SMS_123456789",
+        templateParam: { code: "482913", minutes: "5" },
+      },
       expect.objectContaining({ phoneNumbers: "85261234567" }),
     ]);
     const [row] = await rows(tenantId);
@@ -155,7 +229,9 @@ describe("Aliyun", () => {
 
   it("a business refusal (HTTP 200, Code not OK) fails too", async () => {
     aliyun.failNext = { code: "isv.BUSINESS_LIMIT_CONTROL", message: "触发天级流控Permits:10" };
-    const err = await createMessenger(db, null, messagingConfig(aliyunProps())).sendSms(CODE_SMS).catch((e: unknown) => e);
+    const err = await createMessenger(db, null, messagingConfig(aliyunProps()))
+      .sendSms(CODE_SMS)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "MessagingError", code: "isv.BUSINESS_LIMIT_CONTROL" });
   });
 });
@@ -166,7 +242,15 @@ describe("Tencent Cloud", () => {
     const before = tencent.received.length;
     await createMessenger(db, tenantId, messagingConfig(tencentProps())).sendSms(CODE_SMS);
     expect(tencent.received.slice(before)).toEqual([
-      { secretId: TENCENT.secretId, region: "ap-guangzhou", phoneNumberSet: ["+8615810419011"], smsSdkAppId: "1400000001", signName: "用户中心", templateId: "1234567", templateParamSet: ["482913", "5"] },
+      {
+        secretId: TENCENT.secretId,
+        region: "ap-guangzhou",
+        phoneNumberSet: ["+8615810419011"],
+        smsSdkAppId: "1400000001",
+        signName: "用户中心",
+        templateId: "1234567",
+        templateParamSet: ["482913", "5"],
+      },
     ]);
     expect(await rows(tenantId)).toMatchObject([{ provider: "tencent", status: "sent", error: null }]);
   });
@@ -184,14 +268,18 @@ describe("Tencent Cloud", () => {
 
   it("a per-number refusal in SendStatusSet fails the send", async () => {
     tencent.failNext = { code: "LimitExceeded.PhoneNumberDailyLimit", message: "单个手机号日下发短信条数超过设定的上限" };
-    const err = await createMessenger(db, null, messagingConfig(tencentProps())).sendSms(CODE_SMS).catch((e: unknown) => e);
+    const err = await createMessenger(db, null, messagingConfig(tencentProps()))
+      .sendSms(CODE_SMS)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "MessagingError", code: "LimitExceeded.PhoneNumberDailyLimit" });
   });
 
   it("an unreachable endpoint is a MessagingError, not a crash", async () => {
     const down = await startTencentStub(TENCENT);
     await down.close();
-    const err = await createMessenger(db, null, messagingConfig(tencentProps({ "sms.tencent.endpoint": down.url }))).sendSms(CODE_SMS).catch((e: unknown) => e);
+    const err = await createMessenger(db, null, messagingConfig(tencentProps({ "sms.tencent.endpoint": down.url })))
+      .sendSms(CODE_SMS)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "MessagingError", code: "Network" });
   });
 });
@@ -215,7 +303,13 @@ describe("SMTP", () => {
         simpleParser(stream)
           .then((mail) => {
             const to = mail.to as AddressObject | undefined;
-            inbox.push({ from: mail.from?.value[0]?.address ?? "", to: to?.text ?? "", subject: mail.subject ?? "", text: (mail.text ?? "").trim(), html: mail.html || "" });
+            inbox.push({
+              from: mail.from?.value[0]?.address ?? "",
+              to: to?.text ?? "",
+              subject: mail.subject ?? "",
+              text: (mail.text ?? "").trim(),
+              html: mail.html || "",
+            });
             cb();
           })
           .catch((e: Error) => cb(e));
@@ -239,8 +333,15 @@ describe("SMTP", () => {
 
   it("delivers to a real SMTP peer with authentication", async () => {
     const tenantId = randomUUID();
-    await createMessenger(db, tenantId, messagingConfig(smtpProps("smtp-pass"))).sendEmail({ to: "ada@example.com", subject: "登录验证码", text: "Your code is 482913", html: "<p>Your code is <b>482913</b></p>" });
-    expect(inbox).toEqual([{ from: "no-reply@uc.test", to: "ada@example.com", subject: "登录验证码", text: "Your code is 482913", html: "<p>Your code is <b>482913</b></p>" }]);
+    await createMessenger(db, tenantId, messagingConfig(smtpProps("smtp-pass"))).sendEmail({
+      to: "ada@example.com",
+      subject: "登录验证码",
+      text: "Your code is 482913",
+      html: "<p>Your code is <b>482913</b></p>",
+    });
+    expect(inbox).toEqual([
+      { from: "no-reply@uc.test", to: "ada@example.com", subject: "登录验证码", text: "Your code is 482913", html: "<p>Your code is <b>482913</b></p>" },
+    ]);
     const [row] = await rows(tenantId);
     expect(row).toMatchObject({ channel: "email", provider: "smtp", status: "sent", subject: "登录验证码", error: null });
     expect(row?.body).not.toContain("482913");
@@ -248,7 +349,9 @@ describe("SMTP", () => {
 
   it("a wrong password is recorded as failed and thrown", async () => {
     const tenantId = randomUUID();
-    const err = await createMessenger(db, tenantId, messagingConfig(smtpProps("nope"))).sendEmail({ to: "ada@example.com", subject: "s", text: "t" }).catch((e: unknown) => e);
+    const err = await createMessenger(db, tenantId, messagingConfig(smtpProps("nope")))
+      .sendEmail({ to: "ada@example.com", subject: "s", text: "t" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MessagingError);
     expect(err).toMatchObject({ provider: "smtp", code: "535" });
     const [row] = await rows(tenantId);

@@ -49,7 +49,16 @@ describe.runIf(process.env.TEST_DB !== "pglite")("two instances on one database"
 
   it("share codes: sent by one, used once by either", async () => {
     const target = "+86-13200000001";
-    await sendCode(a, createMessenger(a, w.tenantB.id, messagingConfig({})), { tenantId: w.tenantB.id, purpose: "login", channel: "sms", target, ip: null, locale: "en", deliver: true, tenantName: "B" });
+    await sendCode(a, createMessenger(a, w.tenantB.id, messagingConfig({})), {
+      tenantId: w.tenantB.id,
+      purpose: "login",
+      channel: "sms",
+      target,
+      ip: null,
+      locale: "en",
+      deliver: true,
+      tenantName: "B",
+    });
     const code = /(\d{6})/.exec((await b.outboxMessage.findFirstOrThrow({ where: { to: target } })).body)![1]!;
     const v = { tenantId: w.tenantB.id, purpose: "login" as const, channel: "sms" as const, target, code };
     const results = await Promise.allSettled([consumeCode(a, v), consumeCode(b, v)]);

@@ -19,7 +19,19 @@ describe("password policy", () => {
   });
 
   it("refuses common passwords, whatever their case", () => {
-    for (const pwd of ["12345678", "password", "PassWord1", "QWERTY123", "woaini1314", "5201314520", "qq123456", "88888888", "1qaz2wsx", "1QAZ2WSX", "iloveyou"]) {
+    for (const pwd of [
+      "12345678",
+      "password",
+      "PassWord1",
+      "QWERTY123",
+      "woaini1314",
+      "5201314520",
+      "qq123456",
+      "88888888",
+      "1qaz2wsx",
+      "1QAZ2WSX",
+      "iloveyou",
+    ]) {
       expect(checkPasswordPolicy(pwd), pwd).toEqual({ ok: false, reason: "tooCommon" });
     }
     // Short favourites are refused for their length first.
@@ -27,7 +39,9 @@ describe("password policy", () => {
   });
 
   it("ships a list of at least 1,000 lowercase entries including the Chinese favourites", () => {
-    const list = readFileSync(new URL("./common-passwords.txt", import.meta.url), "utf8").split("\n").filter(Boolean);
+    const list = readFileSync(new URL("./common-passwords.txt", import.meta.url), "utf8")
+      .split("\n")
+      .filter(Boolean);
     expect(list.length).toBeGreaterThanOrEqual(1000);
     expect(new Set(list).size).toBe(list.length);
     expect(list.every((l) => l === l.toLowerCase())).toBe(true);

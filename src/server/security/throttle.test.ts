@@ -2,15 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
-import {
-  accountLockedUntil,
-  ipBlocked,
-  ipFailures,
-  ipNeedsCaptcha,
-  recordFailure,
-  recordSuccess,
-  unlockAccount,
-} from "./throttle";
+import { accountLockedUntil, ipBlocked, ipFailures, ipNeedsCaptcha, recordFailure, recordSuccess, unlockAccount } from "./throttle";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;

@@ -54,8 +54,7 @@ export const deviceKey = (tenantId: string, userId: string, nonce: string) => `d
  * same reads and writes as a known one (and answers in the same time). Never a user id: it
  * starts with `?`.
  */
-export const unknownAccount = (ustr: string) =>
-  `?${createHash("sha256").update(ustr.trim().toLowerCase()).digest("hex").slice(0, 32)}`;
+export const unknownAccount = (ustr: string) => `?${createHash("sha256").update(ustr.trim().toLowerCase()).digest("hex").slice(0, 32)}`;
 
 /** Failures from `ip` in the current window (0 once the window has passed). */
 export async function ipFailures(db: PrismaClient, ip: string, opts: WithNow = {}): Promise<number> {
@@ -107,7 +106,10 @@ export async function signInLocked(db: PrismaClient, tenantId: string, userId: s
 
 /** A known device's row (none yet: it never failed). */
 export async function deviceState(db: PrismaClient, tenantId: string, userId: string, nonce: string, now = new Date()) {
-  const row = await db.authThrottle.findUnique({ where: { key: deviceKey(tenantId, userId, nonce) }, select: { lockedUntil: true, failures: true, lockLevel: true } });
+  const row = await db.authThrottle.findUnique({
+    where: { key: deviceKey(tenantId, userId, nonce) },
+    select: { lockedUntil: true, failures: true, lockLevel: true },
+  });
   return accountState(row, now);
 }
 
@@ -131,7 +133,12 @@ export async function recordFailure(db: PrismaClient, input: FailureInput, optio
   const account = input.userId ?? input.unknown;
   if (!account) return { lockedUntil: null };
   if (input.userId && input.device) {
-    return countAccountFailure(db, { tenantId: input.tenantId, userId: input.userId, ip: input.ip, key: deviceKey(input.tenantId, input.userId, input.device) }, now, o);
+    return countAccountFailure(
+      db,
+      { tenantId: input.tenantId, userId: input.userId, ip: input.ip, key: deviceKey(input.tenantId, input.userId, input.device) },
+      now,
+      o,
+    );
   }
   return countAccountFailure(db, { tenantId: input.tenantId, userId: account, ip: input.ip }, now, o);
 }
@@ -202,7 +209,10 @@ function countAccountFailure(
     if (lockedUntil && !a.userId.startsWith("?")) {
       // A device's own lock is listed too (one of the owner's browsers is failing), as "device".
       await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip } });
-      currentLog().warn({ event: "account.locked", tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip || null }, "account locked");
+      currentLog().warn(
+        { event: "account.locked", tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip || null },
+        "account locked",
+      );
     }
     return { lockedUntil };
   });
@@ -232,6 +242,10 @@ export async function lockAccountUntil(
   input: { tenantId: string; userId: string; until: Date; ip: string | null },
 ): Promise<void> {
   const key = acctKey(input.tenantId, input.userId);
-  await db.authThrottle.upsert({ where: { key }, create: { key, lockedUntil: input.until, byAdmin: true }, update: { lockedUntil: input.until, byAdmin: true } });
+  await db.authThrottle.upsert({
+    where: { key },
+    create: { key, lockedUntil: input.until, byAdmin: true },
+    update: { lockedUntil: input.until, byAdmin: true },
+  });
   await db.accountLock.create({ data: { tenantId: input.tenantId, userId: input.userId, until: input.until, reason: "admin", ip: input.ip } });
 }

@@ -72,9 +72,21 @@ describe("registration", () => {
   });
 
   it("needs the consent and both codes", async () => {
-    const f = await appCode(anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: false as unknown as true, afs: "x" }));
+    const f = await appCode(
+      anon().auth.register({
+        phone: "+86-13700000011",
+        phoneCode: "123456",
+        password: "a long enough passphrase",
+        acceptTerms: false as unknown as true,
+        afs: "x",
+      }),
+    );
     expect(f).toBe("BAD_REQUEST");
-    expect(await appCode(anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: true, afs: await afs() }))).toBe(14001);
+    expect(
+      await appCode(
+        anon().auth.register({ phone: "+86-13700000011", phoneCode: "123456", password: "a long enough passphrase", acceptTerms: true, afs: await afs() }),
+      ),
+    ).toBe(14001);
   });
 });
 
@@ -110,8 +122,26 @@ describe("registration is no oracle", () => {
       // A free phone with a wrong code, with a taken or a free user name / email.
       await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), userName: "ManagerB", afs: await afs() })),
       await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), userName: "free-name-20", afs: await afs() })),
-      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), email: "manager@b.test", emailCode: "123456", afs: await afs() })),
-      await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: wrongFor(right[freePhone]!), email: "free20@b.test", emailCode: "123456", afs: await afs() })),
+      await refusal(
+        anon().auth.register({
+          ...form,
+          phone: freePhone,
+          phoneCode: wrongFor(right[freePhone]!),
+          email: "manager@b.test",
+          emailCode: "123456",
+          afs: await afs(),
+        }),
+      ),
+      await refusal(
+        anon().auth.register({
+          ...form,
+          phone: freePhone,
+          phoneCode: wrongFor(right[freePhone]!),
+          email: "free20@b.test",
+          emailCode: "123456",
+          afs: await afs(),
+        }),
+      ),
       // No code was ever sent to this one.
       await refusal(anon().auth.register({ ...form, phone: "+86-13700000021", phoneCode: "123456", afs: await afs() })),
     ];
@@ -119,19 +149,30 @@ describe("registration is no oracle", () => {
     for (const a of answers) expect(a).toEqual(answers[0]);
     expect(await written()).toEqual(before);
     // The right phone code with a wrong email code says nothing about the email either.
-    const email = await refusal(anon().auth.register({ ...form, phone: freePhone, phoneCode: right[freePhone]!, email: "manager@b.test", emailCode: "123456", afs: await afs() }));
+    const email = await refusal(
+      anon().auth.register({ ...form, phone: freePhone, phoneCode: right[freePhone]!, email: "manager@b.test", emailCode: "123456", afs: await afs() }),
+    );
     expect(email).toEqual(answers[0]);
     expect(await written()).toEqual(before);
   });
 
   it("tells a proven owner that their phone or email has an account, as a field error, and writes nothing", async () => {
     const before = await written();
-    const phone = await refusal(anon().auth.register({ ...form, phone: "+86-15810419011", phoneCode: await codeFor("sms", "+86-15810419011"), afs: await afs() }));
+    const phone = await refusal(
+      anon().auth.register({ ...form, phone: "+86-15810419011", phoneCode: await codeFor("sms", "+86-15810419011"), afs: await afs() }),
+    );
     expect(phone).toMatchObject({ code: 14005, fields: { phone: [expect.stringContaining("already has an account")] } });
     expect(Object.keys((phone as { fields: object }).fields)).toEqual(["phone"]);
     const freePhone = "+86-13700000022";
     const email = await refusal(
-      anon().auth.register({ ...form, phone: freePhone, phoneCode: await codeFor("sms", freePhone), email: "MANAGER@b.test", emailCode: await codeFor("email", "manager@b.test"), afs: await afs() }),
+      anon().auth.register({
+        ...form,
+        phone: freePhone,
+        phoneCode: await codeFor("sms", freePhone),
+        email: "MANAGER@b.test",
+        emailCode: await codeFor("email", "manager@b.test"),
+        afs: await afs(),
+      }),
     );
     expect(email).toMatchObject({ code: 14005, fields: { email: [expect.stringContaining("already has an account")] } });
     expect(Object.keys((email as { fields: object }).fields)).toEqual(["email"]);
@@ -187,13 +228,15 @@ describe("SMS code sign-in", () => {
 describe("SMS code sign-in from a known device", () => {
   it("gets past a stranger's lock with the device cookie, and only with it", async () => {
     const phone = "+86-13600000009";
-    const withCookie = (cookie: string | null) => createCaller(createContextInner({ db: env.db, tenant: w.tenantB, ip: `10.9.5.${++ipSeq}`, locale: "en", userAgent: "vitest", cookie }));
+    const withCookie = (cookie: string | null) =>
+      createCaller(createContextInner({ db: env.db, tenant: w.tenantB, ip: `10.9.5.${++ipSeq}`, locale: "en", userAgent: "vitest", cookie }));
     const age = () => env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
     await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
     const first = await signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone));
     const cookie = `uc_device=${first.deviceToken}`;
     // A stranger's two quick password guesses lock the account.
-    for (const pwd of ["guess one", "guess two"]) expect(await appCode(signInWithPassword(env.db, { ...req(`10.9.6.${++ipSeq}`), ustr: phone, pwd }))).toBe(12001);
+    for (const pwd of ["guess one", "guess two"])
+      expect(await appCode(signInWithPassword(env.db, { ...req(`10.9.6.${++ipSeq}`), ustr: phone, pwd }))).toBe(12001);
     // Without the cookie no login code is delivered, and a code would not sign in.
     await age();
     const before = await env.db.outboxMessage.count({ where: { to: phone } });
@@ -207,7 +250,10 @@ describe("SMS code sign-in from a known device", () => {
     expect(await appCode(signInWithSmsCode(env.db, req(), phone, code, `${first.deviceToken.slice(0, -2)}xx`))).toBe(12001);
     await age();
     await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
-    await expect(signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone), first.deviceToken)).resolves.toMatchObject({ userId: first.userId, deviceToken: first.deviceToken });
+    await expect(signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone), first.deviceToken)).resolves.toMatchObject({
+      userId: first.userId,
+      deviceToken: first.deviceToken,
+    });
   });
 });
 
@@ -215,7 +261,13 @@ describe("password recovery", () => {
   it("resets by phone code, ends every session, and the old password stops working", async () => {
     const phone = "+86-13500000001";
     await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "register", afs: await afs() });
-    const { id } = await anon().auth.register({ phone, phoneCode: await codeFromOutbox(phone), password: "first passphrase 1", acceptTerms: true, afs: await afs() });
+    const { id } = await anon().auth.register({
+      phone,
+      phoneCode: await codeFromOutbox(phone),
+      password: "first passphrase 1",
+      acceptTerms: true,
+      afs: await afs(),
+    });
     const s = await signInWithPassword(env.db, { ...req(), ustr: phone, pwd: "first passphrase 1" });
     await env.db.outboxMessage.deleteMany({ where: { to: phone } });
     await env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
@@ -245,7 +297,9 @@ describe("brute force on password sign-in", () => {
     expect(lock.until.getTime()).toBeGreaterThan(Date.now());
     // The tenant's administrator sees the lock and lifts it; another tenant's id is a 404.
     const admin = await w.callerFor(w.managerB.id);
-    expect((await admin.lock.list({})).items).toEqual(expect.arrayContaining([expect.objectContaining({ userId: w.plainB.id, active: true, userName: "plainb" })]));
+    expect((await admin.lock.list({})).items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userId: w.plainB.id, active: true, userName: "plainb" })]),
+    );
     expect(await appCode(admin.lock.unlock({ userId: w.operator.id }))).toBe(10004);
     await admin.lock.unlock({ userId: w.plainB.id });
     await expect(signInWithPassword(env.db, { ...req("10.7.1.2"), ustr: "plainb", pwd: USER_PASSWORD })).resolves.toBeTruthy();

@@ -82,7 +82,11 @@ function assertPolicy(password: string, locale: Locale) {
 }
 const describePolicy = (locale: Locale) => (locale === "en" ? "Use 8 to 128 characters" : "密码需 8 到 128 个字符");
 
-async function createEndUser(db: Db, tenantId: string, data: { phone: string; email?: string | null; userName?: string | null; nickname?: string | null; passwordHash?: string | null; terms: boolean }) {
+async function createEndUser(
+  db: Db,
+  tenantId: string,
+  data: { phone: string; email?: string | null; userName?: string | null; nickname?: string | null; passwordHash?: string | null; terms: boolean },
+) {
   await ensureBuiltInRoles(db, tenantId);
   const role = await db.role.findUniqueOrThrow({ where: { tenantId_name: { tenantId, name: "user" } }, select: { id: true } });
   try {
@@ -180,18 +184,20 @@ export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string,
   if (user.status !== "active") throw new AppError(12001);
   const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id);
   if (await signInLocked(db, req.tenant.id, user.id, device?.nonce)) throw new AppError(12001);
-  const session = await createLoginSession(db, { tenantId: req.tenant.id, userId: user.id, site: "web", method: "sms-code", ip: req.ip, userAgent: req.userAgent });
+  const session = await createLoginSession(db, {
+    tenantId: req.tenant.id,
+    userId: user.id,
+    site: "web",
+    method: "sms-code",
+    ip: req.ip,
+    userAgent: req.userAgent,
+  });
   await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "", device: device?.nonce });
   return { userId: user.id, sessionId: session.id, locale: user.locale, deviceToken: device?.token ?? issueDeviceToken(req.tenant.id, user.id) };
 }
 
 /** Needs the current password; the caller's other sessions end. */
-export async function changePassword(
-  db: Db,
-  actor: { userId: string; sessionId: string },
-  input: { current: string; password: string },
-  locale: Locale,
-) {
+export async function changePassword(db: Db, actor: { userId: string; sessionId: string }, input: { current: string; password: string }, locale: Locale) {
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
   // One verification whether or not a password is set (against the dummy when none is).
   const matches = await verifyPassword(user.passwordHash ?? DUMMY_HASH, input.current);
@@ -217,7 +223,10 @@ export async function bindContact(db: Db, tenantId: string, userId: string, kind
   // The code first, so that only the target's owner learns whether another account has it.
   const proof: VerifyCodeInput = { tenantId, purpose: "bind", channel: kind === "phone" ? "sms" : "email", target: value, code };
   await checkCode(db, proof);
-  const taken = await db.user.findFirst({ where: { tenantId, id: { not: userId }, ...(kind === "phone" ? { phone: value } : { email: value }) }, select: { id: true } });
+  const taken = await db.user.findFirst({
+    where: { tenantId, id: { not: userId }, ...(kind === "phone" ? { phone: value } : { email: value }) },
+    select: { id: true },
+  });
   if (taken) throw new AppError(14005);
   await consumeCode(db, proof);
   try {

@@ -48,8 +48,17 @@ const conflict = (e: unknown): never => {
 // --- API resources ---------------------------------------------------------------------------
 
 const resourceSelect = {
-  id: true, tenantId: true, name: true, displayName: true, description: true, enabled: true,
-  scopes: true, userClaims: true, owners: true, createdAt: true, updatedAt: true,
+  id: true,
+  tenantId: true,
+  name: true,
+  displayName: true,
+  description: true,
+  enabled: true,
+  scopes: true,
+  userClaims: true,
+  owners: true,
+  createdAt: true,
+  updatedAt: true,
 } satisfies Prisma.ApiResourceSelect;
 
 function resourceScope(who: Who, tenantId?: string): Prisma.ApiResourceWhereInput {
@@ -75,9 +84,7 @@ async function checkResourceRefs(tx: Tx, who: Who, tenantId: string, input: { sc
     if (Object.keys(fields).length) throw new AppError(18004, fields);
   }
   if (owners.length) {
-    const found = new Set(
-      (await tx.user.findMany({ where: { tenantId, id: { in: owners }, deletedAt: null }, select: { id: true } })).map((u) => u.id),
-    );
+    const found = new Set((await tx.user.findMany({ where: { tenantId, id: { in: owners }, deletedAt: null }, select: { id: true } })).map((u) => u.id));
     owners.forEach((o, i) => !found.has(o) && (fields[`owners.${i}`] = [o]));
     if (Object.keys(fields).length) throw new AppError(18005, fields);
   }
@@ -111,8 +118,14 @@ export async function createApiResource(db: Db, who: Who, input: z.output<typeof
       const owners = await checkResourceRefs(tx, who, tenantId, input);
       const created = await tx.apiResource.create({
         data: {
-          tenantId, name: input.name, displayName: input.displayName || null, description: input.description || null,
-          enabled: input.enabled, scopes: input.scopes, userClaims: input.userClaims, owners,
+          tenantId,
+          name: input.name,
+          displayName: input.displayName || null,
+          description: input.description || null,
+          enabled: input.enabled,
+          scopes: input.scopes,
+          userClaims: input.userClaims,
+          owners,
         },
         select: resourceSelect,
       });
@@ -130,8 +143,13 @@ export async function updateApiResource(db: Db, who: Who, input: z.output<typeof
       const after = await tx.apiResource.update({
         where: { id: input.id },
         data: {
-          name: input.name, displayName: input.displayName || null, description: input.description || null,
-          enabled: input.enabled, scopes: input.scopes, userClaims: input.userClaims, owners,
+          name: input.name,
+          displayName: input.displayName || null,
+          description: input.description || null,
+          enabled: input.enabled,
+          scopes: input.scopes,
+          userClaims: input.userClaims,
+          owners,
         },
         select: resourceSelect,
       });
@@ -153,7 +171,14 @@ export async function deleteApiResource(db: Db, who: Who, id: string) {
 // --- API scopes ------------------------------------------------------------------------------
 
 const scopeSelect = {
-  id: true, tenantId: true, name: true, displayName: true, description: true, claims: true, createdAt: true, updatedAt: true,
+  id: true,
+  tenantId: true,
+  name: true,
+  displayName: true,
+  description: true,
+  claims: true,
+  createdAt: true,
+  updatedAt: true,
 } satisfies Prisma.ApiScopeSelect;
 
 async function findScope(db: Tx, who: Who, id: string): Promise<ApiScopeItem> {
@@ -227,7 +252,14 @@ const identitySelect = { ...scopeSelect, standard: true } satisfies Prisma.Ident
 /** Seeds openid, profile, email, phone and address for a tenant; leaves existing rows as they are. */
 export async function ensureStandardIdentityResources(db: Tx, tenantId: string) {
   await db.identityResource.createMany({
-    data: STANDARD_IDENTITY_RESOURCES.map((r) => ({ tenantId, name: r.name, displayName: r.displayName, description: r.description, claims: [...r.claims], standard: true })),
+    data: STANDARD_IDENTITY_RESOURCES.map((r) => ({
+      tenantId,
+      name: r.name,
+      displayName: r.displayName,
+      description: r.description,
+      claims: [...r.claims],
+      standard: true,
+    })),
     skipDuplicates: true,
   });
 }

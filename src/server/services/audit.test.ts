@@ -109,7 +109,9 @@ describe("audit router", () => {
     expect((await admin.audit.list({ ...range, resource: "role" })).items.map((r) => r.recordId)).toEqual(["r-1"]);
     expect((await admin.audit.list({ ...range, action: "update" })).total).toBe(2);
     expect((await admin.audit.list({ recordId: "u-1" })).items.map((r) => r.action)).toEqual(["user.update"]);
-    expect((await admin.audit.list({ startTime: new Date("2026-03-02T00:00:00Z"), endTime: new Date("2026-03-02T23:00:00Z") })).items.map((r) => r.recordId)).toEqual(["r-1"]);
+    expect(
+      (await admin.audit.list({ startTime: new Date("2026-03-02T00:00:00Z"), endTime: new Date("2026-03-02T23:00:00Z") })).items.map((r) => r.recordId),
+    ).toEqual(["r-1"]);
     expect((await admin.audit.list({ actor: "no-such-person" })).total).toBe(0);
     expect((await failure(() => admin.audit.list({ startTime: new Date("2026-03-02"), endTime: new Date("2026-03-01") }))).trpc).toBe("BAD_REQUEST");
   });
@@ -135,7 +137,9 @@ describe("audit router", () => {
 
 describe("every mutation decides about auditing", () => {
   it("lists each mutation of the app router as audited or not audited (with a reason)", () => {
-    const mutations = apiManifest().filter((e) => e.type === "mutation").map((e) => e.path);
+    const mutations = apiManifest()
+      .filter((e) => e.type === "mutation")
+      .map((e) => e.path);
     const audited = new Set<string>(AUDITED_MUTATIONS);
     const undecided = mutations.filter((p) => !audited.has(p) && !(p in NOT_AUDITED_MUTATIONS));
     expect(undecided, "add these to AUDITED_MUTATIONS (and write an audit row) or to NOT_AUDITED_MUTATIONS with a reason").toEqual([]);

@@ -15,9 +15,20 @@ export const MASK = "***";
 
 /** Keys whose values never reach the audit log (compared case-insensitively). */
 const SECRET_KEYS = new Set(
-  ["password", "passwordHash", "secret", "token", "hash", "privateJwk", "codeHash", "clientSecret", "secretHash", "accessToken", "refreshToken", "appSecret"].map((k) =>
-    k.toLowerCase(),
-  ),
+  [
+    "password",
+    "passwordHash",
+    "secret",
+    "token",
+    "hash",
+    "privateJwk",
+    "codeHash",
+    "clientSecret",
+    "secretHash",
+    "accessToken",
+    "refreshToken",
+    "appSecret",
+  ].map((k) => k.toLowerCase()),
 );
 const isSecretKey = (key: string) => {
   const k = key.toLowerCase();

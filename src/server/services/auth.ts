@@ -138,8 +138,17 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   // Locked, unknown and wrong answers are the same 12001, after the same hash work.
   // Unknown names read and write a throttle row of their own, so they cost what known ones do.
   if (!user || !user.passwordHash || !ok || user.status !== "active" || locked) {
-    await recordFailure(db, { tenantId: input.tenant.id, userId: user?.id ?? null, unknown: user ? undefined : unknownAccount(input.ustr), device: device?.nonce, ip });
-    currentLog().warn({ event: "signin.failed", method: "password", tenantId: input.tenant.id, userId: user?.id ?? null, device: !!device, ip: ip || null }, "password sign-in failed");
+    await recordFailure(db, {
+      tenantId: input.tenant.id,
+      userId: user?.id ?? null,
+      unknown: user ? undefined : unknownAccount(input.ustr),
+      device: device?.nonce,
+      ip,
+    });
+    currentLog().warn(
+      { event: "signin.failed", method: "password", tenantId: input.tenant.id, userId: user?.id ?? null, device: !!device, ip: ip || null },
+      "password sign-in failed",
+    );
     throw new AppError(12001);
   }
   // Nothing to reset when this account (or device) never failed.
@@ -152,11 +161,7 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   const roles = user.roles;
   if (input.role && !user.isOperator && !roles.some((r) => r.name === input.role)) throw new AppError(12002);
   const acting = input.role ? roles.filter((r) => r.name === input.role) : roles;
-  const site: Site = user.isOperator
-    ? "platform"
-    : acting.some((r) => r.permissions.some((p) => !p.startsWith("uc.me.")))
-      ? "admin"
-      : "web";
+  const site: Site = user.isOperator ? "platform" : acting.some((r) => r.permissions.some((p) => !p.startsWith("uc.me."))) ? "admin" : "web";
 
   if (input.requireSite === "platform" && site !== "platform") throw new AppError(12003);
   if (input.requireSite === "admin" && site === "web") throw new AppError(12003);

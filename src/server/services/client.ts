@@ -98,8 +98,19 @@ export async function listClients(db: Db, who: Who, input: z.output<typeof clien
       skip: input.skip,
       take: input.take,
       select: {
-        id: true, tenantId: true, clientId: true, name: true, description: true, grantTypes: true, scopes: true,
-        tokenLifetime: true, enabled: true, ownerId: true, createdAt: true, updatedAt: true, _count: { select: { secrets: true } },
+        id: true,
+        tenantId: true,
+        clientId: true,
+        name: true,
+        description: true,
+        grantTypes: true,
+        scopes: true,
+        tokenLifetime: true,
+        enabled: true,
+        ownerId: true,
+        createdAt: true,
+        updatedAt: true,
+        _count: { select: { secrets: true } },
       },
     }),
   ]);
@@ -142,7 +153,10 @@ export async function updateClient(db: Db, who: Who, input: z.output<typeof clie
   return db.$transaction(async (tx) => {
     const before = toDetail(await findClient(tx, who, input.id));
     // Scopes already on the client may stay; only newly added ones must be grantable by the editor.
-    assertGrantable(who, input.scopes.filter((s) => !before.scopes.includes(s)));
+    assertGrantable(
+      who,
+      input.scopes.filter((s) => !before.scopes.includes(s)),
+    );
     const updated = await tx.oAuthClient.update({
       where: { id: input.id },
       data: {
@@ -350,7 +364,13 @@ export async function exchangeClientCredentials(
     return { ok: false, error: "unauthorized_client", description: "The client may not use the client_credentials grant" };
   const scopes = grantScopes(allowedScopes(client.scopes, owner), requestedScope);
   if (!scopes) return { ok: false, error: "invalid_scope", description: "The requested scope is beyond what the client is allowed" };
-  const signed = await signClientToken(db, { id: client.id, clientId: client.clientId, tenantId: client.tenantId, scopes, lifetimeSeconds: client.tokenLifetime });
+  const signed = await signClientToken(db, {
+    id: client.id,
+    clientId: client.clientId,
+    tenantId: client.tenantId,
+    scopes,
+    lifetimeSeconds: client.tokenLifetime,
+  });
   const used = client.secrets.find((s) => s.id === secretId);
   if (!used?.lastUsedAt || Date.now() - used.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
     // Best effort and off the response path: a bookkeeping write must not slow or fail the exchange.
@@ -370,7 +390,13 @@ export async function issueTestToken(db: Db, who: Who, input: z.output<typeof is
   if (!owner) throw new AppError(17009);
   const scopes = grantScopes(allowedScopes(client.scopes, owner), input.scope || undefined);
   if (!scopes) throw new AppError(17004);
-  const signed = await signClientToken(db, { id: client.id, clientId: client.clientId, tenantId: client.tenantId, scopes, lifetimeSeconds: client.tokenLifetime });
+  const signed = await signClientToken(db, {
+    id: client.id,
+    clientId: client.clientId,
+    tenantId: client.tenantId,
+    scopes,
+    lifetimeSeconds: client.tokenLifetime,
+  });
   await writeAudit(db, auditActor(who, client.tenantId), "client.issuetoken", client.id, undefined, { jti: signed.jti, scope: scopes.join(" ") });
   return {
     access_token: signed.token,

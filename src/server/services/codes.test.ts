@@ -18,11 +18,26 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 
 async function send(target: string, now: Date, extra: Partial<SendCodeInput> = {}) {
   const messenger = createMessenger(env.db, w.tenantB.id, messagingConfig({}));
-  await sendCode(env.db, messenger, { tenantId: w.tenantB.id, purpose: "login", channel: "sms", target, ip: "1.2.3.4", locale: "zh-CN", deliver: true, tenantName: "B", now, ...extra });
+  await sendCode(env.db, messenger, {
+    tenantId: w.tenantB.id,
+    purpose: "login",
+    channel: "sms",
+    target,
+    ip: "1.2.3.4",
+    locale: "zh-CN",
+    deliver: true,
+    tenantName: "B",
+    now,
+    ...extra,
+  });
   const msg = await env.db.outboxMessage.findFirstOrThrow({ where: { to: target }, orderBy: { createdAt: "desc" } });
   return /(\d{6})/.exec(msg.body)![1]!;
 }
-const codeOf = (p: Promise<unknown>) => p.then(() => 0, (e: { appCode?: number }) => e.appCode ?? -1);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 0,
+    (e: { appCode?: number }) => e.appCode ?? -1,
+  );
 
 describe("verification codes", () => {
   it("are single use and bound to the target, tenant and purpose", async () => {
@@ -63,7 +78,17 @@ describe("verification codes", () => {
   it("apply the limits but send nothing when the account may not get one", async () => {
     const target = "+86-13900000005";
     const messenger = createMessenger(env.db, w.tenantB.id, messagingConfig({}));
-    const input = { tenantId: w.tenantB.id, purpose: "reset" as const, channel: "sms" as const, target, ip: "1.2.3.4", locale: "en" as const, deliver: false, tenantName: "B", now: T0 };
+    const input = {
+      tenantId: w.tenantB.id,
+      purpose: "reset" as const,
+      channel: "sms" as const,
+      target,
+      ip: "1.2.3.4",
+      locale: "en" as const,
+      deliver: false,
+      tenantName: "B",
+      now: T0,
+    };
     await sendCode(env.db, messenger, input);
     expect(await env.db.outboxMessage.count({ where: { to: target } })).toBe(0);
     expect(await codeOf(sendCode(env.db, messenger, { ...input, now: at(1000) }))).toBe(14002);

@@ -44,8 +44,7 @@ export function codeRulesFrom(settings: Record<string, string>): CodeRules {
   };
 }
 
-const hashCode = (code: string, target: string) =>
-  createHmac("sha256", getSecrets().authSecret).update(`${target}\n${code}`).digest("hex");
+const hashCode = (code: string, target: string) => createHmac("sha256", getSecrets().authSecret).update(`${target}\n${code}`).digest("hex");
 
 const TEXT: Record<CodePurpose, Record<Locale, string>> = {
   login: { "zh-CN": "登录", en: "sign-in" },
@@ -143,7 +142,10 @@ async function liveCode(db: Db, input: VerifyCodeInput): Promise<{ id: string }>
   const stored = Buffer.from(row.codeHash, "hex");
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
     await db.verificationCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
-    currentLog().warn({ event: "code.failed", tenantId: input.tenantId, purpose: input.purpose, channel: input.channel, attempts: row.attempts + 1 }, "one-time code did not match");
+    currentLog().warn(
+      { event: "code.failed", tenantId: input.tenantId, purpose: input.purpose, channel: input.channel, attempts: row.attempts + 1 },
+      "one-time code did not match",
+    );
     throw new AppError(14001);
   }
   return row;

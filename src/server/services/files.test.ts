@@ -88,7 +88,18 @@ describe("uploadBytes", () => {
     // A payload after IEND survives nowhere but in the upload: re-encoding drops it.
     const sent = Buffer.concat([original, Buffer.from("<script>alert(1)</script>")]);
     const item = await uploadBytes(db, adminB, { kind: "image", folder: "alpha01", name: "pic.png", bytes: sent });
-    expect(item).toMatchObject({ tenantId: w.tenantB.id, ownerId: w.managerB.id, clientId: null, kind: "image", mime: "image/png", ext: "png", width: 40, height: 30, folder: "alpha01", name: "pic.png" });
+    expect(item).toMatchObject({
+      tenantId: w.tenantB.id,
+      ownerId: w.managerB.id,
+      clientId: null,
+      kind: "image",
+      mime: "image/png",
+      ext: "png",
+      width: 40,
+      height: 30,
+      folder: "alpha01",
+      name: "pic.png",
+    });
 
     const row = await db.storedFile.findUniqueOrThrow({ where: { id: item.id } });
     expect(row.url).toBe(localFileUrl(row.storageKey));
@@ -106,8 +117,12 @@ describe("uploadBytes", () => {
   it("refuses renamed HTML as an image (20001): no row, no bytes", async () => {
     const rows = await db.storedFile.count();
     const files = onDisk(w.tenantB.id);
-    expect(await failure(() => uploadBytes(db, adminB, { kind: "image", folder: undefined, name: "evil.png", bytes: htmlBytes() }))).toMatchObject({ code: 20001 });
-    expect(await failure(() => uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "evil.pdf", bytes: htmlBytes() }))).toMatchObject({ code: 20001 });
+    expect(await failure(() => uploadBytes(db, adminB, { kind: "image", folder: undefined, name: "evil.png", bytes: htmlBytes() }))).toMatchObject({
+      code: 20001,
+    });
+    expect(await failure(() => uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "evil.pdf", bytes: htmlBytes() }))).toMatchObject({
+      code: 20001,
+    });
     expect(await db.storedFile.count()).toBe(rows);
     expect(onDisk(w.tenantB.id)).toEqual(files);
   });
@@ -122,7 +137,13 @@ describe("uploadBytes", () => {
   it("records a program's upload with the client and no owner", async () => {
     const clientId = randomUUID();
     // A client token: userId is the client's row id, permissions are exactly its scopes.
-    const program = (id: string): FileWho => ({ userId: id, tenantId: w.tenantB.id, isOperator: false, permissions: ["uc.file.post", "uc.file.get"], client: { id } });
+    const program = (id: string): FileWho => ({
+      userId: id,
+      tenantId: w.tenantB.id,
+      isOperator: false,
+      permissions: ["uc.file.post", "uc.file.get"],
+      client: { id },
+    });
     const who = program(clientId);
     const item = await uploadBytes(db, who, { kind: "document", folder: undefined, name: "doc.pdf", bytes: pdfBytes() });
     expect(item).toMatchObject({ ownerId: null, clientId, mime: "application/pdf", kind: "document" });
@@ -204,13 +225,34 @@ describe("quotas", () => {
     // Fill the user's quota to within a few bytes, then let bytes arrive through the store.
     const used = (await db.storedFile.aggregate({ where: { ownerId: uploader.userId }, _sum: { size: true } }))._sum.size ?? 0;
     await db.storedFile.create({
-      data: { tenantId: w.tenantB.id, ownerId: uploader.userId, folder: "filler01", kind: "document", mime: "application/pdf", ext: "pdf", name: "filler.pdf", size: 1024 * 1024 - used - 16, checksum: "0", storageKey: "fillerkey0001", url: localFileUrl("fillerkey0001") },
+      data: {
+        tenantId: w.tenantB.id,
+        ownerId: uploader.userId,
+        folder: "filler01",
+        kind: "document",
+        mime: "application/pdf",
+        ext: "pdf",
+        name: "filler.pdf",
+        size: 1024 * 1024 - used - 16,
+        checksum: "0",
+        storageKey: "fillerkey0001",
+        url: localFileUrl("fillerkey0001"),
+      },
     });
     const key = "arrivedQuota0001";
     await writeLocal(w.tenantB.id, key, await pngBytes(16, 16));
     const rows = await db.storedFile.count();
     const refused = await failure(() =>
-      acceptFile(db, { tenantId: w.tenantB.id, actorId: uploader.userId, ownerId: uploader.userId, clientId: null, kind: "image", folder: undefined, name: "a.png", stored: { key, url: localFileUrl(key) } }),
+      acceptFile(db, {
+        tenantId: w.tenantB.id,
+        actorId: uploader.userId,
+        ownerId: uploader.userId,
+        clientId: null,
+        kind: "image",
+        folder: undefined,
+        name: "a.png",
+        stored: { key, url: localFileUrl(key) },
+      }),
     );
     expect(refused).toMatchObject({ code: 20006 });
     expect(await db.storedFile.count()).toBe(rows);
@@ -223,7 +265,16 @@ describe("avatars", () => {
     const u = await makeUser(w.tenantB.id, "avatarb", ["user"]);
     const arrive = async (key: string) => {
       await writeLocal(w.tenantB.id, key, await pngBytes(64, 64));
-      return acceptFile(db, { tenantId: w.tenantB.id, actorId: u.id, ownerId: u.id, clientId: null, kind: "avatar", folder: undefined, name: `${key}.png`, stored: { key, url: localFileUrl(key) } });
+      return acceptFile(db, {
+        tenantId: w.tenantB.id,
+        actorId: u.id,
+        ownerId: u.id,
+        clientId: null,
+        kind: "avatar",
+        folder: undefined,
+        name: `${key}.png`,
+        stored: { key, url: localFileUrl(key) },
+      });
     };
     const first = await arrive("avatarFirst0001");
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).avatar).toBe(first.url);
@@ -242,7 +293,10 @@ describe("avatars", () => {
     expect(await db.storedFile.findUnique({ where: { id: second.id } })).toBeNull();
     expect(onDisk(w.tenantB.id)).not.toContain("avatarSecond001");
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).avatar).toBeNull();
-    expect(await db.auditLog.findFirst({ where: { action: "file.delete", recordId: second.id } })).toMatchObject({ actorId: w.managerB.id, tenantId: w.tenantB.id });
+    expect(await db.auditLog.findFirst({ where: { action: "file.delete", recordId: second.id } })).toMatchObject({
+      actorId: w.managerB.id,
+      tenantId: w.tenantB.id,
+    });
   });
 });
 

@@ -42,7 +42,13 @@ const sumSize = async (db: Db | Prisma.TransactionClient, where: Prisma.StoredFi
   (await db.storedFile.aggregate({ where, _sum: { size: true } }))._sum.size ?? 0;
 
 /** Refuses `adding` more bytes when the uploader's or the tenant's quota would be passed. */
-export async function assertQuota(db: Db | Prisma.TransactionClient, q: { user: number; tenant: number }, tenantId: string, ownerId: string | null, adding: number) {
+export async function assertQuota(
+  db: Db | Prisma.TransactionClient,
+  q: { user: number; tenant: number },
+  tenantId: string,
+  ownerId: string | null,
+  adding: number,
+) {
   if (ownerId && (await sumSize(db, { tenantId, ownerId })) + adding > q.user) throw new AppError(20006);
   if ((await sumSize(db, { tenantId })) + adding > q.tenant) throw new AppError(20007);
 }
@@ -127,7 +133,9 @@ export async function acceptFile(db: Db, f: ArrivedFile): Promise<FileItem> {
       let replaced: { id: string; storageKey: string } | null = null;
       if (f.kind === "avatar" && f.ownerId) {
         const user = await tx.user.findUniqueOrThrow({ where: { id: f.ownerId }, select: { avatar: true } });
-        replaced = user.avatar ? await tx.storedFile.findFirst({ where: { tenantId: f.tenantId, url: user.avatar, kind: "avatar" }, select: { id: true, storageKey: true } }) : null;
+        replaced = user.avatar
+          ? await tx.storedFile.findFirst({ where: { tenantId: f.tenantId, url: user.avatar, kind: "avatar" }, select: { id: true, storageKey: true } })
+          : null;
         if (replaced) await tx.storedFile.delete({ where: { id: replaced.id } });
         await tx.user.update({ where: { id: f.ownerId }, data: { avatar: row.url } });
       }
@@ -189,7 +197,13 @@ export async function listFiles(db: Db, who: FileWho, input: ListInput) {
 
 /** The folders in use, for the library's filter. */
 export async function listFolders(db: Db, who: FileWho) {
-  const rows = await db.storedFile.groupBy({ by: ["folder"], where: { tenantId: who.tenantId }, _count: { _all: true }, orderBy: { folder: "desc" }, take: 200 });
+  const rows = await db.storedFile.groupBy({
+    by: ["folder"],
+    where: { tenantId: who.tenantId },
+    _count: { _all: true },
+    orderBy: { folder: "desc" },
+    take: 200,
+  });
   return rows.map((r) => ({ folder: r.folder, count: r._count._all }));
 }
 
@@ -212,7 +226,9 @@ export async function deleteFile(db: Db, who: FileWho, id: string) {
     await writeAudit(tx, { actorId: who.userId, tenantId: row.tenantId, ip: who.ip ?? null, userAgent: who.userAgent }, "file.delete", id, row);
     return row;
   });
-  await fileStore().remove(row.tenantId, row.storageKey).catch(() => undefined);
+  await fileStore()
+    .remove(row.tenantId, row.storageKey)
+    .catch(() => undefined);
   return { id };
 }
 

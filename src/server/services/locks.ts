@@ -9,7 +9,10 @@ export async function listLocks(db: Db, who: { tenantId: string; isOperator: boo
     db.accountLock.count({ where }),
     db.accountLock.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take }),
   ]);
-  const users = await db.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, userName: true, nickname: true, phone: true, email: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: rows.map((r) => r.userId) } },
+    select: { id: true, userName: true, nickname: true, phone: true, email: true },
+  });
   const name = new Map(users.map((u) => [u.id, u.nickname ?? u.userName ?? u.phone ?? u.email]));
   const now = Date.now();
   return { total, items: rows.map((r): LockItem => ({ ...r, userName: name.get(r.userId) ?? null, active: r.until.getTime() > now })) };

@@ -50,7 +50,10 @@ describe("JSON login API", () => {
     expect(await call("AddNoginx", { ustr: "managerb", pwd: md5Hex(USER_PASSWORD) })).toMatchObject({ status: 403, error: 12003 });
     expect(await call("AddLogin", { ustr: "plainb", pwd: md5Hex(USER_PASSWORD) })).toMatchObject({ status: 200 });
     // The platform operator, on the platform's host.
-    expect(await call("AddNoginx", { ustr: "admin", pwd: md5Hex(ADMIN_PASSWORD) }, w.platform)).toMatchObject({ status: 200, result: { roles: expect.arrayContaining(["operator"]) as unknown } });
+    expect(await call("AddNoginx", { ustr: "admin", pwd: md5Hex(ADMIN_PASSWORD) }, w.platform)).toMatchObject({
+      status: 200,
+      result: { roles: expect.arrayContaining(["operator"]) as unknown },
+    });
     // T takes a phone; an email on it is a field error.
     const wrongKind = await call("AddToginr", { ustr: "manager@b.test", pwd: md5Hex(USER_PASSWORD) }, w.tenantB, "zh-CN");
     expect(wrongKind).toMatchObject({ status: 400, error: 10003 });

@@ -97,12 +97,30 @@ async function wechatLogin(db: Db, req: JsonLoginRequest, apis: "AddAoginr" | "A
   if (!parsed.success) return failure(apis, 10003, locale, fieldErrors(parsed.error, locale));
   try {
     const id =
-      apis === "AddAoginr" ? await miniprogramIdentity(db, req.tenant.id, parsed.data.ustr) : await wechatIdentityFromAppCode(db, req.tenant.id, parsed.data.ustr);
-    const r = await signInWithIdentity(db, req.tenant, id, { ip: req.ip, userAgent: req.userAgent }, false, apis === "AddWoginx" ? "platform" : apis === "AddWoginr" ? "admin" : undefined);
+      apis === "AddAoginr"
+        ? await miniprogramIdentity(db, req.tenant.id, parsed.data.ustr)
+        : await wechatIdentityFromAppCode(db, req.tenant.id, parsed.data.ustr);
+    const r = await signInWithIdentity(
+      db,
+      req.tenant,
+      id,
+      { ip: req.ip, userAgent: req.userAgent },
+      false,
+      apis === "AddWoginx" ? "platform" : apis === "AddWoginr" ? "admin" : undefined,
+    );
     const token = await signSessionToken(db, { sessionId: r.sessionId, userId: r.userId, tenantId: req.tenant.id, expiresAt: r.expiresAt });
-    const actor = await db.user.findUniqueOrThrow({ where: { id: r.userId }, select: { roles: { select: { role: { select: { name: true, permissions: true } } } } } });
+    const actor = await db.user.findUniqueOrThrow({
+      where: { id: r.userId },
+      select: { roles: { select: { role: { select: { name: true, permissions: true } } } } },
+    });
     const roles = actor.roles.map((x) => x.role);
-    const result = { id: r.userId, token, expire: r.expiresAt.toISOString(), roles: roles.map((x) => x.name), rules: [...new Set(roles.flatMap((x) => x.permissions))] };
+    const result = {
+      id: r.userId,
+      token,
+      expire: r.expiresAt.toISOString(),
+      roles: roles.map((x) => x.name),
+      rules: [...new Set(roles.flatMap((x) => x.permissions))],
+    };
     return success(apis, locale, result, { exists: true });
   } catch (e) {
     if (e instanceof AppError) return { ...failure(apis, e.appCode, locale), exists: e.appCode === 12005 ? false : undefined };

@@ -37,10 +37,12 @@ const select = {
 
 type Row = Prisma.LoginSessionGetPayload<{ select: typeof select }>;
 
-const toItem = (who: Who) => (r: Row): SessionItem => {
-  const { user, ...rest } = r;
-  return { ...rest, userName: user.nickname ?? user.userName ?? user.phone ?? user.email, current: r.id === who.sessionId };
-};
+const toItem =
+  (who: Who) =>
+  (r: Row): SessionItem => {
+    const { user, ...rest } = r;
+    return { ...rest, userName: user.nickname ?? user.userName ?? user.phone ?? user.email, current: r.id === who.sessionId };
+  };
 
 /** Operators may look into any tenant; everyone else stays in their own. */
 function tenantScope(who: Who, tenantId?: string): Prisma.LoginSessionWhereInput {
@@ -112,7 +114,14 @@ export async function changeSessionState(db: Db, who: Who, id: string, action: T
       data: { state: t.to, ...(t.to === "offline" ? { endedAt: new Date() } : {}) },
       select,
     });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, `session.${action}`, id, { state: before.state }, { state: after.state });
+    await writeAudit(
+      tx,
+      { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null },
+      `session.${action}`,
+      id,
+      { state: before.state },
+      { state: after.state },
+    );
     return toItem(who)(after);
   });
 }
@@ -139,7 +148,13 @@ export async function purgeSession(db: Db, who: Who, id: string) {
   return db.$transaction(async (tx) => {
     const before = await find(tx, who, id);
     await tx.loginSession.delete({ where: { id } });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, "session.purge", id, toItem(who)(before));
+    await writeAudit(
+      tx,
+      { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null },
+      "session.purge",
+      id,
+      toItem(who)(before),
+    );
     return { id };
   });
 }

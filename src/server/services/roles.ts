@@ -5,15 +5,7 @@ import { BUILT_IN_ROLES, isGrantable } from "~/lib/permissions";
 import { isTenantGrantable } from "~/lib/permission-scope";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { writeAudit, type AuditActor } from "~/server/services/audit";
-import type {
-  RoleClaim,
-  RoleDetail,
-  RoleSummary,
-  roleCreateInput,
-  roleListInput,
-  roleMembersInput,
-  roleUpdateInput,
-} from "~/lib/validators/role";
+import type { RoleClaim, RoleDetail, RoleSummary, roleCreateInput, roleListInput, roleMembersInput, roleUpdateInput } from "~/lib/validators/role";
 
 /** Every tenant has the built-in roles, with the registry's current permissions. */
 export async function ensureBuiltInRoles(db: Db | Prisma.TransactionClient, tenantId: string) {
@@ -58,9 +50,7 @@ const select = {
 type Row = Prisma.RoleGetPayload<{ select: typeof select }>;
 
 const toClaims = (v: unknown): RoleClaim[] =>
-  Array.isArray(v)
-    ? v.flatMap((c) => (c && typeof c === "object" && typeof c.type === "string" ? [{ type: c.type, value: String(c.value ?? "") }] : []))
-    : [];
+  Array.isArray(v) ? v.flatMap((c) => (c && typeof c === "object" && typeof c.type === "string" ? [{ type: c.type, value: String(c.value ?? "") }] : [])) : [];
 
 function toSummary({ claims: _claims, _count, ...r }: Row): RoleSummary {
   return { ...r, memberCount: _count.users };
@@ -166,11 +156,14 @@ export async function updateRole(db: Db, who: RoleWho, input: z.output<typeof ro
   return db
     .$transaction(async (tx) => {
       const before = await getRole(tx, who, input.id);
-      if (before.builtIn && (input.name !== before.name || !sameSet(input.permissions, before.permissions)))
-        throw new AppError(16002);
+      if (before.builtIn && (input.name !== before.name || !sameSet(input.permissions, before.permissions))) throw new AppError(16002);
       // Only the codes being added must be within the caller's reach: a tenant administrator can
       // still edit the description of a role an operator gave a platform-only code.
-      if (!before.builtIn) assertGrantable(who, input.permissions.filter((c) => !before.permissions.includes(c)));
+      if (!before.builtIn)
+        assertGrantable(
+          who,
+          input.permissions.filter((c) => !before.permissions.includes(c)),
+        );
       if (input.name !== before.name) {
         const clash = await tx.role.findUnique({ where: { tenantId_name: { tenantId: before.tenantId, name: input.name } }, select: { id: true } });
         if (clash) throw new AppError(16005, { name: [input.name] });

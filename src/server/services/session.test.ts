@@ -100,7 +100,9 @@ describe("password sign-in", () => {
     const actor = await loadActor(env.db, r.sessionId, w.tenantB.id);
     expect(actor!.roles).toEqual(["administrator"]);
     expect(actor!.permissions).not.toContain("uc.tenant.all");
-    await expect(signInWithPassword(env.db, { ...base(), ustr: "plainb", pwd: USER_PASSWORD, role: "administrator" })).rejects.toMatchObject({ appCode: 12002 });
+    await expect(signInWithPassword(env.db, { ...base(), ustr: "plainb", pwd: USER_PASSWORD, role: "administrator" })).rejects.toMatchObject({
+      appCode: 12002,
+    });
   });
 });
 
@@ -165,14 +167,18 @@ describe("hash work per attempt", () => {
     const s = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.plainB.id, site: "web", method: "password" });
     const actor = { userId: w.plainB.id, sessionId: s.id };
     const before = hashWork.verifications;
-    await expect(changePassword(env.db, actor, { current: "not the password", password: "another long passphrase" }, "en")).rejects.toMatchObject({ appCode: 12001 });
+    await expect(changePassword(env.db, actor, { current: "not the password", password: "another long passphrase" }, "en")).rejects.toMatchObject({
+      appCode: 12001,
+    });
     expect(hashWork.verifications - before).toBe(1);
     await changePassword(env.db, actor, { current: USER_PASSWORD, password: USER_PASSWORD }, "en");
     expect(hashWork.verifications - before).toBe(2);
     // An account that never set a password (made by SMS sign-in) costs the same.
     const phoneOnly = await env.db.user.create({ data: { tenantId: w.tenantB.id, phone: "+86-13900000077" } });
     const s2 = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: phoneOnly.id, site: "web", method: "sms-code" });
-    await expect(changePassword(env.db, { userId: phoneOnly.id, sessionId: s2.id }, { current: "anything at all", password: "another long passphrase" }, "en")).rejects.toMatchObject({ appCode: 12001 });
+    await expect(
+      changePassword(env.db, { userId: phoneOnly.id, sessionId: s2.id }, { current: "anything at all", password: "another long passphrase" }, "en"),
+    ).rejects.toMatchObject({ appCode: 12001 });
     expect(hashWork.verifications - before).toBe(3);
   });
 });
@@ -195,13 +201,17 @@ describe("device cookies against lockouts", () => {
   };
 
   it("an attacker's lock keeps strangers out but not the owner's browser that signed in before", async () => {
-    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-owner", userNameKey: "dev-owner", passwordHash: await hashPassword(pass) } });
+    const owner = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev-owner", userNameKey: "dev-owner", passwordHash: await hashPassword(pass) },
+    });
     const first = await signIn("dev-owner", pass);
     expect(validDeviceTokens(first.deviceToken)).toEqual([expect.objectContaining({ tenantId: w.tenantB.id, userId: owner.id })]);
     const cookie = cookieWithDeviceToken(null, first.deviceToken);
 
     await lockOut("dev-owner");
-    expect((await env.db.authThrottle.findUniqueOrThrow({ where: { key: `acct:${w.tenantB.id}:${owner.id}` } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    expect((await env.db.authThrottle.findUniqueOrThrow({ where: { key: `acct:${w.tenantB.id}:${owner.id}` } })).lockedUntil!.getTime()).toBeGreaterThan(
+      Date.now(),
+    );
     // Without the cookie, even the right password is the same refusal as a wrong one.
     expect(await outcome(signIn("dev-owner", pass))).toEqual(refused);
     // The owner's browser signs in, and keeps its token.
@@ -215,7 +225,9 @@ describe("device cookies against lockouts", () => {
   });
 
   it("a forged, altered or someone else's token counts as none", async () => {
-    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-forge", userNameKey: "dev-forge", passwordHash: await hashPassword(pass) } });
+    const owner = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev-forge", userNameKey: "dev-forge", passwordHash: await hashPassword(pass) },
+    });
     const real = (await signIn("dev-forge", pass)).deviceToken;
     await lockOut("dev-forge");
     const [tenantId, userId, nonce, mac] = real.split(".") as [string, string, string, string];
@@ -235,7 +247,9 @@ describe("device cookies against lockouts", () => {
   });
 
   it("a known device that keeps failing is locked on its own, without touching the account or other devices", async () => {
-    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-noisy", userNameKey: "dev-noisy", passwordHash: await hashPassword(pass) } });
+    const owner = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev-noisy", userNameKey: "dev-noisy", passwordHash: await hashPassword(pass) },
+    });
     const noisy = (await signIn("dev-noisy", pass)).deviceToken;
     const other = (await signIn("dev-noisy", pass)).deviceToken;
     await lockOut("dev-noisy", noisy);
@@ -254,7 +268,9 @@ describe("device cookies against lockouts", () => {
   });
 
   it("an administrator's lock binds known devices too", async () => {
-    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, userName: "dev-admin", userNameKey: "dev-admin", passwordHash: await hashPassword(pass) } });
+    const owner = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev-admin", userNameKey: "dev-admin", passwordHash: await hashPassword(pass) },
+    });
     const token = (await signIn("dev-admin", pass)).deviceToken;
     const admin = await w.callerFor(w.managerB.id);
     await admin.user.lock({ id: owner.id, until: new Date(Date.now() + 600_000) });

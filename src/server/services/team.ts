@@ -17,8 +17,7 @@ type Tx = Prisma.TransactionClient;
 export const teamPathOf = (u: { id: string; teamPath: string }) => u.teamPath || `${u.id}/`;
 
 /** Paths end in "/" and hold only [0-9a-f-/]: every path under `p` sorts before `p` with "/" → "0". */
-const pathRange = (column: Prisma.Sql, p: string) =>
-  Prisma.sql`${column} >= ${p} AND ${column} < ${p.slice(0, -1) + "0"} AND ${column} LIKE ${likePrefix(p)}`;
+const pathRange = (column: Prisma.Sql, p: string) => Prisma.sql`${column} >= ${p} AND ${column} < ${p.slice(0, -1) + "0"} AND ${column} LIKE ${likePrefix(p)}`;
 
 /**
  * Puts `userId` (and its whole subtree) under `referrerId` (null: makes it a root). Refuses a

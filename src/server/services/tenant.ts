@@ -10,13 +10,7 @@ import { normalizeHost } from "~/server/services/host";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
-import type {
-  TenantDetail,
-  tenantCreateInput,
-  tenantListInput,
-  tenantStatusInput,
-  tenantUpdateInput,
-} from "~/lib/validators/tenant";
+import type { TenantDetail, tenantCreateInput, tenantListInput, tenantStatusInput, tenantUpdateInput } from "~/lib/validators/tenant";
 
 type Who = Pick<Actor, "userId" | "tenantId" | "isOperator"> & { ip?: string | null; userAgent?: string | null };
 

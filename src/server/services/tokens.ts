@@ -101,15 +101,17 @@ export interface SessionTokenClaims {
 
 export async function signSessionToken(db: Db, c: SessionTokenClaims): Promise<string> {
   const { kid, key } = await signingKey(db);
-  return new SignJWT({ sid: c.sessionId, tid: c.tenantId, typ: "session" })
-    .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
-    .setSubject(c.userId)
-    .setIssuer(tokenIssuer(c.tenantId))
-    .setIssuedAt()
-    // 128 random bits: no two tokens alike, whatever the (time-ordered) session id.
-    .setJti(randomBytes(16).toString("base64url"))
-    .setExpirationTime(Math.floor(c.expiresAt.getTime() / 1000))
-    .sign(key);
+  return (
+    new SignJWT({ sid: c.sessionId, tid: c.tenantId, typ: "session" })
+      .setProtectedHeader({ alg: ALG, kid, typ: "JWT" })
+      .setSubject(c.userId)
+      .setIssuer(tokenIssuer(c.tenantId))
+      .setIssuedAt()
+      // 128 random bits: no two tokens alike, whatever the (time-ordered) session id.
+      .setJti(randomBytes(16).toString("base64url"))
+      .setExpirationTime(Math.floor(c.expiresAt.getTime() / 1000))
+      .sign(key)
+  );
 }
 
 async function verifyKey(db: Db, kid: string): Promise<VerifyKey | null> {

@@ -18,15 +18,7 @@ import { hashPassword } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
 import { accountLockedUntil, lockAccountUntil, unlockAccount } from "~/server/security/throttle";
 import { setReferrer, teamPathOf } from "~/server/services/team";
-import type {
-  UserDetail,
-  UserItem,
-  userClaimsInput,
-  userCreateInput,
-  userExistsInput,
-  userListInput,
-  userUpdateInput,
-} from "~/lib/validators/user";
+import type { UserDetail, UserItem, userClaimsInput, userCreateInput, userExistsInput, userListInput, userUpdateInput } from "~/lib/validators/user";
 
 type Tx = Prisma.TransactionClient;
 export type Who = Pick<Actor, "userId" | "tenantId" | "isOperator"> & { ip?: string | null };
@@ -252,7 +244,10 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput,
   const [counted, rows] = await Promise.all([opts.count === false ? uncounted : countUsers(db, scope, input, filter), readPage()]);
   const more = rows.length > input.take;
   const items = more ? rows.slice(0, input.take) : rows;
-  const roles = await rolesOfUsers(db, items.map((r) => r.id));
+  const roles = await rolesOfUsers(
+    db,
+    items.map((r) => r.id),
+  );
   const last = items.at(-1);
   const value = (r: ItemSqlRow) => {
     const v = r[sort];
@@ -372,7 +367,13 @@ function notOnSelf(scope: UserScope, id: string) {
 }
 
 /** Phone, email or user name already used in the tenant (soft-deleted users keep theirs): 15002 with the fields. */
-async function assertFree(tx: Tx, scope: UserScope, tenantId: string, v: { phone?: string | null; email?: string | null; userName?: string | null }, exceptId?: string) {
+async function assertFree(
+  tx: Tx,
+  scope: UserScope,
+  tenantId: string,
+  v: { phone?: string | null; email?: string | null; userName?: string | null },
+  exceptId?: string,
+) {
   const key = v.userName ? v.userName.toLowerCase() : null;
   const or: Prisma.UserWhereInput[] = [];
   if (v.phone) or.push({ phone: v.phone });

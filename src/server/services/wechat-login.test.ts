@@ -5,7 +5,14 @@ import { startWechatStub, type WechatStub } from "~/test/wechat-stub";
 import { encryptSecret } from "~/server/crypto";
 import { AppError } from "~/server/errors";
 import { jsonLogin } from "~/server/services/login-api";
-import { bindIdentity, completeWechatRoundTrip, miniprogramIdentity, signInWithIdentity, startWechatLogin, unbindIdentity } from "~/server/services/wechat-login";
+import {
+  bindIdentity,
+  completeWechatRoundTrip,
+  miniprogramIdentity,
+  signInWithIdentity,
+  startWechatLogin,
+  unbindIdentity,
+} from "~/server/services/wechat-login";
 
 const WEB_APP = { id: "wxweb0000000000001", secret: "web-secret-0000000000000000001" };
 const MP_APP = { id: "wxmp00000000000001", secret: "mp-secret-00000000000000000001" };
@@ -36,7 +43,11 @@ afterAll(async () => {
 });
 
 const req = { ip: "10.5.0.1", userAgent: "vitest" };
-const appCode = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => (e instanceof AppError ? e.appCode : -1));
+const appCode = (p: Promise<unknown>) =>
+  p.then(
+    () => 0,
+    (e: unknown) => (e instanceof AppError ? e.appCode : -1),
+  );
 
 async function roundTrip(mode: "login" | "bind" = "login", userId?: string) {
   const started = await startWechatLogin(env.db, { tenant: w.tenantB, origin: "https://b.test", mode, userId, callbackUrl: "/" });
@@ -79,7 +90,9 @@ describe("WeChat website QR sign-in", () => {
     const [body, mac] = rt2.cookie.split(".");
     const forged = JSON.parse(Buffer.from(body!, "base64url").toString()) as Record<string, unknown>;
     const tampered = `${Buffer.from(JSON.stringify({ ...forged, exp: Date.now() + 1e9 })).toString("base64url")}.${mac}`;
-    expect(await appCode(completeWechatRoundTrip(env.db, { tenant: w.tenantB, cookie: tampered, state: rt2.state, code: stub.issueCode(who, WEB_APP.id) }))).toBe(12007);
+    expect(
+      await appCode(completeWechatRoundTrip(env.db, { tenant: w.tenantB, cookie: tampered, state: rt2.state, code: stub.issueCode(who, WEB_APP.id) })),
+    ).toBe(12007);
     // Another tenant's host cannot finish this tenant's round trip.
     const rt3 = await roundTrip();
     expect(await appCode(completeWechatRoundTrip(env.db, { tenant: w.platform, ...rt3, code: stub.issueCode(who, WEB_APP.id) }))).toBe(12007);

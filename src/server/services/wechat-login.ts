@@ -78,10 +78,7 @@ function appOf(settings: Record<string, string>, kind: "wechat" | "miniprogram")
 }
 
 /** Where to send the browser, and the cookie that binds the round trip to it. */
-export async function startWechatLogin(
-  db: Db,
-  opts: { tenant: ResolvedTenant; origin: string; mode: "login" | "bind"; userId?: string; callbackUrl: string },
-) {
+export async function startWechatLogin(db: Db, opts: { tenant: ResolvedTenant; origin: string; mode: "login" | "bind"; userId?: string; callbackUrl: string }) {
   const { appId } = appOf(await tenantSettings(db, opts.tenant.id), "wechat");
   const state = newState();
   const cookie = sealState({
@@ -148,7 +145,9 @@ async function linkedUser(db: Db, tenantId: string, id: Identity) {
   const byUnion = await db.externalLogin.findFirst({ where: { tenantId, unionId: id.unionid }, select: { userId: true } });
   if (byUnion) {
     // Same person, another app of the same company: remember this app's openid too.
-    await db.externalLogin.create({ data: { tenantId, userId: byUnion.userId, provider: id.provider, providerKey: id.openid, unionId: id.unionid, nickname: id.nickname, avatar: id.avatar } });
+    await db.externalLogin.create({
+      data: { tenantId, userId: byUnion.userId, provider: id.provider, providerKey: id.openid, unionId: id.unionid, nickname: id.nickname, avatar: id.avatar },
+    });
   }
   return byUnion?.userId ?? null;
 }
@@ -195,7 +194,9 @@ export async function signInWithIdentity(
         nickname: id.nickname ?? null,
         avatar: id.avatar ?? null,
         roles: { create: [{ roleId: role.id }] },
-        externalLogins: { create: [{ tenantId: tenant.id, provider: id.provider, providerKey: id.openid, unionId: id.unionid, nickname: id.nickname, avatar: id.avatar }] },
+        externalLogins: {
+          create: [{ tenantId: tenant.id, provider: id.provider, providerKey: id.openid, unionId: id.unionid, nickname: id.nickname, avatar: id.avatar }],
+        },
       },
       select: { id: true },
     });
@@ -209,7 +210,9 @@ export async function bindIdentity(db: Db, tenantId: string, userId: string, id:
   const owner = await linkedUser(db, tenantId, id);
   if (owner && owner !== userId) throw new AppError(12009);
   if (owner === userId) return;
-  await db.externalLogin.create({ data: { tenantId, userId, provider: id.provider, providerKey: id.openid, unionId: id.unionid, nickname: id.nickname, avatar: id.avatar } });
+  await db.externalLogin.create({
+    data: { tenantId, userId, provider: id.provider, providerKey: id.openid, unionId: id.unionid, nickname: id.nickname, avatar: id.avatar },
+  });
 }
 
 /** `wx.login()` code → openid/unionid. The session_key never leaves this function. */

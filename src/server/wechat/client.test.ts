@@ -30,8 +30,7 @@ async function wechatError(p: Promise<unknown>): Promise<WechatError> {
   return e as WechatError;
 }
 
-const exchange = (code: string, over: { appId?: string; secret?: string } = {}) =>
-  exchangeCode({ appId: APP, secret: SECRET, code, endpoints, ...over });
+const exchange = (code: string, over: { appId?: string; secret?: string } = {}) => exchangeCode({ appId: APP, secret: SECRET, code, endpoints, ...over });
 const session = (jsCode: string, over: { appId?: string; secret?: string } = {}) =>
   code2Session({ appId: MINI, secret: MINI_SECRET, jsCode, endpoints, ...over });
 
@@ -42,7 +41,13 @@ describe("qrAuthorizeUrl", () => {
     const u = new URL(raw);
     expect(u.origin + u.pathname).toBe("https://open.weixin.qq.com/connect/qrconnect");
     expect([...u.searchParams.keys()]).toEqual(["appid", "redirect_uri", "response_type", "scope", "state"]);
-    expect(Object.fromEntries(u.searchParams)).toEqual({ appid: APP, redirect_uri: redirectUri, response_type: "code", scope: "snsapi_login", state: "abc123" });
+    expect(Object.fromEntries(u.searchParams)).toEqual({
+      appid: APP,
+      redirect_uri: redirectUri,
+      response_type: "code",
+      scope: "snsapi_login",
+      state: "abc123",
+    });
     expect(u.hash).toBe("#wechat_redirect");
     expect(raw).toContain(`redirect_uri=${encodeURIComponent(redirectUri)}&`);
   });
@@ -59,7 +64,8 @@ describe("qrAuthorizeUrl", () => {
     expect(await page.text()).toContain('action="/stub/scan"');
 
     const scan = new URL("/stub/scan", stub.url);
-    for (const [k, v] of Object.entries({ appid: APP, redirect_uri: "https://app.test/cb?next=%2Fhome", state: "st4te", openid: "o-bob" })) scan.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({ appid: APP, redirect_uri: "https://app.test/cb?next=%2Fhome", state: "st4te", openid: "o-bob" }))
+      scan.searchParams.set(k, v);
     const r = await fetch(scan, { redirect: "manual" });
     expect(r.status).toBe(302);
     const back = new URL(r.headers.get("location")!);

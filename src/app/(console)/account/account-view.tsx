@@ -42,7 +42,15 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
   );
   const p = profile.data;
   return (
-    <Modal open={open} title={t("editProfile")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okButtonProps={{ disabled: !p }} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t("editProfile")}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={save.isPending}
+      okButtonProps={{ disabled: !p }}
+      destroyOnHidden
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       {p && (
         <Form
@@ -93,7 +101,11 @@ function ProfileTab() {
       <Descriptions
         data-testid="profile"
         column={1}
-        extra={<Button onClick={() => setEditing(true)} data-testid="edit-profile">{t("editProfile")}</Button>}
+        extra={
+          <Button onClick={() => setEditing(true)} data-testid="edit-profile">
+            {t("editProfile")}
+          </Button>
+        }
         items={[
           {
             key: "avatar",
@@ -138,7 +150,14 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
   const email = useMutation(trpc.me.bindEmail.mutationOptions(done));
   const schema = kind === "phone" ? phoneSchema : emailSchema;
   return (
-    <Modal open={open} title={kind === "phone" ? t("changePhone") : t("changeEmail")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={phone.isPending || email.isPending} destroyOnHidden>
+    <Modal
+      open={open}
+      title={kind === "phone" ? t("changePhone") : t("changeEmail")}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={phone.isPending || email.isPending}
+      destroyOnHidden
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Form
         form={form}
@@ -329,7 +348,10 @@ function LinkedAccounts() {
               </Popconfirm>,
             ]}
           >
-            <List.Item.Meta title={t(l.provider === "wechat" ? "wechat" : "miniprogram")} description={`${l.nickname ?? ""} · ${dayjs(l.createdAt).format("YYYY-MM-DD")}`} />
+            <List.Item.Meta
+              title={t(l.provider === "wechat" ? "wechat" : "miniprogram")}
+              description={`${l.nickname ?? ""} · ${dayjs(l.createdAt).format("YYYY-MM-DD")}`}
+            />
           </List.Item>
         )}
       />

@@ -17,7 +17,10 @@ export function ApiReference() {
       title={t("title")}
       intro={
         <>
-          {t("intro")} <Typography.Link href="/api/v1/openapi.json" target="_blank">/api/v1/openapi.json</Typography.Link>
+          {t("intro")}{" "}
+          <Typography.Link href="/api/v1/openapi.json" target="_blank">
+            /api/v1/openapi.json
+          </Typography.Link>
         </>
       }
     >

@@ -41,23 +41,36 @@ export function ApiResourcesView() {
   const tenantColumn = useTenantColumn<ApiResourceItem>();
   const columns: TableProps<ApiResourceItem>["columns"] = [
     {
-      title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sort.sortOrder("name"),
-      render: (n: string, row) => <Link href={`/api-resources/${row.id}`}><Typography.Text code>{n}</Typography.Text></Link>,
+      title: t("name"),
+      dataIndex: "name",
+      key: "name",
+      sorter: true,
+      sortOrder: sort.sortOrder("name"),
+      render: (n: string, row) => (
+        <Link href={`/api-resources/${row.id}`}>
+          <Typography.Text code>{n}</Typography.Text>
+        </Link>
+      ),
     },
     ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
     { title: t("scopes"), dataIndex: "scopes", key: "scopes", render: tags },
     { title: t("claims"), dataIndex: "userClaims", key: "userClaims", render: tags },
     {
-      title: t("status"), dataIndex: "enabled", key: "enabled",
+      title: t("status"),
+      dataIndex: "enabled",
+      key: "enabled",
       render: (on: boolean) => <Tag color={on ? "green" : "red"}>{on ? t("statusEnabled") : t("statusDisabled")}</Tag>,
     },
     createdAtColumn(c("createdAt"), sort),
     {
-      title: c("actions"), key: "actions",
+      title: c("actions"),
+      key: "actions",
       render: (_, row) => (
         <Space size="small">
-          <Button size="small" type="link" onClick={() => setEditing(row)}>{c("edit")}</Button>
+          <Button size="small" type="link" onClick={() => setEditing(row)}>
+            {c("edit")}
+          </Button>
           <DeleteAction name={row.name} onConfirm={() => remove.mutateAsync({ id: row.id })} />
         </Space>
       ),
@@ -72,18 +85,34 @@ export function ApiResourcesView() {
           name="enabled"
           label={t("status")}
           value={enabled}
-          options={[{ value: "true", label: t("statusEnabled") }, { value: "false", label: t("statusDisabled") }]}
+          options={[
+            { value: "true", label: t("statusEnabled") },
+            { value: "false", label: t("statusDisabled") },
+          ]}
           width={140}
         />
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <ResourceDrawer key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`} item={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      <ResourceDrawer
+        key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`}
+        item={editing}
+        onClose={() => setEditing(null)}
+        onSaved={invalidate}
+      />
     </ConsolePage>
   );
 }
 
-interface FormValues { name: string; displayName?: string; description?: string; enabled: boolean; scopes: string[]; userClaims: string[]; owners: string[] }
+interface FormValues {
+  name: string;
+  displayName?: string;
+  description?: string;
+  enabled: boolean;
+  scopes: string[];
+  userClaims: string[];
+  owners: string[];
+}
 
 export function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("apiResource");

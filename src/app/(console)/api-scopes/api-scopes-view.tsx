@@ -32,18 +32,29 @@ export function ApiScopesView() {
   const tenantColumn = useTenantColumn<ApiScopeItem>();
   const columns: TableProps<ApiScopeItem>["columns"] = [
     {
-      title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sort.sortOrder("name"),
-      render: (n: string, row) => <Link href={`/api-scopes/${row.id}`}><Typography.Text code>{n}</Typography.Text></Link>,
+      title: t("name"),
+      dataIndex: "name",
+      key: "name",
+      sorter: true,
+      sortOrder: sort.sortOrder("name"),
+      render: (n: string, row) => (
+        <Link href={`/api-scopes/${row.id}`}>
+          <Typography.Text code>{n}</Typography.Text>
+        </Link>
+      ),
     },
     ...tenantColumn,
     { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: (items: string[]) => <TagList items={items} /> },
     createdAtColumn(c("createdAt"), sort),
     {
-      title: c("actions"), key: "actions",
+      title: c("actions"),
+      key: "actions",
       render: (_, row) => (
         <Space size="small">
-          <Button size="small" type="link" onClick={() => setEditing(row)}>{c("edit")}</Button>
+          <Button size="small" type="link" onClick={() => setEditing(row)}>
+            {c("edit")}
+          </Button>
           <DeleteAction name={row.name} onConfirm={() => remove.mutateAsync({ id: row.id })} />
         </Space>
       ),
@@ -56,12 +67,22 @@ export function ApiScopesView() {
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <ScopeDrawer key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`} item={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      <ScopeDrawer
+        key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`}
+        item={editing}
+        onClose={() => setEditing(null)}
+        onSaved={invalidate}
+      />
     </ConsolePage>
   );
 }
 
-interface FormValues { name: string; displayName?: string; description?: string; claims: string[] }
+interface FormValues {
+  name: string;
+  displayName?: string;
+  description?: string;
+  claims: string[];
+}
 
 export function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("apiScope");

@@ -44,13 +44,21 @@ export function AuditView() {
     return RESOURCE_NAMES[r] ? (en ? RESOURCE_NAMES[r].en : RESOURCE_NAMES[r].zh) : action.split(".")[0];
   };
   const columns: TableProps<AuditItem>["columns"] = [
-    { title: t("time"), dataIndex: "createdAt", key: "createdAt", width: 170, render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm:ss")}</span> },
+    {
+      title: t("time"),
+      dataIndex: "createdAt",
+      key: "createdAt",
+      width: 170,
+      render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm:ss")}</span>,
+    },
     ...(isOperator ? [{ title: t("tenant"), dataIndex: "tenantName", key: "tenant", render: (n: string | null) => n ?? "—" }] : []),
     {
       title: t("actor"),
       dataIndex: "actorName",
       key: "actor",
-      render: (n: string | null, r) => n ?? (r.actorId ? <Typography.Text code>{r.actorId.slice(0, 8)}</Typography.Text> : <Typography.Text type="secondary">{t("anonymous")}</Typography.Text>),
+      render: (n: string | null, r) =>
+        n ??
+        (r.actorId ? <Typography.Text code>{r.actorId.slice(0, 8)}</Typography.Text> : <Typography.Text type="secondary">{t("anonymous")}</Typography.Text>),
     },
     {
       title: t("action"),
@@ -64,7 +72,13 @@ export function AuditView() {
         </Space>
       ),
     },
-    { title: t("recordId"), dataIndex: "recordId", key: "recordId", ellipsis: true, render: (v: string | null) => (v ? <Typography.Text copyable={{ text: v }}>{v.length > 13 ? `${v.slice(0, 13)}…` : v}</Typography.Text> : "—") },
+    {
+      title: t("recordId"),
+      dataIndex: "recordId",
+      key: "recordId",
+      ellipsis: true,
+      render: (v: string | null) => (v ? <Typography.Text copyable={{ text: v }}>{v.length > 13 ? `${v.slice(0, 13)}…` : v}</Typography.Text> : "—"),
+    },
     { title: t("ip"), dataIndex: "ip", key: "ip", render: (v: string | null) => <span style={{ whiteSpace: "nowrap" }}>{v ?? "—"}</span> },
     {
       title: c("actions"),
@@ -105,7 +119,14 @@ export function AuditView() {
         )}
         <DateRangeFilter filters={filters} label={t("dateRange")} />
       </FilterBar>
-      <ListTable url={url} list={list} columns={columns} onRow={(r) => ({ onDoubleClick: () => setOpen(r) })} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
+      <ListTable
+        url={url}
+        list={list}
+        columns={columns}
+        onRow={(r) => ({ onDoubleClick: () => setOpen(r) })}
+        emptyTitle={t("emptyTitle")}
+        emptyHint={t("emptyHint")}
+      />
       <Drawer open={!!open} title={t("detailTitle")} size={760} onClose={() => setOpen(null)} destroyOnHidden>
         {open && (
           <Space orientation="vertical" style={{ width: "100%" }} size="middle">
@@ -113,7 +134,12 @@ export function AuditView() {
               <Descriptions.Item label={t("time")}>{dayjs(open.createdAt).format("YYYY-MM-DD HH:mm:ss.SSS")}</Descriptions.Item>
               <Descriptions.Item label={t("tenant")}>{open.tenantName ?? open.tenantId ?? "—"}</Descriptions.Item>
               <Descriptions.Item label={t("actor")}>
-                {open.actorName ?? t("anonymous")} {open.actorId && <Typography.Text type="secondary" copyable>{open.actorId}</Typography.Text>}
+                {open.actorName ?? t("anonymous")}{" "}
+                {open.actorId && (
+                  <Typography.Text type="secondary" copyable>
+                    {open.actorId}
+                  </Typography.Text>
+                )}
               </Descriptions.Item>
               <Descriptions.Item label={t("action")}>
                 <Typography.Text code>{open.action}</Typography.Text>

@@ -3,7 +3,24 @@
 import { useHistoryTab } from "~/components/record-history";
 import { ConsolePage } from "~/components/console-page";
 import {
-  Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Skeleton, Space, Table, Tabs, Tag, Typography,
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Result,
+  Skeleton,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
 } from "antd";
 import type { TableProps } from "antd";
 import { ArrowLeftOutlined, CopyOutlined, EditOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
@@ -58,7 +75,14 @@ export function ClientDetailView({ id }: { id: string }) {
       <ArrowLeftOutlined /> {t("back")}
     </Link>
   );
-  if (detail.isLoading) return <ConsolePage title={t("detail")}><Card><Skeleton active /></Card></ConsolePage>;
+  if (detail.isLoading)
+    return (
+      <ConsolePage title={t("detail")}>
+        <Card>
+          <Skeleton active />
+        </Card>
+      </ConsolePage>
+    );
   if (detail.isError || !detail.data)
     return (
       <ConsolePage title={t("detail")}>
@@ -104,16 +128,29 @@ function Settings({ d }: { d: Detail }) {
   const t = useTranslations("client");
   const c = useTranslations("common");
   const tokenUrl = typeof window === "undefined" ? "/api/oauth/token" : `${window.location.origin}/api/oauth/token`;
-  const list = (items: string[]) => (items.length ? <Space size={[0, 4]} wrap>{items.map((s) => <Tag key={s}>{s}</Tag>)}</Space> : "—");
+  const list = (items: string[]) =>
+    items.length ? (
+      <Space size={[0, 4]} wrap>
+        {items.map((s) => (
+          <Tag key={s}>{s}</Tag>
+        ))}
+      </Space>
+    ) : (
+      "—"
+    );
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       {!d.enabled && <Alert type="warning" showIcon title={t("disabledClient")} />}
       <Descriptions bordered size="small" column={1} styles={{ label: { width: 200 } }}>
         <Descriptions.Item label={t("clientId")}>
-          <Typography.Text code copyable data-testid="client-id">{d.clientId}</Typography.Text>
+          <Typography.Text code copyable data-testid="client-id">
+            {d.clientId}
+          </Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label={t("description")}>{d.description || "—"}</Descriptions.Item>
-        <Descriptions.Item label={t("grantTypes")}>{list(d.grantTypes.map((g) => (g === "client_credentials" ? t("grantTypeNames.client_credentials") : g)))}</Descriptions.Item>
+        <Descriptions.Item label={t("grantTypes")}>
+          {list(d.grantTypes.map((g) => (g === "client_credentials" ? t("grantTypeNames.client_credentials") : g)))}
+        </Descriptions.Item>
         <Descriptions.Item label={t("scopes")}>{list(d.scopes)}</Descriptions.Item>
         <Descriptions.Item label={t("tokenLifetime")}>{d.tokenLifetime}</Descriptions.Item>
         <Descriptions.Item label={t("redirectUris")}>{list(d.redirectUris)}</Descriptions.Item>
@@ -150,7 +187,10 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
   );
   const remove = useMutation(
     trpc.client.deleteSecret.mutationOptions({
-      onSuccess: () => { void message.success(c("deleted")); return onChanged(); },
+      onSuccess: () => {
+        void message.success(c("deleted"));
+        return onChanged();
+      },
       onError: (e) => void message.error(handleServerError(null, e)),
     }),
   );
@@ -162,7 +202,14 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
       title: t("secretExpires"),
       dataIndex: "expiresAt",
       key: "expiresAt",
-      render: (v: Date | null, row) => (row.expired ? <Tag color="red">{t("secretExpired")} {fmt(v)}</Tag> : fmt(v) ?? t("secretNever")),
+      render: (v: Date | null, row) =>
+        row.expired ? (
+          <Tag color="red">
+            {t("secretExpired")} {fmt(v)}
+          </Tag>
+        ) : (
+          (fmt(v) ?? t("secretNever"))
+        ),
     },
     { title: t("secretLastUsed"), dataIndex: "lastUsedAt", key: "lastUsedAt", render: (v: Date | null) => fmt(v) ?? t("secretNeverUsed") },
     { title: c("createdAt"), dataIndex: "createdAt", key: "createdAt", render: (v: Date) => fmt(v) },
@@ -170,7 +217,11 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
       title: c("actions"),
       key: "actions",
       render: (_, row) => (
-        <Popconfirm title={t("confirmDeleteSecret", { hint: row.hint })} onConfirm={() => remove.mutateAsync({ id: clientId, secretId: row.id })} okButtonProps={{ danger: true }}>
+        <Popconfirm
+          title={t("confirmDeleteSecret", { hint: row.hint })}
+          onConfirm={() => remove.mutateAsync({ id: clientId, secretId: row.id })}
+          okButtonProps={{ danger: true }}
+        >
           <Button size="small" type="link" danger>
             {c("delete")}
           </Button>
@@ -181,7 +232,12 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
 
   function submit(v: { description?: string; expiresAt?: dayjs.Dayjs | null }) {
     setError(null);
-    const parsed = parseForm(form, secretCreateInput, { id: clientId, description: v.description || null, expiresAt: v.expiresAt ? v.expiresAt.toDate() : null }, locale);
+    const parsed = parseForm(
+      form,
+      secretCreateInput,
+      { id: clientId, description: v.description || null, expiresAt: v.expiresAt ? v.expiresAt.toDate() : null },
+      locale,
+    );
     if (parsed) generate.mutate(parsed);
   }
 
@@ -263,8 +319,20 @@ function IssueToken({ id, enabled }: { id: string; enabled: boolean }) {
         {t("issueTokenHelp")}
       </Typography.Paragraph>
       <Space.Compact style={{ width: "100%", maxWidth: 640 }}>
-        <Input aria-label={t("requestedScope")} placeholder={t("requestedScope")} value={scope} onChange={(e) => setScope(e.target.value)} onPressEnter={() => issue.mutate({ id, scope: scope.trim() || undefined })} />
-        <Button type="primary" disabled={!enabled} loading={issue.isPending} onClick={() => issue.mutate({ id, scope: scope.trim() || undefined })} data-testid="issue-token">
+        <Input
+          aria-label={t("requestedScope")}
+          placeholder={t("requestedScope")}
+          value={scope}
+          onChange={(e) => setScope(e.target.value)}
+          onPressEnter={() => issue.mutate({ id, scope: scope.trim() || undefined })}
+        />
+        <Button
+          type="primary"
+          disabled={!enabled}
+          loading={issue.isPending}
+          onClick={() => issue.mutate({ id, scope: scope.trim() || undefined })}
+          data-testid="issue-token"
+        >
           {t("issue")}
         </Button>
       </Space.Compact>
@@ -276,13 +344,21 @@ function IssueToken({ id, enabled }: { id: string; enabled: boolean }) {
             {t("accessToken")} · <Typography.Text type="secondary">{t("expiresIn", { seconds: issue.data.expires_in })}</Typography.Text>
           </Typography.Text>
           <Space.Compact block>
-            <Input.TextArea readOnly autoSize={{ minRows: 3, maxRows: 6 }} value={issue.data.access_token} data-testid="issued-token" style={{ fontFamily: "monospace" }} />
+            <Input.TextArea
+              readOnly
+              autoSize={{ minRows: 3, maxRows: 6 }}
+              value={issue.data.access_token}
+              data-testid="issued-token"
+              style={{ fontFamily: "monospace" }}
+            />
             <CopyButton text={issue.data.access_token} />
           </Space.Compact>
           <Typography.Text strong>{t("header")}</Typography.Text>
           <pre style={{ margin: 0, padding: 12, background: "rgba(0,0,0,0.04)", borderRadius: 6 }}>{JSON.stringify(issue.data.header, null, 2)}</pre>
           <Typography.Text strong>{t("claims")}</Typography.Text>
-          <pre style={{ margin: 0, padding: 12, background: "rgba(0,0,0,0.04)", borderRadius: 6 }} data-testid="issued-claims">{json}</pre>
+          <pre style={{ margin: 0, padding: 12, background: "rgba(0,0,0,0.04)", borderRadius: 6 }} data-testid="issued-claims">
+            {json}
+          </pre>
         </>
       )}
     </Space>

@@ -58,7 +58,14 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
   const update = useMutation(trpc.client.update.mutationOptions(save.mutation));
 
   function submit(values: FormValues) {
-    const payload = { ...values, name: values.name ?? "", grantTypes: values.grantTypes ?? [], scopes: values.scopes ?? [], redirectUris: values.redirectUris ?? [], corsOrigins: values.corsOrigins ?? [] };
+    const payload = {
+      ...values,
+      name: values.name ?? "",
+      grantTypes: values.grantTypes ?? [],
+      scopes: values.scopes ?? [],
+      redirectUris: values.redirectUris ?? [],
+      corsOrigins: values.corsOrigins ?? [],
+    };
     if (existing) save.submit(clientUpdateInput, { ...payload, id: existing }, update.mutate);
     else save.submit(clientCreateInput, payload, create.mutate);
   }
@@ -76,7 +83,14 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       loading={existing ? detail : undefined}
       onFinish={submit}
       clearErrorsOnChange
-      initialValues={{ grantTypes: ["client_credentials"], scopes: [], redirectUris: [], corsOrigins: [], tokenLifetime: TOKEN_LIFETIME.default, enabled: true }}
+      initialValues={{
+        grantTypes: ["client_credentials"],
+        scopes: [],
+        redirectUris: [],
+        corsOrigins: [],
+        tokenLifetime: TOKEN_LIFETIME.default,
+        enabled: true,
+      }}
     >
       <Form.Item name="name" label={t("name")} required>
         <Input maxLength={64} autoFocus />

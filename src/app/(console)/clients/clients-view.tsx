@@ -44,10 +44,23 @@ export function ClientsView() {
       key: "name",
       sorter: true,
       sortOrder: sort.sortOrder("name"),
-      render: (name: string, row) => <Link href={`/clients/${row.id}`} style={{ whiteSpace: "nowrap" }}>{name}</Link>,
+      render: (name: string, row) => (
+        <Link href={`/clients/${row.id}`} style={{ whiteSpace: "nowrap" }}>
+          {name}
+        </Link>
+      ),
     },
     ...tenantColumn,
-    { title: t("clientId"), dataIndex: "clientId", key: "clientId", render: (v: string) => <Typography.Text code copyable style={{ whiteSpace: "nowrap" }}>{v}</Typography.Text> },
+    {
+      title: t("clientId"),
+      dataIndex: "clientId",
+      key: "clientId",
+      render: (v: string) => (
+        <Typography.Text code copyable style={{ whiteSpace: "nowrap" }}>
+          {v}
+        </Typography.Text>
+      ),
+    },
     { title: t("scopes"), dataIndex: "scopes", key: "scopes", render: (scopes: string[]) => <TagList items={scopes} max={4} /> },
     { title: t("secretCount"), dataIndex: "secretCount", key: "secretCount", width: 90 },
     {

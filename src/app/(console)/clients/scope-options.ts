@@ -6,7 +6,10 @@ export function scopeOptions(locale: string) {
   const resources = Object.keys(RESOURCE_NAMES) as PermissionResource[];
   return [
     { value: `${PERMISSION_PREFIX}.all`, label: `${PERMISSION_PREFIX}.all — ${zh ? "全部权限" : "Everything"}` },
-    ...resources.map((r) => ({ value: `${PERMISSION_PREFIX}.${r}.all`, label: `${PERMISSION_PREFIX}.${r}.all — ${zh ? RESOURCE_NAMES[r].zh + "（全部）" : RESOURCE_NAMES[r].en + " (all)"}` })),
+    ...resources.map((r) => ({
+      value: `${PERMISSION_PREFIX}.${r}.all`,
+      label: `${PERMISSION_PREFIX}.${r}.all — ${zh ? RESOURCE_NAMES[r].zh + "（全部）" : RESOURCE_NAMES[r].en + " (all)"}`,
+    })),
     ...PERMISSIONS.map((p) => ({ value: p.code, label: `${p.code} — ${zh ? p.nameZh : p.nameEn}` })),
   ];
 }

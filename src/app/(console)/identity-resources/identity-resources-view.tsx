@@ -13,7 +13,13 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
-import { API_ORDER, identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem, type IdentityResourceListInput } from "~/lib/validators/api";
+import {
+  API_ORDER,
+  identityResourceCreateInput,
+  identityResourceUpdateInput,
+  type IdentityResourceItem,
+  type IdentityResourceListInput,
+} from "~/lib/validators/api";
 
 export function IdentityResourcesView() {
   const t = useTranslations("identityResource");
@@ -38,10 +44,16 @@ export function IdentityResourcesView() {
   const tenantColumn = useTenantColumn<IdentityResourceItem>();
   const columns: TableProps<IdentityResourceItem>["columns"] = [
     {
-      title: t("name"), dataIndex: "name", key: "name", sorter: true, sortOrder: sort.sortOrder("name"),
+      title: t("name"),
+      dataIndex: "name",
+      key: "name",
+      sorter: true,
+      sortOrder: sort.sortOrder("name"),
       render: (n: string, row) => (
         <Space>
-          <Link href={`/identity-resources/${row.id}`}><Typography.Text code>{n}</Typography.Text></Link>
+          <Link href={`/identity-resources/${row.id}`}>
+            <Typography.Text code>{n}</Typography.Text>
+          </Link>
           {row.standard && <Tag color="blue">{t("standard")}</Tag>}
         </Space>
       ),
@@ -51,10 +63,13 @@ export function IdentityResourcesView() {
     { title: t("claims"), dataIndex: "claims", key: "claims", render: (items: string[]) => <TagList items={items} /> },
     createdAtColumn(c("createdAt"), sort),
     {
-      title: c("actions"), key: "actions",
+      title: c("actions"),
+      key: "actions",
       render: (_, row) => (
         <Space size="small">
-          <Button size="small" type="link" onClick={() => setEditing(row)}>{c("edit")}</Button>
+          <Button size="small" type="link" onClick={() => setEditing(row)}>
+            {c("edit")}
+          </Button>
           {!row.standard && <DeleteAction name={row.name} onConfirm={() => remove.mutateAsync({ id: row.id })} />}
         </Space>
       ),
@@ -69,18 +84,31 @@ export function IdentityResourcesView() {
           name="kind"
           label={t("filterKind")}
           value={kind}
-          options={[{ value: "standard", label: t("standard") }, { value: "custom", label: t("custom") }]}
+          options={[
+            { value: "standard", label: t("standard") },
+            { value: "custom", label: t("custom") },
+          ]}
           width={140}
         />
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <IdentityDrawer key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`} item={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      <IdentityDrawer
+        key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`}
+        item={editing}
+        onClose={() => setEditing(null)}
+        onSaved={invalidate}
+      />
     </ConsolePage>
   );
 }
 
-interface FormValues { name: string; displayName?: string; description?: string; claims: string[] }
+interface FormValues {
+  name: string;
+  displayName?: string;
+  description?: string;
+  claims: string[];
+}
 
 export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("identityResource");

@@ -51,7 +51,12 @@ export function LocksView() {
               key: "actions",
               render: (_, r) =>
                 r.active && (
-                  <Button size="small" type="link" loading={unlock.isPending && unlock.variables?.userId === r.userId} onClick={() => unlock.mutate({ userId: r.userId })}>
+                  <Button
+                    size="small"
+                    type="link"
+                    loading={unlock.isPending && unlock.variables?.userId === r.userId}
+                    onClick={() => unlock.mutate({ userId: r.userId })}
+                  >
                     {t("unlock")}
                   </Button>
                 ),

@@ -23,7 +23,15 @@ export function OutboxView() {
   return (
     <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="outbox" filter={input} />}>
       <Card size="small">
-        <Input.Search aria-label={t("to")} placeholder={t("to")} allowClear value={to} onChange={(e) => setTo(e.target.value)} onSearch={(v) => url.set({ to: v.trim(), page: undefined })} style={{ maxWidth: 320 }} />
+        <Input.Search
+          aria-label={t("to")}
+          placeholder={t("to")}
+          allowClear
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          onSearch={(v) => url.set({ to: v.trim(), page: undefined })}
+          style={{ maxWidth: 320 }}
+        />
       </Card>
       <Card size="small">
         <Table
@@ -31,14 +39,25 @@ export function OutboxView() {
           loading={list.isFetching && !list.data}
           dataSource={list.data?.items}
           locale={{ emptyText: list.isError ? handleServerError(null, list.error) : <Empty description={t("empty")} /> }}
-          pagination={{ current: paging.page, pageSize: paging.size, total: list.data?.total ?? 0, pageSizeOptions: PAGE_SIZES, showTotal: (total) => c("total", { total }) }}
+          pagination={{
+            current: paging.page,
+            pageSize: paging.size,
+            total: list.data?.total ?? 0,
+            pageSizeOptions: PAGE_SIZES,
+            showTotal: (total) => c("total", { total }),
+          }}
           onChange={(p) => url.set({ page: p.current && p.current > 1 ? p.current : undefined, size: p.pageSize !== 20 ? p.pageSize : undefined })}
           columns={[
             { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("MM-DD HH:mm:ss"), width: 140 },
             { title: t("channel"), dataIndex: "channel", render: (ch: string) => <Tag>{ch}</Tag>, width: 90 },
             { title: t("to"), dataIndex: "to" },
             { title: t("body"), dataIndex: "body", render: (b: string, r) => <span data-testid="outbox-body">{r.subject ? `${r.subject} — ${b}` : b}</span> },
-            { title: t("status"), dataIndex: "status", render: (s: string) => <Tag color={s === "failed" ? "red" : s === "sent" ? "green" : "default"}>{s}</Tag>, width: 90 },
+            {
+              title: t("status"),
+              dataIndex: "status",
+              render: (s: string) => <Tag color={s === "failed" ? "red" : s === "sent" ? "green" : "default"}>{s}</Tag>,
+              width: 90,
+            },
           ]}
         />
       </Card>

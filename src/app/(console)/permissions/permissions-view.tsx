@@ -29,7 +29,11 @@ export function PermissionsView() {
     const by = new Map<string, Row>();
     for (const p of list.data ?? []) {
       let g = by.get(p.resource);
-      if (!g) by.set(p.resource, (g = { key: `group:${p.resource}`, code: `uc.${p.resource}.all`, name: p.resourceName, resourceName: p.resourceName, group: true, children: [] }));
+      if (!g)
+        by.set(
+          p.resource,
+          (g = { key: `group:${p.resource}`, code: `uc.${p.resource}.all`, name: p.resourceName, resourceName: p.resourceName, group: true, children: [] }),
+        );
       g.children!.push({ key: p.code, ...p });
     }
     return [...by.values()];
@@ -38,7 +42,14 @@ export function PermissionsView() {
   return (
     <ConsolePage title={t("title")}>
       <Card size="small">
-        <Input.Search aria-label={t("search")} placeholder={t("search")} allowClear value={q} onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 420 }} />
+        <Input.Search
+          aria-label={t("search")}
+          placeholder={t("search")}
+          allowClear
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          style={{ maxWidth: 420 }}
+        />
       </Card>
       <Card size="small">
         <Table<Row>
@@ -64,7 +75,18 @@ export function PermissionsView() {
                   </Typography.Text>
                 ),
             },
-            { title: t("name"), dataIndex: "name", render: (n: string, row) => (row.group ? <Typography.Text type="secondary">{t("wildcard", { resource: row.resourceName })}: <Typography.Text code>{row.code}</Typography.Text></Typography.Text> : n) },
+            {
+              title: t("name"),
+              dataIndex: "name",
+              render: (n: string, row) =>
+                row.group ? (
+                  <Typography.Text type="secondary">
+                    {t("wildcard", { resource: row.resourceName })}: <Typography.Text code>{row.code}</Typography.Text>
+                  </Typography.Text>
+                ) : (
+                  n
+                ),
+            },
             { title: t("resource"), dataIndex: "resourceName", render: (r: string, row) => (row.group ? null : <Tag>{r}</Tag>) },
           ]}
         />

@@ -122,7 +122,10 @@ export function PermissionPicker({
                     data-testid={`perm-${p.code}`}
                   >
                     <span title={p.code}>
-                      {en ? p.nameEn : p.nameZh} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.code}</Typography.Text>
+                      {en ? p.nameEn : p.nameZh}{" "}
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {p.code}
+                      </Typography.Text>
                     </span>
                     {!allowed && (
                       <Tag style={{ marginInlineStart: 4 }} color="default">

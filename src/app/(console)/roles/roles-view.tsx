@@ -54,7 +54,12 @@ export function RolesView() {
     },
     ...tenantColumn,
     { title: t("description"), dataIndex: "description", key: "description", ellipsis: true, render: (d: string | null) => d ?? "—" },
-    { title: t("permissions"), dataIndex: "permissions", key: "permissions", render: (p: string[]) => <TagList items={p} max={4} gap={4} empty={t("noPermissions")} /> },
+    {
+      title: t("permissions"),
+      dataIndex: "permissions",
+      key: "permissions",
+      render: (p: string[]) => <TagList items={p} max={4} gap={4} empty={t("noPermissions")} />,
+    },
     { title: t("memberCount"), dataIndex: "memberCount", key: "memberCount", width: 90 },
     createdAtColumn(c("createdAt"), sort),
     {
@@ -72,7 +77,11 @@ export function RolesView() {
   ];
 
   return (
-    <ConsolePage title={t("title")} intro={t("intro")} extra={<ListActions resource="roles" filter={filter} newLabel={t("new")} onNew={() => setEditing("new")} />}>
+    <ConsolePage
+      title={t("title")}
+      intro={t("intro")}
+      extra={<ListActions resource="roles" filter={filter} newLabel={t("new")} onNew={() => setEditing("new")} />}
+    >
       <FilterBar filters={filters}>
         <TextFilter filters={filters} name="name" label={t("filterName")} />
         <SelectFilter

@@ -59,7 +59,12 @@ export function SessionsView() {
       ),
     },
     { title: t("site"), dataIndex: "site", key: "site", render: (s: SessionItem["site"]) => t(`sites.${s as (typeof SESSION_SITES)[number]}`) },
-    { title: t("method"), dataIndex: "method", key: "method", render: (m: string) => <Tag title={m}>{t.has(`methods.${m}`) ? t(`methods.${m}` as "methods.password") : m}</Tag> },
+    {
+      title: t("method"),
+      dataIndex: "method",
+      key: "method",
+      render: (m: string) => <Tag title={m}>{t.has(`methods.${m}`) ? t(`methods.${m}` as "methods.password") : m}</Tag>,
+    },
     { title: t("ip"), dataIndex: "ip", key: "ip", render: (ip: string | null) => ip ?? "—" },
     {
       title: t("device"),

@@ -31,7 +31,10 @@ export function TeamView() {
   const [draft, setDraft] = useState(search);
 
   const team = useQuery(
-    trpc.team.list.queryOptions({ userId: root, search: search || undefined, maxLevel, skip: paging.skip, take: paging.take }, { placeholderData: keepPreviousData }),
+    trpc.team.list.queryOptions(
+      { userId: root, search: search || undefined, maxLevel, skip: paging.skip, take: paging.take },
+      { placeholderData: keepPreviousData },
+    ),
   );
   const data = team.data;
 
@@ -131,7 +134,14 @@ export function TeamView() {
                 <Button onClick={() => void team.refetch()}>{c("retry")}</Button>
               </Empty>
             ) : (
-              <Empty description={<><div>{t("emptyTitle")}</div><Typography.Text type="secondary">{t("emptyHint")}</Typography.Text></>} />
+              <Empty
+                description={
+                  <>
+                    <div>{t("emptyTitle")}</div>
+                    <Typography.Text type="secondary">{t("emptyHint")}</Typography.Text>
+                  </>
+                }
+              />
             ),
           }}
           {...serverTable<Member>(url, data?.total ?? 0, (n) => (data?.totalCapped ? t("totalCapped", { total: n }) : c("total", { total: n })))}

@@ -34,7 +34,10 @@ const fromForm = (v: FormValues) => ({
   ...v,
   hosts: v.hosts ?? [],
   claims: v.claims ?? [],
-  properties: (v.properties ?? []).map(({ isSet, undecryptable: _undecryptable, ...p }) => ({ ...p, value: p.secret && isSet && !p.value ? null : (p.value ?? "") })),
+  properties: (v.properties ?? []).map(({ isSet, undecryptable: _undecryptable, ...p }) => ({
+    ...p,
+    value: p.secret && isSet && !p.value ? null : (p.value ?? ""),
+  })),
 });
 
 export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | null; onClose: () => void; onSaved: () => unknown }) {
@@ -77,10 +80,7 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
         <Input maxLength={64} autoFocus />
       </Form.Item>
       <Form.Item name="status" label={t("status")}>
-        <Select
-          disabled={detail.data?.isDefault}
-          options={TENANT_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
-        />
+        <Select disabled={detail.data?.isDefault} options={TENANT_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />
       </Form.Item>
       <Form.Item name="description" label={t("description")}>
         <Input.TextArea rows={2} maxLength={500} showCount />

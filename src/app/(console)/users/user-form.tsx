@@ -46,7 +46,13 @@ export const profilePayload = (v: ProfileValues) => ({
 });
 
 /** The profile fields, shared by the create drawer and the detail page. */
-export function ProfileFields({ self = false, user }: { self?: boolean; /** The user being edited (none when creating). */ user?: Pick<UserDetail, "id" | "tenantId" | "referrer"> }) {
+export function ProfileFields({
+  self = false,
+  user,
+}: {
+  self?: boolean;
+  /** The user being edited (none when creating). */ user?: Pick<UserDetail, "id" | "tenantId" | "referrer">;
+}) {
   const t = useTranslations("user");
   return (
     <>

@@ -58,9 +58,7 @@ export function UsersView() {
   };
   const cursors = useCursors(JSON.stringify(input));
   const cursor = cursors.get(paging.page);
-  const list = useQuery(
-    trpc.user.list.queryOptions(cursor ? { ...input, cursor } : { ...input, skip: paging.skip }, { placeholderData: keepPreviousData }),
-  );
+  const list = useQuery(trpc.user.list.queryOptions(cursor ? { ...input, cursor } : { ...input, skip: paging.skip }, { placeholderData: keepPreviousData }));
   if (list.data?.nextCursor && !list.isPlaceholderData) cursors.set(paging.page + 1, list.data.nextCursor);
 
   const invalidate = () => qc.invalidateQueries(trpc.user.pathFilter());

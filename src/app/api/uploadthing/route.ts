@@ -9,7 +9,10 @@ export const dynamic = "force-dynamic";
  */
 async function withOurStatus(res: Response): Promise<Response> {
   if (res.status !== 403) return res;
-  const body = (await res.clone().json().catch(() => null)) as { appCode?: unknown } | null;
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => null)) as { appCode?: unknown } | null;
   if (body?.appCode !== 10001) return res;
   return new Response(res.body, { status: 401, headers: res.headers });
 }

@@ -16,5 +16,12 @@ export default async function WechatCallbackPage({ searchParams }: { searchParam
   if (!tenant) return <UnknownHost host={host} />;
   const { code, state } = await searchParams;
   const flow = stateMode((await cookies()).get(WECHAT_STATE_COOKIE)?.value);
-  return <WechatCallback code={code ?? null} state={state ?? ""} mode={flow?.mode ?? "login"} callbackUrl={safeRedirectTarget(flow?.callbackUrl, requestOrigin(await headers()))} />;
+  return (
+    <WechatCallback
+      code={code ?? null}
+      state={state ?? ""}
+      mode={flow?.mode ?? "login"}
+      callbackUrl={safeRedirectTarget(flow?.callbackUrl, requestOrigin(await headers()))}
+    />
+  );
 }

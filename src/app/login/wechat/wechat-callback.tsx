@@ -17,7 +17,9 @@ export function WechatCallback({ code, state, mode, callbackUrl }: { code: strin
   const trpc = useTRPC();
   const [error, setError] = useState<string | null>(code ? null : t("wechatDenied"));
   const started = useRef(false);
-  const bind = useMutation(trpc.me.bindWechat.mutationOptions({ onSuccess: () => window.location.assign(callbackUrl), onError: (e) => setError(handleServerError(null, e)) }));
+  const bind = useMutation(
+    trpc.me.bindWechat.mutationOptions({ onSuccess: () => window.location.assign(callbackUrl), onError: (e) => setError(handleServerError(null, e)) }),
+  );
 
   useEffect(() => {
     if (!code || started.current) return;
@@ -33,7 +35,15 @@ export function WechatCallback({ code, state, mode, callbackUrl }: { code: strin
   return (
     <AuthCard title={t("wechatTitle")}>
       {error ? (
-        <Result status="warning" title={error} extra={<Link href={mode === "bind" ? "/account" : "/login"}><Button>{t("backToLogin")}</Button></Link>} />
+        <Result
+          status="warning"
+          title={error}
+          extra={
+            <Link href={mode === "bind" ? "/account" : "/login"}>
+              <Button>{t("backToLogin")}</Button>
+            </Link>
+          }
+        />
       ) : (
         <div style={{ textAlign: "center", padding: 32 }}>
           <Spin size="large" />

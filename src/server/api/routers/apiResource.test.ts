@@ -14,7 +14,10 @@ async function makeUser(tenantId: string, userName: string, roles: string[]) {
   const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
   return db.user.create({
     data: {
-      tenantId, userName, userNameKey: userName.toLowerCase(), passwordHash: await hashPassword(USER_PASSWORD),
+      tenantId,
+      userName,
+      userNameKey: userName.toLowerCase(),
+      passwordHash: await hashPassword(USER_PASSWORD),
       roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
     },
   });

@@ -9,7 +9,13 @@ import type { ResolvedTenant } from "~/server/services/host";
 import { writeAudit } from "~/server/services/audit";
 
 const tags = ["auth"];
-const req = (ctx: Context & { tenant: ResolvedTenant }) => ({ tenant: ctx.tenant, ip: ctx.ip, userAgent: ctx.userAgent, locale: ctx.locale, cookie: ctx.cookie });
+const req = (ctx: Context & { tenant: ResolvedTenant }) => ({
+  tenant: ctx.tenant,
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+  locale: ctx.locale,
+  cookie: ctx.cookie,
+});
 
 /** Anonymous self-service on a tenant's host: captcha, codes, registration, recovery. */
 export const authRouter = createTRPCRouter({
@@ -46,7 +52,10 @@ export const authRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const out = await account.resetPassword(ctx.db, req(ctx), input);
       // Anonymous: the account is named by the phone or email the code went to.
-      await writeAudit(ctx.db, { actorId: null, tenantId: ctx.tenant.id, ip: ctx.ip, userAgent: ctx.userAgent }, "user.resetPassword", null, undefined, { channel: input.channel, account: input.target });
+      await writeAudit(ctx.db, { actorId: null, tenantId: ctx.tenant.id, ip: ctx.ip, userAgent: ctx.userAgent }, "user.resetPassword", null, undefined, {
+        channel: input.channel,
+        account: input.target,
+      });
       return out;
     }),
 
@@ -56,7 +65,12 @@ export const authRouter = createTRPCRouter({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const out = await account.changePassword(ctx.db, ctx.actor, input, ctx.locale);
-      await writeAudit(ctx.db, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, "me.changePassword", ctx.actor.userId);
+      await writeAudit(
+        ctx.db,
+        { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent },
+        "me.changePassword",
+        ctx.actor.userId,
+      );
       return out;
     }),
 

@@ -20,7 +20,10 @@ async function makeUser(tenantId: string, userName: string, roles: string[]) {
   const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
   return db.user.create({
     data: {
-      tenantId, userName, userNameKey: userName.toLowerCase(), passwordHash: await hashPassword(USER_PASSWORD),
+      tenantId,
+      userName,
+      userNameKey: userName.toLowerCase(),
+      passwordHash: await hashPassword(USER_PASSWORD),
       roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
     },
   });
@@ -308,7 +311,10 @@ describe("a client lives on its owner's current rights and its own current scope
     const ctx = await createContext(new Request("http://b.test/api/trpc/client.list", { headers: { host: "b.test", authorization: `Bearer ${live}` } }), db);
     expect(ctx.actor).toBeNull();
     // The console's test token is refused too.
-    expect(await failure(() => w.callerFor(w.managerB.id).then((c) => c.client.issueToken({ id: client.id })))).toMatchObject({ code: 17009, trpc: "CONFLICT" });
+    expect(await failure(() => w.callerFor(w.managerB.id).then((c) => c.client.issueToken({ id: client.id })))).toMatchObject({
+      code: 17009,
+      trpc: "CONFLICT",
+    });
     // Enabled again, the client works again.
     await db.user.update({ where: { id: owner.id }, data: { status: "active" } });
     expect((await rest("GET", "/clients", live)).status).toBe(200);

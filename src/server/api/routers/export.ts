@@ -8,7 +8,9 @@ const tags = ["export"];
 
 export const exportRouter = createTRPCRouter({
   create: requirePermission("uc.export.post")
-    .meta({ openapi: { method: "POST", path: "/exports", tags, protect: true, summary: "Export a list (its current filter) to CSV or XLSX in the background" } })
+    .meta({
+      openapi: { method: "POST", path: "/exports", tags, protect: true, summary: "Export a list (its current filter) to CSV or XLSX in the background" },
+    })
     .input(exportCreateInput)
     .output(exportJob)
     .mutation(async ({ ctx, input }) => {

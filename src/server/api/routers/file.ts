@@ -8,7 +8,12 @@ import type { Actor } from "~/server/services/session";
 
 const tags = ["file"];
 /** Files belong to the host's tenant: an operator on a tenant's host works on that tenant's files. */
-const who = (ctx: Context & { actor: Actor }): svc.FileWho => ({ ...ctx.actor, tenantId: ctx.tenant?.id ?? ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent });
+const who = (ctx: Context & { actor: Actor }): svc.FileWho => ({
+  ...ctx.actor,
+  tenantId: ctx.tenant?.id ?? ctx.actor.tenantId,
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+});
 
 /**
  * The file library. Uploads from the console go through uploadthing (/api/uploadthing), from
@@ -39,7 +44,13 @@ export const fileRouter = createTRPCRouter({
     .input(base64UploadInput)
     .output(fileItem)
     .mutation(({ ctx, input }) =>
-      svc.uploadBytes(ctx.db, who(ctx), { kind: "image", folder: input.folderName, name: input.name, bytes: Buffer.from(input.data, "base64"), onlyMime: "image/png" }),
+      svc.uploadBytes(ctx.db, who(ctx), {
+        kind: "image",
+        folder: input.folderName,
+        name: input.name,
+        bytes: Buffer.from(input.data, "base64"),
+        onlyMime: "image/png",
+      }),
     ),
 
   list: requirePermission("uc.file.get")

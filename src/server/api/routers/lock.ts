@@ -16,7 +16,9 @@ export const lockRouter = createTRPCRouter({
     .query(({ ctx, input }) => listLocks(ctx.db, ctx.actor, input)),
 
   unlock: requirePermission("uc.lock.unlock")
-    .meta({ openapi: { method: "PUT", path: "/locks/users/{userId}/unlock", tags: ["lock"], protect: true, summary: "Lift a user's lock and forget their failures" } })
+    .meta({
+      openapi: { method: "PUT", path: "/locks/users/{userId}/unlock", tags: ["lock"], protect: true, summary: "Lift a user's lock and forget their failures" },
+    })
     .input(z.object({ userId: z.uuid() }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {

@@ -49,7 +49,17 @@ export const meRouter = createTRPCRouter({
     .query(async ({ ctx }) => {
       const a = ctx.actor;
       const u = await ctx.db.user.findUniqueOrThrow({ where: { id: a.userId }, select: { phone: true, email: true } });
-      return { id: a.userId, tenantId: a.tenantId, userName: a.userName, nickname: a.nickname, ...u, locale: a.locale, isOperator: a.isOperator, roles: a.roles, permissions: a.permissions };
+      return {
+        id: a.userId,
+        tenantId: a.tenantId,
+        userName: a.userName,
+        nickname: a.nickname,
+        ...u,
+        locale: a.locale,
+        isOperator: a.isOperator,
+        roles: a.roles,
+        permissions: a.permissions,
+      };
     }),
 
   profile: requirePermission("uc.me.detail")
@@ -67,7 +77,14 @@ export const meRouter = createTRPCRouter({
         const before = await readProfile(tx, ctx.actor.userId);
         await tx.user.update({ where: { id: ctx.actor.userId }, data: { ...input, birthday: fromDateString(input.birthday) } });
         const after = await readProfile(tx, ctx.actor.userId);
-        await writeAudit(tx, { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, "me.profile", ctx.actor.userId, before, after);
+        await writeAudit(
+          tx,
+          { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent },
+          "me.profile",
+          ctx.actor.userId,
+          before,
+          after,
+        );
         return after;
       }),
     ),
@@ -116,7 +133,15 @@ export const meRouter = createTRPCRouter({
     ),
 
   bindWechat: requirePermission("uc.me.put")
-    .meta({ openapi: { method: "POST", path: "/me/external-logins/wechat", tags: ["me"], protect: true, summary: "Link WeChat (finishes the QR round trip started at /api/auth/wechat/start?mode=bind)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/me/external-logins/wechat",
+        tags: ["me"],
+        protect: true,
+        summary: "Link WeChat (finishes the QR round trip started at /api/auth/wechat/start?mode=bind)",
+      },
+    })
     .input(z.object({ code: text().min(1).max(256), state: text().max(128) }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
@@ -128,7 +153,15 @@ export const meRouter = createTRPCRouter({
     }),
 
   bindMiniprogram: requirePermission("uc.me.put")
-    .meta({ openapi: { method: "POST", path: "/me/external-logins/miniprogram", tags: ["me"], protect: true, summary: "Link this mini-program identity (a wx.login() code)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/me/external-logins/miniprogram",
+        tags: ["me"],
+        protect: true,
+        summary: "Link this mini-program identity (a wx.login() code)",
+      },
+    })
     .input(z.object({ code: text().min(1).max(256) }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
@@ -139,7 +172,15 @@ export const meRouter = createTRPCRouter({
     }),
 
   unbind: requirePermission("uc.me.put")
-    .meta({ openapi: { method: "DELETE", path: "/me/external-logins/{provider}", tags: ["me"], protect: true, summary: "Unlink WeChat or the mini-program (never the last way in)" } })
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/me/external-logins/{provider}",
+        tags: ["me"],
+        protect: true,
+        summary: "Unlink WeChat or the mini-program (never the last way in)",
+      },
+    })
     .input(z.object({ provider: z.enum(["wechat", "miniprogram"]) }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
@@ -169,7 +210,9 @@ export const meRouter = createTRPCRouter({
     }),
 
   unbindContact: requirePermission("uc.me.put")
-    .meta({ openapi: { method: "DELETE", path: "/me/contact/{kind}", tags: ["me"], protect: true, summary: "Remove my phone or email (never the last way in)" } })
+    .meta({
+      openapi: { method: "DELETE", path: "/me/contact/{kind}", tags: ["me"], protect: true, summary: "Remove my phone or email (never the last way in)" },
+    })
     .input(z.object({ kind: z.enum(["phone", "email"]) }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {

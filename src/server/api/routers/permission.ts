@@ -20,8 +20,7 @@ export const permissionRouter = createTRPCRouter({
       const q = input.q?.toLowerCase();
       // Both languages match whatever the caller's language: people search with the words they know.
       const matches = (p: (typeof PERMISSIONS)[number]) =>
-        !q ||
-        [p.code, p.nameZh, p.nameEn, RESOURCE_NAMES[p.resource].zh, RESOURCE_NAMES[p.resource].en].some((s) => s.toLowerCase().includes(q));
+        !q || [p.code, p.nameZh, p.nameEn, RESOURCE_NAMES[p.resource].zh, RESOURCE_NAMES[p.resource].en].some((s) => s.toLowerCase().includes(q));
       return PERMISSIONS.filter(matches).map((p) => ({
         code: p.code,
         resource: p.resource,

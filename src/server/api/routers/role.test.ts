@@ -64,9 +64,17 @@ describe("role router", () => {
     const admin = await w.callerFor(w.managerB.id);
     const dev = (await admin.role.list({ name: "developer" })).items[0]!;
     expect((await failure(() => admin.role.delete({ id: dev.id }))).code).toBe(16002);
-    expect((await failure(() => admin.role.update({ id: dev.id, name: "developer", description: "x", permissions: ["uc.me.all"], claims: [] }))).code).toBe(16002);
+    expect((await failure(() => admin.role.update({ id: dev.id, name: "developer", description: "x", permissions: ["uc.me.all"], claims: [] }))).code).toBe(
+      16002,
+    );
     expect((await failure(() => admin.role.update({ id: dev.id, name: "dev2", description: "x", permissions: dev.permissions, claims: [] }))).code).toBe(16002);
-    const ok = await admin.role.update({ id: dev.id, name: "developer", description: "Builds integrations", permissions: [...dev.permissions].reverse(), claims: [] });
+    const ok = await admin.role.update({
+      id: dev.id,
+      name: "developer",
+      description: "Builds integrations",
+      permissions: [...dev.permissions].reverse(),
+      claims: [],
+    });
     expect(ok.description).toBe("Builds integrations");
     expect(ok.permissions).toEqual(dev.permissions);
     expect(await t.db.role.findUnique({ where: { id: dev.id } })).toBeTruthy();

@@ -2,15 +2,7 @@ import { z } from "zod";
 import { createTRPCRouter, publicProcedure, requirePermission } from "~/server/api/trpc";
 import { errorTable } from "~/lib/errors";
 import { errorTableOutput, idInput, listOutput } from "~/lib/validators/common";
-import {
-  roleCreateInput,
-  roleDetail,
-  roleListInput,
-  roleMember,
-  roleMembersInput,
-  roleSummary,
-  roleUpdateInput,
-} from "~/lib/validators/role";
+import { roleCreateInput, roleDetail, roleListInput, roleMember, roleMembersInput, roleSummary, roleUpdateInput } from "~/lib/validators/role";
 import * as roles from "~/server/services/roles";
 import type { Context } from "~/server/api/trpc";
 

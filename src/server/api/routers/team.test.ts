@@ -18,7 +18,7 @@ describe("team: the referral tree", () => {
     const a1 = await admin.user.create({ userName: "t-a1", referrerId: a.id });
     const a11 = await admin.user.create({ userName: "t-a11", referrerId: a1.id });
     const b = await admin.user.create({ userName: "t-b", referrerId: root.id, roleIds: [partnerRole] });
-    const path = async (id: string) => (await db.user.findUniqueOrThrow({ where: { id }, select: { teamPath: true, teamDepth: true } }));
+    const path = async (id: string) => await db.user.findUniqueOrThrow({ where: { id }, select: { teamPath: true, teamDepth: true } });
     expect(await path(a11.id)).toEqual({ teamPath: `${root.id}/${a.id}/${a1.id}/${a11.id}/`, teamDepth: 3 });
 
     // Move a1 (and a11 with it) under b.
@@ -48,7 +48,10 @@ describe("team: the referral tree", () => {
     expect(names.indexOf("t-a1")).toBe(names.indexOf("t-b") + 1);
     expect(names.indexOf("t-a11")).toBe(names.indexOf("t-a1") + 1);
     const sub = await admin.team.list({ userId: b.id, search: "t-a1" });
-    expect(sub.items.map((m) => [m.userName, m.level])).toEqual([["t-a1", 1], ["t-a11", 2]]);
+    expect(sub.items.map((m) => [m.userName, m.level])).toEqual([
+      ["t-a1", 1],
+      ["t-a11", 2],
+    ]);
     expect((await admin.team.list({ userId: root.id, maxLevel: 1 })).items.map((m) => m.userName).sort()).toEqual(["t-a", "t-b"]);
 
     // A partner sees their own subtree (default), may look deeper into it, never beside or above.

@@ -22,7 +22,10 @@ describe("tenant router", () => {
       status: "enabled",
       description: "First customer",
       hosts: ["Acme.Example.com", "acme.test"],
-      claims: [{ type: "website", value: "https://acme.example.com", isPublic: true }, { type: "internal", value: "x", isPublic: false }],
+      claims: [
+        { type: "website", value: "https://acme.example.com", isPublic: true },
+        { type: "internal", value: "x", isPublic: false },
+      ],
       properties: [
         { key: "wechat.appSecret", value: "s3cr3t-value", secret: true },
         { key: "website", value: "https://acme.example.com", secret: false },
@@ -81,7 +84,10 @@ describe("tenant router", () => {
   it("answers bad input with 400 and field errors in the caller's language", async () => {
     const db = env.db;
     const actor = (await w.ctxFor(w.operator.id, w.platform)).actor;
-    for (const [locale, expected] of [["en", "Not a valid host name"], ["zh-CN", "主机名格式不正确"]] as const) {
+    for (const [locale, expected] of [
+      ["en", "Not a valid host name"],
+      ["zh-CN", "主机名格式不正确"],
+    ] as const) {
       const caller = createCaller(createContextInner({ db, tenant: w.platform, actor, locale }));
       const f = await failure(() => caller.tenant.create(newTenant("x", ["not a host!", "ok.test", "ok.test"])));
       expect(f.trpc).toBe("BAD_REQUEST");

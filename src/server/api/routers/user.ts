@@ -80,14 +80,18 @@ export const userRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const s = scope(ctx);
       const user = await users.getUser(ctx.db, s, input.id); // 404 for another tenant's user
-      return listSessions(ctx.db, { ...ctx.actor, ip: ctx.ip }, {
-        userId: user.id,
-        tenantId: user.tenantId,
-        deleted: false,
-        orderby: "createdAt",
-        skip: input.skip,
-        take: input.take,
-      });
+      return listSessions(
+        ctx.db,
+        { ...ctx.actor, ip: ctx.ip },
+        {
+          userId: user.id,
+          tenantId: user.tenantId,
+          deleted: false,
+          orderby: "createdAt",
+          skip: input.skip,
+          take: input.take,
+        },
+      );
     }),
 
   create: requirePermission("uc.user.post")
@@ -149,5 +153,4 @@ export const userRouter = createTRPCRouter({
     .input(unlinkLoginInput)
     .output(userDetail)
     .mutation(({ ctx, input }) => users.unlinkExternalLogin(ctx.db, scope(ctx), input.id, input.loginId)),
-
 });

@@ -48,7 +48,14 @@ export function ApiResourceDetail({ id }: { id: string }) {
                 <Facts
                   record={r}
                   items={[
-                    { label: t("name"), value: <Typography.Text code copyable>{r.name}</Typography.Text> },
+                    {
+                      label: t("name"),
+                      value: (
+                        <Typography.Text code copyable>
+                          {r.name}
+                        </Typography.Text>
+                      ),
+                    },
                     { label: t("displayName"), value: r.displayName ?? "—" },
                     { label: t("description"), value: r.description ?? "—" },
                     { label: t("status"), value: r.enabled ? t("statusEnabled") : t("statusDisabled") },

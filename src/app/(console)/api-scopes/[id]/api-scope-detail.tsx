@@ -21,7 +21,12 @@ export function ApiScopeDetail({ id }: { id: string }) {
       query={detail}
       tabs={(scope) => [{ key: "usedBy", label: t("usedBy"), children: <UsedBy name={scope.name} tenantId={scope.tenantId} /> }]}
       drawer={(editing, close) => (
-        <ScopeDrawer key={`${editing?.id ?? "closed"}-${locale}`} item={editing} onClose={close} onSaved={() => qc.invalidateQueries(trpc.apiScope.pathFilter())} />
+        <ScopeDrawer
+          key={`${editing?.id ?? "closed"}-${locale}`}
+          item={editing}
+          onClose={close}
+          onSaved={() => qc.invalidateQueries(trpc.apiScope.pathFilter())}
+        />
       )}
     />
   );

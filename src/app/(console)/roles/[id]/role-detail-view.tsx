@@ -72,7 +72,15 @@ export function RoleDetailView({ id }: { id: string }) {
               children: (
                 <Space orientation="vertical" style={{ width: "100%" }}>
                   <Space size={[4, 4]} wrap>
-                    {r.permissions.length ? r.permissions.map((p) => <Tag key={p} color={p.endsWith(".all") ? "purple" : undefined}>{p}</Tag>) : <Typography.Text type="secondary">{t("noPermissions")}</Typography.Text>}
+                    {r.permissions.length ? (
+                      r.permissions.map((p) => (
+                        <Tag key={p} color={p.endsWith(".all") ? "purple" : undefined}>
+                          {p}
+                        </Tag>
+                      ))
+                    ) : (
+                      <Typography.Text type="secondary">{t("noPermissions")}</Typography.Text>
+                    )}
                   </Space>
                   <Descriptions size="small" column={1} bordered>
                     {byResource.map(({ res, codes }) => (

@@ -49,7 +49,16 @@ export function TenantDetail({ id }: { id: string }) {
                     { label: t("name"), value: d.name },
                     { label: t("status"), value: t(`statuses.${d.status}`) },
                     { label: t("description"), value: d.description ?? none },
-                    { label: t("logo"), value: d.logo ? <Typography.Link href={d.logo} target="_blank" rel="noreferrer">{d.logo}</Typography.Link> : none },
+                    {
+                      label: t("logo"),
+                      value: d.logo ? (
+                        <Typography.Link href={d.logo} target="_blank" rel="noreferrer">
+                          {d.logo}
+                        </Typography.Link>
+                      ) : (
+                        none
+                      ),
+                    },
                     { label: t("theme"), value: d.theme ? <Tag color={d.theme}>{d.theme}</Tag> : none },
                     { label: "ID", value: <Typography.Text copyable>{d.id}</Typography.Text> },
                   ]}
@@ -124,7 +133,12 @@ export function TenantDetail({ id }: { id: string }) {
           ]
         }
       />
-      <TenantDrawer key={`${editing}-${locale}`} id={editing ? id : null} onClose={() => setEditing(false)} onSaved={() => qc.invalidateQueries(trpc.tenant.pathFilter())} />
+      <TenantDrawer
+        key={`${editing}-${locale}`}
+        id={editing ? id : null}
+        onClose={() => setEditing(false)}
+        onSaved={() => qc.invalidateQueries(trpc.tenant.pathFilter())}
+      />
     </>
   );
 }

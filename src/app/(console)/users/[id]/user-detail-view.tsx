@@ -127,9 +127,7 @@ function ProfileTab({ user }: { user: UserDetail }) {
   const [form] = Form.useForm<ProfileValues>();
   const [error, setError] = useState<string | null>(null);
   const saved = useSaved();
-  const update = useMutation(
-    trpc.user.update.mutationOptions({ onSuccess: () => saved.ok(), onError: (e) => setError(handleServerError(form, e)) }),
-  );
+  const update = useMutation(trpc.user.update.mutationOptions({ onSuccess: () => saved.ok(), onError: (e) => setError(handleServerError(form, e)) }));
   useEffect(() => form.setFieldsValue(profileFromDetail(user)), [user, form]);
   const submit = (v: ProfileValues) => {
     setError(null);
@@ -293,7 +291,11 @@ function LoginsTab({ user }: { user: UserDetail }) {
           title: "",
           key: "unlink",
           render: (_, l) => (
-            <Popconfirm title={t("confirmUnlink", { provider: l.provider })} onConfirm={() => unlink.mutateAsync({ id: user.id, loginId: l.id })} okButtonProps={{ danger: true }}>
+            <Popconfirm
+              title={t("confirmUnlink", { provider: l.provider })}
+              onConfirm={() => unlink.mutateAsync({ id: user.id, loginId: l.id })}
+              okButtonProps={{ danger: true }}
+            >
               <Button size="small" type="link" danger>
                 {t("unlink")}
               </Button>
@@ -345,7 +347,11 @@ function SecurityTab({ user }: { user: UserDetail }) {
       <Card size="small" title={t("lockTitle")}>
         <Space orientation="vertical">
           <Typography.Text type="secondary">{t("lockHelp")}</Typography.Text>
-          <Descriptions size="small" column={1} items={[{ key: "l", label: t("lockUntil"), children: user.lockedUntil ? fmt(user.lockedUntil) : t("notLocked") }]} />
+          <Descriptions
+            size="small"
+            column={1}
+            items={[{ key: "l", label: t("lockUntil"), children: user.lockedUntil ? fmt(user.lockedUntil) : t("notLocked") }]}
+          />
           <Space wrap>
             <DatePicker
               showTime={{ format: "HH:mm" }}
@@ -356,7 +362,13 @@ function SecurityTab({ user }: { user: UserDetail }) {
               aria-label={t("lockUntil")}
               disabled={deleted}
             />
-            <Popconfirm title={t("lockTitle")} description={t("lockHelp")} onConfirm={() => until && lock.mutateAsync({ id: user.id, until: until.toDate() })} okButtonProps={{ danger: true }} disabled={deleted || !until}>
+            <Popconfirm
+              title={t("lockTitle")}
+              description={t("lockHelp")}
+              onConfirm={() => until && lock.mutateAsync({ id: user.id, until: until.toDate() })}
+              okButtonProps={{ danger: true }}
+              disabled={deleted || !until}
+            >
               <Button danger loading={lock.isPending} disabled={deleted || !until}>
                 {t("lock")}
               </Button>
@@ -409,6 +421,3 @@ function SecurityTab({ user }: { user: UserDetail }) {
     </Space>
   );
 }
-
-
-

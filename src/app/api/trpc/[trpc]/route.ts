@@ -14,7 +14,8 @@ const handler = (req: Request) =>
     onError({ error, path, ctx }) {
       // Procedures log their own outcome (src/server/api/trpc.ts); this catches what fails before one runs.
       if (ctx) return;
-      if (error.code === "INTERNAL_SERVER_ERROR") currentLog().error({ path: path ?? null, outcome: "error", err: error.cause ?? error }, "tRPC request failed");
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        currentLog().error({ path: path ?? null, outcome: "error", err: error.cause ?? error }, "tRPC request failed");
       else currentLog().info({ path: path ?? null, outcome: "refused", trpcCode: error.code }, "tRPC request refused");
     },
   });

@@ -27,9 +27,21 @@ export async function GET(req: Request) {
     userId = actor.userId;
   }
   try {
-    const r = await startWechatLogin(db, { tenant, origin, mode, userId, callbackUrl: safeRedirectTarget(url.searchParams.get("callbackUrl"), origin, mode === "bind" ? "/account" : "/") });
+    const r = await startWechatLogin(db, {
+      tenant,
+      origin,
+      mode,
+      userId,
+      callbackUrl: safeRedirectTarget(url.searchParams.get("callbackUrl"), origin, mode === "bind" ? "/account" : "/"),
+    });
     const res = NextResponse.redirect(r.url, 303);
-    res.cookies.set(WECHAT_STATE_COOKIE, r.cookie, { httpOnly: true, sameSite: "lax", path: "/", maxAge: r.maxAgeSeconds, secure: origin.startsWith("https:") });
+    res.cookies.set(WECHAT_STATE_COOKIE, r.cookie, {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      maxAge: r.maxAgeSeconds,
+      secure: origin.startsWith("https:"),
+    });
     return res;
   } catch (e) {
     if (e instanceof AppError) return back(e.appCode);

@@ -16,7 +16,11 @@ const MAX_FILES = 10;
 function failure(code: number, locale: Locale, fields: Record<string, string[]> | null = null) {
   const d = describeError(code, locale);
   return Response.json(
-    { message: d.description, code: d.status, data: { httpStatus: d.status, path: "files.upload", appCode: d.code, name: d.name, description: d.description, fields } },
+    {
+      message: d.description,
+      code: d.status,
+      data: { httpStatus: d.status, path: "files.upload", appCode: d.code, name: d.name, description: d.description, fields },
+    },
     { status: d.status },
   );
 }
@@ -46,7 +50,13 @@ export async function POST(req: Request) {
     for (const file of files) {
       if (file.size > MAX_BYTES[kind]) throw new AppError(20002);
       const bytes = Buffer.from(await file.arrayBuffer());
-      items.push(await uploadBytes(db, { ...actor, tenantId: tenant.id, ip: ctx.ip, userAgent: ctx.userAgent }, { kind, folder: folder.data.folderName, name: file.name || "file", bytes }));
+      items.push(
+        await uploadBytes(
+          db,
+          { ...actor, tenantId: tenant.id, ip: ctx.ip, userAgent: ctx.userAgent },
+          { kind, folder: folder.data.folderName, name: file.name || "file", bytes },
+        ),
+      );
     }
     return Response.json({ items }, { headers: { "cache-control": "no-store" } });
   } catch (e) {
