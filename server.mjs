@@ -28,7 +28,11 @@ const server = http.createServer((req, res) => {
   // "/api/trpc/%ff": Next and the routers behind it would throw; a route of ours answers 400.
   if (!decodable) req.url = MALFORMED_PATH_ROUTE;
   handle(req, res).catch((e) => {
-    console.error("request failed", requestId, e);
+    // One JSON line like the app's own (pino) logs: the error's name, message and stack, no request data.
+    const err = e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) };
+    process.stderr.write(
+      `${JSON.stringify({ level: 50, time: new Date().toISOString(), service: "user-center", reqId: requestId, err, msg: "request failed" })}\n`,
+    );
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
     res.end();
   });

@@ -96,8 +96,23 @@ export function decodablePath(url) {
  */
 export function clientProto({ encrypted, forwardedProto, hops }) {
   if (encrypted) return "https";
-  const v = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
-  return hops > 0 && v?.split(",")[0]?.trim().toLowerCase() === "https" ? "https" : "http";
+  return hops > 0 && fromRight(forwardedProto, hops)?.toLowerCase() === "https" ? "https" : "http";
+}
+
+/**
+ * The entry a list header (X-Forwarded-Host, X-Forwarded-Proto) holds N hops from the right, by
+ * the rule X-Forwarded-For follows: a proxy that appends instead of overwriting leaves the
+ * client's own entries on the left, and those are never believed. Null when it is not there.
+ * @param {string | string[] | null | undefined} value
+ * @param {number} hops
+ * @returns {string | null}
+ */
+export function fromRight(value, hops) {
+  const header = Array.isArray(value) ? value.join(",") : (value ?? "");
+  if (hops <= 0 || !header.trim() || header.length > 4096) return null;
+  const entries = header.split(",");
+  if (entries.length < hops) return null;
+  return entries[entries.length - hops]?.trim() || null;
 }
 
 /** Headers no client may set for the app, whatever the proxy setting. */
@@ -119,6 +134,12 @@ export function prepareRequest(req, hops) {
   const id = requestId(h["x-request-id"], hops);
   for (const name of ALWAYS_DROPPED) delete h[name];
   if (hops <= 0) for (const name of PROXY_ONLY) delete h[name];
+  else {
+    // The tenant comes from X-Forwarded-Host: one entry, the trusted proxy's, or none.
+    const host = fromRight(h["x-forwarded-host"], hops);
+    if (host) h["x-forwarded-host"] = host;
+    else delete h["x-forwarded-host"];
+  }
   delete h["x-forwarded-for"];
   if (ip) {
     h[CLIENT_IP_HEADER] = ip;
@@ -140,7 +161,9 @@ export function responseHeaders(proto, url = "/") {
   return {
     // API answers are data, never documents: nothing loads or runs, nobody frames them. (Next
     // keeps a header set here over a route's own, so this is also the stored files' sandbox.)
-    ...(url.startsWith("/api/") ? { "content-security-policy": API_CSP } : {}),
+    // The same for every path src/proxy.ts leaves out (static files), so that no answer, not even
+    // the 404 page under such a prefix, goes out without a policy.
+    ...(outsidePageProxy(requestPath(url)) ? { "content-security-policy": API_CSP } : {}),
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
     "permissions-policy": PERMISSIONS_POLICY,
@@ -151,6 +174,24 @@ export function responseHeaders(proto, url = "/") {
 }
 
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/**
+ * The path of a request target, also of an absolute-form one (`GET http://host/api/x`).
+ * @param {string} url
+ */
+export function requestPath(url) {
+  try {
+    return new URL(url || "/", "http://target.invalid").pathname;
+  } catch {
+    return "/";
+  }
+}
+
+/** The prefixes src/proxy.ts's matcher leaves out: the API and static files. Keep the two in step. */
+export const NOT_PAGES = ["/api/", "/_next/static/", "/_next/image", "/favicon.ico", "/robots.txt", "/logo.svg"];
+
+/** @param {string} path */
+export const outsidePageProxy = (path) => NOT_PAGES.some((p) => path === p || path.startsWith(p));
 
 export const PERMISSIONS_POLICY = [
   "accelerometer=()",

@@ -11,6 +11,9 @@ import {
   requestId,
   responseHeaders,
   trustedHops,
+  fromRight,
+  requestPath,
+  API_CSP,
 } from "./http-front.js";
 
 describe("trustedHops", () => {
@@ -79,12 +82,21 @@ describe("requestId and scheme", () => {
   it("https only from TLS or a trusted proxy", () => {
     expect(clientProto({ encrypted: false, forwardedProto: "https", hops: 0 })).toBe("http");
     expect(clientProto({ encrypted: false, forwardedProto: "https", hops: 1 })).toBe("https");
-    expect(clientProto({ encrypted: false, forwardedProto: "HTTPS, http", hops: 1 })).toBe("https");
+    // N from the right, as for X-Forwarded-For: a client's own "https" on the left is not believed.
+    expect(clientProto({ encrypted: false, forwardedProto: "http, HTTPS", hops: 1 })).toBe("https");
+    expect(clientProto({ encrypted: false, forwardedProto: "https, http", hops: 1 })).toBe("http");
+    expect(clientProto({ encrypted: false, forwardedProto: "https, http", hops: 2 })).toBe("https");
     expect(clientProto({ encrypted: true, forwardedProto: undefined, hops: 0 })).toBe("https");
     expect(responseHeaders("http")["strict-transport-security"]).toBeUndefined();
     expect(responseHeaders("https")["strict-transport-security"]).toMatch(/^max-age=\d+/);
     expect(responseHeaders("http", "/api/files/abc")["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
     expect(responseHeaders("http", "/login")["content-security-policy"]).toBeUndefined();
+    // Paths the page proxy leaves out get the strict policy too, even as a 404 page under them,
+    // and so does an absolute-form request target.
+    for (const path of ["/robots.txt", "/robots.txt/x", "/favicon.icox", "/logo.svg.html", "/_next/static/chunks/a.js", "/_next/imageX"])
+      expect(responseHeaders("http", path)["content-security-policy"], path).toBe(API_CSP);
+    expect(responseHeaders("http", "http://acme.test/api/files/k")["content-security-policy"]).toBe(API_CSP);
+    expect(requestPath("http://acme.test/api/x?y=1")).toBe("/api/x");
   });
 });
 
@@ -131,6 +143,17 @@ describe("prepareRequest", () => {
     expect(r).toMatchObject({ ip: "203.0.113.7", proto: "https", requestId: "edge-1" });
     expect(req.headers["x-forwarded-for"]).toBe("203.0.113.7");
     expect(req.headers["x-forwarded-host"]).toBe("acme.test");
+  });
+
+  it("behind one trusted proxy that appends: X-Forwarded-Host is the proxy's entry, not the client's", () => {
+    const req = request({ "x-forwarded-for": "6.6.6.6, 203.0.113.7", "x-forwarded-host": "evil.example, acme.test" }, "10.0.0.2");
+    prepareRequest(req, 1);
+    expect(req.headers["x-forwarded-host"]).toBe("acme.test");
+    const short = request({ "x-forwarded-host": "" }, "10.0.0.2");
+    prepareRequest(short, 2);
+    expect(short.headers["x-forwarded-host"]).toBeUndefined();
+    expect(fromRight("a, b, c", 2)).toBe("b");
+    expect(fromRight("a", 2)).toBeNull();
   });
 
   it("flags an undecodable path", () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
-import { accountLockedUntil, ipBlocked, ipFailures, ipNeedsCaptcha, recordFailure, recordSuccess, unlockAccount } from "./throttle";
+import { accountLockedUntil, ipBlocked, ipBucket, ipFailures, ipKey, ipNeedsCaptcha, recordFailure, recordSuccess, unlockAccount } from "./throttle";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
@@ -62,6 +62,37 @@ describe("IP counter", () => {
     for (let i = 0; i < 8; i++) await a.fail(at(i * 2 * S));
     expect(await ipFailures(db, a.ip, { now: at(20 * S) })).toBe(8);
     expect((await a.row())?.failures).toBe(5);
+  });
+});
+
+describe("IP buckets", () => {
+  it("count IPv6 addresses by their /64, IPv4 addresses one by one, and no address as one bucket", () => {
+    expect(ipBucket("2001:db8:1:2::a")).toBe("2001:db8:1:2::/64");
+    expect(ipBucket("2001:0db8:0001:0002:ffff:0:0:1")).toBe("2001:db8:1:2::/64");
+    expect(ipBucket("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(ipBucket("::1")).toBe("0:0:0:0::/64");
+    expect(ipBucket("fe80:1:2:3:4:5:6:7")).toBe("fe80:1:2:3::/64");
+    expect(ipBucket("203.0.113.9")).toBe("203.0.113.9");
+    expect(ipBucket(null)).toBe("unknown");
+    expect(ipBucket("")).toBe("unknown");
+    // What the sign-in reads and what a failure writes are one key, with or without an address.
+    expect(ipKey(null)).toBe(ipKey(""));
+  });
+
+  it("a new IPv6 address per request in one /64 still trips the captcha and the block", async () => {
+    const { tenantId } = account();
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`;
+    for (let i = 0; i < 51; i++) await recordFailure(db, { tenantId, userId: null, ip: `${prefix}::${(i + 1).toString(16)}`, now: at(i * S) });
+    expect(await ipNeedsCaptcha(db, `${prefix}::ffff`, { now: at(60 * S) })).toBe(true);
+    expect(await ipBlocked(db, `${prefix}::ffff`, { now: at(60 * S) })).toBe(true);
+    // The next /64 is someone else.
+    expect(await ipNeedsCaptcha(db, `${prefix.slice(0, -1)}8::1`, { now: at(60 * S) })).toBe(false);
+  });
+
+  it("requests whose address is unknown share one bucket, so the limits fail closed", async () => {
+    const { tenantId } = account();
+    for (let i = 0; i < 5; i++) await recordFailure(db, { tenantId, userId: null, ip: "", now: at(i * S) });
+    expect(await ipNeedsCaptcha(db, "", { now: at(6 * S) })).toBe(true);
   });
 });
 

@@ -10,6 +10,7 @@
  * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
  */
 import { createHash } from "node:crypto";
+import { isIP } from "node:net";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { currentLog } from "~/server/log";
 
@@ -45,7 +46,25 @@ export const THROTTLE_DEFAULTS: Limits = {
   resetAfterMs: 12 * 3_600_000,
 };
 
-export const ipKey = (ip: string) => `ip:${ip}`;
+/**
+ * What the per-IP limits count by: an IPv4 address as it is; an IPv6 address by its /64, since one
+ * subscriber is handed a whole /64 and could otherwise take a fresh address per request; no known
+ * address at all (a server without server.mjs in front): one shared bucket, so the limits fail
+ * closed instead of switching off.
+ */
+export function ipBucket(ip: string | null | undefined): string {
+  if (!ip) return "unknown";
+  if (isIP(ip) !== 6) return ip;
+  const [head = "", tail] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+export const ipKey = (ip: string | null | undefined) => `ip:${ipBucket(ip)}`;
 export const acctKey = (tenantId: string, userId: string) => `acct:${tenantId}:${userId}`;
 export const deviceKey = (tenantId: string, userId: string, nonce: string) => `dev:${tenantId}:${userId}:${nonce}`;
 

@@ -71,7 +71,7 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
            a."lockedUntil", a."failures", a."lockLevel", a."byAdmin"
     FROM (SELECT 1) AS one
     LEFT JOIN u ON true
-    LEFT JOIN "AuthThrottle" ip ON ip."key" = ${ip ? ipKey(ip) : ""}
+    LEFT JOIN "AuthThrottle" ip ON ip."key" = ${ipKey(ip)}
     LEFT JOIN "AuthThrottle" a ON a."key" = COALESCE(${acctKey(tenantId, "")} || u."id"::text, ${acctKey(tenantId, unknownAccount(ustr))})`;
   const now = new Date();
   const user = row?.id

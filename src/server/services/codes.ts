@@ -11,6 +11,7 @@ import { getSecrets } from "~/server/secrets";
 import type { Locale } from "~/lib/errors";
 import type { Messenger } from "~/server/messaging";
 import { currentLog } from "~/server/log";
+import { ipBucket } from "~/server/security/throttle";
 
 export type CodeChannel = "sms" | "email";
 export type CodePurpose = "login" | "register" | "reset" | "bind";
@@ -76,7 +77,8 @@ export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInpu
     db.verificationCode.findFirst({ where: base, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
     db.verificationCode.count({ where: { ...base, createdAt: { gt: since(3600_000) } } }),
     db.verificationCode.count({ where: { ...base, createdAt: { gt: since(86400_000) } } }),
-    input.ip ? db.verificationCode.count({ where: { ip: input.ip, createdAt: { gt: since(3600_000) } } }) : Promise.resolve(0),
+    // The per-IP cap counts by the same bucket as the sign-in limits (IPv6 by /64; no address: one bucket).
+    db.verificationCode.count({ where: { ip: ipBucket(input.ip), createdAt: { gt: since(3600_000) } } }),
   ]);
   if (last && last.createdAt > since(rules.resendAfterMs)) throw new AppError(14002);
   if (hour >= rules.perHour || day >= rules.perDay || ipHour >= rules.perIpHour) throw new AppError(14003);
@@ -84,7 +86,7 @@ export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInpu
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const expiresAt = new Date(now.getTime() + rules.ttlMs[input.channel]);
   await db.verificationCode.create({
-    data: { ...base, purpose: input.purpose, codeHash: hashCode(code, input.target), ip: input.ip, createdAt: now, expiresAt },
+    data: { ...base, purpose: input.purpose, codeHash: hashCode(code, input.target), ip: ipBucket(input.ip), createdAt: now, expiresAt },
   });
   if (input.deliver) {
     const minutes = rules.ttlMs[input.channel] / 60_000;
