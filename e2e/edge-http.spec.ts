@@ -1,7 +1,7 @@
 import http from "node:http";
 import { createHash, randomInt } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { ADMIN_PASSWORD, PORT, operatorApi, rawRequest } from "./helpers";
+import { ADMIN_PASSWORD, PORT, fromAddress, loopback, operatorApi, rawRequest } from "./helpers";
 import { solveCaptcha } from "../src/test/captcha";
 import type { Challenge } from "altcha-lib";
 
@@ -10,27 +10,6 @@ import type { Challenge } from "altcha-lib";
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 const HOST = `localhost:${PORT}`;
-
-/** One request from a loopback address of our choosing: the TCP peer the server sees. */
-function fromAddress(localAddress: string, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string; host?: string }) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port: PORT, localAddress, path: opts.path, method: opts.method ?? "GET", headers: { host: opts.host ?? HOST, ...opts.headers } },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on("error", reject);
-    if (opts.body) req.write(opts.body);
-    req.end();
-  });
-}
-
-/** A fresh loopback address per run, so these limits touch no other test (they all come from 127.0.0.1). */
-const loopback = () => `127.${randomInt(1, 250)}.${randomInt(1, 250)}.${randomInt(2, 250)}`;
 
 async function captcha(): Promise<string> {
   const res = await rawRequest({ path: "/api/auth/captcha", host: HOST });

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { randomInt } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { expect, type APIRequestContext, type Page, type PlaywrightWorkerArgs } from "@playwright/test";
 
@@ -21,6 +22,77 @@ export function rawRequest(opts: { path: string; host: string; method?: string; 
     if (opts.body) req.write(opts.body);
     req.end();
   });
+}
+
+/** One request from a loopback address of our choosing: the TCP peer the server sees. */
+export function fromAddress(localAddress: string, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string; host?: string }) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: PORT,
+        localAddress,
+        path: opts.path,
+        method: opts.method ?? "GET",
+        headers: { host: opts.host ?? `localhost:${PORT}`, ...opts.headers },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on("error", reject);
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+}
+
+/**
+ * A fresh loopback address. The server counts failures per client address (the TCP peer's), and
+ * every other test signs in from 127.0.0.1: a test that fails sign-ins on purpose does it from
+ * an address of its own, so it never puts the others behind the captcha.
+ */
+export const loopback = () => `127.${randomInt(1, 250)}.${randomInt(1, 250)}.${randomInt(2, 250)}`;
+
+/** A browser-like client on one loopback address: keeps the cookies it is given. */
+export class LoopbackClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly address = loopback()) {}
+
+  async request(path: string, opts: { method?: string; form?: Record<string, string> } = {}) {
+    const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const res = await fromAddress(this.address, {
+      path,
+      method: opts.method ?? (body ? "POST" : "GET"),
+      body,
+      headers: { ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...(cookie ? { cookie } : {}) },
+    });
+    for (const line of res.headers["set-cookie"] ?? []) {
+      const [pair = "", ...attrs] = line.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const gone = !value || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now()));
+      if (gone) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  /** next-auth's password sign-in, as the form posts it; true when a session cookie came back. */
+  async signIn(ustr: string, pwd: string) {
+    const { csrfToken } = JSON.parse((await this.request("/api/auth/csrf")).body) as { csrfToken: string };
+    const res = await this.request("/api/auth/callback/password", { form: { csrfToken, ustr, pwd, json: "true" } });
+    return { res, session: [...this.cookies.keys()].some((k) => k.endsWith("next-auth.session-token")) };
+  }
+
+  async signOut() {
+    const { csrfToken } = JSON.parse((await this.request("/api/auth/csrf")).body) as { csrfToken: string };
+    await this.request("/api/auth/signout", { form: { csrfToken, json: "true" } });
+  }
 }
 
 /** Full-page screenshots land in e2e/screenshots/<name>.png for people to look at. */
