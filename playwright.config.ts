@@ -80,6 +80,8 @@ export default defineConfig({
         ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
         NEXT_TELEMETRY_DISABLED: "1",
         NODE_ENV: "production",
+        // The server's JSON log lines would bury the test report: errors only (E2E_LOG_LEVEL=info to see all).
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "error",
         WECHAT_OPEN_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
         WECHAT_API_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
       },
