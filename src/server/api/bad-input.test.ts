@@ -174,6 +174,31 @@ describe("bad text in every input", () => {
     expect((await fields("zh-CN"))?.userName?.[0]).toMatch(/控制字符/);
   });
 
+  it("fails closed on what it cannot look into: a value nested past 32 levels, or of a kind JSON cannot hold, is 400 10003 with its path", async () => {
+    const ctx = await t.w.ctxFor(t.w.operator.id, t.w.platform, "platform");
+    const fields = async (locale: "zh-CN" | "en", input: unknown) => {
+      try {
+        await createCaller({ ...ctx, locale }).user.exists(input as { userName: string });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        expect(e.appCode).toBe(10003);
+        return e.fields;
+      }
+      throw new Error("accepted");
+    };
+    const nest = (leaf: unknown, levels: number): unknown => (levels ? { a: nest(leaf, levels - 1) } : leaf);
+    const deep = await fields("en", { userName: "fine", extra: nest(BAD.nul, 33) });
+    expect(Object.keys(deep ?? {})).toHaveLength(1);
+    expect(Object.values(deep ?? {})[0]).toEqual(["Nested too deeply; send a flatter value"]);
+    expect(Object.values((await fields("zh-CN", { userName: "fine", extra: nest("clean", 40) })) ?? {})[0]?.[0]).toMatch(/嵌套/);
+    for (const odd of [1n, new Map(), new Set([1]), /x/, new Uint8Array(2), Number.NaN, Number.POSITIVE_INFINITY, () => 1, Symbol("s")])
+      expect(await fields("en", { userName: "fine", extra: odd })).toEqual({
+        extra: ["A kind of value this field cannot take (numbers must be finite; no binary or special types)"],
+      });
+    // 31 levels of clean nesting and an ordinary date are still fine for the check (the schema then judges them).
+    expect(await fields("en", { userName: BAD.nul, extra: nest("clean", 31), when: new Date() })).toEqual({ userName: [expect.stringContaining("control")] });
+  });
+
   it("the guards come first: anonymous is still 401 and a caller without the permission 403, whatever the input holds", async () => {
     const anon = createCaller(await t.w.ctxFor(null, t.w.tenantB));
     const plain = createCaller(await t.w.ctxFor(t.w.plainB.id, t.w.tenantB));

@@ -99,22 +99,33 @@ export const createCallerFactory = t.createCallerFactory;
  * Every string of every input, keys too, before any schema sees it: no NUL, no other C0 control
  * but tab and line breaks, no DEL, no lone surrogate. The field schemas (`text()`) are stricter
  * per field; this catches what they cannot (a record's unknown values, an export's filter) so
- * that nothing of the kind ever reaches the database.
+ * that nothing of the kind ever reaches the database. It fails closed: a value nested deeper
+ * than it looks, or of a kind JSON cannot hold (a superjson bigint, Map, Set, RegExp, a class
+ * instance, NaN or Infinity), is bad input too, never skipped.
  */
 const MAX_DEPTH = 32;
-function badTextPaths(value: unknown, path: string[] = [], out: string[] = []): string[] {
-  if (out.length >= 20 || path.length > MAX_DEPTH) return out;
+type BadKind = "forbiddenChars" | "tooDeep" | "unsupportedValue";
+function badTextPaths(value: unknown, path: string[] = [], out: [string, BadKind][] = []): [string, BadKind][] {
+  if (out.length >= 20) return out;
+  const here = () => path.join(".") || "_";
   const bad = (s: string) => hasControlChars(s, true) || hasLoneSurrogate(s);
+  if (value === null || value === undefined || typeof value === "boolean") return out;
   if (typeof value === "string") {
-    if (bad(value)) out.push(path.join(".") || "_");
+    if (bad(value)) out.push([here(), "forbiddenChars"]);
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value)) out.push([here(), "unsupportedValue"]);
+  } else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) out.push([here(), "unsupportedValue"]);
+  } else if (path.length >= MAX_DEPTH) {
+    out.push([here(), "tooDeep"]);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => badTextPaths(v, [...path, String(i)], out));
-  } else if (value && typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+  } else if (typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
     for (const [k, v] of Object.entries(value)) {
-      if (bad(k)) out.push([...path, "_key"].join("."));
+      if (bad(k)) out.push([[...path, "_key"].join("."), "forbiddenChars"]);
       else badTextPaths(v, [...path, k], out);
     }
-  }
+  } else out.push([here(), "unsupportedValue"]);
   return out;
 }
 
@@ -146,7 +157,7 @@ const cleanText = t.middleware(async ({ ctx, getRawInput, next }) => {
     throw new TRPCError({ code: "PARSE_ERROR", cause });
   }
   const paths = badTextPaths(raw);
-  if (paths.length) throw new AppError(10003, Object.fromEntries(paths.map((p) => [p, [message("forbiddenChars", ctx.locale)]])));
+  if (paths.length) throw new AppError(10003, Object.fromEntries(paths.map(([p, kind]) => [p, [message(kind, ctx.locale)]])));
   return next();
 });
 

@@ -270,6 +270,30 @@ describe("export jobs", () => {
     expect(await t.db.exportJob.count({ where: { actorId: w.plainB.id } })).toBe(0);
   });
 
+  it("refuses a filter value nested past the depth limit or of a kind JSON cannot hold (400 10003), and stores only the parsed filter", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const before = await t.db.exportJob.count();
+    const audits = await t.db.auditLog.count({ where: { action: "export.create" } });
+    const nest = (leaf: unknown, levels: number): unknown => (levels ? { a: nest(leaf, levels - 1) } : leaf);
+    // A NUL string 33 levels down an unknown key; a superjson bigint; a Map; NaN: none may reach the database.
+    for (const evil of [nest("a\u0000b", 33), nest("fine", 40), 1n, new Map([["a", "b"]]), Number.NaN]) {
+      const bad = await failure(() => admin.export.create({ resource: "roles", format: "csv", filter: { name: "exp", evil } }));
+      expect(bad).toMatchObject({ code: 10003 });
+    }
+    expect(await t.db.exportJob.count()).toBe(before);
+    expect(await t.db.auditLog.count({ where: { action: "export.create" } })).toBe(audits);
+    // An unknown key (clean, shallow) is dropped: the job row and its audit line hold what the schema parsed.
+    const job = await admin.export.create({ resource: "roles", format: "csv", filter: { name: "exp", extra: { note: "not a filter" }, take: 5 } });
+    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { filter: true } });
+    expect(row.filter).not.toHaveProperty("extra");
+    expect(row.filter).not.toHaveProperty("take");
+    expect(row.filter).toMatchObject({ name: "exp" });
+    const audit = await t.db.auditLog.findFirstOrThrow({ where: { action: "export.create", recordId: job.id } });
+    expect(JSON.stringify(audit)).not.toContain("not a filter");
+    await drainExportJobs(t.db);
+    expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("done");
+  });
+
   it("shows a user only their own jobs; the download is refused to anyone else", async () => {
     const admin = await w.callerFor(w.managerB.id);
     const job = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
@@ -346,6 +370,24 @@ describe("export jobs", () => {
     const dir = path.join(exportsRoot(), w.tenantB.id);
     expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(job.id))).toEqual([]);
     expect((await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, job.id, "en")).status).toBe(409);
+  });
+
+  it("a job whose creator was disabled or deleted after queueing fails and writes no file", async () => {
+    const adminRole = await t.db.role.findFirstOrThrow({ where: { tenantId: w.tenantB.id, name: "administrator" } });
+    const dir = path.join(exportsRoot(), w.tenantB.id);
+    for (const gone of [{ status: "disabled" as const }, { deletedAt: new Date() }]) {
+      const name = `exp-gone-${Math.random().toString(36).slice(2, 8)}`;
+      const creator = await t.db.user.create({
+        data: { tenantId: w.tenantB.id, userName: name, userNameKey: name, roles: { create: [{ roleId: adminRole.id }] } },
+      });
+      const job = await (await w.callerFor(creator.id)).export.create({ resource: "roles", format: "csv", filter: {} });
+      await t.db.user.update({ where: { id: creator.id }, data: gone });
+      await drainExportJobs(t.db);
+      const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+      expect(row).toMatchObject({ status: "failed", fileKey: null, size: null });
+      expect(row.error).toMatch(/no longer active/);
+      expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(job.id))).toEqual([]);
+    }
   });
 
   it("the sweep deletes an export past its retention, row and file, and keeps a younger one", async () => {

@@ -59,6 +59,11 @@ export async function createExport(
     const fields = Object.fromEntries(Object.entries(fieldErrors(parsed.error, req.locale)).map(([k, v]) => [`filter.${k}`, v]));
     throw new AppError(10003, fields);
   }
+  // What is stored and audited is the parsed filter (unknown keys dropped, values as the schema
+  // made them), never the raw input: nothing the schema did not accept reaches the database.
+  const filter = { ...(parsed.data as Record<string, unknown>) };
+  for (const k of PAGING_KEYS) delete filter[k];
+  const stored = JSON.parse(JSON.stringify(filter)) as Prisma.InputJsonObject;
   return db.$transaction(async (tx) => {
     const row = await tx.exportJob.create({
       data: {
@@ -67,14 +72,14 @@ export async function createExport(
         resource: input.resource,
         format: input.format,
         locale: req.locale,
-        filter: JSON.parse(JSON.stringify(raw)) as Prisma.InputJsonValue,
+        filter: stored,
       },
       select: viewSelect,
     });
     await writeAudit(tx, { actorId: actor.userId, tenantId: actor.tenantId, ip: req.ip, userAgent: req.userAgent }, "export.create", row.id, undefined, {
       resource: input.resource,
       format: input.format,
-      filter: raw,
+      filter: stored,
     });
     return toView(row);
   });

@@ -88,9 +88,18 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     if (!exporter) throw new Error(`No exporter for ${job.resource}`);
     const user = await db.user.findUnique({
       where: { id: job.actorId },
-      select: { id: true, tenantId: true, isOperator: true, roles: { select: { role: { select: { name: true, permissions: true } } } } },
+      select: {
+        id: true,
+        tenantId: true,
+        isOperator: true,
+        status: true,
+        deletedAt: true,
+        roles: { select: { role: { select: { name: true, permissions: true } } } },
+      },
     });
     if (!user) throw new Error("The job's creator no longer exists");
+    // A creator disabled or deleted since the job was queued has no rights left to read the list with: no file is written.
+    if (user.status !== "active" || user.deletedAt) throw new Error("The job's creator is no longer active (disabled or deleted)");
     const who: ExportWho = {
       userId: user.id,
       tenantId: job.tenantId ?? user.tenantId,

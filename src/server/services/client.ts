@@ -10,6 +10,7 @@ import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import type { Actor } from "~/server/services/session";
 import { AppError } from "~/server/errors";
+import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
 import { writeAudit } from "~/server/services/audit";
 import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
 import { signClientToken, verifyClientToken, type VerifiedClientToken } from "~/server/services/tokens";
@@ -355,6 +356,8 @@ export async function exchangeClientCredentials(
 ): Promise<TokenOutcome> {
   const bad = { ok: false as const, error: "invalid_client" as const, description: "Client authentication failed" };
   if (creds.clientId.length > 64 || creds.secret.length > 256) return bad;
+  // Text PostgreSQL would refuse (a NUL) or no client id holds: unknown client, no lookup.
+  if ([creds.clientId, creds.secret].some((s) => hasControlChars(s) || hasLoneSurrogate(s))) return bad;
   const client = await readForExchange(db, creds.clientId, normalizeHost(host));
   const secretId = client ? matchSecret(client.secrets, creds.secret) : null;
   // The client must belong to the tenant whose host was called, be enabled and present a live secret.
@@ -362,8 +365,15 @@ export async function exchangeClientCredentials(
   if (!client || !secretId || !client.hostMatches || client.tenantStatus !== "enabled" || !client.enabled || !owner) return bad;
   if (!client.grantTypes.includes("client_credentials"))
     return { ok: false, error: "unauthorized_client", description: "The client may not use the client_credentials grant" };
-  const scopes = grantScopes(allowedScopes(client.scopes, owner), requestedScope);
-  if (!scopes) return { ok: false, error: "invalid_scope", description: "The requested scope is beyond what the client is allowed" };
+  const allowed = allowedScopes(client.scopes, owner);
+  // Nothing to grant (an owner of another tenant or without rights, or no scopes left): no token,
+  // not an empty one. Asked for a scope, that scope is beyond the client; asked for none, the client cannot act.
+  if (!allowed.length)
+    return requestedScope === undefined
+      ? { ...bad, description: "The client has no scope it may be granted" }
+      : { ok: false, error: "invalid_scope", description: "The requested scope is beyond what the client is allowed" };
+  const scopes = grantScopes(allowed, requestedScope);
+  if (!scopes?.length) return { ok: false, error: "invalid_scope", description: "The requested scope is beyond what the client is allowed" };
   const signed = await signClientToken(db, {
     id: client.id,
     clientId: client.clientId,
@@ -389,7 +399,8 @@ export async function issueTestToken(db: Db, who: Who, input: z.output<typeof is
   const owner = ownerRow ? ownerGrants(ownerRow, client.tenantId) : false;
   if (!owner) throw new AppError(17009);
   const scopes = grantScopes(allowedScopes(client.scopes, owner), input.scope || undefined);
-  if (!scopes) throw new AppError(17004);
+  // No empty token from the console either: nothing left to grant is the same refusal as a scope beyond.
+  if (!scopes?.length) throw new AppError(17004);
   const signed = await signClientToken(db, {
     id: client.id,
     clientId: client.clientId,

@@ -157,6 +157,36 @@ describe("uploadBytes", () => {
   });
 });
 
+describe("file names", () => {
+  it("a NUL, other controls, a lone surrogate or a bidi override in a name are removed, long names cut: stored under the clean name, no 500", async () => {
+    const item = await uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "re\u0000port\u0001\u007f\u202e\ud800.pdf", bytes: pdfBytes() });
+    expect(item.name).toBe("report.pdf");
+    const row = await db.storedFile.findUniqueOrThrow({ where: { id: item.id } });
+    expect(row.name).toBe("report.pdf");
+    // 300 emoji: cut to 200 characters, never half a surrogate pair.
+    const long = await uploadBytes(db, adminB, { kind: "document", folder: undefined, name: `${"😀".repeat(300)}.pdf`, bytes: pdfBytes() });
+    expect(Array.from(long.name)).toHaveLength(200);
+    expect(long.name).toBe("😀".repeat(200));
+    // Nothing but control characters: a placeholder name.
+    expect((await uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "\u0000\u0000", bytes: pdfBytes() })).name).toBe("file");
+    // Bytes that arrived through uploadthing are named the same way.
+    const key = "arrivedNulName01";
+    await writeLocal(w.tenantB.id, key, pdfBytes());
+    const arrived = await acceptFile(db, {
+      tenantId: w.tenantB.id,
+      actorId: w.managerB.id,
+      ownerId: w.managerB.id,
+      clientId: null,
+      kind: "document",
+      folder: undefined,
+      name: "up\u0000load.pdf",
+      stored: { key, url: localFileUrl(key) },
+    });
+    expect(arrived.name).toBe("upload.pdf");
+    expect((await db.auditLog.findFirstOrThrow({ where: { action: "file.create", recordId: arrived.id } })).after).toMatchObject({ name: "upload.pdf" });
+  });
+});
+
 describe("file.uploadBase64 (tRPC)", () => {
   it("refuses a JPEG (PNG only, 20001) and leaves nothing; takes a PNG, also as a data URL", async () => {
     const caller = await w.callerFor(w.managerB.id);

@@ -32,6 +32,25 @@ export interface FileWho {
   userAgent?: string | null;
 }
 
+/** The longest name a file keeps, in characters (code points). */
+export const MAX_FILE_NAME = 200;
+
+/**
+ * A file's name as the library keeps it: whatever the client sent, with control characters (C0,
+ * DEL, C1), lone surrogates and bidirectional overrides (which make "evil\u202Efdp.exe" read as
+ * "evilexe.pdf") removed, trimmed, cut to 200 characters without splitting a pair, and "file"
+ * when nothing is left. Every way in (multipart, base64, uploadthing) names its files through
+ * here, so no such character reaches the database, the store or a download header.
+ */
+export function cleanFileName(name: string): string {
+  const cleaned = Array.from(name.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, ""))
+    .filter((c) => !/^[\ud800-\udfff]$/.test(c))
+    .join("")
+    .trim();
+  const capped = Array.from(cleaned).slice(0, MAX_FILE_NAME).join("").trim();
+  return capped || "file";
+}
+
 export async function quotas(db: Db, tenantId: string) {
   const s = await tenantSettings(db, tenantId);
   const num = (v: string | undefined, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
@@ -105,10 +124,11 @@ const toItem = (r: Prisma.StoredFileGetPayload<object>, ownerName: string | null
 export async function acceptFile(db: Db, f: ArrivedFile): Promise<FileItem> {
   const store = fileStore();
   let stored = f.stored;
+  const name = cleanFileName(f.name);
   try {
     const checked = await checkFileContent(f.kind, await store.read(f.tenantId, stored));
     if (f.onlyMime && checked.mime !== f.onlyMime) throw new AppError(20001);
-    if (f.kind === "image" || f.kind === "avatar") stored = await store.replace(f.tenantId, stored, f.name, checked.mime, checked.bytes);
+    if (f.kind === "image" || f.kind === "avatar") stored = await store.replace(f.tenantId, stored, name, checked.mime, checked.bytes);
     const q = await quotas(db, f.tenantId);
     const { row, replaced } = await db.$transaction(async (tx) => {
       await assertQuota(tx, q, f.tenantId, f.ownerId, checked.bytes.length);
@@ -121,7 +141,7 @@ export async function acceptFile(db: Db, f: ArrivedFile): Promise<FileItem> {
           kind: f.kind,
           mime: checked.mime,
           ext: checked.ext,
-          name: f.name.slice(0, 200),
+          name,
           size: checked.bytes.length,
           width: checked.width,
           height: checked.height,
@@ -155,7 +175,8 @@ export async function uploadBytes(db: Db, who: FileWho, u: { kind: FileKind; fol
   if (u.bytes.length > MAX_BYTES[u.kind]) throw new AppError(20002);
   const q = await quotas(db, who.tenantId);
   await assertQuota(db, q, who.tenantId, who.client ? null : who.userId, u.bytes.length);
-  const stored = await fileStore().create(who.tenantId, u.name, "application/octet-stream", u.bytes);
+  const name = cleanFileName(u.name);
+  const stored = await fileStore().create(who.tenantId, name, "application/octet-stream", u.bytes);
   return acceptFile(db, {
     tenantId: who.tenantId,
     actorId: who.client?.id ?? who.userId,
@@ -163,7 +184,7 @@ export async function uploadBytes(db: Db, who: FileWho, u: { kind: FileKind; fol
     clientId: who.client?.id ?? null,
     kind: u.kind,
     folder: u.folder,
-    name: u.name,
+    name,
     stored,
     onlyMime: u.onlyMime,
     ip: who.ip,

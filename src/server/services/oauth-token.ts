@@ -5,6 +5,7 @@
  * The route handler is a one-liner around this so tests can call it with their own database.
  */
 import type { Db } from "~/server/db";
+import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
 import { exchangeClientCredentials } from "~/server/services/client";
 
 const MAX_BODY = 8 * 1024;
@@ -18,6 +19,9 @@ function errorResponse(error: OAuthError, description: string, basic = false) {
   if (error === "invalid_client" && basic) headers["www-authenticate"] = 'Basic realm="user-center", charset="UTF-8"';
   return Response.json({ error, error_description: description }, { status, headers });
 }
+
+/** Text no parameter may hold: C0 controls (NUL, tab, line breaks too), DEL, a lone surrogate. PostgreSQL refuses some of it outright. */
+const badText = (s: string) => hasControlChars(s) || hasLoneSurrogate(s);
 
 /** `application/x-www-form-urlencoded` decoding of one Basic credential half (RFC 6749 §2.3.1). */
 function formDecode(s: string): string | null {
@@ -52,6 +56,7 @@ export async function handleTokenRequest(db: Db, req: Request, host: string): Pr
   }
   const grantType = form.get("grant_type");
   if (!grantType) return errorResponse("invalid_request", "grant_type is required");
+  if (badText(grantType)) return errorResponse("invalid_request", "grant_type holds a control character or invalid text");
   if (grantType !== "client_credentials") return errorResponse("unsupported_grant_type", "Only client_credentials is supported");
 
   const basic = parseBasic(req.headers.get("authorization"));
@@ -65,8 +70,11 @@ export async function handleTokenRequest(db: Db, req: Request, host: string): Pr
   else if (bodyId && bodySecret) creds = { clientId: bodyId, secret: bodySecret };
   else if (bodyId || bodySecret) return errorResponse("invalid_request", "client_id and client_secret go together");
   else return errorResponse("invalid_client", "Client authentication is required", true);
+  // No client id or secret holds such text: the client is unknown, and the lookup is never made.
+  if (badText(creds.clientId) || badText(creds.secret)) return errorResponse("invalid_client", "Client authentication failed", !!basic);
 
   const scopeParam = form.get("scope");
+  if (scopeParam !== null && badText(scopeParam)) return errorResponse("invalid_scope", "The requested scope holds a control character or invalid text");
   const outcome = await exchangeClientCredentials(db, host, creds, scopeParam === null ? undefined : scopeParam);
   if (!outcome.ok) return errorResponse(outcome.error, outcome.description, !!basic);
   const { ok: _ok, ...body } = outcome;

@@ -127,7 +127,7 @@ describe("client router", () => {
   });
 
   it("deletes a secret, after which it no longer authenticates", async () => {
-    const { caller, client, secret } = await newClient(w.managerB.id, []);
+    const { caller, client, secret } = await newClient(w.managerB.id, ["uc.client.get"]);
     const ok = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) });
     expect(ok.status).toBe(200);
     const [s] = (await caller.client.detail({ id: client.id })).secrets;
@@ -169,7 +169,7 @@ describe("POST /api/oauth/token", () => {
   });
 
   it("answers RFC 6749 §5.2 errors", async () => {
-    const { client, secret } = await newClient(w.managerB.id, []);
+    const { client, secret } = await newClient(w.managerB.id, ["uc.client.get"]);
     const wrong = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, `${secret}x`) });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("www-authenticate")).toMatch(/^Basic/);
@@ -201,14 +201,14 @@ describe("POST /api/oauth/token", () => {
   });
 
   it("refuses expired secrets, disabled clients and disabled tenants", async () => {
-    const { client, secret } = await newClient(w.managerB.id, []);
+    const { client, secret } = await newClient(w.managerB.id, ["uc.client.get"]);
     await db.clientSecret.updateMany({ where: { clientId: client.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) })).status).toBe(401);
-    const second = await newClient(w.managerB.id, []);
+    const second = await newClient(w.managerB.id, ["uc.client.get"]);
     const auth = { authorization: basic(second.client.clientId, second.secret) };
-    await second.caller.client.update({ id: second.client.id, name: second.client.name, enabled: false });
+    await second.caller.client.update({ id: second.client.id, name: second.client.name, scopes: ["uc.client.get"], enabled: false });
     expect((await tokenRequest({ grant_type: "client_credentials" }, auth)).status).toBe(401);
-    await second.caller.client.update({ id: second.client.id, name: second.client.name, enabled: true });
+    await second.caller.client.update({ id: second.client.id, name: second.client.name, scopes: ["uc.client.get"], enabled: true });
     expect((await tokenRequest({ grant_type: "client_credentials" }, auth)).status).toBe(200);
     await db.tenant.update({ where: { id: w.tenantB.id }, data: { status: "disabled" } });
     try {
@@ -216,6 +216,39 @@ describe("POST /api/oauth/token", () => {
     } finally {
       await db.tenant.update({ where: { id: w.tenantB.id }, data: { status: "enabled" } });
     }
+  });
+
+  it("control characters in any parameter: invalid_client / invalid_request / invalid_scope, never a 500, no lookup made", async () => {
+    const { client, secret } = await newClient(w.managerB.id, ["uc.client.get"]);
+    const rawBasic = (id: string, pw: string) => `Basic ${Buffer.from(`${id}:${pw}`).toString("base64")}`;
+    const answer = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error: string }).error });
+    const grant = { grant_type: "client_credentials" };
+    for (const bad of ["a\u0000b", "a\u0001b", "a\u007fb", `${client.clientId}\u0000`]) {
+      expect(await answer(await tokenRequest({ ...grant, client_id: bad, client_secret: secret }))).toEqual({ status: 401, error: "invalid_client" });
+      expect(await answer(await tokenRequest({ ...grant, client_id: client.clientId, client_secret: `${secret}${bad}` }))).toEqual({
+        status: 401,
+        error: "invalid_client",
+      });
+      const viaBasic = await tokenRequest(grant, { authorization: basic(bad, secret) });
+      expect(viaBasic.headers.get("www-authenticate")).toMatch(/^Basic/);
+      expect(await answer(viaBasic)).toEqual({ status: 401, error: "invalid_client" });
+      // A raw NUL inside the Basic header's base64 (not form-encoded) too.
+      expect(await answer(await tokenRequest(grant, { authorization: rawBasic(bad, secret) }))).toEqual({ status: 401, error: "invalid_client" });
+      expect(await answer(await tokenRequest({ grant_type: `client_credentials${bad}` }, { authorization: basic(client.clientId, secret) }))).toEqual({
+        status: 400,
+        error: "invalid_request",
+      });
+      expect(await answer(await tokenRequest({ ...grant, scope: `uc.client.get ${bad}` }, { authorization: basic(client.clientId, secret) }))).toEqual({
+        status: 400,
+        error: "invalid_scope",
+      });
+    }
+    // The service refuses such text itself, whoever calls it.
+    const { exchangeClientCredentials } = await import("~/server/services/client");
+    expect(await exchangeClientCredentials(db, "b.test", { clientId: "a\u0000b", secret }, undefined)).toMatchObject({ ok: false, error: "invalid_client" });
+    expect(await exchangeClientCredentials(db, "b.test", { clientId: "a\ud800b", secret }, undefined)).toMatchObject({ ok: false, error: "invalid_client" });
+    // And the right credentials still work.
+    expect((await tokenRequest(grant, { authorization: basic(client.clientId, secret) })).status).toBe(200);
   });
 
   it("keeps tokens signed before a key rotation verifiable until they expire", async () => {
@@ -365,6 +398,30 @@ describe("a client lives on its owner's current rights and its own current scope
     // An operator's uc.all covers everything the client has.
     await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: w.operator.id, scopes: ["uc.client.get", "uc.role.get"] } });
     expect((await rest("GET", "/roles", live.body.access_token)).status).toBe(200);
+  });
+
+  it("an owner of another tenant, or one whose rights here are empty: no token at all (never an empty scope)", async () => {
+    const { client, secret } = await newClient(w.managerB.id, ["uc.client.get"]);
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 200, body: { scope: "uc.client.get" } });
+    // The owner is an administrator, but of another tenant: it holds nothing in tenant B.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: adminA.id } });
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect(await token(client.clientId, secret, "uc.client.get")).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
+    // An owner of this tenant with no role at all: the same.
+    const bare = await makeUser(w.tenantB.id, `bare${Date.now()}`, []);
+    await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: bare.id } });
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    expect(await token(client.clientId, secret, "uc.client.get")).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
+    expect(await failure(() => w.callerFor(w.managerB.id).then((c) => c.client.issueToken({ id: client.id })))).toMatchObject({ code: 17004 });
+    // A client whose own scopes are empty gets no empty token either, and an empty scope request is no way to one.
+    await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: w.managerB.id, scopes: [] } });
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+    await db.oAuthClient.update({ where: { id: client.id }, data: { scopes: ["uc.client.get"] } });
+    const blank = await tokenRequest({ grant_type: "client_credentials", client_id: client.clientId, client_secret: secret, scope: " " });
+    expect(blank.status).toBe(400);
+    expect(await blank.json()).toMatchObject({ error: "invalid_scope" });
+    // Back with an owner who holds the scope, the client works again.
+    expect(await token(client.clientId, secret)).toMatchObject({ status: 200, body: { scope: "uc.client.get" } });
   });
 
   it("a client whose scopes are narrowed: a token issued before fails the removed scope", async () => {
