@@ -23,12 +23,17 @@ async function watchCsp(page: Page): Promise<string[]> {
 
 test("a page of another origin cannot frame /login", async ({ page, baseURL }) => {
   // An attacker's page on an origin of its own (a real server: Chromium keeps public pages away
-  // from loopback, so it must be local too). It frames our sign-in page, and our logo as a control.
+  // from loopback, so it must be local too). It frames our sign-in page, and as a control a page
+  // of a third origin that allows framing (every answer of ours forbids it).
+  const control = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!doctype html><p id="control">framed fine</p>`);
+  });
+  await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
+  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}/`;
   const attacker = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html" });
-    res.end(
-      `<!doctype html><h1>win a prize</h1><iframe name="victim" src="${baseURL}/login"></iframe><iframe name="control" src="${baseURL}/logo.svg"></iframe>`,
-    );
+    res.end(`<!doctype html><h1>win a prize</h1><iframe name="victim" src="${baseURL}/login"></iframe><iframe name="control" src="${controlUrl}"></iframe>`);
   });
   await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
   try {
@@ -39,12 +44,14 @@ test("a page of another origin cannot frame /login", async ({ page, baseURL }) =
     expect((await answered).headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     await page.waitForLoadState("load");
     // …the control frame shows (framing works here), and the sign-in page does not.
-    await expect.poll(() => page.frame({ name: "control" })?.url()).toBe(`${baseURL}/logo.svg`);
+    await expect.poll(() => page.frame({ name: "control" })?.url()).toBe(controlUrl);
+    await expect(page.frame({ name: "control" })!.locator("#control")).toHaveText("framed fine");
     const victim = page.frame({ name: "victim" })!;
     await expect.poll(() => victim.url()).not.toBe(`${baseURL}/login`);
     expect(await victim.locator("input[type=password]").count()).toBe(0);
   } finally {
     attacker.close();
+    control.close();
   }
 });
 
