@@ -44,7 +44,8 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await page.getByLabel("密码", { exact: true }).fill("123456");
   await page.getByLabel("密码", { exact: true }).fill(PASSWORD);
   await expect(page.getByTestId("password-strength")).toContainText("强度");
-  await page.getByText(/我已阅读并同意/).click();
+  // check() clicks until the box is ticked (a click that lands while the form re-renders is lost).
+  await page.getByRole("checkbox", { name: /我已阅读并同意/ }).check();
   await solveCaptcha(page, "last");
   await shot(page, "register-zh-CN");
   await page.getByTestId("register-submit").click();
