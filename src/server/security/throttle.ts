@@ -84,6 +84,16 @@ export async function accountLockedUntil(db: PrismaClient, tenantId: string, use
 }
 
 /**
+ * Whether an administrator's lock on the account is running. Sign-ins that prove the person some
+ * other way than a password (a WeChat or mini-program code) answer to this lock alone: a lock
+ * raised by password guesses says nothing about them, and would let strangers keep the owner out.
+ */
+export async function adminLocked(db: PrismaClient, tenantId: string, userId: string, now = new Date()): Promise<boolean> {
+  const row = await db.authThrottle.findUnique({ where: { key: acctKey(tenantId, userId) }, select: { lockedUntil: true, byAdmin: true } });
+  return !!row?.byAdmin && !!row.lockedUntil && row.lockedUntil > now;
+}
+
+/**
  * An account (or device) row read as: its lock, if still running; whether an administrator set
  * that lock (it then binds known devices too); whether a success has failures to reset.
  */
@@ -228,6 +238,17 @@ export async function recordSuccess(db: PrismaClient, input: { tenantId: string;
   await db.authThrottle.updateMany({
     where: { key: input.device ? deviceKey(input.tenantId, input.userId, input.device) : acctKey(input.tenantId, input.userId) },
     data: { failures: 0, lockLevel: 0, lastFailureAt: null },
+  });
+}
+
+/**
+ * A password reset proven by a code: the account's counter starts over and a lock raised by
+ * failures is lifted; an administrator's lock stays until it runs out or is lifted by one.
+ */
+export async function liftFailureLock(db: PrismaClient, input: { tenantId: string; userId: string }): Promise<void> {
+  await db.authThrottle.updateMany({
+    where: { key: acctKey(input.tenantId, input.userId), byAdmin: false },
+    data: { failures: 0, lockLevel: 0, lastFailureAt: null, lockedUntil: null },
   });
 }
 
