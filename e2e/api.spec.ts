@@ -116,7 +116,7 @@ test.describe("HTTP API", () => {
       return { res, session };
     };
 
-    // The owner signs in once: the answer sets the device cookie, HttpOnly, SameSite=Lax, for a year.
+    // The owner signs in once: the answer sets the device cookie, HttpOnly, SameSite=Lax, for 180 days (its token's maximum age).
     const owner = await playwright.request.newContext({ baseURL });
     const first = await signIn(owner, password);
     expect(first.session).toBe(true);
@@ -128,7 +128,7 @@ test.describe("HTTP API", () => {
     expect(setCookie).toBeDefined();
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
-    expect(setCookie).toMatch(/Max-Age=31536000/i);
+    expect(setCookie).toMatch(/Max-Age=15552000/i);
     const device = (await owner.storageState()).cookies.find((c) => c.name === "uc_device")!;
     // Sign out: only the device cookie stays.
     const { csrfToken } = (await (await owner.get("/api/auth/csrf")).json()) as { csrfToken: string };
