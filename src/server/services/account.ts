@@ -16,8 +16,8 @@ import { ensureBuiltInRoles } from "~/server/services/roles";
 import type { ResolvedTenant } from "~/server/services/host";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { checkPasswordPolicy } from "~/server/security/passwords";
-import { liftFailureLock, recordFailure, recordSuccess, signInLocked } from "~/server/security/throttle";
-import { deviceTokenFor, issueDeviceToken, readDeviceCookies, type DeviceCookieValue } from "~/server/security/device-cookie";
+import { adminLocked, liftFailureLock, recordFailure, recordSuccess, signInLocked } from "~/server/security/throttle";
+import { deviceTokenFor, issueDeviceToken, type DeviceCookieValue } from "~/server/security/device-cookie";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
 import { message } from "~/lib/validators/common";
 
@@ -48,8 +48,8 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
   const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
   const settings = await tenantSettings(db, req.tenant.id);
   const user = await accountByTarget(db, req.tenant.id, input.channel, target);
-  const device = user ? deviceTokenFor(readDeviceCookies(req.cookie), req.tenant.id, user.id, user.passwordChangedAt) : null;
-  const usable = !!user && user.status === "active" && !(await signInLocked(db, req.tenant.id, user.id, device?.nonce));
+  // A login code proves the phone, so only an administrator's lock withholds it (see `signInWithSmsCode`).
+  const usable = !!user && user.status === "active" && !(await adminLocked(db, req.tenant.id, user.id));
   // Registration codes go to taken phones and emails too: only their owner, holding the code,
   // then learns that an account has them (see `register`).
   const deliver =
@@ -175,9 +175,11 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
 }
 
 /**
- * Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. Like a
- * password sign-in, a known device (its device cookie) answers only to its own lock and to an
- * administrator's, and the result's `deviceToken` is what the browser keeps.
+ * Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. The
+ * code proves the phone (and has its own limits: 5 tries, sends per hour and day), so only an
+ * administrator's lock refuses it: a lock raised by password failures, which anyone who knows the
+ * phone can cause, must not keep its owner out (the same code could reset the password anyway).
+ * The result's `deviceToken` is what the browser keeps for later password sign-ins.
  */
 export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: DeviceCookieValue) {
   await consumeCode(db, { tenantId: req.tenant.id, purpose: "login", channel: "sms", target: phone, code });
@@ -193,7 +195,7 @@ export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string,
   }
   if (user.status !== "active") throw new AppError(12001);
   const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id, user.passwordChangedAt);
-  if (await signInLocked(db, req.tenant.id, user.id, device?.nonce)) throw new AppError(12001);
+  if (await adminLocked(db, req.tenant.id, user.id)) throw new AppError(12001);
   const session = await createLoginSession(db, {
     tenantId: req.tenant.id,
     userId: user.id,
