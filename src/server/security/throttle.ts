@@ -9,7 +9,7 @@
  *   there instead of on the account, so strangers' failures never lock it out, nor its the account.
  * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { currentLog } from "~/server/log";
 
@@ -172,6 +172,18 @@ async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits
       "updatedAt" = ${at}::timestamptz`;
 }
 
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
+/** A version 7 UUID (time-ordered), as Prisma's `uuid(7)` default makes for AccountLock ids. */
+function uuid7(now: Date): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now.getTime(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 interface AccountRow {
   failures: number;
   lastFailureAt: Date | null;
@@ -216,12 +228,28 @@ function countAccountFailure(
     }
     const lockedUntil = lockMs > 0 ? new Date(now.getTime() + lockMs) : null;
     await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil, byAdmin: false } });
-    if (lockedUntil && !a.userId.startsWith("?")) {
-      // A device's own lock is listed too (one of the owner's browsers is failing), as "device".
-      await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip } });
+    if (lockedUntil) {
+      // A lock is listed in AccountLock for a real account. An unknown name runs the very same
+      // INSERT, which writes nothing (`WHERE false`), and logs its own line: the failure that
+      // raises a lock costs the same round trips for both, so its time tells them apart no more
+      // than its answer does. A device's own lock is listed too (one of the owner's browsers is
+      // failing), as "device".
+      const known = !a.userId.startsWith("?");
+      const why = a.key ? "device" : reason;
+      await tx.$executeRaw`
+        INSERT INTO "AccountLock" ("id", "tenantId", "userId", "until", "reason", "ip", "createdAt")
+        SELECT ${uuid7(new Date())}::uuid, ${a.tenantId}::uuid, ${known ? a.userId : NIL_UUID}::uuid, ${lockedUntil.toISOString()}::timestamptz, ${why}, ${a.ip}, now()
+        WHERE ${known}`;
       currentLog().warn(
-        { event: "account.locked", tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip || null },
-        "account locked",
+        {
+          event: known ? "account.locked" : "unknown.locked",
+          tenantId: a.tenantId,
+          userId: known ? a.userId : null,
+          until: lockedUntil,
+          reason: why,
+          ip: a.ip || null,
+        },
+        known ? "account locked" : "unknown account name locked",
       );
     }
     return { lockedUntil };
