@@ -109,7 +109,7 @@ test.describe("HTTP API", () => {
     expect(created.status(), await created.text()).toBe(200);
     await operator.dispose();
 
-    // The owner signs in once: the answer sets the device cookie, HttpOnly, SameSite=Lax, for a year.
+    // The owner signs in once: the answer sets the device cookie, HttpOnly, SameSite=Lax, for 180 days (its token's maximum age).
     const owner = new LoopbackClient();
     const first = await owner.signIn(userName, password);
     expect(first.session).toBe(true);
@@ -117,7 +117,7 @@ test.describe("HTTP API", () => {
     expect(setCookie).toBeDefined();
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
-    expect(setCookie).toMatch(/Max-Age=31536000/i);
+    expect(setCookie).toMatch(/Max-Age=15552000/i);
     const device = owner.cookies.get("uc_device")!;
     // Sign out: only the device cookie stays.
     await owner.signOut();

@@ -20,7 +20,7 @@ import { requestHost, requestIp, requestProto } from "~/server/request";
 import { LOCALE_COOKIE, isLocale, readCookie } from "~/i18n/locale";
 import { describeError } from "~/lib/errors";
 import { env } from "~/env";
-import { DEVICE_COOKIE, cookieWithDeviceToken, deviceCookieOptions } from "~/server/security/device-cookie";
+import { DEVICE_COOKIE, cookieWithDeviceToken, deviceCookieOptions, readDeviceCookies } from "~/server/security/device-cookie";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 declare module "next-auth" {
@@ -66,7 +66,7 @@ async function signedIn(r: SignedIn, req: { cookie: string | null; secure: boole
   if (r.locale && isLocale(r.locale)) {
     jar.set(LOCALE_COOKIE, r.locale, { path: "/", sameSite: "lax", maxAge: 365 * 86400 });
   }
-  if (r.deviceToken) jar.set(DEVICE_COOKIE, cookieWithDeviceToken(readCookie(req.cookie, DEVICE_COOKIE), r.deviceToken), deviceCookieOptions(req.secure));
+  if (r.deviceToken) jar.set(DEVICE_COOKIE, cookieWithDeviceToken(readDeviceCookies(req.cookie), r.deviceToken), deviceCookieOptions(req.secure));
   return { id: r.userId, sid: r.sessionId };
 }
 
@@ -134,7 +134,7 @@ export function getAuthOptions(): NextAuthOptions {
               afs: credentials?.afs || null,
               ip,
               userAgent,
-              deviceCookie: readCookie(cookie, DEVICE_COOKIE),
+              deviceCookie: readDeviceCookies(cookie),
             });
           }),
       }),
@@ -147,7 +147,7 @@ export function getAuthOptions(): NextAuthOptions {
             const phone = phoneSchema.safeParse(credentials?.phone);
             const code = codeSchema.safeParse(credentials?.code);
             if (!phone.success || !code.success) throw new AppError(14001);
-            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data, readCookie(cookie, DEVICE_COOKIE));
+            return signInWithSmsCode(db, { tenant, ip, userAgent, locale }, phone.data, code.data, readDeviceCookies(cookie));
           }),
       }),
       CredentialsProvider({

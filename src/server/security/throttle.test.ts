@@ -2,7 +2,18 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
-import { accountLockedUntil, ipBlocked, ipBucket, ipFailures, ipKey, ipNeedsCaptcha, recordFailure, recordSuccess, unlockAccount } from "./throttle";
+import {
+  accountLockedUntil,
+  ipBlocked,
+  ipBucket,
+  ipFailures,
+  ipKey,
+  ipNeedsCaptcha,
+  recordFailure,
+  recordSuccess,
+  unknownAccount,
+  unlockAccount,
+} from "./throttle";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
@@ -107,6 +118,45 @@ describe("account counter", () => {
     const locks = await a.locks();
     expect(locks).toHaveLength(1);
     expect(locks[0]).toMatchObject({ until: at(8 * S + MIN), reason: "failures", ip: a.ip });
+  });
+
+  it("runs the same statements for an unknown name as for an account at the failure that locks, and lists only the account's lock", async () => {
+    /** The database calls made inside transactions, in order: raw statements and model calls. */
+    const calls: string[] = [];
+    const watch = <T extends object>(target: T, prefix = ""): T =>
+      new Proxy(target, {
+        get(t, prop, recv) {
+          const v = Reflect.get(t, prop, recv) as unknown;
+          if (typeof prop !== "string") return v;
+          if (typeof v === "function") {
+            return (...args: unknown[]) => {
+              calls.push(`${prefix}${prop}`);
+              return (v as (...a: unknown[]) => unknown).apply(t, args);
+            };
+          }
+          return v && typeof v === "object" && !prefix ? watch(v as object, `${prop}.`) : v;
+        },
+      });
+    const counting = new Proxy(db, {
+      get(t, prop, recv) {
+        if (prop === "$transaction") return (fn: (tx: PrismaClient) => Promise<unknown>) => t.$transaction((tx) => fn(watch(tx as PrismaClient)));
+        return Reflect.get(t, prop, recv) as unknown;
+      },
+    });
+    const traceOfLockingFailure = async (userId: string | null, unknown?: string) => {
+      const tenantId = randomUUID();
+      const ip = `10.1.0.1-${randomUUID()}`;
+      for (let i = 0; i < 4; i++) await recordFailure(db, { tenantId, userId, unknown, ip, now: at(i * 2 * S) });
+      calls.length = 0;
+      const { lockedUntil } = await recordFailure(counting, { tenantId, userId, unknown, ip, now: at(8 * S) });
+      expect(lockedUntil).toEqual(at(8 * S + MIN));
+      return { trace: [...calls], locks: await db.accountLock.count({ where: { tenantId } }) };
+    };
+    const known = await traceOfLockingFailure(randomUUID());
+    const unknown = await traceOfLockingFailure(null, unknownAccount("nobody-at-all"));
+    expect(unknown.trace).toEqual(known.trace);
+    expect(known.trace.length).toBeGreaterThanOrEqual(4);
+    expect({ known: known.locks, unknown: unknown.locks }).toEqual({ known: 1, unknown: 0 });
   });
 
   it("does not count failures while locked", async () => {

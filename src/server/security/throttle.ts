@@ -9,7 +9,7 @@
  *   there instead of on the account, so strangers' failures never lock it out, nor its the account.
  * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { currentLog } from "~/server/log";
@@ -103,6 +103,16 @@ export async function accountLockedUntil(db: PrismaClient, tenantId: string, use
 }
 
 /**
+ * Whether an administrator's lock on the account is running. Sign-ins that prove the person some
+ * other way than a password (a WeChat or mini-program code) answer to this lock alone: a lock
+ * raised by password guesses says nothing about them, and would let strangers keep the owner out.
+ */
+export async function adminLocked(db: PrismaClient, tenantId: string, userId: string, now = new Date()): Promise<boolean> {
+  const row = await db.authThrottle.findUnique({ where: { key: acctKey(tenantId, userId) }, select: { lockedUntil: true, byAdmin: true } });
+  return !!row?.byAdmin && !!row.lockedUntil && row.lockedUntil > now;
+}
+
+/**
  * An account (or device) row read as: its lock, if still running; whether an administrator set
  * that lock (it then binds known devices too); whether a success has failures to reset.
  */
@@ -181,6 +191,18 @@ async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits
       "updatedAt" = ${at}::timestamptz`;
 }
 
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
+/** A version 7 UUID (time-ordered), as Prisma's `uuid(7)` default makes for AccountLock ids. */
+function uuid7(now: Date): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now.getTime(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 interface AccountRow {
   failures: number;
   lastFailureAt: Date | null;
@@ -225,12 +247,28 @@ function countAccountFailure(
     }
     const lockedUntil = lockMs > 0 ? new Date(now.getTime() + lockMs) : null;
     await tx.authThrottle.update({ where: { key }, data: { failures, lockLevel, lastFailureAt: now, lockedUntil, byAdmin: false } });
-    if (lockedUntil && !a.userId.startsWith("?")) {
-      // A device's own lock is listed too (one of the owner's browsers is failing), as "device".
-      await tx.accountLock.create({ data: { tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip } });
+    if (lockedUntil) {
+      // A lock is listed in AccountLock for a real account. An unknown name runs the very same
+      // INSERT, which writes nothing (`WHERE false`), and logs its own line: the failure that
+      // raises a lock costs the same round trips for both, so its time tells them apart no more
+      // than its answer does. A device's own lock is listed too (one of the owner's browsers is
+      // failing), as "device".
+      const known = !a.userId.startsWith("?");
+      const why = a.key ? "device" : reason;
+      await tx.$executeRaw`
+        INSERT INTO "AccountLock" ("id", "tenantId", "userId", "until", "reason", "ip", "createdAt")
+        SELECT ${uuid7(new Date())}::uuid, ${a.tenantId}::uuid, ${known ? a.userId : NIL_UUID}::uuid, ${lockedUntil.toISOString()}::timestamptz, ${why}, ${a.ip}, now()
+        WHERE ${known}`;
       currentLog().warn(
-        { event: "account.locked", tenantId: a.tenantId, userId: a.userId, until: lockedUntil, reason: a.key ? "device" : reason, ip: a.ip || null },
-        "account locked",
+        {
+          event: known ? "account.locked" : "unknown.locked",
+          tenantId: a.tenantId,
+          userId: known ? a.userId : null,
+          until: lockedUntil,
+          reason: why,
+          ip: a.ip || null,
+        },
+        known ? "account locked" : "unknown account name locked",
       );
     }
     return { lockedUntil };
@@ -247,6 +285,17 @@ export async function recordSuccess(db: PrismaClient, input: { tenantId: string;
   await db.authThrottle.updateMany({
     where: { key: input.device ? deviceKey(input.tenantId, input.userId, input.device) : acctKey(input.tenantId, input.userId) },
     data: { failures: 0, lockLevel: 0, lastFailureAt: null },
+  });
+}
+
+/**
+ * A password reset proven by a code: the account's counter starts over and a lock raised by
+ * failures is lifted; an administrator's lock stays until it runs out or is lifted by one.
+ */
+export async function liftFailureLock(db: PrismaClient, input: { tenantId: string; userId: string }): Promise<void> {
+  await db.authThrottle.updateMany({
+    where: { key: acctKey(input.tenantId, input.userId), byAdmin: false },
+    data: { failures: 0, lockLevel: 0, lastFailureAt: null, lockedUntil: null },
   });
 }
 

@@ -11,6 +11,8 @@ import { signInWithSmsCode } from "~/server/services/account";
 import { signInWithPassword } from "~/server/services/auth";
 import { loadActor } from "~/server/services/session";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
+import { hashPassword } from "~/server/password";
+import { accountLockedUntil, lockAccountUntil } from "~/server/security/throttle";
 
 let env: Awaited<ReturnType<typeof createTestDb>>;
 let w: Awaited<ReturnType<typeof buildWorld>>;
@@ -191,6 +193,19 @@ describe("registration is no oracle", () => {
     expect(await env.db.user.findUniqueOrThrow({ where: { id } })).toMatchObject({ phone, userName: "fresh-name-23" });
   });
 
+  it("lets one code test at most 5 taken user names: each such answer uses a try of the code", async () => {
+    const phone = "+86-13700000025";
+    const phoneCode = await codeFor("sms", phone);
+    for (const userName of ["ManagerB", "managerb", "MANAGERB", "plainb", "PlainB"]) {
+      expect(await refusal(anon().auth.register({ ...form, phone, phoneCode, userName, afs: await afs() }))).toMatchObject({ code: 14005 });
+    }
+    // The code is void now, whatever the next name: the same refusal as a wrong code.
+    expect(await refusal(anon().auth.register({ ...form, phone, phoneCode, userName: "free-name-25", afs: await afs() }))).toMatchObject({
+      code: 14001,
+    });
+    expect(await env.db.user.count({ where: { phone } })).toBe(0);
+  });
+
   it("sends a registration code to a taken phone too, answering exactly as for a free one", async () => {
     const out = (r: { sent: true; expiresAt: Date; resendAfter: Date }) => ({ sent: r.sent, ttl: r.resendAfter.getTime() - r.expiresAt.getTime() });
     await env.db.verificationCode.updateMany({ where: { target: "manager@b.test" }, data: { createdAt: new Date(Date.now() - 120_000) } });
@@ -225,35 +240,41 @@ describe("SMS code sign-in", () => {
   });
 });
 
-describe("SMS code sign-in from a known device", () => {
-  it("gets past a stranger's lock with the device cookie, and only with it", async () => {
+describe("SMS code sign-in against strangers' locks", () => {
+  it("delivers the code and signs the owner in while strangers' guesses lock the account; an administrator's lock refuses", async () => {
     const phone = "+86-13600000009";
     const withCookie = (cookie: string | null) =>
       createCaller(createContextInner({ db: env.db, tenant: w.tenantB, ip: `10.9.5.${++ipSeq}`, locale: "en", userAgent: "vitest", cookie }));
     const age = () => env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
     await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
     const first = await signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone));
-    const cookie = `uc_device=${first.deviceToken}`;
     // A stranger's two quick password guesses lock the account.
     for (const pwd of ["guess one", "guess two"])
       expect(await appCode(signInWithPassword(env.db, { ...req(`10.9.6.${++ipSeq}`), ustr: phone, pwd }))).toBe(12001);
-    // Without the cookie no login code is delivered, and a code would not sign in.
+    expect(await accountLockedUntil(env.db, w.tenantB.id, first.userId)).not.toBeNull();
+    // The code proves the phone: it is delivered, and signs in, with no device cookie.
     await age();
     const before = await env.db.outboxMessage.count({ where: { to: phone } });
     await withCookie(null).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
-    expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(before);
-    // The owner's browser gets its code and signs in.
-    await age();
-    await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
     expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(before + 1);
-    const code = await codeFromOutbox(phone);
-    expect(await appCode(signInWithSmsCode(env.db, req(), phone, code, `${first.deviceToken.slice(0, -2)}xx`))).toBe(12001);
+    await expect(signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone))).resolves.toMatchObject({ userId: first.userId });
+    // The known device keeps its token.
     await age();
-    await withCookie(cookie).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    await withCookie(`uc_device=${first.deviceToken}`).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
     await expect(signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone), first.deviceToken)).resolves.toMatchObject({
       userId: first.userId,
       deviceToken: first.deviceToken,
     });
+    // An administrator's lock: no code is delivered, and one sent before does not sign in, device or not.
+    await age();
+    await withCookie(null).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    const code = await codeFromOutbox(phone);
+    await lockAccountUntil(env.db, { tenantId: w.tenantB.id, userId: first.userId, until: new Date(Date.now() + 600_000), ip: null });
+    expect(await appCode(signInWithSmsCode(env.db, req(), phone, code, first.deviceToken))).toBe(12001);
+    await age();
+    const held = await env.db.outboxMessage.count({ where: { to: phone } });
+    await withCookie(`uc_device=${first.deviceToken}`).auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    expect(await env.db.outboxMessage.count({ where: { to: phone } })).toBe(held);
   });
 });
 
@@ -276,6 +297,27 @@ describe("password recovery", () => {
     expect(await loadActor(env.db, s.sessionId, w.tenantB.id)).toBeNull();
     expect(await appCode(signInWithPassword(env.db, { ...req("10.8.1.1"), ustr: phone, pwd: "first passphrase 1" }))).toBe(12001);
     await expect(signInWithPassword(env.db, { ...req("10.8.1.2"), ustr: phone, pwd: "second passphrase 2" })).resolves.toMatchObject({ userId: id });
+  });
+
+  it("lifts a lock raised by failures, but not an administrator's", async () => {
+    const phone = "+86-13500000002";
+    const owner = await env.db.user.create({ data: { tenantId: w.tenantB.id, phone, passwordHash: await hashPassword("first passphrase 1") } });
+    const reset = async (password: string) => {
+      await env.db.verificationCode.updateMany({ where: { target: phone }, data: { createdAt: new Date(Date.now() - 120_000) } });
+      await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "reset", afs: await afs() });
+      await anon().auth.resetPassword({ channel: "sms", target: phone, code: await codeFromOutbox(phone), password });
+    };
+    // A stranger's two quick guesses lock the account; the owner resets the password and signs in at once.
+    for (const pwd of ["guess one", "guess two"]) expect(await appCode(signInWithPassword(env.db, { ...req("10.8.2.1"), ustr: phone, pwd }))).toBe(12001);
+    expect(await accountLockedUntil(env.db, w.tenantB.id, owner.id)).not.toBeNull();
+    await reset("second passphrase 2");
+    expect(await accountLockedUntil(env.db, w.tenantB.id, owner.id)).toBeNull();
+    await expect(signInWithPassword(env.db, { ...req("10.8.2.2"), ustr: phone, pwd: "second passphrase 2" })).resolves.toMatchObject({ userId: owner.id });
+    // An administrator's lock outlives a reset.
+    await lockAccountUntil(env.db, { tenantId: w.tenantB.id, userId: owner.id, until: new Date(Date.now() + 600_000), ip: null });
+    await reset("third passphrase 3");
+    expect(await accountLockedUntil(env.db, w.tenantB.id, owner.id)).not.toBeNull();
+    expect(await appCode(signInWithPassword(env.db, { ...req("10.8.2.3"), ustr: phone, pwd: "third passphrase 3" }))).toBe(12001);
   });
 
   it("answers the same for unknown accounts and sends nothing", async () => {

@@ -8,7 +8,7 @@ import type { Locale } from "~/lib/errors";
 import { AppError } from "~/server/errors";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "~/server/password";
 import { createMessenger, messagingConfig } from "~/server/messaging";
-import { checkCode, codeRulesFrom, consumeCode, sendCode, type CodeChannel, type VerifyCodeInput } from "~/server/services/codes";
+import { checkCode, codeRulesFrom, consumeCode, sendCode, spendCodeTry, type CodeChannel, type VerifyCodeInput } from "~/server/services/codes";
 import { createLoginSession } from "~/server/services/session";
 import { captchaKey } from "~/server/services/auth";
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
@@ -16,9 +16,8 @@ import { ensureBuiltInRoles } from "~/server/services/roles";
 import type { ResolvedTenant } from "~/server/services/host";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { checkPasswordPolicy } from "~/server/security/passwords";
-import { recordSuccess, signInLocked } from "~/server/security/throttle";
-import { DEVICE_COOKIE, deviceTokenFor, issueDeviceToken } from "~/server/security/device-cookie";
-import { readCookie } from "~/i18n/locale";
+import { adminLocked, liftFailureLock, recordFailure, recordSuccess, signInLocked } from "~/server/security/throttle";
+import { deviceTokenFor, issueDeviceToken, type DeviceCookieValue } from "~/server/security/device-cookie";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
 import { message } from "~/lib/validators/common";
 
@@ -31,7 +30,7 @@ export async function requireCaptcha(db: Db, afs: string | undefined | null) {
 const accountByTarget = (db: Db, tenantId: string, channel: CodeChannel, target: string) =>
   db.user.findFirst({
     where: { tenantId, deletedAt: null, ...(channel === "sms" ? { phone: target } : { email: target.toLowerCase() }) },
-    select: { id: true, status: true },
+    select: { id: true, status: true, passwordChangedAt: true },
   });
 
 export interface RequestInfo {
@@ -49,8 +48,8 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
   const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
   const settings = await tenantSettings(db, req.tenant.id);
   const user = await accountByTarget(db, req.tenant.id, input.channel, target);
-  const device = user ? deviceTokenFor(readCookie(req.cookie, DEVICE_COOKIE), req.tenant.id, user.id) : null;
-  const usable = !!user && user.status === "active" && !(await signInLocked(db, req.tenant.id, user.id, device?.nonce));
+  // A login code proves the phone, so only an administrator's lock withholds it (see `signInWithSmsCode`).
+  const usable = !!user && user.status === "active" && !(await adminLocked(db, req.tenant.id, user.id));
   // Registration codes go to taken phones and emails too: only their owner, holding the code,
   // then learns that an account has them (see `register`).
   const deliver =
@@ -116,7 +115,8 @@ async function createEndUser(
  * Codes first: until the caller proves they hold the phone (and the email) every refusal is the
  * same 14001, whether or not an account has them. Then a taken phone or email is told to its
  * proven owner, and a taken user name (the one thing a registration form may reveal), each as a
- * field error; the codes are used up only when the account is created.
+ * field error; the codes are used up only when the account is created, and every such refusal
+ * uses one of their 5 tries.
  */
 export async function register(db: Db, req: RequestInfo, input: z.output<typeof registerInput>) {
   await requireCaptcha(db, input.afs);
@@ -130,7 +130,8 @@ export async function register(db: Db, req: RequestInfo, input: z.output<typeof 
     { tenantId, purpose: "register", channel: "sms", target: input.phone, code: input.phoneCode },
     ...(email ? [{ tenantId, purpose: "register" as const, channel: "email" as const, target: email, code: input.emailCode ?? "" }] : []),
   ];
-  for (const c of codes) await checkCode(db, c);
+  const checked: { id: string }[] = [];
+  for (const c of codes) checked.push(await checkCode(db, c));
   const taken = await db.user.findMany({
     where: { tenantId, OR: [{ phone: input.phone }, ...(email ? [{ email }] : []), ...(userNameKey ? [{ userNameKey }] : [])] },
     select: { phone: true, email: true, userNameKey: true },
@@ -139,7 +140,11 @@ export async function register(db: Db, req: RequestInfo, input: z.output<typeof 
   if (taken.some((u) => u.phone === input.phone)) fields.phone = [message("phoneTaken", req.locale)];
   if (email && taken.some((u) => u.email === email)) fields.email = [message("emailTaken", req.locale)];
   if (userNameKey && taken.some((u) => u.userNameKey === userNameKey)) fields.userName = [message("userNameTaken", req.locale)];
-  if (Object.keys(fields).length) throw new AppError(14005, fields);
+  if (Object.keys(fields).length) {
+    // Each such answer uses a try of the codes, so one code cannot test user names without end.
+    for (const c of checked) await spendCodeTry(db, c);
+    throw new AppError(14005, fields);
+  }
   for (const c of codes) await consumeCode(db, c);
   const user = await createEndUser(db, tenantId, {
     phone: input.phone,
@@ -163,27 +168,34 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
     db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() } }),
     db.loginSession.updateMany({ where: { userId: user.id, state: { in: ["active", "frozen"] } }, data: { state: "ended", endedAt: new Date() } }),
   ]);
+  // The code proved the owner: a lock raised by failures is lifted (an administrator's stays).
   await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
+  await liftFailureLock(db, { tenantId: req.tenant.id, userId: user.id });
   return { ok: true as const };
 }
 
 /**
- * Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. Like a
- * password sign-in, a known device (its device cookie) answers only to its own lock and to an
- * administrator's, and the result's `deviceToken` is what the browser keeps.
+ * Phone + SMS code: signs in, or registers first when the tenant allows sign-up by phone. The
+ * code proves the phone (and has its own limits: 5 tries, sends per hour and day), so only an
+ * administrator's lock refuses it: a lock raised by password failures, which anyone who knows the
+ * phone can cause, must not keep its owner out (the same code could reset the password anyway).
+ * The result's `deviceToken` is what the browser keeps for later password sign-ins.
  */
-export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: string | null) {
+export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: DeviceCookieValue) {
   await consumeCode(db, { tenantId: req.tenant.id, purpose: "login", channel: "sms", target: phone, code });
-  let user = await db.user.findFirst({ where: { tenantId: req.tenant.id, phone, deletedAt: null }, select: { id: true, status: true, locale: true } });
+  let user = await db.user.findFirst({
+    where: { tenantId: req.tenant.id, phone, deletedAt: null },
+    select: { id: true, status: true, locale: true, passwordChangedAt: true },
+  });
   if (!user) {
     const settings = await tenantSettings(db, req.tenant.id);
     if (!flag(settings, "auth.allowPhoneSignup", true)) throw new AppError(12001);
     const created = await createEndUser(db, req.tenant.id, { phone, terms: false });
-    user = { id: created.id, status: "active", locale: null };
+    user = { id: created.id, status: "active", locale: null, passwordChangedAt: null };
   }
   if (user.status !== "active") throw new AppError(12001);
-  const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id);
-  if (await signInLocked(db, req.tenant.id, user.id, device?.nonce)) throw new AppError(12001);
+  const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id, user.passwordChangedAt);
+  if (await adminLocked(db, req.tenant.id, user.id)) throw new AppError(12001);
   const session = await createLoginSession(db, {
     tenantId: req.tenant.id,
     userId: user.id,
@@ -196,12 +208,26 @@ export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string,
   return { userId: user.id, sessionId: session.id, locale: user.locale, deviceToken: device?.token ?? issueDeviceToken(req.tenant.id, user.id) };
 }
 
-/** Needs the current password; the caller's other sessions end. */
-export async function changePassword(db: Db, actor: { userId: string; sessionId: string }, input: { current: string; password: string }, locale: Locale) {
-  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
-  // One verification whether or not a password is set (against the dummy when none is).
-  const matches = await verifyPassword(user.passwordHash ?? DUMMY_HASH, input.current);
-  if (!user.passwordHash || !matches) {
+/**
+ * Needs the current password; the caller's other sessions end. Wrong guesses count on the
+ * account like sign-in failures (a stolen session cookie must not allow brute force), and while
+ * the account is locked every answer is the wrong-password one, after the same hash work.
+ */
+export async function changePassword(
+  db: Db,
+  actor: { userId: string; sessionId: string },
+  input: { current: string; password: string },
+  locale: Locale,
+  ip: string | null = null,
+) {
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { tenantId: true, passwordHash: true } });
+  // One verification whether or not a password is set (against the dummy when none is), locked or not.
+  const [matches, locked] = await Promise.all([
+    verifyPassword(user.passwordHash ?? DUMMY_HASH, input.current),
+    signInLocked(db, user.tenantId, actor.userId, null),
+  ]);
+  if (!user.passwordHash || !matches || locked) {
+    await recordFailure(db, { tenantId: user.tenantId, userId: actor.userId, ip: ip ?? "" });
     throw new AppError(12001, { current: [locale === "en" ? "The current password is wrong" : "当前密码不正确"] });
   }
   assertPolicy(input.password, locale);
@@ -212,6 +238,8 @@ export async function changePassword(db: Db, actor: { userId: string; sessionId:
       data: { state: "ended", endedAt: new Date() },
     }),
   ]);
+  // The right password starts the account's counter over, as a sign-in does.
+  await recordSuccess(db, { tenantId: user.tenantId, userId: actor.userId, ip: ip ?? "" });
   return { ok: true as const };
 }
 

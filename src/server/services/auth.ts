@@ -15,7 +15,7 @@ import {
   recordSuccess,
   unknownAccount,
 } from "~/server/security/throttle";
-import { deviceTokenFor, issueDeviceToken } from "~/server/security/device-cookie";
+import { deviceTokenFor, issueDeviceToken, type DeviceCookieValue } from "~/server/security/device-cookie";
 import { needsRehash } from "~/server/security/passwords";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { createHmac } from "node:crypto";
@@ -43,6 +43,7 @@ interface SignInRow {
   status: string | null;
   isOperator: boolean | null;
   passwordHash: string | null;
+  passwordChangedAt: Date | null;
   locale: string | null;
   roles: RoleJson[];
   lockedUntil: Date | null;
@@ -61,12 +62,12 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
   const { column, value } = accountKey(ustr);
   const [row] = await db.$queryRaw<SignInRow[]>`
     WITH u AS (
-      SELECT "id", "status"::text AS "status", "isOperator", "passwordHash", "locale" FROM "User"
+      SELECT "id", "status"::text AS "status", "isOperator", "passwordHash", "passwordChangedAt", "locale" FROM "User"
       WHERE "tenantId" = ${tenantId}::uuid AND ${Prisma.raw(`"${column}"`)} = ${value} AND "deletedAt" IS NULL
       LIMIT 1
     )
     SELECT ip."failures" AS "ipFailures", ip."windowStart" AS "ipWindowStart",
-           u."id"::text AS "id", u."status", u."isOperator", u."passwordHash", u."locale",
+           u."id"::text AS "id", u."status", u."isOperator", u."passwordHash", u."passwordChangedAt", u."locale",
            ${userRolesJson(Prisma.raw('u."id"'))} AS "roles",
            a."lockedUntil", a."failures", a."lockLevel", a."byAdmin"
     FROM (SELECT 1) AS one
@@ -75,7 +76,15 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
     LEFT JOIN "AuthThrottle" a ON a."key" = COALESCE(${acctKey(tenantId, "")} || u."id"::text, ${acctKey(tenantId, unknownAccount(ustr))})`;
   const now = new Date();
   const user = row?.id
-    ? { id: row.id, status: row.status!, isOperator: !!row.isOperator, passwordHash: row.passwordHash, locale: row.locale, roles: row.roles ?? [] }
+    ? {
+        id: row.id,
+        status: row.status!,
+        isOperator: !!row.isOperator,
+        passwordHash: row.passwordHash,
+        passwordChangedAt: row.passwordChangedAt && new Date(row.passwordChangedAt),
+        locale: row.locale,
+        roles: row.roles ?? [],
+      }
     : null;
   return {
     ipFailures: row?.ipWindowStart ? failuresInWindow({ failures: row.ipFailures ?? 0, windowStart: new Date(row.ipWindowStart) }, now) : 0,
@@ -104,7 +113,7 @@ export interface PasswordSignIn {
   /** Captcha payload; required once this IP has failed 5 times in 10 minutes. */
   afs?: string | null;
   /** The browser's device cookie (or the JSON API's `deviceToken`): its valid token for this account makes it a known device. */
-  deviceCookie?: string | null;
+  deviceCookie?: DeviceCookieValue;
 }
 
 /** The ALTCHA HMAC key, derived from the server secret so every instance agrees. */
@@ -127,7 +136,7 @@ export async function signInWithPassword(db: Db, input: PasswordSignIn) {
   }
   // Exactly one verification whatever the account's state, before that state decides anything:
   // locked, disabled, unknown, right and wrong all cost the same hash work.
-  const device = user ? deviceTokenFor(input.deviceCookie, input.tenant.id, user.id) : null;
+  const device = user ? deviceTokenFor(input.deviceCookie, input.tenant.id, user.id, user.passwordChangedAt) : null;
   const [digest, deviceThrottle] = await Promise.all([
     matchingDigest(user?.passwordHash ?? DUMMY_HASH, input.pwd, input.pwdForm ?? "plain"),
     device && user ? deviceState(db, input.tenant.id, user.id, device.nonce) : null,

@@ -115,8 +115,18 @@ export interface VerifyCodeInput {
  * or throws 14001 (a wrong code counts as a try). For flows that must prove the target before
  * saying anything about it, and may still refuse afterwards: `consumeCode` once they proceed.
  */
-export async function checkCode(db: Db, input: VerifyCodeInput): Promise<void> {
-  await liveCode(db, input);
+export async function checkCode(db: Db, input: VerifyCodeInput): Promise<{ id: string }> {
+  const row = await liveCode(db, input);
+  return { id: row.id };
+}
+
+/**
+ * One try used on a code that matched but whose flow refused anyway (a registration whose user
+ * name is taken): a code stays good for at most 5 such answers, so one code cannot test names
+ * without end.
+ */
+export async function spendCodeTry(db: Db, code: { id: string }): Promise<void> {
+  await db.verificationCode.update({ where: { id: code.id }, data: { attempts: { increment: 1 } } });
 }
 
 /** Consumes the newest live code for exactly this tenant, purpose and target, or throws 14001. */

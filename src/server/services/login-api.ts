@@ -12,6 +12,7 @@ import { miniprogramIdentity, signInWithIdentity, wechatIdentityFromAppCode } fr
 import { signInWithPassword } from "~/server/services/auth";
 import { signSessionToken } from "~/server/services/tokens";
 import type { ResolvedTenant } from "~/server/services/host";
+import type { DeviceCookieValue } from "~/server/security/device-cookie";
 
 export interface Envelope {
   status: number;
@@ -45,7 +46,7 @@ export interface JsonLoginRequest {
   ip: string | null;
   userAgent: string | null;
   /** The request's device cookie, if a browser-based client holds one; `deviceToken` in the body wins. */
-  deviceCookie?: string | null;
+  deviceCookie?: DeviceCookieValue;
 }
 
 export async function jsonLogin(db: Db, req: JsonLoginRequest): Promise<Envelope> {

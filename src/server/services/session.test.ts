@@ -5,8 +5,8 @@ import { createLoginSession, endLoginSession, loadActor } from "~/server/service
 import { signInWithPassword } from "~/server/services/auth";
 import { hashPassword, hashWork, md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
-import { deviceKey, lockAccountUntil, unknownAccount } from "~/server/security/throttle";
-import { cookieWithDeviceToken, issueDeviceToken, validDeviceTokens } from "~/server/security/device-cookie";
+import { accountLockedUntil, deviceKey, lockAccountUntil, unknownAccount } from "~/server/security/throttle";
+import { cookieWithDeviceToken, DEVICE_TOKEN_MAX_AGE_MS, issueDeviceToken, readDeviceCookies, validDeviceTokens } from "~/server/security/device-cookie";
 import { changePassword } from "~/server/services/account";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
@@ -183,10 +183,43 @@ describe("hash work per attempt", () => {
   });
 });
 
+describe("changing the password against guesses", () => {
+  it("counts wrong current passwords on the account and refuses while it is locked, even the right one", async () => {
+    const pass = "change-brute-pass-1";
+    const u = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "chg-brute", userNameKey: "chg-brute", passwordHash: await hashPassword(pass) },
+    });
+    const s = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: u.id, site: "web", method: "password" });
+    const actor = { userId: u.id, sessionId: s.id };
+    const change = (current: string) =>
+      changePassword(env.db, actor, { current, password: "a brand new passphrase" }, "en", "10.78.0.1").then(
+        () => 0,
+        (e: unknown) => (e instanceof AppError ? e.appCode : -1),
+      );
+    // A stolen session cookie: two quick wrong guesses lock the account like sign-in failures.
+    expect(await change("guess one")).toBe(12001);
+    expect(await change("guess two")).toBe(12001);
+    expect(await accountLockedUntil(env.db, w.tenantB.id, u.id)).not.toBeNull();
+    // Locked: the right password gets the same answer after the same hash work, and nothing changes.
+    const before = hashWork.verifications;
+    const { passwordHash } = await env.db.user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(await change(pass)).toBe(12001);
+    expect(hashWork.verifications - before).toBe(1);
+    expect((await env.db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash).toBe(passwordHash);
+    // The lock also holds for sign-in.
+    expect(
+      await signInWithPassword(env.db, { tenant: w.tenantB, ip: "10.78.0.2", userAgent: "vitest", ustr: "chg-brute", pwd: pass }).then(
+        () => 0,
+        (e: unknown) => (e instanceof AppError ? e.appCode : -1),
+      ),
+    ).toBe(12001);
+  });
+});
+
 describe("device cookies against lockouts", () => {
   let n = 0;
   const pass = "device-owner-pass-1";
-  const signIn = (ustr: string, pwd: string, deviceCookie?: string | null) =>
+  const signIn = (ustr: string, pwd: string, deviceCookie?: string | string[] | null) =>
     signInWithPassword(env.db, { tenant: w.tenantB, ip: `10.77.0.${++n}`, userAgent: "vitest", ustr, pwd, deviceCookie });
   const outcome = (p: Promise<unknown>) =>
     p.then(
@@ -230,11 +263,13 @@ describe("device cookies against lockouts", () => {
     });
     const real = (await signIn("dev-forge", pass)).deviceToken;
     await lockOut("dev-forge");
-    const [tenantId, userId, nonce, mac] = real.split(".") as [string, string, string, string];
+    const [tenantId, userId, nonce, issued, mac] = real.split(".") as [string, string, string, string, string];
     const flipped = `${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`;
     for (const forged of [
-      `${tenantId}.${userId}.${nonce}.${flipped}`, // altered signature
-      `${tenantId}.${userId}.${"A".repeat(22)}.${mac}`, // another nonce under the same signature
+      `${tenantId}.${userId}.${nonce}.${issued}.${flipped}`, // altered signature
+      `${tenantId}.${userId}.${"A".repeat(22)}.${issued}.${mac}`, // another nonce under the same signature
+      `${tenantId}.${userId}.${nonce}.${String(Number(issued) + 1000)}.${mac}`, // a later issue time under the same signature
+      `${tenantId}.${userId}.${nonce}.${mac}`, // the old form, without an issue time
       issueDeviceToken(w.tenantB.id, w.plainB.id), // another account's
       issueDeviceToken(w.platform.id, owner.id), // another tenant's
       `${tenantId}.${userId}.${nonce}`, // no signature
@@ -265,6 +300,45 @@ describe("device cookies against lockouts", () => {
     const nonce = validDeviceTokens(noisy)[0]!.nonce;
     expect(await env.db.authThrottle.findUnique({ where: { key: deviceKey(w.tenantB.id, owner.id, nonce) } })).toBeNull();
     await expect(signIn("dev-noisy", pass, noisy)).resolves.toMatchObject({ userId: owner.id });
+  });
+
+  it("a token from before the account's last password change, or older than 180 days, counts as none", async () => {
+    const owner = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev-stale", userNameKey: "dev-stale", passwordHash: await hashPassword(pass) },
+    });
+    const before = (await signIn("dev-stale", pass)).deviceToken;
+    const s = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: owner.id, site: "web", method: "password" });
+    const next = "dev-stale-new-pass-2";
+    await changePassword(env.db, { userId: owner.id, sessionId: s.id }, { current: pass, password: next }, "en");
+    await lockOut("dev-stale");
+    // The stolen (or merely old) browser's token no longer gets past the strangers' lock.
+    expect(await outcome(signIn("dev-stale", next, before))).toEqual(refused);
+    // Nor does a token past its maximum age; one issued since the change, within it, does.
+    const day = 86_400_000;
+    expect(await outcome(signIn("dev-stale", next, issueDeviceToken(w.tenantB.id, owner.id, new Date(Date.now() - DEVICE_TOKEN_MAX_AGE_MS - day))))).toEqual(
+      refused,
+    );
+    expect(await outcome(signIn("dev-stale", next, issueDeviceToken(w.tenantB.id, owner.id, new Date(Date.now() + 3600_000))))).toEqual(refused);
+    await expect(signIn("dev-stale", next, issueDeviceToken(w.tenantB.id, owner.id))).resolves.toMatchObject({ userId: owner.id });
+    // Set back 179 days, after a change 180 days ago: still good.
+    await env.db.user.update({ where: { id: owner.id }, data: { passwordChangedAt: new Date(Date.now() - 180 * day) } });
+    await expect(signIn("dev-stale", next, issueDeviceToken(w.tenantB.id, owner.id, new Date(Date.now() - 179 * day)))).resolves.toMatchObject({
+      userId: owner.id,
+    });
+  });
+
+  it("every device cookie of the name is read: a shadowing cookie from a sibling host hides no valid token", async () => {
+    const owner = await env.db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "dev-shadow", userNameKey: "dev-shadow", passwordHash: await hashPassword(pass) },
+    });
+    const token = (await signIn("dev-shadow", pass)).deviceToken;
+    await lockOut("dev-shadow");
+    const junk = Array.from({ length: 5 }, () => issueDeviceToken(w.tenantB.id, w.plainB.id)).join("~");
+    const header = `uc_lang=en; uc_device=garbage; uc_device=${junk}; uc_device=${"x".repeat(3000)}; uc_device=${token}`;
+    expect(readDeviceCookies(header)).toHaveLength(4);
+    await expect(signIn("dev-shadow", pass, readDeviceCookies(header))).resolves.toMatchObject({ userId: owner.id });
+    // Kept in the cookie written back, with the other valid ones.
+    expect(validDeviceTokens(cookieWithDeviceToken(readDeviceCookies(header), token)).map((t) => t.token)).toContain(token);
   });
 
   it("an administrator's lock binds known devices too", async () => {

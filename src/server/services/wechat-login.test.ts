@@ -5,6 +5,9 @@ import { startWechatStub, type WechatStub } from "~/test/wechat-stub";
 import { encryptSecret } from "~/server/crypto";
 import { AppError } from "~/server/errors";
 import { jsonLogin } from "~/server/services/login-api";
+import { signInWithPassword } from "~/server/services/auth";
+import { hashPassword } from "~/server/password";
+import { accountLockedUntil, lockAccountUntil } from "~/server/security/throttle";
 import {
   bindIdentity,
   completeWechatRoundTrip,
@@ -142,5 +145,37 @@ describe("WeChat website codes from apps (AddWoginx / AddWoginr)", () => {
     expect(await call("AddWoginr", stub.issueCode(who, WEB_APP.id))).toMatchObject({ status: 200, exists: true, result: { id: w.managerB.id } });
     expect(await call("AddWoginx", stub.issueCode(who, WEB_APP.id))).toMatchObject({ status: 403, error: 12003 });
     expect(await call("AddWoginr", stub.issueCode({ openid: "o-nobody" }, WEB_APP.id))).toMatchObject({ error: 12005, exists: false });
+  });
+});
+
+describe("WeChat and mini-program sign-in against strangers' locks", () => {
+  it("signs the owner in while password guesses keep the account locked; an administrator's lock still refuses", async () => {
+    const owner = await env.db.user.create({
+      data: {
+        tenantId: w.tenantB.id,
+        userName: "wx-locked-owner",
+        userNameKey: "wx-locked-owner",
+        passwordHash: await hashPassword("owner passphrase 1"),
+        passwordChangedAt: new Date(),
+      },
+    });
+    await bindIdentity(env.db, w.tenantB.id, owner.id, { provider: "wechat", openid: "o-web-locked" });
+    await bindIdentity(env.db, w.tenantB.id, owner.id, { provider: "miniprogram", openid: "o-mp-locked" });
+    // A stranger who knows the name: two wrong guesses under a second apart lock the account.
+    for (const pwd of ["guess one", "guess two"]) {
+      expect(await appCode(signInWithPassword(env.db, { tenant: w.tenantB, ip: "10.5.9.9", userAgent: "x", ustr: "wx-locked-owner", pwd }))).toBe(12001);
+    }
+    expect(await accountLockedUntil(env.db, w.tenantB.id, owner.id)).not.toBeNull();
+    const rt = await roundTrip();
+    const id = await completeWechatRoundTrip(env.db, { tenant: w.tenantB, ...rt, code: stub.issueCode({ openid: "o-web-locked" }, WEB_APP.id) });
+    expect((await signInWithIdentity(env.db, w.tenantB, { provider: "wechat", ...id }, req, true)).userId).toBe(owner.id);
+    const mp = (ustr: string) => jsonLogin(env.db, { operation: "AddAoginr", body: { ustr }, tenant: w.tenantB, locale: "en", ...req });
+    expect(await mp(stub.issueJsCode({ openid: "o-mp-locked" }, MP_APP.id))).toMatchObject({ status: 200, result: { id: owner.id } });
+    // An administrator's lock binds every way in.
+    await lockAccountUntil(env.db, { tenantId: w.tenantB.id, userId: owner.id, until: new Date(Date.now() + 600_000), ip: null });
+    expect(await mp(stub.issueJsCode({ openid: "o-mp-locked" }, MP_APP.id))).toMatchObject({ error: 12001, result: null });
+    const rt2 = await roundTrip();
+    const id2 = await completeWechatRoundTrip(env.db, { tenant: w.tenantB, ...rt2, code: stub.issueCode({ openid: "o-web-locked" }, WEB_APP.id) });
+    expect(await appCode(signInWithIdentity(env.db, w.tenantB, { provider: "wechat", ...id2 }, req, true))).toBe(12001);
   });
 });

@@ -12,7 +12,7 @@ import { code2Session, exchangeCode, fetchUserInfo, qrAuthorizeUrl, WechatError 
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
 import { createLoginSession, type Site } from "~/server/services/session";
 import { ensureBuiltInRoles } from "~/server/services/roles";
-import { accountLockedUntil } from "~/server/security/throttle";
+import { adminLocked } from "~/server/security/throttle";
 import type { ResolvedTenant } from "~/server/services/host";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
 
@@ -164,7 +164,9 @@ async function openSession(
     where: { id: userId },
     select: { status: true, deletedAt: true, locale: true, isOperator: true, roles: { select: { role: { select: { permissions: true } } } } },
   });
-  if (!user || user.status !== "active" || user.deletedAt || (await accountLockedUntil(db, tenant.id, userId))) throw new AppError(12001);
+  // The WeChat code already proves who this is: only an administrator's lock refuses it, never
+  // one raised by password failures (which anyone who knows the phone can cause).
+  if (!user || user.status !== "active" || user.deletedAt || (await adminLocked(db, tenant.id, userId))) throw new AppError(12001);
   const admin = user.roles.some((r) => r.role.permissions.some((p) => !p.startsWith("uc.me.")));
   const site: Site = user.isOperator ? "platform" : admin ? "admin" : "web";
   if (requireSite === "platform" && site !== "platform") throw new AppError(12003);

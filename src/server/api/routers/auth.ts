@@ -64,7 +64,7 @@ export const authRouter = createTRPCRouter({
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      const out = await account.changePassword(ctx.db, ctx.actor, input, ctx.locale);
+      const out = await account.changePassword(ctx.db, ctx.actor, input, ctx.locale, ctx.ip);
       await writeAudit(
         ctx.db,
         { actorId: ctx.actor.userId, tenantId: ctx.actor.tenantId, ip: ctx.ip, userAgent: ctx.userAgent },

@@ -4,7 +4,7 @@ import { jsonLogin } from "~/server/services/login-api";
 import { currentLog, withRequestLog } from "~/server/log";
 import { requestHost, requestIp } from "~/server/request";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
-import { DEVICE_COOKIE } from "~/server/security/device-cookie";
+import { readDeviceCookies } from "~/server/security/device-cookie";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +24,7 @@ async function login(req: Request, params: Promise<{ operation: string }>) {
     locale: pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language")),
     ip: requestIp(h),
     userAgent: h.get("user-agent"),
-    deviceCookie: readCookie(h.get("cookie"), DEVICE_COOKIE) ?? null,
+    deviceCookie: readDeviceCookies(h.get("cookie")),
   });
   currentLog().info({ operation, status: envelope.status, appCode: envelope.error, userId: envelope.result?.id ?? null }, "JSON login");
   return Response.json(envelope, { status: envelope.status, headers: { "cache-control": "no-store" } });
