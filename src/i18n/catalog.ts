@@ -1,7 +1,8 @@
 /**
  * The messages that code outside React reads synchronously, on the client and the server alike:
  * error names and descriptions (`appErrors`), permission names (`permissionNames`) and the
- * validators' field messages (`validation`). Static JSON imports, so nothing waits; the same
+ * validators' field messages (`validation`) and the few texts the server writes itself
+ * (`serverText`: code messages, the JSON login API's success message). Static JSON imports, so nothing waits; the same
  * files are part of every page's next-intl messages (src/i18n/messages.ts). `createTranslator`
  * is next-intl's own (next-intl re-exports use-intl/core), which formats ICU plurals the way
  * `useTranslations` / `getTranslations` do.
@@ -14,13 +15,15 @@ import zhPermissionNames from "~/i18n/messages/zh-CN/permissionNames.json";
 import enPermissionNames from "~/i18n/messages/en/permissionNames.json";
 import zhValidation from "~/i18n/messages/zh-CN/validation.json";
 import enValidation from "~/i18n/messages/en/validation.json";
+import zhServerText from "~/i18n/messages/zh-CN/serverText.json";
+import enServerText from "~/i18n/messages/en/serverText.json";
 
-export const SHARED_NAMESPACES = ["appErrors", "permissionNames", "validation"] as const;
+export const SHARED_NAMESPACES = ["appErrors", "permissionNames", "validation", "serverText"] as const;
 export type SharedNamespace = (typeof SHARED_NAMESPACES)[number];
 
 export const CATALOG = {
-  "zh-CN": { appErrors: zhAppErrors, permissionNames: zhPermissionNames, validation: zhValidation },
-  en: { appErrors: enAppErrors, permissionNames: enPermissionNames, validation: enValidation },
+  "zh-CN": { appErrors: zhAppErrors, permissionNames: zhPermissionNames, validation: zhValidation, serverText: zhServerText },
+  en: { appErrors: enAppErrors, permissionNames: enPermissionNames, validation: enValidation, serverText: enServerText },
 } as const satisfies Record<Locale, Record<SharedNamespace, unknown>>;
 
 type Values = Record<string, string | number>;

@@ -28,7 +28,23 @@ describe("the shared namespaces (errors, permission names, field messages)", () 
         const t = translator(locale, ns);
         // Placeholders get a number, so plurals format too; a broken ICU message throws here.
         for (const key of keys(CATALOG[locale][ns]))
-          expect(t(key, { min: 3, max: 9, n: 2, divisor: 5, options: "a, b", keys: "x", resource: "R", action: "a" }), `${ns}.${key}`).not.toBe("");
+          expect(
+            t(key, {
+              min: 3,
+              max: 9,
+              n: 2,
+              divisor: 5,
+              options: "a, b",
+              keys: "x",
+              resource: "R",
+              action: "a",
+              tenant: "T",
+              purpose: "p",
+              code: "123456",
+              minutes: 5,
+            }),
+            `${ns}.${key}`,
+          ).not.toBe("");
       }
     }
     expect(keys(CATALOG["zh-CN"]).sort()).toEqual(keys(CATALOG.en).sort());

@@ -79,7 +79,7 @@ function assertPolicy(password: string, locale: Locale) {
   const p = checkPasswordPolicy(password);
   if (!p.ok) throw new AppError(14006, { password: [p.reason === "tooCommon" ? message("tooCommon", locale) : describePolicy(locale)] });
 }
-const describePolicy = (locale: Locale) => (locale === "en" ? "Use 8 to 128 characters" : "密码需 8 到 128 个字符");
+const describePolicy = (locale: Locale) => message("passwordRule", locale);
 
 async function createEndUser(
   db: Db,
@@ -228,7 +228,7 @@ export async function changePassword(
   ]);
   if (!user.passwordHash || !matches || locked) {
     await recordFailure(db, { tenantId: user.tenantId, userId: actor.userId, ip: ip ?? "" });
-    throw new AppError(12001, { current: [locale === "en" ? "The current password is wrong" : "当前密码不正确"] });
+    throw new AppError(12001, { current: [message("currentPasswordWrong", locale)] });
   }
   assertPolicy(input.password, locale);
   await db.$transaction([

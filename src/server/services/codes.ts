@@ -11,6 +11,7 @@ import { getSecrets } from "~/server/secrets";
 import type { Locale } from "~/lib/errors";
 import type { Messenger } from "~/server/messaging";
 import { currentLog } from "~/server/log";
+import { translator } from "~/i18n/catalog";
 import { ipBucket } from "~/server/security/throttle";
 
 export type CodeChannel = "sms" | "email";
@@ -46,13 +47,6 @@ export function codeRulesFrom(settings: Record<string, string>): CodeRules {
 }
 
 const hashCode = (code: string, target: string) => createHmac("sha256", getSecrets().authSecret).update(`${target}\n${code}`).digest("hex");
-
-const TEXT: Record<CodePurpose, Record<Locale, string>> = {
-  login: { "zh-CN": "登录", en: "sign-in" },
-  register: { "zh-CN": "注册", en: "registration" },
-  reset: { "zh-CN": "重置密码", en: "password reset" },
-  bind: { "zh-CN": "绑定", en: "binding" },
-};
 
 export interface SendCodeInput {
   tenantId: string;
@@ -90,13 +84,11 @@ export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInpu
   });
   if (input.deliver) {
     const minutes = rules.ttlMs[input.channel] / 60_000;
-    const what = TEXT[input.purpose][input.locale];
-    const text =
-      input.locale === "en"
-        ? `[${input.tenantName}] Your ${what} code is ${code}. It expires in ${minutes} minutes. Do not share it.`
-        : `【${input.tenantName}】您的${what}验证码是 ${code}，${minutes} 分钟内有效，请勿泄露。`;
+    const t = translator(input.locale, "serverText");
+    const purpose = t(`codePurpose.${input.purpose}`);
+    const text = t("codeText", { tenant: input.tenantName, purpose, code, minutes });
     if (input.channel === "sms") await messenger.sendSms({ to: input.target, template: input.purpose, params: { code }, text });
-    else await messenger.sendEmail({ to: input.target, subject: input.locale === "en" ? `Your ${what} code` : `${what}验证码`, text });
+    else await messenger.sendEmail({ to: input.target, subject: t("codeSubject", { purpose }), text });
   }
   return { expiresAt, resendAfter: new Date(now.getTime() + rules.resendAfterMs) };
 }

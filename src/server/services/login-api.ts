@@ -2,6 +2,7 @@
  * The JSON login API for mini-programs and apps that cannot hold cookies, answering in seed
  * 003's envelope `{ status, apid, apis, error, reason, message, result }`.
  */
+import { translator } from "~/i18n/catalog";
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -35,7 +36,7 @@ function failure(apis: string, code: number, locale: Locale, fields?: Record<str
 }
 
 function success(apis: string, locale: Locale, result: NonNullable<Envelope["result"]>, extra: Partial<Envelope> = {}): Envelope {
-  return { status: 200, apid: randomUUID(), apis, error: 0, reason: "success", message: locale === "en" ? "Success." : "成功。", result, ...extra };
+  return { status: 200, apid: randomUUID(), apis, error: 0, reason: "success", message: translator(locale, "serverText")("success"), result, ...extra };
 }
 
 export interface JsonLoginRequest {
