@@ -6,26 +6,16 @@ import { expect, type APIRequestContext, type Page, type PlaywrightWorkerArgs } 
 export const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-Operator-pass";
 
-/** A raw HTTP request with any Host header (fetch would not let us choose it). */
+/** A raw HTTP request with any Host header (fetch would not let us choose it), from 127.0.0.1. */
 export function rawRequest(opts: { path: string; host: string; method?: string; headers?: Record<string, string>; body?: string }) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port: PORT, path: opts.path, method: opts.method ?? "GET", headers: { host: opts.host, ...opts.headers } },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on("error", reject);
-    if (opts.body) req.write(opts.body);
-    req.end();
-  });
+  return fromAddress(undefined, opts);
 }
 
-/** One request from a loopback address of our choosing: the TCP peer the server sees. */
-export function fromAddress(localAddress: string, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string; host?: string }) {
+/** One request from a loopback address of our choosing (the TCP peer the server sees), or the default one. */
+export function fromAddress(
+  localAddress: string | undefined,
+  opts: { path: string; method?: string; headers?: Record<string, string>; body?: string; host?: string },
+) {
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request(
       {
