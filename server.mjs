@@ -3,10 +3,21 @@
  * request handler. Before Next sees a request it fixes what the client cannot be trusted with —
  * its address (the TCP peer, or N hops into X-Forwarded-For behind TRUSTED_PROXY=N), the scheme,
  * the request id — and refuses paths that cannot be decoded; every response gets the common
- * security headers (see src/server/http-front.js).
+ * security headers (see src/server/http-front.js). The API endpoints (/api/v1, /api/trpc) are
+ * answered by the same handlers their route files export, called directly once the app has
+ * published them (src/server/api/http.ts): Next's router costs more CPU than a cheap call.
  */
 import http from "node:http";
-import { FRONT_MARK, MALFORMED_PATH_ROUTE, prepareRequest, responseHeaders, trustedHops } from "./src/server/http-front.js";
+import {
+  FRONT_MARK,
+  MALFORMED_PATH_ROUTE,
+  fastApiHandler,
+  prepareRequest,
+  requestPath,
+  responseHeaders,
+  serveFetch,
+  trustedHops,
+} from "./src/server/http-front.js";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV ??= dev ? "development" : "production";
@@ -27,7 +38,9 @@ const server = http.createServer((req, res) => {
   for (const [name, value] of Object.entries(responseHeaders(proto, req.url))) res.setHeader(name, value);
   // "/api/trpc/%ff": Next and the routers behind it would throw; a route of ours answers 400.
   if (!decodable) req.url = MALFORMED_PATH_ROUTE;
-  handle(req, res).catch((e) => {
+  // The two API endpoints skip Next's router once the app has published their handlers.
+  const api = decodable ? fastApiHandler(req, requestPath(req.url ?? "/")) : null;
+  (api ? serveFetch(api, req, res, proto) : handle(req, res)).catch((e) => {
     // One JSON line like the app's own (pino) logs: the error's name, message and stack, no request data.
     const err = e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) };
     process.stderr.write(

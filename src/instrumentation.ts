@@ -1,7 +1,8 @@
 /**
  * Next calls register() once per server process. Before anything is served, the instance checks
  * that its keys are the ones the database was started with (a misconfigured instance exits with
- * the message saying which variable to set) and that a signing key exists; then the export worker
+ * the message saying which variable to set) and that a signing key exists; then it publishes the
+ * API handlers for server.mjs's direct path (src/server/api/http.ts), and the export worker
  * and the housekeeping sweep start inside the app (UC_EXPORT_WORKER=off / UC_HOUSEKEEPING=off
  * leave them to other instances).
  */
@@ -21,6 +22,9 @@ export async function register() {
     console.error(`Refusing to start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
+  // From here server.mjs answers /api/v1 and /api/trpc with the routes' own handlers, without Next's router.
+  const { publishFastApi } = await import("~/server/api/http");
+  publishFastApi();
   if (process.env.UC_EXPORT_WORKER !== "off") {
     const { startExportWorker } = await import("~/server/exports/worker");
     startExportWorker(db);

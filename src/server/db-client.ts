@@ -4,10 +4,12 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "~/generated/prisma/client";
+import { enableFastReads } from "~/server/db/fast-read";
 
 export type DbKind = "postgresql" | "pglite";
 
@@ -27,8 +29,21 @@ export interface DbHandle {
 
 export function createPrismaClient(target: ClientTarget): DbHandle {
   if (target.databaseUrl) {
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.databaseUrl, max: 10 }) });
-    return { kind: "postgresql", db, close: () => db.$disconnect() };
+    // One pool: Prisma's adapter runs on it, and so do the hot reads of ~/server/db/fast-read.
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 });
+    // An idle connection the server ended (restart, pg_terminate_backend) leaves the pool by
+    // itself; without a listener the pool would throw its 'error' event at the process.
+    pool.on("error", () => {});
+    const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+    enableFastReads(db, pool);
+    return {
+      kind: "postgresql",
+      db,
+      close: async () => {
+        await db.$disconnect();
+        await pool.end();
+      },
+    };
   }
   const dir = pgliteDirOf(target.dataDir);
   mkdirSync(dir, { recursive: true });

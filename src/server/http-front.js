@@ -206,3 +206,101 @@ export const PERMISSIONS_POLICY = [
   "payment=()",
   "usb=()",
 ].join(", ");
+
+/**
+ * Set on globalThis by the app once it is ready (src/server/api/http.ts): picks the handler of
+ * the two API endpoints (/api/v1 and /api/trpc) for a path and method, or null for everything Next
+ * routes itself. server.mjs then calls that handler without Next's router in between.
+ * @typedef {{ pick(path: string, method: string): ((req: Request) => Promise<Response>) | null }} FastApi
+ */
+export const FAST_API = Symbol.for("user-center.fast-api");
+
+/** The largest request body the API endpoints read (a 15,000,000-character base64 upload fits). */
+export const MAX_API_BODY = 16 * 1024 * 1024;
+
+/**
+ * The fast API handler for this request, or null (Next handles it).
+ * @param {import("node:http").IncomingMessage} req
+ * @param {string} path
+ */
+export function fastApiHandler(req, path) {
+  const api = /** @type {FastApi | undefined} */ (/** @type {Record<symbol, unknown>} */ (globalThis)[FAST_API]);
+  return api ? api.pick(path, req.method ?? "GET") : null;
+}
+
+const HOST_RE = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
+
+/**
+ * Reads the body, up to `limit` bytes: null past it (the rest is not read).
+ * @param {import("node:http").IncomingMessage} req
+ * @param {number} limit
+ * @returns {Promise<Buffer | null>}
+ */
+function readBody(req, limit) {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    req.on("data", (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Runs a fetch-style handler for a Node request: the request as a web Request (the body read
+ * first, at most MAX_API_BODY bytes, else 413 with code 10013), the Response written back with
+ * its status, headers (every Set-Cookie) and body, streamed when it streams.
+ * @param {(req: Request) => Promise<Response>} handler
+ * @param {import("node:http").IncomingMessage} req
+ * @param {import("node:http").ServerResponse} res
+ * @param {"http" | "https"} proto
+ * @param {number} [limit] the body cap (tests set a small one)
+ */
+export async function serveFetch(handler, req, res, proto, limit = MAX_API_BODY) {
+  const method = req.method ?? "GET";
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const host = req.headers.host && HOST_RE.test(req.headers.host) ? req.headers.host : "invalid.invalid";
+  /** @type {Buffer | null | undefined} */
+  let body;
+  if (method !== "GET" && method !== "HEAD") {
+    body = await readBody(req, limit);
+    if (body === null) {
+      res.writeHead(413, { "content-type": "application/json", "cache-control": "no-store", connection: "close" });
+      res.end(
+        JSON.stringify({ message: "Request body too large", code: "PAYLOAD_TOO_LARGE", data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, appCode: 10013 } }),
+      );
+      return;
+    }
+  }
+  const response = await handler(new Request(`${proto}://${host}${req.url}`, { method, headers, body }));
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  if (!response.body || method === "HEAD") {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
+  }
+  res.end();
+}

@@ -40,13 +40,13 @@ export async function createTestDb(): Promise<{ db: PrismaClient; kind: "postgre
   const name = `uc_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const url = await createScratchDatabase(server, name);
   await migrateDatabase({ kind: "postgresql", url });
-  const { db } = createPrismaClient({ databaseUrl: url, dataDir: ".data/test" });
+  const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/test" });
   return {
     db,
     kind: "postgresql",
     url,
     cleanup: async () => {
-      await db.$disconnect();
+      await close();
       await dropScratchDatabase(server, name);
     },
   };

@@ -1,4 +1,6 @@
 import type { Db } from "~/server/db";
+import { Prisma } from "~/generated/prisma/client";
+import { readRows } from "~/server/db/fast-read";
 
 /** `Example.COM:3000` → `example.com`; IPv6 literals keep their brackets. */
 export function normalizeHost(host: string | null | undefined): string {
@@ -21,8 +23,11 @@ export async function resolveTenant(db: Db, host: string | null | undefined): Pr
   if (!name) return null;
   // One plain statement: this runs on every request, and a raw query skips the query compiler
   // (0.4 ms of CPU instead of 0.6 ms here).
-  const [tenant] = await db.$queryRaw<ResolvedTenant[]>`
+  const [tenant] = await readRows<ResolvedTenant[]>(
+    db,
+    Prisma.sql`
     SELECT t."id"::text AS "id", t."name", t."status"::text AS "status", t."isDefault"
-    FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId" WHERE h."host" = ${name} LIMIT 1`;
+    FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId" WHERE h."host" = ${name} LIMIT 1`,
+  );
   return tenant ?? null;
 }

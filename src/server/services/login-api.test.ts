@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { createTestDb } from "~/test/db";
 import { ADMIN_PASSWORD, USER_PASSWORD, buildWorld } from "~/test/fixtures";
 import { jsonLogin } from "~/server/services/login-api";
-import { publicJwks, rotateSigningKey, verifySessionToken } from "~/server/services/tokens";
+import { publicJwks, rotateSigningKey, signSessionToken, verifySessionToken } from "~/server/services/tokens";
 import { loadActor } from "~/server/services/session";
 import { md5Hex } from "~/server/password";
 import type { ResolvedTenant } from "~/server/services/host";
@@ -94,6 +94,26 @@ describe("signing keys", () => {
     expect(await verifySessionToken(env.db, "not.a.jwt")).toBeNull();
     const none = [Buffer.from(JSON.stringify({ alg: "none", kid: "x" })).toString("base64url"), p, ""].join(".");
     expect(await verifySessionToken(env.db, none)).toBeNull();
+  });
+
+  it("remember a verified token only until it expires, and never a refused one", async () => {
+    const s = await env.db.loginSession.findFirstOrThrow({ where: { userId: w.managerB.id } });
+    const start = Date.now();
+    const token = await signSessionToken(env.db, { sessionId: s.id, userId: w.managerB.id, tenantId: w.tenantB.id, expiresAt: new Date(start + 60_000) });
+    const first = await verifySessionToken(env.db, token);
+    expect(first).toEqual({ sessionId: s.id, userId: w.managerB.id, tenantId: w.tenantB.id });
+    // Shared between callers, so nobody may change it.
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(await verifySessionToken(env.db, token)).toEqual(first);
+    vi.useFakeTimers({ now: start + 61_000, toFake: ["Date"] });
+    try {
+      expect(await verifySessionToken(env.db, token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+    // A tampered copy of a remembered token is checked, not looked up.
+    const [h, p] = token.split(".");
+    expect(await verifySessionToken(env.db, `${h}.${p}.${"A".repeat(86)}`)).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { UUID_RE, userRolesJson, type RoleJson } from "~/server/db/sql";
+import { readRows } from "~/server/db/fast-read";
 import { OPERATOR_PERMISSIONS } from "~/lib/permissions";
 import { tenantSettings } from "~/server/services/tenant-settings";
 import { normalizeHost, resolveTenant, type ResolvedTenant } from "~/server/services/host";
@@ -131,7 +132,7 @@ const actorSelect = (sessionId: string) => Prisma.sql`
  */
 export async function loadActor(db: Db, sessionId: string, tenantId: string): Promise<Actor | null> {
   if (!UUID_RE.test(sessionId)) return null;
-  const [s] = await db.$queryRaw<ActorRow[]>`${actorSelect(sessionId)}`;
+  const [s] = await readRows<ActorRow[]>(db, Prisma.sql`${actorSelect(sessionId)}`);
   return s ? actorOf(db, s, tenantId) : null;
 }
 
@@ -142,12 +143,15 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
 export async function loadTenantAndActor(db: Db, host: string, sessionId: string): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
   const name = normalizeHost(host);
   if (!name || !UUID_RE.test(sessionId)) return { tenant: await resolveTenant(db, host), actor: null };
-  const [row] = await db.$queryRaw<(Omit<ActorRow, "id"> & { id: string | null; hostTenant: ResolvedTenant })[]>`
+  const [row] = await readRows<(Omit<ActorRow, "id"> & { id: string | null; hostTenant: ResolvedTenant })[]>(
+    db,
+    Prisma.sql`
     SELECT json_build_object('id', t."id", 'name', t."name", 'status', t."status", 'isDefault', t."isDefault") AS "hostTenant", a.*
     FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
     LEFT JOIN (${actorSelect(sessionId)}) a ON true
     WHERE h."host" = ${name}
-    LIMIT 1`;
+    LIMIT 1`,
+  );
   if (!row) return { tenant: null, actor: null };
   const { hostTenant: tenant, ...s } = row;
   return { tenant, actor: s.id ? await actorOf(db, s as ActorRow, tenant.id) : null };

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { UUID_RE, likePrefix } from "~/server/db/sql";
+import { readRows } from "~/server/db/fast-read";
 import type { Actor } from "~/server/services/session";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import type { Locale } from "~/lib/errors";
@@ -185,10 +186,13 @@ interface ItemSqlRow extends Omit<UserItem, "roles"> {
 async function rolesOfUsers(db: Db | Tx, ids: string[]): Promise<Map<string, { id: string; name: string }[]>> {
   const out = new Map<string, { id: string; name: string }[]>();
   if (!ids.length) return out;
-  const rows = await db.$queryRaw<{ userId: string; id: string; name: string }[]>`
+  const rows = await readRows<{ userId: string; id: string; name: string }[]>(
+    db,
+    Prisma.sql`
     SELECT ur."userId"::text AS "userId", r."id"::text AS "id", r."name"
       FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId"
-     WHERE ur."userId" = ANY(${ids}::uuid[])`;
+     WHERE ur."userId" = ANY(${ids}::uuid[])`,
+  );
   for (const r of rows) {
     const list = out.get(r.userId);
     if (list) list.push({ id: r.id, name: r.name });
@@ -204,10 +208,16 @@ async function rolesOfUsers(db: Db | Tx, ids: string[]): Promise<Map<string, { i
  * semi-join from the claims) instead of walking the page's order.
  */
 async function countUsers(db: Db | Tx, scope: UserScope, input: ListInput, filter: Prisma.Sql) {
-  const [{ n }] = await db.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) s`;
+  const [{ n }] = await readRows<[{ n: number }]>(
+    db,
+    Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) s`,
+  );
   if (n <= COUNT_CAP) return { total: n, totalCapped: false, estimatedTotal: null };
-  const [plan] = await db.$queryRaw<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>`
-    EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" u WHERE ${userListFilter(scope, input, { forEstimate: true })}`;
+  const [plan] = await readRows<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>(
+    db,
+    Prisma.sql`
+    EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" u WHERE ${userListFilter(scope, input, { forEstimate: true })}`,
+  );
   const estimate = Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0);
   return { total: COUNT_CAP, totalCapped: true, estimatedTotal: Math.max(estimate, COUNT_CAP + 1) };
 }
@@ -223,13 +233,17 @@ export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput,
   const asc = !!input.asc;
   const dir = Prisma.raw(asc ? "ASC" : "DESC");
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  const page = (extra: Prisma.Sql | null, take: number) => db.$queryRaw<ItemSqlRow[]>`
+  const page = (extra: Prisma.Sql | null, take: number) =>
+    readRows<ItemSqlRow[]>(
+      db,
+      Prisma.sql`
     SELECT u."id"::text AS "id", u."tenantId"::text AS "tenantId", u."userName", u."nickname", u."avatar", u."phone", u."email",
            u."status"::text AS "status", u."createdAt", u."deletedAt", u."referrerId"::text AS "referrerId", u."userNameKey"
     FROM "User" u
     WHERE ${filter} ${extra ? Prisma.sql`AND ${extra}` : Prisma.empty}
     ORDER BY ${column(sort)} ${dir}, u."id" ${dir}
-    LIMIT ${take} OFFSET ${extra ? 0 : input.skip}`;
+    LIMIT ${take} OFFSET ${extra ? 0 : input.skip}`,
+    );
   const readPage = async () => {
     if (!cursor) return page(null, input.take + 1);
     const out: ItemSqlRow[] = [];

@@ -1,8 +1,6 @@
-import { handleRest } from "~/server/api/rest";
+import { restHandler } from "~/server/api/http";
 
 export const dynamic = "force-dynamic";
 
-/** The REST mirror: every procedure with `meta.openapi`, under /api/v1. */
-const handler = (req: Request) => handleRest(req);
-
-export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };
+/** The REST mirror: every procedure with `meta.openapi`, under /api/v1 (server.mjs calls the same handler directly). */
+export { restHandler as GET, restHandler as POST, restHandler as PUT, restHandler as PATCH, restHandler as DELETE };

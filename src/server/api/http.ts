@@ -1,0 +1,58 @@
+import "server-only";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "~/server/api/root";
+import { createContext } from "~/server/api/context";
+import { handleRest } from "~/server/api/rest";
+import { currentLog } from "~/server/log";
+import { FAST_API, type FastApi } from "~/server/http-front.js";
+
+/** The console's tRPC endpoint (src/app/api/trpc/[trpc]/route.ts). */
+export const trpcHandler = (req: Request) =>
+  fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext(req),
+    onError({ error, path, ctx }) {
+      // Procedures log their own outcome (src/server/api/trpc.ts); this catches what fails before one runs.
+      if (ctx) return;
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        currentLog().error({ path: path ?? null, outcome: "error", err: error.cause ?? error }, "tRPC request failed");
+      else currentLog().info({ path: path ?? null, outcome: "refused", trpcCode: error.code }, "tRPC request refused");
+    },
+  });
+
+/** The REST mirror (src/app/api/v1/[...rest]/route.ts). */
+export const restHandler = (req: Request) => handleRest(req);
+
+export const TRPC_METHODS = ["GET", "POST"] as const;
+export const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/**
+ * Paths under /api/v1 that are routes of their own in src/app/api/v1 (Next's router prefers them
+ * to the catch-all); `fast-api.test.ts` checks this list against the folders.
+ */
+export const OWN_V1_ROUTES = ["/api/v1/login/", "/api/v1/files/upload", "/api/v1/openapi.json"];
+
+/**
+ * Which handler Next's router would pick for `path` and `method`, or null when the request is
+ * not one of the two API endpoints (pages, next-auth, files, the routes above, other methods).
+ */
+export function pickApiHandler(path: string, method: string): ((req: Request) => Promise<Response>) | null {
+  if (path.startsWith("/api/trpc/")) return (TRPC_METHODS as readonly string[]).includes(method) ? trpcHandler : null;
+  if (!path.startsWith("/api/v1/")) return null;
+  if (OWN_V1_ROUTES.some((r) => (r.endsWith("/") ? path.startsWith(r) : path === r || path.startsWith(`${r}/`)))) return null;
+  return (REST_METHODS as readonly string[]).includes(method) ? restHandler : null;
+}
+
+/**
+ * Lets server.mjs call the two API endpoints' handlers without Next's router in between: the
+ * same functions the route files export, reached from the same module instances. Next's app-route
+ * machinery (routing, tracing, web-stream plumbing, compression) costs ~1.3 ms of CPU per call,
+ * more than the rest of a cheap call. Published by instrumentation once the instance has checked
+ * its keys; until then (and under `next dev`/`next start`) every request goes through Next.
+ */
+export function publishFastApi() {
+  const api: FastApi = { pick: pickApiHandler };
+  (globalThis as Record<symbol, unknown>)[FAST_API] = api;
+}

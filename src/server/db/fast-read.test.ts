@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "~/generated/prisma/client";
+import { createTestDb } from "~/test/db";
+import { readRows } from "~/server/db/fast-read";
+
+let env: Awaited<ReturnType<typeof createTestDb>>;
+beforeAll(async () => {
+  env = await createTestDb();
+});
+afterAll(() => env?.cleanup());
+
+describe("readRows", () => {
+  it("answers exactly what $queryRaw answers, type for type, in a server's local time zone too", async () => {
+    // pg's own parser reads a timestamp without zone as local time: wrong anywhere but UTC.
+    const tz = process.env.TZ;
+    process.env.TZ = "Asia/Shanghai";
+    try {
+      const at = new Date("2026-03-04T05:06:07.089Z");
+      const query = Prisma.sql`
+      SELECT ${at}::timestamp(3) AS "ts", ${at}::timestamptz AS "tstz", '2026-02-03'::date AS "day",
+             ${"12345678901234"}::bigint AS "big", 7::int AS "int", true AS "yes", NULL::text AS "nothing",
+             ARRAY['a', 'b']::text[] AS "list", json_build_object('k', 1, 'l', json_build_array('x')) AS "json",
+             jsonb_build_object('j', true) AS "jsonb", ${"你好\u{1F600}"}::text AS "text", ${[at.toISOString()]}::text[] AS "param",
+             gen_random_uuid()::text ~ '^[0-9a-f-]{36}$' AS "uuid"`;
+      const [fast] = await readRows<Record<string, unknown>[]>(env.db, query);
+      const [prisma] = await env.db.$queryRaw<Record<string, unknown>[]>(query);
+      expect(fast).toEqual(prisma);
+      expect(fast).toMatchObject({ ts: at, tstz: at, day: new Date("2026-02-03T00:00:00Z"), big: 12345678901234n, json: { k: 1, l: ["x"] }, list: ["a", "b"] });
+    } finally {
+      process.env.TZ = tz;
+    }
+  });
+
+  it("goes through Prisma inside a transaction (the transaction's own connection)", async () => {
+    const seen = await env.db.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL application_name = 'fast-read-test'`;
+      return readRows<{ name: string }[]>(tx, Prisma.sql`SELECT current_setting('application_name') AS "name"`);
+    });
+    expect(seen).toEqual([{ name: "fast-read-test" }]);
+  });
+});
