@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
-import { hashPassword } from "~/server/password";
+import { failure, setupWorld } from "~/test/fixtures";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 
 const t = setupWorld();
@@ -10,26 +9,13 @@ let devB: { id: string };
 let dev2B: { id: string };
 let adminA: { id: string };
 
-async function makeUser(tenantId: string, userName: string, roles: string[]) {
-  const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
-  return db.user.create({
-    data: {
-      tenantId,
-      userName,
-      userNameKey: userName.toLowerCase(),
-      passwordHash: await hashPassword(USER_PASSWORD),
-      roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
-    },
-  });
-}
-
 beforeAll(async () => {
   w = t.w;
   db = t.db;
   await ensureStandardIdentityResources(db, w.tenantB.id);
-  devB = await makeUser(w.tenantB.id, "devb", ["developer"]);
-  dev2B = await makeUser(w.tenantB.id, "dev2b", ["developer"]);
-  adminA = await makeUser(w.platform.id, "admina", ["administrator"]);
+  devB = await w.makeUser(w.tenantB.id, "devb", ["developer"]);
+  dev2B = await w.makeUser(w.tenantB.id, "dev2b", ["developer"]);
+  adminA = await w.makeUser(w.platform.id, "admina", ["administrator"]);
 });
 
 describe("API scopes and API resources", () => {
