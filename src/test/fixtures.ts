@@ -11,6 +11,7 @@ import { seed } from "~/server/seed";
 import { hashPassword } from "~/server/password";
 import { createLoginSession, loadActor, type Site } from "~/server/services/session";
 import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
+import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import type { PrismaClient } from "~/generated/prisma/client";
 
 export const ADMIN_PASSWORD = "operator-pass-1";
@@ -22,8 +23,10 @@ export async function buildWorld(db: PrismaClient) {
   const other = await db.tenant.create({
     data: { name: "Tenant B", status: "enabled", hosts: { create: [{ host: "b.test" }] } },
   });
+  // What the tenant service gives every new tenant: the built-in roles and the standard identity resources.
   const { ensureBuiltInRoles } = await import("~/server/services/roles");
   await ensureBuiltInRoles(db, other.id);
+  await ensureStandardIdentityResources(db, other.id);
   const tenantB = (await resolveTenant(db, "b.test"))!;
   const manager = await db.role.create({
     data: { tenantId: other.id, name: "tenant-manager", permissions: ["uc.tenant.all", "uc.me.all"] },

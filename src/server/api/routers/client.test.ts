@@ -5,7 +5,6 @@ import { failure, setupWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
 import { handleTokenRequest } from "~/server/services/oauth-token";
-import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { publicJwks, rotateSigningKey, tokenIssuer } from "~/server/services/tokens";
 
 const t = setupWorld();
@@ -18,7 +17,6 @@ let adminA: { id: string };
 beforeAll(async () => {
   w = t.w;
   db = t.db;
-  await ensureStandardIdentityResources(db, w.tenantB.id);
   developerB = await w.makeUser(w.tenantB.id, "devb", ["developer"]);
   developer2B = await w.makeUser(w.tenantB.id, "devb2", ["developer"]);
   adminA = await w.makeUser(w.platform.id, "admina", ["administrator"]);
