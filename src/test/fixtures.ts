@@ -77,16 +77,19 @@ export async function buildWorld(db: PrismaClient) {
 }
 
 /**
- * A migrated database of its own and the world above, for one test file:
+ * A migrated database of its own and the world above, for one test file (dropped after it):
  *   const t = setupWorld();  …  t.w.tenantB, t.db
+ * `kind` and `url` say which database it is, for tests that open a second client on it.
  */
 export function setupWorld() {
-  const state = {} as { db: PrismaClient; w: Awaited<ReturnType<typeof buildWorld>> };
+  const state = {} as { db: PrismaClient; kind: "postgresql" | "pglite"; url?: string; w: Awaited<ReturnType<typeof buildWorld>> };
   let cleanup: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const env = await createTestDb();
     cleanup = env.cleanup;
     state.db = env.db;
+    state.kind = env.kind;
+    state.url = env.url;
     state.w = await buildWorld(env.db);
   });
   afterAll(() => cleanup?.());
