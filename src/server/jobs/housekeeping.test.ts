@@ -1,18 +1,14 @@
 import { Writable } from "node:stream";
 import { createLogger, setRootLog } from "~/server/log";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildWorld } from "~/test/fixtures";
-import { createTestDb } from "~/test/db";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { setupWorld } from "~/test/fixtures";
 import { createPrismaClient } from "~/server/db-client";
-import type { PrismaClient } from "~/generated/prisma/client";
 import { runHousekeeping } from "~/server/jobs/housekeeping";
 
-const t = {} as { db: PrismaClient; kind: "postgresql" | "pglite"; url?: string; cleanup: () => Promise<void> };
-let w: Awaited<ReturnType<typeof buildWorld>>;
-afterAll(() => t.cleanup?.());
-beforeAll(async () => {
-  Object.assign(t, await createTestDb());
-  w = await buildWorld(t.db);
+const t = setupWorld();
+let w: typeof t.w;
+beforeAll(() => {
+  w = t.w;
 });
 
 const DAY = 86_400_000;

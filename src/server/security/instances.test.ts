@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Challenge } from "altcha-lib";
-import { createTestDb } from "~/test/db";
-import { buildWorld } from "~/test/fixtures";
+import { setupWorld } from "~/test/fixtures";
 import { solveCaptcha } from "~/test/captcha";
 import { createPrismaClient } from "~/server/db-client";
 import { accountLockedUntil, recordFailure } from "~/server/security/throttle";
@@ -16,15 +15,14 @@ import { consumeCode, sendCode } from "~/server/services/codes";
 import { createLoginSession, loadActor } from "~/server/services/session";
 import type { PrismaClient } from "~/generated/prisma/client";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
+const env = setupWorld();
+let w: typeof env.w;
 let a: PrismaClient;
 let b: PrismaClient;
 let closeB: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+  w = env.w;
   a = env.db;
   if (env.url) {
     const second = createPrismaClient({ databaseUrl: env.url, dataDir: ".data/test" });
@@ -34,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closeB?.();
-  await env?.cleanup();
 });
 
 describe.runIf(process.env.TEST_DB !== "pglite")("two instances on one database", () => {

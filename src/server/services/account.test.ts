@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import type { Challenge } from "altcha-lib";
-import { createTestDb } from "~/test/db";
-import { USER_PASSWORD, buildWorld } from "~/test/fixtures";
+import { USER_PASSWORD, setupWorld } from "~/test/fixtures";
 import { solveCaptcha } from "~/test/captcha";
 import { createCaller } from "~/server/api/root";
 import { createContextInner } from "~/server/api/trpc";
@@ -14,14 +13,12 @@ import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import { hashPassword } from "~/server/password";
 import { accountLockedUntil, lockAccountUntil } from "~/server/security/throttle";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
+const env = setupWorld();
+let w: typeof env.w;
 
-beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+beforeAll(() => {
+  w = env.w;
 });
-afterAll(() => env?.cleanup());
 
 let ipSeq = 0;
 const anon = (ip = `10.9.0.${++ipSeq}`, locale: "en" | "zh-CN" = "en") =>

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb } from "~/test/db";
-import { buildWorld } from "~/test/fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setupWorld } from "~/test/fixtures";
 import { createMessenger, messagingConfig } from "~/server/messaging";
 import { CODE_RULES, consumeCode, sendCode, type SendCodeInput } from "~/server/services/codes";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
+const env = setupWorld();
+let w: typeof env.w;
 
-beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+beforeAll(() => {
+  w = env.w;
 });
-afterAll(() => env?.cleanup());
 
 const T0 = new Date("2026-11-25T08:00:00Z");
 const at = (ms: number) => new Date(T0.getTime() + ms);

@@ -17,8 +17,7 @@ const dataDir = vi.hoisted(() => {
   return { dir, previous };
 });
 
-import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
-import { hashPassword } from "~/server/password";
+import { failure, setupWorld } from "~/test/fixtures";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import { acceptFile, deleteFile, fileForReading, getFile, listFiles, uploadBytes, type FileWho } from "~/server/services/files";
 import { fileListInput, type FileListInput } from "~/lib/validators/file";
@@ -36,19 +35,6 @@ const tenantDir = (tenantId: string) => path.join(dataDir.dir, "files", tenantId
 /** The files (finished ones and `.part` leftovers) under a tenant's directory. */
 const onDisk = (tenantId: string) => (existsSync(tenantDir(tenantId)) ? readdirSync(tenantDir(tenantId)).sort() : []);
 const diskBytes = (tenantId: string, key: string) => readFileSync(path.join(tenantDir(tenantId), key));
-
-async function makeUser(tenantId: string, userName: string, roles: string[]) {
-  const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
-  return db.user.create({
-    data: {
-      tenantId,
-      userName,
-      userNameKey: userName.toLowerCase(),
-      passwordHash: await hashPassword(USER_PASSWORD),
-      roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
-    },
-  });
-}
 
 /** The service's caller, as the routes build it from an actor. */
 async function whoFor(userId: string, tenantId: string): Promise<FileWho> {
@@ -229,7 +215,7 @@ describe("file.uploadBase64 (tRPC)", () => {
 describe("quotas", () => {
   let uploader: FileWho;
   beforeAll(async () => {
-    const u = await makeUser(w.tenantB.id, "quotab", ["administrator"]);
+    const u = await w.makeUser(w.tenantB.id, "quotab", ["administrator"]);
     uploader = await whoFor(u.id, w.tenantB.id);
     await db.tenantProperty.create({ data: { tenantId: w.tenantB.id, key: "files.userQuotaMB", value: "1" } });
     forgetTenantSettings(w.tenantB.id);
@@ -292,7 +278,7 @@ describe("quotas", () => {
 
 describe("avatars", () => {
   it("an avatar becomes the user's; a second replaces the first (row and bytes); deleting it clears the avatar", async () => {
-    const u = await makeUser(w.tenantB.id, "avatarb", ["user"]);
+    const u = await w.makeUser(w.tenantB.id, "avatarb", ["user"]);
     const arrive = async (key: string) => {
       await writeLocal(w.tenantB.id, key, await pngBytes(64, 64));
       return acceptFile(db, {
@@ -337,7 +323,7 @@ describe("reading, deleting and listing", () => {
   let otherB: FileWho;
 
   beforeAll(async () => {
-    otherB = await whoFor((await makeUser(w.tenantB.id, "listerb", ["administrator"])).id, w.tenantB.id);
+    otherB = await whoFor((await w.makeUser(w.tenantB.id, "listerb", ["administrator"])).id, w.tenantB.id);
     pngB = await uploadBytes(db, adminB, { kind: "image", folder: "listing01", name: "b.png", bytes: await pngBytes(5, 5) });
     mp4B = await uploadBytes(db, otherB, { kind: "video", folder: "listing01", name: "b.mp4", bytes: mp4Bytes() });
     pngA = await uploadBytes(db, operator, { kind: "image", folder: "listing01", name: "a.png", bytes: await pngBytes(6, 6) });

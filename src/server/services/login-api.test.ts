@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { createTestDb } from "~/test/db";
-import { ADMIN_PASSWORD, USER_PASSWORD, buildWorld } from "~/test/fixtures";
+import { ADMIN_PASSWORD, USER_PASSWORD, setupWorld } from "~/test/fixtures";
 import { jsonLogin } from "~/server/services/login-api";
 import { publicJwks, rotateSigningKey, signSessionToken, verifySessionToken } from "~/server/services/tokens";
 import { loadActor } from "~/server/services/session";
 import { md5Hex } from "~/server/password";
 import type { ResolvedTenant } from "~/server/services/host";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
+const env = setupWorld();
+let w: typeof env.w;
 
-beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+beforeAll(() => {
+  w = env.w;
 });
-afterAll(() => env?.cleanup());
 
 const call = (operation: string, body: unknown, tenant: ResolvedTenant | null = w.tenantB, locale: "en" | "zh-CN" = "en") =>
   jsonLogin(env.db, { operation, body, tenant, locale, ip: "10.0.0.1", userAgent: "miniprogram" });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb } from "~/test/db";
-import { ADMIN_PASSWORD, USER_PASSWORD, buildWorld } from "~/test/fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_PASSWORD, USER_PASSWORD, setupWorld } from "~/test/fixtures";
 import { createLoginSession, endLoginSession, loadActor } from "~/server/services/session";
 import { signInWithPassword } from "~/server/services/auth";
 import { hashPassword, hashWork, md5Hex } from "~/server/password";
@@ -10,14 +9,12 @@ import { cookieWithDeviceToken, DEVICE_TOKEN_MAX_AGE_MS, issueDeviceToken, readD
 import { changePassword } from "~/server/services/account";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
+const env = setupWorld();
+let w: typeof env.w;
 
-beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+beforeAll(() => {
+  w = env.w;
 });
-afterAll(() => env?.cleanup());
 
 const open = () => createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.managerB.id, site: "admin", method: "password" });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb } from "~/test/db";
-import { buildWorld } from "~/test/fixtures";
+import { setupWorld } from "~/test/fixtures";
 import { startWechatStub, type WechatStub } from "~/test/wechat-stub";
 import { encryptSecret } from "~/server/crypto";
 import { AppError } from "~/server/errors";
@@ -20,13 +19,12 @@ import {
 const WEB_APP = { id: "wxweb0000000000001", secret: "web-secret-0000000000000000001" };
 const MP_APP = { id: "wxmp00000000000001", secret: "mp-secret-00000000000000000001" };
 
-let env: Awaited<ReturnType<typeof createTestDb>>;
-let w: Awaited<ReturnType<typeof buildWorld>>;
+const env = setupWorld();
+let w: typeof env.w;
 let stub: WechatStub;
 
 beforeAll(async () => {
-  env = await createTestDb();
-  w = await buildWorld(env.db);
+  w = env.w;
   stub = await startWechatStub({ apps: { [WEB_APP.id]: WEB_APP.secret, [MP_APP.id]: MP_APP.secret } });
   process.env.WECHAT_OPEN_BASE_URL = stub.url;
   process.env.WECHAT_API_BASE_URL = stub.url;
@@ -42,7 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stub?.close();
-  await env?.cleanup();
 });
 
 const req = { ip: "10.5.0.1", userAgent: "vitest" };

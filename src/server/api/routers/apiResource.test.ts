@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
-import { hashPassword } from "~/server/password";
-import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+import { failure, setupWorld } from "~/test/fixtures";
 
 const t = setupWorld();
 let w: typeof t.w;
@@ -10,26 +8,12 @@ let devB: { id: string };
 let dev2B: { id: string };
 let adminA: { id: string };
 
-async function makeUser(tenantId: string, userName: string, roles: string[]) {
-  const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
-  return db.user.create({
-    data: {
-      tenantId,
-      userName,
-      userNameKey: userName.toLowerCase(),
-      passwordHash: await hashPassword(USER_PASSWORD),
-      roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
-    },
-  });
-}
-
 beforeAll(async () => {
   w = t.w;
   db = t.db;
-  await ensureStandardIdentityResources(db, w.tenantB.id);
-  devB = await makeUser(w.tenantB.id, "devb", ["developer"]);
-  dev2B = await makeUser(w.tenantB.id, "dev2b", ["developer"]);
-  adminA = await makeUser(w.platform.id, "admina", ["administrator"]);
+  devB = await w.makeUser(w.tenantB.id, "devb", ["developer"]);
+  dev2B = await w.makeUser(w.tenantB.id, "dev2b", ["developer"]);
+  adminA = await w.makeUser(w.platform.id, "admina", ["administrator"]);
 });
 
 describe("API scopes and API resources", () => {
@@ -89,32 +73,5 @@ describe("API scopes and API resources", () => {
     // Editing their own, a developer cannot drop themselves from the owners.
     const edited = await dev.apiResource.update({ id: mine.id, name: "dev-api", owners: [dev2B.id] });
     expect(edited.owners.sort()).toEqual([devB.id, dev2B.id].sort());
-  });
-});
-
-describe("identity resources", () => {
-  it("are seeded with the standard ones for every tenant, which cannot be deleted or renamed", async () => {
-    const admin = await w.callerFor(w.managerB.id);
-    const list = await admin.identityResource.list({ take: 100, orderby: "name", asc: true });
-    expect(list.items.map((r) => r.name)).toEqual(["address", "email", "openid", "phone", "profile"]);
-    expect(list.items.every((r) => r.standard)).toBe(true);
-    expect(list.items.find((r) => r.name === "email")?.claims).toEqual(["email", "email_verified"]);
-    const openid = list.items.find((r) => r.name === "openid")!;
-    expect(await failure(() => admin.identityResource.delete({ id: openid.id }))).toMatchObject({ code: 18003, trpc: "CONFLICT" });
-    expect(await failure(() => admin.identityResource.update({ id: openid.id, name: "oid" }))).toMatchObject({ code: 18009 });
-    const relabeled = await admin.identityResource.update({ id: openid.id, name: "openid", displayName: "OpenID (sub)", claims: ["sub"] });
-    expect(relabeled.displayName).toBe("OpenID (sub)");
-    const custom = await admin.identityResource.create({ name: "roles", claims: ["role"] });
-    await admin.identityResource.delete({ id: custom.id });
-    expect(await db.identityResource.count({ where: { id: custom.id } })).toBe(0);
-    // The platform tenant was seeded by seed(); a new tenant gets them on creation.
-    expect(await db.identityResource.count({ where: { tenantId: w.platform.id, standard: true } })).toBe(5);
-    const op = await w.callerFor(w.operator.id, w.platform);
-    const created = await op.tenant.create({ name: "Fresh", hosts: [], claims: [], properties: [] });
-    expect(await db.identityResource.count({ where: { tenantId: created.id, standard: true } })).toBe(5);
-    // Developers may read but not change them.
-    const dev = await w.callerFor(devB.id);
-    expect((await dev.identityResource.list({})).total).toBe(5);
-    expect(await failure(() => dev.identityResource.create({ name: "nope" }))).toMatchObject({ code: 10002 });
   });
 });

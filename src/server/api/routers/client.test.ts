@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { handleRest } from "~/server/api/rest";
-import { failure, setupWorld, USER_PASSWORD } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
-import { hashPassword } from "~/server/password";
 import { handleTokenRequest } from "~/server/services/oauth-token";
-import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { publicJwks, rotateSigningKey, tokenIssuer } from "~/server/services/tokens";
 
 const t = setupWorld();
@@ -16,26 +14,12 @@ let developerB: { id: string };
 let developer2B: { id: string };
 let adminA: { id: string };
 
-async function makeUser(tenantId: string, userName: string, roles: string[]) {
-  const roleRows = await db.role.findMany({ where: { tenantId, name: { in: roles } } });
-  return db.user.create({
-    data: {
-      tenantId,
-      userName,
-      userNameKey: userName.toLowerCase(),
-      passwordHash: await hashPassword(USER_PASSWORD),
-      roles: { create: roleRows.map((r) => ({ roleId: r.id })) },
-    },
-  });
-}
-
 beforeAll(async () => {
   w = t.w;
   db = t.db;
-  await ensureStandardIdentityResources(db, w.tenantB.id);
-  developerB = await makeUser(w.tenantB.id, "devb", ["developer"]);
-  developer2B = await makeUser(w.tenantB.id, "devb2", ["developer"]);
-  adminA = await makeUser(w.platform.id, "admina", ["administrator"]);
+  developerB = await w.makeUser(w.tenantB.id, "devb", ["developer"]);
+  developer2B = await w.makeUser(w.tenantB.id, "devb2", ["developer"]);
+  adminA = await w.makeUser(w.platform.id, "admina", ["administrator"]);
 });
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
@@ -333,7 +317,7 @@ describe("a client lives on its owner's current rights and its own current scope
   const codeOf = async (res: Response) => JSON.stringify(await res.json());
 
   it("an owner disabled: no new token (invalid_client) and the live token is refused at once", async () => {
-    const owner = await makeUser(w.tenantB.id, `devdis${Date.now()}`, ["developer"]);
+    const owner = await w.makeUser(w.tenantB.id, `devdis${Date.now()}`, ["developer"]);
     const { client, secret } = await newClient(owner.id, ["uc.client.get"]);
     const live = (await token(client.clientId, secret)).body.access_token;
     expect((await rest("GET", "/clients", live)).status).toBe(200);
@@ -354,7 +338,7 @@ describe("a client lives on its owner's current rights and its own current scope
   });
 
   it("an owner soft-deleted or purged: no new token and the live token is refused; an unowned client keeps working", async () => {
-    const owner = await makeUser(w.tenantB.id, `devdel${Date.now()}`, ["developer"]);
+    const owner = await w.makeUser(w.tenantB.id, `devdel${Date.now()}`, ["developer"]);
     const { client, secret } = await newClient(owner.id, ["uc.client.get"]);
     const live = (await token(client.clientId, secret)).body.access_token;
     expect((await rest("GET", "/clients", live)).status).toBe(200);
@@ -376,7 +360,7 @@ describe("a client lives on its owner's current rights and its own current scope
 
   it("an owner who loses the role granting a scope: that operation is 403 17005 with a live token, the others still work", async () => {
     const reader = await db.role.create({ data: { tenantId: w.tenantB.id, name: `reader${Date.now()}`, permissions: ["uc.role.get"] } });
-    const owner = await makeUser(w.tenantB.id, `devrole${Date.now()}`, ["developer", reader.name]);
+    const owner = await w.makeUser(w.tenantB.id, `devrole${Date.now()}`, ["developer", reader.name]);
     const { client, secret } = await newClient(owner.id, ["uc.client.get", "uc.role.get"]);
     const live = await token(client.clientId, secret);
     expect(live.body.scope).toBe("uc.client.get uc.role.get");
@@ -408,7 +392,7 @@ describe("a client lives on its owner's current rights and its own current scope
     expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
     expect(await token(client.clientId, secret, "uc.client.get")).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
     // An owner of this tenant with no role at all: the same.
-    const bare = await makeUser(w.tenantB.id, `bare${Date.now()}`, []);
+    const bare = await w.makeUser(w.tenantB.id, `bare${Date.now()}`, []);
     await db.oAuthClient.update({ where: { id: client.id }, data: { ownerId: bare.id } });
     expect(await token(client.clientId, secret)).toMatchObject({ status: 401, body: { error: "invalid_client" } });
     expect(await token(client.clientId, secret, "uc.client.get")).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
