@@ -1,10 +1,10 @@
 /** Account locks that brute-force protection recorded: listed for administrators (and exports). */
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import type { LockItem, lockListInput } from "~/lib/validators/lock";
 
-export async function listLocks(db: Db, who: { tenantId: string; isOperator: boolean }, input: z.output<typeof lockListInput>) {
-  const where = { ...(who.isOperator ? {} : { tenantId: who.tenantId }), ...(input.userId ? { userId: input.userId } : {}) };
+export async function listLocks({ db, actor }: Scope, input: z.output<typeof lockListInput>) {
+  const where = { ...tenantWhere({ actor }), ...(input.userId ? { userId: input.userId } : {}) };
   const [total, rows] = await db.$transaction([
     db.accountLock.count({ where }),
     db.accountLock.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take }),

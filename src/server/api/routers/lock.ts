@@ -13,7 +13,7 @@ export const lockRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/locks", tags: ["lock"], protect: true, summary: "Account locks, newest first" } })
     .input(lockListInput)
     .output(listOutput(lockItem))
-    .query(({ ctx, input }) => listLocks(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listLocks(ctx, input)),
 
   unlock: requirePermission("uc.lock.unlock")
     .meta({

@@ -102,20 +102,20 @@ export const meRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/me/sessions", tags: ["me"], protect: true, summary: "My live sessions" } })
     .input(z.object({}).optional())
     .output(z.array(sessionItem))
-    .query(({ ctx }) => sessions.listMySessions(ctx.db, ctx.actor)),
+    .query(({ ctx }) => sessions.listMySessions(ctx)),
 
   labelSession: requirePermission("uc.me.put")
     .meta({ openapi: { method: "PUT", path: "/me/sessions/{id}", tags: ["me"], protect: true, summary: "Rename one of my sessions" } })
     .input(sessionLabelInput)
     .output(sessionItem)
-    .mutation(({ ctx, input }) => sessions.labelMySession(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => sessions.labelMySession(ctx, input)),
 
   endSession: requirePermission("uc.me.put")
     .meta({ openapi: { method: "DELETE", path: "/me/sessions/{id}", tags: ["me"], protect: true, summary: "End one of my sessions" } })
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      const out = await sessions.endMySession(ctx.db, ctx.actor, input.id);
+      const out = await sessions.endMySession(ctx, input.id);
       await audit(ctx, "me.endSession", input.id);
       return out;
     }),
