@@ -71,14 +71,7 @@ export function maskSecrets(value: unknown): unknown {
 const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(maskSecrets(v))) as Prisma.InputJsonValue));
 
 /** Every admin mutation writes one entry; secrets in before/after are masked here, whatever the caller sent. */
-export async function writeAudit(
-  db: DbClient,
-  who: AuditActor,
-  action: string,
-  recordId: string | null,
-  before?: unknown,
-  after?: unknown,
-) {
+export async function writeAudit(db: DbClient, who: AuditActor, action: string, recordId: string | null, before?: unknown, after?: unknown) {
   await db.auditLog.create({
     data: {
       tenantId: who.tenantId,

@@ -47,17 +47,10 @@ export async function quotas(db: Db, tenantId: string) {
   return { user: num(s["files.userQuotaMB"], DEFAULT_QUOTAS.userMB) * MB, tenant: num(s["files.tenantQuotaMB"], DEFAULT_QUOTAS.tenantMB) * MB };
 }
 
-const sumSize = async (db: DbClient, where: Prisma.StoredFileWhereInput) =>
-  (await db.storedFile.aggregate({ where, _sum: { size: true } }))._sum.size ?? 0;
+const sumSize = async (db: DbClient, where: Prisma.StoredFileWhereInput) => (await db.storedFile.aggregate({ where, _sum: { size: true } }))._sum.size ?? 0;
 
 /** Refuses `adding` more bytes when the uploader's or the tenant's quota would be passed. */
-export async function assertQuota(
-  db: DbClient,
-  q: { user: number; tenant: number },
-  tenantId: string,
-  ownerId: string | null,
-  adding: number,
-) {
+export async function assertQuota(db: DbClient, q: { user: number; tenant: number }, tenantId: string, ownerId: string | null, adding: number) {
   if (ownerId && (await sumSize(db, { tenantId, ownerId })) + adding > q.user) throw new AppError(20006);
   if ((await sumSize(db, { tenantId })) + adding > q.tenant) throw new AppError(20007);
 }

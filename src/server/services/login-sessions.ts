@@ -109,14 +109,7 @@ export async function changeSessionState(scope: Scope, id: string, action: Trans
       data: { state: t.to, ...(t.to === "offline" ? { endedAt: new Date() } : {}) },
       select,
     });
-    await writeAudit(
-      tx,
-      auditActor(scope, before.tenantId),
-      `session.${action}`,
-      id,
-      { state: before.state },
-      { state: after.state },
-    );
+    await writeAudit(tx, auditActor(scope, before.tenantId), `session.${action}`, id, { state: before.state }, { state: after.state });
     return toItem(scope)(after);
   });
 }
@@ -146,13 +139,7 @@ export async function purgeSession(scope: Scope, id: string) {
   return db.$transaction(async (tx) => {
     const before = await find(tx, scope, id);
     await tx.loginSession.delete({ where: { id } });
-    await writeAudit(
-      tx,
-      auditActor(scope, before.tenantId),
-      "session.purge",
-      id,
-      toItem(scope)(before),
-    );
+    await writeAudit(tx, auditActor(scope, before.tenantId), "session.purge", id, toItem(scope)(before));
     return { id };
   });
 }

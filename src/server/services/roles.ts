@@ -19,7 +19,6 @@ export async function ensureBuiltInRoles(db: DbClient, tenantId: string) {
   }
 }
 
-
 const select = {
   id: true,
   tenantId: true,

@@ -6,12 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
-import type { Db, DbClient } from "~/server/db";
+import type { DbClient } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { UUID_RE, likePrefix } from "~/server/db/sql";
 import { tenantWhere, type Scope } from "~/server/services/scope";
 import { AppError, isUniqueViolation } from "~/server/errors";
-import type { Locale } from "~/lib/errors";
 import { msg } from "~/lib/validators/common";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { hashPassword } from "~/server/password";
@@ -20,14 +19,12 @@ import { accountLockedUntil, lockAccountUntil, unlockAccount } from "~/server/se
 import { setReferrer, teamPathOf } from "~/server/services/team";
 import type { UserDetail, UserItem, userClaimsInput, userCreateInput, userExistsInput, userListInput, userUpdateInput } from "~/lib/validators/user";
 
-
 /**
  * Counting stops here: past it the list answers the database's estimate instead. An exact count
  * walks every match (100,000 of them for a common name prefix), which costs many pages' worth.
  */
 export const COUNT_CAP = 1_000;
 const ADMIN_ROLE = "administrator";
-
 
 const itemSelect = {
   id: true,
@@ -310,7 +307,7 @@ async function findUser(db: DbClient, scope: Scope, id: string, opts: { deleted?
 }
 
 async function detailOf(db: DbClient, row: DetailRow) {
-  return toDetail(row, await accountLockedUntil(db as Db, row.tenantId, row.id));
+  return toDetail(row, await accountLockedUntil(db, row.tenantId, row.id));
 }
 
 /**
@@ -521,7 +518,7 @@ export async function lockUser(scope: Scope, id: string, until: Date) {
   if (until.getTime() <= Date.now()) throw new AppError(10003, { until: [msg("lockInFuture")] });
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
-    const before = await accountLockedUntil(tx as unknown as Db, row.tenantId, id);
+    const before = await accountLockedUntil(tx, row.tenantId, id);
     await lockAccountUntil(tx, { tenantId: row.tenantId, userId: id, until, ip: scope.audit.ip });
     await endSessions(tx, id);
     await writeAudit(tx, auditActor(scope, row.tenantId), "user.lock", id, { lockedUntil: before }, { lockedUntil: until, reason: "admin" });
@@ -533,8 +530,8 @@ export async function unlockUser(scope: Scope, id: string) {
   const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id);
-    const before = await accountLockedUntil(tx as unknown as Db, row.tenantId, id);
-    await unlockAccount(tx as unknown as Db, row.tenantId, id);
+    const before = await accountLockedUntil(tx, row.tenantId, id);
+    await unlockAccount(tx, row.tenantId, id);
     await writeAudit(tx, auditActor(scope, row.tenantId), "user.unlock", id, { lockedUntil: before }, { lockedUntil: null });
     return detailOf(tx, row);
   });
