@@ -1,7 +1,8 @@
 /**
- * tRPC setup: context, error formatter and the procedure ladder
+ * tRPC setup: the request context, error formatter and the procedure ladder
  *   publicProcedure → authedProcedure (401) → tenantProcedure (tenant + permission) →
- *   requirePermission(code).
+ *   requirePermission(code), which hands procedures the request's context narrowed to `TenantCtx`;
+ *   services take it as their `Scope` (src/server/services/scope.ts).
  * The permission code lives in the procedure's meta, so the manifest, the REST mirror and the
  * console all read the same value, and a tenant procedure without one is refused (fails closed).
  */
@@ -203,7 +204,7 @@ export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
 const needsUser = (permission: PermissionCode | undefined) => !permission || permission.startsWith("uc.me.");
 
 /** 401 without a valid identity; cookie calls from another site are refused. */
-function checkAuthed(ctx: Context, permission: PermissionCode | undefined): asserts ctx is Context & { tenant: ResolvedTenant; actor: Actor } {
+function checkAuthed(ctx: Context, permission: PermissionCode | undefined): asserts ctx is TenantCtx {
   if (!ctx.tenant) throw new AppError(10007);
   if (!ctx.actor) throw new AppError(10001);
   if (ctx.via === "cookie" && ctx.crossSite) throw new AppError(10006);
@@ -228,7 +229,7 @@ type Narrowed<T extends Context> = Pick<T, "tenant" | "actor">;
 
 const authed = baseProcedure.use(({ ctx, meta, next }) => {
   checkAuthed(ctx, meta?.permission);
-  return next<Narrowed<Context & { actor: Actor }>>({});
+  return next<Narrowed<TenantCtx>>({});
 });
 
 export const authedProcedure = authed.use(cleanText);

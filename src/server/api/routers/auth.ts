@@ -25,29 +25,13 @@ export const authRouter = createTRPCRouter({
     .meta({ openapi: { method: "POST", path: "/auth/register", tags, summary: "Register with a verified phone (and email, when given)" } })
     .input(registerInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(async ({ ctx, input }) => {
-      const out = await account.register(ctx.db, ctx, input);
-      await writeAudit(ctx.db, { ...ctx.audit, actorId: out.id, tenantId: ctx.tenant.id }, "user.register", out.id, undefined, {
-        phone: input.phone,
-        email: input.email || undefined,
-        userName: input.userName || undefined,
-      });
-      return out;
-    }),
+    .mutation(({ ctx, input }) => account.register(ctx.db, ctx, input)),
 
   resetPassword: publicTenantProcedure
     .meta({ openapi: { method: "POST", path: "/auth/password/reset", tags, summary: "Set a new password with a code; ends every session" } })
     .input(resetPasswordInput)
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(async ({ ctx, input }) => {
-      const out = await account.resetPassword(ctx.db, ctx, input);
-      // Anonymous: the account is named by the phone or email the code went to.
-      await writeAudit(ctx.db, { ...ctx.audit, actorId: null, tenantId: ctx.tenant.id }, "user.resetPassword", null, undefined, {
-        channel: input.channel,
-        account: input.target,
-      });
-      return out;
-    }),
+    .mutation(({ ctx, input }) => account.resetPassword(ctx.db, ctx, input)),
 
   changePassword: requirePermission("uc.me.put")
     .meta({ openapi: { method: "PUT", path: "/me/password", tags, protect: true, summary: "Change my password; my other sessions end" } })
