@@ -13,6 +13,7 @@ import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { listUsers } from "~/server/services/user";
+import { systemScope } from "~/server/services/scope";
 import { userListInput, type UserListInput } from "~/lib/validators/user";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -53,14 +54,14 @@ async function main() {
     await db.$executeRawUnsafe(`ANALYZE`);
     console.log(`${N} users in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const scope = { actor: { userId: "00000000-0000-0000-0000-000000000000", tenantId: tenant.id, isOperator: false } };
+    const scope = systemScope(db, { userId: "00000000-0000-0000-0000-000000000000", tenantId: tenant.id, isOperator: false, roles: [], permissions: [] });
     const someKey = (await db.externalLogin.findFirstOrThrow({ select: { providerKey: true } })).providerKey;
     const run = async (label: string, input: UserListInput, times = 30) => {
       const lat: number[] = [];
       let rows = 0;
       for (let i = 0; i < times; i++) {
         const s = performance.now();
-        rows = (await listUsers(db, scope, userListInput.parse(input))).items.length;
+        rows = (await listUsers(scope, userListInput.parse(input))).items.length;
         lat.push(performance.now() - s);
       }
       console.log(`${label.padEnd(44)} p50 ${pct(lat, 50).toFixed(1).padStart(6)} ms  p99 ${pct(lat, 99).toFixed(1).padStart(6)} ms  (${rows} rows)`);
@@ -69,7 +70,7 @@ async function main() {
     const deepCursor = async (input: UserListInput, deep: number) => {
       let cursor: string | undefined;
       for (let seen = 0; seen < deep; seen += 100) {
-        const p = await listUsers(db, scope, userListInput.parse({ ...input, take: 100, cursor }));
+        const p = await listUsers(scope, userListInput.parse({ ...input, take: 100, cursor }));
         cursor = p.nextCursor ?? undefined;
       }
       return cursor;

@@ -1,9 +1,11 @@
 import "server-only";
 import { env } from "~/env";
 import { createPrismaClient } from "~/server/db-client";
-import type { PrismaClient } from "~/generated/prisma/client";
+import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 
 export type Db = PrismaClient;
+/** What a query runs on: the client itself or the transaction an interactive `$transaction` hands over. */
+export type DbClient = Db | Prisma.TransactionClient;
 export type { DbKind } from "~/server/db-client";
 
 const globalForDb = globalThis as unknown as { __ucDb?: ReturnType<typeof createPrismaClient> };

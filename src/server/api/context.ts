@@ -32,6 +32,10 @@ export async function createContext(req: Request, db: Db = defaultDb): Promise<C
   } else {
     tenant = await resolveTenant(db, host);
   }
+  const ip = requestIp(h);
+  const userAgent = h.get("user-agent");
+  // The request id comes from `x-request-id` (set by the server in front of Next), else a new one.
+  const reqId = requestIdFrom(h);
   return createContextInner({
     db,
     tenant,
@@ -40,15 +44,15 @@ export async function createContext(req: Request, db: Db = defaultDb): Promise<C
     via: actor ? via : null,
     crossSite: isCrossSite(h, host),
     locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
-    ip: requestIp(h),
-    userAgent: h.get("user-agent"),
+    ip,
+    userAgent,
     cookie,
-    // The request id comes from `x-request-id` (set by the server in front of Next), else a new one.
     log: requestLog({
-      reqId: requestIdFrom(h),
+      reqId,
       tenantId: tenant?.id,
       userId: actor && !actor.client ? actor.userId : null,
       clientId: actor?.client?.clientId ?? null,
     }),
+    audit: { ip, userAgent, reqId },
   });
 }

@@ -1,32 +1,47 @@
 /**
- * tRPC setup: context, error formatter and the procedure ladder
+ * tRPC setup: the request context, error formatter and the procedure ladder
  *   publicProcedure → authedProcedure (401) → tenantProcedure (tenant + permission) →
- *   requirePermission(code).
+ *   requirePermission(code), which hands procedures the request's context narrowed to `TenantCtx`;
+ *   services take it as their `Scope` (src/server/services/scope.ts).
  * The permission code lives in the procedure's meta, so the manifest, the REST mirror and the
  * console all read the same value, and a tenant procedure without one is refused (fails closed).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
+import { z, ZodError } from "zod";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Db } from "~/server/db";
 import type { Actor } from "~/server/services/session";
 import type { ResolvedTenant } from "~/server/services/host";
 import { AppError, appCodeFor } from "~/server/errors";
-import { describeError, type Locale } from "~/lib/errors";
-import { fieldErrors, hasControlChars, hasLoneSurrogate, localizeFields, message } from "~/lib/validators/common";
+import { describeError, errorTable, type ErrorResource, type Locale } from "~/lib/errors";
+import { errorTableOutput, fieldErrors, hasControlChars, hasLoneSurrogate, localizeFields, message } from "~/lib/validators/common";
 import { currentLog, withLog, type Logger } from "~/server/log";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 
+/** What an audit row records about the request, besides who acted. */
+export interface AuditMeta {
+  ip: string | null;
+  userAgent: string | null;
+  /** The request id the logger carries (null outside an HTTP request: tests, jobs). */
+  reqId: string | null;
+}
+
+/**
+ * The one request context, built once per request (createContext) and read by every router and
+ * service: services take `Scope`, the part of it the tenant ladder guarantees.
+ */
 export interface Context {
   db: Db;
   /** The tenant that owns the request's host, or null for an unknown host. */
   tenant: ResolvedTenant | null;
   host: string;
+  /** The user session, user token or client token, with its effective permissions. */
   actor: Actor | null;
   /** How the actor authenticated: cookies are subject to the cross-site check. */
   via: "cookie" | "bearer" | null;
   crossSite: boolean;
+  /** The caller's language (cookie, else Accept-Language). */
   locale: Locale;
   ip: string | null;
   userAgent: string | null;
@@ -34,10 +49,18 @@ export interface Context {
   cookie: string | null;
   /** This request's logger (request id, tenant, actor); also `currentLog()` while a procedure runs. */
   log: Logger;
+  audit: AuditMeta;
 }
+
+/** What `publicTenantProcedure` guarantees: a known, enabled tenant. */
+export type PublicTenantCtx = Context & { tenant: ResolvedTenant };
+/** What `tenantProcedure` / `requirePermission` guarantee: the tenant and an actor allowed in it. */
+export type TenantCtx = Context & { tenant: ResolvedTenant; actor: Actor };
 
 /** What tests (and createContext) build a context from. */
 export function createContextInner(opts: Partial<Context> & Pick<Context, "db">): Context {
+  const ip = opts.ip ?? null;
+  const userAgent = opts.userAgent ?? null;
   return {
     tenant: null,
     host: "",
@@ -45,11 +68,12 @@ export function createContextInner(opts: Partial<Context> & Pick<Context, "db">)
     via: opts.actor ? "cookie" : null,
     crossSite: false,
     locale: "zh-CN",
-    ip: null,
-    userAgent: null,
     cookie: null,
     ...opts,
+    ip,
+    userAgent,
     log: opts.log ?? currentLog(),
+    audit: opts.audit ?? { ip, userAgent, reqId: null },
   };
 }
 
@@ -170,7 +194,7 @@ export const publicProcedure = baseProcedure.meta({ public: true }).use(cleanTex
 export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.tenant) throw new AppError(10007);
   if (ctx.tenant.status !== "enabled") throw new AppError(10008);
-  return next({ ctx: { ...ctx, tenant: ctx.tenant } });
+  return next<Narrowed<PublicTenantCtx>>({});
 });
 
 /**
@@ -180,16 +204,15 @@ export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
 const needsUser = (permission: PermissionCode | undefined) => !permission || permission.startsWith("uc.me.");
 
 /** 401 without a valid identity; cookie calls from another site are refused. */
-function checkAuthed(ctx: Context, permission: PermissionCode | undefined) {
+function checkAuthed(ctx: Context, permission: PermissionCode | undefined): asserts ctx is TenantCtx {
   if (!ctx.tenant) throw new AppError(10007);
   if (!ctx.actor) throw new AppError(10001);
   if (ctx.via === "cookie" && ctx.crossSite) throw new AppError(10006);
   if (ctx.actor.client && needsUser(permission)) throw new AppError(17006);
-  return { tenant: ctx.tenant, actor: ctx.actor };
 }
 
 /** The request's tenant must exist and, for everyone but operators, be enabled; the actor must hold `permission`. */
-function checkTenant(tenant: ResolvedTenant, actor: Actor, permission: PermissionCode | undefined) {
+function checkTenant({ tenant, actor }: TenantCtx, permission: PermissionCode | undefined) {
   if (tenant.status !== "enabled" && !actor.isOperator) throw new AppError(10008);
   // Fail closed: a tenant procedure that forgot to name its permission is refused to everyone.
   if (!permission || !hasPermission(actor.permissions, permission)) throw new AppError(actor.client ? 17005 : 10002);
@@ -197,18 +220,25 @@ function checkTenant(tenant: ResolvedTenant, actor: Actor, permission: Permissio
   if (actor.client && actor.tenantId !== tenant.id) throw new AppError(10001);
 }
 
+/**
+ * The ladder checks the one context in place and hands it on unchanged: `next<Narrowed<T>>({})`
+ * passes no new ctx (tRPC merges nothing then), the type argument only records what the checks
+ * proved, so a procedure sees `TenantCtx` without a copy of the context per middleware.
+ */
+type Narrowed<T extends Context> = Pick<T, "tenant" | "actor">;
+
 const authed = baseProcedure.use(({ ctx, meta, next }) => {
-  const { actor } = checkAuthed(ctx, meta?.permission);
-  return next({ ctx: { ...ctx, actor } });
+  checkAuthed(ctx, meta?.permission);
+  return next<Narrowed<TenantCtx>>({});
 });
 
 export const authedProcedure = authed.use(cleanText);
 
-export const tenantProcedure = authed
+export const tenantProcedure = baseProcedure
   .use(({ ctx, meta, next }) => {
-    const { tenant, actor } = checkAuthed(ctx, meta?.permission); // narrowed again for the type
-    checkTenant(tenant, actor, meta?.permission);
-    return next({ ctx: { ...ctx, tenant } });
+    checkAuthed(ctx, meta?.permission);
+    checkTenant(ctx, meta?.permission);
+    return next<Narrowed<TenantCtx>>({});
   })
   .use(cleanText);
 
@@ -216,11 +246,23 @@ export const tenantProcedure = authed
  * The same ladder for HTTP routes outside tRPC (uploads, file bytes): throws the AppError a
  * procedure guarded by `permission` would.
  */
-export function guardRequest(ctx: Context, permission: PermissionCode) {
-  const { tenant, actor } = checkAuthed(ctx, permission);
-  checkTenant(tenant, actor, permission);
-  return { tenant, actor };
+export function guardRequest(ctx: Context, permission: PermissionCode): TenantCtx {
+  checkAuthed(ctx, permission);
+  checkTenant(ctx, permission);
+  return ctx;
 }
 
 /** The guard every operation starts from: `requirePermission("uc.tenant.get").query(...)`. */
 export const requirePermission = (code: PermissionCode) => tenantProcedure.meta({ permission: code });
+
+/**
+ * The `GET /<resource>/error-codes` procedure every resource publishes: the common table and the
+ * resource's own `tables`, in the caller's language. `base` is publicTenantProcedure for
+ * resources served on a tenant's host only (auth).
+ */
+export const errorCodesProcedure = (path: `/${string}`, tags: string[], tables: Exclude<ErrorResource, "common">[], base = publicProcedure) =>
+  base
+    .meta({ openapi: { method: "GET", path, tags, summary: "Error-code table" } })
+    .input(z.object({}).optional())
+    .output(errorTableOutput)
+    .query(({ ctx }) => ["common" as const, ...tables].flatMap((table) => errorTable(table, ctx.locale)));

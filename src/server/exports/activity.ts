@@ -11,6 +11,7 @@ import { listSessions } from "~/server/services/login-sessions";
 import { listLocks } from "~/server/services/locks";
 import { listOutbox } from "~/server/services/outbox";
 import { listFiles } from "~/server/services/files";
+import { systemScope } from "~/server/services/scope";
 import { offsetPage, type Exporter } from "~/server/exports/types";
 
 export const sessionsExporter: Exporter<SessionItem, z.output<typeof sessionListInput>> = {
@@ -33,7 +34,7 @@ export const sessionsExporter: Exporter<SessionItem, z.output<typeof sessionList
       { header: "ID", value: (r) => r.id, width: 38 },
     ];
   },
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listSessions(db, { ...who, sessionId: "" }, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listSessions(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 export const locksExporter: Exporter<LockItem, z.output<typeof lockListInput>> = {
@@ -52,7 +53,7 @@ export const locksExporter: Exporter<LockItem, z.output<typeof lockListInput>> =
       { header: t("locks.tenantId"), value: (r) => r.tenantId, width: 38 },
     ];
   },
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listLocks(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listLocks(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 export const outboxExporter: Exporter<OutboxItem, z.output<typeof outboxListInput>> = {
@@ -72,7 +73,7 @@ export const outboxExporter: Exporter<OutboxItem, z.output<typeof outboxListInpu
       { header: t("outbox.tenantId"), value: (r) => r.tenantId, width: 38 },
     ];
   },
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listOutbox(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listOutbox(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 export const filesExporter: Exporter<FileItem, z.output<typeof fileListInput>> = {
@@ -93,5 +94,5 @@ export const filesExporter: Exporter<FileItem, z.output<typeof fileListInput>> =
       { header: "ID", value: (r) => r.id, width: 38 },
     ];
   },
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listFiles(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listFiles(systemScope(db, who), { ...filter, skip, take: t })),
 };

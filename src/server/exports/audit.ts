@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { auditListInput, type AuditItem } from "~/lib/validators/audit";
 import { listAudit } from "~/server/services/audit";
+import { systemScope } from "~/server/services/scope";
 import type { Exporter } from "~/server/exports/types";
 
 const json = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
@@ -22,7 +23,7 @@ export const auditExporter: Exporter<AuditItem, z.output<typeof auditListInput>>
     { header: t("audit.after"), value: (r) => json(r.after), width: 40 },
   ],
   page: async (db, who, filter, cursor, take) => {
-    const r = await listAudit(db, who, { ...filter, cursor: cursor ?? undefined, skip: 0, take });
+    const r = await listAudit(systemScope(db, who), { ...filter, cursor: cursor ?? undefined, skip: 0, take });
     return { total: r.total, items: r.items, next: r.nextCursor };
   },
 };

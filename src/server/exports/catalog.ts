@@ -16,6 +16,7 @@ import { tenantListInput, type tenantSummary } from "~/lib/validators/tenant";
 import { listClients } from "~/server/services/client";
 import { listApiResources, listApiScopes, listIdentityResources } from "~/server/services/api-resources";
 import { listTenants } from "~/server/services/tenant";
+import { systemScope } from "~/server/services/scope";
 import { offsetPage, type Column, type Exporter, type Translate } from "~/server/exports/types";
 
 type Named = { id: string; name: string; createdAt: Date };
@@ -42,7 +43,7 @@ export const clientsExporter: Exporter<ClientSummary, z.output<typeof clientList
       { header: t("catalog.enabled"), value: (r) => yes(t, r.enabled), width: 8 },
       { header: t("clients.secrets"), value: (r) => r.secretCount, width: 8 },
     ]),
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listClients(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listClients(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 export const apiResourcesExporter: Exporter<ApiResourceItem, z.output<typeof apiResourceListInput>> = {
@@ -56,7 +57,7 @@ export const apiResourcesExporter: Exporter<ApiResourceItem, z.output<typeof api
       { header: t("apiResources.userClaims"), value: (r) => words(r.userClaims), width: 30 },
       { header: t("catalog.enabled"), value: (r) => yes(t, r.enabled), width: 8 },
     ]),
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiResources(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiResources(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 const scopeColumns = <R extends ApiScopeItem>(t: Translate): Column<R>[] => [
@@ -70,7 +71,7 @@ export const apiScopesExporter: Exporter<ApiScopeItem, z.output<typeof apiScopeL
   filter: apiScopeListInput,
   title: (t) => t("apiScopes.title"),
   columns: (t) => framed(t, scopeColumns(t)),
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiScopes(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiScopes(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 export const identityResourcesExporter: Exporter<IdentityResourceItem, z.output<typeof identityResourceListInput>> = {
@@ -79,7 +80,7 @@ export const identityResourcesExporter: Exporter<IdentityResourceItem, z.output<
   title: (t) => t("identityResources.title"),
   columns: (t) =>
     framed(t, [...scopeColumns<IdentityResourceItem>(t), { header: t("identityResources.standard"), value: (r) => yes(t, r.standard), width: 8 }]),
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listIdentityResources(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listIdentityResources(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
 type TenantRow = z.infer<typeof tenantSummary>;
@@ -93,5 +94,5 @@ export const tenantsExporter: Exporter<TenantRow, z.output<typeof tenantListInpu
       { header: t("tenants.hosts"), value: (r) => words(r.hosts), width: 36 },
       { header: t("catalog.description"), value: (r) => r.description, width: 36 },
     ]),
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listTenants(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listTenants(systemScope(db, who), { ...filter, skip, take: t })),
 };

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { roleListInput, type RoleSummary } from "~/lib/validators/role";
 import { listRoles } from "~/server/services/roles";
+import { systemScope } from "~/server/services/scope";
 import { offsetPage, type Exporter } from "~/server/exports/types";
 
 export const rolesExporter: Exporter<RoleSummary, z.output<typeof roleListInput>> = {
@@ -19,5 +20,5 @@ export const rolesExporter: Exporter<RoleSummary, z.output<typeof roleListInput>
       { header: "ID", value: (r) => r.id, width: 38 },
     ];
   },
-  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listRoles(db, who, { ...filter, skip, take: t })),
+  page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listRoles(systemScope(db, who), { ...filter, skip, take: t })),
 };

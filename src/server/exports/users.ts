@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { userListInput, type UserItem } from "~/lib/validators/user";
 import { listUsers } from "~/server/services/user";
+import { systemScope } from "~/server/services/scope";
 import type { Exporter } from "~/server/exports/types";
 
 /** The users list with the table's filter, walked by its keyset cursor (fast at any depth). */
@@ -23,7 +24,7 @@ export const usersExporter: Exporter<UserItem, z.output<typeof userListInput>> =
   },
   page: async (db, who, filter, cursor, take) => {
     // Counted on the first page only (the worker reads the total once).
-    const r = await listUsers(db, { actor: who }, { ...filter, cursor: cursor ?? undefined, skip: 0, take }, { count: cursor === null });
+    const r = await listUsers(systemScope(db, who), { ...filter, cursor: cursor ?? undefined, skip: 0, take }, { count: cursor === null });
     return { total: r.estimatedTotal ?? r.total, items: r.items, next: r.nextCursor };
   },
 };

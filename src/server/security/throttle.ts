@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import type { PrismaClient } from "~/generated/prisma/client";
+import type { DbClient } from "~/server/db";
 import { currentLog } from "~/server/log";
 
 export interface ThrottleOptions {
@@ -96,7 +97,7 @@ export async function ipBlocked(db: PrismaClient, ip: string, opts: WithNow = {}
   return (await ipFailures(db, ip, opts)) > (opts.ipBlockAfter ?? THROTTLE_DEFAULTS.ipBlockAfter);
 }
 
-export async function accountLockedUntil(db: PrismaClient, tenantId: string, userId: string, opts: { now?: Date } = {}): Promise<Date | null> {
+export async function accountLockedUntil(db: DbClient, tenantId: string, userId: string, opts: { now?: Date } = {}): Promise<Date | null> {
   const now = opts.now ?? new Date();
   const row = await db.authThrottle.findUnique({ where: { key: acctKey(tenantId, userId) }, select: { lockedUntil: true } });
   return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
@@ -300,15 +301,12 @@ export async function liftFailureLock(db: PrismaClient, input: { tenantId: strin
 }
 
 /** Operators: lift the lock and forget the failures of the account and of its devices. `AccountLock` history stays. */
-export async function unlockAccount(db: PrismaClient, tenantId: string, userId: string): Promise<void> {
+export async function unlockAccount(db: DbClient, tenantId: string, userId: string): Promise<void> {
   await db.authThrottle.deleteMany({ where: { OR: [{ key: acctKey(tenantId, userId) }, { key: { startsWith: deviceKey(tenantId, userId, "") } }] } });
 }
 
 /** Administrators: lock an account until `until` (reason "admin"), recorded like the automatic locks. */
-export async function lockAccountUntil(
-  db: PrismaClient | Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0],
-  input: { tenantId: string; userId: string; until: Date; ip: string | null },
-): Promise<void> {
+export async function lockAccountUntil(db: DbClient, input: { tenantId: string; userId: string; until: Date; ip: string | null }): Promise<void> {
   const key = acctKey(input.tenantId, input.userId);
   await db.authThrottle.upsert({
     where: { key },

@@ -13,6 +13,7 @@ import { createLoginSession } from "~/server/services/session";
 import { captchaKey } from "~/server/services/auth";
 import { flag, tenantSettings } from "~/server/services/tenant-settings";
 import { ensureBuiltInRoles } from "~/server/services/roles";
+import { writeAudit } from "~/server/services/audit";
 import type { ResolvedTenant } from "~/server/services/host";
 import { verifyCaptcha } from "~/server/security/captcha";
 import { checkPasswordPolicy } from "~/server/security/passwords";
@@ -154,6 +155,8 @@ export async function register(db: Db, req: RequestInfo, input: z.output<typeof 
     passwordHash: await hashPassword(input.password),
     terms: true,
   });
+  const after = { phone: input.phone, email: input.email || undefined, userName: input.userName || undefined };
+  await writeAudit(db, { actorId: user.id, tenantId, ip: req.ip, userAgent: req.userAgent }, "user.register", user.id, undefined, after);
   return { id: user.id };
 }
 
@@ -171,6 +174,9 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
   // The code proved the owner: a lock raised by failures is lifted (an administrator's stays).
   await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
   await liftFailureLock(db, { tenantId: req.tenant.id, userId: user.id });
+  // Anonymous: the account is named by the phone or email the code went to.
+  const named = { channel: input.channel, account: input.target };
+  await writeAudit(db, { actorId: null, tenantId: req.tenant.id, ip: req.ip, userAgent: req.userAgent }, "user.resetPassword", null, undefined, named);
   return { ok: true as const };
 }
 

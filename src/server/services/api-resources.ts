@@ -5,11 +5,12 @@
  * they own. The standard identity resources are seeded per tenant and cannot be deleted (18003).
  */
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError, isUniqueViolation } from "~/server/errors";
-import { writeAudit } from "~/server/services/audit";
-import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
+import { auditActor, writeAudit } from "~/server/services/audit";
+import { managesAll, ownerOf } from "~/server/services/ownership";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import {
   STANDARD_IDENTITY_RESOURCES,
   type ApiResourceItem,
@@ -26,17 +27,14 @@ import {
   type identityResourceUpdateInput,
 } from "~/lib/validators/api";
 
-type Tx = Db | Prisma.TransactionClient;
 const NOBODY = "00000000-0000-0000-0000-000000000000";
-const auditActor = (who: Who, tenantId: string) => ({ actorId: who.userId, tenantId, ip: who.ip ?? null });
-const tenantOf = (who: Who, tenantId?: string) => (who.isOperator ? (tenantId ? { tenantId } : {}) : { tenantId: who.tenantId });
 const range = (i: { startTime?: Date; endTime?: Date }) => (i.startTime || i.endTime ? { createdAt: { gte: i.startTime, lte: i.endTime } } : {});
 const nameFilter = (name?: string) =>
   name ? { OR: [{ name: { contains: name, mode: "insensitive" as const } }, { displayName: { contains: name, mode: "insensitive" as const } }] } : {};
 
-async function targetTenant(db: Tx, who: Who, tenantId?: string) {
-  const id = who.isOperator && tenantId ? tenantId : who.tenantId;
-  if (id !== who.tenantId && !(await db.tenant.count({ where: { id } }))) throw new AppError(10004);
+async function targetTenant(db: DbClient, scope: Scope, tenantId?: string) {
+  const id = scope.actor.isOperator && tenantId ? tenantId : scope.actor.tenantId;
+  if (id !== scope.actor.tenantId && !(await db.tenant.count({ where: { id } }))) throw new AppError(10004);
   return id;
 }
 
@@ -61,22 +59,22 @@ const resourceSelect = {
   updatedAt: true,
 } satisfies Prisma.ApiResourceSelect;
 
-function resourceScope(who: Who, tenantId?: string): Prisma.ApiResourceWhereInput {
-  const t = tenantOf(who, tenantId);
-  return managesAll(who) ? t : { ...t, owners: { has: ownerOf(who) ?? NOBODY } };
+function resourceScope(scope: Scope, tenantId?: string): Prisma.ApiResourceWhereInput {
+  const t = tenantWhere(scope, tenantId);
+  return managesAll(scope.actor) ? t : { ...t, owners: { has: ownerOf(scope.actor) ?? NOBODY } };
 }
 
-async function findResource(db: Tx, who: Who, id: string): Promise<ApiResourceItem> {
-  const row = await db.apiResource.findFirst({ where: { AND: [{ id }, resourceScope(who)] }, select: resourceSelect });
+async function findResource(db: DbClient, scope: Scope, id: string): Promise<ApiResourceItem> {
+  const row = await db.apiResource.findFirst({ where: { AND: [{ id }, resourceScope(scope)] }, select: resourceSelect });
   if (!row) throw new AppError(18001);
   return row;
 }
 
 /** Scopes must exist in the tenant; owners must be the tenant's users; a developer stays an owner of what they edit. */
-async function checkResourceRefs(tx: Tx, who: Who, tenantId: string, input: { scopes: string[]; owners: string[] }) {
+async function checkResourceRefs(tx: DbClient, scope: Scope, tenantId: string, input: { scopes: string[]; owners: string[] }) {
   const owners = [...input.owners];
-  const me = ownerOf(who);
-  if (!managesAll(who) && me && !owners.includes(me)) owners.push(me);
+  const me = ownerOf(scope.actor);
+  if (!managesAll(scope.actor) && me && !owners.includes(me)) owners.push(me);
   const fields: Record<string, string[]> = {};
   if (input.scopes.length) {
     const found = new Set((await tx.apiScope.findMany({ where: { tenantId, name: { in: input.scopes } }, select: { name: true } })).map((s) => s.name));
@@ -91,10 +89,11 @@ async function checkResourceRefs(tx: Tx, who: Who, tenantId: string, input: { sc
   return owners;
 }
 
-export async function listApiResources(db: Db, who: Who, input: z.output<typeof apiResourceListInput>) {
+export async function listApiResources(scope: Scope, input: z.output<typeof apiResourceListInput>) {
+  const { db } = scope;
   const where: Prisma.ApiResourceWhereInput = {
     AND: [
-      resourceScope(who, input.tenantId),
+      resourceScope(scope, input.tenantId),
       nameFilter(input.name),
       input.enabled === undefined ? {} : { enabled: input.enabled },
       input.scope ? { scopes: { has: input.scope } } : {},
@@ -109,13 +108,14 @@ export async function listApiResources(db: Db, who: Who, input: z.output<typeof 
   return { total, items };
 }
 
-export const getApiResource = (db: Db, who: Who, id: string) => findResource(db, who, id);
+export const getApiResource = (scope: Scope, id: string) => findResource(scope.db, scope, id);
 
-export async function createApiResource(db: Db, who: Who, input: z.output<typeof apiResourceCreateInput>) {
+export async function createApiResource(scope: Scope, input: z.output<typeof apiResourceCreateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const tenantId = await targetTenant(tx, who, input.tenantId);
-      const owners = await checkResourceRefs(tx, who, tenantId, input);
+      const tenantId = await targetTenant(tx, scope, input.tenantId);
+      const owners = await checkResourceRefs(tx, scope, tenantId, input);
       const created = await tx.apiResource.create({
         data: {
           tenantId,
@@ -129,17 +129,18 @@ export async function createApiResource(db: Db, who: Who, input: z.output<typeof
         },
         select: resourceSelect,
       });
-      await writeAudit(tx, auditActor(who, tenantId), "apiresource.create", created.id, undefined, created);
+      await writeAudit(tx, auditActor(scope, tenantId), "apiresource.create", created.id, undefined, created);
       return created;
     })
     .catch(conflict);
 }
 
-export async function updateApiResource(db: Db, who: Who, input: z.output<typeof apiResourceUpdateInput>) {
+export async function updateApiResource(scope: Scope, input: z.output<typeof apiResourceUpdateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const before = await findResource(tx, who, input.id);
-      const owners = await checkResourceRefs(tx, who, before.tenantId, input);
+      const before = await findResource(tx, scope, input.id);
+      const owners = await checkResourceRefs(tx, scope, before.tenantId, input);
       const after = await tx.apiResource.update({
         where: { id: input.id },
         data: {
@@ -153,17 +154,18 @@ export async function updateApiResource(db: Db, who: Who, input: z.output<typeof
         },
         select: resourceSelect,
       });
-      await writeAudit(tx, auditActor(who, before.tenantId), "apiresource.update", input.id, before, after);
+      await writeAudit(tx, auditActor(scope, before.tenantId), "apiresource.update", input.id, before, after);
       return after;
     })
     .catch(conflict);
 }
 
-export async function deleteApiResource(db: Db, who: Who, id: string) {
+export async function deleteApiResource(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await findResource(tx, who, id);
+    const before = await findResource(tx, scope, id);
     await tx.apiResource.delete({ where: { id } });
-    await writeAudit(tx, auditActor(who, before.tenantId), "apiresource.delete", id, before);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "apiresource.delete", id, before);
     return { id };
   });
 }
@@ -181,14 +183,15 @@ const scopeSelect = {
   updatedAt: true,
 } satisfies Prisma.ApiScopeSelect;
 
-async function findScope(db: Tx, who: Who, id: string): Promise<ApiScopeItem> {
-  const row = await db.apiScope.findFirst({ where: { id, ...tenantOf(who) }, select: scopeSelect });
+async function findScope(db: DbClient, scope: Scope, id: string): Promise<ApiScopeItem> {
+  const row = await db.apiScope.findFirst({ where: { id, ...tenantWhere(scope) }, select: scopeSelect });
   if (!row) throw new AppError(18007);
   return row;
 }
 
-export async function listApiScopes(db: Db, who: Who, input: z.output<typeof apiScopeListInput>) {
-  const where: Prisma.ApiScopeWhereInput = { AND: [tenantOf(who, input.tenantId), nameFilter(input.name), range(input)] };
+export async function listApiScopes(scope: Scope, input: z.output<typeof apiScopeListInput>) {
+  const { db } = scope;
+  const where: Prisma.ApiScopeWhereInput = { AND: [tenantWhere(scope, input.tenantId), nameFilter(input.name), range(input)] };
   const dir = input.asc ? "asc" : "desc";
   const [total, items] = await db.$transaction([
     db.apiScope.count({ where }),
@@ -197,50 +200,53 @@ export async function listApiScopes(db: Db, who: Who, input: z.output<typeof api
   return { total, items };
 }
 
-export const getApiScope = (db: Db, who: Who, id: string) => findScope(db, who, id);
+export const getApiScope = (scope: Scope, id: string) => findScope(scope.db, scope, id);
 
-export async function createApiScope(db: Db, who: Who, input: z.output<typeof apiScopeCreateInput>) {
+export async function createApiScope(scope: Scope, input: z.output<typeof apiScopeCreateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const tenantId = await targetTenant(tx, who, input.tenantId);
+      const tenantId = await targetTenant(tx, scope, input.tenantId);
       const created = await tx.apiScope.create({
         data: { tenantId, name: input.name, displayName: input.displayName || null, description: input.description || null, claims: input.claims },
         select: scopeSelect,
       });
-      await writeAudit(tx, auditActor(who, tenantId), "apiscope.create", created.id, undefined, created);
+      await writeAudit(tx, auditActor(scope, tenantId), "apiscope.create", created.id, undefined, created);
       return created;
     })
     .catch(conflict);
 }
 
 /** A scope named by API resources keeps its name and cannot be deleted (their references would dangle). */
-async function assertUnused(tx: Tx, scope: ApiScopeItem) {
+async function assertUnused(tx: DbClient, scope: ApiScopeItem) {
   const users = await tx.apiResource.findMany({ where: { tenantId: scope.tenantId, scopes: { has: scope.name } }, select: { name: true }, take: 10 });
   if (users.length) throw new AppError(18006, { name: users.map((u) => u.name) });
 }
 
-export async function updateApiScope(db: Db, who: Who, input: z.output<typeof apiScopeUpdateInput>) {
+export async function updateApiScope(scope: Scope, input: z.output<typeof apiScopeUpdateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const before = await findScope(tx, who, input.id);
+      const before = await findScope(tx, scope, input.id);
       if (before.name !== input.name) await assertUnused(tx, before);
       const after = await tx.apiScope.update({
         where: { id: input.id },
         data: { name: input.name, displayName: input.displayName || null, description: input.description || null, claims: input.claims },
         select: scopeSelect,
       });
-      await writeAudit(tx, auditActor(who, before.tenantId), "apiscope.update", input.id, before, after);
+      await writeAudit(tx, auditActor(scope, before.tenantId), "apiscope.update", input.id, before, after);
       return after;
     })
     .catch(conflict);
 }
 
-export async function deleteApiScope(db: Db, who: Who, id: string) {
+export async function deleteApiScope(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await findScope(tx, who, id);
+    const before = await findScope(tx, scope, id);
     await assertUnused(tx, before);
     await tx.apiScope.delete({ where: { id } });
-    await writeAudit(tx, auditActor(who, before.tenantId), "apiscope.delete", id, before);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "apiscope.delete", id, before);
     return { id };
   });
 }
@@ -250,7 +256,7 @@ export async function deleteApiScope(db: Db, who: Who, id: string) {
 const identitySelect = { ...scopeSelect, standard: true } satisfies Prisma.IdentityResourceSelect;
 
 /** Seeds openid, profile, email, phone and address for a tenant; leaves existing rows as they are. */
-export async function ensureStandardIdentityResources(db: Tx, tenantId: string) {
+export async function ensureStandardIdentityResources(db: DbClient, tenantId: string) {
   await db.identityResource.createMany({
     data: STANDARD_IDENTITY_RESOURCES.map((r) => ({
       tenantId,
@@ -264,15 +270,16 @@ export async function ensureStandardIdentityResources(db: Tx, tenantId: string) 
   });
 }
 
-async function findIdentity(db: Tx, who: Who, id: string): Promise<IdentityResourceItem> {
-  const row = await db.identityResource.findFirst({ where: { id, ...tenantOf(who) }, select: identitySelect });
+async function findIdentity(db: DbClient, scope: Scope, id: string): Promise<IdentityResourceItem> {
+  const row = await db.identityResource.findFirst({ where: { id, ...tenantWhere(scope) }, select: identitySelect });
   if (!row) throw new AppError(18008);
   return row;
 }
 
-export async function listIdentityResources(db: Db, who: Who, input: z.output<typeof identityResourceListInput>) {
+export async function listIdentityResources(scope: Scope, input: z.output<typeof identityResourceListInput>) {
+  const { db } = scope;
   const where: Prisma.IdentityResourceWhereInput = {
-    AND: [tenantOf(who, input.tenantId), nameFilter(input.name), input.standard === undefined ? {} : { standard: input.standard }, range(input)],
+    AND: [tenantWhere(scope, input.tenantId), nameFilter(input.name), input.standard === undefined ? {} : { standard: input.standard }, range(input)],
   };
   const dir = input.asc ? "asc" : "desc";
   const [total, items] = await db.$transaction([
@@ -282,44 +289,47 @@ export async function listIdentityResources(db: Db, who: Who, input: z.output<ty
   return { total, items };
 }
 
-export const getIdentityResource = (db: Db, who: Who, id: string) => findIdentity(db, who, id);
+export const getIdentityResource = (scope: Scope, id: string) => findIdentity(scope.db, scope, id);
 
-export async function createIdentityResource(db: Db, who: Who, input: z.output<typeof identityResourceCreateInput>) {
+export async function createIdentityResource(scope: Scope, input: z.output<typeof identityResourceCreateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const tenantId = await targetTenant(tx, who, input.tenantId);
+      const tenantId = await targetTenant(tx, scope, input.tenantId);
       const created = await tx.identityResource.create({
         data: { tenantId, name: input.name, displayName: input.displayName || null, description: input.description || null, claims: input.claims },
         select: identitySelect,
       });
-      await writeAudit(tx, auditActor(who, tenantId), "identityresource.create", created.id, undefined, created);
+      await writeAudit(tx, auditActor(scope, tenantId), "identityresource.create", created.id, undefined, created);
       return created;
     })
     .catch(conflict);
 }
 
-export async function updateIdentityResource(db: Db, who: Who, input: z.output<typeof identityResourceUpdateInput>) {
+export async function updateIdentityResource(scope: Scope, input: z.output<typeof identityResourceUpdateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const before = await findIdentity(tx, who, input.id);
+      const before = await findIdentity(tx, scope, input.id);
       if (before.standard && before.name !== input.name) throw new AppError(18009, { name: [before.name] });
       const after = await tx.identityResource.update({
         where: { id: input.id },
         data: { name: input.name, displayName: input.displayName || null, description: input.description || null, claims: input.claims },
         select: identitySelect,
       });
-      await writeAudit(tx, auditActor(who, before.tenantId), "identityresource.update", input.id, before, after);
+      await writeAudit(tx, auditActor(scope, before.tenantId), "identityresource.update", input.id, before, after);
       return after;
     })
     .catch(conflict);
 }
 
-export async function deleteIdentityResource(db: Db, who: Who, id: string) {
+export async function deleteIdentityResource(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await findIdentity(tx, who, id);
+    const before = await findIdentity(tx, scope, id);
     if (before.standard) throw new AppError(18003);
     await tx.identityResource.delete({ where: { id } });
-    await writeAudit(tx, auditActor(who, before.tenantId), "identityresource.delete", id, before);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "identityresource.delete", id, before);
     return { id };
   });
 }

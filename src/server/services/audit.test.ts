@@ -57,7 +57,9 @@ describe("maskSecrets", () => {
 
   it("records the caller's user agent from a router mutation", async () => {
     const ctx = await w.ctxFor(w.managerB.id, w.tenantB);
-    const caller = createCaller({ ...ctx, ip: "192.0.2.7", userAgent: "Mozilla/5.0 (UA test)" });
+    const [ip, userAgent] = ["192.0.2.7", "Mozilla/5.0 (UA test)"];
+    // Services read the request's audit meta (createContext fills it with the request's ip and User-Agent).
+    const caller = createCaller({ ...ctx, ip, userAgent, audit: { ip, userAgent, reqId: "req-ua" } });
     const r = await caller.role.create({ name: "ua-role", permissions: [], claims: [] });
     const row = await t.db.auditLog.findFirstOrThrow({ where: { recordId: r.id } });
     expect(row).toMatchObject({ action: "role.create", ip: "192.0.2.7", userAgent: "Mozilla/5.0 (UA test)" });

@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import type { AuditItem, auditListInput } from "~/lib/validators/audit";
 
 export interface AuditActor {
@@ -10,6 +11,14 @@ export interface AuditActor {
   /** The caller's User-Agent (ctx.userAgent); optional so older call sites keep compiling. */
   userAgent?: string | null;
 }
+
+/** Who an audit row says acted: the scope's actor and request, in `tenantId` (default: the actor's tenant). */
+export const auditActor = (scope: Pick<Scope, "actor" | "audit">, tenantId: string | null = scope.actor.tenantId): AuditActor => ({
+  actorId: scope.actor.userId,
+  tenantId,
+  ip: scope.audit.ip,
+  userAgent: scope.audit.userAgent,
+});
 
 export const MASK = "***";
 
@@ -62,14 +71,7 @@ export function maskSecrets(value: unknown): unknown {
 const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(maskSecrets(v))) as Prisma.InputJsonValue));
 
 /** Every admin mutation writes one entry; secrets in before/after are masked here, whatever the caller sent. */
-export async function writeAudit(
-  db: Db | Prisma.TransactionClient,
-  who: AuditActor,
-  action: string,
-  recordId: string | null,
-  before?: unknown,
-  after?: unknown,
-) {
+export async function writeAudit(db: DbClient, who: AuditActor, action: string, recordId: string | null, before?: unknown, after?: unknown) {
   await db.auditLog.create({
     data: {
       tenantId: who.tenantId,
@@ -84,25 +86,18 @@ export async function writeAudit(
   });
 }
 
-export interface AuditScope {
-  tenantId: string;
-  isOperator: boolean;
-}
-
 type ListInput = z.output<typeof auditListInput>;
 
 /** The WHERE of the audit list, shared by the table and the exporter. */
-export async function auditWhere(db: Db, who: AuditScope, input: ListInput): Promise<Prisma.AuditLogWhereInput> {
-  const and: Prisma.AuditLogWhereInput[] = [];
+export async function auditWhere({ db, actor }: Pick<Scope, "db" | "actor">, input: ListInput): Promise<Prisma.AuditLogWhereInput> {
   // Tenant administrators only ever see their own tenant; operators all, or the one they pick.
-  if (!who.isOperator) and.push({ tenantId: who.tenantId });
-  else if (input.tenantId) and.push({ tenantId: input.tenantId });
+  const and: Prisma.AuditLogWhereInput[] = [tenantWhere({ actor }, input.tenantId)];
   if (input.actorId) and.push({ actorId: input.actorId });
   if (input.actor) {
     const q = input.actor;
     const users = await db.user.findMany({
       where: {
-        ...(who.isOperator ? {} : { tenantId: who.tenantId }),
+        ...tenantWhere({ actor }),
         OR: [
           { userName: { contains: q, mode: "insensitive" } },
           { nickname: { contains: q, mode: "insensitive" } },
@@ -126,8 +121,9 @@ export async function auditWhere(db: Db, who: AuditScope, input: ListInput): Pro
  * Newest first. Paging is by offset (skip) for the table's page numbers, or by keyset (`cursor`:
  * the last row's id) for the exporter and for API callers walking a long log.
  */
-export async function listAudit(db: Db, who: AuditScope, input: ListInput) {
-  const where = await auditWhere(db, who, input);
+export async function listAudit(scope: Scope, input: ListInput) {
+  const { db } = scope;
+  const where = await auditWhere(scope, input);
   let page: Prisma.AuditLogWhereInput = where;
   if (input.cursor) {
     const last = await db.auditLog.findFirst({ where: { AND: [where, { id: input.cursor }] }, select: { id: true, createdAt: true } });

@@ -6,13 +6,14 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import type { Db } from "~/server/db";
+import type { Db, DbClient } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import type { Actor } from "~/server/services/session";
 import { AppError } from "~/server/errors";
 import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
-import { writeAudit } from "~/server/services/audit";
-import { managesAll, ownerOf, type Who } from "~/server/services/ownership";
+import { auditActor, writeAudit } from "~/server/services/audit";
+import { managesAll, ownerOf } from "~/server/services/ownership";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import { signClientToken, verifyClientToken, type VerifiedClientToken } from "~/server/services/tokens";
 import { hasPermission, isGrantable, OPERATOR_PERMISSIONS, type PermissionCode } from "~/lib/permissions";
 import { intersectGrants } from "~/lib/permission-scope";
@@ -28,10 +29,6 @@ import type {
   issueTokenInput,
   secretCreateInput,
 } from "~/lib/validators/client";
-
-export { managesAll, ownerOf, type Who };
-
-const auditActor = (who: Who, tenantId: string) => ({ actorId: who.userId, tenantId, ip: who.ip ?? null });
 
 const secretSelect = { id: true, hint: true, description: true, expiresAt: true, lastUsedAt: true, createdAt: true } satisfies Prisma.ClientSecretSelect;
 const detailSelect = {
@@ -57,13 +54,13 @@ const toSecret = (s: DetailRow["secrets"][number]): SecretItem => ({ ...s, expir
 const toDetail = (r: DetailRow): ClientDetail => ({ ...r, secrets: r.secrets.map(toSecret), secretCount: r.secrets.length });
 
 /** Rows the caller may see: operators anywhere (optionally one tenant), others their tenant (and developers their own). */
-function scope(who: Who, tenantId?: string): Prisma.OAuthClientWhereInput {
-  const tenant = who.isOperator ? (tenantId ? { tenantId } : {}) : { tenantId: who.tenantId };
-  return managesAll(who) ? tenant : { ...tenant, ownerId: ownerOf(who) ?? "00000000-0000-0000-0000-000000000000" };
+function clientWhere(scope: Scope, tenantId?: string): Prisma.OAuthClientWhereInput {
+  const tenant = tenantWhere(scope, tenantId);
+  return managesAll(scope.actor) ? tenant : { ...tenant, ownerId: ownerOf(scope.actor) ?? "00000000-0000-0000-0000-000000000000" };
 }
 
-async function findClient(db: Db | Prisma.TransactionClient, who: Who, id: string): Promise<DetailRow> {
-  const row = await db.oAuthClient.findFirst({ where: { AND: [{ id }, scope(who)] }, select: detailSelect });
+async function findClient(db: DbClient, scope: Scope, id: string): Promise<DetailRow> {
+  const row = await db.oAuthClient.findFirst({ where: { AND: [{ id }, clientWhere(scope)] }, select: detailSelect });
   if (!row) throw new AppError(17001);
   return row;
 }
@@ -72,19 +69,20 @@ async function findClient(db: Db | Prisma.TransactionClient, who: Who, id: strin
  * Scopes must be registry codes or wildcards, and a non-administrator may only hand a client
  * what they hold themselves (so a developer cannot mint a token stronger than their session).
  */
-function assertGrantable(who: Who, scopes: string[]) {
+function assertGrantable(scope: Scope, scopes: string[]) {
   const fields: Record<string, string[]> = {};
   scopes.forEach((s, i) => {
-    const ok = isGrantable(s) && (managesAll(who) || hasPermission(who.permissions, s as PermissionCode));
+    const ok = isGrantable(s) && (managesAll(scope.actor) || hasPermission(scope.actor.permissions, s as PermissionCode));
     if (!ok) fields[`scopes.${i}`] = [s];
   });
   if (Object.keys(fields).length) throw new AppError(17007, fields);
 }
 
-export async function listClients(db: Db, who: Who, input: z.output<typeof clientListInput>) {
+export async function listClients(scope: Scope, input: z.output<typeof clientListInput>) {
+  const { db } = scope;
   const where: Prisma.OAuthClientWhereInput = {
     AND: [
-      scope(who, input.tenantId),
+      clientWhere(scope, input.tenantId),
       input.name ? { OR: [{ name: { contains: input.name, mode: "insensitive" } }, { clientId: input.name }] } : {},
       input.enabled === undefined ? {} : { enabled: input.enabled },
       input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {},
@@ -119,14 +117,15 @@ export async function listClients(db: Db, who: Who, input: z.output<typeof clien
   return { total, items };
 }
 
-export const getClient = async (db: Db, who: Who, id: string) => toDetail(await findClient(db, who, id));
+export const getClient = async (scope: Scope, id: string) => toDetail(await findClient(scope.db, scope, id));
 
 const newClientId = () => randomBytes(12).toString("hex");
 
-export async function createClient(db: Db, who: Who, input: z.output<typeof clientCreateInput>): Promise<ClientDetail> {
-  assertGrantable(who, input.scopes);
-  const tenantId = who.isOperator && input.tenantId ? input.tenantId : who.tenantId;
-  if (tenantId !== who.tenantId && !(await db.tenant.count({ where: { id: tenantId } }))) throw new AppError(10004);
+export async function createClient(scope: Scope, input: z.output<typeof clientCreateInput>): Promise<ClientDetail> {
+  const { db } = scope;
+  assertGrantable(scope, input.scopes);
+  const tenantId = scope.actor.isOperator && input.tenantId ? input.tenantId : scope.actor.tenantId;
+  if (tenantId !== scope.actor.tenantId && !(await db.tenant.count({ where: { id: tenantId } }))) throw new AppError(10004);
   return db.$transaction(async (tx) => {
     const created = await tx.oAuthClient.create({
       data: {
@@ -140,22 +139,23 @@ export async function createClient(db: Db, who: Who, input: z.output<typeof clie
         corsOrigins: input.corsOrigins,
         tokenLifetime: input.tokenLifetime,
         enabled: input.enabled,
-        ownerId: ownerOf(who),
+        ownerId: ownerOf(scope.actor),
       },
       select: detailSelect,
     });
     const detail = toDetail(created);
-    await writeAudit(tx, auditActor(who, tenantId), "client.create", created.id, undefined, detail);
+    await writeAudit(tx, auditActor(scope, tenantId), "client.create", created.id, undefined, detail);
     return detail;
   });
 }
 
-export async function updateClient(db: Db, who: Who, input: z.output<typeof clientUpdateInput>): Promise<ClientDetail> {
+export async function updateClient(scope: Scope, input: z.output<typeof clientUpdateInput>): Promise<ClientDetail> {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = toDetail(await findClient(tx, who, input.id));
+    const before = toDetail(await findClient(tx, scope, input.id));
     // Scopes already on the client may stay; only newly added ones must be grantable by the editor.
     assertGrantable(
-      who,
+      scope,
       input.scopes.filter((s) => !before.scopes.includes(s)),
     );
     const updated = await tx.oAuthClient.update({
@@ -173,16 +173,17 @@ export async function updateClient(db: Db, who: Who, input: z.output<typeof clie
       select: detailSelect,
     });
     const after = toDetail(updated);
-    await writeAudit(tx, auditActor(who, before.tenantId), "client.update", input.id, before, after);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "client.update", input.id, before, after);
     return after;
   });
 }
 
-export async function deleteClient(db: Db, who: Who, id: string) {
+export async function deleteClient(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = toDetail(await findClient(tx, who, id));
+    const before = toDetail(await findClient(tx, scope, id));
     await tx.oAuthClient.delete({ where: { id } });
-    await writeAudit(tx, auditActor(who, before.tenantId), "client.delete", id, before);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "client.delete", id, before);
     return { id };
   });
 }
@@ -197,28 +198,30 @@ export function newSecret() {
   return { secret, hash: sha256Hex(secret), hint: `${secret.slice(0, 8)}…` };
 }
 
-export async function createSecret(db: Db, who: Who, input: z.output<typeof secretCreateInput>) {
+export async function createSecret(scope: Scope, input: z.output<typeof secretCreateInput>) {
+  const { db } = scope;
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new AppError(10003, { expiresAt: ["past"] });
   return db.$transaction(async (tx) => {
-    const client = await findClient(tx, who, input.id);
+    const client = await findClient(tx, scope, input.id);
     const { secret, hash, hint } = newSecret();
     const row = await tx.clientSecret.create({
       data: { clientId: client.id, hash, hint, description: input.description || null, expiresAt: input.expiresAt ?? null },
       select: secretSelect,
     });
     const item = toSecret(row);
-    await writeAudit(tx, auditActor(who, client.tenantId), "client.secret.create", client.id, undefined, item);
+    await writeAudit(tx, auditActor(scope, client.tenantId), "client.secret.create", client.id, undefined, item);
     return { ...item, secret };
   });
 }
 
-export async function deleteSecret(db: Db, who: Who, clientRowId: string, secretId: string) {
+export async function deleteSecret(scope: Scope, clientRowId: string, secretId: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const client = await findClient(tx, who, clientRowId);
+    const client = await findClient(tx, scope, clientRowId);
     const row = await tx.clientSecret.findFirst({ where: { id: secretId, clientId: client.id }, select: secretSelect });
     if (!row) throw new AppError(17008);
     await tx.clientSecret.delete({ where: { id: secretId } });
-    await writeAudit(tx, auditActor(who, client.tenantId), "client.secret.delete", client.id, toSecret(row));
+    await writeAudit(tx, auditActor(scope, client.tenantId), "client.secret.delete", client.id, toSecret(row));
     return { id: secretId };
   });
 }
@@ -390,8 +393,9 @@ export async function exchangeClientCredentials(
 }
 
 /** The console's "issue token": a test token for the client, without its secret, within what its owner holds now. */
-export async function issueTestToken(db: Db, who: Who, input: z.output<typeof issueTokenInput>) {
-  const client = await findClient(db, who, input.id);
+export async function issueTestToken(scope: Scope, input: z.output<typeof issueTokenInput>) {
+  const { db } = scope;
+  const client = await findClient(db, scope, input.id);
   if (!client.enabled) throw new AppError(17002);
   if (!client.grantTypes.includes("client_credentials")) throw new AppError(17003);
   const [ownerRow] = await db.$queryRaw<OwnerRow[]>`
@@ -408,7 +412,7 @@ export async function issueTestToken(db: Db, who: Who, input: z.output<typeof is
     scopes,
     lifetimeSeconds: client.tokenLifetime,
   });
-  await writeAudit(db, auditActor(who, client.tenantId), "client.issuetoken", client.id, undefined, { jti: signed.jti, scope: scopes.join(" ") });
+  await writeAudit(db, auditActor(scope, client.tenantId), "client.issuetoken", client.id, undefined, { jti: signed.jti, scope: scopes.join(" ") });
   return {
     access_token: signed.token,
     token_type: "Bearer" as const,

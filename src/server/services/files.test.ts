@@ -19,7 +19,8 @@ const dataDir = vi.hoisted(() => {
 
 import { failure, setupWorld } from "~/test/fixtures";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
-import { acceptFile, deleteFile, fileForReading, getFile, listFiles, uploadBytes, type FileWho } from "~/server/services/files";
+import { acceptFile, deleteFile, fileForReading, getFile, listFiles, uploadBytes } from "~/server/services/files";
+import { systemScope, type Scope } from "~/server/services/scope";
 import { fileListInput, type FileListInput } from "~/lib/validators/file";
 import { writeLocal, localFileUrl } from "~/server/files/store";
 import { filesRoot, uploadThingKeys } from "~/server/files/config";
@@ -37,16 +38,16 @@ const onDisk = (tenantId: string) => (existsSync(tenantDir(tenantId)) ? readdirS
 const diskBytes = (tenantId: string, key: string) => readFileSync(path.join(tenantDir(tenantId), key));
 
 /** The service's caller, as the routes build it from an actor. */
-async function whoFor(userId: string, tenantId: string): Promise<FileWho> {
+async function whoFor(userId: string, tenantId: string): Promise<Scope> {
   const ctx = await w.ctxFor(userId, tenantId === w.platform.id ? w.platform : w.tenantB);
-  return { ...ctx.actor!, ip: "192.0.2.1", userAgent: "Vitest/files" };
+  return { ...ctx, tenant: ctx.tenant!, actor: ctx.actor!, audit: { ip: "192.0.2.1", userAgent: "Vitest/files", reqId: null } };
 }
 
-const list = (who: FileWho, input: FileListInput = {}) => listFiles(db, who, fileListInput.parse(input));
+const list = (who: Scope, input: FileListInput = {}) => listFiles(who, fileListInput.parse(input));
 
-let adminB: FileWho; // administrator of tenant B (uc.file.all)
-let plainWho: FileWho; // tenant B, no file permissions
-let operator: FileWho; // platform tenant
+let adminB: Scope; // administrator of tenant B (uc.file.all)
+let plainWho: Scope; // tenant B, no file permissions
+let operator: Scope; // platform tenant
 
 beforeAll(async () => {
   w = t.w;
@@ -73,7 +74,7 @@ describe("uploadBytes", () => {
     const original = await pngBytes(40, 30);
     // A payload after IEND survives nowhere but in the upload: re-encoding drops it.
     const sent = Buffer.concat([original, Buffer.from("<script>alert(1)</script>")]);
-    const item = await uploadBytes(db, adminB, { kind: "image", folder: "alpha01", name: "pic.png", bytes: sent });
+    const item = await uploadBytes(adminB, { kind: "image", folder: "alpha01", name: "pic.png", bytes: sent });
     expect(item).toMatchObject({
       tenantId: w.tenantB.id,
       ownerId: w.managerB.id,
@@ -103,10 +104,10 @@ describe("uploadBytes", () => {
   it("refuses renamed HTML as an image (20001): no row, no bytes", async () => {
     const rows = await db.storedFile.count();
     const files = onDisk(w.tenantB.id);
-    expect(await failure(() => uploadBytes(db, adminB, { kind: "image", folder: undefined, name: "evil.png", bytes: htmlBytes() }))).toMatchObject({
+    expect(await failure(() => uploadBytes(adminB, { kind: "image", folder: undefined, name: "evil.png", bytes: htmlBytes() }))).toMatchObject({
       code: 20001,
     });
-    expect(await failure(() => uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "evil.pdf", bytes: htmlBytes() }))).toMatchObject({
+    expect(await failure(() => uploadBytes(adminB, { kind: "document", folder: undefined, name: "evil.pdf", bytes: htmlBytes() }))).toMatchObject({
       code: 20001,
     });
     expect(await db.storedFile.count()).toBe(rows);
@@ -116,45 +117,47 @@ describe("uploadBytes", () => {
   it("refuses an oversized image (20002) before storing anything", async () => {
     const files = onDisk(w.tenantB.id);
     const big = padded(await pngBytes(10, 10), 10 * 1024 * 1024 + 1);
-    expect(await failure(() => uploadBytes(db, adminB, { kind: "image", folder: undefined, name: "big.png", bytes: big }))).toMatchObject({ code: 20002 });
+    expect(await failure(() => uploadBytes(adminB, { kind: "image", folder: undefined, name: "big.png", bytes: big }))).toMatchObject({ code: 20002 });
     expect(onDisk(w.tenantB.id)).toEqual(files);
   });
 
   it("records a program's upload with the client and no owner", async () => {
     const clientId = randomUUID();
     // A client token: userId is the client's row id, permissions are exactly its scopes.
-    const program = (id: string): FileWho => ({
-      userId: id,
-      tenantId: w.tenantB.id,
-      isOperator: false,
-      permissions: ["uc.file.post", "uc.file.get"],
-      client: { id },
-    });
+    const program = (id: string): Scope =>
+      systemScope(db, {
+        userId: id,
+        tenantId: w.tenantB.id,
+        isOperator: false,
+        roles: [],
+        permissions: ["uc.file.post", "uc.file.get"],
+        client: { id, clientId: "files-test", ownerId: null, ownerManagesAll: false },
+      });
     const who = program(clientId);
-    const item = await uploadBytes(db, who, { kind: "document", folder: undefined, name: "doc.pdf", bytes: pdfBytes() });
+    const item = await uploadBytes(who, { kind: "document", folder: undefined, name: "doc.pdf", bytes: pdfBytes() });
     expect(item).toMatchObject({ ownerId: null, clientId, mime: "application/pdf", kind: "document" });
     const { storageKey } = await db.storedFile.findUniqueOrThrow({ where: { id: item.id } });
     const stored = diskBytes(w.tenantB.id, storageKey);
     expect(stored.equals(pdfBytes())).toBe(true);
     // The client reads back what it uploaded (no uc.file.detail needed); another client may not.
-    expect((await fileForReading(db, who, storageKey)).id).toBe(item.id);
-    expect(await failure(() => fileForReading(db, program(randomUUID()), storageKey))).toMatchObject({ code: 10002 });
+    expect((await fileForReading(who, storageKey)).id).toBe(item.id);
+    expect(await failure(() => fileForReading(program(randomUUID()), storageKey))).toMatchObject({ code: 10002 });
     expect((await db.auditLog.findFirstOrThrow({ where: { action: "file.create", recordId: item.id } })).actorId).toBe(clientId);
   });
 });
 
 describe("file names", () => {
   it("a NUL, other controls, a lone surrogate or a bidi override in a name are removed, long names cut: stored under the clean name, no 500", async () => {
-    const item = await uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "re\u0000port\u0001\u007f\u202e\ud800.pdf", bytes: pdfBytes() });
+    const item = await uploadBytes(adminB, { kind: "document", folder: undefined, name: "re\u0000port\u0001\u007f\u202e\ud800.pdf", bytes: pdfBytes() });
     expect(item.name).toBe("report.pdf");
     const row = await db.storedFile.findUniqueOrThrow({ where: { id: item.id } });
     expect(row.name).toBe("report.pdf");
     // 300 emoji: cut to 200 characters, never half a surrogate pair.
-    const long = await uploadBytes(db, adminB, { kind: "document", folder: undefined, name: `${"😀".repeat(300)}.pdf`, bytes: pdfBytes() });
+    const long = await uploadBytes(adminB, { kind: "document", folder: undefined, name: `${"😀".repeat(300)}.pdf`, bytes: pdfBytes() });
     expect(Array.from(long.name)).toHaveLength(200);
     expect(long.name).toBe("😀".repeat(200));
     // Nothing but control characters: a placeholder name.
-    expect((await uploadBytes(db, adminB, { kind: "document", folder: undefined, name: "\u0000\u0000", bytes: pdfBytes() })).name).toBe("file");
+    expect((await uploadBytes(adminB, { kind: "document", folder: undefined, name: "\u0000\u0000", bytes: pdfBytes() })).name).toBe("file");
     // Bytes that arrived through uploadthing are named the same way.
     const key = "arrivedNulName01";
     await writeLocal(w.tenantB.id, key, pdfBytes());
@@ -213,7 +216,7 @@ describe("file.uploadBase64 (tRPC)", () => {
 });
 
 describe("quotas", () => {
-  let uploader: FileWho;
+  let uploader: Scope;
   beforeAll(async () => {
     const u = await w.makeUser(w.tenantB.id, "quotab", ["administrator"]);
     uploader = await whoFor(u.id, w.tenantB.id);
@@ -229,21 +232,21 @@ describe("quotas", () => {
     const rows = await db.storedFile.count();
     const files = onDisk(w.tenantB.id);
     const big = padded(pdfBytes(), 1024 * 1024 + 10); // under the 10 MB document limit, over 1 MB
-    expect(await failure(() => uploadBytes(db, uploader, { kind: "document", folder: undefined, name: "big.pdf", bytes: big }))).toMatchObject({ code: 20006 });
+    expect(await failure(() => uploadBytes(uploader, { kind: "document", folder: undefined, name: "big.pdf", bytes: big }))).toMatchObject({ code: 20006 });
     expect(await db.storedFile.count()).toBe(rows);
     expect(onDisk(w.tenantB.id)).toEqual(files);
     // Another user of the tenant is not held to this user's usage.
-    const small = await uploadBytes(db, uploader, { kind: "document", folder: undefined, name: "small.pdf", bytes: pdfBytes() });
-    expect(small.ownerId).toBe(uploader.userId);
+    const small = await uploadBytes(uploader, { kind: "document", folder: undefined, name: "small.pdf", bytes: pdfBytes() });
+    expect(small.ownerId).toBe(uploader.actor.userId);
   });
 
   it("checks the quota again when bytes already stored are accepted (uploadthing path): refused bytes are removed", async () => {
     // Fill the user's quota to within a few bytes, then let bytes arrive through the store.
-    const used = (await db.storedFile.aggregate({ where: { ownerId: uploader.userId }, _sum: { size: true } }))._sum.size ?? 0;
+    const used = (await db.storedFile.aggregate({ where: { ownerId: uploader.actor.userId }, _sum: { size: true } }))._sum.size ?? 0;
     await db.storedFile.create({
       data: {
         tenantId: w.tenantB.id,
-        ownerId: uploader.userId,
+        ownerId: uploader.actor.userId,
         folder: "filler01",
         kind: "document",
         mime: "application/pdf",
@@ -261,8 +264,8 @@ describe("quotas", () => {
     const refused = await failure(() =>
       acceptFile(db, {
         tenantId: w.tenantB.id,
-        actorId: uploader.userId,
-        ownerId: uploader.userId,
+        actorId: uploader.actor.userId,
+        ownerId: uploader.actor.userId,
         clientId: null,
         kind: "image",
         folder: undefined,
@@ -303,9 +306,9 @@ describe("avatars", () => {
     expect(onDisk(w.tenantB.id)).toContain("avatarSecond001");
 
     // Avatars are readable by anyone signed in to the tenant, even without file permissions.
-    expect((await fileForReading(db, plainWho, "avatarSecond001")).id).toBe(second.id);
+    expect((await fileForReading(plainWho, "avatarSecond001")).id).toBe(second.id);
 
-    await deleteFile(db, adminB, second.id);
+    await deleteFile(adminB, second.id);
     expect(await db.storedFile.findUnique({ where: { id: second.id } })).toBeNull();
     expect(onDisk(w.tenantB.id)).not.toContain("avatarSecond001");
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).avatar).toBeNull();
@@ -320,34 +323,34 @@ describe("reading, deleting and listing", () => {
   let pngB: Awaited<ReturnType<typeof uploadBytes>>;
   let mp4B: Awaited<ReturnType<typeof uploadBytes>>;
   let pngA: Awaited<ReturnType<typeof uploadBytes>>;
-  let otherB: FileWho;
+  let otherB: Scope;
 
   beforeAll(async () => {
     otherB = await whoFor((await w.makeUser(w.tenantB.id, "listerb", ["administrator"])).id, w.tenantB.id);
-    pngB = await uploadBytes(db, adminB, { kind: "image", folder: "listing01", name: "b.png", bytes: await pngBytes(5, 5) });
-    mp4B = await uploadBytes(db, otherB, { kind: "video", folder: "listing01", name: "b.mp4", bytes: mp4Bytes() });
-    pngA = await uploadBytes(db, operator, { kind: "image", folder: "listing01", name: "a.png", bytes: await pngBytes(6, 6) });
+    pngB = await uploadBytes(adminB, { kind: "image", folder: "listing01", name: "b.png", bytes: await pngBytes(5, 5) });
+    mp4B = await uploadBytes(otherB, { kind: "video", folder: "listing01", name: "b.mp4", bytes: mp4Bytes() });
+    pngA = await uploadBytes(operator, { kind: "image", folder: "listing01", name: "a.png", bytes: await pngBytes(6, 6) });
   });
 
   it("another tenant's file is 20008 for get, delete and reading; nothing is removed", async () => {
     const key = (await db.storedFile.findUniqueOrThrow({ where: { id: pngB.id } })).storageKey;
-    expect(await failure(() => getFile(db, operator, pngB.id))).toMatchObject({ code: 20008 });
-    expect(await failure(() => deleteFile(db, operator, pngB.id))).toMatchObject({ code: 20008 });
-    expect(await failure(() => fileForReading(db, operator, key))).toMatchObject({ code: 20008 });
+    expect(await failure(() => getFile(operator, pngB.id))).toMatchObject({ code: 20008 });
+    expect(await failure(() => deleteFile(operator, pngB.id))).toMatchObject({ code: 20008 });
+    expect(await failure(() => fileForReading(operator, key))).toMatchObject({ code: 20008 });
     expect(await db.storedFile.findUnique({ where: { id: pngB.id } })).not.toBeNull();
     expect(onDisk(w.tenantB.id)).toContain(key);
     // And the other way round.
     const keyA = (await db.storedFile.findUniqueOrThrow({ where: { id: pngA.id } })).storageKey;
-    expect(await failure(() => fileForReading(db, adminB, keyA))).toMatchObject({ code: 20008 });
-    expect(await failure(() => getFile(db, adminB, pngA.id))).toMatchObject({ code: 20008 });
+    expect(await failure(() => fileForReading(adminB, keyA))).toMatchObject({ code: 20008 });
+    expect(await failure(() => getFile(adminB, pngA.id))).toMatchObject({ code: 20008 });
   });
 
   it("reading needs ownership or uc.file.detail", async () => {
     const key = (await db.storedFile.findUniqueOrThrow({ where: { id: pngB.id } })).storageKey;
-    expect((await fileForReading(db, adminB, key)).id).toBe(pngB.id);
-    expect((await fileForReading(db, otherB, key)).id).toBe(pngB.id); // uc.file.all
-    expect(await failure(() => fileForReading(db, plainWho, key))).toMatchObject({ code: 10002 });
-    expect(await failure(() => fileForReading(db, adminB, "noSuchKey0001"))).toMatchObject({ code: 20008 });
+    expect((await fileForReading(adminB, key)).id).toBe(pngB.id);
+    expect((await fileForReading(otherB, key)).id).toBe(pngB.id); // uc.file.all
+    expect(await failure(() => fileForReading(plainWho, key))).toMatchObject({ code: 10002 });
+    expect(await failure(() => fileForReading(adminB, "noSuchKey0001"))).toMatchObject({ code: 20008 });
   });
 
   it("lists by kind, folder and mine, within the caller's tenant only", async () => {
@@ -376,10 +379,10 @@ describe("reading, deleting and listing", () => {
   it("deleteFile removes the row and the bytes", async () => {
     const key = (await db.storedFile.findUniqueOrThrow({ where: { id: mp4B.id } })).storageKey;
     expect(onDisk(w.tenantB.id)).toContain(key);
-    expect(await deleteFile(db, adminB, mp4B.id)).toEqual({ id: mp4B.id });
+    expect(await deleteFile(adminB, mp4B.id)).toEqual({ id: mp4B.id });
     expect(await db.storedFile.findUnique({ where: { id: mp4B.id } })).toBeNull();
     expect(onDisk(w.tenantB.id)).not.toContain(key);
-    expect(await failure(() => getFile(db, adminB, mp4B.id))).toMatchObject({ code: 20008 });
+    expect(await failure(() => getFile(adminB, mp4B.id))).toMatchObject({ code: 20008 });
   });
 });
 

@@ -7,10 +7,11 @@
  */
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { Db, DbClient } from "~/server/db";
+import type { Scope } from "~/server/services/scope";
 import type { FileKind, Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
-import { writeAudit } from "~/server/services/audit";
+import { auditActor, writeAudit } from "~/server/services/audit";
 import { tenantSettings } from "~/server/services/tenant-settings";
 import { MAX_BYTES, checkFileContent } from "~/server/files/validate";
 import { fileStore, type StoredBytes } from "~/server/files/store";
@@ -20,17 +21,6 @@ import { todayFolder, type FileItem, type fileListInput } from "~/lib/validators
 const MB = 1024 * 1024;
 /** Defaults, overridable per tenant with the `files.userQuotaMB` and `files.tenantQuotaMB` properties. */
 export const DEFAULT_QUOTAS = { userMB: 200, tenantMB: 5 * 1024 };
-
-export interface FileWho {
-  userId: string;
-  tenantId: string;
-  isOperator: boolean;
-  permissions: string[];
-  /** Set for a program's client token: the row records the client, not a user. */
-  client?: { id: string } | null;
-  ip?: string | null;
-  userAgent?: string | null;
-}
 
 /** The longest name a file keeps, in characters (code points). */
 export const MAX_FILE_NAME = 200;
@@ -57,27 +47,21 @@ export async function quotas(db: Db, tenantId: string) {
   return { user: num(s["files.userQuotaMB"], DEFAULT_QUOTAS.userMB) * MB, tenant: num(s["files.tenantQuotaMB"], DEFAULT_QUOTAS.tenantMB) * MB };
 }
 
-const sumSize = async (db: Db | Prisma.TransactionClient, where: Prisma.StoredFileWhereInput) =>
-  (await db.storedFile.aggregate({ where, _sum: { size: true } }))._sum.size ?? 0;
+const sumSize = async (db: DbClient, where: Prisma.StoredFileWhereInput) => (await db.storedFile.aggregate({ where, _sum: { size: true } }))._sum.size ?? 0;
 
 /** Refuses `adding` more bytes when the uploader's or the tenant's quota would be passed. */
-export async function assertQuota(
-  db: Db | Prisma.TransactionClient,
-  q: { user: number; tenant: number },
-  tenantId: string,
-  ownerId: string | null,
-  adding: number,
-) {
+export async function assertQuota(db: DbClient, q: { user: number; tenant: number }, tenantId: string, ownerId: string | null, adding: number) {
   if (ownerId && (await sumSize(db, { tenantId, ownerId })) + adding > q.user) throw new AppError(20006);
   if ((await sumSize(db, { tenantId })) + adding > q.tenant) throw new AppError(20007);
 }
 
-export async function usage(db: Db, who: FileWho) {
-  const q = await quotas(db, who.tenantId);
+export async function usage(scope: Scope) {
+  const { db } = scope;
+  const q = await quotas(db, scope.tenant.id);
   return {
-    userBytes: await sumSize(db, { tenantId: who.tenantId, ownerId: who.userId }),
+    userBytes: await sumSize(db, { tenantId: scope.tenant.id, ownerId: scope.actor.userId }),
     userQuota: q.user,
-    tenantBytes: await sumSize(db, { tenantId: who.tenantId }),
+    tenantBytes: await sumSize(db, { tenantId: scope.tenant.id }),
     tenantQuota: q.tenant,
   };
 }
@@ -171,36 +155,38 @@ export async function acceptFile(db: Db, f: ArrivedFile): Promise<FileItem> {
 }
 
 /** Programs' uploads (multipart or base64 through /api/v1): stored, then accepted like any other. */
-export async function uploadBytes(db: Db, who: FileWho, u: { kind: FileKind; folder: string | undefined; name: string; bytes: Buffer; onlyMime?: string }) {
+export async function uploadBytes(scope: Scope, u: { kind: FileKind; folder: string | undefined; name: string; bytes: Buffer; onlyMime?: string }) {
+  const { db } = scope;
   if (u.bytes.length > MAX_BYTES[u.kind]) throw new AppError(20002);
-  const q = await quotas(db, who.tenantId);
-  await assertQuota(db, q, who.tenantId, who.client ? null : who.userId, u.bytes.length);
+  const q = await quotas(db, scope.tenant.id);
+  await assertQuota(db, q, scope.tenant.id, scope.actor.client ? null : scope.actor.userId, u.bytes.length);
   const name = cleanFileName(u.name);
-  const stored = await fileStore().create(who.tenantId, name, "application/octet-stream", u.bytes);
+  const stored = await fileStore().create(scope.tenant.id, name, "application/octet-stream", u.bytes);
   return acceptFile(db, {
-    tenantId: who.tenantId,
-    actorId: who.client?.id ?? who.userId,
-    ownerId: who.client ? null : who.userId,
-    clientId: who.client?.id ?? null,
+    tenantId: scope.tenant.id,
+    actorId: scope.actor.client?.id ?? scope.actor.userId,
+    ownerId: scope.actor.client ? null : scope.actor.userId,
+    clientId: scope.actor.client?.id ?? null,
     kind: u.kind,
     folder: u.folder,
     name,
     stored,
     onlyMime: u.onlyMime,
-    ip: who.ip,
-    userAgent: who.userAgent,
+    ip: scope.audit.ip,
+    userAgent: scope.audit.userAgent,
   });
 }
 
 type ListInput = z.output<typeof fileListInput>;
 
 /** Keyset-friendly listing, newest first; everybody sees their own tenant's files (operators any host's). */
-export async function listFiles(db: Db, who: FileWho, input: ListInput) {
+export async function listFiles(scope: Scope, input: ListInput) {
+  const { db } = scope;
   const where: Prisma.StoredFileWhereInput = {
-    tenantId: who.tenantId,
+    tenantId: scope.tenant.id,
     ...(input.kind ? { kind: input.kind } : {}),
     ...(input.folder ? { folder: input.folder } : {}),
-    ...(input.mine ? { ownerId: who.userId } : input.ownerId ? { ownerId: input.ownerId } : {}),
+    ...(input.mine ? { ownerId: scope.actor.userId } : input.ownerId ? { ownerId: input.ownerId } : {}),
     ...(input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {}),
   };
   const order = input.asc ? "asc" : "desc";
@@ -217,10 +203,11 @@ export async function listFiles(db: Db, who: FileWho, input: ListInput) {
 }
 
 /** The folders in use, for the library's filter. */
-export async function listFolders(db: Db, who: FileWho) {
+export async function listFolders(scope: Scope) {
+  const { db } = scope;
   const rows = await db.storedFile.groupBy({
     by: ["folder"],
-    where: { tenantId: who.tenantId },
+    where: { tenantId: scope.tenant.id },
     _count: { _all: true },
     orderBy: { folder: "desc" },
     take: 200,
@@ -228,23 +215,25 @@ export async function listFolders(db: Db, who: FileWho) {
   return rows.map((r) => ({ folder: r.folder, count: r._count._all }));
 }
 
-async function findFile(db: Db | Prisma.TransactionClient, who: FileWho, id: string) {
-  const row = await db.storedFile.findFirst({ where: { id, tenantId: who.tenantId } });
+async function findFile(db: DbClient, scope: Scope, id: string) {
+  const row = await db.storedFile.findFirst({ where: { id, tenantId: scope.tenant.id } });
   if (!row) throw new AppError(20008);
   return row;
 }
 
-export async function getFile(db: Db, who: FileWho, id: string) {
-  return toItem(await findFile(db, who, id));
+export async function getFile(scope: Scope, id: string) {
+  const { db } = scope;
+  return toItem(await findFile(db, scope, id));
 }
 
 /** Removes the row (and an avatar from its user) and then the bytes. */
-export async function deleteFile(db: Db, who: FileWho, id: string) {
+export async function deleteFile(scope: Scope, id: string) {
+  const { db } = scope;
   const row = await db.$transaction(async (tx) => {
-    const row = await findFile(tx, who, id);
+    const row = await findFile(tx, scope, id);
     await tx.storedFile.delete({ where: { id } });
     if (row.kind === "avatar" && row.ownerId) await tx.user.updateMany({ where: { id: row.ownerId, avatar: row.url }, data: { avatar: null } });
-    await writeAudit(tx, { actorId: who.userId, tenantId: row.tenantId, ip: who.ip ?? null, userAgent: who.userAgent }, "file.delete", id, row);
+    await writeAudit(tx, auditActor(scope, row.tenantId), "file.delete", id, row);
     return row;
   });
   await fileStore()
@@ -257,12 +246,13 @@ export async function deleteFile(db: Db, who: FileWho, id: string) {
  * Who may read a file's bytes: its owner (or the client that uploaded it); anyone of the tenant with `uc.file.detail`; avatars
  * any signed-in user of the tenant (they are shown beside names). Other tenants' files are a 404.
  */
-export async function fileForReading(db: Db, who: FileWho, key: string) {
+export async function fileForReading(scope: Scope, key: string) {
+  const { db } = scope;
   const row = await db.storedFile.findUnique({ where: { storageKey: key } });
-  if (!row || row.tenantId !== who.tenantId) throw new AppError(20008);
+  if (!row || row.tenantId !== scope.tenant.id) throw new AppError(20008);
   // A program's uploads have no owner: the client that uploaded them reads them back.
-  const uploader = row.ownerId === who.userId || (!!who.client && row.clientId === who.client.id);
-  const allowed = row.kind === "avatar" || uploader || who.isOperator || hasPermission(who.permissions, "uc.file.detail");
+  const uploader = row.ownerId === scope.actor.userId || (!!scope.actor.client && row.clientId === scope.actor.client.id);
+  const allowed = row.kind === "avatar" || uploader || scope.actor.isOperator || hasPermission(scope.actor.permissions, "uc.file.detail");
   if (!allowed) throw new AppError(10002);
   return row;
 }

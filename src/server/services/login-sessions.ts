@@ -4,14 +4,12 @@
  * on the session's very next request because loadActor re-reads the record.
  */
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
-import type { Actor } from "~/server/services/session";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import { AppError } from "~/server/errors";
-import { writeAudit } from "~/server/services/audit";
+import { auditActor, writeAudit } from "~/server/services/audit";
 import type { SessionItem, sessionLabelInput, sessionListInput } from "~/lib/validators/session";
-
-type Who = Pick<Actor, "userId" | "tenantId" | "isOperator" | "sessionId"> & { ip?: string | null; userAgent?: string | null };
 
 const select = {
   id: true,
@@ -38,23 +36,18 @@ const select = {
 type Row = Prisma.LoginSessionGetPayload<{ select: typeof select }>;
 
 const toItem =
-  (who: Who) =>
+  (scope: Scope) =>
   (r: Row): SessionItem => {
     const { user, ...rest } = r;
-    return { ...rest, userName: user.nickname ?? user.userName ?? user.phone ?? user.email, current: r.id === who.sessionId };
+    return { ...rest, userName: user.nickname ?? user.userName ?? user.phone ?? user.email, current: r.id === scope.actor.sessionId };
   };
 
-/** Operators may look into any tenant; everyone else stays in their own. */
-function tenantScope(who: Who, tenantId?: string): Prisma.LoginSessionWhereInput {
-  if (who.isOperator) return tenantId ? { tenantId } : {};
-  return { tenantId: who.tenantId };
-}
-
-export async function listSessions(db: Db, who: Who, input: z.output<typeof sessionListInput>) {
+export async function listSessions(scope: Scope, input: z.output<typeof sessionListInput>) {
+  const { db } = scope;
   const u = input.user;
   const where: Prisma.LoginSessionWhereInput = {
     AND: [
-      tenantScope(who, input.tenantId),
+      tenantWhere(scope, input.tenantId),
       { deletedAt: input.deleted ? { not: null } : null },
       input.state ? { state: input.state } : {},
       input.site ? { site: input.site } : {},
@@ -81,20 +74,21 @@ export async function listSessions(db: Db, who: Who, input: z.output<typeof sess
     db.loginSession.count({ where }),
     db.loginSession.findMany({ where, orderBy: [{ [input.orderby]: dir }, { id: dir }], skip: input.skip, take: input.take, select }),
   ]);
-  return { total, items: rows.map(toItem(who)) };
+  return { total, items: rows.map(toItem(scope)) };
 }
 
-async function find(db: Db | Prisma.TransactionClient, who: Who, id: string, opts: { deleted?: boolean } = {}) {
+async function find(db: DbClient, scope: Scope, id: string, opts: { deleted?: boolean } = {}) {
   const row = await db.loginSession.findFirst({
-    where: { AND: [{ id }, tenantScope(who), opts.deleted === undefined ? {} : { deletedAt: opts.deleted ? { not: null } : null }] },
+    where: { AND: [{ id }, tenantWhere(scope), opts.deleted === undefined ? {} : { deletedAt: opts.deleted ? { not: null } : null }] },
     select,
   });
   if (!row) throw new AppError(13001);
   return row;
 }
 
-export async function getSession(db: Db, who: Who, id: string) {
-  return toItem(who)(await find(db, who, id));
+export async function getSession(scope: Scope, id: string) {
+  const { db } = scope;
+  return toItem(scope)(await find(db, scope, id));
 }
 
 type Transition = "freeze" | "unfreeze" | "offline";
@@ -104,89 +98,84 @@ const TRANSITIONS: Record<Transition, { from: Row["state"][]; to: Row["state"] }
   offline: { from: ["active", "frozen"], to: "offline" },
 };
 
-export async function changeSessionState(db: Db, who: Who, id: string, action: Transition) {
+export async function changeSessionState(scope: Scope, id: string, action: Transition) {
+  const { db } = scope;
   const t = TRANSITIONS[action];
   return db.$transaction(async (tx) => {
-    const before = await find(tx, who, id, { deleted: false });
+    const before = await find(tx, scope, id, { deleted: false });
     if (!t.from.includes(before.state)) throw new AppError(13002);
     const after = await tx.loginSession.update({
       where: { id },
       data: { state: t.to, ...(t.to === "offline" ? { endedAt: new Date() } : {}) },
       select,
     });
-    await writeAudit(
-      tx,
-      { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null },
-      `session.${action}`,
-      id,
-      { state: before.state },
-      { state: after.state },
-    );
-    return toItem(who)(after);
+    await writeAudit(tx, auditActor(scope, before.tenantId), `session.${action}`, id, { state: before.state }, { state: after.state });
+    return toItem(scope)(after);
   });
 }
 
-export async function softDeleteSession(db: Db, who: Who, id: string) {
+export async function softDeleteSession(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await find(tx, who, id, { deleted: false });
+    const before = await find(tx, scope, id, { deleted: false });
     const after = await tx.loginSession.update({ where: { id }, data: { deletedAt: new Date() }, select });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, "session.delete", id);
-    return toItem(who)(after);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "session.delete", id);
+    return toItem(scope)(after);
   });
 }
 
-export async function recycleSession(db: Db, who: Who, id: string) {
+export async function recycleSession(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await find(tx, who, id, { deleted: true });
+    const before = await find(tx, scope, id, { deleted: true });
     const after = await tx.loginSession.update({ where: { id }, data: { deletedAt: null }, select });
-    await writeAudit(tx, { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null }, "session.recycle", id);
-    return toItem(who)(after);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "session.recycle", id);
+    return toItem(scope)(after);
   });
 }
 
-export async function purgeSession(db: Db, who: Who, id: string) {
+export async function purgeSession(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await find(tx, who, id);
+    const before = await find(tx, scope, id);
     await tx.loginSession.delete({ where: { id } });
-    await writeAudit(
-      tx,
-      { actorId: who.userId, tenantId: before.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null },
-      "session.purge",
-      id,
-      toItem(who)(before),
-    );
+    await writeAudit(tx, auditActor(scope, before.tenantId), "session.purge", id, toItem(scope)(before));
     return { id };
   });
 }
 
 /** The holder's own sessions: live ones, newest first. */
-export async function listMySessions(db: Db, who: Who) {
-  const rows = await db.loginSession.findMany({
-    where: { userId: who.userId, deletedAt: null, state: { in: ["active", "frozen"] }, expiresAt: { gt: new Date() } },
+export async function listMySessions(scope: Scope) {
+  const rows = await scope.db.loginSession.findMany({
+    where: { userId: scope.actor.userId, deletedAt: null, state: { in: ["active", "frozen"] }, expiresAt: { gt: new Date() } },
     orderBy: { lastSeenAt: "desc" },
     take: 100,
     select,
   });
-  return rows.map(toItem(who));
+  return rows.map(toItem(scope));
 }
 
-async function findMine(db: Db, who: Who, id: string) {
-  const row = await db.loginSession.findFirst({ where: { id, userId: who.userId, deletedAt: null }, select: { id: true } });
+async function findMine(db: DbClient, scope: Scope, id: string) {
+  const row = await db.loginSession.findFirst({ where: { id, userId: scope.actor.userId, deletedAt: null }, select: { id: true } });
   if (!row) throw new AppError(13001);
 }
 
-export async function labelMySession(db: Db, who: Who, input: z.output<typeof sessionLabelInput>) {
-  await findMine(db, who, input.id);
+export async function labelMySession(scope: Scope, input: z.output<typeof sessionLabelInput>) {
+  const { db } = scope;
+  await findMine(db, scope, input.id);
   const row = await db.loginSession.update({
     where: { id: input.id },
     data: { name: input.name || null, brief: input.brief || null, avatar: input.avatar || null },
     select,
   });
-  return toItem(who)(row);
+  return toItem(scope)(row);
 }
 
-export async function endMySession(db: Db, who: Who, id: string) {
-  await findMine(db, who, id);
+/** Ends one of the holder's sessions (audited like an administrator's change). */
+export async function endMySession(scope: Scope, id: string) {
+  const { db } = scope;
+  await findMine(db, scope, id);
   await db.loginSession.updateMany({ where: { id, state: { in: ["active", "frozen"] } }, data: { state: "ended", endedAt: new Date() } });
+  await writeAudit(db, auditActor(scope), "me.endSession", id);
   return { id };
 }

@@ -1,11 +1,11 @@
 /** The development outbox's messages, for platform operators only (they hold live codes). */
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { Scope } from "~/server/services/scope";
 import { AppError } from "~/server/errors";
 import type { outboxListInput } from "~/lib/validators/outbox";
 
-export async function listOutbox(db: Db, who: { isOperator: boolean }, input: z.output<typeof outboxListInput>) {
-  if (!who.isOperator) throw new AppError(10002);
+export async function listOutbox({ db, actor }: Scope, input: z.output<typeof outboxListInput>) {
+  if (!actor.isOperator) throw new AppError(10002);
   const where = {
     ...(input.to ? { to: { contains: input.to.toLowerCase() } } : {}),
     ...(input.tenantId ? { tenantId: input.tenantId } : {}),

@@ -5,13 +5,13 @@
  */
 import type { Actor } from "~/server/services/session";
 
-export type Who = Pick<Actor, "userId" | "tenantId" | "isOperator" | "roles" | "permissions" | "client"> & { ip?: string | null };
+type Owner = Pick<Actor, "userId" | "isOperator" | "roles" | "client">;
 
-export function managesAll(who: Who): boolean {
-  if (who.isOperator) return true;
-  if (who.client) return who.client.ownerManagesAll;
-  return who.roles.includes("administrator");
+export function managesAll(actor: Owner): boolean {
+  if (actor.isOperator) return true;
+  if (actor.client) return actor.client.ownerManagesAll;
+  return actor.roles.includes("administrator");
 }
 
 /** Whose records a non-administrator manages: their own, or for a client token its owner's. */
-export const ownerOf = (who: Who): string | null => (who.client ? who.client.ownerId : who.userId);
+export const ownerOf = (actor: Owner): string | null => (actor.client ? actor.client.ownerId : actor.userId);

@@ -1,14 +1,15 @@
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { BUILT_IN_ROLES, isGrantable } from "~/lib/permissions";
 import { isTenantGrantable } from "~/lib/permission-scope";
 import { AppError, isUniqueViolation } from "~/server/errors";
-import { writeAudit, type AuditActor } from "~/server/services/audit";
+import { auditActor, writeAudit } from "~/server/services/audit";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import type { RoleClaim, RoleDetail, RoleSummary, roleCreateInput, roleListInput, roleMembersInput, roleUpdateInput } from "~/lib/validators/role";
 
 /** Every tenant has the built-in roles, with the registry's current permissions. */
-export async function ensureBuiltInRoles(db: Db | Prisma.TransactionClient, tenantId: string) {
+export async function ensureBuiltInRoles(db: DbClient, tenantId: string) {
   for (const [name, role] of Object.entries(BUILT_IN_ROLES)) {
     await db.role.upsert({
       where: { tenantId_name: { tenantId, name } },
@@ -17,23 +18,6 @@ export async function ensureBuiltInRoles(db: Db | Prisma.TransactionClient, tena
     });
   }
 }
-
-export interface RoleWho {
-  userId: string;
-  tenantId: string;
-  isOperator: boolean;
-  ip?: string | null;
-  userAgent?: string | null;
-}
-
-/** Operators act on every tenant's roles; anyone else only on their own tenant's (others are a 404). */
-const scope = (who: RoleWho): Prisma.RoleWhereInput => (who.isOperator ? {} : { tenantId: who.tenantId });
-const auditActor = (who: RoleWho, tenantId: string): AuditActor => ({
-  actorId: who.userId,
-  tenantId,
-  ip: who.ip ?? null,
-  userAgent: who.userAgent ?? null,
-});
 
 const select = {
   id: true,
@@ -65,11 +49,12 @@ const snapshot = (r: RoleDetail) => ({
   claims: r.claims,
 });
 
-export async function listRoles(db: Db, who: RoleWho, input: z.output<typeof roleListInput>) {
+export async function listRoles(scope: Scope, input: z.output<typeof roleListInput>) {
+  const { db } = scope;
   const where: Prisma.RoleWhereInput = {
     AND: [
-      scope(who),
-      who.isOperator && input.tenantId ? { tenantId: input.tenantId } : {},
+      // Operators act on every tenant's roles; anyone else only on their own tenant's (others are a 404).
+      tenantWhere(scope, input.tenantId),
       input.name ? { name: { contains: input.name, mode: "insensitive" } } : {},
       input.builtIn === undefined ? {} : { builtIn: input.builtIn },
       input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {},
@@ -83,14 +68,25 @@ export async function listRoles(db: Db, who: RoleWho, input: z.output<typeof rol
   return { total, items: rows.map(toSummary) };
 }
 
-export async function getRole(db: Db | Prisma.TransactionClient, who: RoleWho, id: string): Promise<RoleDetail> {
-  const row = await db.role.findFirst({ where: { AND: [{ id }, scope(who)] }, select });
+async function findRole(db: DbClient, scope: Scope, id: string): Promise<RoleDetail> {
+  const row = await db.role.findFirst({ where: { AND: [{ id }, tenantWhere(scope)] }, select });
   if (!row) throw new AppError(16001);
   return toDetail(row);
 }
 
-export async function roleMembers(db: Db, who: RoleWho, input: z.output<typeof roleMembersInput>) {
-  const role = await getRole(db, who, input.id);
+export const getRole = (scope: Scope, id: string) => findRole(scope.db, scope, id);
+
+/** The roles that can be assigned in a tenant: the actor's own, or for an operator the one they name. */
+export const roleOptions = ({ db, actor }: Scope, tenantId?: string) =>
+  db.role.findMany({
+    where: { tenantId: actor.isOperator && tenantId ? tenantId : actor.tenantId },
+    select: { id: true, name: true, description: true },
+    orderBy: { name: "asc" },
+  });
+
+export async function roleMembers(scope: Scope, input: z.output<typeof roleMembersInput>) {
+  const { db } = scope;
+  const role = await findRole(db, scope, input.id);
   const where: Prisma.UserWhereInput = { roles: { some: { roleId: role.id } }, tenantId: role.tenantId };
   const [total, items] = await db.$transaction([
     db.user.count({ where }),
@@ -109,12 +105,12 @@ export async function roleMembers(db: Db, who: RoleWho, input: z.output<typeof r
  * 16004 for codes not in the registry; 10002 (with the offending codes as field errors) when a
  * tenant administrator grants a platform-only code.
  */
-function assertGrantable(who: RoleWho, permissions: string[]) {
+function assertGrantable(scope: Scope, permissions: string[]) {
   const unknown: Record<string, string[]> = {};
   const outside: Record<string, string[]> = {};
   permissions.forEach((code, i) => {
     if (!isGrantable(code)) unknown[`permissions.${i}`] = [code];
-    else if (!who.isOperator && !isTenantGrantable(code)) outside[`permissions.${i}`] = [code];
+    else if (!scope.actor.isOperator && !isTenantGrantable(code)) outside[`permissions.${i}`] = [code];
   });
   if (Object.keys(unknown).length) throw new AppError(16004, unknown);
   if (Object.keys(outside).length) throw new AppError(16006, outside);
@@ -127,9 +123,10 @@ function onConflict(e: unknown): never {
   throw e;
 }
 
-export async function createRole(db: Db, who: RoleWho, input: z.output<typeof roleCreateInput>): Promise<RoleDetail> {
-  assertGrantable(who, input.permissions);
-  const tenantId = who.isOperator && input.tenantId ? input.tenantId : who.tenantId;
+export async function createRole(scope: Scope, input: z.output<typeof roleCreateInput>): Promise<RoleDetail> {
+  const { db } = scope;
+  assertGrantable(scope, input.permissions);
+  const tenantId = scope.actor.isOperator && input.tenantId ? input.tenantId : scope.actor.tenantId;
   return db
     .$transaction(async (tx) => {
       if (!(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new AppError(11001);
@@ -146,22 +143,23 @@ export async function createRole(db: Db, who: RoleWho, input: z.output<typeof ro
         select,
       });
       const detail = toDetail(row);
-      await writeAudit(tx, auditActor(who, tenantId), "role.create", row.id, undefined, snapshot(detail));
+      await writeAudit(tx, auditActor(scope, tenantId), "role.create", row.id, undefined, snapshot(detail));
       return detail;
     })
     .catch(onConflict);
 }
 
-export async function updateRole(db: Db, who: RoleWho, input: z.output<typeof roleUpdateInput>): Promise<RoleDetail> {
+export async function updateRole(scope: Scope, input: z.output<typeof roleUpdateInput>): Promise<RoleDetail> {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const before = await getRole(tx, who, input.id);
+      const before = await findRole(tx, scope, input.id);
       if (before.builtIn && (input.name !== before.name || !sameSet(input.permissions, before.permissions))) throw new AppError(16002);
       // Only the codes being added must be within the caller's reach: a tenant administrator can
       // still edit the description of a role an operator gave a platform-only code.
       if (!before.builtIn)
         assertGrantable(
-          who,
+          scope,
           input.permissions.filter((c) => !before.permissions.includes(c)),
         );
       if (input.name !== before.name) {
@@ -179,18 +177,19 @@ export async function updateRole(db: Db, who: RoleWho, input: z.output<typeof ro
         select,
       });
       const after = toDetail(row);
-      await writeAudit(tx, auditActor(who, before.tenantId), "role.update", row.id, snapshot(before), snapshot(after));
+      await writeAudit(tx, auditActor(scope, before.tenantId), "role.update", row.id, snapshot(before), snapshot(after));
       return after;
     })
     .catch(onConflict);
 }
 
-export async function deleteRole(db: Db, who: RoleWho, id: string) {
+export async function deleteRole(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await getRole(tx, who, id);
+    const before = await findRole(tx, scope, id);
     if (before.builtIn) throw new AppError(16002);
     await tx.role.delete({ where: { id: before.id } });
-    await writeAudit(tx, auditActor(who, before.tenantId), "role.delete", id, { ...snapshot(before), memberCount: before.memberCount }, undefined);
+    await writeAudit(tx, auditActor(scope, before.tenantId), "role.delete", id, { ...snapshot(before), memberCount: before.memberCount }, undefined);
     return { id };
   });
 }

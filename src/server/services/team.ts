@@ -4,15 +4,12 @@
  * before the tree existed have an empty path and count as roots: `teamPathOf` gives them theirs.
  */
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { Scope } from "~/server/services/scope";
 import { Prisma } from "~/generated/prisma/client";
 import { likePrefix } from "~/server/db/sql";
-import type { Actor } from "~/server/services/session";
 import { AppError } from "~/server/errors";
 import { hasPermission } from "~/lib/permissions";
 import type { teamListInput } from "~/lib/validators/team";
-
-type Tx = Prisma.TransactionClient;
 
 export const teamPathOf = (u: { id: string; teamPath: string }) => u.teamPath || `${u.id}/`;
 
@@ -24,7 +21,7 @@ const pathRange = (column: Prisma.Sql, p: string) => Prisma.sql`${column} >= ${p
  * referrer from another tenant, the user itself, or anyone in its own subtree (15004). Must run
  * inside the caller's transaction so the subtree never shows half-moved.
  */
-export async function setReferrer(tx: Tx, tenantId: string, userId: string, referrerId: string | null) {
+export async function setReferrer(tx: Prisma.TransactionClient, tenantId: string, userId: string, referrerId: string | null) {
   const user = await tx.user.findFirst({ where: { id: userId, tenantId }, select: { id: true, teamPath: true, teamDepth: true } });
   if (!user) throw new AppError(15001);
   const oldPath = teamPathOf(user);
@@ -46,10 +43,8 @@ export async function setReferrer(tx: Tx, tenantId: string, userId: string, refe
     WHERE "tenantId" = ${tenantId}::uuid AND ${pathRange(Prisma.sql`"teamPath"`, oldPath)} AND "id" <> ${userId}::uuid`;
 }
 
-type Who = Pick<Actor, "userId" | "tenantId" | "isOperator" | "permissions">;
-
 /** Administrators (whoever may list users) pick any subtree; everyone else sees only their own. */
-const mayPickAnyone = (who: Who) => who.isOperator || hasPermission(who.permissions, "uc.user.get");
+const mayPickAnyone = (actor: Scope["actor"]) => actor.isOperator || hasPermission(actor.permissions, "uc.user.get");
 
 interface MemberRow {
   id: string;
@@ -67,18 +62,18 @@ interface MemberRow {
 
 const COUNT_CAP = 10_000;
 
-export async function listTeam(db: Db, who: Who, input: z.output<typeof teamListInput>) {
-  const rootId = input.userId ?? who.userId;
-  const tenantId = who.tenantId;
+export async function listTeam({ db, actor }: Scope, input: z.output<typeof teamListInput>) {
+  const rootId = input.userId ?? actor.userId;
+  const tenantId = actor.tenantId;
   const root = await db.user.findFirst({
     where: { id: rootId, tenantId, deletedAt: null },
     select: { id: true, userName: true, nickname: true, phone: true, email: true, teamPath: true, teamDepth: true },
   });
   if (!root) throw new AppError(15001);
   const rootPath = teamPathOf(root);
-  if (rootId !== who.userId && !mayPickAnyone(who)) {
+  if (rootId !== actor.userId && !mayPickAnyone(actor)) {
     // A partner may look into their own subtree, never above or beside it.
-    const me = await db.user.findUniqueOrThrow({ where: { id: who.userId }, select: { id: true, teamPath: true } });
+    const me = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, teamPath: true } });
     if (!rootPath.startsWith(teamPathOf(me))) throw new AppError(15001);
   }
   const q = input.search?.trim();

@@ -1,22 +1,19 @@
 import "server-only";
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { Db, DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
-import type { Actor } from "~/server/services/session";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
-import { writeAudit, type AuditActor } from "~/server/services/audit";
+import { auditActor, writeAudit } from "~/server/services/audit";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import { normalizeHost } from "~/server/services/host";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import type { TenantDetail, tenantCreateInput, tenantListInput, tenantStatusInput, tenantUpdateInput } from "~/lib/validators/tenant";
 
-type Who = Pick<Actor, "userId" | "tenantId" | "isOperator"> & { ip?: string | null; userAgent?: string | null };
-
 /** Operators see every tenant; anyone else only their own (another tenant's id is a 404). */
-const scope = (who: Who): Prisma.TenantWhereInput => (who.isOperator ? {} : { id: who.tenantId });
-const auditActor = (who: Who): AuditActor => ({ actorId: who.userId, tenantId: who.tenantId, ip: who.ip ?? null, userAgent: who.userAgent ?? null });
+const tenantRows = (scope: Scope): Prisma.TenantWhereInput => ({ id: tenantWhere(scope).tenantId });
 
 const detailSelect = {
   id: true,
@@ -63,10 +60,11 @@ function toDetail(row: DetailRow): TenantDetail {
   };
 }
 
-export async function listTenants(db: Db, who: Who, input: z.output<typeof tenantListInput>) {
+export async function listTenants(scope: Scope, input: z.output<typeof tenantListInput>) {
+  const { db } = scope;
   const where: Prisma.TenantWhereInput = {
     AND: [
-      scope(who),
+      tenantRows(scope),
       input.name ? { name: { contains: input.name, mode: "insensitive" } } : {},
       input.host ? { hosts: { some: { host: { contains: normalizeHost(input.host) } } } } : {},
       input.status ? { status: input.status } : {},
@@ -97,13 +95,15 @@ export async function listTenants(db: Db, who: Who, input: z.output<typeof tenan
   return { total, items: rows.map((r) => ({ ...r, hosts: r.hosts.map((h) => h.host) })) };
 }
 
-export async function getTenant(db: Db | Prisma.TransactionClient, who: Who, id: string): Promise<TenantDetail> {
-  const row = await db.tenant.findFirst({ where: { AND: [{ id }, scope(who)] }, select: detailSelect });
+async function findTenant(db: DbClient, scope: Scope, id: string): Promise<TenantDetail> {
+  const row = await db.tenant.findFirst({ where: { AND: [{ id }, tenantRows(scope)] }, select: detailSelect });
   if (!row) throw new AppError(11001);
   return toDetail(row);
 }
 
 type Fields = z.output<typeof tenantCreateInput>;
+
+export const getTenant = (scope: Scope, id: string) => findTenant(scope.db, scope, id);
 
 async function assertHostsFree(tx: Prisma.TransactionClient, hosts: string[], tenantId?: string) {
   if (!hosts.length) return;
@@ -134,8 +134,9 @@ function wrapConflicts(e: unknown): never {
   throw e;
 }
 
-export async function createTenant(db: Db, who: Who, input: Fields): Promise<TenantDetail> {
-  if (!who.isOperator) throw new AppError(10002);
+export async function createTenant(scope: Scope, input: Fields): Promise<TenantDetail> {
+  const { db } = scope;
+  if (!scope.actor.isOperator) throw new AppError(10002);
   return db
     .$transaction(async (tx) => {
       await assertHostsFree(tx, input.hosts);
@@ -146,7 +147,7 @@ export async function createTenant(db: Db, who: Who, input: Fields): Promise<Ten
           logo: input.logo || null,
           theme: input.theme || null,
           status: input.status,
-          ownerId: who.userId,
+          ownerId: scope.actor.userId,
           hosts: { create: input.hosts.map((host) => ({ host })) },
           claims: { create: input.claims },
           properties: { create: propertyRows(input.properties, new Map()) },
@@ -156,16 +157,17 @@ export async function createTenant(db: Db, who: Who, input: Fields): Promise<Ten
       await ensureBuiltInRoles(tx, created.id);
       await ensureStandardIdentityResources(tx, created.id);
       const detail = toDetail(created);
-      await writeAudit(tx, auditActor(who), "tenant.create", created.id, undefined, detail);
+      await writeAudit(tx, auditActor(scope), "tenant.create", created.id, undefined, detail);
       return detail;
     })
     .catch(wrapConflicts);
 }
 
-export async function updateTenant(db: Db, who: Who, input: z.output<typeof tenantUpdateInput>): Promise<TenantDetail> {
+export async function updateTenant(scope: Scope, input: z.output<typeof tenantUpdateInput>): Promise<TenantDetail> {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
-      const before = await getTenant(tx, who, input.id);
+      const before = await findTenant(tx, scope, input.id);
       if (before.isDefault && input.status !== "enabled") throw new AppError(11003);
       await assertHostsFree(tx, input.hosts, input.id);
       const stored = await tx.tenantProperty.findMany({ where: { tenantId: input.id }, select: { key: true, value: true, secret: true } });
@@ -188,7 +190,7 @@ export async function updateTenant(db: Db, who: Who, input: z.output<typeof tena
         select: detailSelect,
       });
       const after = toDetail(updated);
-      await writeAudit(tx, auditActor(who), "tenant.update", input.id, before, after);
+      await writeAudit(tx, auditActor(scope), "tenant.update", input.id, before, after);
       return after;
     })
     .then((after) => {
@@ -198,22 +200,24 @@ export async function updateTenant(db: Db, who: Who, input: z.output<typeof tena
     .catch(wrapConflicts);
 }
 
-export async function setTenantStatus(db: Db, who: Who, input: z.output<typeof tenantStatusInput>): Promise<TenantDetail> {
+export async function setTenantStatus(scope: Scope, input: z.output<typeof tenantStatusInput>): Promise<TenantDetail> {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await getTenant(tx, who, input.id);
+    const before = await findTenant(tx, scope, input.id);
     if (before.isDefault && input.status !== "enabled") throw new AppError(11003);
     const updated = await tx.tenant.update({ where: { id: input.id }, data: { status: input.status }, select: detailSelect });
-    await writeAudit(tx, auditActor(who), "tenant.status", input.id, { status: before.status }, { status: input.status });
+    await writeAudit(tx, auditActor(scope), "tenant.status", input.id, { status: before.status }, { status: input.status });
     return toDetail(updated);
   });
 }
 
-export async function deleteTenant(db: Db, who: Who, id: string): Promise<{ id: string }> {
+export async function deleteTenant(scope: Scope, id: string): Promise<{ id: string }> {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
-    const before = await getTenant(tx, who, id);
+    const before = await findTenant(tx, scope, id);
     if (before.isDefault) throw new AppError(11003);
     await tx.tenant.delete({ where: { id } });
-    await writeAudit(tx, auditActor(who), "tenant.delete", id, before, undefined);
+    await writeAudit(tx, auditActor(scope), "tenant.delete", id, before, undefined);
     return { id };
   });
 }

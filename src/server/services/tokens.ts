@@ -6,8 +6,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from "jose";
-import type { Db } from "~/server/db";
-import type { Prisma } from "~/generated/prisma/client";
+import type { Db, DbClient } from "~/server/db";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { advisoryXactLock } from "~/server/db/sql";
 
@@ -34,7 +33,7 @@ export const tokenIssuer = (tenantId: string) => `urn:user-center:tenant:${tenan
 /** The audience of client-credentials tokens: this platform's API (/api/v1 and tRPC). */
 export const CLIENT_TOKEN_AUDIENCE = "urn:user-center:api";
 
-async function createKey(db: Db | Prisma.TransactionClient) {
+async function createKey(db: DbClient) {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" };

@@ -6,28 +6,19 @@
  */
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
-import type { Db } from "~/server/db";
+import type { DbClient } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { UUID_RE, likePrefix } from "~/server/db/sql";
 import { readRows } from "~/server/db/fast-read";
-import type { Actor } from "~/server/services/session";
+import { tenantWhere, type Scope } from "~/server/services/scope";
 import { AppError, isUniqueViolation } from "~/server/errors";
-import type { Locale } from "~/lib/errors";
 import { msg } from "~/lib/validators/common";
-import { writeAudit, type AuditActor } from "~/server/services/audit";
+import { auditActor, writeAudit } from "~/server/services/audit";
 import { hashPassword } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
 import { accountLockedUntil, lockAccountUntil, unlockAccount } from "~/server/security/throttle";
 import { setReferrer, teamPathOf } from "~/server/services/team";
 import type { UserDetail, UserItem, userClaimsInput, userCreateInput, userExistsInput, userListInput, userUpdateInput } from "~/lib/validators/user";
-
-type Tx = Prisma.TransactionClient;
-export type Who = Pick<Actor, "userId" | "tenantId" | "isOperator"> & { ip?: string | null };
-/** Whose users a call may touch: the tenant (operators: any, or the one they pass) and the actor. */
-export interface UserScope {
-  actor: Who;
-  locale?: Locale;
-}
 
 /**
  * Counting stops here: past it the list answers the database's estimate instead. An exact count
@@ -35,10 +26,6 @@ export interface UserScope {
  */
 export const COUNT_CAP = 1_000;
 const ADMIN_ROLE = "administrator";
-
-const tenantWhere = (scope: UserScope, tenantId?: string): Prisma.UserWhereInput =>
-  scope.actor.isOperator ? (tenantId ? { tenantId } : {}) : { tenantId: scope.actor.tenantId };
-const auditActor = (scope: UserScope, tenantId: string): AuditActor => ({ actorId: scope.actor.userId, tenantId, ip: scope.actor.ip ?? null });
 
 const itemSelect = {
   id: true,
@@ -128,7 +115,7 @@ function segmentsAfter(sort: SortColumn, asc: boolean, c: Cursor): Prisma.Sql[] 
  * out: the planner multiplies the two selectivities as if independent, which made 100,000
  * matches of a name prefix look like 7,000.
  */
-export function userListFilter(scope: UserScope, input: ListInput, { forEstimate = false } = {}): Prisma.Sql {
+export function userListFilter(scope: Scope, input: ListInput, { forEstimate = false } = {}): Prisma.Sql {
   const tenantId = scope.actor.isOperator ? input.tenantId : scope.actor.tenantId;
   const name = input.name?.trim();
   const prefix = (col: Prisma.Sql, p: string) =>
@@ -183,7 +170,7 @@ interface ItemSqlRow extends Omit<UserItem, "roles"> {
  * The roles of a page of users in one query. (A correlated subquery per row cost about as much as
  * the page itself: PostgreSQL hashed the whole Role table once per user.)
  */
-async function rolesOfUsers(db: Db | Tx, ids: string[]): Promise<Map<string, { id: string; name: string }[]>> {
+async function rolesOfUsers(db: DbClient, ids: string[]): Promise<Map<string, { id: string; name: string }[]>> {
   const out = new Map<string, { id: string; name: string }[]>();
   if (!ids.length) return out;
   const rows = await readRows<{ userId: string; id: string; name: string }[]>(
@@ -207,7 +194,7 @@ async function rolesOfUsers(db: Db | Tx, ids: string[]): Promise<Map<string, { i
  * takes its cheapest way to the first COUNT_CAP + 1 matches (a bitmap over the prefix index, a
  * semi-join from the claims) instead of walking the page's order.
  */
-async function countUsers(db: Db | Tx, scope: UserScope, input: ListInput, filter: Prisma.Sql) {
+async function countUsers(db: DbClient, scope: Scope, input: ListInput, filter: Prisma.Sql) {
   const [{ n }] = await readRows<[{ n: number }]>(
     db,
     Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) s`,
@@ -227,7 +214,8 @@ async function countUsers(db: Db | Tx, scope: UserScope, input: ListInput, filte
  * page 1); otherwise by `skip`. `total` is exact up to COUNT_CAP, then `totalCapped` is true and
  * `estimatedTotal` holds the database's estimate.
  */
-export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput, opts: { count?: boolean } = {}) {
+export async function listUsers(scope: Scope, input: ListInput, opts: { count?: boolean } = {}) {
+  const { db } = scope;
   const filter = userListFilter(scope, input);
   const sort = SORT_COLUMN[input.orderby];
   const asc = !!input.asc;
@@ -323,7 +311,7 @@ function toDetail(r: DetailRow, lockedUntil: Date | null): UserDetail {
 }
 
 /** The user, if the caller may see them; another tenant's user is a 404. */
-async function findUser(db: Db | Tx, scope: UserScope, id: string, opts: { deleted?: boolean } = {}) {
+async function findUser(db: DbClient, scope: Scope, id: string, opts: { deleted?: boolean } = {}) {
   const row = await db.user.findFirst({
     where: { AND: [{ id }, tenantWhere(scope), opts.deleted === undefined ? {} : { deletedAt: opts.deleted ? { not: null } : null }] },
     select: detailSelect,
@@ -332,15 +320,16 @@ async function findUser(db: Db | Tx, scope: UserScope, id: string, opts: { delet
   return row;
 }
 
-async function detailOf(db: Db | Tx, row: DetailRow) {
-  return toDetail(row, await accountLockedUntil(db as Db, row.tenantId, row.id));
+async function detailOf(db: DbClient, row: DetailRow) {
+  return toDetail(row, await accountLockedUntil(db, row.tenantId, row.id));
 }
 
 /**
  * Labels for the user picker: the given ids the caller may see (their tenant; operators any, or the
  * one they pass), live users only, in the order asked. Unknown or foreign ids are simply left out.
  */
-export async function pickUsers(db: Db, scope: UserScope, input: { ids: string[]; tenantId?: string }) {
+export async function pickUsers(scope: Scope, input: { ids: string[]; tenantId?: string }) {
+  const { db } = scope;
   const ids = [...new Set(input.ids)];
   if (!ids.length) return [];
   const rows = await db.user.findMany({
@@ -354,7 +343,8 @@ export async function pickUsers(db: Db, scope: UserScope, input: { ids: string[]
   });
 }
 
-export async function getUser(db: Db, scope: UserScope, id: string) {
+export async function getUser(scope: Scope, id: string) {
+  const { db } = scope;
   return detailOf(db, await findUser(db, scope, id));
 }
 
@@ -365,7 +355,7 @@ const snapshot = (d: UserDetail) => ({ ...d, externalLogins: d.externalLogins.ma
 // Guards
 
 /** Whether removing `userId` from the tenant's active administrators would leave none. */
-async function isLastAdministrator(tx: Tx, tenantId: string, userId: string) {
+async function isLastAdministrator(tx: DbClient, tenantId: string, userId: string) {
   const role = await tx.role.findUnique({ where: { tenantId_name: { tenantId, name: ADMIN_ROLE } }, select: { id: true } });
   if (!role) return false;
   const holds = await tx.userRole.findUnique({ where: { userId_roleId: { userId, roleId: role.id } } });
@@ -376,14 +366,14 @@ async function isLastAdministrator(tx: Tx, tenantId: string, userId: string) {
   return others === 0;
 }
 
-function notOnSelf(scope: UserScope, id: string) {
+function notOnSelf(scope: Scope, id: string) {
   if (scope.actor.userId === id) throw new AppError(15003);
 }
 
 /** Phone, email or user name already used in the tenant (soft-deleted users keep theirs): 15002 with the fields. */
 async function assertFree(
-  tx: Tx,
-  scope: UserScope,
+  tx: DbClient,
+  scope: Scope,
   tenantId: string,
   v: { phone?: string | null; email?: string | null; userName?: string | null },
   exceptId?: string,
@@ -419,7 +409,7 @@ function checkedPassword(password: string, field = "password") {
   if (!r.ok) throw new AppError(14006, { [field]: [msg("passwordPolicy")] });
 }
 
-async function rolesOfTenant(tx: Tx, tenantId: string, roleIds: string[]) {
+async function rolesOfTenant(tx: DbClient, tenantId: string, roleIds: string[]) {
   if (!roleIds.length) return [];
   const roles = await tx.role.findMany({ where: { tenantId, id: { in: roleIds } }, select: { id: true, name: true } });
   if (roles.length !== new Set(roleIds).size) throw new AppError(16001);
@@ -431,7 +421,8 @@ async function rolesOfTenant(tx: Tx, tenantId: string, roleIds: string[]) {
 
 const blank = (v: string | null | undefined) => (v === undefined ? undefined : v || null);
 
-export async function createUser(db: Db, scope: UserScope, input: z.output<typeof userCreateInput>) {
+export async function createUser(scope: Scope, input: z.output<typeof userCreateInput>) {
+  const { db } = scope;
   const tenantId = scope.actor.isOperator && input.tenantId ? input.tenantId : scope.actor.tenantId;
   if (input.password) checkedPassword(input.password);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
@@ -468,7 +459,8 @@ export async function createUser(db: Db, scope: UserScope, input: z.output<typeo
     .catch(wrapConflicts);
 }
 
-export async function updateUser(db: Db, scope: UserScope, input: z.output<typeof userUpdateInput>) {
+export async function updateUser(scope: Scope, input: z.output<typeof userUpdateInput>) {
+  const { db } = scope;
   return db
     .$transaction(async (tx) => {
       const row = await findUser(tx, scope, input.id, { deleted: false });
@@ -506,10 +498,11 @@ export async function updateUser(db: Db, scope: UserScope, input: z.output<typeo
     .catch(wrapConflicts);
 }
 
-const endSessions = (tx: Tx, userId: string) =>
+const endSessions = (tx: DbClient, userId: string) =>
   tx.loginSession.updateMany({ where: { userId, state: { in: ["active", "frozen"] } }, data: { state: "ended", endedAt: new Date() } });
 
-export async function deleteUser(db: Db, scope: UserScope, id: string) {
+export async function deleteUser(scope: Scope, id: string) {
+  const { db } = scope;
   notOnSelf(scope, id);
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
@@ -522,7 +515,8 @@ export async function deleteUser(db: Db, scope: UserScope, id: string) {
   });
 }
 
-export async function restoreUser(db: Db, scope: UserScope, id: string) {
+export async function restoreUser(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: true });
     await tx.user.update({ where: { id }, data: { deletedAt: null } });
@@ -532,24 +526,26 @@ export async function restoreUser(db: Db, scope: UserScope, id: string) {
   });
 }
 
-export async function lockUser(db: Db, scope: UserScope, id: string, until: Date) {
+export async function lockUser(scope: Scope, id: string, until: Date) {
+  const { db } = scope;
   notOnSelf(scope, id);
   if (until.getTime() <= Date.now()) throw new AppError(10003, { until: [msg("lockInFuture")] });
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
-    const before = await accountLockedUntil(tx as unknown as Db, row.tenantId, id);
-    await lockAccountUntil(tx, { tenantId: row.tenantId, userId: id, until, ip: scope.actor.ip ?? null });
+    const before = await accountLockedUntil(tx, row.tenantId, id);
+    await lockAccountUntil(tx, { tenantId: row.tenantId, userId: id, until, ip: scope.audit.ip });
     await endSessions(tx, id);
     await writeAudit(tx, auditActor(scope, row.tenantId), "user.lock", id, { lockedUntil: before }, { lockedUntil: until, reason: "admin" });
     return detailOf(tx, row);
   });
 }
 
-export async function unlockUser(db: Db, scope: UserScope, id: string) {
+export async function unlockUser(scope: Scope, id: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id);
-    const before = await accountLockedUntil(tx as unknown as Db, row.tenantId, id);
-    await unlockAccount(tx as unknown as Db, row.tenantId, id);
+    const before = await accountLockedUntil(tx, row.tenantId, id);
+    await unlockAccount(tx, row.tenantId, id);
     await writeAudit(tx, auditActor(scope, row.tenantId), "user.unlock", id, { lockedUntil: before }, { lockedUntil: null });
     return detailOf(tx, row);
   });
@@ -559,7 +555,8 @@ export async function unlockUser(db: Db, scope: UserScope, id: string) {
 const generatePassword = () => randomBytes(12).toString("base64url");
 
 /** Sets the given password, or a generated one returned once; every session of the user ends. */
-export async function resetUserPassword(db: Db, scope: UserScope, id: string, password?: string) {
+export async function resetUserPassword(scope: Scope, id: string, password?: string) {
+  const { db } = scope;
   const chosen = password || generatePassword();
   checkedPassword(chosen);
   const passwordHash = await hashPassword(chosen);
@@ -572,7 +569,8 @@ export async function resetUserPassword(db: Db, scope: UserScope, id: string, pa
   });
 }
 
-export async function setUserRoles(db: Db, scope: UserScope, id: string, roleIds: string[]) {
+export async function setUserRoles(scope: Scope, id: string, roleIds: string[]) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
     const roles = await rolesOfTenant(tx, row.tenantId, roleIds);
@@ -587,7 +585,8 @@ export async function setUserRoles(db: Db, scope: UserScope, id: string, roleIds
   });
 }
 
-export async function setUserClaims(db: Db, scope: UserScope, input: z.output<typeof userClaimsInput>) {
+export async function setUserClaims(scope: Scope, input: z.output<typeof userClaimsInput>) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, input.id, { deleted: false });
     const before = await detailOf(tx, row);
@@ -608,7 +607,8 @@ export async function setUserClaims(db: Db, scope: UserScope, input: z.output<ty
   });
 }
 
-export async function unlinkExternalLogin(db: Db, scope: UserScope, id: string, loginId: string) {
+export async function unlinkExternalLogin(scope: Scope, id: string, loginId: string) {
+  const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id);
     const login = row.externalLogins.find((l) => l.id === loginId);
@@ -620,7 +620,8 @@ export async function unlinkExternalLogin(db: Db, scope: UserScope, id: string, 
 }
 
 /** "Exists?" in the caller's tenant, by phone, email or user name (soft-deleted users count: the value is taken). */
-export async function userExists(db: Db, scope: UserScope, input: z.output<typeof userExistsInput>) {
+export async function userExists(scope: Scope, input: z.output<typeof userExistsInput>) {
+  const { db } = scope;
   const or: Prisma.UserWhereInput[] = [];
   if (input.phone) or.push({ phone: input.phone });
   if (input.email) or.push({ email: input.email });

@@ -9,5 +9,5 @@ export const auditRouter = createTRPCRouter({
     })
     .input(auditListInput)
     .output(auditListOutput)
-    .query(({ ctx, input }) => listAudit(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listAudit(ctx, input)),
 });

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { createTRPCRouter, publicProcedure, requirePermission, type Context } from "~/server/api/trpc";
-import { errorTable } from "~/lib/errors";
-import { errorTableOutput, idInput, listOutput } from "~/lib/validators/common";
+import { createTRPCRouter, errorCodesProcedure, requirePermission } from "~/server/api/trpc";
+import { idInput, listOutput } from "~/lib/validators/common";
 import {
   clientCreateInput,
   clientDetail,
@@ -15,65 +14,59 @@ import {
   secretDeleteInput,
 } from "~/lib/validators/client";
 import * as clients from "~/server/services/client";
-import type { Actor } from "~/server/services/session";
 
 const tags = ["client"];
-const who = (ctx: Context & { actor: Actor }) => ({ ...ctx.actor, ip: ctx.ip });
 
 /** OAuth clients: developers manage their own, administrators their tenant's, operators all. */
 export const clientRouter = createTRPCRouter({
   // Before the `{id}` routes: the REST layer serves the first path that matches.
-  errorCodes: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/clients/error-codes", tags, summary: "Error-code table" } })
-    .input(z.object({}).optional())
-    .output(errorTableOutput)
-    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("client", ctx.locale)]),
+  errorCodes: errorCodesProcedure("/clients/error-codes", tags, ["client"]),
 
   list: requirePermission("uc.client.get")
     .meta({ openapi: { method: "GET", path: "/clients", tags, protect: true, summary: "List OAuth clients" } })
     .input(clientListInput)
     .output(listOutput(clientSummary))
-    .query(({ ctx, input }) => clients.listClients(ctx.db, who(ctx), input)),
+    .query(({ ctx, input }) => clients.listClients(ctx, input)),
 
   detail: requirePermission("uc.client.detail")
     .meta({ openapi: { method: "GET", path: "/clients/{id}", tags, protect: true, summary: "OAuth client detail (secrets as hints only)" } })
     .input(idInput)
     .output(clientDetail)
-    .query(({ ctx, input }) => clients.getClient(ctx.db, who(ctx), input.id)),
+    .query(({ ctx, input }) => clients.getClient(ctx, input.id)),
 
   create: requirePermission("uc.client.post")
     .meta({ openapi: { method: "POST", path: "/clients", tags, protect: true, summary: "Create an OAuth client" } })
     .input(clientCreateInput)
     .output(clientDetail)
-    .mutation(({ ctx, input }) => clients.createClient(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => clients.createClient(ctx, input)),
 
   update: requirePermission("uc.client.put")
     .meta({ openapi: { method: "PUT", path: "/clients/{id}", tags, protect: true, summary: "Update an OAuth client" } })
     .input(clientUpdateInput)
     .output(clientDetail)
-    .mutation(({ ctx, input }) => clients.updateClient(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => clients.updateClient(ctx, input)),
 
   delete: requirePermission("uc.client.delete")
     .meta({ openapi: { method: "DELETE", path: "/clients/{id}", tags, protect: true, summary: "Delete an OAuth client and its secrets" } })
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => clients.deleteClient(ctx.db, who(ctx), input.id)),
+    .mutation(({ ctx, input }) => clients.deleteClient(ctx, input.id)),
 
   createSecret: requirePermission("uc.client.secret")
     .meta({ openapi: { method: "POST", path: "/clients/{id}/secrets", tags, protect: true, summary: "Generate a secret (answered once, in clear)" } })
     .input(secretCreateInput)
     .output(secretCreated)
-    .mutation(({ ctx, input }) => clients.createSecret(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => clients.createSecret(ctx, input)),
 
   deleteSecret: requirePermission("uc.client.secret")
     .meta({ openapi: { method: "DELETE", path: "/clients/{id}/secrets/{secretId}", tags, protect: true, summary: "Delete a secret" } })
     .input(secretDeleteInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => clients.deleteSecret(ctx.db, who(ctx), input.id, input.secretId)),
+    .mutation(({ ctx, input }) => clients.deleteSecret(ctx, input.id, input.secretId)),
 
   issueToken: requirePermission("uc.client.issuetoken")
     .meta({ openapi: { method: "POST", path: "/clients/{id}/token", tags, protect: true, summary: "Issue a test client-credentials token" } })
     .input(issueTokenInput)
     .output(issuedToken)
-    .mutation(({ ctx, input }) => clients.issueTestToken(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => clients.issueTestToken(ctx, input)),
 });

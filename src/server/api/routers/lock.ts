@@ -2,10 +2,7 @@ import { z } from "zod";
 import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
 import { listOutput } from "~/lib/validators/common";
 import { lockItem, lockListInput } from "~/lib/validators/lock";
-import { listLocks } from "~/server/services/locks";
-import { AppError } from "~/server/errors";
-import { unlockAccount } from "~/server/security/throttle";
-import { writeAudit } from "~/server/services/audit";
+import { liftLock, listLocks } from "~/server/services/locks";
 
 /** Every account lock brute-force protection recorded; administrators lift them. */
 export const lockRouter = createTRPCRouter({
@@ -13,7 +10,7 @@ export const lockRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/locks", tags: ["lock"], protect: true, summary: "Account locks, newest first" } })
     .input(lockListInput)
     .output(listOutput(lockItem))
-    .query(({ ctx, input }) => listLocks(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listLocks(ctx, input)),
 
   unlock: requirePermission("uc.lock.unlock")
     .meta({
@@ -21,14 +18,5 @@ export const lockRouter = createTRPCRouter({
     })
     .input(z.object({ userId: z.uuid() }))
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(async ({ ctx, input }) => {
-      const user = await ctx.db.user.findFirst({
-        where: { id: input.userId, ...(ctx.actor.isOperator ? {} : { tenantId: ctx.actor.tenantId }) },
-        select: { id: true, tenantId: true },
-      });
-      if (!user) throw new AppError(10004);
-      await unlockAccount(ctx.db, user.tenantId, user.id);
-      await writeAudit(ctx.db, { actorId: ctx.actor.userId, tenantId: user.tenantId, ip: ctx.ip, userAgent: ctx.userAgent }, "lock.unlock", user.id);
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx, input }) => liftLock(ctx, input.userId)),
 });

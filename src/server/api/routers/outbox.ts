@@ -12,5 +12,5 @@ export const outboxRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/outbox", tags: ["outbox"], protect: true, summary: "Messages in the development outbox" } })
     .input(outboxListInput)
     .output(listOutput(outboxItem))
-    .query(({ ctx, input }) => listOutbox(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listOutbox(ctx, input)),
 });

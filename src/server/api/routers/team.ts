@@ -8,5 +8,5 @@ export const teamRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/team", tags: ["team"], protect: true, summary: "A referral subtree (default: the caller's own)" } })
     .input(teamListInput)
     .output(teamListOutput)
-    .query(({ ctx, input }) => listTeam(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => listTeam(ctx, input)),
 });

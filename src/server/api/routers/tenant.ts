@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { createTRPCRouter, publicProcedure, requirePermission } from "~/server/api/trpc";
-import { errorTable } from "~/lib/errors";
-import { errorTableOutput, idInput, listOutput } from "~/lib/validators/common";
+import { createTRPCRouter, errorCodesProcedure, publicProcedure, requirePermission } from "~/server/api/trpc";
+import { idInput, listOutput } from "~/lib/validators/common";
 import {
   publicByHostInput,
   tenantCreateInput,
@@ -16,55 +15,46 @@ import * as tenants from "~/server/services/tenant";
 import { AppError } from "~/server/errors";
 
 const tags = ["tenant"];
-const who = (ctx: { actor: { userId: string; tenantId: string; isOperator: boolean }; ip: string | null; userAgent: string | null }) => ({
-  ...ctx.actor,
-  ip: ctx.ip,
-  userAgent: ctx.userAgent,
-});
 
 export const tenantRouter = createTRPCRouter({
   // Before the `{id}` routes: the REST layer serves the first path that matches.
-  errorCodes: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/tenants/error-codes", tags, summary: "Error-code table" } })
-    .input(z.object({}).optional())
-    .output(errorTableOutput)
-    .query(({ ctx }) => [...errorTable("common", ctx.locale), ...errorTable("tenant", ctx.locale)]),
+  errorCodes: errorCodesProcedure("/tenants/error-codes", tags, ["tenant"]),
 
   list: requirePermission("uc.tenant.get")
     .meta({ openapi: { method: "GET", path: "/tenants", tags, protect: true, summary: "List tenants" } })
     .input(tenantListInput)
     .output(listOutput(tenantSummary))
-    .query(({ ctx, input }) => tenants.listTenants(ctx.db, who(ctx), input)),
+    .query(({ ctx, input }) => tenants.listTenants(ctx, input)),
 
   detail: requirePermission("uc.tenant.detail")
     .meta({ openapi: { method: "GET", path: "/tenants/{id}", tags, protect: true, summary: "Tenant detail" } })
     .input(idInput)
     .output(tenantDetail)
-    .query(({ ctx, input }) => tenants.getTenant(ctx.db, who(ctx), input.id)),
+    .query(({ ctx, input }) => tenants.getTenant(ctx, input.id)),
 
   create: requirePermission("uc.tenant.post")
     .meta({ openapi: { method: "POST", path: "/tenants", tags, protect: true, summary: "Create a tenant" } })
     .input(tenantCreateInput)
     .output(tenantDetail)
-    .mutation(({ ctx, input }) => tenants.createTenant(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => tenants.createTenant(ctx, input)),
 
   update: requirePermission("uc.tenant.put")
     .meta({ openapi: { method: "PUT", path: "/tenants/{id}", tags, protect: true, summary: "Update a tenant" } })
     .input(tenantUpdateInput)
     .output(tenantDetail)
-    .mutation(({ ctx, input }) => tenants.updateTenant(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => tenants.updateTenant(ctx, input)),
 
   setStatus: requirePermission("uc.tenant.put")
     .meta({ openapi: { method: "PUT", path: "/tenants/{id}/status", tags, protect: true, summary: "Enable or disable a tenant" } })
     .input(tenantStatusInput)
     .output(tenantDetail)
-    .mutation(({ ctx, input }) => tenants.setTenantStatus(ctx.db, who(ctx), input)),
+    .mutation(({ ctx, input }) => tenants.setTenantStatus(ctx, input)),
 
   delete: requirePermission("uc.tenant.delete")
     .meta({ openapi: { method: "DELETE", path: "/tenants/{id}", tags, protect: true, summary: "Delete a tenant" } })
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => tenants.deleteTenant(ctx.db, who(ctx), input.id)),
+    .mutation(({ ctx, input }) => tenants.deleteTenant(ctx, input.id)),
 
   publicByHost: publicProcedure
     .meta({

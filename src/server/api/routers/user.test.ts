@@ -4,6 +4,7 @@ import { createLoginSession, loadActor } from "~/server/services/session";
 import { accountLockedUntil } from "~/server/security/throttle";
 import { verifyPassword } from "~/server/password";
 import { COUNT_CAP, listUsers } from "~/server/services/user";
+import { systemScope } from "~/server/services/scope";
 import { userListInput } from "~/lib/validators/user";
 
 const t = setupWorld();
@@ -130,18 +131,18 @@ describe("users: list filters, sorting and cursor paging", () => {
         },
       });
     }
-    const scope = { actor: { userId: w.managerB.id, tenantId: w.tenantB.id, isOperator: false } };
+    const scope = systemScope(db, { userId: w.managerB.id, tenantId: w.tenantB.id, isOperator: false, roles: [], permissions: [] });
     for (const orderby of ["createdAt", "userName", "phone", "email"] as const) {
       for (const asc of [true, false]) {
         const base = { name: "pager", orderby, asc, take: 4 };
-        const all = await listUsers(db, scope, userListInput.parse({ ...base, take: 100 }));
+        const all = await listUsers(scope, userListInput.parse({ ...base, take: 100 }));
         expect(all.items).toHaveLength(23);
         const viaCursor: string[] = [];
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await listUsers(db, scope, userListInput.parse({ ...base, cursor }));
-          const offset = await listUsers(db, scope, userListInput.parse({ ...base, skip: pages * 4 }));
+          const page = await listUsers(scope, userListInput.parse({ ...base, cursor }));
+          const offset = await listUsers(scope, userListInput.parse({ ...base, skip: pages * 4 }));
           expect(page.items.map((i) => i.id)).toEqual(offset.items.map((i) => i.id));
           viaCursor.push(...page.items.map((i) => i.id));
           cursor = page.nextCursor ?? undefined;

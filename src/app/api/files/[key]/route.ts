@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { createContext } from "~/server/api/context";
-import { db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { describeError } from "~/lib/errors";
 import { FILE_KEY_RE, localPath } from "~/server/files/store";
@@ -25,7 +24,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ key: str
   if (!ctx.actor) return fail(10001);
   try {
     // The host's tenant: an operator reads the files of the tenant whose host they are on.
-    const row = await fileForReading(db, { ...ctx.actor, tenantId: ctx.tenant.id, ip: ctx.ip }, key);
+    const row = await fileForReading({ ...ctx, tenant: ctx.tenant, actor: ctx.actor }, key);
     const bytes = await readFile(localPath(row.tenantId, row.storageKey));
     const pdf = row.mime === "application/pdf";
     const inline = row.kind !== "document" || pdf;

@@ -1,6 +1,5 @@
 import { createContext } from "~/server/api/context";
 import { guardRequest } from "~/server/api/trpc";
-import { db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { describeError, type Locale } from "~/lib/errors";
 import { uploadInput } from "~/lib/validators/file";
@@ -34,7 +33,7 @@ function failure(code: number, locale: Locale, fields: Record<string, string[]> 
 export async function POST(req: Request) {
   const ctx = await createContext(req);
   try {
-    const { actor, tenant } = guardRequest(ctx, "uc.file.post");
+    const scope = guardRequest(ctx, "uc.file.post");
     const limit = MAX_BYTES.video * MAX_FILES;
     if (Number(req.headers.get("content-length") ?? 0) > limit) throw new AppError(20002);
     const form = await req.formData().catch(() => null);
@@ -50,13 +49,7 @@ export async function POST(req: Request) {
     for (const file of files) {
       if (file.size > MAX_BYTES[kind]) throw new AppError(20002);
       const bytes = Buffer.from(await file.arrayBuffer());
-      items.push(
-        await uploadBytes(
-          db,
-          { ...actor, tenantId: tenant.id, ip: ctx.ip, userAgent: ctx.userAgent },
-          { kind, folder: folder.data.folderName, name: file.name || "file", bytes },
-        ),
-      );
+      items.push(await uploadBytes(scope, { kind, folder: folder.data.folderName, name: file.name || "file", bytes }));
     }
     return Response.json({ items }, { headers: { "cache-control": "no-store" } });
   } catch (e) {
