@@ -5,6 +5,13 @@ import { createContext } from "~/server/api/context";
 import { handleRest } from "~/server/api/rest";
 import { currentLog } from "~/server/log";
 import { FAST_API, type FastApi } from "~/server/http-front.js";
+import { db } from "~/server/db";
+import { resolveTenant } from "~/server/services/host";
+import { jsonLogin } from "~/server/services/login-api";
+import { withRequestLog } from "~/server/log";
+import { requestHost, requestIp } from "~/server/request";
+import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import { readDeviceCookies } from "~/server/security/device-cookie";
 
 /** The console's tRPC endpoint (src/app/api/trpc/[trpc]/route.ts). */
 export const trpcHandler = (req: Request) =>
@@ -25,6 +32,32 @@ export const trpcHandler = (req: Request) =>
 /** The REST mirror (src/app/api/v1/[...rest]/route.ts). */
 export const restHandler = (req: Request) => handleRest(req);
 
+const LOGIN_PATH = /^\/api\/v1\/login\/([^/]+)$/;
+
+/** POST /api/v1/login/<operation>: seed 003's JSON login, answering a bearer token (src/app/api/v1/login/[operation]/route.ts). */
+export const jsonLoginHandler = (req: Request) =>
+  withRequestLog(req, async () => {
+    const h = req.headers;
+    let operation = "";
+    try {
+      operation = decodeURIComponent(LOGIN_PATH.exec(new URL(req.url).pathname)?.[1] ?? "");
+    } catch {
+      // An undecodable name is no operation: jsonLogin answers it as unknown.
+    }
+    const body: unknown = await req.json().catch(() => null);
+    const envelope = await jsonLogin(db, {
+      operation,
+      body,
+      tenant: await resolveTenant(db, requestHost(h)),
+      locale: pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language")),
+      ip: requestIp(h),
+      userAgent: h.get("user-agent"),
+      deviceCookie: readDeviceCookies(h.get("cookie")),
+    });
+    currentLog().info({ operation, status: envelope.status, appCode: envelope.error, userId: envelope.result?.id ?? null }, "JSON login");
+    return Response.json(envelope, { status: envelope.status, headers: { "cache-control": "no-store" } });
+  });
+
 export const TRPC_METHODS = ["GET", "POST"] as const;
 export const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -33,14 +66,17 @@ export const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
  * to the catch-all); `fast-api.test.ts` checks this list against the folders.
  */
 export const OWN_V1_ROUTES = ["/api/v1/login/", "/api/v1/files/upload", "/api/v1/openapi.json"];
+// (The login route is one of them, and is also served directly: see LOGIN_PATH below.)
 
 /**
- * Which handler Next's router would pick for `path` and `method`, or null when the request is
+ * Which handler Next's router would pick (the routes' own functions) for `path` and `method`, or null when the request is
  * not one of the two API endpoints (pages, next-auth, files, the routes above, other methods).
  */
 export function pickApiHandler(path: string, method: string): ((req: Request) => Promise<Response>) | null {
   if (path.startsWith("/api/trpc/")) return (TRPC_METHODS as readonly string[]).includes(method) ? trpcHandler : null;
   if (!path.startsWith("/api/v1/")) return null;
+  // The JSON login route takes one path segment and POST only (Next answers other methods 405).
+  if (LOGIN_PATH.test(path)) return method === "POST" ? jsonLoginHandler : null;
   if (OWN_V1_ROUTES.some((r) => (r.endsWith("/") ? path.startsWith(r) : path === r || path.startsWith(`${r}/`)))) return null;
   return (REST_METHODS as readonly string[]).includes(method) ? restHandler : null;
 }

@@ -52,15 +52,15 @@ export async function handleRest(original: Request, db: Db = defaultDb): Promise
   if (!handler) handlers.set(db, (handler = build(db)));
   const url = original.url.replace(ENDPOINT, "");
   const body = await parsedBody(original);
-  const req = new Proxy(original, {
-    get(target, prop) {
-      if (prop === "url") return url;
-      if (prop === "body") {
+  // The adapter reads `url` and `body` off the request: both are shadowed on this instance (own
+  // properties; a Proxy in between cost ~0.15 ms per call in its traps).
+  const req = Object.defineProperties(original, {
+    url: { value: url },
+    body: {
+      get() {
         if (!body.ok) throw new TRPCError({ code: "PARSE_ERROR", message: "Failed to parse request body", cause: body.cause });
         return body.data;
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
     },
   });
   const headers = new Headers();
