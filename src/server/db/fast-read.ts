@@ -1,11 +1,12 @@
 /**
- * Reads for the statements every request runs (the tenant and caller, a list page), sent straight
- * to the PostgreSQL pool that Prisma's driver adapter also uses. Prisma's `$queryRaw` costs about
+ * The statements every request runs (the tenant and caller, a list page, a sign-in's read and its
+ * session row), sent straight to the PostgreSQL pool that Prisma's driver adapter also uses. Prisma's `$queryRaw` costs about
  * 0.37 ms of CPU per statement above what `pg` itself spends (0.43 ms against 0.06 ms for
  * `SELECT 1`, measured in `bench:pipeline`'s notes), which is most of a cheap call. Same SQL
  * (`Prisma.sql` fragments), same pool, same rows: columns come back as `$queryRaw` answers them
- * (timestamps as Dates in UTC, int8 as BigInt, json parsed), and parameters go as Prisma sends them. Read-only statements only; inside a
- * transaction, on PGlite, or on any client not built by createPrismaClient, it is `$queryRaw`.
+ * (timestamps as Dates in UTC, int8 as BigInt, json parsed), and parameters go as Prisma sends them.
+ * Single statements that need no transaction; inside one (a transaction client), on PGlite, or on
+ * any client not built by createPrismaClient, it is `$queryRaw`.
  */
 import pg from "pg";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";

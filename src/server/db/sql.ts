@@ -1,4 +1,5 @@
 /** SQL fragments shared by the hot raw queries (sign-in, the per-request session read). */
+import { randomBytes } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 
 /** The roles a user holds as JSON `[{ name, permissions }]` (`[]` for none); `userId` is a column expression. */
@@ -22,4 +23,14 @@ export const likePrefix = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`
  */
 export async function advisoryXactLock(tx: { $queryRaw: Prisma.TransactionClient["$queryRaw"] }, label: string) {
   await tx.$queryRaw`SELECT 1 AS "ok" FROM (SELECT pg_advisory_xact_lock(hashtext(${label}))) l`;
+}
+
+/** A version 7 UUID (time-ordered), as Prisma's `uuid(7)` default makes (for rows inserted with raw SQL). */
+export function uuid7(now: Date = new Date()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now.getTime(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

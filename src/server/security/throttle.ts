@@ -9,11 +9,12 @@
  *   there instead of on the account, so strangers' failures never lock it out, nor its the account.
  * Raw SQL passes instants as ISO strings cast to timestamptz so the session time zone never matters.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { DbClient } from "~/server/db";
 import { currentLog } from "~/server/log";
+import { uuid7 } from "~/server/db/sql";
 
 export interface ThrottleOptions {
   ipWindowMs?: number;
@@ -193,16 +194,6 @@ async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits
 }
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
-
-/** A version 7 UUID (time-ordered), as Prisma's `uuid(7)` default makes for AccountLock ids. */
-function uuid7(now: Date): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(now.getTime(), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 interface AccountRow {
   failures: number;

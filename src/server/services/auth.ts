@@ -1,6 +1,7 @@
 import type { Db } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import { userRolesJson, type RoleJson } from "~/server/db/sql";
+import { readRows } from "~/server/db/fast-read";
 import { AppError } from "~/server/errors";
 import { currentLog } from "~/server/log";
 import { DUMMY_HASH, hashDigest, matchingDigest, type PwdForm } from "~/server/password";
@@ -60,7 +61,9 @@ interface SignInRow {
  */
 async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
   const { column, value } = accountKey(ustr);
-  const [row] = await db.$queryRaw<SignInRow[]>`
+  const [row] = await readRows<SignInRow[]>(
+    db,
+    Prisma.sql`
     WITH u AS (
       SELECT "id", "status"::text AS "status", "isOperator", "passwordHash", "passwordChangedAt", "locale" FROM "User"
       WHERE "tenantId" = ${tenantId}::uuid AND ${Prisma.raw(`"${column}"`)} = ${value} AND "deletedAt" IS NULL
@@ -73,7 +76,8 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
     FROM (SELECT 1) AS one
     LEFT JOIN u ON true
     LEFT JOIN "AuthThrottle" ip ON ip."key" = ${ipKey(ip)}
-    LEFT JOIN "AuthThrottle" a ON a."key" = COALESCE(${acctKey(tenantId, "")} || u."id"::text, ${acctKey(tenantId, unknownAccount(ustr))})`;
+    LEFT JOIN "AuthThrottle" a ON a."key" = COALESCE(${acctKey(tenantId, "")} || u."id"::text, ${acctKey(tenantId, unknownAccount(ustr))})`,
+  );
   const now = new Date();
   const user = row?.id
     ? {
