@@ -9,9 +9,10 @@ const config = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "@prisma/schema-engine-wasm", "pg", "exceljs"],
   poweredByHeader: false,
   typedRoutes: false,
-  // Server code unminified: profiles (`node --cpu-prof`) and stack traces name our functions.
-  // Only the server bundle; what browsers load stays minified.
-  experimental: { turbopackMinify: { server: false, client: true } },
+  // UC_UNMINIFIED_SERVER=1 builds the server bundle unminified, so that CPU profiles
+  // (`node --cpu-prof`, BENCH_CPU_PROF) name our functions. Off by default: unminified chunks
+  // hold ~100 MB more in every server's memory.
+  ...(process.env.UC_UNMINIFIED_SERVER === "1" ? { experimental: { turbopackMinify: { server: false, client: true } } } : {}),
 };
 
 export default withNextIntl(config);

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveFetch } from "~/server/http-front.js";
-import { OWN_V1_ROUTES, jsonLoginHandler, pickApiHandler, restHandler, trpcHandler } from "~/server/api/http";
+import { OWN_V1_ROUTES, healthHandler, jsonLoginHandler, pickApiHandler, restHandler, trpcHandler } from "~/server/api/http";
 
 describe("pickApiHandler (server.mjs's direct path)", () => {
   it("knows every route of its own under src/app/api/v1: Next answers those, not the catch-all", () => {
@@ -34,7 +34,9 @@ describe("pickApiHandler (server.mjs's direct path)", () => {
     expect(pickApiHandler("/api/v1/users", "OPTIONS")).toBeNull();
     expect(pickApiHandler("/api/trpc/user.list", "GET")).toBe(trpcHandler);
     expect(pickApiHandler("/api/trpc/user.list", "PUT")).toBeNull();
-    for (const p of ["/", "/login", "/api/auth/session", "/api/health", "/api/v1", "/api/trpcx", "/api/files/k"])
+    expect(pickApiHandler("/api/health", "GET")).toBe(healthHandler);
+    expect(pickApiHandler("/api/health", "POST")).toBeNull();
+    for (const p of ["/", "/login", "/api/auth/session", "/api/healthz", "/api/v1", "/api/trpcx", "/api/files/k"])
       expect(pickApiHandler(p, "GET"), p).toBeNull();
   });
 });

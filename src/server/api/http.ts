@@ -5,7 +5,8 @@ import { createContext } from "~/server/api/context";
 import { handleRest } from "~/server/api/rest";
 import { currentLog } from "~/server/log";
 import { FAST_API, type FastApi } from "~/server/http-front.js";
-import { db } from "~/server/db";
+import { db, dbKind } from "~/server/db";
+import { checkHealth } from "~/server/health";
 import { resolveTenant } from "~/server/services/host";
 import { jsonLogin } from "~/server/services/login-api";
 import { withRequestLog } from "~/server/log";
@@ -58,6 +59,12 @@ export const jsonLoginHandler = (req: Request) =>
     return Response.json(envelope, { status: envelope.status, headers: { "cache-control": "no-store" } });
   });
 
+/** GET /api/health: 200 while the database answers, else 503 (src/app/api/health/route.ts). */
+export async function healthHandler(): Promise<Response> {
+  const health = await checkHealth(db, dbKind);
+  return Response.json(health, { status: health.status === "ok" ? 200 : 503 });
+}
+
 export const TRPC_METHODS = ["GET", "POST"] as const;
 export const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -70,9 +77,10 @@ export const OWN_V1_ROUTES = ["/api/v1/login/", "/api/v1/files/upload", "/api/v1
 
 /**
  * Which handler Next's router would pick (the routes' own functions) for `path` and `method`, or null when the request is
- * not one of the two API endpoints (pages, next-auth, files, the routes above, other methods).
+ * not one of the API endpoints served directly (pages, next-auth, files, the routes above, other methods).
  */
 export function pickApiHandler(path: string, method: string): ((req: Request) => Promise<Response>) | null {
+  if (path === "/api/health") return method === "GET" ? healthHandler : null;
   if (path.startsWith("/api/trpc/")) return (TRPC_METHODS as readonly string[]).includes(method) ? trpcHandler : null;
   if (!path.startsWith("/api/v1/")) return null;
   // The JSON login route takes one path segment and POST only (Next answers other methods 405).

@@ -1,9 +1,6 @@
-import { db, dbKind } from "~/server/db";
-import { checkHealth } from "~/server/health";
+import { healthHandler } from "~/server/api/http";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const health = await checkHealth(db, dbKind);
-  return Response.json(health, { status: health.status === "ok" ? 200 : 503 });
-}
+/** 200 while the database answers, else 503 (server.mjs calls the same handler directly). */
+export { healthHandler as GET };
