@@ -71,10 +71,6 @@ export function csvWriter<Row>(columns: Columns<Row>, out: Writable): SheetWrite
         let line = csvField(values[0]!(r));
         for (let i = 1; i < n; i++) line += "," + csvField(values[i]!(r));
         text += line + "\r\n";
-        if (text.length > 16_384) {
-          await put(out, text);
-          text = "";
-        }
       }
       if (text) await put(out, text);
     },

@@ -151,19 +151,20 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     let done = 0;
     let total: number | null = null;
     let reported = Date.now();
-    // The next page is read while this one is written (two pages in memory at most): the
-    // database and the file work side by side.
+    // The next page is read while this one is completed and written (two pages in memory at
+    // most): the database and the file work side by side.
     let pending: ReturnType<typeof exporter.page> | null = exporter.page(db, who, filter, null, batchSize);
     let cursor: string | null;
     do {
       const page: Page<unknown> = await pending!;
       cursor = page.next;
       pending = cursor ? exporter.page(db, who, filter, cursor, batchSize) : null;
-      // A failure while this page is written leaves the read in flight: keep it from going unhandled.
-      pending?.catch(() => undefined);
+      // A failure while this page is written leaves the read (and its rows) in flight: keep them from going unhandled.
+      pending?.then((p) => Promise.resolve(p.items).catch(() => undefined)).catch(() => undefined);
       total ??= page.total;
-      await writer.addRows(page.items);
-      done += page.items.length;
+      const items = await page.items;
+      await writer.addRows(items);
+      done += items.length;
       // Progress (and the lease) once a second or so, not per batch: a million rows stay a few dozen writes.
       if (!cursor || Date.now() - reported >= progressEveryMs) {
         claim = await renew(db, claim, leaseMs, done, Math.max(total, done));
