@@ -307,16 +307,31 @@ export async function listUsersForExport(db: Db, scope: UserScope, input: ListIn
   const columns = Prisma.sql`u."id"::text AS "id", u."userName", u."nickname", u."phone", u."email", u."status"::text AS "status", u."createdAt"${sortKey}`;
   const [counted, read] = await Promise.all([
     cursor === null ? countUsers(db, scope, paged, filter) : null,
-    readPage<Omit<UserExportRow, "roles"> & { roles?: string[] }>(db, filter, paged, columns, take),
+    readPage<Omit<UserExportRow, "roles">>(db, filter, paged, columns, take),
   ]);
   const { items, nextCursor } = pageOf(paged, read, take);
   const rows = rolesOfUsers(
     db,
     items.map((r) => r.id),
   ).then((roles) => {
-    // The rows as read get their role names (no second object per user: a million of them add up).
-    for (const r of items) r.roles = roles.get(r.id)?.map((x) => x.name) ?? [];
-    return items as UserExportRow[];
+    // Fresh objects of one shape: the columns read them a million times, and the rows as the
+    // driver answers them are slow to extend (adding `roles` to them cost twice the copy).
+    const out = new Array<UserExportRow>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const r = items[i]!;
+      const mine = roles.get(r.id);
+      out[i] = {
+        id: r.id,
+        userName: r.userName,
+        nickname: r.nickname,
+        phone: r.phone,
+        email: r.email,
+        status: r.status,
+        createdAt: r.createdAt,
+        roles: mine ? mine.map((x) => x.name) : [],
+      };
+    }
+    return out;
   });
   return { total: counted ? (counted.estimatedTotal ?? counted.total) : null, nextCursor, rows };
 }
