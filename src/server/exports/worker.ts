@@ -33,6 +33,7 @@ export interface WorkerOptions {
 const DEFAULTS = { batchSize: 1000, leaseMs: 60_000, progressEveryMs: 1000, heapBudgetMb: 32 };
 
 let fullGc: (() => void) | null | undefined;
+const GC_EVERY_MS = 1000;
 /**
  * V8's own full collection, for the heap budget. Rows read while the next page is on its way
  * outlive a scavenge or two and are promoted; V8 then lets that garbage build up to a few times
@@ -148,6 +149,7 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     const budget = opts.heapBudgetMb ?? DEFAULTS.heapBudgetMb;
     const gc = budget > 0 ? collector() : null;
     let heapMark = getHeapStatistics().used_heap_size;
+    let collected = 0;
     let done = 0;
     let total: number | null = null;
     let reported = Date.now();
@@ -171,9 +173,12 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
         reported = Date.now();
       }
       await opts.onBatch?.(job.id, done);
-      if (gc && getHeapStatistics().used_heap_size - heapMark > budget * 1048576) {
+      // At most one forced collection a second: a sheet that makes garbage fast (XLSX) would
+      // otherwise spend its time collecting; its growth then stays what one second promotes.
+      if (gc && Date.now() - collected >= GC_EVERY_MS && getHeapStatistics().used_heap_size - heapMark > budget * 1048576) {
         gc();
         heapMark = getHeapStatistics().used_heap_size;
+        collected = Date.now();
       }
     } while (cursor);
 

@@ -179,8 +179,9 @@ interface ItemSqlRow extends Omit<UserItem, "roles"> {
 }
 
 /**
- * The roles of a page of users in one query, each user's sorted by name. (A correlated subquery per row cost about as much as
- * the page itself: PostgreSQL hashed the whole Role table once per user.)
+ * The roles of a page of users in one query, each user's sorted by name. (A correlated subquery
+ * per row cost about as much as the page itself: PostgreSQL hashed the whole Role table once per
+ * user.)
  */
 async function rolesOfUsers(db: Db | Tx, ids: string[]): Promise<Map<string, { id: string; name: string }[]>> {
   const out = new Map<string, { id: string; name: string }[]>();
@@ -259,15 +260,11 @@ function pageOf<Row extends { id: string }>(input: ListInput, rows: Row[], take:
  * page 1); otherwise by `skip`. `total` is exact up to COUNT_CAP, then `totalCapped` is true and
  * `estimatedTotal` holds the database's estimate.
  */
-export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput, opts: { count?: boolean } = {}) {
+export async function listUsers(db: Db | Tx, scope: UserScope, input: ListInput) {
   const filter = userListFilter(scope, input);
   const columns = Prisma.sql`u."id"::text AS "id", u."tenantId"::text AS "tenantId", u."userName", u."nickname", u."avatar", u."phone", u."email",
            u."status"::text AS "status", u."createdAt", u."deletedAt", u."referrerId"::text AS "referrerId", u."userNameKey"`;
-  const uncounted = { total: 0, totalCapped: false, estimatedTotal: null };
-  const [counted, rows] = await Promise.all([
-    opts.count === false ? uncounted : countUsers(db, scope, input, filter),
-    readPage<ItemSqlRow>(db, filter, input, columns, input.take),
-  ]);
+  const [counted, rows] = await Promise.all([countUsers(db, scope, input, filter), readPage<ItemSqlRow>(db, filter, input, columns, input.take)]);
   const { items, nextCursor } = pageOf(input, rows, input.take);
   const roles = await rolesOfUsers(
     db,
