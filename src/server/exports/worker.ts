@@ -33,14 +33,15 @@ export interface WorkerOptions {
 const DEFAULTS = { batchSize: 1000, leaseMs: 60_000, progressEveryMs: 1000, heapBudgetMb: 32 };
 
 let fullGc: (() => void) | null | undefined;
-const GC_EVERY_MS = 1000;
+const GC_SHARE = 0.08;
 /**
  * V8's own full collection, for the heap budget. Rows read while the next page is on its way
  * outlive a scavenge or two and are promoted; V8 then lets that garbage build up to a few times
  * the live heap (about 200 MB for the app) before it collects the old space, so an export of a
  * million users grew the process by ~250 MB. A full collection with the app's live set takes a
- * few tens of ms; the export asks for one per heap budget of growth (a dozen for a million rows).
- * `--expose-gc` set now only reaches a new context's global; the process's stays as it was.
+ * few tens of ms; the export asks for one per heap budget of growth, within GC_SHARE of its time
+ * (for CSV, one per few tens of thousands of rows). `--expose-gc` set now only reaches a new context's global (the
+ * process's `gc` stays undefined).
  */
 function collector(): (() => void) | null {
   if (fullGc === undefined) {
@@ -149,7 +150,8 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     const budget = opts.heapBudgetMb ?? DEFAULTS.heapBudgetMb;
     const gc = budget > 0 ? collector() : null;
     let heapMark = getHeapStatistics().used_heap_size;
-    let collected = 0;
+    const started = performance.now();
+    let gcMs = 0;
     let done = 0;
     let total: number | null = null;
     let reported = Date.now();
@@ -173,12 +175,13 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
         reported = Date.now();
       }
       await opts.onBatch?.(job.id, done);
-      // At most one forced collection a second: a sheet that makes garbage fast (XLSX) would
-      // otherwise spend its time collecting; its growth then stays what one second promotes.
-      if (gc && Date.now() - collected >= GC_EVERY_MS && getHeapStatistics().used_heap_size - heapMark > budget * 1048576) {
+      // Forced collections take at most GC_SHARE of the job's time: a sheet that makes garbage
+      // fast (XLSX) would otherwise spend its time collecting; its growth is then V8's to bound.
+      if (gc && gcMs < GC_SHARE * (performance.now() - started) && getHeapStatistics().used_heap_size - heapMark > budget * 1048576) {
+        const t0 = performance.now();
         gc();
+        gcMs += performance.now() - t0;
         heapMark = getHeapStatistics().used_heap_size;
-        collected = Date.now();
       }
     } while (cursor);
 
