@@ -177,8 +177,7 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
       }
       await opts.onBatch?.(job.id, done);
       // Forced collections take at most GC_SHARE of the job's time, or one a second: a sheet that
-      // makes garbage fast (XLSX, whose zip buffers are freed only with their old-space wrappers)
-      // would otherwise spend its time collecting.
+      // makes garbage fast (XLSX) would otherwise spend its time collecting.
       const now = performance.now();
       if (gc && (gcMs < GC_SHARE * (now - started) || now - lastGc >= 1000) && getHeapStatistics().used_heap_size - heapMark > budget * 1048576) {
         gc();
