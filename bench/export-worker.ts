@@ -45,11 +45,18 @@ const heapTimer = setInterval(() => {
   heap.external = Math.max(heap.external, m.external + m.arrayBuffers);
 }, 50);
 const heapBefore = process.memoryUsage();
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const claim = await claimExportJob(db);
 if (claim?.id !== job.id) throw new Error("the bench job was not claimed");
-await runExportJob(db, claim, process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {});
+await runExportJob(db, claim, {
+  ...(process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {}),
+  ...(process.env.BENCH_HEAP_BUDGET ? { heapBudgetMb: Number(process.env.BENCH_HEAP_BUDGET) } : {}),
+});
 const ms = performance.now() - t0;
+// The worker process's CPU (all its threads: JS, GC helpers, file writes), not the database's.
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const done = await db.exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, done: true, size: true, error: true } });
 if (done.error) console.error(done.error);
 clearInterval(heapTimer);
@@ -59,6 +66,6 @@ if (process.env.BENCH_TRACE)
     `heap used ${MB(heapBefore.heapUsed)} → peak ${MB(heap.used)}, heap total ${MB(heapBefore.heapTotal)} → peak ${MB(heap.total)}, external peak ${MB(heap.external)}`,
   );
 if (process.env.BENCH_TRACE) console.error(`reading pages: ${(readMs / 1000).toFixed(1)} s of ${(ms / 1000).toFixed(1)} s`);
-await send({ done: { rows: done.done, ms, size: Number(done.size ?? 0), status: done.status } });
+await send({ done: { rows: done.done, ms, cpuMs, size: Number(done.size ?? 0), status: done.status } });
 await close();
 process.exit(0);

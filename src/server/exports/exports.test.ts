@@ -153,7 +153,16 @@ describe("export jobs", () => {
 
   it("exports the users list through its keyset cursor, matching the table's filter", async () => {
     const admin = await w.callerFor(w.managerB.id);
-    for (let i = 0; i < 23; i++) await admin.user.create({ userName: `exp${String(i).padStart(2, "0")}`, nickname: i % 2 ? "=cmd" : `导出 ${i}` });
+    const roles = await t.db.role.findMany({ where: { tenantId: w.tenantB.id, name: { in: ["user", "administrator"] } }, select: { id: true } });
+    expect(roles).toHaveLength(2);
+    for (let i = 0; i < 23; i++)
+      await admin.user.create({
+        userName: `exp${String(i).padStart(2, "0")}`,
+        nickname: i % 2 ? "=cmd" : `导出 ${i}`,
+        email: i % 4 ? `exp${i}@b.test` : undefined,
+        // Two roles, one or none: the column lists them as the table does.
+        roleIds: roles.slice(0, i % 3).map((r) => r.id),
+      });
     const filter = { name: "exp", orderby: "userName" as const, asc: true };
     const listed = await admin.user.list({ ...filter, take: 100 });
     expect(listed.items).toHaveLength(23);
@@ -168,6 +177,20 @@ describe("export jobs", () => {
     );
     expect(rows[0]![0]).toBe("用户名");
     expect(rows.slice(1).map((r) => r[0])).toEqual(listed.items.map((u) => u.userName));
+    // Every column, row by row, is what the list shows (across pages of 5).
+    expect(rows.slice(1)).toEqual(
+      listed.items.map((u) => [
+        u.userName,
+        u.nickname?.startsWith("=") ? `'${u.nickname}` : u.nickname,
+        u.phone ?? "",
+        u.email ?? "",
+        "正常",
+        u.roles.map((r) => r.name).join(" "),
+        u.createdAt.toISOString(),
+        u.id,
+      ]),
+    );
+    expect(rows.slice(1).filter((r) => r[5] === "administrator user")).toHaveLength(7);
     // Spreadsheet formulas arrive as text.
     expect(rows[2]![1]).toBe("'=cmd");
     // Another filter, another file: only what the list would show.

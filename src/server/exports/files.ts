@@ -3,11 +3,14 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Cell, Column } from "~/server/exports/types";
 
-export interface SheetWriter {
-  addRows(rows: Cell[][]): Promise<void>;
+export interface SheetWriter<Row = unknown> {
+  /** Writes a batch of rows, each as its columns' values. */
+  addRows(rows: readonly Row[]): Promise<void>;
   /** Writes what is left (the header of an empty CSV, the zip's directory); the caller closes the stream. */
   finish(): Promise<void>;
 }
+
+type Columns<Row> = readonly Pick<Column<Row>, "header" | "value" | "width">[];
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -24,9 +27,12 @@ export function safeText(v: Cell): string {
 
 /** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */
 export function csvField(v: Cell): string {
+  // Most cells are plain text that needs neither a guard nor quotes: one test, no copy.
+  if (typeof v === "string" && !NEEDS_CARE.test(v)) return v;
   const s = safeText(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
 
 /** Writes a chunk and waits for the stream to drain when its buffer is full (backpressure). */
 async function put(out: Writable, chunk: string | Buffer): Promise<void> {
@@ -47,17 +53,23 @@ function waitDrain(out: Writable): Promise<void> {
   });
 }
 
-/** UTF-8 with a BOM (so Excel in China reads it as UTF-8), CRLF line ends; each batch is one write. */
-export function csvWriter(headers: string[], out: Writable): SheetWriter {
+/**
+ * UTF-8 with a BOM (so Excel in China reads it as UTF-8), CRLF line ends; each batch is one
+ * write, its lines made straight from the rows (no array per row).
+ */
+export function csvWriter<Row>(columns: Columns<Row>, out: Writable): SheetWriter<Row> {
   let started: Promise<void> | null = null;
-  const start = () => (started ??= put(out, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(headers.map(csvField).join(",") + "\r\n", "utf8")])));
+  const header = columns.map((c) => csvField(c.header)).join(",") + "\r\n";
+  const start = () => (started ??= put(out, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(header, "utf8")])));
+  const values = columns.map((c) => c.value);
+  const n = values.length;
   return {
     async addRows(rows) {
       await start();
       let text = "";
       for (const r of rows) {
-        let line = "";
-        for (let i = 0; i < r.length; i++) line += (i ? "," : "") + csvField(r[i]);
+        let line = csvField(values[0]!(r));
+        for (let i = 1; i < n; i++) line += "," + csvField(values[i]!(r));
         text += line + "\r\n";
       }
       if (text) await put(out, text);
@@ -73,7 +85,7 @@ export function csvWriter(headers: string[], out: Writable): SheetWriter {
  * holds one batch and the zip's window. exceljs ignores the stream's backpressure itself, so
  * after every batch we wait for the file stream to drain.
  */
-export function xlsxWriter(sheetName: string, columns: Pick<Column<unknown>, "header" | "width">[], out: Writable): SheetWriter {
+export function xlsxWriter<Row>(sheetName: string, columns: Columns<Row>, out: Writable): SheetWriter<Row> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(sheetName.slice(0, 31) || "Sheet1", { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 16 }));
@@ -84,7 +96,12 @@ export function xlsxWriter(sheetName: string, columns: Pick<Column<unknown>, "he
       for (const r of rows) {
         // Dates stay dates; text is guarded like in CSV (a cell typed "=..." is still text in
         // exceljs, but a user re-saving the sheet as CSV would carry it over).
-        ws.addRow(r.map((v) => (v instanceof Date || typeof v === "number" ? v : v === null || v === undefined ? null : safeText(v)))).commit();
+        ws.addRow(
+          columns.map((c) => {
+            const v = c.value(r);
+            return v instanceof Date || typeof v === "number" ? v : v === null || v === undefined ? null : safeText(v);
+          }),
+        ).commit();
       }
       // Let the zip deflate what was committed, then wait for the file to take it.
       await new Promise((r) => setImmediate(r));

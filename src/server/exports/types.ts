@@ -24,7 +24,11 @@ export interface Column<Row> {
 
 export interface Page<Row> {
   total: number;
-  items: Row[];
+  /**
+   * The page's rows; a list that completes its rows with a second read (the users' roles) may
+   * answer a promise, the worker then reads the next page meanwhile.
+   */
+  items: Row[] | Promise<Row[]>;
   /** Where the next page starts; null after the last one. */
   next: string | null;
 }
