@@ -12,7 +12,13 @@ const config = {
   // UC_UNMINIFIED_SERVER=1 builds the server bundle unminified, so that CPU profiles
   // (`node --cpu-prof`, BENCH_CPU_PROF) name our functions. Off by default: unminified chunks
   // hold ~100 MB more in every server's memory.
-  ...(process.env.UC_UNMINIFIED_SERVER === "1" ? { experimental: { turbopackMinify: { server: false, client: true } } } : {}),
+  experimental: {
+    // Next loads every page and route at start by default (~50 entries here, each with its own
+    // copy of shared chunks): ~100 MB of memory and CPU that competes with the first requests.
+    // Pages load when first asked for instead; server.mjs warms the sign-in page itself.
+    preloadEntriesOnStart: false,
+    ...(process.env.UC_UNMINIFIED_SERVER === "1" ? { turbopackMinify: { server: false, client: true } } : {}),
+  },
 };
 
 export default withNextIntl(config);

@@ -65,6 +65,9 @@ if (dev) server.on("upgrade", app.getUpgradeHandler());
 // Every interface, like `next start`: IPv4 peers show up as ::ffff:a.b.c.d and are normalised.
 server.listen(port, () => {
   console.log(`▶ User Center on http://localhost:${port} (${dev ? "development" : "production"}, trusted proxy hops: ${hops})`);
+  // Pages load when first asked for (next.config.mjs): ask for the sign-in page once now, so the
+  // first visitor does not wait for it to load.
+  if (!dev) http.get({ host: "127.0.0.1", port, path: "/login", headers: { host: "localhost" } }, (res) => res.resume()).on("error", () => {});
 });
 
 for (const signal of ["SIGTERM", "SIGINT"]) {

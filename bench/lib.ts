@@ -71,6 +71,8 @@ export async function startApp(port: number, databaseUrl: string): Promise<{ bas
       DATA_DIR: ".data/bench",
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
+      // As `npm start` runs it: two malloc arenas (glibc makes one per thread otherwise).
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
     },
     stdio: "ignore",
     detached: true,

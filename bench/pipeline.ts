@@ -175,7 +175,15 @@ try {
     for (let run = 1; run <= 3; run++) {
       const t0 = performance.now();
       const server = spawn("node", ["server.mjs"], {
-        env: { ...process.env, PORT: String(PORT), DATABASE_URL: url, DATA_DIR: ".data/bench", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+        env: {
+          ...process.env,
+          PORT: String(PORT),
+          DATABASE_URL: url,
+          DATA_DIR: ".data/bench",
+          NEXT_TELEMETRY_DISABLED: "1",
+          NODE_ENV: "production",
+          MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+        },
         stdio: "ignore",
         detached: true,
       });

@@ -1,6 +1,5 @@
 /** Streaming writers for the two export formats: rows go in batch by batch into a file stream. */
 import type { Writable } from "node:stream";
-import ExcelJS from "exceljs";
 import type { Cell, Column } from "~/server/exports/types";
 
 export interface SheetWriter<Row = unknown> {
@@ -83,9 +82,11 @@ export function csvWriter<Row>(columns: Columns<Row>, out: Writable): SheetWrite
 /**
  * exceljs's streaming writer on the file stream: rows are committed as they come, so memory
  * holds one batch and the zip's window. exceljs ignores the stream's backpressure itself, so
- * after every batch we wait for the file stream to drain.
+ * after every batch we wait for the file stream to drain. exceljs (and the zip libraries under it)
+ * loads with the first XLSX export, not with every server.
  */
-export function xlsxWriter<Row>(sheetName: string, columns: Columns<Row>, out: Writable): SheetWriter<Row> {
+export async function xlsxWriter<Row>(sheetName: string, columns: Columns<Row>, out: Writable): Promise<SheetWriter<Row>> {
+  const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet(sheetName.slice(0, 31) || "Sheet1", { views: [{ state: "frozen", ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 16 }));

@@ -145,7 +145,7 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     const format = job.format === "xlsx" ? "xlsx" : "csv";
     const key = exportKey(job.tenantId, job.id, format);
     file = await openExportFile(key);
-    const writer: SheetWriter = format === "xlsx" ? xlsxWriter(title, columns, file.stream) : csvWriter(columns, file.stream);
+    const writer: SheetWriter = format === "xlsx" ? await xlsxWriter(title, columns, file.stream) : csvWriter(columns, file.stream);
 
     const budget = opts.heapBudgetMb ?? DEFAULTS.heapBudgetMb;
     const gc = budget > 0 ? collector() : null;

@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { fileTypeFromBuffer } from "file-type";
-import sharp, { type Sharp } from "sharp";
+import type { Sharp } from "sharp";
 import { AppError } from "~/server/errors";
 
 import { FILE_KINDS, type FileKindName } from "~/lib/validators/file";
@@ -116,7 +116,7 @@ async function checkImage(detected: Detected, bytes: Buffer): Promise<CheckedFil
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) throw new AppError(20003);
   const isJpeg = detected.ext === "jpg";
   try {
-    const pipeline = openImage(bytes).rotate();
+    const pipeline = (await openImage(bytes)).rotate();
     const encoded = isJpeg ? pipeline.jpeg({ quality: JPEG_QUALITY, mozjpeg: false }) : pipeline.png();
     const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
     const mime = isJpeg ? "image/jpeg" : "image/png";
@@ -126,13 +126,15 @@ async function checkImage(detected: Detected, bytes: Buffer): Promise<CheckedFil
   }
 }
 
-function openImage(bytes: Buffer): Sharp {
+/** sharp (libvips, ~20 MB of native memory) loads with the first image, not with every server. */
+async function openImage(bytes: Buffer): Promise<Sharp> {
+  const { default: sharp } = await import("sharp");
   return sharp(bytes, { limitInputPixels: MAX_IMAGE_SIDE * MAX_IMAGE_SIDE });
 }
 
 async function readSize(bytes: Buffer): Promise<{ width: number; height: number }> {
   try {
-    const { width, height } = await openImage(bytes).metadata();
+    const { width, height } = await (await openImage(bytes)).metadata();
     if (!width || !height) throw new Error("no dimensions");
     return { width, height };
   } catch {
