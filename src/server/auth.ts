@@ -6,6 +6,7 @@ import { decode } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { db } from "~/server/db";
 import { getSecrets } from "~/server/secrets";
+import { verifiedCache } from "~/server/security/verified-cache";
 import { AppError } from "~/server/errors";
 import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
 import { signInWithPassword } from "~/server/services/auth";
@@ -197,11 +198,18 @@ export async function sessionIdFromCookieHeader(cookieHeader: string | null): Pr
   for (const name of SESSION_COOKIES) {
     const raw = readCookie(cookieHeader, name);
     if (!raw) continue;
-    const jwt = await decode({ token: raw, secret: getSecrets().authSecret }).catch(() => null);
-    if (jwt?.sid) return jwt.sid;
+    const sid = await rememberCookie(raw, async () => {
+      const jwt = await decode({ token: raw, secret: getSecrets().authSecret }).catch(() => null);
+      // next-auth always sets exp; one without it is answered but not remembered.
+      return jwt?.sid ? { value: jwt.sid, exp: typeof jwt.exp === "number" ? jwt.exp : 0 } : null;
+    });
+    if (sid) return sid;
   }
   return null;
 }
+
+/** Decrypted session cookies (see verifiedCache): the session row is still read on every request. */
+const rememberCookie = verifiedCache({ max: 10_000, ttlMs: 5 * 60_000 });
 
 /** For server components: the tenant behind this host and the signed-in actor, if any. */
 export async function getRequestIdentity(): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; host: string }> {

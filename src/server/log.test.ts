@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, logLevel, requestLog, setRootLog, withRequestLog, type Logger } from "~/server/log";
+import { createLogger, logLevel, requestLog, setRootLog, withRequestLog, type Logger, redactSecrets } from "~/server/log";
 import { jsonLogin } from "~/server/services/login-api";
 import { consumeCode } from "~/server/services/codes";
 import { createCaller } from "~/server/api/root";
@@ -91,6 +91,18 @@ describe("the server's log", () => {
     );
     for (const secret of ["p4ss-word", "cs-123", "tok-456", "Bearer abc", "sid=1"]) expect(captured).not.toContain(secret);
     expect(lines()[0]).toMatchObject({ reqId: "req-redact", password: "[redacted]" });
+  });
+
+  it("blanks secret keys in the first three levels, in any case and inside arrays, and copies nothing else", () => {
+    const clean = { path: "user.list", ms: 1.2, nested: { a: [1, 2] } };
+    expect(redactSecrets(clean)).toBe(clean);
+    const dirty = { Password: "x", list: [{ TOKEN: "t" }, 3], a: { b: { cookie: "c", deeper: { secret: "kept at level 4" } } } };
+    expect(redactSecrets(dirty)).toEqual({
+      Password: "[redacted]",
+      list: [{ TOKEN: "[redacted]" }, 3],
+      a: { b: { cookie: "[redacted]", deeper: { secret: "kept at level 4" } } },
+    });
+    expect(dirty.Password).toBe("x");
   });
 
   it("takes a sane x-request-id, makes one up otherwise; LOG_LEVEL sets the level (silent in tests by default)", () => {

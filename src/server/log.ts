@@ -2,8 +2,8 @@
  * The server's one logger: JSON lines on stdout (pino), one child per request carrying its
  * request id, tenant and actor. Code that runs inside a request reads it with `currentLog()`
  * (AsyncLocalStorage), so services need no logger parameter; tRPC procedures also find it as
- * `ctx.log`. Inputs and bodies are never logged, and `redact` blanks the known secret paths
- * in case an object carrying one is passed by mistake.
+ * `ctx.log`. Inputs and bodies are never logged, and `redactSecrets` blanks the known secret
+ * keys in case an object carrying one is passed by mistake.
  *
  * LOG_LEVEL: fatal | error | warn | info (default) | debug | trace | silent (tests default to silent).
  */
@@ -35,8 +35,32 @@ const SECRET_KEYS = [
   "emailCode",
   "passwordHash",
 ];
-/** Redacted wherever they appear in the first three levels of a logged object. */
-export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+const SECRET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+const CENSOR = "[redacted]";
+const REDACT_DEPTH = 3;
+
+/**
+ * The logged object with every secret key in its first three levels blanked (any case), copied
+ * only where something is blanked. A plain walk of the keys a line has: pino's own `redact`, with
+ * wildcard paths for each key at each level, cost ~0.07 ms of CPU on every line.
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (depth >= REDACT_DEPTH || value === null || typeof value !== "object" || value instanceof Error || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    value.forEach((v, i) => {
+      const r = redactSecrets(v, depth + 1);
+      if (r !== v) (out ??= [...value])[i] = r;
+    });
+    return (out ?? value) as T;
+  }
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    const r = SECRET.has(k.toLowerCase()) ? CENSOR : redactSecrets(v, depth + 1);
+    if (r !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = r;
+  }
+  return (out ?? value) as T;
+}
 
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 export function logLevel(env: Record<string, string | undefined> = process.env): string {
@@ -52,7 +76,7 @@ export function createLogger(destination?: DestinationStream, level = logLevel()
       level,
       base: { service: "user-center" },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      formatters: { log: (obj) => redactSecrets(obj), bindings: (b) => redactSecrets(b) },
       serializers: { err: pino.stdSerializers.err },
     },
     destination,

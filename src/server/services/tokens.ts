@@ -9,6 +9,7 @@ import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, 
 import type { Db, DbClient } from "~/server/db";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { advisoryXactLock } from "~/server/db/sql";
+import { verifiedCache } from "~/server/security/verified-cache";
 
 const ALG = "ES256";
 /**
@@ -123,39 +124,13 @@ async function verifyKey(db: Db, kid: string): Promise<VerifyKey | null> {
   return key;
 }
 
-/**
- * Tokens whose signature and claims checked out, remembered until they expire (at most
- * VERIFIED_TTL_MS), so a program calling with the same token does not pay an ECDSA verification
- * (~0.3 ms of CPU, the largest single cost of a cheap call) on every request. Only successes are
- * kept, at most VERIFIED_MAX (the oldest go first). What a token grants is never read from here:
- * the session or client it names is loaded from the database on every request.
- */
-const VERIFIED_MAX = 10_000;
-const VERIFIED_TTL_MS = 5 * 60_000;
-const verified = new Map<string, { value: unknown; until: number }>();
-
-const deepFreeze = <T>(v: T): T => {
-  if (v && typeof v === "object") for (const x of Object.values(v)) deepFreeze(x);
-  return Object.freeze(v);
-};
-
-async function rememberVerified<T>(kind: string, token: string, verify: () => Promise<{ value: T; exp: number } | null>): Promise<T | null> {
-  const key = `${kind}:${token}`;
-  const now = Date.now();
-  const hit = verified.get(key);
-  if (hit && hit.until > now) return hit.value as T;
-  if (hit) verified.delete(key);
-  const result = await verify();
-  if (!result) return null;
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-  // Frozen: every caller with this token shares the value.
-  verified.set(key, { value: deepFreeze(result.value), until: Math.min(result.exp * 1000, now + VERIFIED_TTL_MS) });
-  return result.value;
-}
+/** Verified tokens, by kind: see verifiedCache. */
+const rememberSession = verifiedCache({ max: 10_000, ttlMs: 5 * 60_000 });
+const rememberClient = verifiedCache({ max: 10_000, ttlMs: 5 * 60_000 });
 
 /** The session a bearer token names, or null for anything forged, expired or malformed. */
 export function verifySessionToken(db: Db, token: string): Promise<{ sessionId: string; userId: string; tenantId: string } | null> {
-  return rememberVerified("session", token, () => checkSessionToken(db, token));
+  return rememberSession(token, () => checkSessionToken(db, token));
 }
 
 async function checkSessionToken(db: Db, token: string) {
@@ -220,7 +195,7 @@ export function bearerKind(token: string): "client" | "session" {
 
 /** The client a client token names, or null for anything forged, expired or malformed. */
 export function verifyClientToken(db: Db, token: string): Promise<VerifiedClientToken | null> {
-  return rememberVerified("client", token, () => checkClientToken(db, token));
+  return rememberClient(token, () => checkClientToken(db, token));
 }
 
 async function checkClientToken(db: Db, token: string): Promise<{ value: VerifiedClientToken; exp: number } | null> {

@@ -204,14 +204,26 @@ async function countUsers(db: DbClient, scope: Scope, input: ListInput, filter: 
     Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${filter} LIMIT ${COUNT_CAP + 1}) s`,
   );
   if (n <= COUNT_CAP) return { total: n, totalCapped: false, estimatedTotal: null };
-  const [plan] = await readRows<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>(
-    db,
-    Prisma.sql`
-    EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" u WHERE ${userListFilter(scope, input, { forEstimate: true })}`,
-  );
-  const estimate = Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0);
-  return { total: COUNT_CAP, totalCapped: true, estimatedTotal: Math.max(estimate, COUNT_CAP + 1) };
+  const query = Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" u WHERE ${userListFilter(scope, input, { forEstimate: true })}`;
+  const key = `${query.text}\0${JSON.stringify(query.values)}`;
+  const now = Date.now();
+  let estimate = estimates.get(key);
+  if (!estimate || estimate.until <= now) {
+    const [plan] = await readRows<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>(db, query);
+    if (estimates.size >= ESTIMATES_MAX) estimates.delete(estimates.keys().next().value!);
+    estimate = { rows: Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0), until: now + ESTIMATE_TTL_MS };
+    estimates.set(key, estimate);
+  }
+  return { total: COUNT_CAP, totalCapped: true, estimatedTotal: Math.max(estimate.rows, COUNT_CAP + 1) };
 }
+
+/**
+ * The planner's estimates by filter, for a minute: they change only when PostgreSQL's statistics
+ * do (ANALYZE), and a console paging through a large tenant asks for the same one on every page.
+ */
+const ESTIMATE_TTL_MS = 60_000;
+const ESTIMATES_MAX = 500;
+const estimates = new Map<string, { rows: number; until: number }>();
 
 /**
  * The rows of one page in the list's order, after the cursor (keyset) or from `skip`, reading
