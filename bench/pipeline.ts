@@ -27,7 +27,7 @@ import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
 import { loadConsoleData } from "./console-data";
-import { fmt, httpClient, pct, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
+import { closedLoop, fmt, httpClient, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -39,27 +39,13 @@ const ADMIN_PASSWORD = "bench admin passphrase";
 const ms = (s: number) => `${(s * 1000).toFixed(2)} ms`;
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 
-/** `n` calls of `op`, `concurrency` at a time, with the CPU each process tree spent meanwhile. */
+/** `n` calls of `op`, `concurrency` at a time (closedLoop), with the CPU each process tree spent meanwhile. */
 async function measure(n: number, concurrency: number, op: () => Promise<void>, pids: { app?: number; pg: number }) {
-  const lat: number[] = [];
-  let next = 0;
   const cpu0 = { app: pids.app ? treeCpuSeconds(pids.app) : 0, pg: treeCpuSeconds(pids.pg), self: process.cpuUsage() };
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < n) {
-        const s = performance.now();
-        await op();
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
+  const loop = await closedLoop(n, concurrency, op);
   const self = process.cpuUsage(cpu0.self);
   return {
-    rate: n / secs,
-    p50: pct(lat, 50),
-    p99: pct(lat, 99),
+    ...loop,
     app: pids.app ? (treeCpuSeconds(pids.app) - cpu0.app) / n : 0,
     pg: (treeCpuSeconds(pids.pg) - cpu0.pg) / n,
     self: (self.user + self.system) / 1e6 / n,
