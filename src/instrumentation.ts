@@ -8,6 +8,9 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // The API's modules load while the keys are checked; they are published only once those pass.
+  const api = import("~/server/api/http");
+  api.catch(() => {}); // awaited below; a failure then stops the start like any other
   const [{ db, dbKind }, { checkInstanceSecrets }, { ensureSigningKey }] = await Promise.all([
     import("~/server/db"),
     import("~/server/startup"),
@@ -23,14 +26,11 @@ export async function register() {
     process.exit(1);
   }
   // From here server.mjs answers /api/v1 and /api/trpc with the routes' own handlers, without Next's router.
-  const { publishFastApi } = await import("~/server/api/http");
-  publishFastApi();
-  if (process.env.UC_EXPORT_WORKER !== "off") {
-    const { startExportWorker } = await import("~/server/exports/worker");
-    startExportWorker(db);
-  }
-  if (process.env.UC_HOUSEKEEPING !== "off") {
-    const { startHousekeeping } = await import("~/server/jobs/housekeeping");
-    startHousekeeping(db, dbKind);
-  }
+  (await api).publishFastApi();
+  // The background jobs start once their modules have loaded, without holding up the first request.
+  const failed = (what: string) => (e: unknown) => console.error(`${what} did not start: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.UC_EXPORT_WORKER !== "off")
+    void import("~/server/exports/worker").then(({ startExportWorker }) => startExportWorker(db), failed("The export worker"));
+  if (process.env.UC_HOUSEKEEPING !== "off")
+    void import("~/server/jobs/housekeeping").then(({ startHousekeeping }) => startHousekeeping(db, dbKind), failed("Housekeeping"));
 }
