@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { randomBytes } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -15,7 +16,7 @@ import { WECHAT_STATE_COOKIE, completeWechatRoundTrip, signInWithIdentity } from
 import { pickLocale } from "~/i18n/locale";
 import { phoneSchema } from "~/lib/validators/common";
 import { codeSchema } from "~/lib/validators/auth";
-import { endLoginSession, loadActor, type Actor } from "~/server/services/session";
+import { endLoginSession, loadTenantAndActor, type Actor } from "~/server/services/session";
 import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import { requestHost, requestIp, requestProto } from "~/server/request";
 import { LOCALE_COOKIE, isLocale, readCookie } from "~/i18n/locale";
@@ -211,15 +212,17 @@ export async function sessionIdFromCookieHeader(cookieHeader: string | null): Pr
 /** Decrypted session cookies (see verifiedCache): the session row is still read on every request. */
 const rememberCookie = verifiedCache({ max: 10_000, ttlMs: 5 * 60_000 });
 
-/** For server components: the tenant behind this host and the signed-in actor, if any. */
-export async function getRequestIdentity(): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; host: string }> {
+/**
+ * For server components: the tenant behind this host and the signed-in actor, if any — read in
+ * one statement, and once per request however many layouts and pages ask (React's `cache`).
+ */
+export const getRequestIdentity = cache(async (): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; host: string }> => {
   const h = await headers();
   const host = requestHost(h);
-  const tenant = await resolveTenant(db, host);
-  if (!tenant) return { tenant: null, actor: null, host };
   const sid = await sessionIdFromCookieHeader(h.get("cookie"));
-  const actor = sid ? await loadActor(db, sid, tenant.id) : null;
-  return { tenant, actor, host };
-}
+  if (!sid) return { tenant: await resolveTenant(db, host), actor: null, host };
+  const { tenant, actor } = await loadTenantAndActor(db, host, sid);
+  return { tenant, actor: tenant ? actor : null, host };
+});
 
 export const signInErrorMessage = (code: string | undefined, locale: "zh-CN" | "en") => describeError(Number(code) || 12001, locale).description;
