@@ -294,6 +294,9 @@ export async function liftFailureLock(db: PrismaClient, input: { tenantId: strin
 /** Operators: lift the lock and forget the failures of the account and of its devices. `AccountLock` history stays. */
 export async function unlockAccount(db: DbClient, tenantId: string, userId: string): Promise<void> {
   await db.authThrottle.deleteMany({ where: { OR: [{ key: acctKey(tenantId, userId) }, { key: { startsWith: deviceKey(tenantId, userId, "") } }] } });
+  // The lock records stay as history, ended now: the console's list must not call them active.
+  const now = new Date();
+  await db.accountLock.updateMany({ where: { tenantId, userId, until: { gt: now } }, data: { until: now } });
 }
 
 /** Administrators: lock an account until `until` (reason "admin"), recorded like the automatic locks. */

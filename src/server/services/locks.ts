@@ -26,7 +26,9 @@ export async function liftLock(scope: Scope, userId: string) {
   const { db } = scope;
   const user = await db.user.findFirst({ where: { id: userId, ...tenantWhere(scope) }, select: { id: true, tenantId: true } });
   if (!user) throw new AppError(10004);
-  await unlockAccount(db, user.tenantId, user.id);
-  await writeAudit(db, auditActor(scope, user.tenantId), "lock.unlock", user.id);
+  await db.$transaction(async (tx) => {
+    await unlockAccount(tx, user.tenantId, user.id);
+    await writeAudit(tx, auditActor(scope, user.tenantId), "lock.unlock", user.id);
+  });
   return { ok: true as const };
 }

@@ -87,6 +87,9 @@ describe("lock.unlock", () => {
     expect(await admin.lock.unlock({ userId: u.id })).toEqual({ ok: true });
     expect(await throttleKeys(w.tenantB.id, u.id)).toEqual([]);
     expect(await throttleKeys(w.tenantB.id, other.id)).toEqual([acctKey(w.tenantB.id, other.id)]);
+    // The list no longer shows the lifted lock as active (its record stays, ended now); the other one is untouched.
+    expect((await admin.lock.list({ userId: u.id })).items.map((l) => l.active)).toEqual([false]);
+    expect((await admin.lock.list({ userId: other.id })).items.map((l) => l.active)).toEqual([true]);
     const audit = await db.auditLog.findMany({ where: { action: "lock.unlock", recordId: u.id } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ tenantId: w.tenantB.id, actorId: w.managerB.id, ip: "192.0.2.44", userAgent: "Vitest/lock" });
