@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_PASSWORD, LoopbackClient, operatorApi, rawRequest } from "./helpers";
+import { ADMIN_PASSWORD, LoopbackClient, PORT, operatorApi, rawRequest } from "./helpers";
 
 test.describe("HTTP API", () => {
   test("health names the database", async ({ request }) => {
@@ -15,8 +15,20 @@ test.describe("HTTP API", () => {
     const api = await rawRequest({ path: "/api/v1/tenants", host: "unknown.example", headers: { "accept-language": "en" } });
     expect(api.status).toBe(404);
     expect(JSON.parse(api.body)).toMatchObject({ data: { appCode: 10007, name: "Unknown host" } });
-    const page = await rawRequest({ path: "/login", host: "unknown.example", headers: { "accept-language": "en" } });
-    expect(page.body).toContain("is not bound to any tenant");
+    // Every page on an unbound host is a 404 that says why, in the visitor's language.
+    for (const path of ["/login", "/register", "/forgot-password", "/users", "/tenant"]) {
+      const page = await rawRequest({ path, host: "unknown.example", headers: { "accept-language": "en" } });
+      expect(page.status, path).toBe(404);
+      expect(page.body, path).toContain("is not bound to any tenant");
+    }
+    const zh = await rawRequest({ path: "/login", host: "unknown.example", headers: { "accept-language": "zh-CN" } });
+    expect(zh.status).toBe(404);
+    expect(zh.body).toContain("未绑定任何租户");
+    // A missing page on a bound host is a 404 too, without the unknown-host text.
+    const missing = await rawRequest({ path: "/no-such-page", host: `localhost:${PORT}`, headers: { "accept-language": "en" } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain("Page not found");
+    expect(missing.body).not.toContain("is not bound to any tenant");
   });
 
   test("next-auth CSRF + callback flow signs in, and the session works over REST", async ({ request, baseURL }) => {

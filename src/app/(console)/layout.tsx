@@ -1,14 +1,14 @@
 import type { ReactNode } from "react";
-import { redirect } from "next/navigation";
+import { redirect, notFound } from "next/navigation";
 import { getRequestIdentity } from "~/server/auth";
-import { UnknownHost } from "~/components/unknown-host";
 import { ConsoleShell } from "~/components/console-shell";
 
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { tenant, actor, host } = await getRequestIdentity();
-  if (!tenant) return <UnknownHost host={host} />;
+  const { tenant, actor } = await getRequestIdentity();
+  // An unbound host is a 404 (src/app/not-found.tsx says why).
+  if (!tenant) notFound();
   if (!actor) redirect("/login");
   return (
     <ConsoleShell

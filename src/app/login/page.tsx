@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { redirect, notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getRequestIdentity } from "~/server/auth";
-import { UnknownHost } from "~/components/unknown-host";
 import { LoginForm } from "./login-form";
 import { db } from "~/server/db";
 import { tenantSettings } from "~/server/services/tenant-settings";
@@ -14,8 +13,9 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in / 登录" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
-  const { tenant, actor, host } = await getRequestIdentity();
-  if (!tenant) return <UnknownHost host={host} />;
+  const { tenant, actor } = await getRequestIdentity();
+  // An unbound host is a 404 (src/app/not-found.tsx says why).
+  if (!tenant) notFound();
   const sp = await searchParams;
   // Only targets on this origin, resolved as the browser will ("/%09/host" is "//host" to it).
   const callbackUrl = safeRedirectTarget(typeof sp.callbackUrl === "string" ? sp.callbackUrl : null, requestOrigin(await headers()));

@@ -1,9 +1,9 @@
+import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { db } from "~/server/db";
 import { requestHost } from "~/server/request";
 import { publicTenantByHost } from "~/server/services/tenant";
-import { UnknownHost } from "~/components/unknown-host";
 import { PublicTenantView } from "./public-tenant-view";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +13,7 @@ export const metadata: Metadata = { title: "Tenant / 租户" };
 export default async function PublicTenantPage() {
   const host = requestHost(await headers());
   const tenant = await publicTenantByHost(db, host).catch(() => null);
-  if (!tenant) return <UnknownHost host={host} />;
+  // An unbound host is a 404 (src/app/not-found.tsx says why).
+  if (!tenant) notFound();
   return <PublicTenantView tenant={tenant} />;
 }

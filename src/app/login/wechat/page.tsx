@@ -1,9 +1,9 @@
+import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { cookies, headers } from "next/headers";
 import { requestOrigin } from "~/server/request";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
 import { getRequestIdentity } from "~/server/auth";
-import { UnknownHost } from "~/components/unknown-host";
 import { WECHAT_STATE_COOKIE, stateMode } from "~/server/services/wechat-login";
 import { WechatCallback } from "./wechat-callback";
 
@@ -12,8 +12,9 @@ export const metadata: Metadata = { title: "WeChat / 微信" };
 
 /** WeChat redirects here with `code` and `state`; the client finishes sign-in or binding. */
 export default async function WechatCallbackPage({ searchParams }: { searchParams: Promise<{ code?: string; state?: string }> }) {
-  const { tenant, host } = await getRequestIdentity();
-  if (!tenant) return <UnknownHost host={host} />;
+  const { tenant } = await getRequestIdentity();
+  // An unbound host is a 404 (src/app/not-found.tsx says why).
+  if (!tenant) notFound();
   const { code, state } = await searchParams;
   const flow = stateMode((await cookies()).get(WECHAT_STATE_COOKIE)?.value);
   return (
