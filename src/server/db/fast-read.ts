@@ -13,6 +13,9 @@ import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 
 const pools = new WeakMap<object, pg.Pool>();
 
+/** The pool a PostgreSQL client built by createPrismaClient runs on (null on PGlite and elsewhere). */
+export const poolOf = (db: object): pg.Pool | null => pools.get(db) ?? null;
+
 /** Called by createPrismaClient for a PostgreSQL client and the pool its adapter runs on. */
 export function enableFastReads(db: PrismaClient, pool: pg.Pool) {
   pools.set(db, pool);
