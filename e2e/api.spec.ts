@@ -16,19 +16,20 @@ test.describe("HTTP API", () => {
     expect(api.status).toBe(404);
     expect(JSON.parse(api.body)).toMatchObject({ data: { appCode: 10007, name: "Unknown host" } });
     // Every page on an unbound host is a 404 that says why, in the visitor's language.
+    // (The rendered sentence names the host; the bare message also travels in the page's payload.)
     for (const path of ["/login", "/register", "/forgot-password", "/users", "/tenant"]) {
       const page = await rawRequest({ path, host: "unknown.example", headers: { "accept-language": "en" } });
       expect(page.status, path).toBe(404);
-      expect(page.body, path).toContain("is not bound to any tenant");
+      expect(page.body, path).toContain("The host name unknown.example is not bound to any tenant");
     }
     const zh = await rawRequest({ path: "/login", host: "unknown.example", headers: { "accept-language": "zh-CN" } });
     expect(zh.status).toBe(404);
-    expect(zh.body).toContain("未绑定任何租户");
-    // A missing page on a bound host is a 404 too, without the unknown-host text.
+    expect(zh.body).toContain("主机名 unknown.example 未绑定任何租户");
+    // A missing page on a bound host is a 404 too, without the unknown-host sentence.
     const missing = await rawRequest({ path: "/no-such-page", host: `localhost:${PORT}`, headers: { "accept-language": "en" } });
     expect(missing.status).toBe(404);
-    expect(missing.body).toContain("Page not found");
-    expect(missing.body).not.toContain("is not bound to any tenant");
+    expect(missing.body).toContain("There is no page at this address.");
+    expect(missing.body).not.toContain("The host name localhost");
   });
 
   test("next-auth CSRF + callback flow signs in, and the session works over REST", async ({ request, baseURL }) => {
