@@ -55,6 +55,25 @@ export async function sequential(n: number, op: () => Promise<unknown>, warm = 3
   return { p50: pct(lat, 50), p99: pct(lat, 99) };
 }
 
+/** `node server.mjs` as `npm start` runs it (production, two malloc arenas), in its own process group. */
+export function spawnServer(port: number, databaseUrl: string, opts: { args?: string[]; env?: Record<string, string> } = {}): ChildProcess {
+  return spawn("node", [...(opts.args ?? []), "server.mjs"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: ".data/bench",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      // glibc makes one malloc arena per thread otherwise.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+      ...opts.env,
+    },
+    stdio: "ignore",
+    detached: true,
+  });
+}
+
 /** `next start` on `port` against `databaseUrl` (building first when there is no build). */
 export async function startApp(port: number, databaseUrl: string): Promise<{ base: string; pid: number; stop: () => void }> {
   if (!existsSync(".next/BUILD_ID")) spawnSync("npx", ["next", "build"], { stdio: "inherit" });
@@ -62,21 +81,7 @@ export async function startApp(port: number, databaseUrl: string): Promise<{ bas
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // The server `npm start` runs. The bench stands in for one trusted proxy: its X-Forwarded-For
   // names the (simulated) client address of each request.
-  const server: ChildProcess = spawn("node", [...prof, "server.mjs"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      TRUSTED_PROXY: "1",
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: ".data/bench",
-      NEXT_TELEMETRY_DISABLED: "1",
-      NODE_ENV: "production",
-      // As `npm start` runs it: two malloc arenas (glibc makes one per thread otherwise).
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
-    },
-    stdio: "ignore",
-    detached: true,
-  });
+  const server: ChildProcess = spawnServer(port, databaseUrl, { args: prof, env: { TRUSTED_PROXY: "1" } });
   const stop = () => {
     try {
       if (server.pid) process.kill(-server.pid, "SIGTERM");

@@ -17,7 +17,6 @@
  * profile there when it stops. BENCH_SKIP_FOOTPRINT=1 skips part 2.
  */
 import os from "node:os";
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -27,7 +26,7 @@ import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
 import { loadConsoleData } from "./console-data";
-import { closedLoop, fmt, httpClient, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
+import { closedLoop, fmt, httpClient, postgresRootPid, spawnServer, startApp, treeCpuSeconds } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -160,19 +159,7 @@ try {
     const results: { first200: number; login: number; rss: number }[] = [];
     for (let run = 1; run <= 3; run++) {
       const t0 = performance.now();
-      const server = spawn("node", ["server.mjs"], {
-        env: {
-          ...process.env,
-          PORT: String(PORT),
-          DATABASE_URL: url,
-          DATA_DIR: ".data/bench",
-          NEXT_TELEMETRY_DISABLED: "1",
-          NODE_ENV: "production",
-          MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
-        },
-        stdio: "ignore",
-        detached: true,
-      });
+      const server = spawnServer(PORT, url);
       const base = `http://127.0.0.1:${PORT}`;
       let first200 = 0;
       for (;;) {
