@@ -125,3 +125,42 @@ describe("field errors in the caller's language", () => {
     expect(await say("zh-CN", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["至少需要 3 个字符"] } });
   });
 });
+
+describe("the REST dispatcher", () => {
+  it("keeps the input schemas strict: a string where a boolean belongs is refused, over REST and then over tRPC", async () => {
+    // trpc-to-openapi's adapter coerced query strings by setting `coerce` on the shared schemas, so after one REST
+    // call `"false"` in a body (REST or tRPC) became `true` and an API resource meant to be off was created on.
+    const { token } = await tokenFor(w.managerB.id);
+    const before = await db.apiResource.count();
+    const body = JSON.stringify({ name: "rest.strict", enabled: "false" });
+    const r = await call("POST", "/api-resources", { token, body });
+    expect(r.status).toBe(400);
+    const caller = await w.callerFor(w.managerB.id);
+    await expect(caller.apiResource.create({ name: "rest.strict", enabled: "false" as unknown as boolean })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    expect(await db.apiResource.count()).toBe(before);
+  });
+
+  it("reads query strings by the schema (booleans are only true/false), decodes path parameters, and refuses a body that is not an object", async () => {
+    const { token } = await tokenFor(w.managerB.id);
+    const off = await call("POST", "/api-resources", { token, body: JSON.stringify({ name: "rest.off", enabled: false }) });
+    expect(off.status).toBe(200);
+    const { id } = (await off.json()) as { id: string };
+    const list = async (q: string) =>
+      ((await (await call("GET", `/api-resources?${q}`, { token })).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    expect(await list("enabled=false&name=rest.off")).toContain(id);
+    expect(await list("enabled=true&name=rest.off")).not.toContain(id);
+    expect((await call("GET", "/api-resources?take=abc", { token })).status).toBe(400);
+    // Path parameters arrive decoded; an undecodable one is a bad request, not a crash.
+    expect((await call("GET", `/api-resources/${encodeURIComponent(id)}`, { token })).status).toBe(200);
+    expect((await call("GET", "/api-resources/%E0%A4%A", { token })).status).toBe(400);
+    expect((await call("GET", `/API-RESOURCES/${id}/`, { token })).status).toBe(200);
+    for (const bad of ["[]", "null", '"text"', "7"]) expect((await call("POST", "/api-resources", { token, body: bad })).status).toBe(400);
+    // A body field cannot override the path's id.
+    const other = await call("PUT", `/api-resources/${id}`, { token, body: JSON.stringify({ id: crypto.randomUUID(), name: "rest.off", enabled: true }) });
+    expect(other.status).toBe(200);
+    expect((await db.apiResource.findUniqueOrThrow({ where: { id } })).enabled).toBe(true);
+    expect((await call("DELETE", `/api-resources/${id}`, { token })).status).toBe(200);
+  });
+});
