@@ -16,6 +16,7 @@ import { AvatarUpload } from "~/components/avatar-upload";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
 import type { Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
+import { useRouter, useSearchParams } from "next/navigation";
 
 type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
 
@@ -220,7 +221,7 @@ function ContactValue({ kind, value }: { kind: "phone" | "email"; value: string 
   );
 }
 
-function PasswordForm() {
+function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
   const t = useTranslations("account");
   const a = useTranslations("auth");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
@@ -234,6 +235,7 @@ function PasswordForm() {
       onSuccess: () => {
         void message.success(t("changed"));
         form.resetFields();
+        afterChange?.();
       },
       onError: (e) => setError(handleServerError(form, e)),
     }),
@@ -366,20 +368,40 @@ function LinkedAccounts() {
 
 export function AccountView() {
   const t = useTranslations("account");
+  const mustChange = useSearchParams().get("mustChange") === "1";
+  const router = useRouter();
   return (
     <ConsolePage title={t("title")}>
       <Card>
         <Tabs
-          items={[
-            {
-              key: "profile",
-              label: t("profile"),
-              children: <ProfileTab />,
-            },
-            { key: "password", label: t("security"), children: <PasswordForm /> },
-            { key: "sessions", label: t("sessions"), children: <MySessions /> },
-            { key: "linked", label: t("linked"), children: <LinkedAccounts /> },
-          ]}
+          items={
+            // Until the password an administrator set is replaced, the password form is all there is.
+            mustChange
+              ? [
+                  {
+                    key: "password",
+                    label: t("security"),
+                    children: (
+                      <PasswordForm
+                        afterChange={() => {
+                          router.replace("/");
+                          router.refresh();
+                        }}
+                      />
+                    ),
+                  },
+                ]
+              : [
+                  {
+                    key: "profile",
+                    label: t("profile"),
+                    children: <ProfileTab />,
+                  },
+                  { key: "password", label: t("security"), children: <PasswordForm /> },
+                  { key: "sessions", label: t("sessions"), children: <MySessions /> },
+                  { key: "linked", label: t("linked"), children: <LinkedAccounts /> },
+                ]
+          }
         />
       </Card>
     </ConsolePage>

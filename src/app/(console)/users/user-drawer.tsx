@@ -1,6 +1,6 @@
 "use client";
 
-import { Form, Input, Select } from "antd";
+import { Checkbox, Form, Input, Select } from "antd";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -9,7 +9,7 @@ import { userCreateInput } from "~/lib/validators/user";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { ProfileFields, profilePayload, type ProfileValues } from "./user-form";
 
-type Values = ProfileValues & { password?: string; roleIds?: string[] };
+type Values = ProfileValues & { password?: string; mustChangePassword?: boolean; roleIds?: string[] };
 
 /** Create a user: profile, optional initial password, roles. Opens the new user's page after. */
 export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved: () => unknown }) {
@@ -30,7 +30,11 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
   );
 
   function submit(values: Values) {
-    save.submit(userCreateInput, { ...profilePayload(values), password: values.password ?? "", roleIds: values.roleIds ?? [] }, create.mutate);
+    save.submit(
+      userCreateInput,
+      { ...profilePayload(values), password: values.password ?? "", mustChangePassword: values.mustChangePassword ?? true, roleIds: values.roleIds ?? [] },
+      create.mutate,
+    );
   }
 
   return (
@@ -44,7 +48,7 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
       saving={create.isPending}
       error={save.error}
       onFinish={submit}
-      initialValues={{ status: "active", roleIds: [] }}
+      initialValues={{ status: "active", roleIds: [], mustChangePassword: true }}
     >
       <ProfileFields />
       <Form.Item name="roleIds" label={t("roles")}>
@@ -52,6 +56,9 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
       </Form.Item>
       <Form.Item name="password" label={t("password")} extra={t("passwordHint")}>
         <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item name="mustChangePassword" valuePropName="checked">
+        <Checkbox>{t("mustChangePassword")}</Checkbox>
       </Form.Item>
     </FormDrawer>
   );
