@@ -123,7 +123,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   const drawer = page.getByRole("dialog");
   await drawer.getByLabel("名称", { exact: true }).fill("bad name!");
   await drawer.getByTestId("apiscope-save").click();
-  await expect(drawer.getByText("只能包含字母、数字以及 . _ : -")).toBeVisible();
+  await expect(drawer.getByText("名称只能包含字母、数字和 . _ : -，不能有空格")).toBeVisible();
   await drawer.getByLabel("名称", { exact: true }).fill("orders.read");
   await drawer.getByLabel("显示名称").fill("读取订单");
   await drawer.getByTestId("apiscope-save").click();

@@ -8,6 +8,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { describeError } from "~/lib/errors";
 import { phoneSchema } from "~/lib/validators/common";
+import { codeSchema } from "~/lib/validators/auth";
+import { clearErrorsOnChange, schemaRule } from "~/components/form-errors";
 import { LanguageSwitch } from "~/components/language-switch";
 import { Captcha } from "~/components/captcha";
 import { CodeSender } from "~/components/code-sender";
@@ -114,15 +116,12 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
       layout="vertical"
       noValidate
       requiredMark={false}
+      validateTrigger="onBlur"
+      onValuesChange={clearErrorsOnChange(smsForm)}
       disabled={busy}
       onFinish={(v) => finish("sms-code", { phone: v.phone.trim(), code: v.code.trim() })}
     >
-      <Form.Item
-        name="phone"
-        label={a("phone")}
-        extra={a("smsSignupNote")}
-        rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: a("phoneHint") }]}
-      >
+      <Form.Item name="phone" label={a("phone")} extra={a("smsSignupNote")} rules={[schemaRule(phoneSchema, locale, { required: true })]}>
         <Input prefix={<MobileOutlined />} placeholder="+86-15810419011" autoComplete="tel" />
       </Form.Item>
       <Form.Item>
@@ -136,7 +135,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
           }}
         />
       </Form.Item>
-      <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("code") }]}>
+      <Form.Item name="code" label={a("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
         <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
       </Form.Item>
       <Button type="primary" htmlType="submit" block loading={busy}>

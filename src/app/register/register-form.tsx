@@ -7,9 +7,9 @@ import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { TERMS_VERSION, emailSchema, registerInput } from "~/lib/validators/auth";
-import { phoneSchema } from "~/lib/validators/common";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { TERMS_VERSION, codeSchema, emailSchema, newPasswordSchema, registerInput } from "~/lib/validators/auth";
+import { phoneSchema, userNameSchema } from "~/lib/validators/common";
+import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
 import { Captcha } from "~/components/captcha";
 import { PasswordStrength } from "~/components/password-strength";
@@ -68,17 +68,26 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   return (
     <AuthCard title={t("registerTitle")} subtitle={tenantName}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-      <Form<Values> form={form} layout="vertical" noValidate requiredMark={false} onFinish={submit} disabled={register.isPending}>
-        <Form.Item name="phone" label={t("phone")} rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: t("phoneHint") }]}>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        noValidate
+        requiredMark={false}
+        validateTrigger="onBlur"
+        onValuesChange={clearErrorsOnChange(form)}
+        onFinish={submit}
+        disabled={register.isPending}
+      >
+        <Form.Item name="phone" label={t("phone")} rules={[schemaRule(phoneSchema, locale, { required: true })]}>
           <Input placeholder="+86-15810419011" autoComplete="tel" autoFocus />
         </Form.Item>
         <Form.Item>
           <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} />
         </Form.Item>
-        <Form.Item name="phoneCode" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("code") }]}>
+        <Form.Item name="phoneCode" label={t("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
-        <Form.Item name="email" label={t("email")} rules={[{ type: "email" }]}>
+        <Form.Item name="email" label={t("email")} rules={[schemaRule(emailSchema, locale)]}>
           <Input autoComplete="email" />
         </Form.Item>
         {email && (
@@ -86,15 +95,20 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
             <Form.Item>
               <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} />
             </Form.Item>
-            <Form.Item name="emailCode" label={t("emailCode")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("emailCode") }]}>
+            <Form.Item name="emailCode" label={t("emailCode")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
               <Input inputMode="numeric" maxLength={6} />
             </Form.Item>
           </>
         )}
-        <Form.Item name="userName" label={t("userName")}>
+        <Form.Item name="userName" label={t("userName")} rules={[schemaRule(userNameSchema, locale)]}>
           <Input autoComplete="username" maxLength={32} />
         </Form.Item>
-        <Form.Item name="password" label={t("password")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
+        <Form.Item
+          name="password"
+          label={t("password")}
+          rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
+          extra={<PasswordStrength value={password} />}
+        >
           <Input.Password autoComplete="new-password" maxLength={128} />
         </Form.Item>
         <Form.Item name="acceptTerms" valuePropName="checked">

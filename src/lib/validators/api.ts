@@ -20,7 +20,7 @@ const claimType = text()
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
+  .regex(/^[A-Za-z0-9_.:/-]+$/, msg("claimTypeChars"));
 const names = z.array(resourceName).max(100).default([]).superRefine(uniqueStrings);
 const claims = z.array(claimType).max(100).default([]).superRefine(uniqueStrings);
 const optionalText = (max: number) => text().trim().max(max).nullish();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listInput, refineRange, text, urlText } from "~/lib/validators/common";
+import { imageUrlSchema, listInput, refineRange, text } from "~/lib/validators/common";
 
 export const SESSION_STATES = ["active", "frozen", "offline", "ended"] as const;
 export const SESSION_SITES = ["platform", "admin", "web"] as const;
@@ -51,5 +51,5 @@ export const sessionLabelInput = z.object({
   id: z.uuid(),
   name: text().trim().max(64).nullish(),
   brief: text().trim().max(200).nullish(),
-  avatar: z.union([urlText().max(1000), z.literal("")]).nullish(),
+  avatar: imageUrlSchema.nullish(),
 });

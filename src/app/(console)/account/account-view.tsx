@@ -7,10 +7,10 @@ import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { changePasswordInput, emailSchema } from "~/lib/validators/auth";
+import { changePasswordInput, codeSchema, emailSchema, newPasswordSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { CodeSender } from "~/components/code-sender";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
@@ -58,6 +58,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
           form={form}
           layout="vertical"
           noValidate
+          onValuesChange={clearErrorsOnChange(form)}
           initialValues={{ ...p, birthday: p.birthday ? dayjs(p.birthday) : null }}
           onFinish={(v) => {
             setError(null);
@@ -133,6 +134,7 @@ function ProfileTab() {
 function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: boolean; onClose: () => void }) {
   const t = useTranslations("account");
   const a = useTranslations("auth");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
@@ -164,13 +166,15 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
         form={form}
         layout="vertical"
         noValidate
+        validateTrigger="onBlur"
+        onValuesChange={clearErrorsOnChange(form)}
         onFinish={(v) => {
           setError(null);
           if (kind === "phone") phone.mutate({ phone: v.target.trim(), code: v.code.trim() });
           else email.mutate({ email: v.target.trim(), code: v.code.trim() });
         }}
       >
-        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={[{ required: true }]}>
+        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={[schemaRule(schema, locale, { required: true })]}>
           <Input placeholder={kind === "phone" ? "+86-15810419011" : "name@example.com"} />
         </Form.Item>
         <Form.Item>
@@ -183,7 +187,7 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
             }}
           />
         </Form.Item>
-        <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/ }]}>
+        <Form.Item name="code" label={a("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
           <Input inputMode="numeric" maxLength={6} />
         </Form.Item>
       </Form>
@@ -245,6 +249,8 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
       form={form}
       layout="vertical"
       style={{ maxWidth: 420 }}
+      validateTrigger="onBlur"
+      onValuesChange={clearErrorsOnChange(form)}
       disabled={change.isPending}
       onFinish={(v) => {
         setError(null);
@@ -253,10 +259,15 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
       }}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form.Item name="current" label={t("current")} rules={[{ required: true }]}>
+      <Form.Item name="current" label={t("current")} rules={[schemaRule(changePasswordInput.shape.current, locale, { required: true })]}>
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Form.Item name="password" label={a("newPassword")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
+      <Form.Item
+        name="password"
+        label={a("newPassword")}
+        rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
+        extra={<PasswordStrength value={password} />}
+      >
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>

@@ -139,7 +139,6 @@ export function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceIt
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      clearErrorsOnChange
       initialValues={
         existing
           ? { ...catalogNameValues(existing), enabled: existing.enabled, scopes: existing.scopes, userClaims: existing.userClaims, owners: existing.owners }

@@ -108,7 +108,6 @@ export function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      clearErrorsOnChange
       initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
     >
       <CatalogNameFields ns="apiScope" />

@@ -31,7 +31,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { secretCreateInput, type SecretItem } from "~/lib/validators/client";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
 
@@ -267,7 +267,7 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
         destroyOnHidden
         okButtonProps={{ "data-testid": "secret-generate-ok" } as Record<`data-${string}`, string>}
       >
-        <Form form={form} layout="vertical" onFinish={submit}>
+        <Form form={form} layout="vertical" onValuesChange={clearErrorsOnChange(form)} onFinish={submit}>
           {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
           <Form.Item name="description" label={t("secretDescription")}>
             <Input maxLength={200} />

@@ -134,7 +134,6 @@ export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResou
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      clearErrorsOnChange
       initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
     >
       {existing?.standard && <Alert type="info" showIcon title={t("standardHelp")} style={{ marginBottom: 16 }} />}

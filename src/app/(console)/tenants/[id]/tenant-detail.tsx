@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { COLOR_RE, isSafeUrl } from "~/lib/validators/common";
 import { DetailPage, Facts } from "~/components/detail-page";
 import { useHistoryTab } from "~/components/record-history";
 import { TenantDrawer } from "../tenant-drawer";
@@ -51,15 +52,17 @@ export function TenantDetail({ id }: { id: string }) {
                     { label: t("description"), value: d.description ?? none },
                     {
                       label: t("logo"),
-                      value: d.logo ? (
-                        <Typography.Link href={d.logo} target="_blank" rel="noreferrer">
+                      // Only an https address or our own file is a link; anything else saved before
+                      // the schema refused it (`javascript:…`) is shown as inert text.
+                      value: isSafeUrl(d.logo) ? (
+                        <Typography.Link href={d.logo} target="_blank" rel="noopener noreferrer">
                           {d.logo}
                         </Typography.Link>
                       ) : (
-                        none
+                        (d.logo ?? none)
                       ),
                     },
-                    { label: t("theme"), value: d.theme ? <Tag color={d.theme}>{d.theme}</Tag> : none },
+                    { label: t("theme"), value: d.theme ? <Tag color={COLOR_RE.test(d.theme) ? d.theme : undefined}>{d.theme}</Tag> : none },
                     { label: "ID", value: <Typography.Text copyable>{d.id}</Typography.Text> },
                   ]}
                 />

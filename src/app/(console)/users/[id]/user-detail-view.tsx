@@ -31,7 +31,7 @@ import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { userClaimsInput, userUpdateInput, type UserDetail } from "~/lib/validators/user";
 import type { SessionItem } from "~/lib/validators/session";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
@@ -135,7 +135,14 @@ function ProfileTab({ user }: { user: UserDetail }) {
     if (parsed) update.mutate(parsed);
   };
   return (
-    <Form<ProfileValues> form={form} layout="vertical" onFinish={submit} disabled={update.isPending || !!user.deletedAt} style={{ maxWidth: 640 }}>
+    <Form<ProfileValues>
+      form={form}
+      layout="vertical"
+      onValuesChange={clearErrorsOnChange(form)}
+      onFinish={submit}
+      disabled={update.isPending || !!user.deletedAt}
+      style={{ maxWidth: 640 }}
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       {canEdit && !user.deletedAt && (
         <Form.Item label={f("avatar.label")}>
@@ -232,7 +239,13 @@ function ClaimsTab({ user }: { user: UserDetail }) {
     </Form.List>
   );
   return (
-    <Form<ClaimValues> form={form} layout="vertical" onFinish={submit} disabled={setClaims.isPending || !!user.deletedAt}>
+    <Form<ClaimValues>
+      form={form}
+      layout="vertical"
+      onValuesChange={clearErrorsOnChange(form)}
+      onFinish={submit}
+      disabled={setClaims.isPending || !!user.deletedAt}
+    >
       <Divider titlePlacement="start">{t("claims")}</Divider>
       {pairs("claims", "type", "value", t("claimType"), t("claimValue"))}
       <Divider titlePlacement="start">{t("properties")}</Divider>
