@@ -57,6 +57,7 @@ export default defineConfig({
     { name: "users", testMatch: /users\.spec\.ts/ },
     { name: "files-api", testMatch: /files-api\.spec\.ts/ },
     { name: "files", testMatch: /files\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "layout", testMatch: /layout\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
     {

@@ -144,7 +144,7 @@ export function createdAtColumn<Row>(title: string, sort: { sortOrder: (key: str
     key: "createdAt",
     sorter: true,
     sortOrder: sort.sortOrder("createdAt"),
-    render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm"),
+    render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm")}</span>,
   };
 }
 

@@ -59,7 +59,12 @@ export function IdentityResourcesView() {
       ),
     },
     ...tenantColumn,
-    { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
+    {
+      title: <span style={{ whiteSpace: "nowrap" }}>{t("displayName")}</span>,
+      dataIndex: "displayName",
+      key: "displayName",
+      render: (v: string | null) => v || "—",
+    },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: (items: string[]) => <TagList items={items} /> },
     createdAtColumn(c("createdAt"), sort),
     {

@@ -50,6 +50,7 @@ export function SessionsView() {
     {
       title: t("user"),
       key: "user",
+      width: 150,
       render: (_, r) => (
         <Space orientation="vertical" size={0}>
           <span>
@@ -59,30 +60,45 @@ export function SessionsView() {
         </Space>
       ),
     },
-    { title: t("site"), dataIndex: "site", key: "site", render: (s: SessionItem["site"]) => t(`sites.${s as (typeof SESSION_SITES)[number]}`) },
+    { title: t("site"), dataIndex: "site", key: "site", width: 110, render: (s: SessionItem["site"]) => t(`sites.${s as (typeof SESSION_SITES)[number]}`) },
     {
       title: t("method"),
       dataIndex: "method",
       key: "method",
+      width: 100,
       render: (m: string) => <Tag title={m}>{t.has(`methods.${m}`) ? t(`methods.${m}` as "methods.password") : m}</Tag>,
     },
     {
       title: t("device"),
       key: "device",
-      width: 260,
+      width: 240,
       ellipsis: { showTitle: false },
       render: (_, r) => <SessionDevice session={r} />,
     },
-    { title: t("ipPlace"), key: "place", width: 170, render: (_, r) => <SessionPlace session={r} /> },
-    { title: t("state"), dataIndex: "state", key: "state", render: (s: SessionItem["state"]) => <Tag color={STATE_COLOR[s]}>{t(`states.${s}`)}</Tag> },
-    createdAtColumn(c("createdAt"), sort),
-    { title: t("lastSeen"), dataIndex: "lastSeenAt", key: "lastSeenAt", sorter: true, sortOrder: sort.sortOrder("lastSeenAt"), render: fmt },
+    { title: t("ipPlace"), key: "place", width: 150, render: (_, r) => <SessionPlace session={r} /> },
+    {
+      title: t("state"),
+      dataIndex: "state",
+      key: "state",
+      width: 90,
+      render: (s: SessionItem["state"]) => <Tag color={STATE_COLOR[s]}>{t(`states.${s}`)}</Tag>,
+    },
+    { ...createdAtColumn(c("createdAt"), sort), width: 150 },
+    {
+      title: t("lastSeen"),
+      dataIndex: "lastSeenAt",
+      key: "lastSeenAt",
+      width: 150,
+      sorter: true,
+      sortOrder: sort.sortOrder("lastSeenAt"),
+      render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{fmt(d)}</span>,
+    },
     {
       title: c("actions"),
       key: "actions",
       // Always in view: the table scrolls under it on narrow screens (1440 px with the menu open).
       fixed: "right",
-      width: 230,
+      width: 250,
       render: (_, r) =>
         bin ? (
           <Space size="small">
@@ -96,7 +112,7 @@ export function SessionsView() {
             </Popconfirm>
           </Space>
         ) : (
-          <Space size="small">
+          <Space size={0} wrap>
             {r.state === "active" && (
               <Button size="small" type="link" onClick={() => freeze.mutate({ id: r.id })}>
                 {t("freeze")}
@@ -166,7 +182,7 @@ export function SessionsView() {
         url={url}
         list={list}
         columns={columns}
-        scroll={{ x: 1300 }}
+        scroll={{ x: 1440 }}
         expandable={{ expandedRowRender: (r) => <SessionClientDetail session={r} /> }}
         emptyText={list.isError ? <Empty description={handleServerError(null, list.error)} /> : <Empty description={bin ? t("emptyBin") : t("emptyTitle")} />}
       />
