@@ -303,7 +303,7 @@ function MySessions() {
                 </Button>
               </Popconfirm>
             ),
-          ]}
+          ].filter(Boolean)}
         >
           <List.Item.Meta
             title={
