@@ -59,6 +59,7 @@ export default defineConfig({
     { name: "files", testMatch: /files\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "branding", testMatch: /branding\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "field-errors", testMatch: /field-errors\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "layout", testMatch: /layout\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
     {

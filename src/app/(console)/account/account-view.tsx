@@ -1,7 +1,7 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Tabs, Tag } from "antd";
+import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Tabs, Tag, Tooltip } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
@@ -13,6 +13,7 @@ import { CodeSender } from "~/components/code-sender";
 import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
+import { SessionDevice, deviceText, placeText } from "~/components/session-client";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
 import type { Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
@@ -315,16 +316,30 @@ function MySessions() {
                 </Button>
               </Popconfirm>
             ),
-          ]}
+          ].filter(Boolean)}
         >
           <List.Item.Meta
             title={
               <Space>
-                {r.name ?? r.userAgent?.slice(0, 60) ?? r.method}
+                {r.name ?? <SessionDevice session={r} />}
                 {r.current && <Tag color="blue">{t("thisDevice")}</Tag>}
               </Space>
             }
-            description={`${s(`sites.${r.site as "web"}`)} · ${s.has(`methods.${r.method}`) ? s(`methods.${r.method}` as "methods.password") : r.method} · ${r.ip ?? "—"} · ${dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm")}`}
+            description={
+              <Tooltip title={r.ip}>
+                <span>
+                  {[
+                    r.name ? deviceText(r, s("unknownDevice")) : null,
+                    s(`sites.${r.site as "web"}`),
+                    s.has(`methods.${r.method}`) ? s(`methods.${r.method}` as "methods.password") : r.method,
+                    r.ip ? placeText(r, s) : null,
+                    dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm"),
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </span>
+              </Tooltip>
+            }
           />
         </List.Item>
       )}

@@ -3,10 +3,10 @@
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
+import { CodeName, DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
-import { Alert, Button, Form, Space, Tag, Typography } from "antd";
+import { Alert, Button, Form, Space, Tag } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -50,16 +50,21 @@ export function IdentityResourcesView() {
       sorter: true,
       sortOrder: sort.sortOrder("name"),
       render: (n: string, row) => (
-        <Space>
+        <Space size={4} style={{ whiteSpace: "nowrap" }}>
           <Link href={`/identity-resources/${row.id}`}>
-            <Typography.Text code>{n}</Typography.Text>
+            <CodeName>{n}</CodeName>
           </Link>
           {row.standard && <Tag color="blue">{t("standard")}</Tag>}
         </Space>
       ),
     },
     ...tenantColumn,
-    { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
+    {
+      title: <span style={{ whiteSpace: "nowrap" }}>{t("displayName")}</span>,
+      dataIndex: "displayName",
+      key: "displayName",
+      render: (v: string | null) => v || "—",
+    },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: (items: string[]) => <TagList items={items} /> },
     createdAtColumn(c("createdAt"), sort),
     {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useHistoryTab } from "~/components/record-history";
-import { ConsolePage } from "~/components/console-page";
+import { DetailPage } from "~/components/detail-page";
 import {
   Alert,
   App,
@@ -18,11 +18,10 @@ import {
   Skeleton,
   Space,
   Table,
-  Tabs,
   Tag,
   Typography,
 } from "antd";
-import { ArrowLeftOutlined, MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
+import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -31,6 +30,7 @@ import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { userClaimsInput, userUpdateInput, type UserDetail } from "~/lib/validators/user";
 import type { SessionItem } from "~/lib/validators/session";
+import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/session-client";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
@@ -41,32 +41,17 @@ const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:
 
 export function UserDetailView({ id }: { id: string }) {
   const t = useTranslations("user");
-  const c = useTranslations("common");
   const trpc = useTRPC();
   const detail = useQuery(trpc.user.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const u = detail.data;
   return (
-    <ConsolePage
-      title={u ? t("detailTitle", { name: displayName(u) }) : t("title")}
-      extra={
-        <Link href="/users">
-          <ArrowLeftOutlined /> {t("back")}
-        </Link>
-      }
-    >
-      {detail.isLoading ? (
-        <Card>
-          <Skeleton active />
-        </Card>
-      ) : detail.isError || !u ? (
-        <Card>
-          <Empty description={handleServerError(null, detail.error)}>
-            <Button onClick={() => void detail.refetch()}>{c("retry")}</Button>
-          </Empty>
-        </Card>
-      ) : (
-        <>
+    <DetailPage
+      query={detail}
+      back={{ href: "/users", label: t("title") }}
+      title={u && t("detailTitle", { name: displayName(u) })}
+      header={
+        u && (
           <Card size="small">
             <Space wrap size="middle">
               <Tag color={u.status === "active" ? "green" : "red"}>{t(`statuses.${u.status}`)}</Tag>
@@ -84,22 +69,20 @@ export function UserDetailView({ id }: { id: string }) {
               </Typography.Text>
             </Space>
           </Card>
-          <Card size="small">
-            <Tabs
-              items={[
-                { key: "profile", label: t("tabs.profile"), children: <ProfileTab user={u} /> },
-                { key: "roles", label: t("tabs.roles"), children: <RolesTab user={u} /> },
-                { key: "claims", label: t("tabs.claims"), children: <ClaimsTab user={u} /> },
-                { key: "sessions", label: t("tabs.sessions"), children: <SessionsTab user={u} /> },
-                { key: "logins", label: t("tabs.logins"), children: <LoginsTab user={u} /> },
-                { key: "security", label: t("tabs.security"), children: <SecurityTab user={u} /> },
-                ...history,
-              ]}
-            />
-          </Card>
-        </>
-      )}
-    </ConsolePage>
+        )
+      }
+      tabs={
+        u && [
+          { key: "profile", label: t("tabs.profile"), children: <ProfileTab user={u} /> },
+          { key: "roles", label: t("tabs.roles"), children: <RolesTab user={u} /> },
+          { key: "claims", label: t("tabs.claims"), children: <ClaimsTab user={u} /> },
+          { key: "sessions", label: t("tabs.sessions"), children: <SessionsTab user={u} /> },
+          { key: "logins", label: t("tabs.logins"), children: <LoginsTab user={u} /> },
+          { key: "security", label: t("tabs.security"), children: <SecurityTab user={u} /> },
+          ...history,
+        ]
+      }
+    />
   );
 }
 
@@ -272,11 +255,19 @@ function SessionsTab({ user }: { user: UserDetail }) {
       dataSource={sessions.data?.items}
       locale={{ emptyText: <Empty description={t("noSessions")} /> }}
       pagination={{ current: page, pageSize: 10, total: sessions.data?.total ?? 0, onChange: setPage }}
+      scroll={{ x: 900 }}
+      expandable={{ expandedRowRender: (r) => <SessionClientDetail session={r} /> }}
       columns={[
         { title: t("sessionSite"), dataIndex: "site", key: "site", render: (v: string) => s(`sites.${v as "web"}`) },
-        { title: t("sessionMethod"), dataIndex: "method", key: "method" },
+        {
+          title: t("sessionMethod"),
+          dataIndex: "method",
+          key: "method",
+          render: (m: string) => (s.has(`methods.${m}`) ? s(`methods.${m}` as "methods.password") : m),
+        },
         { title: t("sessionState"), dataIndex: "state", key: "state", render: (v: string) => <Tag>{s(`states.${v as "active"}`)}</Tag> },
-        { title: t("sessionIp"), dataIndex: "ip", key: "ip", render: (v: string | null) => v ?? "—" },
+        { title: s("device"), key: "device", width: 260, ellipsis: { showTitle: false }, render: (_, r) => <SessionDevice session={r} /> },
+        { title: s("ipPlace"), key: "ip", render: (_, r) => <SessionPlace session={r} /> },
         { title: t("lastSeen"), dataIndex: "lastSeenAt", key: "lastSeenAt", render: fmt },
       ]}
     />
