@@ -13,6 +13,7 @@ import { useTRPC } from "~/trpc/react";
 import { PERMISSIONS, RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import { expandCode } from "~/lib/permission-scope";
 import { handleServerError } from "~/components/form-errors";
+import { useSeededText } from "~/components/use-seeded-text";
 import { RoleDrawer } from "../role-drawer";
 
 export function RoleDetailView({ id }: { id: string }) {
@@ -24,6 +25,7 @@ export function RoleDetailView({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [page, setPage] = useState({ current: 1, size: 20 });
   const me = useQuery(trpc.me.get.queryOptions());
+  const seeded = useSeededText();
   const role = useQuery(trpc.role.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const members = useQuery(
@@ -52,11 +54,11 @@ export function RoleDetailView({ id }: { id: string }) {
           <Link href="/roles" aria-label={t("title")}>
             <ArrowLeftOutlined />
           </Link>
-          {t("detailTitle", { name: r.name })}
+          {t("detailTitle", { name: seeded.roleLabel(r) })}
           {r.builtIn && <Tag color="blue">{t("builtIn")}</Tag>}
         </Space>
       }
-      intro={r.description ?? undefined}
+      intro={seeded.roleDescription(r) ?? undefined}
       extra={
         <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
           {c("edit")}

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { DetailPage, Facts } from "~/components/detail-page";
 import { useHistoryTab } from "~/components/record-history";
+import { useSeededText } from "~/components/use-seeded-text";
 import { TenantDrawer } from "../tenant-drawer";
 import { STATUS_COLOR } from "../tenants-view";
 
@@ -15,6 +16,7 @@ export function TenantDetail({ id }: { id: string }) {
   const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const detail = useQuery(trpc.tenant.detail.queryOptions({ id }));
@@ -35,7 +37,7 @@ export function TenantDetail({ id }: { id: string }) {
             </>
           )
         }
-        intro={d?.description ?? undefined}
+        intro={(d && seeded.tenantDescription(d)) ?? undefined}
         onEdit={d ? () => setEditing(true) : undefined}
         tabs={
           d && [
@@ -48,7 +50,7 @@ export function TenantDetail({ id }: { id: string }) {
                   items={[
                     { label: t("name"), value: d.name },
                     { label: t("status"), value: t(`statuses.${d.status}`) },
-                    { label: t("description"), value: d.description ?? none },
+                    { label: t("description"), value: seeded.tenantDescription(d) ?? none },
                     {
                       label: t("logo"),
                       value: d.logo ? (

@@ -36,6 +36,7 @@ import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : "—");
 
@@ -43,12 +44,13 @@ export function UserDetailView({ id }: { id: string }) {
   const t = useTranslations("user");
   const c = useTranslations("common");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const detail = useQuery(trpc.user.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const u = detail.data;
   return (
     <ConsolePage
-      title={u ? t("detailTitle", { name: displayName(u) }) : t("title")}
+      title={u ? t("detailTitle", { name: displayName({ ...u, nickname: seeded.nickname(u.nickname) }) }) : t("title")}
       extra={
         <Link href="/users">
           <ArrowLeftOutlined /> {t("back")}
@@ -154,6 +156,7 @@ function RolesTab({ user }: { user: UserDetail }) {
   const t = useTranslations("user");
   const c = useTranslations("common");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const roles = useQuery(trpc.user.roleOptions.queryOptions({ tenantId: user.tenantId }));
   const [chosen, setChosen] = useState<string[]>(user.roles.map((r) => r.id));
   // Fresh roles from the server (after a save or a refetch) replace the choice, adjusted during render.
@@ -174,7 +177,7 @@ function RolesTab({ user }: { user: UserDetail }) {
           <Space orientation="vertical">
             {(roles.data ?? []).map((r) => (
               <Checkbox key={r.id} value={r.id}>
-                <strong>{r.name}</strong> {r.description && <Typography.Text type="secondary">— {r.description}</Typography.Text>}
+                <strong>{seeded.roleLabel(r)}</strong> {r.description && <Typography.Text type="secondary">— {seeded.roleDescription(r)}</Typography.Text>}
               </Checkbox>
             ))}
           </Space>
