@@ -49,6 +49,7 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     { name: "api", testMatch: /(^|\/)(api|edge-http)\.spec\.ts$/ },
     { name: "edge-browser", testMatch: /edge-browser\.spec\.ts/, dependencies: ["setup"] },
+    { name: "api-docs", testMatch: /api-docs\.spec\.ts/, dependencies: ["setup"] },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "roles-audit", testMatch: /roles-audit\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "clients", testMatch: /clients\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },

@@ -262,8 +262,8 @@ export async function ensureStandardIdentityResources(db: DbClient, tenantId: st
     data: STANDARD_IDENTITY_RESOURCES.map((r) => ({
       tenantId,
       name: r.name,
-      displayName: r.displayName,
-      description: r.description,
+      displayName: r.displayName.en,
+      description: r.description.en,
       claims: [...r.claims],
       standard: true,
     })),

@@ -14,7 +14,7 @@ export async function ensureBuiltInRoles(db: DbClient, tenantId: string) {
   for (const [name, role] of Object.entries(BUILT_IN_ROLES)) {
     await db.role.upsert({
       where: { tenantId_name: { tenantId, name } },
-      create: { tenantId, name, description: role.description, builtIn: true, permissions: [...role.permissions] },
+      create: { tenantId, name, description: role.description.en, builtIn: true, permissions: [...role.permissions] },
       update: { builtIn: true, permissions: [...role.permissions] },
     });
   }

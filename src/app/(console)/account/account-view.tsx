@@ -18,6 +18,7 @@ import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profi
 import type { Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
 import { useRouter, useSearchParams } from "next/navigation";
+import { useSeededText } from "~/components/use-seeded-text";
 
 type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
 
@@ -94,6 +95,7 @@ function ProfileTab() {
   const t = useTranslations("account");
   const f = useTranslations("file");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const me = useQuery(trpc.me.get.queryOptions());
   const profile = useQuery(trpc.me.profile.queryOptions());
@@ -116,14 +118,14 @@ function ProfileTab() {
             children: <AvatarUpload src={p?.avatar} onChanged={() => qc.invalidateQueries(trpc.me.profile.pathFilter())} />,
           },
           { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
-          { key: "n", label: t("nickname"), children: p?.nickname ?? "—" },
+          { key: "n", label: t("nickname"), children: seeded.nickname(p?.nickname) ?? "—" },
           { key: "p", label: t("phone"), children: <ContactValue kind="phone" value={me.data?.phone} /> },
           { key: "e", label: t("email"), children: <ContactValue kind="email" value={me.data?.email} /> },
           { key: "g", label: t("gender"), children: p?.gender ? t(p.gender) : "—" },
           { key: "b", label: t("birthday"), children: p?.birthday ?? "—" },
           { key: "a", label: t("address"), children: p?.address ?? "—" },
           { key: "d", label: t("description"), children: p?.description ?? "—" },
-          { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+          { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{seeded.roleLabel({ name: r })}</Tag>) },
         ]}
       />
       <ProfileModal open={editing} onClose={() => setEditing(false)} />

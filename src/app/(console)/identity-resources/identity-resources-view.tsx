@@ -20,12 +20,14 @@ import {
   type IdentityResourceItem,
   type IdentityResourceListInput,
 } from "~/lib/validators/api";
+import { useSeededText } from "~/components/use-seeded-text";
 
 export function IdentityResourcesView() {
   const t = useTranslations("identityResource");
   const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["kind", "start", "end"] });
   const [editing, setEditing] = useState<IdentityResourceItem | "new" | null>(null);
@@ -63,7 +65,7 @@ export function IdentityResourcesView() {
       title: <span style={{ whiteSpace: "nowrap" }}>{t("displayName")}</span>,
       dataIndex: "displayName",
       key: "displayName",
-      render: (v: string | null) => v || "—",
+      render: (v: string | null, row) => seeded.identityText(row, "displayName", v) || "—",
     },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: (items: string[]) => <TagList items={items} /> },
     createdAtColumn(c("createdAt"), sort),
@@ -118,6 +120,7 @@ interface FormValues {
 export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("identityResource");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
   const existing = item && item !== "new" ? item : null;
@@ -139,7 +142,7 @@ export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResou
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
+      initialValues={existing ? { ...catalogNameValues(seeded.identity(existing)), claims: existing.claims } : { claims: [] }}
     >
       {existing?.standard && <Alert type="info" showIcon title={t("standardHelp")} style={{ marginBottom: 16 }} />}
       <CatalogNameFields ns="identityResource" nameLocked={existing?.standard} />

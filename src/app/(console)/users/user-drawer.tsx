@@ -8,6 +8,7 @@ import { useTRPC } from "~/trpc/react";
 import { userCreateInput } from "~/lib/validators/user";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { ProfileFields, profilePayload, type ProfileValues } from "./user-form";
+import { useSeededText } from "~/components/use-seeded-text";
 
 type Values = ProfileValues & { password?: string; mustChangePassword?: boolean; roleIds?: string[] };
 
@@ -15,6 +16,7 @@ type Values = ProfileValues & { password?: string; mustChangePassword?: boolean;
 export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("user");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const router = useRouter();
   const [form] = Form.useForm<Values>();
   const save = useDrawerSave(form, onSaved, onClose);
@@ -52,7 +54,7 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
     >
       <ProfileFields />
       <Form.Item name="roleIds" label={t("roles")}>
-        <Select mode="multiple" aria-label={t("roles")} options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
+        <Select mode="multiple" aria-label={t("roles")} options={(roles.data ?? []).map((r) => ({ value: r.id, label: seeded.roleLabel(r) }))} />
       </Form.Item>
       <Form.Item name="password" label={t("password")} extra={t("passwordHint")}>
         <Input.Password autoComplete="new-password" />

@@ -11,6 +11,7 @@ import { useTRPC } from "~/trpc/react";
 import { PERMISSIONS, RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import { expandCode } from "~/lib/permission-scope";
 import { handleServerError } from "~/components/form-errors";
+import { useSeededText } from "~/components/use-seeded-text";
 import { RoleDrawer } from "../role-drawer";
 
 export function RoleDetailView({ id }: { id: string }) {
@@ -22,6 +23,7 @@ export function RoleDetailView({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [page, setPage] = useState({ current: 1, size: 20 });
   const me = useQuery(trpc.me.get.queryOptions());
+  const seeded = useSeededText();
   const role = useQuery(trpc.role.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const members = useQuery(
@@ -43,12 +45,12 @@ export function RoleDetailView({ id }: { id: string }) {
       title={
         r && (
           <>
-            {t("detailTitle", { name: r.name })}
+            {t("detailTitle", { name: seeded.roleLabel(r) })}
             {r.builtIn && <Tag color="blue">{t("builtIn")}</Tag>}
           </>
         )
       }
-      intro={r?.description ?? undefined}
+      intro={r ? (seeded.roleDescription(r) ?? undefined) : undefined}
       onEdit={() => setEditing(true)}
       tabs={
         r && [

@@ -8,6 +8,7 @@ import { useTRPC } from "~/trpc/react";
 import { COLOR_RE, isSafeUrl } from "~/lib/validators/common";
 import { DetailPage, Facts } from "~/components/detail-page";
 import { useHistoryTab } from "~/components/record-history";
+import { useSeededText } from "~/components/use-seeded-text";
 import { TenantDrawer } from "../tenant-drawer";
 import { STATUS_COLOR } from "../tenants-view";
 
@@ -16,6 +17,7 @@ export function TenantDetail({ id }: { id: string }) {
   const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const detail = useQuery(trpc.tenant.detail.queryOptions({ id }));
@@ -36,7 +38,7 @@ export function TenantDetail({ id }: { id: string }) {
             </>
           )
         }
-        intro={d?.description ?? undefined}
+        intro={(d && seeded.tenantDescription(d)) ?? undefined}
         onEdit={d ? () => setEditing(true) : undefined}
         tabs={
           d && [
@@ -49,7 +51,7 @@ export function TenantDetail({ id }: { id: string }) {
                   items={[
                     { label: t("name"), value: d.name },
                     { label: t("status"), value: t(`statuses.${d.status}`) },
-                    { label: t("description"), value: d.description ?? none },
+                    { label: t("description"), value: seeded.tenantDescription(d) ?? none },
                     {
                       label: t("logo"),
                       // Only an https address or our own file is a link; anything else saved before

@@ -36,12 +36,14 @@ import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : "—");
 
 export function UserDetailView({ id }: { id: string }) {
   const t = useTranslations("user");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const detail = useQuery(trpc.user.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const u = detail.data;
@@ -49,7 +51,7 @@ export function UserDetailView({ id }: { id: string }) {
     <DetailPage
       query={detail}
       back={{ href: "/users", label: t("title") }}
-      title={u && t("detailTitle", { name: displayName(u) })}
+      title={u && t("detailTitle", { name: displayName({ ...u, nickname: seeded.nickname(u.nickname) }) })}
       header={
         u && (
           <Card size="small">
@@ -144,6 +146,7 @@ function RolesTab({ user }: { user: UserDetail }) {
   const t = useTranslations("user");
   const c = useTranslations("common");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const roles = useQuery(trpc.user.roleOptions.queryOptions({ tenantId: user.tenantId }));
   const [chosen, setChosen] = useState<string[]>(user.roles.map((r) => r.id));
   // Fresh roles from the server (after a save or a refetch) replace the choice, adjusted during render.
@@ -164,7 +167,7 @@ function RolesTab({ user }: { user: UserDetail }) {
           <Space orientation="vertical">
             {(roles.data ?? []).map((r) => (
               <Checkbox key={r.id} value={r.id}>
-                <strong>{r.name}</strong> {r.description && <Typography.Text type="secondary">— {r.description}</Typography.Text>}
+                <strong>{seeded.roleLabel(r)}</strong> {r.description && <Typography.Text type="secondary">— {seeded.roleDescription(r)}</Typography.Text>}
               </Checkbox>
             ))}
           </Space>
