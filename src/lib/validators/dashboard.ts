@@ -8,7 +8,16 @@ export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 /** Days start at midnight here unless the browser says where it is. */
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
-const ZONES = new Set(Intl.supportedValuesOf("timeZone").concat("UTC"));
+/** A zone name both ICU (here) and PostgreSQL know: browsers may report aliases (Asia/Calcutta, Etc/UTC), which both accept. */
+const knownZone = (tz: string) => {
+  if (!/^[A-Za-z]+(?:[/_+-][A-Za-z0-9]+)*$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const dashboardInput = z.object({
   days: z.coerce
@@ -21,7 +30,7 @@ export const dashboardInput = z.object({
   tz: z
     .string()
     .max(64)
-    .refine((tz) => ZONES.has(tz), { message: msg("unsupportedValue") })
+    .refine(knownZone, { message: msg("unsupportedValue") })
     .default(DEFAULT_TIME_ZONE),
 });
 export type DashboardInput = z.input<typeof dashboardInput>;
