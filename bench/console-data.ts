@@ -126,10 +126,11 @@ async function fillActivity(q: Q, tenantId: string, users: number) {
   await q(
     `INSERT INTO "LoginSession" (id, "tenantId", "userId", site, method, state, "createdAt", "lastSeenAt", "expiresAt")
      SELECT gen_random_uuid(), $1, u.id, 'web', (ARRAY['password', 'sms-code', 'wechat'])[1 + s.i % 3],
-            (CASE WHEN s.i % 10 = 0 THEN 'active' ELSE 'ended' END)::"SessionState", c.at, c.at,
-            CASE WHEN s.i % 10 = 0 THEN now() + interval '7 days' ELSE c.at + interval '7 days' END
-       FROM generate_series(1, $2::int) AS s(i)
-       CROSS JOIN LATERAL (SELECT ${spread(90)} AS at) c
+            (CASE WHEN s.i % 10 = 0 THEN 'active' ELSE 'ended' END)::"SessionState", s.at,
+            CASE WHEN s.i % 10 = 0 THEN now() ELSE s.at END,
+            CASE WHEN s.i % 10 = 0 THEN now() + interval '7 days' ELSE s.at + interval '7 days' END
+       -- Spread by i (a random() in an uncorrelated LATERAL would be computed once for every row).
+       FROM (SELECT i, now() - (i::bigint * 7919 % 7776000) * interval '1 second' AS at FROM generate_series(1, $2::int) AS i) s
        JOIN LATERAL (SELECT id FROM "User" WHERE "tenantId" = $1 AND "userNameKey" = 'u' || (1 + s.i % $3::int)) u ON true`,
     [tenantId, Math.floor(users / 2), users],
   );

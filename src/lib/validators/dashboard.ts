@@ -44,6 +44,8 @@ const series = z.object({ key: z.string(), counts: z.array(count), total: count 
 export const dashboardUsers = z.object({
   /** Users not deleted, now. */
   total: count,
+  /** `total` is the database's estimate (past the exact count's cap, as in the user list). */
+  totalEstimated: z.boolean(),
   days: dayAxis,
   /** New users on each day. */
   counts: z.array(count),

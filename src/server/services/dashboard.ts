@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { tenantWhere, type Scope } from "~/server/services/scope";
 import { env } from "~/env";
+import { COUNT_CAP } from "~/server/services/user";
 import type {
   DashboardCodes,
   DashboardErrors,
@@ -78,11 +79,24 @@ const perDay = (days: string[], rows: { day: string; n: number }[]) =>
   )[0]?.counts ?? days.map(() => 0);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/**
+ * Users not deleted: exact up to COUNT_CAP, as the user list counts; past it the planner's
+ * estimate (a million-row count costs most of a second; the estimate, a plan).
+ */
+async function countUsers({ db }: Scope, where: Prisma.Sql): Promise<{ total: number; totalEstimated: boolean }> {
+  const [exact] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" WHERE ${where} AND "deletedAt" IS NULL LIMIT ${COUNT_CAP + 1}) s`;
+  if ((exact?.n ?? 0) <= COUNT_CAP) return { total: exact?.n ?? 0, totalEstimated: false };
+  const [plan] = await db.$queryRaw<[{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }]>`
+    EXPLAIN (FORMAT JSON) SELECT 1 FROM "User" WHERE ${where} AND "deletedAt" IS NULL`;
+  return { total: Math.max(Math.round(plan["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0), COUNT_CAP + 1), totalEstimated: true };
+}
+
 export async function dashboardUsers(scope: Scope, input: Input, opts: Options = {}): Promise<DashboardUsers> {
   const r = await rangeOf(scope, input, opts);
   const where = tenantFilter(scope, input);
-  const [[total], rows] = await Promise.all([
-    scope.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "User" WHERE ${where} AND "deletedAt" IS NULL`,
+  const [total, rows] = await Promise.all([
+    countUsers(scope, where),
     scope.db.$queryRaw<{ day: string; n: number }[]>(
       byDay(Prisma.sql`SELECT ${localDay(r)} AS d, count(*)::int AS n
         FROM "User" WHERE ${where} AND "createdAt" >= ${r.since} AND "deletedAt" IS NULL
@@ -90,7 +104,7 @@ export async function dashboardUsers(scope: Scope, input: Input, opts: Options =
     ),
   ]);
   const counts = perDay(r.days, rows);
-  return { total: total?.n ?? 0, days: r.days, counts, newInRange: sum(counts) };
+  return { ...total, days: r.days, counts, newInRange: sum(counts) };
 }
 
 export async function dashboardSignIns(scope: Scope, input: Input, opts: Options = {}): Promise<DashboardSignIns> {

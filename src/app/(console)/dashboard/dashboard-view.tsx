@@ -275,7 +275,9 @@ function UsersCard({ scope }: { scope: Scope }) {
       range={range}
       query={q}
       isEmpty={(d) => d.total === 0 && d.newInRange === 0}
-      summary={(d) => `${t("users.total", { total: f.number(d.total) })} · ${t("users.newInRange", { count: f.number(d.newInRange), days: d.days.length })}`}
+      summary={(d) =>
+        `${t(d.totalEstimated ? "users.totalAbout" : "users.total", { total: f.number(d.total) })} · ${t("users.newInRange", { count: f.number(d.newInRange), days: d.days.length })}`
+      }
     >
       {(d) => <DailyChart title={t("users.new")} days={d.days} columns={[{ name: t("users.new"), counts: d.counts }]} kind="bar" />}
     </ChartCard>

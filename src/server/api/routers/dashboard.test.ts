@@ -71,6 +71,7 @@ describe("dashboard.users", () => {
     expect(week.days[6]).toBe(dayOf(0));
     expect(week.days[0]).toBe(dayOf(6));
     expect(week.total).toBe(await db.user.count({ where: { tenantId: w.tenantB.id, deletedAt: null } }));
+    expect(week.totalEstimated).toBe(false);
     expect(on(week.days, week.counts, 3)).toBe(2);
     expect(on(week.days, week.counts, 1)).toBe(0);
     const today = await db.user.count({ where: { tenantId: w.tenantB.id, deletedAt: null, createdAt: { gte: new Date(`${dayOf(0)}T00:00:00Z`) } } });
