@@ -2,7 +2,7 @@
 
 import { Card, Col, Row, Segmented, Select, Skeleton, Statistic, Table, Typography } from "antd";
 import { useQuery, keepPreviousData, type UseQueryResult } from "@tanstack/react-query";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ConsolePage } from "~/components/console-page";
@@ -264,7 +264,6 @@ function useLabels() {
 
 function UsersCard({ scope }: { scope: Scope }) {
   const t = useTranslations("dashboard");
-  const f = useFormatter();
   const trpc = useTRPC();
   const range = useRange("users");
   const q = useQuery(trpc.dashboard.users.queryOptions({ ...scope, days: range[0] }, { placeholderData: keepPreviousData }));
@@ -276,7 +275,7 @@ function UsersCard({ scope }: { scope: Scope }) {
       query={q}
       isEmpty={(d) => d.total === 0 && d.newInRange === 0}
       summary={(d) =>
-        `${t(d.totalEstimated ? "users.totalAbout" : "users.total", { total: f.number(d.total) })} · ${t("users.newInRange", { count: f.number(d.newInRange), days: d.days.length })}`
+        `${t(d.totalEstimated ? "users.totalAbout" : "users.total", { total: d.total })} · ${t("users.newInRange", { count: d.newInRange, days: d.days.length })}`
       }
     >
       {(d) => <DailyChart title={t("users.new")} days={d.days} columns={[{ name: t("users.new"), counts: d.counts }]} kind="bar" />}
