@@ -96,7 +96,7 @@ test.describe("signed in", () => {
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     await page.goto("/login?callbackUrl=/%09/evil.example");
-    await expect(page).toHaveURL(/\/tenants$/);
+    await expect(page).toHaveURL(/\/dashboard$/);
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     expect(requests.filter((u) => u.includes("evil.example") && !u.includes("callbackUrl"))).toEqual([]);
   });

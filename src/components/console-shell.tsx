@@ -7,6 +7,7 @@ import {
   AuditOutlined,
   CloudServerOutlined,
   DesktopOutlined,
+  DashboardOutlined,
   DownloadOutlined,
   FolderOpenOutlined,
   GlobalOutlined,
@@ -42,6 +43,7 @@ interface ShellUser {
 }
 
 type MenuLabel =
+  | "dashboard"
   | "tenants"
   | "users"
   | "team"
@@ -62,6 +64,7 @@ type MenuLabel =
   | "publicTenant";
 
 const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; needs?: PermissionCode }[] = [
+  { key: "dashboard", href: "/dashboard", icon: <DashboardOutlined />, label: "dashboard", needs: "uc.dashboard.get" },
   { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
   { key: "users", href: "/users", icon: <UserOutlined />, label: "users", needs: "uc.user.get" },
   { key: "team", href: "/team", icon: <UsergroupAddOutlined />, label: "team", needs: "uc.team.get" },

@@ -30,6 +30,7 @@ const DEFINED = {
   audit: ["get"],
   export: ["get", "post"],
   file: ["get", "detail", "post", "delete"],
+  dashboard: ["get"],
 } as const satisfies Record<keyof (typeof CATALOG)["en"]["permissionNames"]["resources"], readonly PermissionAction[]>;
 
 export type PermissionResource = keyof typeof DEFINED;
@@ -119,6 +120,7 @@ export const BUILT_IN_ROLES = {
     permissions: [
       "uc.me.all",
       "uc.permission.get",
+      "uc.dashboard.get",
       "uc.tenant.detail",
       "uc.session.all",
       "uc.lock.all",
