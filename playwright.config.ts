@@ -60,6 +60,7 @@ export default defineConfig({
     { name: "files", testMatch: /files\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "branding", testMatch: /branding\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "field-errors", testMatch: /field-errors\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "dashboard", testMatch: /dashboard\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "layout", testMatch: /layout\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
