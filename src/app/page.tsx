@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** Administrators land in the console; everyone else in their account. */
 export default async function Home() {
-  const { actor } = await getRequestIdentity();
-  if (!actor) redirect("/login");
+  const { actor, ended } = await getRequestIdentity();
+  if (!actor) redirect(ended ? `/login?reason=${ended}` : "/login");
   redirect(hasPermission(actor.permissions, "uc.tenant.get") ? "/tenants" : "/account");
 }

@@ -10,7 +10,8 @@ import { emailSchema, resetPasswordInput } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
-import { PasswordStrength } from "~/components/password-strength";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
+import { useContactRules } from "~/components/contact-rules";
 import { AuthCard } from "~/app/login/login-form";
 
 interface Values {
@@ -27,6 +28,8 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
   const [channel, setChannel] = useState<"sms" | "email">("sms");
   const password = Form.useWatch("password", form) ?? "";
   const [error, setError] = useState<string | null>(null);
+  const phoneRules = useContactRules("phone");
+  const emailRules = useContactRules("email");
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions({ onError: (e) => setError(handleServerError(form, e)) }));
 
   if (reset.isSuccess) {
@@ -61,21 +64,11 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
         disabled={reset.isPending}
         onFinish={(v) => {
           setError(null);
-          const parsed = parseForm(form, resetPasswordInput, { ...v, channel }, locale);
+          const parsed = parseForm(form, resetPasswordInput, { ...v, password: v.password ?? "", channel }, locale);
           if (parsed) reset.mutate(parsed);
         }}
       >
-        <Form.Item
-          name="target"
-          label={channel === "sms" ? t("phone") : t("byEmail")}
-          rules={[
-            {
-              required: true,
-              validator: (_r, v: string) =>
-                schema.safeParse(v).success ? Promise.resolve() : Promise.reject(new Error(channel === "sms" ? t("phoneHint") : "name@example.com")),
-            },
-          ]}
-        >
+        <Form.Item name="target" label={channel === "sms" ? t("phone") : t("byEmail")} rules={channel === "sms" ? phoneRules : emailRules}>
           <Input placeholder={channel === "sms" ? "+86-15810419011" : "name@example.com"} autoFocus />
         </Form.Item>
         <Form.Item>
@@ -93,8 +86,8 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
         <Form.Item name="code" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("code") }]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
-        <Form.Item name="password" label={t("newPassword")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
-          <Input.Password autoComplete="new-password" maxLength={128} />
+        <Form.Item name="password" label={t("newPassword")} required extra={<PasswordStrength value={password} />}>
+          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={reset.isPending} data-testid="reset-submit">
           {t("submitReset")}

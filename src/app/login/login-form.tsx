@@ -11,7 +11,9 @@ import { phoneSchema } from "~/lib/validators/common";
 import { LanguageSwitch } from "~/components/language-switch";
 import { Captcha } from "~/components/captcha";
 import { CodeSender } from "~/components/code-sender";
+import { useContactRules } from "~/components/contact-rules";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
+import type { SessionEndReason } from "~/lib/validators/session";
 
 interface PasswordValues {
   ustr: string;
@@ -47,9 +49,11 @@ interface LoginFormProps {
   wechat: boolean;
   /** An error code handed back by a redirect (e.g. from the WeChat round trip). */
   initialError: number | null;
+  /** The previous session of this browser is over, and why (frozen, forced offline, …). */
+  ended: SessionEndReason | null;
 }
 
-export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: LoginFormProps) {
+export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }: LoginFormProps) {
   const t = useTranslations("login");
   const a = useTranslations("auth");
   const app = useTranslations("app");
@@ -60,6 +64,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
   const [afs, setAfs] = useState<string | null>(null);
   const [captchaKey, setCaptchaKey] = useState(0);
   const [smsForm] = Form.useForm<SmsValues>();
+  const phoneRules = useContactRules("phone");
 
   async function finish(provider: "password" | "sms-code", credentials: Record<string, string>) {
     setBusy(true);
@@ -108,12 +113,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
       disabled={busy}
       onFinish={(v) => finish("sms-code", { phone: v.phone.trim(), code: v.code.trim() })}
     >
-      <Form.Item
-        name="phone"
-        label={a("phone")}
-        extra={a("smsSignupNote")}
-        rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: a("phoneHint") }]}
-      >
+      <Form.Item name="phone" label={a("phone")} extra={a("smsSignupNote")} rules={phoneRules}>
         <Input prefix={<MobileOutlined />} placeholder="+86-15810419011" autoComplete="tel" />
       </Form.Item>
       <Form.Item>
@@ -138,6 +138,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
 
   return (
     <AuthCard title={app("name")} subtitle={subtitle}>
+      {ended && !error && <Alert type="warning" showIcon title={t(`ended.${ended}`)} style={{ marginBottom: 16 }} role="status" data-testid="session-ended" />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Tabs
         items={[

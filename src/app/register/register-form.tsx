@@ -11,8 +11,9 @@ import { TERMS_VERSION, emailSchema, registerInput } from "~/lib/validators/auth
 import { phoneSchema } from "~/lib/validators/common";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
-import { Captcha } from "~/components/captcha";
-import { PasswordStrength } from "~/components/password-strength";
+import { useFormCaptcha } from "~/components/captcha";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
+import { useContactRules } from "~/components/contact-rules";
 import { AuthCard } from "~/app/login/login-form";
 
 interface Values {
@@ -33,8 +34,10 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   const [form] = Form.useForm<Values>();
   const password = Form.useWatch("password", form) ?? "";
   const email = Form.useWatch("email", form) ?? "";
-  const [afs, setAfs] = useState<string | null>(null);
-  const [captchaKey, setCaptchaKey] = useState(0);
+  // One human check for the whole form: the phone code, the email code and the submit each use it up.
+  const captcha = useFormCaptcha();
+  const phoneRules = useContactRules("phone");
+  const emailRules = useContactRules("email", false);
   const [error, setError] = useState<string | null>(null);
 
   const register = useMutation(
@@ -46,16 +49,15 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
       },
       onError: (e) => {
         setError(handleServerError(form, e));
-        setAfs(null);
-        setCaptchaKey((k) => k + 1);
+        captcha.consume();
       },
     }),
   );
 
   function submit(v: Values) {
     setError(null);
-    if (!afs) return void message.warning(t("solveCaptcha"));
-    const parsed = parseForm(form, registerInput, { ...v, acceptTerms: v.acceptTerms === true, afs }, locale);
+    if (!captcha.afs) return void message.warning(t("solveCaptcha"));
+    const parsed = parseForm(form, registerInput, { ...v, password: v.password ?? "", acceptTerms: v.acceptTerms === true, afs: captcha.afs }, locale);
     if (parsed) register.mutate(parsed);
   }
 
@@ -69,22 +71,23 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
     <AuthCard title={t("registerTitle")} subtitle={tenantName}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form<Values> form={form} layout="vertical" noValidate requiredMark={false} onFinish={submit} disabled={register.isPending}>
-        <Form.Item name="phone" label={t("phone")} rules={[{ required: true, pattern: /^\+\d{1,4}-\d{4,14}$/, message: t("phoneHint") }]}>
+        <Form.Item name="phone" label={t("phone")} rules={phoneRules}>
           <Input placeholder="+86-15810419011" autoComplete="tel" autoFocus />
         </Form.Item>
+        <Form.Item>{captcha.widget}</Form.Item>
         <Form.Item>
-          <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} />
+          <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} captcha={captcha} />
         </Form.Item>
         <Form.Item name="phoneCode" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("code") }]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
-        <Form.Item name="email" label={t("email")} rules={[{ type: "email" }]}>
-          <Input autoComplete="email" />
+        <Form.Item name="email" label={t("email")} rules={emailRules}>
+          <Input autoComplete="email" maxLength={254} showCount />
         </Form.Item>
         {email && (
           <>
             <Form.Item>
-              <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} />
+              <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} captcha={captcha} />
             </Form.Item>
             <Form.Item name="emailCode" label={t("emailCode")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("emailCode") }]}>
               <Input inputMode="numeric" maxLength={6} />
@@ -92,16 +95,13 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
           </>
         )}
         <Form.Item name="userName" label={t("userName")}>
-          <Input autoComplete="username" maxLength={32} />
+          <Input autoComplete="username" maxLength={32} showCount />
         </Form.Item>
-        <Form.Item name="password" label={t("password")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
-          <Input.Password autoComplete="new-password" maxLength={128} />
+        <Form.Item name="password" label={t("password")} required extra={<PasswordStrength value={password} />}>
+          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
         </Form.Item>
         <Form.Item name="acceptTerms" valuePropName="checked">
           <Checkbox>{t("acceptTerms", { v: TERMS_VERSION })}</Checkbox>
-        </Form.Item>
-        <Form.Item>
-          <Captcha key={captchaKey} resetKey={captchaKey} onChange={setAfs} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={register.isPending} data-testid="register-submit">
           {t("submitRegister")}

@@ -5,16 +5,18 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useSearchParams } from "next/navigation";
 import { useTRPC } from "~/trpc/react";
 import { changePasswordInput, emailSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { CodeSender } from "~/components/code-sender";
-import { handleServerError, parseForm } from "~/components/form-errors";
-import { PasswordStrength } from "~/components/password-strength";
+import { useContactRules } from "~/components/contact-rules";
+import { handleServerError, hasFieldErrors, parseForm } from "~/components/form-errors";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
-import type { Locale } from "~/lib/errors";
+import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
 
 type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
@@ -65,7 +67,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
           }}
         >
           <Form.Item name="nickname" label={t("nickname")}>
-            <Input maxLength={50} autoFocus />
+            <Input maxLength={50} showCount autoFocus />
           </Form.Item>
           <Space size="large" wrap>
             <Form.Item name="gender" label={t("gender")}>
@@ -76,7 +78,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
             </Form.Item>
           </Space>
           <Form.Item name="address" label={t("address")}>
-            <Input maxLength={200} />
+            <Input maxLength={200} showCount />
           </Form.Item>
           <Form.Item name="description" label={t("description")}>
             <Input.TextArea rows={3} maxLength={500} showCount />
@@ -149,6 +151,7 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
   const phone = useMutation(trpc.me.bindPhone.mutationOptions(done));
   const email = useMutation(trpc.me.bindEmail.mutationOptions(done));
   const schema = kind === "phone" ? phoneSchema : emailSchema;
+  const targetRules = useContactRules(kind);
   return (
     <Modal
       open={open}
@@ -169,7 +172,7 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
           else email.mutate({ email: v.target.trim(), code: v.code.trim() });
         }}
       >
-        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={[{ required: true }]}>
+        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={targetRules}>
           <Input placeholder={kind === "phone" ? "+86-15810419011" : "name@example.com"} />
         </Form.Item>
         <Form.Item>
@@ -235,27 +238,33 @@ function PasswordForm() {
         void message.success(t("changed"));
         form.resetFields();
       },
-      onError: (e) => setError(handleServerError(form, e)),
+      // A wrong current password (12001) is marked on its field; only what belongs to no field goes above the form.
+      onError: (e) => {
+        const text = handleServerError(form, e);
+        setError(hasFieldErrors(e) ? null : text);
+      },
     }),
   );
   return (
     <Form
       form={form}
       layout="vertical"
+      noValidate
       style={{ maxWidth: 420 }}
       disabled={change.isPending}
+      onValuesChange={(changed: Record<string, unknown>) => form.setFields(Object.keys(changed).map((name) => ({ name: name as "current", errors: [] })))}
       onFinish={(v) => {
         setError(null);
-        const parsed = parseForm(form, changePasswordInput, v, locale);
+        const parsed = parseForm(form, changePasswordInput, { current: v.current ?? "", password: v.password ?? "" }, locale);
         if (parsed) change.mutate(parsed);
       }}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form.Item name="current" label={t("current")} rules={[{ required: true }]}>
-        <Input.Password autoComplete="current-password" />
+      <Form.Item name="current" label={t("current")} required>
+        <Input.Password autoComplete="current-password" maxLength={128} data-testid="current-password" />
       </Form.Item>
-      <Form.Item name="password" label={a("newPassword")} rules={[{ required: true, min: 8, max: 128 }]} extra={<PasswordStrength value={password} />}>
-        <Input.Password autoComplete="new-password" />
+      <Form.Item name="password" label={a("newPassword")} required extra={<PasswordStrength value={password} />}>
+        <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount data-testid="new-password" />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>
         {t("change")}
@@ -288,7 +297,7 @@ function MySessions() {
                 let name = r.name ?? "";
                 modal.confirm({
                   title: t("renamePrompt"),
-                  content: <Input defaultValue={name} maxLength={64} onChange={(e) => (name = e.target.value)} aria-label={t("renamePrompt")} />,
+                  content: <Input defaultValue={name} maxLength={64} showCount onChange={(e) => (name = e.target.value)} aria-label={t("renamePrompt")} />,
                   onOk: () => label.mutateAsync({ id: r.id, name }),
                 });
               }}
@@ -319,8 +328,10 @@ function MySessions() {
   );
 }
 
-function LinkedAccounts() {
+/** `bindError`: the code a failed "Link WeChat" round trip came back with (/api/auth/wechat/start). */
+function LinkedAccounts({ bindError }: { bindError: number | null }) {
   const t = useTranslations("account");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
@@ -334,6 +345,15 @@ function LinkedAccounts() {
   const linked = new Set(list.data?.map((l) => l.provider));
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
+      {bindError && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          data-testid="bind-error"
+          title={bindError === 12006 ? t("wechatNotConfigured") : describeError(bindError, locale).description}
+        />
+      )}
       <List
         loading={list.isLoading}
         dataSource={list.data ?? []}
@@ -364,12 +384,36 @@ function LinkedAccounts() {
   );
 }
 
+const TABS = ["profile", "password", "sessions", "linked"] as const;
+
+/** Edits the address bar's query in place (no navigation: Next keeps it in step with useSearchParams). */
+function replaceQuery(edit: (q: URLSearchParams) => void) {
+  const url = new URL(window.location.href);
+  edit(url.searchParams);
+  window.history.replaceState(null, "", url.pathname + url.search);
+}
+type Tab = (typeof TABS)[number];
+
 export function AccountView() {
   const t = useTranslations("account");
+  const params = useSearchParams();
+  // The open tab is in the URL (?tab=password), so a reload or a round trip to WeChat comes back to it.
+  const [tab, setTab] = useState<Tab>(() => TABS.find((k) => k === params.get("tab")) ?? "profile");
+  // Read once: a reload after the message has been seen does not show it again.
+  const [bindError] = useState(() => Number(params.get("bindError")) || null);
+  const open = (key: string) => {
+    setTab(key as Tab);
+    replaceQuery((q) => q.set("tab", key));
+  };
+  useEffect(() => {
+    if (bindError) replaceQuery((q) => q.delete("bindError"));
+  }, [bindError]);
   return (
     <ConsolePage title={t("title")}>
       <Card>
         <Tabs
+          activeKey={tab}
+          onChange={open}
           items={[
             {
               key: "profile",
@@ -378,7 +422,7 @@ export function AccountView() {
             },
             { key: "password", label: t("security"), children: <PasswordForm /> },
             { key: "sessions", label: t("sessions"), children: <MySessions /> },
-            { key: "linked", label: t("linked"), children: <LinkedAccounts /> },
+            { key: "linked", label: t("linked"), children: <LinkedAccounts bindError={bindError} /> },
           ]}
         />
       </Card>

@@ -77,7 +77,7 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       initialValues={{ status: "enabled", hosts: [""], claims: [], properties: [] }}
     >
       <Form.Item name="name" label={t("name")} required>
-        <Input maxLength={64} autoFocus />
+        <Input maxLength={64} showCount autoFocus />
       </Form.Item>
       <Form.Item name="status" label={t("status")}>
         <Select disabled={detail.data?.isDefault} options={TENANT_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />
@@ -90,7 +90,7 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           <Input placeholder="https://…" />
         </Form.Item>
         <Form.Item name="theme" label={t("theme")} style={{ flex: 1 }}>
-          <Input placeholder="#1d4ed8" maxLength={32} />
+          <Input placeholder="#1d4ed8" maxLength={32} showCount />
         </Form.Item>
       </Space.Compact>
 

@@ -34,6 +34,8 @@ import type { SessionItem } from "~/lib/validators/session";
 import { handleServerError, parseForm } from "~/components/form-errors";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
+import { SessionActions } from "~/components/session-actions";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
 
@@ -249,8 +251,11 @@ function SessionsTab({ user }: { user: UserDetail }) {
   const t = useTranslations("user");
   const s = useTranslations("session");
   const trpc = useTRPC();
+  const c = useTranslations("common");
+  const qc = useQueryClient();
   const [page, setPage] = useState(1);
   const sessions = useQuery(trpc.user.sessions.queryOptions({ id: user.id, skip: (page - 1) * 10, take: 10 }));
+  const refresh = () => Promise.all([qc.invalidateQueries(trpc.user.sessions.pathFilter()), qc.invalidateQueries(trpc.session.pathFilter())]);
   return (
     <Table<SessionItem>
       rowKey="id"
@@ -265,7 +270,9 @@ function SessionsTab({ user }: { user: UserDetail }) {
         { title: t("sessionState"), dataIndex: "state", key: "state", render: (v: string) => <Tag>{s(`states.${v as "active"}`)}</Tag> },
         { title: t("sessionIp"), dataIndex: "ip", key: "ip", render: (v: string | null) => v ?? "—" },
         { title: t("lastSeen"), dataIndex: "lastSeenAt", key: "lastSeenAt", render: fmt },
+        { title: c("actions"), key: "actions", fixed: "right", render: (_, r) => <SessionActions session={r} onChanged={refresh} /> },
       ]}
+      scroll={{ x: "max-content" }}
     />
   );
 }
@@ -382,6 +389,7 @@ function SecurityTab({ user }: { user: UserDetail }) {
       <Card size="small" title={t("resetTitle")}>
         <Space orientation="vertical" style={{ width: "100%" }}>
           <Typography.Text type="secondary">{t("resetHelp")}</Typography.Text>
+          <PasswordStrength value={password} />
           <Space wrap>
             <Input.Password
               value={password}
@@ -389,6 +397,8 @@ function SecurityTab({ user }: { user: UserDetail }) {
               placeholder={t("newPassword")}
               aria-label={t("newPassword")}
               autoComplete="new-password"
+              maxLength={PASSWORD_MAX}
+              showCount
               style={{ width: 260 }}
               disabled={deleted}
             />
