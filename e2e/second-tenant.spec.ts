@@ -163,7 +163,7 @@ test("an administrator freezes a session in one browser and the other browser is
   const row = adminPage.getByRole("row").filter({ hasText: "E2E-Second-Browser" });
   await row.getByRole("button", { name: "冻结" }).click();
   await adminPage
-    .locator(".ant-popover:not(.ant-popover-hidden) .ant-popconfirm")
+    .locator(".ant-popconfirm")
     .getByRole("button", { name: /确\s*定|OK/ })
     .click();
   await expect(row.getByText("已冻结")).toBeVisible();

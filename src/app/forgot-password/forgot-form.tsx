@@ -83,7 +83,7 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
             }}
           />
         </Form.Item>
-        <Form.Item name="code" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("code") }]}>
+        <Form.Item name="code" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("codeInvalid") }]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
         <Form.Item name="password" label={t("newPassword")} required extra={<PasswordStrength value={password} />}>

@@ -127,7 +127,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }
           }}
         />
       </Form.Item>
-      <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("code") }]}>
+      <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("codeInvalid") }]}>
         <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
       </Form.Item>
       <Button type="primary" htmlType="submit" block loading={busy}>

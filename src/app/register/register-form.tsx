@@ -78,7 +78,7 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
         <Form.Item>
           <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} captcha={captcha} />
         </Form.Item>
-        <Form.Item name="phoneCode" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("code") }]}>
+        <Form.Item name="phoneCode" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("codeInvalid") }]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
         <Form.Item name="email" label={t("email")} rules={emailRules}>
@@ -89,7 +89,7 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
             <Form.Item>
               <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} captcha={captcha} />
             </Form.Item>
-            <Form.Item name="emailCode" label={t("emailCode")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("emailCode") }]}>
+            <Form.Item name="emailCode" label={t("emailCode")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("codeInvalid") }]}>
               <Input inputMode="numeric" maxLength={6} />
             </Form.Item>
           </>

@@ -185,7 +185,7 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
             }}
           />
         </Form.Item>
-        <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/ }]}>
+        <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("codeInvalid") }]}>
           <Input inputMode="numeric" maxLength={6} />
         </Form.Item>
       </Form>
