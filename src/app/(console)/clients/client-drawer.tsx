@@ -118,7 +118,6 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           open={false}
           suffixIcon={null}
           aria-label={t("redirectUris")}
-          data-testid="client-redirect-uris"
         />
       </Form.Item>
       <Form.Item name="corsOrigins" label={t("corsOrigins")} extra={t("listHelp")}>
@@ -129,7 +128,6 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           open={false}
           suffixIcon={null}
           aria-label={t("corsOrigins")}
-          data-testid="client-cors-origins"
         />
       </Form.Item>
       <Form.Item name="enabled" label={t("enabled")} valuePropName="checked">
