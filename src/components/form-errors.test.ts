@@ -4,7 +4,7 @@ import { parseForm, showFieldErrors } from "~/components/form-errors";
 import { clientCreateInput } from "~/lib/validators/client";
 
 /** The part of antd's FormInstance that showFieldErrors reads and writes, over plain values. */
-function fakeForm(fields: string[][], values: Record<string, unknown>) {
+function fakeForm(fields: (string | number)[][], values: Record<string, unknown>) {
   const set: { name: (string | number)[]; errors: string[] }[] = [];
   const form = {
     getFieldsError: () => fields.map((name) => ({ name, errors: [], warnings: [] })),
