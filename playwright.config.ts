@@ -58,6 +58,7 @@ export default defineConfig({
     { name: "users", testMatch: /users\.spec\.ts/ },
     { name: "files-api", testMatch: /files-api\.spec\.ts/ },
     { name: "files", testMatch: /files\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "branding", testMatch: /branding\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
     {

@@ -30,6 +30,7 @@ import type { ReactNode } from "react";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { ConsolePermissionsProvider } from "~/components/console-permissions";
+import { BrandMark, useBrand } from "~/components/brand";
 
 interface ShellUser {
   name: string;
@@ -100,12 +101,15 @@ export function ConsoleShell({
     icon: m.icon,
     label: <Link href={m.href}>{t(m.label)}</Link>,
   }));
+  const brand = useBrand();
   const selected = MENU.find((m) => pathname === m.href || pathname.startsWith(`${m.href}/`))?.key;
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={220} style={{ borderRight: "1px solid #eef0f3" }}>
-        <div style={{ padding: "18px 20px", fontWeight: 600, fontSize: 16 }}>{app("name")}</div>
+        <div style={{ padding: "16px 20px" }}>
+          <BrandMark brand={brand} size={28} fallbackName={app("name")} />
+        </div>
         <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} style={{ borderInlineEnd: 0 }} />
       </Layout.Sider>
       <Layout>

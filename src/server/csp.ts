@@ -17,7 +17,8 @@ export function contentSecurityPolicy({ nonce, dev = false, uploadOrigins = [] }
     ["default-src", "'self'"],
     ["script-src", "'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(dev ? ["'unsafe-eval'"] : [])],
     ["style-src", "'self'", "'unsafe-inline'"],
-    ["img-src", "'self'", "data:", "blob:"],
+    // https: for tenants' logos and sign-in backgrounds (src/lib/branding.ts lets only https: or our own files through).
+    ["img-src", "'self'", "data:", "blob:", "https:"],
     ["font-src", "'self'", "data:"],
     ["connect-src", "'self'", ...uploadOrigins, ...(dev ? ["ws:", "wss:"] : [])],
     ["media-src", "'self'", "blob:"],

@@ -14,6 +14,8 @@ import { CodeSender } from "~/components/code-sender";
 import { useContactRules } from "~/components/contact-rules";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
 import type { SessionEndReason } from "~/lib/validators/session";
+import { BrandMark, useBrand } from "~/components/brand";
+import { backgroundCss } from "~/lib/branding";
 
 interface PasswordValues {
   ustr: string;
@@ -24,13 +26,20 @@ interface SmsValues {
   code: string;
 }
 
+/** The frame of every sign-in page: the tenant's background, logo and name around the form. */
 export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
+  const brand = useBrand();
   return (
-    <main style={{ minHeight: "100vh", display: "grid", placeItems: "center", padding: 16 }}>
+    <main style={{ minHeight: "100vh", display: "grid", placeItems: "center", padding: 16, background: backgroundCss(brand?.background ?? null) }}>
       <div style={{ position: "absolute", top: 16, right: 16 }}>
         <LanguageSwitch signedIn={false} />
       </div>
       <Card style={{ width: 420, maxWidth: "100%" }}>
+        {brand && (
+          <div style={{ marginBottom: 12 }}>
+            <BrandMark brand={brand} size={40} />
+          </div>
+        )}
         <Typography.Title level={3} style={{ marginTop: 0 }}>
           {title}
         </Typography.Title>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backgroundOf } from "~/lib/branding";
 import { listInput, msg, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
 
 export const TENANT_STATUSES = ["created", "enabled", "disabled"] as const;
@@ -44,6 +45,16 @@ export const tenantFields = z.object({
   description: multiLineText().trim().max(500).nullish(),
   logo: z.union([urlText().max(1000), z.literal("")]).nullish(),
   theme: text().trim().max(32).nullish(),
+  /** Behind the sign-in pages: a colour (#rrggbb) or an image (https: or one of our files). */
+  background: z
+    .union([
+      z.literal(""),
+      text()
+        .trim()
+        .max(1000)
+        .refine((v) => backgroundOf(v) !== null, { message: msg("invalidBackground") }),
+    ])
+    .nullish(),
   status: z.enum(TENANT_STATUSES).default("created"),
   hosts: z
     .array(hostSchema)
@@ -97,6 +108,7 @@ export const tenantSummary = z.object({
 
 export const tenantDetail = tenantSummary.extend({
   theme: z.string().nullable(),
+  background: z.string().nullable(),
   ownerId: z.string().nullable(),
   claims: z.array(claimSchema.extend({ isPublic: z.boolean() })),
   properties: z.array(propertyOut),

@@ -9,6 +9,7 @@ import { tenantWhere, type Scope } from "~/server/services/scope";
 import { normalizeHost } from "~/server/services/host";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+import { forgetBrand } from "~/server/services/branding";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import type { TenantDetail, tenantCreateInput, tenantListInput, tenantStatusInput, tenantUpdateInput } from "~/lib/validators/tenant";
 
@@ -22,6 +23,7 @@ const detailSelect = {
   logo: true,
   description: true,
   theme: true,
+  background: true,
   ownerId: true,
   isDefault: true,
   createdAt: true,
@@ -146,6 +148,7 @@ export async function createTenant(scope: Scope, input: Fields): Promise<TenantD
           description: input.description || null,
           logo: input.logo || null,
           theme: input.theme || null,
+          background: input.background || null,
           status: input.status,
           ownerId: scope.actor.userId,
           hosts: { create: input.hosts.map((host) => ({ host })) },
@@ -182,6 +185,7 @@ export async function updateTenant(scope: Scope, input: z.output<typeof tenantUp
           description: input.description || null,
           logo: input.logo || null,
           theme: input.theme || null,
+          background: input.background || null,
           status: input.status,
           hosts: { create: input.hosts.map((host) => ({ host })) },
           claims: { create: input.claims },
@@ -195,6 +199,7 @@ export async function updateTenant(scope: Scope, input: z.output<typeof tenantUp
     })
     .then((after) => {
       forgetTenantSettings(input.id); // after the commit, so no reader can re-cache the old values
+      forgetBrand(input.id);
       return after;
     })
     .catch(wrapConflicts);

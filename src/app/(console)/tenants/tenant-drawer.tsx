@@ -1,6 +1,8 @@
 "use client";
 
-import { Checkbox, Divider, Form, Input, Select, Space, Typography } from "antd";
+import { Checkbox, ColorPicker, Divider, Form, Input, Select, Space, Typography } from "antd";
+import type { Color } from "antd/es/color-picker";
+import { BrandPreview } from "./brand-preview";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
@@ -13,6 +15,7 @@ interface FormValues {
   description?: string;
   logo?: string;
   theme?: string;
+  background?: string;
   hosts: string[];
   claims: { type: string; value: string; isPublic: boolean }[];
   properties: { key: string; value?: string; secret: boolean; isSet?: boolean; undecryptable?: boolean }[];
@@ -24,6 +27,7 @@ const toForm = (d: TenantDetail): FormValues => ({
   description: d.description ?? "",
   logo: d.logo ?? "",
   theme: d.theme ?? "",
+  background: d.background ?? "",
   hosts: d.hosts,
   claims: d.claims,
   properties: d.properties.map((p) => ({ key: p.key, value: p.value ?? "", secret: p.secret, isSet: p.isSet, undecryptable: p.undecryptable })),
@@ -85,14 +89,25 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       <Form.Item name="description" label={t("description")}>
         <Input.TextArea rows={2} maxLength={500} showCount />
       </Form.Item>
+      <Divider titlePlacement="start">{t("branding")}</Divider>
+      <Typography.Paragraph type="secondary">{t("brandingHelp")}</Typography.Paragraph>
+      <Form.Item name="logo" label={t("logo")} extra={t("logoHelp")}>
+        <Input placeholder="https://…" maxLength={1000} showCount />
+      </Form.Item>
       <Space.Compact block>
-        <Form.Item name="logo" label={t("logo")} style={{ flex: 2, marginRight: 12 }}>
-          <Input placeholder="https://…" />
+        <Form.Item
+          name="theme"
+          label={t("theme")}
+          style={{ flex: 1, marginRight: 12 }}
+          getValueFromEvent={(colour: Color | null) => (colour && !colour.cleared ? colour.toHexString() : "")}
+        >
+          <ColorPicker showText format="hex" disabledAlpha allowClear aria-label={t("theme")} data-testid="tenant-theme" />
         </Form.Item>
-        <Form.Item name="theme" label={t("theme")} style={{ flex: 1 }}>
-          <Input placeholder="#1d4ed8" maxLength={32} showCount />
+        <Form.Item name="background" label={t("background")} extra={t("backgroundHelp")} style={{ flex: 2 }}>
+          <Input placeholder="#f5f7fb · https://…" maxLength={1000} showCount />
         </Form.Item>
       </Space.Compact>
+      <BrandPreview form={form} />
 
       <Divider titlePlacement="start">{t("hosts")}</Divider>
       <Typography.Paragraph type="secondary">{t("hostsHelp")}</Typography.Paragraph>

@@ -72,6 +72,27 @@ describe("tenant router", () => {
     expect(JSON.stringify(audit)).not.toContain("s3cr3t-value");
   });
 
+  it("keeps a tenant's brand, and its pages see a change at once", async () => {
+    const { tenantBrand } = await import("~/server/services/branding");
+    const op = await w.callerFor(w.operator.id, w.platform);
+    const created = await op.tenant.create({ ...newTenant("Branded"), theme: "#c41d7f", background: "#fff0f6", logo: "https://cdn.example/l.png" });
+    expect(created).toMatchObject({ theme: "#c41d7f", background: "#fff0f6" });
+    expect(await tenantBrand(env.db, created.id)).toEqual({
+      name: "Branded",
+      logo: "https://cdn.example/l.png",
+      primary: "#c41d7f",
+      background: { kind: "colour", value: "#fff0f6" },
+    });
+    const bad = await failure(() => op.tenant.update({ ...newTenant("Branded"), id: created.id, background: "url(javascript:alert(1))" }));
+    expect(bad).toMatchObject({ appCode: 10003, fields: { background: [expect.stringContaining("https://")] } });
+    await op.tenant.update({ ...newTenant("Branded"), id: created.id, background: "https://cdn.example/bg.jpg" });
+    expect((await tenantBrand(env.db, created.id))?.background).toEqual({ kind: "image", url: "https://cdn.example/bg.jpg" });
+    // A row an older version let in is shown as the product's own look, never as given.
+    await env.db.tenant.update({ where: { id: created.id }, data: { theme: "not-a-color", logo: "javascript:alert(1)" } });
+    (await import("~/server/services/branding")).forgetBrand(created.id);
+    expect(await tenantBrand(env.db, created.id)).toMatchObject({ logo: null, primary: "#1d4ed8" });
+  });
+
   it("refuses a host bound to another tenant with 409 and writes nothing", async () => {
     const op = await w.callerFor(w.operator.id, w.platform);
     const before = await env.db.tenant.count();
