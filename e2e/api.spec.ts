@@ -118,7 +118,7 @@ test.describe("HTTP API", () => {
     const operator = await operatorApi(playwright, baseURL!);
     const userName = `device-${Date.now().toString(36)}`;
     const password = "device owner passphrase 1";
-    const created = await operator.post("/api/v1/users", { headers: { origin: baseURL! }, data: { userName, password } });
+    const created = await operator.post("/api/v1/users", { headers: { origin: baseURL! }, data: { userName, password, mustChangePassword: false } });
     expect(created.status(), await created.text()).toBe(200);
     await operator.dispose();
 

@@ -258,7 +258,7 @@ test("a developer, who may not list users, names API owners by id with a hint in
   const dev = { userName: "e2e-developer", password: "developer passphrase 1" };
   const created = await request.post("/api/v1/users", {
     headers,
-    data: { userName: dev.userName, nickname: "Dev", password: dev.password, roleIds: [developer.id] },
+    data: { userName: dev.userName, nickname: "Dev", password: dev.password, mustChangePassword: false, roleIds: [developer.id] },
   });
   expect(created.status()).toBe(200);
   const operatorId = ((await (await request.get("/api/v1/me")).json()) as { id: string }).id;

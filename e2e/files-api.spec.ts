@@ -113,7 +113,10 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   const roles = (await (await operator.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
   const adminRole = roles.find((r) => r.name === "administrator")!;
   const userName = `files-admin-${run}`;
-  const created = await operator.post("/api/v1/users", { headers: { origin }, data: { userName, password: TENANT_ADMIN_PASSWORD, roleIds: [adminRole.id] } });
+  const created = await operator.post("/api/v1/users", {
+    headers: { origin },
+    data: { userName, password: TENANT_ADMIN_PASSWORD, mustChangePassword: false, roleIds: [adminRole.id] },
+  });
   expect(created.status(), await created.text()).toBe(200);
   const login = await operator.post("/api/v1/login/AddLoginr", { data: { ustr: userName, pwd: md5(TENANT_ADMIN_PASSWORD) }, headers: { cookie: "" } });
   const body = (await login.json()) as { error: number; result: { token: string } };

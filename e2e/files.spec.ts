@@ -168,7 +168,7 @@ test("a user uploads their own avatar in My account; an administrator replaces i
   const person = { userName: `e2e-avatar-${RUN}`, password: "avatar passphrase 1" };
   const created = await operator.post("/api/v1/users", {
     headers,
-    data: { userName: person.userName, nickname: "Avatar", password: person.password, roleIds: [userRole.id] },
+    data: { userName: person.userName, nickname: "Avatar", password: person.password, mustChangePassword: false, roleIds: [userRole.id] },
   });
   expect(created.status()).toBe(200);
   const userId = ((await created.json()) as { id: string }).id;

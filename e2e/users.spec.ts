@@ -18,7 +18,14 @@ async function setUpTenant(request: APIRequestContext, baseURL: string) {
   const admin = roles.find((r) => r.name === "administrator")!;
   const created = await request.post("/api/v1/users", {
     headers,
-    data: { tenantId, userName: TENANT_ADMIN.userName, nickname: "Acme Admin", password: TENANT_ADMIN.password, roleIds: [admin.id] },
+    data: {
+      tenantId,
+      userName: TENANT_ADMIN.userName,
+      nickname: "Acme Admin",
+      password: TENANT_ADMIN.password,
+      mustChangePassword: false,
+      roleIds: [admin.id],
+    },
   });
   expect(created.status()).toBe(200);
   // A user of the platform tenant the tenant administrator must never see.
@@ -260,4 +267,38 @@ test("a tenant administrator manages users in both languages and never sees anot
 
   await ctx.close();
   await operator.dispose();
+});
+
+test("a password an administrator set is replaced at the first sign-in before anything else", async ({ browser, playwright, baseURL }) => {
+  const operator = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = (await (await operator.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await operator.post("/api/auth/callback/password", { form: { csrfToken, ustr: "admin", pwd: ADMIN_PASSWORD, json: "true" } });
+  const roles = (await (await operator.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
+  const userName = `must-change-${Date.now().toString(36)}`;
+  const created = await operator.post("/api/v1/users", {
+    headers: { origin: baseURL! },
+    data: { userName, password: "set by the admin 1", roleIds: [roles.find((r) => r.name === "user")!.id] },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  await operator.dispose();
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await setLocale(page, "en", baseURL!);
+  await page.goto("/login");
+  await page.getByLabel("Phone, email or user name").fill(userName);
+  await page.getByLabel(/^Password$/).fill("set by the admin 1");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account\?mustChange=1/);
+  await expect(page.getByTestId("must-change-password")).toContainText("An administrator set your password");
+  // Anywhere else in the console leads back here.
+  await page.goto("/sessions");
+  await expect(page).toHaveURL(/\/account\?mustChange=1/);
+  await shot(page, "must-change-password-en");
+  await page.getByLabel("Current password").fill("set by the admin 1");
+  await page.getByLabel("New password").fill("my very own passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).not.toHaveURL(/\/account/);
+  await expect(page.getByTestId("must-change-password")).toHaveCount(0);
+  await context.close();
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
+import { Alert, Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
 import {
   ApiOutlined,
   ApartmentOutlined,
@@ -23,10 +23,10 @@ import {
   UsergroupAddOutlined,
 } from "@ant-design/icons";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { ConsolePermissionsProvider } from "~/components/console-permissions";
@@ -37,6 +37,8 @@ interface ShellUser {
   userName: string;
   avatar: string | null;
   permissions: string[];
+  /** An administrator set the password: the account page's password form is all the console offers until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 type MenuLabel =
@@ -102,6 +104,11 @@ export function ConsoleShell({
     label: <Link href={m.href}>{t(m.label)}</Link>,
   }));
   const brand = useBrand();
+  const router = useRouter();
+  const mustChange = !!user.mustChangePassword;
+  useEffect(() => {
+    if (mustChange && pathname !== "/account") router.replace("/account?mustChange=1");
+  }, [mustChange, pathname, router]);
   const selected = MENU.find((m) => pathname === m.href || pathname.startsWith(`${m.href}/`))?.key;
 
   return (
@@ -142,6 +149,7 @@ export function ConsoleShell({
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
+          {mustChange && <Alert type="warning" showIcon data-testid="must-change-password" style={{ marginBottom: 16 }} title={t("mustChangePassword")} />}
           <ConsolePermissionsProvider permissions={user.permissions} tenantId={tenantId}>
             {children}
           </ConsolePermissionsProvider>

@@ -16,7 +16,13 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       tenantId={tenant.id}
       tenantName={tenant.name}
       isOperator={actor.isOperator}
-      user={{ name: actor.displayName, userName: actor.userName ?? "", avatar: actor.avatar ?? null, permissions: actor.permissions }}
+      user={{
+        name: actor.displayName,
+        userName: actor.userName ?? "",
+        avatar: actor.avatar ?? null,
+        permissions: actor.permissions,
+        mustChangePassword: !!actor.mustChangePassword,
+      }}
     >
       {children}
     </ConsoleShell>

@@ -40,6 +40,8 @@ export type UserFields = z.input<typeof userFields>;
 export const userCreateInput = userFields
   .extend({
     password: z.union([text().max(128), z.literal("")]).optional(),
+    /** With a password: the user must replace it at the first sign-in (the administrator knows it). */
+    mustChangePassword: z.boolean().default(true),
     roleIds: z.array(z.uuid()).max(50).default([]),
     /** Operators only: create in another tenant. */
     tenantId: z.uuid().optional(),
@@ -129,7 +131,12 @@ export const userExistsInput = z
   .refine((v) => v.phone || v.email || v.userName, { message: msg("required"), path: ["userName"] });
 
 export const userLockInput = z.object({ id: z.uuid(), until: z.coerce.date() });
-export const userResetPasswordInput = z.object({ id: z.uuid(), password: z.union([text().max(128), z.literal("")]).optional() });
+export const userResetPasswordInput = z.object({
+  id: z.uuid(),
+  password: z.union([text().max(128), z.literal("")]).optional(),
+  /** The user must replace it at the next sign-in (the administrator knows it). */
+  mustChangePassword: z.boolean().default(true),
+});
 export const userRolesInput = z.object({ id: z.uuid(), roleIds: z.array(z.uuid()).max(50) });
 export const userClaimsInput = z.object({
   id: z.uuid(),

@@ -82,6 +82,8 @@ export interface Meta extends OpenApiMeta {
   permission?: PermissionCode;
   /** Explicitly callable without identity. */
   public?: boolean;
+  /** Answers a user whose password an administrator set (who may do nothing else until they choose their own). */
+  allowDuringPasswordChange?: boolean;
 }
 
 const t = initTRPC
@@ -204,11 +206,12 @@ export const publicTenantProcedure = publicProcedure.use(({ ctx, next }) => {
 const needsUser = (permission: PermissionCode | undefined) => !permission || permission.startsWith("uc.me.");
 
 /** 401 without a valid identity; cookie calls from another site are refused. */
-function checkAuthed(ctx: Context, permission: PermissionCode | undefined): asserts ctx is TenantCtx {
+function checkAuthed(ctx: Context, meta: Meta | undefined): asserts ctx is TenantCtx {
   if (!ctx.tenant) throw new AppError(10007);
   if (!ctx.actor) throw new AppError(10001);
   if (ctx.via === "cookie" && ctx.crossSite) throw new AppError(10006);
-  if (ctx.actor.client && needsUser(permission)) throw new AppError(17006);
+  if (ctx.actor.client && needsUser(meta?.permission)) throw new AppError(17006);
+  if (ctx.actor.mustChangePassword && !meta?.allowDuringPasswordChange) throw new AppError(12011);
 }
 
 /** The request's tenant must exist and, for everyone but operators, be enabled; the actor must hold `permission`. */
@@ -228,7 +231,7 @@ function checkTenant({ tenant, actor }: TenantCtx, permission: PermissionCode | 
 type Narrowed<T extends Context> = Pick<T, "tenant" | "actor">;
 
 const authed = baseProcedure.use(({ ctx, meta, next }) => {
-  checkAuthed(ctx, meta?.permission);
+  checkAuthed(ctx, meta);
   return next<Narrowed<TenantCtx>>({});
 });
 
@@ -236,7 +239,7 @@ export const authedProcedure = authed.use(cleanText);
 
 export const tenantProcedure = baseProcedure
   .use(({ ctx, meta, next }) => {
-    checkAuthed(ctx, meta?.permission);
+    checkAuthed(ctx, meta);
     checkTenant(ctx, meta?.permission);
     return next<Narrowed<TenantCtx>>({});
   })
@@ -247,7 +250,7 @@ export const tenantProcedure = baseProcedure
  * procedure guarded by `permission` would.
  */
 export function guardRequest(ctx: Context, permission: PermissionCode): TenantCtx {
-  checkAuthed(ctx, permission);
+  checkAuthed(ctx, { permission });
   checkTenant(ctx, permission);
   return ctx;
 }

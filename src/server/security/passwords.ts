@@ -26,12 +26,38 @@ function commonPasswords(): Set<string> {
 
 export type PasswordPolicyResult = { ok: true } | { ok: false; reason: "tooShort" | "tooLong" | "tooCommon" };
 
-export function checkPasswordPolicy(pwd: string): PasswordPolicyResult {
+/** A tenant's password rules (its properties `password.minLength`, `password.blockCommon`, `password.historyCount`). */
+export interface PasswordPolicy {
+  /** PASSWORD_MIN…64 characters. */
+  minLength: number;
+  /** Refuse the passwords on the common-password list. */
+  blockCommon: boolean;
+  /** Refuse the current password and the N-1 before it (0: any may be reused); at most HISTORY_MAX. */
+  historyCount: number;
+}
+export const HISTORY_MAX = 24;
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: PASSWORD_MIN, blockCommon: true, historyCount: 0 };
+
+const intIn = (raw: string | undefined, min: number, max: number, fallback: number) => {
+  const n = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
+  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
+};
+
+/** The policy a tenant's settings describe; a missing or unreadable value keeps the default (never a weaker rule). */
+export function passwordPolicyFrom(settings: Record<string, string>): PasswordPolicy {
+  return {
+    minLength: intIn(settings["password.minLength"], PASSWORD_MIN, 64, PASSWORD_MIN),
+    blockCommon: settings["password.blockCommon"]?.trim() !== "false",
+    historyCount: intIn(settings["password.historyCount"], 0, HISTORY_MAX, 0),
+  };
+}
+
+export function checkPasswordPolicy(pwd: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): PasswordPolicyResult {
   // Count code points, not UTF-16 units, so "密码" style passwords are measured as typed.
   const length = [...pwd].length;
-  if (length < PASSWORD_MIN) return { ok: false, reason: "tooShort" };
+  if (length < policy.minLength) return { ok: false, reason: "tooShort" };
   if (length > PASSWORD_MAX) return { ok: false, reason: "tooLong" };
-  if (commonPasswords().has(pwd.toLowerCase())) return { ok: false, reason: "tooCommon" };
+  if (policy.blockCommon && commonPasswords().has(pwd.toLowerCase())) return { ok: false, reason: "tooCommon" };
   return { ok: true };
 }
 

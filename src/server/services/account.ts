@@ -16,7 +16,7 @@ import { ensureBuiltInRoles } from "~/server/services/roles";
 import { writeAudit } from "~/server/services/audit";
 import type { ResolvedTenant } from "~/server/services/host";
 import { verifyCaptcha } from "~/server/security/captcha";
-import { checkPasswordPolicy } from "~/server/security/passwords";
+import { assertNewPassword, rememberReplacedPassword } from "~/server/services/password-policy";
 import { adminLocked, liftFailureLock, recordFailure, recordSuccess, signInLocked } from "~/server/security/throttle";
 import { deviceTokenFor, issueDeviceToken, type DeviceCookieValue } from "~/server/security/device-cookie";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
@@ -76,12 +76,6 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
   return { sent: true as const, expiresAt: r.expiresAt, resendAfter: r.resendAfter };
 }
 
-function assertPolicy(password: string, locale: Locale) {
-  const p = checkPasswordPolicy(password);
-  if (!p.ok) throw new AppError(14006, { password: [p.reason === "tooCommon" ? message("tooCommon", locale) : describePolicy(locale)] });
-}
-const describePolicy = (locale: Locale) => message("passwordRule", locale);
-
 async function createEndUser(
   db: Db,
   tenantId: string,
@@ -124,7 +118,7 @@ export async function register(db: Db, req: RequestInfo, input: z.output<typeof 
   const tenantId = req.tenant.id;
   const settings = await tenantSettings(db, tenantId);
   if (!flag(settings, "auth.allowSignup", true)) throw new AppError(14007);
-  assertPolicy(input.password, req.locale);
+  await assertNewPassword(db, { tenantId, password: input.password, locale: req.locale });
   const email = input.email || null;
   const userNameKey = input.userName ? input.userName.toLowerCase() : null;
   const codes: VerifyCodeInput[] = [
@@ -160,17 +154,33 @@ export async function register(db: Db, req: RequestInfo, input: z.output<typeof 
   return { id: user.id };
 }
 
+/**
+ * The user chose this password themselves: stored, the replaced hash remembered for the reuse
+ * rule, an administrator's "change it first" cleared, and their sessions ended (all, or all but this one).
+ */
+async function setOwnPassword(db: Db, userId: string, password: string, opts: { endSessions: "all" } | { endSessions: "others"; keep: string }) {
+  const passwordHash = await hashPassword(password);
+  await db.$transaction(async (tx) => {
+    const { passwordHash: replaced } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+    await rememberReplacedPassword(tx, userId, replaced);
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date(), mustChangePassword: false } });
+    await tx.loginSession.updateMany({
+      where: { userId, state: { in: ["active", "frozen"] }, ...(opts.endSessions === "others" ? { id: { not: opts.keep } } : {}) },
+      data: { state: "ended", endedAt: new Date() },
+    });
+  });
+}
+
 /** Sets a new password after a code; every session of that user ends, the lock is lifted. */
 export async function resetPassword(db: Db, req: RequestInfo, input: z.output<typeof resetPasswordInput>) {
-  assertPolicy(input.password, req.locale);
+  await assertNewPassword(db, { tenantId: req.tenant.id, password: input.password, locale: req.locale });
   const target = input.channel === "email" ? input.target.toLowerCase() : input.target;
   await consumeCode(db, { tenantId: req.tenant.id, purpose: "reset", channel: input.channel, target, code: input.code });
   const user = await accountByTarget(db, req.tenant.id, input.channel, target);
   if (!user || user.status !== "active") throw new AppError(14001);
-  await db.$transaction([
-    db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() } }),
-    db.loginSession.updateMany({ where: { userId: user.id, state: { in: ["active", "frozen"] } }, data: { state: "ended", endedAt: new Date() } }),
-  ]);
+  // Reuse is judged only once the code proved the owner (before, it would tell anyone an account's old passwords).
+  await assertNewPassword(db, { tenantId: req.tenant.id, userId: user.id, password: input.password, locale: req.locale });
+  await setOwnPassword(db, user.id, input.password, { endSessions: "all" });
   // The code proved the owner: a lock raised by failures is lifted (an administrator's stays).
   await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
   await liftFailureLock(db, { tenantId: req.tenant.id, userId: user.id });
@@ -236,14 +246,8 @@ export async function changePassword(
     await recordFailure(db, { tenantId: user.tenantId, userId: actor.userId, ip: ip ?? "" });
     throw new AppError(12001, { current: [message("currentPasswordWrong", locale)] });
   }
-  assertPolicy(input.password, locale);
-  await db.$transaction([
-    db.user.update({ where: { id: actor.userId }, data: { passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() } }),
-    db.loginSession.updateMany({
-      where: { userId: actor.userId, id: { not: actor.sessionId }, state: { in: ["active", "frozen"] } },
-      data: { state: "ended", endedAt: new Date() },
-    }),
-  ]);
+  await assertNewPassword(db, { tenantId: user.tenantId, userId: actor.userId, password: input.password, locale });
+  await setOwnPassword(db, actor.userId, input.password, { endSessions: "others", keep: actor.sessionId });
   // The right password starts the account's counter over, as a sign-in does.
   await recordSuccess(db, { tenantId: user.tenantId, userId: actor.userId, ip: ip ?? "" });
   return { ok: true as const };

@@ -30,6 +30,7 @@ export async function getMe({ db, actor: a }: Scope) {
     isOperator: a.isOperator,
     roles: a.roles,
     permissions: a.permissions,
+    mustChangePassword: !!a.mustChangePassword,
   };
 }
 

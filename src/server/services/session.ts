@@ -40,6 +40,8 @@ export interface Actor {
    * user refuse it.
    */
   client?: { id: string; clientId: string; ownerId: string | null; ownerManagesAll: boolean };
+  /** An administrator chose the user's password: until they choose their own, only `allowDuringPasswordChange` procedures answer. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -110,6 +112,7 @@ interface ActorRow {
   email: string | null;
   locale: string | null;
   avatar: string | null;
+  mustChangePassword: boolean;
   roles: RoleJson[];
 }
 
@@ -118,7 +121,7 @@ const actorSelect = (sessionId: string) => Prisma.sql`
     SELECT s."id"::text AS "id", s."tenantId"::text AS "tenantId", s."state"::text AS "state", s."deletedAt", s."expiresAt",
            s."lastSeenAt", s."idleSeconds", s."actingRole", t."status"::text AS "tenantStatus",
            u."id"::text AS "userId", u."status"::text AS "userStatus", u."deletedAt" AS "userDeletedAt", u."isOperator",
-           u."userName", u."nickname", u."phone", u."email", u."locale", u."avatar", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
+           u."userName", u."nickname", u."phone", u."email", u."locale", u."avatar", u."mustChangePassword", ${userRolesJson(Prisma.raw('u."id"'))} AS "roles"
     FROM "LoginSession" s JOIN "Tenant" t ON t."id" = s."tenantId" JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${sessionId}::uuid`;
 
@@ -199,5 +202,6 @@ async function actorOf(db: Db, s: ActorRow, tenantId: string): Promise<Actor | n
     locale: s.locale,
     roles: held.map((r) => r.name),
     permissions,
+    mustChangePassword: s.mustChangePassword,
   };
 }

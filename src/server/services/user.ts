@@ -15,7 +15,7 @@ import { AppError, isUniqueViolation } from "~/server/errors";
 import { msg } from "~/lib/validators/common";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { hashPassword } from "~/server/password";
-import { checkPasswordPolicy } from "~/server/security/passwords";
+import { assertNewPassword, rememberReplacedPassword } from "~/server/services/password-policy";
 import { accountLockedUntil, lockAccountUntil, unlockAccount } from "~/server/security/throttle";
 import { setReferrer, teamPathOf } from "~/server/services/team";
 import type { UserDetail, UserItem, userClaimsInput, userCreateInput, userExistsInput, userListInput, userUpdateInput } from "~/lib/validators/user";
@@ -490,11 +490,6 @@ function wrapConflicts(e: unknown): never {
   throw e;
 }
 
-function checkedPassword(password: string, field = "password") {
-  const r = checkPasswordPolicy(password);
-  if (!r.ok) throw new AppError(14006, { [field]: [msg("passwordPolicy")] });
-}
-
 async function rolesOfTenant(tx: DbClient, tenantId: string, roleIds: string[]) {
   if (!roleIds.length) return [];
   const roles = await tx.role.findMany({ where: { tenantId, id: { in: roleIds } }, select: { id: true, name: true } });
@@ -510,7 +505,7 @@ const blank = (v: string | null | undefined) => (v === undefined ? undefined : v
 export async function createUser(scope: Scope, input: z.output<typeof userCreateInput>) {
   const { db } = scope;
   const tenantId = scope.actor.isOperator && input.tenantId ? input.tenantId : scope.actor.tenantId;
-  if (input.password) checkedPassword(input.password);
+  if (input.password) await assertNewPassword(db, { tenantId, password: input.password, locale: scope.locale });
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db
     .$transaction(async (tx) => {
@@ -533,6 +528,8 @@ export async function createUser(scope: Scope, input: z.output<typeof userCreate
           status: input.status,
           passwordHash,
           passwordChangedAt: passwordHash ? new Date() : null,
+          // The administrator knows this password: the user chooses their own at the first sign-in.
+          mustChangePassword: !!passwordHash && input.mustChangePassword,
           roles: { create: input.roleIds.map((roleId) => ({ roleId })) },
         },
         select: { id: true },
@@ -641,16 +638,24 @@ export async function unlockUser(scope: Scope, id: string) {
 const generatePassword = () => randomBytes(12).toString("base64url");
 
 /** Sets the given password, or a generated one returned once; every session of the user ends. */
-export async function resetUserPassword(scope: Scope, id: string, password?: string) {
+export async function resetUserPassword(scope: Scope, id: string, password?: string, mustChangePassword = true) {
   const { db } = scope;
   const chosen = password || generatePassword();
-  checkedPassword(chosen);
+  const target = await findUser(db, scope, id, { deleted: false });
+  await assertNewPassword(db, { tenantId: target.tenantId, userId: id, password: chosen, locale: scope.locale });
   const passwordHash = await hashPassword(chosen);
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
-    await tx.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: new Date() } });
+    const { passwordHash: replaced } = await tx.user.findUniqueOrThrow({ where: { id }, select: { passwordHash: true } });
+    await rememberReplacedPassword(tx, id, replaced);
+    // The administrator knows this password: the user chooses their own at the next sign-in.
+    await tx.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: new Date(), mustChangePassword } });
     const ended = await endSessions(tx, id);
-    await writeAudit(tx, auditActor(scope, row.tenantId), "user.resetpassword", id, undefined, { generated: !password, sessionsEnded: ended.count });
+    await writeAudit(tx, auditActor(scope, row.tenantId), "user.resetpassword", id, undefined, {
+      generated: !password,
+      sessionsEnded: ended.count,
+      mustChangePassword,
+    });
     return { generatedPassword: password ? null : chosen, sessionsEnded: ended.count };
   });
 }

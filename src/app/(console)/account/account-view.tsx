@@ -18,6 +18,7 @@ import { AvatarUpload } from "~/components/avatar-upload";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
 import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
+import { useRouter, useSearchParams } from "next/navigation";
 
 type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
 
@@ -223,7 +224,7 @@ function ContactValue({ kind, value }: { kind: "phone" | "email"; value: string 
   );
 }
 
-function PasswordForm() {
+function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
   const t = useTranslations("account");
   const a = useTranslations("auth");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
@@ -237,6 +238,7 @@ function PasswordForm() {
       onSuccess: () => {
         void message.success(t("changed"));
         form.resetFields();
+        afterChange?.();
       },
       // A wrong current password (12001) is marked on its field; only what belongs to no field goes above the form.
       onError: (e) => {
@@ -397,6 +399,8 @@ type Tab = (typeof TABS)[number];
 export function AccountView() {
   const t = useTranslations("account");
   const params = useSearchParams();
+  const mustChange = params.get("mustChange") === "1";
+  const router = useRouter();
   // The open tab is in the URL (?tab=password), so a reload or a round trip to WeChat comes back to it.
   const [tab, setTab] = useState<Tab>(() => TABS.find((k) => k === params.get("tab")) ?? "profile");
   // Read once: a reload after the message has been seen does not show it again.
@@ -412,18 +416,36 @@ export function AccountView() {
     <ConsolePage title={t("title")}>
       <Card>
         <Tabs
-          activeKey={tab}
+          activeKey={mustChange ? "password" : tab}
           onChange={open}
-          items={[
-            {
-              key: "profile",
-              label: t("profile"),
-              children: <ProfileTab />,
-            },
-            { key: "password", label: t("security"), children: <PasswordForm /> },
-            { key: "sessions", label: t("sessions"), children: <MySessions /> },
-            { key: "linked", label: t("linked"), children: <LinkedAccounts bindError={bindError} /> },
-          ]}
+          items={
+            // Until the password an administrator set is replaced, the password form is all there is.
+            mustChange
+              ? [
+                  {
+                    key: "password",
+                    label: t("security"),
+                    children: (
+                      <PasswordForm
+                        afterChange={() => {
+                          router.replace("/");
+                          router.refresh();
+                        }}
+                      />
+                    ),
+                  },
+                ]
+              : [
+                  {
+                    key: "profile",
+                    label: t("profile"),
+                    children: <ProfileTab />,
+                  },
+                  { key: "password", label: t("security"), children: <PasswordForm /> },
+                  { key: "sessions", label: t("sessions"), children: <MySessions /> },
+                  { key: "linked", label: t("linked"), children: <LinkedAccounts bindError={bindError} /> },
+                ]
+          }
         />
       </Card>
     </ConsolePage>

@@ -1,6 +1,6 @@
 "use client";
 
-import { Form, Input, Select } from "antd";
+import { Checkbox, Form, Input, Select } from "antd";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -10,7 +10,7 @@ import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profilePayload, type ProfileValues } from "./user-form";
 
-type Values = ProfileValues & { password?: string; roleIds?: string[] };
+type Values = ProfileValues & { password?: string; mustChangePassword?: boolean; roleIds?: string[] };
 
 /** Create a user: profile, optional initial password, roles. Opens the new user's page after. */
 export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved: () => unknown }) {
@@ -32,7 +32,11 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
   );
 
   function submit(values: Values) {
-    save.submit(userCreateInput, { ...profilePayload(values), password: values.password ?? "", roleIds: values.roleIds ?? [] }, create.mutate);
+    save.submit(
+      userCreateInput,
+      { ...profilePayload(values), password: values.password ?? "", mustChangePassword: values.mustChangePassword ?? true, roleIds: values.roleIds ?? [] },
+      create.mutate,
+    );
   }
 
   return (
@@ -46,7 +50,7 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
       saving={create.isPending}
       error={save.error}
       onFinish={submit}
-      initialValues={{ status: "active", roleIds: [] }}
+      initialValues={{ status: "active", roleIds: [], mustChangePassword: true }}
     >
       <ProfileFields />
       <Form.Item name="roleIds" label={t("roles")}>
@@ -63,6 +67,9 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
         }
       >
         <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
+      </Form.Item>
+      <Form.Item name="mustChangePassword" valuePropName="checked">
+        <Checkbox>{t("mustChangePassword")}</Checkbox>
       </Form.Item>
     </FormDrawer>
   );

@@ -47,7 +47,7 @@ describe("auth.captcha and auth.errorCodes", () => {
 
     const table = await c.auth.errorCodes();
     const codes = table.map((e) => e.code);
-    expect(codes.filter((x) => x >= 12000 && x < 13000)).toEqual([12001, 12002, 12003, 12004, 12005, 12006, 12007, 12008, 12009, 12010]);
+    expect(codes.filter((x) => x >= 12000 && x < 13000)).toEqual([12001, 12002, 12003, 12004, 12005, 12006, 12007, 12008, 12009, 12010, 12011]);
     expect(codes.filter((x) => x >= 14000 && x < 15000)).toEqual([14001, 14002, 14003, 14004, 14005, 14006, 14007, 14008]);
     expect(codes.filter((x) => x >= 15000)).toEqual([]);
     expect(table.find((e) => e.code === 14004)).toMatchObject({ status: 400 });

@@ -34,7 +34,10 @@ export const authRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => account.resetPassword(ctx.db, ctx, input)),
 
   changePassword: requirePermission("uc.me.put")
-    .meta({ openapi: { method: "PUT", path: "/me/password", tags, protect: true, summary: "Change my password; my other sessions end" } })
+    .meta({
+      openapi: { method: "PUT", path: "/me/password", tags, protect: true, summary: "Change my password; my other sessions end" },
+      allowDuringPasswordChange: true,
+    })
     .input(changePasswordInput)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {

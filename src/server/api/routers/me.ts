@@ -12,7 +12,7 @@ import { profileInput, profileOutput } from "~/lib/validators/profile";
 /** The caller's own account; the work is in services/me.ts. */
 export const meRouter = createTRPCRouter({
   get: requirePermission("uc.me.detail")
-    .meta({ openapi: { method: "GET", path: "/me", tags: ["me"], protect: true, summary: "The signed-in caller" } })
+    .meta({ openapi: { method: "GET", path: "/me", tags: ["me"], protect: true, summary: "The signed-in caller" }, allowDuringPasswordChange: true })
     .input(z.object({}).optional())
     .output(
       z.object({
@@ -26,6 +26,7 @@ export const meRouter = createTRPCRouter({
         isOperator: z.boolean(),
         roles: z.array(z.string()),
         permissions: z.array(z.string()),
+        mustChangePassword: z.boolean(),
       }),
     )
     .query(({ ctx }) => me.getMe(ctx)),
@@ -43,7 +44,10 @@ export const meRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => me.updateProfile(ctx, input)),
 
   setLocale: requirePermission("uc.me.put")
-    .meta({ openapi: { method: "PUT", path: "/me/locale", tags: ["me"], protect: true, summary: "Remember the caller's language" } })
+    .meta({
+      openapi: { method: "PUT", path: "/me/locale", tags: ["me"], protect: true, summary: "Remember the caller's language" },
+      allowDuringPasswordChange: true,
+    })
     .input(z.object({ locale: z.enum(LOCALES) }))
     .output(z.object({ locale: z.enum(LOCALES) }))
     .mutation(({ ctx, input }) => me.setLocale(ctx, input.locale)),

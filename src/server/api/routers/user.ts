@@ -110,7 +110,7 @@ export const userRouter = createTRPCRouter({
     .meta(openapi("PUT", "/users/{id}/password", "Set a password, or generate one (shown once); every session ends"))
     .input(userResetPasswordInput)
     .output(z.object({ generatedPassword: z.string().nullable(), sessionsEnded: z.number().int() }))
-    .mutation(({ ctx, input }) => users.resetUserPassword(ctx, input.id, input.password || undefined)),
+    .mutation(({ ctx, input }) => users.resetUserPassword(ctx, input.id, input.password || undefined, input.mustChangePassword)),
 
   setRoles: requirePermission("uc.user.put")
     .meta(openapi("PUT", "/users/{id}/roles", "Replace the user's roles"))

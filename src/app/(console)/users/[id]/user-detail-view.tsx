@@ -322,6 +322,7 @@ function SecurityTab({ user }: { user: UserDetail }) {
   const { modal } = App.useApp();
   const [until, setUntil] = useState<Dayjs | null>(dayjs().add(1, "day").startOf("hour"));
   const [password, setPassword] = useState("");
+  const [mustChange, setMustChange] = useState(true);
   const lock = useMutation(trpc.user.lock.mutationOptions({ onSuccess: () => saved.ok(), onError: saved.fail }));
   const unlock = useMutation(trpc.user.unlock.mutationOptions({ onSuccess: () => saved.ok(), onError: saved.fail }));
   const remove = useMutation(trpc.user.delete.mutationOptions({ onSuccess: () => saved.ok(c("deleted")), onError: saved.fail }));
@@ -402,7 +403,15 @@ function SecurityTab({ user }: { user: UserDetail }) {
               style={{ width: 260 }}
               disabled={deleted}
             />
-            <Popconfirm title={t("resetTitle")} description={t("resetHelp")} onConfirm={() => reset.mutateAsync({ id: user.id, password })} disabled={deleted}>
+            <Checkbox checked={mustChange} onChange={(e) => setMustChange(e.target.checked)} disabled={deleted}>
+              {t("mustChangePassword")}
+            </Checkbox>
+            <Popconfirm
+              title={t("resetTitle")}
+              description={t("resetHelp")}
+              onConfirm={() => reset.mutateAsync({ id: user.id, password, mustChangePassword: mustChange })}
+              disabled={deleted}
+            >
               <Button loading={reset.isPending} disabled={deleted}>
                 {t("resetSubmit")}
               </Button>
