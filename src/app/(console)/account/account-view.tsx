@@ -6,7 +6,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
-import { useSearchParams } from "next/navigation";
 import { useTRPC } from "~/trpc/react";
 import { changePasswordInput, emailSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
