@@ -5,8 +5,9 @@ const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
 /** @type {import("next").NextConfig} */
 const config = {
-  // These load Wasm, native binaries or data files at run time: keep them out of the bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "@prisma/schema-engine-wasm", "pg", "exceljs"],
+  // These load Wasm, native binaries or data files at run time: keep them out of the bundle
+  // (ip2region finds its database beside its own code).
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "@prisma/schema-engine-wasm", "pg", "exceljs", "ip2region"],
   poweredByHeader: false,
   typedRoutes: false,
   // UC_UNMINIFIED_SERVER=1 builds the server bundle unminified, so that CPU profiles

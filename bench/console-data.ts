@@ -5,7 +5,10 @@
  * - user names `u<i>`, nicknames `<name> <i>` from a small list, phones `+86-139<8 digits>`,
  *   emails `u<i>@bench.test`, creation dates spread over two years;
  * - 1 in 100 disabled; every user holds the `user` role, 1 in 1,000 also `partner`;
- * - 1 in 20 has a WeChat login (`wechat`, openid `o<i>`), 1 in 10 a claim `level` = gold/silver.
+ * - 1 in 20 has a WeChat login (`wechat`, openid `o<i>`), 1 in 10 a claim `level` = gold/silver;
+ * - for the dashboard, 90 days of activity in proportion: sign-ins (one per two users, by
+ *   password, SMS code or WeChat, 1 in 10 still active), 30 days of SMS and email messages (one
+ *   per ten users), refused sign-ins (one per five users) and account locks (one per 100).
  */
 import pg from "pg";
 
@@ -112,6 +115,43 @@ async function fill(q: Q, bigId: string, small: string[], opts: { users: number;
            WHERE u."tenantId" = $1 AND u."userName" = 'benchadmin'`,
     [bigId],
   );
+  await fillActivity(q, bigId, opts.users);
   await q(`ANALYZE`);
   return {};
+}
+
+/** The dashboard's rows for the big tenant, spread over the last 90 days (messages: 30, what the log keeps). */
+async function fillActivity(q: Q, tenantId: string, users: number) {
+  const spread = (days: number) => `now() - random() * interval '${days} days'`;
+  await q(
+    `INSERT INTO "LoginSession" (id, "tenantId", "userId", site, method, state, "createdAt", "lastSeenAt", "expiresAt")
+     SELECT gen_random_uuid(), $1, u.id, 'web', (ARRAY['password', 'sms-code', 'wechat'])[1 + s.i % 3],
+            (CASE WHEN s.i % 10 = 0 THEN 'active' ELSE 'ended' END)::"SessionState", s.at,
+            CASE WHEN s.i % 10 = 0 THEN now() ELSE s.at END,
+            CASE WHEN s.i % 10 = 0 THEN now() + interval '7 days' ELSE s.at + interval '7 days' END
+       -- Spread by i (a random() in an uncorrelated LATERAL would be computed once for every row).
+       FROM (SELECT i, now() - (i::bigint * 7919 % 7776000) * interval '1 second' AS at FROM generate_series(1, $2::int) AS i) s
+       JOIN LATERAL (SELECT id FROM "User" WHERE "tenantId" = $1 AND "userNameKey" = 'u' || (1 + s.i % $3::int)) u ON true`,
+    [tenantId, Math.floor(users / 2), users],
+  );
+  await q(
+    `INSERT INTO "OutboxMessage" (id, "tenantId", channel, "to", body, provider, status, "createdAt")
+     SELECT gen_random_uuid(), $1, CASE WHEN i % 4 = 0 THEN 'email' ELSE 'sms' END, 'x', '-', 'aliyun',
+            CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'sent' END, ${spread(30)}
+       FROM generate_series(1, $2::int) AS i`,
+    [tenantId, Math.floor(users / 10)],
+  );
+  await q(
+    `INSERT INTO "SignInFailure" (id, "tenantId", method, code, "createdAt")
+     SELECT gen_random_uuid(), $1, CASE WHEN i % 5 = 0 THEN 'sms-code' ELSE 'password' END,
+            (ARRAY[12001, 12001, 12001, 14004, 10005, 14001])[1 + i % 6], ${spread(90)}
+       FROM generate_series(1, $2::int) AS i`,
+    [tenantId, Math.floor(users / 5)],
+  );
+  await q(
+    `INSERT INTO "AccountLock" (id, "tenantId", "userId", until, reason, "createdAt")
+     SELECT gen_random_uuid(), $1, gen_random_uuid(), now(), (ARRAY['failures', 'burst', 'device', 'admin'])[1 + i % 4], ${spread(90)}
+       FROM generate_series(1, $2::int) AS i`,
+    [tenantId, Math.floor(users / 100)],
+  );
 }

@@ -6,6 +6,9 @@
  * - the first page and a deep page (keyset cursor at the middle) for every documented filter
  *   and sort, each beside the equivalent bare SQL run on its own connection (p50/p99, ratio);
  * - the "exists?" check;
+ * - the dashboard's six charts (7, 30 and 90 days) over HTTP, and the same service calls on
+ *   their own (no HTTP) beside them; BENCH_DASHBOARD_ONLY=1 measures the service calls alone,
+ *   without starting the app (no production build needed);
  * - the client-credentials token endpoint under concurrency and at a steady 200/s.
  * Prints figures; asserts nothing.
  *
@@ -13,6 +16,7 @@
  *   BENCH_USERS         users in the big tenant (default 1000000)
  *   BENCH_SAMPLES       requests per case (default 40)
  *   BENCH_KEEP=1        keep the database (its name is printed) for another look
+ *   BENCH_DASHBOARD_ONLY=1  only the dashboard's service calls, no app
  */
 import os from "node:os";
 import { createHash, randomBytes } from "node:crypto";
@@ -23,8 +27,9 @@ import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
 import { hashPassword, md5Hex } from "~/server/password";
 import { COUNT_CAP } from "~/server/services/user";
-import { loadConsoleData } from "./console-data";
+import { loadConsoleData, type BenchData } from "./console-data";
 import { closedLoop, fmt, httpClient, openLoop, sequential, startApp } from "./lib";
+import { DASHBOARD_CHARTS, dashboardServiceCases, printDashboard, type DashboardRow } from "./dashboard-cases";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -37,6 +42,7 @@ const name = `uc_bench_console_${randomBytes(3).toString("hex")}`;
 const url = await createScratchDatabase(SERVER, name);
 let stopApp: (() => void) | undefined;
 const sql = new pg.Client({ connectionString: url });
+let data!: BenchData;
 try {
   const t0 = performance.now();
   await migrateDatabase({ kind: "postgresql", url });
@@ -45,7 +51,7 @@ try {
     await seed(db, { adminUsername: "admin", adminPassword: "bench-operator-password" });
     await close();
   }
-  const data = await loadConsoleData(url, { users: USERS, adminPasswordHash: await hashPassword(ADMIN_PASSWORD) });
+  data = await loadConsoleData(url, { users: USERS, adminPasswordHash: await hashPassword(ADMIN_PASSWORD) });
   await sql.connect();
   const T = data.tenantId;
   const one = async <R>(text: string, params: unknown[] = []) => (await sql.query(text, params)).rows[0] as R;
@@ -64,6 +70,21 @@ try {
     `Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; PostgreSQL ${(await one<{ v: string }>("SELECT current_setting('server_version') AS v")).v}`,
   );
   console.log(`Loaded ${data.users.toLocaleString("en")} users (+19 tenants × 200) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  // ---- The dashboard's queries, called as the router calls them (no HTTP).
+  const dashboard: DashboardRow[] = await dashboardServiceCases(url, T, SAMPLES);
+  if (process.env.BENCH_DASHBOARD_ONLY === "1") printDashboard(USERS, SAMPLES, dashboard, false);
+  else await benchApp(partner, one, dashboard);
+} finally {
+  stopApp?.();
+  await sql.end().catch(() => undefined);
+  if (process.env.BENCH_KEEP === "1") console.log(`Kept database ${name}`);
+  else await dropScratchDatabase(SERVER, name);
+}
+
+/** Everything measured through the production build. */
+async function benchApp(partner: { id: string }, one: <R>(text: string, params?: unknown[]) => Promise<R>, dashboard: DashboardRow[]) {
+  const T = data.tenantId;
 
   const app = await startApp(PORT, url);
   stopApp = app.stop;
@@ -220,6 +241,13 @@ try {
   const bareE = await sequential(SAMPLES, () => sql.query(`SELECT id FROM "User" WHERE "tenantId" = $1 AND phone = $2 LIMIT 1`, [T, "+86-13900424242"]));
   row("exists? by phone", httpE, bareE, JSON.stringify(ex));
 
+  // ---- The dashboard over HTTP, beside the same service calls on their own.
+  for (const d of dashboard) {
+    const path = `/api/v1/dashboard/${DASHBOARD_CHARTS[d.chart]}?days=${d.days}&tz=Asia%2FShanghai`;
+    await get(path);
+    d.http = await sequential(SAMPLES, () => get(path));
+  }
+
   const widths = [0, 1, 2, 3, 4, 5, 6].map((i) =>
     Math.max(...[["case", "HTTP p50", "HTTP p99", "SQL p50", "SQL p99", "ratio", ""][i]!, ...rows.map((r) => r[i]!)].map((s) => s.length)),
   );
@@ -250,9 +278,5 @@ try {
   console.log(`  16 concurrent : ${burst.rate.toFixed(0)} tokens/s  p50 ${fmt(burst.p50)}  p99 ${fmt(burst.p99)}`);
   console.log(`  steady 200/s  : p50 ${fmt(steady.p50)}  p99 ${fmt(steady.p99)}`);
   console.log(`  the token lists users: ${withClient.status}`);
-} finally {
-  stopApp?.();
-  await sql.end().catch(() => undefined);
-  if (process.env.BENCH_KEEP === "1") console.log(`Kept database ${name}`);
-  else await dropScratchDatabase(SERVER, name);
+  printDashboard(USERS, SAMPLES, dashboard, true);
 }

@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { setLocale, shot } from "./helpers";
 
+/** The operator's seeded nickname, as the Chinese console shows it (src/lib/seeded-text.ts). */
+const OPERATOR_ZH = "平台管理员";
+
 test.describe.configure({ mode: "serial" });
 // Long flows on a shared 2-core machine.
 test.setTimeout(180_000);
@@ -123,7 +126,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   const drawer = page.getByRole("dialog");
   await drawer.getByLabel("名称", { exact: true }).fill("bad name!");
   await drawer.getByTestId("apiscope-save").click();
-  await expect(drawer.getByText("只能包含字母、数字以及 . _ : -")).toBeVisible();
+  await expect(drawer.getByText("名称只能包含字母、数字和 . _ : -，不能有空格")).toBeVisible();
   await drawer.getByLabel("名称", { exact: true }).fill("orders.read");
   await drawer.getByLabel("显示名称").fill("读取订单");
   await drawer.getByTestId("apiscope-save").click();
@@ -150,11 +153,11 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await owners.click();
   await owners.fill("adm");
   await expect(page.getByText("搜索中…")).toHaveCount(0); // the debounced search has answered
-  const adminOption = page.getByTestId("user-picker-option").filter({ hasText: "Platform operator" });
+  const adminOption = page.getByTestId("user-picker-option").filter({ hasText: OPERATOR_ZH });
   await expect(adminOption.first()).toBeVisible();
   await shot(page, "api-resource-owners-picker-zh");
   await adminOption.first().click();
-  await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
+  await expect(drawer.locator(".ant-select-selection-item", { hasText: OPERATOR_ZH })).toBeVisible();
   await drawer.getByLabel("显示名称").click();
   await shot(page, "api-resource-create-zh");
   await drawer.getByTestId("apiresource-save").click();
@@ -169,7 +172,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
     .getByRole("row", { name: /订单服务/ })
     .getByRole("button", { name: /编\s*辑/ })
     .click();
-  await expect(drawer.locator(".ant-select-selection-item", { hasText: "Platform operator" })).toBeVisible();
+  await expect(drawer.locator(".ant-select-selection-item", { hasText: OPERATOR_ZH })).toBeVisible();
   await drawer.getByRole("button", { name: /取\s*消/ }).click();
   // The detail page: its scopes lead to their API scope, owners by name, and the history of changes.
   await page.getByRole("link", { name: "orders", exact: true }).click();
@@ -177,7 +180,7 @@ test("API scopes, an API resource using one, and the seeded identity resources",
   await page.getByRole("tab", { name: /范围/ }).click();
   await expect(page.getByRole("link", { name: "orders.read" })).toBeVisible();
   await page.getByRole("tab", { name: /负责人/ }).click();
-  await expect(page.getByRole("link", { name: "Platform operator" })).toBeVisible();
+  await expect(page.getByRole("link", { name: OPERATOR_ZH })).toBeVisible();
   await page.getByRole("tab", { name: "变更记录" }).click();
   await expect(page.getByTestId("record-history")).toContainText("apiresource.create");
   await shot(page, "api-resource-detail-zh");

@@ -85,9 +85,9 @@ test.describe("signed in", () => {
     await page.goto("/account");
     await page.waitForLoadState("networkidle");
     await page.goto("/api-docs");
-    // Swagger UI renders the document under the CSP, operations included.
-    await expect(page.locator(".swagger-ui .opblock").first()).toBeVisible({ timeout: 30_000 });
-    await expect(page.locator(".swagger-ui .servers")).toContainText(new URL(page.url()).host);
+    // Scalar's reference renders the document under the CSP, operations included.
+    await expect(page.getByTestId("api-reference").locator(".reference-endpoint").first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("api-reference").locator(".scalar-reference-intro-server")).toContainText(new URL(page.url()).host);
     await shot(page, "csp-api-docs");
     expect(seen).toEqual([]);
   });
@@ -96,7 +96,7 @@ test.describe("signed in", () => {
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     await page.goto("/login?callbackUrl=/%09/evil.example");
-    await expect(page).toHaveURL(/\/tenants$/);
+    await expect(page).toHaveURL(/\/dashboard$/);
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     expect(requests.filter((u) => u.includes("evil.example") && !u.includes("callbackUrl"))).toEqual([]);
   });

@@ -175,9 +175,10 @@ test("/register: a missing or malformed phone says so, one captcha for the whole
   const phone = page.locator(".ant-form-item").filter({ has: page.getByLabel("手机号", { exact: true }) });
   await page.getByTestId("register-submit").click();
   // (getByText: while one message fades out the next fades in, both are in the page for a moment.)
-  await expect(phone.getByText("请输入手机号", { exact: true })).toBeVisible();
+  await expect(phone.getByText("此项必填", { exact: true })).toBeVisible();
   await page.getByLabel("手机号", { exact: true }).fill("12345");
-  await expect(phone.getByText(/^手机号格式不对：/)).toBeVisible();
+  await page.getByTestId("register-submit").click();
+  await expect(phone.getByText("手机号格式为“国家码-号码”，例如 +86-15810419011", { exact: true })).toBeVisible();
   await page.getByLabel("手机号", { exact: true }).fill("+86-13912340000");
   await expect(phone.locator(".ant-form-item-explain-error")).toHaveCount(0);
   // One human check, also once the email code sender shows.

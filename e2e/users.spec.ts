@@ -68,7 +68,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   await drawer.getByLabel("用户名").fill("e2e-alice");
   await drawer.getByLabel("手机号").fill("13912340000");
   await drawer.getByTestId("user-save").click();
-  await expect(drawer.getByText("手机号格式应为 +86-15810419011")).toBeVisible();
+  await expect(drawer.getByText("手机号格式为“国家码-号码”，例如 +86-15810419011")).toBeVisible();
   await drawer.getByLabel("手机号").fill("+86-13912340000");
   await drawer.getByLabel("邮箱").fill("alice@users-e2e.test");
   await drawer.getByLabel("角色").click();
@@ -99,12 +99,13 @@ test("a tenant administrator manages users in both languages and never sees anot
   await expect(page.getByRole("link", { name: "Acme Admin" })).toBeVisible();
   await expect(page.getByTestId("user-referrer")).toContainText("Acme Admin");
 
-  // A duplicate is refused with the field marked.
+  // A duplicate is refused with the field that clashes marked, in words (not the value, not "taken").
   await page.goto("/users");
   await page.getByRole("button", { name: /新建用户/ }).click();
   await drawer.getByLabel("用户名").fill("E2E-Alice");
   await drawer.getByTestId("user-save").click();
-  await expect(drawer.getByText("该手机号、邮箱或用户名已被使用").first()).toBeVisible();
+  await expect(drawer.locator(".ant-form-item-explain-error", { hasText: "该用户名已被使用" })).toBeVisible();
+  await expect(drawer.getByText(/taken/i)).toHaveCount(0);
   await drawer.getByRole("button", { name: /取\s*消/ }).click();
 
   // Filter by name prefix; the state is in the URL and survives a reload.

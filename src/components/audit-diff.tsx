@@ -1,38 +1,8 @@
 "use client";
 
-import { Collapse, Empty, Table, Tag, Typography } from "antd";
+import { Collapse, Empty, Space, Table, Tag, Typography } from "antd";
 import { useTranslations } from "next-intl";
-
-type Flat = Map<string, string>;
-
-/** `{ a: { b: [1] } }` → `a.b.0 = 1`: one line per leaf, so a change reads as a row. */
-function flatten(v: unknown, prefix = "", out: Flat = new Map()): Flat {
-  if (v !== null && typeof v === "object" && !(Array.isArray(v) && v.length === 0) && Object.keys(v).length) {
-    for (const [k, child] of Object.entries(v as Record<string, unknown>)) flatten(child, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix || v !== undefined) {
-    out.set(prefix || "(value)", v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
-  }
-  return out;
-}
-
-export interface DiffRow {
-  field: string;
-  before: string | null;
-  after: string | null;
-  kind: "added" | "removed" | "changed" | "same";
-}
-
-export function diffRows(before: unknown, after: unknown): DiffRow[] {
-  const b = before == null ? new Map<string, string>() : flatten(before);
-  const a = after == null ? new Map<string, string>() : flatten(after);
-  const keys = [...new Set([...b.keys(), ...a.keys()])];
-  return keys.map((field) => {
-    const x = b.has(field) ? b.get(field)! : null;
-    const y = a.has(field) ? a.get(field)! : null;
-    const kind = x === null ? "added" : y === null ? "removed" : x === y ? "same" : "changed";
-    return { field, before: x, after: y, kind };
-  });
-}
+import { diffRows, type DiffRow } from "~/lib/audit-diff";
 
 const KIND_COLOR = { added: "green", removed: "red", changed: "orange", same: undefined } as const;
 
@@ -47,7 +17,11 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
     ) : (
       <Typography.Text
         delete={side === "before" && kind === "removed"}
-        style={{ wordBreak: "break-all", background: kind === "same" ? undefined : side === "before" ? "rgba(255,77,79,0.08)" : "rgba(82,196,26,0.10)" }}
+        style={{
+          wordBreak: "break-word",
+          whiteSpace: "pre-wrap",
+          background: kind === "same" ? undefined : side === "before" ? "rgba(255,77,79,0.08)" : "rgba(82,196,26,0.10)",
+        }}
       >
         {v}
       </Typography.Text>
@@ -59,20 +33,26 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
         size="small"
         pagination={false}
         dataSource={rows}
+        // Fixed layout: the three columns keep their share however long one side's values are
+        // (a long "before" used to squeeze "after" to a sliver).
+        tableLayout="fixed"
         data-testid="audit-diff"
         columns={[
           {
             title: t("field"),
             dataIndex: "field",
-            width: "28%",
+            width: "30%",
             render: (f: string, r) => (
-              <span>
-                <Typography.Text code>{f}</Typography.Text> {r.kind !== "same" && <Tag color={KIND_COLOR[r.kind]}>{t(r.kind)}</Tag>}
-              </span>
+              <Space size={4} wrap>
+                <Typography.Text code style={{ wordBreak: "break-word" }}>
+                  {f}
+                </Typography.Text>
+                {r.kind !== "same" && <Tag color={KIND_COLOR[r.kind]}>{t(r.kind)}</Tag>}
+              </Space>
             ),
           },
-          { title: t("before"), dataIndex: "before", render: (v: string | null, r) => cell(v, r.kind, "before") },
-          { title: t("after"), dataIndex: "after", render: (v: string | null, r) => cell(v, r.kind, "after") },
+          { title: t("before"), dataIndex: "before", width: "35%", render: (v: string | null, r) => cell(v, r.kind, "before") },
+          { title: t("after"), dataIndex: "after", width: "35%", render: (v: string | null, r) => cell(v, r.kind, "after") },
         ]}
       />
       <Collapse

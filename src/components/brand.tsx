@@ -18,9 +18,7 @@ export function BrandMark({ brand, size = 32, fallbackName }: { brand: Brand | n
   const name = brand?.name ?? fallbackName ?? "";
   return (
     <span data-testid="brand-mark" style={{ display: "inline-flex", alignItems: "center", gap: 10, minWidth: 0 }}>
-      {brand?.logo && (
-        <img src={brand.logo} alt="" width={size} height={size} style={{ objectFit: "contain", borderRadius: 6, flex: "none" }} />
-      )}
+      {brand?.logo && <img src={brand.logo} alt="" width={size} height={size} style={{ objectFit: "contain", borderRadius: 6, flex: "none" }} />}
       <Typography.Text strong ellipsis style={{ fontSize: size >= 32 ? 18 : 16, color: "inherit" }}>
         {name}
       </Typography.Text>

@@ -7,6 +7,7 @@ import {
   AuditOutlined,
   CloudServerOutlined,
   DesktopOutlined,
+  DashboardOutlined,
   DownloadOutlined,
   FolderOpenOutlined,
   GlobalOutlined,
@@ -42,6 +43,7 @@ interface ShellUser {
 }
 
 type MenuLabel =
+  | "dashboard"
   | "tenants"
   | "users"
   | "team"
@@ -62,6 +64,7 @@ type MenuLabel =
   | "publicTenant";
 
 const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; needs?: PermissionCode }[] = [
+  { key: "dashboard", href: "/dashboard", icon: <DashboardOutlined />, label: "dashboard", needs: "uc.dashboard.get" },
   { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
   { key: "users", href: "/users", icon: <UserOutlined />, label: "users", needs: "uc.user.get" },
   { key: "team", href: "/team", icon: <UsergroupAddOutlined />, label: "team", needs: "uc.team.get" },
@@ -113,11 +116,22 @@ export function ConsoleShell({
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={220} style={{ borderRight: "1px solid #eef0f3" }}>
-        <div style={{ padding: "16px 20px" }}>
-          <BrandMark brand={brand} size={28} fallbackName={app("name")} />
+      {/* Sticky: the menu stays in view on long pages, and scrolls on its own when taller than the window. */}
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={0}
+        theme="light"
+        width={220}
+        data-testid="console-sider"
+        style={{ borderRight: "1px solid #eef0f3", position: "sticky", top: 0, height: "100vh", zIndex: 2 }}
+      >
+        {/* The scrolling box inside: on the sider itself it would clip the small-screen menu toggle. */}
+        <div style={{ height: "100%", overflowY: "auto" }}>
+          <div style={{ padding: "16px 20px" }}>
+            <BrandMark brand={brand} size={28} fallbackName={app("name")} />
+          </div>
+          <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} style={{ borderInlineEnd: 0 }} />
         </div>
-        <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} style={{ borderInlineEnd: 0 }} />
       </Layout.Sider>
       <Layout>
         <Layout.Header

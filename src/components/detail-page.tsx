@@ -9,10 +9,21 @@ import { useTranslations } from "next-intl";
 import { ConsolePage } from "~/components/console-page";
 import { handleServerError } from "~/components/form-errors";
 
+/** The way back from a detail page to its list: the same control, in the same place, on every detail page. */
+export function BackLink({ href, label }: { href: string; label: string }) {
+  return (
+    <Link href={href} data-testid="detail-back" style={{ display: "inline-flex", alignItems: "center", gap: 6, marginBottom: 4 }}>
+      <ArrowLeftOutlined />
+      {label}
+    </Link>
+  );
+}
+
 /**
- * A record's detail page: a way back to its list, the title, an Edit button, and tabs. While the
- * record loads it shows a skeleton; a failed load (another tenant's id is a 404) shows the
- * server's message with the way back.
+ * A record's detail page: the way back to its list, the title, an Edit button, and tabs (with
+ * anything the page shows above them in `header`, and its drawers in `children`). While the record
+ * loads it shows a skeleton; a failed load (another tenant's id is a 404) shows the server's
+ * message. The way back is there in every state.
  */
 export function DetailPage({
   query,
@@ -20,46 +31,73 @@ export function DetailPage({
   title,
   intro,
   onEdit,
+  extra,
+  header,
   tabs,
+  activeTab,
+  onTabChange,
+  children,
 }: {
   query: { isLoading: boolean; isError: boolean; error: unknown };
   back: { href: string; label: string };
   title: ReactNode;
   intro?: ReactNode;
   onEdit?: () => void;
+  /** Actions beside Edit. */
+  extra?: ReactNode;
+  header?: ReactNode;
   tabs: TabsProps["items"];
+  /** For tabs kept in the URL. */
+  activeTab?: string;
+  onTabChange?: (key: string) => void;
+  children?: ReactNode;
 }) {
   const c = useTranslations("common");
-  if (query.isLoading) return <Skeleton active />;
+  const way = <BackLink {...back} />;
+  if (query.isLoading)
+    return (
+      <div>
+        {way}
+        <Card>
+          <Skeleton active />
+        </Card>
+      </div>
+    );
   if (query.isError)
     return (
-      <ConsolePage title={back.label}>
-        <Alert type="error" showIcon title={handleServerError(null, query.error)} action={<Link href={back.href}>{back.label}</Link>} />
-      </ConsolePage>
+      <div>
+        {way}
+        <ConsolePage title={back.label}>
+          <Alert type="error" showIcon title={handleServerError(null, query.error)} />
+        </ConsolePage>
+      </div>
     );
   return (
-    <ConsolePage
-      title={
-        <Space>
-          <Link href={back.href} aria-label={back.label}>
-            <ArrowLeftOutlined />
-          </Link>
-          {title}
-        </Space>
-      }
-      intro={intro}
-      extra={
-        onEdit && (
-          <Button icon={<EditOutlined />} onClick={onEdit}>
-            {c("edit")}
-          </Button>
-        )
-      }
-    >
-      <Card size="small">
-        <Tabs items={tabs} />
-      </Card>
-    </ConsolePage>
+    <div>
+      {way}
+      <ConsolePage
+        title={<Space wrap>{title}</Space>}
+        intro={intro}
+        extra={
+          (onEdit || extra) && (
+            <Space>
+              {extra}
+              {onEdit && (
+                <Button icon={<EditOutlined />} onClick={onEdit}>
+                  {c("edit")}
+                </Button>
+              )}
+            </Space>
+          )
+        }
+      >
+        {header}
+        <Card size="small">
+          <Tabs items={tabs} activeKey={activeTab} onChange={onTabChange} />
+        </Card>
+        {children}
+      </ConsolePage>
+    </div>
   );
 }
 
@@ -72,6 +110,8 @@ export function Facts({ items, record }: { items: { label: ReactNode; value: Rea
       size="small"
       column={1}
       bordered
+      // A long description must not squeeze the labels into a column of single characters.
+      styles={{ label: { whiteSpace: "nowrap", width: 160 }, content: { wordBreak: "break-word" } }}
       items={[...items, { label: c("createdAt"), value: when(record.createdAt) }, { label: c("updatedAt"), value: when(record.updatedAt) }].map((x, i) => ({
         key: String(i),
         label: x.label,

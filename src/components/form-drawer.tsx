@@ -6,7 +6,7 @@ import type { FormInstance, FormListFieldData } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { useLocale, useTranslations } from "next-intl";
 import type { z } from "zod";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 
 /**
  * Saving a create/edit drawer's form. `submit` validates with the procedure's own schema and
@@ -51,6 +51,7 @@ export function useFillForm<D, V>(form: FormInstance<V>, record: D | undefined, 
 /**
  * A list's create/edit drawer: Cancel and Save in its header, a skeleton or the error while the
  * edited record loads (`loading`), else a vertical form with the last save error above the fields.
+ * A field's errors (the schema's or the server's) go as soon as it is edited.
  */
 export function FormDrawer<V>({
   open,
@@ -64,7 +65,6 @@ export function FormDrawer<V>({
   loading,
   onFinish,
   initialValues,
-  clearErrorsOnChange,
   children,
 }: {
   open: boolean;
@@ -78,8 +78,6 @@ export function FormDrawer<V>({
   loading?: { isLoading: boolean; isError: boolean; error: unknown };
   onFinish: (values: V) => void;
   initialValues: Partial<V>;
-  /** A field's errors go as soon as it is edited. */
-  clearErrorsOnChange?: boolean;
   children: ReactNode;
 }) {
   const c = useTranslations("common");
@@ -104,18 +102,7 @@ export function FormDrawer<V>({
       ) : loading?.isError ? (
         <Alert type="error" showIcon title={handleServerError(null, loading.error)} />
       ) : (
-        <Form<V>
-          form={form}
-          layout="vertical"
-          onFinish={onFinish}
-          onValuesChange={
-            clearErrorsOnChange
-              ? (changed: Partial<V>) => (form as FormInstance).setFields(Object.keys(changed).map((name) => ({ name, errors: [] })))
-              : undefined
-          }
-          disabled={saving}
-          initialValues={initialValues}
-        >
+        <Form<V> form={form} layout="vertical" onFinish={onFinish} onValuesChange={clearErrorsOnChange(form)} disabled={saving} initialValues={initialValues}>
           {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
           {children}
         </Form>

@@ -1,9 +1,10 @@
 "use client";
 
 import type { FormInstance } from "antd";
+import type { Rule } from "antd/es/form";
 import type { z } from "zod";
 import { TRPCClientError } from "@trpc/client";
-import { fieldErrors } from "~/lib/validators/common";
+import { fieldErrors, localizeIssue, message } from "~/lib/validators/common";
 import type { Locale } from "~/lib/errors";
 
 /** "hosts.0" → ["hosts", 0], the name path antd's Form uses. */
@@ -41,6 +42,47 @@ export function showFieldErrors(form: FormInstance, fields: Record<string, strin
   }
   form.setFields([...marks.values()]);
   return unplaced;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  Array.isArray(v) || (typeof v === "object" && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+/** The name paths a Form's `changedValues` touches: `{ claims: [, { type: "x" }] }` → [["claims", 1, "type"]]. */
+function changedPaths(v: unknown, path: NamePath = [], out: NamePath[] = []): NamePath[] {
+  const entries = isPlain(v) ? Object.entries(v) : [];
+  if (!entries.length) out.push(path);
+  for (const [k, child] of entries) changedPaths(child, [...path, Array.isArray(v) ? Number(k) : k], out);
+  return out;
+}
+const within = (outer: NamePath, inner: NamePath) => outer.length <= inner.length && outer.every((p, i) => String(p) === String(inner[i]));
+
+/**
+ * A Form's `onValuesChange`: a field's errors go as soon as its value changes (and so do those
+ * of the list holding it, or of the rows inside a list that changed), whether the browser or the
+ * server set them; they come back on the next save if the value is still wrong.
+ */
+export const clearErrorsOnChange = (form: FormInstance) => (changed: unknown) => {
+  const paths = changedPaths(changed);
+  const stale = form.getFieldsError().filter((f) => f.errors.length > 0 && paths.some((p) => within(p, f.name) || within(f.name, p)));
+  if (stale.length) form.setFields(stale.map((f) => ({ name: f.name, errors: [] })));
+};
+
+/**
+ * An antd rule that checks a field with the shared schema the procedure uses, so the browser
+ * says what the server would, in the same words (never antd's defaults, which name the field's
+ * key and print its pattern). Blank is "required" when `required`, else fine.
+ */
+export function schemaRule(schema: z.ZodType, locale: Locale, { required = false }: { required?: boolean } = {}): Rule {
+  return {
+    required,
+    validator: async (_rule, value: unknown) => {
+      if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+        if (required) throw new Error(message("required", locale));
+        return;
+      }
+      const r = schema.safeParse(value);
+      if (!r.success) throw new Error(localizeIssue(r.error.issues[0]!, locale));
+    },
+  };
 }
 
 /**

@@ -70,7 +70,7 @@ export function ListTable<Row extends { id: string }>({
   /** The paging total when it is not `list.data.total` (an estimate past a capped count). */
   total?: number;
   showTotal?: (total: number) => string;
-} & Pick<TableProps<Row>, "columns" | "scroll" | "onRow">) {
+} & Pick<TableProps<Row>, "columns" | "scroll" | "onRow" | "expandable">) {
   const c = useTranslations("common");
   return (
     <Card size="small">
@@ -124,6 +124,18 @@ export function TagList({ items, max, empty = "—", gap = 0 }: { items: string[
   );
 }
 
+/**
+ * A code (an identity resource's or a scope's name) in a list: on one line, never broken inside a
+ * word; one longer than `max` pixels is cut with an ellipsis and shown whole in a tooltip.
+ */
+export function CodeName({ children, max = 260 }: { children: string; max?: number }) {
+  return (
+    <Typography.Text code ellipsis={{ tooltip: children }} style={{ maxWidth: max, whiteSpace: "nowrap" }} data-testid="code-name">
+      {children}
+    </Typography.Text>
+  );
+}
+
 /** The sortable "created" column every list has. */
 export function createdAtColumn<Row>(title: string, sort: { sortOrder: (key: string) => TableColumnType<Row>["sortOrder"] }): TableColumnType<Row> {
   return {
@@ -132,7 +144,7 @@ export function createdAtColumn<Row>(title: string, sort: { sortOrder: (key: str
     key: "createdAt",
     sorter: true,
     sortOrder: sort.sortOrder("createdAt"),
-    render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm"),
+    render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm")}</span>,
   };
 }
 

@@ -52,7 +52,7 @@ export function SessionActions({ session: r, bin = false, onChanged }: { session
       </Space>
     );
   return (
-    <Space size="small">
+    <Space size={0} wrap>
       {r.state === "active" && can.freeze && (
         <Popconfirm title={t("confirmFreeze", who)} onConfirm={() => freeze.mutateAsync({ id: r.id })}>
           <Button size="small" type="link">

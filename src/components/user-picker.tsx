@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState, type CSSProperties } from "react";
 import { useTRPC } from "~/trpc/react";
 import { useCan, useConsoleTenantId } from "~/components/console-permissions";
 import type { UserPickItem } from "~/lib/validators/user";
+import { useSeededText } from "~/components/use-seeded-text";
 
 export type PickedUser = UserPickItem;
 
@@ -97,6 +98,7 @@ export function UserPicker(props: SingleProps | MultipleProps) {
   // Operators' searches span tenants unless told one: default to the tenant the console is on.
   const consoleTenantId = useConsoleTenantId();
   const tenantId = tenantProp ?? consoleTenantId;
+  const seeded = useSeededText();
   const canUsers = useCan("uc.user.get");
   const canTeam = useCan("uc.team.get");
   const [refused, setRefused] = useState(false);
@@ -132,7 +134,7 @@ export function UserPicker(props: SingleProps | MultipleProps) {
 
   // At most a few dozen rows, and nothing keys on its identity: worked out afresh each render.
   const rows = source === "team" ? (teamSearch.data?.items ?? []) : userSearches.flatMap((q) => q.data?.items ?? []);
-  const found: PickedUser[] = [...new Map(rows.map((r) => [r.id, toPicked(r)])).values()];
+  const found: PickedUser[] = [...new Map(rows.map((r) => [r.id, toPicked({ ...r, nickname: seeded.nickname(r.nickname) })])).values()];
 
   const searchError = source === "team" ? teamSearch.error : (userSearches.find((q) => q.error)?.error ?? null);
   // A 403 while searching users: fall back for good (state adjusted during render, not in an effect).
@@ -151,7 +153,10 @@ export function UserPicker(props: SingleProps | MultipleProps) {
     retry: false,
     staleTime: 60_000,
   });
-  const seen = new Map<string, PickedUser>([...(known ?? []), ...(labels.data ?? []), ...picked.values(), ...found].map((u) => [u.id, u]));
+  // The operator's seeded nickname in the console's language (src/lib/seeded-text.ts).
+  const seen = new Map<string, PickedUser>(
+    [...(known ?? []), ...(labels.data ?? []), ...picked.values(), ...found].map((u) => [u.id, { ...u, name: seeded.nickname(u.name) }]),
+  );
   // Asked and not answered (deleted, another tenant's, or no right to look): show the id.
   const answered = !!labels.data || !!labels.error;
   const lookedUp = (id: string) => answered && missing.includes(id) && !seen.has(id);

@@ -48,7 +48,7 @@ describe("the shared namespaces (errors, permission names, field messages)", () 
       }
     }
     expect(keys(CATALOG["zh-CN"]).sort()).toEqual(keys(CATALOG.en).sort());
-    expect(translator("en", "validation")("issue.minChars", { min: 1 })).toBe("Use at least 1 character");
+    expect(translator("en", "validation")("issue.minChars", { min: 1 })).toBe("Too short: use at least 1 character");
     expect(keys(CATALOG.en.appErrors)).toContain("10011.name");
   });
 });

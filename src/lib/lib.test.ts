@@ -142,14 +142,14 @@ describe("one source of translations", () => {
       const r = userCreateInput.safeParse(input);
       return r.success ? {} : fieldErrors(r.error, locale);
     };
-    // Too short: a sentence with the limit in characters, no "string", "undefined" or pattern.
-    expect(errors({ userName: "ab" }, "en").userName).toEqual(["Use at least 3 characters"]);
-    expect(errors({ userName: "ab" }, "zh-CN").userName).toEqual(["至少需要 3 个字符"]);
-    expect(errors({ userName: "1abc" }, "en").userName).toEqual(["Starts with a letter; letters, digits and _ . - only"]);
-    expect(errors({ userName: "x".repeat(40) }, "en").userName).toEqual(["Use at most 32 characters"]);
+    // Too short: a sentence with what is allowed, no "string", "undefined" or pattern.
+    expect(errors({ userName: "ab" }, "en").userName).toEqual(["A user name is 3 to 32 characters"]);
+    expect(errors({ userName: "ab" }, "zh-CN").userName).toEqual(["用户名长度为 3 到 32 个字符"]);
+    expect(errors({ userName: "1abc" }, "en").userName).toEqual(["A user name starts with a letter and may contain letters, digits, _ . -"]);
+    expect(errors({ userName: "x".repeat(40) }, "en").userName).toEqual(["A user name is 3 to 32 characters"]);
     expect(errors({ userName: "abc", status: "nope" }, "en").status).toEqual(["Choose one of: active, disabled"]);
     expect(errors({ userName: "abc", status: "nope" }, "zh-CN").status).toEqual(["请从以下选项中选择：active、disabled"]);
-    expect(errors({ userName: "abc", email: "not-mail" }, "en").email).toEqual(["Not a valid email address"]);
+    expect(errors({ userName: "abc", email: "not-mail" }, "en").email).toEqual(["Not a valid email address, e.g. name@example.com"]);
     const missing = tenantCreateInput.safeParse({});
     expect(missing.success).toBe(false);
     expect(fieldErrors(missing.error!, "en").name).toEqual(["This field is required"]);

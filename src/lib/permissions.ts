@@ -30,6 +30,7 @@ const DEFINED = {
   audit: ["get"],
   export: ["get", "post"],
   file: ["get", "detail", "post", "delete"],
+  dashboard: ["get"],
 } as const satisfies Record<keyof (typeof CATALOG)["en"]["permissionNames"]["resources"], readonly PermissionAction[]>;
 
 export type PermissionResource = keyof typeof DEFINED;
@@ -86,12 +87,21 @@ export function hasPermission(granted: readonly string[], code: PermissionCode):
   return granted.includes(code) || granted.includes(`${prefix}.${resource}.all`) || granted.includes(`${prefix}.all`);
 }
 
-/** Built-in roles, least privilege first. Platform operators hold `uc.all` above tenants. */
+/**
+ * Built-in roles, least privilege first. Platform operators hold `uc.all` above tenants. The name
+ * is the role's key; `label` and `description` are its display texts in both languages (the seed
+ * stores the English description; src/lib/seeded-text.ts shows either in the viewer's language).
+ */
 export const BUILT_IN_ROLES = {
-  user: { description: "Self-service only", permissions: ["uc.me.all"] },
-  partner: { description: "Self-service, and their referral team", permissions: ["uc.me.all", "uc.team.get"] },
+  user: { label: { en: "user", "zh-CN": "普通用户" }, description: { en: "Self-service only", "zh-CN": "仅限自助服务" }, permissions: ["uc.me.all"] },
+  partner: {
+    label: { en: "partner", "zh-CN": "合作伙伴" },
+    description: { en: "Self-service, and their referral team", "zh-CN": "自助服务，并可查看自己的推荐团队" },
+    permissions: ["uc.me.all", "uc.team.get"],
+  },
   developer: {
-    description: "Manages their own clients and APIs",
+    label: { en: "developer", "zh-CN": "开发者" },
+    description: { en: "Manages their own clients and APIs", "zh-CN": "管理自己的客户端和 API" },
     permissions: [
       "uc.me.all",
       "uc.permission.get",
@@ -105,10 +115,12 @@ export const BUILT_IN_ROLES = {
     ],
   },
   administrator: {
-    description: "Manages the whole tenant",
+    label: { en: "administrator", "zh-CN": "管理员" },
+    description: { en: "Manages the whole tenant", "zh-CN": "管理整个租户" },
     permissions: [
       "uc.me.all",
       "uc.permission.get",
+      "uc.dashboard.get",
       "uc.tenant.detail",
       "uc.session.all",
       "uc.lock.all",
@@ -124,7 +136,7 @@ export const BUILT_IN_ROLES = {
       "uc.file.all",
     ],
   },
-} as const satisfies Record<string, { description: string; permissions: readonly string[] }>;
+} as const satisfies Record<string, { label: Readonly<Record<Locale, string>>; description: Readonly<Record<Locale, string>>; permissions: readonly string[] }>;
 
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 export const OPERATOR_PERMISSIONS = [`${PERMISSION_PREFIX}.all`] as const;

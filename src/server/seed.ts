@@ -8,6 +8,7 @@ import { PERMISSIONS } from "~/lib/permissions";
 import { hashPassword, verifyPassword } from "~/server/password";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
+import { DEFAULT_TENANT_TEXT, OPERATOR_TEXT } from "~/lib/seeded-text";
 
 export const DEFAULT_HOSTS = ["localhost", "127.0.0.1"];
 
@@ -31,7 +32,7 @@ export async function seed(db: Db, opts: SeedOptions) {
     tenant = await db.tenant.create({
       data: {
         name: "Default",
-        description: "The platform's own tenant: the platform console lives here.",
+        description: DEFAULT_TENANT_TEXT.description.en,
         status: "enabled",
         isDefault: true,
         hosts: { create: DEFAULT_HOSTS.filter((h) => !taken.has(h)).map((host) => ({ host })) },
@@ -59,7 +60,7 @@ export async function seed(db: Db, opts: SeedOptions) {
         tenantId: tenant.id,
         userName: opts.adminUsername,
         userNameKey: key,
-        nickname: "Platform operator",
+        nickname: OPERATOR_TEXT.nickname.en,
         isOperator: true,
         passwordHash: await hashPassword(password),
         roles: { create: [{ roleId: admin.id }] },

@@ -1,7 +1,10 @@
 import type { ReactNode } from "react";
 import { redirect, notFound } from "next/navigation";
 import { getRequestIdentity } from "~/server/auth";
+import { getLocale } from "next-intl/server";
 import { ConsoleShell } from "~/components/console-shell";
+import type { Locale } from "~/lib/errors";
+import { seededNickname } from "~/lib/seeded-text";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +20,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       tenantName={tenant.name}
       isOperator={actor.isOperator}
       user={{
-        name: actor.displayName,
+        name: seededNickname(actor.displayName, (await getLocale()) as Locale),
         userName: actor.userName ?? "",
         avatar: actor.avatar ?? null,
         permissions: actor.permissions,

@@ -6,12 +6,11 @@ import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { emailSchema, resetPasswordInput } from "~/lib/validators/auth";
+import { codeSchema, emailSchema, newPasswordSchema, resetPasswordInput } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
-import { useContactRules } from "~/components/contact-rules";
 import { AuthCard } from "~/app/login/login-form";
 
 interface Values {
@@ -28,8 +27,6 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
   const [channel, setChannel] = useState<"sms" | "email">("sms");
   const password = Form.useWatch("password", form) ?? "";
   const [error, setError] = useState<string | null>(null);
-  const phoneRules = useContactRules("phone");
-  const emailRules = useContactRules("email");
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions({ onError: (e) => setError(handleServerError(form, e)) }));
 
   if (reset.isSuccess) {
@@ -61,6 +58,8 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
         layout="vertical"
         noValidate
         requiredMark={false}
+        validateTrigger="onBlur"
+        onValuesChange={clearErrorsOnChange(form)}
         disabled={reset.isPending}
         onFinish={(v) => {
           setError(null);
@@ -68,7 +67,7 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
           if (parsed) reset.mutate(parsed);
         }}
       >
-        <Form.Item name="target" label={channel === "sms" ? t("phone") : t("byEmail")} rules={channel === "sms" ? phoneRules : emailRules}>
+        <Form.Item name="target" label={channel === "sms" ? t("phone") : t("byEmail")} rules={[schemaRule(schema, locale, { required: true })]}>
           <Input placeholder={channel === "sms" ? "+86-15810419011" : "name@example.com"} autoFocus />
         </Form.Item>
         <Form.Item>
@@ -83,10 +82,15 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
             }}
           />
         </Form.Item>
-        <Form.Item name="code" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("codeInvalid") }]}>
+        <Form.Item name="code" label={t("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
-        <Form.Item name="password" label={t("newPassword")} required extra={<PasswordStrength value={password} />}>
+        <Form.Item
+          name="password"
+          label={t("newPassword")}
+          rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
+          extra={<PasswordStrength value={password} />}
+        >
           <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={reset.isPending} data-testid="reset-submit">

@@ -8,10 +8,11 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { describeError } from "~/lib/errors";
 import { phoneSchema } from "~/lib/validators/common";
+import { codeSchema } from "~/lib/validators/auth";
+import { clearErrorsOnChange, schemaRule } from "~/components/form-errors";
 import { LanguageSwitch } from "~/components/language-switch";
 import { Captcha } from "~/components/captcha";
 import { CodeSender } from "~/components/code-sender";
-import { useContactRules } from "~/components/contact-rules";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
 import type { SessionEndReason } from "~/lib/validators/session";
 import { BrandMark, useBrand } from "~/components/brand";
@@ -73,7 +74,6 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }
   const [afs, setAfs] = useState<string | null>(null);
   const [captchaKey, setCaptchaKey] = useState(0);
   const [smsForm] = Form.useForm<SmsValues>();
-  const phoneRules = useContactRules("phone");
 
   async function finish(provider: "password" | "sms-code", credentials: Record<string, string>) {
     setBusy(true);
@@ -119,10 +119,12 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }
       layout="vertical"
       noValidate
       requiredMark={false}
+      validateTrigger="onBlur"
+      onValuesChange={clearErrorsOnChange(smsForm)}
       disabled={busy}
       onFinish={(v) => finish("sms-code", { phone: v.phone.trim(), code: v.code.trim() })}
     >
-      <Form.Item name="phone" label={a("phone")} extra={a("smsSignupNote")} rules={phoneRules}>
+      <Form.Item name="phone" label={a("phone")} extra={a("smsSignupNote")} rules={[schemaRule(phoneSchema, locale, { required: true })]}>
         <Input prefix={<MobileOutlined />} placeholder="+86-15810419011" autoComplete="tel" />
       </Form.Item>
       <Form.Item>
@@ -136,7 +138,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }
           }}
         />
       </Form.Item>
-      <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("codeInvalid") }]}>
+      <Form.Item name="code" label={a("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
         <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
       </Form.Item>
       <Button type="primary" htmlType="submit" block loading={busy}>

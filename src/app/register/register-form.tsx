@@ -7,13 +7,12 @@ import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { TERMS_VERSION, emailSchema, registerInput } from "~/lib/validators/auth";
-import { phoneSchema } from "~/lib/validators/common";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { TERMS_VERSION, codeSchema, emailSchema, newPasswordSchema, registerInput } from "~/lib/validators/auth";
+import { phoneSchema, userNameSchema } from "~/lib/validators/common";
+import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
 import { useFormCaptcha } from "~/components/captcha";
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
-import { useContactRules } from "~/components/contact-rules";
 import { AuthCard } from "~/app/login/login-form";
 
 interface Values {
@@ -36,8 +35,6 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   const email = Form.useWatch("email", form) ?? "";
   // One human check for the whole form: the phone code, the email code and the submit each use it up.
   const captcha = useFormCaptcha();
-  const phoneRules = useContactRules("phone");
-  const emailRules = useContactRules("email", false);
   const [error, setError] = useState<string | null>(null);
 
   const register = useMutation(
@@ -70,18 +67,27 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   return (
     <AuthCard title={t("registerTitle")} subtitle={tenantName}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-      <Form<Values> form={form} layout="vertical" noValidate requiredMark={false} onFinish={submit} disabled={register.isPending}>
-        <Form.Item name="phone" label={t("phone")} rules={phoneRules}>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        noValidate
+        requiredMark={false}
+        validateTrigger="onBlur"
+        onValuesChange={clearErrorsOnChange(form)}
+        onFinish={submit}
+        disabled={register.isPending}
+      >
+        <Form.Item name="phone" label={t("phone")} rules={[schemaRule(phoneSchema, locale, { required: true })]}>
           <Input placeholder="+86-15810419011" autoComplete="tel" autoFocus />
         </Form.Item>
         <Form.Item>{captcha.widget}</Form.Item>
         <Form.Item>
           <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} captcha={captcha} />
         </Form.Item>
-        <Form.Item name="phoneCode" label={t("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("codeInvalid") }]}>
+        <Form.Item name="phoneCode" label={t("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
-        <Form.Item name="email" label={t("email")} rules={emailRules}>
+        <Form.Item name="email" label={t("email")} rules={[schemaRule(emailSchema, locale)]}>
           <Input autoComplete="email" maxLength={254} showCount />
         </Form.Item>
         {email && (
@@ -89,15 +95,20 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
             <Form.Item>
               <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} captcha={captcha} />
             </Form.Item>
-            <Form.Item name="emailCode" label={t("emailCode")} rules={[{ required: true, pattern: /^\d{6}$/, message: t("codeInvalid") }]}>
+            <Form.Item name="emailCode" label={t("emailCode")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
               <Input inputMode="numeric" maxLength={6} />
             </Form.Item>
           </>
         )}
-        <Form.Item name="userName" label={t("userName")}>
+        <Form.Item name="userName" label={t("userName")} rules={[schemaRule(userNameSchema, locale)]}>
           <Input autoComplete="username" maxLength={32} showCount />
         </Form.Item>
-        <Form.Item name="password" label={t("password")} required extra={<PasswordStrength value={password} />}>
+        <Form.Item
+          name="password"
+          label={t("password")}
+          rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
+          extra={<PasswordStrength value={password} />}
+        >
           <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
         </Form.Item>
         <Form.Item name="acceptTerms" valuePropName="checked">

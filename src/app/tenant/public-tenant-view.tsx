@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import type { z } from "zod";
 import type { tenantPublic } from "~/lib/validators/tenant";
+import { isSafeUrl } from "~/lib/validators/common";
 import { LanguageSwitch } from "~/components/language-switch";
 
 export function PublicTenantView({ tenant }: { tenant: z.infer<typeof tenantPublic> }) {
@@ -17,7 +18,7 @@ export function PublicTenantView({ tenant }: { tenant: z.infer<typeof tenantPubl
       </div>
       <Card data-testid="public-tenant">
         <Space align="center" size="middle">
-          {tenant.logo && <img src={tenant.logo} alt="" width={48} height={48} style={{ borderRadius: 8, objectFit: "cover" }} />}
+          {isSafeUrl(tenant.logo) && <img src={tenant.logo} alt="" width={48} height={48} style={{ borderRadius: 8, objectFit: "cover" }} />}
           <div>
             <Typography.Text type="secondary">{t("publicTitle")}</Typography.Text>
             <Typography.Title level={2} style={{ margin: 0 }}>

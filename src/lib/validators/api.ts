@@ -20,7 +20,7 @@ const claimType = text()
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9_.:/-]+$/, msg("invalidName"));
+  .regex(/^[A-Za-z0-9_.:/-]+$/, msg("claimTypeChars"));
 const names = z.array(resourceName).max(100).default([]).superRefine(uniqueStrings);
 const claims = z.array(claimType).max(100).default([]).superRefine(uniqueStrings);
 const optionalText = (max: number) => text().trim().max(max).nullish();
@@ -103,13 +103,16 @@ export type IdentityResourceListInput = z.input<typeof identityResourceListInput
 export const identityResourceItem = apiScopeItem.extend({ standard: z.boolean() });
 export type IdentityResourceItem = z.infer<typeof identityResourceItem>;
 
-/** OpenID Connect Core 1.0 §5.4: the standard scopes and the claims each one asks for. */
+/**
+ * OpenID Connect Core 1.0 §5.4: the standard scopes and the claims each one asks for. Display texts
+ * in both languages: the seed stores the English ones; src/lib/seeded-text.ts shows the viewer's.
+ */
 export const STANDARD_IDENTITY_RESOURCES = [
-  { name: "openid", displayName: "OpenID", description: "Your user identifier", claims: ["sub"] },
+  { name: "openid", displayName: { en: "OpenID", "zh-CN": "OpenID" }, description: { en: "Your user identifier", "zh-CN": "你的用户标识" }, claims: ["sub"] },
   {
     name: "profile",
-    displayName: "Profile",
-    description: "Your profile: name, nickname, picture, gender, birthday and more",
+    displayName: { en: "Profile", "zh-CN": "个人资料" },
+    description: { en: "Your profile: name, nickname, picture, gender, birthday and more", "zh-CN": "你的个人资料：姓名、昵称、头像、性别、生日等" },
     claims: [
       "name",
       "family_name",
@@ -127,7 +130,22 @@ export const STANDARD_IDENTITY_RESOURCES = [
       "updated_at",
     ],
   },
-  { name: "email", displayName: "Email", description: "Your email address", claims: ["email", "email_verified"] },
-  { name: "phone", displayName: "Phone", description: "Your phone number", claims: ["phone_number", "phone_number_verified"] },
-  { name: "address", displayName: "Address", description: "Your postal address", claims: ["address"] },
+  {
+    name: "email",
+    displayName: { en: "Email", "zh-CN": "邮箱" },
+    description: { en: "Your email address", "zh-CN": "你的邮箱地址" },
+    claims: ["email", "email_verified"],
+  },
+  {
+    name: "phone",
+    displayName: { en: "Phone", "zh-CN": "手机号" },
+    description: { en: "Your phone number", "zh-CN": "你的手机号码" },
+    claims: ["phone_number", "phone_number_verified"],
+  },
+  {
+    name: "address",
+    displayName: { en: "Address", "zh-CN": "地址" },
+    description: { en: "Your postal address", "zh-CN": "你的邮寄地址" },
+    claims: ["address"],
+  },
 ] as const;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { msg, phoneSchema, text } from "~/lib/validators/common";
+import { msg, phoneSchema, text, userNameSchema } from "~/lib/validators/common";
 
 export const TERMS_VERSION = "2026-11";
 
@@ -7,7 +7,7 @@ export const codeSchema = text()
   .trim()
   .regex(/^\d{6}$/, msg("invalidCode"));
 export const emailSchema = text().trim().toLowerCase().pipe(z.email().max(254));
-export const newPasswordSchema = text().min(8).max(128);
+export const newPasswordSchema = text().min(8, msg("passwordRule")).max(128, msg("passwordRule"));
 const captcha = text().min(1).max(4000);
 
 export const sendCodeInput = z
@@ -28,16 +28,7 @@ export const registerInput = z
     phoneCode: codeSchema,
     email: z.union([emailSchema, z.literal("")]).optional(),
     emailCode: z.union([codeSchema, z.literal("")]).optional(),
-    userName: z
-      .union([
-        text()
-          .trim()
-          .min(3)
-          .max(32)
-          .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars")),
-        z.literal(""),
-      ])
-      .optional(),
+    userName: z.union([userNameSchema, z.literal("")]).optional(),
     nickname: text().trim().max(64).optional(),
     password: newPasswordSchema,
     acceptTerms: z.literal(true, { message: msg("mustAccept") }),

@@ -132,6 +132,36 @@ export const urlText = (params?: Parameters<typeof z.url>[0]) =>
   z.url(params).refine((s) => !hasLoneSurrogate(s) && !hasControlChars(s), { message: msg("controlChars"), abort: true });
 
 /**
+ * A picture or link we show or open: an `https:` address, or a file of our own library as an
+ * upload answers it (`/api/files/<key>`, same origin; the key as src/server/files/store.ts
+ * FILE_KEY_RE allows). Nothing else ever becomes an `href` or `src`: `javascript:`, `data:`,
+ * `http:` and other hosts' relative paths are refused.
+ */
+const OWN_FILE = /^\/api\/files\/[A-Za-z0-9_-]{8,128}$/;
+export function isSafeUrl(value: string | null | undefined): value is string {
+  if (!value) return false;
+  if (OWN_FILE.test(value)) return true;
+  if (!/^https:\/\//i.test(value) || hasControlChars(value) || hasLoneSurrogate(value) || /\s/.test(value)) return false;
+  try {
+    const u = new URL(value);
+    return u.protocol === "https:" && u.hostname.length > 0 && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+/** A logo or avatar: an https address or our own file; "" (or blanks) clears it. */
+export const imageUrlSchema = text()
+  .trim()
+  .max(1000)
+  .refine((s) => s === "" || isSafeUrl(s), { message: msg("httpsOrFile") });
+
+/** A colour as `#rgb` or `#rrggbb`; "" (or blanks) clears it. */
+export const COLOR_RE = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+export const colorSchema = text()
+  .trim()
+  .refine((s) => s === "" || COLOR_RE.test(s), { message: msg("invalidColor") });
+
+/**
  * `true`/`false` from JSON, or "true"/"false"/"1"/"0" from a query string. A preprocess (not
  * z.coerce, where "false" would be true), which the REST mirror also accepts for query keys.
  */
@@ -159,5 +189,12 @@ export const idInput = z.object({ id: z.uuid() });
 export const phoneSchema = text()
   .trim()
   .regex(/^\+\d{1,4}-\d{4,14}$/, msg("invalidPhone"));
+
+/** A user name: 3–32 characters, a letter first, then letters, digits, `_ . -`. */
+export const userNameSchema = text()
+  .trim()
+  .min(3, msg("userNameLength"))
+  .max(32, msg("userNameLength"))
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars"));
 
 export const errorTableOutput = z.array(z.object({ code: z.number().int(), name: z.string(), description: z.string(), status: z.number().int() }));

@@ -23,8 +23,8 @@ export type RoleClaim = z.infer<typeof roleClaimSchema>;
 export const roleFields = z.object({
   name: text()
     .trim()
-    .min(2)
-    .max(64)
+    .min(2, msg("roleNameLength"))
+    .max(64, msg("roleNameLength"))
     .regex(/^[\p{L}\p{N}_.\- ]+$/u, msg("roleNameChars")),
   description: multiLineText().trim().max(500).nullish(),
   permissions: z

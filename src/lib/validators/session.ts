@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listInput, refineRange, text, urlText } from "~/lib/validators/common";
+import { imageUrlSchema, listInput, refineRange, text } from "~/lib/validators/common";
 
 export const SESSION_STATES = ["active", "frozen", "offline", "ended"] as const;
 export const SESSION_SITES = ["platform", "admin", "web"] as const;
@@ -30,6 +30,33 @@ export const sessionListInput = listInput
   .superRefine(refineRange);
 export type SessionListInput = z.input<typeof sessionListInput>;
 
+export const DEVICE_TYPES = ["desktop", "mobile", "tablet", "other"] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+/** The User-Agent read for a person (the raw string stays in `userAgent`). */
+export const userAgentInfo = z.object({
+  /** "Chrome 131", "WeChat 8", "curl 8.4.0". */
+  browser: z.string().nullable(),
+  /** "Windows 10", "iOS 17.5". */
+  os: z.string().nullable(),
+  /** "Apple iPhone", "Vivo V2203A"; null for computers, which do not say. */
+  model: z.string().nullable(),
+  /** desktop, mobile, tablet; other for TVs, consoles and non-browser clients such as curl. */
+  deviceType: z.enum(DEVICE_TYPES),
+});
+export type UserAgentInfo = z.infer<typeof userAgentInfo>;
+
+/** Where the IP address is, from the offline ip2region database. */
+export const ipPlace = z.object({
+  /** A private, loopback or link-local address (IPv4 or IPv6): the local network. */
+  local: z.boolean(),
+  /** "中国 江苏省 南京市": country, province, city as far as known (the database's own language). */
+  region: z.string().nullable(),
+  /** The carrier or network ("阿里云", "中国电信"), when known. */
+  isp: z.string().nullable(),
+});
+export type IpPlace = z.infer<typeof ipPlace>;
+
 export const sessionItem = z.object({
   id: z.uuid(),
   tenantId: z.uuid(),
@@ -41,6 +68,10 @@ export const sessionItem = z.object({
   deviceId: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
+  /** Parsed from `userAgent`; null without one. */
+  agent: userAgentInfo.nullable(),
+  /** Looked up from `ip`; null without an address (or an unreadable one). */
+  ipPlace: ipPlace.nullable(),
   state: z.enum(SESSION_STATES),
   name: z.string().nullable(),
   brief: z.string().nullable(),
@@ -58,5 +89,5 @@ export const sessionLabelInput = z.object({
   id: z.uuid(),
   name: text().trim().max(64).nullish(),
   brief: text().trim().max(200).nullish(),
-  avatar: z.union([urlText().max(1000), z.literal("")]).nullish(),
+  avatar: imageUrlSchema.nullish(),
 });

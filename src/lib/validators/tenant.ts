@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { backgroundOf } from "~/lib/branding";
-import { listInput, msg, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
+import { colorSchema, imageUrlSchema, listInput, msg, refineRange, multiLineText, text } from "~/lib/validators/common";
 
 export const TENANT_STATUSES = ["created", "enabled", "disabled"] as const;
 export const TENANT_ORDER = ["createdAt", "updatedAt", "name"] as const;
@@ -43,8 +43,8 @@ export const propertySchema = z.object({
 export const tenantFields = z.object({
   name: text().trim().min(2).max(64),
   description: multiLineText().trim().max(500).nullish(),
-  logo: z.union([urlText().max(1000), z.literal("")]).nullish(),
-  theme: text().trim().max(32).nullish(),
+  logo: imageUrlSchema.nullish(),
+  theme: colorSchema.nullish(),
   /** Behind the sign-in pages: a colour (#rrggbb) or an image (https: or one of our files). */
   background: z
     .union([

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boolish, listInput, msg, phoneSchema, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
+import { boolish, imageUrlSchema, listInput, msg, phoneSchema, refineRange, multiLineText, text, userNameSchema } from "~/lib/validators/common";
 import { emailSchema } from "~/lib/validators/auth";
 import { GENDERS } from "~/lib/validators/profile";
 
@@ -10,11 +10,7 @@ export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
 
 const optText = (max: number) => z.union([text().trim().max(max), z.literal("")]).nullish();
 const optLines = (max: number) => z.union([multiLineText().trim().max(max), z.literal("")]).nullish();
-export const userNameSchema = text()
-  .trim()
-  .min(3)
-  .max(32)
-  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, msg("userNameChars"));
+export { userNameSchema };
 
 /** A custom property or claim: string keys to string values. */
 export const userClaimSchema = z.object({ type: text().trim().min(1).max(100), value: text().trim().max(1000) });
@@ -24,7 +20,7 @@ export const propertiesSchema = z.record(text().trim().min(1).max(100), multiLin
 export const userFields = z.object({
   userName: z.union([userNameSchema, z.literal("")]).nullish(),
   nickname: optText(64),
-  avatar: z.union([urlText().max(1000), z.literal("")]).nullish(),
+  avatar: imageUrlSchema.nullish(),
   phone: z.union([phoneSchema, z.literal("")]).nullish(),
   email: z.union([emailSchema, z.literal("")]).nullish(),
   gender: z.union([z.enum(GENDERS), z.literal("")]).nullish(),
@@ -47,7 +43,7 @@ export const userCreateInput = userFields
     tenantId: z.uuid().optional(),
   })
   .superRefine((v, ctx) => {
-    if (!v.userName && !v.phone && !v.email) ctx.addIssue({ code: "custom", path: ["userName"], message: msg("required") });
+    if (!v.userName && !v.phone && !v.email) ctx.addIssue({ code: "custom", path: ["userName"], message: msg("accountRequired") });
   });
 export type UserCreateInput = z.input<typeof userCreateInput>;
 export const userUpdateInput = userFields.partial().extend({ id: z.uuid() });

@@ -3,6 +3,11 @@ import { z } from "zod";
 import { appRouter } from "~/server/api/root";
 import { fileItem } from "~/lib/validators/file";
 import { LOGIN_OPERATIONS, WECHAT_LOGIN_OPERATIONS, jsonLoginInput, jsonLoginResult, miniprogramLoginInput } from "~/lib/validators/login";
+import { describeError } from "~/lib/errors";
+import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import type { Db } from "~/server/db";
+import { requestHost, requestOrigin } from "~/server/request";
+import { resolveTenant } from "~/server/services/host";
 import pkg from "../../../package.json" with { type: "json" };
 
 type Doc = ReturnType<typeof generateOpenApiDocument>;
@@ -187,4 +192,18 @@ export function openApiDocument(): Doc {
     securitySchemes: { ...generated.components?.securitySchemes, clientBasic: { type: "http", scheme: "basic", description: "client_id and client_secret" } },
   } as NonNullable<Doc["components"]>;
   return (doc = { ...generated, components, paths: { ...generated.paths, ...loginPaths(), ...tokenPaths(), ...uploadPaths() } });
+}
+
+/**
+ * GET /api/v1/openapi.json: the document names its server by the tenant host it was asked on (as
+ * tenancy resolves it: X-Forwarded-Host only behind a trusted proxy; scheme from the socket or that
+ * proxy), never by a configured default; a host bound to no tenant gets 10007.
+ */
+export async function openApiResponse(db: Db, h: Headers): Promise<Response> {
+  if (!(await resolveTenant(db, requestHost(h)))) {
+    const d = describeError(10007, pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language")));
+    const data = { code: "NOT_FOUND", httpStatus: d.status, appCode: d.code, name: d.name, description: d.description, fields: null };
+    return Response.json({ message: d.description, code: "NOT_FOUND", data }, { status: d.status });
+  }
+  return Response.json({ ...openApiDocument(), servers: [{ url: `${requestOrigin(h)}/api/v1` }] }, { headers: { "cache-control": "no-store", vary: "host" } });
 }

@@ -99,12 +99,20 @@ describe("field errors in the caller's language", () => {
       status: 409,
       appCode: 15002,
       name: "Account exists",
-      fields: { userName: ["This phone, email or user name is already taken"] },
+      fields: { userName: ["This user name is already in use"] },
     });
     expect(await say("zh-CN", "POST", "/users", taken)).toMatchObject({
       status: 409,
       name: "账号已存在",
-      fields: { userName: ["该手机号、邮箱或用户名已被使用"] },
+      fields: { userName: ["该用户名已被使用"] },
+    });
+    // Only the field that clashes, in words, never the value or "taken".
+    const phoneClash = await say("zh-CN", "POST", "/users", { userName: "fresh-rest-01", phone: "+86-15810419011" });
+    expect(phoneClash).toMatchObject({ status: 409, fields: { phone: ["该手机号已被使用"] } });
+    expect(Object.keys(phoneClash.fields ?? {})).toEqual(["phone"]);
+    expect(await say("en", "POST", "/users", { userName: "fresh-rest-02", email: "MANAGER@b.test" })).toMatchObject({
+      status: 409,
+      fields: { email: ["This email address is already in use"] },
     });
     const past = { until: new Date(Date.now() - 60_000).toISOString() };
     expect(await say("en", "PUT", `/users/${w.plainB.id}/lock`, past)).toMatchObject({
@@ -121,8 +129,8 @@ describe("field errors in the caller's language", () => {
     expect(((await cursor.json()) as { data: { fields: unknown } }).data.fields).toEqual({
       cursor: ["This page position is not valid; start again from the first page"],
     });
-    expect(await say("en", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["Use at least 3 characters"] } });
-    expect(await say("zh-CN", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["至少需要 3 个字符"] } });
+    expect(await say("en", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["A user name is 3 to 32 characters"] } });
+    expect(await say("zh-CN", "POST", "/users", { userName: "ab" })).toMatchObject({ status: 400, fields: { userName: ["用户名长度为 3 到 32 个字符"] } });
   });
 });
 

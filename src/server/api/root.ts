@@ -16,6 +16,7 @@ import { apiResourceRouter } from "~/server/api/routers/apiResource";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
+import { dashboardRouter } from "~/server/api/routers/dashboard";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -36,6 +37,7 @@ export const appRouter = createTRPCRouter({
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
   file: fileRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

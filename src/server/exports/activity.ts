@@ -27,6 +27,13 @@ export const sessionsExporter: Exporter<SessionItem, z.output<typeof sessionList
       { header: "IP", value: (r) => r.ip, width: 16 },
       { header: "User-Agent", value: (r) => r.userAgent, width: 30 },
       { header: t("sessions.device"), value: (r) => r.deviceId, width: 16 },
+      { header: t("sessions.browser"), value: (r) => r.agent?.browser ?? null, width: 18 },
+      { header: t("sessions.os"), value: (r) => r.agent?.os ?? null, width: 16 },
+      {
+        header: t("sessions.place"),
+        value: (r) => (r.ipPlace?.local ? t("sessions.localNetwork") : [r.ipPlace?.region, r.ipPlace?.isp].filter(Boolean).join(" ") || null),
+        width: 24,
+      },
       { header: t("sessions.createdAt"), value: (r) => r.createdAt, width: 22 },
       { header: t("sessions.lastSeenAt"), value: (r) => r.lastSeenAt, width: 22 },
       { header: t("sessions.expiresAt"), value: (r) => r.expiresAt, width: 22 },

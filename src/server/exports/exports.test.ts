@@ -270,7 +270,10 @@ describe("export jobs", () => {
     const outbox = await op.export.create({ resource: "outbox", format: "csv", filter: { to: "+86-158" } });
     await drainExportJobs(t.db, { batchSize: 2 });
     const rows = async (id: string) => parseCsv((await fileOf(id)).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
-    expect((await rows(jobs.sessions.id)).map((r) => r[4])).toEqual(["10.9.0.1"]);
+    const sessionRows = await rows(jobs.sessions.id);
+    expect(sessionRows.map((r) => r[4])).toEqual(["10.9.0.1"]);
+    // Browser, OS and the IP's place follow the device id (a private address: the local network).
+    expect(sessionRows.map((r) => r[9])).toEqual([expect.stringMatching(/^(Local network|内网)$/)]);
     expect((await rows(jobs.locks.id)).map((r) => r[3])).toEqual(["10.9.0.1"]);
     expect((await rows(jobs.files.id)).map((r) => r[0])).toEqual(["a.png"]);
     expect((await rows(outbox.id)).map((r) => r[4])).toEqual(["code 123456"]);

@@ -57,7 +57,7 @@ export const retentionFromEnv = (): Retention => ({
   throttleIdleMs: 12 * 3_600_000,
 });
 
-export const HOUSEKEEPING_KINDS = ["codes", "nonces", "throttle", "uploadIntents", "outbox", "sessions", "exports"] as const;
+export const HOUSEKEEPING_KINDS = ["codes", "nonces", "throttle", "uploadIntents", "outbox", "sessions", "signInFailures", "exports"] as const;
 export type HousekeepingKind = (typeof HOUSEKEEPING_KINDS)[number];
 export type HousekeepingCounts = Record<HousekeepingKind, number>;
 
@@ -131,6 +131,13 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
     () => q.$executeRaw`
     DELETE FROM "OutboxMessage" WHERE "id" IN (
       SELECT "id" FROM "OutboxMessage" WHERE "createdAt" < ${at(r.outboxMs)}::timestamptz LIMIT ${batchSize})`,
+  );
+
+  // Refused sign-ins feed the dashboard, whose longest range (90 days) the session retention covers too.
+  counts.signInFailures = await run(
+    () => q.$executeRaw`
+    DELETE FROM "SignInFailure" WHERE "id" IN (
+      SELECT "id" FROM "SignInFailure" WHERE "createdAt" < ${at(r.sessionMs)}::timestamptz LIMIT ${batchSize})`,
   );
 
   // Sessions: never one that can still be used. A session goes once it has been over for the

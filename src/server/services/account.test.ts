@@ -183,7 +183,7 @@ describe("registration is no oracle", () => {
     const phoneCode = await codeFor("sms", phone);
     const before = await written();
     const taken = await refusal(anon().auth.register({ ...form, phone, phoneCode, userName: "MANAGERB", afs: await afs() }));
-    expect(taken).toMatchObject({ code: 14005, fields: { userName: [expect.stringContaining("taken")] } });
+    expect(taken).toMatchObject({ code: 14005, fields: { userName: [expect.stringContaining("already in use")] } });
     expect(Object.keys((taken as { fields: object }).fields)).toEqual(["userName"]);
     expect(await written()).toEqual(before);
     const { id } = await anon().auth.register({ ...form, phone, phoneCode, userName: "fresh-name-23", afs: await afs() });

@@ -19,6 +19,7 @@ import { verifyCaptcha } from "~/server/security/captcha";
 import { assertNewPassword, rememberReplacedPassword } from "~/server/services/password-policy";
 import { adminLocked, liftFailureLock, recordFailure, recordSuccess, signInLocked } from "~/server/security/throttle";
 import { deviceTokenFor, issueDeviceToken, type DeviceCookieValue } from "~/server/security/device-cookie";
+import { recordingFailure } from "~/server/security/sign-in-failures";
 import { TERMS_VERSION, type registerInput, type resetPasswordInput, type sendCodeInput } from "~/lib/validators/auth";
 import { message } from "~/lib/validators/common";
 
@@ -197,7 +198,11 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
  * phone can cause, must not keep its owner out (the same code could reset the password anyway).
  * The result's `deviceToken` is what the browser keeps for later password sign-ins.
  */
-export async function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: DeviceCookieValue) {
+export function signInWithSmsCode(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: DeviceCookieValue) {
+  return recordingFailure(db, req.tenant.id, "sms-code", () => smsCodeSignIn(db, req, phone, code, deviceCookie));
+}
+
+async function smsCodeSignIn(db: Db, req: RequestInfo, phone: string, code: string, deviceCookie?: DeviceCookieValue) {
   await consumeCode(db, { tenantId: req.tenant.id, purpose: "login", channel: "sms", target: phone, code });
   let user = await db.user.findFirst({
     where: { tenantId: req.tenant.id, phone, deletedAt: null },

@@ -26,6 +26,7 @@ import {
   type identityResourceListInput,
   type identityResourceUpdateInput,
 } from "~/lib/validators/api";
+import { msg } from "~/lib/validators/common";
 
 const NOBODY = "00000000-0000-0000-0000-000000000000";
 const range = (i: { startTime?: Date; endTime?: Date }) => (i.startTime || i.endTime ? { createdAt: { gte: i.startTime, lte: i.endTime } } : {});
@@ -39,7 +40,7 @@ async function targetTenant(db: DbClient, scope: Scope, tenantId?: string) {
 }
 
 const conflict = (e: unknown): never => {
-  if (isUniqueViolation(e)) throw new AppError(18002, { name: ["taken"] });
+  if (isUniqueViolation(e)) throw new AppError(18002, { name: [msg("nameInUse")] });
   throw e;
 };
 
@@ -220,7 +221,7 @@ export async function createApiScope(scope: Scope, input: z.output<typeof apiSco
 /** A scope named by API resources keeps its name and cannot be deleted (their references would dangle). */
 async function assertUnused(tx: DbClient, scope: ApiScopeItem) {
   const users = await tx.apiResource.findMany({ where: { tenantId: scope.tenantId, scopes: { has: scope.name } }, select: { name: true }, take: 10 });
-  if (users.length) throw new AppError(18006, { name: users.map((u) => u.name) });
+  if (users.length) throw new AppError(18006, { name: [msg("scopeInUse")] });
 }
 
 export async function updateApiScope(scope: Scope, input: z.output<typeof apiScopeUpdateInput>) {
@@ -261,8 +262,8 @@ export async function ensureStandardIdentityResources(db: DbClient, tenantId: st
     data: STANDARD_IDENTITY_RESOURCES.map((r) => ({
       tenantId,
       name: r.name,
-      displayName: r.displayName,
-      description: r.description,
+      displayName: r.displayName.en,
+      description: r.description.en,
       claims: [...r.claims],
       standard: true,
     })),
@@ -311,7 +312,7 @@ export async function updateIdentityResource(scope: Scope, input: z.output<typeo
   return db
     .$transaction(async (tx) => {
       const before = await findIdentity(tx, scope, input.id);
-      if (before.standard && before.name !== input.name) throw new AppError(18009, { name: [before.name] });
+      if (before.standard && before.name !== input.name) throw new AppError(18009, { name: [msg("standardNameFixed")] });
       const after = await tx.identityResource.update({
         where: { id: input.id },
         data: { name: input.name, displayName: input.displayName || null, description: input.description || null, claims: input.claims },

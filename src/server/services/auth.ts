@@ -22,6 +22,7 @@ import { verifyCaptcha } from "~/server/security/captcha";
 import { createHmac } from "node:crypto";
 import { getSecrets } from "~/server/secrets";
 import { createLoginSession, type Site } from "~/server/services/session";
+import { recordingFailure } from "~/server/security/sign-in-failures";
 import type { ResolvedTenant } from "~/server/services/host";
 
 /** How `ustr` names an account: `+86-158…` a phone, anything with @ an email, else a user name. */
@@ -130,7 +131,11 @@ export const captchaKey = () => createHmac("sha256", getSecrets().authSecret).up
  * account's lock, raised by whoever guessed, does not keep it out, unless an administrator set
  * it. The result's `deviceToken` is what the browser should hold from now on.
  */
-export async function signInWithPassword(db: Db, input: PasswordSignIn) {
+export function signInWithPassword(db: Db, input: PasswordSignIn) {
+  return recordingFailure(db, input.tenant.id, "password", () => passwordSignIn(db, input));
+}
+
+async function passwordSignIn(db: Db, input: PasswordSignIn) {
   const ip = input.ip ?? "";
   const { ipFailures, user, throttle } = await readSignIn(db, input.tenant.id, input.ustr, ip);
   // Past 50 failures from this address: refuse before any password hash is computed.

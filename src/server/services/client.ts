@@ -10,7 +10,7 @@ import type { Db, DbClient } from "~/server/db";
 import { Prisma } from "~/generated/prisma/client";
 import type { Actor } from "~/server/services/session";
 import { AppError } from "~/server/errors";
-import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
+import { hasControlChars, hasLoneSurrogate, msg } from "~/lib/validators/common";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { managesAll, ownerOf } from "~/server/services/ownership";
 import { tenantWhere, type Scope } from "~/server/services/scope";
@@ -200,7 +200,7 @@ export function newSecret() {
 
 export async function createSecret(scope: Scope, input: z.output<typeof secretCreateInput>) {
   const { db } = scope;
-  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new AppError(10003, { expiresAt: ["past"] });
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new AppError(10003, { expiresAt: [msg("mustBeFuture")] });
   return db.$transaction(async (tx) => {
     const client = await findClient(tx, scope, input.id);
     const { secret, hash, hint } = newSecret();

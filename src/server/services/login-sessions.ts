@@ -10,6 +10,7 @@ import { tenantWhere, type Scope } from "~/server/services/scope";
 import { AppError } from "~/server/errors";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import type { SessionItem, sessionLabelInput, sessionListInput } from "~/lib/validators/session";
+import { describeUserAgent, locateIp } from "~/server/client-info";
 
 const select = {
   id: true,
@@ -39,8 +40,17 @@ const toItem =
   (scope: Scope) =>
   (r: Row): SessionItem => {
     const { user, ...rest } = r;
-    return { ...rest, userName: user.nickname ?? user.userName ?? user.phone ?? user.email, current: r.id === scope.actor.sessionId };
+    return {
+      ...rest,
+      userName: user.nickname ?? user.userName ?? user.phone ?? user.email,
+      agent: describeUserAgent(r.userAgent),
+      ipPlace: locateIp(r.ip),
+      current: r.id === scope.actor.sessionId,
+    };
   };
+
+/** The record as stored, for the audit trail (without what toItem derives for display). */
+const toRecord = ({ user, ...rest }: Row) => ({ ...rest, userName: user.nickname ?? user.userName ?? user.phone ?? user.email });
 
 export async function listSessions(scope: Scope, input: z.output<typeof sessionListInput>) {
   const { db } = scope;
@@ -139,7 +149,7 @@ export async function purgeSession(scope: Scope, id: string) {
   return db.$transaction(async (tx) => {
     const before = await find(tx, scope, id);
     await tx.loginSession.delete({ where: { id } });
-    await writeAudit(tx, auditActor(scope, before.tenantId), "session.purge", id, toItem(scope)(before));
+    await writeAudit(tx, auditActor(scope, before.tenantId), "session.purge", id, toRecord(before));
     return { id };
   });
 }

@@ -7,13 +7,14 @@ import { AppError, isUniqueViolation } from "~/server/errors";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { tenantWhere, type Scope } from "~/server/services/scope";
 import type { RoleClaim, RoleDetail, RoleSummary, roleCreateInput, roleListInput, roleMembersInput, roleUpdateInput } from "~/lib/validators/role";
+import { msg } from "~/lib/validators/common";
 
 /** Every tenant has the built-in roles, with the registry's current permissions. */
 export async function ensureBuiltInRoles(db: DbClient, tenantId: string) {
   for (const [name, role] of Object.entries(BUILT_IN_ROLES)) {
     await db.role.upsert({
       where: { tenantId_name: { tenantId, name } },
-      create: { tenantId, name, description: role.description, builtIn: true, permissions: [...role.permissions] },
+      create: { tenantId, name, description: role.description.en, builtIn: true, permissions: [...role.permissions] },
       update: { builtIn: true, permissions: [...role.permissions] },
     });
   }
@@ -119,7 +120,7 @@ function assertGrantable(scope: Scope, permissions: string[]) {
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 function onConflict(e: unknown): never {
-  if (isUniqueViolation(e)) throw new AppError(16005, { name: [] });
+  if (isUniqueViolation(e)) throw new AppError(16005, { name: [msg("roleNameInUse")] });
   throw e;
 }
 
@@ -131,7 +132,7 @@ export async function createRole(scope: Scope, input: z.output<typeof roleCreate
     .$transaction(async (tx) => {
       if (!(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new AppError(11001);
       if (await tx.role.findUnique({ where: { tenantId_name: { tenantId, name: input.name } }, select: { id: true } }))
-        throw new AppError(16005, { name: [input.name] });
+        throw new AppError(16005, { name: [msg("roleNameInUse")] });
       const row = await tx.role.create({
         data: {
           tenantId,
@@ -164,7 +165,7 @@ export async function updateRole(scope: Scope, input: z.output<typeof roleUpdate
         );
       if (input.name !== before.name) {
         const clash = await tx.role.findUnique({ where: { tenantId_name: { tenantId: before.tenantId, name: input.name } }, select: { id: true } });
-        if (clash) throw new AppError(16005, { name: [input.name] });
+        if (clash) throw new AppError(16005, { name: [msg("roleNameInUse")] });
       }
       const row = await tx.role.update({
         where: { id: before.id },

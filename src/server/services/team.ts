@@ -10,6 +10,7 @@ import { likePrefix } from "~/server/db/sql";
 import { AppError } from "~/server/errors";
 import { hasPermission } from "~/lib/permissions";
 import type { teamListInput } from "~/lib/validators/team";
+import { msg } from "~/lib/validators/common";
 
 export const teamPathOf = (u: { id: string; teamPath: string }) => u.teamPath || `${u.id}/`;
 
@@ -29,9 +30,9 @@ export async function setReferrer(tx: Prisma.TransactionClient, tenantId: string
   let newDepth = 0;
   if (referrerId) {
     const ref = await tx.user.findFirst({ where: { id: referrerId, tenantId, deletedAt: null }, select: { id: true, teamPath: true, teamDepth: true } });
-    if (!ref) throw new AppError(15004, { referrerId: ["15004"] });
+    if (!ref) throw new AppError(15004, { referrerId: [msg("invalidReferrer")] });
     const refPath = teamPathOf(ref);
-    if (refPath.startsWith(oldPath)) throw new AppError(15004, { referrerId: ["15004"] });
+    if (refPath.startsWith(oldPath)) throw new AppError(15004, { referrerId: [msg("invalidReferrer")] });
     newPath = `${refPath}${userId}/`;
     newDepth = ref.teamDepth + 1;
   }

@@ -2,6 +2,7 @@ import { currentLog } from "~/server/log";
 import type { Db } from "~/server/db";
 import { decryptSecret } from "~/server/crypto";
 import { AppError } from "~/server/errors";
+import { msg } from "~/lib/validators/common";
 
 /**
  * A tenant's properties as a flat map with secrets decrypted: server-side configuration
@@ -62,7 +63,7 @@ async function readSettings(db: Db, tenantId: string): Promise<Record<string, st
       Object.defineProperty(out, r.key, {
         enumerable: true,
         get: () => {
-          throw new AppError(11005, { [r.key]: ["undecryptable"] });
+          throw new AppError(11005, { [r.key]: [msg("secretUndecryptable")] });
         },
       });
     }

@@ -475,12 +475,12 @@ async function assertFree(
     select: { phone: true, email: true, userNameKey: true },
   });
   if (!clashes.length) return;
-  const text = msg("accountTaken");
+  // Each clashing field says that it is the one in use (never the value, which the form shows).
   const fields: Record<string, string[]> = {};
   for (const c of clashes) {
-    if (v.phone && c.phone === v.phone) fields.phone = [text];
-    if (v.email && c.email === v.email) fields.email = [text];
-    if (key && c.userNameKey === key) fields.userName = [text];
+    if (v.phone && c.phone === v.phone) fields.phone = [msg("phoneInUse")];
+    if (v.email && c.email === v.email) fields.email = [msg("emailInUse")];
+    if (key && c.userNameKey === key) fields.userName = [msg("userNameInUse")];
   }
   throw new AppError(15002, fields);
 }

@@ -14,6 +14,7 @@ import { createLoginSession, type Site } from "~/server/services/session";
 import { ensureBuiltInRoles } from "~/server/services/roles";
 import { adminLocked } from "~/server/security/throttle";
 import type { ResolvedTenant } from "~/server/services/host";
+import { recordingFailure } from "~/server/security/sign-in-failures";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
 
 export const WECHAT_STATE_COOKIE = "uc_wx_state";
@@ -176,7 +177,18 @@ async function openSession(
 }
 
 /** Signs in the user linked to this identity, creating one when the tenant allows it. */
-export async function signInWithIdentity(
+export function signInWithIdentity(
+  db: Db,
+  tenant: ResolvedTenant,
+  id: Identity,
+  req: { ip: string | null; userAgent: string | null },
+  allowCreate: boolean,
+  requireSite?: Exclude<Site, "web">,
+) {
+  return recordingFailure(db, tenant.id, id.provider, () => identitySignIn(db, tenant, id, req, allowCreate, requireSite));
+}
+
+async function identitySignIn(
   db: Db,
   tenant: ResolvedTenant,
   id: Identity,

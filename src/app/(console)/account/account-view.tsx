@@ -1,23 +1,24 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Tabs, Tag } from "antd";
+import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Tabs, Tag, Tooltip } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { changePasswordInput, emailSchema } from "~/lib/validators/auth";
+import { changePasswordInput, codeSchema, emailSchema, newPasswordSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { CodeSender } from "~/components/code-sender";
-import { useContactRules } from "~/components/contact-rules";
-import { handleServerError, hasFieldErrors, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, hasFieldErrors, parseForm, schemaRule } from "~/components/form-errors";
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
+import { SessionDevice, deviceText, placeText } from "~/components/session-client";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
 import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
 import { useRouter, useSearchParams } from "next/navigation";
+import { useSeededText } from "~/components/use-seeded-text";
 
 type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
 
@@ -59,6 +60,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
           form={form}
           layout="vertical"
           noValidate
+          onValuesChange={clearErrorsOnChange(form)}
           initialValues={{ ...p, birthday: p.birthday ? dayjs(p.birthday) : null }}
           onFinish={(v) => {
             setError(null);
@@ -93,6 +95,7 @@ function ProfileTab() {
   const t = useTranslations("account");
   const f = useTranslations("file");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const me = useQuery(trpc.me.get.queryOptions());
   const profile = useQuery(trpc.me.profile.queryOptions());
@@ -115,14 +118,14 @@ function ProfileTab() {
             children: <AvatarUpload src={p?.avatar} onChanged={() => qc.invalidateQueries(trpc.me.profile.pathFilter())} />,
           },
           { key: "u", label: t("userName"), children: me.data?.userName ?? "—" },
-          { key: "n", label: t("nickname"), children: p?.nickname ?? "—" },
+          { key: "n", label: t("nickname"), children: seeded.nickname(p?.nickname) ?? "—" },
           { key: "p", label: t("phone"), children: <ContactValue kind="phone" value={me.data?.phone} /> },
           { key: "e", label: t("email"), children: <ContactValue kind="email" value={me.data?.email} /> },
           { key: "g", label: t("gender"), children: p?.gender ? t(p.gender) : "—" },
           { key: "b", label: t("birthday"), children: p?.birthday ?? "—" },
           { key: "a", label: t("address"), children: p?.address ?? "—" },
           { key: "d", label: t("description"), children: p?.description ?? "—" },
-          { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+          { key: "r", label: t("roles"), children: me.data?.roles.map((r) => <Tag key={r}>{seeded.roleLabel({ name: r })}</Tag>) },
         ]}
       />
       <ProfileModal open={editing} onClose={() => setEditing(false)} />
@@ -134,6 +137,7 @@ function ProfileTab() {
 function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: boolean; onClose: () => void }) {
   const t = useTranslations("account");
   const a = useTranslations("auth");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
@@ -151,7 +155,6 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
   const phone = useMutation(trpc.me.bindPhone.mutationOptions(done));
   const email = useMutation(trpc.me.bindEmail.mutationOptions(done));
   const schema = kind === "phone" ? phoneSchema : emailSchema;
-  const targetRules = useContactRules(kind);
   return (
     <Modal
       open={open}
@@ -166,13 +169,15 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
         form={form}
         layout="vertical"
         noValidate
+        validateTrigger="onBlur"
+        onValuesChange={clearErrorsOnChange(form)}
         onFinish={(v) => {
           setError(null);
           if (kind === "phone") phone.mutate({ phone: v.target.trim(), code: v.code.trim() });
           else email.mutate({ email: v.target.trim(), code: v.code.trim() });
         }}
       >
-        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={targetRules}>
+        <Form.Item name="target" label={kind === "phone" ? a("phone") : t("email")} rules={[schemaRule(schema, locale, { required: true })]}>
           <Input placeholder={kind === "phone" ? "+86-15810419011" : "name@example.com"} />
         </Form.Item>
         <Form.Item>
@@ -185,7 +190,7 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
             }}
           />
         </Form.Item>
-        <Form.Item name="code" label={a("code")} rules={[{ required: true, pattern: /^\d{6}$/, message: a("codeInvalid") }]}>
+        <Form.Item name="code" label={a("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
           <Input inputMode="numeric" maxLength={6} />
         </Form.Item>
       </Form>
@@ -252,8 +257,9 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
       layout="vertical"
       noValidate
       style={{ maxWidth: 420 }}
+      validateTrigger="onBlur"
+      onValuesChange={clearErrorsOnChange(form)}
       disabled={change.isPending}
-      onValuesChange={(changed: Record<string, unknown>) => form.setFields(Object.keys(changed).map((name) => ({ name: name as "current", errors: [] })))}
       onFinish={(v) => {
         setError(null);
         const parsed = parseForm(form, changePasswordInput, { current: v.current ?? "", password: v.password ?? "" }, locale);
@@ -261,10 +267,15 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
       }}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form.Item name="current" label={t("current")} required>
+      <Form.Item name="current" label={t("current")} rules={[schemaRule(changePasswordInput.shape.current, locale, { required: true })]}>
         <Input.Password autoComplete="current-password" maxLength={128} data-testid="current-password" />
       </Form.Item>
-      <Form.Item name="password" label={a("newPassword")} required extra={<PasswordStrength value={password} />}>
+      <Form.Item
+        name="password"
+        label={a("newPassword")}
+        rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
+        extra={<PasswordStrength value={password} />}
+      >
         <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount data-testid="new-password" />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>
@@ -312,16 +323,30 @@ function MySessions() {
                 </Button>
               </Popconfirm>
             ),
-          ]}
+          ].filter(Boolean)}
         >
           <List.Item.Meta
             title={
               <Space>
-                {r.name ?? r.userAgent?.slice(0, 60) ?? r.method}
+                {r.name ?? <SessionDevice session={r} />}
                 {r.current && <Tag color="blue">{t("thisDevice")}</Tag>}
               </Space>
             }
-            description={`${s(`sites.${r.site as "web"}`)} · ${s.has(`methods.${r.method}`) ? s(`methods.${r.method}` as "methods.password") : r.method} · ${r.ip ?? "—"} · ${dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm")}`}
+            description={
+              <Tooltip title={r.ip}>
+                <span>
+                  {[
+                    r.name ? deviceText(r, s("unknownDevice")) : null,
+                    s(`sites.${r.site as "web"}`),
+                    s.has(`methods.${r.method}`) ? s(`methods.${r.method}` as "methods.password") : r.method,
+                    r.ip ? placeText(r, s) : null,
+                    dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm"),
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </span>
+              </Tooltip>
+            }
           />
         </List.Item>
       )}

@@ -1,17 +1,53 @@
 "use client";
 
+import "@scalar/api-reference-react/style.css";
 import { ConsolePage } from "~/components/console-page";
+import type { ApiReferenceReact } from "@scalar/api-reference-react";
 import { Card, Skeleton, Typography } from "antd";
 import dynamic from "next/dynamic";
-import { useTranslations } from "next-intl";
-import "swagger-ui-react/swagger-ui.css";
+import { useLocale, useTranslations } from "next-intl";
+import { useMemo, type ComponentProps } from "react";
 
-// Swagger UI touches `window` as it loads: render it in the browser only.
-const SwaggerUI = dynamic(() => import("swagger-ui-react"), { ssr: false, loading: () => <Skeleton active /> });
+// Scalar mounts a Vue app on a DOM node: render it in the browser only.
+const ScalarReference = dynamic(() => import("@scalar/api-reference-react").then((m) => m.ApiReferenceReact), {
+  ssr: false,
+  loading: () => <Skeleton active />,
+});
 
-/** "Try it out" calls go to /api/v1 with the console's own session cookie (same site). */
+/** Same-origin requests carry the console's session cookie; nothing goes to another origin. */
+const sameOriginFetch: typeof fetch = (input, init) => fetch(input, { ...init, credentials: "same-origin" });
+
+/**
+ * The reference of /api/v1, rendered by Scalar's bundled reference (no CDN: its fonts are off and its
+ * hosted services — client app, agent, MCP, developer tools, telemetry — are hidden). The document's
+ * server is the tenant host it was asked on, so "Test request" reaches this tenant with this session.
+ */
 export function ApiReference() {
   const t = useTranslations("apiDocs");
+  const locale = useLocale();
+  const configuration = useMemo<ComponentProps<typeof ApiReferenceReact>["configuration"]>(
+    () => ({
+      url: "/api/v1/openapi.json",
+      customFetch: sameOriginFetch,
+      layout: "classic",
+      localization: { locale },
+      withDefaultFonts: false,
+      telemetry: false,
+      hideClientButton: true,
+      documentDownloadType: "none",
+      showDeveloperTools: "never",
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      hideDarkModeToggle: true,
+      forceDarkModeState: "light",
+      persistAuth: false,
+      urlRouting: false,
+      defaultOpenFirstTag: true,
+      // The console's own fonts instead of Scalar's (which load from fonts.scalar.com).
+      customCss: ".scalar-app { --scalar-font: inherit; --scalar-font-code: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }",
+    }),
+    [locale],
+  );
   return (
     <ConsolePage
       title={t("title")}
@@ -24,8 +60,8 @@ export function ApiReference() {
         </>
       }
     >
-      <Card size="small" data-testid="api-reference">
-        <SwaggerUI url="/api/v1/openapi.json" docExpansion="list" deepLinking tryItOutEnabled={false} withCredentials />
+      <Card size="small" data-testid="api-reference" styles={{ body: { padding: 0 } }}>
+        <ScalarReference configuration={configuration} />
       </Card>
     </ConsolePage>
   );

@@ -3,10 +3,10 @@
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
+import { CodeName, DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
-import { Button, Form, Select, Space, Switch, Tag, Typography } from "antd";
+import { Button, Form, Select, Space, Switch, Tag } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -48,7 +48,7 @@ export function ApiResourcesView() {
       sortOrder: sort.sortOrder("name"),
       render: (n: string, row) => (
         <Link href={`/api-resources/${row.id}`}>
-          <Typography.Text code>{n}</Typography.Text>
+          <CodeName>{n}</CodeName>
         </Link>
       ),
     },
@@ -139,7 +139,6 @@ export function ResourceDrawer({ item, onClose, onSaved }: { item: ApiResourceIt
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      clearErrorsOnChange
       initialValues={
         existing
           ? { ...catalogNameValues(existing), enabled: existing.enabled, scopes: existing.scopes, userClaims: existing.userClaims, owners: existing.owners }

@@ -3,10 +3,10 @@
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, TextFilter } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
+import { CodeName, DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
-import { Button, Form, Space, Typography } from "antd";
+import { Button, Form, Space } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -39,7 +39,7 @@ export function ApiScopesView() {
       sortOrder: sort.sortOrder("name"),
       render: (n: string, row) => (
         <Link href={`/api-scopes/${row.id}`}>
-          <Typography.Text code>{n}</Typography.Text>
+          <CodeName>{n}</CodeName>
         </Link>
       ),
     },
@@ -108,7 +108,6 @@ export function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      clearErrorsOnChange
       initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
     >
       <CatalogNameFields ns="apiScope" />

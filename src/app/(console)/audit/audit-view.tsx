@@ -64,11 +64,14 @@ export function AuditView() {
       title: t("action"),
       dataIndex: "action",
       key: "action",
-      width: 240,
+      width: 300,
+      // The tag and the code may go on two lines, never across the next column or mid-word.
       render: (a: string) => (
-        <Space size={4} style={{ whiteSpace: "nowrap" }}>
-          <Tag>{resourceName(a)}</Tag>
-          <Typography.Text code>{a}</Typography.Text>
+        <Space size={4} wrap>
+          <Tag style={{ marginInlineEnd: 0 }}>{resourceName(a)}</Tag>
+          <Typography.Text code style={{ whiteSpace: "nowrap" }}>
+            {a}
+          </Typography.Text>
         </Space>
       ),
     },
@@ -76,6 +79,7 @@ export function AuditView() {
       title: t("recordId"),
       dataIndex: "recordId",
       key: "recordId",
+      width: 180,
       ellipsis: true,
       render: (v: string | null) => (v ? <Typography.Text copyable={{ text: v }}>{v.length > 13 ? `${v.slice(0, 13)}…` : v}</Typography.Text> : "—"),
     },
@@ -123,6 +127,7 @@ export function AuditView() {
         url={url}
         list={list}
         columns={columns}
+        scroll={{ x: 1100 }}
         onRow={(r) => ({ onDoubleClick: () => setOpen(r) })}
         emptyTitle={t("emptyTitle")}
         emptyHint={t("emptyHint")}
@@ -130,7 +135,7 @@ export function AuditView() {
       <Drawer open={!!open} title={t("detailTitle")} size={760} onClose={() => setOpen(null)} destroyOnHidden>
         {open && (
           <Space orientation="vertical" style={{ width: "100%" }} size="middle">
-            <Descriptions size="small" column={1} bordered>
+            <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: "nowrap", width: 120 } }}>
               <Descriptions.Item label={t("time")}>{dayjs(open.createdAt).format("YYYY-MM-DD HH:mm:ss.SSS")}</Descriptions.Item>
               <Descriptions.Item label={t("tenant")}>{open.tenantName ?? open.tenantId ?? "—"}</Descriptions.Item>
               <Descriptions.Item label={t("actor")}>
@@ -146,7 +151,9 @@ export function AuditView() {
               </Descriptions.Item>
               <Descriptions.Item label={t("recordId")}>{open.recordId ? <Typography.Text copyable>{open.recordId}</Typography.Text> : "—"}</Descriptions.Item>
               <Descriptions.Item label={t("ip")}>{open.ip ?? "—"}</Descriptions.Item>
-              <Descriptions.Item label={t("userAgent")}>{open.userAgent ?? "—"}</Descriptions.Item>
+              <Descriptions.Item label={t("userAgent")}>
+                <span style={{ wordBreak: "break-word" }}>{open.userAgent ?? "—"}</span>
+              </Descriptions.Item>
             </Descriptions>
             <Typography.Title level={5} style={{ margin: 0 }}>
               {t("changes")}

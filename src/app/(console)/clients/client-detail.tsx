@@ -1,37 +1,17 @@
 "use client";
 
 import { useHistoryTab } from "~/components/record-history";
-import { ConsolePage } from "~/components/console-page";
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  DatePicker,
-  Descriptions,
-  Empty,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Result,
-  Skeleton,
-  Space,
-  Table,
-  Tabs,
-  Tag,
-  Typography,
-} from "antd";
+import { DetailPage } from "~/components/detail-page";
+import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
+import { CopyOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
-import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { secretCreateInput, type SecretItem } from "~/lib/validators/client";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
 
@@ -59,7 +39,6 @@ function CopyButton({ text, testId }: { text: string; testId?: string }) {
 
 export function ClientDetailView({ id }: { id: string }) {
   const t = useTranslations("client");
-  const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -70,55 +49,33 @@ export function ClientDetailView({ id }: { id: string }) {
   const history = useHistoryTab(id);
   const invalidate = () => qc.invalidateQueries(trpc.client.pathFilter());
 
-  const back = (
-    <Link href="/clients">
-      <ArrowLeftOutlined /> {t("back")}
-    </Link>
-  );
-  if (detail.isLoading)
-    return (
-      <ConsolePage title={t("detail")}>
-        <Card>
-          <Skeleton active />
-        </Card>
-      </ConsolePage>
-    );
-  if (detail.isError || !detail.data)
-    return (
-      <ConsolePage title={t("detail")}>
-        <Result status="warning" title={detail.error ? handleServerError(null, detail.error) : t("detail")} extra={back} />
-      </ConsolePage>
-    );
   const d = detail.data;
   return (
-    <ConsolePage
+    <DetailPage
+      query={detail}
+      back={{ href: "/clients", label: t("title") }}
       title={
-        <Space>
-          {d.name}
-          <Tag color={d.enabled ? "green" : "red"}>{d.enabled ? t("statusEnabled") : t("statusDisabled")}</Tag>
-        </Space>
+        d && (
+          <>
+            {d.name}
+            <Tag color={d.enabled ? "green" : "red"}>{d.enabled ? t("statusEnabled") : t("statusDisabled")}</Tag>
+          </>
+        )
       }
-      intro={back}
-      extra={
-        <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
-          {c("edit")}
-        </Button>
+      onEdit={() => setEditing(true)}
+      activeTab={tab}
+      onTabChange={(k) => url.set({ tab: k === "settings" ? undefined : k })}
+      tabs={
+        d && [
+          { key: "settings", label: t("tabSettings"), children: <Settings d={d} /> },
+          { key: "secrets", label: t("tabSecrets"), children: <Secrets clientId={d.id} secrets={d.secrets} onChanged={invalidate} /> },
+          { key: "token", label: t("tabToken"), children: <IssueToken id={d.id} enabled={d.enabled} /> },
+          ...history,
+        ]
       }
     >
-      <Card size="small">
-        <Tabs
-          activeKey={tab}
-          onChange={(k) => url.set({ tab: k === "settings" ? undefined : k })}
-          items={[
-            { key: "settings", label: t("tabSettings"), children: <Settings d={d} /> },
-            { key: "secrets", label: t("tabSecrets"), children: <Secrets clientId={d.id} secrets={d.secrets} onChanged={invalidate} /> },
-            { key: "token", label: t("tabToken"), children: <IssueToken id={d.id} enabled={d.enabled} /> },
-            ...history,
-          ]}
-        />
-      </Card>
-      <ClientDrawer key={`${editing}-${locale}`} id={editing ? d.id : null} onClose={() => setEditing(false)} onSaved={invalidate} />
-    </ConsolePage>
+      {d && <ClientDrawer key={`${editing}-${locale}`} id={editing ? d.id : null} onClose={() => setEditing(false)} onSaved={invalidate} />}
+    </DetailPage>
   );
 }
 
@@ -267,7 +224,7 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
         destroyOnHidden
         okButtonProps={{ "data-testid": "secret-generate-ok" } as Record<`data-${string}`, string>}
       >
-        <Form form={form} layout="vertical" onFinish={submit}>
+        <Form form={form} layout="vertical" onValuesChange={clearErrorsOnChange(form)} onFinish={submit}>
           {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
           <Form.Item name="description" label={t("secretDescription")}>
             <Input maxLength={200} showCount />

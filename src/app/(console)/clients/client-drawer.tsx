@@ -84,7 +84,6 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       error={save.error}
       loading={existing ? detail : undefined}
       onFinish={submit}
-      clearErrorsOnChange
       initialValues={{
         grantTypes: ["client_credentials"],
         scopes: [],

@@ -3,10 +3,10 @@
 import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
-import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
+import { CodeName, DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
-import { Alert, Button, Form, Space, Tag, Typography } from "antd";
+import { Alert, Button, Form, Space, Tag } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -20,12 +20,14 @@ import {
   type IdentityResourceItem,
   type IdentityResourceListInput,
 } from "~/lib/validators/api";
+import { useSeededText } from "~/components/use-seeded-text";
 
 export function IdentityResourcesView() {
   const t = useTranslations("identityResource");
   const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["kind", "start", "end"] });
   const [editing, setEditing] = useState<IdentityResourceItem | "new" | null>(null);
@@ -50,16 +52,21 @@ export function IdentityResourcesView() {
       sorter: true,
       sortOrder: sort.sortOrder("name"),
       render: (n: string, row) => (
-        <Space>
+        <Space size={4} style={{ whiteSpace: "nowrap" }}>
           <Link href={`/identity-resources/${row.id}`}>
-            <Typography.Text code>{n}</Typography.Text>
+            <CodeName>{n}</CodeName>
           </Link>
           {row.standard && <Tag color="blue">{t("standard")}</Tag>}
         </Space>
       ),
     },
     ...tenantColumn,
-    { title: t("displayName"), dataIndex: "displayName", key: "displayName", render: (v: string | null) => v || "—" },
+    {
+      title: <span style={{ whiteSpace: "nowrap" }}>{t("displayName")}</span>,
+      dataIndex: "displayName",
+      key: "displayName",
+      render: (v: string | null, row) => seeded.identityText(row, "displayName", v) || "—",
+    },
     { title: t("claims"), dataIndex: "claims", key: "claims", render: (items: string[]) => <TagList items={items} /> },
     createdAtColumn(c("createdAt"), sort),
     {
@@ -113,6 +120,7 @@ interface FormValues {
 export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("identityResource");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const [form] = Form.useForm<FormValues>();
   const save = useDrawerSave(form, onSaved, onClose);
   const existing = item && item !== "new" ? item : null;
@@ -134,8 +142,7 @@ export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResou
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={submit}
-      clearErrorsOnChange
-      initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
+      initialValues={existing ? { ...catalogNameValues(seeded.identity(existing)), claims: existing.claims } : { claims: [] }}
     >
       {existing?.standard && <Alert type="info" showIcon title={t("standardHelp")} style={{ marginBottom: 16 }} />}
       <CatalogNameFields ns="identityResource" nameLocked={existing?.standard} />

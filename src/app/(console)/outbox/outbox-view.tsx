@@ -48,15 +48,24 @@ export function OutboxView() {
           }}
           onChange={(p) => url.set({ page: p.current && p.current > 1 ? p.current : undefined, size: p.pageSize !== 20 ? p.pageSize : undefined })}
           columns={[
-            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("MM-DD HH:mm:ss"), width: 140 },
-            { title: t("channel"), dataIndex: "channel", render: (ch: string) => <Tag>{ch}</Tag>, width: 90 },
+            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss"), width: 170 },
+            {
+              title: t("channel"),
+              dataIndex: "channel",
+              render: (ch: string) => <Tag>{t.has(`channels.${ch}`) ? t(`channels.${ch}` as "channels.sms") : ch}</Tag>,
+              width: 90,
+            },
             { title: t("to"), dataIndex: "to" },
             { title: t("body"), dataIndex: "body", render: (b: string, r) => <span data-testid="outbox-body">{r.subject ? `${r.subject} — ${b}` : b}</span> },
             {
               title: t("status"),
               dataIndex: "status",
-              render: (s: string) => <Tag color={s === "failed" ? "red" : s === "sent" ? "green" : "default"}>{s}</Tag>,
-              width: 90,
+              render: (s: string) => (
+                <Tag color={s === "failed" ? "red" : s === "sent" ? "green" : "default"}>
+                  {t.has(`statuses.${s}`) ? t(`statuses.${s}` as "statuses.sent") : s}
+                </Tag>
+              ),
+              width: 100,
             },
           ]}
         />

@@ -3,9 +3,11 @@
 import { Alert, Form, Input, Typography } from "antd";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { useCallback } from "react";
 import { useTRPC } from "~/trpc/react";
 import { roleCreateInput, roleUpdateInput, type RoleDetail } from "~/lib/validators/role";
 import { FormDrawer, FormRows, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
+import { useSeededText } from "~/components/use-seeded-text";
 import { PermissionPicker } from "./permission-picker";
 
 interface FormValues {
@@ -14,8 +16,6 @@ interface FormValues {
   permissions: string[];
   claims: { type: string; value: string }[];
 }
-
-const toForm = (d: RoleDetail): FormValues => ({ name: d.name, description: d.description ?? "", permissions: d.permissions, claims: d.claims });
 
 export function RoleDrawer({
   id,
@@ -35,6 +35,12 @@ export function RoleDrawer({
   const existing = editedId(id);
 
   const detail = useQuery({ ...trpc.role.detail.queryOptions({ id: existing ?? "" }), enabled: !!existing });
+  const seeded = useSeededText();
+  // A built-in role's seeded description is shown (and saved, if untouched) in the console's language.
+  const toForm = useCallback(
+    (d: RoleDetail): FormValues => ({ name: d.name, description: seeded.roleDescription(d) ?? "", permissions: d.permissions, claims: d.claims }),
+    [seeded],
+  );
   useFillForm(form, detail.data, toForm);
   const builtIn = detail.data?.builtIn ?? false;
 
@@ -50,7 +56,7 @@ export function RoleDrawer({
   return (
     <FormDrawer<FormValues>
       open={id !== null}
-      title={existing ? t("editTitle", { name: detail.data?.name ?? "" }) : t("new")}
+      title={existing ? t("editTitle", { name: detail.data ? seeded.roleLabel(detail.data) : "" }) : t("new")}
       size={760}
       onClose={onClose}
       saveTestId="role-save"

@@ -12,6 +12,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ROLE_ORDER, type RoleListInput } from "~/lib/validators/role";
+import { useSeededText } from "~/components/use-seeded-text";
 import { RoleDrawer } from "./role-drawer";
 
 export function RolesView() {
@@ -23,6 +24,7 @@ export function RolesView() {
   const { url, filters, sort, params, slice } = useListPage({ order: ROLE_ORDER, text: ["name"], others: ["builtIn", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const me = useQuery(trpc.me.get.queryOptions());
+  const seeded = useSeededText();
 
   const builtIn = url.oneOf("builtIn", ["true", "false"] as const);
   const filter: RoleListInput = {
@@ -45,15 +47,21 @@ export function RolesView() {
       key: "name",
       sorter: true,
       sortOrder: sort.sortOrder("name"),
-      render: (name: string, row) => (
+      render: (_: string, row) => (
         <Space>
-          <Link href={`/roles/${row.id}`}>{name}</Link>
+          <Link href={`/roles/${row.id}`}>{seeded.roleLabel(row)}</Link>
           {row.builtIn ? <Tag color="blue">{t("builtIn")}</Tag> : null}
         </Space>
       ),
     },
     ...tenantColumn,
-    { title: t("description"), dataIndex: "description", key: "description", ellipsis: true, render: (d: string | null) => d ?? "—" },
+    {
+      title: t("description"),
+      dataIndex: "description",
+      key: "description",
+      ellipsis: true,
+      render: (_: string | null, row) => seeded.roleDescription(row) ?? "—",
+    },
     {
       title: t("permissions"),
       dataIndex: "permissions",

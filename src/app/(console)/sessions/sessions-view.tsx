@@ -5,7 +5,7 @@ import { ExportButton } from "~/components/export-button";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { ListTable, createdAtColumn, useListPage } from "~/components/list-page";
 import { SessionActions } from "~/components/session-actions";
-import { Empty, Segmented, Space, Tag, Tooltip, Typography } from "antd";
+import { Empty, Segmented, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import dayjs from "dayjs";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -13,6 +13,7 @@ import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { SESSION_ORDER, SESSION_SITES, SESSION_STATES, type SessionItem } from "~/lib/validators/session";
 import { handleServerError } from "~/components/form-errors";
+import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/session-client";
 
 const STATE_COLOR: Record<SessionItem["state"], string> = { active: "green", frozen: "blue", offline: "orange", ended: "default" };
 const fmt = (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm");
@@ -43,6 +44,7 @@ export function SessionsView() {
     {
       title: t("user"),
       key: "user",
+      width: 150,
       render: (_, r) => (
         <Space orientation="vertical" size={0}>
           <span>
@@ -52,30 +54,45 @@ export function SessionsView() {
         </Space>
       ),
     },
-    { title: t("site"), dataIndex: "site", key: "site", render: (s: SessionItem["site"]) => t(`sites.${s as (typeof SESSION_SITES)[number]}`) },
+    { title: t("site"), dataIndex: "site", key: "site", width: 110, render: (s: SessionItem["site"]) => t(`sites.${s as (typeof SESSION_SITES)[number]}`) },
     {
       title: t("method"),
       dataIndex: "method",
       key: "method",
+      width: 100,
       render: (m: string) => <Tag title={m}>{t.has(`methods.${m}`) ? t(`methods.${m}` as "methods.password") : m}</Tag>,
     },
-    { title: t("ip"), dataIndex: "ip", key: "ip", render: (ip: string | null) => ip ?? "—" },
     {
       title: t("device"),
       key: "device",
+      width: 240,
       ellipsis: { showTitle: false },
-      render: (_, r) => (
-        <Tooltip title={r.userAgent}>
-          <span>{r.deviceId ?? r.userAgent ?? "—"}</span>
-        </Tooltip>
-      ),
+      render: (_, r) => <SessionDevice session={r} />,
     },
-    { title: t("state"), dataIndex: "state", key: "state", render: (s: SessionItem["state"]) => <Tag color={STATE_COLOR[s]}>{t(`states.${s}`)}</Tag> },
-    createdAtColumn(c("createdAt"), sort),
-    { title: t("lastSeen"), dataIndex: "lastSeenAt", key: "lastSeenAt", sorter: true, sortOrder: sort.sortOrder("lastSeenAt"), render: fmt },
+    { title: t("ipPlace"), key: "place", width: 150, render: (_, r) => <SessionPlace session={r} /> },
+    {
+      title: t("state"),
+      dataIndex: "state",
+      key: "state",
+      width: 90,
+      render: (s: SessionItem["state"]) => <Tag color={STATE_COLOR[s]}>{t(`states.${s}`)}</Tag>,
+    },
+    { ...createdAtColumn(c("createdAt"), sort), width: 150 },
+    {
+      title: t("lastSeen"),
+      dataIndex: "lastSeenAt",
+      key: "lastSeenAt",
+      width: 150,
+      sorter: true,
+      sortOrder: sort.sortOrder("lastSeenAt"),
+      render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{fmt(d)}</span>,
+    },
     {
       title: c("actions"),
       key: "actions",
+      // Always in view: the table scrolls under it on narrow screens (1440 px with the menu open).
+      fixed: "right",
+      width: 250,
       render: (_, r) => <SessionActions session={r} bin={bin} onChanged={refresh} />,
     },
   ];
@@ -124,7 +141,8 @@ export function SessionsView() {
         url={url}
         list={list}
         columns={columns}
-        scroll={{ x: 960 }}
+        scroll={{ x: 1440 }}
+        expandable={{ expandedRowRender: (r) => <SessionClientDetail session={r} /> }}
         emptyText={list.isError ? <Empty description={handleServerError(null, list.error)} /> : <Empty description={bin ? t("emptyBin") : t("emptyTitle")} />}
       />
     </ConsolePage>

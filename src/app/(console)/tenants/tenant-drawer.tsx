@@ -5,6 +5,8 @@ import type { Color } from "antd/es/color-picker";
 import { BrandPreview } from "./brand-preview";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { useCallback } from "react";
+import { useSeededText } from "~/components/use-seeded-text";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_STATUSES, tenantCreateInput, tenantUpdateInput, type TenantDetail } from "~/lib/validators/tenant";
 import { FormDrawer, FormRows, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
@@ -21,10 +23,10 @@ interface FormValues {
   properties: { key: string; value?: string; secret: boolean; isSet?: boolean; undecryptable?: boolean }[];
 }
 
-const toForm = (d: TenantDetail): FormValues => ({
+const toForm = (d: TenantDetail, description: string | null): FormValues => ({
   name: d.name,
   status: d.status,
-  description: d.description ?? "",
+  description: description ?? "",
   logo: d.logo ?? "",
   theme: d.theme ?? "",
   background: d.background ?? "",
@@ -53,7 +55,10 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
   const existing = editedId(id);
 
   const detail = useQuery({ ...trpc.tenant.detail.queryOptions({ id: existing ?? "" }), enabled: !!existing });
-  useFillForm(form, detail.data, toForm);
+  const seeded = useSeededText();
+  // The default tenant's seeded description is shown (and saved, if untouched) in the console's language.
+  const fill = useCallback((d: TenantDetail) => toForm(d, seeded.tenantDescription(d)), [seeded]);
+  useFillForm(form, detail.data, fill);
 
   const create = useMutation(trpc.tenant.create.mutationOptions(save.mutation));
   const update = useMutation(trpc.tenant.update.mutationOptions(save.mutation));

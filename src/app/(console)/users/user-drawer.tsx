@@ -9,6 +9,7 @@ import { userCreateInput } from "~/lib/validators/user";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profilePayload, type ProfileValues } from "./user-form";
+import { useSeededText } from "~/components/use-seeded-text";
 
 type Values = ProfileValues & { password?: string; mustChangePassword?: boolean; roleIds?: string[] };
 
@@ -16,6 +17,7 @@ type Values = ProfileValues & { password?: string; mustChangePassword?: boolean;
 export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved: () => unknown }) {
   const t = useTranslations("user");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const router = useRouter();
   const [form] = Form.useForm<Values>();
   const save = useDrawerSave(form, onSaved, onClose);
@@ -54,7 +56,7 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
     >
       <ProfileFields />
       <Form.Item name="roleIds" label={t("roles")}>
-        <Select mode="multiple" aria-label={t("roles")} options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))} />
+        <Select mode="multiple" aria-label={t("roles")} options={(roles.data ?? []).map((r) => ({ value: r.id, label: seeded.roleLabel(r) }))} />
       </Form.Item>
       <Form.Item
         name="password"

@@ -13,6 +13,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
 import { UserDrawer } from "./user-drawer";
+import { useSeededText } from "~/components/use-seeded-text";
 
 type Status = (typeof USER_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { active: "green", disabled: "red" };
@@ -41,6 +42,7 @@ export function UsersView() {
   const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const { url, filters, sort, paging, params } = useListPage({ order: USER_ORDER, text: TEXT_FILTERS, others: ["role", "status", "start", "end"] });
   const bin = url.get("bin") === "true";
@@ -78,7 +80,7 @@ export function UsersView() {
       render: (_: unknown, r) => (
         <Space orientation="vertical" size={0}>
           <Link href={`/users/${r.id}`}>{r.userName ?? displayName(r)}</Link>
-          {r.nickname && r.userName && <Typography.Text type="secondary">{r.nickname}</Typography.Text>}
+          {r.nickname && r.userName && <Typography.Text type="secondary">{seeded.nickname(r.nickname)}</Typography.Text>}
         </Space>
       ),
     },
@@ -88,7 +90,7 @@ export function UsersView() {
       title: t("roles"),
       dataIndex: "roles",
       key: "roles",
-      render: (rs: UserItem["roles"]) => (rs.length ? rs.map((r) => <Tag key={r.id}>{r.name}</Tag>) : "—"),
+      render: (rs: UserItem["roles"]) => (rs.length ? rs.map((r) => <Tag key={r.id}>{seeded.roleLabel(r)}</Tag>) : "—"),
     },
     { title: t("status"), dataIndex: "status", key: "status", render: (s: Status) => <Tag color={STATUS_COLOR[s]}>{t(`statuses.${s}`)}</Tag> },
     createdAtColumn(c("createdAt"), sort),
@@ -166,7 +168,7 @@ export function UsersView() {
           label={t("roles")}
           placeholder={t("filterRole")}
           value={url.get("role") || undefined}
-          options={(roles.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
+          options={(roles.data ?? []).map((r) => ({ value: r.id, label: seeded.roleLabel(r) }))}
           width={150}
         />
         <SelectFilter

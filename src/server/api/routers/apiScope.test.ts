@@ -58,7 +58,7 @@ describe("apiScope: create, detail, update, delete", () => {
     const b = await admin.apiScope.create({ name: "dup.b", displayName: "B" });
     const auditsBefore = await db.auditLog.count();
     const clash = await failure(() => admin.apiScope.create({ name: "dup.a", displayName: "again" }));
-    expect(clash).toMatchObject({ code: 18002, trpc: "CONFLICT", fields: { name: ["taken"] } });
+    expect(clash).toMatchObject({ code: 18002, trpc: "CONFLICT", fields: { name: ["This name is already in use"] } });
     const rename = await failure(() => admin.apiScope.update({ id: b.id, name: "dup.a" }));
     expect(rename).toMatchObject({ code: 18002, trpc: "CONFLICT" });
     expect(await db.apiScope.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ name: "dup.b", displayName: "B" });
@@ -75,7 +75,7 @@ describe("apiScope: create, detail, update, delete", () => {
     const scope = await admin.apiScope.create({ name: "inuse.read", claims: ["sub"] });
     await admin.apiResource.create({ name: "inuse-api", scopes: ["inuse.read"] });
     const del = await failure(() => admin.apiScope.delete({ id: scope.id }));
-    expect(del).toMatchObject({ code: 18006, trpc: "CONFLICT", fields: { name: ["inuse-api"] } });
+    expect(del).toMatchObject({ code: 18006, trpc: "CONFLICT", fields: { name: ["API resources use this scope; remove it from them first"] } });
     expect(await failure(() => admin.apiScope.update({ id: scope.id, name: "inuse.r" }))).toMatchObject({ code: 18006 });
     expect(await db.apiScope.findUniqueOrThrow({ where: { id: scope.id } })).toMatchObject({ name: "inuse.read", claims: ["sub"] });
     expect((await audits(scope.id)).map((a) => a.action)).toEqual(["apiscope.create"]);

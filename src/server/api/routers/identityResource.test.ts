@@ -78,12 +78,12 @@ describe("identity resources", () => {
     expect(await failure(() => admin.identityResource.create({ name: "profile" }))).toMatchObject({
       code: 18002,
       trpc: "CONFLICT",
-      fields: { name: ["taken"] },
+      fields: { name: ["This name is already in use"] },
     });
     expect(await failure(() => admin.identityResource.update({ id: custom.id, name: "email" }))).toMatchObject({ code: 18002 });
     expect(await failure(() => admin.identityResource.update({ id: email.id, name: "mail", claims: [] }))).toMatchObject({
       code: 18009,
-      fields: { name: ["email"] },
+      fields: { name: ["A standard resource keeps its name"] },
     });
     expect(await failure(() => admin.identityResource.delete({ id: email.id }))).toMatchObject({ code: 18003, trpc: "CONFLICT" });
     expect(await db.identityResource.findUniqueOrThrow({ where: { id: custom.id } })).toMatchObject({ name: "badge", claims: ["badge_no"] });

@@ -84,7 +84,8 @@ describe("role router", () => {
     const admin = await w.callerFor(w.managerB.id);
     await admin.role.create(role("support"));
     const dup = await failure(() => admin.role.create(role("support")));
-    expect(dup.code).toBe(16005);
+    // The name field says it is in use, never the name itself.
+    expect(dup).toMatchObject({ code: 16005, fields: { name: ["This role name is already in use"] } });
     const other = await admin.role.create(role("support-2"));
     expect((await failure(() => admin.role.update({ id: other.id, ...role("support") }))).code).toBe(16005);
     const op = await w.callerFor(w.operator.id, w.platform);

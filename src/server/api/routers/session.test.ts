@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { failure, setupWorld } from "~/test/fixtures";
 import { createCaller } from "~/server/api/root";
 import { createLoginSession, loadActor } from "~/server/services/session";
+import { handleRest } from "~/server/api/rest";
+import { signSessionToken } from "~/server/services/tokens";
 
 const t = setupWorld();
 let w: typeof t.w;
@@ -11,8 +13,18 @@ beforeAll(() => {
   env = { db: t.db };
 });
 
-const openFor = (userId: string, tenantId: string, extra: { ip?: string } = {}) =>
-  createLoginSession(env.db, { tenantId, userId, site: "web", method: "password", ip: extra.ip ?? "10.1.2.3", userAgent: "UA" });
+const openFor = (userId: string, tenantId: string, extra: { ip?: string | null; userAgent?: string | null } = {}) =>
+  createLoginSession(env.db, {
+    tenantId,
+    userId,
+    site: "web",
+    method: "password",
+    ip: extra.ip === undefined ? "10.1.2.3" : extra.ip,
+    userAgent: extra.userAgent === undefined ? "UA" : extra.userAgent,
+  });
+
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+const WINDOWS_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 describe("login sessions (administrators)", () => {
   it("freeze, unfreeze, force offline: each refused or restored on the very next request", async () => {
@@ -78,6 +90,52 @@ describe("login sessions (administrators)", () => {
     const inB = await op.session.list({ tenantId: w.tenantB.id, take: 100 });
     expect(inB.items.map((i) => i.id)).toContain(mine.id);
     await expect(op.session.detail({ id: mine.id })).resolves.toMatchObject({ tenantId: w.tenantB.id });
+  });
+});
+
+describe("session lists read the device and the place for a person", () => {
+  it("the console list, a user's sessions and my sessions carry browser, OS, device type and the IP's place; the raw values stay", async () => {
+    const phone = await openFor(w.plainB.id, w.tenantB.id, { ip: "114.114.114.114", userAgent: IPHONE });
+    const office = await openFor(w.plainB.id, w.tenantB.id, { ip: "192.168.3.4", userAgent: WINDOWS_CHROME });
+    const bare = await openFor(w.plainB.id, w.tenantB.id, { ip: null, userAgent: null });
+    const admin = await w.callerFor(w.managerB.id);
+    const list = await admin.session.list({ userId: w.plainB.id, take: 100 });
+    const byId = new Map(list.items.map((i) => [i.id, i]));
+    expect(byId.get(phone.id)).toMatchObject({
+      ip: "114.114.114.114",
+      userAgent: IPHONE,
+      agent: { browser: "Mobile Safari 17", os: "iOS 17.5", model: "Apple iPhone", deviceType: "mobile" },
+      ipPlace: { local: false, region: "中国 江苏省 南京市" },
+    });
+    expect(byId.get(office.id)).toMatchObject({
+      agent: { browser: "Chrome 131", os: "Windows 10", deviceType: "desktop" },
+      ipPlace: { local: true, region: null, isp: null },
+    });
+    expect(byId.get(bare.id)).toMatchObject({ ip: null, userAgent: null, agent: null, ipPlace: null });
+
+    await expect(admin.session.detail({ id: phone.id })).resolves.toMatchObject({ agent: { deviceType: "mobile" }, ipPlace: { local: false } });
+    const ofUser = await admin.user.sessions({ id: w.plainB.id, skip: 0, take: 100 });
+    expect(ofUser.items.find((i) => i.id === phone.id)).toMatchObject({ agent: { os: "iOS 17.5" }, ipPlace: { region: "中国 江苏省 南京市" } });
+    const mine = await createCaller(await w.ctxFor(w.plainB.id, w.tenantB, "web")).me.sessions();
+    expect(mine.find((i) => i.id === office.id)).toMatchObject({ agent: { browser: "Chrome 131" }, ipPlace: { local: true } });
+
+    // The REST mirror answers with the same fields (its output schema is the procedure's).
+    const s = await createLoginSession(env.db, { tenantId: w.tenantB.id, userId: w.managerB.id, site: "admin", method: "password" });
+    const token = await signSessionToken(env.db, { sessionId: s.id, userId: w.managerB.id, tenantId: w.tenantB.id, expiresAt: s.expiresAt });
+    const res = await handleRest(
+      new Request(`http://b.test/api/v1/sessions/${phone.id}`, { headers: { host: "b.test", authorization: `Bearer ${token}` } }),
+      env.db,
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      agent: { browser: "Mobile Safari 17", deviceType: "mobile" },
+      ipPlace: { local: false, region: "中国 江苏省 南京市" },
+    });
+
+    // The audit trail keeps the stored record, not what the list derives for display.
+    await admin.session.purge({ id: bare.id });
+    const purged = await env.db.auditLog.findFirstOrThrow({ where: { recordId: bare.id, action: "session.purge" } });
+    expect(purged.before).not.toHaveProperty("agent");
   });
 });
 

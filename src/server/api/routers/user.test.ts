@@ -41,9 +41,17 @@ describe("users: create, detail, update, exists", () => {
     expect(JSON.stringify(audit.after)).not.toContain("passwordHash");
     expect(audit).toMatchObject({ actorId: w.managerB.id, tenantId: w.tenantB.id });
 
-    expect(await failure(() => admin.user.create({ userName: "alice01", email: "alice@example.com" }))).toMatchObject({ code: 15002, trpc: "CONFLICT" });
-    const dup = await failure(() => admin.user.create({ phone: "+86-13900000001" }));
-    expect(dup.code).toBe(15002);
+    // A duplicate names the field that clashes, and only that one; never its value.
+    expect(await failure(() => admin.user.create({ userName: "alice01", email: "alice@example.com" }))).toMatchObject({
+      code: 15002,
+      trpc: "CONFLICT",
+      fields: { userName: ["This user name is already in use"], email: ["This email address is already in use"] },
+    });
+    const dup = await failure(() => admin.user.create({ userName: "fresh01", phone: "+86-13900000001" }));
+    expect(dup).toMatchObject({ code: 15002, fields: { phone: ["This phone number is already in use"] } });
+    expect(Object.keys(dup.fields ?? {})).toEqual(["phone"]);
+    const emailOnly = await failure(() => admin.user.create({ userName: "fresh02", email: "ALICE@example.com" }));
+    expect(Object.keys(emailOnly.fields ?? {})).toEqual(["email"]);
     expect(await failure(() => admin.user.create({ userName: "weakling", password: "password" }))).toMatchObject({ code: 14006 });
     expect(await failure(() => admin.user.create({ userName: "bad", phone: "13900000001" }))).toMatchObject({ trpc: "BAD_REQUEST" });
 
@@ -56,7 +64,10 @@ describe("users: create, detail, update, exists", () => {
     const upd = await db.auditLog.findFirstOrThrow({ where: { recordId: created.id, action: "user.update" } });
     expect(upd.before).toMatchObject({ nickname: "爱丽丝" });
     expect(upd.after).toMatchObject({ nickname: "Alice" });
-    expect(await failure(() => admin.user.update({ id: created.id, email: "manager@b.test" }))).toMatchObject({ code: 15002 });
+    expect(await failure(() => admin.user.update({ id: created.id, email: "manager@b.test" }))).toMatchObject({
+      code: 15002,
+      fields: { email: ["This email address is already in use"] },
+    });
   });
 
   it("claims and properties, roles, sessions and external logins in the detail", async () => {

@@ -12,6 +12,7 @@ import { TagList } from "~/components/list-page";
 import { useHistoryTab } from "~/components/record-history";
 import type { ApiResourceItem } from "~/lib/validators/api";
 import { ResourceDrawer } from "../api-resources-view";
+import { useSeededText } from "~/components/use-seeded-text";
 
 export function ApiResourceDetail({ id }: { id: string }) {
   const t = useTranslations("apiResource");
@@ -124,6 +125,7 @@ function Scopes({ names, tenantId }: { names: string[]; tenantId: string }) {
 function Owners({ ids, tenantId }: { ids: string[]; tenantId: string }) {
   const t = useTranslations("apiResource");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const canList = useCan("uc.user.get") !== false;
   const canOpen = useCan("uc.user.detail") !== false;
   const picked = useQuery({ ...trpc.user.pick.queryOptions({ ids, tenantId }), enabled: canList && ids.length > 0 });
@@ -141,7 +143,7 @@ function Owners({ ids, tenantId }: { ids: string[]; tenantId: string }) {
           title: t("owner"),
           key: "name",
           render: (_, row) => {
-            const label = row.user ? (row.user.name ?? row.user.userName ?? row.user.phone ?? row.user.email ?? row.id) : row.id;
+            const label = row.user ? (seeded.nickname(row.user.name) ?? row.user.userName ?? row.user.phone ?? row.user.email ?? row.id) : row.id;
             return canOpen && row.user ? <Link href={`/users/${row.id}`}>{label}</Link> : label;
           },
         },

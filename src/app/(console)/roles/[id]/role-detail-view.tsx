@@ -1,11 +1,9 @@
 "use client";
 
 import { useHistoryTab } from "~/components/record-history";
-import { ConsolePage } from "~/components/console-page";
-import { Alert, Button, Card, Descriptions, Empty, Skeleton, Space, Table, Tabs, Tag, Typography } from "antd";
-import { ArrowLeftOutlined, EditOutlined } from "@ant-design/icons";
+import { DetailPage } from "~/components/detail-page";
+import { Descriptions, Empty, Space, Table, Tag, Typography } from "antd";
 import dayjs from "dayjs";
-import Link from "next/link";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -13,6 +11,7 @@ import { useTRPC } from "~/trpc/react";
 import { PERMISSIONS, RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
 import { expandCode } from "~/lib/permission-scope";
 import { handleServerError } from "~/components/form-errors";
+import { useSeededText } from "~/components/use-seeded-text";
 import { RoleDrawer } from "../role-drawer";
 
 export function RoleDetailView({ id }: { id: string }) {
@@ -24,137 +23,126 @@ export function RoleDetailView({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [page, setPage] = useState({ current: 1, size: 20 });
   const me = useQuery(trpc.me.get.queryOptions());
+  const seeded = useSeededText();
   const role = useQuery(trpc.role.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const members = useQuery(
     trpc.role.members.queryOptions({ id, skip: (page.current - 1) * page.size, take: page.size }, { placeholderData: keepPreviousData }),
   );
 
-  if (role.isLoading) return <Skeleton active />;
-  if (role.isError || !role.data)
-    return (
-      <ConsolePage title={t("title")}>
-        <Alert type="error" showIcon title={role.error ? handleServerError(null, role.error) : ""} action={<Link href="/roles">{t("title")}</Link>} />
-      </ConsolePage>
-    );
   const r = role.data;
 
   // What the role's codes amount to, by resource (wildcards expanded).
-  const granted = new Set(r.permissions.flatMap(expandCode));
+  const granted = new Set(r?.permissions.flatMap(expandCode) ?? []);
   const byResource = [...new Set(PERMISSIONS.map((p) => p.resource))]
     .map((res) => ({ res, codes: PERMISSIONS.filter((p) => p.resource === res && granted.has(p.code)) }))
     .filter((g) => g.codes.length);
 
   return (
-    <ConsolePage
+    <DetailPage
+      query={role}
+      back={{ href: "/roles", label: t("title") }}
       title={
-        <Space>
-          <Link href="/roles" aria-label={t("title")}>
-            <ArrowLeftOutlined />
-          </Link>
-          {t("detailTitle", { name: r.name })}
-          {r.builtIn && <Tag color="blue">{t("builtIn")}</Tag>}
-        </Space>
+        r && (
+          <>
+            {t("detailTitle", { name: seeded.roleLabel(r) })}
+            {r.builtIn && <Tag color="blue">{t("builtIn")}</Tag>}
+          </>
+        )
       }
-      intro={r.description ?? undefined}
-      extra={
-        <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
-          {c("edit")}
-        </Button>
-      }
-    >
-      <Card size="small">
-        <Tabs
-          items={[
-            {
-              key: "permissions",
-              label: `${t("permissions")} (${r.permissions.length})`,
-              children: (
-                <Space orientation="vertical" style={{ width: "100%" }}>
-                  <Space size={[4, 4]} wrap>
-                    {r.permissions.length ? (
-                      r.permissions.map((p) => (
-                        <Tag key={p} color={p.endsWith(".all") ? "purple" : undefined}>
-                          {p}
-                        </Tag>
-                      ))
-                    ) : (
-                      <Typography.Text type="secondary">{t("noPermissions")}</Typography.Text>
-                    )}
-                  </Space>
-                  <Descriptions size="small" column={1} bordered>
-                    {byResource.map(({ res, codes }) => (
-                      <Descriptions.Item key={res} label={en ? RESOURCE_NAMES[res as PermissionResource].en : RESOURCE_NAMES[res as PermissionResource].zh}>
-                        <Space size={[4, 4]} wrap>
-                          {codes.map((p) => (
-                            <Tag key={p.code} title={p.code}>
-                              {en ? p.nameEn : p.nameZh}
-                            </Tag>
-                          ))}
-                        </Space>
-                      </Descriptions.Item>
-                    ))}
-                  </Descriptions>
+      intro={r ? (seeded.roleDescription(r) ?? undefined) : undefined}
+      onEdit={() => setEditing(true)}
+      tabs={
+        r && [
+          {
+            key: "permissions",
+            label: `${t("permissions")} (${r.permissions.length})`,
+            children: (
+              <Space orientation="vertical" style={{ width: "100%" }}>
+                <Space size={[4, 4]} wrap>
+                  {r.permissions.length ? (
+                    r.permissions.map((p) => (
+                      <Tag key={p} color={p.endsWith(".all") ? "purple" : undefined}>
+                        {p}
+                      </Tag>
+                    ))
+                  ) : (
+                    <Typography.Text type="secondary">{t("noPermissions")}</Typography.Text>
+                  )}
                 </Space>
-              ),
-            },
-            {
-              key: "claims",
-              label: `${t("claims")} (${r.claims.length})`,
-              children: (
+                <Descriptions size="small" column={1} bordered>
+                  {byResource.map(({ res, codes }) => (
+                    <Descriptions.Item key={res} label={en ? RESOURCE_NAMES[res as PermissionResource].en : RESOURCE_NAMES[res as PermissionResource].zh}>
+                      <Space size={[4, 4]} wrap>
+                        {codes.map((p) => (
+                          <Tag key={p.code} title={p.code}>
+                            {en ? p.nameEn : p.nameZh}
+                          </Tag>
+                        ))}
+                      </Space>
+                    </Descriptions.Item>
+                  ))}
+                </Descriptions>
+              </Space>
+            ),
+          },
+          {
+            key: "claims",
+            label: `${t("claims")} (${r.claims.length})`,
+            children: (
+              <Table
+                rowKey={(row) => `${row.type}=${row.value}`}
+                size="small"
+                pagination={false}
+                dataSource={r.claims}
+                locale={{ emptyText: <Empty description={t("noClaims")} /> }}
+                columns={[
+                  { title: t("claimType"), dataIndex: "type" },
+                  { title: t("claimValue"), dataIndex: "value" },
+                ]}
+              />
+            ),
+          },
+          {
+            key: "members",
+            label: `${t("members")} (${r.memberCount})`,
+            children: (
+              <Space orientation="vertical" style={{ width: "100%" }}>
+                <Typography.Text type="secondary">{t("membersHint")}</Typography.Text>
                 <Table
-                  rowKey={(row) => `${row.type}=${row.value}`}
+                  rowKey="id"
                   size="small"
-                  pagination={false}
-                  dataSource={r.claims}
-                  locale={{ emptyText: <Empty description={t("noClaims")} /> }}
+                  loading={members.isFetching}
+                  dataSource={members.data?.items}
+                  locale={{ emptyText: members.isError ? handleServerError(null, members.error) : <Empty description={t("membersEmpty")} /> }}
+                  pagination={{
+                    current: page.current,
+                    pageSize: page.size,
+                    total: members.data?.total ?? 0,
+                    showTotal: (total) => c("total", { total }),
+                    onChange: (current, size) => setPage({ current, size }),
+                  }}
                   columns={[
-                    { title: t("claimType"), dataIndex: "type" },
-                    { title: t("claimValue"), dataIndex: "value" },
+                    { title: t("user"), key: "user", render: (_, u) => u.nickname ?? u.userName ?? "—" },
+                    { title: t("phone"), dataIndex: "phone", render: (v: string | null) => v ?? "—" },
+                    { title: t("email"), dataIndex: "email", render: (v: string | null) => v ?? "—" },
+                    { title: t("status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
+                    { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm") },
                   ]}
                 />
-              ),
-            },
-            {
-              key: "members",
-              label: `${t("members")} (${r.memberCount})`,
-              children: (
-                <Space orientation="vertical" style={{ width: "100%" }}>
-                  <Typography.Text type="secondary">{t("membersHint")}</Typography.Text>
-                  <Table
-                    rowKey="id"
-                    size="small"
-                    loading={members.isFetching}
-                    dataSource={members.data?.items}
-                    locale={{ emptyText: members.isError ? handleServerError(null, members.error) : <Empty description={t("membersEmpty")} /> }}
-                    pagination={{
-                      current: page.current,
-                      pageSize: page.size,
-                      total: members.data?.total ?? 0,
-                      showTotal: (total) => c("total", { total }),
-                      onChange: (current, size) => setPage({ current, size }),
-                    }}
-                    columns={[
-                      { title: t("user"), key: "user", render: (_, u) => u.nickname ?? u.userName ?? "—" },
-                      { title: t("phone"), dataIndex: "phone", render: (v: string | null) => v ?? "—" },
-                      { title: t("email"), dataIndex: "email", render: (v: string | null) => v ?? "—" },
-                      { title: t("status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
-                      { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm") },
-                    ]}
-                  />
-                </Space>
-              ),
-            },
-            ...history,
-          ]}
-        />
-      </Card>
+              </Space>
+            ),
+          },
+          ...history,
+        ]
+      }
+    >
       <RoleDrawer
         id={editing ? id : null}
         isOperator={me.data?.isOperator ?? false}
         onClose={() => setEditing(false)}
         onSaved={() => qc.invalidateQueries(trpc.role.pathFilter())}
       />
-    </ConsolePage>
+    </DetailPage>
   );
 }

@@ -5,8 +5,10 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { COLOR_RE, isSafeUrl } from "~/lib/validators/common";
 import { DetailPage, Facts } from "~/components/detail-page";
 import { useHistoryTab } from "~/components/record-history";
+import { useSeededText } from "~/components/use-seeded-text";
 import { TenantDrawer } from "../tenant-drawer";
 import { STATUS_COLOR } from "../tenants-view";
 
@@ -15,6 +17,7 @@ export function TenantDetail({ id }: { id: string }) {
   const c = useTranslations("common");
   const locale = useLocale();
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const detail = useQuery(trpc.tenant.detail.queryOptions({ id }));
@@ -35,7 +38,7 @@ export function TenantDetail({ id }: { id: string }) {
             </>
           )
         }
-        intro={d?.description ?? undefined}
+        intro={(d && seeded.tenantDescription(d)) ?? undefined}
         onEdit={d ? () => setEditing(true) : undefined}
         tabs={
           d && [
@@ -48,18 +51,20 @@ export function TenantDetail({ id }: { id: string }) {
                   items={[
                     { label: t("name"), value: d.name },
                     { label: t("status"), value: t(`statuses.${d.status}`) },
-                    { label: t("description"), value: d.description ?? none },
+                    { label: t("description"), value: seeded.tenantDescription(d) ?? none },
                     {
                       label: t("logo"),
-                      value: d.logo ? (
-                        <Typography.Link href={d.logo} target="_blank" rel="noreferrer">
+                      // Only an https address or our own file is a link; anything else saved before
+                      // the schema refused it (`javascript:…`) is shown as inert text.
+                      value: isSafeUrl(d.logo) ? (
+                        <Typography.Link href={d.logo} target="_blank" rel="noopener noreferrer">
                           {d.logo}
                         </Typography.Link>
                       ) : (
-                        none
+                        (d.logo ?? none)
                       ),
                     },
-                    { label: t("theme"), value: d.theme ? <Tag color={d.theme}>{d.theme}</Tag> : none },
+                    { label: t("theme"), value: d.theme ? <Tag color={COLOR_RE.test(d.theme) ? d.theme : undefined}>{d.theme}</Tag> : none },
                     { label: "ID", value: <Typography.Text copyable>{d.id}</Typography.Text> },
                   ]}
                 />

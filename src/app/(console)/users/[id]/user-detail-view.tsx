@@ -1,7 +1,7 @@
 "use client";
 
 import { useHistoryTab } from "~/components/record-history";
-import { ConsolePage } from "~/components/console-page";
+import { DetailPage } from "~/components/detail-page";
 import {
   Alert,
   App,
@@ -18,11 +18,10 @@ import {
   Skeleton,
   Space,
   Table,
-  Tabs,
   Tag,
   Typography,
 } from "antd";
-import { ArrowLeftOutlined, MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
+import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -31,44 +30,32 @@ import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { userClaimsInput, userUpdateInput, type UserDetail } from "~/lib/validators/user";
 import type { SessionItem } from "~/lib/validators/session";
-import { handleServerError, parseForm } from "~/components/form-errors";
+import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/session-client";
+import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
 import { SessionActions } from "~/components/session-actions";
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : "—");
 
 export function UserDetailView({ id }: { id: string }) {
   const t = useTranslations("user");
-  const c = useTranslations("common");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const detail = useQuery(trpc.user.detail.queryOptions({ id }));
   const history = useHistoryTab(id);
   const u = detail.data;
   return (
-    <ConsolePage
-      title={u ? t("detailTitle", { name: displayName(u) }) : t("title")}
-      extra={
-        <Link href="/users">
-          <ArrowLeftOutlined /> {t("back")}
-        </Link>
-      }
-    >
-      {detail.isLoading ? (
-        <Card>
-          <Skeleton active />
-        </Card>
-      ) : detail.isError || !u ? (
-        <Card>
-          <Empty description={handleServerError(null, detail.error)}>
-            <Button onClick={() => void detail.refetch()}>{c("retry")}</Button>
-          </Empty>
-        </Card>
-      ) : (
-        <>
+    <DetailPage
+      query={detail}
+      back={{ href: "/users", label: t("title") }}
+      title={u && t("detailTitle", { name: displayName({ ...u, nickname: seeded.nickname(u.nickname) }) })}
+      header={
+        u && (
           <Card size="small">
             <Space wrap size="middle">
               <Tag color={u.status === "active" ? "green" : "red"}>{t(`statuses.${u.status}`)}</Tag>
@@ -86,22 +73,20 @@ export function UserDetailView({ id }: { id: string }) {
               </Typography.Text>
             </Space>
           </Card>
-          <Card size="small">
-            <Tabs
-              items={[
-                { key: "profile", label: t("tabs.profile"), children: <ProfileTab user={u} /> },
-                { key: "roles", label: t("tabs.roles"), children: <RolesTab user={u} /> },
-                { key: "claims", label: t("tabs.claims"), children: <ClaimsTab user={u} /> },
-                { key: "sessions", label: t("tabs.sessions"), children: <SessionsTab user={u} /> },
-                { key: "logins", label: t("tabs.logins"), children: <LoginsTab user={u} /> },
-                { key: "security", label: t("tabs.security"), children: <SecurityTab user={u} /> },
-                ...history,
-              ]}
-            />
-          </Card>
-        </>
-      )}
-    </ConsolePage>
+        )
+      }
+      tabs={
+        u && [
+          { key: "profile", label: t("tabs.profile"), children: <ProfileTab user={u} /> },
+          { key: "roles", label: t("tabs.roles"), children: <RolesTab user={u} /> },
+          { key: "claims", label: t("tabs.claims"), children: <ClaimsTab user={u} /> },
+          { key: "sessions", label: t("tabs.sessions"), children: <SessionsTab user={u} /> },
+          { key: "logins", label: t("tabs.logins"), children: <LoginsTab user={u} /> },
+          { key: "security", label: t("tabs.security"), children: <SecurityTab user={u} /> },
+          ...history,
+        ]
+      }
+    />
   );
 }
 
@@ -137,7 +122,14 @@ function ProfileTab({ user }: { user: UserDetail }) {
     if (parsed) update.mutate(parsed);
   };
   return (
-    <Form<ProfileValues> form={form} layout="vertical" onFinish={submit} disabled={update.isPending || !!user.deletedAt} style={{ maxWidth: 640 }}>
+    <Form<ProfileValues>
+      form={form}
+      layout="vertical"
+      onValuesChange={clearErrorsOnChange(form)}
+      onFinish={submit}
+      disabled={update.isPending || !!user.deletedAt}
+      style={{ maxWidth: 640 }}
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       {canEdit && !user.deletedAt && (
         <Form.Item label={f("avatar.label")}>
@@ -156,6 +148,7 @@ function RolesTab({ user }: { user: UserDetail }) {
   const t = useTranslations("user");
   const c = useTranslations("common");
   const trpc = useTRPC();
+  const seeded = useSeededText();
   const roles = useQuery(trpc.user.roleOptions.queryOptions({ tenantId: user.tenantId }));
   const [chosen, setChosen] = useState<string[]>(user.roles.map((r) => r.id));
   // Fresh roles from the server (after a save or a refetch) replace the choice, adjusted during render.
@@ -176,7 +169,7 @@ function RolesTab({ user }: { user: UserDetail }) {
           <Space orientation="vertical">
             {(roles.data ?? []).map((r) => (
               <Checkbox key={r.id} value={r.id}>
-                <strong>{r.name}</strong> {r.description && <Typography.Text type="secondary">— {r.description}</Typography.Text>}
+                <strong>{seeded.roleLabel(r)}</strong> {r.description && <Typography.Text type="secondary">— {seeded.roleDescription(r)}</Typography.Text>}
               </Checkbox>
             ))}
           </Space>
@@ -234,7 +227,13 @@ function ClaimsTab({ user }: { user: UserDetail }) {
     </Form.List>
   );
   return (
-    <Form<ClaimValues> form={form} layout="vertical" onFinish={submit} disabled={setClaims.isPending || !!user.deletedAt}>
+    <Form<ClaimValues>
+      form={form}
+      layout="vertical"
+      onValuesChange={clearErrorsOnChange(form)}
+      onFinish={submit}
+      disabled={setClaims.isPending || !!user.deletedAt}
+    >
       <Divider titlePlacement="start">{t("claims")}</Divider>
       {pairs("claims", "type", "value", t("claimType"), t("claimValue"))}
       <Divider titlePlacement="start">{t("properties")}</Divider>
@@ -264,11 +263,18 @@ function SessionsTab({ user }: { user: UserDetail }) {
       dataSource={sessions.data?.items}
       locale={{ emptyText: <Empty description={t("noSessions")} /> }}
       pagination={{ current: page, pageSize: 10, total: sessions.data?.total ?? 0, onChange: setPage }}
+      expandable={{ expandedRowRender: (r) => <SessionClientDetail session={r} /> }}
       columns={[
         { title: t("sessionSite"), dataIndex: "site", key: "site", render: (v: string) => s(`sites.${v as "web"}`) },
-        { title: t("sessionMethod"), dataIndex: "method", key: "method" },
+        {
+          title: t("sessionMethod"),
+          dataIndex: "method",
+          key: "method",
+          render: (m: string) => (s.has(`methods.${m}`) ? s(`methods.${m}` as "methods.password") : m),
+        },
         { title: t("sessionState"), dataIndex: "state", key: "state", render: (v: string) => <Tag>{s(`states.${v as "active"}`)}</Tag> },
-        { title: t("sessionIp"), dataIndex: "ip", key: "ip", render: (v: string | null) => v ?? "—" },
+        { title: s("device"), key: "device", width: 260, ellipsis: { showTitle: false }, render: (_, r) => <SessionDevice session={r} /> },
+        { title: s("ipPlace"), key: "ip", render: (_, r) => <SessionPlace session={r} /> },
         { title: t("lastSeen"), dataIndex: "lastSeenAt", key: "lastSeenAt", render: fmt },
         { title: c("actions"), key: "actions", fixed: "right", render: (_, r) => <SessionActions session={r} onChanged={refresh} /> },
       ]}

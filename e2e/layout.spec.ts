@@ -1,0 +1,163 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { createHash } from "node:crypto";
+import { ADMIN_PASSWORD, setLocale, shot } from "./helpers";
+
+// The console at the width an administrator's laptop has (issue 12, items 10 and 11): nothing
+// cut off, nothing broken mid-word, nothing running into its neighbour.
+test.describe.configure({ mode: "serial" });
+test.use({ viewport: { width: 1440, height: 900 } });
+
+const CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+/** The element lies wholly inside the window, horizontally. */
+async function inViewport(page: Page, el: Locator) {
+  const box = await el.boundingBox();
+  expect(box, "element has a box").not.toBeNull();
+  const width = page.viewportSize()!.width;
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+}
+
+test("login sessions at 1440 px: Delete is visible in the window; device and place read in words, the raw values in the detail", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  // A session from a Windows Chrome (the mini-program login takes any User-Agent).
+  const login = await request.post("/api/v1/login/AddNoginx", {
+    data: { ustr: "admin", pwd: createHash("md5").update(ADMIN_PASSWORD).digest("hex") },
+    headers: { "user-agent": CHROME_WINDOWS },
+  });
+  expect(login.status()).toBe(200);
+
+  for (const locale of ["zh-CN", "en"] as const) {
+    await setLocale(page, locale, baseURL!);
+    await page.goto("/sessions?user=admin&state=active");
+    const row = page.getByRole("row").filter({ hasText: "Chrome 131 · Windows 10" }).first();
+    await expect(row).toBeVisible();
+    const del = row.getByRole("button", { name: locale === "en" ? "Delete" : /删\s*除/ });
+    await expect(del).toBeVisible();
+    await inViewport(page, del);
+    // The address is this machine's: the local network, with the raw IP beneath.
+    await expect(row.getByTestId("session-place")).toContainText(locale === "en" ? "Local network" : "内网");
+    await shot(page, `layout-sessions-1440-${locale}`);
+
+    // The raw User-Agent: in the tooltip, and in the expanded row.
+    await row.getByTestId("session-device").hover();
+    await expect(page.getByRole("tooltip").filter({ hasText: CHROME_WINDOWS })).toBeVisible();
+    await row.getByRole("button", { name: /展开行|Expand row/ }).click();
+    await expect(page.getByText(CHROME_WINDOWS, { exact: true }).last()).toBeVisible();
+  }
+});
+
+// Before the audit log test: its create is an entry there to open.
+test("tenant detail: a long description does not squeeze the labels", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  const description = "这是一段很长的租户说明，用来检查详情页的标签不会被挤成一列单字。".repeat(12).slice(0, 480);
+  const res = await page.request.post("/api/v1/tenants", { data: { name: `E2E Layout ${Date.now() % 100000}`, description } });
+  expect(res.ok()).toBe(true);
+  const { id } = (await res.json()) as { id: string };
+  await page.goto(`/tenants/${id}`);
+  const labels = page.locator(".ant-descriptions-item-label");
+  await expect(labels.first()).toBeVisible();
+  for (const el of await labels.all()) {
+    const lines = await el.evaluate((node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(lines, `${await el.textContent()} on one line`).toBe(1);
+  }
+  await shot(page, "layout-tenant-detail-1440-zh");
+});
+
+test("identity resources: a name is never broken inside the word", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/identity-resources");
+  const names = page.getByTestId("code-name");
+  await expect(names.filter({ hasText: /^address$/ })).toBeVisible();
+  for (const el of await names.all()) {
+    const lines = await el.evaluate((node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(lines, `${await el.textContent()} on one line`).toBe(1);
+  }
+  await shot(page, "layout-identity-resources-1440-zh");
+});
+
+test("audit log: the action's tags stay in their column; the diff gives 'after' its share", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/audit");
+  const rows = page.locator(".ant-table-tbody tr.ant-table-row");
+  await expect(rows.first()).toBeVisible();
+  // In each row, the action cell's content ends inside the action cell.
+  const overflows = await rows.evaluateAll((trs) =>
+    trs.flatMap((tr) => {
+      const cells = [...tr.querySelectorAll("td")];
+      return cells
+        .filter((td) => td.querySelector(".ant-tag") && td.querySelector("code"))
+        .filter((td) => [...td.querySelectorAll(".ant-tag, code")].some((el) => el.getBoundingClientRect().right > td.getBoundingClientRect().right + 1))
+        .map((td) => td.textContent);
+    }),
+  );
+  expect(overflows).toEqual([]);
+  await shot(page, "layout-audit-1440-zh");
+
+  await page
+    .getByRole("button", { name: /查\s*看/ })
+    .first()
+    .click();
+  const diff = page.getByTestId("audit-diff");
+  await expect(diff).toBeVisible();
+  const widths = await diff.locator("thead th").evaluateAll((ths) => ths.map((th) => th.getBoundingClientRect().width));
+  // field, before, after: none squeezed to a sliver.
+  for (const w of widths) expect(w).toBeGreaterThan(150);
+});
+
+test("the side menu stays in view at the bottom of a long page", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  // A short window makes any list long.
+  await page.setViewportSize({ width: 1440, height: 420 });
+  await page.goto("/identity-resources");
+  await expect(page.getByTestId("code-name").first()).toBeVisible();
+  await page.mouse.move(800, 300);
+  await page.mouse.wheel(0, 20_000);
+  await page.waitForFunction(() => window.scrollY > 100);
+  const sider = page.getByTestId("console-sider");
+  expect((await sider.boundingBox())!.y).toBe(0);
+  await expect(sider.getByRole("link", { name: "租户" })).toBeInViewport();
+});
+
+test("every detail page has the same way back to its list", async ({ page, baseURL }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  const first = async (path: string) => {
+    const res = await page.request.get(`/api/v1${path}?take=1`);
+    expect(res.ok(), path).toBe(true);
+    return ((await res.json()) as { items: { id: string }[] }).items[0]?.id;
+  };
+  const pages: [list: string, api: string][] = [
+    ["/users", "/users"],
+    ["/roles", "/roles"],
+    ["/clients", "/clients"],
+    ["/tenants", "/tenants"],
+    ["/identity-resources", "/identity-resources"],
+    ["/api-scopes", "/api-scopes"],
+    ["/api-resources", "/api-resources"],
+  ];
+  let seen = 0;
+  for (const [list, api] of pages) {
+    const id = await first(api);
+    if (!id) continue;
+    await page.goto(`${list}/${id}`);
+    const back = page.getByTestId("detail-back");
+    await expect(back, list).toHaveCount(1);
+    await expect(back).toHaveAttribute("href", list);
+    await expect(page.getByRole("tab").first()).toBeVisible();
+    await back.click();
+    await expect(page).toHaveURL(new RegExp(`${list}(\\?|$)`));
+    seen++;
+  }
+  expect(seen).toBeGreaterThanOrEqual(5);
+});
