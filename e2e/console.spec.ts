@@ -142,6 +142,11 @@ test("administrators freeze and unfreeze a bearer session from the console", asy
   }
   const row = page.getByRole("row").filter({ hasText: "E2E-MiniProgram" }).first();
   await row.getByRole("button", { name: "冻结" }).click();
+  // Freezing signs someone out: it asks first.
+  await page
+    .locator(".ant-popconfirm")
+    .getByRole("button", { name: /确\s*定|OK/ })
+    .click();
   await expect(row.getByText("已冻结")).toBeVisible();
   expect((await me()).status()).toBe(401);
   await row.getByRole("button", { name: "解冻" }).click();

@@ -162,6 +162,10 @@ test("an administrator freezes a session in one browser and the other browser is
   await adminPage.goto(`/sessions?tenantId=${tenantId}&user=${encodeURIComponent(PHONE)}&state=`);
   const row = adminPage.getByRole("row").filter({ hasText: "E2E-Second-Browser" });
   await row.getByRole("button", { name: "冻结" }).click();
+  await adminPage
+    .locator(".ant-popconfirm")
+    .getByRole("button", { name: /确\s*定|OK/ })
+    .click();
   await expect(row.getByText("已冻结")).toBeVisible();
   await shot(adminPage, "second-tenant-session-frozen-zh-CN");
 
@@ -169,6 +173,7 @@ test("an administrator freezes a session in one browser and the other browser is
   await userPage.getByRole("tab", { name: "个人资料" }).click();
   await userPage.getByRole("tab", { name: "第三方账号" }).click();
   await expect(userPage).toHaveURL(/\/login\?callbackUrl=%2Faccount/, { timeout: 15_000 });
+  await expect(userPage.getByTestId("session-ended")).toHaveText("管理员冻结了你的会话，你已被登出。请重新登录后继续。");
   await shot(userPage, "second-tenant-refused-zh-CN");
   await Promise.all([user.close(), admin.close()]);
 });

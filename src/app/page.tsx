@@ -6,8 +6,8 @@ export const dynamic = "force-dynamic";
 
 /** Administrators land on the console's dashboard (or its first list they may see); everyone else in their account. */
 export default async function Home() {
-  const { actor } = await getRequestIdentity();
-  if (!actor) redirect("/login");
+  const { actor, ended } = await getRequestIdentity();
+  if (!actor) redirect(ended ? `/login?reason=${ended}` : "/login");
   if (hasPermission(actor.permissions, "uc.dashboard.get")) redirect("/dashboard");
   redirect(hasPermission(actor.permissions, "uc.tenant.get") ? "/tenants" : "/account");
 }

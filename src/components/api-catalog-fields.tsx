@@ -19,10 +19,10 @@ export function CatalogNameFields({ ns, nameLocked }: { ns: CatalogNamespace; na
   return (
     <>
       <Form.Item name="name" label={t("name")} extra={t("nameHelp")} required>
-        <Input maxLength={100} autoFocus disabled={nameLocked} />
+        <Input maxLength={100} showCount autoFocus disabled={nameLocked} />
       </Form.Item>
       <Form.Item name="displayName" label={t("displayName")}>
-        <Input maxLength={100} />
+        <Input maxLength={100} showCount />
       </Form.Item>
       <Form.Item name="description" label={t("description")}>
         <Input.TextArea rows={2} maxLength={500} showCount />

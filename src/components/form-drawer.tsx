@@ -32,7 +32,7 @@ export function useDrawerSave(form: FormInstance, onSaved: () => unknown, onClos
     mutation: { onSuccess: done, onError: fail },
     submit: <S extends z.ZodType>(schema: S, values: unknown, mutate: (input: z.output<S>) => void) => {
       setError(null);
-      const parsed = parseForm(form, schema, values, locale);
+      const parsed = parseForm(form, schema, values, locale, (messages) => setError(messages.join(" ")));
       if (parsed) mutate(parsed);
     },
   };

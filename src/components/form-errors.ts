@@ -10,15 +10,40 @@ import type { Locale } from "~/lib/errors";
 /** "hosts.0" → ["hosts", 0], the name path antd's Form uses. */
 const namePath = (key: string) => key.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
-export function showFieldErrors(form: FormInstance, fields: Record<string, string[]>) {
-  form.setFields(
-    Object.entries(fields)
-      .filter(([k]) => k !== "_")
-      .map(([k, errors]) => ({ name: namePath(k), errors })),
-  );
+type NamePath = (string | number)[];
+const samePath = (a: NamePath, b: NamePath) => a.length === b.length && a.every((p, i) => p === b[i]);
+
+/**
+ * Marks each error on its field. An error about one item of a list edited as a whole (a tags
+ * input's "redirectUris.1") goes on the list's own field, naming the item, since no field of
+ * its own shows it. Answers the messages no field on the form could show.
+ */
+export function showFieldErrors(form: FormInstance, fields: Record<string, string[]>): string[] {
+  const registered = form.getFieldsError().map((f) => f.name as NamePath);
+  const marks = new Map<string, { name: NamePath; errors: string[] }>();
+  const unplaced: string[] = [];
+  for (const [key, errors] of Object.entries(fields)) {
+    if (key === "_") {
+      unplaced.push(...errors);
+      continue;
+    }
+    const path = namePath(key);
+    let owner: NamePath | undefined;
+    for (let n = path.length; n > 0 && !owner; n--) owner = registered.find((r) => samePath(r, path.slice(0, n)));
+    if (!owner) {
+      unplaced.push(...errors);
+      continue;
+    }
+    const item: unknown = owner.length < path.length ? form.getFieldValue(path) : undefined;
+    const named = typeof item === "string" || typeof item === "number" ? errors.map((e) => `“${String(item)}”: ${e}`) : errors;
+    const mark = marks.get(JSON.stringify(owner)) ?? { name: owner, errors: [] };
+    mark.errors.push(...named);
+    marks.set(JSON.stringify(owner), mark);
+  }
+  form.setFields([...marks.values()]);
+  return unplaced;
 }
 
-type NamePath = (string | number)[];
 const isPlain = (v: unknown): v is Record<string, unknown> =>
   Array.isArray(v) || (typeof v === "object" && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
 /** The name paths a Form's `changedValues` touches: `{ claims: [, { type: "x" }] }` → [["claims", 1, "type"]]. */
@@ -60,11 +85,21 @@ export function schemaRule(schema: z.ZodType, locale: Locale, { required = false
   };
 }
 
-/** Validates with the very schema the procedure uses; marks the fields and returns null on failure. */
-export function parseForm<S extends z.ZodType>(form: FormInstance, schema: S, values: unknown, locale: Locale): z.output<S> | null {
+/**
+ * Validates with the very schema the procedure uses; marks the fields and returns null on
+ * failure. `onUnplaced` gets the messages that belong to no field on the form.
+ */
+export function parseForm<S extends z.ZodType>(
+  form: FormInstance,
+  schema: S,
+  values: unknown,
+  locale: Locale,
+  onUnplaced?: (messages: string[]) => void,
+): z.output<S> | null {
   const r = schema.safeParse(values);
   if (r.success) return r.data;
-  showFieldErrors(form, fieldErrors(r.error, locale));
+  const unplaced = showFieldErrors(form, fieldErrors(r.error, locale));
+  if (unplaced.length) onUnplaced?.(unplaced);
   return null;
 }
 
@@ -76,4 +111,10 @@ export function handleServerError(form: FormInstance | null, err: unknown): stri
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether a server error marked fields (then the form shows it there, not above). */
+export function hasFieldErrors(err: unknown): boolean {
+  const fields = err instanceof TRPCClientError ? (err.data as { fields?: Record<string, string[]> | null } | undefined)?.fields : null;
+  return !!fields && Object.keys(fields).some((k) => k !== "_");
 }

@@ -14,17 +14,33 @@ export function strengthOf(pwd: string): 0 | 1 | 2 | 3 {
   return Math.min(3, Math.max(1, score)) as 1 | 2 | 3;
 }
 
+/**
+ * Under every new-password field (register, reset, change, an administrator's set or reset):
+ * the one wording of the rules, the same the server's policy check uses, then a strength guide
+ * while typing.
+ */
 export function PasswordStrength({ value }: { value: string }) {
   const t = useTranslations("auth");
+  const v = useTranslations("validation");
   const s = value ? strengthOf(value) : 0;
   const labels = [t("weak"), t("fair"), t("good"), t("strong")];
   const colors = ["#ef4444", "#f59e0b", "#3b82f6", "#16a34a"];
   return (
     <div aria-live="polite" data-testid="password-strength">
-      <Progress percent={value ? (s + 1) * 25 : 0} steps={4} showInfo={false} strokeColor={colors[s]} size="small" />
-      <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
-        {value ? `${t("strength")}: ${labels[s]}` : t("strengthHint")}
+      <Typography.Text type="secondary" data-testid="password-rule">
+        {v("passwordPolicy")}
       </Typography.Text>
+      {value && (
+        <div>
+          <Progress percent={(s + 1) * 25} steps={4} showInfo={false} strokeColor={colors[s]} size="small" />
+          <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+            {`${t("strength")}: ${labels[s]}`}
+          </Typography.Text>
+        </div>
+      )}
     </div>
   );
 }
+
+/** The longest password the policy takes: new-password inputs stop there and count (`showCount`). */
+export const PASSWORD_MAX = 128;

@@ -24,6 +24,7 @@ import { describeError } from "~/lib/errors";
 import { env } from "~/env";
 import { DEVICE_COOKIE, cookieWithDeviceToken, deviceCookieOptions, readDeviceCookies } from "~/server/security/device-cookie";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
+import type { SessionEndReason } from "~/lib/validators/session";
 
 declare module "next-auth" {
   interface Session {
@@ -214,15 +215,18 @@ const rememberCookie = verifiedCache({ max: 10_000, ttlMs: 5 * 60_000 });
 
 /**
  * For server components: the tenant behind this host and the signed-in actor, if any — read in
- * one statement, and once per request however many layouts and pages ask (React's `cache`).
+ * one statement, and once per request however many layouts and pages ask (React's `cache`) —
+ * and, when the cookie names a session that is over, why (`ended`).
  */
-export const getRequestIdentity = cache(async (): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; host: string }> => {
-  const h = await headers();
-  const host = requestHost(h);
-  const sid = await sessionIdFromCookieHeader(h.get("cookie"));
-  if (!sid) return { tenant: await resolveTenant(db, host), actor: null, host };
-  const { tenant, actor } = await loadTenantAndActor(db, host, sid);
-  return { tenant, actor: tenant ? actor : null, host };
-});
+export const getRequestIdentity = cache(
+  async (): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; host: string; ended: SessionEndReason | null }> => {
+    const h = await headers();
+    const host = requestHost(h);
+    const sid = await sessionIdFromCookieHeader(h.get("cookie"));
+    if (!sid) return { tenant: await resolveTenant(db, host), actor: null, host, ended: null };
+    const { tenant, actor, ended } = await loadTenantAndActor(db, host, sid);
+    return { tenant, actor: tenant ? actor : null, host, ended: tenant ? ended : null };
+  },
+);
 
 export const signInErrorMessage = (code: string | undefined, locale: "zh-CN" | "en") => describeError(Number(code) || 12001, locale).description;

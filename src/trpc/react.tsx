@@ -6,17 +6,19 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { sessionGone } from "~/trpc/session-gone";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 const statusOf = (err: unknown) => (err as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500;
 
 /**
- * A 401 means the session ended, expired or was frozen by an administrator (perhaps in another
- * browser): go to the sign-in page at once, and come back here after.
+ * The session ended, expired or was frozen by an administrator (perhaps in another browser): go
+ * to the sign-in page at once, and come back here after; the sign-in page reads from the dead
+ * session's cookie why it ended.
  */
 function toSignInOn401(err: unknown) {
-  if (statusOf(err) !== 401 || typeof window === "undefined" || window.location.pathname.startsWith("/login")) return;
+  if (!sessionGone(err) || typeof window === "undefined" || window.location.pathname.startsWith("/login")) return;
   const back = window.location.pathname + window.location.search;
   // A full load, not a client navigation: nothing of the ended session's cache survives.
   window.location.assign(new URL(`/login?callbackUrl=${encodeURIComponent(back)}`, window.location.origin).href);

@@ -9,10 +9,11 @@ import { seededNickname } from "~/lib/seeded-text";
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { tenant, actor } = await getRequestIdentity();
+  const { tenant, actor, ended } = await getRequestIdentity();
   // An unbound host is a 404 (src/app/not-found.tsx says why).
   if (!tenant) notFound();
-  if (!actor) redirect("/login");
+  // A session that an administrator ended, or that expired, is told to its owner there.
+  if (!actor) redirect(ended ? `/login?reason=${ended}` : "/login");
   return (
     <ConsoleShell
       tenantId={tenant.id}

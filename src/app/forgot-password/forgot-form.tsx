@@ -10,7 +10,7 @@ import { codeSchema, emailSchema, newPasswordSchema, resetPasswordInput } from "
 import { phoneSchema } from "~/lib/validators/common";
 import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
-import { PasswordStrength } from "~/components/password-strength";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AuthCard } from "~/app/login/login-form";
 
 interface Values {
@@ -63,7 +63,7 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
         disabled={reset.isPending}
         onFinish={(v) => {
           setError(null);
-          const parsed = parseForm(form, resetPasswordInput, { ...v, channel }, locale);
+          const parsed = parseForm(form, resetPasswordInput, { ...v, password: v.password ?? "", channel }, locale);
           if (parsed) reset.mutate(parsed);
         }}
       >
@@ -91,7 +91,7 @@ export function ForgotForm({ tenantName }: { tenantName: string }) {
           rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
           extra={<PasswordStrength value={password} />}
         >
-          <Input.Password autoComplete="new-password" maxLength={128} />
+          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={reset.isPending} data-testid="reset-submit">
           {t("submitReset")}

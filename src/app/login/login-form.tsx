@@ -14,6 +14,7 @@ import { LanguageSwitch } from "~/components/language-switch";
 import { Captcha } from "~/components/captcha";
 import { CodeSender } from "~/components/code-sender";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
+import type { SessionEndReason } from "~/lib/validators/session";
 import { BrandMark, useBrand } from "~/components/brand";
 import { backgroundCss } from "~/lib/branding";
 
@@ -58,9 +59,11 @@ interface LoginFormProps {
   wechat: boolean;
   /** An error code handed back by a redirect (e.g. from the WeChat round trip). */
   initialError: number | null;
+  /** The previous session of this browser is over, and why (frozen, forced offline, …). */
+  ended: SessionEndReason | null;
 }
 
-export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: LoginFormProps) {
+export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }: LoginFormProps) {
   const t = useTranslations("login");
   const a = useTranslations("auth");
   const app = useTranslations("app");
@@ -146,6 +149,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError }: Login
 
   return (
     <AuthCard title={app("name")} subtitle={subtitle}>
+      {ended && !error && <Alert type="warning" showIcon title={t(`ended.${ended}`)} style={{ marginBottom: 16 }} role="status" data-testid="session-ended" />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Tabs
         items={[

@@ -8,12 +8,13 @@ import { db } from "~/server/db";
 import { tenantSettings } from "~/server/services/tenant-settings";
 import { requestOrigin } from "~/server/request";
 import { safeRedirectTarget } from "~/lib/safe-redirect";
+import { isSessionEndReason } from "~/lib/validators/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in / 登录" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
-  const { tenant, actor } = await getRequestIdentity();
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string }> }) {
+  const { tenant, actor, ended } = await getRequestIdentity();
   // An unbound host is a 404 (src/app/not-found.tsx says why).
   if (!tenant) notFound();
   const sp = await searchParams;
@@ -29,6 +30,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       callbackUrl={callbackUrl}
       wechat={!!settings["wechat.appId"] && "wechat.appSecret" in settings}
       initialError={Number(sp.error) || null}
+      // Why the last session ended: read from its own record when the browser still names it, else
+      // from the link, which may only pick one of the fixed messages.
+      ended={ended ?? (isSessionEndReason(sp.reason) ? sp.reason : null)}
     />
   );
 }

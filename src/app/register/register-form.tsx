@@ -11,8 +11,8 @@ import { TERMS_VERSION, codeSchema, emailSchema, newPasswordSchema, registerInpu
 import { phoneSchema, userNameSchema } from "~/lib/validators/common";
 import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { CodeSender } from "~/components/code-sender";
-import { Captcha } from "~/components/captcha";
-import { PasswordStrength } from "~/components/password-strength";
+import { useFormCaptcha } from "~/components/captcha";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AuthCard } from "~/app/login/login-form";
 
 interface Values {
@@ -33,8 +33,8 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   const [form] = Form.useForm<Values>();
   const password = Form.useWatch("password", form) ?? "";
   const email = Form.useWatch("email", form) ?? "";
-  const [afs, setAfs] = useState<string | null>(null);
-  const [captchaKey, setCaptchaKey] = useState(0);
+  // One human check for the whole form: the phone code, the email code and the submit each use it up.
+  const captcha = useFormCaptcha();
   const [error, setError] = useState<string | null>(null);
 
   const register = useMutation(
@@ -46,16 +46,15 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
       },
       onError: (e) => {
         setError(handleServerError(form, e));
-        setAfs(null);
-        setCaptchaKey((k) => k + 1);
+        captcha.consume();
       },
     }),
   );
 
   function submit(v: Values) {
     setError(null);
-    if (!afs) return void message.warning(t("solveCaptcha"));
-    const parsed = parseForm(form, registerInput, { ...v, acceptTerms: v.acceptTerms === true, afs }, locale);
+    if (!captcha.afs) return void message.warning(t("solveCaptcha"));
+    const parsed = parseForm(form, registerInput, { ...v, password: v.password ?? "", acceptTerms: v.acceptTerms === true, afs: captcha.afs }, locale);
     if (parsed) register.mutate(parsed);
   }
 
@@ -81,19 +80,20 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
         <Form.Item name="phone" label={t("phone")} rules={[schemaRule(phoneSchema, locale, { required: true })]}>
           <Input placeholder="+86-15810419011" autoComplete="tel" autoFocus />
         </Form.Item>
+        <Form.Item>{captcha.widget}</Form.Item>
         <Form.Item>
-          <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} />
+          <CodeSender channel="sms" purpose="register" target={valid(phoneSchema, "phone")} captcha={captcha} />
         </Form.Item>
         <Form.Item name="phoneCode" label={t("code")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
           <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
         </Form.Item>
         <Form.Item name="email" label={t("email")} rules={[schemaRule(emailSchema, locale)]}>
-          <Input autoComplete="email" />
+          <Input autoComplete="email" maxLength={254} showCount />
         </Form.Item>
         {email && (
           <>
             <Form.Item>
-              <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} />
+              <CodeSender channel="email" purpose="register" target={valid(emailSchema, "email")} captcha={captcha} />
             </Form.Item>
             <Form.Item name="emailCode" label={t("emailCode")} rules={[schemaRule(codeSchema, locale, { required: true })]}>
               <Input inputMode="numeric" maxLength={6} />
@@ -101,7 +101,7 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
           </>
         )}
         <Form.Item name="userName" label={t("userName")} rules={[schemaRule(userNameSchema, locale)]}>
-          <Input autoComplete="username" maxLength={32} />
+          <Input autoComplete="username" maxLength={32} showCount />
         </Form.Item>
         <Form.Item
           name="password"
@@ -109,13 +109,10 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
           rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
           extra={<PasswordStrength value={password} />}
         >
-          <Input.Password autoComplete="new-password" maxLength={128} />
+          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
         </Form.Item>
         <Form.Item name="acceptTerms" valuePropName="checked">
           <Checkbox>{t("acceptTerms", { v: TERMS_VERSION })}</Checkbox>
-        </Form.Item>
-        <Form.Item>
-          <Captcha key={captchaKey} resetKey={captchaKey} onChange={setAfs} />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={register.isPending} data-testid="register-submit">
           {t("submitRegister")}

@@ -4,6 +4,13 @@ import { imageUrlSchema, listInput, refineRange, text } from "~/lib/validators/c
 export const SESSION_STATES = ["active", "frozen", "offline", "ended"] as const;
 export const SESSION_SITES = ["platform", "admin", "web"] as const;
 export const SESSION_ORDER = ["createdAt", "lastSeenAt"] as const;
+/**
+ * Why a session its browser still names can no longer be used, as the sign-in page tells its
+ * owner (`/login?reason=…`, or read from the dead session's cookie): a fixed set of message keys.
+ */
+export const SESSION_END_REASONS = ["frozen", "offline", "deleted", "ended", "expired"] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+export const isSessionEndReason = (v: unknown): v is SessionEndReason => SESSION_END_REASONS.includes(v as SessionEndReason);
 
 export const sessionListInput = listInput
   .extend({

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, USER_PASSWORD, setupWorld } from "~/test/fixtures";
-import { createLoginSession, endLoginSession, loadActor } from "~/server/services/session";
+import { createLoginSession, endLoginSession, loadActor, loadTenantAndActor, sessionEndReason } from "~/server/services/session";
 import { signInWithPassword } from "~/server/services/auth";
 import { hashPassword, hashWork, md5Hex } from "~/server/password";
 import { AppError } from "~/server/errors";
@@ -38,6 +38,45 @@ describe("login sessions", () => {
     expect(await loadActor(env.db, s.id, w.tenantB.id)).not.toBeNull();
     await env.db.loginSession.update({ where: { id: s.id }, data });
     expect(await loadActor(env.db, s.id, w.tenantB.id)).toBeNull();
+  });
+
+  it.each([
+    ["frozen", { state: "frozen" as const }, "frozen"],
+    ["forced offline", { state: "offline" as const }, "offline"],
+    ["ended elsewhere", { state: "ended" as const }, "ended"],
+    ["soft-deleted", { deletedAt: new Date() }, "deleted"],
+    ["expired", { expiresAt: new Date(Date.now() - 1000) }, "expired"],
+    ["idle too long", { lastSeenAt: new Date(Date.now() - 31 * 60_000) }, "expired"],
+  ])("says why it is over once %s (what the sign-in page tells its owner)", async (_label, data, reason) => {
+    const s = await open();
+    expect(await loadTenantAndActor(env.db, "b.test", s.id)).toMatchObject({ tenant: { id: w.tenantB.id }, ended: null });
+    await env.db.loginSession.update({ where: { id: s.id }, data });
+    const r = await loadTenantAndActor(env.db, "b.test", s.id);
+    expect(r).toMatchObject({ tenant: { id: w.tenantB.id }, actor: null, ended: reason });
+  });
+
+  it("calls a purged session deleted, and explains nothing else (a disabled user, an unknown host)", async () => {
+    const s = await open();
+    await env.db.loginSession.delete({ where: { id: s.id } });
+    expect((await loadTenantAndActor(env.db, "b.test", s.id)).ended).toBe("deleted");
+    const t = await open();
+    await env.db.user.update({ where: { id: w.managerB.id }, data: { status: "disabled" } });
+    try {
+      expect(await loadTenantAndActor(env.db, "b.test", t.id)).toMatchObject({ actor: null, ended: null });
+    } finally {
+      await env.db.user.update({ where: { id: w.managerB.id }, data: { status: "active" } });
+    }
+    expect(await loadTenantAndActor(env.db, "nobody.test", t.id)).toEqual({ tenant: null, actor: null, ended: null });
+    expect(await loadTenantAndActor(env.db, "b.test", "not-a-uuid")).toMatchObject({ actor: null, ended: null });
+  });
+
+  it("sessionEndReason: the record's own state first, then its clocks; a usable one has none", () => {
+    const now = Date.now();
+    const base = { state: "active", deletedAt: null, expiresAt: new Date(now + 60_000), lastSeenAt: new Date(now), idleSeconds: 1800 };
+    expect(sessionEndReason(base, now)).toBeNull();
+    expect(sessionEndReason({ ...base, state: "frozen", expiresAt: new Date(now - 1) }, now)).toBe("frozen");
+    expect(sessionEndReason({ ...base, state: "frozen", deletedAt: new Date(now) }, now)).toBe("deleted");
+    expect(sessionEndReason({ ...base, lastSeenAt: new Date(now - 1801_000) }, now)).toBe("expired");
   });
 
   it("is refused when the user or the tenant is disabled", async () => {

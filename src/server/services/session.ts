@@ -5,6 +5,7 @@ import { readRows } from "~/server/db/fast-read";
 import { OPERATOR_PERMISSIONS } from "~/lib/permissions";
 import { tenantSettings } from "~/server/services/tenant-settings";
 import { normalizeHost, resolveTenant, type ResolvedTenant } from "~/server/services/host";
+import type { SessionEndReason } from "~/lib/validators/session";
 
 export type Site = "platform" | "admin" | "web";
 
@@ -138,10 +139,15 @@ export async function loadActor(db: Db, sessionId: string, tenantId: string): Pr
 /**
  * The tenant bound to `host` and the caller behind `sessionId` on it, in one statement: every
  * authenticated request needs both, and each round trip costs more CPU than the rest of a read.
+ * `ended` says why a session the cookie still names is over (from the same row, at no cost).
  */
-export async function loadTenantAndActor(db: Db, host: string, sessionId: string): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+export async function loadTenantAndActor(
+  db: Db,
+  host: string,
+  sessionId: string,
+): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; ended: SessionEndReason | null }> {
   const name = normalizeHost(host);
-  if (!name || !UUID_RE.test(sessionId)) return { tenant: await resolveTenant(db, host), actor: null };
+  if (!name || !UUID_RE.test(sessionId)) return { tenant: await resolveTenant(db, host), actor: null, ended: null };
   const [row] = await readRows<(Omit<ActorRow, "id"> & { id: string | null; hostTenant: ResolvedTenant })[]>(
     db,
     Prisma.sql`
@@ -151,16 +157,30 @@ export async function loadTenantAndActor(db: Db, host: string, sessionId: string
     WHERE h."host" = ${name}
     LIMIT 1`,
   );
-  if (!row) return { tenant: null, actor: null };
+  if (!row) return { tenant: null, actor: null, ended: null };
   const { hostTenant: tenant, ...s } = row;
-  return { tenant, actor: s.id ? await actorOf(db, s as ActorRow, tenant.id) : null };
+  if (!s.id) return { tenant, actor: null, ended: "deleted" };
+  const actor = await actorOf(db, s as ActorRow, tenant.id);
+  return { tenant, actor, ended: actor ? null : sessionEndReason(s as ActorRow, Date.now()) };
+}
+
+/**
+ * Why a session record can no longer be used, in the words its owner is told; null when it can,
+ * or when it is refused for another cause (its user or tenant disabled, another tenant's host),
+ * which the sign-in page does not explain.
+ */
+export function sessionEndReason(s: Pick<ActorRow, "state" | "deletedAt" | "expiresAt" | "lastSeenAt" | "idleSeconds">, now: number): SessionEndReason | null {
+  if (s.deletedAt) return "deleted";
+  if (s.state === "frozen" || s.state === "offline" || s.state === "ended") return s.state;
+  const lastSeen = new Date(s.lastSeenAt).getTime();
+  if (new Date(s.expiresAt).getTime() <= now || lastSeen + s.idleSeconds * 1000 <= now) return "expired";
+  return null;
 }
 
 async function actorOf(db: Db, s: ActorRow, tenantId: string): Promise<Actor | null> {
-  if (s.state !== "active" || s.deletedAt) return null;
   const now = Date.now();
+  if (s.state !== "active" || sessionEndReason(s, now)) return null;
   const lastSeen = new Date(s.lastSeenAt).getTime();
-  if (new Date(s.expiresAt).getTime() <= now || lastSeen + s.idleSeconds * 1000 <= now) return null;
   if (s.userStatus !== "active" || s.userDeletedAt) return null;
   // Operators work from any host; everybody else only on their own tenant's hosts.
   if (!s.isOperator && (s.tenantId !== tenantId || s.tenantStatus !== "enabled")) return null;

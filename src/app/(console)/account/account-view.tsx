@@ -5,17 +5,17 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { changePasswordInput, codeSchema, emailSchema, newPasswordSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { CodeSender } from "~/components/code-sender";
-import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
-import { PasswordStrength } from "~/components/password-strength";
+import { clearErrorsOnChange, handleServerError, hasFieldErrors, parseForm, schemaRule } from "~/components/form-errors";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { SessionDevice, deviceText, placeText } from "~/components/session-client";
 import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
-import type { Locale } from "~/lib/errors";
+import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useSeededText } from "~/components/use-seeded-text";
@@ -69,7 +69,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
           }}
         >
           <Form.Item name="nickname" label={t("nickname")}>
-            <Input maxLength={50} autoFocus />
+            <Input maxLength={50} showCount autoFocus />
           </Form.Item>
           <Space size="large" wrap>
             <Form.Item name="gender" label={t("gender")}>
@@ -80,7 +80,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
             </Form.Item>
           </Space>
           <Form.Item name="address" label={t("address")}>
-            <Input maxLength={200} />
+            <Input maxLength={200} showCount />
           </Form.Item>
           <Form.Item name="description" label={t("description")}>
             <Input.TextArea rows={3} maxLength={500} showCount />
@@ -244,26 +244,31 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
         form.resetFields();
         afterChange?.();
       },
-      onError: (e) => setError(handleServerError(form, e)),
+      // A wrong current password (12001) is marked on its field; only what belongs to no field goes above the form.
+      onError: (e) => {
+        const text = handleServerError(form, e);
+        setError(hasFieldErrors(e) ? null : text);
+      },
     }),
   );
   return (
     <Form
       form={form}
       layout="vertical"
+      noValidate
       style={{ maxWidth: 420 }}
       validateTrigger="onBlur"
       onValuesChange={clearErrorsOnChange(form)}
       disabled={change.isPending}
       onFinish={(v) => {
         setError(null);
-        const parsed = parseForm(form, changePasswordInput, v, locale);
+        const parsed = parseForm(form, changePasswordInput, { current: v.current ?? "", password: v.password ?? "" }, locale);
         if (parsed) change.mutate(parsed);
       }}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Form.Item name="current" label={t("current")} rules={[schemaRule(changePasswordInput.shape.current, locale, { required: true })]}>
-        <Input.Password autoComplete="current-password" />
+        <Input.Password autoComplete="current-password" maxLength={128} data-testid="current-password" />
       </Form.Item>
       <Form.Item
         name="password"
@@ -271,7 +276,7 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
         rules={[schemaRule(newPasswordSchema, locale, { required: true })]}
         extra={<PasswordStrength value={password} />}
       >
-        <Input.Password autoComplete="new-password" />
+        <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount data-testid="new-password" />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={change.isPending}>
         {t("change")}
@@ -304,7 +309,7 @@ function MySessions() {
                 let name = r.name ?? "";
                 modal.confirm({
                   title: t("renamePrompt"),
-                  content: <Input defaultValue={name} maxLength={64} onChange={(e) => (name = e.target.value)} aria-label={t("renamePrompt")} />,
+                  content: <Input defaultValue={name} maxLength={64} showCount onChange={(e) => (name = e.target.value)} aria-label={t("renamePrompt")} />,
                   onOk: () => label.mutateAsync({ id: r.id, name }),
                 });
               }}
@@ -349,8 +354,10 @@ function MySessions() {
   );
 }
 
-function LinkedAccounts() {
+/** `bindError`: the code a failed "Link WeChat" round trip came back with (/api/auth/wechat/start). */
+function LinkedAccounts({ bindError }: { bindError: number | null }) {
   const t = useTranslations("account");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
   const { message } = App.useApp();
@@ -364,6 +371,15 @@ function LinkedAccounts() {
   const linked = new Set(list.data?.map((l) => l.provider));
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
+      {bindError && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          data-testid="bind-error"
+          title={bindError === 12006 ? t("wechatNotConfigured") : describeError(bindError, locale).description}
+        />
+      )}
       <List
         loading={list.isLoading}
         dataSource={list.data ?? []}
@@ -394,14 +410,38 @@ function LinkedAccounts() {
   );
 }
 
+const TABS = ["profile", "password", "sessions", "linked"] as const;
+
+/** Edits the address bar's query in place (no navigation: Next keeps it in step with useSearchParams). */
+function replaceQuery(edit: (q: URLSearchParams) => void) {
+  const url = new URL(window.location.href);
+  edit(url.searchParams);
+  window.history.replaceState(null, "", url.pathname + url.search);
+}
+type Tab = (typeof TABS)[number];
+
 export function AccountView() {
   const t = useTranslations("account");
-  const mustChange = useSearchParams().get("mustChange") === "1";
+  const params = useSearchParams();
+  const mustChange = params.get("mustChange") === "1";
   const router = useRouter();
+  // The open tab is in the URL (?tab=password), so a reload or a round trip to WeChat comes back to it.
+  const [tab, setTab] = useState<Tab>(() => TABS.find((k) => k === params.get("tab")) ?? "profile");
+  // Read once: a reload after the message has been seen does not show it again.
+  const [bindError] = useState(() => Number(params.get("bindError")) || null);
+  const open = (key: string) => {
+    setTab(key as Tab);
+    replaceQuery((q) => q.set("tab", key));
+  };
+  useEffect(() => {
+    if (bindError) replaceQuery((q) => q.delete("bindError"));
+  }, [bindError]);
   return (
     <ConsolePage title={t("title")}>
       <Card>
         <Tabs
+          activeKey={mustChange ? "password" : tab}
+          onChange={open}
           items={
             // Until the password an administrator set is replaced, the password form is all there is.
             mustChange
@@ -427,7 +467,7 @@ export function AccountView() {
                   },
                   { key: "password", label: t("security"), children: <PasswordForm /> },
                   { key: "sessions", label: t("sessions"), children: <MySessions /> },
-                  { key: "linked", label: t("linked"), children: <LinkedAccounts /> },
+                  { key: "linked", label: t("linked"), children: <LinkedAccounts bindError={bindError} /> },
                 ]
           }
         />

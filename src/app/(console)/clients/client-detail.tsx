@@ -227,7 +227,7 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
         <Form form={form} layout="vertical" onValuesChange={clearErrorsOnChange(form)} onFinish={submit}>
           {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
           <Form.Item name="description" label={t("secretDescription")}>
-            <Input maxLength={200} />
+            <Input maxLength={200} showCount />
           </Form.Item>
           <Form.Item name="expiresAt" label={t("secretExpires")} extra={t("secretNever")}>
             <DatePicker showTime disabledDate={(d) => d.isBefore(dayjs(), "day")} style={{ width: "100%" }} />

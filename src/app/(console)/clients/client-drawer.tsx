@@ -10,6 +10,8 @@ import { GRANT_TYPES, TOKEN_LIFETIME, clientCreateInput, clientUpdateInput, type
 import { FormDrawer, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
 import { scopeOptions } from "./scope-options";
 
+const LIST_SEPARATORS = [",", "\n", "\r\n"];
+
 interface FormValues {
   name: string;
   description?: string;
@@ -92,7 +94,7 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       }}
     >
       <Form.Item name="name" label={t("name")} required>
-        <Input maxLength={64} autoFocus />
+        <Input maxLength={64} showCount autoFocus />
       </Form.Item>
       <Form.Item name="description" label={t("description")}>
         <Input.TextArea rows={2} maxLength={500} showCount />
@@ -106,11 +108,26 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       <Form.Item name="tokenLifetime" label={t("tokenLifetime")} extra={t("tokenLifetimeHelp")}>
         <InputNumber min={TOKEN_LIFETIME.min} max={TOKEN_LIFETIME.max} step={60} style={{ width: 200 }} />
       </Form.Item>
-      <Form.Item name="redirectUris" label={t("redirectUris")}>
-        <Select mode="tags" tokenSeparators={[" ", ","]} placeholder="https://app.example.com/callback" open={false} suffixIcon={null} />
+      {/* One item per Enter, comma or line (a pasted list): never per space, so "not a url" stays one item and is refused as one. */}
+      <Form.Item name="redirectUris" label={t("redirectUris")} extra={t("listHelp")}>
+        <Select
+          mode="tags"
+          tokenSeparators={LIST_SEPARATORS}
+          placeholder="https://app.example.com/callback"
+          open={false}
+          suffixIcon={null}
+          aria-label={t("redirectUris")}
+        />
       </Form.Item>
-      <Form.Item name="corsOrigins" label={t("corsOrigins")}>
-        <Select mode="tags" tokenSeparators={[" ", ","]} placeholder="https://app.example.com" open={false} suffixIcon={null} />
+      <Form.Item name="corsOrigins" label={t("corsOrigins")} extra={t("listHelp")}>
+        <Select
+          mode="tags"
+          tokenSeparators={LIST_SEPARATORS}
+          placeholder="https://app.example.com"
+          open={false}
+          suffixIcon={null}
+          aria-label={t("corsOrigins")}
+        />
       </Form.Item>
       <Form.Item name="enabled" label={t("enabled")} valuePropName="checked">
         <Switch />

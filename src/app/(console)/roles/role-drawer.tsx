@@ -69,7 +69,7 @@ export function RoleDrawer({
     >
       {builtIn && <Alert type="info" showIcon title={t("builtInLocked")} style={{ marginBottom: 16 }} />}
       <Form.Item name="name" label={t("name")} required>
-        <Input maxLength={64} autoFocus disabled={builtIn} />
+        <Input maxLength={64} showCount autoFocus disabled={builtIn} />
       </Form.Item>
       <Form.Item name="description" label={t("description")}>
         <Input.TextArea rows={2} maxLength={500} showCount />
@@ -82,10 +82,10 @@ export function RoleDrawer({
         {(f) => (
           <>
             <Form.Item name={[f.name, "type"]} rules={[{ required: true, message: " " }]}>
-              <Input placeholder={t("claimType")} aria-label={t("claimType")} maxLength={100} />
+              <Input placeholder={t("claimType")} aria-label={t("claimType")} maxLength={100} showCount />
             </Form.Item>
             <Form.Item name={[f.name, "value"]}>
-              <Input placeholder={t("claimValue")} aria-label={t("claimValue")} maxLength={1000} style={{ width: 280 }} />
+              <Input placeholder={t("claimValue")} aria-label={t("claimValue")} maxLength={1000} showCount style={{ width: 280 }} />
             </Form.Item>
           </>
         )}

@@ -3,11 +3,12 @@
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
-import { ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { Button, Empty, Popconfirm, Segmented, Space, Tag, Typography } from "antd";
+import { ListTable, createdAtColumn, useListPage } from "~/components/list-page";
+import { SessionActions } from "~/components/session-actions";
+import { Empty, Segmented, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import dayjs from "dayjs";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { SESSION_ORDER, SESSION_SITES, SESSION_STATES, type SessionItem } from "~/lib/validators/session";
@@ -37,14 +38,7 @@ export function SessionsView() {
     ...slice,
   };
   const list = useQuery(trpc.session.list.queryOptions(input, { placeholderData: keepPreviousData }));
-  const feedback = useRowFeedback(() => qc.invalidateQueries(trpc.session.pathFilter()));
-  const opts = feedback(c("saved"));
-  const freeze = useMutation(trpc.session.freeze.mutationOptions(opts));
-  const unfreeze = useMutation(trpc.session.unfreeze.mutationOptions(opts));
-  const offline = useMutation(trpc.session.offline.mutationOptions(opts));
-  const remove = useMutation(trpc.session.delete.mutationOptions(opts));
-  const recycle = useMutation(trpc.session.recycle.mutationOptions(opts));
-  const purge = useMutation(trpc.session.purge.mutationOptions(opts));
+  const refresh = () => qc.invalidateQueries(trpc.session.pathFilter());
 
   const columns: TableProps<SessionItem>["columns"] = [
     {
@@ -99,42 +93,7 @@ export function SessionsView() {
       // Always in view: the table scrolls under it on narrow screens (1440 px with the menu open).
       fixed: "right",
       width: 250,
-      render: (_, r) =>
-        bin ? (
-          <Space size="small">
-            <Button size="small" type="link" onClick={() => recycle.mutate({ id: r.id })}>
-              {t("recycle")}
-            </Button>
-            <Popconfirm title={t("confirmPurge")} okButtonProps={{ danger: true }} onConfirm={() => purge.mutateAsync({ id: r.id })}>
-              <Button size="small" type="link" danger>
-                {t("purge")}
-              </Button>
-            </Popconfirm>
-          </Space>
-        ) : (
-          <Space size={0} wrap>
-            {r.state === "active" && (
-              <Button size="small" type="link" onClick={() => freeze.mutate({ id: r.id })}>
-                {t("freeze")}
-              </Button>
-            )}
-            {r.state === "frozen" && (
-              <Button size="small" type="link" onClick={() => unfreeze.mutate({ id: r.id })}>
-                {t("unfreeze")}
-              </Button>
-            )}
-            {(r.state === "active" || r.state === "frozen") && (
-              <Popconfirm title={t("confirmOffline")} okButtonProps={{ danger: true }} onConfirm={() => offline.mutateAsync({ id: r.id })}>
-                <Button size="small" type="link" danger>
-                  {t("offline")}
-                </Button>
-              </Popconfirm>
-            )}
-            <Button size="small" type="link" danger onClick={() => remove.mutate({ id: r.id })}>
-              {t("delete")}
-            </Button>
-          </Space>
-        ),
+      render: (_, r) => <SessionActions session={r} bin={bin} onChanged={refresh} />,
     },
   ];
 

@@ -86,7 +86,7 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       initialValues={{ status: "enabled", hosts: [""], claims: [], properties: [] }}
     >
       <Form.Item name="name" label={t("name")} required>
-        <Input maxLength={64} autoFocus />
+        <Input maxLength={64} showCount autoFocus />
       </Form.Item>
       <Form.Item name="status" label={t("status")}>
         <Select disabled={detail.data?.isDefault} options={TENANT_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />
@@ -97,7 +97,7 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       <Divider titlePlacement="start">{t("branding")}</Divider>
       <Typography.Paragraph type="secondary">{t("brandingHelp")}</Typography.Paragraph>
       <Form.Item name="logo" label={t("logo")} extra={t("logoHelp")}>
-        <Input placeholder="https://…" maxLength={1000} />
+        <Input placeholder="https://…" maxLength={1000} showCount />
       </Form.Item>
       <Space.Compact block>
         <Form.Item
@@ -109,7 +109,7 @@ export function TenantDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           <ColorPicker showText format="hex" disabledAlpha allowClear aria-label={t("theme")} data-testid="tenant-theme" />
         </Form.Item>
         <Form.Item name="background" label={t("background")} extra={t("backgroundHelp")} style={{ flex: 2 }}>
-          <Input placeholder="#f5f7fb · https://…" maxLength={1000} />
+          <Input placeholder="#f5f7fb · https://…" maxLength={1000} showCount />
         </Form.Item>
       </Space.Compact>
       <BrandPreview form={form} />

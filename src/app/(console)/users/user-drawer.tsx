@@ -7,6 +7,7 @@ import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { userCreateInput } from "~/lib/validators/user";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profilePayload, type ProfileValues } from "./user-form";
 import { useSeededText } from "~/components/use-seeded-text";
 
@@ -20,6 +21,7 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
   const router = useRouter();
   const [form] = Form.useForm<Values>();
   const save = useDrawerSave(form, onSaved, onClose);
+  const password = Form.useWatch("password", form) ?? "";
   const roles = useQuery(trpc.user.roleOptions.queryOptions());
   const create = useMutation(
     trpc.user.create.mutationOptions({
@@ -56,8 +58,17 @@ export function UserDrawer({ onClose, onSaved }: { onClose: () => void; onSaved:
       <Form.Item name="roleIds" label={t("roles")}>
         <Select mode="multiple" aria-label={t("roles")} options={(roles.data ?? []).map((r) => ({ value: r.id, label: seeded.roleLabel(r) }))} />
       </Form.Item>
-      <Form.Item name="password" label={t("password")} extra={t("passwordHint")}>
-        <Input.Password autoComplete="new-password" />
+      <Form.Item
+        name="password"
+        label={t("password")}
+        extra={
+          <>
+            <div>{t("passwordHint")}</div>
+            <PasswordStrength value={password} />
+          </>
+        }
+      >
+        <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} showCount />
       </Form.Item>
       <Form.Item name="mustChangePassword" valuePropName="checked">
         <Checkbox>{t("mustChangePassword")}</Checkbox>

@@ -57,10 +57,10 @@ export function ProfileFields({
   return (
     <>
       <Form.Item name="userName" label={t("userName")}>
-        <Input maxLength={32} autoComplete="off" />
+        <Input maxLength={32} showCount autoComplete="off" />
       </Form.Item>
       <Form.Item name="nickname" label={t("nickname")}>
-        <Input maxLength={64} />
+        <Input maxLength={64} showCount />
       </Form.Item>
       <Form.Item name="phone" label={t("phone")} extra={t("phoneHint")}>
         <Input placeholder="+86-15810419011" autoComplete="off" />
@@ -81,7 +81,7 @@ export function ProfileFields({
         <Input placeholder="https://…" />
       </Form.Item>
       <Form.Item name="address" label={t("address")}>
-        <Input maxLength={200} />
+        <Input maxLength={200} showCount />
       </Form.Item>
       <Form.Item name="description" label={t("description")}>
         <Input.TextArea rows={2} maxLength={500} showCount />

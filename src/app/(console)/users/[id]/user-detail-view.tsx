@@ -34,6 +34,8 @@ import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/s
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { useCan } from "~/components/console-permissions";
+import { SessionActions } from "~/components/session-actions";
+import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
 import { useSeededText } from "~/components/use-seeded-text";
@@ -248,8 +250,11 @@ function SessionsTab({ user }: { user: UserDetail }) {
   const t = useTranslations("user");
   const s = useTranslations("session");
   const trpc = useTRPC();
+  const c = useTranslations("common");
+  const qc = useQueryClient();
   const [page, setPage] = useState(1);
   const sessions = useQuery(trpc.user.sessions.queryOptions({ id: user.id, skip: (page - 1) * 10, take: 10 }));
+  const refresh = () => Promise.all([qc.invalidateQueries(trpc.user.sessions.pathFilter()), qc.invalidateQueries(trpc.session.pathFilter())]);
   return (
     <Table<SessionItem>
       rowKey="id"
@@ -258,7 +263,6 @@ function SessionsTab({ user }: { user: UserDetail }) {
       dataSource={sessions.data?.items}
       locale={{ emptyText: <Empty description={t("noSessions")} /> }}
       pagination={{ current: page, pageSize: 10, total: sessions.data?.total ?? 0, onChange: setPage }}
-      scroll={{ x: 900 }}
       expandable={{ expandedRowRender: (r) => <SessionClientDetail session={r} /> }}
       columns={[
         { title: t("sessionSite"), dataIndex: "site", key: "site", render: (v: string) => s(`sites.${v as "web"}`) },
@@ -272,7 +276,9 @@ function SessionsTab({ user }: { user: UserDetail }) {
         { title: s("device"), key: "device", width: 260, ellipsis: { showTitle: false }, render: (_, r) => <SessionDevice session={r} /> },
         { title: s("ipPlace"), key: "ip", render: (_, r) => <SessionPlace session={r} /> },
         { title: t("lastSeen"), dataIndex: "lastSeenAt", key: "lastSeenAt", render: fmt },
+        { title: c("actions"), key: "actions", fixed: "right", render: (_, r) => <SessionActions session={r} onChanged={refresh} /> },
       ]}
+      scroll={{ x: "max-content" }}
     />
   );
 }
@@ -390,6 +396,7 @@ function SecurityTab({ user }: { user: UserDetail }) {
       <Card size="small" title={t("resetTitle")}>
         <Space orientation="vertical" style={{ width: "100%" }}>
           <Typography.Text type="secondary">{t("resetHelp")}</Typography.Text>
+          <PasswordStrength value={password} />
           <Space wrap>
             <Input.Password
               value={password}
@@ -397,6 +404,8 @@ function SecurityTab({ user }: { user: UserDetail }) {
               placeholder={t("newPassword")}
               aria-label={t("newPassword")}
               autoComplete="new-password"
+              maxLength={PASSWORD_MAX}
+              showCount
               style={{ width: 260 }}
               disabled={deleted}
             />

@@ -19,6 +19,16 @@ export async function GET(req: Request) {
   const back = (code: number) => NextResponse.redirect(`${origin}/login?error=${code}`, 303);
   if (!tenant) return back(10007);
   const mode = url.searchParams.get("mode") === "bind" ? "bind" : "login";
+  const callbackUrl = safeRedirectTarget(url.searchParams.get("callbackUrl"), origin, mode === "bind" ? "/account" : "/");
+  // A signed-in user binding WeChat goes back to the page they came from, told why (the sign-in
+  // page would only send them on: they are signed in).
+  const fail = (code: number) => {
+    if (mode !== "bind" || code === 10001) return back(code);
+    const to = new URL(callbackUrl, origin);
+    to.searchParams.set("tab", "linked");
+    to.searchParams.set("bindError", String(code));
+    return NextResponse.redirect(to.href, 303);
+  };
   let userId: string | undefined;
   if (mode === "bind") {
     const sid = await sessionIdFromCookieHeader(req.headers.get("cookie"));
@@ -32,7 +42,7 @@ export async function GET(req: Request) {
       origin,
       mode,
       userId,
-      callbackUrl: safeRedirectTarget(url.searchParams.get("callbackUrl"), origin, mode === "bind" ? "/account" : "/"),
+      callbackUrl,
     });
     const res = NextResponse.redirect(r.url, 303);
     res.cookies.set(WECHAT_STATE_COOKIE, r.cookie, {
@@ -44,7 +54,7 @@ export async function GET(req: Request) {
     });
     return res;
   } catch (e) {
-    if (e instanceof AppError) return back(e.appCode);
+    if (e instanceof AppError) return fail(e.appCode);
     throw e;
   }
 }
