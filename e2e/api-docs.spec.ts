@@ -74,7 +74,7 @@ test("on the tenant's other host the reference names that host and Test Request 
   await page.getByLabel(/Phone, email or user name/).fill("admin");
   await page.getByLabel(/^Password$/).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: /Sign in/ }).click();
-  await expect(page).toHaveURL(/\/tenants/);
+  await expect(page).toHaveURL(/\/dashboard/);
   await tryListTenants(page, other, true);
   await shot(page, "api-docs-try-127");
   expect(seen.errors).toEqual([]);

@@ -13,7 +13,8 @@ setup("operator signs in through the form", async ({ page }) => {
 
   await page.getByLabel(/^(密码|Password)$/).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: /登\s*录|Sign in/ }).click();
-  await expect(page).toHaveURL(/\/tenants/);
-  await expect(page.getByRole("heading", { name: /租户|Tenants/ })).toBeVisible();
+  // The console's home is the dashboard.
+  await expect(page).toHaveURL(/\/dashboard/);
+  await expect(page.getByRole("heading", { name: /仪表盘|Dashboard/ }).first()).toBeVisible();
   await page.context().storageState({ path: "e2e/.auth/operator.json" });
 });

@@ -107,7 +107,7 @@ test("a visitor registers with a phone code, then signs in by SMS code, then rec
   await expect(page.getByText(/Code sent/)).toBeVisible();
   // The code limit is one a minute per phone: the register and login codes were earlier.
   await page.getByLabel("Code", { exact: true }).fill(await latestCode(operator, PHONE));
-  await page.getByLabel("New password").fill("my second passphrase");
+  await page.getByLabel("New password", { exact: true }).fill("my second passphrase");
   await shot(page, "forgot-en");
   await page.getByTestId("reset-submit").click();
   await expect(page.getByText(/Password changed/)).toBeVisible();

@@ -205,7 +205,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   await expect(page.getByText("Saved").first()).toBeVisible();
   await shot(page, "user-claims-en");
   await page.getByRole("tab", { name: "Security" }).click();
-  await page.getByLabel("New password").fill("admin chosen passphrase");
+  await page.getByLabel("New password", { exact: true }).fill("admin chosen passphrase");
   await page.getByRole("button", { name: /^Reset password$/ }).click();
   await page.getByRole("tooltip").getByRole("button", { name: /OK/ }).click();
   await expect(page.getByText(/Password reset; \d+ sessions ended/)).toBeVisible();
@@ -297,7 +297,7 @@ test("a password an administrator set is replaced at the first sign-in before an
   await expect(page).toHaveURL(/\/account\?mustChange=1/);
   await shot(page, "must-change-password-en");
   await page.getByLabel("Current password").fill("set by the admin 1");
-  await page.getByLabel("New password").fill("my very own passphrase");
+  await page.getByLabel("New password", { exact: true }).fill("my very own passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page).not.toHaveURL(/\/account/);
   await expect(page.getByTestId("must-change-password")).toHaveCount(0);
