@@ -61,7 +61,7 @@ test("the tenant form previews the brand as it is typed", async ({ page, baseURL
     .getByRole("row", { name: /Brand Co/ })
     .getByRole("button", { name: "Edit" })
     .click();
-  const drawer = page.locator(".ant-drawer-content");
+  const drawer = page.getByRole("dialog");
   const preview = drawer.getByTestId("brand-preview");
   await expect(preview.getByTestId("brand-mark")).toContainText("品牌租户 Brand Co");
   await expect(preview.getByTestId("brand-preview-button")).toHaveCSS("background-color", "rgb(196, 29, 127)");

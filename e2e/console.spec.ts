@@ -163,7 +163,7 @@ test("sign-out ends the session", async ({ browser }) => {
   await page.getByLabel(/手机号、邮箱或用户名|Phone, email or user name/).fill("admin");
   await page.getByLabel(/^(密码|Password)$/).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: /登\s*录|Sign in/ }).click();
-  await expect(page).toHaveURL(/\/tenants/);
+  await expect(page).toHaveURL(/\/dashboard/);
   await page.getByTestId("user-menu").click();
   await page.getByText(/退出登录|Sign out/).click();
   await expect(page).toHaveURL(/\/login/);

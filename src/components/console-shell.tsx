@@ -110,7 +110,8 @@ export function ConsoleShell({
   const router = useRouter();
   const mustChange = !!user.mustChangePassword;
   useEffect(() => {
-    if (mustChange && pathname !== "/account") router.replace("/account?mustChange=1");
+    // The account page shows only the password form when asked to (`?mustChange=1`).
+    if (mustChange && (pathname !== "/account" || !window.location.search.includes("mustChange=1"))) router.replace("/account?mustChange=1");
   }, [mustChange, pathname, router]);
   const selected = MENU.find((m) => pathname === m.href || pathname.startsWith(`${m.href}/`))?.key;
 
