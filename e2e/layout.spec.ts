@@ -140,7 +140,7 @@ test("the side menu stays in view at the bottom of a long page", async ({ page, 
   await page.waitForFunction(() => window.scrollY > 100);
   const sider = page.getByTestId("console-sider");
   expect((await sider.boundingBox())!.y).toBe(0);
-  await expect(sider.getByRole("link", { name: "租户" })).toBeInViewport();
+  await expect(sider.getByRole("link", { name: "租户", exact: true })).toBeInViewport();
 });
 
 test("every detail page has the same way back to its list", async ({ page, baseURL }) => {
