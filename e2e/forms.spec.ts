@@ -16,7 +16,7 @@ async function signedInUser(browser: Browser, request: APIRequestContext, baseUR
   const userName = `e2e-${name}-${RUN}`;
   const created = await request.post("/api/v1/users", {
     headers: { origin: baseURL },
-    data: { userName, password: PASSWORD, roleIds: [roles.find((r) => r.name === "user")!.id] },
+    data: { userName, password: PASSWORD, mustChangePassword: false, roleIds: [roles.find((r) => r.name === "user")!.id] },
   });
   expect(created.status()).toBe(200);
   const ctx = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
