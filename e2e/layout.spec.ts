@@ -18,6 +18,19 @@ async function inViewport(page: Page, el: Locator) {
   expect(box!.x + box!.width).toBeLessThanOrEqual(width);
 }
 
+/** How many lines the element's text takes: the line boxes of its text nodes (an inline element's own box may sit a few pixels off). */
+const textLines = (el: Locator) =>
+  el.evaluate((node) => {
+    const tops = new Set<number>();
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      for (const r of range.getClientRects()) tops.add(Math.round(r.top));
+    }
+    return tops.size;
+  });
+
 test("login sessions at 1440 px: Delete is visible in the window; device and place read in words, the raw values in the detail", async ({
   page,
   request,
@@ -61,18 +74,7 @@ test("tenant detail: a long description does not squeeze the labels", async ({ p
   const labels = page.locator(".ant-descriptions-item-label");
   await expect(labels.first()).toBeVisible();
   for (const el of await labels.all()) {
-    // The line boxes of the text itself (the code element's own box sits a few pixels higher).
-    const lines = await el.evaluate((node) => {
-      const tops = new Set<number>();
-      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-      for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-        const range = document.createRange();
-        range.selectNodeContents(text);
-        for (const r of range.getClientRects()) tops.add(Math.round(r.top));
-      }
-      return tops.size;
-    });
-    expect(lines, `${await el.textContent()} on one line`).toBe(1);
+    expect(await textLines(el), `${await el.textContent()} on one line`).toBe(1);
   }
   await shot(page, "layout-tenant-detail-1440-zh");
 });
@@ -84,18 +86,7 @@ test("identity resources: a name is never broken inside the word", async ({ page
   // The operator sees every tenant's standard resources: several rows are named "address".
   await expect(names.filter({ hasText: /^address$/ }).first()).toBeVisible();
   for (const el of await names.all()) {
-    // The line boxes of the text itself (the code element's own box sits a few pixels higher).
-    const lines = await el.evaluate((node) => {
-      const tops = new Set<number>();
-      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-      for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-        const range = document.createRange();
-        range.selectNodeContents(text);
-        for (const r of range.getClientRects()) tops.add(Math.round(r.top));
-      }
-      return tops.size;
-    });
-    expect(lines, `${await el.textContent()} on one line`).toBe(1);
+    expect(await textLines(el), `${await el.textContent()} on one line`).toBe(1);
   }
   await shot(page, "layout-identity-resources-1440-zh");
 });
