@@ -17,7 +17,9 @@ test.beforeAll(async ({ playwright, baseURL }) => {
 test.afterAll(() => operator?.dispose());
 
 test("junk branding is refused, a valid one is saved", async ({ baseURL }) => {
-  const base = { name: "品牌租户 Brand Co", status: "enabled", hosts: [HOST], claims: [], properties: [] };
+  // Its password rules are its own too: a 12-character minimum, which the forms must word.
+  const properties = [{ key: "password.minLength", value: "12", secret: false }];
+  const base = { name: "品牌租户 Brand Co", status: "enabled", hosts: [HOST], claims: [], properties };
   const post = (data: Record<string, unknown>) => operator.post("/api/v1/tenants", { headers: { origin: baseURL! }, data: { ...base, ...data } });
   for (const junk of [{ background: "url(javascript:alert(1))" }, { background: "http://brand.example/bg.png" }, { background: "red" }]) {
     const res = await post(junk);
@@ -48,6 +50,11 @@ for (const locale of ["zh-CN", "en"] as const) {
       await expect(mark.locator("img")).toHaveAttribute("src", LOGO);
       await expect(page.locator("main").first()).toHaveCSS("background-color", "rgb(255, 240, 246)");
     }
+    // The register form words the tenant's own password rules, not the default 8 characters.
+    await page.goto(`${origin}/register`);
+    await expect(page.getByTestId("password-rule")).toHaveText(
+      locale === "en" ? "Use 12 to 128 characters, and not a common password" : "密码需 12 到 128 个字符，且不能是常见密码",
+    );
     await page.goto(`${origin}/login`);
     await expect(page.getByRole("button", { name: locale === "en" ? /^Sign in$/ : /^登\s*录$/ }).first()).toHaveCSS("background-color", "rgb(196, 29, 127)");
     await shot(page, `branding-login-${locale}`);

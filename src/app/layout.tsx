@@ -7,21 +7,24 @@ import { Providers } from "~/components/providers";
 import { getRequestIdentity } from "~/server/auth";
 import { db } from "~/server/db";
 import { tenantBrand } from "~/server/services/branding";
+import { tenantPasswordPolicy } from "~/server/services/password-policy";
+import { DEFAULT_PASSWORD_RULE } from "~/lib/password-rule";
 import "./globals.css";
 
 export const metadata: Metadata = { title: { default: "User Center", template: "%s · User Center" } };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getLocale();
-  // The host's tenant (one statement per request, shared with the page) and its brand (cached for a few seconds).
+  // One statement per request, shared with the page.
   const { tenant } = await getRequestIdentity();
-  const brand = tenant ? await tenantBrand(db, tenant.id) : null;
+  // The host's tenant, its brand (cached for a few seconds) and its password rules (cached settings), for every page.
+  const [brand, passwordRule] = tenant ? await Promise.all([tenantBrand(db, tenant.id), tenantPasswordPolicy(db, tenant.id)]) : [null, DEFAULT_PASSWORD_RULE];
   return (
     <html lang={locale}>
       <body>
         <AntdRegistry>
           <NextIntlClientProvider locale={locale} messages={await getMessages()}>
-            <Providers locale={locale} brand={brand}>
+            <Providers locale={locale} brand={brand} passwordRule={passwordRule}>
               {children}
             </Providers>
           </NextIntlClientProvider>

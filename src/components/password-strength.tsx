@@ -1,14 +1,23 @@
 "use client";
 
+import { createContext, useContext, type ReactNode } from "react";
 import { Progress, Typography } from "antd";
 import { useTranslations } from "next-intl";
+import { DEFAULT_PASSWORD_RULE, describePasswordRule, type PasswordRule } from "~/lib/password-rule";
+
+const RuleContext = createContext<PasswordRule>(DEFAULT_PASSWORD_RULE);
+
+/** The host's tenant's password rules for every form under it (set by the root layout). */
+export const PasswordRuleProvider = ({ rule, children }: { rule: PasswordRule; children: ReactNode }) => (
+  <RuleContext.Provider value={rule}>{children}</RuleContext.Provider>
+);
 
 /**
  * A rough guide, not a rule: length matters most, variety a little. The server's policy
- * (8–128 characters, common passwords refused) is what decides.
+ * (the tenant's minimum to 128 characters, common passwords refused) is what decides.
  */
-export function strengthOf(pwd: string): 0 | 1 | 2 | 3 {
-  if (pwd.length < 8) return 0;
+export function strengthOf(pwd: string, minLength = DEFAULT_PASSWORD_RULE.minLength): 0 | 1 | 2 | 3 {
+  if ([...pwd].length < minLength) return 0;
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((r) => r.test(pwd)).length;
   const score = (pwd.length >= 16 ? 2 : pwd.length >= 12 ? 1 : 0) + (classes >= 3 ? 1 : 0);
   return Math.min(3, Math.max(1, score)) as 1 | 2 | 3;
@@ -22,13 +31,14 @@ export function strengthOf(pwd: string): 0 | 1 | 2 | 3 {
 export function PasswordStrength({ value }: { value: string }) {
   const t = useTranslations("auth");
   const v = useTranslations("validation");
-  const s = value ? strengthOf(value) : 0;
+  const rule = useContext(RuleContext);
+  const s = value ? strengthOf(value, rule.minLength) : 0;
   const labels = [t("weak"), t("fair"), t("good"), t("strong")];
   const colors = ["#ef4444", "#f59e0b", "#3b82f6", "#16a34a"];
   return (
     <div aria-live="polite" data-testid="password-strength">
       <Typography.Text type="secondary" data-testid="password-rule">
-        {v("passwordPolicy")}
+        {describePasswordRule(rule, v)}
       </Typography.Text>
       {value && (
         <div>

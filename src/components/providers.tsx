@@ -9,19 +9,23 @@ import type { ReactNode } from "react";
 import { z } from "zod";
 import { TRPCReactProvider } from "~/trpc/react";
 import { BrandProvider } from "~/components/brand";
+import { PasswordRuleProvider } from "~/components/password-strength";
 import { DEFAULT_PRIMARY, type Brand } from "~/lib/branding";
+import type { PasswordRule } from "~/lib/password-rule";
 
 // zod probes for eval (`Function("")`) before compiling a fast object parser; under our
 // Content-Security-Policy (no 'unsafe-eval') the browser reports each probe as a violation.
 z.config({ jitless: true });
 
-export function Providers({ locale, brand, children }: { locale: string; brand: Brand | null; children: ReactNode }) {
+export function Providers({ locale, brand, passwordRule, children }: { locale: string; brand: Brand | null; passwordRule: PasswordRule; children: ReactNode }) {
   dayjs.locale(locale === "en" ? "en" : "zh-cn");
   return (
     <ConfigProvider locale={locale === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: brand?.primary ?? DEFAULT_PRIMARY, borderRadius: 6 } }}>
       <App>
         <BrandProvider brand={brand}>
-          <TRPCReactProvider>{children}</TRPCReactProvider>
+          <PasswordRuleProvider rule={passwordRule}>
+            <TRPCReactProvider>{children}</TRPCReactProvider>
+          </PasswordRuleProvider>
         </BrandProvider>
       </App>
     </ConfigProvider>

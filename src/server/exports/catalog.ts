@@ -18,6 +18,8 @@ import { listApiResources, listApiScopes, listIdentityResources } from "~/server
 import { listTenants } from "~/server/services/tenant";
 import { systemScope } from "~/server/services/scope";
 import { offsetPage, type Column, type Exporter, type Translate } from "~/server/exports/types";
+import type { Locale } from "~/lib/errors";
+import { identityText, tenantDescription } from "~/lib/seeded-text";
 
 type Named = { id: string; name: string; createdAt: Date };
 const yes = (t: Translate, v: boolean) => t(v ? "yes" : "no");
@@ -60,9 +62,12 @@ export const apiResourcesExporter: Exporter<ApiResourceItem, z.output<typeof api
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listApiResources(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
-const scopeColumns = <R extends ApiScopeItem>(t: Translate): Column<R>[] => [
-  { header: t("catalog.displayName"), value: (r) => r.displayName, width: 24 },
-  { header: t("catalog.description"), value: (r) => r.description, width: 36 },
+type ScopeText = (r: ApiScopeItem, field: "displayName" | "description") => string | null;
+const asWritten: ScopeText = (r, field) => r[field];
+/** Display name, description, claims; `text` may show seeded texts in the file's language. */
+const scopeColumns = <R extends ApiScopeItem>(t: Translate, text: ScopeText = asWritten): Column<R>[] => [
+  { header: t("catalog.displayName"), value: (r) => text(r, "displayName"), width: 24 },
+  { header: t("catalog.description"), value: (r) => text(r, "description"), width: 36 },
   { header: t("catalog.claims"), value: (r) => words(r.claims), width: 36 },
 ];
 
@@ -78,8 +83,14 @@ export const identityResourcesExporter: Exporter<IdentityResourceItem, z.output<
   permission: "uc.identityresource.get",
   filter: identityResourceListInput,
   title: (t) => t("identityResources.title"),
-  columns: (t) =>
-    framed(t, [...scopeColumns<IdentityResourceItem>(t), { header: t("identityResources.standard"), value: (r) => yes(t, r.standard), width: 8 }]),
+  columns: (t, locale) => {
+    // A standard identity resource's seeded texts in the file's language, as the console shows them.
+    const seeded: ScopeText = (r, field) => identityText(r as IdentityResourceItem, field, r[field], locale);
+    return framed(t, [
+      ...scopeColumns<IdentityResourceItem>(t, seeded),
+      { header: t("identityResources.standard"), value: (r) => yes(t, r.standard), width: 8 },
+    ]);
+  },
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listIdentityResources(systemScope(db, who), { ...filter, skip, take: t })),
 };
 
@@ -88,11 +99,11 @@ export const tenantsExporter: Exporter<TenantRow, z.output<typeof tenantListInpu
   permission: "uc.tenant.get",
   filter: tenantListInput,
   title: (t) => t("tenants.title"),
-  columns: (t) =>
+  columns: (t, locale) =>
     framed(t, [
-      { header: t("tenants.status"), value: (r) => r.status, width: 10 },
+      { header: t("tenants.status"), value: (r) => t(`tenants.statuses.${r.status}`), width: 10 },
       { header: t("tenants.hosts"), value: (r) => words(r.hosts), width: 36 },
-      { header: t("catalog.description"), value: (r) => r.description, width: 36 },
+      { header: t("catalog.description"), value: (r) => tenantDescription(r, locale), width: 36 },
     ]),
   page: (db, who, filter, cursor, take) => offsetPage(cursor, take, (skip, t) => listTenants(systemScope(db, who), { ...filter, skip, take: t })),
 };

@@ -15,6 +15,8 @@ import type { PrismaClient } from "~/generated/prisma/client";
 import { ensureStandardIdentityResources } from "~/server/services/api-resources";
 import { rolesExporter } from "~/server/exports/roles";
 import { runHousekeeping } from "~/server/jobs/housekeeping";
+import { BUILT_IN_ROLES } from "~/lib/permissions";
+import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/api";
 
 process.env.UC_EXPORT_WORKER = "off"; // tests drive the worker by hand
 // Export files go to a directory of this file's own.
@@ -463,6 +465,31 @@ describe("export jobs", () => {
     expect(enRows[1]![4]).toBe("Active");
     expect((await zh.export.get({ id: zhJob.id })).fileName).toMatch(/^用户-\d{8}\.csv$/);
     expect((await en.export.get({ id: enJob.id })).fileName).toMatch(/^users-\d{8}\.xlsx$/);
+  });
+
+  it("writes seeded texts (built-in roles, standard identity resources) in the job's language, as the console shows them", async () => {
+    const { createCaller } = await import("~/server/api/root");
+    const zh = await w.callerFor(w.managerB.id);
+    const en = createCaller({ ...(await w.ctxFor(w.managerB.id, w.tenantB)), locale: "en" });
+    const builtIn = (await zh.role.list({ take: 100 })).items.find((r) => r.builtIn)!;
+    const filter = { name: builtIn.name };
+    const [zhRoles, enRoles] = [
+      await zh.export.create({ resource: "roles", format: "csv", filter }),
+      await en.export.create({ resource: "roles", format: "csv", filter }),
+    ];
+    const zhIds = await zh.export.create({ resource: "identityResources", format: "csv", filter: { name: "profile" } });
+    const enIds = await en.export.create({ resource: "identityResources", format: "csv", filter: { name: "profile" } });
+    await drainExportJobs(t.db);
+    const rows = async (id: string) => parseCsv((await fileOf(id)).toString("utf8").replace(/^\uFEFF/, "")).slice(1);
+    const label = BUILT_IN_ROLES[builtIn.name as keyof typeof BUILT_IN_ROLES];
+    const zhRole = (await rows(zhRoles.id)).find((r) => r[0]!.endsWith(`(${builtIn.name})`))!;
+    expect(zhRole.slice(0, 2)).toEqual([`${label.label["zh-CN"]} (${builtIn.name})`, label.description["zh-CN"]]);
+    expect((await rows(enRoles.id)).find((r) => r[0] === builtIn.name)![1]).toBe(label.description.en);
+    const profile = STANDARD_IDENTITY_RESOURCES.find((r) => r.name === "profile")!;
+    const [zhProfile] = await rows(zhIds.id);
+    const [enProfile] = await rows(enIds.id);
+    expect(zhProfile!.slice(0, 3)).toEqual(["profile", profile.displayName["zh-CN"], profile.description["zh-CN"]]);
+    expect(enProfile!.slice(0, 3)).toEqual(["profile", profile.displayName.en, profile.description.en]);
   });
 
   it("refuses the download to another user of the same tenant", async () => {

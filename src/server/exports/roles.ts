@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { roleListInput, type RoleSummary } from "~/lib/validators/role";
 import { listRoles } from "~/server/services/roles";
+import { roleDescription, roleLabel } from "~/lib/seeded-text";
 import { systemScope } from "~/server/services/scope";
 import { offsetPage, type Exporter } from "~/server/exports/types";
 
@@ -8,11 +9,11 @@ export const rolesExporter: Exporter<RoleSummary, z.output<typeof roleListInput>
   permission: "uc.role.get",
   filter: roleListInput,
   title: (t) => t("roles.title"),
-  columns: (t) => {
+  columns: (t, locale) => {
     const [yes, no] = [t("yes"), t("no")];
     return [
-      { header: t("roles.name"), value: (r) => r.name, width: 20 },
-      { header: t("roles.description"), value: (r) => r.description, width: 30 },
+      { header: t("roles.name"), value: (r) => roleLabel(r, locale), width: 20 },
+      { header: t("roles.description"), value: (r) => roleDescription(r, locale), width: 30 },
       { header: t("roles.builtIn"), value: (r) => (r.builtIn ? yes : no), width: 8 },
       { header: t("roles.permissions"), value: (r) => r.permissions.join(" "), width: 50 },
       { header: t("roles.members"), value: (r) => r.memberCount, width: 10 },

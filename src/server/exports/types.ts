@@ -1,3 +1,4 @@
+import type { Locale } from "~/lib/errors";
 /** The shapes every exporter shares (kept apart from the registry so exporters import no cycle). */
 import type { z } from "zod";
 import type { Db } from "~/server/db";
@@ -46,7 +47,8 @@ export interface Exporter<Row = unknown, Filter = unknown> {
   filter: z.ZodType<Filter>;
   /** The file name before the date, e.g. "审计日志" or "audit-log". */
   title: (t: Translate) => string;
-  columns: (t: Translate) => Column<Row>[];
+  /** The file's columns; `locale` is the file's language (seeded texts are shown in it, as the console does). */
+  columns: (t: Translate, locale: Locale) => Column<Row>[];
   /** One page of the list after `cursor` (null: the first page). */
   page: (db: Db, who: ExportWho, filter: Filter, cursor: string | null, take: number) => Promise<Page<Row>>;
 }

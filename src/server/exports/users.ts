@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { userListInput } from "~/lib/validators/user";
 import { listUsersForExport, type UserExportRow } from "~/server/services/user";
 import { systemScope } from "~/server/services/scope";
+import { seededNickname } from "~/lib/seeded-text";
 import type { Exporter } from "~/server/exports/types";
 
 /**
@@ -12,11 +13,11 @@ export const usersExporter: Exporter<UserExportRow, z.output<typeof userListInpu
   permission: "uc.user.get",
   filter: userListInput,
   title: (t) => t("users.title"),
-  columns: (t) => {
+  columns: (t, locale) => {
     const status = { active: t("users.active"), disabled: t("users.disabled") };
     return [
       { header: t("users.userName"), value: (r) => r.userName, width: 20 },
-      { header: t("users.nickname"), value: (r) => r.nickname, width: 20 },
+      { header: t("users.nickname"), value: (r) => seededNickname(r.nickname, locale), width: 20 },
       { header: t("users.phone"), value: (r) => r.phone, width: 18 },
       { header: t("users.email"), value: (r) => r.email, width: 28 },
       { header: t("users.status"), value: (r) => status[r.status], width: 10 },

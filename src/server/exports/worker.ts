@@ -140,7 +140,7 @@ export async function runExportJob(db: Db, first: Claim, opts: WorkerOptions = {
     const filter = exporter.filter.parse(raw);
     const locale = (job.locale === "en" ? "en" : "zh-CN") satisfies Locale;
     const t = await sheetTranslator(locale);
-    const columns = exporter.columns(t);
+    const columns = exporter.columns(t, locale);
     const title = exporter.title(t);
     const format = job.format === "xlsx" ? "xlsx" : "csv";
     const key = exportKey(job.tenantId, job.id, format);

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ARGON2_OPTIONS } from "~/server/password";
+import { DEFAULT_PASSWORD_RULE } from "~/lib/password-rule";
 
 export const PASSWORD_MIN = 8;
 /** Caps the work one request can cause in the hash, and matches what forms accept. */
@@ -36,7 +37,7 @@ export interface PasswordPolicy {
   historyCount: number;
 }
 export const HISTORY_MAX = 24;
-export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: PASSWORD_MIN, blockCommon: true, historyCount: 0 };
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = DEFAULT_PASSWORD_RULE;
 
 const intIn = (raw: string | undefined, min: number, max: number, fallback: number) => {
   const n = raw === undefined || raw.trim() === "" ? NaN : Number(raw);

@@ -31,7 +31,7 @@ describe("a tenant's password policy", () => {
     const admin = await w.callerFor(w.managerB.id, w.tenantB, { locale: "en" });
     await setPolicy({ "password.minLength": "12" });
     const short = await failure(() => admin.user.create({ userName: "policy1", password: "elevenchars", roleIds: [] }));
-    expect(short).toMatchObject({ appCode: 14006, fields: { password: ["Use 12 to 128 characters, not a common password"] } });
+    expect(short).toMatchObject({ appCode: 14006, fields: { password: ["Use 12 to 128 characters, and not a common password"] } });
     await setPolicy({ "password.blockCommon": "false" });
     expect(await admin.user.create({ userName: "policy2", password: "password123", roleIds: [] })).toMatchObject({ userName: "policy2" });
     await setPolicy({});

@@ -5,6 +5,7 @@ import { translator } from "~/i18n/catalog";
 import { verifyPassword } from "~/server/password";
 import { checkPasswordPolicy, HISTORY_MAX, passwordPolicyFrom, type PasswordPolicy } from "~/server/security/passwords";
 import { tenantSettings } from "~/server/services/tenant-settings";
+import { describePasswordRule } from "~/lib/password-rule";
 
 /**
  * The one place a new password is judged against its tenant's rules (length, the common list,
@@ -16,13 +17,7 @@ import { tenantSettings } from "~/server/services/tenant-settings";
 export const tenantPasswordPolicy = async (db: Db, tenantId: string): Promise<PasswordPolicy> => passwordPolicyFrom(await tenantSettings(db, tenantId));
 
 /** The rule in words, as the forms show it: "Use 10 to 128 characters, and not a common password". */
-export function describePasswordPolicy(policy: PasswordPolicy, locale: Locale): string {
-  const t = translator(locale, "validation");
-  const parts = [t("passwordLength", { min: policy.minLength })];
-  if (policy.blockCommon) parts.push(t("passwordNotCommon"));
-  if (policy.historyCount > 0) parts.push(t("passwordNotReused", { n: policy.historyCount }));
-  return parts.join(t("passwordRuleJoin"));
-}
+export const describePasswordPolicy = (policy: PasswordPolicy, locale: Locale): string => describePasswordRule(policy, translator(locale, "validation"));
 
 /**
  * Throws 14006 with the field's message when `password` breaks the tenant's policy, or (for an
