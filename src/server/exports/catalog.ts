@@ -18,7 +18,6 @@ import { listApiResources, listApiScopes, listIdentityResources } from "~/server
 import { listTenants } from "~/server/services/tenant";
 import { systemScope } from "~/server/services/scope";
 import { offsetPage, type Column, type Exporter, type Translate } from "~/server/exports/types";
-import type { Locale } from "~/lib/errors";
 import { identityText, tenantDescription } from "~/lib/seeded-text";
 
 type Named = { id: string; name: string; createdAt: Date };
