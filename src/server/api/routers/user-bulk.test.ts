@@ -90,6 +90,14 @@ describe("user.bulk inline (up to 200 ids)", () => {
     expect(await failure(() => caller.user.bulk({ action: "delete", filter: { name: "perm" } }))).toMatchObject({ code: 10002 });
     expect((await db.user.findUniqueOrThrow({ where: { id: u!.id } })).deletedAt).toBeNull();
     expect((await caller.user.bulk({ action: "lock", ids: [u!.id], until: new Date(Date.now() + HOUR) })).outcome).toMatchObject({ changed: 1 });
+    // Roles and status are uc.user.put, as setRoles and update are: a locker alone may not.
+    const lockerRole = await db.role.create({ data: { tenantId: w.tenantB.id, name: "locker", permissions: ["uc.user.get", "uc.user.lock"] } });
+    const locker = await db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "locker", userNameKey: "locker", roles: { create: [{ roleId: lockerRole.id }] } },
+    });
+    const lockCaller = await w.callerFor(locker.id);
+    for (const action of ["addRole", "removeRole", "disable", "enable"] as const)
+      expect(await failure(() => lockCaller.user.bulk({ action, ids: [u!.id], roleId: role.id }))).toMatchObject({ code: 10002 });
     // Without the list permission there is no bulk at all.
     const plain = await w.callerFor(w.plainB.id);
     expect(await failure(() => plain.user.bulk({ action: "lock", ids: [u!.id], until: new Date(Date.now() + HOUR) }))).toMatchObject({ code: 10002 });
