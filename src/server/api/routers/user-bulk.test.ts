@@ -98,6 +98,11 @@ describe("user.bulk inline (up to 200 ids)", () => {
     const lockCaller = await w.callerFor(locker.id);
     for (const action of ["addRole", "removeRole", "disable", "enable"] as const)
       expect(await failure(() => lockCaller.user.bulk({ action, ids: [u!.id], roleId: role.id }))).toMatchObject({ code: 10002 });
+    // Signed out: 401 for each of the three procedures.
+    const anon = await w.callerFor(null);
+    expect(await failure(() => anon.user.bulk({ action: "enable", ids: [u!.id] }))).toMatchObject({ code: 10001 });
+    expect(await failure(() => anon.user.bulkJobs())).toMatchObject({ code: 10001 });
+    expect(await failure(() => anon.user.bulkJob({ id: u!.id }))).toMatchObject({ code: 10001 });
     // Without the list permission there is no bulk at all.
     const plain = await w.callerFor(w.plainB.id);
     expect(await failure(() => plain.user.bulk({ action: "lock", ids: [u!.id], until: new Date(Date.now() + HOUR) }))).toMatchObject({ code: 10002 });
