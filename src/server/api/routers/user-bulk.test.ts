@@ -3,6 +3,7 @@ import { failure, setupWorld } from "~/test/fixtures";
 import { accountLockedUntil } from "~/server/security/throttle";
 import { createLoginSession } from "~/server/services/session";
 import { drainAllJobs } from "~/server/jobs/queues";
+import { claimJob } from "~/server/jobs/runner";
 
 process.env.UC_EXPORT_WORKER = "off"; // the test runs the jobs by hand (drainAllJobs)
 
@@ -210,6 +211,24 @@ describe("user.bulk as a job (more than 200 ids, or all matching a filter)", () 
     const everyone = await admin.user.bulk({ action: "disable", filter: { name: "manager" } });
     await drainAllJobs(db);
     expect((await admin.user.bulkJob({ id: everyone.job!.id })).outcome).toEqual({ changed: 0, skipped: 1, reasons: [{ code: 15003, count: 1 }] });
+  });
+
+  it("a job taken over after a crash carries on from its last progress write", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const users = await usersInB("resume", 230);
+    const ids = users.map((u) => u.id);
+    const out = await admin.user.bulk({ action: "addRole", roleId: await roleId("partner"), ids });
+    // An instance claimed it, got through the first 100 users (as its progress write says) and died.
+    expect((await claimJob(db, { table: "Job" }))?.id).toBe(out.job!.id);
+    await db.job.update({
+      where: { id: out.job!.id },
+      data: { leaseUntil: new Date(Date.now() - 1000), done: 100, result: { changed: 100, skipped: 0, reasons: [], resume: { at: 100 } } },
+    });
+    await drainAllJobs(db);
+    expect(await admin.user.bulkJob({ id: out.job!.id })).toMatchObject({ status: "done", done: 230, outcome: { changed: 230, skipped: 0 } });
+    // Only the 130 after the checkpoint were done by the second instance.
+    expect(await auditCount("user.roles", ids)).toBe(130);
+    expect(await db.userRole.count({ where: { userId: { in: ids.slice(100) } } })).toBe(130);
   });
 
   it("a creator who lost the action's permission before the job ran: the job fails and nobody is touched", async () => {
