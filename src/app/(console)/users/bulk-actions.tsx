@@ -5,7 +5,7 @@ import { CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslations } from "next-intl";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import {
@@ -24,10 +24,13 @@ const needsRole = (a: UserBulkAction) => a === "addRole" || a === "removeRole";
 function useOutcomeText() {
   const t = useTranslations("user.bulk");
   const errors = useTranslations("appErrors");
-  return (o: UserBulkOutcome) => {
-    const reasons = o.reasons.map((r) => t("reason", { name: errors(`${r.code}.name` as never), count: r.count })).join("; ");
-    return reasons ? `${t("result", { changed: o.changed, skipped: o.skipped })} — ${reasons}` : t("result", { changed: o.changed, skipped: o.skipped });
-  };
+  return useCallback(
+    (o: UserBulkOutcome) => {
+      const reasons = o.reasons.map((r) => t("reason", { name: errors(`${r.code}.name` as never), count: r.count })).join("; ");
+      return reasons ? `${t("result", { changed: o.changed, skipped: o.skipped })} — ${reasons}` : t("result", { changed: o.changed, skipped: o.skipped });
+    },
+    [t, errors],
+  );
 }
 
 /**
@@ -235,16 +238,22 @@ export function BulkJobs({ onFinished }: { onFinished: () => void }) {
     ...trpc.user.bulkJobs.queryOptions(),
     refetchInterval: (q) => (q.state.data?.some(active) ? 1000 : false),
   });
+  const { message } = App.useApp();
   const seen = useRef(new Map<string, string>());
   useEffect(() => {
     let finished = false;
     for (const j of jobs.data ?? []) {
       const before = seen.current.get(j.id);
-      if (before && before !== j.status && !active(j)) finished = true;
+      if (before && before !== j.status && !active(j)) {
+        finished = true;
+        // The toast an inline action gives at once, when the job behind it ends.
+        if (j.status === "done" && j.outcome) void message.success(outcomeText(j.outcome), 6);
+        else if (j.status === "failed") void message.error(t("failed", { error: j.error ?? "" }), 6);
+      }
       seen.current.set(j.id, j.status);
     }
     if (finished) onFinished();
-  }, [jobs.data, onFinished]);
+  }, [jobs.data, onFinished, message, outcomeText, t]);
 
   const shown = (jobs.data ?? []).filter(
     (j) => !hidden.includes(j.id) && (active(j) || (j.finishedAt && jobs.dataUpdatedAt - new Date(j.finishedAt).getTime() < RECENT_MS)),
