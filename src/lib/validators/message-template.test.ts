@@ -40,7 +40,9 @@ describe("message template schema", () => {
       body: ["Too long: with sample values the SMS would need more than 3 messages"],
     });
     expect(errors({ ...email, subject: "Code", body: "<b>{code}</b>" })).toEqual({ body: ["Emails are sent as plain text: remove the HTML tags"] });
-    expect(errors({ ...email, subject: "<script>x</script>", body: "{code}" }, "zh-CN")).toEqual({ subject: ["邮件以纯文本发送，请删除 HTML 标签"] });
+    expect(errors({ ...email, subject: "<script>x</script>", body: "{code}" }, "zh-CN")).toEqual({
+      subject: ["邮件以纯文本发送，请删除其中的网页标签（尖括号标记）"],
+    });
     expect(errors({ ...email, subject: "", body: "{code}" })).toEqual({ subject: ["This field is required"] });
     // A lone "<" in plain text is not a tag.
     expect(errors({ ...email, subject: "Code < 5 min", body: "{code}, a < b" })).toBeNull();
