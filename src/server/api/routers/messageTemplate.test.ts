@@ -8,6 +8,9 @@ import { createContextInner } from "~/server/api/trpc";
 import { createMessenger, messagingConfig } from "~/server/messaging";
 import { sendCode } from "~/server/services/codes";
 import type { Locale } from "~/lib/errors";
+import { handleRest } from "~/server/api/rest";
+import { createLoginSession } from "~/server/services/session";
+import { signSessionToken } from "~/server/services/tokens";
 
 const t = setupWorld();
 let w: typeof t.w;
@@ -139,6 +142,34 @@ describe("messageTemplate: list, get, update, reset", () => {
     } finally {
       await db.tenant.update({ where: { id: w.tenantB.id }, data: { name: "Tenant B" } });
     }
+    expect(await db.messageTemplate.count({ where: { tenantId: w.tenantB.id } })).toBe(0);
+  });
+});
+
+describe("the REST mirror", () => {
+  it("lists, reads, puts and deletes under /api/v1/message-templates/{purpose}/{channel}/{locale}", async () => {
+    const user = await db.user.findUniqueOrThrow({ where: { id: w.managerB.id } });
+    const s = await createLoginSession(db, { tenantId: user.tenantId, userId: user.id, site: "admin", method: "password" });
+    const token = await signSessionToken(db, { sessionId: s.id, userId: user.id, tenantId: user.tenantId, expiresAt: s.expiresAt });
+    const call = (method: string, path: string, body?: unknown) =>
+      handleRest(
+        new Request(`http://b.test/api/v1${path}`, {
+          method,
+          headers: { host: "b.test", authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        }),
+        db,
+      );
+    const list = await call("GET", "/message-templates");
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { total: number }).total).toBe(16);
+    const put = await call("PUT", "/message-templates/bind/sms/en", { body: "Bind with {code}", tencentTemplateId: "889900" });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ purpose: "bind", channel: "sms", locale: "en", custom: true, tencentTemplateId: "889900" });
+    expect(await (await call("GET", "/message-templates/bind/sms/en")).json()).toMatchObject({ body: "Bind with {code}" });
+    expect((await call("PUT", "/message-templates/bind/sms/en", { body: "no code" })).status).toBe(400);
+    expect((await call("GET", "/message-templates/bind/fax/en")).status).toBe(400);
+    expect(await (await call("DELETE", "/message-templates/bind/sms/en")).json()).toMatchObject({ custom: false });
     expect(await db.messageTemplate.count({ where: { tenantId: w.tenantB.id } })).toBe(0);
   });
 });
