@@ -289,6 +289,8 @@ function LocalePanel({
   return (
     <Form<FormValues>
       form={form}
+      // Both languages' forms are on the page at once: the name keeps their field ids (and labels) apart.
+      name={`template-${item.locale}`}
       layout="vertical"
       initialValues={valuesOf(item)}
       disabled={busy}
