@@ -66,24 +66,29 @@ export function MessageTemplatesView() {
     render: (_, row) => {
       const item = row.texts[l];
       return (
-        <Space orientation="vertical" size={2} style={{ maxWidth: 420 }}>
+        <div style={{ display: "flex", flexDirection: "column", alignItems: "flex-start", gap: 2, minWidth: 0 }}>
           <Tag color={item.custom ? "blue" : "default"}>{item.custom ? t("custom") : t("builtIn")}</Tag>
-          {item.subject !== null && <Typography.Text strong>{item.subject}</Typography.Text>}
-          <Typography.Text type="secondary" ellipsis={{ tooltip: item.body }} style={{ maxWidth: 420 }} data-testid={`template-text-${row.key}-${l}`}>
+          {item.subject !== null && (
+            <Typography.Text strong ellipsis={{ tooltip: item.subject }} style={{ maxWidth: "100%" }}>
+              {item.subject}
+            </Typography.Text>
+          )}
+          <Typography.Text type="secondary" ellipsis={{ tooltip: item.body }} style={{ maxWidth: "100%" }} data-testid={`template-text-${row.key}-${l}`}>
             {item.body}
           </Typography.Text>
-        </Space>
+        </div>
       );
     },
   });
   const columns: TableProps<Row>["columns"] = [
-    { title: t("purpose"), key: "purpose", render: (_, r) => t(`purposes.${r.purpose}`), width: 120 },
+    { title: t("purpose"), key: "purpose", render: (_, r) => t(`purposes.${r.purpose}`), width: 130 },
     { title: t("channel"), key: "channel", render: (_, r) => <Tag>{t(`channels.${r.channel}`)}</Tag>, width: 90 },
     textColumn("zh-CN"),
     textColumn("en"),
     {
       title: t("providerCodes"),
       key: "codes",
+      width: 160,
       render: (_, r) => {
         if (r.channel !== "sms") return "—";
         const codes = TEMPLATE_LOCALES.flatMap((l) => [r.texts[l].aliyunTemplateCode, r.texts[l].tencentTemplateId]).filter(Boolean);
@@ -128,6 +133,8 @@ export function MessageTemplatesView() {
           dataSource={rows}
           columns={columns}
           pagination={false}
+          // Fixed: long texts are cut with an ellipsis (the whole text in a tooltip) instead of widening the table.
+          tableLayout="fixed"
           locale={{
             emptyText: list.isError ? (
               <Alert type="error" showIcon title={t("loadFailed")} description={handleServerError(null, list.error)} />
