@@ -20,7 +20,10 @@ test.beforeAll(async ({ playwright, baseURL }) => {
 test("edit the Chinese login SMS, see the preview, and a login code goes out with it", async ({ page, browser, baseURL }) => {
   test.setTimeout(150_000);
   await setLocale(page, "zh-CN", baseURL!);
-  await page.goto("/message-templates");
+  await page.goto("/outbox");
+  // In the side menu, right after the outbox.
+  await page.getByTestId("console-sider").getByRole("link", { name: "消息模板" }).click();
+  await expect(page).toHaveURL(/\/message-templates$/);
   await expect(page.getByRole("heading", { name: "消息模板" })).toBeVisible();
   await expect(page.getByTestId("template-text-login-sms-zh-CN")).toContainText("您的{purpose}验证码是 {code}");
   await shot(page, "message-templates-zh-CN");

@@ -82,7 +82,7 @@ export function MessageTemplatesView() {
   });
   const columns: TableProps<Row>["columns"] = [
     { title: t("purpose"), key: "purpose", render: (_, r) => t(`purposes.${r.purpose}`), width: 130 },
-    { title: t("channel"), key: "channel", render: (_, r) => <Tag>{t(`channels.${r.channel}`)}</Tag>, width: 90 },
+    { title: t("channel"), key: "channel", render: (_, r) => <Tag>{t(`channels.${r.channel}`)}</Tag>, width: 110 },
     textColumn("zh-CN"),
     textColumn("en"),
     {
