@@ -16,6 +16,7 @@ import {
   LockOutlined,
   LogoutOutlined,
   MailOutlined,
+  MessageOutlined,
   ProfileOutlined,
   SafetyOutlined,
   TagsOutlined,
@@ -58,6 +59,7 @@ type MenuLabel =
   | "sessions"
   | "locks"
   | "outbox"
+  | "messageTemplates"
   | "account"
   | "permissions"
   | "apiDocs"
@@ -79,6 +81,7 @@ const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; need
   { key: "sessions", href: "/sessions", icon: <DesktopOutlined />, label: "sessions", needs: "uc.session.get" },
   { key: "locks", href: "/locks", icon: <LockOutlined />, label: "locks", needs: "uc.lock.get" },
   { key: "outbox", href: "/outbox", icon: <MailOutlined />, label: "outbox", needs: "uc.outbox.get" },
+  { key: "message-templates", href: "/message-templates", icon: <MessageOutlined />, label: "messageTemplates", needs: "uc.messagetemplate.get" },
   { key: "account", href: "/account", icon: <IdcardOutlined />, label: "account" },
   { key: "permissions", href: "/permissions", icon: <SafetyOutlined />, label: "permissions", needs: "uc.permission.get" },
   { key: "api-docs", href: "/api-docs", icon: <ApiOutlined />, label: "apiDocs" },

@@ -7,7 +7,19 @@ import { CATALOG } from "~/i18n/catalog";
  * the shared `appErrors`, `permissionNames` and `validation` namespaces that code outside React
  * reads synchronously through src/i18n/catalog.ts.
  */
-export const RESOURCE_NAMESPACES = ["user", "team", "role", "client", "apiResource", "apiScope", "identityResource", "audit", "export", "file"] as const;
+export const RESOURCE_NAMESPACES = [
+  "user",
+  "team",
+  "role",
+  "client",
+  "apiResource",
+  "apiScope",
+  "identityResource",
+  "audit",
+  "export",
+  "file",
+  "messageTemplate",
+] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
   const base = ((await import(`./messages/${locale}.json`)) as { default: Record<string, unknown> }).default;

@@ -47,6 +47,7 @@ export const ERROR_STATUS = {
   api: { 18001: 404, 18002: 409, 18003: 409, 18004: 400, 18005: 400, 18006: 409, 18007: 404, 18008: 404, 18009: 409 },
   export: { 19001: 404, 19002: 409, 19003: 400, 19004: 404 },
   file: { 20001: 415, 20002: 413, 20003: 400, 20004: 400, 20005: 400, 20006: 413, 20007: 413, 20008: 404, 20009: 400, 20010: 400, 20011: 400 },
+  template: { 21001: 400 },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 
 type ErrorTables = { [R in keyof typeof ERROR_STATUS]: { [C in keyof (typeof ERROR_STATUS)[R]]: ErrorDef } };

@@ -31,6 +31,7 @@ const DEFINED = {
   export: ["get", "post"],
   file: ["get", "detail", "post", "delete"],
   dashboard: ["get"],
+  messagetemplate: ["get", "detail", "put", "reset"],
 } as const satisfies Record<keyof (typeof CATALOG)["en"]["permissionNames"]["resources"], readonly PermissionAction[]>;
 
 export type PermissionResource = keyof typeof DEFINED;
@@ -134,6 +135,7 @@ export const BUILT_IN_ROLES = {
       "uc.audit.get",
       "uc.export.all",
       "uc.file.all",
+      "uc.messagetemplate.all",
     ],
   },
 } as const satisfies Record<string, { label: Readonly<Record<Locale, string>>; description: Readonly<Record<Locale, string>>; permissions: readonly string[] }>;

@@ -33,6 +33,8 @@ export const AUDITED_MUTATIONS = [
   "me.unbind",
   "me.unbindContact",
   "me.updateProfile",
+  "messageTemplate.reset",
+  "messageTemplate.update",
   "role.create",
   "role.delete",
   "role.update",

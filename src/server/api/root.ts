@@ -17,6 +17,7 @@ import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
 import { dashboardRouter } from "~/server/api/routers/dashboard";
+import { messageTemplateRouter } from "~/server/api/routers/messageTemplate";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -38,6 +39,7 @@ export const appRouter = createTRPCRouter({
   identityResource: identityResourceRouter,
   file: fileRouter,
   dashboard: dashboardRouter,
+  messageTemplate: messageTemplateRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -50,7 +50,7 @@ export function aliyunSms(config: AliyunConfig): SmsProvider {
         SignatureMethod: "HMAC-SHA1",
         SignatureNonce: randomUUID(),
         SignatureVersion: "1.0",
-        TemplateCode: config.templateCode,
+        TemplateCode: m.providerTemplate?.aliyun || config.templateCode,
         // Second precision: Aliyun documents yyyy-MM-ddTHH:mm:ssZ.
         Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
         Version: "2017-05-25",

@@ -49,7 +49,7 @@ export function tencentSms(config: TencentConfig): SmsProvider {
         PhoneNumberSet: [`+${cc}${national}`],
         SmsSdkAppId: config.sdkAppId,
         SignName: config.signName,
-        TemplateId: config.templateId,
+        TemplateId: m.providerTemplate?.tencent || config.templateId,
         // Tencent templates are positional ({1}, {2}…): values in insertion order.
         TemplateParamSet: Object.values(m.params),
       });

@@ -9,6 +9,8 @@ export interface SmsMessage {
   params: Record<string, string>;
   /** Rendered text, for the outbox. */
   text: string;
+  /** The tenant's provider template for this text (message templates); unset: the one in the tenant's `sms.*` settings. */
+  providerTemplate?: { aliyun?: string | null; tencent?: string | null };
 }
 
 export interface EmailMessage {

@@ -11,7 +11,7 @@ import { getSecrets } from "~/server/secrets";
 import type { Locale } from "~/lib/errors";
 import type { Messenger } from "~/server/messaging";
 import { currentLog } from "~/server/log";
-import { translator } from "~/i18n/catalog";
+import { codeMessage } from "~/server/services/message-templates";
 import { ipBucket } from "~/server/security/throttle";
 
 export type CodeChannel = "sms" | "email";
@@ -83,12 +83,19 @@ export async function sendCode(db: Db, messenger: Messenger, input: SendCodeInpu
     data: { ...base, purpose: input.purpose, codeHash: hashCode(code, input.target), ip: ipBucket(input.ip), createdAt: now, expiresAt },
   });
   if (input.deliver) {
-    const minutes = rules.ttlMs[input.channel] / 60_000;
-    const t = translator(input.locale, "serverText");
-    const purpose = t(`codePurpose.${input.purpose}`);
-    const text = t("codeText", { tenant: input.tenantName, purpose, code, minutes });
-    if (input.channel === "sms") await messenger.sendSms({ to: input.target, template: input.purpose, params: { code }, text });
-    else await messenger.sendEmail({ to: input.target, subject: t("codeSubject", { purpose }), text });
+    // The tenant's own text in the request's language, else the built-in one (services/message-templates.ts).
+    const m = await codeMessage(db, {
+      tenantId: input.tenantId,
+      tenantName: input.tenantName,
+      purpose: input.purpose,
+      channel: input.channel,
+      locale: input.locale,
+      code,
+      minutes: rules.ttlMs[input.channel] / 60_000,
+    });
+    if (input.channel === "sms")
+      await messenger.sendSms({ to: input.target, template: input.purpose, params: m.params, text: m.text, providerTemplate: m.providerTemplate });
+    else await messenger.sendEmail({ to: input.target, subject: m.subject ?? "", text: m.text });
   }
   return { expiresAt, resendAfter: new Date(now.getTime() + rules.resendAfterMs) };
 }

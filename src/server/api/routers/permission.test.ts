@@ -11,8 +11,8 @@ describe("permission.list: the permission-code registry", () => {
   it("lists every code once, named in the caller's language", async () => {
     const en = await w.callerFor(w.managerB.id, w.tenantB, { locale: "en" });
     const all = await en.permission.list({});
-    expect(all).toHaveLength(65);
-    expect(new Set(all.map((p) => p.code)).size).toBe(65);
+    expect(all).toHaveLength(69);
+    expect(new Set(all.map((p) => p.code)).size).toBe(69);
     expect(all.find((p) => p.code === "uc.lock.unlock")).toEqual({
       code: "uc.lock.unlock",
       resource: "lock",
@@ -21,6 +21,7 @@ describe("permission.list: the permission-code registry", () => {
       resourceName: "Account locks",
     });
     expect(all.filter((p) => p.resource === "export").map((p) => p.code)).toEqual(["uc.export.get", "uc.export.post"]);
+    expect(all.find((p) => p.code === "uc.messagetemplate.reset")).toMatchObject({ name: "Message templates: reset to default" });
 
     const zh = await w.callerFor(w.managerB.id, w.tenantB, { locale: "zh-CN" });
     expect((await zh.permission.list({})).find((p) => p.code === "uc.audit.get")).toEqual({
