@@ -63,7 +63,6 @@ export interface ParsedFile {
 }
 
 /** C0 controls and DEL (the cell's line breaks and tabs too: every import column is one line), and the BOM. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f\ufeff]/g;
 
 /** A cell as the service reads it: text without control characters, trimmed; refused when huge. */
