@@ -2,8 +2,8 @@
  * Next calls register() once per server process. Before anything is served, the instance checks
  * that its keys are the ones the database was started with (a misconfigured instance exits with
  * the message saying which variable to set) and that a signing key exists; then it publishes the
- * API handlers for server.mjs's direct path (src/server/api/http.ts), and the export worker
- * and the housekeeping sweep start inside the app (UC_EXPORT_WORKER=off / UC_HOUSEKEEPING=off
+ * API handlers for server.mjs's direct path (src/server/api/http.ts), and the job runner
+ * (exports, bulk actions) and the housekeeping sweep start inside the app (UC_EXPORT_WORKER=off / UC_HOUSEKEEPING=off
  * leave them to other instances).
  */
 export async function register() {
@@ -29,8 +29,7 @@ export async function register() {
   (await api).publishFastApi();
   // The background jobs start once their modules have loaded, without holding up the first request.
   const failed = (what: string) => (e: unknown) => console.error(`${what} did not start: ${e instanceof Error ? e.message : String(e)}`);
-  if (process.env.UC_EXPORT_WORKER !== "off")
-    void import("~/server/exports/worker").then(({ startExportWorker }) => startExportWorker(db), failed("The export worker"));
+  if (process.env.UC_EXPORT_WORKER !== "off") void import("~/server/jobs/queues").then(({ startJobRunner }) => startJobRunner(db), failed("The job runner"));
   if (process.env.UC_HOUSEKEEPING !== "off")
     void import("~/server/jobs/housekeeping").then(({ startHousekeeping }) => startHousekeeping(db, dbKind), failed("Housekeeping"));
 }

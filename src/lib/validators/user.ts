@@ -165,3 +165,56 @@ export const userPickItem = z.object({
   email: z.string().nullable(),
 });
 export type UserPickItem = z.infer<typeof userPickItem>;
+
+// ---------------------------------------------------------------------------------------------
+// Bulk actions
+
+export const USER_BULK_ACTIONS = ["lock", "unlock", "addRole", "removeRole", "disable", "enable", "delete"] as const;
+export type UserBulkAction = (typeof USER_BULK_ACTIONS)[number];
+/** At most this many ids in one request; more users are "all that match the filter". */
+export const USER_BULK_IDS_MAX = 1000;
+/** Up to this many ids run inside the request; more (or a filter) run as a background job. */
+export const USER_BULK_INLINE_MAX = 200;
+
+/**
+ * A bulk action on explicit `ids` or on every user matching `filter` (the list's own input; its
+ * paging is ignored). `roleId` for addRole/removeRole, `until` for lock.
+ */
+export const userBulkInput = z
+  .object({
+    action: z.enum(USER_BULK_ACTIONS),
+    ids: z.array(z.uuid()).min(1).max(USER_BULK_IDS_MAX).optional(),
+    filter: userListInput.optional(),
+    roleId: z.uuid().optional(),
+    until: z.coerce.date().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.ids === !v.filter) ctx.addIssue({ code: "custom", path: ["ids"], message: msg("bulkTarget") });
+    if ((v.action === "addRole" || v.action === "removeRole") && !v.roleId) ctx.addIssue({ code: "custom", path: ["roleId"], message: msg("required") });
+    if (v.action === "lock" && !v.until) ctx.addIssue({ code: "custom", path: ["until"], message: msg("required") });
+  });
+export type UserBulkInput = z.input<typeof userBulkInput>;
+
+/** What a bulk action did: users changed, users skipped and, per reason (an error code), how many. */
+export const userBulkOutcome = z.object({
+  changed: z.number().int(),
+  skipped: z.number().int(),
+  reasons: z.array(z.object({ code: z.number().int(), count: z.number().int() })),
+});
+export type UserBulkOutcome = z.infer<typeof userBulkOutcome>;
+
+export const userBulkJob = z.object({
+  id: z.uuid(),
+  action: z.enum(USER_BULK_ACTIONS),
+  status: z.enum(["queued", "running", "done", "failed"]),
+  total: z.number().int().nullable(),
+  done: z.number().int(),
+  outcome: userBulkOutcome.nullable(),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  finishedAt: z.date().nullable(),
+});
+export type UserBulkJob = z.infer<typeof userBulkJob>;
+
+/** Inline: the outcome at once; else the job that carries it out. */
+export const userBulkOutput = z.object({ outcome: userBulkOutcome.nullable(), job: userBulkJob.nullable() });

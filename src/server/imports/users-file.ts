@@ -68,14 +68,14 @@ const CONTROL = /[\u0000-\u001f\u007f\ufeff]/g;
 /** A cell as the service reads it: text without control characters, trimmed; refused when huge. */
 function cleanCell(raw: string, line: number): string {
   const s = raw.replace(CONTROL, " ").trim();
-  if (s.length > IMPORT_LIMITS.cell) throw new AppError(15007, { file: [`#${line}`] });
+  if (s.length > IMPORT_LIMITS.cell) throw new AppError(15008, { file: [`#${line}`] });
   return s;
 }
 
 /** Refuses a file too large to read, by its size alone. */
 export function assertImportSize(size: number) {
-  if (size > IMPORT_LIMITS.bytes) throw new AppError(15006);
-  if (size === 0) throw new AppError(15005);
+  if (size > IMPORT_LIMITS.bytes) throw new AppError(15007);
+  if (size === 0) throw new AppError(15006);
 }
 
 export async function parseImportFile(bytes: Buffer): Promise<ParsedFile> {
@@ -87,22 +87,22 @@ export async function parseImportFile(bytes: Buffer): Promise<ParsedFile> {
 
 function mapRows(format: ParsedFile["format"], table: { line: number; cells: string[] }[]): ParsedFile {
   const first = table.findIndex((r) => r.cells.some((c) => c.trim() !== ""));
-  if (first < 0) throw new AppError(15005);
+  if (first < 0) throw new AppError(15006);
   const headerRow = table[first]!;
   const headers = headerRow.cells.map((c) => cleanCell(c, headerRow.line));
-  if (headers.length > IMPORT_LIMITS.columns) throw new AppError(15005);
+  if (headers.length > IMPORT_LIMITS.columns) throw new AppError(15006);
   const columns = headers.map((h) => BY_HEADER.get(headerKey(h)) ?? null);
   // Without a way to name the account there is nothing to import.
-  if (!columns.some((c) => c === "userName" || c === "phone" || c === "email")) throw new AppError(15008);
+  if (!columns.some((c) => c === "userName" || c === "phone" || c === "email")) throw new AppError(15009);
   const seen = new Set<ImportColumn>();
   for (const c of columns) {
-    if (c && seen.has(c)) throw new AppError(15009, { file: [headers[columns.indexOf(c)]!] });
+    if (c && seen.has(c)) throw new AppError(15010, { file: [headers[columns.indexOf(c)]!] });
     if (c) seen.add(c);
   }
   const rows: ParsedFile["rows"] = [];
   for (const r of table.slice(first + 1)) {
     if (!r.cells.some((c) => c.trim() !== "")) continue;
-    if (rows.length >= IMPORT_LIMITS.rows) throw new AppError(15006);
+    if (rows.length >= IMPORT_LIMITS.rows) throw new AppError(15007);
     const cells: Partial<Record<ImportColumn, string>> = {};
     r.cells.forEach((raw, i) => {
       const col = columns[i];
@@ -121,7 +121,7 @@ function mapRows(format: ParsedFile["format"], table: { line: number; cells: str
  * Windows writes as "CSV". UTF-16 and binary files (a NUL byte) are refused: no CSV has one.
  */
 export function decodeCsv(bytes: Buffer): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) throw new AppError(15005);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) throw new AppError(15006);
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(body);
@@ -129,7 +129,7 @@ export function decodeCsv(bytes: Buffer): string {
     try {
       return new TextDecoder("gb18030", { fatal: true }).decode(body);
     } catch {
-      throw new AppError(15005);
+      throw new AppError(15006);
     }
   }
 }
@@ -160,10 +160,10 @@ export function parseCsvText(text: string, delimiter = ","): { line: number; cel
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === "CSV_MAX_RECORD_SIZE") throw new AppError(15007, { file: [`#${(e as { lines?: number }).lines ?? "?"}`] });
-    throw new AppError(15005);
+    if (code === "CSV_MAX_RECORD_SIZE") throw new AppError(15008, { file: [`#${(e as { lines?: number }).lines ?? "?"}`] });
+    throw new AppError(15006);
   }
-  if (records.length > IMPORT_LIMITS.rows + 1) throw new AppError(15006);
+  if (records.length > IMPORT_LIMITS.rows + 1) throw new AppError(15007);
   return records.map((r) => ({ line: r.info.lines, cells: r.record }));
 }
 
@@ -209,18 +209,18 @@ function cellText(v: CellValue): string {
 
 async function readXlsx(bytes: Buffer): Promise<{ line: number; cells: string[] }[]> {
   const unpacked = zipUnpackedSize(bytes);
-  if (unpacked === null) throw new AppError(15005);
-  if (unpacked > IMPORT_LIMITS.unpackedBytes) throw new AppError(15006);
+  if (unpacked === null) throw new AppError(15006);
+  if (unpacked > IMPORT_LIMITS.unpackedBytes) throw new AppError(15007);
   const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
-    throw new AppError(15005);
+    throw new AppError(15006);
   }
   const sheet = wb.worksheets[0];
-  if (!sheet) throw new AppError(15005);
-  if (sheet.actualRowCount > IMPORT_LIMITS.rows + 1) throw new AppError(15006);
+  if (!sheet) throw new AppError(15006);
+  if (sheet.actualRowCount > IMPORT_LIMITS.rows + 1) throw new AppError(15007);
   const out: { line: number; cells: string[] }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
     const cells: string[] = [];

@@ -53,16 +53,16 @@ describe("reading an import file", () => {
   });
 
   it("refuses what is not a CSV or XLSX, a file without an account column, repeated columns, huge cells and too many rows", async () => {
-    expect(await codeOf(parseImportFile(Buffer.from("email\na\u0000b\n")))).toBe(15005);
-    expect(await codeOf(parseImportFile(Buffer.from([0xff, 0xfe, 0x65, 0x00])))).toBe(15005);
-    expect(await codeOf(parseImportFile(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])))).toBe(15005);
-    expect(await codeOf(parseImportFile(Buffer.from('email\n"never closed\n')))).toBe(15005);
-    expect(await codeOf(parseImportFile(Buffer.alloc(0)))).toBe(15005);
-    expect(await codeOf(parseImportFile(csv("nickname,roles\nx,user\n")))).toBe(15008);
-    expect(await codeOf(parseImportFile(csv("email,邮箱\na@x.test,b@x.test\n")))).toBe(15009);
-    expect(await codeOf(parseImportFile(csv(`email,nickname\na@x.test,${"x".repeat(IMPORT_LIMITS.cell + 1)}\n`)))).toBe(15007);
-    expect(await codeOf(parseImportFile(csv(`email\n${"a@x.test\n".repeat(IMPORT_LIMITS.rows + 1)}`)))).toBe(15006);
-    expect(await codeOf(parseImportFile(Buffer.alloc(IMPORT_LIMITS.bytes + 1, 0x61)))).toBe(15006);
+    expect(await codeOf(parseImportFile(Buffer.from("email\na\u0000b\n")))).toBe(15006);
+    expect(await codeOf(parseImportFile(Buffer.from([0xff, 0xfe, 0x65, 0x00])))).toBe(15006);
+    expect(await codeOf(parseImportFile(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])))).toBe(15006);
+    expect(await codeOf(parseImportFile(Buffer.from('email\n"never closed\n')))).toBe(15006);
+    expect(await codeOf(parseImportFile(Buffer.alloc(0)))).toBe(15006);
+    expect(await codeOf(parseImportFile(csv("nickname,roles\nx,user\n")))).toBe(15009);
+    expect(await codeOf(parseImportFile(csv("email,邮箱\na@x.test,b@x.test\n")))).toBe(15010);
+    expect(await codeOf(parseImportFile(csv(`email,nickname\na@x.test,${"x".repeat(IMPORT_LIMITS.cell + 1)}\n`)))).toBe(15008);
+    expect(await codeOf(parseImportFile(csv(`email\n${"a@x.test\n".repeat(IMPORT_LIMITS.rows + 1)}`)))).toBe(15007);
+    expect(await codeOf(parseImportFile(Buffer.alloc(IMPORT_LIMITS.bytes + 1, 0x61)))).toBe(15007);
   });
 
   it("strips control characters from cells (a cell is one line)", async () => {

@@ -348,6 +348,25 @@ export async function listUsersForExport(scope: Scope, input: ListInput, cursor:
   return { total: counted ? (counted.estimatedTotal ?? counted.total) : null, nextCursor, rows };
 }
 
+/**
+ * The ids of a page of the list (the same filter, order and keyset cursor as listUsers), for bulk
+ * actions on "all that match": a cursor is a position, not an offset, so users that stop matching
+ * as they are changed (disabled under "status: active") do not shift the pages after them.
+ * `total` (exact to COUNT_CAP, else the estimate) comes with the first page only.
+ */
+export async function listUserIds(scope: Scope, input: ListInput, cursor: string | null, take: number) {
+  const paged: ListInput = { ...input, cursor: cursor ?? undefined, skip: 0 };
+  const filter = userListFilter(scope, paged);
+  const sort = SORT_COLUMN[paged.orderby];
+  const columns = Prisma.sql`u."id"::text AS "id", ${column(sort)} AS ${Prisma.raw(`"${sort}"`)}`;
+  const [counted, read] = await Promise.all([
+    cursor === null ? countUsers(scope.db, scope, paged, filter) : null,
+    readPage<{ id: string }>(scope.db, filter, paged, columns, take),
+  ]);
+  const { items, nextCursor } = pageOf(paged, read, take);
+  return { ids: items.map((r) => r.id), nextCursor, total: counted ? (counted.estimatedTotal ?? counted.total) : null };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Detail
 
@@ -665,10 +684,17 @@ export async function resetUserPassword(scope: Scope, id: string, password?: str
   });
 }
 
-export async function setUserRoles(scope: Scope, id: string, roleIds: string[]) {
+export const setUserRoles = (scope: Scope, id: string, roleIds: string[]) => changeUserRoles(scope, id, () => roleIds);
+
+/**
+ * The user's roles made `next(current role ids)`, with the checks and the audit row of
+ * setUserRoles (the bulk "add / remove a role" reads the current roles inside the same transaction).
+ */
+export async function changeUserRoles(scope: Scope, id: string, next: (current: string[]) => string[]) {
   const { db } = scope;
   return db.$transaction(async (tx) => {
     const row = await findUser(tx, scope, id, { deleted: false });
+    const roleIds = [...new Set(next(row.roles.map((r) => r.role.id)))];
     const roles = await rolesOfTenant(tx, row.tenantId, roleIds);
     const keepsAdmin = roles.some((r) => r.name === ADMIN_ROLE);
     if (!keepsAdmin && (await isLastAdministrator(tx, row.tenantId, id))) throw new AppError(16003);

@@ -2,7 +2,7 @@ import { createTRPCRouter, requirePermission } from "~/server/api/trpc";
 import { idInput, listOutput } from "~/lib/validators/common";
 import { exportCreateInput, exportJob, exportListInput } from "~/lib/validators/export";
 import { createExport, getExport, listExports } from "~/server/exports/service";
-import { kickExportWorker } from "~/server/exports/worker";
+import { kickJobRunner } from "~/server/jobs/queues";
 
 const tags = ["export"];
 
@@ -16,7 +16,7 @@ export const exportRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const job = await createExport(ctx.db, ctx.actor, ctx, input);
       // Start at once rather than at the next poll; any instance may take it, though.
-      if (process.env.UC_EXPORT_WORKER !== "off") kickExportWorker(ctx.db);
+      kickJobRunner(ctx.db);
       return job;
     }),
 

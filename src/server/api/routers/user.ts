@@ -16,10 +16,15 @@ import {
   userResetPasswordInput,
   userRolesInput,
   userUpdateInput,
+  userBulkInput,
+  userBulkJob,
+  userBulkOutput,
 } from "~/lib/validators/user";
 import * as users from "~/server/services/user";
 import { listSessions } from "~/server/services/login-sessions";
 import { roleOptions } from "~/server/services/roles";
+import { bulkUsers, getBulkJob, listBulkJobs } from "~/server/services/user-bulk";
+import { kickJobRunner } from "~/server/jobs/queues";
 
 const tags = ["user"];
 const openapi = (method: "GET" | "POST" | "PUT" | "DELETE", path: `/${string}`, summary: string) => ({
@@ -54,6 +59,36 @@ export const userRouter = createTRPCRouter({
     .query(({ ctx, input }) => users.pickUsers(ctx, input)),
 
   errorCodes: errorCodesProcedure("/users/error-codes", tags, ["user"]),
+
+  // Reading the list is the floor; each action then needs its single procedure's permission
+  // (uc.user.lock, .unlock, .put for roles and status, .delete), checked in the service.
+  bulk: requirePermission("uc.user.get")
+    .meta(
+      openapi(
+        "POST",
+        "/users/bulk",
+        "Lock, unlock, add or remove a role, disable, enable or delete many users: up to 1,000 ids (up to 200 at once, more as a job) or all matching a list filter (a job)",
+      ),
+    )
+    .input(userBulkInput)
+    .output(userBulkOutput)
+    .mutation(async ({ ctx, input }) => {
+      const out = await bulkUsers(ctx, input);
+      if (out.job) kickJobRunner(ctx.db);
+      return out;
+    }),
+
+  bulkJobs: requirePermission("uc.user.get")
+    .meta(openapi("GET", "/users/bulk-jobs", "My latest bulk jobs on users, newest first"))
+    .input(z.object({}).optional())
+    .output(z.array(userBulkJob))
+    .query(({ ctx }) => listBulkJobs(ctx)),
+
+  bulkJob: requirePermission("uc.user.get")
+    .meta(openapi("GET", "/users/bulk-jobs/{id}", "A bulk job of mine: status, progress and what it did"))
+    .input(idInput)
+    .output(userBulkJob)
+    .query(({ ctx, input }) => getBulkJob(ctx, input.id)),
 
   detail: requirePermission("uc.user.detail")
     .meta(openapi("GET", "/users/{id}", "User detail with claims, properties and external logins"))

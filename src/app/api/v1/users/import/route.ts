@@ -24,7 +24,7 @@ export async function POST(req: Request) {
     assertImportSize(Math.max(1, Number(req.headers.get("content-length") ?? 0) - 64 * 1024));
     const form = await req.formData().catch(() => null);
     const file = form?.get("file");
-    if (!form || !(file instanceof File)) throw new AppError(15005);
+    if (!form || !(file instanceof File)) throw new AppError(15006);
     const mode = form.get("mode") ?? "preview";
     if (mode !== "preview" && mode !== "import") throw new AppError(10003, { mode: ["preview | import"] });
     assertImportSize(file.size);

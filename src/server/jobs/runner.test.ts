@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createTestDb } from "~/test/db";
+import type { PrismaClient } from "~/generated/prisma/client";
+import { enqueueJob, jobQueue, type JobKind } from "~/server/jobs/job";
+import { claimJob, drainQueue, runClaimedJob } from "~/server/jobs/runner";
+
+const t = {} as { db: PrismaClient; cleanup: () => Promise<void> };
+afterAll(() => t.cleanup?.());
+beforeAll(async () => {
+  Object.assign(t, await createTestDb());
+});
+
+const actorId = "0193a000-0000-7000-8000-000000000001";
+const seen: number[] = [];
+
+/** A kind that counts to `n` in steps, reporting each step, or fails at `failAt`. */
+const counter: JobKind<{ n: number; failAt?: number }> = {
+  input: z.object({ n: z.number().int().min(1).max(100), failAt: z.number().int().optional() }),
+  run: async (db, job, _row, input) => {
+    for (let i = 1; i <= input.n; i++) {
+      if (i === input.failAt) throw new Error(`failed at ${i}`);
+      await job.progress(i, input.n, { result: { last: i }, force: true });
+      seen.push((await db.job.findUniqueOrThrow({ where: { id: job.id } })).done);
+    }
+    await job.finish({ result: { counted: input.n }, done: input.n, total: input.n });
+  },
+};
+const queue = jobQueue({ counter: counter as unknown as JobKind<never> });
+
+describe("the job runner on the Job table", () => {
+  it("runs a queued job with progress to done, its result kept; a failing one is failed with the message", async () => {
+    const ok = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 3 } });
+    const bad = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 3, failAt: 2 } });
+    seen.length = 0;
+    expect(await drainQueue(t.db, queue)).toBe(2);
+    expect(seen).toEqual([1, 2, 3, 1]);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: ok.id } })).toMatchObject({
+      status: "done",
+      done: 3,
+      total: 3,
+      result: { counted: 3 },
+      leaseUntil: null,
+      error: null,
+    });
+    const failed = await t.db.job.findUniqueOrThrow({ where: { id: bad.id } });
+    expect(failed).toMatchObject({ status: "failed", error: "failed at 2", done: 1, result: { last: 1 }, leaseUntil: null });
+    expect(failed.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it("refuses input its kind does not accept when queued, and a kind it does not know when run", async () => {
+    await expect(enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 1000 } })).rejects.toThrow();
+    const stray = await t.db.job.create({ data: { kind: "nope", actorId, input: {} } });
+    await drainQueue(t.db, queue);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: stray.id } })).toMatchObject({ status: "failed", error: "No job kind nope" });
+  });
+
+  it("a runner whose lease was taken over writes nothing more", async () => {
+    const job = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 2 } });
+    const first = await claimJob(t.db, queue);
+    expect(first?.id).toBe(job.id);
+    expect(await claimJob(t.db, queue)).toBeNull(); // leased
+    await t.db.job.update({ where: { id: job.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    const second = await claimJob(t.db, queue);
+    expect(second?.id).toBe(job.id);
+    await runClaimedJob(t.db, queue, second!);
+    // The first claim wakes up late: its progress is refused and the finished job stays as it is.
+    await runClaimedJob(t.db, queue, first!);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", done: 2, error: null });
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * The one runner for every long job. A queue is a table of jobs (ExportJob for exports, Job for
+ * everything else) and the code that runs one of them; any app instance may run any job. A
+ * runner claims one job at a time with `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)`
+ * and holds it by a lease (leaseUntil) it renews with each progress write. The lease value
+ * doubles as the claim's token: every write is conditional on it, so a runner that stalled past
+ * its lease and was overtaken stops instead of overwriting the new owner's work. A crashed
+ * instance's job is taken again once its lease has passed. Works the same on PGlite (one
+ * connection). Times are the database's (`now()`), never one instance's clock.
+ */
+import { Prisma } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
+import type { SystemActor } from "~/server/services/scope";
+import { currentLog } from "~/server/log";
+
+/** The job tables and their status enums (fixed identifiers: never from input). */
+const TABLES = {
+  ExportJob: { status: "ExportStatus", result: false },
+  Job: { status: "JobStatus", result: true },
+} as const;
+export type JobTable = keyof typeof TABLES;
+
+export interface Claim {
+  id: string;
+  leaseUntil: Date;
+}
+
+/** Thrown by a write once another runner owns the job: the job's code stops, nothing is recorded. */
+export class LeaseLost extends Error {
+  constructor() {
+    super("The job's lease was taken over");
+  }
+}
+
+export interface RunnerOptions {
+  /** How long a claim lasts without renewal. */
+  leaseMs?: number;
+  /** At most one progress write (and lease renewal) per this many ms; a forced one always writes. */
+  progressEveryMs?: number;
+}
+
+export const RUNNER_DEFAULTS = { leaseMs: 60_000, progressEveryMs: 1000 } as const;
+
+/** The columns every job table has that `finish` may set besides the kind's own. */
+export interface Settled {
+  status: "done" | "failed";
+  finishedAt: Date;
+  leaseUntil: null;
+  error: string | null;
+  done?: number;
+  total?: number | null;
+}
+
+/** The claim's key: the job, running, with this very lease. */
+export interface ClaimWhere {
+  id: string;
+  status: "running";
+  leaseUntil: Date;
+}
+
+/** A job being run, as its code sees it. */
+export interface RunningJob<Done extends object> {
+  readonly id: string;
+  /**
+   * Progress so far (and `result` on tables that have one), renewing the lease; at most one write
+   * per `progressEveryMs` unless `force`. Throws LeaseLost when the job is no longer ours.
+   */
+  progress(done: number, total: number | null, opts?: { result?: unknown; force?: boolean }): Promise<void>;
+  /** Marks the job done with the kind's own columns. Throws LeaseLost when it is no longer ours (nothing written). */
+  finish(data: Done & Partial<Pick<Settled, "done" | "total">>): Promise<void>;
+}
+
+export interface JobQueue<Done extends object = object> {
+  /** For logs. */
+  name: string;
+  table: JobTable;
+  /** The conditional update of the table (its Prisma delegate's updateMany). */
+  settle: (db: Db, where: ClaimWhere, data: Done & Settled) => Promise<{ count: number }>;
+  /**
+   * Runs one claimed job to the end. Returning without `finish` marks it done; throwing fails it
+   * with the error's message (LeaseLost: nothing is written, the new owner carries on).
+   */
+  run: (db: Db, job: RunningJob<Done>, opts: RunnerOptions) => Promise<void>;
+}
+
+const table = (t: JobTable) => Prisma.raw(`"${t}"`);
+const status = (t: JobTable, s: "queued" | "running") => Prisma.raw(`'${s}'::"${TABLES[t].status}"`);
+
+/** Takes the queue's oldest queued job, or a running one whose lease has passed. Null when there is none. */
+export async function claimJob(db: Db, queue: Pick<JobQueue, "table">, leaseMs: number = RUNNER_DEFAULTS.leaseMs): Promise<Claim | null> {
+  const t = queue.table;
+  const rows = await db.$queryRaw<Claim[]>`
+    UPDATE ${table(t)}
+       SET "status" = ${status(t, "running")},
+           "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond',
+           "startedAt" = COALESCE("startedAt", now()),
+           "done" = 0
+     WHERE "id" = (
+       SELECT "id" FROM ${table(t)}
+        WHERE "status" = ${status(t, "queued")}
+           OR ("status" = ${status(t, "running")} AND "leaseUntil" < now())
+        ORDER BY "createdAt"
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING "id", "leaseUntil"`;
+  return rows[0] ?? null;
+}
+
+/** Progress and a new lease, only while the claim is still ours. */
+async function renew(db: Db, t: JobTable, claim: Claim, leaseMs: number, done: number, total: number | null, result: unknown): Promise<Claim> {
+  const setResult = TABLES[t].result && result !== undefined ? Prisma.sql`, "result" = ${JSON.stringify(result)}::jsonb` : Prisma.empty;
+  const rows = await db.$queryRaw<Claim[]>`
+    UPDATE ${table(t)}
+       SET "done" = ${done}::int, "total" = ${total}::int,
+           "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond'${setResult}
+     WHERE "id" = ${claim.id}::uuid AND "status" = ${status(t, "running")} AND "leaseUntil" = ${claim.leaseUntil}::timestamptz
+    RETURNING "id", "leaseUntil"`;
+  if (!rows[0]) throw new LeaseLost();
+  return rows[0];
+}
+
+/**
+ * Runs one claimed job of the queue to the end: the queue's code with progress, lease renewal and
+ * finish/fail done here, every write conditional on the claim.
+ */
+export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue<Done>, first: Claim, opts: RunnerOptions = {}): Promise<void> {
+  const { leaseMs, progressEveryMs } = { ...RUNNER_DEFAULTS, ...opts };
+  let claim = first;
+  let reported = Date.now();
+  let finished = false;
+  const where = (): ClaimWhere => ({ id: claim.id, status: "running", leaseUntil: claim.leaseUntil });
+  const job: RunningJob<Done> = {
+    id: claim.id,
+    async progress(done, total, o = {}) {
+      if (!o.force && Date.now() - reported < progressEveryMs) return;
+      claim = await renew(db, queue.table, claim, leaseMs, done, total, o.result);
+      reported = Date.now();
+    },
+    async finish(data) {
+      const saved = await queue.settle(db, where(), { ...data, status: "done", finishedAt: new Date(), leaseUntil: null, error: null });
+      if (!saved.count) throw new LeaseLost();
+      finished = true;
+    },
+  };
+  try {
+    await queue.run(db, job, { leaseMs, progressEveryMs });
+    if (!finished) await job.finish({} as Done);
+  } catch (e) {
+    if (e instanceof LeaseLost) return; // another instance owns the job now
+    const error = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+    await queue.settle(db, where(), { status: "failed", error, finishedAt: new Date(), leaseUntil: null } as Done & Settled);
+  }
+}
+
+/** Claims and runs the queue's jobs until none is left; answers how many it ran. */
+export async function drainQueue<Done extends object>(db: Db, queue: JobQueue<Done>, opts: RunnerOptions = {}): Promise<number> {
+  let n = 0;
+  for (let claim = await claimJob(db, queue, opts.leaseMs); claim; claim = await claimJob(db, queue, opts.leaseMs)) {
+    await runClaimedJob(db, queue, claim, opts);
+    n++;
+  }
+  return n;
+}
+
+/** Every queue, in turn, until all are empty. */
+export async function drainQueues(db: Db, queues: readonly JobQueue<never>[], opts: RunnerOptions = {}): Promise<number> {
+  let n = 0;
+  for (let ran = 1; ran;) {
+    ran = 0;
+    for (const q of queues) ran += await drainQueue(db, q as unknown as JobQueue, opts);
+    n += ran;
+  }
+  return n;
+}
+
+interface RunnerState {
+  timer?: ReturnType<typeof setInterval>;
+  running: boolean;
+  again: boolean;
+}
+const g = globalThis as unknown as { __ucJobRunner?: RunnerState };
+
+/** Runs every queue now (once at a time per process; a kick while running runs them again after). */
+export function kickQueues(db: Db, queues: readonly JobQueue<never>[]) {
+  const state = (g.__ucJobRunner ??= { running: false, again: false });
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  void (async () => {
+    try {
+      do {
+        state.again = false;
+        await drainQueues(db, queues);
+      } while (state.again);
+    } catch (e) {
+      currentLog().error({ err: e }, "job runner failed");
+    } finally {
+      state.running = false;
+    }
+  })();
+}
+
+/**
+ * Starts this process's runner (once; Next bundles routes separately, hence globalThis): polls
+ * every few seconds for queued jobs and expired leases.
+ */
+export function startQueues(db: Db, queues: readonly JobQueue<never>[], pollMs = 3000) {
+  const state = (g.__ucJobRunner ??= { running: false, again: false });
+  if (!state.timer) {
+    state.timer = setInterval(() => kickQueues(db, queues), pollMs);
+    state.timer.unref?.();
+  }
+  kickQueues(db, queues);
+}
+
+/**
+ * Who a job acts as: its creator as they are now (roles and permissions read again), in the job's
+ * tenant. A creator deleted, disabled or gone since the job was queued has no rights left: the job fails.
+ */
+export async function jobActor(db: Db, actorId: string, tenantId: string | null): Promise<SystemActor> {
+  const user = await db.user.findUnique({
+    where: { id: actorId },
+    select: {
+      id: true,
+      tenantId: true,
+      isOperator: true,
+      status: true,
+      deletedAt: true,
+      roles: { select: { role: { select: { name: true, permissions: true } } } },
+    },
+  });
+  if (!user) throw new Error("The job's creator no longer exists");
+  if (user.status !== "active" || user.deletedAt) throw new Error("The job's creator is no longer active (disabled or deleted)");
+  return {
+    userId: user.id,
+    tenantId: tenantId ?? user.tenantId,
+    isOperator: user.isOperator,
+    roles: user.roles.map((r) => r.role.name),
+    permissions: user.isOperator ? ["uc.all"] : [...new Set(user.roles.flatMap((r) => r.role.permissions))],
+  };
+}
