@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import os from "node:os";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
+import type { ImportedHashType } from "~/lib/validators/user";
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id, a const enum */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -112,8 +113,7 @@ export const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$pDxHxPllCYmZD0Ocm2pYBw
  * typed; `bcrypt-md5` and `argon2-md5` over its MD5 hex (what seed 003's clients send, and
  * User Center's own format); `md5` the MD5 hex itself.
  */
-export const IMPORTED_HASH_TYPES = ["argon2", "argon2-md5", "bcrypt", "bcrypt-md5", "md5"] as const;
-export type ImportedHashType = (typeof IMPORTED_HASH_TYPES)[number];
+export type { ImportedHashType } from "~/lib/validators/user";
 
 /**
  * Stored form of an imported hash that is not our own: `uc-import:<type>:<hash>`. Never a PHC

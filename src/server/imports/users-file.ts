@@ -7,6 +7,7 @@
 import "server-only";
 import { parse as parseCsv } from "csv-parse/sync";
 import { AppError } from "~/server/errors";
+import { IMPORT_COLUMNS, type ImportColumn } from "~/lib/validators/user";
 import zhUser from "~/i18n/messages/zh-CN/user.json";
 import enUser from "~/i18n/messages/en/user.json";
 
@@ -23,9 +24,7 @@ export const IMPORT_LIMITS = {
   unpackedBytes: 200 * 1024 * 1024,
 } as const;
 
-/** The columns an import file may have, by the key the service reads. */
-export const IMPORT_COLUMNS = ["userName", "phone", "email", "nickname", "roles", "disabled", "password", "passwordHash", "hashType"] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export { IMPORT_COLUMNS, type ImportColumn };
 
 /**
  * Header names each column answers to, compared without case, spaces, underscores, hyphens or a

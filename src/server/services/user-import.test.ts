@@ -8,12 +8,18 @@ import { md5Hex } from "~/server/password";
 import { signInWithPassword } from "~/server/services/auth";
 import { IMPORT_LIMITS, TEMPLATE_HEADERS, parseImportFile, zipUnpackedSize } from "~/server/imports/users-file";
 import { importTemplate } from "~/server/imports/template";
-import { previewUserImport, runUserImport } from "~/server/services/user-import";
+import { IMPORT_INLINE_MAX, getImportJob, importUsers, previewUserImport, runUserImport } from "~/server/services/user-import";
+import { drainAllJobs } from "~/server/jobs/queues";
+import { importsRoot } from "~/server/imports/store";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 const env = setupWorld();
 let w: typeof env.w;
 beforeAll(() => {
   w = env.w;
+  process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "uc-import-"));
 });
 
 const csv = (text: string, bom = false) => Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, "utf8")]);
@@ -234,5 +240,27 @@ describe("previewing and importing users", () => {
     // The role named is tenant B's own administrator role, not another tenant's.
     expect(inB.roles.map((x) => x.role.tenantId)).toEqual([w.tenantB.id]);
     expect(rows).toHaveLength(2);
+  });
+
+  it("imports a file larger than the inline limit as a job on the runner, with progress, and removes the file after", async () => {
+    const n = IMPORT_INLINE_MAX + 5;
+    const lines = ["userName,roles", ...Array.from({ length: n }, (_, i) => `job-user-${i},user`), "job-user-0,user"];
+    const bytes = csv(lines.join("\n"));
+    const scope = await adminScope();
+    const out = await importUsers(scope, await parseImportFile(bytes), bytes, "big.csv");
+    expect(out.result).toBeNull();
+    expect(out.job).toMatchObject({ status: "queued", done: 0 });
+    const files = () => readdirSync(importsRoot(), { recursive: true }).filter((f) => String(f).endsWith(".csv"));
+    expect(files()).toHaveLength(1);
+    // Someone else's job is a 404, even for another administrator of the tenant.
+    expect(await codeOf(getImportJob(guardRequest(await w.ctxFor(w.operator.id, w.tenantB), "uc.user.import"), out.job!.id))).toBe(10004);
+
+    await drainAllJobs(env.db, { progressEveryMs: 0 });
+    const job = await getImportJob(scope, out.job!.id);
+    expect(job).toMatchObject({ status: "done", total: n + 1, done: n + 1, result: { importId: out.job!.id, created: n, failedCount: 1 } });
+    expect(job.result!.failed[0]!.line).toBe(n + 2);
+    expect(await env.db.user.count({ where: { tenantId: w.tenantB.id, userNameKey: { startsWith: "job-user-" } } })).toBe(n);
+    expect(await env.db.auditLog.count({ where: { action: "user.import", recordId: out.job!.id } })).toBe(1);
+    expect(files()).toHaveLength(0);
   });
 });

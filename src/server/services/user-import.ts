@@ -7,58 +7,42 @@
  * user or a reported failure. One more audit row records the import itself.
  */
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
+import { z } from "zod";
+import type { Db } from "~/server/db";
+import type { Prisma } from "~/generated/prisma/client";
 import { describeError, type Locale } from "~/lib/errors";
 import { translator } from "~/i18n/catalog";
-import { userCreateInput } from "~/lib/validators/user";
-import { BUILT_IN_ROLES } from "~/lib/permissions";
+import {
+  IMPORT_HASH_TYPES,
+  userCreateInput,
+  type CheckedRow,
+  type ImportJobView,
+  type ImportPreview,
+  type ImportResult,
+  type ImportedHashType,
+  type RowError,
+} from "~/lib/validators/user";
+import { BUILT_IN_ROLES, hasPermission } from "~/lib/permissions";
 import { AppError } from "~/server/errors";
-import { IMPORTED_HASH_TYPES, detectHashFamily, importedHash, type ImportedHashProblem, type ImportedHashType } from "~/server/password";
+import { detectHashFamily, importedHash, type ImportedHashProblem } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
 import { describePasswordPolicy, tenantPasswordPolicy } from "~/server/services/password-policy";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { createUser } from "~/server/services/user";
-import type { Scope } from "~/server/services/scope";
-import { localizeFields, localizeIssue } from "~/lib/validators/common";
-import type { ImportColumn, ParsedFile } from "~/server/imports/users-file";
+import { systemScope, type Scope } from "~/server/services/scope";
+import { enqueueJob, type JobKind } from "~/server/jobs/job";
+import { jobActor } from "~/server/jobs/runner";
+import { IMPORT_KEY_RE, readImportFile, removeImportFile, saveImportFile } from "~/server/imports/store";
+import { localizeFields, localizeIssue, msg } from "~/lib/validators/common";
+import { parseImportFile, type ImportColumn, type ParsedFile } from "~/server/imports/users-file";
 
 /** How many rows the preview sends back in full (every row with an error first, up to this many). */
 export const PREVIEW_ROWS = 1_000;
-
-export interface RowError {
-  /** The file's column the error is about, or null for the row as a whole. */
-  column: ImportColumn | null;
-  message: string;
-}
-
-export interface CheckedRow {
-  line: number;
-  userName: string | null;
-  phone: string | null;
-  email: string | null;
-  nickname: string | null;
-  roles: string[];
-  status: "active" | "disabled";
-  /** How the user will sign in: a carried-over hash, an initial password (changed at the first sign-in), or none yet. */
-  password: "hash" | "initial" | "none";
-  hashType: ImportedHashType | null;
-  errors: RowError[];
-}
 
 interface Prepared {
   row: CheckedRow;
   input?: z.output<typeof userCreateInput>;
   passwordHash?: string;
-}
-
-export interface ImportPreview {
-  format: ParsedFile["format"];
-  total: number;
-  okCount: number;
-  errorCount: number;
-  unknownHeaders: string[];
-  /** Rows with errors first (in file order), then valid ones, at most PREVIEW_ROWS; `total` counts them all. */
-  rows: CheckedRow[];
 }
 
 const YES = new Set(["1", "y", "yes", "true", "是", "禁用", "已禁用", "disabled", "x", "✓"]);
@@ -126,8 +110,8 @@ async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
     const typeText = cell("hashType").toLowerCase().replace(/\s+/g, "");
     let hashType: ImportedHashType | null = null;
     if (typeText) {
-      hashType = (IMPORTED_HASH_TYPES as readonly string[]).includes(typeText) ? (typeText as ImportedHashType) : (HASH_TYPE_ALIASES[typeText] ?? null);
-      if (!hashType) errors.push({ column: "hashType", message: t("importHashTypes", { types: IMPORTED_HASH_TYPES.join(", ") }) });
+      hashType = (IMPORT_HASH_TYPES as readonly string[]).includes(typeText) ? (typeText as ImportedHashType) : (HASH_TYPE_ALIASES[typeText] ?? null);
+      if (!hashType) errors.push({ column: "hashType", message: t("importHashTypes", { types: IMPORT_HASH_TYPES.join(", ") }) });
       else if (!hash) errors.push({ column: "hashType", message: t("importHashTypeAlone") });
     }
     let passwordHash: string | undefined;
@@ -239,53 +223,129 @@ export async function previewUserImport(scope: Scope, file: ParsedFile): Promise
   return summary(file, await prepare(scope, file));
 }
 
-export interface ImportResult {
-  importId: string;
-  total: number;
-  created: number;
-  /** Rows not created: those the preview refused, and those refused while importing (taken meanwhile). */
-  failed: { line: number; errors: RowError[] }[];
-}
+/** Failed rows a result lists (a job keeps its result in its row). */
+const FAILED_KEPT = 1_000;
 
 /**
  * Checks the file again (the tenant may have changed since the preview) and creates every valid
- * row, one transaction each. `onProgress` hears after each row how many are done.
+ * row, one transaction each. `onProgress` hears how many rows are done and the result so far.
  */
 export async function runUserImport(
   scope: Scope,
   file: ParsedFile,
-  meta: { fileName: string },
-  onProgress?: (done: number, total: number) => Promise<void> | void,
+  meta: { fileName: string; importId?: string },
+  onProgress?: (done: number, total: number, soFar: ImportResult) => Promise<void> | void,
 ): Promise<ImportResult> {
   const prepared = await prepare(scope, file);
-  const importId = randomUUID();
-  const failed: ImportResult["failed"] = [];
-  let created = 0;
+  const result: ImportResult = { importId: meta.importId ?? randomUUID(), total: prepared.length, created: 0, failedCount: 0, failed: [] };
+  const fail = (line: number, errors: RowError[]) => {
+    result.failedCount++;
+    if (result.failed.length < FAILED_KEPT) result.failed.push({ line, errors });
+  };
   let done = 0;
   for (const p of prepared) {
-    if (p.row.errors.length || !p.input) failed.push({ line: p.row.line, errors: p.row.errors });
+    if (p.row.errors.length || !p.input) fail(p.row.line, p.row.errors);
     else {
       try {
         await createUser(scope, p.input, p.passwordHash ? { passwordHash: p.passwordHash } : undefined);
-        created++;
+        result.created++;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         const fields = e.fields ? localizeFields(e.fields, scope.locale) : {};
         const errors = Object.entries(fields).flatMap(([k, list]) =>
           list.map((message) => ({ column: (["phone", "email", "userName", "password"] as const).find((c) => c === k) ?? null, message })),
         );
-        failed.push({ line: p.row.line, errors: errors.length ? errors : [{ column: null, message: describeError(e.appCode, scope.locale).description }] });
+        fail(p.row.line, errors.length ? errors : [{ column: null, message: describeError(e.appCode, scope.locale).description }]);
       }
     }
     done++;
-    await onProgress?.(done, prepared.length);
+    await onProgress?.(done, prepared.length, result);
   }
-  await writeAudit(scope.db, auditActor(scope, scope.actor.tenantId), "user.import", importId, undefined, {
+  await writeAudit(scope.db, auditActor(scope, scope.actor.tenantId), "user.import", result.importId, undefined, {
     fileName: meta.fileName.slice(0, 200),
     format: file.format,
-    total: prepared.length,
-    created,
-    failed: failed.length,
+    total: result.total,
+    created: result.created,
+    failed: result.failedCount,
   });
-  return { importId, total: prepared.length, created, failed };
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Larger files: a job on the runner
+
+export const USER_IMPORT_KIND = "user.import";
+/** Rows imported inside the request; a larger file becomes a job (about 20 ms a row, more with a password to hash). */
+export const IMPORT_INLINE_MAX = 200;
+
+const jobInput = z.object({
+  fileKey: z.string().regex(IMPORT_KEY_RE),
+  fileName: z.string().max(200),
+  locale: z.enum(["zh-CN", "en"]),
+  audit: z.object({ ip: z.string().nullable(), userAgent: z.string().nullable(), reqId: z.string().nullable() }),
+});
+type JobInput = z.output<typeof jobInput>;
+
+/** Runs a user.import job as its creator now is (rights read again), with progress and the result so far; the file goes when it ends. */
+export const userImportJob: JobKind<JobInput> = {
+  input: jobInput,
+  run: async (db: Db, job, row, input) => {
+    try {
+      const actor = await jobActor(db, row.actorId, row.tenantId);
+      if (!hasPermission(actor.permissions, "uc.user.import")) throw new AppError(10002);
+      const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined, locale: input.locale, audit: input.audit });
+      const file = await parseImportFile(await readImportFile(input.fileKey));
+      const json = (r: ImportResult) => r as unknown as Prisma.InputJsonValue;
+      const result = await runUserImport(scope, file, { fileName: input.fileName, importId: row.id }, (done, total, soFar) =>
+        job.progress(done, total, { result: json(soFar) }),
+      );
+      await job.finish({ result: json(result), done: result.total, total: result.total });
+    } finally {
+      await removeImportFile(input.fileKey);
+    }
+  },
+};
+
+/**
+ * The import: up to IMPORT_INLINE_MAX rows at once (answering the result), a larger file kept in
+ * the import store and queued as a job (answering it; the runner takes it from there).
+ */
+export async function importUsers(
+  scope: Scope,
+  file: ParsedFile,
+  bytes: Buffer,
+  fileName: string,
+): Promise<{ result: ImportResult | null; job: ImportJobView | null }> {
+  if (file.rows.length <= IMPORT_INLINE_MAX) return { result: await runUserImport(scope, file, { fileName }), job: null };
+  // A client's rights are its token's: a job, run later as a user, could not keep to them.
+  if (scope.actor.client) throw new AppError(10003, { file: [msg("importInlineOnly")] });
+  const fileKey = await saveImportFile(scope.actor.tenantId, randomUUID(), file.format, bytes);
+  let id: string;
+  try {
+    ({ id } = await enqueueJob(scope.db, USER_IMPORT_KIND, userImportJob, {
+      tenantId: scope.actor.tenantId,
+      actorId: scope.actor.userId,
+      input: {
+        fileKey,
+        fileName: fileName.slice(0, 200),
+        locale: scope.locale,
+        audit: { ip: scope.audit.ip, userAgent: scope.audit.userAgent, reqId: scope.audit.reqId ?? null },
+      },
+    }));
+  } catch (e) {
+    await removeImportFile(fileKey);
+    throw e;
+  }
+  return { result: null, job: await getImportJob(scope, id) };
+}
+
+/** An import job of the caller's own; anyone else's is a 404, as if it did not exist. */
+export async function getImportJob(scope: Scope, id: string): Promise<ImportJobView> {
+  const row = await scope.db.job.findFirst({
+    where: { id, kind: USER_IMPORT_KIND, actorId: scope.actor.userId },
+    select: { id: true, status: true, total: true, done: true, result: true, error: true },
+  });
+  if (!row) throw new AppError(10004);
+  const r = row.result as ImportResult | null;
+  return { ...row, result: r && typeof r.created === "number" ? r : null };
 }

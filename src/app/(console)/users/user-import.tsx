@@ -1,12 +1,13 @@
 "use client";
 
-import { Alert, App, Button, Modal, Space, Spin, Table, Tag, Typography, Upload } from "antd";
+import { Alert, App, Button, Modal, Progress, Space, Spin, Table, Tag, Typography, Upload } from "antd";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
 import type { TableProps } from "antd";
 import { DownloadOutlined, InboxOutlined, UploadOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import type { CheckedRow, ImportPreview, ImportResult, RowError } from "~/server/services/user-import";
-import type { ImportColumn } from "~/server/imports/users-file";
+import type { CheckedRow, ImportColumn, ImportJobView, ImportPreview, ImportResult, RowError } from "~/lib/validators/user";
 
 const ENDPOINT = "/api/v1/users/import";
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -15,7 +16,7 @@ type Step =
   | { kind: "choose" }
   | { kind: "checking"; file: File }
   | { kind: "preview"; file: File; preview: ImportPreview }
-  | { kind: "importing"; file: File; preview: ImportPreview }
+  | { kind: "importing"; file: File; preview: ImportPreview; job?: ImportJobView }
   | { kind: "done"; result: ImportResult };
 
 /** The REST error body's words (`data.description`, and the first field message when there is one). */
@@ -41,6 +42,8 @@ export function UserImport({ onImported }: { onImported: () => void }) {
   const t = useTranslations("user.import");
   const c = useTranslations("common");
   const { message } = App.useApp();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const [step, setStep] = useState<Step>({ kind: "choose" });
 
@@ -65,18 +68,34 @@ export function UserImport({ onImported }: { onImported: () => void }) {
     );
   };
 
+  /** A large file's job, polled until it ends: its result, or back to the preview with the reason. */
+  const follow = async (file: File, preview: ImportPreview, id: string) => {
+    for (;;) {
+      const job = await qc.fetchQuery({ ...trpc.user.importJob.queryOptions({ id }), staleTime: 0 });
+      if (job.status === "done" && job.result) return job.result;
+      if (job.status === "failed") throw new Error(job.error ?? t("jobFailed"));
+      setStep({ kind: "importing", file, preview, job });
+      await new Promise((r) => setTimeout(r, 700));
+    }
+  };
+
   const confirm = (file: File, preview: ImportPreview) => {
     setStep({ kind: "importing", file, preview });
-    send(file, "import").then(
-      (result) => {
-        setStep({ kind: "done", result: result as ImportResult });
-        onImported();
-      },
-      (e: Error) => {
-        void message.error(e.message);
-        setStep({ kind: "preview", file, preview });
-      },
-    );
+    send(file, "import")
+      .then((answer) => {
+        const { result, job } = answer as { result: ImportResult | null; job: ImportJobView | null };
+        return result ?? follow(file, preview, job!.id);
+      })
+      .then(
+        (result) => {
+          setStep({ kind: "done", result });
+          onImported();
+        },
+        (e: Error) => {
+          void message.error(e.message);
+          setStep({ kind: "preview", file, preview });
+        },
+      );
   };
 
   const columnName = (col: ImportColumn | null) => (col ? t(`columns.${col}`) : null);
@@ -171,7 +190,16 @@ export function UserImport({ onImported }: { onImported: () => void }) {
               rowClassName={(r) => (r.errors.length ? "import-row-error" : "")}
             />
             {step.kind === "importing" && (
-              <Alert type="info" showIcon icon={<Spin size="small" />} title={t("importing", { total: p.okCount })} role="status" />
+              <Space orientation="vertical" style={{ width: "100%" }} role="status" aria-live="polite" data-testid="import-progress">
+                <Alert type="info" showIcon icon={<Spin size="small" />} title={t("importing", { total: p.okCount })} />
+                {step.job && (
+                  <Progress
+                    percent={step.job.total ? Math.floor((step.job.done / step.job.total) * 100) : 0}
+                    status="active"
+                    format={() => t("progress", { done: step.job!.done, total: step.job!.total ?? p.total })}
+                  />
+                )}
+              </Space>
             )}
           </Space>
         );
@@ -180,7 +208,7 @@ export function UserImport({ onImported }: { onImported: () => void }) {
         const r = step.result;
         return (
           <Space orientation="vertical" style={{ width: "100%" }} size="middle" data-testid="import-done">
-            <Alert type={r.failed.length ? "warning" : "success"} showIcon title={t("done", { created: r.created, failed: r.failed.length })} />
+            <Alert type={r.failedCount ? "warning" : "success"} showIcon title={t("done", { created: r.created, failed: r.failedCount })} />
             {r.failed.length > 0 && (
               <Table
                 size="small"

@@ -4,7 +4,8 @@ import { restFailure } from "~/server/api/rest-failure";
 import { AppError } from "~/server/errors";
 import { assertImportSize, parseImportFile } from "~/server/imports/users-file";
 import { importTemplate } from "~/server/imports/template";
-import { previewUserImport, runUserImport } from "~/server/services/user-import";
+import { importUsers, previewUserImport } from "~/server/services/user-import";
+import { kickJobRunner } from "~/server/jobs/queues";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,9 @@ const NO_STORE = { "cache-control": "no-store" };
 /**
  * POST /api/v1/users/import (multipart/form-data): one `file` part (CSV or XLSX) and `mode`
  * `preview` (default: every row checked, nothing written) or `import` (the file checked again
- * and its valid rows created). Needs `uc.user.import`; users go to the caller's tenant.
+ * and its valid rows created: `{ result }` for up to IMPORT_INLINE_MAX rows, else `{ job }`, a
+ * background job whose progress `GET /api/v1/users/import-jobs/{id}` tells). Needs
+ * `uc.user.import`; users go to the caller's tenant.
  */
 export async function POST(req: Request) {
   const ctx = await createContext(req);
@@ -28,9 +31,12 @@ export async function POST(req: Request) {
     const mode = form.get("mode") ?? "preview";
     if (mode !== "preview" && mode !== "import") throw new AppError(10003, { mode: ["preview | import"] });
     assertImportSize(file.size);
-    const parsed = await parseImportFile(Buffer.from(await file.arrayBuffer()));
-    const body = mode === "preview" ? await previewUserImport(scope, parsed) : await runUserImport(scope, parsed, { fileName: file.name || "import" });
-    return Response.json(body, { headers: NO_STORE });
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const parsed = await parseImportFile(bytes);
+    if (mode === "preview") return Response.json(await previewUserImport(scope, parsed), { headers: NO_STORE });
+    const out = await importUsers(scope, parsed, bytes, file.name || "import");
+    if (out.job) kickJobRunner(scope.db);
+    return Response.json(out, { headers: NO_STORE });
   } catch (e) {
     if (e instanceof AppError) return restFailure(e.appCode, ctx.locale, PATH, e.fields ?? null);
     throw e;
