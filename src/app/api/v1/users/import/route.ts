@@ -2,7 +2,7 @@ import { createContext } from "~/server/api/context";
 import { guardRequest } from "~/server/api/trpc";
 import { restFailure } from "~/server/api/rest-failure";
 import { AppError } from "~/server/errors";
-import { assertImportSize, parseImportFile } from "~/server/imports/users-file";
+import { IMPORT_LIMITS, assertImportSize, parseImportFile } from "~/server/imports/users-file";
 import { importTemplate } from "~/server/imports/template";
 import { importUsers, previewUserImport } from "~/server/services/user-import";
 import { kickJobRunner } from "~/server/jobs/queues";
@@ -11,6 +11,34 @@ export const dynamic = "force-dynamic";
 
 const PATH = "users.import";
 const NO_STORE = { "cache-control": "no-store" };
+
+/** The multipart envelope around the file: its boundaries, part headers and the `mode` field. */
+const ENVELOPE = 64 * 1024;
+
+/**
+ * The form, read to at most the file limit and its envelope: a declared length past it is
+ * refused unread, and so is a chunked body once it grows past it (never buffered whole).
+ */
+async function readForm(req: Request): Promise<FormData | null> {
+  const max = IMPORT_LIMITS.bytes + ENVELOPE;
+  if (Number(req.headers.get("content-length") ?? 0) > max) throw new AppError(15007);
+  if (!req.body) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new AppError(15007);
+    }
+    chunks.push(value);
+  }
+  const body = Buffer.concat(chunks);
+  return new Response(body, { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData().catch(() => null);
+}
 
 /**
  * POST /api/v1/users/import (multipart/form-data): one `file` part (CSV or XLSX) and `mode`
@@ -23,9 +51,7 @@ export async function POST(req: Request) {
   const ctx = await createContext(req);
   try {
     const scope = guardRequest(ctx, "uc.user.import");
-    // The multipart envelope adds a little to the file itself.
-    assertImportSize(Math.max(1, Number(req.headers.get("content-length") ?? 0) - 64 * 1024));
-    const form = await req.formData().catch(() => null);
+    const form = await readForm(req);
     const file = form?.get("file");
     if (!form || !(file instanceof File)) throw new AppError(15006);
     const mode = form.get("mode") ?? "preview";
