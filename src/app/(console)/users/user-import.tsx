@@ -3,11 +3,12 @@
 import { Alert, App, Button, Modal, Progress, Space, Spin, Table, Tag, Typography, Upload } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
+import { useSeededText } from "~/components/use-seeded-text";
 import type { TableProps } from "antd";
 import { DownloadOutlined, InboxOutlined, UploadOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import type { CheckedRow, ImportColumn, ImportJobView, ImportPreview, ImportResult, RowError } from "~/lib/validators/user";
+import type { CheckedRow, ImportJobView, ImportPreview, ImportResult, RowError } from "~/lib/validators/user";
 
 const ENDPOINT = "/api/v1/users/import";
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -44,6 +45,7 @@ export function UserImport({ onImported }: { onImported: () => void }) {
   const { message } = App.useApp();
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const seeded = useSeededText();
   const [open, setOpen] = useState(false);
   const [step, setStep] = useState<Step>({ kind: "choose" });
 
@@ -98,14 +100,12 @@ export function UserImport({ onImported }: { onImported: () => void }) {
       );
   };
 
-  const columnName = (col: ImportColumn | null) => (col ? t(`columns.${col}`) : null);
   const problems = (errors: RowError[]) =>
     errors.length ? (
       <Space orientation="vertical" size={0}>
         {errors.map((e, i) => (
           <Typography.Text key={i} type="danger">
-            {columnName(e.column) ? `${columnName(e.column)}: ` : ""}
-            {e.message}
+            {e.column ? t("problem", { column: t(`columns.${e.column}`), message: e.message }) : e.message}
           </Typography.Text>
         ))}
       </Space>
@@ -118,7 +118,12 @@ export function UserImport({ onImported }: { onImported: () => void }) {
     { title: t("columns.userName"), dataIndex: "userName", key: "userName", render: (v: string | null) => v ?? "—" },
     { title: t("columns.phone"), dataIndex: "phone", key: "phone", render: (v: string | null) => v ?? "—" },
     { title: t("columns.email"), dataIndex: "email", key: "email", render: (v: string | null) => v ?? "—" },
-    { title: t("columns.roles"), dataIndex: "roles", key: "roles", render: (rs: string[]) => (rs.length ? rs.map((r) => <Tag key={r}>{r}</Tag>) : "—") },
+    {
+      title: t("columns.roles"),
+      dataIndex: "roles",
+      key: "roles",
+      render: (rs: string[]) => (rs.length ? rs.map((r) => <Tag key={r}>{seeded.roleLabel({ name: r })}</Tag>) : "—"),
+    },
     {
       title: t("password"),
       key: "password",
