@@ -87,6 +87,13 @@ describe("reading an import file", () => {
     expect(f.rows).toEqual([{ line: 2, cells: { userName: "eve", phone: "15800000005", nickname: "Eve", roles: "user" } }]);
   });
 
+  it("refuses an XLSX whose zip says it unpacks to more than the limit (a zip bomb), before inflating it", async () => {
+    const bytes = await xlsx([["email"], ["a@x.test"]]);
+    const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(IMPORT_LIMITS.unpackedBytes + 1, central + 24);
+    expect(await codeOf(parseImportFile(bytes))).toBe(15007);
+  });
+
   it("offers templates whose headers read back as every column, in both languages", async () => {
     for (const locale of ["en", "zh-CN"] as const) {
       for (const format of ["csv", "xlsx"] as const) {
