@@ -70,7 +70,7 @@ export function ListTable<Row extends { id: string }>({
   /** The paging total when it is not `list.data.total` (an estimate past a capped count). */
   total?: number;
   showTotal?: (total: number) => string;
-} & Pick<TableProps<Row>, "columns" | "scroll" | "onRow" | "expandable">) {
+} & Pick<TableProps<Row>, "columns" | "scroll" | "onRow" | "expandable" | "rowSelection">) {
   const c = useTranslations("common");
   return (
     <Card size="small">

@@ -28,7 +28,7 @@ const DAY = 86_400_000;
  * UC_SESSION_RETENTION_DAYS (see src/env.js).
  */
 export interface Retention {
-  /** Finished (done or failed) export jobs and their files, counted from finishedAt. */
+  /** Finished (done or failed) export jobs and their files, and other finished jobs, counted from finishedAt. */
   exportMs: number;
   /** Outbox messages, counted from createdAt. */
   outboxMs: number;
@@ -57,7 +57,7 @@ export const retentionFromEnv = (): Retention => ({
   throttleIdleMs: 12 * 3_600_000,
 });
 
-export const HOUSEKEEPING_KINDS = ["codes", "nonces", "throttle", "uploadIntents", "outbox", "sessions", "signInFailures", "exports"] as const;
+export const HOUSEKEEPING_KINDS = ["codes", "nonces", "throttle", "uploadIntents", "outbox", "sessions", "signInFailures", "exports", "jobs"] as const;
 export type HousekeepingKind = (typeof HOUSEKEEPING_KINDS)[number];
 export type HousekeepingCounts = Record<HousekeepingKind, number>;
 
@@ -167,6 +167,12 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
     if (!rows.length) return 0;
     return q.$executeRaw`DELETE FROM "ExportJob" WHERE "id" IN (${Prisma.join(rows.map((x) => Prisma.sql`${x.id}::uuid`))})`;
   });
+  // Other finished jobs (bulk actions, ...): their rows only, after the same retention as exports.
+  counts.jobs = await run(
+    () => q.$executeRaw`
+    DELETE FROM "Job" WHERE "id" IN (
+      SELECT "id" FROM "Job" WHERE "finishedAt" < ${at(r.exportMs)}::timestamptz AND "status" IN ('done', 'failed') LIMIT ${batchSize})`,
+  );
   // A worker that died mid-file leaves its `.part` behind (a job it lost is redone under a new key).
   counts.exports += await removeStalePartFiles(new Date(now.getTime() - DAY), batchSize * maxBatches);
   return counts;

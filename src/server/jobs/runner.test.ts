@@ -4,6 +4,7 @@ import { createTestDb } from "~/test/db";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { enqueueJob, jobQueue, type JobKind } from "~/server/jobs/job";
 import { claimJob, drainQueue, runClaimedJob } from "~/server/jobs/runner";
+import { runHousekeeping } from "~/server/jobs/housekeeping";
 
 const t = {} as { db: PrismaClient; cleanup: () => Promise<void> };
 afterAll(() => t.cleanup?.());
@@ -67,5 +68,18 @@ describe("the job runner on the Job table", () => {
     // The first claim wakes up late: its progress is refused and the finished job stays as it is.
     await runClaimedJob(t.db, queue, first!);
     expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", done: 2, error: null });
+  });
+
+  it("housekeeping removes finished jobs past the retention, and never a queued or running one", async () => {
+    const DAY = 86_400_000;
+    const old = new Date(Date.now() - 10 * DAY);
+    const gone = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "done", finishedAt: old } });
+    const failed = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "failed", finishedAt: old } });
+    const recent = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "done", finishedAt: new Date() } });
+    const queued = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, createdAt: old } });
+    const result = await runHousekeeping(t.db, { retention: { exportMs: 7 * DAY } });
+    expect(result).toMatchObject({ status: "done", counts: { jobs: 2 } });
+    const left = (await t.db.job.findMany({ where: { id: { in: [gone.id, failed.id, recent.id, queued.id] } }, select: { id: true } })).map((r) => r.id);
+    expect(left.sort()).toEqual([recent.id, queued.id].sort());
   });
 });

@@ -59,6 +59,16 @@ class Outcome {
   changed = 0;
   skipped = 0;
   private reasons = new Map<number, number>();
+  /** Carries on from a checkpoint's counts. */
+  static from(o: UserBulkOutcome | null | undefined) {
+    const out = new Outcome();
+    if (o) {
+      out.changed = o.changed;
+      out.skipped = o.skipped;
+      for (const r of o.reasons) out.reasons.set(r.code, r.count);
+    }
+    return out;
+  }
   skip(code: number) {
     this.skipped++;
     this.reasons.set(code, (this.reasons.get(code) ?? 0) + 1);
@@ -162,6 +172,14 @@ const jobInput = z.object({
 });
 type JobInput = z.output<typeof jobInput>;
 
+/** The result while a job runs: the counts so far and where to carry on (the next id's index, or the list's cursor). */
+const checkpoint = z.object({
+  changed: z.number().int(),
+  skipped: z.number().int(),
+  reasons: z.array(z.object({ code: z.number().int(), count: z.number().int() })),
+  resume: z.union([z.object({ at: z.number().int().min(0) }), z.object({ cursor: z.string().max(500) })]),
+});
+
 const dropPaging = (f: z.output<typeof userListInput>) => {
   const { cursor: _c, skip: _s, take: _t, ...rest } = f;
   return rest;
@@ -176,23 +194,29 @@ export const userBulkJob: JobKind<JobInput> = {
     // Rights lost since the job was queued: nobody is touched.
     assertMay(scope.actor, input.action);
     const p: Params = { action: input.action, roleId: input.roleId, until: input.until };
-    const out = new Outcome();
+    // A job taken over from a crashed instance carries on from its last progress write (the users
+    // after it are done again: those already changed are then skipped as unchanged).
+    const stored = await db.job.findUniqueOrThrow({ where: { id: job.id }, select: { result: true, total: true } });
+    const prev = checkpoint.safeParse(stored.result);
+    const out = Outcome.from(prev.success ? prev.data : null);
+    const save = (resume: z.infer<typeof checkpoint>["resume"]) => ({ ...out.toJSON(), resume }) as unknown as Prisma.InputJsonValue;
     if (input.ids) {
       const ids = [...new Set(input.ids)];
-      for (let i = 0; i < ids.length; i += STEP) {
+      const from = prev.success && "at" in prev.data.resume ? prev.data.resume.at : 0;
+      for (let i = from; i < ids.length; i += STEP) {
         await applyMany(scope, p, ids.slice(i, i + STEP), out);
-        await job.progress(out.done, ids.length, { result: out.toJSON() as unknown as Prisma.InputJsonValue });
+        await job.progress(out.done, ids.length, { result: save({ at: i + STEP }) });
       }
     } else {
       const filter = { ...input.filter!, skip: 0, cursor: undefined };
-      let cursor: string | null = null;
-      let total: number | null = null;
+      let cursor: string | null = prev.success && "cursor" in prev.data.resume ? prev.data.resume.cursor : null;
+      let total: number | null = cursor ? stored.total : null;
       do {
         const page: Awaited<ReturnType<typeof listUserIds>> = await listUserIds(scope, filter, cursor, STEP);
         total ??= page.total;
         cursor = page.nextCursor;
         await applyMany(scope, p, page.ids, out);
-        await job.progress(out.done, Math.max(total ?? 0, out.done), { result: out.toJSON() as unknown as Prisma.InputJsonValue });
+        if (cursor) await job.progress(out.done, Math.max(total ?? 0, out.done), { result: save({ cursor }) });
       } while (cursor);
     }
     await job.finish({ result: out.toJSON() as unknown as Prisma.InputJsonValue, done: out.done, total: out.done });

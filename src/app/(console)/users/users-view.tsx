@@ -9,12 +9,13 @@ import { DownOutlined, UpOutlined } from "@ant-design/icons";
 import Link from "next/link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
 import { UserDrawer } from "./user-drawer";
 import { UserImport } from "./user-import";
 import { useCan } from "~/components/console-permissions";
+import { BulkBar, BulkJobs } from "./bulk-actions";
 import { useSeededText } from "~/components/use-seeded-text";
 
 type Status = (typeof USER_STATUSES)[number];
@@ -37,6 +38,17 @@ function useCursors(key: string) {
   const fresh = { key, byPage: new Map<number, string>() };
   setHeld(fresh);
   return fresh.byPage;
+}
+
+/**
+ * The rows chosen for a bulk action, or `all` (every user the filter matches, Gmail's "select all
+ * N"). A new filter starts a new selection (state adjusted during render); pages keep it.
+ */
+function useSelection(key: string) {
+  const [held, setHeld] = useState({ key, ids: [] as string[], all: false });
+  const current = held.key === key ? held : { key, ids: [] as string[], all: false };
+  if (current !== held) setHeld(current);
+  return { ids: current.ids, all: current.all, set: (ids: string[], all: boolean) => setHeld({ key, ids, all }) };
 }
 
 export function UsersView() {
@@ -65,8 +77,9 @@ export function UsersView() {
   const list = useQuery(trpc.user.list.queryOptions(cursor ? { ...input, cursor } : { ...input, skip: paging.skip }, { placeholderData: keepPreviousData }));
   if (list.data?.nextCursor && !list.isPlaceholderData) cursors.set(paging.page + 1, list.data.nextCursor);
 
-  const invalidate = () => qc.invalidateQueries(trpc.user.pathFilter());
+  const invalidate = useCallback(() => qc.invalidateQueries(trpc.user.pathFilter()), [qc, trpc]);
   const canImport = useCan("uc.user.import");
+  const selection = useSelection(JSON.stringify({ ...input, take: undefined }));
   const feedback = useRowFeedback(invalidate);
   const update = useMutation(trpc.user.update.mutationOptions(feedback(c("saved"))));
   const remove = useMutation(trpc.user.delete.mutationOptions(feedback(c("deleted"))));
@@ -139,6 +152,10 @@ export function UsersView() {
   // Past the count's cap the total is the database's estimate; page numbers stop at PAGED_ROWS
   // (farther rows are one sort or filter away), so no page asks for a huge offset.
   const total = data?.totalCapped ? Math.min(data.estimatedTotal ?? data.total, PAGED_ROWS) : (data?.total ?? 0);
+  const matchTotal = data?.totalCapped ? (data.estimatedTotal ?? data.total) : (data?.total ?? 0);
+  const pageIds = (data?.items ?? []).map((r) => r.id);
+  const pageAllSelected = pageIds.length > 0 && pageIds.every((id) => selection.ids.includes(id));
+  const roleSelectOptions = (roles.data ?? []).map((r) => ({ value: r.id, label: seeded.roleLabel(r) }));
 
   return (
     <ConsolePage
@@ -198,10 +215,36 @@ export function UsersView() {
           </>
         )}
       </FilterBar>
+      <BulkJobs onFinished={invalidate} />
+      {!bin && (
+        <BulkBar
+          ids={selection.ids}
+          all={selection.all}
+          pageSize={pageIds.length}
+          pageAllSelected={pageAllSelected}
+          matchTotal={matchTotal}
+          capped={!!data?.totalCapped}
+          filter={input}
+          roleOptions={roleSelectOptions}
+          onSelectAll={() => selection.set(pageIds, true)}
+          onClear={() => selection.set([], false)}
+          onDone={invalidate}
+        />
+      )}
       <ListTable
         url={url}
         list={list}
         columns={columns}
+        rowSelection={
+          bin
+            ? undefined
+            : {
+                selectedRowKeys: selection.all ? pageIds : selection.ids,
+                preserveSelectedRowKeys: true,
+                onChange: (keys) => selection.set(keys.map(String), false),
+                getCheckboxProps: (r) => ({ "aria-label": t("bulk.selectRow", { name: displayName(r) }) }) as object,
+              }
+        }
         scroll={{ x: 900 }}
         emptyTitle={bin ? t("emptyBin") : t("emptyTitle")}
         emptyHint={bin ? undefined : t("emptyHint")}

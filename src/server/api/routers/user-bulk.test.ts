@@ -3,6 +3,7 @@ import { failure, setupWorld } from "~/test/fixtures";
 import { accountLockedUntil } from "~/server/security/throttle";
 import { createLoginSession } from "~/server/services/session";
 import { drainAllJobs } from "~/server/jobs/queues";
+import { claimJob } from "~/server/jobs/runner";
 
 process.env.UC_EXPORT_WORKER = "off"; // the test runs the jobs by hand (drainAllJobs)
 
@@ -90,6 +91,19 @@ describe("user.bulk inline (up to 200 ids)", () => {
     expect(await failure(() => caller.user.bulk({ action: "delete", filter: { name: "perm" } }))).toMatchObject({ code: 10002 });
     expect((await db.user.findUniqueOrThrow({ where: { id: u!.id } })).deletedAt).toBeNull();
     expect((await caller.user.bulk({ action: "lock", ids: [u!.id], until: new Date(Date.now() + HOUR) })).outcome).toMatchObject({ changed: 1 });
+    // Roles and status are uc.user.put, as setRoles and update are: a locker alone may not.
+    const lockerRole = await db.role.create({ data: { tenantId: w.tenantB.id, name: "locker", permissions: ["uc.user.get", "uc.user.lock"] } });
+    const locker = await db.user.create({
+      data: { tenantId: w.tenantB.id, userName: "locker", userNameKey: "locker", roles: { create: [{ roleId: lockerRole.id }] } },
+    });
+    const lockCaller = await w.callerFor(locker.id);
+    for (const action of ["addRole", "removeRole", "disable", "enable"] as const)
+      expect(await failure(() => lockCaller.user.bulk({ action, ids: [u!.id], roleId: role.id }))).toMatchObject({ code: 10002 });
+    // Signed out: 401 for each of the three procedures.
+    const anon = await w.callerFor(null);
+    expect(await failure(() => anon.user.bulk({ action: "enable", ids: [u!.id] }))).toMatchObject({ code: 10001 });
+    expect(await failure(() => anon.user.bulkJobs())).toMatchObject({ code: 10001 });
+    expect(await failure(() => anon.user.bulkJob({ id: u!.id }))).toMatchObject({ code: 10001 });
     // Without the list permission there is no bulk at all.
     const plain = await w.callerFor(w.plainB.id);
     expect(await failure(() => plain.user.bulk({ action: "lock", ids: [u!.id], until: new Date(Date.now() + HOUR) }))).toMatchObject({ code: 10002 });
@@ -197,6 +211,24 @@ describe("user.bulk as a job (more than 200 ids, or all matching a filter)", () 
     const everyone = await admin.user.bulk({ action: "disable", filter: { name: "manager" } });
     await drainAllJobs(db);
     expect((await admin.user.bulkJob({ id: everyone.job!.id })).outcome).toEqual({ changed: 0, skipped: 1, reasons: [{ code: 15003, count: 1 }] });
+  });
+
+  it("a job taken over after a crash carries on from its last progress write", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const users = await usersInB("resume", 230);
+    const ids = users.map((u) => u.id);
+    const out = await admin.user.bulk({ action: "addRole", roleId: await roleId("partner"), ids });
+    // An instance claimed it, got through the first 100 users (as its progress write says) and died.
+    expect((await claimJob(db, { table: "Job" }))?.id).toBe(out.job!.id);
+    await db.job.update({
+      where: { id: out.job!.id },
+      data: { leaseUntil: new Date(Date.now() - 1000), done: 100, result: { changed: 100, skipped: 0, reasons: [], resume: { at: 100 } } },
+    });
+    await drainAllJobs(db);
+    expect(await admin.user.bulkJob({ id: out.job!.id })).toMatchObject({ status: "done", done: 230, outcome: { changed: 230, skipped: 0 } });
+    // Only the 130 after the checkpoint were done by the second instance.
+    expect(await auditCount("user.roles", ids)).toBe(130);
+    expect(await db.userRole.count({ where: { userId: { in: ids.slice(100) } } })).toBe(130);
   });
 
   it("a creator who lost the action's permission before the job ran: the job fails and nobody is touched", async () => {
