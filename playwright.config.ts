@@ -58,6 +58,7 @@ export default defineConfig({
     { name: "second-tenant", testMatch: /second-tenant\.spec\.ts/, dependencies: ["setup"] },
     { name: "users", testMatch: /(^|\/)users\.spec\.ts$/ },
     { name: "bulk-users", testMatch: /bulk-users\.spec\.ts/ },
+    { name: "user-import", testMatch: /user-import\.spec\.ts/ },
     { name: "files-api", testMatch: /files-api\.spec\.ts/ },
     { name: "files", testMatch: /files\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "branding", testMatch: /branding\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },

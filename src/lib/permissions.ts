@@ -20,7 +20,7 @@ const DEFINED = {
   session: ["get", "detail", "freeze", "unfreeze", "offline", "delete", "recycle", "purge"],
   outbox: ["get"],
   lock: ["get", "unlock"],
-  user: ["get", "detail", "exists", "post", "put", "delete", "recycle", "lock", "unlock", "resetpassword"],
+  user: ["get", "detail", "exists", "post", "put", "delete", "recycle", "lock", "unlock", "resetpassword", "import"],
   team: ["get"],
   role: ["get", "detail", "post", "put", "delete"],
   client: ["get", "detail", "post", "put", "delete", "secret", "issuetoken"],

@@ -13,7 +13,7 @@ describe("pickApiHandler (server.mjs's direct path)", () => {
     const routes = (readdirSync(dir, { recursive: true }) as string[])
       .filter((f) => f.endsWith("route.ts") && !f.startsWith("[..."))
       .map((f) => `/api/v1/${path.dirname(f).replace(/\[[^\]]+\]/g, "X")}`);
-    expect(routes.sort()).toEqual(["/api/v1/files/upload", "/api/v1/login/X", "/api/v1/openapi.json"]);
+    expect(routes.sort()).toEqual(["/api/v1/files/upload", "/api/v1/login/X", "/api/v1/openapi.json", "/api/v1/users/import"]);
     for (const route of routes.filter((r) => r !== "/api/v1/login/X"))
       for (const method of ["GET", "POST"]) expect(pickApiHandler(route, method), route).toBeNull();
     // The JSON login route's own handler, for the one method it exports; a deeper path is the catch-all's, which Next answers.

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import os from "node:os";
 import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
+import type { ImportedHashType } from "~/lib/validators/user";
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id, a const enum */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -64,10 +65,35 @@ export async function verifyPassword(stored: string, pwd: string, form: PwdForm 
   return (await matchingDigest(stored, pwd, form)) !== null;
 }
 
-/** The MD5 hex that verified (so a weaker hash can be redone from it), or null. One verification. */
+/**
+ * The MD5 hex that verified (so a weaker hash can be redone from it), or null. One verification:
+ * an imported hash (see `importedHash`) is checked by its own algorithm; an imported MD5 hex, which
+ * costs nothing to compare, is also made to cost the dummy argon2 verification, so its accounts
+ * answer in the time every other account does.
+ */
 export async function matchingDigest(stored: string, pwd: string, form: PwdForm = "plain"): Promise<string | null> {
   const digest = form === "md5" && MD5_HEX.test(pwd) ? pwd : md5Hex(pwd);
-  return (await verify(stored, digest).catch(() => false)) ? digest : null;
+  const imported = readImportedHash(stored);
+  if (!imported) return (await verify(stored, digest).catch(() => false)) ? digest : null;
+  // A hash of the password as typed cannot be checked from its MD5 hex (the JSON API's form).
+  const typed = form === "plain" ? pwd : null;
+  switch (imported.type) {
+    case "md5": {
+      await verify(DUMMY_HASH, digest).catch(() => false);
+      return timingSafeEqual(Buffer.from(imported.hash), Buffer.from(digest)) ? digest : null;
+    }
+    case "argon2":
+    case "bcrypt":
+    case "bcrypt-md5": {
+      const input = imported.type === "bcrypt-md5" ? digest : typed;
+      if (input === null) {
+        await verify(DUMMY_HASH, digest).catch(() => false);
+        return null;
+      }
+      const ok = imported.type === "argon2" ? await verify(imported.hash, input).catch(() => false) : await bcryptVerify(imported.hash, input);
+      return ok ? digest : null;
+    }
+  }
 }
 
 export const hashDigest = (digest: string) => hash(digest, ARGON2_OPTIONS);
@@ -78,3 +104,86 @@ export const hashDigest = (digest: string) => hash(digest, ARGON2_OPTIONS);
  * verification like everyone else. Precomputed, so the first unknown name is not slower.
  */
 export const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$pDxHxPllCYmZD0Ocm2pYBw$cuDrYJzkTVEtANpwt3EnvcM5uKMGq7XJfv9ZJN0lIuE";
+
+// ---------------------------------------------------------------------------------------------
+// Hashes carried over from another system (the user import)
+
+/**
+ * What an imported hash was made with, and over what: `argon2` and `bcrypt` over the password as
+ * typed; `bcrypt-md5` and `argon2-md5` over its MD5 hex (what seed 003's clients send, and
+ * User Center's own format); `md5` the MD5 hex itself.
+ */
+export type { ImportedHashType } from "~/lib/validators/user";
+
+/**
+ * Stored form of an imported hash that is not our own: `uc-import:<type>:<hash>`. Never a PHC
+ * string of ours, so needsRehash asks for our own hash at the first successful sign-in, which
+ * replaces it (the verified MD5 hex is what our argon2id is made over).
+ */
+const IMPORTED_PREFIX = "uc-import:";
+
+const ARGON2_PHC = /^\$argon2(id|i|d)\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}$/;
+const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
+/**
+ * Work an imported hash may demand of each sign-in attempt: argon2 up to 256 MiB, 10 passes and 8
+ * lanes, bcrypt up to cost 14 (~1.5 s). A file with larger ones would let one account tie up
+ * the server on every guess.
+ */
+const MAX_ARGON2 = { memoryCost: 262_144, timeCost: 10, parallelism: 8 };
+const MAX_BCRYPT_COST = 14;
+
+/** The family a hash's own text shows: argon2, bcrypt or MD5 hex; null for anything else. */
+export function detectHashFamily(hash: string): "argon2" | "bcrypt" | "md5" | null {
+  if (hash.startsWith("$argon2")) return "argon2";
+  if (/^\$2[aby]\$/.test(hash)) return "bcrypt";
+  if (/^[0-9a-fA-F]{32}$/.test(hash)) return "md5";
+  return null;
+}
+
+export type ImportedHashProblem = "unknownHash" | "hashTypeMismatch" | "hashTooCostly" | "malformedHash";
+
+/**
+ * The value to store for a hash from another system, or why it cannot be taken. `type` may be
+ * left out: the family is then read from the hash, taken as made over the password as typed.
+ */
+export function importedHash(hash: string, type?: ImportedHashType | null): { ok: true; stored: string } | { ok: false; problem: ImportedHashProblem } {
+  const family = detectHashFamily(hash);
+  if (!family) return { ok: false, problem: "unknownHash" };
+  const chosen: ImportedHashType = type ?? family;
+  if (!chosen.startsWith(family)) return { ok: false, problem: "hashTypeMismatch" };
+  if (family === "md5") return { ok: true, stored: `${IMPORTED_PREFIX}md5:${hash.toLowerCase()}` };
+  if (family === "bcrypt") {
+    const m = BCRYPT.exec(hash);
+    if (!m) return { ok: false, problem: "malformedHash" };
+    if (Number(m[1]) > MAX_BCRYPT_COST || Number(m[1]) < 4) return { ok: false, problem: "hashTooCostly" };
+    return { ok: true, stored: `${IMPORTED_PREFIX}${chosen}:${hash}` };
+  }
+  const m = ARGON2_PHC.exec(hash);
+  if (!m) return { ok: false, problem: "malformedHash" };
+  const [memory, time, lanes] = [Number(m[3]), Number(m[4]), Number(m[5])];
+  if (memory > MAX_ARGON2.memoryCost || time > MAX_ARGON2.timeCost || lanes > MAX_ARGON2.parallelism || lanes < 1) {
+    return { ok: false, problem: "hashTooCostly" };
+  }
+  // Over the MD5 hex, an argon2id hash is already ours: stored as it is (needsRehash still
+  // replaces weaker parameters at the first sign-in).
+  return { ok: true, stored: chosen === "argon2-md5" ? hash : `${IMPORTED_PREFIX}argon2:${hash}` };
+}
+
+function readImportedHash(stored: string): { type: Exclude<ImportedHashType, "argon2-md5">; hash: string } | null {
+  if (!stored.startsWith(IMPORTED_PREFIX)) return null;
+  const rest = stored.slice(IMPORTED_PREFIX.length);
+  const colon = rest.indexOf(":");
+  const type = rest.slice(0, colon);
+  const hash = rest.slice(colon + 1);
+  if (type === "md5" && MD5_HEX.test(hash)) return { type, hash };
+  if ((type === "bcrypt" || type === "bcrypt-md5") && BCRYPT.test(hash)) return { type, hash };
+  if (type === "argon2" && ARGON2_PHC.test(hash)) return { type, hash };
+  return null;
+}
+
+/** bcrypt through the same gate as argon2 (bcryptjs computes on the event loop, yielding between rounds). */
+async function bcryptVerify(hash: string, input: string): Promise<boolean> {
+  hashWork.verifications++;
+  const { compare } = await import("bcryptjs");
+  return gated(() => compare(input, hash)).catch(() => false);
+}

@@ -218,3 +218,66 @@ export type UserBulkJob = z.infer<typeof userBulkJob>;
 
 /** Inline: the outcome at once; else the job that carries it out. */
 export const userBulkOutput = z.object({ outcome: userBulkOutcome.nullable(), job: userBulkJob.nullable() });
+
+// ---------------------------------------------------------------------------------------------
+// Import (POST /api/v1/users/import: a preview of every row, then the import)
+
+/** The columns an import file may have (header names in both languages: src/server/imports/users-file.ts). */
+export const IMPORT_COLUMNS = ["userName", "phone", "email", "nickname", "roles", "disabled", "password", "passwordHash", "hashType"] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export const IMPORT_HASH_TYPES = ["argon2", "argon2-md5", "bcrypt", "bcrypt-md5", "md5"] as const;
+export type ImportedHashType = (typeof IMPORT_HASH_TYPES)[number];
+
+/** One problem of a row, in the caller's language; `column` null for the row as a whole. */
+export const importRowError = z.object({ column: z.enum(IMPORT_COLUMNS).nullable(), message: z.string() });
+export type RowError = z.infer<typeof importRowError>;
+
+export const importCheckedRow = z.object({
+  /** The row's number as a spreadsheet shows it (the header is row 1). */
+  line: z.number().int(),
+  userName: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  nickname: z.string().nullable(),
+  roles: z.array(z.string()),
+  status: z.enum(USER_STATUSES),
+  /** How the user will sign in: a carried-over hash, an initial password (changed at the first sign-in), or none yet. */
+  password: z.enum(["hash", "initial", "none"]),
+  hashType: z.enum(IMPORT_HASH_TYPES).nullable(),
+  errors: z.array(importRowError),
+});
+export type CheckedRow = z.infer<typeof importCheckedRow>;
+
+export const importPreview = z.object({
+  format: z.enum(["csv", "xlsx"]),
+  total: z.number().int(),
+  okCount: z.number().int(),
+  errorCount: z.number().int(),
+  /** Header cells no column answers to (ignored). */
+  unknownHeaders: z.array(z.string()),
+  /** Rows with errors first (in file order), then valid ones, at most 1,000; `total` counts them all. */
+  rows: z.array(importCheckedRow),
+});
+export type ImportPreview = z.infer<typeof importPreview>;
+
+export const importResult = z.object({
+  importId: z.uuid(),
+  total: z.number().int(),
+  created: z.number().int(),
+  /** Rows not created: those the preview refuses, and those refused while importing (taken meanwhile). */
+  failedCount: z.number().int(),
+  /** The first 1,000 of them, with their errors. */
+  failed: z.array(z.object({ line: z.number().int(), errors: z.array(importRowError) })),
+});
+export type ImportResult = z.infer<typeof importResult>;
+
+export const userImportJob = z.object({
+  id: z.uuid(),
+  status: z.enum(["queued", "running", "done", "failed"]),
+  total: z.number().int().nullable(),
+  done: z.number().int(),
+  /** The result so far (while running) or in the end. */
+  result: importResult.nullable(),
+  error: z.string().nullable(),
+});
+export type ImportJobView = z.infer<typeof userImportJob>;

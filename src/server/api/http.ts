@@ -72,7 +72,7 @@ export const REST_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
  * Paths under /api/v1 that are routes of their own in src/app/api/v1 (Next's router prefers them
  * to the catch-all); `fast-api.test.ts` checks this list against the folders.
  */
-export const OWN_V1_ROUTES = ["/api/v1/login/", "/api/v1/files/upload", "/api/v1/openapi.json"];
+export const OWN_V1_ROUTES = ["/api/v1/login/", "/api/v1/files/upload", "/api/v1/openapi.json", "/api/v1/users/import"];
 // (The login route is one of them, and is also served directly: see LOGIN_PATH below.)
 
 /**

@@ -2,6 +2,7 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter } from "~/server/api/root";
 import { fileItem } from "~/lib/validators/file";
+import { importPreview, importResult, userImportJob } from "~/lib/validators/user";
 import { LOGIN_OPERATIONS, WECHAT_LOGIN_OPERATIONS, jsonLoginInput, jsonLoginResult, miniprogramLoginInput } from "~/lib/validators/login";
 import { describeError } from "~/lib/errors";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
@@ -111,6 +112,60 @@ function uploadPaths(): NonNullable<Doc["paths"]> {
   } as NonNullable<Doc["paths"]>;
 }
 
+/** The user import takes multipart/form-data too: a route handler, documented by hand. */
+function importPaths(): NonNullable<Doc["paths"]> {
+  const error = {
+    description:
+      "Refused: `data.appCode` says why (15006 not a CSV or XLSX, 15007 over 10 MB or 50,000 rows, 15008 a cell over 1,000 characters, 15009 no user name / phone / email column, 15010 a column twice)",
+  };
+  const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) } });
+  return {
+    "/users/import": {
+      post: {
+        operationId: "user-import",
+        tags: ["user"],
+        summary: "Import users from a CSV or XLSX file (multipart): preview, then import",
+        description:
+          "Needs `uc.user.import`; users go to the caller's tenant. `mode=preview` checks every row (the create schema, the password policy, roles by name, " +
+          "hashes, duplicates in the file and in the tenant) and writes nothing; `mode=import` checks the file again and creates each valid row in its own " +
+          "transaction. Up to 200 rows answer `{ result }`; a larger file answers `{ job }`, read with GET /users/import-jobs/{id} (API clients: 200 rows at most). " +
+          "Columns (headers in English or Chinese): User name, Phone, Email, Nickname, Roles, Disabled, Initial password, Password hash (argon2, bcrypt or MD5 hex), Hash type.",
+        security: [{ Authorization: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                required: ["file"],
+                properties: { file: { type: "string", format: "binary" }, mode: { type: "string", enum: ["preview", "import"], default: "preview" } },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "The preview, or the import's result or job",
+            content: json(z.union([importPreview, z.object({ result: importResult.nullable(), job: userImportJob.nullable() })])),
+          },
+          "400": error,
+          "401": error,
+          "403": error,
+          "413": error,
+        },
+      },
+      get: {
+        operationId: "user-import-template",
+        tags: ["user"],
+        summary: "The import template (headers in the caller's language)",
+        security: [{ Authorization: [] }],
+        parameters: [{ name: "format", in: "query", schema: { type: "string", enum: ["csv", "xlsx"], default: "xlsx" } }],
+        responses: { "200": { description: "The file" }, "401": error, "403": error },
+      },
+    },
+  } as NonNullable<Doc["paths"]>;
+}
+
 /** POST /api/oauth/token lives outside /api/v1 (a plain route handler): documented by hand, with its own server. */
 function tokenPaths(): NonNullable<Doc["paths"]> {
   const error = {
@@ -191,7 +246,7 @@ export function openApiDocument(): Doc {
     ...generated.components,
     securitySchemes: { ...generated.components?.securitySchemes, clientBasic: { type: "http", scheme: "basic", description: "client_id and client_secret" } },
   } as NonNullable<Doc["components"]>;
-  return (doc = { ...generated, components, paths: { ...generated.paths, ...loginPaths(), ...tokenPaths(), ...uploadPaths() } });
+  return (doc = { ...generated, components, paths: { ...generated.paths, ...loginPaths(), ...tokenPaths(), ...uploadPaths(), ...importPaths() } });
 }
 
 /**

@@ -7,11 +7,13 @@ import type { Db } from "~/server/db";
 import { exportQueue } from "~/server/exports/worker";
 import { jobQueue, type JobKind } from "~/server/jobs/job";
 import { USER_BULK_KIND, userBulkJob } from "~/server/services/user-bulk";
+import { USER_IMPORT_KIND, userImportJob } from "~/server/services/user-import";
 import { drainQueues, kickQueues, startQueues, type JobQueue, type RunnerOptions } from "~/server/jobs/runner";
 
 /** Job kinds (the Job table's `kind`) and what runs them. */
 export const JOB_KINDS: Readonly<Record<string, JobKind<never>>> = {
   [USER_BULK_KIND]: userBulkJob as unknown as JobKind<never>,
+  [USER_IMPORT_KIND]: userImportJob as unknown as JobKind<never>,
 };
 
 const queues = (): JobQueue<never>[] => [exportQueue() as unknown as JobQueue<never>, jobQueue(JOB_KINDS) as unknown as JobQueue<never>];

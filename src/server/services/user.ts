@@ -521,11 +521,16 @@ async function rolesOfTenant(tx: DbClient, tenantId: string, roleIds: string[]) 
 
 const blank = (v: string | null | undefined) => (v === undefined ? undefined : v || null);
 
-export async function createUser(scope: Scope, input: z.output<typeof userCreateInput>) {
+/**
+ * Creates a user with their roles, in one transaction with its audit row. `imported.passwordHash`
+ * (the user import only, never the procedure's input) is a hash carried over from another system
+ * as `importedHash` stores it: the user keeps their password, so nothing must be changed.
+ */
+export async function createUser(scope: Scope, input: z.output<typeof userCreateInput>, imported?: { passwordHash: string }) {
   const { db } = scope;
   const tenantId = scope.actor.isOperator && input.tenantId ? input.tenantId : scope.actor.tenantId;
-  if (input.password) await assertNewPassword(db, { tenantId, password: input.password, locale: scope.locale });
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  if (input.password && !imported) await assertNewPassword(db, { tenantId, password: input.password, locale: scope.locale });
+  const passwordHash = imported ? imported.passwordHash : input.password ? await hashPassword(input.password) : null;
   return db
     .$transaction(async (tx) => {
       await assertFree(tx, scope, tenantId, input);
@@ -548,7 +553,7 @@ export async function createUser(scope: Scope, input: z.output<typeof userCreate
           passwordHash,
           passwordChangedAt: passwordHash ? new Date() : null,
           // The administrator knows this password: the user chooses their own at the first sign-in.
-          mustChangePassword: !!passwordHash && input.mustChangePassword,
+          mustChangePassword: !!passwordHash && !imported && input.mustChangePassword,
           roles: { create: input.roleIds.map((roleId) => ({ roleId })) },
         },
         select: { id: true },

@@ -13,6 +13,8 @@ import { useCallback, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
 import { UserDrawer } from "./user-drawer";
+import { UserImport } from "./user-import";
+import { useCan } from "~/components/console-permissions";
 import { BulkBar, BulkJobs } from "./bulk-actions";
 import { useSeededText } from "~/components/use-seeded-text";
 
@@ -76,6 +78,7 @@ export function UsersView() {
   if (list.data?.nextCursor && !list.isPlaceholderData) cursors.set(paging.page + 1, list.data.nextCursor);
 
   const invalidate = useCallback(() => qc.invalidateQueries(trpc.user.pathFilter()), [qc, trpc]);
+  const canImport = useCan("uc.user.import");
   const selection = useSelection(JSON.stringify({ ...input, take: undefined }));
   const feedback = useRowFeedback(invalidate);
   const update = useMutation(trpc.user.update.mutationOptions(feedback(c("saved"))));
@@ -158,7 +161,12 @@ export function UsersView() {
     <ConsolePage
       title={t("title")}
       intro={t("intro")}
-      extra={<ListActions resource="users" filter={input} newLabel={t("new")} onNew={() => setCreating(true)} />}
+      extra={
+        <Space wrap>
+          {canImport && !bin && <UserImport onImported={invalidate} />}
+          <ListActions resource="users" filter={input} newLabel={t("new")} onNew={() => setCreating(true)} />
+        </Space>
+      }
     >
       <Segmented
         value={bin ? "bin" : "live"}

@@ -19,10 +19,12 @@ import {
   userBulkInput,
   userBulkJob,
   userBulkOutput,
+  userImportJob,
 } from "~/lib/validators/user";
 import * as users from "~/server/services/user";
 import { listSessions } from "~/server/services/login-sessions";
 import { roleOptions } from "~/server/services/roles";
+import { getImportJob } from "~/server/services/user-import";
 import { bulkUsers, getBulkJob, listBulkJobs } from "~/server/services/user-bulk";
 import { kickJobRunner } from "~/server/jobs/queues";
 
@@ -89,6 +91,13 @@ export const userRouter = createTRPCRouter({
     .input(idInput)
     .output(userBulkJob)
     .query(({ ctx, input }) => getBulkJob(ctx, input.id)),
+
+  // The import itself is POST /api/v1/users/import (multipart: preview, then import); a large file's job is read here.
+  importJob: requirePermission("uc.user.import")
+    .meta(openapi("GET", "/users/import-jobs/{id}", "An import job of mine: status, progress and the rows created or refused"))
+    .input(idInput)
+    .output(userImportJob)
+    .query(({ ctx, input }) => getImportJob(ctx, input.id)),
 
   detail: requirePermission("uc.user.detail")
     .meta(openapi("GET", "/users/{id}", "User detail with claims, properties and external logins"))

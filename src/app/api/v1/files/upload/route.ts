@@ -1,7 +1,7 @@
 import { createContext } from "~/server/api/context";
 import { guardRequest } from "~/server/api/trpc";
 import { AppError } from "~/server/errors";
-import { describeError, type Locale } from "~/lib/errors";
+import { restFailure } from "~/server/api/rest-failure";
 import { uploadInput } from "~/lib/validators/file";
 import { MAX_BYTES } from "~/server/files/validate";
 import { uploadBytes } from "~/server/services/files";
@@ -10,19 +10,6 @@ export const dynamic = "force-dynamic";
 
 const KINDS = ["image", "video", "document"] as const;
 const MAX_FILES = 10;
-
-/** The REST mirror's error body (`data.appCode`, `data.name`, `data.description`). */
-function failure(code: number, locale: Locale, fields: Record<string, string[]> | null = null) {
-  const d = describeError(code, locale);
-  return Response.json(
-    {
-      message: d.description,
-      code: d.status,
-      data: { httpStatus: d.status, path: "files.upload", appCode: d.code, name: d.name, description: d.description, fields },
-    },
-    { status: d.status },
-  );
-}
 
 /**
  * POST /api/v1/files/upload (multipart/form-data): `kind` image | video | document, optional
@@ -53,7 +40,7 @@ export async function POST(req: Request) {
     }
     return Response.json({ items }, { headers: { "cache-control": "no-store" } });
   } catch (e) {
-    if (e instanceof AppError) return failure(e.appCode, ctx.locale, e.fields ?? null);
+    if (e instanceof AppError) return restFailure(e.appCode, ctx.locale, "files.upload", e.fields ?? null);
     throw e;
   }
 }
