@@ -24,14 +24,23 @@ CREATE FUNCTION "uc_activity_bucket"(ts timestamptz) RETURNS timestamptz
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT date_bin('15 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') $$;
 
--- Adds n (negative to take away) to one count.
+-- Adds n (negative to take away) to one count; a count that reaches zero goes.
 CREATE FUNCTION "uc_activity_add"(t uuid, m text, ts timestamptz, d text, n integer) RETURNS void
-  LANGUAGE sql
+  LANGUAGE plpgsql
   AS $$
-    INSERT INTO "ActivityCount" AS a ("tenantId", "metric", "bucket", "dimension", "count")
-    VALUES (COALESCE(t, '00000000-0000-0000-0000-000000000000'::uuid), m, "uc_activity_bucket"(ts), d, n)
-    ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count"
-  $$;
+DECLARE
+  k uuid := COALESCE(t, '00000000-0000-0000-0000-000000000000'::uuid);
+  b timestamptz := "uc_activity_bucket"(ts);
+  total integer;
+BEGIN
+  INSERT INTO "ActivityCount" AS a ("tenantId", "metric", "bucket", "dimension", "count")
+  VALUES (k, m, b, d, n)
+  ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count"
+  RETURNING "count" INTO total;
+  IF total = 0 THEN
+    DELETE FROM "ActivityCount" WHERE "tenantId" = k AND "metric" = m AND "bucket" = b AND "dimension" = d AND "count" = 0;
+  END IF;
+END $$;
 
 
 -- "User" → user
@@ -47,6 +56,10 @@ BEGIN
       SELECT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid), 'user', "uc_activity_bucket"("createdAt"), '', -count(*)::int
         FROM old_rows WHERE "deletedAt" IS NULL GROUP BY 1, 3, 4 ORDER BY 1, 3, 4
       ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count";
+    DELETE FROM "ActivityCount" c
+     USING (SELECT DISTINCT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid) AS t, "uc_activity_bucket"("createdAt") AS b, '' AS d
+              FROM old_rows WHERE "deletedAt" IS NULL) o
+     WHERE c."tenantId" = o.t AND c."metric" = 'user' AND c."bucket" = o.b AND c."dimension" = o.d AND c."count" = 0;
   ELSIF TG_OP = 'UPDATE' THEN
     IF OLD."deletedAt" IS NULL THEN PERFORM "uc_activity_add"(OLD."tenantId", 'user', OLD."createdAt", '', -1); END IF;
     IF NEW."deletedAt" IS NULL THEN PERFORM "uc_activity_add"(NEW."tenantId", 'user', NEW."createdAt", '', 1); END IF;
@@ -75,6 +88,10 @@ BEGIN
       SELECT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid), 'signIn', "uc_activity_bucket"("createdAt"), "method", -count(*)::int
         FROM old_rows GROUP BY 1, 3, 4 ORDER BY 1, 3, 4
       ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count";
+    DELETE FROM "ActivityCount" c
+     USING (SELECT DISTINCT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid) AS t, "uc_activity_bucket"("createdAt") AS b, "method" AS d
+              FROM old_rows) o
+     WHERE c."tenantId" = o.t AND c."metric" = 'signIn' AND c."bucket" = o.b AND c."dimension" = o.d AND c."count" = 0;
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "uc_activity_add"(OLD."tenantId", 'signIn', OLD."createdAt", OLD."method", -1);
     PERFORM "uc_activity_add"(NEW."tenantId", 'signIn', NEW."createdAt", NEW."method", 1);
@@ -103,6 +120,10 @@ BEGIN
       SELECT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid), 'signInFailure', "uc_activity_bucket"("createdAt"), "code"::text, -count(*)::int
         FROM old_rows GROUP BY 1, 3, 4 ORDER BY 1, 3, 4
       ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count";
+    DELETE FROM "ActivityCount" c
+     USING (SELECT DISTINCT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid) AS t, "uc_activity_bucket"("createdAt") AS b, "code"::text AS d
+              FROM old_rows) o
+     WHERE c."tenantId" = o.t AND c."metric" = 'signInFailure' AND c."bucket" = o.b AND c."dimension" = o.d AND c."count" = 0;
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "uc_activity_add"(OLD."tenantId", 'signInFailure', OLD."createdAt", OLD."code"::text, -1);
     PERFORM "uc_activity_add"(NEW."tenantId", 'signInFailure', NEW."createdAt", NEW."code"::text, 1);
@@ -131,6 +152,10 @@ BEGIN
       SELECT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid), 'accountLock', "uc_activity_bucket"("createdAt"), "reason", -count(*)::int
         FROM old_rows GROUP BY 1, 3, 4 ORDER BY 1, 3, 4
       ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count";
+    DELETE FROM "ActivityCount" c
+     USING (SELECT DISTINCT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid) AS t, "uc_activity_bucket"("createdAt") AS b, "reason" AS d
+              FROM old_rows) o
+     WHERE c."tenantId" = o.t AND c."metric" = 'accountLock' AND c."bucket" = o.b AND c."dimension" = o.d AND c."count" = 0;
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "uc_activity_add"(OLD."tenantId", 'accountLock', OLD."createdAt", OLD."reason", -1);
     PERFORM "uc_activity_add"(NEW."tenantId", 'accountLock', NEW."createdAt", NEW."reason", 1);
@@ -159,6 +184,10 @@ BEGIN
       SELECT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid), 'message', "uc_activity_bucket"("createdAt"), "channel" || '/' || "status", -count(*)::int
         FROM old_rows GROUP BY 1, 3, 4 ORDER BY 1, 3, 4
       ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count";
+    DELETE FROM "ActivityCount" c
+     USING (SELECT DISTINCT COALESCE("tenantId", '00000000-0000-0000-0000-000000000000'::uuid) AS t, "uc_activity_bucket"("createdAt") AS b, "channel" || '/' || "status" AS d
+              FROM old_rows) o
+     WHERE c."tenantId" = o.t AND c."metric" = 'message' AND c."bucket" = o.b AND c."dimension" = o.d AND c."count" = 0;
   ELSIF TG_OP = 'UPDATE' THEN
     PERFORM "uc_activity_add"(OLD."tenantId", 'message', OLD."createdAt", OLD."channel" || '/' || OLD."status", -1);
     PERFORM "uc_activity_add"(NEW."tenantId", 'message', NEW."createdAt", NEW."channel" || '/' || NEW."status", 1);

@@ -362,6 +362,8 @@ describe("dashboard counts (ActivityCount) against the rows", () => {
     expect(swept).toMatchObject({ status: "done", counts: { outbox: expect.any(Number) as number } });
     if (swept.status === "done") expect(swept.counts.outbox + swept.counts.sessions + swept.counts.signInFailures).toBeGreaterThan(0);
     await expectCountsMatchRows();
+    // A count the deletions took to zero is gone, not kept as a zero.
+    expect(await db.activityCount.count({ where: { count: { lte: 0 } } })).toBe(0);
   });
 
   it("reads the counts, not the rows, unless the zone's midnights are not on quarter hours", async () => {
