@@ -1,10 +1,12 @@
 /**
  * npx tsx --conditions=react-server bench/counters.ts — what the dashboard's counting triggers
- * (ActivityCount, migration 20261201225410_activity_count) cost the statements they ride on:
+ * (ActivityDelta, migration 20261201232243_activity_count) cost the statements they ride on:
  * the sign-in's session INSERT (the very statement `createLoginSession` sends) and a refused
  * sign-in's SignInFailure INSERT, with the triggers on and off in alternating rounds, one at a
- * time and 8 at once. Every statement of a round lands on the same counter row (one tenant, one
- * method, one quarter hour): the worst case for contention. Prints figures; asserts nothing.
+ * time and 8 at once. Every statement of a round counts under the same key (one tenant, one
+ * method, one quarter hour): the worst case for contention, which an UPDATE of one shared
+ * count row would serialise (each holding the row until its commit) and a delta INSERT does not.
+ * Prints figures; asserts nothing.
  *
  *   BENCH_DATABASE_URL  PostgreSQL server to create the bench database on (default local 127.0.0.1:5432)
  *   BENCH_N             statements per round (default 2000)
@@ -68,7 +70,9 @@ try {
     }
   }
   await triggers(true);
-  const counted = await pool.query(`SELECT "metric", sum("count")::int AS n FROM "ActivityCount" GROUP BY 1 ORDER BY 1`);
+  const counted = await pool.query(
+    `SELECT "metric", sum("count")::int AS n FROM (SELECT * FROM "ActivityCount" UNION ALL SELECT "tenantId", "metric", "bucket", "dimension", "count" FROM "ActivityDelta") c GROUP BY 1 ORDER BY 1`,
+  );
   console.log(`\n${N} statements per round, ${ROUNDS} rounds of each setting (figures: best–worst round):`);
   const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
   for (const [key, fs] of [...results].sort(([a], [b]) => a.localeCompare(b))) {

@@ -146,7 +146,17 @@ describe("housekeeping", () => {
         .map((l) => JSON.parse(l) as { msg: string; level: number; status: string; counts: Record<string, number> });
       const line = lines.filter((l) => l.msg === "housekeeping").at(-1)!;
       expect(line).toMatchObject({ msg: "housekeeping", status: "done", level: 30 });
-      expect(Object.keys(line.counts).sort()).toEqual(["codes", "exports", "nonces", "outbox", "sessions", "signInFailures", "throttle", "uploadIntents"]);
+      expect(Object.keys(line.counts).sort()).toEqual([
+        "activityDeltas",
+        "codes",
+        "exports",
+        "nonces",
+        "outbox",
+        "sessions",
+        "signInFailures",
+        "throttle",
+        "uploadIntents",
+      ]);
     } finally {
       setRootLog(previous);
     }

@@ -1,7 +1,8 @@
 /**
  * The console's dashboard: each chart is one or two statements over `ActivityCount`, the counts
- * per quarter hour of UTC that triggers keep in the same transaction as the counted rows (see
- * the model in prisma/schema.prisma and its migration). A local day is a sum of whole quarter
+ * per quarter hour of UTC, plus the `ActivityDelta` rows that triggers write in the same
+ * transaction as the counted rows and housekeeping adds in (see the models in
+ * prisma/schema.prisma and their migration). A local day is a sum of whole quarter
  * hours in every time zone in use, so a chart reads at most 96 rows per day and key whatever
  * the tenant's size: a million users cost what the number of days and keys costs. Days are the
  * input time zone's calendar days, today included; instants go in as ISO strings cast to
@@ -72,9 +73,16 @@ async function rangeOf({ db }: Scope, input: Input, opts: Options): Promise<Rang
 /** The metrics `ActivityCount` keeps (the triggers' names for them). */
 type Metric = "user" | "signIn" | "signInFailure" | "accountLock" | "message";
 
-/** `FROM …` the counts of `metric` in the range, for the caller's tenant (or every tenant). */
-const counted = (scope: Scope, input: Input, r: Range, metric: Metric) =>
-  Prisma.sql`FROM "ActivityCount" WHERE ${tenantFilter(scope, input)} AND "metric" = ${metric} AND "bucket" >= ${r.since}`;
+/**
+ * `FROM …` the counts of `metric` in the range, for the caller's tenant (or every tenant): the
+ * added-up counts and the deltas housekeeping has not added yet, read in one statement (one
+ * snapshot: a fold moves rows from one to the other atomically).
+ */
+const counted = (scope: Scope, input: Input, r: Range, metric: Metric) => {
+  const where = Prisma.sql`WHERE ${tenantFilter(scope, input)} AND "metric" = ${metric} AND "bucket" >= ${r.since}`;
+  return Prisma.sql`FROM (SELECT "bucket", "dimension", "count" FROM "ActivityCount" ${where}
+                UNION ALL SELECT "bucket", "dimension", "count" FROM "ActivityDelta" ${where}) c`;
+};
 /**
  * The day of a count's quarter hour, as its number in the range (1 for the first; past the last
  * for a count after today): a binary search among the day edges, cheaper per row than a time

@@ -357,10 +357,13 @@ describe("dashboard counts (ActivityCount) against the rows", () => {
     await expectCountsMatchRows();
   });
 
-  it("stays equal to the rows when housekeeping deletes old ones", async () => {
+  it("stays equal to the rows when housekeeping deletes old ones and adds the deltas into the counts", async () => {
     const swept = await runHousekeeping(db, { kind: t.kind, retention: { outboxMs: 20 * DAY, sessionMs: 60 * DAY } });
     expect(swept).toMatchObject({ status: "done", counts: { outbox: expect.any(Number) as number } });
     if (swept.status === "done") expect(swept.counts.outbox + swept.counts.sessions + swept.counts.signInFailures).toBeGreaterThan(0);
+    // The sweep added every delta into the counts (its own deletions' too).
+    expect(swept.status === "done" && swept.counts.activityDeltas).toBeGreaterThan(0);
+    expect(await db.activityDelta.count()).toBe(0);
     await expectCountsMatchRows();
     // A count the deletions took to zero is gone, not kept as a zero.
     expect(await db.activityCount.count({ where: { count: { lte: 0 } } })).toBe(0);
@@ -387,10 +390,10 @@ describe("dashboard counts (ActivityCount) against the rows", () => {
   });
 
   it("counts the rows already there when its migration runs", async () => {
-    // Undo the migration (table, functions and with them the triggers), then run its file again
+    // Undo the migration (tables, functions and with them the triggers), then run its file again
     // over the rows this file wrote.
     const file = readFileSync(path.join(process.cwd(), "prisma/migrations", MIGRATION, "migration.sql"), "utf8");
-    await db.$executeRawUnsafe(`DROP TABLE "ActivityCount"`);
+    await db.$executeRawUnsafe(`DROP TABLE "ActivityCount", "ActivityDelta"`);
     for (const [, fn] of file.matchAll(/CREATE FUNCTION "(\w+)"/g)) await db.$executeRawUnsafe(`DROP FUNCTION "${fn}" CASCADE`);
     for (const statement of sqlStatements(file)) await db.$executeRawUnsafe(statement);
     expect(await db.activityCount.count()).toBeGreaterThan(0);
@@ -398,7 +401,7 @@ describe("dashboard counts (ActivityCount) against the rows", () => {
   });
 });
 
-const MIGRATION = "20261201225410_activity_count";
+const MIGRATION = "20261201232243_activity_count";
 
 /** A migration file's statements: split at `;` outside `$$ … $$` bodies and comments. */
 function sqlStatements(sql: string): string[] {
