@@ -147,6 +147,7 @@ describe("housekeeping", () => {
       const line = lines.filter((l) => l.msg === "housekeeping").at(-1)!;
       expect(line).toMatchObject({ msg: "housekeeping", status: "done", level: 30 });
       expect(Object.keys(line.counts).sort()).toEqual([
+        "activityDeltas",
         "codes",
         "exports",
         "jobs",

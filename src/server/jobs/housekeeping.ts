@@ -1,7 +1,8 @@
 /**
  * Housekeeping: one job sweeps what has outlived its use — one-time codes, used nonces, throttle
  * counters, upload intents, outbox messages, ended login sessions and export files — so that no
- * table grows without end. Every instance schedules it (at start, then every 10 minutes), and a
+ * table grows without end; last it adds the dashboard's pending ActivityDelta rows into
+ * ActivityCount. Every instance schedules it (at start, then every 10 minutes), and a
  * PostgreSQL advisory lock held by a transaction lets one instance sweep at a time: the others
  * answer "skipped". The lock goes with the transaction, so an error or a crash releases it.
  * Rows go in bounded batches (`DELETE … WHERE id IN (SELECT … LIMIT n)`), each its own
@@ -57,7 +58,18 @@ export const retentionFromEnv = (): Retention => ({
   throttleIdleMs: 12 * 3_600_000,
 });
 
-export const HOUSEKEEPING_KINDS = ["codes", "nonces", "throttle", "uploadIntents", "outbox", "sessions", "signInFailures", "exports", "jobs"] as const;
+export const HOUSEKEEPING_KINDS = [
+  "codes",
+  "nonces",
+  "throttle",
+  "uploadIntents",
+  "outbox",
+  "sessions",
+  "signInFailures",
+  "exports",
+  "jobs",
+  "activityDeltas",
+] as const;
 export type HousekeepingKind = (typeof HOUSEKEEPING_KINDS)[number];
 export type HousekeepingCounts = Record<HousekeepingKind, number>;
 
@@ -175,7 +187,40 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
   );
   // A worker that died mid-file leaves its `.part` behind (a job it lost is redone under a new key).
   counts.exports += await removeStalePartFiles(new Date(now.getTime() - DAY), batchSize * maxBatches);
+
+  // Last, so that the deltas of this sweep's own deletions go in too.
+  counts.activityDeltas = await foldActivityDeltas(q, batchSize * 10, maxBatches);
   return counts;
+}
+
+/**
+ * Adds the dashboard's ActivityDelta rows into ActivityCount, oldest first, `batchSize` rows per
+ * statement: each statement deletes its deltas and adds them to the counts at once, so a chart
+ * (one statement over both tables) counts every delta exactly once. A count brought to zero goes.
+ * Only this runs under the housekeeping lock updates ActivityCount, so nothing waits on its rows.
+ */
+export async function foldActivityDeltas(q: Exec, batchSize = 10_000, maxBatches = 100): Promise<number> {
+  return batched(maxBatches, batchSize, async () => {
+    const [row] = await q.$queryRaw<[{ moved: number; zeros: unknown }]>`
+      WITH moved AS (
+        DELETE FROM "ActivityDelta" WHERE "id" IN (SELECT "id" FROM "ActivityDelta" ORDER BY "id" LIMIT ${batchSize})
+        RETURNING "tenantId", "metric", "bucket", "dimension", "count"
+      ), added AS (
+        INSERT INTO "ActivityCount" AS a ("tenantId", "metric", "bucket", "dimension", "count")
+        SELECT "tenantId", "metric", "bucket", "dimension", sum("count")::int FROM moved GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT ("tenantId", "metric", "bucket", "dimension") DO UPDATE SET "count" = a."count" + EXCLUDED."count"
+        RETURNING a."tenantId", a."metric", a."bucket", a."dimension", a."count"
+      )
+      SELECT (SELECT count(*)::int FROM moved) AS moved,
+             (SELECT json_agg(json_build_object('t', "tenantId", 'm', "metric", 'b', "bucket", 'd', "dimension")) FROM added WHERE "count" = 0) AS zeros`;
+    if (row?.zeros) {
+      await q.$executeRaw`
+        DELETE FROM "ActivityCount" a
+         USING json_to_recordset(${JSON.stringify(row.zeros)}::json) AS z(t uuid, m text, b timestamptz, d text)
+         WHERE a."tenantId" = z.t AND a."metric" = z.m AND a."bucket" = z.b AND a."dimension" = z.d AND a."count" = 0`;
+    }
+    return row?.moved ?? 0;
+  });
 }
 
 /** `.part` files under DATA_DIR/exports last written before `before`; at most `max` per run. */

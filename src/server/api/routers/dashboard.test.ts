@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { failure, setupWorld } from "~/test/fixtures";
 import { signInWithPassword } from "~/server/services/auth";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as dashboard from "~/server/services/dashboard";
+import { dashboardInput } from "~/lib/validators/dashboard";
+import { runHousekeeping } from "~/server/jobs/housekeeping";
+import type { Scope } from "~/server/services/scope";
 
 const t = setupWorld();
 let w: typeof t.w;
@@ -218,3 +224,199 @@ describe("dashboard guards and input", () => {
     expect(Object.keys(f.fields!).sort()).toEqual(["days", "tz"]);
   });
 });
+
+describe("dashboard counts (ActivityCount) against the rows", () => {
+  type Chart = (s: Scope, i: ReturnType<typeof dashboardInput.parse>, o?: { source?: "rollup" | "raw" }) => Promise<unknown>;
+  const CHARTS: Record<string, Chart> = {
+    users: dashboard.dashboardUsers,
+    signIns: dashboard.dashboardSignIns,
+    failures: dashboard.dashboardFailures,
+    codes: dashboard.dashboardCodes,
+    errors: dashboard.dashboardErrors,
+  };
+  /** UTC, whole-hour zones either side, half and quarter hours (India, Nepal), and a DST zone. */
+  const ZONES = ["UTC", "Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Chatham"];
+  let scopes: { name: string; scope: Scope; tenantId?: string }[];
+
+  /** Every chart, range and zone: the counts answer exactly what counting the rows answers. */
+  async function expectCountsMatchRows() {
+    for (const { name, scope, tenantId } of scopes)
+      for (const days of [7, 30, 90] as const)
+        for (const tz of ZONES)
+          for (const [chart, call] of Object.entries(CHARTS)) {
+            const input = dashboardInput.parse({ days, tz, tenantId });
+            const [counts, rows] = [await call(scope, input), await call(scope, input, { source: "raw" })];
+            expect({ name, chart, days, tz, answer: counts }).toEqual({ name, chart, days, tz, answer: rows });
+          }
+  }
+
+  /** LoginSession rows of a tenant per local day, counted here in JS (Intl), not in SQL. */
+  async function signInsByDay(tenantId: string, tz: string) {
+    const fmt = new Intl.DateTimeFormat("en-CA", { timeZone: tz });
+    const byDay = new Map<string, number>();
+    for (const r of await db.loginSession.findMany({ where: { tenantId }, select: { createdAt: true } })) {
+      const day = fmt.format(r.createdAt);
+      byDay.set(day, (byDay.get(day) ?? 0) + 1);
+    }
+    return byDay;
+  }
+  const dayTotals = (r: { days: string[]; series: { counts: number[] }[] }) =>
+    new Map(r.days.map((d, i) => [d, r.series.reduce((a, s) => a + (s.counts[i] ?? 0), 0)] as const).filter(([, n]) => n !== 0));
+
+  beforeAll(async () => {
+    const B = w.tenantB.id;
+    const P = w.platform.id;
+    // A signed-in context is the scope a dashboard procedure passes its service.
+    const scopeOf = async (userId: string, tenant: typeof w.tenantB) => (await w.ctxFor(userId, tenant)) as Scope;
+    scopes = [
+      { name: "B's administrator", scope: await scopeOf(w.managerB.id, w.tenantB) },
+      { name: "operator, every tenant", scope: await scopeOf(w.operator.id, w.platform) },
+      { name: "operator, tenant B", scope: await scopeOf(w.operator.id, w.platform), tenantId: B },
+    ];
+    // Rows a second either side of midnight in UTC, Shanghai, New York and Kolkata, today and
+    // 1, 6, 7, 29, 30, 89 and 90 days ago (the ranges' first days and the days before them).
+    const midnightUtc = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+    const instants: Date[] = [];
+    for (const k of [0, 1, 6, 7, 29, 30, 89, 90])
+      for (const offsetMin of [0, -480, 300, -330]) for (const s of [-1, 0, 1]) instants.push(new Date(midnightUtc - k * DAY + offsetMin * 60_000 + s * 1000));
+    const past = instants.filter((d) => d.getTime() <= now);
+    let i = 0;
+    for (const at of past) {
+      const tenantId = i % 5 === 4 ? P : B;
+      const userId = tenantId === B ? w.plainB.id : w.operator.id;
+      i++;
+      await db.user.create({ data: { tenantId, userName: `edge${i}`, userNameKey: `edge${i}`, createdAt: at } });
+      await db.loginSession.create({
+        data: {
+          tenantId,
+          userId,
+          site: "web",
+          method: ["password", "sms-code", "wechat"][i % 3]!,
+          createdAt: at,
+          lastSeenAt: at,
+          expiresAt: new Date(now + DAY),
+        },
+      });
+      await db.signInFailure.create({ data: { tenantId, method: "password", code: [12001, 14004, 10005][i % 3]!, createdAt: at } });
+      await db.accountLock.create({ data: { tenantId, userId, reason: ["failures", "burst"][i % 2]!, until: at, createdAt: at } });
+      await db.outboxMessage.create({
+        data: {
+          tenantId: i % 7 === 0 ? null : tenantId,
+          channel: i % 2 ? "sms" : "email",
+          to: "x",
+          body: "-",
+          provider: "aliyun",
+          status: i % 4 ? "sent" : "failed",
+          createdAt: at,
+        },
+      });
+    }
+  });
+
+  it("answers what counting the rows answers, for every chart, range and zone, today and each midnight included", async () => {
+    await expectCountsMatchRows();
+  });
+
+  it("gives each day the sign-ins a direct count of the tenant's rows finds, tenant by tenant", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const op = await w.callerFor(w.operator.id, w.platform);
+    for (const tz of ["Asia/Shanghai", "Asia/Kolkata"]) {
+      const direct = await signInsByDay(w.tenantB.id, tz);
+      const r = await admin.dashboard.signIns({ days: 90, tz });
+      const inRange = new Map([...direct].filter(([d]) => r.days.includes(d)));
+      expect(dayTotals(r)).toEqual(inRange);
+      // The platform's rows are its own: B's figures hold none of them, and the other way round.
+      const p = await op.dashboard.signIns({ days: 90, tz, tenantId: w.platform.id });
+      expect(dayTotals(p)).toEqual(new Map([...(await signInsByDay(w.platform.id, tz))].filter(([d]) => p.days.includes(d))));
+    }
+  });
+
+  it("keeps the rows' semantics: a deleted user leaves the new users (back when restored); a session in the recycle bin still counts, a purged one no more", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const day = (r: { days: string[] }, k: number) => r.days.indexOf(dayOf(k));
+    const user = await db.user.create({ data: { tenantId: w.tenantB.id, userName: "dashsem", userNameKey: "dashsem", createdAt: ago(5) } });
+    const before = await admin.dashboard.users({ days: 7, ...UTC });
+    await admin.user.delete({ id: user.id });
+    const deleted = await admin.dashboard.users({ days: 7, ...UTC });
+    expect(deleted.counts[day(deleted, 5)]).toBe(before.counts[day(before, 5)]! - 1);
+    await admin.user.recycle({ id: user.id });
+    expect(await admin.dashboard.users({ days: 7, ...UTC })).toEqual(before);
+
+    const session = await db.loginSession.create({
+      data: { tenantId: w.tenantB.id, userId: user.id, site: "web", method: "wechat", createdAt: ago(4), lastSeenAt: ago(4), expiresAt: ago(3) },
+    });
+    const wechatOn4 = async () => {
+      const r = await admin.dashboard.signIns({ days: 7, ...UTC });
+      return r.series.find((s) => s.key === "wechat")!.counts[day(r, 4)];
+    };
+    const counted = await wechatOn4();
+    await admin.session.delete({ id: session.id });
+    expect(await wechatOn4()).toBe(counted);
+    await admin.session.purge({ id: session.id });
+    expect(await wechatOn4()).toBe(counted! - 1);
+    await expectCountsMatchRows();
+  });
+
+  it("stays equal to the rows when housekeeping deletes old ones and adds the deltas into the counts", async () => {
+    const swept = await runHousekeeping(db, { kind: t.kind, retention: { outboxMs: 20 * DAY, sessionMs: 60 * DAY } });
+    expect(swept).toMatchObject({ status: "done", counts: { outbox: expect.any(Number) as number } });
+    if (swept.status === "done") expect(swept.counts.outbox + swept.counts.sessions + swept.counts.signInFailures).toBeGreaterThan(0);
+    // The sweep added every delta into the counts (its own deletions' too).
+    expect(swept.status === "done" && swept.counts.activityDeltas).toBeGreaterThan(0);
+    expect(await db.activityDelta.count()).toBe(0);
+    await expectCountsMatchRows();
+    // A count the deletions took to zero is gone, not kept as a zero.
+    expect(await db.activityCount.count({ where: { count: { lte: 0 } } })).toBe(0);
+  });
+
+  it("reads the counts, not the rows, unless the zone's midnights are not on quarter hours", async () => {
+    const B = w.tenantB.id;
+    const scope = scopes[0]!.scope;
+    // A count with no row behind it shows: the chart read the counts.
+    const bucket = new Date(`${dayOf(1)}T06:15:00Z`);
+    await db.activityCount.create({ data: { tenantId: B, metric: "signIn", bucket, dimension: "no-such-method", count: 5 } });
+    const r = await dashboard.dashboardSignIns(scope, dashboardInput.parse({ days: 7, tz: "Asia/Kolkata" }));
+    expect(r.series.find((x) => x.key === "no-such-method")).toMatchObject({ total: 5 });
+    // In 1900 Kolkata's midnight was 18:38:50 UTC (+05:21:10): its days are counted from the rows.
+    const old = new Date("1900-01-09T06:15:00Z");
+    await db.activityCount.create({ data: { tenantId: B, metric: "signIn", bucket: old, dimension: "no-such-method", count: 3 } });
+    const opts = (source?: "raw") => ({ now: new Date("1900-01-10T12:00:00Z"), source });
+    const utc = await dashboard.dashboardSignIns(scope, dashboardInput.parse({ days: 7, tz: "UTC" }), opts());
+    expect(utc.series).toEqual([{ key: "no-such-method", counts: [0, 0, 0, 0, 0, 3, 0], total: 3 }]);
+    const kolkata = dashboardInput.parse({ days: 7, tz: "Asia/Kolkata" });
+    expect(await dashboard.dashboardSignIns(scope, kolkata, opts())).toEqual(await dashboard.dashboardSignIns(scope, kolkata, opts("raw")));
+    expect((await dashboard.dashboardSignIns(scope, kolkata, opts())).total).toBe(0);
+    await db.activityCount.deleteMany({ where: { dimension: "no-such-method" } });
+  });
+
+  it("counts the rows already there when its migration runs", async () => {
+    // Undo the migration (tables, functions and with them the triggers), then run its file again
+    // over the rows this file wrote.
+    const file = readFileSync(path.join(process.cwd(), "prisma/migrations", MIGRATION, "migration.sql"), "utf8");
+    await db.$executeRawUnsafe(`DROP TABLE "ActivityCount", "ActivityDelta"`);
+    for (const [, fn] of file.matchAll(/CREATE FUNCTION "(\w+)"/g)) await db.$executeRawUnsafe(`DROP FUNCTION "${fn}" CASCADE`);
+    for (const statement of sqlStatements(file)) await db.$executeRawUnsafe(statement);
+    expect(await db.activityCount.count()).toBeGreaterThan(0);
+    await expectCountsMatchRows();
+  });
+});
+
+const MIGRATION = "20261201232243_activity_count";
+
+/** A migration file's statements: split at `;` outside `$$ … $$` bodies and comments. */
+function sqlStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let inBody = false;
+  for (const line of sql.split("\n")) {
+    if (!inBody && line.trimStart().startsWith("--")) continue;
+    current += line + "\n";
+    inBody = (line.match(/\$\$/g)?.length ?? 0) % 2 === 1 ? !inBody : inBody;
+    if (!inBody && line.trimEnd().endsWith(";")) {
+      out.push(current.trim().replace(/;$/, ""));
+      current = "";
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}
