@@ -63,6 +63,7 @@ export default defineConfig({
     { name: "field-errors", testMatch: /field-errors\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "dashboard", testMatch: /dashboard\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "layout", testMatch: /layout\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "ssr", testMatch: /ssr\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
     {
