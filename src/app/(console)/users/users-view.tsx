@@ -13,8 +13,11 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem } from "~/lib/validators/user";
 import { TEXT_FILTERS, usersInput } from "./list-input";
-import { UserDrawer } from "./user-drawer";
 import { useSeededText } from "~/components/use-seeded-text";
+import dynamic from "next/dynamic";
+
+// The "new user" form loads when it is first opened, not with the list.
+const UserDrawer = dynamic(() => import("./user-drawer").then((m) => m.UserDrawer), { ssr: false });
 
 type Status = (typeof USER_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { active: "green", disabled: "red" };
