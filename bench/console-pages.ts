@@ -5,7 +5,7 @@
  * the tenant on 127.0.0.1, with their activity), the production build started as `npm start` runs
  * it, and headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium) signed in through
  * next-auth's own callback: the tenant administrator on 127.0.0.1, the platform operator on
- * localhost for the tenants page. For each console list page, in a browser context of its own:
+ * localhost for the platform's pages (tenants, outbox). For each console list page, in a browser context of its own:
  * - **cold**: the first visit (empty browser cache; the server's first render of that page);
  * - **warm** p50 / p99 over BENCH_VISITS further visits (default 10), full page loads;
  * measured from the navigation's start (the page's own clock) to the first table row — or the
@@ -45,7 +45,7 @@ const PAGES: { path: string; who?: Who; data?: false }[] = [
   { path: "/sessions" },
   { path: "/locks" },
   { path: "/audit" },
-  { path: "/outbox" },
+  { path: "/outbox", who: "operator" },
   { path: "/files?view=list" },
   { path: "/exports" },
   { path: "/team" },
@@ -55,10 +55,11 @@ const PAGES: { path: string; who?: Who; data?: false }[] = [
   { path: "/api-docs", data: false },
 ];
 
-/** In the page: ms since the navigation started once a row (or the empty state) shows with no spinner, else false. */
+/** In the page, once a row (or the empty state) shows with no spinner: ms since the navigation started, and the HTML's first byte; else false. */
 const dataShown = () => {
   if (document.querySelector(".ant-spin-spinning, .ant-skeleton")) return false;
-  const shown = document.querySelector("tr.ant-table-row, .ant-table-placeholder .ant-empty");
+  // A row, or the placeholder row once nothing spins over it (the empty state, a refusal).
+  const shown = document.querySelector("tr.ant-table-row, .ant-table-placeholder");
   if (!shown || (shown as HTMLElement).offsetParent === null) return false;
   const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
   return { shown: performance.now(), firstByte: nav?.responseStart ?? 0, lastByte: nav?.responseEnd ?? 0 };
