@@ -35,11 +35,18 @@ test("the first page of the users list is in the server's HTML, and the browser 
   page.on("request", (r) => {
     if (r.url().includes("/api/trpc/")) calls.push(new URL(r.url()).pathname);
   });
+  // What the server rendered is what the browser renders from the handed-over answers: no hydration mismatch.
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
   await setLocale(page, "zh-CN", baseURL!);
   await page.goto("/users");
   await expect(page.locator("tr.ant-table-row", { hasText: KNOWN })).toBeVisible();
   await page.waitForLoadState("networkidle");
   expect(calls.filter((p) => /user\.(list|roleOptions)/.test(p))).toEqual([]);
+  expect(errors).toEqual([]);
 
   // A filter is a navigation too: its rows come back with it.
   await page.getByLabel("用户名或昵称开头").fill(KNOWN);
