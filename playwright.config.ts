@@ -67,6 +67,7 @@ export default defineConfig({
     { name: "layout", testMatch: /layout\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "console-errors", testMatch: /console-errors\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "message-templates", testMatch: /message-templates\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "ssr", testMatch: /ssr\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
     {

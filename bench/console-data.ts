@@ -11,6 +11,10 @@
  *   per ten users), refused sign-ins (one per five users) and account locks (one per 100).
  */
 import pg from "pg";
+import { createPrismaClient } from "~/server/db-client";
+import { migrateDatabase } from "~/server/db/migrate";
+import { seed } from "~/server/seed";
+import { hashPassword } from "~/server/password";
 
 export interface BenchData {
   tenantId: string;
@@ -19,6 +23,21 @@ export interface BenchData {
 }
 
 const NAMES = ["zhang wei", "wang fang", "li na", "liu yang", "chen jing", "yang li", "zhao min", "huang lei", "zhou tao", "wu yan"];
+
+/** The platform operator the benches' databases are seeded with (user name `admin`, on `localhost`). */
+export const BENCH_OPERATOR_PASSWORD = "bench-operator-password";
+
+/**
+ * A scratch database as the console benches start from: migrated, seeded (the operator above),
+ * then loaded by loadConsoleData with a tenant administrator whose password is `adminPassword`.
+ */
+export async function prepareConsoleDatabase(url: string, opts: { users: number; adminPassword: string }): Promise<BenchData> {
+  await migrateDatabase({ kind: "postgresql", url });
+  const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/bench" });
+  await seed(db, { adminUsername: "admin", adminPassword: BENCH_OPERATOR_PASSWORD });
+  await close();
+  return loadConsoleData(url, { users: opts.users, adminPasswordHash: await hashPassword(opts.adminPassword) });
+}
 
 export async function loadConsoleData(url: string, opts: { users: number; adminPasswordHash: string }): Promise<BenchData> {
   const c = new pg.Client({ connectionString: url });

@@ -23,12 +23,10 @@ import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
 import { createPrismaClient } from "~/server/db-client";
-import { migrateDatabase } from "~/server/db/migrate";
-import { seed } from "~/server/seed";
 import { foldActivityDeltas } from "~/server/jobs/housekeeping";
-import { hashPassword, md5Hex } from "~/server/password";
+import { md5Hex } from "~/server/password";
 import { COUNT_CAP } from "~/server/services/user";
-import { loadConsoleData, type BenchData } from "./console-data";
+import { prepareConsoleDatabase, type BenchData } from "./console-data";
 import { closedLoop, fmt, httpClient, openLoop, sequential, startApp } from "./lib";
 import { DASHBOARD_CHARTS, dashboardServiceCases, printDashboard, type DashboardRow } from "./dashboard-cases";
 
@@ -46,13 +44,7 @@ const sql = new pg.Client({ connectionString: url });
 let data!: BenchData;
 try {
   const t0 = performance.now();
-  await migrateDatabase({ kind: "postgresql", url });
-  {
-    const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/bench" });
-    await seed(db, { adminUsername: "admin", adminPassword: "bench-operator-password" });
-    await close();
-  }
-  data = await loadConsoleData(url, { users: USERS, adminPasswordHash: await hashPassword(ADMIN_PASSWORD) });
+  data = await prepareConsoleDatabase(url, { users: USERS, adminPassword: ADMIN_PASSWORD });
   {
     // What the housekeeping sweep of a running instance does within 10 minutes: the dashboard's
     // deltas (the load's triggers wrote them) added into its counts.

@@ -21,11 +21,8 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
-import { createPrismaClient } from "~/server/db-client";
-import { migrateDatabase } from "~/server/db/migrate";
-import { seed } from "~/server/seed";
-import { hashPassword, md5Hex } from "~/server/password";
-import { loadConsoleData } from "./console-data";
+import { md5Hex } from "~/server/password";
+import { prepareConsoleDatabase } from "./console-data";
 import { closedLoop, fmt, httpClient, postgresRootPid, spawnServer, startApp, treeCpuSeconds } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -71,13 +68,7 @@ const name = `uc_bench_pipeline_${randomBytes(3).toString("hex")}`;
 const url = await createScratchDatabase(SERVER, name);
 let stopApp: (() => void) | undefined;
 try {
-  await migrateDatabase({ kind: "postgresql", url });
-  {
-    const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/bench" });
-    await seed(db, { adminUsername: "admin", adminPassword: "bench-operator-password" });
-    await close();
-  }
-  const data = await loadConsoleData(url, { users: USERS, adminPasswordHash: await hashPassword(ADMIN_PASSWORD) });
+  const data = await prepareConsoleDatabase(url, { users: USERS, adminPassword: ADMIN_PASSWORD });
   const pgPid = postgresRootPid();
   console.log(`Machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "?"}; load average ${os.loadavg()[0]!.toFixed(1)}`);
   console.log(`One tenant of ${data.users.toLocaleString("en")} users; ${CALLS} calls, ${CONCURRENCY} concurrent\n`);

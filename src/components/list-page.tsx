@@ -10,12 +10,14 @@ import { ExportButton } from "~/components/export-button";
 import { handleServerError } from "~/components/form-errors";
 import { ListEmpty } from "~/components/list-empty";
 import { useFilters } from "~/components/filter-bar";
-import { dateRangeFrom, pagingFrom, serverTable, sortFrom, useUrlState, type UrlState } from "~/components/use-url-state";
+import { serverTable, useUrlState, type UrlState } from "~/components/use-url-state";
+import { pagingFrom, sortFrom } from "~/components/url-read";
 
 /**
  * The URL state of a console list page: its filters (`text` drafts and `others`, see useFilters),
- * sorting by one of `order`, and paging. `params` (sorting and the date range) and `slice` (the
- * page's skip and take) are the parts of the list's input every page has.
+ * sorting by one of `order`, and paging. The list's input is built from the same URL by a pure
+ * function beside the page (`list-input.ts`, with `listParams`), which the server runs too to
+ * render the first page with the HTML (`prefetchedPage`).
  */
 export function useListPage<K extends string, O extends string = never>({
   order = [],
@@ -27,17 +29,8 @@ export function useListPage<K extends string, O extends string = never>({
   others: readonly string[];
 }) {
   const url = useUrlState();
-  const paging = pagingFrom(url);
-  const sort = sortFrom(url, order);
   const filters = useFilters(url, text, others);
-  return {
-    url,
-    filters,
-    sort,
-    paging,
-    params: { orderby: sort.orderby, asc: sort.asc, ...dateRangeFrom(url) },
-    slice: { skip: paging.skip, take: paging.take },
-  };
+  return { url, filters, sort: sortFrom(url, order), paging: pagingFrom(url) };
 }
 
 interface ListQuery<Row> {

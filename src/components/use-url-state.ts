@@ -1,7 +1,9 @@
 "use client";
 
-import dayjs from "dayjs";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { pagingFrom, PAGE_SIZES, readUrl } from "~/components/url-read";
+
+export { PAGE_SIZES, dateRangeFrom, pagingFrom, sortFrom } from "~/components/url-read";
 
 export type UrlPatch = Record<string, string | number | boolean | undefined>;
 
@@ -13,10 +15,6 @@ export function useUrlState() {
   const sp = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const get = (key: string) => sp.get(key) ?? "";
-  const num = (key: string, fallback: number) => (Number(sp.get(key)) > 0 ? Number(sp.get(key)) : fallback);
-  const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined =>
-    (allowed as readonly string[]).includes(sp.get(key) ?? "") ? (sp.get(key) as T) : undefined;
   const set = (patch: UrlPatch) => {
     const next = new URLSearchParams(sp.toString());
     for (const [k, v] of Object.entries(patch)) {
@@ -25,40 +23,10 @@ export function useUrlState() {
     }
     router.replace(`${pathname}?${next.toString()}`, { scroll: false });
   };
-  return { get, num, oneOf, set };
+  return { ...readUrl(sp), set };
 }
 
 export type UrlState = ReturnType<typeof useUrlState>;
-
-export const PAGE_SIZES = [10, 20, 50, 100];
-
-/** Table paging from the URL: `page` and `size`. */
-export function pagingFrom(url: UrlState) {
-  const page = url.num("page", 1);
-  const size = PAGE_SIZES.includes(url.num("size", 20)) ? url.num("size", 20) : 20;
-  return { page, size, skip: (page - 1) * size, take: size };
-}
-
-/**
- * Table sorting from the URL: `orderby` (one of `allowed`, else `createdAt`) and `asc`;
- * `sortOrder(key)` is the column's `sortOrder`.
- */
-export function sortFrom<T extends string>(url: UrlState, allowed: readonly T[]) {
-  const orderby: T | "createdAt" = url.oneOf("orderby", allowed) ?? "createdAt";
-  const asc = url.get("asc") === "true";
-  const sortOrder = (key: string) => (orderby === key ? (asc ? "ascend" : "descend") : null);
-  return { orderby, asc, sortOrder };
-}
-
-/** A list's date filter from the URL (`start`, `end`: whole days) as its input's `startTime` and `endTime`. */
-export function dateRangeFrom(url: UrlState) {
-  const start = url.get("start");
-  const end = url.get("end");
-  return {
-    startTime: start ? dayjs(start).startOf("day").toDate() : undefined,
-    endTime: end ? dayjs(end).endOf("day").toDate() : undefined,
-  };
-}
 
 type Sorter<T> = import("antd/es/table/interface").SorterResult<T> | import("antd/es/table/interface").SorterResult<T>[];
 

@@ -10,7 +10,8 @@ import { useCan } from "~/components/console-permissions";
 import { handleServerError } from "~/components/form-errors";
 import { UserPicker } from "~/components/user-picker";
 import { PAGE_SIZES, pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
-import { FILE_KINDS, type FileItem, type FileListInput } from "~/lib/validators/file";
+import { FILE_KINDS, type FileItem } from "~/lib/validators/file";
+import { filesInput } from "./list-input";
 import { useTRPC } from "~/trpc/react";
 import { FileGrid, FileTable } from "./file-views";
 import { UploadPanel } from "./upload-panel";
@@ -46,15 +47,7 @@ export function FilesView() {
   const canDelete = useCan("uc.file.delete") !== false;
   const canUpload = useCan("uc.file.post") !== false;
 
-  const input: FileListInput = {
-    kind: url.oneOf("kind", FILE_KINDS),
-    folder: url.get("folder") || undefined,
-    ownerId: url.get("owner") || undefined,
-    startTime: url.get("start") ? dayjs(url.get("start")).startOf("day").toDate() : undefined,
-    endTime: url.get("end") ? dayjs(url.get("end")).endOf("day").toDate() : undefined,
-    skip: paging.skip,
-    take: paging.take,
-  };
+  const input = filesInput(url);
   const filtered = !!(input.kind || input.folder || input.ownerId || input.startTime);
   const list = useQuery(trpc.file.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const folders = useQuery(trpc.file.folders.queryOptions());

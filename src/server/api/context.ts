@@ -12,9 +12,11 @@ import { requestIdFrom, requestLog } from "~/server/log";
 
 /**
  * The HTTP context for tRPC and the REST mirror: tenant from Host, actor from a bearer token
- * (when an Authorization header is sent, it alone decides) or else the session cookie.
+ * (when an Authorization header is sent, it alone decides) or else the session cookie. Only the
+ * request's headers count, so a server-rendered page builds its calls' context from its own
+ * request's headers with this very function (src/trpc/server.tsx).
  */
-export async function createContext(req: Request, db: Db = defaultDb): Promise<Context> {
+export async function createContext(req: { headers: Headers }, db: Db = defaultDb): Promise<Context> {
   const h = req.headers;
   const host = requestHost(h);
   const cookie = h.get("cookie");

@@ -13,7 +13,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
-import { API_ORDER, apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem, type ApiResourceListInput } from "~/lib/validators/api";
+import { API_ORDER, apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem } from "~/lib/validators/api";
+import { apiResourcesInput } from "./list-input";
 import { UserPicker } from "~/components/user-picker";
 
 const tags = (items: string[]) => <TagList items={items} />;
@@ -24,16 +25,11 @@ export function ApiResourcesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["enabled", "start", "end"] });
+  const { url, filters, sort } = useListPage({ order: API_ORDER, text: ["name"], others: ["enabled", "start", "end"] });
   const [editing, setEditing] = useState<ApiResourceItem | "new" | null>(null);
 
   const enabled = url.oneOf("enabled", ["true", "false"] as const);
-  const input: ApiResourceListInput = {
-    name: url.get("name") || undefined,
-    enabled: enabled === undefined ? undefined : enabled === "true",
-    ...params,
-    ...slice,
-  };
+  const input = apiResourcesInput(url);
   const list = useQuery(trpc.apiResource.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.apiResource.pathFilter());
   const feedback = useRowFeedback(invalidate);

@@ -13,7 +13,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
-import { API_ORDER, apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem, type ApiScopeListInput } from "~/lib/validators/api";
+import { API_ORDER, apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem } from "~/lib/validators/api";
+import { apiScopesInput } from "./list-input";
 
 export function ApiScopesView() {
   const t = useTranslations("apiScope");
@@ -21,10 +22,10 @@ export function ApiScopesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["start", "end"] });
+  const { url, filters, sort } = useListPage({ order: API_ORDER, text: ["name"], others: ["start", "end"] });
   const [editing, setEditing] = useState<ApiScopeItem | "new" | null>(null);
 
-  const input: ApiScopeListInput = { name: url.get("name") || undefined, ...params, ...slice };
+  const input = apiScopesInput(url);
   const list = useQuery(trpc.apiScope.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.apiScope.pathFilter());
   const feedback = useRowFeedback(invalidate);

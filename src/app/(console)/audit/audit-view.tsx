@@ -11,8 +11,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";
-import type { AuditItem, AuditListInput } from "~/lib/validators/audit";
-import { dateRangeFrom } from "~/components/use-url-state";
+import type { AuditItem } from "~/lib/validators/audit";
+import { auditInput } from "./list-input";
 import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "~/components/audit-diff";
 
@@ -23,21 +23,14 @@ export function AuditView() {
   const c = useTranslations("common");
   const en = useLocale() === "en";
   const trpc = useTRPC();
-  const { url, filters, slice } = useListPage({ text: TEXT_FILTERS, others: ["resource", "tenantId", "start", "end"] });
+  const { url, filters } = useListPage({ text: TEXT_FILTERS, others: ["resource", "tenantId", "start", "end"] });
   const [open, setOpen] = useState<AuditItem | null>(null);
   const me = useQuery(trpc.me.get.queryOptions());
   const isOperator = me.data?.isOperator ?? false;
   const tenants = useQuery({ ...trpc.tenant.list.queryOptions({ take: 100 }), enabled: isOperator });
 
-  const filter: AuditListInput = {
-    actor: url.get("actor") || undefined,
-    action: url.get("action") || undefined,
-    recordId: url.get("recordId") || undefined,
-    resource: url.get("resource") || undefined,
-    tenantId: url.get("tenantId") || undefined,
-    ...dateRangeFrom(url),
-  };
-  const list = useQuery(trpc.audit.list.queryOptions({ ...filter, ...slice }, { placeholderData: keepPreviousData }));
+  const { filter, input } = auditInput(url);
+  const list = useQuery(trpc.audit.list.queryOptions(input, { placeholderData: keepPreviousData }));
 
   const resourceName = (action: string) => {
     const r = action.split(".")[0] as PermissionResource;

@@ -11,7 +11,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { CLIENT_ORDER, type ClientListInput } from "~/lib/validators/client";
+import { CLIENT_ORDER } from "~/lib/validators/client";
+import { clientsInput } from "./list-input";
 import { ClientDrawer } from "./client-drawer";
 
 export function ClientsView() {
@@ -20,16 +21,11 @@ export function ClientsView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: CLIENT_ORDER, text: ["name"], others: ["enabled", "start", "end"] });
+  const { url, filters, sort } = useListPage({ order: CLIENT_ORDER, text: ["name"], others: ["enabled", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
 
   const enabled = url.oneOf("enabled", ["true", "false"] as const);
-  const input: ClientListInput = {
-    name: url.get("name") || undefined,
-    enabled: enabled === undefined ? undefined : enabled === "true",
-    ...params,
-    ...slice,
-  };
+  const input = clientsInput(url);
   const list = useQuery(trpc.client.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.client.pathFilter());
   const feedback = useRowFeedback(invalidate);

@@ -4,7 +4,8 @@ import { Card, Col, Row, Segmented, Select, Skeleton, Statistic, Table, Typograp
 import { useQuery, keepPreviousData, type UseQueryResult } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
+import { CHART_HEIGHT } from "./chart-style";
 import { ConsolePage } from "~/components/console-page";
 import { ListEmpty } from "~/components/list-empty";
 import { useCan } from "~/components/console-permissions";
@@ -12,9 +13,19 @@ import { useUrlState } from "~/components/use-url-state";
 import { useTRPC } from "~/trpc/react";
 import { DASHBOARD_RANGES, DEFAULT_TIME_ZONE, type DashboardRange } from "~/lib/validators/dashboard";
 
-/** Distinct colours that stay apart for the common kinds of colour blindness (Okabe–Ito). */
-const COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
-const CHART_HEIGHT = 240;
+// recharts is most of this page's JavaScript: its drawings load after the page (the values are
+// in the cards' summaries and in the tables for screen readers at once).
+const DailyPlot = dynamic(() => import("./charts").then((m) => m.DailyPlot), { ssr: false });
+const MethodBars = dynamic(() => import("./charts").then((m) => m.MethodBars), { ssr: false });
+
+/** The chart itself is a picture for sighted users; the same values go to screen readers as a table. */
+function ChartBox({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div role="img" aria-label={label} style={{ width: "100%", height: CHART_HEIGHT }}>
+      {children}
+    </div>
+  );
+}
 
 const browserZone = () => {
   try {
@@ -153,17 +164,6 @@ function ChartCard<T>({
   );
 }
 
-/** The chart itself is a picture for sighted users; the same values go to screen readers as a table. */
-function Chart({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div role="img" aria-label={label} style={{ width: "100%", height: CHART_HEIGHT }}>
-      <ResponsiveContainer width="100%" height="100%">
-        {children as React.ReactElement}
-      </ResponsiveContainer>
-    </div>
-  );
-}
-
 const visuallyHidden = {
   position: "absolute",
   width: 1,
@@ -219,33 +219,11 @@ function DailyChart({
   kind?: "line" | "bar";
 }) {
   const t = useTranslations("dashboard");
-  const data = rowsOf(days, columns);
-  const axes = [
-    <CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />,
-    <XAxis key="x" dataKey="day" tick={{ fontSize: 12 }} minTickGap={16} />,
-    <YAxis key="y" allowDecimals={false} width={40} tick={{ fontSize: 12 }} />,
-    <Tooltip key="tip" />,
-    columns.length > 1 ? <Legend key="legend" /> : null,
-  ];
   return (
     <>
-      <Chart label={t("chartOf", { title, days: days.length })}>
-        {kind === "bar" ? (
-          <BarChart data={data}>
-            {axes}
-            {columns.map((c, i) => (
-              <Bar key={c.name} dataKey={c.name} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        ) : (
-          <LineChart data={data}>
-            {axes}
-            {columns.map((c, i) => (
-              <Line key={c.name} type="monotone" dataKey={c.name} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot={false} isAnimationActive={false} />
-            ))}
-          </LineChart>
-        )}
-      </Chart>
+      <ChartBox label={t("chartOf", { title, days: days.length })}>
+        <DailyPlot kind={kind} data={rowsOf(days, columns)} lines={columns.map((c) => c.name)} />
+      </ChartBox>
       <ValuesTable caption={t("tableOf", { title })} days={days} columns={columns} />
     </>
   );
@@ -347,15 +325,9 @@ function SessionsCard({ scope }: { scope: Scope }) {
       {(d) => (
         <>
           <Statistic title={t("sessions.now")} value={d.active} />
-          <Chart label={t("sessions.summary", { count: d.active })}>
-            <BarChart data={d.byMethod.map((m) => ({ name: label.method(m.method), count: m.count }))} layout="vertical" margin={{ left: 24 }}>
-              <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-              <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
-              <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 12 }} />
-              <Tooltip />
-              <Bar dataKey="count" name={t("sessions.count")} fill={COLORS[0]} isAnimationActive={false} />
-            </BarChart>
-          </Chart>
+          <ChartBox label={t("sessions.summary", { count: d.active })}>
+            <MethodBars data={d.byMethod.map((m) => ({ name: label.method(m.method), count: m.count }))} name={t("sessions.count")} />
+          </ChartBox>
         </>
       )}
     </ChartCard>

@@ -11,8 +11,9 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { EXPORT_STATUSES, type ExportJobView } from "~/lib/validators/export";
+import { exportsInput } from "./list-input";
 
-import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+import { serverTable, useUrlState } from "~/components/use-url-state";
 
 type Status = (typeof EXPORT_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { queued: "default", running: "processing", done: "success", failed: "error" };
@@ -27,16 +28,12 @@ export function ExportsView() {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const url = useUrlState();
-  const paging = pagingFrom(url);
   const status = url.oneOf("status", EXPORT_STATUSES);
   const list = useQuery(
-    trpc.export.list.queryOptions(
-      { skip: paging.skip, take: paging.take, status },
-      {
-        placeholderData: keepPreviousData,
-        refetchInterval: (q) => (q.state.data?.items.some((j) => j.status === "queued" || j.status === "running") ? 1000 : false),
-      },
-    ),
+    trpc.export.list.queryOptions(exportsInput(url), {
+      placeholderData: keepPreviousData,
+      refetchInterval: (q) => (q.state.data?.items.some((j) => j.status === "queued" || j.status === "running") ? 1000 : false),
+    }),
   );
   const resourceName = (r: string) => (["audit", "roles", "users"].includes(r) ? t(`resources.${r as "audit"}`) : r);
 

@@ -13,14 +13,9 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
-import {
-  API_ORDER,
-  identityResourceCreateInput,
-  identityResourceUpdateInput,
-  type IdentityResourceItem,
-  type IdentityResourceListInput,
-} from "~/lib/validators/api";
+import { API_ORDER, identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem } from "~/lib/validators/api";
 import { useSeededText } from "~/components/use-seeded-text";
+import { identityResourcesInput } from "./list-input";
 
 export function IdentityResourcesView() {
   const t = useTranslations("identityResource");
@@ -29,16 +24,11 @@ export function IdentityResourcesView() {
   const trpc = useTRPC();
   const seeded = useSeededText();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: API_ORDER, text: ["name"], others: ["kind", "start", "end"] });
+  const { url, filters, sort } = useListPage({ order: API_ORDER, text: ["name"], others: ["kind", "start", "end"] });
   const [editing, setEditing] = useState<IdentityResourceItem | "new" | null>(null);
 
   const kind = url.oneOf("kind", ["standard", "custom"] as const);
-  const input: IdentityResourceListInput = {
-    name: url.get("name") || undefined,
-    standard: kind === undefined ? undefined : kind === "standard",
-    ...params,
-    ...slice,
-  };
+  const input = identityResourcesInput(url);
   const list = useQuery(trpc.identityResource.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.identityResource.pathFilter());
   const feedback = useRowFeedback(invalidate);

@@ -8,7 +8,8 @@ import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
-import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+import { serverTable, useUrlState } from "~/components/use-url-state";
+import { sliceFrom } from "~/components/url-read";
 
 export function LocksView() {
   const t = useTranslations("lock");
@@ -17,8 +18,7 @@ export function LocksView() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const url = useUrlState();
-  const paging = pagingFrom(url);
-  const input = { skip: paging.skip, take: paging.take };
+  const input = sliceFrom(url);
   const list = useQuery(trpc.lock.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const unlock = useMutation(
     trpc.lock.unlock.mutationOptions({

@@ -10,6 +10,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import { PAGE_SIZES, pagingFrom, useUrlState } from "~/components/use-url-state";
+import { outboxInput } from "./list-input";
 
 export function OutboxView() {
   const t = useTranslations("outbox");
@@ -18,7 +19,7 @@ export function OutboxView() {
   const url = useUrlState();
   const paging = pagingFrom(url);
   const [to, setTo] = useState(url.get("to"));
-  const input = { to: url.get("to") || undefined, skip: paging.skip, take: paging.take };
+  const input = outboxInput(url);
   const list = useQuery(trpc.outbox.list.queryOptions(input, { placeholderData: keepPreviousData, refetchInterval: 5000 }));
   return (
     <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="outbox" filter={input} />}>

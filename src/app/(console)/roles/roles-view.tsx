@@ -11,7 +11,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { ROLE_ORDER, type RoleListInput } from "~/lib/validators/role";
+import { ROLE_ORDER } from "~/lib/validators/role";
+import { rolesInput } from "./list-input";
 import { useSeededText } from "~/components/use-seeded-text";
 import { RoleDrawer } from "./role-drawer";
 
@@ -21,18 +22,13 @@ export function RolesView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: ROLE_ORDER, text: ["name"], others: ["builtIn", "start", "end"] });
+  const { url, filters, sort } = useListPage({ order: ROLE_ORDER, text: ["name"], others: ["builtIn", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const me = useQuery(trpc.me.get.queryOptions());
   const seeded = useSeededText();
 
   const builtIn = url.oneOf("builtIn", ["true", "false"] as const);
-  const filter: RoleListInput = {
-    name: url.get("name") || undefined,
-    builtIn: builtIn === undefined ? undefined : builtIn === "true",
-    ...params,
-  };
-  const input: RoleListInput = { ...filter, ...slice };
+  const { filter, input } = rolesInput(url);
   const list = useQuery(trpc.role.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.role.pathFilter());
   const feedback = useRowFeedback(invalidate);

@@ -12,6 +12,7 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { SESSION_ORDER, SESSION_SITES, SESSION_STATES, type SessionItem } from "~/lib/validators/session";
+import { sessionsInput } from "./list-input";
 import { handleServerError } from "~/components/form-errors";
 import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/session-client";
 
@@ -23,20 +24,10 @@ export function SessionsView() {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: SESSION_ORDER, text: ["user", "ip"], others: ["state", "site", "start", "end"] });
+  const { url, filters, sort } = useListPage({ order: SESSION_ORDER, text: ["user", "ip"], others: ["state", "site", "start", "end"] });
   const bin = url.get("bin") === "true";
 
-  const input = {
-    deleted: bin,
-    // Operators may narrow to one tenant by link (ignored for everyone else).
-    tenantId: url.get("tenantId") || undefined,
-    user: url.get("user") || undefined,
-    ip: url.get("ip") || undefined,
-    state: url.oneOf("state", SESSION_STATES),
-    site: url.oneOf("site", SESSION_SITES),
-    ...params,
-    ...slice,
-  };
+  const input = sessionsInput(url);
   const list = useQuery(trpc.session.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const refresh = () => qc.invalidateQueries(trpc.session.pathFilter());
 

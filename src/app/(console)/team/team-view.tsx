@@ -13,7 +13,8 @@ import { useTRPC } from "~/trpc/react";
 import type { teamMember } from "~/lib/validators/team";
 import { UserPicker } from "~/components/user-picker";
 import { handleServerError } from "~/components/form-errors";
-import { pagingFrom, serverTable, useUrlState } from "~/components/use-url-state";
+import { serverTable, useUrlState } from "~/components/use-url-state";
+import { teamInput } from "./list-input";
 
 type Member = z.infer<typeof teamMember>;
 const nameOf = (m: Pick<Member, "nickname" | "userName" | "phone" | "email">) => m.nickname ?? m.userName ?? m.phone ?? m.email ?? "—";
@@ -24,18 +25,12 @@ export function TeamView() {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const url = useUrlState();
-  const paging = pagingFrom(url);
   const root = url.get("root") || undefined;
   const search = url.get("q");
   const maxLevel = Number(url.get("levels")) || undefined;
   const [draft, setDraft] = useState(search);
 
-  const team = useQuery(
-    trpc.team.list.queryOptions(
-      { userId: root, search: search || undefined, maxLevel, skip: paging.skip, take: paging.take },
-      { placeholderData: keepPreviousData },
-    ),
-  );
+  const team = useQuery(trpc.team.list.queryOptions(teamInput(url), { placeholderData: keepPreviousData }));
   const data = team.data;
 
   const columns: TableProps<Member>["columns"] = [

@@ -10,7 +10,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
-import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
+import { TENANT_ORDER, TENANT_STATUSES } from "~/lib/validators/tenant";
+import { tenantsInput } from "./list-input";
 import { TenantDrawer } from "./tenant-drawer";
 
 type Status = (typeof TENANT_STATUSES)[number];
@@ -22,17 +23,11 @@ export function TenantsView() {
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { url, filters, sort, params, slice } = useListPage({ order: TENANT_ORDER, text: ["name", "host"], others: ["status", "start", "end"] });
+  const { url, filters, sort } = useListPage({ order: TENANT_ORDER, text: ["name", "host"], others: ["status", "start", "end"] });
   const [editing, setEditing] = useState<string | "new" | null>(null);
 
   const status = url.oneOf("status", TENANT_STATUSES);
-  const input: TenantListInput = {
-    name: url.get("name") || undefined,
-    host: url.get("host") || undefined,
-    status,
-    ...params,
-    ...slice,
-  };
+  const input = tenantsInput(url);
   const list = useQuery(trpc.tenant.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.tenant.pathFilter());
   const feedback = useRowFeedback(invalidate);

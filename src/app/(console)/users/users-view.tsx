@@ -11,16 +11,19 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { USER_ORDER, USER_STATUSES, type UserItem, type UserListInput } from "~/lib/validators/user";
-import { UserDrawer } from "./user-drawer";
+import { USER_ORDER, USER_STATUSES, type UserItem } from "~/lib/validators/user";
+import { TEXT_FILTERS, usersInput } from "./list-input";
 import { UserImport } from "./user-import";
 import { useCan } from "~/components/console-permissions";
 import { BulkBar, BulkJobs } from "./bulk-actions";
 import { useSeededText } from "~/components/use-seeded-text";
+import dynamic from "next/dynamic";
+
+// The "new user" form loads when it is first opened, not with the list.
+const UserDrawer = dynamic(() => import("./user-drawer").then((m) => m.UserDrawer), { ssr: false });
 
 type Status = (typeof USER_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { active: "green", disabled: "red" };
-const TEXT_FILTERS = ["name", "phone", "email", "provider", "providerKey", "claimType", "claimValue"] as const;
 /** The farthest the table pages by number: 500 pages of 20 (an offset past it would cost a long scan). */
 const PAGED_ROWS = 10_000;
 
@@ -58,20 +61,13 @@ export function UsersView() {
   const trpc = useTRPC();
   const seeded = useSeededText();
   const qc = useQueryClient();
-  const { url, filters, sort, paging, params } = useListPage({ order: USER_ORDER, text: TEXT_FILTERS, others: ["role", "status", "start", "end"] });
+  const { url, filters, sort, paging } = useListPage({ order: USER_ORDER, text: TEXT_FILTERS, others: ["role", "status", "start", "end"] });
   const bin = url.get("bin") === "true";
   const [more, setMore] = useState(TEXT_FILTERS.slice(3).some((k) => url.get(k)));
   const [creating, setCreating] = useState(false);
 
   const roles = useQuery(trpc.user.roleOptions.queryOptions());
-  const input: UserListInput = {
-    deleted: bin,
-    ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, url.get(k) || undefined])),
-    roleId: url.get("role") || undefined,
-    status: url.oneOf("status", USER_STATUSES),
-    ...params,
-    take: paging.take,
-  };
+  const input = usersInput(url);
   const cursors = useCursors(JSON.stringify(input));
   const cursor = cursors.get(paging.page);
   const list = useQuery(trpc.user.list.queryOptions(cursor ? { ...input, cursor } : { ...input, skip: paging.skip }, { placeholderData: keepPreviousData }));

@@ -1,0 +1,96 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { setLocale } from "./helpers";
+
+// Console lists come with their first page in the server's HTML (issue 12, item 13): rendered
+// by the server with the API's own context and permission guard, taken over by the browser
+// without asking again. Runs as the operator (storage state); the user without the permission
+// signs in through next-auth's own callback in a request context of its own.
+test.describe.configure({ mode: "serial" });
+
+const RUN = Date.now().toString(36);
+const PASSWORD = "ssr e2e passphrase";
+const KNOWN = `e2e-ssr-known-${RUN}`;
+const ROW = /<tr[^>]*data-row-key="/;
+
+/** A fresh user of the default tenant holding the built-in role `role`, with a password of their own. */
+async function createUser(request: APIRequestContext, baseURL: string, userName: string, role: string) {
+  const roles = (await (await request.get("/api/v1/users/role-options")).json()) as { id: string; name: string }[];
+  const res = await request.post("/api/v1/users", {
+    headers: { origin: baseURL },
+    data: { userName, password: PASSWORD, mustChangePassword: false, roleIds: [roles.find((r) => r.name === role)!.id] },
+  });
+  expect(res.status()).toBe(200);
+}
+
+test.beforeAll(async ({ request, baseURL }) => {
+  await createUser(request, baseURL!, KNOWN, "user");
+});
+
+test("the first page of the users list is in the server's HTML, and the browser asks for no list on first load", async ({ page, request, baseURL }) => {
+  const html = await (await request.get("/users")).text();
+  // The table's rows themselves, not only the data handed to the browser.
+  expect(html).toMatch(new RegExp(`<tr[^>]*data-row-key="[^"]+"[^>]*>(?:(?!</tr>).)*${KNOWN}`, "s"));
+
+  const calls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/trpc/")) calls.push(new URL(r.url()).pathname);
+  });
+  // What the server rendered is what the browser renders from the handed-over answers: no hydration mismatch.
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/users");
+  await expect(page.locator("tr.ant-table-row", { hasText: KNOWN })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(calls.filter((p) => /user\.(list|roleOptions)/.test(p))).toEqual([]);
+  expect(errors).toEqual([]);
+
+  // A filter is a navigation too: its rows come back with it.
+  await page.getByLabel("用户名或昵称开头").fill(KNOWN);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`name=${KNOWN}`));
+  await expect(page.locator("tr.ant-table-row")).toHaveCount(1);
+  await expect(page.locator("tr.ant-table-row", { hasText: KNOWN })).toBeVisible();
+});
+
+test("with JavaScript off every list still shows its rows", async ({ browser, baseURL }) => {
+  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: "e2e/.auth/operator.json" });
+  const page = await ctx.newPage();
+  await page.goto("/users");
+  await expect(page.locator("tr.ant-table-row", { hasText: KNOWN })).toBeVisible();
+  // Lists that always have rows for the operator (seeded roles, resources, permission codes,
+  // the operator's own session, the audit entry of the user above, the default tenant).
+  for (const path of ["/roles", "/permissions", "/identity-resources", "/sessions", "/audit", "/tenants"]) {
+    await page.goto(path);
+    await expect(page.locator("tr.ant-table-row").first(), path).toBeVisible();
+  }
+  // A filter in the URL is the server's input too.
+  await page.goto(`/users?name=${KNOWN}`);
+  await expect(page.locator("tr.ant-table-row")).toHaveCount(1);
+  await ctx.close();
+});
+
+test("a user without the list permission gets no data in the HTML, and the same refusal as from the API", async ({ playwright, browser, request, baseURL }) => {
+  const userName = `e2e-ssr-plain-${RUN}`;
+  await createUser(request, baseURL!, userName, "user");
+  const api = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  expect((await api.post("/api/auth/callback/password", { form: { csrfToken, ustr: userName, pwd: PASSWORD, json: "true" } })).ok()).toBe(true);
+
+  const html = await (await api.get("/users")).text();
+  expect(html).not.toContain(KNOWN);
+  expect(html).not.toMatch(ROW);
+  expect((await api.get("/api/v1/users")).status()).toBe(403);
+
+  const ctx = await browser.newContext({ baseURL, storageState: await api.storageState() });
+  const page = await ctx.newPage();
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/users");
+  await expect(page.getByText("当前身份没有执行此操作所需的权限")).toBeVisible();
+  await expect(page.locator("tr.ant-table-row")).toHaveCount(0);
+  await ctx.close();
+  await api.dispose();
+});
