@@ -56,6 +56,46 @@ test("the first page of the users list is in the server's HTML, and the browser 
   await expect(page.locator("tr.ant-table-row", { hasText: KNOWN })).toBeVisible();
 });
 
+test("a browser in another time zone: no hydration error, and times in its own zone from the server on", async ({ browser, baseURL }) => {
+  const zone = "America/New_York";
+  const ctx = await browser.newContext({ baseURL, timezoneId: zone, storageState: "e2e/.auth/operator.json" });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  const found = (await (await ctx.request.get(`/api/v1/users?name=${KNOWN}`)).json()) as { items: { createdAt: string }[] };
+  // "YYYY-MM-DD HH:mm" in New York, as the list shows it.
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(new Date(found.items[0]!.createdAt))
+      .map((p) => [p.type, p.value]),
+  );
+  const shown = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto(`/users?name=${KNOWN}`);
+  const row = page.locator("tr.ant-table-row", { hasText: KNOWN });
+  await expect(row).toContainText(shown);
+  await page.waitForLoadState("networkidle");
+  // The browser told the server its zone: the next page's HTML already has New York's time.
+  expect((await ctx.cookies()).find((c) => c.name === "uc-tz")?.value).toBe(zone);
+  expect(await (await ctx.request.get(`/users?name=${KNOWN}`)).text()).toContain(shown);
+  await page.reload();
+  await expect(row).toContainText(shown);
+  await page.waitForLoadState("networkidle");
+  expect(errors).toEqual([]);
+  await ctx.close();
+});
+
 test("with JavaScript off every list still shows its rows", async ({ browser, baseURL }) => {
   const ctx = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: "e2e/.auth/operator.json" });
   const page = await ctx.newPage();

@@ -9,6 +9,8 @@ import { db } from "~/server/db";
 import { tenantBrand } from "~/server/services/branding";
 import { tenantPasswordPolicy } from "~/server/services/password-policy";
 import { DEFAULT_PASSWORD_RULE } from "~/lib/password-rule";
+import { TIME_ZONE_COOKIE, timeZoneOr } from "~/lib/time-zone";
+import { cookies } from "next/headers";
 import "./globals.css";
 
 export const metadata: Metadata = { title: { default: "User Center", template: "%s · User Center" } };
@@ -19,12 +21,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const { tenant } = await getRequestIdentity();
   // The host's tenant, its brand (cached for a few seconds) and its password rules (cached settings), for every page.
   const [brand, passwordRule] = tenant ? await Promise.all([tenantBrand(db, tenant.id), tenantPasswordPolicy(db, tenant.id)]) : [null, DEFAULT_PASSWORD_RULE];
+  // Times render in the browser's zone (its cookie), so the server's HTML matches the browser's.
+  const timeZone = timeZoneOr((await cookies()).get(TIME_ZONE_COOKIE)?.value);
   return (
     <html lang={locale}>
       <body>
         <AntdRegistry>
           <NextIntlClientProvider locale={locale} messages={await getMessages()}>
-            <Providers locale={locale} brand={brand} passwordRule={passwordRule}>
+            <Providers locale={locale} brand={brand} passwordRule={passwordRule} timeZone={timeZone}>
               {children}
             </Providers>
           </NextIntlClientProvider>

@@ -3,11 +3,11 @@
 import type { ReactNode } from "react";
 import { Alert, Button, Card, Descriptions, Skeleton, Space, Tabs, type TabsProps } from "antd";
 import { ArrowLeftOutlined, EditOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { ConsolePage } from "~/components/console-page";
 import { handleServerError } from "~/components/form-errors";
+import { useFormatTime } from "~/components/time";
 
 /** The way back from a detail page to its list: the same control, in the same place, on every detail page. */
 export function BackLink({ href, label }: { href: string; label: string }) {
@@ -103,8 +103,9 @@ export function DetailPage({
 
 /** The "overview" tab's facts, one per row, with the record's created and updated times last. */
 export function Facts({ items, record }: { items: { label: ReactNode; value: ReactNode }[]; record: { createdAt: Date; updatedAt: Date } }) {
+  const fmt = useFormatTime();
   const c = useTranslations("common");
-  const when = (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss");
+  const when = (d: Date) => fmt(d, "YYYY-MM-DD HH:mm:ss");
   return (
     <Descriptions
       size="small"

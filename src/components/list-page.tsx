@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import { App, Button, Card, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import type { TableColumnType, TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import { ExportButton } from "~/components/export-button";
 import { handleServerError } from "~/components/form-errors";
@@ -12,6 +11,7 @@ import { ListEmpty } from "~/components/list-empty";
 import { useFilters } from "~/components/filter-bar";
 import { serverTable, useUrlState, type UrlState } from "~/components/use-url-state";
 import { pagingFrom, sortFrom } from "~/components/url-read";
+import { Time } from "~/components/time";
 
 /**
  * The URL state of a console list page: its filters (`text` drafts and `others`, see useFilters),
@@ -137,7 +137,11 @@ export function createdAtColumn<Row>(title: string, sort: { sortOrder: (key: str
     key: "createdAt",
     sorter: true,
     sortOrder: sort.sortOrder("createdAt"),
-    render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm")}</span>,
+    render: (d: Date) => (
+      <span style={{ whiteSpace: "nowrap" }}>
+        <Time value={d} />
+      </span>
+    ),
   };
 }
 

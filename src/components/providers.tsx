@@ -10,6 +10,7 @@ import { z } from "zod";
 import { TRPCReactProvider } from "~/trpc/react";
 import { BrandProvider } from "~/components/brand";
 import { PasswordRuleProvider } from "~/components/password-strength";
+import { TimeZoneProvider } from "~/components/time";
 import { DEFAULT_PRIMARY, type Brand } from "~/lib/branding";
 import type { PasswordRule } from "~/lib/password-rule";
 
@@ -17,14 +18,28 @@ import type { PasswordRule } from "~/lib/password-rule";
 // Content-Security-Policy (no 'unsafe-eval') the browser reports each probe as a violation.
 z.config({ jitless: true });
 
-export function Providers({ locale, brand, passwordRule, children }: { locale: string; brand: Brand | null; passwordRule: PasswordRule; children: ReactNode }) {
+export function Providers({
+  locale,
+  brand,
+  passwordRule,
+  timeZone,
+  children,
+}: {
+  locale: string;
+  brand: Brand | null;
+  passwordRule: PasswordRule;
+  timeZone: string;
+  children: ReactNode;
+}) {
   dayjs.locale(locale === "en" ? "en" : "zh-cn");
   return (
     <ConfigProvider locale={locale === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: brand?.primary ?? DEFAULT_PRIMARY, borderRadius: 6 } }}>
       <App>
         <BrandProvider brand={brand}>
           <PasswordRuleProvider rule={passwordRule}>
-            <TRPCReactProvider>{children}</TRPCReactProvider>
+            <TimeZoneProvider zone={timeZone}>
+              <TRPCReactProvider>{children}</TRPCReactProvider>
+            </TimeZoneProvider>
           </PasswordRuleProvider>
         </BrandProvider>
       </App>

@@ -1,7 +1,6 @@
 "use client";
 
 import { Table, Tag, Typography } from "antd";
-import dayjs from "dayjs";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
@@ -10,6 +9,7 @@ import type { AuditItem } from "~/lib/validators/audit";
 import { AuditDiff } from "~/components/audit-diff";
 import { ListEmpty } from "~/components/list-empty";
 import { useCan } from "~/components/console-permissions";
+import { useFormatTime } from "~/components/time";
 
 /**
  * A record's history: every audit entry naming it, newest first, each row opening onto its
@@ -17,6 +17,7 @@ import { useCan } from "~/components/console-permissions";
  * callers without `uc.audit.get` (the server refuses them anyway).
  */
 export function RecordHistory({ recordId }: { recordId: string }) {
+  const fmt = useFormatTime();
   const t = useTranslations("audit");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -41,7 +42,7 @@ export function RecordHistory({ recordId }: { recordId: string }) {
         onChange: (current, size) => setPage({ current, size }),
       }}
       columns={[
-        { title: t("time"), dataIndex: "createdAt", key: "createdAt", width: 170, render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
+        { title: t("time"), dataIndex: "createdAt", key: "createdAt", width: 170, render: (d: Date) => fmt(d, "YYYY-MM-DD HH:mm:ss") },
         {
           title: t("actor"),
           dataIndex: "actorName",

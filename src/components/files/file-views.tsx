@@ -3,13 +3,16 @@
 import { Button, Card, Col, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { DeleteOutlined, ExportOutlined, FileExcelOutlined, FileOutlined, FilePdfOutlined, FileWordOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { FileItem } from "~/lib/validators/file";
 import { formatBytes } from "./uploadthing";
+import { useFormatTime } from "~/components/time";
 
-const fmt = (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm");
+const useFmt = () => {
+  const f = useFormatTime();
+  return (d: Date) => f(d, "YYYY-MM-DD HH:mm");
+};
 const nowrap = (v: ReactNode) => <span style={{ whiteSpace: "nowrap" }}>{v}</span>;
 
 export function DocumentIcon({ file, size = 48 }: { file: Pick<FileItem, "ext" | "mime">; size?: number }) {
@@ -79,6 +82,7 @@ const ownerOf = (f: FileItem, byProgram: string) => f.ownerName ?? (f.clientId ?
 
 /** Cards: preview, then name and the facts. */
 export function FileGrid({ items, canDelete, onDelete }: ViewProps) {
+  const fmt = useFmt();
   const t = useTranslations("file");
   return (
     <Row gutter={[16, 16]} data-testid="file-grid">
@@ -121,6 +125,7 @@ export function FileTable({
   empty,
   pagination,
 }: ViewProps & { loading: boolean; empty: ReactNode; pagination: Pick<TableProps<FileItem>, "pagination" | "onChange"> }) {
+  const fmt = useFmt();
   const t = useTranslations("file");
   const c = useTranslations("common");
   const columns: TableProps<FileItem>["columns"] = [

@@ -1,23 +1,12 @@
 import { z } from "zod";
 import { msg } from "~/lib/validators/common";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "~/lib/time-zone";
 
 /** The ranges a dashboard chart offers: the last 7, 30 or 90 days, today included. */
 export const DASHBOARD_RANGES = [7, 30, 90] as const;
 export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 
-/** Days start at midnight here unless the browser says where it is. */
-export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
-
-/** A zone name both ICU (here) and PostgreSQL know: browsers may report aliases (Asia/Calcutta, Etc/UTC), which both accept. */
-const knownZone = (tz: string) => {
-  if (!/^[A-Za-z]+(?:[/_+-][A-Za-z0-9]+)*$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { DEFAULT_TIME_ZONE };
 
 export const dashboardInput = z.object({
   days: z.coerce
@@ -30,7 +19,7 @@ export const dashboardInput = z.object({
   tz: z
     .string()
     .max(64)
-    .refine(knownZone, { message: msg("unsupportedValue") })
+    .refine(isTimeZone, { message: msg("unsupportedValue") })
     .default(DEFAULT_TIME_ZONE),
 });
 export type DashboardInput = z.input<typeof dashboardInput>;

@@ -19,6 +19,7 @@ import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useSeededText } from "~/components/use-seeded-text";
+import { useFormatTime } from "~/components/time";
 
 type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null };
 
@@ -286,6 +287,7 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
 }
 
 function MySessions() {
+  const fmt = useFormatTime();
   const t = useTranslations("account");
   const s = useTranslations("session");
   const trpc = useTRPC();
@@ -340,7 +342,7 @@ function MySessions() {
                     s(`sites.${r.site as "web"}`),
                     s.has(`methods.${r.method}`) ? s(`methods.${r.method}` as "methods.password") : r.method,
                     r.ip ? placeText(r, s) : null,
-                    dayjs(r.lastSeenAt).format("YYYY-MM-DD HH:mm"),
+                    fmt(r.lastSeenAt, "YYYY-MM-DD HH:mm"),
                   ]
                     .filter(Boolean)
                     .join(" · ")}
@@ -356,6 +358,7 @@ function MySessions() {
 
 /** `bindError`: the code a failed "Link WeChat" round trip came back with (/api/auth/wechat/start). */
 function LinkedAccounts({ bindError }: { bindError: number | null }) {
+  const fmt = useFormatTime();
   const t = useTranslations("account");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
@@ -396,7 +399,7 @@ function LinkedAccounts({ bindError }: { bindError: number | null }) {
           >
             <List.Item.Meta
               title={t(l.provider === "wechat" ? "wechat" : "miniprogram")}
-              description={`${l.nickname ?? ""} · ${dayjs(l.createdAt).format("YYYY-MM-DD")}`}
+              description={`${l.nickname ?? ""} · ${fmt(l.createdAt, "YYYY-MM-DD")}`}
             />
           </List.Item>
         )}

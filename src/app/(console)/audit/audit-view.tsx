@@ -5,7 +5,6 @@ import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/componen
 import { ListTable, useListPage } from "~/components/list-page";
 import { Button, Descriptions, Drawer, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import dayjs from "dayjs";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -15,10 +14,12 @@ import type { AuditItem } from "~/lib/validators/audit";
 import { auditInput } from "./list-input";
 import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "~/components/audit-diff";
+import { useFormatTime } from "~/components/time";
 
 const TEXT_FILTERS = ["actor", "action", "recordId"] as const;
 
 export function AuditView() {
+  const fmt = useFormatTime();
   const t = useTranslations("audit");
   const c = useTranslations("common");
   const en = useLocale() === "en";
@@ -42,7 +43,7 @@ export function AuditView() {
       dataIndex: "createdAt",
       key: "createdAt",
       width: 170,
-      render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{dayjs(d).format("YYYY-MM-DD HH:mm:ss")}</span>,
+      render: (d: Date) => <span style={{ whiteSpace: "nowrap" }}>{fmt(d, "YYYY-MM-DD HH:mm:ss")}</span>,
     },
     ...(isOperator ? [{ title: t("tenant"), dataIndex: "tenantName", key: "tenant", render: (n: string | null) => n ?? "—" }] : []),
     {
@@ -129,7 +130,7 @@ export function AuditView() {
         {open && (
           <Space orientation="vertical" style={{ width: "100%" }} size="middle">
             <Descriptions size="small" column={1} bordered styles={{ label: { whiteSpace: "nowrap", width: 120 } }}>
-              <Descriptions.Item label={t("time")}>{dayjs(open.createdAt).format("YYYY-MM-DD HH:mm:ss.SSS")}</Descriptions.Item>
+              <Descriptions.Item label={t("time")}>{fmt(open.createdAt, "YYYY-MM-DD HH:mm:ss.SSS")}</Descriptions.Item>
               <Descriptions.Item label={t("tenant")}>{open.tenantName ?? open.tenantId ?? "—"}</Descriptions.Item>
               <Descriptions.Item label={t("actor")}>
                 {open.actorName ?? t("anonymous")}{" "}

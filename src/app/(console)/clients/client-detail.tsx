@@ -14,9 +14,13 @@ import { secretCreateInput, type SecretItem } from "~/lib/validators/client";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
+import { useFormatTime } from "~/components/time";
 
 const TABS = ["settings", "secrets", "token", "history"] as const;
-const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : null);
+const useFmt = () => {
+  const f = useFormatTime();
+  return (d: Date | null | undefined) => (d ? f(d, "YYYY-MM-DD HH:mm") : null);
+};
 
 function CopyButton({ text, testId }: { text: string; testId?: string }) {
   const t = useTranslations("client");
@@ -82,6 +86,7 @@ export function ClientDetailView({ id }: { id: string }) {
 type Detail = import("~/lib/validators/client").ClientDetail;
 
 function Settings({ d }: { d: Detail }) {
+  const fmt = useFmt();
   const t = useTranslations("client");
   const c = useTranslations("common");
   const tokenUrl = typeof window === "undefined" ? "/api/oauth/token" : `${window.location.origin}/api/oauth/token`;
@@ -121,6 +126,7 @@ function Settings({ d }: { d: Detail }) {
 }
 
 function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: SecretItem[]; onChanged: () => unknown }) {
+  const fmt = useFmt();
   const t = useTranslations("client");
   const c = useTranslations("common");
   const locale = useLocale() === "en" ? "en" : "zh-CN";

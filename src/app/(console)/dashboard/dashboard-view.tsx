@@ -3,7 +3,7 @@
 import { Card, Col, Row, Segmented, Select, Skeleton, Statistic, Table, Typography } from "antd";
 import { useQuery, keepPreviousData, type UseQueryResult } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import dynamic from "next/dynamic";
 import { CHART_HEIGHT } from "./chart-style";
 import { ConsolePage } from "~/components/console-page";
@@ -11,7 +11,8 @@ import { ListEmpty } from "~/components/list-empty";
 import { useCan } from "~/components/console-permissions";
 import { useUrlState } from "~/components/use-url-state";
 import { useTRPC } from "~/trpc/react";
-import { DASHBOARD_RANGES, DEFAULT_TIME_ZONE, type DashboardRange } from "~/lib/validators/dashboard";
+import { DASHBOARD_RANGES, type DashboardRange } from "~/lib/validators/dashboard";
+import { useTimeZone } from "~/components/time";
 
 // recharts is most of this page's JavaScript: its drawings load after the page (the values are
 // in the cards' summaries and in the tables for screen readers at once).
@@ -27,14 +28,6 @@ function ChartBox({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-const browserZone = () => {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || DEFAULT_TIME_ZONE;
-  } catch {
-    return DEFAULT_TIME_ZONE;
-  }
-};
-
 /** The console's home: one card per chart, each with its own range. */
 export function DashboardView() {
   const t = useTranslations("dashboard");
@@ -43,7 +36,8 @@ export function DashboardView() {
   const crossTenant = useCan("uc.tenant.get") === true;
   const tenants = useQuery(trpc.tenant.list.queryOptions({ take: 100 }, { enabled: crossTenant, staleTime: 60_000 }));
   const tenantId = crossTenant ? url.get("tenantId") || undefined : undefined;
-  const [tz] = useState(browserZone);
+  // Days start at the page's midnight (the browser's zone, as every time on the page is shown).
+  const tz = useTimeZone();
   const scope = { tenantId, tz };
 
   return (

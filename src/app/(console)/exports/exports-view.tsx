@@ -6,7 +6,6 @@ import { Card, Progress, Select, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import type { ReactNode } from "react";
 import { DownloadOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
@@ -14,6 +13,7 @@ import { EXPORT_STATUSES, type ExportJobView } from "~/lib/validators/export";
 import { exportsInput } from "./list-input";
 
 import { serverTable, useUrlState } from "~/components/use-url-state";
+import { useFormatTime } from "~/components/time";
 
 type Status = (typeof EXPORT_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { queued: "default", running: "processing", done: "success", failed: "error" };
@@ -24,6 +24,7 @@ const size = (n: number | null) =>
 
 /** My export jobs; the list refreshes itself while any of them is still running. */
 export function ExportsView() {
+  const fmt = useFormatTime();
   const t = useTranslations("export");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -38,7 +39,7 @@ export function ExportsView() {
   const resourceName = (r: string) => (["audit", "roles", "users"].includes(r) ? t(`resources.${r as "audit"}`) : r);
 
   const columns: TableProps<ExportJobView>["columns"] = [
-    { title: t("createdAt"), dataIndex: "createdAt", render: (d: Date) => nowrap(dayjs(d).format("YYYY-MM-DD HH:mm:ss")) },
+    { title: t("createdAt"), dataIndex: "createdAt", render: (d: Date) => nowrap(fmt(d, "YYYY-MM-DD HH:mm:ss")) },
     { title: t("resource"), dataIndex: "resource", render: (r: string) => nowrap(resourceName(r)) },
     { title: t("format"), dataIndex: "format", render: (f: string) => <Tag>{f.toUpperCase()}</Tag> },
     {
@@ -69,7 +70,7 @@ export function ExportsView() {
       ),
     },
     { title: t("size"), dataIndex: "size", render: (n: number | null) => nowrap(size(n)) },
-    { title: t("finishedAt"), dataIndex: "finishedAt", render: (d: Date | null) => nowrap(d ? dayjs(d).format("YYYY-MM-DD HH:mm:ss") : "—") },
+    { title: t("finishedAt"), dataIndex: "finishedAt", render: (d: Date | null) => nowrap(d ? fmt(d, "YYYY-MM-DD HH:mm:ss") : "—") },
     {
       title: c("actions"),
       key: "download",

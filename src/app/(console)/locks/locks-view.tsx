@@ -4,14 +4,15 @@ import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
 import { App, Button, Card, Empty, Table, Tag } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import { serverTable, useUrlState } from "~/components/use-url-state";
 import { sliceFrom } from "~/components/url-read";
+import { useFormatTime } from "~/components/time";
 
 export function LocksView() {
+  const fmt = useFormatTime();
   const t = useTranslations("lock");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -43,8 +44,8 @@ export function LocksView() {
             { title: t("user"), dataIndex: "userName", render: (n: string | null) => n ?? "—" },
             { title: t("reason"), dataIndex: "reason", render: (r: string) => t(r === "burst" || r === "device" || r === "admin" ? r : "failures") },
             { title: t("ip"), dataIndex: "ip", render: (ip: string | null) => ip ?? "—" },
-            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
-            { title: t("until"), dataIndex: "until", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss") },
+            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => fmt(d, "YYYY-MM-DD HH:mm:ss") },
+            { title: t("until"), dataIndex: "until", render: (d: Date) => fmt(d, "YYYY-MM-DD HH:mm:ss") },
             { title: t("state"), dataIndex: "active", render: (a: boolean) => (a ? <Tag color="red">{t("active")}</Tag> : <Tag>{t("expired")}</Tag>) },
             {
               title: c("actions"),

@@ -6,7 +6,6 @@ import type { TableProps } from "antd";
 import type { TextAreaRef } from "antd/es/input/TextArea";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import dayjs from "dayjs";
 import { ConsolePage } from "~/components/console-page";
 import { useCan, useConsoleTenantId } from "~/components/console-permissions";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
@@ -28,6 +27,7 @@ import {
   type TemplateVariable,
 } from "~/lib/message-templates";
 import { messageTemplateUpdateInput, type MessageTemplateItem } from "~/lib/validators/message-template";
+import { useFormatTime } from "~/components/time";
 
 /** The messages' key of a language (next-intl keys are plain names). */
 const localeKey = (l: Locale) => (l === "en" ? "en" : "zh");
@@ -217,6 +217,7 @@ function LocalePanel({
   tenantName: string;
   onDirty: (dirty: boolean) => void;
 }) {
+  const fmt = useFormatTime();
   const t = useTranslations("messageTemplate");
   const c = useTranslations("common");
   const uiLocale: Locale = useLocale() === "en" ? "en" : "zh-CN";
@@ -310,7 +311,7 @@ function LocalePanel({
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Typography.Paragraph type="secondary">
-        {item.custom && item.updatedAt ? t("isCustom", { at: dayjs(item.updatedAt).format("YYYY-MM-DD HH:mm") }) : t("isBuiltIn")}
+        {item.custom && item.updatedAt ? t("isCustom", { at: fmt(item.updatedAt, "YYYY-MM-DD HH:mm") }) : t("isBuiltIn")}
       </Typography.Paragraph>
       {!sms && (
         <Form.Item name="subject" label={t("subject")} required>

@@ -4,15 +4,16 @@ import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
 import { Card, Empty, Input, Table, Tag } from "antd";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import { PAGE_SIZES, pagingFrom, useUrlState } from "~/components/use-url-state";
 import { outboxInput } from "./list-input";
+import { useFormatTime } from "~/components/time";
 
 export function OutboxView() {
+  const fmt = useFormatTime();
   const t = useTranslations("outbox");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -49,7 +50,7 @@ export function OutboxView() {
           }}
           onChange={(p) => url.set({ page: p.current && p.current > 1 ? p.current : undefined, size: p.pageSize !== 20 ? p.pageSize : undefined })}
           columns={[
-            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm:ss"), width: 170 },
+            { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => fmt(d, "YYYY-MM-DD HH:mm:ss"), width: 170 },
             {
               title: t("channel"),
               dataIndex: "channel",

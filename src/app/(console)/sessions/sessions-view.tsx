@@ -7,7 +7,6 @@ import { ListTable, createdAtColumn, useListPage } from "~/components/list-page"
 import { SessionActions } from "~/components/session-actions";
 import { Empty, Segmented, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import dayjs from "dayjs";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
@@ -15,11 +14,16 @@ import { SESSION_ORDER, SESSION_SITES, SESSION_STATES, type SessionItem } from "
 import { sessionsInput } from "./list-input";
 import { handleServerError } from "~/components/form-errors";
 import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/session-client";
+import { useFormatTime } from "~/components/time";
 
 const STATE_COLOR: Record<SessionItem["state"], string> = { active: "green", frozen: "blue", offline: "orange", ended: "default" };
-const fmt = (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm");
+const useFmt = () => {
+  const f = useFormatTime();
+  return (d: Date) => f(d, "YYYY-MM-DD HH:mm");
+};
 
 export function SessionsView() {
+  const fmt = useFmt();
   const t = useTranslations("session");
   const c = useTranslations("common");
   const trpc = useTRPC();

@@ -4,7 +4,6 @@ import { ConsolePage } from "~/components/console-page";
 import { Button, Card, Empty, Input, Select, Space, Statistic, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { ApartmentOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
@@ -15,12 +14,14 @@ import { UserPicker } from "~/components/user-picker";
 import { handleServerError } from "~/components/form-errors";
 import { serverTable, useUrlState } from "~/components/use-url-state";
 import { teamInput } from "./list-input";
+import { useFormatTime } from "~/components/time";
 
 type Member = z.infer<typeof teamMember>;
 const nameOf = (m: Pick<Member, "nickname" | "userName" | "phone" | "email">) => m.nickname ?? m.userName ?? m.phone ?? m.email ?? "—";
 
 /** The referral tree under one member (default: the signed-in user), in tree order with levels. */
 export function TeamView() {
+  const fmt = useFormatTime();
   const t = useTranslations("team");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -49,7 +50,7 @@ export function TeamView() {
     { title: t("direct"), dataIndex: "directCount", key: "directCount", align: "right" },
     { title: t("totalMembers"), dataIndex: "totalCount", key: "totalCount", align: "right" },
     { title: t("phone"), dataIndex: "phone", key: "phone", render: (v: string | null) => v ?? "—" },
-    { title: t("joined"), dataIndex: "createdAt", key: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD") },
+    { title: t("joined"), dataIndex: "createdAt", key: "createdAt", render: (d: Date) => fmt(d, "YYYY-MM-DD") },
     {
       title: c("actions"),
       key: "actions",

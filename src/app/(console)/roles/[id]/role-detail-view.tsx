@@ -3,7 +3,6 @@
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
 import { Descriptions, Empty, Space, Table, Tag, Typography } from "antd";
-import dayjs from "dayjs";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -13,8 +12,10 @@ import { expandCode } from "~/lib/permission-scope";
 import { handleServerError } from "~/components/form-errors";
 import { useSeededText } from "~/components/use-seeded-text";
 import { RoleDrawer } from "../role-drawer";
+import { useFormatTime } from "~/components/time";
 
 export function RoleDetailView({ id }: { id: string }) {
+  const fmt = useFormatTime();
   const t = useTranslations("role");
   const c = useTranslations("common");
   const en = useLocale() === "en";
@@ -127,7 +128,7 @@ export function RoleDetailView({ id }: { id: string }) {
                     { title: t("phone"), dataIndex: "phone", render: (v: string | null) => v ?? "—" },
                     { title: t("email"), dataIndex: "email", render: (v: string | null) => v ?? "—" },
                     { title: t("status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
-                    { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => dayjs(d).format("YYYY-MM-DD HH:mm") },
+                    { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => fmt(d, "YYYY-MM-DD HH:mm") },
                   ]}
                 />
               </Space>

@@ -39,10 +39,16 @@ import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { ProfileFields, profileFromDetail, profilePayload, type ProfileValues } from "../user-form";
 import { displayName } from "../users-view";
 import { useSeededText } from "~/components/use-seeded-text";
+import { useFormatTime } from "~/components/time";
 
-const fmt = (d: Date | null | undefined) => (d ? dayjs(d).format("YYYY-MM-DD HH:mm") : "—");
+/** Times in the page's zone ("—" for none). */
+const useFmt = () => {
+  const f = useFormatTime();
+  return (d: Date | null | undefined) => (d ? f(d, "YYYY-MM-DD HH:mm") : "—");
+};
 
 export function UserDetailView({ id }: { id: string }) {
+  const fmt = useFmt();
   const t = useTranslations("user");
   const trpc = useTRPC();
   const seeded = useSeededText();
@@ -247,6 +253,7 @@ function ClaimsTab({ user }: { user: UserDetail }) {
 }
 
 function SessionsTab({ user }: { user: UserDetail }) {
+  const fmt = useFmt();
   const t = useTranslations("user");
   const s = useTranslations("session");
   const trpc = useTRPC();
@@ -284,6 +291,7 @@ function SessionsTab({ user }: { user: UserDetail }) {
 }
 
 function LoginsTab({ user }: { user: UserDetail }) {
+  const fmt = useFmt();
   const t = useTranslations("user");
   const trpc = useTRPC();
   const saved = useSaved();
@@ -321,6 +329,7 @@ function LoginsTab({ user }: { user: UserDetail }) {
 }
 
 function SecurityTab({ user }: { user: UserDetail }) {
+  const fmt = useFmt();
   const t = useTranslations("user");
   const c = useTranslations("common");
   const trpc = useTRPC();
