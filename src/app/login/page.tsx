@@ -13,14 +13,19 @@ import { isSessionEndReason } from "~/lib/validators/session";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in / 登录" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string; prompt?: string }>;
+}) {
   const { tenant, actor, ended } = await getRequestIdentity();
   // An unbound host is a 404 (src/app/not-found.tsx says why).
   if (!tenant) notFound();
   const sp = await searchParams;
   // Only targets on this origin, resolved as the browser will ("/%09/host" is "//host" to it).
   const callbackUrl = safeRedirectTarget(typeof sp.callbackUrl === "string" ? sp.callbackUrl : null, requestOrigin(await headers()));
-  if (actor) redirect(callbackUrl);
+  // prompt=login: an app's sign-in (src/server/oidc/interaction.ts) wants a sign-in made now, even over a session.
+  if (actor && sp.prompt !== "login") redirect(callbackUrl);
   const t = await getTranslations("login");
   const settings = await tenantSettings(db, tenant.id);
   return (

@@ -10,7 +10,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { secretCreateInput, type SecretItem } from "~/lib/validators/client";
+import { GRANT_TYPES, secretCreateInput, type SecretItem } from "~/lib/validators/client";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
@@ -106,7 +106,7 @@ function Settings({ d }: { d: Detail }) {
         </Descriptions.Item>
         <Descriptions.Item label={t("description")}>{d.description || "—"}</Descriptions.Item>
         <Descriptions.Item label={t("grantTypes")}>
-          {list(d.grantTypes.map((g) => (g === "client_credentials" ? t("grantTypeNames.client_credentials") : g)))}
+          {list(d.grantTypes.map((g) => ((GRANT_TYPES as readonly string[]).includes(g) ? t(`grantTypeNames.${g}`) : g)))}
         </Descriptions.Item>
         <Descriptions.Item label={t("scopes")}>{list(d.scopes)}</Descriptions.Item>
         <Descriptions.Item label={t("tokenLifetime")}>{d.tokenLifetime}</Descriptions.Item>
