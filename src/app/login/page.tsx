@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Sign in / 登录" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string; prompt?: string }>;
+  searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string; prompt?: string; login_hint?: string }>;
 }) {
   const { tenant, actor, ended } = await getRequestIdentity();
   // An unbound host is a 404 (src/app/not-found.tsx says why).
@@ -35,6 +35,8 @@ export default async function LoginPage({
       callbackUrl={callbackUrl}
       wechat={!!settings["wechat.appId"] && "wechat.appSecret" in settings}
       initialError={Number(sp.error) || null}
+      // An app's login_hint (src/server/oidc/interaction.ts): the account field starts with it.
+      loginHint={typeof sp.login_hint === "string" && sp.login_hint.length <= 254 ? sp.login_hint : undefined}
       // Why the last session ended: read from its own record when the browser still names it, else
       // from the link, which may only pick one of the fixed messages.
       ended={ended ?? (isSessionEndReason(sp.reason) ? sp.reason : null)}

@@ -168,7 +168,6 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
       }
       const back = new URLSearchParams({ callbackUrl: `${interactionPath(r.uid)}/login`, prompt: "login" });
       if (typeof details.params.login_hint === "string" && details.params.login_hint.length <= 254) back.set("login_hint", details.params.login_hint);
-      if (typeof details.params.ui_locales === "string") back.set("lang", pageLang);
       return redirect(res, `/login?${back.toString()}`);
     }
 
