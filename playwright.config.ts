@@ -63,6 +63,8 @@ export default defineConfig({
     { name: "field-errors", testMatch: /field-errors\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "dashboard", testMatch: /dashboard\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "layout", testMatch: /layout\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    // Its own browser contexts (signed out); the operator's API session comes from e2e/helpers.ts.
+    { name: "oidc", testMatch: /oidc\.spec\.ts/ },
   ],
   webServer: [
     {
