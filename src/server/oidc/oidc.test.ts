@@ -343,6 +343,42 @@ describe("authorization code flow", () => {
   });
 });
 
+describe("resource indicators (RFC 8707)", () => {
+  it("gives an access token for an API resource its audience and only the scopes it offers", async () => {
+    const api = "https://api.b.example";
+    await t.db.apiScope.createMany({
+      data: [
+        { tenantId: t.w.tenantB.id, name: "orders.read" },
+        { tenantId: t.w.tenantB.id, name: "orders.write" },
+      ],
+    });
+    await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["orders.read"] } });
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config, { scope: "openid orders.read orders.write", resource: api, prompt: "" });
+    const r = await browser.follow(a.url.href);
+    expect(r.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    const [header, payload] = tokens.access_token
+      .split(".")
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, "base64url").toString()) as Record<string, unknown>);
+    expect(header).toMatchObject({ alg: "ES256", typ: "at+jwt" });
+    expect(payload).toMatchObject({ aud: api, scope: "orders.read", sub: t.w.plainB.id, iss: originB(), client_id: rp.clientId });
+
+    // A resource of no API of this tenant is refused.
+    const bad = await authorizeUrl(config, { scope: "openid", resource: "https://api.unknown.example", prompt: "" });
+    const refused = await browser.get(bad.url.href);
+    expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+});
+
 describe("refusals", () => {
   it("never redirects to an unregistered redirect_uri: our error page instead", async () => {
     const rp = await makeClient(t.w.tenantB.id);
