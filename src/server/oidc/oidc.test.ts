@@ -299,6 +299,10 @@ describe("authorization code flow", () => {
       expectedNonce: a.nonce,
     });
     expect(tokens.claims()!.sub).toBe(t.w.plainB.id);
+    // A token of one tenant is unknown to every other tenant's provider.
+    const elsewhere = await fetch(`${originA()}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(elsewhere.status).toBe(401);
+    expect((await fetch(`${originB()}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
 
     // prompt=login: the existing session is not enough, the login page is shown even to a signed-in
     // browser (sign-ins are compared to the interaction's start, to the second).
