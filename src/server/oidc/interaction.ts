@@ -155,6 +155,8 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
       const forced = reasons.includes("login_prompt") || reasons.includes("max_age");
       const fresh =
         !!login && (!forced || login.createdAt.getTime() >= startedAt) && (!Number.isFinite(maxAge) || Date.now() - login.createdAt.getTime() <= maxAge * 1000);
+      // A password an administrator chose must be replaced before anything else (the console asks for it).
+      if (login?.actor.mustChangePassword) return redirect(res, "/");
       if (login && fresh) {
         link.loginSessionId = login.actor.sessionId;
         return finish({

@@ -500,6 +500,19 @@ describe("refusals", () => {
     expect(new URL(r.res.headers.get("location")!, r.url).pathname).toBe("/login");
   });
 
+  it("sends a user whose password an administrator chose to change it first", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const user = await t.w.makeUser(t.w.tenantB.id, "mustchange", ["user"]);
+    await t.db.user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    expect(r.res.status).toBe(303);
+    expect(r.res.headers.get("location")).toBe("/");
+  });
+
   it("stops a disabled client at once", async () => {
     const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
     const config = await rpConfig(originB(), rp);
