@@ -35,6 +35,14 @@ export const clientFields = z.object({
     .max(20)
     .default([])
     .superRefine(uniqueStrings),
+  /** Where RP-initiated logout may return the browser (exact match, like redirectUris). */
+  postLogoutRedirectUris: z
+    .array(urlText({ protocol: /^https?$/ }).max(1000))
+    .max(20)
+    .default([])
+    .superRefine(uniqueStrings),
+  /** The tenant's own app: its users are not asked for consent. */
+  firstParty: z.boolean().default(false),
   corsOrigins: z.array(originSchema).max(20).default([]).superRefine(uniqueStrings),
   tokenLifetime: z.coerce.number().int().min(TOKEN_LIFETIME.min).max(TOKEN_LIFETIME.max).default(TOKEN_LIFETIME.default),
   enabled: z.boolean().default(true),
@@ -88,6 +96,8 @@ export type SecretItem = z.infer<typeof secretItem>;
 
 export const clientDetail = clientSummary.extend({
   redirectUris: z.array(z.string()),
+  postLogoutRedirectUris: z.array(z.string()),
+  firstParty: z.boolean(),
   corsOrigins: z.array(z.string()),
   secrets: z.array(secretItem),
 });

@@ -77,7 +77,9 @@ export interface ConsentScope {
 
 export function consentPage(locale: Locale, p: { uid: string; clientName: string; scopes: ConsentScope[]; userName: string }): Page {
   const t = oidcText(locale);
-  const items = p.scopes.map((s) => `<li>${escapeHtml(s.displayName)}${s.description ? `<small>${escapeHtml(s.description)}</small>` : ""}</li>`).join("");
+  const items = p.scopes
+    .map((s) => `<li><strong>${escapeHtml(s.displayName)}</strong>${s.description ? `<small>${escapeHtml(s.description)}</small>` : ""}</li>`)
+    .join("");
   const action = `/oidc/interaction/${encodeURIComponent(p.uid)}/confirm`;
   const body = `<h1>${escapeHtml(t("consent.title", { app: p.clientName }))}</h1>
 <p class="muted">${escapeHtml(t("consent.signedInAs", { user: p.userName }))}</p>

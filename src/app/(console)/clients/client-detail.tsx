@@ -111,7 +111,9 @@ function Settings({ d }: { d: Detail }) {
         <Descriptions.Item label={t("scopes")}>{list(d.scopes)}</Descriptions.Item>
         <Descriptions.Item label={t("tokenLifetime")}>{d.tokenLifetime}</Descriptions.Item>
         <Descriptions.Item label={t("redirectUris")}>{list(d.redirectUris)}</Descriptions.Item>
+        <Descriptions.Item label={t("postLogoutRedirectUris")}>{list(d.postLogoutRedirectUris)}</Descriptions.Item>
         <Descriptions.Item label={t("corsOrigins")}>{list(d.corsOrigins)}</Descriptions.Item>
+        <Descriptions.Item label={t("firstParty")}>{d.firstParty ? c("yes") : c("no")}</Descriptions.Item>
         <Descriptions.Item label={c("createdAt")}>{fmt(d.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={c("updatedAt")}>{fmt(d.updatedAt)}</Descriptions.Item>
       </Descriptions>
