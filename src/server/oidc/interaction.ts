@@ -18,6 +18,7 @@ import type { ResolvedTenant } from "~/server/services/host";
 import { loadTenantAndActor } from "~/server/services/session";
 import { sessionIdFromCookieHeader } from "~/server/auth";
 import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/api";
+import { OPERATOR_TEXT, localizeSeeded } from "~/lib/seeded-text";
 import { isCrossSite } from "~/server/request";
 import { withLoginLink, type LoginLink } from "~/server/oidc/adapter";
 import { consentPage, errorPage, oidcText, pageLocale, type ConsentScope, type Page } from "~/server/oidc/pages";
@@ -184,7 +185,7 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
           uid: r.uid,
           clientName: client.clientName ?? client.clientId,
           scopes: scopeItems(pageLang, details),
-          userName: login?.actor.displayName ?? "",
+          userName: login ? (login.actor.isOperator ? localizeSeeded(login.actor.displayName, OPERATOR_TEXT.nickname, pageLang) : login.actor.displayName) : "",
         }),
       );
     }
