@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import * as oauth from "oauth4webapi";
-import { ADMIN_PASSWORD, operatorApi, shot } from "./helpers";
+import { ADMIN_PASSWORD, latestCode, operatorApi, shot, solveCaptcha } from "./helpers";
 
 // The default tenant's OpenID Provider with a real relying party (openid-client) in this process
 // and the real login page in Chromium: discovery → authorize with PKCE → sign in → consent →
@@ -157,6 +157,38 @@ test("the consent page in Chinese, and a user who denies goes back to the app wi
   const back = await callback.url;
   expect(back.searchParams.get("error")).toBe("access_denied");
   expect(back.searchParams.get("state")).toBe(a.state);
+  await ctx.close();
+});
+
+test("a new user signs in to the app by SMS code (Chinese), and the ID token and userinfo say so", async ({ browser, baseURL }) => {
+  // Fresh per run, so a retry does not meet the first attempt's account.
+  const phone = `+86-136${String(Date.now() % 100_000_000).padStart(8, "0")}`;
+  const config = await rpConfig(baseURL!);
+  const ctx = await browser.newContext({ locale: "zh-CN" });
+  const page = await ctx.newPage();
+  const callback = await catchCallback(page);
+  const a = await authorizeUrl(config, { scope: "openid phone" });
+  await page.goto(a.url.href);
+  await expect(page).toHaveURL(/\/login\?/);
+  await page.getByRole("tab", { name: "短信登录" }).click();
+  await page.getByLabel("手机号", { exact: true }).fill(phone);
+  await solveCaptcha(page);
+  await page.getByTestId("send-sms-code").click();
+  await expect(page.getByText(/验证码已发送/)).toBeVisible();
+  await page.getByLabel("验证码", { exact: true }).fill(await latestCode(operator, phone));
+  await page
+    .getByRole("tabpanel")
+    .getByRole("button", { name: /登\s*录/ })
+    .click();
+  await expect(page.getByRole("heading", { name: "允许 E2E OIDC App 使用你的账号？" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("手机号", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: /允\s*许/ }).click();
+  const back = await callback.url;
+  const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+  const claims = tokens.claims()!;
+  expect(claims.amr).toEqual(["sms", "otp"]);
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+  expect(info.phone_number).toBe(phone.replace("-", ""));
   await ctx.close();
 });
 
