@@ -77,6 +77,15 @@ async function catchCallback(page: Page): Promise<{ url: Promise<URL> }> {
   return { url };
 }
 
+async function oauthErrorOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { error?: string }).error;
+  }
+  return undefined;
+}
+
 async function signIn(page: Page, labels: { ustr: RegExp; pwd: RegExp; submit: RegExp }) {
   await expect(page).toHaveURL(/\/login\?/);
   await page.getByLabel(labels.ustr).fill("admin");
@@ -139,6 +148,17 @@ test("an app signs the user in with the code flow: login page, consent, code, ID
   );
   expect(replay.status).toBe(400);
   expect(((await replay.json()) as { error: string }).error).toBe("invalid_grant");
+
+  // My account → Connected apps: the app and what it was granted; revoking ends its tokens.
+  await page.goto("/account?tab=apps");
+  const apps = page.getByTestId("connected-apps");
+  await expect(apps.getByText("E2E OIDC App")).toBeVisible();
+  await expect(apps.getByText("offline_access")).toBeVisible();
+  await shot(page, "oidc-connected-apps-en");
+  await apps.getByRole("button", { name: "Revoke access" }).click();
+  await page.getByRole("button", { name: /^OK$|^Yes$/ }).click();
+  await expect(apps.getByText("No app signs you in through this account yet.")).toBeVisible();
+  expect(await oauthErrorOf(client.refreshTokenGrant(config, t2.refresh_token!))).toBe("invalid_grant");
   await ctx.close();
 });
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as client from "openid-client";
 import * as oauth from "oauth4webapi";
 import { encode } from "next-auth/jwt";
-import { setupWorld } from "~/test/fixtures";
+import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
@@ -344,6 +344,39 @@ describe("authorization code flow", () => {
       body: new URLSearchParams({ xsrf: form[2]!, logout: "yes" }).toString(),
     });
     expect(out.url).toBe(`${post}?state=s1`);
+  });
+});
+
+describe("connected apps (My account)", () => {
+  it("lists the apps a user granted and revokes one: its grant and tokens end at once", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const user = await t.w.makeUser(t.w.tenantB.id, "appuser", ["user"]);
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+
+    const me = await t.w.callerFor(user.id);
+    const apps = await me.me.apps();
+    expect(apps).toHaveLength(1);
+    expect(apps[0]).toMatchObject({ clientId: rp.clientId, name: "Demo App" });
+    expect(apps[0]!.scopes).toEqual(expect.arrayContaining(["openid", "profile", "offline_access"]));
+    // Nobody else sees or ends it.
+    const other = await t.w.callerFor(t.w.plainB.id);
+    expect((await other.me.apps()).map((x) => x.grantId)).not.toContain(apps[0]!.grantId);
+    expect(await failure(() => other.me.revokeApp({ grantId: apps[0]!.grantId }))).toMatchObject({ code: 17010 });
+
+    await me.me.revokeApp({ grantId: apps[0]!.grantId });
+    expect(await me.me.apps()).toEqual([]);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    expect(await t.db.auditLog.count({ where: { action: "me.revokeApp", recordId: apps[0]!.grantId } })).toBe(1);
   });
 });
 
