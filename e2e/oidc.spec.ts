@@ -132,6 +132,17 @@ test("an app signs the user in with the code flow: login page, consent, code, ID
   const t2 = await client.authorizationCodeGrant(config, back2, { pkceCodeVerifier: again.verifier, expectedState: again.state, expectedNonce: again.nonce });
   expect(t2.claims()!.sub).toBe(claims.sub);
 
+  // My account → Connected apps: the app and what it was granted; revoking ends its tokens.
+  await page.goto("/account?tab=apps");
+  const apps = page.getByTestId("connected-apps");
+  await expect(apps.getByText("E2E OIDC App")).toBeVisible();
+  await expect(apps.getByText("offline_access")).toBeVisible();
+  await shot(page, "oidc-connected-apps-en");
+  await apps.getByRole("button", { name: "Revoke access" }).click();
+  await page.getByRole("button", { name: /^OK$|^Yes$/ }).click();
+  await expect(apps.getByText("No app signs you in through this account yet.")).toBeVisible();
+  expect(await oauthErrorOf(client.refreshTokenGrant(config, t2.refresh_token!))).toBe("invalid_grant");
+
   // A code is single use: the second exchange is refused (low-level client, so nothing stops the replay).
   const as = await oauth.processDiscoveryResponse(new URL(baseURL!), await oauth.discoveryRequest(new URL(baseURL!), { [oauth.allowInsecureRequests]: true }));
   const params = oauth.validateAuthResponse(as, { client_id: rp.clientId }, back2, again.state);
@@ -149,16 +160,6 @@ test("an app signs the user in with the code flow: login page, consent, code, ID
   expect(replay.status).toBe(400);
   expect(((await replay.json()) as { error: string }).error).toBe("invalid_grant");
 
-  // My account → Connected apps: the app and what it was granted; revoking ends its tokens.
-  await page.goto("/account?tab=apps");
-  const apps = page.getByTestId("connected-apps");
-  await expect(apps.getByText("E2E OIDC App")).toBeVisible();
-  await expect(apps.getByText("offline_access")).toBeVisible();
-  await shot(page, "oidc-connected-apps-en");
-  await apps.getByRole("button", { name: "Revoke access" }).click();
-  await page.getByRole("button", { name: /^OK$|^Yes$/ }).click();
-  await expect(apps.getByText("No app signs you in through this account yet.")).toBeVisible();
-  expect(await oauthErrorOf(client.refreshTokenGrant(config, t2.refresh_token!))).toBe("invalid_grant");
   await ctx.close();
 });
 
