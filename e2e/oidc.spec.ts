@@ -13,7 +13,7 @@ test.setTimeout(120_000);
 const REDIRECT = "https://rp.example.com/callback";
 
 let operator: APIRequestContext;
-let rp: { clientId: string; secret: string };
+let rp: { id: string; clientId: string; secret: string };
 let foreign: { clientId: string };
 
 async function createClient(baseURL: string, data: Record<string, unknown>) {
@@ -30,7 +30,7 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   const made = await createClient(baseURL!, { name: "E2E OIDC App" });
   const secret = await operator.post(`/api/v1/clients/${made.id}/secrets`, { headers: { origin: baseURL! }, data: {} });
   expect(secret.status()).toBe(200);
-  rp = { clientId: made.clientId, secret: ((await secret.json()) as { secret: string }).secret };
+  rp = { id: made.id, clientId: made.clientId, secret: ((await secret.json()) as { secret: string }).secret };
 
   // A client of another tenant (its own host), for the refusal below.
   const tenant = await operator.post("/api/v1/tenants", {
@@ -142,6 +142,12 @@ test("an app signs the user in with the code flow: login page, consent, code, ID
   await page.getByRole("button", { name: /^OK$|^Yes$/ }).click();
   await expect(apps.getByText("No app signs you in through this account yet.")).toBeVisible();
   expect(await oauthErrorOf(client.refreshTokenGrant(config, t2.refresh_token!))).toBe("invalid_grant");
+
+  // The client's page shows what an app developer needs: issuer, discovery URL, client id.
+  await page.goto(`/clients/${rp.id}`);
+  const oidc = page.getByTestId("client-oidc");
+  await expect(oidc.getByText(`${new URL(baseURL!).origin}/.well-known/openid-configuration`)).toBeVisible();
+  await expect(oidc.getByText(rp.clientId)).toBeVisible();
 
   // A code is single use: the second exchange is refused (low-level client, so nothing stops the replay).
   const as = await oauth.processDiscoveryResponse(new URL(baseURL!), await oauth.discoveryRequest(new URL(baseURL!), { [oauth.allowInsecureRequests]: true }));

@@ -84,7 +84,8 @@ type Detail = import("~/lib/validators/client").ClientDetail;
 function Settings({ d }: { d: Detail }) {
   const t = useTranslations("client");
   const c = useTranslations("common");
-  const tokenUrl = typeof window === "undefined" ? "/api/oauth/token" : `${window.location.origin}/api/oauth/token`;
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  const tokenUrl = `${origin}/api/oauth/token`;
   const list = (items: string[]) =>
     items.length ? (
       <Space size={[0, 4]} wrap>
@@ -118,6 +119,20 @@ function Settings({ d }: { d: Detail }) {
         <Descriptions.Item label={c("updatedAt")}>{fmt(d.updatedAt)}</Descriptions.Item>
       </Descriptions>
       <Alert type="info" showIcon title={t("tokenEndpoint")} description={t("tokenEndpointHelp", { url: tokenUrl })} />
+      {d.grantTypes.includes("authorization_code") && (
+        <Descriptions bordered size="small" column={1} title={t("signIn")} styles={{ label: { width: 200 } }} data-testid="client-oidc">
+          <Descriptions.Item label={t("issuer")}>
+            <Typography.Text copyable>{origin}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("discovery")}>
+            <Typography.Text copyable>{`${origin}/.well-known/openid-configuration`}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("clientId")}>
+            <Typography.Text copyable>{d.clientId}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("signInRules")}>{t("signInRulesText")}</Descriptions.Item>
+        </Descriptions>
+      )}
     </Space>
   );
 }
