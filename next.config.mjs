@@ -6,8 +6,18 @@ const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 /** @type {import("next").NextConfig} */
 const config = {
   // These load Wasm, native binaries or data files at run time: keep them out of the bundle
-  // (ip2region finds its database beside its own code).
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "@prisma/schema-engine-wasm", "pg", "exceljs", "ip2region"],
+  // (ip2region finds its database beside its own code; oidc-provider is a Koa app served from
+  // server.mjs on Node's request and response).
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@node-rs/argon2",
+    "@prisma/schema-engine-wasm",
+    "pg",
+    "exceljs",
+    "ip2region",
+    "oidc-provider",
+  ],
   poweredByHeader: false,
   typedRoutes: false,
   // UC_UNMINIFIED_SERVER=1 builds the server bundle unminified, so that CPU profiles

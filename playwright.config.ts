@@ -68,6 +68,8 @@ export default defineConfig({
     { name: "console-errors", testMatch: /console-errors\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "message-templates", testMatch: /message-templates\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "ssr", testMatch: /ssr\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    // Its own browser contexts (signed out); the operator's API session comes from e2e/helpers.ts.
+    { name: "oidc", testMatch: /oidc\.spec\.ts/ },
   ],
   webServer: [
     {

@@ -13,6 +13,7 @@ import {
   FRONT_MARK,
   MALFORMED_PATH_ROUTE,
   fastApiHandler,
+  oidcHandler,
   prepareRequest,
   requestPath,
   responseHeaders,
@@ -49,9 +50,12 @@ const server = http.createServer((req, res) => {
   for (const [name, value] of Object.entries(responseHeaders(proto, req.url))) res.setHeader(name, value);
   // "/api/trpc/%ff": Next and the routers behind it would throw; a route of ours answers 400.
   if (!decodable) req.url = MALFORMED_PATH_ROUTE;
-  // The two API endpoints skip Next's router once the app has published their handlers.
-  const api = decodable ? fastApiHandler(req, requestPath(req.url ?? "/")) : null;
-  (api ? serveFetch(api, req, res, proto) : handle(req, res)).catch((e) => {
+  // The two API endpoints skip Next's router once the app has published their handlers; so do
+  // the tenants' OpenID Providers (a Koa app each, on Node's request and response).
+  const path = requestPath(req.url ?? "/");
+  const oidc = decodable ? oidcHandler(path) : null;
+  const api = decodable && !oidc ? fastApiHandler(req, path) : null;
+  (oidc ? oidc(req, res) : api ? serveFetch(api, req, res, proto) : handle(req, res)).catch((e) => {
     // One JSON line like the app's own (pino) logs: the error's name, message and stack, no request data.
     const err = e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) };
     process.stderr.write(

@@ -210,10 +210,27 @@ export const PERMISSIONS_POLICY = [
 /**
  * Set on globalThis by the app once it is ready (src/server/api/http.ts): picks the handler of
  * the two API endpoints (/api/v1 and /api/trpc) for a path and method, or null for everything Next
- * routes itself. server.mjs then calls that handler without Next's router in between.
- * @typedef {{ pick(path: string, method: string): ((req: Request) => Promise<Response>) | null }} FastApi
+ * routes itself. server.mjs then calls that handler without Next's router in between. `oidc`
+ * serves the tenants' OpenID Providers (src/server/oidc/handler.ts) on Node's own request and
+ * response, for the paths `isOidcPath` names.
+ * @typedef {{ pick(path: string, method: string): ((req: Request) => Promise<Response>) | null, oidc?: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void> }} FastApi
  */
 export const FAST_API = Symbol.for("user-center.fast-api");
+
+/** Where the OpenID Provider answers: its discovery document and everything under /oidc/. */
+export const OIDC_DISCOVERY_PATH = "/.well-known/openid-configuration";
+
+/** @param {string} path */
+export const isOidcPath = (path) => path === OIDC_DISCOVERY_PATH || path === "/oidc" || path.startsWith("/oidc/");
+
+/**
+ * The OpenID Provider's handler when this request is for it and the app has published it, else null.
+ * @param {string} path
+ */
+export function oidcHandler(path) {
+  const api = /** @type {FastApi | undefined} */ (/** @type {Record<symbol, unknown>} */ (globalThis)[FAST_API]);
+  return api?.oidc && isOidcPath(path) ? api.oidc : null;
+}
 
 /** The largest request body the API endpoints read (a 15,000,000-character base64 upload fits). */
 export const MAX_API_BODY = 16 * 1024 * 1024;

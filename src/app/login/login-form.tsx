@@ -61,9 +61,11 @@ interface LoginFormProps {
   initialError: number | null;
   /** The previous session of this browser is over, and why (frozen, forced offline, …). */
   ended: SessionEndReason | null;
+  /** What the account field starts with (an app's login_hint). */
+  loginHint?: string;
 }
 
-export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }: LoginFormProps) {
+export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended, loginHint }: LoginFormProps) {
   const t = useTranslations("login");
   const a = useTranslations("auth");
   const app = useTranslations("app");
@@ -94,6 +96,7 @@ export function LoginForm({ subtitle, callbackUrl, wechat, initialError, ended }
       noValidate
       requiredMark={false}
       disabled={busy}
+      initialValues={loginHint ? { ustr: loginHint } : undefined}
       onFinish={(v) => finish("password", { ustr: v.ustr, pwd: v.pwd, ...(afs ? { afs } : {}) })}
     >
       <Form.Item name="ustr" label={t("ustr")} extra={t("ustrHint")} rules={[{ required: true, whitespace: true, message: t("required") }]}>

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { boolish, listInput, msg, refineRange, multiLineText, text, urlText } from "~/lib/validators/common";
 import { isGrantable } from "~/lib/permissions";
 
-export const GRANT_TYPES = ["client_credentials"] as const;
+/** client_credentials on /api/oauth/token; authorization_code and refresh_token on the tenant's OpenID Provider (/oidc). */
+export const GRANT_TYPES = ["client_credentials", "authorization_code", "refresh_token"] as const;
 export const CLIENT_ORDER = ["createdAt", "updatedAt", "name"] as const;
 /** Access-token lifetime bounds in seconds; the upper bound stays under how long retired signing keys are published. */
 export const TOKEN_LIFETIME = { min: 60, max: 12 * 3600, default: 300 } as const;
@@ -34,6 +35,14 @@ export const clientFields = z.object({
     .max(20)
     .default([])
     .superRefine(uniqueStrings),
+  /** Where RP-initiated logout may return the browser (exact match, like redirectUris). */
+  postLogoutRedirectUris: z
+    .array(urlText({ protocol: /^https?$/ }).max(1000))
+    .max(20)
+    .default([])
+    .superRefine(uniqueStrings),
+  /** The tenant's own app: its users are not asked for consent. */
+  firstParty: z.boolean().default(false),
   corsOrigins: z.array(originSchema).max(20).default([]).superRefine(uniqueStrings),
   tokenLifetime: z.coerce.number().int().min(TOKEN_LIFETIME.min).max(TOKEN_LIFETIME.max).default(TOKEN_LIFETIME.default),
   enabled: z.boolean().default(true),
@@ -87,6 +96,8 @@ export type SecretItem = z.infer<typeof secretItem>;
 
 export const clientDetail = clientSummary.extend({
   redirectUris: z.array(z.string()),
+  postLogoutRedirectUris: z.array(z.string()),
+  firstParty: z.boolean(),
   corsOrigins: z.array(z.string()),
   secrets: z.array(secretItem),
 });

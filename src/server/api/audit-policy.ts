@@ -30,6 +30,7 @@ export const AUDITED_MUTATIONS = [
   "me.bindPhone",
   "me.bindWechat",
   "me.endSession",
+  "me.revokeApp",
   "me.unbind",
   "me.unbindContact",
   "me.updateProfile",

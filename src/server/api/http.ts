@@ -97,6 +97,10 @@ export function pickApiHandler(path: string, method: string): ((req: Request) =>
  * its keys; until then (and under `next dev`/`next start`) every request goes through Next.
  */
 export function publishFastApi() {
-  const api: FastApi = { pick: pickApiHandler };
+  const api: FastApi = {
+    pick: pickApiHandler,
+    // Loaded with the first OpenID request: instances that serve none never load oidc-provider.
+    oidc: async (req, res) => (await import("~/server/oidc/handler")).handleOidc(db, req, res),
+  };
   (globalThis as Record<symbol, unknown>)[FAST_API] = api;
 }

@@ -88,10 +88,16 @@ describe("housekeeping", () => {
       ],
     });
 
+    const oidc = (model: string, id: string, expiresAt: Date | null) => ({ model, id, tenantId: T, payload: {}, expiresAt });
+    await t.db.oidcPayload.createMany({
+      data: [oidc("AccessToken", "hk-at-old", ago(1000)), oidc("RefreshToken", "hk-rt-live", ahead(DAY)), oidc("Session", "hk-no-expiry", null)],
+    });
+
     const result = await sweep();
     expect(result.status).toBe("done");
     if (result.status !== "done") return;
-    expect(result.counts).toMatchObject({ codes: 1, nonces: 1, throttle: 1, uploadIntents: 1, outbox: 1, sessions: 4 });
+    expect(result.counts).toMatchObject({ codes: 1, nonces: 1, throttle: 1, uploadIntents: 1, outbox: 1, sessions: 4, oidc: 1 });
+    expect((await t.db.oidcPayload.findMany({ where: { id: { startsWith: "hk-" } } })).map((r) => r.id).sort()).toEqual(["hk-no-expiry", "hk-rt-live"]);
 
     expect((await t.db.verificationCode.findMany({ where: { target: { startsWith: "hk-" } } })).map((c) => c.target).sort()).toEqual(["hk-live", "hk-today"]);
     expect((await t.db.usedNonce.findMany({ where: { id: { startsWith: "hk-" } } })).map((n) => n.id)).toEqual(["hk-nonce-live"]);
@@ -152,6 +158,7 @@ describe("housekeeping", () => {
         "exports",
         "jobs",
         "nonces",
+        "oidc",
         "outbox",
         "sessions",
         "signInFailures",

@@ -1,8 +1,8 @@
 /**
  * Housekeeping: one job sweeps what has outlived its use — one-time codes, used nonces, throttle
- * counters, upload intents, outbox messages, ended login sessions and export files — so that no
- * table grows without end; last it adds the dashboard's pending ActivityDelta rows into
- * ActivityCount. Every instance schedules it (at start, then every 10 minutes), and a
+ * counters, upload intents, outbox messages, ended login sessions, the OpenID Providers' expired
+ * rows and export files — so that no table grows without end; last it adds the dashboard's
+ * pending ActivityDelta rows into ActivityCount. Every instance schedules it (at start, then every 10 minutes), and a
  * PostgreSQL advisory lock held by a transaction lets one instance sweep at a time: the others
  * answer "skipped". The lock goes with the transaction, so an error or a crash releases it.
  * Rows go in bounded batches (`DELETE … WHERE id IN (SELECT … LIMIT n)`), each its own
@@ -66,6 +66,7 @@ export const HOUSEKEEPING_KINDS = [
   "outbox",
   "sessions",
   "signInFailures",
+  "oidc",
   "exports",
   "jobs",
   "activityDeltas",
@@ -166,6 +167,14 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
               OR ("state" IN ('offline', 'ended') AND COALESCE("endedAt", "lastSeenAt") < ${cut}::timestamptz)
               OR ("deletedAt" IS NOT NULL AND "state" <> 'active'))
        LIMIT ${batchSize})`,
+  );
+
+  // The OpenID Providers' rows (sessions, interactions, grants, codes, tokens) once they expired:
+  // the provider never uses an expired one (adapter.ts reads none).
+  counts.oidc = await run(
+    () => q.$executeRaw`
+    DELETE FROM "OidcPayload" WHERE ("model", "id") IN (
+      SELECT "model", "id" FROM "OidcPayload" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`,
   );
 
   // Exports: the file first, then the row (a row without its file would answer "expired"; a

@@ -40,6 +40,8 @@ const detailSelect = {
   grantTypes: true,
   scopes: true,
   redirectUris: true,
+  postLogoutRedirectUris: true,
+  firstParty: true,
   corsOrigins: true,
   tokenLifetime: true,
   enabled: true,
@@ -136,6 +138,8 @@ export async function createClient(scope: Scope, input: z.output<typeof clientCr
         grantTypes: input.grantTypes,
         scopes: input.scopes,
         redirectUris: input.redirectUris,
+        postLogoutRedirectUris: input.postLogoutRedirectUris,
+        firstParty: input.firstParty,
         corsOrigins: input.corsOrigins,
         tokenLifetime: input.tokenLifetime,
         enabled: input.enabled,
@@ -166,6 +170,8 @@ export async function updateClient(scope: Scope, input: z.output<typeof clientUp
         grantTypes: input.grantTypes,
         scopes: input.scopes,
         redirectUris: input.redirectUris,
+        postLogoutRedirectUris: input.postLogoutRedirectUris,
+        firstParty: input.firstParty,
         corsOrigins: input.corsOrigins,
         tokenLifetime: input.tokenLifetime,
         enabled: input.enabled,
@@ -233,14 +239,14 @@ export async function deleteSecret(scope: Scope, clientRowId: string, secretId: 
  * exists, is active and not deleted, and the roles it holds in the client's tenant. Read in the
  * same statement as the client, so checking the owner costs no round trip.
  */
-const ownerColumns = Prisma.sql`
+export const ownerColumns = Prisma.sql`
            c."ownerId"::text AS "ownerId", (o."id" IS NOT NULL) AS "ownerFound",
            (o."status" = 'active' AND o."deletedAt" IS NULL) AS "ownerActive",
            o."isOperator" AS "ownerIsOperator", o."tenantId"::text AS "ownerTenantId",
            COALESCE((SELECT json_agg(json_build_object('name', r."name", 'permissions', r."permissions"))
                        FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = o."id" AND r."tenantId" = c."tenantId"), '[]'::json) AS "ownerRoles"`;
 
-interface OwnerRow {
+export interface OwnerRow {
   ownerId: string | null;
   ownerFound: boolean;
   ownerActive: boolean | null;
@@ -254,7 +260,7 @@ interface OwnerRow {
  * scopes), `false` when the owner is gone, disabled or deleted (the client is dead), else the
  * owner's effective permissions in the client's tenant (an operator's `uc.all` included).
  */
-function ownerGrants(r: OwnerRow, tenantId: string): { permissions: string[] | null; managesAll: boolean } | false {
+export function ownerGrants(r: OwnerRow, tenantId: string): { permissions: string[] | null; managesAll: boolean } | false {
   if (!r.ownerId) return { permissions: null, managesAll: false };
   if (!r.ownerFound || !r.ownerActive) return false;
   if (r.ownerIsOperator) return { permissions: [...OPERATOR_PERMISSIONS], managesAll: true };
@@ -276,7 +282,7 @@ export function grantScopes(allowed: string[], requested: string | undefined): s
 }
 
 /** Constant-time match of a presented secret against a client's live secrets. */
-function matchSecret(secrets: { id: string; hash: string; expiresAt: Date | null }[], presented: string) {
+export function matchSecret(secrets: { id: string; hash: string; expiresAt: Date | null }[], presented: string) {
   const digest = createHash("sha256").update(presented, "utf8").digest();
   const now = Date.now();
   let found: string | null = null;

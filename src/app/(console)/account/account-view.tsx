@@ -286,6 +286,52 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
   );
 }
 
+/** The apps this user let sign them in (their OpenID Provider grants), each with a revoke button. */
+function ConnectedApps() {
+  const t = useTranslations("account");
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const list = useQuery(trpc.me.apps.queryOptions());
+  const revoke = useMutation(
+    trpc.me.revokeApp.mutationOptions({
+      onSuccess: () => qc.invalidateQueries(trpc.me.apps.pathFilter()),
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+  return (
+    <List
+      loading={list.isLoading}
+      dataSource={list.data ?? []}
+      locale={{ emptyText: t("appsEmpty") }}
+      data-testid="connected-apps"
+      renderItem={(a) => (
+        <List.Item
+          actions={[
+            <Popconfirm key="revoke" title={t("confirmRevoke", { app: a.name })} onConfirm={() => revoke.mutateAsync({ grantId: a.grantId })}>
+              <Button type="link" danger>
+                {t("revoke")}
+              </Button>
+            </Popconfirm>,
+          ]}
+        >
+          <List.Item.Meta
+            title={a.name}
+            description={
+              <Space wrap>
+                {a.scopes.map((s) => (
+                  <Tag key={s}>{s}</Tag>
+                ))}
+                <span>{t("grantedAt", { at: dayjs(a.grantedAt).format("YYYY-MM-DD HH:mm") })}</span>
+              </Space>
+            }
+          />
+        </List.Item>
+      )}
+    />
+  );
+}
+
 function MySessions() {
   const fmt = useFormatTime();
   const t = useTranslations("account");
@@ -413,7 +459,7 @@ function LinkedAccounts({ bindError }: { bindError: number | null }) {
   );
 }
 
-const TABS = ["profile", "password", "sessions", "linked"] as const;
+const TABS = ["profile", "password", "sessions", "linked", "apps"] as const;
 
 /** Edits the address bar's query in place (no navigation: Next keeps it in step with useSearchParams). */
 function replaceQuery(edit: (q: URLSearchParams) => void) {
@@ -471,6 +517,7 @@ export function AccountView() {
                   { key: "password", label: t("security"), children: <PasswordForm /> },
                   { key: "sessions", label: t("sessions"), children: <MySessions /> },
                   { key: "linked", label: t("linked"), children: <LinkedAccounts bindError={bindError} /> },
+                  { key: "apps", label: t("apps"), children: <ConnectedApps /> },
                 ]
           }
         />

@@ -10,7 +10,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { secretCreateInput, type SecretItem } from "~/lib/validators/client";
+import { GRANT_TYPES, secretCreateInput, type SecretItem } from "~/lib/validators/client";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
@@ -89,7 +89,8 @@ function Settings({ d }: { d: Detail }) {
   const fmt = useFmt();
   const t = useTranslations("client");
   const c = useTranslations("common");
-  const tokenUrl = typeof window === "undefined" ? "/api/oauth/token" : `${window.location.origin}/api/oauth/token`;
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  const tokenUrl = `${origin}/api/oauth/token`;
   const list = (items: string[]) =>
     items.length ? (
       <Space size={[0, 4]} wrap>
@@ -111,16 +112,32 @@ function Settings({ d }: { d: Detail }) {
         </Descriptions.Item>
         <Descriptions.Item label={t("description")}>{d.description || "—"}</Descriptions.Item>
         <Descriptions.Item label={t("grantTypes")}>
-          {list(d.grantTypes.map((g) => (g === "client_credentials" ? t("grantTypeNames.client_credentials") : g)))}
+          {list(d.grantTypes.map((g) => ((GRANT_TYPES as readonly string[]).includes(g) ? t(`grantTypeNames.${g}`) : g)))}
         </Descriptions.Item>
         <Descriptions.Item label={t("scopes")}>{list(d.scopes)}</Descriptions.Item>
         <Descriptions.Item label={t("tokenLifetime")}>{d.tokenLifetime}</Descriptions.Item>
         <Descriptions.Item label={t("redirectUris")}>{list(d.redirectUris)}</Descriptions.Item>
+        <Descriptions.Item label={t("postLogoutRedirectUris")}>{list(d.postLogoutRedirectUris)}</Descriptions.Item>
         <Descriptions.Item label={t("corsOrigins")}>{list(d.corsOrigins)}</Descriptions.Item>
+        <Descriptions.Item label={t("firstParty")}>{d.firstParty ? c("yes") : c("no")}</Descriptions.Item>
         <Descriptions.Item label={c("createdAt")}>{fmt(d.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={c("updatedAt")}>{fmt(d.updatedAt)}</Descriptions.Item>
       </Descriptions>
       <Alert type="info" showIcon title={t("tokenEndpoint")} description={t("tokenEndpointHelp", { url: tokenUrl })} />
+      {d.grantTypes.includes("authorization_code") && (
+        <Descriptions bordered size="small" column={1} title={t("signIn")} styles={{ label: { width: 200 } }} data-testid="client-oidc">
+          <Descriptions.Item label={t("issuer")}>
+            <Typography.Text copyable>{origin}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("discovery")}>
+            <Typography.Text copyable>{`${origin}/.well-known/openid-configuration`}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("clientId")}>
+            <Typography.Text copyable>{d.clientId}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("signInRules")}>{t("signInRulesText")}</Descriptions.Item>
+        </Descriptions>
+      )}
     </Space>
   );
 }

@@ -18,8 +18,10 @@ interface FormValues {
   grantTypes: string[];
   scopes: string[];
   redirectUris: string[];
+  postLogoutRedirectUris: string[];
   corsOrigins: string[];
   tokenLifetime: number;
+  firstParty: boolean;
   enabled: boolean;
 }
 
@@ -29,8 +31,10 @@ const toForm = (d: ClientDetail): FormValues => ({
   grantTypes: d.grantTypes,
   scopes: d.scopes,
   redirectUris: d.redirectUris,
+  postLogoutRedirectUris: d.postLogoutRedirectUris,
   corsOrigins: d.corsOrigins,
   tokenLifetime: d.tokenLifetime,
+  firstParty: d.firstParty,
   enabled: d.enabled,
 });
 
@@ -66,7 +70,9 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
       grantTypes: values.grantTypes ?? [],
       scopes: values.scopes ?? [],
       redirectUris: values.redirectUris ?? [],
+      postLogoutRedirectUris: values.postLogoutRedirectUris ?? [],
       corsOrigins: values.corsOrigins ?? [],
+      firstParty: values.firstParty ?? false,
     };
     if (existing) save.submit(clientUpdateInput, { ...payload, id: existing }, update.mutate);
     else save.submit(clientCreateInput, payload, create.mutate);
@@ -88,8 +94,10 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
         grantTypes: ["client_credentials"],
         scopes: [],
         redirectUris: [],
+        postLogoutRedirectUris: [],
         corsOrigins: [],
         tokenLifetime: TOKEN_LIFETIME.default,
+        firstParty: false,
         enabled: true,
       }}
     >
@@ -119,6 +127,16 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           aria-label={t("redirectUris")}
         />
       </Form.Item>
+      <Form.Item name="postLogoutRedirectUris" label={t("postLogoutRedirectUris")} extra={t("listHelp")}>
+        <Select
+          mode="tags"
+          tokenSeparators={LIST_SEPARATORS}
+          placeholder="https://app.example.com/signed-out"
+          open={false}
+          suffixIcon={null}
+          aria-label={t("postLogoutRedirectUris")}
+        />
+      </Form.Item>
       <Form.Item name="corsOrigins" label={t("corsOrigins")} extra={t("listHelp")}>
         <Select
           mode="tags"
@@ -128,6 +146,9 @@ export function ClientDrawer({ id, onClose, onSaved }: { id: string | "new" | nu
           suffixIcon={null}
           aria-label={t("corsOrigins")}
         />
+      </Form.Item>
+      <Form.Item name="firstParty" label={t("firstParty")} extra={t("firstPartyHelp")} valuePropName="checked">
+        <Switch />
       </Form.Item>
       <Form.Item name="enabled" label={t("enabled")} valuePropName="checked">
         <Switch />

@@ -110,6 +110,32 @@ describe("client router", () => {
     expect(await failure(() => admin.client.create({ name: "x3", tokenLifetime: 100_000 }))).toMatchObject({ trpc: "BAD_REQUEST" });
   });
 
+  it("keeps a sign-in client's code-flow grants, post-logout URIs and first-party mark", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const made = await admin.client.create({
+      name: "Sign-in app",
+      grantTypes: ["authorization_code", "refresh_token"],
+      redirectUris: ["https://app.example.com/cb"],
+      postLogoutRedirectUris: ["https://app.example.com/bye"],
+      firstParty: true,
+    });
+    expect(made).toMatchObject({
+      grantTypes: ["authorization_code", "refresh_token"],
+      postLogoutRedirectUris: ["https://app.example.com/bye"],
+      firstParty: true,
+    });
+    const edited = await admin.client.update({
+      id: made.id,
+      name: made.name,
+      grantTypes: ["authorization_code"],
+      redirectUris: made.redirectUris,
+      postLogoutRedirectUris: [],
+      firstParty: false,
+    });
+    expect(edited).toMatchObject({ postLogoutRedirectUris: [], firstParty: false });
+    expect(await failure(() => admin.client.create({ name: "x4", postLogoutRedirectUris: ["javascript:alert(1)"] }))).toMatchObject({ trpc: "BAD_REQUEST" });
+  });
+
   it("deletes a secret, after which it no longer authenticates", async () => {
     const { caller, client, secret } = await newClient(w.managerB.id, ["uc.client.get"]);
     const ok = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(client.clientId, secret) });

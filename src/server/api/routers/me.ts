@@ -5,6 +5,7 @@ import { idInput, text } from "~/lib/validators/common";
 import { sessionItem, sessionLabelInput } from "~/lib/validators/session";
 import * as sessions from "~/server/services/login-sessions";
 import * as me from "~/server/services/me";
+import * as apps from "~/server/services/connected-apps";
 import { codeSchema, emailSchema } from "~/lib/validators/auth";
 import { phoneSchema } from "~/lib/validators/common";
 import { profileInput, profileOutput } from "~/lib/validators/profile";
@@ -63,6 +64,18 @@ export const meRouter = createTRPCRouter({
     .input(sessionLabelInput)
     .output(sessionItem)
     .mutation(({ ctx, input }) => sessions.labelMySession(ctx, input)),
+
+  apps: requirePermission("uc.me.detail")
+    .meta({ openapi: { method: "GET", path: "/me/apps", tags: ["me"], protect: true, summary: "Apps I let sign me in (connected apps)" } })
+    .input(z.object({}).optional())
+    .output(z.array(z.object({ grantId: z.string(), clientId: z.string(), name: z.string(), scopes: z.array(z.string()), grantedAt: z.date() })))
+    .query(({ ctx }) => apps.listConnectedApps(ctx)),
+
+  revokeApp: requirePermission("uc.me.put")
+    .meta({ openapi: { method: "DELETE", path: "/me/apps/{grantId}", tags: ["me"], protect: true, summary: "End an app's access: its grant and tokens" } })
+    .input(z.object({ grantId: text().trim().min(1).max(64) }))
+    .output(z.object({ grantId: z.string() }))
+    .mutation(({ ctx, input }) => apps.revokeConnectedApp(ctx, input.grantId)),
 
   endSession: requirePermission("uc.me.put")
     .meta({ openapi: { method: "DELETE", path: "/me/sessions/{id}", tags: ["me"], protect: true, summary: "End one of my sessions" } })

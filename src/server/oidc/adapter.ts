@@ -1,0 +1,105 @@
+/**
+ * oidc-provider's storage on our database: one adapter per tenant's provider and model. Every
+ * model but Client lives in `OidcPayload` rows (the library's payload as JSON), always read and
+ * written with the tenant's id, so an id of one tenant is unknown to every other tenant's
+ * provider. Clients are read from our own `OAuthClient` table (src/server/oidc/clients.ts).
+ *
+ * Rows remember the login-session record (LoginSession) they descend from: the interaction our
+ * sign-in hand-off finishes names it, and every row written in the same request after a row
+ * that names one inherits it (the request's LoginLink, see `withLoginLink`). A session, code or
+ * token whose login session is frozen, forced offline, ended or deleted is not found, so the
+ * console's actions stop SSO, code exchanges and refreshes at once.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Adapter, AdapterPayload } from "oidc-provider";
+import { Prisma } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
+import { UUID_RE } from "~/server/db/sql";
+import { findOidcClient } from "~/server/oidc/clients";
+
+/** What one request knows about the login session behind what it reads and writes. */
+export interface LoginLink {
+  loginSessionId?: string;
+}
+const requestLink = new AsyncLocalStorage<LoginLink>();
+
+/** Runs `fn` (one request to a provider) with its own LoginLink. */
+export const withLoginLink = <T>(link: LoginLink, fn: () => T): T => requestLink.run(link, fn);
+export const currentLoginLink = (): LoginLink | undefined => requestLink.getStore();
+
+/** Models whose use ends with their login session. */
+const TIED = new Set(["Session", "AuthorizationCode", "AccessToken", "RefreshToken", "Grant", "PushedAuthorizationRequest"]);
+
+interface Row {
+  payload: AdapterPayload;
+  consumedAt: Date | null;
+  loginSessionId: string | null;
+  /** The linked login session can no longer be used (frozen, offline, ended, deleted), or is gone. */
+  dead: boolean;
+  expiresAt: Date | null;
+}
+
+export function createAdapterFactory(db: Db, tenantId: string) {
+  return class PrismaAdapter implements Adapter {
+    constructor(readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const link = currentLoginLink();
+      const loginSessionId = link?.loginSessionId && UUID_RE.test(link.loginSessionId) ? link.loginSessionId : null;
+      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+      const json = JSON.stringify(payload);
+      await db.$executeRaw`
+        INSERT INTO "OidcPayload" ("model", "id", "tenantId", "payload", "grantId", "userCode", "uid", "loginSessionId", "expiresAt")
+        VALUES (${this.model}, ${id}, ${tenantId}::uuid, ${json}::jsonb, ${payload.grantId ?? null}, ${payload.userCode ?? null},
+                ${payload.uid ?? null}, ${loginSessionId}::uuid, ${expiresAt}::timestamptz)
+        ON CONFLICT ("model", "id") DO UPDATE SET
+          "payload" = EXCLUDED."payload", "grantId" = EXCLUDED."grantId", "userCode" = EXCLUDED."userCode", "uid" = EXCLUDED."uid",
+          "loginSessionId" = COALESCE(EXCLUDED."loginSessionId", "OidcPayload"."loginSessionId"), "expiresAt" = EXCLUDED."expiresAt"
+        WHERE "OidcPayload"."tenantId" = EXCLUDED."tenantId"`;
+    }
+
+    private async one(where: Prisma.Sql): Promise<AdapterPayload | undefined> {
+      const [row] = await db.$queryRaw<Row[]>`
+        SELECT p."payload", p."consumedAt", p."expiresAt", p."loginSessionId"::text AS "loginSessionId",
+               (p."loginSessionId" IS NOT NULL AND (s."id" IS NULL OR s."state" <> 'active' OR s."deletedAt" IS NOT NULL)) AS "dead"
+          FROM "OidcPayload" p LEFT JOIN "LoginSession" s ON s."id" = p."loginSessionId"
+         WHERE p."model" = ${this.model} AND p."tenantId" = ${tenantId}::uuid AND ${where}
+         LIMIT 1`;
+      if (!row) return undefined;
+      if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
+      if (row.dead && TIED.has(this.model)) return undefined;
+      const link = currentLoginLink();
+      // A finished sign-in hand-off names the login session for everything this request writes;
+      // otherwise the first row read that names one does.
+      if (link && row.loginSessionId && (this.model === "Interaction" || !link.loginSessionId)) link.loginSessionId = row.loginSessionId;
+      return row.consumedAt ? { ...row.payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : row.payload;
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === "Client") return findOidcClient(db, tenantId, id);
+      return this.one(Prisma.sql`p."id" = ${id}`);
+    }
+
+    findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.one(Prisma.sql`p."uid" = ${uid}`);
+    }
+
+    findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.one(Prisma.sql`p."userCode" = ${userCode}`);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid`;
+    }
+
+    async consume(id: string): Promise<void> {
+      await db.$executeRaw`
+        UPDATE "OidcPayload" SET "consumedAt" = now()
+         WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid AND "consumedAt" IS NULL`;
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "grantId" = ${grantId} AND "tenantId" = ${tenantId}::uuid`;
+    }
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The sign-in hand-off between a tenant's provider and our own pages.
+ *
+ * `GET /oidc/interaction/<uid>` (where the authorization endpoint sends the browser) and
+ * `GET /oidc/interaction/<uid>/login` (where our login page returns after any sign-in variant):
+ * when the provider wants a login, the next-auth session of this browser on this tenant — the
+ * same login-session record every sign-in makes — finishes it (single sign-on, no prompt)
+ * unless `prompt=login` or `max_age` asks for a newer sign-in; otherwise the browser goes to
+ * `/login` and comes back here. When the provider wants consent, a first-party client gets it
+ * at once and any other shows our consent page, which posts to
+ * `POST /oidc/interaction/<uid>/confirm`.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Provider from "oidc-provider";
+import type { InteractionResults } from "oidc-provider";
+import type { Db } from "~/server/db";
+import type { ResolvedTenant } from "~/server/services/host";
+import { loadTenantAndActor } from "~/server/services/session";
+import { sessionIdFromCookieHeader } from "~/server/auth";
+import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/api";
+import { OPERATOR_TEXT, localizeSeeded } from "~/lib/seeded-text";
+import { isCrossSite } from "~/server/request";
+import { withLoginLink, type LoginLink } from "~/server/oidc/adapter";
+import { consentPage, errorPage, oidcText, pageLocale, type ConsentScope, type Page } from "~/server/oidc/pages";
+import { interactionPath } from "~/server/oidc/provider";
+
+type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
+
+export interface InteractionRequest {
+  db: Db;
+  provider: Provider;
+  tenant: ResolvedTenant;
+  host: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  uid: string;
+  action: "" | "login" | "confirm";
+}
+
+const headerBag = (req: IncomingMessage) => ({
+  get: (name: string) => {
+    const v = req.headers[name.toLowerCase()];
+    return (Array.isArray(v) ? v[0] : v) ?? null;
+  },
+});
+
+export function writePage(res: ServerResponse, p: Page) {
+  res.writeHead(p.status, { "content-type": "text/html; charset=utf-8", "content-security-policy": p.csp, "cache-control": "no-store" });
+  res.end(p.html);
+}
+
+function redirect(res: ServerResponse, location: string) {
+  res.writeHead(303, { location, "cache-control": "no-store" });
+  res.end();
+}
+
+/** RFC 8176 method references for our sign-in variants. */
+const AMR: Record<string, string[]> = { password: ["pwd"], "sms-code": ["sms", "otp"], wechat: ["wechat"], miniprogram: ["wechat"] };
+
+/** The browser's usable login session on this tenant (its user one of the tenant's), or null. */
+async function currentLogin(r: InteractionRequest) {
+  const sid = await sessionIdFromCookieHeader(headerBag(r.req).get("cookie"));
+  if (!sid) return null;
+  const { actor } = await loadTenantAndActor(r.db, r.host, sid);
+  // Operators may use the console on any host, but an app of this tenant signs in its own users only.
+  if (!actor || actor.client || actor.tenantId !== r.tenant.id) return null;
+  const s = await r.db.loginSession.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true, method: true } });
+  return s ? { actor, createdAt: s.createdAt, method: s.method } : null;
+}
+
+async function readForm(req: IncomingMessage, limit = 8192): Promise<URLSearchParams | null> {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+function scopeItems(locale: "zh-CN" | "en", details: Interaction): ConsentScope[] {
+  const t = oidcText(locale);
+  const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const items: ConsentScope[] = [];
+  for (const name of prompt.missingOIDCScope ?? []) {
+    if (name === "openid") continue;
+    if (name === "offline_access") {
+      items.push({ name, displayName: t("scope.offline_access"), description: t("scope.offline_accessHint") });
+      continue;
+    }
+    const std = STANDARD_IDENTITY_RESOURCES.find((r) => r.name === name);
+    items.push(std ? { name, displayName: std.displayName[locale], description: std.description[locale] } : { name, displayName: name, description: null });
+  }
+  for (const [resource, scopes] of Object.entries(prompt.missingResourceScopes ?? {}))
+    for (const s of scopes) items.push({ name: s, displayName: s, description: resource });
+  if (!items.length)
+    items.push({
+      name: "openid",
+      displayName: STANDARD_IDENTITY_RESOURCES[0].displayName[locale],
+      description: STANDARD_IDENTITY_RESOURCES[0].description[locale],
+    });
+  return items;
+}
+
+/** The grant the consent step asks for: every missing scope, claim and resource scope. */
+async function grantAll(provider: Provider, details: Interaction): Promise<InteractionResults> {
+  const accountId = details.session?.accountId;
+  if (!accountId) throw new Error("consent without a signed-in account");
+  const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const grant = details.grantId
+    ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId: String(details.params.client_id) }))
+    : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  if (prompt.missingOIDCScope) grant.addOIDCScope(prompt.missingOIDCScope.join(" "));
+  if (prompt.missingOIDCClaims) grant.addOIDCClaims(prompt.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(prompt.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
+  const grantId = await grant.save();
+  return { consent: details.grantId === grantId ? {} : { grantId } };
+}
+
+export async function handleInteraction(r: InteractionRequest): Promise<void> {
+  const { req, res, provider } = r;
+  const locale = pageLocale(req.headers);
+  const link: LoginLink = {};
+  await withLoginLink(link, async () => {
+    let details: Interaction;
+    try {
+      details = await provider.interactionDetails(req, res);
+    } catch {
+      return writePage(res, errorPage(locale, { error: "invalid_request", error_description: oidcText(locale)("error.expired") }, 400));
+    }
+    if (details.uid !== r.uid)
+      return writePage(res, errorPage(locale, { error: "invalid_request", error_description: oidcText(locale)("error.expired") }, 400));
+    const pageLang = pageLocale(req.headers, details.params.ui_locales);
+    const finish = (result: InteractionResults, merge = false) => provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
+
+    if (r.action === "confirm") {
+      if (req.method !== "POST" || isCrossSite(headerBag(req), r.host)) return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 400));
+      if (details.prompt.name !== "consent") return redirect(res, interactionPath(r.uid));
+      const form = await readForm(req);
+      const decision = form?.get("decision");
+      if (decision === "deny") return finish({ error: "access_denied", error_description: "The user denied the request" });
+      if (decision !== "allow") return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 400));
+      return finish(await grantAll(provider, details), true);
+    }
+    if (req.method !== "GET") return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 405));
+
+    if (details.prompt.name === "login") {
+      const login = await currentLogin(r);
+      const reasons = details.prompt.reasons;
+      const maxAge = Number(details.params.max_age);
+      const startedAt = (details.iat ?? 0) * 1000;
+      // prompt=login (or a provider session too old for max_age) wants a sign-in made for this request.
+      const forced = reasons.includes("login_prompt") || reasons.includes("max_age");
+      const fresh =
+        !!login && (!forced || login.createdAt.getTime() >= startedAt) && (!Number.isFinite(maxAge) || Date.now() - login.createdAt.getTime() <= maxAge * 1000);
+      // A password an administrator chose must be replaced before anything else (the console asks for it).
+      if (login?.actor.mustChangePassword) return redirect(res, "/");
+      if (login && fresh) {
+        link.loginSessionId = login.actor.sessionId;
+        return finish({
+          login: {
+            accountId: login.actor.userId,
+            ts: Math.floor(login.createdAt.getTime() / 1000),
+            amr: AMR[login.method] ?? [login.method],
+            remember: true,
+          },
+        });
+      }
+      const back = new URLSearchParams({ callbackUrl: `${interactionPath(r.uid)}/login`, prompt: "login" });
+      if (typeof details.params.login_hint === "string" && details.params.login_hint.length <= 254) back.set("login_hint", details.params.login_hint);
+      return redirect(res, `/login?${back.toString()}`);
+    }
+
+    if (details.prompt.name === "consent") {
+      const client = await provider.Client.find(String(details.params.client_id));
+      if (!client) return writePage(res, errorPage(pageLang, { error: "invalid_client" }, 400));
+      if ((client as unknown as { uc_first_party?: boolean }).uc_first_party) return finish(await grantAll(provider, details), true);
+      const login = await currentLogin(r);
+      return writePage(
+        res,
+        consentPage(pageLang, {
+          uid: r.uid,
+          clientName: client.clientName ?? client.clientId,
+          scopes: scopeItems(pageLang, details),
+          userName: login ? (login.actor.isOperator ? localizeSeeded(login.actor.displayName, OPERATOR_TEXT.nickname, pageLang) : login.actor.displayName) : "",
+        }),
+      );
+    }
+    return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 400));
+  });
+}

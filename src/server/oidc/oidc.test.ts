@@ -1,0 +1,558 @@
+/**
+ * Each tenant's OpenID Provider driven by a real relying party (openid-client), on a real HTTP
+ * server running the same handler server.mjs mounts. The browser is played by plain requests
+ * with a cookie jar; the sign-in itself is what the login page leaves behind — a login-session
+ * record and next-auth's session cookie naming it — so the hand-off, consent, code exchange,
+ * refresh and every refusal run exactly as in production. (e2e/oidc.spec.ts does the same with
+ * Chromium and the real login page.)
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as client from "openid-client";
+import * as oauth from "oauth4webapi";
+import { encode } from "next-auth/jwt";
+import { failure, setupWorld } from "~/test/fixtures";
+import { prepareRequest } from "~/server/http-front.js";
+import { handleOidc } from "~/server/oidc/handler";
+import { resetProviders } from "~/server/oidc/provider";
+import { newSecret } from "~/server/services/client";
+import { createLoginSession } from "~/server/services/session";
+import { getSecrets } from "~/server/secrets";
+
+const t = setupWorld();
+let server: http.Server;
+let port = 0;
+/** Tenant B answers on 127.0.0.2 here (a loopback address of its own, bound as its host). */
+const B_HOST = "127.0.0.2";
+const REDIRECT = "https://app.example.com/callback";
+
+beforeAll(async () => {
+  resetProviders();
+  await t.db.tenantHost.create({ data: { tenantId: t.w.tenantB.id, host: B_HOST } });
+  server = http.createServer((req, res) => {
+    prepareRequest(req, 0);
+    handleOidc(t.db, req, res).catch((e: unknown) => {
+      console.error(e);
+      res.statusCode = 500;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "::", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const originA = () => `http://localhost:${port}`;
+const originB = () => `http://${B_HOST}:${port}`;
+
+async function makeClient(tenantId: string, opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[] } = {}) {
+  const s = newSecret();
+  const row = await t.db.oAuthClient.create({
+    data: {
+      tenantId,
+      clientId: `rp-${Math.random().toString(36).slice(2, 10)}`,
+      name: "Demo App",
+      grantTypes: opts.grantTypes ?? ["authorization_code", "refresh_token"],
+      scopes: [],
+      redirectUris: [REDIRECT],
+      postLogoutRedirectUris: opts.postLogout ?? [],
+      corsOrigins: [],
+      firstParty: opts.firstParty ?? false,
+      ...(opts.secret === false ? {} : { secrets: { create: [{ hash: s.hash, hint: s.hint }] } }),
+    },
+  });
+  return { row, clientId: row.clientId, secret: s.secret };
+}
+
+/** A browser: cookies by name (the provider's are path-scoped, and flows here run one at a time). */
+class Browser {
+  jar = new Map<string, string>();
+  async get(url: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers);
+    if (this.jar.size) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    headers.set("accept-language", "en");
+    const res = await fetch(url, { ...init, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = "", ...attrs] = c.split(";");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || !value;
+      if (expired) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return res;
+  }
+  /** Follows redirects on the provider's origin; stops at the first one elsewhere (the app's redirect_uri) or at a page. */
+  async follow(url: string, init: RequestInit = {}) {
+    let res = await this.get(url, init);
+    let at = url;
+    for (let i = 0; i < 12 && res.status >= 300 && res.status < 400; i++) {
+      const next = new URL(res.headers.get("location")!, at);
+      // Another origin (the app's redirect_uri), or one of our pages (the login page) the test plays itself.
+      if (next.origin !== new URL(at).origin || !next.pathname.startsWith("/oidc/")) return { res, url: next.href };
+      at = next.href;
+      res = await this.get(at);
+    }
+    return { res, url: at };
+  }
+  /** Answers the consent page at `url` (the interaction's) with "allow", following on to the app. */
+  async consent(url: string) {
+    const uid = /\/oidc\/interaction\/([\w-]+)/.exec(url)![1]!;
+    return this.follow(new URL(`/oidc/interaction/${uid}/confirm`, url).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
+      body: "decision=allow",
+    });
+  }
+  /** What the login page leaves behind after a successful sign-in: a login session and next-auth's cookie. */
+  async signIn(userId: string, tenantId: string) {
+    const s = await createLoginSession(t.db, { tenantId, userId, site: "web", method: "password" });
+    const token = await encode({ token: { sub: userId, sid: s.id, jti: s.id }, secret: getSecrets().authSecret });
+    this.jar.set("next-auth.session-token", token);
+    return s.id;
+  }
+}
+
+/** The OAuth error code of a refused call, from the body or from a WWW-Authenticate challenge (401). */
+async function oauthError(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { error?: string; cause?: { parameters?: { error?: string } }[] };
+    return err.error ?? err.cause?.[0]?.parameters?.error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+async function rpConfig(origin: string, c: { clientId: string; secret: string }, publicClient = false) {
+  const config = await client.discovery(
+    new URL(origin),
+    c.clientId,
+    { redirect_uris: [REDIRECT] },
+    publicClient ? client.None() : client.ClientSecretBasic(c.secret),
+    {
+      execute: [client.allowInsecureRequests],
+    },
+  );
+  return config;
+}
+
+async function authorizeUrl(config: client.Configuration, extra: Record<string, string> = {}) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: "openid profile email phone offline_access",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+    prompt: "consent",
+    ...extra,
+  });
+  // prompt "" leaves the parameter out.
+  if (extra.prompt === "") url.searchParams.delete("prompt");
+  return { url, verifier, state, nonce };
+}
+
+describe("discovery", () => {
+  it("publishes each host's own issuer, our ES256 keys and the endpoints under /oidc", async () => {
+    const a = (await (await fetch(`${originA()}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(a.issuer).toBe(originA());
+    expect(a.authorization_endpoint).toBe(`${originA()}/oidc/auth`);
+    expect(a.token_endpoint).toBe(`${originA()}/oidc/token`);
+    expect(a.jwks_uri).toBe(`${originA()}/oidc/jwks`);
+    expect(a.userinfo_endpoint).toBe(`${originA()}/oidc/me`);
+    expect(a.end_session_endpoint).toBe(`${originA()}/oidc/session/end`);
+    expect(a.introspection_endpoint).toBe(`${originA()}/oidc/token/introspection`);
+    expect(a.revocation_endpoint).toBe(`${originA()}/oidc/token/revocation`);
+    expect(a.pushed_authorization_request_endpoint).toBe(`${originA()}/oidc/request`);
+    expect(a.response_types_supported).toEqual(["code"]);
+    expect(a.code_challenge_methods_supported).toEqual(["S256"]);
+    expect(a.id_token_signing_alg_values_supported).toEqual(["ES256"]);
+    expect(a.grant_types_supported).not.toContain("implicit");
+    expect(a.grant_types_supported).not.toContain("password");
+    expect(a.backchannel_logout_supported).toBe(true);
+    const b = (await (await fetch(`${originB()}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(b.issuer).toBe(originB());
+
+    const jwks = (await (await fetch(`${originA()}/oidc/jwks`)).json()) as { keys: Record<string, unknown>[] };
+    const active = await t.db.signingKey.findFirstOrThrow({ where: { retiredAt: null } });
+    expect(jwks.keys[0]).toMatchObject({ kid: active.id, kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
+    // Public halves only.
+    for (const k of jwks.keys) expect(k.d).toBeUndefined();
+  });
+
+  it("answers an unknown host 404", async () => {
+    const res = await fetch(`http://127.0.0.3:${port}/.well-known/openid-configuration`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { appCode: number }).appCode).toBe(10007);
+  });
+});
+
+describe("authorization code flow", () => {
+  it("signs a user in through the hand-off, asks consent, exchanges the code, serves userinfo and rotates refresh tokens", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    const { url, verifier, state, nonce } = await authorizeUrl(config, { ui_locales: "en" });
+
+    // No session yet: the provider sends the browser to our login page, which returns to the hand-off.
+    const toLogin = await browser.follow(url.href);
+    expect(toLogin.res.status).toBe(303);
+    const login = new URL(toLogin.res.headers.get("location")!, toLogin.url);
+    expect(login.pathname).toBe("/login");
+    expect(login.searchParams.get("prompt")).toBe("login");
+    const back = login.searchParams.get("callbackUrl")!;
+    expect(back).toMatch(/^\/oidc\/interaction\/[\w-]+\/login$/);
+
+    const sid = await browser.signIn(t.w.managerB.id, t.w.tenantB.id);
+    const consent = await browser.follow(new URL(back, originB()).href);
+    expect(consent.res.status).toBe(200);
+    const html = await consent.res.text();
+    expect(html).toContain("Allow Demo App to use your account?");
+    expect(html).toContain("Profile");
+    expect(consent.res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    const action = /action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, "&");
+
+    const done = await browser.follow(new URL(action, originB()).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: originB() },
+      body: "decision=allow",
+    });
+    expect(done.url.startsWith(REDIRECT)).toBe(true);
+    const callback = new URL(done.url);
+    expect(callback.searchParams.get("iss")).toBe(originB());
+
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const claims = tokens.claims()!;
+    expect(claims.iss).toBe(originB());
+    expect(claims.sub).toBe(t.w.managerB.id);
+    expect(claims.aud).toBe(rp.clientId);
+    expect(claims.nonce).toBe(nonce);
+    expect(claims.amr).toEqual(["pwd"]);
+    expect(typeof claims.at_hash).toBe("string");
+    expect(tokens.refresh_token).toBeTruthy();
+
+    const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    expect(info).toMatchObject({ sub: t.w.managerB.id, preferred_username: "ManagerB", email: "manager@b.test", phone_number: "+8615810419011" });
+
+    // Rotation: the new refresh token works, the old one is refused and takes the grant with it.
+    const rotated = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(rotated.refresh_token).toBeTruthy();
+    expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(client.refreshTokenGrant(config, rotated.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+
+    // Single sign-on: a second authorization of the same browser needs no sign-in. (It asks for
+    // consent again: the reused refresh token above revoked the whole grant.)
+    const again = await authorizeUrl(config, { prompt: "" });
+    const ask = await browser.follow(again.url.href);
+    expect(ask.res.status).toBe(200);
+    expect(await ask.res.text()).toContain("Allow Demo App to use your account?");
+    const sso = await browser.consent(ask.url);
+    expect(sso.url.startsWith(REDIRECT)).toBe(true);
+    const sso2 = await client.authorizationCodeGrant(config, new URL(sso.url), {
+      pkceCodeVerifier: again.verifier,
+      expectedState: again.state,
+      expectedNonce: again.nonce,
+    });
+    expect(sso2.claims()!.sub).toBe(t.w.managerB.id);
+
+    // Introspection and revocation (RFC 7662, RFC 7009).
+    const active = await client.tokenIntrospection(config, sso2.access_token);
+    expect(active).toMatchObject({ active: true, sub: t.w.managerB.id, client_id: rp.clientId });
+    await client.tokenRevocation(config, sso2.access_token);
+    expect((await client.tokenIntrospection(config, sso2.access_token)).active).toBe(false);
+
+    // Freezing the login session in the console kills its refresh tokens and the SSO at once.
+    const third = await authorizeUrl(config);
+    const granted = await browser.consent((await browser.follow(third.url.href)).url);
+    const live = await client.authorizationCodeGrant(config, new URL(granted.url), {
+      pkceCodeVerifier: third.verifier,
+      expectedState: third.state,
+      expectedNonce: third.nonce,
+    });
+    const fresh = await client.refreshTokenGrant(config, live.refresh_token!);
+    await t.db.loginSession.update({ where: { id: sid }, data: { state: "frozen" } });
+    await expect(client.refreshTokenGrant(config, fresh.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect(await oauthError(client.fetchUserInfo(config, fresh.access_token, claims.sub))).toBe("invalid_token");
+    const afterFreeze = await authorizeUrl(config);
+    const relogin = await browser.follow(afterFreeze.url.href);
+    expect(new URL(relogin.res.headers.get("location")!, relogin.url).pathname).toBe("/login");
+  });
+
+  it("skips consent for a first-party client and honours prompt=login", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    expect(r.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    expect(tokens.claims()!.sub).toBe(t.w.plainB.id);
+    // A token of one tenant is unknown to every other tenant's provider.
+    const elsewhere = await fetch(`${originA()}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(elsewhere.status).toBe(401);
+    expect((await fetch(`${originB()}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
+
+    // prompt=login: the existing session is not enough, the login page is shown even to a signed-in
+    // browser (sign-ins are compared to the interaction's start, to the second).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const forced = await authorizeUrl(config, { prompt: "login" });
+    const f = await browser.follow(forced.url.href);
+    const loc = new URL(f.res.headers.get("location")!, f.url);
+    expect(loc.pathname).toBe("/login");
+    // Coming back with the old session does not pass for a new sign-in.
+    const stale = await browser.follow(new URL(loc.searchParams.get("callbackUrl")!, originB()).href);
+    expect(new URL(stale.res.headers.get("location")!, stale.url).pathname).toBe("/login");
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const fresh = await browser.follow(new URL(loc.searchParams.get("callbackUrl")!, originB()).href);
+    expect(fresh.url.startsWith(REDIRECT)).toBe(true);
+  });
+
+  it("ends the session with RP-initiated logout and returns to a registered post-logout URI", async () => {
+    const post = "https://app.example.com/bye";
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true, postLogout: [post] });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: post, state: "s1" });
+    const confirm = await browser.follow(end.href);
+    expect(confirm.res.status).toBe(200);
+    const html = await confirm.res.text();
+    expect(html).toContain("Sign out?");
+    const form = /<form[^>]*action="([^"]+)"[\s\S]*?name="xsrf" value="([^"]+)"/.exec(html)!;
+    const out = await browser.follow(new URL(form[1]!, originB()).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: originB() },
+      body: new URLSearchParams({ xsrf: form[2]!, logout: "yes" }).toString(),
+    });
+    expect(out.url).toBe(`${post}?state=s1`);
+  });
+});
+
+describe("connected apps (My account)", () => {
+  it("lists the apps a user granted and revokes one: its grant and tokens end at once", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const user = await t.w.makeUser(t.w.tenantB.id, "appuser", ["user"]);
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+
+    const me = await t.w.callerFor(user.id);
+    const apps = await me.me.apps();
+    expect(apps).toHaveLength(1);
+    expect(apps[0]).toMatchObject({ clientId: rp.clientId, name: "Demo App" });
+    expect(apps[0]!.scopes).toEqual(expect.arrayContaining(["openid", "profile", "offline_access"]));
+    // Nobody else sees or ends it.
+    const other = await t.w.callerFor(t.w.plainB.id);
+    expect((await other.me.apps()).map((x) => x.grantId)).not.toContain(apps[0]!.grantId);
+    expect(await failure(() => other.me.revokeApp({ grantId: apps[0]!.grantId }))).toMatchObject({ code: 17010 });
+
+    await me.me.revokeApp({ grantId: apps[0]!.grantId });
+    expect(await me.me.apps()).toEqual([]);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    expect(await t.db.auditLog.count({ where: { action: "me.revokeApp", recordId: apps[0]!.grantId } })).toBe(1);
+  });
+});
+
+describe("resource indicators (RFC 8707)", () => {
+  it("gives an access token for an API resource its audience and only the scopes it offers", async () => {
+    const api = "https://api.b.example";
+    await t.db.apiScope.createMany({
+      data: [
+        { tenantId: t.w.tenantB.id, name: "orders.read" },
+        { tenantId: t.w.tenantB.id, name: "orders.write" },
+      ],
+    });
+    await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["orders.read"] } });
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config, { scope: "openid orders.read orders.write", resource: api, prompt: "" });
+    const r = await browser.follow(a.url.href);
+    expect(r.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    const [header, payload] = tokens.access_token
+      .split(".")
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, "base64url").toString()) as Record<string, unknown>);
+    expect(header).toMatchObject({ alg: "ES256", typ: "at+jwt" });
+    expect(payload).toMatchObject({ aud: api, scope: "orders.read", sub: t.w.plainB.id, iss: originB(), client_id: rp.clientId });
+
+    // A resource of no API of this tenant is refused.
+    const bad = await authorizeUrl(config, { scope: "openid", resource: "https://api.unknown.example", prompt: "" });
+    const refused = await browser.get(bad.url.href);
+    expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+});
+
+describe("refusals", () => {
+  it("never redirects to an unregistered redirect_uri: our error page instead", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const { url } = await authorizeUrl(config, { redirect_uri: "https://evil.example.com/cb" });
+    const res = await new Browser().get(url.href);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+    const html = await res.text();
+    expect(html).toContain("Sign-in could not continue");
+    expect(html).toContain("invalid_redirect_uri");
+  });
+
+  it("refuses an authorization request without PKCE (invalid_request, back to the app)", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: "openid", state: "x" });
+    const res = await new Browser().get(url.href);
+    expect(res.status).toBe(303);
+    const back = new URL(res.headers.get("location")!);
+    expect(back.origin + back.pathname).toBe(REDIRECT);
+    expect(back.searchParams.get("error")).toBe("invalid_request");
+    expect(back.searchParams.get("error_description")).toMatch(/PKCE/);
+  });
+
+  it("refuses implicit and hybrid response types", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const a = await authorizeUrl(config, { response_type: "id_token token" });
+    const res = await new Browser().get(a.url.href);
+    const back = new URL(res.headers.get("location") ?? "http://x/");
+    const error = back.searchParams.get("error") ?? new URLSearchParams(back.hash.slice(1)).get("error");
+    expect(error).toBe("unsupported_response_type");
+  });
+
+  it("uses a code once: a second exchange is invalid_grant and revokes what the first issued", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    const code = new URL(r.url).searchParams.get("code")!;
+    const first = await client.authorizationCodeGrant(config, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+    expect((await client.tokenIntrospection(config, first.access_token)).active).toBe(true);
+
+    // The low-level client, so nothing in the RP library stops the replay.
+    const as = await oauth.processDiscoveryResponse(
+      new URL(originB()),
+      await oauth.discoveryRequest(new URL(originB()), { [oauth.allowInsecureRequests]: true }),
+    );
+    const params = oauth.validateAuthResponse(as, { client_id: rp.clientId }, new URL(r.url), a.state);
+    expect(params.get("code")).toBe(code);
+    const res = await oauth.authorizationCodeGrantRequest(as, { client_id: rp.clientId }, oauth.ClientSecretBasic(rp.secret), params, REDIRECT, a.verifier, {
+      [oauth.allowInsecureRequests]: true,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_grant");
+    expect((await client.tokenIntrospection(config, first.access_token)).active).toBe(false);
+  });
+
+  it("refuses a wrong PKCE verifier (invalid_grant)", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    await expect(
+      client.authorizationCodeGrant(config, new URL(r.url), {
+        pkceCodeVerifier: client.randomPKCECodeVerifier(),
+        expectedState: a.state,
+        expectedNonce: a.nonce,
+      }),
+    ).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("does not know another tenant's client, nor a wrong secret (invalid_client)", async () => {
+    const rpA = await makeClient(t.w.platform.id);
+    // Tenant B's issuer with tenant A's client: unknown.
+    const configOnB = await rpConfig(originB(), rpA);
+    const { url } = await authorizeUrl(configOnB);
+    const res = await new Browser().get(url.href);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("invalid_client");
+    expect(await oauthError(client.refreshTokenGrant(configOnB, "x"))).toBe("invalid_client");
+
+    const rpB = await makeClient(t.w.tenantB.id);
+    const wrong = await rpConfig(originB(), { clientId: rpB.clientId, secret: "ucs_wrong" });
+    expect(await oauthError(client.refreshTokenGrant(wrong, "x"))).toBe("invalid_client");
+  });
+
+  it("lets a public client (no secret) use the code flow with PKCE only", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { secret: false, firstParty: true });
+    const config = await rpConfig(originB(), rp, true);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    expect(tokens.claims()!.sub).toBe(t.w.plainB.id);
+  });
+
+  it("does not let a session of one tenant sign in on another tenant's provider", async () => {
+    const rpA = await makeClient(t.w.platform.id, { firstParty: true });
+    const config = await rpConfig(originA(), rpA);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    expect(new URL(r.res.headers.get("location")!, r.url).pathname).toBe("/login");
+  });
+
+  it("sends a user whose password an administrator chose to change it first", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    const user = await t.w.makeUser(t.w.tenantB.id, "mustchange", ["user"]);
+    await t.db.user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config);
+    const r = await browser.follow(a.url.href);
+    expect(r.res.status).toBe(303);
+    expect(r.res.headers.get("location")).toBe("/");
+  });
+
+  it("stops a disabled client at once", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const config = await rpConfig(originB(), rp);
+    await t.db.oAuthClient.update({ where: { id: rp.row.id }, data: { enabled: false } });
+    const { url } = await authorizeUrl(config);
+    const res = await new Browser().get(url.href);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("invalid_client");
+  });
+});
