@@ -45,6 +45,8 @@ describe("the shared namespaces (errors, permission names, field messages)", () 
               types: "a, b",
               line: 2,
               minutes: 5,
+              app: "A",
+              user: "U",
             }),
             `${ns}.${key}`,
           ).not.toBe("");

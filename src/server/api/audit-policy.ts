@@ -49,6 +49,7 @@ export const AUDITED_MUTATIONS = [
   "tenant.delete",
   "tenant.setStatus",
   "tenant.update",
+  "user.bulk",
   "user.create",
   "user.delete",
   "user.lock",
