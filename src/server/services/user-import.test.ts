@@ -249,6 +249,30 @@ describe("previewing and importing users", () => {
     expect(rows).toHaveLength(2);
   });
 
+  it("needs uc.user.post as well: the import permission alone cannot create users (nor an administrator)", async () => {
+    const role = await env.db.role.create({ data: { tenantId: w.tenantB.id, name: "importer-only", permissions: ["uc.user.import"] } });
+    const importer = await w.makeUser(w.tenantB.id, "importer-only", ["importer-only"]);
+    const ctx = await w.ctxFor(importer.id, w.tenantB);
+    const scope = guardRequest(ctx, "uc.user.import"); // the route's first guard lets them in…
+    expect(() => guardRequest(ctx, "uc.user.post")).toThrow(expect.objectContaining({ appCode: 10002 })); // …its second does not
+    const admin = `importer-admin,${md5Hex("known")},md5,administrator`;
+    const bytes = csv(`userName,passwordHash,hashType,roles\n${admin}\n`);
+    const file = await parseImportFile(bytes);
+    expect(await codeOf(previewUserImport(scope, file))).toBe(10002);
+    expect(await codeOf(runUserImport(scope, file, { fileName: "x.csv" }))).toBe(10002);
+    expect(await codeOf(importUsers(scope, file, bytes, "x.csv"))).toBe(10002);
+    expect(await env.db.user.count({ where: { userNameKey: "importer-admin" } })).toBe(0);
+
+    // A job queued while the creator could import runs as they are now: no post, no users.
+    await env.db.role.update({ where: { id: role.id }, data: { permissions: ["uc.user.import", "uc.user.post"] } });
+    const big = csv(["userName", ...Array.from({ length: IMPORT_INLINE_MAX + 1 }, (_, i) => `lost-job-${i}`)].join("\n"));
+    const out = await importUsers(guardRequest(await w.ctxFor(importer.id, w.tenantB), "uc.user.import"), await parseImportFile(big), big, "big.csv");
+    await env.db.role.update({ where: { id: role.id }, data: { permissions: ["uc.user.import"] } });
+    await drainAllJobs(env.db, { progressEveryMs: 0 });
+    expect((await env.db.job.findUniqueOrThrow({ where: { id: out.job!.id } })).status).not.toBe("done");
+    expect(await env.db.user.count({ where: { tenantId: w.tenantB.id, userNameKey: { startsWith: "lost-job-" } } })).toBe(0);
+  });
+
   it("imports a file larger than the inline limit as a job on the runner, with progress, and removes the file after", async () => {
     const n = IMPORT_INLINE_MAX + 5;
     const lines = ["userName,roles", ...Array.from({ length: n }, (_, i) => `job-user-${i},user`), "job-user-0,user"];

@@ -22,7 +22,7 @@ import {
   type ImportedHashType,
   type RowError,
 } from "~/lib/validators/user";
-import { BUILT_IN_ROLES, hasPermission } from "~/lib/permissions";
+import { BUILT_IN_ROLES, hasPermission, type PermissionCode } from "~/lib/permissions";
 import { AppError } from "~/server/errors";
 import { detectHashFamily, importedHash, type ImportedHashProblem } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
@@ -218,8 +218,21 @@ function summary(file: ParsedFile, prepared: Prepared[]): ImportPreview {
   return { format: file.format, total: prepared.length, okCount: good.length, errorCount: bad.length, unknownHeaders: file.unknownHeaders, rows: shown };
 }
 
+/**
+ * An import creates users, with roles and password hashes: it needs what `user.create` needs
+ * (`uc.user.post`, which takes `roleIds` too) besides `uc.user.import`, or a holder of the import
+ * permission alone could make themselves an administrator with a password they know.
+ */
+export const IMPORT_PERMISSIONS = ["uc.user.import", "uc.user.post"] as const satisfies readonly PermissionCode[];
+
+/** 403 (17005 for a client) unless the actor holds every IMPORT_PERMISSIONS code. */
+export function assertCanImport(actor: { permissions: Scope["actor"]["permissions"]; client?: unknown }) {
+  for (const code of IMPORT_PERMISSIONS) if (!hasPermission(actor.permissions, code)) throw new AppError(actor.client ? 17005 : 10002);
+}
+
 /** The preview: every row checked, nothing written. */
 export async function previewUserImport(scope: Scope, file: ParsedFile): Promise<ImportPreview> {
+  assertCanImport(scope.actor);
   return summary(file, await prepare(scope, file));
 }
 
@@ -236,6 +249,7 @@ export async function runUserImport(
   meta: { fileName: string; importId?: string },
   onProgress?: (done: number, total: number, soFar: ImportResult) => Promise<void> | void,
 ): Promise<ImportResult> {
+  assertCanImport(scope.actor);
   const prepared = await prepare(scope, file);
   const result: ImportResult = { importId: meta.importId ?? randomUUID(), total: prepared.length, created: 0, failedCount: 0, failed: [] };
   const fail = (line: number, errors: RowError[]) => {
@@ -292,7 +306,7 @@ export const userImportJob: JobKind<JobInput> = {
   run: async (db: Db, job, row, input) => {
     try {
       const actor = await jobActor(db, row.actorId, row.tenantId);
-      if (!hasPermission(actor.permissions, "uc.user.import")) throw new AppError(10002);
+      assertCanImport(actor);
       const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined, locale: input.locale, audit: input.audit });
       const file = await parseImportFile(await readImportFile(input.fileKey));
       const json = (r: ImportResult) => r as unknown as Prisma.InputJsonValue;
@@ -316,6 +330,7 @@ export async function importUsers(
   bytes: Buffer,
   fileName: string,
 ): Promise<{ result: ImportResult | null; job: ImportJobView | null }> {
+  assertCanImport(scope.actor);
   if (file.rows.length <= IMPORT_INLINE_MAX) return { result: await runUserImport(scope, file, { fileName }), job: null };
   // A client's rights are its token's: a job, run later as a user, could not keep to them.
   if (scope.actor.client) throw new AppError(10003, { file: [msg("importInlineOnly")] });
