@@ -213,7 +213,13 @@ describe("previewing and importing users", () => {
       ["hs-bcrypt-md5", "md5"],
     ] as const) {
       const before = await env.db.user.findFirstOrThrow({ where: { tenantId: w.tenantB.id, userNameKey: name } });
-      expect(before.passwordHash!.startsWith("uc-import:"), name).toBe(true);
+      if (name === "hs-md5") {
+        // Stored as our own argon2id over the hex, never the hex itself (the JSON API's pwd: pass-the-hash).
+        expect(before.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+        expect(before.passwordHash).not.toContain(md5Hex(pwd));
+        // The typed password (form path) signs in too, before any rehash.
+        expect((await signInWithPassword(env.db, { tenant: w.tenantB, ustr: name, pwd, ip: "10.9.0.2" })).userId).toBe(before.id);
+      } else expect(before.passwordHash!.startsWith("uc-import:"), name).toBe(true);
       expect(before.mustChangePassword).toBe(false);
       const wrong = await codeOf(signInWithPassword(env.db, { tenant: w.tenantB, ustr: name, pwd: "not it", ip: "10.9.0.1" }));
       expect(wrong, name).toBe(12001);

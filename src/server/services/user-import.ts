@@ -24,7 +24,7 @@ import {
 } from "~/lib/validators/user";
 import { BUILT_IN_ROLES, hasPermission, type PermissionCode } from "~/lib/permissions";
 import { AppError } from "~/server/errors";
-import { detectHashFamily, importedHash, type ImportedHashProblem } from "~/server/password";
+import { detectHashFamily, hashDigest, importedHash, type ImportedHashProblem } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
 import { describePasswordPolicy, tenantPasswordPolicy } from "~/server/services/password-policy";
 import { auditActor, writeAudit } from "~/server/services/audit";
@@ -43,6 +43,8 @@ interface Prepared {
   row: CheckedRow;
   input?: z.output<typeof userCreateInput>;
   passwordHash?: string;
+  /** An imported MD5 hex: stored as our own argon2id over it, made at import (not at preview). */
+  md5Digest?: string;
 }
 
 const YES = new Set(["1", "y", "yes", "true", "是", "禁用", "已禁用", "disabled", "x", "✓"]);
@@ -115,10 +117,11 @@ async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
       else if (!hash) errors.push({ column: "hashType", message: t("importHashTypeAlone") });
     }
     let passwordHash: string | undefined;
+    let md5Digest: string | undefined;
     if (hash && password) errors.push({ column: "password", message: t("importPasswordOrHash") });
     else if (hash) {
       const r = importedHash(hash, hashType);
-      if (r.ok) passwordHash = r.stored;
+      if (r.ok) [passwordHash, md5Digest] = [r.stored, r.digest];
       else errors.push({ column: "passwordHash", message: t(HASH_PROBLEM[r.problem]) });
     } else if (password) {
       const p = checkPasswordPolicy(password, policy);
@@ -158,6 +161,7 @@ async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
       },
       input: v ?? undefined,
       passwordHash,
+      md5Digest,
     };
   });
   markDuplicates(prepared, locale);
@@ -261,7 +265,8 @@ export async function runUserImport(
     if (p.row.errors.length || !p.input) fail(p.row.line, p.row.errors);
     else {
       try {
-        await createUser(scope, p.input, p.passwordHash ? { passwordHash: p.passwordHash } : undefined);
+        const passwordHash = p.md5Digest ? await hashDigest(p.md5Digest) : p.passwordHash;
+        await createUser(scope, p.input, passwordHash ? { passwordHash } : undefined);
         result.created++;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
