@@ -8,6 +8,7 @@ const PASSWORD = "Legacy pass 1";
 const stored = (hash: string, type?: Parameters<typeof importedHash>[1]) => {
   const r = importedHash(hash, type);
   if (!r.ok) throw new Error(r.problem);
+  if (r.stored === undefined) throw new Error("an MD5 hex is hashed, not stored");
   return r.stored;
 };
 
@@ -30,13 +31,17 @@ describe("imported password hashes", () => {
     expect(importedHash(a.replace(/\$[^$]+$/, "$x"))).toEqual({ ok: false, problem: "malformedHash" });
   });
 
-  it("verify an imported MD5 hex typed or as MD5 hex, with the one argon2 verification every account costs", async () => {
-    const s = stored(md5Hex(PASSWORD).toUpperCase());
-    expect(s).toBe(`uc-import:md5:${md5Hex(PASSWORD)}`);
+  it("never store an imported MD5 hex as it is (the JSON login API's pwd): it comes back as the digest to hash", () => {
+    expect(importedHash(md5Hex(PASSWORD).toUpperCase())).toEqual({ ok: true, digest: md5Hex(PASSWORD) });
+    expect(importedHash(md5Hex(PASSWORD), "md5")).toEqual({ ok: true, digest: md5Hex(PASSWORD) });
+  });
+
+  it("verify an MD5 hex an older import stored from the typed password only (not pass-the-hash), with one argon2 verification", async () => {
+    const s = `uc-import:md5:${md5Hex(PASSWORD)}`;
     expect(needsRehash(s)).toBe(true);
     for (const [pwd, form, ok] of [
       [PASSWORD, "plain", true],
-      [md5Hex(PASSWORD), "md5", true],
+      [md5Hex(PASSWORD), "md5", false], // the leaked hex itself, sent as the JSON API's digest
       ["wrong", "plain", false],
       [md5Hex("wrong"), "md5", false],
     ] as const) {

@@ -67,9 +67,11 @@ export async function verifyPassword(stored: string, pwd: string, form: PwdForm 
 
 /**
  * The MD5 hex that verified (so a weaker hash can be redone from it), or null. One verification:
- * an imported hash (see `importedHash`) is checked by its own algorithm; an imported MD5 hex, which
- * costs nothing to compare, is also made to cost the dummy argon2 verification, so its accounts
- * answer in the time every other account does.
+ * an imported hash (see `importedHash`) is checked by its own algorithm; a bare MD5 hex stored by
+ * an older import (`uc-import:md5:`, no longer written), which costs nothing to compare, is also
+ * made to cost the dummy argon2 verification, so its accounts answer in the time every other
+ * account does. That hex is what the JSON API takes as `pwd`, so a leaked dump of it would sign
+ * in: it is checked from the password as typed only, never from an MD5 hex sent as such.
  */
 export async function matchingDigest(stored: string, pwd: string, form: PwdForm = "plain"): Promise<string | null> {
   const digest = form === "md5" && MD5_HEX.test(pwd) ? pwd : md5Hex(pwd);
@@ -80,6 +82,7 @@ export async function matchingDigest(stored: string, pwd: string, form: PwdForm 
   switch (imported.type) {
     case "md5": {
       await verify(DUMMY_HASH, digest).catch(() => false);
+      if (typed === null) return null;
       return timingSafeEqual(Buffer.from(imported.hash), Buffer.from(digest)) ? digest : null;
     }
     case "argon2":
@@ -111,7 +114,7 @@ export const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$pDxHxPllCYmZD0Ocm2pYBw
 /**
  * What an imported hash was made with, and over what: `argon2` and `bcrypt` over the password as
  * typed; `bcrypt-md5` and `argon2-md5` over its MD5 hex (what seed 003's clients send, and
- * User Center's own format); `md5` the MD5 hex itself.
+ * User Center's own format); `md5` the MD5 hex itself (never stored as it is: see `importedHash`).
  */
 export type { ImportedHashType } from "~/lib/validators/user";
 
@@ -145,13 +148,19 @@ export type ImportedHashProblem = "unknownHash" | "hashTypeMismatch" | "hashTooC
 /**
  * The value to store for a hash from another system, or why it cannot be taken. `type` may be
  * left out: the family is then read from the hash, taken as made over the password as typed.
+ * An MD5 hex comes back as `digest`, to be stored as our own argon2id over it (`hashDigest`):
+ * kept as it is, it would be exactly the `pwd` the JSON login API accepts, so a leaked dump of
+ * the old system would sign its users in here.
  */
-export function importedHash(hash: string, type?: ImportedHashType | null): { ok: true; stored: string } | { ok: false; problem: ImportedHashProblem } {
+export function importedHash(
+  hash: string,
+  type?: ImportedHashType | null,
+): { ok: true; stored: string; digest?: never } | { ok: true; digest: string; stored?: never } | { ok: false; problem: ImportedHashProblem } {
   const family = detectHashFamily(hash);
   if (!family) return { ok: false, problem: "unknownHash" };
   const chosen: ImportedHashType = type ?? family;
   if (!chosen.startsWith(family)) return { ok: false, problem: "hashTypeMismatch" };
-  if (family === "md5") return { ok: true, stored: `${IMPORTED_PREFIX}md5:${hash.toLowerCase()}` };
+  if (family === "md5") return { ok: true, digest: hash.toLowerCase() };
   if (family === "bcrypt") {
     const m = BCRYPT.exec(hash);
     if (!m) return { ok: false, problem: "malformedHash" };

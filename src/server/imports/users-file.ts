@@ -5,6 +5,7 @@
  * names in both languages; what a row means is the import service's business.
  */
 import "server-only";
+import { crc32, inflateRawSync } from "node:zlib";
 import { parse as parseCsv } from "csv-parse/sync";
 import { AppError } from "~/server/errors";
 import { IMPORT_COLUMNS, type ImportColumn } from "~/lib/validators/user";
@@ -20,8 +21,13 @@ export const IMPORT_LIMITS = {
   cell: 1_000,
   /** Columns in the header row. */
   columns: 50,
-  /** What an XLSX may unpack to (its zip's own directory says so before anything is inflated). */
-  unpackedBytes: 200 * 1024 * 1024,
+  /**
+   * What an XLSX may unpack to: checked against what its zip declares before anything is
+   * inflated, then against what its entries really inflate to (a cap on the inflater itself).
+   */
+  unpackedBytes: 100 * 1024 * 1024,
+  /** Entries in an XLSX's zip (a workbook has a few dozen). */
+  zipEntries: 10_000,
 } as const;
 
 export { IMPORT_COLUMNS, type ImportColumn };
@@ -171,8 +177,8 @@ export function parseCsvText(text: string, delimiter = ","): { line: number; cel
 
 /**
  * The sum of the uncompressed sizes the zip's central directory declares, or null when the zip
- * has no readable directory. Read before exceljs inflates anything, so a zip bomb is refused
- * by its own words (an entry that inflates past what it declares fails the zip's own check).
+ * has no readable directory: a zip bomb that admits its size is refused before anything is
+ * inflated. One that lies about it is caught by `unzipCapped`, which counts the real bytes.
  */
 export function zipUnpackedSize(bytes: Buffer): number | null {
   const min = Math.max(0, bytes.length - 65_557);
@@ -189,6 +195,105 @@ export function zipUnpackedSize(bytes: Buffer): number | null {
     return total;
   }
   return null;
+}
+
+/**
+ * The zip's entries, each inflated here under a real cap on the bytes it produces: the sizes a
+ * zip declares are the attacker's words, so the total may never pass `unpackedBytes` whatever
+ * they say (15007). Encrypted, zip64 or other than stored/deflated entries are not a workbook
+ * Excel writes (15006).
+ */
+export function unzipCapped(bytes: Buffer, cap: number = IMPORT_LIMITS.unpackedBytes): { name: Buffer; flags: number; data: Buffer }[] {
+  const min = Math.max(0, bytes.length - 65_557);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= min; i--) {
+    if (bytes.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new AppError(15006);
+  const count = bytes.readUInt16LE(eocd + 10);
+  if (count > IMPORT_LIMITS.zipEntries) throw new AppError(15007);
+  let p = bytes.readUInt32LE(eocd + 16);
+  let left = cap;
+  const out: { name: Buffer; flags: number; data: Buffer }[] = [];
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > bytes.length || bytes.readUInt32LE(p) !== 0x02014b50) throw new AppError(15006);
+    const flags = bytes.readUInt16LE(p + 8);
+    const method = bytes.readUInt16LE(p + 10);
+    const packed = bytes.readUInt32LE(p + 20);
+    const [nameLen, extraLen, commentLen] = [bytes.readUInt16LE(p + 28), bytes.readUInt16LE(p + 30), bytes.readUInt16LE(p + 32)];
+    const local = bytes.readUInt32LE(p + 42);
+    if (p + 46 + nameLen > bytes.length) throw new AppError(15006);
+    const name = Buffer.from(bytes.subarray(p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+    if (flags & 1 || packed === 0xffffffff || local === 0xffffffff || (method !== 0 && method !== 8)) throw new AppError(15006);
+    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) throw new AppError(15006);
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    if (start + packed > bytes.length) throw new AppError(15006);
+    const raw = bytes.subarray(start, start + packed);
+    let data: Buffer;
+    if (method === 0) data = Buffer.from(raw);
+    else {
+      try {
+        // One byte over what is left tells "too large" apart from "exactly the cap".
+        data = inflateRawSync(raw, { maxOutputLength: left + 1 });
+      } catch (e) {
+        if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new AppError(15007);
+        throw new AppError(15006);
+      }
+    }
+    if (data.length > left) throw new AppError(15007);
+    left -= data.length;
+    out.push({ name, flags, data });
+  }
+  return out;
+}
+
+/**
+ * The entries again as a zip of stored (uncompressed) entries: what exceljs reads is then only
+ * what `unzipCapped` inflated and counted, whatever the original's directory or headers claim.
+ */
+function storedZip(entries: { name: Buffer; flags: number; data: Buffer }[]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const crc = crc32(e.data);
+    const utf8 = e.flags & 0x0800;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(utf8, 6);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(e.data.length, 18);
+    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt16LE(e.name.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(utf8, 8);
+    dir.writeUInt16LE(0x21, 14);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(e.data.length, 20);
+    dir.writeUInt32LE(e.data.length, 24);
+    dir.writeUInt16LE(e.name.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, e.name, e.data);
+    central.push(dir, e.name);
+    offset += 30 + e.name.length + e.data.length;
+  }
+  const dirBytes = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dirBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dirBytes, end]);
 }
 
 type CellValue = null | undefined | string | number | boolean | Date | { [k: string]: unknown };
@@ -210,10 +315,12 @@ async function readXlsx(bytes: Buffer): Promise<{ line: number; cells: string[] 
   const unpacked = zipUnpackedSize(bytes);
   if (unpacked === null) throw new AppError(15006);
   if (unpacked > IMPORT_LIMITS.unpackedBytes) throw new AppError(15007);
+  // The declared sizes are only a first, cheap refusal: the real inflated bytes are counted here.
+  const checked = storedZip(unzipCapped(bytes));
   const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    await wb.xlsx.load(checked as unknown as ArrayBuffer);
   } catch {
     throw new AppError(15006);
   }

@@ -6,7 +6,7 @@ import { guardRequest, type Context } from "~/server/api/trpc";
 import { AppError } from "~/server/errors";
 import { md5Hex } from "~/server/password";
 import { signInWithPassword } from "~/server/services/auth";
-import { IMPORT_LIMITS, TEMPLATE_HEADERS, parseImportFile, zipUnpackedSize } from "~/server/imports/users-file";
+import { IMPORT_LIMITS, TEMPLATE_HEADERS, parseImportFile, unzipCapped, zipUnpackedSize } from "~/server/imports/users-file";
 import { importTemplate } from "~/server/imports/template";
 import { IMPORT_INLINE_MAX, getImportJob, importUsers, previewUserImport, runUserImport } from "~/server/services/user-import";
 import { drainAllJobs } from "~/server/jobs/queues";
@@ -14,6 +14,7 @@ import { importsRoot } from "~/server/imports/store";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createDeflateRaw, deflateRawSync } from "node:zlib";
 
 const env = setupWorld();
 let w: typeof env.w;
@@ -28,6 +29,42 @@ const codeOf = async (p: Promise<unknown>) =>
     () => null,
     (e: unknown) => (e instanceof AppError ? e.appCode : e),
   );
+
+/** A zip of deflated entries whose sizes are whatever `size` says (CRCs left 0: nothing here checks them). */
+function deflatedZip(entries: { name: Buffer; packed: Buffer; size: number }[]): Buffer {
+  const parts: Buffer[] = [];
+  const dir: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(e.packed.length, 18);
+    local.writeUInt32LE(e.size, 22);
+    local.writeUInt16LE(e.name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(e.packed.length, 20);
+    central.writeUInt32LE(e.size, 24);
+    central.writeUInt16LE(e.name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, e.name, e.packed);
+    dir.push(central, e.name);
+    offset += 30 + e.name.length + e.packed.length;
+  }
+  const d = Buffer.concat(dir);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(d.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, d, end]);
+}
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const { default: ExcelJS } = await import("exceljs");
@@ -92,6 +129,34 @@ describe("reading an import file", () => {
     const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     bytes.writeUInt32LE(IMPORT_LIMITS.unpackedBytes + 1, central + 24);
     expect(await codeOf(parseImportFile(bytes))).toBe(15007);
+  });
+
+  it("refuses an XLSX whose entries really inflate past the limit, whatever sizes its zip declares", async () => {
+    // A real workbook, re-zipped with one more entry: 150 MiB of zeros, declared as 1 KiB.
+    const entries: { name: Buffer; packed: Buffer; size: number }[] = unzipCapped(await xlsx([["email"], ["a@x.test"]])).map((e) => ({
+      name: e.name,
+      packed: deflateRawSync(e.data),
+      size: e.data.length,
+    }));
+    const bomb = await new Promise<Buffer>((resolve, reject) => {
+      const d = createDeflateRaw();
+      const chunks: Buffer[] = [];
+      d.on("data", (c: Buffer) => chunks.push(c))
+        .on("end", () => resolve(Buffer.concat(chunks)))
+        .on("error", reject);
+      const mib = Buffer.alloc(1024 * 1024);
+      for (let i = 0; i < 150; i++) d.write(mib);
+      d.end();
+    });
+    entries.push({ name: Buffer.from("xl/media/image1.bin"), packed: bomb, size: 1024 });
+    const bytes = deflatedZip(entries);
+    expect(zipUnpackedSize(bytes)).toBeLessThan(IMPORT_LIMITS.unpackedBytes); // the old check believed it
+    const before = process.memoryUsage().arrayBuffers;
+    expect(await codeOf(parseImportFile(bytes))).toBe(15007);
+    // The inflater stopped at the cap: never the 150 MiB the entry really holds.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(150 * 1024 * 1024);
+    // Without the bomb, the same zip reads as the workbook it is.
+    expect((await parseImportFile(deflatedZip(entries.slice(0, -1)))).rows[0]!.cells.email).toBe("a@x.test");
   });
 
   it("offers templates whose headers read back as every column, in both languages", async () => {
@@ -213,7 +278,13 @@ describe("previewing and importing users", () => {
       ["hs-bcrypt-md5", "md5"],
     ] as const) {
       const before = await env.db.user.findFirstOrThrow({ where: { tenantId: w.tenantB.id, userNameKey: name } });
-      expect(before.passwordHash!.startsWith("uc-import:"), name).toBe(true);
+      if (name === "hs-md5") {
+        // Stored as our own argon2id over the hex, never the hex itself (the JSON API's pwd: pass-the-hash).
+        expect(before.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+        expect(before.passwordHash).not.toContain(md5Hex(pwd));
+        // The typed password (form path) signs in too, before any rehash.
+        expect((await signInWithPassword(env.db, { tenant: w.tenantB, ustr: name, pwd, ip: "10.9.0.2" })).userId).toBe(before.id);
+      } else expect(before.passwordHash!.startsWith("uc-import:"), name).toBe(true);
       expect(before.mustChangePassword).toBe(false);
       const wrong = await codeOf(signInWithPassword(env.db, { tenant: w.tenantB, ustr: name, pwd: "not it", ip: "10.9.0.1" }));
       expect(wrong, name).toBe(12001);
@@ -247,6 +318,30 @@ describe("previewing and importing users", () => {
     // The role named is tenant B's own administrator role, not another tenant's.
     expect(inB.roles.map((x) => x.role.tenantId)).toEqual([w.tenantB.id]);
     expect(rows).toHaveLength(2);
+  });
+
+  it("needs uc.user.post as well: the import permission alone cannot create users (nor an administrator)", async () => {
+    const role = await env.db.role.create({ data: { tenantId: w.tenantB.id, name: "importer-only", permissions: ["uc.user.import"] } });
+    const importer = await w.makeUser(w.tenantB.id, "importer-only", ["importer-only"]);
+    const ctx = await w.ctxFor(importer.id, w.tenantB);
+    const scope = guardRequest(ctx, "uc.user.import"); // the route's first guard lets them in…
+    expect(() => guardRequest(ctx, "uc.user.post")).toThrow(expect.objectContaining({ appCode: 10002 })); // …its second does not
+    const admin = `importer-admin,${md5Hex("known")},md5,administrator`;
+    const bytes = csv(`userName,passwordHash,hashType,roles\n${admin}\n`);
+    const file = await parseImportFile(bytes);
+    expect(await codeOf(previewUserImport(scope, file))).toBe(10002);
+    expect(await codeOf(runUserImport(scope, file, { fileName: "x.csv" }))).toBe(10002);
+    expect(await codeOf(importUsers(scope, file, bytes, "x.csv"))).toBe(10002);
+    expect(await env.db.user.count({ where: { userNameKey: "importer-admin" } })).toBe(0);
+
+    // A job queued while the creator could import runs as they are now: no post, no users.
+    await env.db.role.update({ where: { id: role.id }, data: { permissions: ["uc.user.import", "uc.user.post"] } });
+    const big = csv(["userName", ...Array.from({ length: IMPORT_INLINE_MAX + 1 }, (_, i) => `lost-job-${i}`)].join("\n"));
+    const out = await importUsers(guardRequest(await w.ctxFor(importer.id, w.tenantB), "uc.user.import"), await parseImportFile(big), big, "big.csv");
+    await env.db.role.update({ where: { id: role.id }, data: { permissions: ["uc.user.import"] } });
+    await drainAllJobs(env.db, { progressEveryMs: 0 });
+    expect((await env.db.job.findUniqueOrThrow({ where: { id: out.job!.id } })).status).not.toBe("done");
+    expect(await env.db.user.count({ where: { tenantId: w.tenantB.id, userNameKey: { startsWith: "lost-job-" } } })).toBe(0);
   });
 
   it("imports a file larger than the inline limit as a job on the runner, with progress, and removes the file after", async () => {

@@ -22,9 +22,9 @@ import {
   type ImportedHashType,
   type RowError,
 } from "~/lib/validators/user";
-import { BUILT_IN_ROLES, hasPermission } from "~/lib/permissions";
+import { BUILT_IN_ROLES, hasPermission, type PermissionCode } from "~/lib/permissions";
 import { AppError } from "~/server/errors";
-import { detectHashFamily, importedHash, type ImportedHashProblem } from "~/server/password";
+import { detectHashFamily, hashDigest, importedHash, type ImportedHashProblem } from "~/server/password";
 import { checkPasswordPolicy } from "~/server/security/passwords";
 import { describePasswordPolicy, tenantPasswordPolicy } from "~/server/services/password-policy";
 import { auditActor, writeAudit } from "~/server/services/audit";
@@ -43,6 +43,8 @@ interface Prepared {
   row: CheckedRow;
   input?: z.output<typeof userCreateInput>;
   passwordHash?: string;
+  /** An imported MD5 hex: stored as our own argon2id over it, made at import (not at preview). */
+  md5Digest?: string;
 }
 
 const YES = new Set(["1", "y", "yes", "true", "是", "禁用", "已禁用", "disabled", "x", "✓"]);
@@ -115,10 +117,11 @@ async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
       else if (!hash) errors.push({ column: "hashType", message: t("importHashTypeAlone") });
     }
     let passwordHash: string | undefined;
+    let md5Digest: string | undefined;
     if (hash && password) errors.push({ column: "password", message: t("importPasswordOrHash") });
     else if (hash) {
       const r = importedHash(hash, hashType);
-      if (r.ok) passwordHash = r.stored;
+      if (r.ok) [passwordHash, md5Digest] = [r.stored, r.digest];
       else errors.push({ column: "passwordHash", message: t(HASH_PROBLEM[r.problem]) });
     } else if (password) {
       const p = checkPasswordPolicy(password, policy);
@@ -158,6 +161,7 @@ async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
       },
       input: v ?? undefined,
       passwordHash,
+      md5Digest,
     };
   });
   markDuplicates(prepared, locale);
@@ -218,8 +222,21 @@ function summary(file: ParsedFile, prepared: Prepared[]): ImportPreview {
   return { format: file.format, total: prepared.length, okCount: good.length, errorCount: bad.length, unknownHeaders: file.unknownHeaders, rows: shown };
 }
 
+/**
+ * An import creates users, with roles and password hashes: it needs what `user.create` needs
+ * (`uc.user.post`, which takes `roleIds` too) besides `uc.user.import`, or a holder of the import
+ * permission alone could make themselves an administrator with a password they know.
+ */
+export const IMPORT_PERMISSIONS = ["uc.user.import", "uc.user.post"] as const satisfies readonly PermissionCode[];
+
+/** 403 (17005 for a client) unless the actor holds every IMPORT_PERMISSIONS code. */
+export function assertCanImport(actor: { permissions: Scope["actor"]["permissions"]; client?: unknown }) {
+  for (const code of IMPORT_PERMISSIONS) if (!hasPermission(actor.permissions, code)) throw new AppError(actor.client ? 17005 : 10002);
+}
+
 /** The preview: every row checked, nothing written. */
 export async function previewUserImport(scope: Scope, file: ParsedFile): Promise<ImportPreview> {
+  assertCanImport(scope.actor);
   return summary(file, await prepare(scope, file));
 }
 
@@ -236,6 +253,7 @@ export async function runUserImport(
   meta: { fileName: string; importId?: string },
   onProgress?: (done: number, total: number, soFar: ImportResult) => Promise<void> | void,
 ): Promise<ImportResult> {
+  assertCanImport(scope.actor);
   const prepared = await prepare(scope, file);
   const result: ImportResult = { importId: meta.importId ?? randomUUID(), total: prepared.length, created: 0, failedCount: 0, failed: [] };
   const fail = (line: number, errors: RowError[]) => {
@@ -247,7 +265,8 @@ export async function runUserImport(
     if (p.row.errors.length || !p.input) fail(p.row.line, p.row.errors);
     else {
       try {
-        await createUser(scope, p.input, p.passwordHash ? { passwordHash: p.passwordHash } : undefined);
+        const passwordHash = p.md5Digest ? await hashDigest(p.md5Digest) : p.passwordHash;
+        await createUser(scope, p.input, passwordHash ? { passwordHash } : undefined);
         result.created++;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
@@ -292,7 +311,7 @@ export const userImportJob: JobKind<JobInput> = {
   run: async (db: Db, job, row, input) => {
     try {
       const actor = await jobActor(db, row.actorId, row.tenantId);
-      if (!hasPermission(actor.permissions, "uc.user.import")) throw new AppError(10002);
+      assertCanImport(actor);
       const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined, locale: input.locale, audit: input.audit });
       const file = await parseImportFile(await readImportFile(input.fileKey));
       const json = (r: ImportResult) => r as unknown as Prisma.InputJsonValue;
@@ -316,6 +335,7 @@ export async function importUsers(
   bytes: Buffer,
   fileName: string,
 ): Promise<{ result: ImportResult | null; job: ImportJobView | null }> {
+  assertCanImport(scope.actor);
   if (file.rows.length <= IMPORT_INLINE_MAX) return { result: await runUserImport(scope, file, { fileName }), job: null };
   // A client's rights are its token's: a job, run later as a user, could not keep to them.
   if (scope.actor.client) throw new AppError(10003, { file: [msg("importInlineOnly")] });

@@ -74,7 +74,10 @@ export function UsersView() {
   if (list.data?.nextCursor && !list.isPlaceholderData) cursors.set(paging.page + 1, list.data.nextCursor);
 
   const invalidate = useCallback(() => qc.invalidateQueries(trpc.user.pathFilter()), [qc, trpc]);
-  const canImport = useCan("uc.user.import");
+  // The import creates users: it needs user.create's permission too (the server checks both).
+  const mayImport = useCan("uc.user.import");
+  const mayCreate = useCan("uc.user.post");
+  const canImport = mayImport && mayCreate;
   const selection = useSelection(JSON.stringify({ ...input, take: undefined }));
   const feedback = useRowFeedback(invalidate);
   const update = useMutation(trpc.user.update.mutationOptions(feedback(c("saved"))));

@@ -45,12 +45,14 @@ async function readForm(req: Request): Promise<FormData | null> {
  * `preview` (default: every row checked, nothing written) or `import` (the file checked again
  * and its valid rows created: `{ result }` for up to IMPORT_INLINE_MAX rows, else `{ job }`, a
  * background job whose progress `GET /api/v1/users/import-jobs/{id}` tells). Needs
- * `uc.user.import`; users go to the caller's tenant.
+ * `uc.user.import` and `uc.user.post`; users go to the caller's tenant.
  */
 export async function POST(req: Request) {
   const ctx = await createContext(req);
   try {
+    // Creating users is `uc.user.post`'s, as user.create: the import permission alone is not enough.
     const scope = guardRequest(ctx, "uc.user.import");
+    guardRequest(ctx, "uc.user.post");
     const form = await readForm(req);
     const file = form?.get("file");
     if (!form || !(file instanceof File)) throw new AppError(15006);
