@@ -380,6 +380,37 @@ describe("connected apps (My account)", () => {
   });
 });
 
+/** Signs a user of tenant B into `rp` through the code flow; the tokens and the login session's id. */
+async function codeFlow(rp: { clientId: string; secret: string }, userId: string) {
+  const config = await rpConfig(originB(), rp);
+  const browser = new Browser();
+  const sid = await browser.signIn(userId, t.w.tenantB.id);
+  const a = await authorizeUrl(config);
+  const r = await browser.follow(a.url.href);
+  const tokens = await client.authorizationCodeGrant(config, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+  return { config, sid, tokens };
+}
+
+describe("the login session behind the tokens", () => {
+  it("ends refreshes and userinfo once the login session is past its absolute lifetime", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const { config, sid, tokens } = await codeFlow(rp, t.w.plainB.id);
+    const sub = tokens.claims()!.sub;
+    const fresh = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    // Still "active" in the row: only its expiry says it is over.
+    await t.db.loginSession.update({ where: { id: sid }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expect(client.refreshTokenGrant(config, fresh.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect(await oauthError(client.fetchUserInfo(config, fresh.access_token, sub))).toBe("invalid_token");
+  });
+
+  it("ends them too once the login session has been idle past its limit", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const { config, sid, tokens } = await codeFlow(rp, t.w.plainB.id);
+    await t.db.loginSession.update({ where: { id: sid }, data: { lastSeenAt: new Date(Date.now() - 2 * 24 * 3600_000) } });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+});
+
 describe("resource indicators (RFC 8707)", () => {
   it("gives an access token for an API resource its audience and only the scopes it offers", async () => {
     const api = "https://api.b.example";
