@@ -29,6 +29,7 @@ interface ClientRow extends OwnerRow {
   clientId: string;
   name: string;
   grantTypes: string[];
+  scopes: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[] | null;
   corsOrigins: string[];
@@ -43,7 +44,7 @@ const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) 
 export async function findOidcClient(db: Db, tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
   if (!validId(clientId)) return undefined;
   const [c] = await db.$queryRaw<ClientRow[]>`
-    SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
+    SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
            c."tokenLifetime", c."firstParty", ${ownerColumns},
            (SELECT count(*)::int FROM "ClientSecret" s WHERE s."clientId" = c."id" AND (s."expiresAt" IS NULL OR s."expiresAt" > now())) AS "liveSecrets"
       FROM "OAuthClient" c JOIN "Tenant" t ON t."id" = c."tenantId"
@@ -68,11 +69,12 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
     uc_first_party: c.firstParty,
     uc_cors_origins: c.corsOrigins,
     uc_token_lifetime: c.tokenLifetime,
+    uc_scopes: c.scopes,
   };
 }
 
 /** Extra client metadata our provider reads (oidc-provider's `extraClientMetadata.properties`). */
-export const EXTRA_CLIENT_METADATA = ["uc_row_id", "uc_first_party", "uc_cors_origins", "uc_token_lifetime"];
+export const EXTRA_CLIENT_METADATA = ["uc_row_id", "uc_first_party", "uc_cors_origins", "uc_token_lifetime", "uc_scopes"];
 
 /** Whether `presented` is a live secret of the client (row id): SHA-256, constant time, expired ones miss. */
 export async function verifyClientSecret(db: Db, clientRowId: string, presented: unknown): Promise<boolean> {

@@ -46,7 +46,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;
 
-async function makeClient(tenantId: string, opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[] } = {}) {
+async function makeClient(
+  tenantId: string,
+  opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[]; scopes?: string[] } = {},
+) {
   const s = newSecret();
   const row = await t.db.oAuthClient.create({
     data: {
@@ -54,7 +57,7 @@ async function makeClient(tenantId: string, opts: { secret?: boolean; firstParty
       clientId: `rp-${Math.random().toString(36).slice(2, 10)}`,
       name: "Demo App",
       grantTypes: opts.grantTypes ?? ["authorization_code", "refresh_token"],
-      scopes: [],
+      scopes: opts.scopes ?? [],
       redirectUris: [REDIRECT],
       postLogoutRedirectUris: opts.postLogout ?? [],
       corsOrigins: [],
@@ -421,7 +424,7 @@ describe("resource indicators (RFC 8707)", () => {
       ],
     });
     await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["orders.read"] } });
-    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["orders.read", "orders.write"] });
     const config = await rpConfig(originB(), rp);
     const browser = new Browser();
     await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
@@ -442,6 +445,34 @@ describe("resource indicators (RFC 8707)", () => {
 
     // A resource of no API of this tenant is refused.
     const bad = await authorizeUrl(config, { scope: "openid", resource: "https://api.unknown.example", prompt: "" });
+    const refused = await browser.get(bad.url.href);
+    expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+});
+
+describe("resource indicators: the client's own scopes", () => {
+  const api = "https://inventory.b.example";
+  const accessTokenScope = (jwt: string) => (JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { scope: string }).scope;
+
+  it("gives a client only those of the resource's scopes it is allowed, and refuses one allowed none", async () => {
+    await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["inventory.read", "inventory.write"] } });
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+
+    const one = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["inventory.read"] });
+    const config = await rpConfig(originB(), one);
+    const a = await authorizeUrl(config, { scope: "openid inventory.read inventory.write", resource: api, prompt: "" });
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    expect(accessTokenScope(tokens.access_token)).toBe("inventory.read");
+
+    const none = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["uc.me.all"] });
+    const noneConfig = await rpConfig(originB(), none);
+    const bad = await authorizeUrl(noneConfig, { scope: "openid inventory.read", resource: api, prompt: "" });
     const refused = await browser.get(bad.url.href);
     expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
   });

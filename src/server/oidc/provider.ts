@@ -110,12 +110,17 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
         enabled: true,
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
-        // An API resource of this tenant, named by its name (an absolute URI): its audience and scopes.
+        // An API resource of this tenant, named by its name (an absolute URI): its audience, and
+        // those of its scopes the client is allowed (OAuthClient.scopes); none allowed, no token.
         getResourceServerInfo: async (_ctx, resource, client) => {
           const api = await db.apiResource.findFirst({ where: { tenantId, name: resource, enabled: true }, select: { name: true, scopes: true } });
           if (!api) throw new errors.InvalidTarget();
-          const ttl = (client as unknown as { uc_token_lifetime?: number }).uc_token_lifetime ?? 300;
-          return { scope: api.scopes.join(" "), audience: api.name, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
+          const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[] };
+          const allowed = new Set(meta.uc_scopes ?? []);
+          const scopes = api.scopes.filter((s) => allowed.has(s));
+          if (!scopes.length) throw new errors.InvalidTarget("the client may not use this resource");
+          const ttl = meta.uc_token_lifetime ?? 300;
+          return { scope: scopes.join(" "), audience: api.name, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
         },
       },
     },
