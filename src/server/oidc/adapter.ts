@@ -11,7 +11,7 @@
  * console's actions stop SSO, code exchanges and refreshes at once.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { UUID_RE } from "~/server/db/sql";
@@ -110,10 +110,12 @@ export function createAdapterFactory(db: Db, tenantId: string) {
       await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid`;
     }
 
+    /** Marks a code or refresh token used, once: of two redemptions racing past the library's `consumed` check, the second fails. */
     async consume(id: string): Promise<void> {
-      await db.$executeRaw`
+      const changed = await db.$executeRaw`
         UPDATE "OidcPayload" SET "consumedAt" = now()
          WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid AND "consumedAt" IS NULL`;
+      if (changed === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

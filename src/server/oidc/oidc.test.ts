@@ -16,6 +16,7 @@ import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
+import { createAdapterFactory } from "~/server/oidc/adapter";
 import { newSecret } from "~/server/services/client";
 import { createLoginSession } from "~/server/services/session";
 import { getSecrets } from "~/server/secrets";
@@ -475,6 +476,21 @@ describe("resource indicators: the client's own scopes", () => {
     const bad = await authorizeUrl(noneConfig, { scope: "openid inventory.read", resource: api, prompt: "" });
     const refused = await browser.get(bad.url.href);
     expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+});
+
+describe("adapter", () => {
+  it("consumes a code once: a second (racing) redemption throws invalid_grant, and another tenant's id is not touched", async () => {
+    const Adapter = createAdapterFactory(t.db, t.w.tenantB.id);
+    const codes = new Adapter("AuthorizationCode");
+    const id = `code-${Math.random().toString(36).slice(2)}`;
+    await codes.upsert(id, { jti: id, kind: "AuthorizationCode" }, 60);
+    const results = await Promise.allSettled([codes.consume(id), codes.consume(id)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { error: "invalid_grant" } });
+    await expect(codes.consume(id)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await codes.find(id))?.consumed).toBeTypeOf("number");
+    await expect(new (createAdapterFactory(t.db, t.w.platform.id))("AuthorizationCode").consume(id)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 });
 
