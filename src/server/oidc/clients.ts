@@ -9,8 +9,10 @@
  * as a key (no HS* algorithm is enabled anywhere: see `enabledJWA` in provider.ts), and the
  * provider's `compareClientSecret` is replaced by `verifyClientSecret` below: the presented
  * secret's SHA-256 against every live secret of the client, in constant time, as
- * /api/oauth/token does. A client without secrets is public (`none`): PKCE is required of
- * every client anyway.
+ * /api/oauth/token does. Confidential fails closed: a client that has any secret row (expired
+ * ones too) or may use client_credentials stays `client_secret_basic` when none is live, so it
+ * cannot authenticate at all; only a client that never had a secret row is public (`none`):
+ * PKCE is required of every client anyway. (Deleted secrets leave no row: see the report.)
  */
 import { randomBytes } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
@@ -35,7 +37,7 @@ interface ClientRow extends OwnerRow {
   corsOrigins: string[];
   tokenLifetime: number;
   firstParty: boolean;
-  liveSecrets: number;
+  secretRows: number;
 }
 
 const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) && !hasLoneSurrogate(id);
@@ -46,7 +48,7 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
   const [c] = await db.$queryRaw<ClientRow[]>`
     SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
            c."tokenLifetime", c."firstParty", ${ownerColumns},
-           (SELECT count(*)::int FROM "ClientSecret" s WHERE s."clientId" = c."id" AND (s."expiresAt" IS NULL OR s."expiresAt" > now())) AS "liveSecrets"
+           (SELECT count(*)::int FROM "ClientSecret" s WHERE s."clientId" = c."id") AS "secretRows"
       FROM "OAuthClient" c JOIN "Tenant" t ON t."id" = c."tenantId"
       LEFT JOIN "User" o ON o."id" = c."ownerId"
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
@@ -54,7 +56,8 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
   if (!c || !ownerGrants(c, tenantId)) return undefined;
   const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
   if (!grants.includes("authorization_code")) return undefined;
-  const confidential = c.liveSecrets > 0;
+  // Never public by accident: expired secrets still make a client confidential (and unable to authenticate).
+  const confidential = c.secretRows > 0 || c.grantTypes.includes("client_credentials");
   return {
     client_id: c.clientId,
     client_name: c.name,

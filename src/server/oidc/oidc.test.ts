@@ -586,6 +586,34 @@ describe("refusals", () => {
     expect(await oauthError(client.refreshTokenGrant(wrong, "x"))).toBe("invalid_client");
   });
 
+  it("keeps a client whose secrets all expired confidential: without a secret its token request is invalid_client", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    await t.db.clientSecret.updateMany({ where: { clientId: rp.row.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // And one that may use client_credentials, even with no secret row at all.
+    const machine = await makeClient(t.w.tenantB.id, { firstParty: true, secret: false, grantTypes: ["authorization_code", "client_credentials"] });
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    for (const c of [rp, machine]) {
+      const config = await rpConfig(originB(), c, true);
+      const a = await authorizeUrl(config, { scope: "openid" });
+      const r = await browser.follow(a.url.href);
+      expect(r.url.startsWith(REDIRECT)).toBe(true);
+      const err = await oauthError(
+        client.authorizationCodeGrant(config, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce }),
+      );
+      expect(err).toBe("invalid_client");
+    }
+    // The expired secret itself is no key either.
+    const withOld = await rpConfig(originB(), rp);
+    const a = await authorizeUrl(withOld, { scope: "openid" });
+    const r = await browser.follow(a.url.href);
+    expect(
+      await oauthError(
+        client.authorizationCodeGrant(withOld, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce }),
+      ),
+    ).toBe("invalid_client");
+  });
+
   it("lets a public client (no secret) use the code flow with PKCE only", async () => {
     const rp = await makeClient(t.w.tenantB.id, { secret: false, firstParty: true });
     const config = await rpConfig(originB(), rp, true);
