@@ -15,7 +15,7 @@ import { encode } from "next-auth/jwt";
 import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
 import { handleOidc } from "~/server/oidc/handler";
-import { resetProviders } from "~/server/oidc/provider";
+import { providerCount, providerFor, resetProviders } from "~/server/oidc/provider";
 import { createAdapterFactory } from "~/server/oidc/adapter";
 import { newSecret } from "~/server/services/client";
 import { createLoginSession } from "~/server/services/session";
@@ -188,6 +188,24 @@ describe("discovery", () => {
     expect(jwks.keys[0]).toMatchObject({ kid: active.id, kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
     // Public halves only.
     for (const k of jwks.keys) expect(k.d).toBeUndefined();
+  });
+
+  it("keeps only a few providers for made-up ports in Host, and never evicts the real issuer's", async () => {
+    expect((await fetch(`${originB()}/.well-known/openid-configuration`)).status).toBe(200);
+    const real = await providerFor(t.db, t.w.tenantB.id, originB(), port);
+    const before = providerCount();
+    const discover = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get({ host: B_HOST, port, path: "/.well-known/openid-configuration", headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on("error", reject);
+      });
+    for (let p = 1; p <= 8; p++) expect(await discover(`${B_HOST}:${p}`)).toBe(200);
+    expect(providerCount()).toBeLessThanOrEqual(before + 2);
+    expect(await providerFor(t.db, t.w.tenantB.id, originB(), port)).toBe(real);
   });
 
   it("answers an unknown host 404", async () => {
