@@ -11,11 +11,12 @@
  * console's actions stop SSO, code exchanges and refreshes at once.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { UUID_RE } from "~/server/db/sql";
 import { findOidcClient } from "~/server/oidc/clients";
+import { sessionEndReason } from "~/server/services/session";
 
 /** What one request knows about the login session behind what it reads and writes. */
 export interface LoginLink {
@@ -34,10 +35,26 @@ interface Row {
   payload: AdapterPayload;
   consumedAt: Date | null;
   loginSessionId: string | null;
-  /** The linked login session can no longer be used (frozen, offline, ended, deleted), or is gone. */
-  dead: boolean;
+  /** The linked login session is gone (the row names one that no longer exists). */
+  gone: boolean;
   expiresAt: Date | null;
+  /** The linked login session, when there is one: the same rule as every other use of it (sessionEndReason). */
+  state: string | null;
+  deletedAt: Date | null;
+  sExpiresAt: Date | null;
+  lastSeenAt: Date | null;
+  idleSeconds: number | null;
 }
+
+/** The linked login session can no longer be used (frozen, offline, ended, deleted, expired, idle too long), or is gone. */
+const isDead = (r: Row) =>
+  !!r.loginSessionId &&
+  (r.gone ||
+    r.state !== "active" ||
+    !!sessionEndReason(
+      { state: r.state, deletedAt: r.deletedAt, expiresAt: r.sExpiresAt!, lastSeenAt: r.lastSeenAt!, idleSeconds: r.idleSeconds! },
+      Date.now(),
+    ));
 
 export function createAdapterFactory(db: Db, tenantId: string) {
   return class PrismaAdapter implements Adapter {
@@ -61,13 +78,14 @@ export function createAdapterFactory(db: Db, tenantId: string) {
     private async one(where: Prisma.Sql): Promise<AdapterPayload | undefined> {
       const [row] = await db.$queryRaw<Row[]>`
         SELECT p."payload", p."consumedAt", p."expiresAt", p."loginSessionId"::text AS "loginSessionId",
-               (p."loginSessionId" IS NOT NULL AND (s."id" IS NULL OR s."state" <> 'active' OR s."deletedAt" IS NOT NULL)) AS "dead"
+               (p."loginSessionId" IS NOT NULL AND s."id" IS NULL) AS "gone", s."state"::text AS "state", s."deletedAt",
+               s."expiresAt" AS "sExpiresAt", s."lastSeenAt", s."idleSeconds"
           FROM "OidcPayload" p LEFT JOIN "LoginSession" s ON s."id" = p."loginSessionId"
          WHERE p."model" = ${this.model} AND p."tenantId" = ${tenantId}::uuid AND ${where}
          LIMIT 1`;
       if (!row) return undefined;
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
-      if (row.dead && TIED.has(this.model)) return undefined;
+      if (TIED.has(this.model) && isDead(row)) return undefined;
       const link = currentLoginLink();
       // A finished sign-in hand-off names the login session for everything this request writes;
       // otherwise the first row read that names one does.
@@ -92,10 +110,12 @@ export function createAdapterFactory(db: Db, tenantId: string) {
       await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid`;
     }
 
+    /** Marks a code or refresh token used, once: of two redemptions racing past the library's `consumed` check, the second fails. */
     async consume(id: string): Promise<void> {
-      await db.$executeRaw`
+      const changed = await db.$executeRaw`
         UPDATE "OidcPayload" SET "consumedAt" = now()
          WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid AND "consumedAt" IS NULL`;
+      if (changed === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

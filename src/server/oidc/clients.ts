@@ -9,8 +9,10 @@
  * as a key (no HS* algorithm is enabled anywhere: see `enabledJWA` in provider.ts), and the
  * provider's `compareClientSecret` is replaced by `verifyClientSecret` below: the presented
  * secret's SHA-256 against every live secret of the client, in constant time, as
- * /api/oauth/token does. A client without secrets is public (`none`): PKCE is required of
- * every client anyway.
+ * /api/oauth/token does. Confidential fails closed: a client that has any secret row (expired
+ * ones too) or may use client_credentials stays `client_secret_basic` when none is live, so it
+ * cannot authenticate at all; only a client that never had a secret row is public (`none`):
+ * PKCE is required of every client anyway. (Deleted secrets leave no row: see the report.)
  */
 import { randomBytes } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
@@ -29,12 +31,13 @@ interface ClientRow extends OwnerRow {
   clientId: string;
   name: string;
   grantTypes: string[];
+  scopes: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[] | null;
   corsOrigins: string[];
   tokenLifetime: number;
   firstParty: boolean;
-  liveSecrets: number;
+  secretRows: number;
 }
 
 const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) && !hasLoneSurrogate(id);
@@ -43,9 +46,9 @@ const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) 
 export async function findOidcClient(db: Db, tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
   if (!validId(clientId)) return undefined;
   const [c] = await db.$queryRaw<ClientRow[]>`
-    SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
+    SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
            c."tokenLifetime", c."firstParty", ${ownerColumns},
-           (SELECT count(*)::int FROM "ClientSecret" s WHERE s."clientId" = c."id" AND (s."expiresAt" IS NULL OR s."expiresAt" > now())) AS "liveSecrets"
+           (SELECT count(*)::int FROM "ClientSecret" s WHERE s."clientId" = c."id") AS "secretRows"
       FROM "OAuthClient" c JOIN "Tenant" t ON t."id" = c."tenantId"
       LEFT JOIN "User" o ON o."id" = c."ownerId"
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
@@ -53,7 +56,8 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
   if (!c || !ownerGrants(c, tenantId)) return undefined;
   const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
   if (!grants.includes("authorization_code")) return undefined;
-  const confidential = c.liveSecrets > 0;
+  // Never public by accident: expired secrets still make a client confidential (and unable to authenticate).
+  const confidential = c.secretRows > 0 || c.grantTypes.includes("client_credentials");
   return {
     client_id: c.clientId,
     client_name: c.name,
@@ -68,11 +72,12 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
     uc_first_party: c.firstParty,
     uc_cors_origins: c.corsOrigins,
     uc_token_lifetime: c.tokenLifetime,
+    uc_scopes: c.scopes,
   };
 }
 
 /** Extra client metadata our provider reads (oidc-provider's `extraClientMetadata.properties`). */
-export const EXTRA_CLIENT_METADATA = ["uc_row_id", "uc_first_party", "uc_cors_origins", "uc_token_lifetime"];
+export const EXTRA_CLIENT_METADATA = ["uc_row_id", "uc_first_party", "uc_cors_origins", "uc_token_lifetime", "uc_scopes"];
 
 /** Whether `presented` is a live secret of the client (row id): SHA-256, constant time, expired ones miss. */
 export async function verifyClientSecret(db: Db, clientRowId: string, presented: unknown): Promise<boolean> {

@@ -42,7 +42,7 @@ export async function handleOidc(db: Db, req: IncomingMessage, res: ServerRespon
   const tenant = await resolveTenant(db, host);
   if (!tenant || tenant.status !== "enabled") return notFound(req, res);
   const issuer = `${requestProto(h)}://${host.toLowerCase()}`;
-  const provider = await providerFor(db, tenant.id, issuer);
+  const provider = await providerFor(db, tenant.id, issuer, req.socket.localPort);
   const m = INTERACTION.exec(requestPath(req.url ?? "/"));
   if (m) return handleInteraction({ db, provider, tenant, host, req, res, uid: m[1]!, action: (m[2] ?? "") as "" | "login" | "confirm" });
   let callback = callbacks.get(provider);

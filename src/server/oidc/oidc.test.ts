@@ -15,7 +15,8 @@ import { encode } from "next-auth/jwt";
 import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
 import { handleOidc } from "~/server/oidc/handler";
-import { resetProviders } from "~/server/oidc/provider";
+import { providerCount, providerFor, resetProviders } from "~/server/oidc/provider";
+import { createAdapterFactory } from "~/server/oidc/adapter";
 import { newSecret } from "~/server/services/client";
 import { createLoginSession } from "~/server/services/session";
 import { getSecrets } from "~/server/secrets";
@@ -46,7 +47,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;
 
-async function makeClient(tenantId: string, opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[] } = {}) {
+async function makeClient(
+  tenantId: string,
+  opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[]; scopes?: string[] } = {},
+) {
   const s = newSecret();
   const row = await t.db.oAuthClient.create({
     data: {
@@ -54,7 +58,7 @@ async function makeClient(tenantId: string, opts: { secret?: boolean; firstParty
       clientId: `rp-${Math.random().toString(36).slice(2, 10)}`,
       name: "Demo App",
       grantTypes: opts.grantTypes ?? ["authorization_code", "refresh_token"],
-      scopes: [],
+      scopes: opts.scopes ?? [],
       redirectUris: [REDIRECT],
       postLogoutRedirectUris: opts.postLogout ?? [],
       corsOrigins: [],
@@ -184,6 +188,24 @@ describe("discovery", () => {
     expect(jwks.keys[0]).toMatchObject({ kid: active.id, kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
     // Public halves only.
     for (const k of jwks.keys) expect(k.d).toBeUndefined();
+  });
+
+  it("keeps only a few providers for made-up ports in Host, and never evicts the real issuer's", async () => {
+    expect((await fetch(`${originB()}/.well-known/openid-configuration`)).status).toBe(200);
+    const real = await providerFor(t.db, t.w.tenantB.id, originB(), port);
+    const before = providerCount();
+    const discover = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get({ host: B_HOST, port, path: "/.well-known/openid-configuration", headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on("error", reject);
+      });
+    for (let p = 1; p <= 8; p++) expect(await discover(`${B_HOST}:${p}`)).toBe(200);
+    expect(providerCount()).toBeLessThanOrEqual(before + 2);
+    expect(await providerFor(t.db, t.w.tenantB.id, originB(), port)).toBe(real);
   });
 
   it("answers an unknown host 404", async () => {
@@ -380,6 +402,37 @@ describe("connected apps (My account)", () => {
   });
 });
 
+/** Signs a user of tenant B into `rp` through the code flow; the tokens and the login session's id. */
+async function codeFlow(rp: { clientId: string; secret: string }, userId: string) {
+  const config = await rpConfig(originB(), rp);
+  const browser = new Browser();
+  const sid = await browser.signIn(userId, t.w.tenantB.id);
+  const a = await authorizeUrl(config);
+  const r = await browser.follow(a.url.href);
+  const tokens = await client.authorizationCodeGrant(config, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+  return { config, sid, tokens };
+}
+
+describe("the login session behind the tokens", () => {
+  it("ends refreshes and userinfo once the login session is past its absolute lifetime", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const { config, sid, tokens } = await codeFlow(rp, t.w.plainB.id);
+    const sub = tokens.claims()!.sub;
+    const fresh = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    // Still "active" in the row: only its expiry says it is over.
+    await t.db.loginSession.update({ where: { id: sid }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expect(client.refreshTokenGrant(config, fresh.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect(await oauthError(client.fetchUserInfo(config, fresh.access_token, sub))).toBe("invalid_token");
+  });
+
+  it("ends them too once the login session has been idle past its limit", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const { config, sid, tokens } = await codeFlow(rp, t.w.plainB.id);
+    await t.db.loginSession.update({ where: { id: sid }, data: { lastSeenAt: new Date(Date.now() - 2 * 24 * 3600_000) } });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+});
+
 describe("resource indicators (RFC 8707)", () => {
   it("gives an access token for an API resource its audience and only the scopes it offers", async () => {
     const api = "https://api.b.example";
@@ -390,7 +443,7 @@ describe("resource indicators (RFC 8707)", () => {
       ],
     });
     await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["orders.read"] } });
-    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["orders.read", "orders.write"] });
     const config = await rpConfig(originB(), rp);
     const browser = new Browser();
     await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
@@ -413,6 +466,49 @@ describe("resource indicators (RFC 8707)", () => {
     const bad = await authorizeUrl(config, { scope: "openid", resource: "https://api.unknown.example", prompt: "" });
     const refused = await browser.get(bad.url.href);
     expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+});
+
+describe("resource indicators: the client's own scopes", () => {
+  const api = "https://inventory.b.example";
+  const accessTokenScope = (jwt: string) => (JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { scope: string }).scope;
+
+  it("gives a client only those of the resource's scopes it is allowed, and refuses one allowed none", async () => {
+    await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["inventory.read", "inventory.write"] } });
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+
+    const one = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["inventory.read"] });
+    const config = await rpConfig(originB(), one);
+    const a = await authorizeUrl(config, { scope: "openid inventory.read inventory.write", resource: api, prompt: "" });
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    expect(accessTokenScope(tokens.access_token)).toBe("inventory.read");
+
+    const none = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["uc.me.all"] });
+    const noneConfig = await rpConfig(originB(), none);
+    const bad = await authorizeUrl(noneConfig, { scope: "openid inventory.read", resource: api, prompt: "" });
+    const refused = await browser.get(bad.url.href);
+    expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("invalid_target");
+  });
+});
+
+describe("adapter", () => {
+  it("consumes a code once: a second (racing) redemption throws invalid_grant, and another tenant's id is not touched", async () => {
+    const Adapter = createAdapterFactory(t.db, t.w.tenantB.id);
+    const codes = new Adapter("AuthorizationCode");
+    const id = `code-${Math.random().toString(36).slice(2)}`;
+    await codes.upsert(id, { jti: id, kind: "AuthorizationCode" }, 60);
+    const results = await Promise.allSettled([codes.consume(id), codes.consume(id)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { error: "invalid_grant" } });
+    await expect(codes.consume(id)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await codes.find(id))?.consumed).toBeTypeOf("number");
+    await expect(new (createAdapterFactory(t.db, t.w.platform.id))("AuthorizationCode").consume(id)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 });
 
@@ -506,6 +602,34 @@ describe("refusals", () => {
     const rpB = await makeClient(t.w.tenantB.id);
     const wrong = await rpConfig(originB(), { clientId: rpB.clientId, secret: "ucs_wrong" });
     expect(await oauthError(client.refreshTokenGrant(wrong, "x"))).toBe("invalid_client");
+  });
+
+  it("keeps a client whose secrets all expired confidential: without a secret its token request is invalid_client", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    await t.db.clientSecret.updateMany({ where: { clientId: rp.row.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // And one that may use client_credentials, even with no secret row at all.
+    const machine = await makeClient(t.w.tenantB.id, { firstParty: true, secret: false, grantTypes: ["authorization_code", "client_credentials"] });
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    for (const c of [rp, machine]) {
+      const config = await rpConfig(originB(), c, true);
+      const a = await authorizeUrl(config, { scope: "openid" });
+      const r = await browser.follow(a.url.href);
+      expect(r.url.startsWith(REDIRECT)).toBe(true);
+      const err = await oauthError(
+        client.authorizationCodeGrant(config, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce }),
+      );
+      expect(err).toBe("invalid_client");
+    }
+    // The expired secret itself is no key either.
+    const withOld = await rpConfig(originB(), rp);
+    const a = await authorizeUrl(withOld, { scope: "openid" });
+    const r = await browser.follow(a.url.href);
+    expect(
+      await oauthError(
+        client.authorizationCodeGrant(withOld, new URL(r.url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce }),
+      ),
+    ).toBe("invalid_client");
   });
 
   it("lets a public client (no secret) use the code flow with PKCE only", async () => {

@@ -110,12 +110,17 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
         enabled: true,
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
-        // An API resource of this tenant, named by its name (an absolute URI): its audience and scopes.
+        // An API resource of this tenant, named by its name (an absolute URI): its audience, and
+        // those of its scopes the client is allowed (OAuthClient.scopes); none allowed, no token.
         getResourceServerInfo: async (_ctx, resource, client) => {
           const api = await db.apiResource.findFirst({ where: { tenantId, name: resource, enabled: true }, select: { name: true, scopes: true } });
           if (!api) throw new errors.InvalidTarget();
-          const ttl = (client as unknown as { uc_token_lifetime?: number }).uc_token_lifetime ?? 300;
-          return { scope: api.scopes.join(" "), audience: api.name, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
+          const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[] };
+          const allowed = new Set(meta.uc_scopes ?? []);
+          const scopes = api.scopes.filter((s) => allowed.has(s));
+          if (!scopes.length) throw new errors.InvalidTarget("the client may not use this resource");
+          const ttl = meta.uc_token_lifetime ?? 300;
+          return { scope: scopes.join(" "), audience: api.name, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
         },
       },
     },
@@ -145,9 +150,22 @@ interface Entry {
   kids: string;
   checkedAt: number;
 }
+/** Cached providers, least recently used first (a hit moves its entry to the end). */
 const providers = new Map<string, Promise<Entry>>();
-/** Hosts are data, but the port in Host is the client's: at most this many issuers are kept (oldest out first). */
+/** Hosts are data, but the port in Host is the client's: at most this many issuers are kept (least recently used out first). */
 const MAX_PROVIDERS = 256;
+/**
+ * Keys of issuers whose port is neither absent nor our own listening port, by tenant, scheme and
+ * host name: at most MAX_OTHER_PORTS of them each, so a flood of made-up ports churns only these
+ * few slots and never evicts an issuer of another host, nor this host's own.
+ */
+const otherPorts = new Map<string, string>();
+const MAX_OTHER_PORTS = 2;
+
+function forget(key: string) {
+  providers.delete(key);
+  otherPorts.delete(key);
+}
 
 async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   const { keys, kids } = await signingJwks(db);
@@ -162,26 +180,42 @@ async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   return { provider, kids, checkedAt: Date.now() };
 }
 
-/** The provider of `tenantId` for `issuer` (the request's origin). */
-export async function providerFor(db: Db, tenantId: string, issuer: string): Promise<Provider> {
+/** The provider of `tenantId` for `issuer` (the request's origin); `ownPort` is the port this server listens on. */
+export async function providerFor(db: Db, tenantId: string, issuer: string, ownPort?: number): Promise<Provider> {
   const key = `${tenantId}|${issuer}`;
   let pending = providers.get(key);
-  if (!pending) {
-    pending = build(db, tenantId, issuer);
-    if (providers.size >= MAX_PROVIDERS) providers.delete(providers.keys().next().value!);
+  if (pending) {
+    providers.delete(key);
     providers.set(key, pending);
-    pending.catch(() => providers.delete(key));
+  } else {
+    const url = new URL(issuer);
+    if (url.port && Number(url.port) !== ownPort) {
+      const group = `${tenantId}|${url.protocol}//${url.hostname}`;
+      const same = [...otherPorts].filter(([, g]) => g === group).map(([k]) => k);
+      while (same.length >= MAX_OTHER_PORTS) forget(same.shift()!);
+      otherPorts.set(key, group);
+    }
+    pending = build(db, tenantId, issuer);
+    if (providers.size >= MAX_PROVIDERS) forget(providers.keys().next().value!);
+    providers.set(key, pending);
+    pending.catch(() => forget(key));
   }
   const entry = await pending;
   if (Date.now() - entry.checkedAt > KEYS_CHECK_MS) {
     entry.checkedAt = Date.now();
     if ((await currentKids(db)) !== entry.kids) {
-      providers.delete(key);
-      return providerFor(db, tenantId, issuer);
+      forget(key);
+      return providerFor(db, tenantId, issuer, ownPort);
     }
   }
   return entry.provider;
 }
 
+/** Tests: how many providers are kept. */
+export const providerCount = () => providers.size;
+
 /** Tests: forget every provider (after rotating keys, between databases). */
-export const resetProviders = () => providers.clear();
+export const resetProviders = () => {
+  providers.clear();
+  otherPorts.clear();
+};
