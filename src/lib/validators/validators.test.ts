@@ -241,7 +241,10 @@ describe("field errors are sentences (issue 12 item 7)", () => {
     // The Chinese messages are Chinese: not one English word of three letters or more outside examples.
     for (const [k, v] of zhFlat)
       expect(
-        v.replace(/[\w.+-]+@[\w.-]+|https?:\/\/\S*|\{[^}]*\}|#[0-9a-f]+|\b(?:API|ID|PNG|base64|bcrypt|NUL|YYYY-MM-DD)\b|[\w-]+(?:\.[\w-]+)+|[\w:.-]*\d[\w:.-]*/gi, ""),
+        v.replace(
+          /[\w.+-]+@[\w.-]+|https?:\/\/\S*|\{[^}]*\}|#[0-9a-f]+|\b(?:API|ID|PNG|base64|bcrypt|NUL|YYYY-MM-DD)\b|[\w-]+(?:\.[\w-]+)+|[\w:.-]*\d[\w:.-]*/gi,
+          "",
+        ),
         k,
       ).not.toMatch(/[A-Za-z]{3,}/);
   });
