@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { setLocale, shot } from "./helpers";
+import { setLocale, shot, FIELD_ERROR } from "./helpers";
 
 /** The operator's seeded nickname, as the Chinese console shows it (src/lib/seeded-text.ts). */
 const OPERATOR_ZH = "平台管理员";
@@ -29,7 +29,7 @@ test("the default tenant's administrator creates a client, copies its one-time s
   await page.getByRole("button", { name: /新建客户端/ }).click();
   const drawer = page.getByRole("dialog");
   await drawer.getByTestId("client-save").click();
-  await expect(drawer.locator(".ant-form-item-explain-error").first()).toBeVisible(); // name is required
+  await expect(drawer.locator(FIELD_ERROR).first()).toBeVisible(); // name is required
   await drawer.getByLabel("名称").fill("E2E Client");
   const scopes = drawer.getByLabel("允许的范围");
   for (const code of ["uc.client.get", "uc.apiscope.get"]) {

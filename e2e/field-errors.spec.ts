@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from "@playwright/test";
-import { setLocale } from "./helpers";
+import { setLocale, FIELD_ERROR } from "./helpers";
 
 /**
  * Field errors a person can read (issue 12 items 3, 7, 8): the console's forms say in words, in the
@@ -8,7 +8,7 @@ import { setLocale } from "./helpers";
  */
 test.describe.configure({ mode: "serial" });
 
-const errorsIn = (drawer: Locator) => drawer.locator(".ant-form-item-explain-error");
+const errorsIn = (drawer: Locator) => drawer.locator(FIELD_ERROR);
 /** What must never show: a pattern, a type name, zod's default wording, the word "taken". */
 const DEVELOPER_TEXT = /\^|\$|\\d|\[A-Z|\bstring\b|\bundefined\b|期望|实际接收|无效输入|数值过|taken/i;
 
@@ -23,7 +23,7 @@ test("the user form says what a user name may be, in Chinese, and the error goes
 
   await userName.fill("1bad name");
   await drawer.getByTestId("user-save").click();
-  const error = drawer.locator(".ant-form-item", { has: userNameInItem }).locator(".ant-form-item-explain-error");
+  const error = drawer.locator(".ant-form-item", { has: userNameInItem }).locator(FIELD_ERROR);
   await expect(error).toHaveText("用户名以字母开头，只能包含字母、数字、_ . -");
   for (const text of await errorsIn(drawer).allTextContents()) expect(text).not.toMatch(DEVELOPER_TEXT);
 
@@ -39,7 +39,7 @@ test("the user form says what a user name may be, in Chinese, and the error goes
   const phone = drawer.getByLabel("手机号");
   await phone.fill("13912340000");
   await drawer.getByTestId("user-save").click();
-  const phoneError = drawer.locator(".ant-form-item", { has: page.getByLabel("手机号") }).locator(".ant-form-item-explain-error");
+  const phoneError = drawer.locator(".ant-form-item", { has: page.getByLabel("手机号") }).locator(FIELD_ERROR);
   await expect(phoneError).toHaveText("手机号格式为“国家码-号码”，例如 +86-15810419011");
   await phone.fill("+86-13912340001");
   await expect(phoneError).toHaveCount(0);
@@ -64,7 +64,7 @@ test("the same sentences in English", async ({ page, baseURL }) => {
   const userNameInItem = page.getByLabel("User name");
   await userName.fill("1bad name");
   await drawer.getByTestId("user-save").click();
-  const error = drawer.locator(".ant-form-item", { has: userNameInItem }).locator(".ant-form-item-explain-error");
+  const error = drawer.locator(".ant-form-item", { has: userNameInItem }).locator(FIELD_ERROR);
   await expect(error).toHaveText("A user name starts with a letter and may contain letters, digits, _ . -");
   for (const text of await errorsIn(drawer).allTextContents()) expect(text).not.toMatch(DEVELOPER_TEXT);
   await userName.fill("good-name");
@@ -81,7 +81,7 @@ test("the tenant form refuses a javascript: logo, and the API a theme that is no
   const logo = drawer.getByLabel("Logo 地址");
   await logo.fill("javascript:alert(1)");
   await drawer.getByTestId("tenant-save").click();
-  const logoError = drawer.locator(".ant-form-item", { has: page.getByLabel("Logo 地址") }).locator(".ant-form-item-explain-error");
+  const logoError = drawer.locator(".ant-form-item", { has: page.getByLabel("Logo 地址") }).locator(FIELD_ERROR);
   await expect(logoError).toHaveText("请填写 https:// 开头的网址，或使用文件库中上传的文件");
   await logo.fill("https://cdn.example.com/logo.png");
   await expect(logoError).toHaveCount(0);

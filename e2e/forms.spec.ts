@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { setLocale, shot } from "./helpers";
+import { setLocale, shot, FIELD_ERROR } from "./helpers";
 
 // Forms that say what is wrong, and a console that says why it signed someone out (issue 12,
 // items 2, 5 and 9). Runs as the operator (storage state) and, for the end user's side, in
@@ -41,7 +41,7 @@ test("a wrong current password is said on its field; the page stays on the Passw
   await page.getByTestId("new-password").fill("a brand new passphrase");
   await page.getByRole("button", { name: /修改密码/ }).click();
   const current = page.locator(".ant-form-item").filter({ has: page.getByTestId("current-password") });
-  await expect(current.locator(".ant-form-item-explain-error")).toHaveText("当前密码不正确");
+  await expect(current.locator(FIELD_ERROR)).toHaveText("当前密码不正确");
   await shot(page, "account-wrong-current-password-zh");
   // No sign-out, no reload: the same tab, the same values, and the session still works.
   await expect(page).toHaveURL(/\/account\?tab=password/);
@@ -50,7 +50,7 @@ test("a wrong current password is said on its field; the page stays on the Passw
   expect(await page.evaluate(async () => (await fetch("/api/v1/me")).status)).toBe(200);
   // The error goes as soon as the field changes.
   await page.getByTestId("current-password").fill(PASSWORD);
-  await expect(current.locator(".ant-form-item-explain-error")).toHaveCount(0);
+  await expect(current.locator(FIELD_ERROR)).toHaveCount(0);
   await close();
 });
 
@@ -95,7 +95,7 @@ test("a client's redirect URIs split on Enter and commas only, and each bad one 
   await expect(tags).toHaveCount(3);
   await expect(tags.nth(0)).toContainText("not a url");
   await drawer.getByTestId("client-save").click();
-  const errors = field.locator(".ant-form-item-explain-error");
+  const errors = field.locator(FIELD_ERROR);
   await expect(errors.filter({ hasText: "not a url" })).toHaveCount(1);
   await expect(errors.filter({ hasText: "ftp://files.example.com/x" })).toHaveCount(1);
   await expect(errors.filter({ hasText: "https://app.example.com/callback" })).toHaveCount(0);
@@ -180,7 +180,7 @@ test("/register: a missing or malformed phone says so, one captcha for the whole
   await page.getByTestId("register-submit").click();
   await expect(phone.getByText("手机号格式为“国家码-号码”，例如 +86-15810419011", { exact: true })).toBeVisible();
   await page.getByLabel("手机号", { exact: true }).fill("+86-13912340000");
-  await expect(phone.locator(".ant-form-item-explain-error")).toHaveCount(0);
+  await expect(phone.locator(FIELD_ERROR)).toHaveCount(0);
   // One human check, also once the email code sender shows.
   await expect(page.locator("altcha-widget")).toHaveCount(1);
   await page.getByLabel("邮箱（可选）").fill("someone@example.com");

@@ -86,6 +86,12 @@ export class LoopbackClient {
 }
 
 /** Full-page screenshots land in e2e/screenshots/<name>.png for people to look at. */
+/**
+ * A field's error as the user sees it. When one error replaces another, antd keeps the old one in the
+ * page while it fades out (`…-leave`), so a plain `.ant-form-item-explain-error` briefly matches both.
+ */
+export const FIELD_ERROR = ".ant-form-item-explain-error:not(.ant-form-show-help-item-leave)";
+
 export async function shot(page: Page, name: string) {
   mkdirSync("e2e/screenshots", { recursive: true });
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { ADMIN_PASSWORD, exportCsv, setLocale, shot } from "./helpers";
+import { ADMIN_PASSWORD, exportCsv, setLocale, shot, FIELD_ERROR } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -104,7 +104,7 @@ test("a tenant administrator manages users in both languages and never sees anot
   await page.getByRole("button", { name: /新建用户/ }).click();
   await drawer.getByLabel("用户名").fill("E2E-Alice");
   await drawer.getByTestId("user-save").click();
-  await expect(drawer.locator(".ant-form-item-explain-error", { hasText: "该用户名已被使用" })).toBeVisible();
+  await expect(drawer.locator(FIELD_ERROR, { hasText: "该用户名已被使用" })).toBeVisible();
   await expect(drawer.getByText(/taken/i)).toHaveCount(0);
   await drawer.getByRole("button", { name: /取\s*消/ }).click();
 
