@@ -126,7 +126,7 @@ function importPaths(): NonNullable<Doc["paths"]> {
         tags: ["user"],
         summary: "Import users from a CSV or XLSX file (multipart): preview, then import",
         description:
-          "Needs `uc.user.import`; users go to the caller's tenant. `mode=preview` checks every row (the create schema, the password policy, roles by name, " +
+          "Needs `uc.user.import` and `uc.user.post`; users go to the caller's tenant (a platform operator may name another in `tenantId`). `mode=preview` checks every row (the create schema, the password policy, roles by name, " +
           "hashes, duplicates in the file and in the tenant) and writes nothing; `mode=import` checks the file again and creates each valid row in its own " +
           "transaction. Up to 200 rows answer `{ result }`; a larger file answers `{ job }`, read with GET /users/import-jobs/{id} (API clients: 200 rows at most). " +
           "Columns (headers in English or Chinese): User name, Phone, Email, Nickname, Roles, Disabled, Initial password, Password hash (argon2, bcrypt or MD5 hex), Hash type.",
@@ -138,7 +138,11 @@ function importPaths(): NonNullable<Doc["paths"]> {
               schema: {
                 type: "object",
                 required: ["file"],
-                properties: { file: { type: "string", format: "binary" }, mode: { type: "string", enum: ["preview", "import"], default: "preview" } },
+                properties: {
+                  file: { type: "string", format: "binary" },
+                  mode: { type: "string", enum: ["preview", "import"], default: "preview" },
+                  tenantId: { type: "string", format: "uuid", description: "Platform operators only: the tenant the users go to." },
+                },
               },
             },
           },

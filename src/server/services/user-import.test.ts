@@ -320,6 +320,38 @@ describe("previewing and importing users", () => {
     expect(rows).toHaveLength(2);
   });
 
+  it("lets a platform operator import into the tenant they name (its roles, its duplicates), and no one else", async () => {
+    const operator = async () => guardRequest(await w.ctxFor(w.operator.id, w.platform), "uc.user.import");
+    // "administrator" is tenant B's role; "plainb" is a user name tenant B already has.
+    const file = await parseImportFile(csv("userName,roles\nop-into-b,administrator\nplainb,user\n"));
+    const p = await previewUserImport(await operator(), file, w.tenantB.id);
+    expect(p.okCount).toBe(1);
+    expect(p.rows.find((r) => r.userName === "plainb")!.errors.map((e) => e.column)).toEqual(["userName"]);
+    const r = await runUserImport(await operator(), file, { fileName: "op.csv", tenantId: w.tenantB.id });
+    expect(r.created).toBe(1);
+    const made = await env.db.user.findFirstOrThrow({ where: { userNameKey: "op-into-b" }, include: { roles: { include: { role: true } } } });
+    expect(made.tenantId).toBe(w.tenantB.id);
+    expect(made.roles.map((x) => x.role.tenantId)).toEqual([w.tenantB.id]);
+    const audit = await env.db.auditLog.findFirstOrThrow({ where: { action: "user.import", recordId: r.importId } });
+    expect(audit.tenantId).toBe(w.tenantB.id);
+
+    // As a job too: the tenant named goes with it.
+    const big = csv(["userName", ...Array.from({ length: IMPORT_INLINE_MAX + 1 }, (_, i) => `op-job-${i}`)].join("\n"));
+    const out = await importUsers(await operator(), await parseImportFile(big), big, "op-big.csv", w.tenantB.id);
+    await drainAllJobs(env.db, { progressEveryMs: 0 });
+    expect(await env.db.user.count({ where: { tenantId: w.tenantB.id, userNameKey: { startsWith: "op-job-" } } })).toBe(IMPORT_INLINE_MAX + 1);
+    expect((await env.db.job.findUniqueOrThrow({ where: { id: out.job!.id } })).status).toBe("done");
+
+    // A tenant that does not exist is a 404; a tenant administrator naming another tenant imports into their own.
+    expect(await codeOf(previewUserImport(await operator(), file, "00000000-0000-7000-8000-000000000000"))).toBe(10004);
+    const mine = await runUserImport(await adminScope(), await parseImportFile(csv("userName\nb-admin-names-platform\n")), {
+      fileName: "x.csv",
+      tenantId: w.platform.id,
+    });
+    expect(mine.created).toBe(1);
+    expect((await env.db.user.findFirstOrThrow({ where: { userNameKey: "b-admin-names-platform" } })).tenantId).toBe(w.tenantB.id);
+  });
+
   it("needs uc.user.post as well: the import permission alone cannot create users (nor an administrator)", async () => {
     const role = await env.db.role.create({ data: { tenantId: w.tenantB.id, name: "importer-only", permissions: ["uc.user.import"] } });
     const importer = await w.makeUser(w.tenantB.id, "importer-only", ["importer-only"]);

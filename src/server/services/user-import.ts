@@ -77,8 +77,8 @@ function normalisePhone(s: string): string {
 }
 
 /** Roles by their name (the key), or a built-in role's label in either language. */
-async function roleIndex(scope: Scope) {
-  const roles = await scope.db.role.findMany({ where: { tenantId: scope.actor.tenantId }, select: { id: true, name: true } });
+async function roleIndex(scope: Scope, tenantId: string) {
+  const roles = await scope.db.role.findMany({ where: { tenantId }, select: { id: true, name: true } });
   const byName = new Map<string, { id: string; name: string }>();
   for (const r of roles) {
     byName.set(r.name.toLowerCase(), r);
@@ -89,11 +89,11 @@ async function roleIndex(scope: Scope) {
 }
 
 /** Every row checked, in file order, with what `createUser` needs for the valid ones. */
-async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
+async function prepare(scope: Scope, file: ParsedFile, tenantId: string): Promise<Prepared[]> {
   const locale = scope.locale;
   const t = translator(locale, "validation");
-  const roles = await roleIndex(scope);
-  const policy = await tenantPasswordPolicy(scope.db, scope.actor.tenantId);
+  const roles = await roleIndex(scope, tenantId);
+  const policy = await tenantPasswordPolicy(scope.db, tenantId);
   const prepared = file.rows.map(({ line, cells }): Prepared => {
     const errors: RowError[] = [];
     const cell = (c: ImportColumn) => cells[c] ?? "";
@@ -159,13 +159,13 @@ async function prepare(scope: Scope, file: ParsedFile): Promise<Prepared[]> {
         hashType: hash ? (hashType ?? detectHashFamily(hash)) : null,
         errors,
       },
-      input: v ?? undefined,
+      input: v ? { ...v, tenantId } : undefined,
       passwordHash,
       md5Digest,
     };
   });
   markDuplicates(prepared, locale);
-  await markTaken(scope, prepared);
+  await markTaken(scope, prepared, tenantId);
   return prepared;
 }
 
@@ -191,7 +191,7 @@ function markDuplicates(prepared: Prepared[], locale: Locale) {
 }
 
 /** Rows whose phone, email or user name a user of the tenant already has (soft-deleted ones too, as create does). */
-async function markTaken(scope: Scope, prepared: Prepared[]) {
+async function markTaken(scope: Scope, prepared: Prepared[], tenantId: string) {
   const messages = localizeFields({ phone: ["uc:phoneInUse"], email: ["uc:emailInUse"], userName: ["uc:userNameInUse"] }, scope.locale);
   const column = { phone: "phone", email: "email", userName: "userNameKey" } as const;
   for (const [field, key] of KEYS) {
@@ -200,7 +200,7 @@ async function markTaken(scope: Scope, prepared: Prepared[]) {
     for (let i = 0; i < values.length; i += 1000) {
       const chunk = values.slice(i, i + 1000);
       const rows = await scope.db.user.findMany({
-        where: { tenantId: scope.actor.tenantId, [column[field]]: { in: chunk } },
+        where: { tenantId, [column[field]]: { in: chunk } },
         select: { phone: true, email: true, userNameKey: true },
       });
       for (const r of rows) {
@@ -234,10 +234,22 @@ export function assertCanImport(actor: { permissions: Scope["actor"]["permission
   for (const code of IMPORT_PERMISSIONS) if (!hasPermission(actor.permissions, code)) throw new AppError(actor.client ? 17005 : 10002);
 }
 
+/**
+ * The tenant the users go to: the caller's own, or for a platform operator the one named (as
+ * `user.create` does); a tenant that does not exist is a 404. Anyone else naming a tenant gets
+ * their own, never the one named.
+ */
+export async function importTenant(scope: Scope, requested?: string | null): Promise<string> {
+  if (!scope.actor.isOperator || !requested || requested === scope.actor.tenantId) return scope.actor.tenantId;
+  const tenant = await scope.db.tenant.findUnique({ where: { id: requested }, select: { id: true } });
+  if (!tenant) throw new AppError(10004);
+  return tenant.id;
+}
+
 /** The preview: every row checked, nothing written. */
-export async function previewUserImport(scope: Scope, file: ParsedFile): Promise<ImportPreview> {
+export async function previewUserImport(scope: Scope, file: ParsedFile, tenantId?: string | null): Promise<ImportPreview> {
   assertCanImport(scope.actor);
-  return summary(file, await prepare(scope, file));
+  return summary(file, await prepare(scope, file, await importTenant(scope, tenantId)));
 }
 
 /** Failed rows a result lists (a job keeps its result in its row). */
@@ -250,11 +262,12 @@ const FAILED_KEPT = 1_000;
 export async function runUserImport(
   scope: Scope,
   file: ParsedFile,
-  meta: { fileName: string; importId?: string },
+  meta: { fileName: string; importId?: string; tenantId?: string | null },
   onProgress?: (done: number, total: number, soFar: ImportResult) => Promise<void> | void,
 ): Promise<ImportResult> {
   assertCanImport(scope.actor);
-  const prepared = await prepare(scope, file);
+  const tenantId = await importTenant(scope, meta.tenantId);
+  const prepared = await prepare(scope, file, tenantId);
   const result: ImportResult = { importId: meta.importId ?? randomUUID(), total: prepared.length, created: 0, failedCount: 0, failed: [] };
   const fail = (line: number, errors: RowError[]) => {
     result.failedCount++;
@@ -280,7 +293,7 @@ export async function runUserImport(
     done++;
     await onProgress?.(done, prepared.length, result);
   }
-  await writeAudit(scope.db, auditActor(scope, scope.actor.tenantId), "user.import", result.importId, undefined, {
+  await writeAudit(scope.db, auditActor(scope, tenantId), "user.import", result.importId, undefined, {
     fileName: meta.fileName.slice(0, 200),
     format: file.format,
     total: result.total,
@@ -301,6 +314,8 @@ const jobInput = z.object({
   fileKey: z.string().regex(IMPORT_KEY_RE),
   fileName: z.string().max(200),
   locale: z.enum(["zh-CN", "en"]),
+  /** The tenant the users go to, when an operator named another one (checked again when the job runs). */
+  tenantId: z.uuid().nullish(),
   audit: z.object({ ip: z.string().nullable(), userAgent: z.string().nullable(), reqId: z.string().nullable() }),
 });
 type JobInput = z.output<typeof jobInput>;
@@ -315,7 +330,7 @@ export const userImportJob: JobKind<JobInput> = {
       const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined, locale: input.locale, audit: input.audit });
       const file = await parseImportFile(await readImportFile(input.fileKey));
       const json = (r: ImportResult) => r as unknown as Prisma.InputJsonValue;
-      const result = await runUserImport(scope, file, { fileName: input.fileName, importId: row.id }, (done, total, soFar) =>
+      const result = await runUserImport(scope, file, { fileName: input.fileName, importId: row.id, tenantId: input.tenantId }, (done, total, soFar) =>
         job.progress(done, total, { result: json(soFar) }),
       );
       await job.finish({ result: json(result), done: result.total, total: result.total });
@@ -334,9 +349,11 @@ export async function importUsers(
   file: ParsedFile,
   bytes: Buffer,
   fileName: string,
+  requestedTenant?: string | null,
 ): Promise<{ result: ImportResult | null; job: ImportJobView | null }> {
   assertCanImport(scope.actor);
-  if (file.rows.length <= IMPORT_INLINE_MAX) return { result: await runUserImport(scope, file, { fileName }), job: null };
+  const tenantId = await importTenant(scope, requestedTenant);
+  if (file.rows.length <= IMPORT_INLINE_MAX) return { result: await runUserImport(scope, file, { fileName, tenantId }), job: null };
   // A client's rights are its token's: a job, run later as a user, could not keep to them.
   if (scope.actor.client) throw new AppError(10003, { file: [msg("importInlineOnly")] });
   const fileKey = await saveImportFile(scope.actor.tenantId, randomUUID(), file.format, bytes);
@@ -349,6 +366,7 @@ export async function importUsers(
         fileKey,
         fileName: fileName.slice(0, 200),
         locale: scope.locale,
+        tenantId: tenantId === scope.actor.tenantId ? null : tenantId,
         audit: { ip: scope.audit.ip, userAgent: scope.audit.userAgent, reqId: scope.audit.reqId ?? null },
       },
     }));

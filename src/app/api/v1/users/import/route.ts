@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { createContext } from "~/server/api/context";
 import { guardRequest } from "~/server/api/trpc";
 import { restFailure } from "~/server/api/rest-failure";
@@ -11,6 +12,7 @@ export const dynamic = "force-dynamic";
 
 const PATH = "users.import";
 const NO_STORE = { "cache-control": "no-store" };
+const UUID = z.uuid();
 
 /** The multipart envelope around the file: its boundaries, part headers and the `mode` field. */
 const ENVELOPE = 64 * 1024;
@@ -45,7 +47,8 @@ async function readForm(req: Request): Promise<FormData | null> {
  * `preview` (default: every row checked, nothing written) or `import` (the file checked again
  * and its valid rows created: `{ result }` for up to IMPORT_INLINE_MAX rows, else `{ job }`, a
  * background job whose progress `GET /api/v1/users/import-jobs/{id}` tells). Needs
- * `uc.user.import` and `uc.user.post`; users go to the caller's tenant.
+ * `uc.user.import` and `uc.user.post`; users go to the caller's tenant, or for a platform operator
+ * to the tenant a `tenantId` part names.
  */
 export async function POST(req: Request) {
   const ctx = await createContext(req);
@@ -60,9 +63,12 @@ export async function POST(req: Request) {
     if (mode !== "preview" && mode !== "import") throw new AppError(10003, { mode: ["preview | import"] });
     assertImportSize(file.size);
     const bytes = Buffer.from(await file.arrayBuffer());
+    const tenantId = form.get("tenantId");
+    // An operator may name another tenant (as user.create's tenantId); an id that is no id names no tenant.
+    if (tenantId !== null && (typeof tenantId !== "string" || !UUID.safeParse(tenantId).success)) throw new AppError(10004);
     const parsed = await parseImportFile(bytes);
-    if (mode === "preview") return Response.json(await previewUserImport(scope, parsed), { headers: NO_STORE });
-    const out = await importUsers(scope, parsed, bytes, file.name || "import");
+    if (mode === "preview") return Response.json(await previewUserImport(scope, parsed, tenantId), { headers: NO_STORE });
+    const out = await importUsers(scope, parsed, bytes, file.name || "import", tenantId);
     if (out.job) kickJobRunner(scope.db);
     return Response.json(out, { headers: NO_STORE });
   } catch (e) {
