@@ -6,6 +6,7 @@
  * them sign with the keys the platform already rotates (services/tokens.ts): the active key
  * first, then retired ones still published. When the key set changes the provider is made anew.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
 import type { Db } from "~/server/db";
@@ -22,6 +23,8 @@ export const OIDC_PREFIX = "/oidc";
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
 
 const KEYS_CHECK_MS = 60_000;
+/** Per request: whether the client secret came in the Authorization header (Basic) or in the body. */
+const secretVia = new AsyncLocalStorage<{ basic: boolean }>();
 /** Asymmetric algorithms only: a client's placeholder secret (clients.ts) must never serve as an HMAC key. */
 const ASYMMETRIC: ("ES256" | "RS256" | "PS256" | "EdDSA")[] = ["ES256", "RS256", "PS256", "EdDSA"];
 
@@ -190,9 +193,16 @@ async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   const provider = new Provider(issuer, configuration(db, tenantId, keys, issuer));
   // server.mjs has settled X-Forwarded-Proto (and X-Forwarded-Host only behind TRUSTED_PROXY).
   provider.proxy = true;
+  // How this request presented a client secret: the library takes either way for either method,
+  // we hold a client to the one it registered (client_secret_basic or client_secret_post).
+  provider.use((ctx, next) => secretVia.run({ basic: /^basic\s/i.test(ctx.get("authorization")) }, next));
   // Our secrets are kept as SHA-256 only: compare against the table (see clients.ts).
-  const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: unknown): Promise<boolean>; uc_row_id?: string } };
-  ClientClass.prototype.compareClientSecret = function (this: { uc_row_id?: string }, actual: unknown) {
+  const ClientClass = provider.Client as unknown as {
+    prototype: { compareClientSecret(actual: unknown): Promise<boolean>; uc_row_id?: string; clientAuthMethod?: string };
+  };
+  ClientClass.prototype.compareClientSecret = function (this: { uc_row_id?: string; clientAuthMethod?: string }, actual: unknown) {
+    const via = secretVia.getStore();
+    if (!via || (via.basic ? "client_secret_basic" : "client_secret_post") !== this.clientAuthMethod) return Promise.resolve(false);
     return this.uc_row_id ? verifyClientSecret(db, this.uc_row_id, actual) : Promise.resolve(false);
   };
   return { provider, kids, checkedAt: Date.now() };
