@@ -56,7 +56,8 @@ const isDead = (r: Row) =>
       Date.now(),
     ));
 
-export function createAdapterFactory(db: Db, tenantId: string) {
+/** `issuer`: the provider's, so a client's logo in our file library is named on its origin. */
+export function createAdapterFactory(db: Db, tenantId: string, issuer?: string) {
   return class PrismaAdapter implements Adapter {
     constructor(readonly model: string) {}
 
@@ -64,7 +65,8 @@ export function createAdapterFactory(db: Db, tenantId: string) {
       const link = currentLoginLink();
       const loginSessionId = link?.loginSessionId && UUID_RE.test(link.loginSessionId) ? link.loginSessionId : null;
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
-      const json = JSON.stringify(payload);
+      // A session remembers its issuer, so a console action that ends it can reach the same provider (backchannel.ts).
+      const json = JSON.stringify(this.model === "Session" && issuer ? { ...payload, uc_issuer: issuer } : payload);
       await db.$executeRaw`
         INSERT INTO "OidcPayload" ("model", "id", "tenantId", "payload", "grantId", "userCode", "uid", "loginSessionId", "expiresAt")
         VALUES (${this.model}, ${id}, ${tenantId}::uuid, ${json}::jsonb, ${payload.grantId ?? null}, ${payload.userCode ?? null},
@@ -94,7 +96,7 @@ export function createAdapterFactory(db: Db, tenantId: string) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.model === "Client") return findOidcClient(db, tenantId, id);
+      if (this.model === "Client") return findOidcClient(db, tenantId, id, issuer);
       return this.one(Prisma.sql`p."id" = ${id}`);
     }
 

@@ -3,21 +3,31 @@
  * every use (the library caches only the validated form of identical metadata), so a disabled
  * client, a disabled tenant or an owner who lost their account stops at once.
  *
+ * Types and authentication: the client's type decides (column `clientType`), never whether it
+ * happens to have secret rows. SPA and native apps are public (`none`, PKCE only; native apps
+ * are `application_type: native`, so loopback and private-use scheme redirects follow RFC 8252);
+ * machine clients are not served here at all (client credentials stay on /api/oauth/token); a
+ * web app authenticates as its `tokenEndpointAuthMethod` column says: `client_secret_basic`,
+ * `client_secret_post`, or `private_key_jwt` with the keys at its `jwks_uri`. A web app never
+ * becomes public: a stray `none` on one is read as `client_secret_basic`.
+ *
  * Secrets: we keep only each secret's SHA-256 (shown once at creation), so the library cannot
- * compare a presented secret itself. A client with live secrets is registered for
- * `client_secret_basic` with a placeholder `client_secret` that is never compared and never used
- * as a key (no HS* algorithm is enabled anywhere: see `enabledJWA` in provider.ts), and the
- * provider's `compareClientSecret` is replaced by `verifyClientSecret` below: the presented
- * secret's SHA-256 against every live secret of the client, in constant time, as
- * /api/oauth/token does. Confidential fails closed: a client that has any secret row (expired
- * ones too) or may use client_credentials stays `client_secret_basic` when none is live, so it
- * cannot authenticate at all; only a client that never had a secret row is public (`none`):
- * PKCE is required of every client anyway. (Deleted secrets leave no row: see the report.)
+ * compare a presented secret itself. A web app using a secret is registered with a placeholder
+ * `client_secret` that is never compared and never used as a key (no HS* algorithm is enabled
+ * anywhere: see `enabledJWA` in provider.ts), and the provider's `compareClientSecret` is
+ * replaced by `verifyClientSecret` below: the presented secret's SHA-256 against every live
+ * secret of the client, in constant time, as /api/oauth/token does. With no live secret it
+ * cannot authenticate at all (confidential fails closed).
+ *
+ * Lifetimes and consent travel as extra metadata the provider reads (`uc_id_token_lifetime`,
+ * `uc_refresh_absolute`, `uc_refresh_idle`, `uc_consent_required`); `logo_uri` is absolute (a
+ * file of our library is named on the issuer's origin); a back-channel logout URI is registered
+ * with `backchannel_logout_session_required`, so every logout token names the session (`sid`).
  */
 import { randomBytes } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import type { Db } from "~/server/db";
-import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
+import { hasControlChars, hasLoneSurrogate, isSafeUrl } from "~/lib/validators/common";
 import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/services/client";
 
 /** Never compared (verifyClientSecret decides) and never a key; random per process all the same. */
@@ -30,54 +40,108 @@ interface ClientRow extends OwnerRow {
   id: string;
   clientId: string;
   name: string;
+  clientType: "web" | "spa" | "native" | "machine";
+  tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "private_key_jwt" | "none";
+  jwksUri: string | null;
+  idTokenLifetime: number;
+  refreshTokenAbsoluteLifetime: number;
+  refreshTokenIdleLifetime: number;
+  consentRequired: boolean;
+  backchannelLogoutUri: string | null;
+  logoUri: string | null;
   grantTypes: string[];
   scopes: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[] | null;
   corsOrigins: string[];
   tokenLifetime: number;
-  firstParty: boolean;
-  secretRows: number;
 }
 
 const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) && !hasLoneSurrogate(id);
 
-/** The client's metadata for the tenant's provider, or undefined (unknown here, disabled, or not a code-flow client). */
-export async function findOidcClient(db: Db, tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
+/** The provider's `token_endpoint_auth_method` of a client: by its type, and fail closed. */
+function authMethodOf(c: Pick<ClientRow, "clientType" | "tokenEndpointAuthMethod">) {
+  if (c.clientType === "spa" || c.clientType === "native") return "none";
+  return c.tokenEndpointAuthMethod === "none" ? "client_secret_basic" : c.tokenEndpointAuthMethod;
+}
+
+/** A logo the consent page may show: https as is, a file of our library on the issuer's origin. */
+function absoluteLogo(logo: string | null, issuer: string | undefined): string | undefined {
+  if (!logo || !isSafeUrl(logo)) return undefined;
+  if (logo.startsWith("https://")) return logo;
+  return issuer ? new URL(logo, issuer).href : undefined;
+}
+
+/**
+ * The client's metadata for the tenant's provider at `issuer`, or undefined (unknown here,
+ * disabled, a machine client, or not a code-flow client).
+ */
+export async function findOidcClient(db: Db, tenantId: string, clientId: string, issuer?: string): Promise<ClientMetadata | undefined> {
   if (!validId(clientId)) return undefined;
   const [c] = await db.$queryRaw<ClientRow[]>`
     SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
-           c."tokenLifetime", c."firstParty", ${ownerColumns},
-           (SELECT count(*)::int FROM "ClientSecret" s WHERE s."clientId" = c."id") AS "secretRows"
+           c."tokenLifetime", c."clientType"::text AS "clientType", c."tokenEndpointAuthMethod"::text AS "tokenEndpointAuthMethod", c."jwksUri",
+           c."idTokenLifetime", c."refreshTokenAbsoluteLifetime", c."refreshTokenIdleLifetime", c."consentRequired",
+           c."backchannelLogoutUri", c."logoUri", ${ownerColumns}
       FROM "OAuthClient" c JOIN "Tenant" t ON t."id" = c."tenantId"
       LEFT JOIN "User" o ON o."id" = c."ownerId"
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
      LIMIT 1`;
-  if (!c || !ownerGrants(c, tenantId)) return undefined;
+  if (!c || !ownerGrants(c, tenantId) || c.clientType === "machine") return undefined;
   const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
   if (!grants.includes("authorization_code")) return undefined;
-  // Never public by accident: expired secrets still make a client confidential (and unable to authenticate).
-  const confidential = c.secretRows > 0 || c.grantTypes.includes("client_credentials");
+  const method = authMethodOf(c);
+  // private_key_jwt without keys cannot authenticate: unknown rather than half-configured.
+  if (method === "private_key_jwt" && !c.jwksUri) return undefined;
+  const logo = absoluteLogo(c.logoUri, issuer);
   return {
     client_id: c.clientId,
     client_name: c.name,
+    application_type: c.clientType === "native" ? "native" : "web",
     redirect_uris: c.redirectUris,
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     grant_types: grants,
     response_types: ["code"],
-    token_endpoint_auth_method: confidential ? "client_secret_basic" : "none",
-    ...(confidential ? { client_secret: PLACEHOLDER_SECRET } : {}),
+    token_endpoint_auth_method: method,
+    ...(method === "client_secret_basic" || method === "client_secret_post" ? { client_secret: PLACEHOLDER_SECRET } : {}),
+    ...(method === "private_key_jwt" ? { jwks_uri: c.jwksUri! } : {}),
+    ...(logo ? { logo_uri: logo } : {}),
+    ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     id_token_signed_response_alg: "ES256",
     uc_row_id: c.id,
-    uc_first_party: c.firstParty,
     uc_cors_origins: c.corsOrigins,
     uc_token_lifetime: c.tokenLifetime,
     uc_scopes: c.scopes,
+    uc_id_token_lifetime: c.idTokenLifetime,
+    uc_refresh_absolute: c.refreshTokenAbsoluteLifetime,
+    uc_refresh_idle: c.refreshTokenIdleLifetime,
+    uc_consent_required: c.consentRequired,
   };
 }
 
 /** Extra client metadata our provider reads (oidc-provider's `extraClientMetadata.properties`). */
-export const EXTRA_CLIENT_METADATA = ["uc_row_id", "uc_first_party", "uc_cors_origins", "uc_token_lifetime", "uc_scopes"];
+export const EXTRA_CLIENT_METADATA = [
+  "uc_row_id",
+  "uc_cors_origins",
+  "uc_token_lifetime",
+  "uc_scopes",
+  "uc_id_token_lifetime",
+  "uc_refresh_absolute",
+  "uc_refresh_idle",
+  "uc_consent_required",
+];
+
+/** The extra metadata as the provider's Client instance carries it. */
+export interface UcClientMetadata {
+  uc_row_id?: string;
+  uc_cors_origins?: string[];
+  uc_token_lifetime?: number;
+  uc_scopes?: string[];
+  uc_id_token_lifetime?: number;
+  uc_refresh_absolute?: number;
+  uc_refresh_idle?: number;
+  uc_consent_required?: boolean;
+}
 
 /** Whether `presented` is a live secret of the client (row id): SHA-256, constant time, expired ones miss. */
 export async function verifyClientSecret(db: Db, clientRowId: string, presented: unknown): Promise<boolean> {

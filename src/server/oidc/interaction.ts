@@ -177,7 +177,8 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
     if (details.prompt.name === "consent") {
       const client = await provider.Client.find(String(details.params.client_id));
       if (!client) return writePage(res, errorPage(pageLang, { error: "invalid_client" }, 400));
-      if ((client as unknown as { uc_first_party?: boolean }).uc_first_party) return finish(await grantAll(provider, details), true);
+      // A first-party app (consent not required) is granted what it asked for without a page.
+      if ((client as unknown as { uc_consent_required?: boolean }).uc_consent_required === false) return finish(await grantAll(provider, details), true);
       const login = await currentLogin(r);
       return writePage(
         res,

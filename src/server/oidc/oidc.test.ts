@@ -62,7 +62,11 @@ async function makeClient(
       redirectUris: [REDIRECT],
       postLogoutRedirectUris: opts.postLogout ?? [],
       corsOrigins: [],
-      firstParty: opts.firstParty ?? false,
+      consentRequired: !(opts.firstParty ?? false),
+      // No secret and no client credentials: a public app (SPA); otherwise a web app with a secret.
+      ...(opts.secret === false && !(opts.grantTypes ?? []).includes("client_credentials")
+        ? { clientType: "spa" as const, tokenEndpointAuthMethod: "none" as const }
+        : {}),
       ...(opts.secret === false ? {} : { secrets: { create: [{ hash: s.hash, hint: s.hint }] } }),
     },
   });

@@ -6,6 +6,7 @@
  * them sign with the keys the platform already rotates (services/tokens.ts): the active key
  * first, then retired ones still published. When the key set changes the provider is made anew.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
 import type { Db } from "~/server/db";
@@ -14,7 +15,7 @@ import { getSecrets } from "~/server/secrets";
 import { PUBLISH_RETIRED_MS, ensureSigningKey } from "~/server/services/tokens";
 import { createAdapterFactory } from "~/server/oidc/adapter";
 import { accountFinder, OIDC_CLAIMS } from "~/server/oidc/account";
-import { EXTRA_CLIENT_METADATA, verifyClientSecret } from "~/server/oidc/clients";
+import { EXTRA_CLIENT_METADATA, verifyClientSecret, type UcClientMetadata } from "~/server/oidc/clients";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
 
 /** Where the provider's endpoints live (discovery stays at /.well-known/openid-configuration). */
@@ -22,6 +23,8 @@ export const OIDC_PREFIX = "/oidc";
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
 
 const KEYS_CHECK_MS = 60_000;
+/** Per request: whether the client secret came in the Authorization header (Basic) or in the body. */
+const secretVia = new AsyncLocalStorage<{ basic: boolean }>();
 /** Asymmetric algorithms only: a client's placeholder secret (clients.ts) must never serve as an HMAC key. */
 const ASYMMETRIC: ("ES256" | "RS256" | "PS256" | "EdDSA")[] = ["ES256", "RS256", "PS256", "EdDSA"];
 
@@ -57,15 +60,32 @@ async function currentKids(db: Db): Promise<string> {
 /** Cookie signing keys, derived from NEXTAUTH_SECRET: the same on every instance. */
 const cookieKeys = () => [createHmac("sha256", getSecrets().authSecret).update("user-center:oidc-cookies").digest("base64url")];
 
-function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
+const DEFAULT_REFRESH = 14 * 86400;
+const ucMeta = (client: unknown) => (client ?? {}) as UcClientMetadata;
+
+/**
+ * A refresh token's lifetime: the client's idle lifetime (each rotation issues a new token, so
+ * the count starts again), never past the absolute lifetime counted from the first token of the
+ * grant (`iiat`, which rotation carries over).
+ */
+function refreshTokenTTL(token: { iiat?: number }, client: unknown): number {
+  const m = ucMeta(client);
+  const absolute = m.uc_refresh_absolute ?? DEFAULT_REFRESH;
+  const idle = Math.min(m.uc_refresh_idle ?? absolute, absolute);
+  const now = Math.floor(Date.now() / 1000);
+  const left = absolute - (now - (token.iiat ?? now));
+  return Math.max(1, Math.min(idle, left));
+}
+
+function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): Configuration {
   return {
-    adapter: createAdapterFactory(db, tenantId),
+    adapter: createAdapterFactory(db, tenantId, issuer),
     findAccount: accountFinder(db, tenantId),
     jwks: { keys: jwks },
     claims: OIDC_CLAIMS,
     scopes: ["openid", "offline_access", "profile", "email", "phone", "address"],
     responseTypes: ["code"],
-    clientAuthMethods: ["client_secret_basic", "none"],
+    clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
     pkce: { methods: ["S256"], required: () => true },
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
@@ -127,11 +147,12 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
     ttl: {
       AccessToken: (_ctx, _token, client) => (client as unknown as { uc_token_lifetime?: number } | undefined)?.uc_token_lifetime ?? 300,
       AuthorizationCode: 60,
-      IdToken: 3600,
+      IdToken: (_ctx, _token, client) => ucMeta(client).uc_id_token_lifetime ?? 3600,
       Interaction: 3600,
-      Grant: 14 * 86400,
+      // A grant outlives its refresh tokens (their absolute lifetime may be longer than the default).
+      Grant: (_ctx, _grant, client) => Math.max(DEFAULT_REFRESH, ucMeta(client).uc_refresh_absolute ?? 0),
       Session: 14 * 86400,
-      RefreshToken: 14 * 86400,
+      RefreshToken: (_ctx, token, client) => refreshTokenTTL(token as { iiat?: number }, client),
     },
     enabledJWA: {
       clientAuthSigningAlgValues: ASYMMETRIC,
@@ -169,12 +190,19 @@ function forget(key: string) {
 
 async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   const { keys, kids } = await signingJwks(db);
-  const provider = new Provider(issuer, configuration(db, tenantId, keys));
+  const provider = new Provider(issuer, configuration(db, tenantId, keys, issuer));
   // server.mjs has settled X-Forwarded-Proto (and X-Forwarded-Host only behind TRUSTED_PROXY).
   provider.proxy = true;
+  // How this request presented a client secret: the library takes either way for either method,
+  // we hold a client to the one it registered (client_secret_basic or client_secret_post).
+  provider.use((ctx, next) => secretVia.run({ basic: /^basic\s/i.test(ctx.get("authorization")) }, next));
   // Our secrets are kept as SHA-256 only: compare against the table (see clients.ts).
-  const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: unknown): Promise<boolean>; uc_row_id?: string } };
-  ClientClass.prototype.compareClientSecret = function (this: { uc_row_id?: string }, actual: unknown) {
+  const ClientClass = provider.Client as unknown as {
+    prototype: { compareClientSecret(actual: unknown): Promise<boolean>; uc_row_id?: string; clientAuthMethod?: string };
+  };
+  ClientClass.prototype.compareClientSecret = function (this: { uc_row_id?: string; clientAuthMethod?: string }, actual: unknown) {
+    const via = secretVia.getStore();
+    if (!via || (via.basic ? "client_secret_basic" : "client_secret_post") !== this.clientAuthMethod) return Promise.resolve(false);
     return this.uc_row_id ? verifyClientSecret(db, this.uc_row_id, actual) : Promise.resolve(false);
   };
   return { provider, kids, checkedAt: Date.now() };

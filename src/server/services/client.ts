@@ -15,10 +15,11 @@ import { auditActor, writeAudit } from "~/server/services/audit";
 import { managesAll, ownerOf } from "~/server/services/ownership";
 import { tenantWhere, type Scope } from "~/server/services/scope";
 import { signClientToken, verifyClientToken, type VerifiedClientToken } from "~/server/services/tokens";
-import { hasPermission, isGrantable, OPERATOR_PERMISSIONS, type PermissionCode } from "~/lib/permissions";
+import { hasPermission, isGrantable, OPERATOR_PERMISSIONS, PERMISSION_PREFIX, type PermissionCode } from "~/lib/permissions";
 import { intersectGrants } from "~/lib/permission-scope";
 import { UUID_RE, type RoleJson } from "~/server/db/sql";
 import { normalizeHost, resolveTenant, type ResolvedTenant } from "~/server/services/host";
+import { settleClient } from "~/lib/validators/client";
 import type {
   ClientDetail,
   ClientSummary,
@@ -41,9 +42,17 @@ const detailSelect = {
   scopes: true,
   redirectUris: true,
   postLogoutRedirectUris: true,
-  firstParty: true,
+  consentRequired: true,
   corsOrigins: true,
   tokenLifetime: true,
+  clientType: true,
+  tokenEndpointAuthMethod: true,
+  jwksUri: true,
+  idTokenLifetime: true,
+  refreshTokenAbsoluteLifetime: true,
+  refreshTokenIdleLifetime: true,
+  backchannelLogoutUri: true,
+  logoUri: true,
   enabled: true,
   ownerId: true,
   createdAt: true,
@@ -68,16 +77,59 @@ async function findClient(db: DbClient, scope: Scope, id: string): Promise<Detai
 }
 
 /**
- * Scopes must be registry codes or wildcards, and a non-administrator may only hand a client
- * what they hold themselves (so a developer cannot mint a token stronger than their session).
+ * A client's scopes: permission codes (`uc.*`) must be registry codes or wildcards, and a
+ * non-administrator may only hand a client what they hold themselves (so a developer cannot
+ * mint a token stronger than their session); every other scope must exist in the client's
+ * tenant: `offline_access`, one of its identity resources or one of its API scopes.
  */
-function assertGrantable(scope: Scope, scopes: string[]) {
-  const fields: Record<string, string[]> = {};
+async function assertScopes(db: DbClient, scope: Scope, tenantId: string, scopes: string[]) {
+  const permissions: Record<string, string[]> = {};
+  const unknown: Record<string, string[]> = {};
+  const named = scopes.filter((s) => !isPermissionScope(s) && s !== OFFLINE_ACCESS);
+  const [identity, api] = named.length
+    ? await Promise.all([
+        db.identityResource.findMany({ where: { tenantId, name: { in: named } }, select: { name: true } }),
+        db.apiScope.findMany({ where: { tenantId, name: { in: named } }, select: { name: true } }),
+      ])
+    : [[], []];
+  const known = new Set([...identity, ...api].map((r) => r.name));
   scopes.forEach((s, i) => {
-    const ok = isGrantable(s) && (managesAll(scope.actor) || hasPermission(scope.actor.permissions, s as PermissionCode));
-    if (!ok) fields[`scopes.${i}`] = [s];
+    if (isPermissionScope(s)) {
+      const ok = isGrantable(s) && (managesAll(scope.actor) || hasPermission(scope.actor.permissions, s as PermissionCode));
+      if (!ok) permissions[`scopes.${i}`] = [msg("unknownScope")];
+    } else if (s !== OFFLINE_ACCESS && !known.has(s)) unknown[`scopes.${i}`] = [msg("scopeNotInTenant")];
   });
-  if (Object.keys(fields).length) throw new AppError(17007, fields);
+  if (Object.keys(permissions).length) throw new AppError(17007, { ...permissions, ...unknown });
+  if (Object.keys(unknown).length) throw new AppError(17011, unknown);
+}
+
+const OFFLINE_ACCESS = "offline_access";
+/** Our permission codes and wildcards are scopes of their own namespace. */
+const isPermissionScope = (s: string) => s.startsWith(`${PERMISSION_PREFIX}.`);
+
+/** The columns a client's settings write (type settled, fields that do not apply cleared). */
+function settingsData(input: z.output<typeof clientUpdateInput> | z.output<typeof clientCreateInput>) {
+  const c = settleClient(input);
+  return {
+    name: c.name,
+    description: c.description || null,
+    clientType: c.clientType,
+    grantTypes: c.grantTypes,
+    scopes: c.scopes,
+    redirectUris: c.redirectUris,
+    postLogoutRedirectUris: c.postLogoutRedirectUris,
+    consentRequired: c.consentRequired,
+    corsOrigins: c.corsOrigins,
+    tokenLifetime: c.tokenLifetime,
+    tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
+    jwksUri: c.jwksUri ?? null,
+    idTokenLifetime: c.idTokenLifetime,
+    refreshTokenAbsoluteLifetime: c.refreshTokenAbsoluteLifetime,
+    refreshTokenIdleLifetime: c.refreshTokenIdleLifetime,
+    backchannelLogoutUri: c.backchannelLogoutUri ?? null,
+    logoUri: c.logoUri ?? null,
+    enabled: c.enabled,
+  } satisfies Prisma.OAuthClientUpdateInput;
 }
 
 export async function listClients(scope: Scope, input: z.output<typeof clientListInput>) {
@@ -104,6 +156,7 @@ export async function listClients(scope: Scope, input: z.output<typeof clientLis
         clientId: true,
         name: true,
         description: true,
+        clientType: true,
         grantTypes: true,
         scopes: true,
         tokenLifetime: true,
@@ -125,26 +178,12 @@ const newClientId = () => randomBytes(12).toString("hex");
 
 export async function createClient(scope: Scope, input: z.output<typeof clientCreateInput>): Promise<ClientDetail> {
   const { db } = scope;
-  assertGrantable(scope, input.scopes);
   const tenantId = scope.actor.isOperator && input.tenantId ? input.tenantId : scope.actor.tenantId;
   if (tenantId !== scope.actor.tenantId && !(await db.tenant.count({ where: { id: tenantId } }))) throw new AppError(10004);
+  await assertScopes(db, scope, tenantId, input.scopes);
   return db.$transaction(async (tx) => {
     const created = await tx.oAuthClient.create({
-      data: {
-        tenantId,
-        clientId: newClientId(),
-        name: input.name,
-        description: input.description || null,
-        grantTypes: input.grantTypes,
-        scopes: input.scopes,
-        redirectUris: input.redirectUris,
-        postLogoutRedirectUris: input.postLogoutRedirectUris,
-        firstParty: input.firstParty,
-        corsOrigins: input.corsOrigins,
-        tokenLifetime: input.tokenLifetime,
-        enabled: input.enabled,
-        ownerId: ownerOf(scope.actor),
-      },
+      data: { ...settingsData(input), tenantId, clientId: newClientId(), ownerId: ownerOf(scope.actor) },
       select: detailSelect,
     });
     const detail = toDetail(created);
@@ -158,24 +197,15 @@ export async function updateClient(scope: Scope, input: z.output<typeof clientUp
   return db.$transaction(async (tx) => {
     const before = toDetail(await findClient(tx, scope, input.id));
     // Scopes already on the client may stay; only newly added ones must be grantable by the editor.
-    assertGrantable(
+    await assertScopes(
+      tx,
       scope,
+      before.tenantId,
       input.scopes.filter((s) => !before.scopes.includes(s)),
     );
     const updated = await tx.oAuthClient.update({
       where: { id: input.id },
-      data: {
-        name: input.name,
-        description: input.description || null,
-        grantTypes: input.grantTypes,
-        scopes: input.scopes,
-        redirectUris: input.redirectUris,
-        postLogoutRedirectUris: input.postLogoutRedirectUris,
-        firstParty: input.firstParty,
-        corsOrigins: input.corsOrigins,
-        tokenLifetime: input.tokenLifetime,
-        enabled: input.enabled,
-      },
+      data: settingsData(input),
       select: detailSelect,
     });
     const after = toDetail(updated);

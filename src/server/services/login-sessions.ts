@@ -4,7 +4,7 @@
  * on the session's very next request because loadActor re-reads the record.
  */
 import type { z } from "zod";
-import type { DbClient } from "~/server/db";
+import type { Db, DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { tenantWhere, type Scope } from "~/server/services/scope";
 import { AppError } from "~/server/errors";
@@ -108,10 +108,19 @@ const TRANSITIONS: Record<Transition, { from: Row["state"][]; to: Row["state"] }
   offline: { from: ["active", "frozen"], to: "offline" },
 };
 
+/**
+ * Tells the apps the user signed in to through the tenant's OpenID Provider from these login
+ * sessions (back-channel logout), after the change is committed; best effort, off the response
+ * path. Loaded on first use, so instances that never served OpenID never load the provider.
+ */
+function notifyEnded(db: Db, ids: string[]) {
+  void import("~/server/oidc/backchannel").then((m) => m.notifyLoginSessionsEnded(db, ids)).catch(() => undefined);
+}
+
 export async function changeSessionState(scope: Scope, id: string, action: Transition) {
   const { db } = scope;
   const t = TRANSITIONS[action];
-  return db.$transaction(async (tx) => {
+  const item = await db.$transaction(async (tx) => {
     const before = await find(tx, scope, id, { deleted: false });
     if (!t.from.includes(before.state)) throw new AppError(13002);
     const after = await tx.loginSession.update({
@@ -122,16 +131,20 @@ export async function changeSessionState(scope: Scope, id: string, action: Trans
     await writeAudit(tx, auditActor(scope, before.tenantId), `session.${action}`, id, { state: before.state }, { state: after.state });
     return toItem(scope)(after);
   });
+  if (action !== "unfreeze") notifyEnded(db, [id]);
+  return item;
 }
 
 export async function softDeleteSession(scope: Scope, id: string) {
   const { db } = scope;
-  return db.$transaction(async (tx) => {
+  const item = await db.$transaction(async (tx) => {
     const before = await find(tx, scope, id, { deleted: false });
     const after = await tx.loginSession.update({ where: { id }, data: { deletedAt: new Date() }, select });
     await writeAudit(tx, auditActor(scope, before.tenantId), "session.delete", id);
     return toItem(scope)(after);
   });
+  notifyEnded(db, [id]);
+  return item;
 }
 
 export async function recycleSession(scope: Scope, id: string) {
@@ -146,12 +159,14 @@ export async function recycleSession(scope: Scope, id: string) {
 
 export async function purgeSession(scope: Scope, id: string) {
   const { db } = scope;
-  return db.$transaction(async (tx) => {
+  const done = await db.$transaction(async (tx) => {
     const before = await find(tx, scope, id);
     await tx.loginSession.delete({ where: { id } });
     await writeAudit(tx, auditActor(scope, before.tenantId), "session.purge", id, toRecord(before));
     return { id };
   });
+  notifyEnded(db, [id]);
+  return done;
 }
 
 /** The holder's own sessions: live ones, newest first. */
@@ -187,5 +202,6 @@ export async function endMySession(scope: Scope, id: string) {
   await findMine(db, scope, id);
   await db.loginSession.updateMany({ where: { id, state: { in: ["active", "frozen"] } }, data: { state: "ended", endedAt: new Date() } });
   await writeAudit(db, auditActor(scope), "me.endSession", id);
+  notifyEnded(db, [id]);
   return { id };
 }

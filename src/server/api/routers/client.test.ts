@@ -110,19 +110,19 @@ describe("client router", () => {
     expect(await failure(() => admin.client.create({ name: "x3", tokenLifetime: 100_000 }))).toMatchObject({ trpc: "BAD_REQUEST" });
   });
 
-  it("keeps a sign-in client's code-flow grants, post-logout URIs and first-party mark", async () => {
+  it("keeps a sign-in client's code-flow grants, post-logout URIs and consent setting", async () => {
     const admin = await w.callerFor(w.managerB.id);
     const made = await admin.client.create({
       name: "Sign-in app",
       grantTypes: ["authorization_code", "refresh_token"],
       redirectUris: ["https://app.example.com/cb"],
       postLogoutRedirectUris: ["https://app.example.com/bye"],
-      firstParty: true,
+      consentRequired: false,
     });
     expect(made).toMatchObject({
       grantTypes: ["authorization_code", "refresh_token"],
       postLogoutRedirectUris: ["https://app.example.com/bye"],
-      firstParty: true,
+      consentRequired: false,
     });
     const edited = await admin.client.update({
       id: made.id,
@@ -130,9 +130,9 @@ describe("client router", () => {
       grantTypes: ["authorization_code"],
       redirectUris: made.redirectUris,
       postLogoutRedirectUris: [],
-      firstParty: false,
+      consentRequired: true,
     });
-    expect(edited).toMatchObject({ postLogoutRedirectUris: [], firstParty: false });
+    expect(edited).toMatchObject({ postLogoutRedirectUris: [], consentRequired: true });
     expect(await failure(() => admin.client.create({ name: "x4", postLogoutRedirectUris: ["javascript:alert(1)"] }))).toMatchObject({ trpc: "BAD_REQUEST" });
   });
 
