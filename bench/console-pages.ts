@@ -13,13 +13,17 @@
  *   side menu's link, measured from the click;
  * each up to the first table row — or the list's empty state — visible with no spinner over
  * it; and the JavaScript the page loaded
- * (every script response of the cold visit, gzip-compressed here at the default level).
+ * (every script response of the cold visit, gzip-compressed here at the default level), beside its
+ * stylesheets (gzip) and the size of its HTML (as sent, before compression).
  * The aims: data within 500 ms warm, JavaScript under 300 KiB gzip. Prints a table; asserts nothing.
  *
  *   BENCH_DATABASE_URL  PostgreSQL server for the scratch database (default local 127.0.0.1:5432)
  *   BENCH_PAGES=users,roles  only these pages
+ *   BENCH_SHOTS=<dir>        also a full-page screenshot of each page in each language once its data shows
+ *                            (<dir>/<page>-<locale>.png), to compare the look of two builds
  */
 import os from "node:os";
+import { mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { chromium, request, type Browser, type BrowserContext } from "@playwright/test";
@@ -34,6 +38,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3330);
 const ADMIN_PASSWORD = "bench admin passphrase";
 const AIM_MS = 500;
 const AIM_KIB = 300;
+const SHOTS = process.env.BENCH_SHOTS;
 
 type Who = "admin" | "operator";
 /** The list pages, and the other console pages whose JavaScript is measured too (no list: `data: false`). */
@@ -88,8 +93,24 @@ async function measurePage(browser: Browser, base: string, storageState: Awaited
   const ctx: BrowserContext = await browser.newContext({ baseURL: base, storageState, locale: "zh-CN" });
   const page = await ctx.newPage();
   const scripts = new Map<string, Promise<number>>();
+  const styles = new Map<string, Promise<number>>();
+  let html: Promise<number> | undefined;
   page.on("response", (r) => {
-    if (r.request().resourceType() !== "script" || scripts.has(r.url())) return;
+    const type = r.request().resourceType();
+    if (type === "document" && !html)
+      html = r.body().then(
+        (b) => b.length,
+        () => 0,
+      );
+    if (type === "stylesheet" && !styles.has(r.url()))
+      styles.set(
+        r.url(),
+        r.body().then(
+          (b) => gzipSync(b).length,
+          () => 0,
+        ),
+      );
+    if (type !== "script" || scripts.has(r.url())) return;
     scripts.set(
       r.url(),
       r.body().then(
@@ -121,13 +142,29 @@ async function measurePage(browser: Browser, base: string, storageState: Awaited
   const cold = await visit();
   await page.waitForLoadState("networkidle");
   const jsKiB = (await Promise.all(scripts.values())).reduce((a, b) => a + b, 0) / 1024;
+  const cssKiB = (await Promise.all(styles.values())).reduce((a, b) => a + b, 0) / 1024;
+  const htmlKB = ((await html) ?? 0) / 1000;
   const rows = await page.locator("tr.ant-table-row").count();
   const warm: Shown[] = [];
   const nav: number[] = [];
   for (let i = 0; i < VISITS && data; i++) warm.push((await visit())!);
   for (let i = 0; i < VISITS && data; i++) nav.push(await inApp());
   await ctx.close();
-  return { cold: cold?.shown, warm: warm.map((w) => w.shown), firstByte: warm.map((w) => w.firstByte), nav, jsKiB, rows };
+  return { cold: cold?.shown, warm: warm.map((w) => w.shown), firstByte: warm.map((w) => w.firstByte), nav, jsKiB, cssKiB, htmlKB, rows };
+}
+
+/** BENCH_SHOTS: the page in both languages, once its data (or, without a list, the page) has loaded. */
+async function screenshots(browser: Browser, base: string, storageState: Awaited<ReturnType<typeof signIn>>, path: string, data: boolean) {
+  mkdirSync(SHOTS!, { recursive: true });
+  for (const locale of ["zh-CN", "en"]) {
+    const ctx = await browser.newContext({ baseURL: base, storageState, locale, viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(path, { waitUntil: "load" });
+    if (data) await page.waitForFunction(dataShown, new URL(path, base).pathname, { polling: "raf", timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: `${SHOTS}/${path.replace(/^\//, "").replace(/[^a-z0-9-]+/gi, "_")}-${locale}.png`, fullPage: true, animations: "disabled" });
+    await ctx.close();
+  }
 }
 
 const name = `uc_bench_pages_${randomBytes(3).toString("hex")}`;
@@ -150,12 +187,27 @@ try {
   );
   const only = process.env.BENCH_PAGES?.split(",").map((p) => `/${p.trim()}`);
   const rows: string[][] = [
-    ["page", "rows", "cold", "warm p50", "warm p99", `aim ${AIM_MS} ms`, "HTML 1st byte p50", "in-app p50", "in-app p99", "JS gzip", `aim ${AIM_KIB} KiB`],
+    [
+      "page",
+      "rows",
+      "cold",
+      "warm p50",
+      "warm p99",
+      `aim ${AIM_MS} ms`,
+      "HTML 1st byte p50",
+      "in-app p50",
+      "in-app p99",
+      "JS gzip",
+      `aim ${AIM_KIB} KiB`,
+      "CSS gzip",
+      "HTML (cold)",
+    ],
   ];
   for (const p of PAGES) {
     if (only && !only.some((o) => p.path.startsWith(o))) continue;
     const who = p.who ?? "admin";
     const r = await measurePage(browser, bases[who], states[who], p.path, p.data !== false);
+    if (SHOTS) await screenshots(browser, bases[who], states[who], p.path, p.data !== false);
     const ms = (v: number | null | undefined) => (v == null ? "—" : `${Math.round(v)} ms`);
     const p50 = r.warm.length ? pct(r.warm, 50) : null;
     rows.push([
@@ -170,6 +222,8 @@ try {
       ms(r.nav.length ? pct(r.nav, 99) : null),
       `${r.jsKiB.toFixed(0)} KiB`,
       r.jsKiB <= AIM_KIB ? "met" : "NOT met",
+      `${r.cssKiB.toFixed(0)} KiB`,
+      `${r.htmlKB.toFixed(0)} kB`,
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -104,7 +104,20 @@ test("the page and the drawer in English; reset to default", async ({ page, base
   await en.getByTestId("template-save-en").click();
   await expect(en.getByText("Emails are sent as plain text: remove the HTML tags")).toBeVisible();
   await shot(page, "message-templates-drawer-en");
+  // Unsaved text: closing asks first. "Keep editing" keeps the drawer and what was typed.
   await drawer.getByRole("button", { name: "Close" }).click();
+  let ask = page.getByRole("dialog").filter({ hasText: "Close without saving?" });
+  await expect(ask).toContainText("What you changed in English is not saved and will be lost.");
+  await shot(page, "message-templates-discard-en");
+  await ask.getByRole("button", { name: "Keep editing" }).click();
+  await expect(ask).toBeHidden();
+  await expect(en.getByTestId("template-body")).toHaveValue("<b>{code}</b>");
+  // Asked again; this time the changes go.
+  await drawer.getByRole("button", { name: "Close" }).click();
+  ask = page.getByRole("dialog").filter({ hasText: "Close without saving?" });
+  await ask.getByRole("button", { name: "Close without saving" }).click();
+  await expect(drawer).toBeHidden();
+  await expect(page.getByTestId("template-text-register-email-en")).not.toContainText("<b>");
 
   // Back to the built-in Chinese login SMS.
   await page.getByTestId("template-edit-login-sms").click();

@@ -56,6 +56,35 @@ test("the first page of the users list is in the server's HTML, and the browser 
   await expect(page.locator("tr.ant-table-row", { hasText: KNOWN })).toBeVisible();
 });
 
+test("antd's styles come as one stylesheet: the HTML carries only the theme's variables, the browser writes no component style", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const html = await (await request.get("/users")).text();
+  const inline = [...html.matchAll(/<style id="antd-cssinjs"[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join("");
+  // The theme's variables (the tenant's colour among them), not the table's or the menu's rules.
+  expect(inline).toContain("--ant-color-primary:");
+  expect(inline).not.toContain(".ant-table-wrapper");
+  expect(inline).not.toContain(".ant-menu-item");
+  expect(inline.length).toBeLessThan(100_000);
+  const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+\.css)"/g)].map((m) => m[1]!);
+  const css = (await Promise.all(sheets.map(async (href) => (await request.get(href)).text()))).join("");
+  expect(css).toContain(".ant-table-wrapper");
+  expect(css).toContain(".data-ant-cssinjs-cache-path{content:");
+
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/users");
+  await expect(page.locator("tr.ant-table-row").first()).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  // What antd adds in the browser: variables, and no rule of a component the file holds.
+  const added = await page.evaluate(() => [...document.querySelectorAll("style[data-css-hash]")].map((s) => s.textContent ?? "").join(""));
+  expect(added).not.toContain(".ant-table-wrapper");
+  expect(added).not.toContain(".ant-btn");
+  // The file's rules apply (the table's cells are padded).
+  await expect(page.locator(".ant-table-tbody td").first()).not.toHaveCSS("padding-top", "0px");
+});
+
 test("a browser in another time zone: no hydration error, and times in its own zone from the server on", async ({ browser, baseURL }) => {
   const zone = "America/New_York";
   const ctx = await browser.newContext({ baseURL, timezoneId: zone, storageState: "e2e/.auth/operator.json" });

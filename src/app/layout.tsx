@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { AntdRegistry } from "@ant-design/nextjs-registry";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getMessages } from "next-intl/server";
 import { Providers } from "~/components/providers";
+import { AntdStyleRegistry } from "~/components/antd-registry";
 import { getRequestIdentity } from "~/server/auth";
 import { db } from "~/server/db";
 import { tenantBrand } from "~/server/services/branding";
@@ -11,6 +11,8 @@ import { tenantPasswordPolicy } from "~/server/services/password-policy";
 import { DEFAULT_PASSWORD_RULE } from "~/lib/password-rule";
 import { TIME_ZONE_COOKIE, timeZoneOr } from "~/lib/time-zone";
 import { cookies } from "next/headers";
+// antd's styles as one cacheable stylesheet (AntdStyleRegistry says how antd is told); ours after it.
+import "antd/dist/antd.css";
 import "./globals.css";
 
 export const metadata: Metadata = { title: { default: "User Center", template: "%s · User Center" } };
@@ -26,13 +28,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale}>
       <body>
-        <AntdRegistry>
+        <AntdStyleRegistry>
           <NextIntlClientProvider locale={locale} messages={await getMessages()}>
             <Providers locale={locale} brand={brand} passwordRule={passwordRule} timeZone={timeZone}>
               {children}
             </Providers>
           </NextIntlClientProvider>
-        </AntdRegistry>
+        </AntdStyleRegistry>
       </body>
     </html>
   );

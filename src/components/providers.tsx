@@ -18,6 +18,15 @@ import type { PasswordRule } from "~/lib/password-rule";
 // Content-Security-Policy (no 'unsafe-eval') the browser reports each probe as a violation.
 z.config({ jitless: true });
 
+/**
+ * antd's component styles come from its prebuilt stylesheet (see AntdStyleRegistry), written for
+ * CSS-variable mode with no hash class: so no hash here either, and a key of our own for the
+ * theme's variables (by default antd derives one from React's useId, which could match one of the
+ * variable blocks the stylesheet carries from antd's own build, `.css-var-_R_0_`). The tenant's
+ * colour changes the variables only, which antd still writes at run time.
+ */
+export const ANTD_THEME = { hashed: false, cssVar: { key: "css-var-uc" } } as const;
+
 export function Providers({
   locale,
   brand,
@@ -33,7 +42,10 @@ export function Providers({
 }) {
   dayjs.locale(locale === "en" ? "en" : "zh-cn");
   return (
-    <ConfigProvider locale={locale === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: brand?.primary ?? DEFAULT_PRIMARY, borderRadius: 6 } }}>
+    <ConfigProvider
+      locale={locale === "en" ? enUS : zhCN}
+      theme={{ ...ANTD_THEME, token: { colorPrimary: brand?.primary ?? DEFAULT_PRIMARY, borderRadius: 6 } }}
+    >
       <App>
         <BrandProvider brand={brand}>
           <PasswordRuleProvider rule={passwordRule}>

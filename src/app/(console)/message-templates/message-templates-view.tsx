@@ -156,12 +156,26 @@ function TemplateDrawer({ row, tenantId, tenantName, onClose }: { row: Row; tena
   const uiLocale: Locale = useLocale() === "en" ? "en" : "zh-CN";
   const [tab, setTab] = useState<Locale>(uiLocale);
   const [dirty, setDirty] = useState<Record<Locale, boolean>>({ "zh-CN": false, en: false });
+  const { modal } = App.useApp();
+  // Unsaved text in either language: closing (the ✕, Esc, a click beside the drawer) asks first.
+  const close = () => {
+    const unsaved = TEMPLATE_LOCALES.filter((l) => dirty[l]).map((l) => t(`locales.${localeKey(l)}`));
+    if (!unsaved.length) return onClose();
+    modal.confirm({
+      title: t("discardTitle"),
+      content: t("discardBody", { locales: unsaved.length > 1 ? t("localeList", { first: unsaved[0]!, second: unsaved[1]! }) : unsaved[0]! }),
+      okText: t("discard"),
+      okButtonProps: { danger: true },
+      cancelText: t("keepEditing"),
+      onOk: onClose,
+    });
+  };
   return (
     <Drawer
       open
       size={720}
       title={t("editTitle", { purpose: t(`purposes.${row.purpose}`), channel: t(`channels.${row.channel}`) })}
-      onClose={onClose}
+      onClose={close}
       destroyOnHidden
     >
       <Tabs

@@ -31,7 +31,7 @@ export function BrandPreview({ form }: { form: FormInstance }) {
           placeItems: "center",
         }}
       >
-        <ConfigProvider theme={{ token: { colorPrimary: brand.primary } }}>
+        <ConfigProvider theme={{ cssVar: { key: "css-var-uc-brand-preview" }, token: { colorPrimary: brand.primary } }}>
           <Card size="small" style={{ width: 280 }}>
             <BrandMark brand={brand} size={32} />
             <Typography.Paragraph type="secondary" style={{ margin: "8px 0" }}>
