@@ -23,8 +23,8 @@ import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/
 /** Never compared (verifyClientSecret decides) and never a key; random per process all the same. */
 const PLACEHOLDER_SECRET = `uc-hashed-secret-${randomBytes(24).toString("base64url")}`;
 
-/** Grant types of our clients that the provider serves (client credentials stay on /api/oauth/token). */
-const PROVIDER_GRANTS = new Set(["authorization_code", "refresh_token"]);
+/** Grant types of our clients that the provider serves (client credentials also stay on /api/oauth/token). */
+const PROVIDER_GRANTS = new Set(["authorization_code", "refresh_token", "client_credentials"]);
 
 interface ClientRow extends OwnerRow {
   id: string;
@@ -42,7 +42,7 @@ interface ClientRow extends OwnerRow {
 
 const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) && !hasLoneSurrogate(id);
 
-/** The client's metadata for the tenant's provider, or undefined (unknown here, disabled, or not a code-flow client). */
+/** The client's metadata for the tenant's provider, or undefined (unknown here, disabled, or neither a code-flow nor a machine client). */
 export async function findOidcClient(db: Db, tenantId: string, clientId: string): Promise<ClientMetadata | undefined> {
   if (!validId(clientId)) return undefined;
   const [c] = await db.$queryRaw<ClientRow[]>`
@@ -54,17 +54,19 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
      LIMIT 1`;
   if (!c || !ownerGrants(c, tenantId)) return undefined;
-  const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
-  if (!grants.includes("authorization_code")) return undefined;
+  const signIn = c.grantTypes.includes("authorization_code");
+  // A machine client (client credentials only) has no redirect URIs and no response types.
+  const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g) && (signIn || g === "client_credentials"));
+  if (!grants.length) return undefined;
   // Never public by accident: expired secrets still make a client confidential (and unable to authenticate).
   const confidential = c.secretRows > 0 || c.grantTypes.includes("client_credentials");
   return {
     client_id: c.clientId,
     client_name: c.name,
-    redirect_uris: c.redirectUris,
+    redirect_uris: signIn ? c.redirectUris : [],
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     grant_types: grants,
-    response_types: ["code"],
+    response_types: signIn ? ["code"] : [],
     token_endpoint_auth_method: confidential ? "client_secret_basic" : "none",
     ...(confidential ? { client_secret: PLACEHOLDER_SECRET } : {}),
     id_token_signed_response_alg: "ES256",

@@ -12,7 +12,8 @@ import type { Db } from "~/server/db";
 import { decryptSecret } from "~/server/crypto";
 import { getSecrets } from "~/server/secrets";
 import { PUBLISH_RETIRED_MS, ensureSigningKey } from "~/server/services/tokens";
-import { createAdapterFactory } from "~/server/oidc/adapter";
+import { createAdapterFactory, currentLoginLink } from "~/server/oidc/adapter";
+import { GRANT_CLAIM, LOGIN_SESSION_CLAIM, compactGrants, ownApiResource, ownApiScopes } from "~/server/oidc/api-token";
 import { accountFinder, OIDC_CLAIMS } from "~/server/oidc/account";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret } from "~/server/oidc/clients";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
@@ -57,7 +58,39 @@ async function currentKids(db: Db): Promise<string> {
 /** Cookie signing keys, derived from NEXTAUTH_SECRET: the same on every instance. */
 const cookieKeys = () => [createHmac("sha256", getSecrets().authSecret).update("user-center:oidc-cookies").digest("base64url")];
 
-function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
+/** What our provider reads of an access token while it customizes its JWT. */
+interface IssuedToken {
+  kind: string;
+  grantId?: string;
+  scope?: string;
+  resourceServer?: { audience?: string; scope?: string };
+}
+
+/**
+ * A JWT access token for our own API (api-token.ts) names its grant and login session, so the
+ * API can stop it when either ends; its scopes are cut to those the API offers now (the user's or
+ * the owner's current rights: the grant may hold more than they do), and a client-credentials
+ * request naming no scope gets all it may have, as on /api/oauth/token. The response's `scope`
+ * follows (it is read from the token after it is made). Another API's tokens are left alone.
+ */
+function ownApiClaims(ownApi: string) {
+  return (_ctx: unknown, token: IssuedToken, jwt: { payload: Record<string, unknown> }) => {
+    if (token.resourceServer?.audience !== ownApi) return;
+    const offered = (token.resourceServer.scope ?? "").split(" ").filter(Boolean);
+    const asked = (token.scope ?? "").split(" ").filter(Boolean);
+    const scopes = token.kind === "ClientCredentials" && !asked.length ? compactGrants(offered) : asked.filter((s) => offered.includes(s));
+    token.scope = scopes.join(" ") || undefined;
+    jwt.payload.scope = token.scope;
+    if (token.kind === "AccessToken" && token.grantId) {
+      jwt.payload[GRANT_CLAIM] = token.grantId;
+      const loginSessionId = currentLoginLink()?.loginSessionId;
+      if (loginSessionId) jwt.payload[LOGIN_SESSION_CLAIM] = loginSessionId;
+    }
+  };
+}
+
+function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): Configuration {
+  const ownApi = ownApiResource(issuer);
   return {
     adapter: createAdapterFactory(db, tenantId),
     findAccount: accountFinder(db, tenantId),
@@ -70,6 +103,9 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
+    // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
+    discovery: { uc_api_resource: ownApi },
+    formats: { customizers: { jwt: ownApiClaims(ownApi) as never } },
     clientBasedCORS: (_ctx, origin, client) => ((client as unknown as { uc_cors_origins?: string[] }).uc_cors_origins ?? []).includes(origin),
     cookies: {
       keys: cookieKeys(),
@@ -94,7 +130,8 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
     features: {
       devInteractions: { enabled: false },
-      clientCredentials: { enabled: false },
+      // Machine clients on the provider's own token endpoint too (/api/oauth/token answers as before).
+      clientCredentials: { enabled: true },
       // A client may introspect the tokens issued to it, nothing else (resource servers: not yet).
       introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       revocation: { enabled: true },
@@ -108,18 +145,34 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => undefined as unknown as string,
+        // Client credentials naming no resource are for our API, as on /api/oauth/token; the code
+        // flow's default access token stays the opaque one for userinfo.
+        defaultResource: (ctx) => (ctx.oidc.params?.grant_type === "client_credentials" ? ownApi : (undefined as unknown as string)),
         useGrantedResource: () => true,
-        // An API resource of this tenant, named by its name (an absolute URI): its audience, and
-        // those of its scopes the client is allowed (OAuthClient.scopes); none allowed, no token.
-        getResourceServerInfo: async (_ctx, resource, client) => {
+        getResourceServerInfo: async (ctx, resource, client) => {
+          const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[]; uc_row_id?: string };
+          const ttl = meta.uc_token_lifetime ?? 300;
+          if (resource === ownApi) {
+            // Our API: the uc.* codes the client is allowed that the user (or, for client
+            // credentials, the client's owner) holds now. Before sign-in the user is not known
+            // yet; the consent step runs after it and asks again.
+            const entities = ctx.oidc.entities as { Account?: { accountId: string }; Session?: { accountId?: string } };
+            const machine = ctx.oidc.params?.grant_type === "client_credentials";
+            const accountId = machine ? undefined : (entities.Account?.accountId ?? entities.Session?.accountId ?? null);
+            const offered =
+              !machine && accountId === null
+                ? await ownApiScopes(db, tenantId, meta.uc_row_id, undefined)
+                : await ownApiScopes(db, tenantId, meta.uc_row_id, accountId);
+            if (!offered) throw new errors.InvalidTarget("the client may not use this resource");
+            return { scope: offered.join(" "), audience: ownApi, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
+          }
+          // An API resource of this tenant, named by its name (an absolute URI): its audience, and
+          // those of its scopes the client is allowed (OAuthClient.scopes); none allowed, no token.
           const api = await db.apiResource.findFirst({ where: { tenantId, name: resource, enabled: true }, select: { name: true, scopes: true } });
           if (!api) throw new errors.InvalidTarget();
-          const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[] };
           const allowed = new Set(meta.uc_scopes ?? []);
           const scopes = api.scopes.filter((s) => allowed.has(s));
           if (!scopes.length) throw new errors.InvalidTarget("the client may not use this resource");
-          const ttl = meta.uc_token_lifetime ?? 300;
           return { scope: scopes.join(" "), audience: api.name, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
         },
       },
@@ -169,9 +222,20 @@ function forget(key: string) {
 
 async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   const { keys, kids } = await signingJwks(db);
-  const provider = new Provider(issuer, configuration(db, tenantId, keys));
+  const provider = new Provider(issuer, configuration(db, tenantId, keys, issuer));
   // server.mjs has settled X-Forwarded-Proto (and X-Forwarded-Host only behind TRUSTED_PROXY).
   provider.proxy = true;
+  // RFC 6749 §5.2: a grant type the client may not use is unauthorized_client (the library says invalid_request).
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (
+      ctx.path === `${OIDC_PREFIX}/token` &&
+      body?.error === "invalid_request" &&
+      body.error_description === "requested grant type is not allowed for this client"
+    )
+      body.error = "unauthorized_client";
+  });
   // Our secrets are kept as SHA-256 only: compare against the table (see clients.ts).
   const ClientClass = provider.Client as unknown as { prototype: { compareClientSecret(actual: unknown): Promise<boolean>; uc_row_id?: string } };
   ClientClass.prototype.compareClientSecret = function (this: { uc_row_id?: string }, actual: unknown) {
