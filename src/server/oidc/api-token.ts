@@ -260,12 +260,12 @@ interface ScopeRow extends OwnerRow {
 
 /**
  * The `uc.*` grants a token for our API may carry, each wildcard with the codes it covers (so a
- * client may ask for either): those the client (row id) is allowed now, cut to what `accountId`
- * holds in the tenant for a user's token (null: the user is unknown here, so nothing), or to what
- * the client's owner holds for client credentials (`accountId` undefined). Null when the client
- * is unknown here or allowed no `uc.*` scope at all.
+ * client may ask for either): those the client (row id) is allowed now, cut to what the user
+ * `accountId` holds in the tenant (none when the user is unknown here or disabled), or, with no
+ * user (`accountId` undefined), to what the client's owner holds. Null when the client is unknown
+ * here or allowed no `uc.*` scope at all.
  */
-export async function ownApiScopes(db: Db, tenantId: string, clientRowId: string | undefined, accountId: string | null | undefined): Promise<string[] | null> {
+export async function ownApiScopes(db: Db, tenantId: string, clientRowId: string | undefined, accountId: string | undefined): Promise<string[] | null> {
   if (!clientRowId || !UUID_RE.test(clientRowId)) return null;
   const userId = accountId && UUID_RE.test(accountId) ? accountId : null;
   const [r] = await readRows<ScopeRow[]>(

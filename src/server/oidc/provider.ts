@@ -153,16 +153,12 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): C
           const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[]; uc_row_id?: string };
           const ttl = meta.uc_token_lifetime ?? 300;
           if (resource === ownApi) {
-            // Our API: the uc.* codes the client is allowed that the user (or, for client
-            // credentials, the client's owner) holds now. Before sign-in the user is not known
-            // yet; the consent step runs after it and asks again.
+            // Our API: the uc.* codes the client is allowed that the user holds now, or, without a
+            // user (client credentials; an authorization request before sign-in, asked again at
+            // consent once the user is known), that the client's owner holds.
             const entities = ctx.oidc.entities as { Account?: { accountId: string }; Session?: { accountId?: string } };
-            const machine = ctx.oidc.params?.grant_type === "client_credentials";
-            const accountId = machine ? undefined : (entities.Account?.accountId ?? entities.Session?.accountId ?? null);
-            const offered =
-              !machine && accountId === null
-                ? await ownApiScopes(db, tenantId, meta.uc_row_id, undefined)
-                : await ownApiScopes(db, tenantId, meta.uc_row_id, accountId);
+            const accountId = ctx.oidc.params?.grant_type === "client_credentials" ? undefined : (entities.Account?.accountId ?? entities.Session?.accountId);
+            const offered = await ownApiScopes(db, tenantId, meta.uc_row_id, accountId);
             if (!offered) throw new errors.InvalidTarget("the client may not use this resource");
             return { scope: offered.join(" "), audience: ownApi, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
           }
