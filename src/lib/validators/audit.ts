@@ -32,6 +32,9 @@ export const auditItem = z.object({
   tenantName: z.string().nullable(),
   actorId: z.uuid().nullable(),
   actorName: z.string().nullable(),
+  /** The app (OAuth client) the actor acted through, when they called with its access token. */
+  clientId: z.uuid().nullable(),
+  clientName: z.string().nullable(),
   action: z.string(),
   recordId: z.string().nullable(),
   before: jsonValue,

@@ -6,7 +6,8 @@ import { resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import { loadTenantAndActor, type Actor } from "~/server/services/session";
 import { bearerKind, verifySessionToken } from "~/server/services/tokens";
 import { loadTenantAndClientActor } from "~/server/services/client";
-import { isCrossSite, requestHost, requestIp } from "~/server/request";
+import { loadTenantAndOidcActor } from "~/server/oidc/api-token";
+import { isCrossSite, requestHost, requestIp, requestOrigin } from "~/server/request";
 import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
 import { requestIdFrom, requestLog } from "~/server/log";
 
@@ -21,9 +22,13 @@ export async function createContext(req: { headers: Headers }, db: Db = defaultD
   const host = requestHost(h);
   const cookie = h.get("cookie");
   const bearer = /^Bearer\s+(\S+)$/i.exec(h.get("authorization") ?? "")?.[1];
-  const clientToken = bearer && bearerKind(bearer) === "client" ? bearer : null;
+  const kind = bearer ? bearerKind(bearer) : null;
+  const clientToken = kind === "client" ? bearer! : null;
+  // An access token of the tenant's OpenID Provider for our API (a user through an app, or client credentials).
+  const oidcToken = kind === "oidc" ? bearer! : null;
   // The session a user token or the cookie names (when an Authorization header is sent, it alone decides).
-  const sessionId = clientToken ? null : bearer ? ((await verifySessionToken(db, bearer))?.sessionId ?? null) : await sessionIdFromCookieHeader(cookie);
+  const sessionId =
+    clientToken || oidcToken ? null : bearer ? ((await verifySessionToken(db, bearer))?.sessionId ?? null) : await sessionIdFromCookieHeader(cookie);
   const via: Context["via"] = bearer ? "bearer" : "cookie";
   let tenant: ResolvedTenant | null;
   let actor: Actor | null = null;
@@ -31,6 +36,8 @@ export async function createContext(req: { headers: Headers }, db: Db = defaultD
     ({ tenant, actor } = await loadTenantAndActor(db, host, sessionId));
   } else if (clientToken) {
     ({ tenant, actor } = await loadTenantAndClientActor(db, host, clientToken));
+  } else if (oidcToken) {
+    ({ tenant, actor } = await loadTenantAndOidcActor(db, host, requestOrigin(h), oidcToken));
   } else {
     tenant = await resolveTenant(db, host);
   }
@@ -53,7 +60,7 @@ export async function createContext(req: { headers: Headers }, db: Db = defaultD
       reqId,
       tenantId: tenant?.id,
       userId: actor && !actor.client ? actor.userId : null,
-      clientId: actor?.client?.clientId ?? null,
+      clientId: actor?.client?.clientId ?? actor?.app?.clientId ?? null,
     }),
     audit: { ip, userAgent, reqId },
   });

@@ -2,6 +2,9 @@ import "server-only";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { bearerChallenge } from "~/server/oidc/api-token";
+import { appCodeFor } from "~/server/errors";
 import { handleRest } from "~/server/api/rest";
 import { currentLog } from "~/server/log";
 import { FAST_API, type FastApi } from "~/server/http-front.js";
@@ -21,6 +24,13 @@ export const trpcHandler = (req: Request) =>
     req,
     router: appRouter,
     createContext: () => createContext(req),
+    // A bearer caller refused for its token is told so as RFC 6750 says (browsers send cookies, no challenge).
+    responseMeta({ errors }) {
+      const first = errors[0];
+      if (!first || !/^Bearer\s/i.test(req.headers.get("authorization") ?? "")) return {};
+      const challenge = bearerChallenge(req.headers.get("authorization"), getHTTPStatusCodeFromError(first), appCodeFor(first));
+      return challenge ? { headers: new Headers({ "www-authenticate": challenge }) } : {};
+    },
     onError({ error, path, ctx }) {
       // Procedures log their own outcome (src/server/api/trpc.ts); this catches what fails before one runs.
       if (ctx) return;

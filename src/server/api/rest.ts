@@ -4,6 +4,7 @@ import { callProcedure, getErrorShape, getHTTPStatusCodeFromError, getTRPCErrorF
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { appRouter } from "~/server/api/root";
 import { createContext } from "~/server/api/context";
+import { bearerChallenge } from "~/server/oidc/api-token";
 import type { Context } from "~/server/api/trpc";
 import { db as defaultDb, type Db } from "~/server/db";
 import { currentLog } from "~/server/log";
@@ -168,7 +169,8 @@ async function readBody(req: Request): Promise<Record<string, unknown>> {
   return data as Record<string, unknown>;
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...extra } });
 
 /** Answers a request under /api/v1 (tests pass their own database). */
 export async function handleRest(req: Request, db: Db = defaultDb): Promise<Response> {
@@ -213,11 +215,17 @@ export async function handleRest(req: Request, db: Db = defaultDb): Promise<Resp
       ctx,
     });
     const invalidInput = error.code === "BAD_REQUEST" && error.cause instanceof Error && error.cause.name === "ZodError";
-    return json(getHTTPStatusCodeFromError(error), {
-      ...shape,
-      message: invalidInput ? "Input validation failed" : (shape.message ?? error.message),
-      code: error.code,
-      issues: invalidInput ? (error.cause as unknown as { issues: unknown[] }).issues : undefined,
-    });
+    const status = getHTTPStatusCodeFromError(error);
+    const challenge = bearerChallenge(req.headers.get("authorization"), status, (shape.data as { appCode?: number }).appCode);
+    return json(
+      status,
+      {
+        ...shape,
+        message: invalidInput ? "Input validation failed" : (shape.message ?? error.message),
+        code: error.code,
+        issues: invalidInput ? (error.cause as unknown as { issues: unknown[] }).issues : undefined,
+      },
+      challenge ? { "www-authenticate": challenge } : {},
+    );
   }
 }

@@ -218,7 +218,8 @@ function checkAuthed(ctx: Context, meta: Meta | undefined): asserts ctx is Tenan
 function checkTenant({ tenant, actor }: TenantCtx, permission: PermissionCode | undefined) {
   if (tenant.status !== "enabled" && !actor.isOperator) throw new AppError(10008);
   // Fail closed: a tenant procedure that forgot to name its permission is refused to everyone.
-  if (!permission || !hasPermission(actor.permissions, permission)) throw new AppError(actor.client ? 17005 : 10002);
+  // A token's caller (a program, or a user through an app) lacks a scope; a signed-in user a permission.
+  if (!permission || !hasPermission(actor.permissions, permission)) throw new AppError(actor.client || actor.app ? 17005 : 10002);
   // A client acts within its own tenant only (operators' cross-host reach is for users).
   if (actor.client && actor.tenantId !== tenant.id) throw new AppError(10001);
 }

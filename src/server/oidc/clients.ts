@@ -6,7 +6,7 @@
  * Types and authentication: the client's type decides (column `clientType`), never whether it
  * happens to have secret rows. SPA and native apps are public (`none`, PKCE only; native apps
  * are `application_type: native`, so loopback and private-use scheme redirects follow RFC 8252);
- * machine clients are not served here at all (client credentials stay on /api/oauth/token); a
+ * machine clients get client credentials only (on /oidc/token, and on /api/oauth/token as before); a
  * web app authenticates as its `tokenEndpointAuthMethod` column says: `client_secret_basic`,
  * `client_secret_post`, or `private_key_jwt` with the keys at its `jwks_uri`. A web app never
  * becomes public: a stray `none` on one is read as `client_secret_basic`.
@@ -33,8 +33,8 @@ import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/
 /** Never compared (verifyClientSecret decides) and never a key; random per process all the same. */
 const PLACEHOLDER_SECRET = `uc-hashed-secret-${randomBytes(24).toString("base64url")}`;
 
-/** Grant types of our clients that the provider serves (client credentials stay on /api/oauth/token). */
-const PROVIDER_GRANTS = new Set(["authorization_code", "refresh_token"]);
+/** Grant types of our clients that the provider serves (client credentials also stay on /api/oauth/token). */
+const PROVIDER_GRANTS = new Set(["authorization_code", "refresh_token", "client_credentials"]);
 
 interface ClientRow extends OwnerRow {
   id: string;
@@ -74,7 +74,7 @@ function absoluteLogo(logo: string | null, issuer: string | undefined): string |
 
 /**
  * The client's metadata for the tenant's provider at `issuer`, or undefined (unknown here,
- * disabled, a machine client, or not a code-flow client).
+ * disabled, or neither a code-flow client nor a machine client).
  */
 export async function findOidcClient(db: Db, tenantId: string, clientId: string, issuer?: string): Promise<ClientMetadata | undefined> {
   if (!validId(clientId)) return undefined;
@@ -87,10 +87,13 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string,
       LEFT JOIN "User" o ON o."id" = c."ownerId"
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
      LIMIT 1`;
-  if (!c || !ownerGrants(c, tenantId) || c.clientType === "machine") return undefined;
-  const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
-  if (!grants.includes("authorization_code")) return undefined;
+  if (!c || !ownerGrants(c, tenantId)) return undefined;
   const method = authMethodOf(c);
+  // A machine client signs no one in: client credentials only, no redirect URIs, no response types.
+  const signIn = c.clientType !== "machine" && c.grantTypes.includes("authorization_code");
+  // A public client (SPA, native) cannot authenticate, so it never gets client credentials.
+  const grants = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g) && (signIn ? g !== "client_credentials" || method !== "none" : g === "client_credentials"));
+  if (!grants.length || (!signIn && method === "none")) return undefined;
   // private_key_jwt without keys cannot authenticate: unknown rather than half-configured.
   if (method === "private_key_jwt" && !c.jwksUri) return undefined;
   const logo = absoluteLogo(c.logoUri, issuer);
@@ -98,15 +101,15 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string,
     client_id: c.clientId,
     client_name: c.name,
     application_type: c.clientType === "native" ? "native" : "web",
-    redirect_uris: c.redirectUris,
-    post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
+    redirect_uris: signIn ? c.redirectUris : [],
+    post_logout_redirect_uris: signIn ? (c.postLogoutRedirectUris ?? []) : [],
     grant_types: grants,
-    response_types: ["code"],
+    response_types: signIn ? ["code"] : [],
     token_endpoint_auth_method: method,
     ...(method === "client_secret_basic" || method === "client_secret_post" ? { client_secret: PLACEHOLDER_SECRET } : {}),
     ...(method === "private_key_jwt" ? { jwks_uri: c.jwksUri! } : {}),
     ...(logo ? { logo_uri: logo } : {}),
-    ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+    ...(signIn && c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     id_token_signed_response_alg: "ES256",
     uc_row_id: c.id,
     uc_cors_origins: c.corsOrigins,

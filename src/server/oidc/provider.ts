@@ -13,7 +13,8 @@ import type { Db } from "~/server/db";
 import { decryptSecret } from "~/server/crypto";
 import { getSecrets } from "~/server/secrets";
 import { PUBLISH_RETIRED_MS, ensureSigningKey } from "~/server/services/tokens";
-import { createAdapterFactory } from "~/server/oidc/adapter";
+import { createAdapterFactory, currentLoginLink } from "~/server/oidc/adapter";
+import { GRANT_CLAIM, LOGIN_SESSION_CLAIM, compactGrants, ownApiResource, ownApiScopes } from "~/server/oidc/api-token";
 import { accountFinder, OIDC_CLAIMS } from "~/server/oidc/account";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret, type UcClientMetadata } from "~/server/oidc/clients";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
@@ -77,7 +78,40 @@ function refreshTokenTTL(token: { iiat?: number }, client: unknown): number {
   return Math.max(1, Math.min(idle, left));
 }
 
+
+/** What our provider reads of an access token while it customizes its JWT. */
+interface IssuedToken {
+  kind: string;
+  grantId?: string;
+  scope?: string;
+  resourceServer?: { audience?: string; scope?: string };
+}
+
+/**
+ * A JWT access token for our own API (api-token.ts) names its grant and login session, so the
+ * API can stop it when either ends; its scopes are cut to those the API offers now (the user's or
+ * the owner's current rights: the grant may hold more than they do), and a client-credentials
+ * request naming no scope gets all it may have, as on /api/oauth/token. The response's `scope`
+ * follows (it is read from the token after it is made). Another API's tokens are left alone.
+ */
+function ownApiClaims(ownApi: string) {
+  return (_ctx: unknown, token: IssuedToken, jwt: { payload: Record<string, unknown> }) => {
+    if (token.resourceServer?.audience !== ownApi) return;
+    const offered = (token.resourceServer.scope ?? "").split(" ").filter(Boolean);
+    const asked = (token.scope ?? "").split(" ").filter(Boolean);
+    const scopes = token.kind === "ClientCredentials" && !asked.length ? compactGrants(offered) : asked.filter((s) => offered.includes(s));
+    token.scope = scopes.join(" ") || undefined;
+    jwt.payload.scope = token.scope;
+    if (token.kind === "AccessToken" && token.grantId) {
+      jwt.payload[GRANT_CLAIM] = token.grantId;
+      const loginSessionId = currentLoginLink()?.loginSessionId;
+      if (loginSessionId) jwt.payload[LOGIN_SESSION_CLAIM] = loginSessionId;
+    }
+  };
+}
+
 function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): Configuration {
+  const ownApi = ownApiResource(issuer);
   return {
     adapter: createAdapterFactory(db, tenantId, issuer),
     findAccount: accountFinder(db, tenantId),
@@ -90,6 +124,9 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): C
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
+    // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
+    discovery: { uc_api_resource: ownApi },
+    formats: { customizers: { jwt: ownApiClaims(ownApi) as never } },
     clientBasedCORS: (_ctx, origin, client) => ((client as unknown as { uc_cors_origins?: string[] }).uc_cors_origins ?? []).includes(origin),
     cookies: {
       keys: cookieKeys(),
@@ -114,7 +151,8 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): C
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
     features: {
       devInteractions: { enabled: false },
-      clientCredentials: { enabled: false },
+      // Machine clients on the provider's own token endpoint too (/api/oauth/token answers as before).
+      clientCredentials: { enabled: true },
       // A client may introspect the tokens issued to it, nothing else (resource servers: not yet).
       introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       revocation: { enabled: true },
@@ -128,18 +166,30 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): C
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => undefined as unknown as string,
+        // Client credentials naming no resource are for our API, as on /api/oauth/token; the code
+        // flow's default access token stays the opaque one for userinfo.
+        defaultResource: (ctx) => (ctx.oidc.params?.grant_type === "client_credentials" ? ownApi : (undefined as unknown as string)),
         useGrantedResource: () => true,
-        // An API resource of this tenant, named by its name (an absolute URI): its audience, and
-        // those of its scopes the client is allowed (OAuthClient.scopes); none allowed, no token.
-        getResourceServerInfo: async (_ctx, resource, client) => {
+        getResourceServerInfo: async (ctx, resource, client) => {
+          const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[]; uc_row_id?: string };
+          const ttl = meta.uc_token_lifetime ?? 300;
+          if (resource === ownApi) {
+            // Our API: the uc.* codes the client is allowed that the user holds now, or, without a
+            // user (client credentials; an authorization request before sign-in, asked again at
+            // consent once the user is known), that the client's owner holds.
+            const entities = ctx.oidc.entities as { Account?: { accountId: string }; Session?: { accountId?: string } };
+            const accountId = ctx.oidc.params?.grant_type === "client_credentials" ? undefined : (entities.Account?.accountId ?? entities.Session?.accountId);
+            const offered = await ownApiScopes(db, tenantId, meta.uc_row_id, accountId);
+            if (!offered) throw new errors.InvalidTarget("the client may not use this resource");
+            return { scope: offered.join(" "), audience: ownApi, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
+          }
+          // An API resource of this tenant, named by its name (an absolute URI): its audience, and
+          // those of its scopes the client is allowed (OAuthClient.scopes); none allowed, no token.
           const api = await db.apiResource.findFirst({ where: { tenantId, name: resource, enabled: true }, select: { name: true, scopes: true } });
           if (!api) throw new errors.InvalidTarget();
-          const meta = client as unknown as { uc_token_lifetime?: number; uc_scopes?: string[] };
           const allowed = new Set(meta.uc_scopes ?? []);
           const scopes = api.scopes.filter((s) => allowed.has(s));
           if (!scopes.length) throw new errors.InvalidTarget("the client may not use this resource");
-          const ttl = meta.uc_token_lifetime ?? 300;
           return { scope: scopes.join(" "), audience: api.name, accessTokenTTL: ttl, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
         },
       },
@@ -196,6 +246,17 @@ async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   // How this request presented a client secret: the library takes either way for either method,
   // we hold a client to the one it registered (client_secret_basic or client_secret_post).
   provider.use((ctx, next) => secretVia.run({ basic: /^basic\s/i.test(ctx.get("authorization")) }, next));
+  // RFC 6749 §5.2: a grant type the client may not use is unauthorized_client (the library says invalid_request).
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (
+      ctx.path === `${OIDC_PREFIX}/token` &&
+      body?.error === "invalid_request" &&
+      body.error_description === "requested grant type is not allowed for this client"
+    )
+      body.error = "unauthorized_client";
+  });
   // Our secrets are kept as SHA-256 only: compare against the table (see clients.ts).
   const ClientClass = provider.Client as unknown as {
     prototype: { compareClientSecret(actual: unknown): Promise<boolean>; uc_row_id?: string; clientAuthMethod?: string };

@@ -10,6 +10,8 @@ export interface AuditActor {
   ip: string | null;
   /** The caller's User-Agent (ctx.userAgent); optional so older call sites keep compiling. */
   userAgent?: string | null;
+  /** The OAuth client (row id) the user acted through (an app's access token), if any. */
+  clientId?: string | null;
 }
 
 /** Who an audit row says acted: the scope's actor and request, in `tenantId` (default: the actor's tenant). */
@@ -18,6 +20,7 @@ export const auditActor = (scope: Pick<Scope, "actor" | "audit">, tenantId: stri
   tenantId,
   ip: scope.audit.ip,
   userAgent: scope.audit.userAgent,
+  clientId: scope.actor.app?.id ?? null,
 });
 
 export const MASK = "***";
@@ -76,6 +79,7 @@ export async function writeAudit(db: DbClient, who: AuditActor, action: string, 
     data: {
       tenantId: who.tenantId,
       actorId: who.actorId,
+      clientId: who.clientId ?? null,
       ip: who.ip?.slice(0, 64) ?? null,
       userAgent: who.userAgent?.slice(0, 512) ?? null,
       action,
@@ -143,10 +147,13 @@ export async function listAudit(scope: Scope, input: ListInput) {
   ]);
   const actorIds = [...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))];
   const tenantIds = [...new Set(rows.flatMap((r) => (r.tenantId ? [r.tenantId] : [])))];
-  const [users, tenants] = await Promise.all([
+  const clientIds = [...new Set(rows.flatMap((r) => (r.clientId ? [r.clientId] : [])))];
+  const [users, tenants, clients] = await Promise.all([
     db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, userName: true, nickname: true, phone: true, email: true } }),
     db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } }),
+    clientIds.length ? db.oAuthClient.findMany({ where: { id: { in: clientIds } }, select: { id: true, name: true } }) : [],
   ]);
+  const clientName = new Map(clients.map((c) => [c.id, c.name]));
   const actorName = new Map(users.map((u) => [u.id, u.nickname ?? u.userName ?? u.phone ?? u.email ?? u.id]));
   const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
   const items: AuditItem[] = rows.map((r) => ({
@@ -155,6 +162,8 @@ export async function listAudit(scope: Scope, input: ListInput) {
     tenantName: r.tenantId ? (tenantName.get(r.tenantId) ?? null) : null,
     actorId: r.actorId,
     actorName: r.actorId ? (actorName.get(r.actorId) ?? null) : null,
+    clientId: r.clientId,
+    clientName: r.clientId ? (clientName.get(r.clientId) ?? null) : null,
     action: r.action,
     recordId: r.recordId,
     before: r.before ?? null,

@@ -40,6 +40,12 @@ export interface Actor {
    * user refuse it.
    */
   client?: { id: string; clientId: string; ownerId: string | null; ownerManagesAll: boolean };
+  /**
+   * Set when a user calls through an app: an access token of the tenant's OpenID Provider for our
+   * API (src/server/oidc/api-token.ts). The actor is the user; permissions are the user's ∩ the
+   * token's scopes ∩ the client's current scopes; `id` is the OAuthClient row (audit rows name it).
+   */
+  app?: { id: string; clientId: string };
   /** An administrator chose the user's password: until they choose their own, only `allowDuringPasswordChange` procedures answer. */
   mustChangePassword?: boolean;
 }

@@ -114,7 +114,8 @@ export async function signSessionToken(db: Db, c: SessionTokenClaims): Promise<s
   );
 }
 
-async function verifyKey(db: Db, kid: string): Promise<VerifyKey | null> {
+/** The public key of one of our signing keys (retired ones while still published), or null. */
+export async function verifyKey(db: Db, kid: string): Promise<VerifyKey | null> {
   const cached = publicKeys.get(kid);
   if (cached) return cached;
   const row = await db.signingKey.findUnique({ where: { id: kid }, select: { publicJwk: true, retiredAt: true } });
@@ -183,11 +184,17 @@ export interface VerifiedClientToken {
   scopes: string[];
 }
 
-/** Which kind of bearer token this is, without verifying it (the verifiers do that). */
-export function bearerKind(token: string): "client" | "session" {
+/**
+ * Which kind of bearer token this is, without verifying it (the verifiers do that): our client
+ * and session tokens say so in `typ`; an access token of a tenant's OpenID Provider has none and
+ * its issuer is the provider's origin (src/server/oidc/api-token.ts).
+ */
+export function bearerKind(token: string): "client" | "session" | "oidc" {
   try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { typ?: unknown };
-    return payload.typ === "client" ? "client" : "session";
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { typ?: unknown; iss?: unknown };
+    if (payload.typ === "client") return "client";
+    if (payload.typ === undefined && typeof payload.iss === "string" && /^https?:\/\//.test(payload.iss)) return "oidc";
+    return "session";
   } catch {
     return "session";
   }

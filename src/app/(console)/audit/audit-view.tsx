@@ -50,9 +50,17 @@ export function AuditView() {
       title: t("actor"),
       dataIndex: "actorName",
       key: "actor",
-      render: (n: string | null, r) =>
-        n ??
-        (r.actorId ? <Typography.Text code>{r.actorId.slice(0, 8)}</Typography.Text> : <Typography.Text type="secondary">{t("anonymous")}</Typography.Text>),
+      render: (n: string | null, r) => (
+        <>
+          {n ??
+            (r.actorId ? (
+              <Typography.Text code>{r.actorId.slice(0, 8)}</Typography.Text>
+            ) : (
+              <Typography.Text type="secondary">{t("anonymous")}</Typography.Text>
+            ))}
+          {r.clientId && <Typography.Text type="secondary"> {t("viaApp", { app: r.clientName ?? r.clientId.slice(0, 8) })}</Typography.Text>}
+        </>
+      ),
     },
     {
       title: t("action"),
@@ -139,6 +147,7 @@ export function AuditView() {
                     {open.actorId}
                   </Typography.Text>
                 )}
+                {open.clientId && <Typography.Text type="secondary"> {t("viaApp", { app: open.clientName ?? open.clientId })}</Typography.Text>}
               </Descriptions.Item>
               <Descriptions.Item label={t("action")}>
                 <Typography.Text code>{open.action}</Typography.Text>

@@ -1,0 +1,88 @@
+/**
+ * Test helpers for driving a tenant's OpenID Provider as a relying party would: a browser played
+ * by plain requests with a cookie jar, and the sign-in the login page leaves behind (a login
+ * session and next-auth's cookie naming it).
+ */
+import * as client from "openid-client";
+import { encode } from "next-auth/jwt";
+import type { Db } from "~/server/db";
+import { createLoginSession } from "~/server/services/session";
+import { getSecrets } from "~/server/secrets";
+
+/** A browser: cookies by name (the provider's are path-scoped, and flows run one at a time). */
+export class Browser {
+  jar = new Map<string, string>();
+  constructor(private readonly db: Db) {}
+  async get(url: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers);
+    if (this.jar.size) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    headers.set("accept-language", "en");
+    const res = await fetch(url, { ...init, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = "", ...attrs] = c.split(";");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || !value;
+      if (expired) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return res;
+  }
+  /** Follows redirects on the provider's origin; stops at the first one elsewhere (the app's redirect_uri) or at a page. */
+  async follow(url: string, init: RequestInit = {}) {
+    let res = await this.get(url, init);
+    let at = url;
+    for (let i = 0; i < 12 && res.status >= 300 && res.status < 400; i++) {
+      const next = new URL(res.headers.get("location")!, at);
+      if (next.origin !== new URL(at).origin || !next.pathname.startsWith("/oidc/")) return { res, url: next.href };
+      at = next.href;
+      res = await this.get(at);
+    }
+    return { res, url: at };
+  }
+  /** Answers the consent page at `url` (the interaction's) with "allow", following on to the app. */
+  async consent(url: string) {
+    const uid = /\/oidc\/interaction\/([\w-]+)/.exec(url)![1]!;
+    return this.follow(new URL(`/oidc/interaction/${uid}/confirm`, url).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
+      body: "decision=allow",
+    });
+  }
+  /** What the login page leaves behind after a successful sign-in: a login session and next-auth's cookie. */
+  async signIn(userId: string, tenantId: string) {
+    const s = await createLoginSession(this.db, { tenantId, userId, site: "web", method: "password" });
+    const token = await encode({ token: { sub: userId, sid: s.id, jti: s.id }, secret: getSecrets().authSecret });
+    this.jar.set("next-auth.session-token", token);
+    return s.id;
+  }
+}
+
+/** A relying party's configuration from the issuer's discovery (plain HTTP allowed: loopback tests). */
+export const rpConfig = (origin: string, c: { clientId: string; secret: string }, redirectUri: string) =>
+  client.discovery(new URL(origin), c.clientId, { redirect_uris: [redirectUri] }, client.ClientSecretBasic(c.secret), {
+    execute: [client.allowInsecureRequests],
+  });
+
+/** The code flow for a signed-in browser, consenting when asked; the tokens. */
+export async function codeFlow(browser: Browser, config: client.Configuration, redirectUri: string, params: Record<string, string>) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+    ...params,
+  });
+  let r = await browser.follow(url.href);
+  if (r.res.status === 200 && /\/oidc\/interaction\//.test(r.url)) r = await browser.consent(r.url);
+  if (!r.url.startsWith(redirectUri)) throw new Error(`the flow did not come back to the app: ${r.res.status} ${r.url}`);
+  return client.authorizationCodeGrant(config, new URL(r.url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+}
+
+/** A JWT's payload, unverified (tests read what the provider put in). */
+export const jwtPayload = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
