@@ -171,8 +171,10 @@ function typeRules(c: ClientBase, ctx: z.RefinementCtx) {
     if (!c.redirectUris.length) issue(["redirectUris"], "redirectUriRequired");
     for (const field of ["redirectUris", "postLogoutRedirectUris"] as const)
       c[field].forEach((v, i) => {
-        const p = uriProblem(v, "redirect", type);
-        if (p === "nativeRedirectScheme" || (p === "httpLoopbackOnly" && type !== "native")) issue([field, i], p);
+        // The list's own check took every address as a native app's; what remains is the type's own say.
+        const asNative = uriProblem(v, "redirect", "native");
+        const asType = uriProblem(v, "redirect", type);
+        if (asType && (asNative === null || asNative === "nativeRedirectScheme")) issue([field, i], asType);
       });
   } else {
     if (c.redirectUris.length) issue(["redirectUris"], "machineNoRedirect");
