@@ -70,6 +70,7 @@ export default defineConfig({
     { name: "ssr", testMatch: /ssr\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     // Its own browser contexts (signed out); the operator's API session comes from e2e/helpers.ts.
     { name: "oidc", testMatch: /oidc\.spec\.ts/ },
+    { name: "client-types", testMatch: /client-types\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
   ],
   webServer: [
     {

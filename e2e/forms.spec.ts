@@ -85,6 +85,8 @@ test("a client's redirect URIs split on Enter and commas only, and each bad one 
   await page.getByRole("button", { name: /新建客户端/ }).click();
   const drawer = page.getByRole("dialog");
   await drawer.getByLabel("名称", { exact: true }).fill(`E2E redirect ${RUN}`);
+  // Redirect URIs belong to apps that sign users in (a new client starts as a machine).
+  await drawer.getByTestId("client-type").getByText("网站应用").click();
   const uris = drawer.getByLabel("回调地址");
   await uris.fill("not a url");
   await uris.press("Enter");

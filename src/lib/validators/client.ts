@@ -14,8 +14,15 @@ export const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "priva
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Per type: the grant types it may have (the first required), and its token endpoint authentication methods. */
-export const TYPE_RULES: Record<ClientType, { grants: readonly (typeof GRANT_TYPES)[number][]; required: (typeof GRANT_TYPES)[number]; auth: readonly AuthMethod[] }> = {
-  web: { grants: ["authorization_code", "refresh_token", "client_credentials"], required: "authorization_code", auth: ["client_secret_basic", "client_secret_post", "private_key_jwt"] },
+export const TYPE_RULES: Record<
+  ClientType,
+  { grants: readonly (typeof GRANT_TYPES)[number][]; required: (typeof GRANT_TYPES)[number]; auth: readonly AuthMethod[] }
+> = {
+  web: {
+    grants: ["authorization_code", "refresh_token", "client_credentials"],
+    required: "authorization_code",
+    auth: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+  },
   spa: { grants: ["authorization_code", "refresh_token"], required: "authorization_code", auth: ["none"] },
   native: { grants: ["authorization_code", "refresh_token"], required: "authorization_code", auth: ["none"] },
   machine: { grants: ["client_credentials"], required: "client_credentials", auth: ["client_secret_basic", "client_secret_post"] },
@@ -154,7 +161,8 @@ function typeRules(c: ClientBase, ctx: z.RefinementCtx) {
   const auth = authOf(c);
   const issue = (path: (string | number)[], key: MessageKey) => ctx.addIssue({ code: "custom", path, message: msg(key) });
   c.grantTypes.forEach((g, i) => {
-    if (!rules.grants.includes(g)) issue(["grantTypes", i], type === "machine" ? "machineGrantOnly" : isPublicType(type) ? "publicGrants" : "invalidGrantForType");
+    if (!rules.grants.includes(g))
+      issue(["grantTypes", i], type === "machine" ? "machineGrantOnly" : isPublicType(type) ? "publicGrants" : "invalidGrantForType");
   });
   if (!c.grantTypes.includes(rules.required)) issue(["grantTypes"], type === "machine" ? "machineGrantOnly" : "needsCodeGrant");
   if (!rules.auth.includes(auth)) issue(["tokenEndpointAuthMethod"], isPublicType(type) ? "publicAuthNone" : type === "machine" ? "machineAuth" : "webAuth");
@@ -163,8 +171,10 @@ function typeRules(c: ClientBase, ctx: z.RefinementCtx) {
     if (!c.redirectUris.length) issue(["redirectUris"], "redirectUriRequired");
     for (const field of ["redirectUris", "postLogoutRedirectUris"] as const)
       c[field].forEach((v, i) => {
-        const p = uriProblem(v, "redirect", type);
-        if (p === "nativeRedirectScheme" || (p === "httpLoopbackOnly" && type !== "native")) issue([field, i], p);
+        // The list's own check took every address as a native app's; what remains is the type's own say.
+        const asNative = uriProblem(v, "redirect", "native");
+        const asType = uriProblem(v, "redirect", type);
+        if (asType && (asNative === null || asNative === "nativeRedirectScheme")) issue([field, i], asType);
       });
   } else {
     if (c.redirectUris.length) issue(["redirectUris"], "machineNoRedirect");
@@ -281,3 +291,9 @@ export const issuedToken = z.object({
   claims: z.record(z.string(), z.unknown()),
   header: z.record(z.string(), z.unknown()),
 });
+
+export const scopeChoicesInput = z.object({ tenantId: z.uuid().optional() });
+const scopeChoice = z.object({ name: z.string(), displayName: z.string().nullable() });
+/** What the scope picker offers besides offline_access and the permission codes. */
+export const scopeChoices = z.object({ identity: z.array(scopeChoice), api: z.array(scopeChoice) });
+export type ScopeChoices = z.infer<typeof scopeChoices>;

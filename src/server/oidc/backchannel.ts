@@ -37,8 +37,7 @@ export async function backchannelLogoutForLoginSessions(db: Db, loginSessionIds:
     for (const [clientId, auth] of Object.entries(authorizations)) {
       // The library's Client has the method; its type definitions do not list it.
       const client = (await provider.Client.find(clientId).catch(() => undefined)) as
-        | { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> }
-        | undefined;
+        { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> } | undefined;
       if (!client?.backchannelLogoutUri || !auth.sid) continue;
       try {
         await client.backchannelLogout(accountId, auth.sid);

@@ -172,6 +172,17 @@ export async function listClients(scope: Scope, input: z.output<typeof clientLis
   return { total, items };
 }
 
+/** The tenant's identity resources and API scopes, for the scope picker (operators: any tenant). */
+export async function listScopeChoices(scope: Scope, tenantId?: string) {
+  const tenant = scope.actor.isOperator && tenantId ? tenantId : scope.actor.tenantId;
+  const select = { name: true, displayName: true } as const;
+  const [identity, api] = await Promise.all([
+    scope.db.identityResource.findMany({ where: { tenantId: tenant }, select, orderBy: { createdAt: "asc" }, take: 500 }),
+    scope.db.apiScope.findMany({ where: { tenantId: tenant }, select, orderBy: { name: "asc" }, take: 1000 }),
+  ]);
+  return { identity, api };
+}
+
 export const getClient = async (scope: Scope, id: string) => toDetail(await findClient(scope.db, scope, id));
 
 const newClientId = () => randomBytes(12).toString("hex");

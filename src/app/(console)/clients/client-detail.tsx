@@ -2,7 +2,7 @@
 
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
 import { CopyOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
@@ -10,7 +10,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { GRANT_TYPES, secretCreateInput, type SecretItem } from "~/lib/validators/client";
+import { GRANT_TYPES, secretCreateInput, signsInUsers, type SecretItem } from "~/lib/validators/client";
+import { isSafeUrl } from "~/lib/validators/common";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
@@ -111,15 +112,39 @@ function Settings({ d }: { d: Detail }) {
           </Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label={t("description")}>{d.description || "—"}</Descriptions.Item>
+        <Descriptions.Item label={t("clientType")}>
+          <Tag data-testid="client-type-tag">{t(`clientTypeNames.${d.clientType}`)}</Tag>
+        </Descriptions.Item>
         <Descriptions.Item label={t("grantTypes")}>
           {list(d.grantTypes.map((g) => ((GRANT_TYPES as readonly string[]).includes(g) ? t(`grantTypeNames.${g}`) : g)))}
         </Descriptions.Item>
+        <Descriptions.Item label={t("tokenEndpointAuthMethod")}>
+          <Typography.Text code data-testid="client-auth-method">
+            {d.tokenEndpointAuthMethod}
+          </Typography.Text>
+        </Descriptions.Item>
+        {d.tokenEndpointAuthMethod === "private_key_jwt" && <Descriptions.Item label={t("jwksUri")}>{d.jwksUri ?? "—"}</Descriptions.Item>}
         <Descriptions.Item label={t("scopes")}>{list(d.scopes)}</Descriptions.Item>
         <Descriptions.Item label={t("tokenLifetime")}>{d.tokenLifetime}</Descriptions.Item>
-        <Descriptions.Item label={t("redirectUris")}>{list(d.redirectUris)}</Descriptions.Item>
-        <Descriptions.Item label={t("postLogoutRedirectUris")}>{list(d.postLogoutRedirectUris)}</Descriptions.Item>
-        <Descriptions.Item label={t("corsOrigins")}>{list(d.corsOrigins)}</Descriptions.Item>
-        <Descriptions.Item label={t("firstParty")}>{d.firstParty ? c("yes") : c("no")}</Descriptions.Item>
+        {signsInUsers(d.clientType) && (
+          <>
+            <Descriptions.Item label={t("idTokenLifetime")}>{d.idTokenLifetime}</Descriptions.Item>
+            {d.grantTypes.includes("refresh_token") && (
+              <>
+                <Descriptions.Item label={t("refreshTokenAbsoluteLifetime")}>{d.refreshTokenAbsoluteLifetime}</Descriptions.Item>
+                <Descriptions.Item label={t("refreshTokenIdleLifetime")}>{d.refreshTokenIdleLifetime}</Descriptions.Item>
+              </>
+            )}
+            <Descriptions.Item label={t("redirectUris")}>{list(d.redirectUris)}</Descriptions.Item>
+            <Descriptions.Item label={t("postLogoutRedirectUris")}>{list(d.postLogoutRedirectUris)}</Descriptions.Item>
+            <Descriptions.Item label={t("corsOrigins")}>{list(d.corsOrigins)}</Descriptions.Item>
+            <Descriptions.Item label={t("backchannelLogoutUri")}>{d.backchannelLogoutUri ?? "—"}</Descriptions.Item>
+            <Descriptions.Item label={t("consentRequired")}>{d.consentRequired ? c("yes") : c("no")}</Descriptions.Item>
+          </>
+        )}
+        <Descriptions.Item label={t("logoUri")}>
+          {isSafeUrl(d.logoUri) ? <Image src={d.logoUri} alt="" width={40} height={40} style={{ objectFit: "contain" }} preview={false} /> : "—"}
+        </Descriptions.Item>
         <Descriptions.Item label={c("createdAt")}>{fmt(d.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={c("updatedAt")}>{fmt(d.updatedAt)}</Descriptions.Item>
       </Descriptions>

@@ -13,3 +13,30 @@ export function scopeOptions(locale: string) {
     ...PERMISSIONS.map((p) => ({ value: p.code, label: `${p.code} — ${zh ? p.nameZh : p.nameEn}` })),
   ];
 }
+
+/** Group titles of the client scope picker, in the page's language. */
+export interface ScopeGroupTitles {
+  identity: string;
+  api: string;
+  offline: string;
+  permissions: string;
+  offlineLabel: string;
+}
+
+/**
+ * A client's scope picker: the tenant's identity resources (openid, profile, … and custom ones),
+ * its API scopes, offline_access (refresh tokens), then our permission codes and wildcards.
+ */
+export function clientScopeOptions(locale: string, titles: ScopeGroupTitles, choices?: { identity: Named[]; api: Named[] }) {
+  const named = (r: Named) => ({ value: r.name, label: r.displayName && r.displayName !== r.name ? `${r.name} — ${r.displayName}` : r.name });
+  return [
+    { label: titles.identity, title: titles.identity, options: (choices?.identity ?? []).map(named) },
+    { label: titles.api, title: titles.api, options: (choices?.api ?? []).map(named) },
+    { label: titles.offline, title: titles.offline, options: [{ value: "offline_access", label: `offline_access — ${titles.offlineLabel}` }] },
+    { label: titles.permissions, title: titles.permissions, options: scopeOptions(locale) },
+  ].filter((g) => g.options.length);
+}
+interface Named {
+  name: string;
+  displayName: string | null;
+}

@@ -9,6 +9,8 @@ import {
   clientUpdateInput,
   issueTokenInput,
   issuedToken,
+  scopeChoices,
+  scopeChoicesInput,
   secretCreateInput,
   secretCreated,
   secretDeleteInput,
@@ -21,6 +23,20 @@ const tags = ["client"];
 export const clientRouter = createTRPCRouter({
   // Before the `{id}` routes: the REST layer serves the first path that matches.
   errorCodes: errorCodesProcedure("/clients/error-codes", tags, ["client"]),
+
+  scopeChoices: requirePermission("uc.client.get")
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/clients/scope-choices",
+        tags,
+        protect: true,
+        summary: "Identity resources and API scopes a client of the tenant may ask for",
+      },
+    })
+    .input(scopeChoicesInput)
+    .output(scopeChoices)
+    .query(({ ctx, input }) => clients.listScopeChoices(ctx, input.tenantId)),
 
   list: requirePermission("uc.client.get")
     .meta({ openapi: { method: "GET", path: "/clients", tags, protect: true, summary: "List OAuth clients" } })
