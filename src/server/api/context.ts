@@ -7,7 +7,7 @@ import { loadTenantAndActor, type Actor } from "~/server/services/session";
 import { bearerKind, verifySessionToken } from "~/server/services/tokens";
 import { loadTenantAndClientActor } from "~/server/services/client";
 import { isCrossSite, requestHost, requestIp } from "~/server/request";
-import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import { cookieLocale, pickLocale } from "~/i18n/locale";
 import { requestIdFrom, requestLog } from "~/server/log";
 
 /**
@@ -45,7 +45,7 @@ export async function createContext(req: { headers: Headers }, db: Db = defaultD
     actor,
     via: actor ? via : null,
     crossSite: isCrossSite(h, host),
-    locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
+    locale: pickLocale(cookieLocale(cookie), h.get("accept-language")),
     ip,
     userAgent,
     cookie,

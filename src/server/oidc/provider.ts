@@ -13,7 +13,10 @@ import { decryptSecret } from "~/server/crypto";
 import { getSecrets } from "~/server/secrets";
 import { PUBLISH_RETIRED_MS, ensureSigningKey } from "~/server/services/tokens";
 import { createAdapterFactory } from "~/server/oidc/adapter";
-import { accountFinder, OIDC_CLAIMS } from "~/server/oidc/account";
+import { accountFinder } from "~/server/oidc/account";
+import { loadIdentityConfig, type IdentityConfig } from "~/server/oidc/identity";
+import { identityVersion } from "~/server/oidc/changes";
+import { rememberedGrantLoader } from "~/server/oidc/consent";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret } from "~/server/oidc/clients";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
 
@@ -57,18 +60,21 @@ async function currentKids(db: Db): Promise<string> {
 /** Cookie signing keys, derived from NEXTAUTH_SECRET: the same on every instance. */
 const cookieKeys = () => [createHmac("sha256", getSecrets().authSecret).update("user-center:oidc-cookies").digest("base64url")];
 
-function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
+function configuration(db: Db, tenantId: string, jwks: JWK[], identity: IdentityConfig): Configuration {
   return {
     adapter: createAdapterFactory(db, tenantId),
-    findAccount: accountFinder(db, tenantId),
+    findAccount: accountFinder(db, tenantId, identity.customClaims),
     jwks: { keys: jwks },
-    claims: OIDC_CLAIMS,
-    scopes: ["openid", "offline_access", "profile", "email", "phone", "address"],
+    // The tenant's identity resources: the standard scopes and its own (identity.ts).
+    claims: identity.claims,
+    scopes: identity.scopes,
     responseTypes: ["code"],
     clientAuthMethods: ["client_secret_basic", "none"],
     pkce: { methods: ["S256"], required: () => true },
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
+    // Remember my choice: a consent given for one authorization only is not reused (consent.ts).
+    loadExistingGrant: rememberedGrantLoader(db, tenantId),
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     clientBasedCORS: (_ctx, origin, client) => ((client as unknown as { uc_cors_origins?: string[] }).uc_cors_origins ?? []).includes(origin),
     cookies: {
@@ -141,7 +147,16 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
       introspectionSigningAlgValues: ["ES256"],
       authorizationSigningAlgValues: ["ES256"],
     },
-    renderError: (ctx, out) => sendPage(ctx, errorPage(localeOf(ctx), out, ctx.status >= 400 ? ctx.status : 400)),
+    // Our words per error code, never the library's description (pages.ts).
+    renderError: (ctx, out, error) =>
+      sendPage(
+        ctx,
+        errorPage(
+          localeOf(ctx),
+          { error: out.error, kind: error instanceof errors.SessionNotFound ? "session_not_found" : undefined },
+          ctx.status >= 400 ? ctx.status : 400,
+        ),
+      ),
   };
 }
 
@@ -149,6 +164,9 @@ interface Entry {
   provider: Provider;
   kids: string;
   checkedAt: number;
+  /** What the provider's scopes and claims were made from, and this process's change count then (changes.ts). */
+  identityStamp: string;
+  identityVersion: number;
 }
 /** Cached providers, least recently used first (a hit moves its entry to the end). */
 const providers = new Map<string, Promise<Entry>>();
@@ -168,8 +186,9 @@ function forget(key: string) {
 }
 
 async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
-  const { keys, kids } = await signingJwks(db);
-  const provider = new Provider(issuer, configuration(db, tenantId, keys));
+  const version = identityVersion(tenantId);
+  const [{ keys, kids }, identity] = await Promise.all([signingJwks(db), loadIdentityConfig(db, tenantId)]);
+  const provider = new Provider(issuer, configuration(db, tenantId, keys, identity));
   // server.mjs has settled X-Forwarded-Proto (and X-Forwarded-Host only behind TRUSTED_PROXY).
   provider.proxy = true;
   // Our secrets are kept as SHA-256 only: compare against the table (see clients.ts).
@@ -177,7 +196,7 @@ async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
   ClientClass.prototype.compareClientSecret = function (this: { uc_row_id?: string }, actual: unknown) {
     return this.uc_row_id ? verifyClientSecret(db, this.uc_row_id, actual) : Promise.resolve(false);
   };
-  return { provider, kids, checkedAt: Date.now() };
+  return { provider, kids, checkedAt: Date.now(), identityStamp: identity.stamp, identityVersion: version };
 }
 
 /** The provider of `tenantId` for `issuer` (the request's origin); `ownPort` is the port this server listens on. */
@@ -201,9 +220,15 @@ export async function providerFor(db: Db, tenantId: string, issuer: string, ownP
     pending.catch(() => forget(key));
   }
   const entry = await pending;
+  // Identity resources changed in this process: made again at once (elsewhere: the minute's check below).
+  if (entry.identityVersion !== identityVersion(tenantId)) {
+    forget(key);
+    return providerFor(db, tenantId, issuer, ownPort);
+  }
   if (Date.now() - entry.checkedAt > KEYS_CHECK_MS) {
     entry.checkedAt = Date.now();
-    if ((await currentKids(db)) !== entry.kids) {
+    const [kids, identity] = await Promise.all([currentKids(db), loadIdentityConfig(db, tenantId)]);
+    if (kids !== entry.kids || identity.stamp !== entry.identityStamp) {
       forget(key);
       return providerFor(db, tenantId, issuer, ownPort);
     }
