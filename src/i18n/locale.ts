@@ -35,7 +35,7 @@ export function readCookie(header: string | null | undefined, name: string): str
 
 /**
  * The language an app's sign-in asked for (OIDC `ui_locales`), for the pages of that one sign-in:
- * `<locale>:<interaction uid>`, set by the provider's hand-off (src/server/oidc/interaction.ts),
+ * `<locale>:<key of the authorization request>`, set by the provider's hand-off (src/server/oidc/interaction.ts),
  * rewritten by the language switch when the user picks another language there, gone after an hour.
  * While it lasts it wins over the user's saved choice (NEXT_LOCALE), which it leaves alone.
  */

@@ -14,6 +14,7 @@
  * of this sign-in (UI_LOCALE_COOKIE: our login page, the consent and error pages), until the
  * user picks another language on them.
  */
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import type { InteractionResults } from "oidc-provider";
@@ -159,17 +160,27 @@ async function grantAll(r: InteractionRequest, details: Interaction, remember = 
   return { consent: details.grantId === grantId ? {} : { grantId } };
 }
 
-/** The Set-Cookie that applies (or, with `locale` null, ends) an app's ui_locales for the pages of interaction `uid`. */
-function uiLocaleCookie(r: InteractionRequest, locale: Locale | null): string {
+/**
+ * One authorization request across its interactions (the login and the consent step each get a
+ * uid of their own): its client, PKCE challenge, state and nonce, hashed.
+ */
+const flowKey = (p: Interaction["params"]) =>
+  createHash("sha256")
+    .update(JSON.stringify([p.client_id, p.code_challenge, p.state, p.nonce]))
+    .digest("base64url")
+    .slice(0, 22);
+
+/** The Set-Cookie that applies (or, with `locale` null, ends) an app's ui_locales for the pages of one authorization request. */
+function uiLocaleCookie(r: InteractionRequest, locale: Locale | null, key = ""): string {
   const secure = requestProto(headerBag(r.req)) === "https" ? "; Secure" : "";
   return locale
-    ? `${UI_LOCALE_COOKIE}=${locale}:${r.uid}; Path=/; Max-Age=${UI_LOCALE_MAX_AGE}; SameSite=Lax${secure}`
+    ? `${UI_LOCALE_COOKIE}=${locale}:${key}; Path=/; Max-Age=${UI_LOCALE_MAX_AGE}; SameSite=Lax${secure}`
     : `${UI_LOCALE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax${secure}`;
 }
 
 export async function handleInteraction(r: InteractionRequest): Promise<void> {
   const { req, res, provider } = r;
-  const locale = pageLocale(req.headers, undefined, r.uid);
+  const locale = pageLocale(req.headers);
   const link: LoginLink = {};
   await withLoginLink(link, async () => {
     let details: Interaction;
@@ -179,11 +190,12 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
       return writePage(res, errorPage(locale, { error: "invalid_request", kind: "session_not_found" }, 400));
     }
     if (details.uid !== r.uid) return writePage(res, errorPage(locale, { error: "invalid_request", kind: "session_not_found" }, 400));
-    // The first visit of this interaction applies the app's ui_locales to the pages of this sign-in.
+    // The first visit of this authorization request applies the app's ui_locales to the pages of this sign-in.
+    const key = flowKey(details.params);
     const asked = uiLocale(details.params.ui_locales);
-    const applied = parseUiLocaleCookie(readCookie(headerBag(req).get("cookie"), UI_LOCALE_COOKIE))?.uid === r.uid;
-    if (asked && !applied && req.method === "GET") res.setHeader("set-cookie", uiLocaleCookie(r, asked));
-    const pageLang = asked && !applied ? asked : pageLocale(req.headers, details.params.ui_locales, r.uid);
+    const applied = parseUiLocaleCookie(readCookie(headerBag(req).get("cookie"), UI_LOCALE_COOKIE))?.uid === key;
+    if (asked && !applied && req.method === "GET") res.setHeader("set-cookie", uiLocaleCookie(r, asked, key));
+    const pageLang = asked && !applied ? asked : pageLocale(req.headers, details.params.ui_locales, key);
     const finish = (result: InteractionResults, merge = false) => provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
     // The consent is the last of our pages in a sign-in: its language cookie goes with it.
     const finishConsent = (result: InteractionResults) => {

@@ -24,14 +24,14 @@ export function uiLocale(uiLocales: unknown): Locale | undefined {
 
 /**
  * The language of a provider page. Within a sign-in whose hand-off already applied the app's
- * `ui_locales` (its cookie names `uid`), that cookie: the app's language, or the one the user
+ * `ui_locales` (its cookie names the request's key), that cookie: the app's language, or the one the user
  * switched to on our login page. Otherwise `ui_locales` first, then the language cookies, then the browser.
  */
-export function pageLocale(headers: { cookie?: string | string[]; "accept-language"?: string | string[] }, uiLocales?: unknown, uid?: string): Locale {
+export function pageLocale(headers: { cookie?: string | string[]; "accept-language"?: string | string[] }, uiLocales?: unknown, flowKey?: string): Locale {
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const cookies = one(headers.cookie);
   const flow = parseUiLocaleCookie(readCookie(cookies, UI_LOCALE_COOKIE));
-  if (uid && flow?.uid === uid) return flow.locale;
+  if (flowKey && flow?.uid === flowKey) return flow.locale;
   const asked = uiLocale(uiLocales);
   if (asked) return asked;
   const cookie = cookieLocale(cookies);
