@@ -256,3 +256,121 @@ test("refusals the browser sees: an unregistered redirect_uri, no PKCE, another 
   await expect(page.getByText("invalid_client")).toBeVisible();
   await ctx.close();
 });
+
+/** The same as authorizeUrl, but with no `prompt` at all (so a remembered grant may skip consent). */
+async function authorizeUrlNoPrompt(config: client.Configuration, extra: Record<string, string> = {}) {
+  const a = await authorizeUrl(config, { scope: "openid profile email", ...extra });
+  a.url.searchParams.delete("prompt");
+  return a;
+}
+
+test("ui_locales=en on a Chinese browser: English login and consent; remember my choice, unticked then ticked", async ({ browser, baseURL }) => {
+  const made = await createClient(baseURL!, { name: "Remember App" });
+  const secret = await operator.post(`/api/v1/clients/${made.id}/secrets`, { headers: { origin: baseURL! }, data: {} });
+  const config = await rpConfig(baseURL!, made.clientId, ((await secret.json()) as { secret: string }).secret);
+  const ctx = await browser.newContext({ locale: "zh-CN" });
+  const page = await ctx.newPage();
+
+  // The app asks for English: the login page and the consent page follow it, not the browser.
+  const first = await authorizeUrlNoPrompt(config, { ui_locales: "en" });
+  let callback = await catchCallback(page);
+  await page.goto(first.url.href);
+  await expect(page.getByLabel(/Phone, email or user name/)).toBeVisible();
+  await shot(page, "oidc-login-ui-locales-en");
+  await signIn(page, { ustr: /Phone, email or user name/, pwd: /^Password$/, submit: /^Sign in$/ });
+  await expect(page.getByRole("heading", { name: "Allow Remember App to use your account?" })).toBeVisible();
+  const remember = page.getByLabel("Remember my choice");
+  await expect(remember).toBeChecked();
+  await shot(page, "oidc-consent-remember-en");
+  // Unticked: this authorization only.
+  await remember.uncheck();
+  await page.getByRole("button", { name: "Allow" }).click();
+  const back1 = await callback.url;
+  expect(back1.searchParams.get("code")).toBeTruthy();
+
+  // So the next authorization of the same scopes asks again; this time the choice is remembered.
+  const second = await authorizeUrlNoPrompt(config, { ui_locales: "en" });
+  callback = await catchCallback(page);
+  await page.goto(second.url.href);
+  await expect(page.getByRole("heading", { name: "Allow Remember App to use your account?" })).toBeVisible();
+  await expect(page.getByLabel("Remember my choice")).toBeChecked();
+  await page.getByRole("button", { name: "Allow" }).click();
+  const back2 = await callback.url;
+  const t2 = await client.authorizationCodeGrant(config, back2, {
+    pkceCodeVerifier: second.verifier,
+    expectedState: second.state,
+    expectedNonce: second.nonce,
+  });
+  // The admin's email was never proven by a code.
+  expect(t2.claims()!.email_verified ?? false).toBe(false);
+
+  // Remembered: straight back to the app, no consent page.
+  const third = await authorizeUrlNoPrompt(config, { ui_locales: "en" });
+  callback = await catchCallback(page);
+  await page.goto(third.url.href);
+  const back3 = await callback.url;
+  const t3 = await client.authorizationCodeGrant(config, back3, { pkceCodeVerifier: third.verifier, expectedState: third.state, expectedNonce: third.nonce });
+  expect(t3.claims()!.sub).toBe(t2.claims()!.sub);
+
+  // The sign-out confirmation in English too (ui_locales on the end-session request).
+  const end = client.buildEndSessionUrl(config, { id_token_hint: t3.id_token!, ui_locales: "en" });
+  await page.goto(end.href);
+  await expect(page.getByRole("heading", { name: "Sign out?" })).toBeVisible();
+  await shot(page, "oidc-logout-en");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Signed out" })).toBeVisible();
+  await shot(page, "oidc-logged-out-en");
+
+  // An error page in the app's language, the code kept for its developer; no redirect.
+  const wrong = await authorizeUrl(config, { redirect_uri: "https://evil.example.com/cb", ui_locales: "en" });
+  const res = await page.goto(wrong.url.href);
+  expect(res!.status()).toBe(400);
+  await expect(page.getByRole("heading", { name: "Sign-in could not continue" })).toBeVisible();
+  await expect(page.getByText("has not registered")).toBeVisible();
+  await expect(page.getByText("invalid_redirect_uri")).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+  await shot(page, "oidc-error-en");
+  await ctx.close();
+});
+
+test("ui_locales=zh-CN on an English browser: Chinese pages, until the user switches to English on the login page", async ({ browser, baseURL }) => {
+  const config = await rpConfig(baseURL!);
+  const ctx = await browser.newContext({ locale: "en-US" });
+  const page = await ctx.newPage();
+  const callback = await catchCallback(page);
+  const a = await authorizeUrl(config, { ui_locales: "zh-CN", login_hint: "admin" });
+  await page.goto(a.url.href);
+  await expect(page.getByLabel(/手机号、邮箱或用户名/)).toHaveValue("admin");
+  await shot(page, "oidc-login-ui-locales-zh-CN");
+  await page.getByLabel(/^密码$/).fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: /^登\s*录$/ }).click();
+  await expect(page.getByRole("heading", { name: "允许 E2E OIDC App 使用你的账号？" })).toBeVisible();
+  await expect(page.getByLabel("记住我的选择")).toBeChecked();
+  await shot(page, "oidc-consent-remember-zh-CN");
+  await page.getByRole("button", { name: /允\s*许/ }).click();
+  await callback.url;
+
+  // Logout confirmation in Chinese.
+  const sso = await authorizeUrl(config, { ui_locales: "zh-CN" });
+  const cb2 = await catchCallback(page);
+  await page.goto(sso.url.href);
+  await page.getByRole("button", { name: /允\s*许/ }).click();
+  const t = await client.authorizationCodeGrant(config, await cb2.url, { pkceCodeVerifier: sso.verifier, expectedState: sso.state, expectedNonce: sso.nonce });
+  await page.goto(client.buildEndSessionUrl(config, { id_token_hint: t.id_token!, ui_locales: "zh-CN" }).href);
+  await expect(page.getByRole("heading", { name: "退出登录？" })).toBeVisible();
+  await shot(page, "oidc-logout-zh-CN");
+  await page.getByRole("button", { name: "退出登录", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "已退出登录" })).toBeVisible();
+
+  // The user changes the language on our login page: the rest of this sign-in follows them.
+  const b = await authorizeUrl(config, { ui_locales: "zh-CN", prompt: "login consent" });
+  const cb3 = await catchCallback(page);
+  await page.goto(b.url.href);
+  await expect(page.getByLabel(/手机号、邮箱或用户名/)).toBeVisible();
+  await page.getByText("English", { exact: true }).click();
+  await signIn(page, { ustr: /Phone, email or user name/, pwd: /^Password$/, submit: /^Sign in$/ });
+  await expect(page.getByRole("heading", { name: "Allow E2E OIDC App to use your account?" })).toBeVisible();
+  await page.getByRole("button", { name: "Allow" }).click();
+  expect((await cb3.url).searchParams.get("code")).toBeTruthy();
+  await ctx.close();
+});

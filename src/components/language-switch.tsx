@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
-import { LOCALE_COOKIE } from "~/i18n/locale";
+import { LOCALE_COOKIE, UI_LOCALE_COOKIE, UI_LOCALE_MAX_AGE, parseUiLocaleCookie, readCookie } from "~/i18n/locale";
 
 /** Switches the language at once (cookie) and, when signed in, remembers it for the user. */
 export function LanguageSwitch({ signedIn }: { signedIn: boolean }) {
@@ -28,6 +28,9 @@ export function LanguageSwitch({ signedIn }: { signedIn: boolean }) {
       onChange={(value) => {
         const next = value as "zh-CN" | "en";
         document.cookie = `${LOCALE_COOKIE}=${next}; path=/; max-age=${365 * 86400}; samesite=lax`;
+        // In an app's sign-in the language it asked for (ui_locales) gives way to the user's pick.
+        const flow = parseUiLocaleCookie(readCookie(document.cookie, UI_LOCALE_COOKIE));
+        if (flow) document.cookie = `${UI_LOCALE_COOKIE}=${next}:${flow.uid}; path=/; max-age=${UI_LOCALE_MAX_AGE}; samesite=lax`;
         if (signedIn) remember.mutate({ locale: next });
         startTransition(() => router.refresh());
       }}

@@ -32,3 +32,24 @@ export function readCookie(header: string | null | undefined, name: string): str
   }
   return undefined;
 }
+
+/**
+ * The language an app's sign-in asked for (OIDC `ui_locales`), for the pages of that one sign-in:
+ * `<locale>:<key of the authorization request>`, set by the provider's hand-off (src/server/oidc/interaction.ts),
+ * rewritten by the language switch when the user picks another language there, gone after an hour.
+ * While it lasts it wins over the user's saved choice (NEXT_LOCALE), which it leaves alone.
+ */
+export const UI_LOCALE_COOKIE = "uc_ui_locale";
+export const UI_LOCALE_MAX_AGE = 3600;
+
+export function parseUiLocaleCookie(value: string | null | undefined): { locale: Locale; uid: string } | undefined {
+  if (!value) return undefined;
+  const i = value.indexOf(":");
+  const locale = i > 0 ? value.slice(0, i) : "";
+  const uid = i > 0 ? value.slice(i + 1) : "";
+  return isLocale(locale) && /^[A-Za-z0-9_-]{1,64}$/.test(uid) ? { locale, uid } : undefined;
+}
+
+/** The language cookie that applies to a request: an app's sign-in's first, then the user's choice. */
+export const cookieLocale = (cookieHeader: string | null | undefined): string | undefined =>
+  parseUiLocaleCookie(readCookie(cookieHeader, UI_LOCALE_COOKIE))?.locale ?? readCookie(cookieHeader, LOCALE_COOKIE);

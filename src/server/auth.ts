@@ -13,7 +13,7 @@ import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
 import { signInWithPassword } from "~/server/services/auth";
 import { signInWithSmsCode } from "~/server/services/account";
 import { WECHAT_STATE_COOKIE, completeWechatRoundTrip, signInWithIdentity } from "~/server/services/wechat-login";
-import { pickLocale } from "~/i18n/locale";
+import { cookieLocale, pickLocale } from "~/i18n/locale";
 import { phoneSchema } from "~/lib/validators/common";
 import { codeSchema } from "~/lib/validators/auth";
 import { endLoginSession, loadTenantAndActor, type Actor } from "~/server/services/session";
@@ -96,7 +96,7 @@ async function variant(req: { headers?: Record<string, string | string[] | undef
       ip: requestIp(h),
       userAgent: h.get("user-agent"),
       cookie,
-      locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
+      locale: pickLocale(cookieLocale(cookie), h.get("accept-language")),
     });
     return await signedIn(r, { cookie, secure: overHttps(h) });
   } catch (e) {

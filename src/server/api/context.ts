@@ -8,7 +8,7 @@ import { bearerKind, verifySessionToken } from "~/server/services/tokens";
 import { loadTenantAndClientActor } from "~/server/services/client";
 import { loadTenantAndOidcActor } from "~/server/oidc/api-token";
 import { isCrossSite, requestHost, requestIp, requestOrigin } from "~/server/request";
-import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import { cookieLocale, pickLocale } from "~/i18n/locale";
 import { requestIdFrom, requestLog } from "~/server/log";
 
 /**
@@ -52,7 +52,7 @@ export async function createContext(req: { headers: Headers }, db: Db = defaultD
     actor,
     via: actor ? via : null,
     crossSite: isCrossSite(h, host),
-    locale: pickLocale(readCookie(cookie, LOCALE_COOKIE), h.get("accept-language")),
+    locale: pickLocale(cookieLocale(cookie), h.get("accept-language")),
     ip,
     userAgent,
     cookie,

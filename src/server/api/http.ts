@@ -14,7 +14,7 @@ import { resolveTenant } from "~/server/services/host";
 import { jsonLogin } from "~/server/services/login-api";
 import { withRequestLog } from "~/server/log";
 import { requestHost, requestIp } from "~/server/request";
-import { LOCALE_COOKIE, pickLocale, readCookie } from "~/i18n/locale";
+import { cookieLocale, pickLocale } from "~/i18n/locale";
 import { readDeviceCookies } from "~/server/security/device-cookie";
 
 /** The console's tRPC endpoint (src/app/api/trpc/[trpc]/route.ts). */
@@ -60,7 +60,7 @@ export const jsonLoginHandler = (req: Request) =>
       operation,
       body,
       tenant: await resolveTenant(db, requestHost(h)),
-      locale: pickLocale(readCookie(h.get("cookie"), LOCALE_COOKIE), h.get("accept-language")),
+      locale: pickLocale(cookieLocale(h.get("cookie")), h.get("accept-language")),
       ip: requestIp(h),
       userAgent: h.get("user-agent"),
       deviceCookie: readDeviceCookies(h.get("cookie")),

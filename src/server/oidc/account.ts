@@ -2,7 +2,10 @@
  * The provider's accounts are our users of its tenant: `sub` is the user's id, which names one
  * user of one tenant (another tenant's provider never finds it). A disabled or deleted user is
  * no account, so their sessions, codes, refreshes and userinfo calls stop at once. Claims use
- * the OpenID Connect standard names (Core §5.1) from the user's fields.
+ * the OpenID Connect standard names (Core §5.1) from the user's fields; `email_verified` and
+ * `phone_number_verified` say whether a code proved that very address (User.*VerifiedAt). The
+ * tenant's custom identity-resource claims (identity.ts) come from the user's claims and custom
+ * properties. The library keeps only what the granted scopes list.
  */
 import type { Account, AccountClaims, ClaimsParameterMember } from "oidc-provider";
 import type { Db } from "~/server/db";
@@ -28,7 +31,9 @@ interface UserRow {
   nickname: string | null;
   avatar: string | null;
   phone: string | null;
+  phoneVerifiedAt: Date | null;
   email: string | null;
+  emailVerifiedAt: Date | null;
   gender: string | null;
   birthday: Date | null;
   address: string | null;
@@ -55,20 +60,44 @@ export function userClaims(u: UserRow): AccountClaims {
   claims.updated_at = Math.floor(u.updatedAt.getTime() / 1000);
   if (u.email) {
     claims.email = u.email;
-    // We keep no record of whether an address was proven by a code (an administrator may set any):
-    // never claim more than we know.
-    claims.email_verified = false;
+    // Cleared whenever the address changes (an administrator may set any): never more than we know.
+    claims.email_verified = !!u.emailVerifiedAt;
   }
   if (u.phone) {
     claims.phone_number = e164(u.phone);
-    claims.phone_number_verified = false;
+    claims.phone_number_verified = !!u.phoneVerifiedAt;
   }
   if (u.address) claims.address = { formatted: u.address };
   return claims;
 }
 
-/** oidc-provider's findAccount for one tenant. */
-export function accountFinder(db: Db, tenantId: string) {
+/**
+ * Values of the custom claims for one user: their claims of that type (one value: a string;
+ * several: an array, in a stable order), else the custom property of that name. Never one the
+ * standard claims already hold.
+ */
+export function customClaimValues(
+  names: string[],
+  userClaims: { type: string; value: string }[],
+  properties: unknown,
+  taken: Record<string, unknown> = {},
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const props = properties && typeof properties === "object" && !Array.isArray(properties) ? (properties as Record<string, unknown>) : {};
+  for (const name of names) {
+    if (Object.hasOwn(taken, name)) continue;
+    const values = userClaims
+      .filter((c) => c.type === name)
+      .map((c) => c.value)
+      .sort();
+    if (values.length) out[name] = values.length === 1 ? values[0]! : values;
+    else if (Object.hasOwn(props, name) && typeof props[name] === "string" && props[name] !== "") out[name] = props[name];
+  }
+  return out;
+}
+
+/** oidc-provider's findAccount for one tenant; `customClaims`: the claim names its identity resources add (identity.ts). */
+export function accountFinder(db: Db, tenantId: string, customClaims: string[] = []) {
   return async (_ctx: unknown, id: string): Promise<Account | undefined> => {
     if (!UUID_RE.test(id)) return undefined;
     const user = await db.user.findFirst({
@@ -79,7 +108,9 @@ export function accountFinder(db: Db, tenantId: string) {
         nickname: true,
         avatar: true,
         phone: true,
+        phoneVerifiedAt: true,
         email: true,
+        emailVerifiedAt: true,
         gender: true,
         birthday: true,
         address: true,
@@ -90,7 +121,16 @@ export function accountFinder(db: Db, tenantId: string) {
     if (!user) return undefined;
     return {
       accountId: user.id,
-      claims: (_use: string, _scope: string, _claims: { [key: string]: null | ClaimsParameterMember }, _rejected: string[]) => userClaims(user),
+      claims: async (_use: string, _scope: string, _claims: { [key: string]: null | ClaimsParameterMember }, _rejected: string[]) => {
+        const standard = userClaims(user);
+        // Read only when the tenant has custom claims at all (refreshes of most tenants stay one query).
+        if (!customClaims.length) return standard;
+        const extra = await db.user.findUnique({
+          where: { id: user.id },
+          select: { properties: true, claims: { where: { type: { in: customClaims } }, select: { type: true, value: true } } },
+        });
+        return extra ? { ...customClaimValues(customClaims, extra.claims, extra.properties, standard), ...standard } : standard;
+      },
     };
   };
 }

@@ -8,8 +8,13 @@
  * unless `prompt=login` or `max_age` asks for a newer sign-in; otherwise the browser goes to
  * `/login` and comes back here. When the provider wants consent, a first-party client gets it
  * at once and any other shows our consent page, which posts to
- * `POST /oidc/interaction/<uid>/confirm`.
+ * `POST /oidc/interaction/<uid>/confirm` (with "remember my choice": consent.ts).
+ *
+ * Language: the first visit of an interaction applies the request's `ui_locales` for the pages
+ * of this sign-in (UI_LOCALE_COOKIE: our login page, the consent and error pages), until the
+ * user picks another language on them.
  */
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import type { InteractionResults } from "oidc-provider";
@@ -17,11 +22,14 @@ import type { Db } from "~/server/db";
 import type { ResolvedTenant } from "~/server/services/host";
 import { loadTenantAndActor } from "~/server/services/session";
 import { sessionIdFromCookieHeader } from "~/server/auth";
+import type { Locale } from "~/lib/errors";
 import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/api";
-import { OPERATOR_TEXT, localizeSeeded } from "~/lib/seeded-text";
-import { isCrossSite } from "~/server/request";
+import { OPERATOR_TEXT, identityText, localizeSeeded } from "~/lib/seeded-text";
+import { UI_LOCALE_COOKIE, UI_LOCALE_MAX_AGE, parseUiLocaleCookie, readCookie } from "~/i18n/locale";
+import { isCrossSite, requestProto } from "~/server/request";
 import { withLoginLink, type LoginLink } from "~/server/oidc/adapter";
-import { consentPage, errorPage, oidcText, pageLocale, type ConsentScope, type Page } from "~/server/oidc/pages";
+import { markGrantOnce } from "~/server/oidc/consent";
+import { consentPage, errorPage, oidcText, pageLocale, uiLocale, type ConsentScope, type Page } from "~/server/oidc/pages";
 import { interactionPath } from "~/server/oidc/provider";
 
 type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
@@ -81,21 +89,48 @@ async function readForm(req: IncomingMessage, limit = 8192): Promise<URLSearchPa
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
-function scopeItems(locale: "zh-CN" | "en", details: Interaction): ConsentScope[] {
+/**
+ * What the consent page lists: each scope asked for with the display name and description of its
+ * identity resource or API scope (the tenant's own rows; the standard ones in the page's language).
+ */
+async function scopeItems(db: Db, tenantId: string, locale: Locale, details: Interaction): Promise<ConsentScope[]> {
   const t = oidcText(locale);
   const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const oidcScopes = (prompt.missingOIDCScope ?? []).filter((n) => n !== "openid");
+  const apiScopes = Object.values(prompt.missingResourceScopes ?? {}).flat();
+  const [identities, apis] = await Promise.all([
+    oidcScopes.length
+      ? db.identityResource.findMany({
+          where: { tenantId, name: { in: oidcScopes } },
+          select: { name: true, displayName: true, description: true, standard: true },
+        })
+      : [],
+    apiScopes.length
+      ? db.apiScope.findMany({ where: { tenantId, name: { in: apiScopes } }, select: { name: true, displayName: true, description: true } })
+      : [],
+  ]);
   const items: ConsentScope[] = [];
-  for (const name of prompt.missingOIDCScope ?? []) {
-    if (name === "openid") continue;
+  for (const name of oidcScopes) {
     if (name === "offline_access") {
       items.push({ name, displayName: t("scope.offline_access"), description: t("scope.offline_accessHint") });
       continue;
     }
+    const row = identities.find((r) => r.name === name);
     const std = STANDARD_IDENTITY_RESOURCES.find((r) => r.name === name);
-    items.push(std ? { name, displayName: std.displayName[locale], description: std.description[locale] } : { name, displayName: name, description: null });
+    if (row)
+      items.push({
+        name,
+        displayName: identityText(row, "displayName", row.displayName, locale) || (std ? std.displayName[locale] : name),
+        description: identityText(row, "description", row.description, locale) || (std ? std.description[locale] : null),
+      });
+    else
+      items.push(std ? { name, displayName: std.displayName[locale], description: std.description[locale] } : { name, displayName: name, description: null });
   }
   for (const [resource, scopes] of Object.entries(prompt.missingResourceScopes ?? {}))
-    for (const s of scopes) items.push({ name: s, displayName: s, description: resource });
+    for (const s of scopes) {
+      const row = apis.find((a) => a.name === s);
+      items.push({ name: s, displayName: row?.displayName || s, description: row?.description || t("consent.apiScope", { api: resource }) });
+    }
   if (!items.length)
     items.push({
       name: "openid",
@@ -105,19 +140,42 @@ function scopeItems(locale: "zh-CN" | "en", details: Interaction): ConsentScope[
   return items;
 }
 
-/** The grant the consent step asks for: every missing scope, claim and resource scope. */
-async function grantAll(provider: Provider, details: Interaction): Promise<InteractionResults> {
+/**
+ * The grant the consent step asks for: every missing scope, claim and resource scope. Not
+ * remembered (the box unticked): a grant of its own for this authorization, marked so that the
+ * next one asks again (consent.ts).
+ */
+async function grantAll(r: InteractionRequest, details: Interaction, remember = true): Promise<InteractionResults> {
+  const { provider } = r;
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error("consent without a signed-in account");
   const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-  const grant = details.grantId
-    ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId: String(details.params.client_id) }))
-    : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  const fresh = () => new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  const grant = details.grantId && remember ? ((await provider.Grant.find(details.grantId)) ?? fresh()) : fresh();
   if (prompt.missingOIDCScope) grant.addOIDCScope(prompt.missingOIDCScope.join(" "));
   if (prompt.missingOIDCClaims) grant.addOIDCClaims(prompt.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(prompt.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
   const grantId = await grant.save();
+  if (!remember) await markGrantOnce(r.db, r.tenant.id, grantId);
   return { consent: details.grantId === grantId ? {} : { grantId } };
+}
+
+/**
+ * One authorization request across its interactions (the login and the consent step each get a
+ * uid of their own): its client, PKCE challenge, state and nonce, hashed.
+ */
+const flowKey = (p: Interaction["params"]) =>
+  createHash("sha256")
+    .update(JSON.stringify([p.client_id, p.code_challenge, p.state, p.nonce]))
+    .digest("base64url")
+    .slice(0, 22);
+
+/** The Set-Cookie that applies (or, with `locale` null, ends) an app's ui_locales for the pages of one authorization request. */
+function uiLocaleCookie(r: InteractionRequest, locale: Locale | null, key = ""): string {
+  const secure = requestProto(headerBag(r.req)) === "https" ? "; Secure" : "";
+  return locale
+    ? `${UI_LOCALE_COOKIE}=${locale}:${key}; Path=/; Max-Age=${UI_LOCALE_MAX_AGE}; SameSite=Lax${secure}`
+    : `${UI_LOCALE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax${secure}`;
 }
 
 export async function handleInteraction(r: InteractionRequest): Promise<void> {
@@ -129,21 +187,33 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
     try {
       details = await provider.interactionDetails(req, res);
     } catch {
-      return writePage(res, errorPage(locale, { error: "invalid_request", error_description: oidcText(locale)("error.expired") }, 400));
+      return writePage(res, errorPage(locale, { error: "invalid_request", kind: "session_not_found" }, 400));
     }
-    if (details.uid !== r.uid)
-      return writePage(res, errorPage(locale, { error: "invalid_request", error_description: oidcText(locale)("error.expired") }, 400));
-    const pageLang = pageLocale(req.headers, details.params.ui_locales);
+    if (details.uid !== r.uid) return writePage(res, errorPage(locale, { error: "invalid_request", kind: "session_not_found" }, 400));
+    // The first visit of this authorization request applies the app's ui_locales to the pages of this sign-in.
+    const key = flowKey(details.params);
+    const asked = uiLocale(details.params.ui_locales);
+    const applied = parseUiLocaleCookie(readCookie(headerBag(req).get("cookie"), UI_LOCALE_COOKIE))?.uid === key;
+    if (asked && !applied && req.method === "GET") res.setHeader("set-cookie", uiLocaleCookie(r, asked, key));
+    const pageLang = asked && !applied ? asked : pageLocale(req.headers, details.params.ui_locales, key);
     const finish = (result: InteractionResults, merge = false) => provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
+    // The consent is the last of our pages in a sign-in: its language cookie goes with it.
+    const finishConsent = (result: InteractionResults) => {
+      if (applied) res.setHeader("set-cookie", uiLocaleCookie(r, null));
+      return finish(result, true);
+    };
 
     if (r.action === "confirm") {
       if (req.method !== "POST" || isCrossSite(headerBag(req), r.host)) return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 400));
       if (details.prompt.name !== "consent") return redirect(res, interactionPath(r.uid));
       const form = await readForm(req);
       const decision = form?.get("decision");
-      if (decision === "deny") return finish({ error: "access_denied", error_description: "The user denied the request" });
+      if (decision === "deny") {
+        if (applied) res.setHeader("set-cookie", uiLocaleCookie(r, null));
+        return finish({ error: "access_denied", error_description: "The user denied the request" });
+      }
       if (decision !== "allow") return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 400));
-      return finish(await grantAll(provider, details), true);
+      return finishConsent(await grantAll(r, details, form?.get("remember") === "1"));
     }
     if (req.method !== "GET") return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 405));
 
@@ -178,14 +248,16 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
       const client = await provider.Client.find(String(details.params.client_id));
       if (!client) return writePage(res, errorPage(pageLang, { error: "invalid_client" }, 400));
       // A first-party app (consent not required) is granted what it asked for without a page.
-      if ((client as unknown as { uc_consent_required?: boolean }).uc_consent_required === false) return finish(await grantAll(provider, details), true);
+      if ((client as unknown as { uc_consent_required?: boolean }).uc_consent_required === false) return finishConsent(await grantAll(r, details));
       const login = await currentLogin(r);
       return writePage(
         res,
         consentPage(pageLang, {
           uid: r.uid,
           clientName: client.clientName ?? client.clientId,
-          scopes: scopeItems(pageLang, details),
+          // The client's logo_uri (https only, checked again by the page).
+          logoUri: (client as unknown as { logoUri?: string }).logoUri ?? null,
+          scopes: await scopeItems(r.db, r.tenant.id, pageLang, details),
           userName: login ? (login.actor.isOperator ? localizeSeeded(login.actor.displayName, OPERATOR_TEXT.nickname, pageLang) : login.actor.displayName) : "",
         }),
       );

@@ -684,3 +684,213 @@ describe("refusals", () => {
     expect(await res.text()).toContain("invalid_client");
   });
 });
+
+describe("claims by scope, verified flags and custom identity resources", () => {
+  it("releases only what the granted scopes allow, with *_verified from the code checks", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const user = await t.w.makeUser(t.w.tenantB.id, "claimsuser", ["user"]);
+    await t.db.user.update({
+      where: { id: user.id },
+      data: { email: "claims@b.test", emailVerifiedAt: new Date(), phone: "+86-13900000001", phoneVerifiedAt: null, nickname: "Claimy" },
+    });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+
+    const a = await authorizeUrl(config, { scope: "openid email" });
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    // The ID token (an access token came with it, so its scope claims are at userinfo: Core §5.4)
+    // holds nothing the scopes do not allow.
+    const id = tokens.claims()!;
+    expect(id.sub).toBe(user.id);
+    for (const k of ["phone_number", "phone_number_verified", "preferred_username", "nickname", "name"]) expect(id[k]).toBeUndefined();
+    const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
+    expect(info).toMatchObject({ email: "claims@b.test", email_verified: true });
+    expect(info.phone_number).toBeUndefined();
+    expect(info.nickname).toBeUndefined();
+
+    const b = await authorizeUrl(config, { scope: "openid phone profile" });
+    const r2 = await browser.follow(b.url.href);
+    const t2 = await client.authorizationCodeGrant(config, new URL(r2.url), { pkceCodeVerifier: b.verifier, expectedState: b.state, expectedNonce: b.nonce });
+    const info2 = await client.fetchUserInfo(config, t2.access_token, user.id);
+    expect(info2).toMatchObject({ phone_number: "+8613900000001", phone_number_verified: false, nickname: "Claimy", preferred_username: "claimsuser" });
+    expect(info2.email).toBeUndefined();
+    expect(info2.email_verified).toBeUndefined();
+  });
+
+  it("serves a tenant's own identity resource as a scope whose claims come from the user's claims and properties", async () => {
+    const admin = await t.w.callerFor(t.w.managerB.id);
+    await admin.identityResource.create({
+      name: "employee",
+      displayName: "Employee record",
+      description: "Department and staff number",
+      claims: ["department", "staff_no", "iss"],
+    });
+    const rp = await makeClient(t.w.tenantB.id);
+    const user = await t.w.makeUser(t.w.tenantB.id, "employee1", ["user"]);
+    await t.db.user.update({ where: { id: user.id }, data: { properties: { staff_no: "E-042", unrelated: "x" } } });
+    await t.db.userClaim.createMany({
+      data: [
+        { tenantId: t.w.tenantB.id, userId: user.id, type: "department", value: "sales" },
+        { tenantId: t.w.tenantB.id, userId: user.id, type: "department", value: "apac" },
+        { tenantId: t.w.tenantB.id, userId: user.id, type: "secret_level", value: "9" },
+      ],
+    });
+    const disc = (await (await fetch(`${originB()}/.well-known/openid-configuration`)).json()) as { scopes_supported: string[]; claims_supported: string[] };
+    expect(disc.scopes_supported).toContain("employee");
+    expect(disc.claims_supported).toEqual(expect.arrayContaining(["department", "staff_no"]));
+    expect(disc.claims_supported).not.toContain("secret_level");
+
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+    const a = await authorizeUrl(config, { scope: "openid employee", ui_locales: "en" });
+    const ask = await browser.follow(a.url.href);
+    const html = await ask.res.text();
+    // The consent page names the resource as the tenant wrote it.
+    expect(html).toContain("Employee record");
+    expect(html).toContain("Department and staff number");
+    const done = await browser.consent(ask.url);
+    const tokens = await client.authorizationCodeGrant(config, new URL(done.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
+    expect(info.department).toEqual(["apac", "sales"]);
+    expect(info.staff_no).toBe("E-042");
+    expect(info.unrelated).toBeUndefined();
+    expect(info.secret_level).toBeUndefined();
+    // A reserved name listed on the resource changes nothing.
+    expect(info.iss).toBeUndefined();
+    expect(tokens.claims()!.iss).toBe(originB());
+
+    // Without the scope, none of it.
+    const b = await authorizeUrl(config, { scope: "openid profile" });
+    const r2 = await browser.consent((await browser.follow(b.url.href)).url);
+    const t2 = await client.authorizationCodeGrant(config, new URL(r2.url), { pkceCodeVerifier: b.verifier, expectedState: b.state, expectedNonce: b.nonce });
+    const info2 = await client.fetchUserInfo(config, t2.access_token, user.id);
+    expect(info2.department).toBeUndefined();
+    expect(info2.staff_no).toBeUndefined();
+  });
+});
+
+describe("remember my choice", () => {
+  const noPrompt = async (config: client.Configuration) => {
+    const a = await authorizeUrl(config, { scope: "openid profile", prompt: "" });
+    return a;
+  };
+  const confirm = (browser: Browser, url: string, remember: boolean) => {
+    const uid = /\/oidc\/interaction\/([\w-]+)/.exec(url)![1]!;
+    return browser.follow(new URL(`/oidc/interaction/${uid}/confirm`, url).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
+      body: remember ? "decision=allow&remember=1" : "decision=allow",
+    });
+  };
+
+  it("unticked: asked again next time; ticked: the next authorization of the same scopes skips consent", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+
+    const first = await browser.follow((await noPrompt(config)).url.href);
+    const html = await first.res.text();
+    expect(html).toMatch(/<input type="checkbox" name="remember" value="1" checked>/);
+    expect(html).toContain("Remember my choice");
+    const once = await confirm(browser, first.url, false);
+    expect(once.url.startsWith(REDIRECT)).toBe(true);
+
+    const second = await browser.follow((await noPrompt(config)).url.href);
+    expect(second.res.status).toBe(200);
+    expect(await second.res.text()).toContain("Allow Demo App to use your account?");
+    const kept = await confirm(browser, second.url, true);
+    expect(kept.url.startsWith(REDIRECT)).toBe(true);
+
+    const third = await noPrompt(config);
+    const straight = await browser.follow(third.url.href);
+    expect(straight.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(straight.url), {
+      pkceCodeVerifier: third.verifier,
+      expectedState: third.state,
+      expectedNonce: third.nonce,
+    });
+    expect(tokens.claims()!.sub).toBe(t.w.plainB.id);
+
+    // A scope not granted yet is asked for.
+    const more = await authorizeUrl(config, { scope: "openid profile email", prompt: "" });
+    const ask = await browser.follow(more.url.href);
+    expect(ask.res.status).toBe(200);
+    const askHtml = await ask.res.text();
+    expect(askHtml).toContain("Email");
+    expect(askHtml).not.toContain("<strong>Profile</strong>");
+  });
+});
+
+describe("our own error pages", () => {
+  it("words every error per code in the app's ui_locales, never the library's description, and keeps the code", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const zh = await authorizeUrl(config, { redirect_uri: "https://evil.example.com/cb", ui_locales: "zh-CN en" });
+    // The browser says English; the app asked for Chinese.
+    const res = await new Browser().get(zh.url.href);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+    const html = await res.text();
+    expect(html).toContain('<html lang="zh-CN"');
+    expect(html).toContain("无法继续登录");
+    expect(html).toContain("应用要求返回一个未登记的地址");
+    expect(html).toContain("invalid_redirect_uri");
+    expect(html).not.toContain("did not match any of the client");
+
+    const en = await authorizeUrl(config, { redirect_uri: "https://evil.example.com/cb", ui_locales: "en-GB" });
+    const enRes = await fetch(en.url.href, { headers: { "accept-language": "zh-CN" }, redirect: "manual" });
+    const enHtml = await enRes.text();
+    expect(enHtml).toContain('<html lang="en"');
+    expect(enHtml).toContain("has not registered");
+
+    // A client of no tenant here: invalid_client in our words.
+    const unknown = await rpConfig(originB(), { clientId: "no-such-client", secret: "x" });
+    const u = await authorizeUrl(unknown, { ui_locales: "en" });
+    const uHtml = await (await new Browser().get(u.url.href)).text();
+    expect(uHtml).toContain("This app is unknown here, or it is switched off.");
+    expect(uHtml).toContain("invalid_client");
+
+    // An interaction that is gone (another browser): session_not_found, an invalid_request to the spec.
+    const gone = await new Browser().get(`${originB()}/oidc/interaction/no-such-uid`);
+    expect(gone.status).toBe(400);
+    const goneHtml = await gone.text();
+    expect(goneHtml).toContain("This sign-in request has expired or was opened in another browser.");
+    expect(goneHtml).toContain("invalid_request");
+  });
+
+  it("hands the app's ui_locales on to the login page and the consent page", async () => {
+    const rp = await makeClient(t.w.tenantB.id);
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    const a = await authorizeUrl(config, { ui_locales: "zh-CN", login_hint: "plainb" });
+    const toLogin = await browser.follow(a.url.href);
+    const login = new URL(toLogin.res.headers.get("location")!, toLogin.url);
+    expect(login.searchParams.get("login_hint")).toBe("plainb");
+    // The language cookie of this sign-in, which our pages (and the login page) read first.
+    const key = /^zh-CN:([\w-]{22})$/.exec(browser.jar.get("uc_ui_locale") ?? "")?.[1];
+    expect(key).toBeTruthy();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    const consent = await browser.follow(new URL(login.searchParams.get("callbackUrl")!, originB()).href);
+    expect(await consent.res.text()).toContain("允许 Demo App 使用你的账号？");
+    // The user switched to English on the login page: the rest of this sign-in follows them.
+    browser.jar.set("uc_ui_locale", `en:${key}`);
+    const again = await browser.follow(consent.url);
+    expect(await again.res.text()).toContain("Allow Demo App to use your account?");
+    const done = await browser.consent(again.url);
+    expect(done.url.startsWith(REDIRECT)).toBe(true);
+    // Finished: the cookie goes.
+    expect(browser.jar.has("uc_ui_locale")).toBe(false);
+  });
+});

@@ -7,21 +7,34 @@
 import { randomBytes } from "node:crypto";
 import type { Locale } from "~/lib/errors";
 import { translator } from "~/i18n/catalog";
-import { LOCALE_COOKIE, isLocale, pickLocale, readCookie } from "~/i18n/locale";
+import { UI_LOCALE_COOKIE, cookieLocale, isLocale, parseUiLocaleCookie, pickLocale, readCookie } from "~/i18n/locale";
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-/** ui_locales (space-separated, in order of preference) first, then the language cookie, then the browser. */
-export function pageLocale(headers: { cookie?: string | string[]; "accept-language"?: string | string[] }, uiLocales?: unknown): Locale {
-  if (typeof uiLocales === "string") {
-    for (const tag of uiLocales.split(" ")) {
-      const t = tag.toLowerCase();
-      if (t.startsWith("zh")) return "zh-CN";
-      if (t.startsWith("en")) return "en";
-    }
+/** The first language of ours in `ui_locales` (space-separated, in order of preference): zh, zh-CN, zh-Hans… or en, en-US… */
+export function uiLocale(uiLocales: unknown): Locale | undefined {
+  if (typeof uiLocales !== "string") return undefined;
+  for (const tag of uiLocales.split(" ")) {
+    const t = tag.toLowerCase();
+    if (t === "zh" || t.startsWith("zh-")) return "zh-CN";
+    if (t === "en" || t.startsWith("en-")) return "en";
   }
+  return undefined;
+}
+
+/**
+ * The language of a provider page. Within a sign-in whose hand-off already applied the app's
+ * `ui_locales` (its cookie names the request's key), that cookie: the app's language, or the one the user
+ * switched to on our login page. Otherwise `ui_locales` first, then the language cookies, then the browser.
+ */
+export function pageLocale(headers: { cookie?: string | string[]; "accept-language"?: string | string[] }, uiLocales?: unknown, flowKey?: string): Locale {
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const cookie = readCookie(one(headers.cookie), LOCALE_COOKIE);
+  const cookies = one(headers.cookie);
+  const flow = parseUiLocaleCookie(readCookie(cookies, UI_LOCALE_COOKIE));
+  if (flowKey && flow?.uid === flowKey) return flow.locale;
+  const asked = uiLocale(uiLocales);
+  if (asked) return asked;
+  const cookie = cookieLocale(cookies);
   return pickLocale(isLocale(cookie) ? cookie : undefined, one(headers["accept-language"]));
 }
 
@@ -45,7 +58,10 @@ code{font-size:13px;background:#f0f0f0;padding:1px 4px;border-radius:4px;word-br
 .actions{display:flex;gap:12px;margin-top:24px}
 button{flex:1;font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #d9d9d9;background:#fff;cursor:pointer}
 button.primary{background:#1677ff;border-color:#1677ff;color:#fff}
-button:focus-visible{outline:2px solid #1677ff;outline-offset:2px}`;
+button:focus-visible{outline:2px solid #1677ff;outline-offset:2px}
+img.logo{display:block;width:56px;height:56px;object-fit:contain;border-radius:8px;margin:0 0 12px}
+label.remember{display:block;margin-top:16px;cursor:pointer}label.remember small{display:block;color:#666;margin-left:24px}
+input[type=checkbox]{width:16px;height:16px;vertical-align:-2px;margin:0 4px 0 0}`;
 
 export function page(locale: Locale, title: string, body: string, status = 200): Page {
   const nonce = randomBytes(16).toString("base64");
@@ -57,15 +73,48 @@ export function page(locale: Locale, title: string, body: string, status = 200):
   return { status, html, csp };
 }
 
-/** The error page: what went wrong in the spec's words (`error`), and the library's description. */
-export function errorPage(locale: Locale, out: { error?: string; error_description?: string }, status = 400): Page {
+/** Error codes (the spec's, and `session_not_found` for an interaction that is gone) with words of our own. */
+export const ERROR_TEXT_CODES = [
+  "invalid_request",
+  "invalid_client",
+  "invalid_redirect_uri",
+  "invalid_scope",
+  "unauthorized_client",
+  "access_denied",
+  "login_required",
+  "consent_required",
+  "interaction_required",
+  "invalid_grant",
+  "invalid_target",
+  "unsupported_response_type",
+  "invalid_request_uri",
+  "invalid_request_object",
+  "request_not_supported",
+  "request_uri_not_supported",
+  "registration_not_supported",
+  "invalid_token",
+  "server_error",
+  "temporarily_unavailable",
+  "session_not_found",
+] as const;
+const KNOWN_CODES = new Set<string>(ERROR_TEXT_CODES);
+const CODE_RE = /^[a-z_]{1,64}$/;
+
+/**
+ * The error page: what went wrong in our own words, per error code and in the page's language,
+ * and the code itself for the app's developer. Never the library's `error_description` (English,
+ * and meant for developers): `kind` picks our text when it differs from the code
+ * (`session_not_found` is an `invalid_request` to the spec).
+ */
+export function errorPage(locale: Locale, out: { error?: string; kind?: string }, status = 400): Page {
   const t = oidcText(locale);
-  const code = out.error ?? "server_error";
+  const code = out.error && CODE_RE.test(out.error) ? out.error : "server_error";
+  const kind = out.kind && KNOWN_CODES.has(out.kind) ? out.kind : code;
+  const text = KNOWN_CODES.has(kind) ? t(`error.codes.${kind}`) : t("error.codes.other");
   const body = `<h1>${escapeHtml(t("error.title"))}</h1>
-<p>${escapeHtml(t("error.lead"))}</p>
-<p><code>${escapeHtml(code)}</code></p>
-${out.error_description ? `<p class="muted">${escapeHtml(out.error_description)}</p>` : ""}
-<p class="muted">${escapeHtml(t("error.hint"))}</p>`;
+<p id="uc-error-text">${escapeHtml(text)}</p>
+<p class="muted">${escapeHtml(t("error.hint"))}</p>
+<p class="muted"><small>${escapeHtml(t("error.code"))} <code id="uc-error-code">${escapeHtml(code)}</code></small></p>`;
   return page(locale, t("error.title"), body, status);
 }
 
@@ -75,17 +124,34 @@ export interface ConsentScope {
   description: string | null;
 }
 
-export function consentPage(locale: Locale, p: { uid: string; clientName: string; scopes: ConsentScope[]; userName: string }): Page {
+/** An app's logo only from an absolute `https:` URL without credentials (anything else is not shown). */
+export function safeLogoUri(uri: unknown): string | null {
+  if (typeof uri !== "string" || uri.length > 2048) return null;
+  try {
+    const u = new URL(uri);
+    return u.protocol === "https:" && !u.username && !u.password ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function consentPage(locale: Locale, p: { uid: string; clientName: string; logoUri?: string | null; scopes: ConsentScope[]; userName: string }): Page {
   const t = oidcText(locale);
   const items = p.scopes
     .map((s) => `<li><strong>${escapeHtml(s.displayName)}</strong>${s.description ? `<small>${escapeHtml(s.description)}</small>` : ""}</li>`)
     .join("");
   const action = `/oidc/interaction/${encodeURIComponent(p.uid)}/confirm`;
-  const body = `<h1>${escapeHtml(t("consent.title", { app: p.clientName }))}</h1>
+  const logo = safeLogoUri(p.logoUri);
+  const logoHtml = logo
+    ? `<img class="logo" src="${escapeHtml(logo)}" alt="${escapeHtml(t("consent.logoAlt", { app: p.clientName }))}" width="56" height="56" referrerpolicy="no-referrer">`
+    : "";
+  const body = `${logoHtml}<h1>${escapeHtml(t("consent.title", { app: p.clientName }))}</h1>
 <p class="muted">${escapeHtml(t("consent.signedInAs", { user: p.userName }))}</p>
 <p>${escapeHtml(t("consent.lead", { app: p.clientName }))}</p>
 <ul>${items}</ul>
 <form method="post" action="${escapeHtml(action)}">
+<label class="remember"><input type="checkbox" name="remember" value="1" checked> <span>${escapeHtml(t("consent.remember"))}</span>
+<small>${escapeHtml(t("consent.rememberHint"))}</small></label>
 <div class="actions">
 <button type="submit" name="decision" value="deny">${escapeHtml(t("consent.deny"))}</button>
 <button type="submit" name="decision" value="allow" class="primary" autofocus>${escapeHtml(t("consent.allow"))}</button>

@@ -15,7 +15,10 @@ import { getSecrets } from "~/server/secrets";
 import { PUBLISH_RETIRED_MS, ensureSigningKey } from "~/server/services/tokens";
 import { createAdapterFactory, currentLoginLink } from "~/server/oidc/adapter";
 import { GRANT_CLAIM, LOGIN_SESSION_CLAIM, compactGrants, ownApiResource, ownApiScopes } from "~/server/oidc/api-token";
-import { accountFinder, OIDC_CLAIMS } from "~/server/oidc/account";
+import { accountFinder } from "~/server/oidc/account";
+import { loadIdentityConfig, type IdentityConfig } from "~/server/oidc/identity";
+import { identityVersion } from "~/server/oidc/changes";
+import { rememberedGrantLoader } from "~/server/oidc/consent";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret, type UcClientMetadata } from "~/server/oidc/clients";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
 
@@ -110,19 +113,22 @@ function ownApiClaims(ownApi: string) {
   };
 }
 
-function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): Configuration {
+function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, identity: IdentityConfig): Configuration {
   const ownApi = ownApiResource(issuer);
   return {
     adapter: createAdapterFactory(db, tenantId, issuer),
-    findAccount: accountFinder(db, tenantId),
+    findAccount: accountFinder(db, tenantId, identity.customClaims),
     jwks: { keys: jwks },
-    claims: OIDC_CLAIMS,
-    scopes: ["openid", "offline_access", "profile", "email", "phone", "address"],
+    // The tenant's identity resources: the standard scopes and its own (identity.ts).
+    claims: identity.claims,
+    scopes: identity.scopes,
     responseTypes: ["code"],
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
     pkce: { methods: ["S256"], required: () => true },
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
+    // Remember my choice: a consent given for one authorization only is not reused (consent.ts).
+    loadExistingGrant: rememberedGrantLoader(db, tenantId),
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
     discovery: { uc_api_resource: ownApi },
@@ -212,7 +218,16 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string): C
       introspectionSigningAlgValues: ["ES256"],
       authorizationSigningAlgValues: ["ES256"],
     },
-    renderError: (ctx, out) => sendPage(ctx, errorPage(localeOf(ctx), out, ctx.status >= 400 ? ctx.status : 400)),
+    // Our words per error code, never the library's description (pages.ts).
+    renderError: (ctx, out, error) =>
+      sendPage(
+        ctx,
+        errorPage(
+          localeOf(ctx),
+          { error: out.error, kind: error instanceof errors.SessionNotFound ? "session_not_found" : undefined },
+          ctx.status >= 400 ? ctx.status : 400,
+        ),
+      ),
   };
 }
 
@@ -220,6 +235,9 @@ interface Entry {
   provider: Provider;
   kids: string;
   checkedAt: number;
+  /** What the provider's scopes and claims were made from, and this process's change count then (changes.ts). */
+  identityStamp: string;
+  identityVersion: number;
 }
 /** Cached providers, least recently used first (a hit moves its entry to the end). */
 const providers = new Map<string, Promise<Entry>>();
@@ -239,8 +257,9 @@ function forget(key: string) {
 }
 
 async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
-  const { keys, kids } = await signingJwks(db);
-  const provider = new Provider(issuer, configuration(db, tenantId, keys, issuer));
+  const version = identityVersion(tenantId);
+  const [{ keys, kids }, identity] = await Promise.all([signingJwks(db), loadIdentityConfig(db, tenantId)]);
+  const provider = new Provider(issuer, configuration(db, tenantId, keys, issuer, identity));
   // server.mjs has settled X-Forwarded-Proto (and X-Forwarded-Host only behind TRUSTED_PROXY).
   provider.proxy = true;
   // How this request presented a client secret: the library takes either way for either method,
@@ -266,7 +285,7 @@ async function build(db: Db, tenantId: string, issuer: string): Promise<Entry> {
     if (!via || (via.basic ? "client_secret_basic" : "client_secret_post") !== this.clientAuthMethod) return Promise.resolve(false);
     return this.uc_row_id ? verifyClientSecret(db, this.uc_row_id, actual) : Promise.resolve(false);
   };
-  return { provider, kids, checkedAt: Date.now() };
+  return { provider, kids, checkedAt: Date.now(), identityStamp: identity.stamp, identityVersion: version };
 }
 
 /** The provider of `tenantId` for `issuer` (the request's origin); `ownPort` is the port this server listens on. */
@@ -290,9 +309,15 @@ export async function providerFor(db: Db, tenantId: string, issuer: string, ownP
     pending.catch(() => forget(key));
   }
   const entry = await pending;
+  // Identity resources changed in this process: made again at once (elsewhere: the minute's check below).
+  if (entry.identityVersion !== identityVersion(tenantId)) {
+    forget(key);
+    return providerFor(db, tenantId, issuer, ownPort);
+  }
   if (Date.now() - entry.checkedAt > KEYS_CHECK_MS) {
     entry.checkedAt = Date.now();
-    if ((await currentKids(db)) !== entry.kids) {
+    const [kids, identity] = await Promise.all([currentKids(db), loadIdentityConfig(db, tenantId)]);
+    if (kids !== entry.kids || identity.stamp !== entry.identityStamp) {
       forget(key);
       return providerFor(db, tenantId, issuer, ownPort);
     }

@@ -380,3 +380,43 @@ describe("binding a phone or email from my account", () => {
     expect(await appCode(phoneOnly.me.unbindContact({ kind: "phone" }))).toBe(12010);
   });
 });
+
+describe("verified phone and email (OIDC *_verified)", () => {
+  it("are set when a code proves the address and cleared when it changes", async () => {
+    const flags = async (id: string) => env.db.user.findUniqueOrThrow({ where: { id }, select: { phoneVerifiedAt: true, emailVerifiedAt: true } });
+    // SMS sign-in proves the phone (a new account, and an existing one).
+    const phone = "+86-13300000077";
+    await anon().auth.sendCode({ channel: "sms", target: phone, purpose: "login", afs: await afs() });
+    const r = await signInWithSmsCode(env.db, req(), phone, await codeFromOutbox(phone));
+    expect((await flags(r.userId)).phoneVerifiedAt).toBeInstanceOf(Date);
+    expect((await flags(r.userId)).emailVerifiedAt).toBeNull();
+
+    // Binding an email with a code proves it; an administrator's edit of the address clears it.
+    const me = createCaller(await w.ctxFor(r.userId, w.tenantB, "web"));
+    const email = "proven77@b.test";
+    await anon().auth.sendCode({ channel: "email", target: email, purpose: "bind", afs: await afs() });
+    await me.me.bindEmail({ email, code: await codeFromOutbox(email) });
+    expect((await flags(r.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+    const admin = await w.callerFor(w.managerB.id);
+    await admin.user.update({ id: r.userId, nickname: "same address" });
+    expect((await flags(r.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+    await admin.user.update({ id: r.userId, email: "typed77@b.test" });
+    expect((await flags(r.userId)).emailVerifiedAt).toBeNull();
+    expect((await flags(r.userId)).phoneVerifiedAt).toBeInstanceOf(Date);
+    await admin.user.update({ id: r.userId, phone: "+86-13300000078" });
+    expect((await flags(r.userId)).phoneVerifiedAt).toBeNull();
+
+    // A password reset by email code proves that email.
+    await anon().auth.sendCode({ channel: "email", target: "typed77@b.test", purpose: "reset", afs: await afs() });
+    await anon().auth.resetPassword({
+      channel: "email",
+      target: "typed77@b.test",
+      code: await codeFromOutbox("typed77@b.test"),
+      password: "another long passphrase 77",
+    });
+    expect((await flags(r.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+    // Removing the email clears its flag with it.
+    await me.me.unbindContact({ kind: "email" });
+    expect((await flags(r.userId)).emailVerifiedAt).toBeNull();
+  });
+});

@@ -80,8 +80,18 @@ export async function requestCode(db: Db, req: RequestInfo, input: z.output<type
 async function createEndUser(
   db: Db,
   tenantId: string,
-  data: { phone: string; email?: string | null; userName?: string | null; nickname?: string | null; passwordHash?: string | null; terms: boolean },
+  data: {
+    phone: string;
+    email?: string | null;
+    userName?: string | null;
+    nickname?: string | null;
+    passwordHash?: string | null;
+    terms: boolean;
+    /** The email was proven by a code too (registration asks for one); the phone always is. */
+    emailProven?: boolean;
+  },
 ) {
+  const now = new Date();
   await ensureBuiltInRoles(db, tenantId);
   const role = await db.role.findUniqueOrThrow({ where: { tenantId_name: { tenantId, name: "user" } }, select: { id: true } });
   try {
@@ -89,7 +99,9 @@ async function createEndUser(
       data: {
         tenantId,
         phone: data.phone,
+        phoneVerifiedAt: now,
         email: data.email || null,
+        emailVerifiedAt: data.email && data.emailProven ? now : null,
         userName: data.userName || null,
         userNameKey: data.userName ? data.userName.toLowerCase() : null,
         nickname: data.nickname || null,
@@ -149,6 +161,7 @@ export async function register(db: Db, req: RequestInfo, input: z.output<typeof 
     nickname: input.nickname || null,
     passwordHash: await hashPassword(input.password),
     terms: true,
+    emailProven: !!email,
   });
   const after = { phone: input.phone, email: input.email || undefined, userName: input.userName || undefined };
   await writeAudit(db, { actorId: user.id, tenantId, ip: req.ip, userAgent: req.userAgent }, "user.register", user.id, undefined, after);
@@ -182,6 +195,7 @@ export async function resetPassword(db: Db, req: RequestInfo, input: z.output<ty
   // Reuse is judged only once the code proved the owner (before, it would tell anyone an account's old passwords).
   await assertNewPassword(db, { tenantId: req.tenant.id, userId: user.id, password: input.password, locale: req.locale });
   await setOwnPassword(db, user.id, input.password, { endSessions: "all" });
+  await markContactProven(db, user.id, input.channel === "sms" ? "phone" : "email", target);
   // The code proved the owner: a lock raised by failures is lifted (an administrator's stays).
   await recordSuccess(db, { tenantId: req.tenant.id, userId: user.id, ip: req.ip ?? "" });
   await liftFailureLock(db, { tenantId: req.tenant.id, userId: user.id });
@@ -215,6 +229,7 @@ async function smsCodeSignIn(db: Db, req: RequestInfo, phone: string, code: stri
     user = { id: created.id, status: "active", locale: null, passwordChangedAt: null };
   }
   if (user.status !== "active") throw new AppError(12001);
+  await markContactProven(db, user.id, "phone", phone);
   const device = deviceTokenFor(deviceCookie, req.tenant.id, user.id, user.passwordChangedAt);
   if (await adminLocked(db, req.tenant.id, user.id)) throw new AppError(12001);
   const session = await createLoginSession(db, {
@@ -260,6 +275,19 @@ export async function changePassword(
 
 type ContactKind = "phone" | "email";
 
+/**
+ * A code sent to `value` proved the user holds it: the OIDC `*_verified` claims come from here.
+ * Only while it is still the account's phone or email (the row is matched on it), so a proof never
+ * lands on an address that changed in between; the first proof since the last change is kept.
+ */
+async function markContactProven(db: Db, userId: string, kind: ContactKind, value: string) {
+  const now = new Date();
+  await db.user.updateMany({
+    where: kind === "phone" ? { id: userId, phone: value, phoneVerifiedAt: null } : { id: userId, email: value, emailVerifiedAt: null },
+    data: kind === "phone" ? { phoneVerifiedAt: now } : { emailVerifiedAt: now },
+  });
+}
+
 /** Binds (or changes) the phone or email, proven by a `bind` code sent to that very target. */
 export async function bindContact(db: Db, tenantId: string, userId: string, kind: ContactKind, target: string, code: string) {
   const value = kind === "email" ? target.toLowerCase() : target;
@@ -273,7 +301,8 @@ export async function bindContact(db: Db, tenantId: string, userId: string, kind
   if (taken) throw new AppError(14005);
   await consumeCode(db, proof);
   try {
-    await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: value } : { email: value } });
+    const now = new Date();
+    await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: value, phoneVerifiedAt: now } : { email: value, emailVerifiedAt: now } });
   } catch (e) {
     if ((e as { code?: string }).code === "P2002") throw new AppError(14005);
     throw e;
@@ -291,6 +320,6 @@ export async function unbindContact(db: Db, userId: string, kind: ContactKind) {
   const passwordWayIn = !!u.passwordHash && !!(after.phone || after.email || after.userName);
   const wayIn = passwordWayIn || !!after.phone || u._count.externalLogins > 0;
   if (!wayIn) throw new AppError(12010);
-  await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: null } : { email: null } });
+  await db.user.update({ where: { id: userId }, data: kind === "phone" ? { phone: null, phoneVerifiedAt: null } : { email: null, emailVerifiedAt: null } });
   return { ok: true as const };
 }

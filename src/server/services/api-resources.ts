@@ -4,6 +4,7 @@
  * (18004) and its owners users of its tenant (18005); developers manage only the API resources
  * they own. The standard identity resources are seeded per tenant and cannot be deleted (18003).
  */
+import { identityResourcesChanged } from "~/server/oidc/changes";
 import type { z } from "zod";
 import type { DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
@@ -304,6 +305,11 @@ export async function createIdentityResource(scope: Scope, input: z.output<typeo
       await writeAudit(tx, auditActor(scope, tenantId), "identityresource.create", created.id, undefined, created);
       return created;
     })
+    .then((created) => {
+      // The tenant's OpenID Providers serve its identity resources as scopes: made again at once.
+      identityResourcesChanged(created.tenantId);
+      return created;
+    })
     .catch(conflict);
 }
 
@@ -321,6 +327,10 @@ export async function updateIdentityResource(scope: Scope, input: z.output<typeo
       await writeAudit(tx, auditActor(scope, before.tenantId), "identityresource.update", input.id, before, after);
       return after;
     })
+    .then((after) => {
+      identityResourcesChanged(after.tenantId);
+      return after;
+    })
     .catch(conflict);
 }
 
@@ -331,6 +341,7 @@ export async function deleteIdentityResource(scope: Scope, id: string) {
     if (before.standard) throw new AppError(18003);
     await tx.identityResource.delete({ where: { id } });
     await writeAudit(tx, auditActor(scope, before.tenantId), "identityresource.delete", id, before);
+    identityResourcesChanged(before.tenantId);
     return { id };
   });
 }

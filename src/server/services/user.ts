@@ -577,6 +577,8 @@ export async function updateUser(scope: Scope, input: z.output<typeof userUpdate
         if (await isLastAdministrator(tx, row.tenantId, row.id)) throw new AppError(16003);
       }
       await assertFree(tx, scope, row.tenantId, { phone: blank(input.phone), email: blank(input.email), userName: blank(input.userName) }, row.id);
+      // A changed phone or email is no longer the one the user proved by a code (OIDC's *_verified).
+      const changed = (next: string | null | undefined, current: string | null) => next !== undefined && next !== current;
       await tx.user.update({
         where: { id: row.id },
         data: {
@@ -586,6 +588,8 @@ export async function updateUser(scope: Scope, input: z.output<typeof userUpdate
           avatar: blank(input.avatar),
           phone: blank(input.phone),
           email: blank(input.email),
+          ...(changed(blank(input.phone), row.phone) ? { phoneVerifiedAt: null } : {}),
+          ...(changed(blank(input.email), row.email) ? { emailVerifiedAt: null } : {}),
           gender: blank(input.gender),
           birthday: input.birthday,
           address: blank(input.address),
