@@ -57,8 +57,22 @@ async function currentKids(db: Db): Promise<string> {
 /** Cookie signing keys, derived from NEXTAUTH_SECRET: the same on every instance. */
 const cookieKeys = () => [createHmac("sha256", getSecrets().authSecret).update("user-center:oidc-cookies").digest("base64url")];
 
+/**
+ * Discovery fields the library leaves out although we can state them: introspection and
+ * revocation take the same client authentication as the token endpoint (oidc-provider 8 has one
+ * `clientAuthMethods` for all three). Derived from it, so a change there cannot make them untrue.
+ */
+const withDiscovery = (c: Configuration): Configuration => ({
+  ...c,
+  discovery: {
+    ...c.discovery,
+    introspection_endpoint_auth_methods_supported: c.clientAuthMethods,
+    revocation_endpoint_auth_methods_supported: c.clientAuthMethods,
+  },
+});
+
 function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
-  return {
+  return withDiscovery({
     adapter: createAdapterFactory(db, tenantId),
     findAccount: accountFinder(db, tenantId),
     jwks: { keys: jwks },
@@ -142,7 +156,7 @@ function configuration(db: Db, tenantId: string, jwks: JWK[]): Configuration {
       authorizationSigningAlgValues: ["ES256"],
     },
     renderError: (ctx, out) => sendPage(ctx, errorPage(localeOf(ctx), out, ctx.status >= 400 ? ctx.status : 400)),
-  };
+  });
 }
 
 interface Entry {
