@@ -189,17 +189,26 @@ try {
   // App B by single sign-on (its first authorization makes its grant), so later rounds are silent.
   for (const jar of jars) await exchange(appB, await authorize(jar, appB, "openid email"));
 
-  /** One refresh on a free chain; the rotated token replaces the used one. */
+  /**
+   * One refresh on a free chain; the rotated token replaces the used one. When every chain is in
+   * use (a server that cannot keep up with the steady rate), the refresh waits for one, and the
+   * wait counts in its latency.
+   */
   const free = chains.map((_, i) => i);
+  const waiting: ((i: number) => void)[] = [];
+  const release = (i: number) => {
+    const next = waiting.shift();
+    if (next) next(i);
+    else free.unshift(i);
+  };
   const refresh = async () => {
-    const i = free.pop();
-    if (i === undefined) throw new Error("every refresh chain is busy");
+    const i = free.pop() ?? (await new Promise<number>((resolve) => waiting.push(resolve)));
     try {
       const t = await token(appA, { grant_type: "refresh_token", refresh_token: chains[i]! });
       if (!t.refresh_token || t.refresh_token === chains[i]) throw new Error("the refresh token did not rotate");
       chains[i] = t.refresh_token;
     } finally {
-      free.unshift(i);
+      release(i);
     }
   };
   for (let i = 0; i < 100; i++) await refresh(); // warm up
