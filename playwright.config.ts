@@ -6,7 +6,7 @@ export const WECHAT_STUB_PORT = PORT + 90;
 export const WECHAT_STUB_APP = { id: "wxe2e0000000000001", secret: "e2e-wechat-secret-000000000001" };
 export const BASE_URL = `http://localhost:${PORT}`;
 /** Tenant host names the browser tests use, besides localhost. */
-const TEST_HOSTS = ["acme.test", "second.test", "brand.test"];
+const TEST_HOSTS = ["acme.test", "second.test", "brand.test", "oidc-en.test", "oidc-zh.test"];
 export const E2E_ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-Operator-pass";
 
 // The app under test is the production build (`next build` ran before), served by `npm start`
@@ -71,6 +71,8 @@ export default defineConfig({
     // Its own browser contexts (signed out); the operator's API session comes from e2e/helpers.ts.
     { name: "oidc", testMatch: /oidc\.spec\.ts/ },
     { name: "client-types", testMatch: /client-types\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    // Two tenants' providers on their own hosts (their own browser contexts, the operator's API session from e2e/helpers.ts).
+    { name: "oidc-tenants", testMatch: /oidc-tenants\.spec\.ts/ },
   ],
   webServer: [
     {

@@ -1,6 +1,6 @@
 /** Shared by the benchmarks: percentiles, closed and open load loops, the app server under test. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { Agent, request } from "node:http";
+import { Agent, request, type IncomingHttpHeaders } from "node:http";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 
 export const pct = (xs: number[], p: number) => {
@@ -53,6 +53,19 @@ export async function sequential(n: number, op: () => Promise<unknown>, warm = 3
     lat.push(performance.now() - s);
   }
   return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+/** `n` calls of `op`, `concurrency` at a time (closedLoop), with the CPU seconds each process tree spent per call meanwhile. */
+export async function measure(n: number, concurrency: number, op: () => Promise<void>, pids: { app?: number; pg: number }) {
+  const cpu0 = { app: pids.app ? treeCpuSeconds(pids.app) : 0, pg: pids.pg ? treeCpuSeconds(pids.pg) : 0, self: process.cpuUsage() };
+  const loop = await closedLoop(n, concurrency, op);
+  const self = process.cpuUsage(cpu0.self);
+  return {
+    ...loop,
+    app: pids.app ? (treeCpuSeconds(pids.app) - cpu0.app) / n : 0,
+    pg: pids.pg ? (treeCpuSeconds(pids.pg) - cpu0.pg) / n : 0,
+    self: (self.user + self.system) / 1e6 / n,
+  };
 }
 
 /** `node server.mjs` as `npm start` runs it (production, two malloc arenas), in its own process group. */
@@ -154,12 +167,12 @@ export function postgresRootPid(): number {
 export function httpClient(base: string, maxSockets = 32) {
   const agent = new Agent({ keepAlive: true, maxSockets });
   return (method: string, path: string, opts: { headers?: Record<string, string>; body?: string } = {}) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; body: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
       const headers = { ...opts.headers, ...(opts.body !== undefined ? { "content-length": String(Buffer.byteLength(opts.body)) } : {}) };
       const req = request(`${base}${path}`, { method, agent, headers }, (res) => {
         let text = "";
         res.setEncoding("utf8").on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
       });
       req.on("error", reject).end(opts.body);
     });

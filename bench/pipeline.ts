@@ -23,7 +23,7 @@ import pg from "pg";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
 import { md5Hex } from "~/server/password";
 import { prepareConsoleDatabase } from "./console-data";
-import { closedLoop, fmt, httpClient, postgresRootPid, spawnServer, startApp, treeCpuSeconds } from "./lib";
+import { fmt, httpClient, measure, postgresRootPid, spawnServer, startApp } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -34,19 +34,6 @@ const ADMIN_PASSWORD = "bench admin passphrase";
 
 const ms = (s: number) => `${(s * 1000).toFixed(2)} ms`;
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
-
-/** `n` calls of `op`, `concurrency` at a time (closedLoop), with the CPU each process tree spent meanwhile. */
-async function measure(n: number, concurrency: number, op: () => Promise<void>, pids: { app?: number; pg: number }) {
-  const cpu0 = { app: pids.app ? treeCpuSeconds(pids.app) : 0, pg: treeCpuSeconds(pids.pg), self: process.cpuUsage() };
-  const loop = await closedLoop(n, concurrency, op);
-  const self = process.cpuUsage(cpu0.self);
-  return {
-    ...loop,
-    app: pids.app ? (treeCpuSeconds(pids.app) - cpu0.app) / n : 0,
-    pg: (treeCpuSeconds(pids.pg) - cpu0.pg) / n,
-    self: (self.user + self.system) / 1e6 / n,
-  };
-}
 
 const rssTree = (root: number): number => {
   // The server is one process today; sum its children too in case the handler ever forks.

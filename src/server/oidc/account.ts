@@ -10,6 +10,8 @@
 import type { Account, AccountClaims, ClaimsParameterMember } from "oidc-provider";
 import type { Db } from "~/server/db";
 import { UUID_RE } from "~/server/db/sql";
+import { Prisma } from "~/generated/prisma/client";
+import { readRows } from "~/server/db/fast-read";
 
 /** Which claims each standard scope releases (the standard identity resources); null: always there when it applies. */
 export const OIDC_CLAIMS: Record<string, string[] | null> = {
@@ -100,24 +102,17 @@ export function customClaimValues(
 export function accountFinder(db: Db, tenantId: string, customClaims: string[] = []) {
   return async (_ctx: unknown, id: string): Promise<Account | undefined> => {
     if (!UUID_RE.test(id)) return undefined;
-    const user = await db.user.findFirst({
-      where: { id, tenantId, status: "active", deletedAt: null, tenant: { status: "enabled" } },
-      select: {
-        id: true,
-        userName: true,
-        nickname: true,
-        avatar: true,
-        phone: true,
-        phoneVerifiedAt: true,
-        email: true,
-        emailVerifiedAt: true,
-        gender: true,
-        birthday: true,
-        address: true,
-        locale: true,
-        updatedAt: true,
-      },
-    });
+    // One plain statement straight to the pool (fast-read.ts): every refresh and userinfo call asks.
+    const [user] = await readRows<UserRow[]>(
+      db,
+      Prisma.sql`
+      SELECT u."id"::text AS "id", u."userName", u."nickname", u."avatar", u."phone", u."phoneVerifiedAt", u."email", u."emailVerifiedAt", u."gender", u."birthday", u."address",
+             u."locale", u."updatedAt"
+        FROM "User" u JOIN "Tenant" t ON t."id" = u."tenantId"
+       WHERE u."id" = ${id}::uuid AND u."tenantId" = ${tenantId}::uuid AND u."status" = 'active' AND u."deletedAt" IS NULL
+         AND t."status" = 'enabled'
+       LIMIT 1`,
+    );
     if (!user) return undefined;
     return {
       accountId: user.id,

@@ -15,6 +15,7 @@ import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { UUID_RE } from "~/server/db/sql";
+import { readRows, writeRows } from "~/server/db/fast-read";
 import { findOidcClient } from "~/server/oidc/clients";
 import { sessionEndReason } from "~/server/services/session";
 
@@ -67,24 +68,30 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string) 
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
       // A session remembers its issuer, so a console action that ends it can reach the same provider (backchannel.ts).
       const json = JSON.stringify(this.model === "Session" && issuer ? { ...payload, uc_issuer: issuer } : payload);
-      await db.$executeRaw`
+      await writeRows(
+        db,
+        Prisma.sql`
         INSERT INTO "OidcPayload" ("model", "id", "tenantId", "payload", "grantId", "userCode", "uid", "loginSessionId", "expiresAt")
         VALUES (${this.model}, ${id}, ${tenantId}::uuid, ${json}::jsonb, ${payload.grantId ?? null}, ${payload.userCode ?? null},
                 ${payload.uid ?? null}, ${loginSessionId}::uuid, ${expiresAt}::timestamptz)
         ON CONFLICT ("model", "id") DO UPDATE SET
           "payload" = EXCLUDED."payload", "grantId" = EXCLUDED."grantId", "userCode" = EXCLUDED."userCode", "uid" = EXCLUDED."uid",
           "loginSessionId" = COALESCE(EXCLUDED."loginSessionId", "OidcPayload"."loginSessionId"), "expiresAt" = EXCLUDED."expiresAt"
-        WHERE "OidcPayload"."tenantId" = EXCLUDED."tenantId"`;
+        WHERE "OidcPayload"."tenantId" = EXCLUDED."tenantId"`,
+      );
     }
 
     private async one(where: Prisma.Sql): Promise<AdapterPayload | undefined> {
-      const [row] = await db.$queryRaw<Row[]>`
+      const [row] = await readRows<Row[]>(
+        db,
+        Prisma.sql`
         SELECT p."payload", p."consumedAt", p."expiresAt", p."loginSessionId"::text AS "loginSessionId",
                (p."loginSessionId" IS NOT NULL AND s."id" IS NULL) AS "gone", s."state"::text AS "state", s."deletedAt",
                s."expiresAt" AS "sExpiresAt", s."lastSeenAt", s."idleSeconds"
           FROM "OidcPayload" p LEFT JOIN "LoginSession" s ON s."id" = p."loginSessionId"
          WHERE p."model" = ${this.model} AND p."tenantId" = ${tenantId}::uuid AND ${where}
-         LIMIT 1`;
+         LIMIT 1`,
+      );
       if (!row) return undefined;
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
       if (TIED.has(this.model) && isDead(row)) return undefined;
@@ -109,19 +116,22 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string) 
     }
 
     async destroy(id: string): Promise<void> {
-      await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid`;
+      await writeRows(db, Prisma.sql`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid`);
     }
 
     /** Marks a code or refresh token used, once: of two redemptions racing past the library's `consumed` check, the second fails. */
     async consume(id: string): Promise<void> {
-      const changed = await db.$executeRaw`
+      const changed = await writeRows(
+        db,
+        Prisma.sql`
         UPDATE "OidcPayload" SET "consumedAt" = now()
-         WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid AND "consumedAt" IS NULL`;
+         WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid AND "consumedAt" IS NULL`,
+      );
       if (changed === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "grantId" = ${grantId} AND "tenantId" = ${tenantId}::uuid`;
+      await writeRows(db, Prisma.sql`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "grantId" = ${grantId} AND "tenantId" = ${tenantId}::uuid`);
     }
   };
 }

@@ -26,6 +26,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
+import { Prisma } from "~/generated/prisma/client";
+import { readRows } from "~/server/db/fast-read";
+import { currentLoginLink } from "~/server/oidc/adapter";
 import type { Db } from "~/server/db";
 import { hasControlChars, hasLoneSurrogate, isSafeUrl } from "~/lib/validators/common";
 import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/services/client";
@@ -55,7 +58,18 @@ interface ClientRow extends OwnerRow {
   postLogoutRedirectUris: string[] | null;
   corsOrigins: string[];
   tokenLifetime: number;
+  /** Every secret row, expired ones too (json: expiresAt as text). */
+  secrets: { id: string; hash: string; expiresAt: string | null }[];
 }
+
+type SecretRow = { id: string; hash: string; expiresAt: Date | null };
+/**
+ * The secrets read with a client, by the request that read them (its LoginLink, adapter.ts) and
+ * the client's row id: the token endpoint finds the client and then checks the presented secret,
+ * and the check uses what the same statement returned instead of asking again. Another request
+ * reads both anew.
+ */
+const secretsRead = new WeakMap<object, Map<string, SecretRow[]>>();
 
 const validId = (id: string) => !!id && id.length <= 64 && !hasControlChars(id) && !hasLoneSurrogate(id);
 
@@ -78,15 +92,21 @@ function absoluteLogo(logo: string | null, issuer: string | undefined): string |
  */
 export async function findOidcClient(db: Db, tenantId: string, clientId: string, issuer?: string): Promise<ClientMetadata | undefined> {
   if (!validId(clientId)) return undefined;
-  const [c] = await db.$queryRaw<ClientRow[]>`
+  // Straight to the pool (fast-read.ts): this runs on every token, userinfo and authorization request.
+  const [c] = await readRows<ClientRow[]>(
+    db,
+    Prisma.sql`
     SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins",
            c."tokenLifetime", c."clientType"::text AS "clientType", c."tokenEndpointAuthMethod"::text AS "tokenEndpointAuthMethod", c."jwksUri",
            c."idTokenLifetime", c."refreshTokenAbsoluteLifetime", c."refreshTokenIdleLifetime", c."consentRequired",
-           c."backchannelLogoutUri", c."logoUri", ${ownerColumns}
+           c."backchannelLogoutUri", c."logoUri", ${ownerColumns},
+           COALESCE((SELECT json_agg(json_build_object('id', s."id", 'hash', s."hash", 'expiresAt', s."expiresAt"))
+                       FROM "ClientSecret" s WHERE s."clientId" = c."id"), '[]'::json) AS "secrets"
       FROM "OAuthClient" c JOIN "Tenant" t ON t."id" = c."tenantId"
       LEFT JOIN "User" o ON o."id" = c."ownerId"
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
-     LIMIT 1`;
+     LIMIT 1`,
+  );
   if (!c || !ownerGrants(c, tenantId)) return undefined;
   const method = authMethodOf(c);
   // A machine client signs no one in: client credentials only, no redirect URIs, no response types.
@@ -97,6 +117,15 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string,
   // private_key_jwt without keys cannot authenticate: unknown rather than half-configured.
   if (method === "private_key_jwt" && !c.jwksUri) return undefined;
   const logo = absoluteLogo(c.logoUri, issuer);
+  const link = currentLoginLink();
+  if (link) {
+    const read = secretsRead.get(link) ?? new Map<string, SecretRow[]>();
+    read.set(
+      c.id,
+      c.secrets.map((x) => ({ id: x.id, hash: x.hash, expiresAt: x.expiresAt ? new Date(x.expiresAt) : null })),
+    );
+    secretsRead.set(link, read);
+  }
   return {
     client_id: c.clientId,
     client_name: c.name,
@@ -149,6 +178,9 @@ export interface UcClientMetadata {
 /** Whether `presented` is a live secret of the client (row id): SHA-256, constant time, expired ones miss. */
 export async function verifyClientSecret(db: Db, clientRowId: string, presented: unknown): Promise<boolean> {
   if (typeof presented !== "string" || !presented || presented.length > 256 || hasControlChars(presented) || hasLoneSurrogate(presented)) return false;
-  const secrets = await db.clientSecret.findMany({ where: { clientId: clientRowId }, select: { id: true, hash: true, expiresAt: true } });
+  const link = currentLoginLink();
+  const secrets =
+    (link && secretsRead.get(link)?.get(clientRowId)) ??
+    (await readRows<SecretRow[]>(db, Prisma.sql`SELECT "id"::text AS "id", "hash", "expiresAt" FROM "ClientSecret" WHERE "clientId" = ${clientRowId}::uuid`));
   return matchSecret(secrets, presented) !== null;
 }

@@ -64,6 +64,20 @@ async function currentKids(db: Db): Promise<string> {
 /** Cookie signing keys, derived from NEXTAUTH_SECRET: the same on every instance. */
 const cookieKeys = () => [createHmac("sha256", getSecrets().authSecret).update("user-center:oidc-cookies").digest("base64url")];
 
+/**
+ * Discovery fields the library leaves out although we can state them: introspection and
+ * revocation take the same client authentication as the token endpoint (oidc-provider 8 has one
+ * `clientAuthMethods` for all three). Derived from it, so a change there cannot make them untrue.
+ */
+const withDiscovery = (c: Configuration): Configuration => ({
+  ...c,
+  discovery: {
+    ...c.discovery,
+    introspection_endpoint_auth_methods_supported: c.clientAuthMethods,
+    revocation_endpoint_auth_methods_supported: c.clientAuthMethods,
+  },
+});
+
 const DEFAULT_REFRESH = 14 * 86400;
 const ucMeta = (client: unknown) => (client ?? {}) as UcClientMetadata;
 
@@ -115,7 +129,7 @@ function ownApiClaims(ownApi: string) {
 
 function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, identity: IdentityConfig): Configuration {
   const ownApi = ownApiResource(issuer);
-  return {
+  return withDiscovery({
     adapter: createAdapterFactory(db, tenantId, issuer),
     findAccount: accountFinder(db, tenantId, identity.customClaims),
     jwks: { keys: jwks },
@@ -228,7 +242,7 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, id
           ctx.status >= 400 ? ctx.status : 400,
         ),
       ),
-  };
+  });
 }
 
 interface Entry {
