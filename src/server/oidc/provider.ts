@@ -95,7 +95,6 @@ function refreshTokenTTL(token: { iiat?: number }, client: unknown): number {
   return Math.max(1, Math.min(idle, left));
 }
 
-
 /** What our provider reads of an access token while it customizes its JWT. */
 interface IssuedToken {
   kind: string;
