@@ -103,6 +103,28 @@ describe("client router", () => {
     expect(await failure(() => plain.client.list({}))).toMatchObject({ code: 10002, trpc: "FORBIDDEN" });
   });
 
+  it("takes scopes that exist in the client's tenant: identity resources, API scopes, offline_access, permission codes", async () => {
+    await db.identityResource.upsert({
+      where: { tenantId_name: { tenantId: w.tenantB.id, name: "openid" } },
+      create: { tenantId: w.tenantB.id, name: "openid", claims: ["sub"], standard: true },
+      update: {},
+    });
+    await db.apiScope.create({ data: { tenantId: w.tenantB.id, name: "orders.read", displayName: "Read orders", claims: [] } });
+    await db.apiScope.create({ data: { tenantId: w.platform.id, name: "elsewhere.read", claims: [] } });
+    const admin = await w.callerFor(w.managerB.id);
+    const web = { clientType: "web" as const, grantTypes: ["authorization_code" as const], redirectUris: ["https://app.example.com/cb"] };
+    const made = await admin.client.create({ name: "Scoped app", ...web, scopes: ["openid", "orders.read", "offline_access", "uc.me.all"] });
+    expect(made.scopes).toEqual(["openid", "orders.read", "offline_access", "uc.me.all"]);
+    // Another tenant's API scope, or one nobody defined, is named on its field.
+    const refused = await failure(() => admin.client.create({ name: "Bad scopes", ...web, scopes: ["openid", "elsewhere.read", "nosuch"] }));
+    expect(refused).toMatchObject({ code: 17011, trpc: "BAD_REQUEST" });
+    expect(Object.keys(refused.fields ?? {}).sort()).toEqual(["scopes.1", "scopes.2"]);
+    const choices = await admin.client.scopeChoices({});
+    expect(choices.api.map((x) => x.name)).toContain("orders.read");
+    expect(choices.api.map((x) => x.name)).not.toContain("elsewhere.read");
+    expect(choices.identity.map((x) => x.name)).toContain("openid");
+  });
+
   it("validates grant types and token lifetime bounds", async () => {
     const admin = await w.callerFor(w.managerB.id);
     expect(await failure(() => admin.client.create({ name: "x1", grantTypes: ["password" as "client_credentials"] }))).toMatchObject({ trpc: "BAD_REQUEST" });
