@@ -129,7 +129,7 @@ async function scopeItems(db: Db, tenantId: string, locale: Locale, details: Int
   for (const [resource, scopes] of Object.entries(prompt.missingResourceScopes ?? {}))
     for (const s of scopes) {
       const row = apis.find((a) => a.name === s);
-      items.push({ name: s, displayName: row?.displayName || s, description: row?.description || t("consent.apiScope", { api: resource }) });
+      items.push({ name: s, displayName: row?.displayName || s, description: row?.description || t("consent.apiScope", { resource }) });
     }
   if (!items.length)
     items.push({
