@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import type { Db } from "~/server/db";
 import { hasControlChars, hasLoneSurrogate } from "~/lib/validators/common";
+import { withTryRedirect } from "~/server/oidc/try-redirect";
 import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/services/client";
 
 /** Never compared (verifyClientSecret decides) and never a key; random per process all the same. */
@@ -61,7 +62,7 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string)
   return {
     client_id: c.clientId,
     client_name: c.name,
-    redirect_uris: c.redirectUris,
+    redirect_uris: withTryRedirect(c.clientId, c.redirectUris),
     post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     grant_types: grants,
     response_types: ["code"],
