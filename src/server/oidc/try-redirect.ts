@@ -24,4 +24,3 @@ export function withTryRedirect(clientId: string, redirectUris: string[]): strin
   const a = allowance.getStore();
   return a && a.clientId === clientId && !redirectUris.includes(a.redirectUri) ? [...redirectUris, a.redirectUri] : redirectUris;
 }
-

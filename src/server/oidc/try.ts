@@ -46,7 +46,7 @@ import { UUID_RE } from "~/server/db/sql";
 import { findOidcClient } from "~/server/oidc/clients";
 import { escapeHtml, page, pageLocale, type Page } from "~/server/oidc/pages";
 import type { TryRun } from "~/lib/validators/client-try";
-import { TRY_CALLBACK_PATH, tryRedirectUri, type TryAllowance } from "~/server/oidc/try-redirect";
+import { tryRedirectUri, type TryAllowance } from "~/server/oidc/try-redirect";
 
 export { TRY_CALLBACK_PATH, withTryAllowance } from "~/server/oidc/try-redirect";
 export const TRY_START_PATH = "/oidc/try/start";
@@ -60,7 +60,6 @@ const RESULT_MODEL = "UcTryResult";
 export const TRY_SECRET_DESCRIPTION = "Try it";
 const COOKIE_PURPOSE = "uc-oidc-try";
 const IDENTITY_SCOPES = ["profile", "email", "phone", "address"];
-
 
 // --- The cookie -------------------------------------------------------------------------------
 
@@ -289,7 +288,10 @@ export async function handleTryStart(r: TryRequest): Promise<void> {
  * tenant's host (and, behind trusted proxies, the forwarded host and scheme they would add), so
  * the same provider answers them as answered the browser. Nothing else is reachable through it.
  */
-export function loopbackFetch(issuer: string, port: number): (url: string, options: { body?: unknown; headers: Record<string, string>; method: string }) => Promise<Response> {
+export function loopbackFetch(
+  issuer: string,
+  port: number,
+): (url: string, options: { body?: unknown; headers: Record<string, string>; method: string }) => Promise<Response> {
   const origin = new URL(issuer);
   return (url, options) =>
     new Promise<Response>((resolve, reject) => {
@@ -329,8 +331,7 @@ const decodeJwtParts = (token: string) => {
 
 /** The provider's error as a person reads it: the spec's code and the provider's description. */
 function providerError(e: unknown): { code: string; description: string | null } {
-  if (e instanceof oauth.ResponseBodyError || e instanceof oauth.AuthorizationResponseError)
-    return { code: e.error, description: e.error_description ?? null };
+  if (e instanceof oauth.ResponseBodyError || e instanceof oauth.AuthorizationResponseError) return { code: e.error, description: e.error_description ?? null };
   if (e instanceof oauth.WWWAuthenticateChallengeError) {
     const p = e.cause[0]?.parameters;
     return { code: p?.error ?? "invalid_token", description: p?.error_description ?? null };
@@ -399,7 +400,9 @@ export async function handleTryCallback(r: TryRequest): Promise<void> {
     const response = await oauth.authorizationCodeGrantRequest(as, client, auth, answer, tryRedirectUri(issuer), f.verifier, fetchOpts);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: f.nonce, requireIdToken: true });
     const idToken = tokens.id_token!;
-    const jwks = (await (await loopbackFetch(issuer, req.socket.localPort ?? 0)(as.jwks_uri!, { headers: { accept: "application/json" }, method: "GET" })).json()) as JSONWebKeySet;
+    const jwks = (await (
+      await loopbackFetch(issuer, req.socket.localPort ?? 0)(as.jwks_uri!, { headers: { accept: "application/json" }, method: "GET" })
+    ).json()) as JSONWebKeySet;
     const verified = await jwtVerify(idToken, createLocalJWKSet(jwks), { issuer: as.issuer, audience: f.clientId, algorithms: ["ES256"] });
     run.idToken = { header: verified.protectedHeader as Record<string, unknown>, claims: verified.payload as Record<string, unknown>, signatureVerified: true };
     const at = decodeJwtParts(tokens.access_token);
@@ -413,7 +416,10 @@ export async function handleTryCallback(r: TryRequest): Promise<void> {
     };
     // Never shown, never kept: a refresh token a run got is revoked at once.
     if (tokens.refresh_token) {
-      const rv = await oauth.revocationRequest(as, client, auth, tokens.refresh_token, { ...fetchOpts, additionalParameters: { token_type_hint: "refresh_token" } });
+      const rv = await oauth.revocationRequest(as, client, auth, tokens.refresh_token, {
+        ...fetchOpts,
+        additionalParameters: { token_type_hint: "refresh_token" },
+      });
       await oauth.processRevocationResponse(rv);
       run.refreshToken = { issued: true, revoked: true };
     }
