@@ -395,3 +395,27 @@ describe("Try it: refusals at the callback", () => {
     expect(await tryRows(victim.id)).toEqual([]);
   });
 });
+
+describe("Try it: a run that never comes back", () => {
+  it("leaves an expired secret that cannot authenticate, and housekeeping deletes it with the run's record", async () => {
+    const c = await makeClient();
+    const b = new Browser();
+    await b.signIn(t.w.managerB.id, t.w.tenantB.id);
+    const start = await b.start(originB(), c.id);
+    const state = new URL(start.headers.get("location")!, originB()).searchParams.get("state")!;
+    const [secret] = await tryRows(c.id);
+    expect(secret).toBeDefined();
+    // Five minutes later (moved back rather than waited for).
+    const past = new Date(Date.now() - 1000);
+    await t.db.clientSecret.update({ where: { id: secret!.id }, data: { expiresAt: past } });
+    await t.db.oidcPayload.update({ where: { model_id: { model: "UcTryFlow", id: state } }, data: { expiresAt: past } });
+    const { runHousekeeping } = await import("~/server/jobs/housekeeping");
+    expect((await runHousekeeping(t.db, { kind: t.kind })).status).toBe("done");
+    expect(await tryRows(c.id)).toEqual([]);
+    // The app's own secret stays.
+    expect(await t.db.clientSecret.count({ where: { clientId: c.id } })).toBe(1);
+    // And the callback of that run finds nothing.
+    const late = await b.get(`${tryCallback()}?code=x&state=${state}&iss=${encodeURIComponent(originB())}`);
+    expect(late.status).toBe(400);
+  });
+});
