@@ -12,6 +12,7 @@ export const RESOURCE_NAMESPACES = [
   "team",
   "role",
   "client",
+  "clientIntegration",
   "apiResource",
   "apiScope",
   "identityResource",

@@ -169,13 +169,26 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
        LIMIT ${batchSize})`,
   );
 
+  // A console "Try it" run that never came back (oidc/try.ts): the secret it made for itself
+  // (expired with it, so it can no longer authenticate) goes before the run's record does.
+  const trySecrets = await run(
+    () => q.$executeRaw`
+    DELETE FROM "ClientSecret" WHERE "id" IN (
+      SELECT s."id" FROM "ClientSecret" s
+        JOIN "OidcPayload" p ON p."model" = 'UcTryFlow' AND s."id"::text = p."payload"->>'secretId' AND s."clientId"::text = p."payload"->>'clientRowId'
+       WHERE p."expiresAt" < ${nowIso}::timestamptz
+       LIMIT ${batchSize})`,
+  );
+
   // The OpenID Providers' rows (sessions, interactions, grants, codes, tokens) once they expired:
   // the provider never uses an expired one (adapter.ts reads none).
-  counts.oidc = await run(
-    () => q.$executeRaw`
+  counts.oidc =
+    trySecrets +
+    (await run(
+      () => q.$executeRaw`
     DELETE FROM "OidcPayload" WHERE ("model", "id") IN (
       SELECT "model", "id" FROM "OidcPayload" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`,
-  );
+    ));
 
   // Exports: the file first, then the row (a row without its file would answer "expired"; a
   // file without its row would be lost to every later sweep).

@@ -31,6 +31,7 @@ import { readRows } from "~/server/db/fast-read";
 import { currentLoginLink } from "~/server/oidc/adapter";
 import type { Db } from "~/server/db";
 import { hasControlChars, hasLoneSurrogate, isSafeUrl } from "~/lib/validators/common";
+import { withTryRedirect } from "~/server/oidc/try-redirect";
 import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/services/client";
 
 /** Never compared (verifyClientSecret decides) and never a key; random per process all the same. */
@@ -130,7 +131,7 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string,
     client_id: c.clientId,
     client_name: c.name,
     application_type: c.clientType === "native" ? "native" : "web",
-    redirect_uris: signIn ? c.redirectUris : [],
+    redirect_uris: signIn ? withTryRedirect(c.clientId, c.redirectUris) : [],
     post_logout_redirect_uris: signIn ? (c.postLogoutRedirectUris ?? []) : [],
     grant_types: grants,
     response_types: signIn ? ["code"] : [],

@@ -15,6 +15,7 @@ import { withLoginLink } from "~/server/oidc/adapter";
 import { handleInteraction } from "~/server/oidc/interaction";
 import { providerFor } from "~/server/oidc/provider";
 import { pageLocale } from "~/server/oidc/pages";
+import { TRY_CALLBACK_PATH, TRY_START_PATH, handleTryCallback, handleTryStart, tryAllowanceFor, withTryAllowance } from "~/server/oidc/try";
 
 const INTERACTION = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm))?\/?$/;
 const HOST_RE = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
@@ -42,10 +43,14 @@ export async function handleOidc(db: Db, req: IncomingMessage, res: ServerRespon
   const tenant = await resolveTenant(db, host);
   if (!tenant || tenant.status !== "enabled") return notFound(req, res);
   const issuer = `${requestProto(h)}://${host.toLowerCase()}`;
+  const path = requestPath(req.url ?? "/");
+  // The console's "Try it" (try.ts): its own two endpoints, and its redirect URI while this browser runs one.
+  if (path === TRY_START_PATH) return handleTryStart({ db, tenant, issuer, host, req, res });
+  if (path === TRY_CALLBACK_PATH) return handleTryCallback({ db, tenant, issuer, host, req, res });
   const provider = await providerFor(db, tenant.id, issuer, req.socket.localPort);
-  const m = INTERACTION.exec(requestPath(req.url ?? "/"));
+  const m = INTERACTION.exec(path);
   if (m) return handleInteraction({ db, provider, tenant, host, req, res, uid: m[1]!, action: (m[2] ?? "") as "" | "login" | "confirm" });
   let callback = callbacks.get(provider);
   if (!callback) callbacks.set(provider, (callback = provider.callback()));
-  await withLoginLink({}, () => callback(req, res));
+  await withTryAllowance(tryAllowanceFor(req, tenant.id, issuer, path), () => withLoginLink({}, () => callback(req, res)));
 }

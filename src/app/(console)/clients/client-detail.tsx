@@ -15,9 +15,10 @@ import { isSafeUrl } from "~/lib/validators/common";
 import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/form-errors";
 import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
+import { IntegrationTab } from "./[id]/integration";
 import { useFormatTime } from "~/components/time";
 
-const TABS = ["settings", "secrets", "token", "history"] as const;
+const TABS = ["settings", "integration", "secrets", "token", "history"] as const;
 const useFmt = () => {
   const f = useFormatTime();
   return (d: Date | null | undefined) => (d ? f(d, "YYYY-MM-DD HH:mm") : null);
@@ -44,6 +45,7 @@ function CopyButton({ text, testId }: { text: string; testId?: string }) {
 
 export function ClientDetailView({ id }: { id: string }) {
   const t = useTranslations("client");
+  const ti = useTranslations("clientIntegration");
   const locale = useLocale();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -73,6 +75,7 @@ export function ClientDetailView({ id }: { id: string }) {
       tabs={
         d && [
           { key: "settings", label: t("tabSettings"), children: <Settings d={d} /> },
+          { key: "integration", label: ti("tab"), children: <IntegrationTab d={d} /> },
           { key: "secrets", label: t("tabSecrets"), children: <Secrets clientId={d.id} secrets={d.secrets} onChanged={invalidate} /> },
           { key: "token", label: t("tabToken"), children: <IssueToken id={d.id} enabled={d.enabled} /> },
           ...history,

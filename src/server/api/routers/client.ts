@@ -16,6 +16,9 @@ import {
   secretDeleteInput,
 } from "~/lib/validators/client";
 import * as clients from "~/server/services/client";
+import { tryResultInput, tryRun } from "~/lib/validators/client-try";
+import { readTryResult } from "~/server/oidc/try";
+import { AppError } from "~/server/errors";
 
 const tags = ["client"];
 
@@ -85,4 +88,15 @@ export const clientRouter = createTRPCRouter({
     .input(issueTokenInput)
     .output(issuedToken)
     .mutation(({ ctx, input }) => clients.issueTestToken(ctx, input)),
+
+  // The console's "Try it" result (src/server/oidc/try.ts): the user who ran it, on the client's page, same guard. Not on REST.
+  tryResult: requirePermission("uc.client.detail")
+    .input(tryResultInput)
+    .output(tryRun)
+    .query(async ({ ctx, input }) => {
+      const client = await clients.getClient(ctx, input.id);
+      const run = ctx.actor.client ? null : await readTryResult(ctx.db, client.tenantId, input.run, client.id, ctx.actor.userId);
+      if (!run) throw new AppError(17001);
+      return run;
+    }),
 });
