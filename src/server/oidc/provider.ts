@@ -144,7 +144,8 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, id
     loadExistingGrant: rememberedGrantLoader(db, tenantId),
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
-    discovery: { uc_api_resource: ownApi },
+    // `ui_locales` picks the language of the login, consent and error pages (interaction.ts).
+    discovery: { uc_api_resource: ownApi, ui_locales_supported: ["zh-CN", "en"] },
     formats: { customizers: { jwt: ownApiClaims(ownApi) as never } },
     clientBasedCORS: (_ctx, origin, client) => ((client as unknown as { uc_cors_origins?: string[] }).uc_cors_origins ?? []).includes(origin),
     cookies: {
