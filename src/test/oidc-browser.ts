@@ -8,6 +8,7 @@ import { encode } from "next-auth/jwt";
 import type { Db } from "~/server/db";
 import { createLoginSession } from "~/server/services/session";
 import { getSecrets } from "~/server/secrets";
+import { newSecret } from "~/server/services/client";
 
 /** A browser: cookies by name (the provider's are path-scoped, and flows run one at a time). */
 export class Browser {
@@ -86,3 +87,44 @@ export async function codeFlow(browser: Browser, config: client.Configuration, r
 
 /** A JWT's payload, unverified (tests read what the provider put in). */
 export const jwtPayload = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+
+export interface TestClientOptions {
+  tenantId: string;
+  redirectUris: string[];
+  /** false: a public app (SPA, PKCE only, no secret row); default: a web app with one secret. */
+  secret?: boolean;
+  /** A first-party app: no consent page. */
+  firstParty?: boolean;
+  grantTypes?: string[];
+  scopes?: string[];
+  postLogout?: string[];
+  name?: string;
+  prefix?: string;
+}
+
+/**
+ * An OAuth client row as the console makes them: a machine client when it has no code flow, a
+ * SPA without a secret, else a web app with one secret (its plaintext returned).
+ */
+export async function makeTestClient(db: Db, o: TestClientOptions) {
+  const s = newSecret();
+  const grantTypes = o.grantTypes ?? ["authorization_code", "refresh_token"];
+  const signIn = grantTypes.includes("authorization_code");
+  const row = await db.oAuthClient.create({
+    data: {
+      tenantId: o.tenantId,
+      clientId: `${o.prefix ?? "rp"}-${Math.random().toString(36).slice(2, 10)}`,
+      name: o.name ?? "Demo App",
+      clientType: !signIn ? "machine" : o.secret === false ? "spa" : "web",
+      tokenEndpointAuthMethod: signIn && o.secret === false ? "none" : "client_secret_basic",
+      grantTypes,
+      scopes: o.scopes ?? [],
+      redirectUris: signIn ? o.redirectUris : [],
+      postLogoutRedirectUris: o.postLogout ?? [],
+      corsOrigins: [],
+      consentRequired: !(o.firstParty ?? false),
+      ...(o.secret === false ? {} : { secrets: { create: [{ hash: s.hash, hint: s.hint }] } }),
+    },
+  });
+  return { row, clientId: row.clientId, secret: s.secret };
+}

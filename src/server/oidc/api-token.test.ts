@@ -11,13 +11,12 @@ import * as client from "openid-client";
 import * as oauth from "oauth4webapi";
 import { SignJWT, importJWK, type JWK } from "jose";
 import { setupWorld } from "~/test/fixtures";
-import { Browser, codeFlow, jwtPayload, rpConfig } from "~/test/oidc-browser";
+import { Browser, codeFlow, jwtPayload, makeTestClient, rpConfig } from "~/test/oidc-browser";
 import { prepareRequest } from "~/server/http-front.js";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { handleRest } from "~/server/api/rest";
 import { decryptSecret } from "~/server/crypto";
-import { newSecret } from "~/server/services/client";
 
 const t = setupWorld();
 let server: http.Server;
@@ -59,24 +58,8 @@ const originB = () => `http://${B_HOST}:${port}`;
 const apiB = () => `${originB()}/api/v1`;
 const apiA = () => `${originA()}/api/v1`;
 
-async function makeClient(tenantId: string, opts: { grantTypes?: string[]; scopes?: string[]; firstParty?: boolean } = {}) {
-  const s = newSecret();
-  const row = await t.db.oAuthClient.create({
-    data: {
-      tenantId,
-      clientId: `rp-${Math.random().toString(36).slice(2, 10)}`,
-      name: "Reports App",
-      grantTypes: opts.grantTypes ?? ["authorization_code", "refresh_token"],
-      scopes: opts.scopes ?? [],
-      redirectUris: opts.grantTypes && !opts.grantTypes.includes("authorization_code") ? [] : [REDIRECT],
-      postLogoutRedirectUris: [],
-      corsOrigins: [],
-      firstParty: opts.firstParty ?? true,
-      secrets: { create: [{ hash: s.hash, hint: s.hint }] },
-    },
-  });
-  return { row, clientId: row.clientId, secret: s.secret };
-}
+const makeClient = (tenantId: string, opts: { grantTypes?: string[]; scopes?: string[]; firstParty?: boolean } = {}) =>
+  makeTestClient(t.db, { tenantId, redirectUris: [REDIRECT], name: "Reports App", firstParty: opts.firstParty ?? true, ...opts });
 
 /** A user of `tenantId` holding one role of their own with `permissions`. */
 async function userWith(tenantId: string, name: string, permissions: string[]) {

@@ -14,10 +14,10 @@ import * as oauth from "oauth4webapi";
 import { encode } from "next-auth/jwt";
 import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
+import { makeTestClient } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { providerCount, providerFor, resetProviders } from "~/server/oidc/provider";
 import { createAdapterFactory } from "~/server/oidc/adapter";
-import { newSecret } from "~/server/services/client";
 import { createLoginSession } from "~/server/services/session";
 import { getSecrets } from "~/server/secrets";
 
@@ -47,31 +47,8 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;
 
-async function makeClient(
-  tenantId: string,
-  opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[]; scopes?: string[] } = {},
-) {
-  const s = newSecret();
-  const row = await t.db.oAuthClient.create({
-    data: {
-      tenantId,
-      clientId: `rp-${Math.random().toString(36).slice(2, 10)}`,
-      name: "Demo App",
-      grantTypes: opts.grantTypes ?? ["authorization_code", "refresh_token"],
-      scopes: opts.scopes ?? [],
-      redirectUris: [REDIRECT],
-      postLogoutRedirectUris: opts.postLogout ?? [],
-      corsOrigins: [],
-      consentRequired: !(opts.firstParty ?? false),
-      // No secret and no client credentials: a public app (SPA); otherwise a web app with a secret.
-      ...(opts.secret === false && !(opts.grantTypes ?? []).includes("client_credentials")
-        ? { clientType: "spa" as const, tokenEndpointAuthMethod: "none" as const }
-        : {}),
-      ...(opts.secret === false ? {} : { secrets: { create: [{ hash: s.hash, hint: s.hint }] } }),
-    },
-  });
-  return { row, clientId: row.clientId, secret: s.secret };
-}
+const makeClient = (tenantId: string, opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[]; scopes?: string[] } = {}) =>
+  makeTestClient(t.db, { tenantId, redirectUris: [REDIRECT], ...opts });
 
 /** A browser: cookies by name (the provider's are path-scoped, and flows here run one at a time). */
 class Browser {

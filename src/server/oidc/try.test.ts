@@ -12,10 +12,10 @@ import * as oauth from "oauth4webapi";
 import { encode } from "next-auth/jwt";
 import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
+import { makeTestClient } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { TRY_COOKIE, TRY_SECRET_DESCRIPTION, tryScope } from "~/server/oidc/try";
-import { newSecret } from "~/server/services/client";
 import { createLoginSession } from "~/server/services/session";
 import { getSecrets } from "~/server/secrets";
 
@@ -45,23 +45,8 @@ const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;
 const tryCallback = () => `${originB()}/oidc/try/callback`;
 
-async function makeClient(opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; tenantId?: string } = {}) {
-  const s = newSecret();
-  return t.db.oAuthClient.create({
-    data: {
-      tenantId: opts.tenantId ?? t.w.tenantB.id,
-      clientId: `try-${Math.random().toString(36).slice(2, 10)}`,
-      name: "Try App",
-      grantTypes: opts.grantTypes ?? ["authorization_code", "refresh_token"],
-      scopes: [],
-      redirectUris: [APP_REDIRECT],
-      postLogoutRedirectUris: [],
-      corsOrigins: [],
-      firstParty: opts.firstParty ?? false,
-      ...(opts.secret === false ? {} : { secrets: { create: [{ hash: s.hash, hint: s.hint }] } }),
-    },
-  });
-}
+const makeClient = async (opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; tenantId?: string } = {}) =>
+  (await makeTestClient(t.db, { tenantId: t.w.tenantB.id, redirectUris: [APP_REDIRECT], name: "Try App", prefix: "try", ...opts })).row;
 
 class Browser {
   jar = new Map<string, string>();
