@@ -19,7 +19,7 @@ async function addTags(field: Locator, values: string[]) {
   }
 }
 
-/** The form item holding the label `label` (exact). */
+/** The form item holding the label `label` (a required one starts with its mark, "*"). */
 const itemOf = (page: Page, drawer: Locator, label: RegExp) => drawer.locator(".ant-form-item").filter({ has: page.locator("label", { hasText: label }) });
 
 async function openNew(page: Page, newLabel: RegExp) {
@@ -38,7 +38,7 @@ test("bad redirect URIs are refused on their field, in Chinese and in English", 
   await expect(drawer.getByTestId("client-public-auth")).toBeVisible();
   await addTags(drawer.getByLabel("回调地址"), ["http://app.example.com/cb", "https://app.example.com/*", "https://app.example.com/cb#x"]);
   await drawer.getByTestId("client-save").click();
-  const zhErrors = itemOf(page, drawer, /^回调地址$/).locator(FIELD_ERROR);
+  const zhErrors = itemOf(page, drawer, /^(\* ?)?回调地址$/).locator(FIELD_ERROR);
   await expect(zhErrors.filter({ hasText: "只有本机回环地址可以不加密" })).toHaveCount(1);
   await expect(zhErrors.filter({ hasText: "不允许使用通配符" })).toHaveCount(1);
   await expect(zhErrors.filter({ hasText: "不能带片段" })).toHaveCount(1);
@@ -51,7 +51,7 @@ test("bad redirect URIs are refused on their field, in Chinese and in English", 
   await drawer.getByTestId("client-type").getByText("Single-page app").click();
   await addTags(drawer.getByLabel("Redirect URIs"), ["http://app.example.com/cb", "https://*.example.com/cb"]);
   await drawer.getByTestId("client-save").click();
-  const enErrors = itemOf(page, drawer, /^Redirect URIs$/).locator(FIELD_ERROR);
+  const enErrors = itemOf(page, drawer, /^(\* ?)?Redirect URIs$/).locator(FIELD_ERROR);
   await expect(enErrors.filter({ hasText: "http:// is allowed only for 127.0.0.1, [::1] and localhost" })).toHaveCount(1);
   await expect(enErrors.filter({ hasText: "wildcards (*) are not allowed" })).toHaveCount(1);
   await shot(page, "oidc-client-bad-uris-en");
@@ -107,7 +107,7 @@ test("an operator creates a web app with private_key_jwt: the JWKS URI must be h
   await jwks.fill("http://keys.example.com/jwks.json");
   await drawer.getByLabel("后端通道注销地址").fill("https://app.example.com/backchannel-logout");
   await drawer.getByTestId("client-save").click();
-  await expect(itemOf(page, drawer, /^公钥集地址（JWKS URI）$/).locator(FIELD_ERROR)).toHaveText("请使用 https:// 地址");
+  await expect(itemOf(page, drawer, /^(\* ?)?公钥集地址（JWKS URI）$/).locator(FIELD_ERROR)).toHaveText("请使用 https:// 地址");
   await shot(page, "oidc-client-web-jwks-error-zh");
   await jwks.fill("https://keys.example.com/jwks.json");
   await drawer.getByTestId("client-save").click();

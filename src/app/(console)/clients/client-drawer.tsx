@@ -82,9 +82,10 @@ const Section = ({ children }: { children: ReactNode }) => (
   </Divider>
 );
 
-function UriTags({ label, placeholder }: { label: string; placeholder: string }) {
+/** A list of addresses; Form.Item hands it `value` and `onChange`, which go on to the Select. */
+function UriTags({ label, placeholder, ...control }: { label: string; placeholder: string; value?: string[]; onChange?: (v: string[]) => void }) {
   // One item per Enter, comma or line (a pasted list): never per space, so "not a url" stays one item and is refused as one.
-  return <Select mode="tags" tokenSeparators={LIST_SEPARATORS} placeholder={placeholder} open={false} suffixIcon={null} aria-label={label} />;
+  return <Select {...control} mode="tags" tokenSeparators={LIST_SEPARATORS} placeholder={placeholder} open={false} suffixIcon={null} aria-label={label} />;
 }
 
 /**
