@@ -91,7 +91,7 @@ export const jwtPayload = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")
 export interface TestClientOptions {
   tenantId: string;
   redirectUris: string[];
-  /** false: a public app (SPA, PKCE only, no secret row); default: a web app with one secret. */
+  /** false: no secret row (a public SPA unless it may use client credentials); default: one secret. */
   secret?: boolean;
   /** A first-party app: no consent page. */
   firstParty?: boolean;
@@ -110,13 +110,15 @@ export async function makeTestClient(db: Db, o: TestClientOptions) {
   const s = newSecret();
   const grantTypes = o.grantTypes ?? ["authorization_code", "refresh_token"];
   const signIn = grantTypes.includes("authorization_code");
+  // No secret and no client credentials: a public app; client credentials keep it a confidential web app.
+  const publicApp = signIn && o.secret === false && !grantTypes.includes("client_credentials");
   const row = await db.oAuthClient.create({
     data: {
       tenantId: o.tenantId,
       clientId: `${o.prefix ?? "rp"}-${Math.random().toString(36).slice(2, 10)}`,
       name: o.name ?? "Demo App",
-      clientType: !signIn ? "machine" : o.secret === false ? "spa" : "web",
-      tokenEndpointAuthMethod: signIn && o.secret === false ? "none" : "client_secret_basic",
+      clientType: !signIn ? "machine" : publicApp ? "spa" : "web",
+      tokenEndpointAuthMethod: publicApp ? "none" : "client_secret_basic",
       grantTypes,
       scopes: o.scopes ?? [],
       redirectUris: signIn ? o.redirectUris : [],
