@@ -47,6 +47,7 @@ import { findOidcClient } from "~/server/oidc/clients";
 import { escapeHtml, page, pageLocale, type Page } from "~/server/oidc/pages";
 import type { TryRun } from "~/lib/validators/client-try";
 import { tryRedirectUri, type TryAllowance } from "~/server/oidc/try-redirect";
+import { TRY_RESULT_MODEL } from "~/server/oidc/try-result";
 
 export { TRY_CALLBACK_PATH, withTryAllowance } from "~/server/oidc/try-redirect";
 export const TRY_START_PATH = "/oidc/try/start";
@@ -56,7 +57,6 @@ export const TRY_TTL_SECONDS = 300;
 /** How long the console can show a run's result. */
 const RESULT_TTL_SECONDS = 600;
 const FLOW_MODEL = "UcTryFlow";
-const RESULT_MODEL = "UcTryResult";
 export const TRY_SECRET_DESCRIPTION = "Try it";
 const COOKIE_PURPOSE = "uc-oidc-try";
 const IDENTITY_SCOPES = ["profile", "email", "phone", "address"];
@@ -345,19 +345,8 @@ async function storeResult(db: Db, tenantId: string, run: TryRun & { userId: str
   const expiresAt = new Date(Date.now() + RESULT_TTL_SECONDS * 1000);
   await db.$executeRaw`
     INSERT INTO "OidcPayload" ("model", "id", "tenantId", "payload", "expiresAt")
-    VALUES (${RESULT_MODEL}, ${id}, ${tenantId}::uuid, ${JSON.stringify(run)}::jsonb, ${expiresAt}::timestamptz)`;
+    VALUES (${TRY_RESULT_MODEL}, ${id}, ${tenantId}::uuid, ${JSON.stringify(run)}::jsonb, ${expiresAt}::timestamptz)`;
   return id;
-}
-
-/** The run's result for the user who started it, on the client it ran against; null otherwise (or once expired). */
-export async function readTryResult(db: Db, tenantId: string, runId: string, clientRowId: string, userId: string): Promise<TryRun | null> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(runId)) return null;
-  const [row] = await db.$queryRaw<{ payload: TryRun & { userId: string; clientRowId: string } }[]>`
-    SELECT "payload" FROM "OidcPayload"
-     WHERE "model" = ${RESULT_MODEL} AND "id" = ${runId} AND "tenantId" = ${tenantId}::uuid AND "expiresAt" > now()`;
-  if (!row || row.payload.clientRowId !== clientRowId || row.payload.userId !== userId) return null;
-  const { userId: _u, clientRowId: _c, ...run } = row.payload;
-  return run;
 }
 
 export async function handleTryCallback(r: TryRequest): Promise<void> {

@@ -17,7 +17,7 @@ import {
 } from "~/lib/validators/client";
 import * as clients from "~/server/services/client";
 import { tryResultInput, tryRun } from "~/lib/validators/client-try";
-import { readTryResult } from "~/server/oidc/try";
+import { readTryResult } from "~/server/oidc/try-result";
 import { AppError } from "~/server/errors";
 
 const tags = ["client"];
@@ -89,8 +89,9 @@ export const clientRouter = createTRPCRouter({
     .output(issuedToken)
     .mutation(({ ctx, input }) => clients.issueTestToken(ctx, input)),
 
-  // The console's "Try it" result (src/server/oidc/try.ts): the user who ran it, on the client's page, same guard. Not on REST.
+  // The console's "Try it" result (src/server/oidc/try.ts): only the user who ran it, with the client page's guard.
   tryResult: requirePermission("uc.client.detail")
+    .meta({ openapi: { method: "GET", path: "/clients/{id}/try/{run}", tags, protect: true, summary: "The result of my Try it run on this client" } })
     .input(tryResultInput)
     .output(tryRun)
     .query(async ({ ctx, input }) => {
