@@ -88,7 +88,8 @@ async function makeClient(tenantId: string, name: string, firstParty: boolean) {
     data: {
       tenantId,
       name,
-      firstParty,
+      clientType: "web",
+      consentRequired: !firstParty,
       grantTypes: ["authorization_code", "refresh_token"],
       redirectUris: [REDIRECT],
       postLogoutRedirectUris: [BYE],
