@@ -68,11 +68,17 @@ async function authorizeUrl(config: client.Configuration, extra: Record<string, 
 /** Answers the browser's visit to the app's callback; `url` resolves with the URL it was sent to. */
 async function catchCallback(page: Page): Promise<{ url: Promise<URL> }> {
   let resolve!: (url: URL) => void;
-  const url = new Promise<URL>((r) => (resolve = r));
+  const caught = new Promise<URL>((r) => (resolve = r));
   // The newest route handler answers first, so each call catches the next visit.
   await page.route("https://rp.example.com/**", async (route) => {
-    resolve(new URL(route.request().url()));
+    const at = new URL(route.request().url());
     await route.fulfill({ status: 200, contentType: "text/plain", body: "back at the app" });
+    resolve(at);
+  });
+  // Resolves once the page is at the app, so the next page.goto is not cut short by this navigation.
+  const url = caught.then(async (at) => {
+    await page.waitForURL((u) => u.href.startsWith("https://rp.example.com/"));
+    return at;
   });
   return { url };
 }
