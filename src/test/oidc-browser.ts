@@ -17,14 +17,14 @@ export class Browser {
   async get(url: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
     if (this.jar.size) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    headers.set("accept-language", "en");
+    if (!headers.has("accept-language")) headers.set("accept-language", "en");
     const res = await fetch(url, { ...init, headers, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
       const [pair = "", ...attrs] = c.split(";");
       const i = pair.indexOf("=");
       const name = pair.slice(0, i).trim();
       const value = pair.slice(i + 1).trim();
-      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || !value;
+      const expired = !value || attrs.some((a) => /^\s*(max-age=0|expires=Thu, 01 Jan 1970)/i.test(a));
       if (expired) this.jar.delete(name);
       else this.jar.set(name, value);
     }
@@ -42,18 +42,18 @@ export class Browser {
     }
     return { res, url: at };
   }
-  /** Answers the consent page at `url` (the interaction's) with "allow", following on to the app. */
-  async consent(url: string) {
+  /** Answers the consent page at `url` (the interaction's) with `decision`, following on to the app. */
+  async consent(url: string, decision: "allow" | "deny" = "allow") {
     const uid = /\/oidc\/interaction\/([\w-]+)/.exec(url)![1]!;
     return this.follow(new URL(`/oidc/interaction/${uid}/confirm`, url).href, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
-      body: "decision=allow",
+      body: `decision=${decision}`,
     });
   }
   /** What the login page leaves behind after a successful sign-in: a login session and next-auth's cookie. */
-  async signIn(userId: string, tenantId: string) {
-    const s = await createLoginSession(this.db, { tenantId, userId, site: "web", method: "password" });
+  async signIn(userId: string, tenantId: string, site: "web" | "admin" = "web") {
+    const s = await createLoginSession(this.db, { tenantId, userId, site, method: "password" });
     const token = await encode({ token: { sub: userId, sid: s.id, jti: s.id }, secret: getSecrets().authSecret });
     this.jar.set("next-auth.session-token", token);
     return s.id;

@@ -12,14 +12,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as client from "openid-client";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from "jose";
-import { encode } from "next-auth/jwt";
+import { Browser as TestBrowser } from "~/test/oidc-browser";
 import { setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { newSecret } from "~/server/services/client";
-import { createLoginSession } from "~/server/services/session";
-import { getSecrets } from "~/server/secrets";
 import type { Prisma } from "~/generated/prisma/client";
 
 const t = setupWorld();
@@ -112,39 +110,13 @@ async function makeClient(data: Partial<Prisma.OAuthClientUncheckedCreateInput> 
   return { row, clientId: row.clientId, secret: s.secret };
 }
 
-/** A signed-in browser: what the login page leaves behind, and cookies by name. */
-class Browser {
-  jar = new Map<string, string>();
-  async get(url: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.jar.size) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = "", ...attrs] = c.split(";");
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      if (attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || !value) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return res;
+/** A signed-in browser of tenant B (src/test/oidc-browser.ts). */
+class Browser extends TestBrowser {
+  constructor() {
+    super(t.db);
   }
-  async follow(url: string, init: RequestInit = {}) {
-    let res = await this.get(url, init);
-    let at = url;
-    for (let i = 0; i < 12 && res.status >= 300 && res.status < 400; i++) {
-      const next = new URL(res.headers.get("location")!, at);
-      if (next.origin !== new URL(at).origin || !next.pathname.startsWith("/oidc/")) return { res, url: next.href };
-      at = next.href;
-      res = await this.get(at);
-    }
-    return { res, url: at };
-  }
-  async signIn(userId: string) {
-    const s = await createLoginSession(t.db, { tenantId: t.w.tenantB.id, userId, site: "web", method: "password" });
-    const token = await encode({ token: { sub: userId, sid: s.id, jti: s.id }, secret: getSecrets().authSecret });
-    this.jar.set("next-auth.session-token", token);
-    return s.id;
+  override signIn(userId: string) {
+    return super.signIn(userId, t.w.tenantB.id);
   }
 }
 

@@ -11,15 +11,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as client from "openid-client";
 import * as oauth from "oauth4webapi";
-import { encode } from "next-auth/jwt";
 import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
-import { makeTestClient } from "~/test/oidc-browser";
+import { makeTestClient, Browser as TestBrowser } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { providerCount, providerFor, resetProviders } from "~/server/oidc/provider";
 import { createAdapterFactory } from "~/server/oidc/adapter";
-import { createLoginSession } from "~/server/services/session";
-import { getSecrets } from "~/server/secrets";
 
 const t = setupWorld();
 let server: http.Server;
@@ -50,53 +47,10 @@ const originB = () => `http://${B_HOST}:${port}`;
 const makeClient = (tenantId: string, opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; postLogout?: string[]; scopes?: string[] } = {}) =>
   makeTestClient(t.db, { tenantId, redirectUris: [REDIRECT], ...opts });
 
-/** A browser: cookies by name (the provider's are path-scoped, and flows here run one at a time). */
-class Browser {
-  jar = new Map<string, string>();
-  async get(url: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.jar.size) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    headers.set("accept-language", "en");
-    const res = await fetch(url, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = "", ...attrs] = c.split(";");
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || !value;
-      if (expired) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return res;
-  }
-  /** Follows redirects on the provider's origin; stops at the first one elsewhere (the app's redirect_uri) or at a page. */
-  async follow(url: string, init: RequestInit = {}) {
-    let res = await this.get(url, init);
-    let at = url;
-    for (let i = 0; i < 12 && res.status >= 300 && res.status < 400; i++) {
-      const next = new URL(res.headers.get("location")!, at);
-      // Another origin (the app's redirect_uri), or one of our pages (the login page) the test plays itself.
-      if (next.origin !== new URL(at).origin || !next.pathname.startsWith("/oidc/")) return { res, url: next.href };
-      at = next.href;
-      res = await this.get(at);
-    }
-    return { res, url: at };
-  }
-  /** Answers the consent page at `url` (the interaction's) with "allow", following on to the app. */
-  async consent(url: string) {
-    const uid = /\/oidc\/interaction\/([\w-]+)/.exec(url)![1]!;
-    return this.follow(new URL(`/oidc/interaction/${uid}/confirm`, url).href, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
-      body: "decision=allow",
-    });
-  }
-  /** What the login page leaves behind after a successful sign-in: a login session and next-auth's cookie. */
-  async signIn(userId: string, tenantId: string) {
-    const s = await createLoginSession(t.db, { tenantId, userId, site: "web", method: "password" });
-    const token = await encode({ token: { sub: userId, sid: s.id, jti: s.id }, secret: getSecrets().authSecret });
-    this.jar.set("next-auth.session-token", token);
-    return s.id;
+/** The shared test browser (src/test/oidc-browser.ts) on this file's database. */
+class Browser extends TestBrowser {
+  constructor() {
+    super(t.db);
   }
 }
 

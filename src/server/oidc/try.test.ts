@@ -9,15 +9,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as oauth from "oauth4webapi";
-import { encode } from "next-auth/jwt";
 import { failure, setupWorld } from "~/test/fixtures";
 import { prepareRequest } from "~/server/http-front.js";
-import { makeTestClient } from "~/test/oidc-browser";
+import { makeTestClient, Browser as TestBrowser } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { TRY_COOKIE, TRY_SECRET_DESCRIPTION, tryScope } from "~/server/oidc/try";
-import { createLoginSession } from "~/server/services/session";
-import { getSecrets } from "~/server/secrets";
 
 const t = setupWorld();
 let server: http.Server;
@@ -48,39 +45,13 @@ const tryCallback = () => `${originB()}/oidc/try/callback`;
 const makeClient = async (opts: { secret?: boolean; firstParty?: boolean; grantTypes?: string[]; tenantId?: string } = {}) =>
   (await makeTestClient(t.db, { tenantId: t.w.tenantB.id, redirectUris: [APP_REDIRECT], name: "Try App", prefix: "try", ...opts })).row;
 
-class Browser {
-  jar = new Map<string, string>();
-  async get(url: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.jar.size) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    if (!headers.has("accept-language")) headers.set("accept-language", "en");
-    const res = await fetch(url, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = "", ...attrs] = c.split(";");
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      if (!value || attrs.some((a) => /^\s*(max-age=0|expires=Thu, 01 Jan 1970)/i.test(a))) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return res;
+/** The shared test browser (src/test/oidc-browser.ts), signed in to the console, with the Try it button. */
+class Browser extends TestBrowser {
+  constructor() {
+    super(t.db);
   }
-  /** Follows redirects under /oidc/ on the same origin; stops at any other place (the console, an app) or at a page. */
-  async follow(url: string, init: RequestInit = {}) {
-    let res = await this.get(url, init);
-    let at = url;
-    for (let i = 0; i < 12 && res.status >= 300 && res.status < 400; i++) {
-      const next = new URL(res.headers.get("location")!, at);
-      if (next.origin !== new URL(at).origin || !next.pathname.startsWith("/oidc/")) return { res, url: next.href };
-      at = next.href;
-      res = await this.get(at);
-    }
-    return { res, url: at };
-  }
-  async signIn(userId: string, tenantId: string) {
-    const s = await createLoginSession(t.db, { tenantId, userId, site: "admin", method: "password" });
-    this.jar.set("next-auth.session-token", await encode({ token: { sub: userId, sid: s.id, jti: s.id }, secret: getSecrets().authSecret }));
-    return s.id;
+  override signIn(userId: string, tenantId: string) {
+    return super.signIn(userId, tenantId, "admin");
   }
   /** The console's Try it button: a same-origin form post. */
   start(origin: string, clientRowId: string, headers: Record<string, string> = {}) {
@@ -88,15 +59,6 @@ class Browser {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin, "sec-fetch-site": "same-origin", ...headers },
       body: `client=${clientRowId}`,
-    });
-  }
-  /** Answers the consent page at `url` with `decision`, following on. */
-  consent(url: string, decision: "allow" | "deny" = "allow") {
-    const uid = /\/oidc\/interaction\/([\w-]+)/.exec(url)![1]!;
-    return this.follow(new URL(`/oidc/interaction/${uid}/confirm`, url).href, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url).origin },
-      body: `decision=${decision}`,
     });
   }
 }
