@@ -3,12 +3,16 @@
  * by plain requests with a cookie jar, and the sign-in the login page leaves behind (a login
  * session and next-auth's cookie naming it).
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as client from "openid-client";
 import { encode } from "next-auth/jwt";
 import type { Db } from "~/server/db";
 import { createLoginSession } from "~/server/services/session";
 import { getSecrets } from "~/server/secrets";
 import { newSecret } from "~/server/services/client";
+import { prepareRequest } from "~/server/http-front.js";
+import { handleOidc } from "~/server/oidc/handler";
 
 /** A browser: cookies by name (the provider's are path-scoped, and flows run one at a time). */
 export class Browser {
@@ -129,4 +133,28 @@ export async function makeTestClient(db: Db, o: TestClientOptions) {
     },
   });
   return { row, clientId: row.clientId, secret: s.secret };
+}
+
+/**
+ * The provider's handler, as server.mjs mounts it, on an HTTP server on a free port of `address`
+ * (every loopback name by default); `handle` may route some paths elsewhere (our REST API).
+ */
+export async function listenOidc(
+  db: Db,
+  opts: { address?: string; handle?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<unknown> } = {},
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const handle = opts.handle ?? ((req, res) => handleOidc(db, req, res));
+  const server = http.createServer((req, res) => {
+    prepareRequest(req, 0);
+    handle(req, res).catch((e: unknown) => {
+      console.error(e);
+      res.statusCode = 500;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, opts.address ?? "::", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -5,21 +5,19 @@
  * the same context every API call builds).
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as client from "openid-client";
 import * as oauth from "oauth4webapi";
 import { SignJWT, importJWK, type JWK } from "jose";
 import { setupWorld } from "~/test/fixtures";
-import { Browser, codeFlow, jwtPayload, makeTestClient, rpConfig } from "~/test/oidc-browser";
-import { prepareRequest } from "~/server/http-front.js";
+import { Browser, codeFlow, jwtPayload, makeTestClient, rpConfig, listenOidc } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { handleRest } from "~/server/api/rest";
 import { decryptSecret } from "~/server/crypto";
 
 const t = setupWorld();
-let server: http.Server;
+let oidcServer: Awaited<ReturnType<typeof listenOidc>>;
 let port = 0;
 /** Tenant B answers on 127.0.0.2 here, the default tenant on localhost. */
 const B_HOST = "127.0.0.2";
@@ -39,19 +37,10 @@ async function restRequest(req: http.IncomingMessage, res: http.ServerResponse) 
 beforeAll(async () => {
   resetProviders();
   await t.db.tenantHost.create({ data: { tenantId: t.w.tenantB.id, host: B_HOST } });
-  server = http.createServer((req, res) => {
-    prepareRequest(req, 0);
-    const work = req.url?.startsWith("/api/v1/") ? restRequest(req, res) : handleOidc(t.db, req, res);
-    work.catch((e: unknown) => {
-      console.error(e);
-      res.statusCode = 500;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "::", resolve));
-  port = (server.address() as AddressInfo).port;
+  oidcServer = await listenOidc(t.db, { handle: (req, res) => (req.url?.startsWith("/api/v1/") ? restRequest(req, res) : handleOidc(t.db, req, res)) });
+  port = oidcServer.port;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => oidcServer.close());
 
 const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;

@@ -12,10 +12,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as client from "openid-client";
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from "jose";
-import { Browser as TestBrowser } from "~/test/oidc-browser";
+import { Browser as TestBrowser, listenOidc } from "~/test/oidc-browser";
 import { setupWorld } from "~/test/fixtures";
-import { prepareRequest } from "~/server/http-front.js";
-import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { newSecret } from "~/server/services/client";
 import type { Prisma } from "~/generated/prisma/client";
@@ -23,7 +21,7 @@ import type { Prisma } from "~/generated/prisma/client";
 const t = setupWorld();
 const HOST = "127.0.0.3";
 const REDIRECT = "https://app.example.com/callback";
-let server: http.Server;
+let oidcServer: Awaited<ReturnType<typeof listenOidc>>;
 let port = 0;
 
 /** A relying party's own endpoints on loopback: its JWKS (for private_key_jwt) and its back-channel logout receiver. */
@@ -36,16 +34,8 @@ let logoutWaiters: (() => void)[] = [];
 beforeAll(async () => {
   resetProviders();
   await t.db.tenantHost.create({ data: { tenantId: t.w.tenantB.id, host: HOST } });
-  server = http.createServer((req, res) => {
-    prepareRequest(req, 0);
-    handleOidc(t.db, req, res).catch((e: unknown) => {
-      console.error(e);
-      res.statusCode = 500;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  port = (server.address() as AddressInfo).port;
+  oidcServer = await listenOidc(t.db, { address: HOST });
+  port = oidcServer.port;
 
   rpServer = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://rp");
@@ -74,7 +64,7 @@ beforeAll(async () => {
   rpPort = (rpServer.address() as AddressInfo).port;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await oidcServer.close();
   await new Promise<void>((resolve) => rpServer.close(() => resolve()));
 });
 

@@ -7,19 +7,16 @@
  * Chromium and the real login page.)
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as client from "openid-client";
 import * as oauth from "oauth4webapi";
 import { failure, setupWorld } from "~/test/fixtures";
-import { prepareRequest } from "~/server/http-front.js";
-import { makeTestClient, Browser as TestBrowser } from "~/test/oidc-browser";
-import { handleOidc } from "~/server/oidc/handler";
+import { makeTestClient, Browser as TestBrowser, listenOidc } from "~/test/oidc-browser";
 import { providerCount, providerFor, resetProviders } from "~/server/oidc/provider";
 import { createAdapterFactory } from "~/server/oidc/adapter";
 
 const t = setupWorld();
-let server: http.Server;
+let oidcServer: Awaited<ReturnType<typeof listenOidc>>;
 let port = 0;
 /** Tenant B answers on 127.0.0.2 here (a loopback address of its own, bound as its host). */
 const B_HOST = "127.0.0.2";
@@ -28,18 +25,10 @@ const REDIRECT = "https://app.example.com/callback";
 beforeAll(async () => {
   resetProviders();
   await t.db.tenantHost.create({ data: { tenantId: t.w.tenantB.id, host: B_HOST } });
-  server = http.createServer((req, res) => {
-    prepareRequest(req, 0);
-    handleOidc(t.db, req, res).catch((e: unknown) => {
-      console.error(e);
-      res.statusCode = 500;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "::", resolve));
-  port = (server.address() as AddressInfo).port;
+  oidcServer = await listenOidc(t.db);
+  port = oidcServer.port;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => oidcServer.close());
 
 const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;

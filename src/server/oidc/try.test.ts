@@ -5,19 +5,15 @@
  * redirect URI or the callback is refused — a forged or missing state, a replayed callback,
  * another client's code, another tenant's host, a start without the console's rights.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as oauth from "oauth4webapi";
 import { failure, setupWorld } from "~/test/fixtures";
-import { prepareRequest } from "~/server/http-front.js";
-import { makeTestClient, Browser as TestBrowser } from "~/test/oidc-browser";
-import { handleOidc } from "~/server/oidc/handler";
+import { makeTestClient, Browser as TestBrowser, listenOidc } from "~/test/oidc-browser";
 import { resetProviders } from "~/server/oidc/provider";
 import { TRY_COOKIE, TRY_SECRET_DESCRIPTION, tryScope } from "~/server/oidc/try";
 
 const t = setupWorld();
-let server: http.Server;
+let oidcServer: Awaited<ReturnType<typeof listenOidc>>;
 let port = 0;
 const B_HOST = "127.0.0.2";
 const APP_REDIRECT = "https://app.example.com/callback";
@@ -25,18 +21,10 @@ const APP_REDIRECT = "https://app.example.com/callback";
 beforeAll(async () => {
   resetProviders();
   await t.db.tenantHost.create({ data: { tenantId: t.w.tenantB.id, host: B_HOST } });
-  server = http.createServer((req, res) => {
-    prepareRequest(req, 0);
-    handleOidc(t.db, req, res).catch((e: unknown) => {
-      console.error(e);
-      res.statusCode = 500;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "::", resolve));
-  port = (server.address() as AddressInfo).port;
+  oidcServer = await listenOidc(t.db);
+  port = oidcServer.port;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => oidcServer.close());
 
 const originA = () => `http://localhost:${port}`;
 const originB = () => `http://${B_HOST}:${port}`;
