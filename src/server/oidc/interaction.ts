@@ -31,6 +31,7 @@ import { withLoginLink, type LoginLink } from "~/server/oidc/adapter";
 import { markGrantOnce } from "~/server/oidc/consent";
 import { consentPage, errorPage, oidcText, pageLocale, uiLocale, type ConsentScope, type Page } from "~/server/oidc/pages";
 import { interactionPath } from "~/server/oidc/provider";
+import { readForm } from "~/server/oidc/form";
 
 type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
@@ -74,19 +75,6 @@ async function currentLogin(r: InteractionRequest) {
   if (!actor || actor.client || actor.tenantId !== r.tenant.id) return null;
   const s = await r.db.loginSession.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true, method: true } });
   return s ? { actor, createdAt: s.createdAt, method: s.method } : null;
-}
-
-async function readForm(req: IncomingMessage, limit = 8192): Promise<URLSearchParams | null> {
-  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
 /**
@@ -206,7 +194,7 @@ export async function handleInteraction(r: InteractionRequest): Promise<void> {
     if (r.action === "confirm") {
       if (req.method !== "POST" || isCrossSite(headerBag(req), r.host)) return writePage(res, errorPage(pageLang, { error: "invalid_request" }, 400));
       if (details.prompt.name !== "consent") return redirect(res, interactionPath(r.uid));
-      const form = await readForm(req);
+      const form = await readForm(req, 8192);
       const decision = form?.get("decision");
       if (decision === "deny") {
         if (applied) res.setHeader("set-cookie", uiLocaleCookie(r, null));

@@ -48,6 +48,7 @@ import { escapeHtml, page, pageLocale, type Page } from "~/server/oidc/pages";
 import type { TryRun } from "~/lib/validators/client-try";
 import { tryRedirectUri, type TryAllowance } from "~/server/oidc/try-redirect";
 import { TRY_RESULT_MODEL } from "~/server/oidc/try-result";
+import { readForm } from "~/server/oidc/form";
 
 export { TRY_CALLBACK_PATH, withTryAllowance } from "~/server/oidc/try-redirect";
 export const TRY_START_PATH = "/oidc/try/start";
@@ -144,19 +145,6 @@ function redirect(res: ServerResponse, location: string, cookie?: string) {
   res.end();
 }
 
-async function readForm(req: IncomingMessage, limit = 4096): Promise<URLSearchParams | null> {
-  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-}
-
 const headersOf = (req: IncomingMessage) => {
   const h = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
@@ -210,7 +198,7 @@ export async function handleTryStart(r: TryRequest): Promise<void> {
   // The console's session only: a bearer token (user or client) cannot start a browser flow.
   if (ctx.via !== "cookie") return refuse("signedOut", 401);
   if (isCrossSite(headersOf(req), r.host)) return refuse("crossSite", 403);
-  const form = await readForm(req);
+  const form = await readForm(req, 4096);
   const rowId = form?.get("client") ?? "";
   if (!UUID_RE.test(rowId)) return refuse("noClient", 404);
   let scope;
