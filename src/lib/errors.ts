@@ -48,6 +48,7 @@ export const ERROR_STATUS = {
   export: { 19001: 404, 19002: 409, 19003: 400, 19004: 404 },
   file: { 20001: 415, 20002: 413, 20003: 400, 20004: 400, 20005: 400, 20006: 413, 20007: 413, 20008: 404, 20009: 400, 20010: 400, 20011: 400 },
   template: { 21001: 400 },
+  publish: {300001: 404, 300002: 400, 300003: 400, 300004: 409, 300005: 409, 300006: 400, 300007: 409, 300008: 400, 300009: 404, 300010: 409, 300011: 409, 300012: 400, 300013: 413, 300014: 404, 300015: 409, 300016: 502 },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 
 type ErrorTables = { [R in keyof typeof ERROR_STATUS]: { [C in keyof (typeof ERROR_STATUS)[R]]: ErrorDef } };

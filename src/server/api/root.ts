@@ -13,6 +13,7 @@ import { userRouter } from "~/server/api/routers/user";
 import { teamRouter } from "~/server/api/routers/team";
 import { clientRouter } from "~/server/api/routers/client";
 import { apiResourceRouter } from "~/server/api/routers/apiResource";
+import { apiPublishRouter } from "~/server/api/routers/apiPublish";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   team: teamRouter,
   client: clientRouter,
   apiResource: apiResourceRouter,
+  apiPublish: apiPublishRouter,
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
   file: fileRouter,

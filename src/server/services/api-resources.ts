@@ -66,7 +66,7 @@ function resourceScope(scope: Scope, tenantId?: string): Prisma.ApiResourceWhere
   return managesAll(scope.actor) ? t : { ...t, owners: { has: ownerOf(scope.actor) ?? NOBODY } };
 }
 
-async function findResource(db: DbClient, scope: Scope, id: string): Promise<ApiResourceItem> {
+export async function findResource(db: DbClient, scope: Scope, id: string): Promise<ApiResourceItem> {
   const row = await db.apiResource.findFirst({ where: { AND: [{ id }, resourceScope(scope)] }, select: resourceSelect });
   if (!row) throw new AppError(18001);
   return row;

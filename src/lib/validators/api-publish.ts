@@ -1,0 +1,169 @@
+/**
+ * API publishing (versions, revisions, releases, the publish configuration): schemas shared by
+ * the console's forms and the procedures.
+ */
+import { z } from "zod";
+import { msg, multiLineText, text, urlText } from "~/lib/validators/common";
+
+/** The largest API description we take, by upload or by URL (10 MB). */
+export const MAX_API_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+export const VERSION_SCHEMES = ["path", "query", "header"] as const;
+export type VersionScheme = (typeof VERSION_SCHEMES)[number];
+
+/** `v1`, `v2`, `2024-06`, `beta`: what callers put in the path, the query or the header. */
+export const versionName = text()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, msg("versionNameChars"));
+
+export const apiVersionCreateInput = z.object({
+  /** The API resource. */
+  id: z.uuid(),
+  name: versionName,
+  scheme: z.enum(VERSION_SCHEMES).default("path"),
+});
+export type ApiVersionCreateInput = z.input<typeof apiVersionCreateInput>;
+
+const note = multiLineText().trim().max(500).nullish();
+
+/** Where a revision's document comes from: its text (an upload) or an address we fetch. */
+export const revisionSource = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("text"),
+    // Counted in characters here; the service also checks the UTF-8 size.
+    text: z.string().min(1, msg("documentEmpty")).max(MAX_API_DOCUMENT_BYTES, msg("documentTooLarge")),
+    fileName: text().trim().max(200).nullish(),
+  }),
+  z.object({
+    kind: z.literal("url"),
+    url: urlText({ protocol: /^https?$/, message: msg("documentUrl") })
+      .trim()
+      .max(2000),
+  }),
+]);
+
+export const revisionImportInput = z.object({
+  /** The API resource. */
+  id: z.uuid(),
+  versionId: z.uuid(),
+  note,
+  source: revisionSource,
+});
+export type RevisionImportInput = z.input<typeof revisionImportInput>;
+
+export const releaseNotes = multiLineText().trim().max(5000);
+
+export const revisionOnlineInput = z.object({
+  /** The revision. */
+  id: z.uuid(),
+  notes: releaseNotes.default(""),
+  /** Put a revision with breaking changes online in the same version anyway. */
+  confirmBreaking: z.boolean().default(false),
+});
+export type RevisionOnlineInput = z.input<typeof revisionOnlineInput>;
+
+export const releaseCreateInput = z.object({ revisionId: z.uuid(), notes: releaseNotes.min(1) });
+export const releaseUpdateInput = z.object({ id: z.uuid(), notes: releaseNotes.min(1) });
+export type ReleaseFields = z.input<typeof releaseUpdateInput>;
+
+/** The gateway path segment: /gateway/<suffix>/… */
+export const gatewaySuffix = text()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9]+$/, msg("suffixChars"));
+
+export const publishConfigFields = z.object({
+  suffix: gatewaySuffix,
+  /** `self`: this tenant's own OpenID Provider; else another provider's discovery URL (https). */
+  authServer: z.union([z.literal("self"), urlText({ protocol: /^https$/, message: msg("httpsOnly") }).max(2000)]).default("self"),
+  scopes: z.array(text().trim().min(1).max(100)).max(100).default([]),
+  openId: z.boolean().default(false),
+  /** Where the gateway sends the calls (https, or http on loopback for local backends). */
+  backendUrl: urlText({ protocol: /^https?$/, message: msg("invalidUri") })
+    .trim()
+    .max(2000)
+    .nullish(),
+});
+export type PublishConfigFields = z.input<typeof publishConfigFields>;
+export const publishConfigInput = publishConfigFields.extend({ id: z.uuid() });
+
+// --- answers ---
+
+export const changeKinds = ["added", "removed", "changed"] as const;
+export const operationChange = z.object({
+  kind: z.enum(changeKinds),
+  method: z.string(),
+  path: z.string(),
+  breaking: z.boolean(),
+  /** The differ's own words for each change within the operation (English). */
+  details: z.array(z.object({ text: z.string(), breaking: z.boolean() })),
+});
+export type OperationChange = z.infer<typeof operationChange>;
+export const changelog = z.object({
+  operations: z.array(operationChange),
+  /** Changes outside any operation (info, servers, shared schemas), counted. */
+  other: z.number().int(),
+  breaking: z.boolean(),
+});
+export type Changelog = z.infer<typeof changelog>;
+
+export const revisionItem = z.object({
+  id: z.uuid(),
+  apiVersionId: z.uuid(),
+  number: z.number().int(),
+  note: z.string().nullable(),
+  sourceFormat: z.string(),
+  sourceSyntax: z.string(),
+  sourceOrigin: z.string().nullable(),
+  title: z.string(),
+  operationCount: z.number().int(),
+  comparedToId: z.string().nullable(),
+  breaking: z.boolean(),
+  online: z.boolean(),
+  /** The newest revision of its version. */
+  current: z.boolean(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type RevisionItem = z.infer<typeof revisionItem>;
+export const revisionDetail = revisionItem.extend({ changes: changelog.nullable(), document: z.record(z.string(), z.unknown()) });
+export type RevisionDetail = z.infer<typeof revisionDetail>;
+
+export const versionItem = z.object({
+  id: z.uuid(),
+  apiResourceId: z.uuid(),
+  name: z.string(),
+  scheme: z.enum(VERSION_SCHEMES),
+  onlineRevisionId: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  revisions: z.array(revisionItem),
+});
+export type VersionItem = z.infer<typeof versionItem>;
+
+export const releaseItem = z.object({
+  id: z.uuid(),
+  apiVersionId: z.uuid(),
+  versionName: z.string(),
+  revisionId: z.uuid(),
+  revisionNumber: z.number().int(),
+  notes: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type ReleaseItem = z.infer<typeof releaseItem>;
+
+export const publishConfigItem = z.object({
+  apiResourceId: z.uuid(),
+  suffix: z.string(),
+  productIds: z.array(z.string()),
+  authServer: z.string(),
+  scopes: z.array(z.string()),
+  openId: z.boolean(),
+  backendUrl: z.string().nullable(),
+  updatedAt: z.date(),
+});
+export type PublishConfigItem = z.infer<typeof publishConfigItem>;

@@ -1,0 +1,276 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failure, setupWorld } from "~/test/fixtures";
+
+const t = setupWorld();
+let w: typeof t.w;
+
+/** Swagger 2.0 in YAML, as an older service would publish it. */
+const SWAGGER2_YAML = `swagger: "2.0"
+info: { title: Pet store, version: "1.0" }
+basePath: /v1
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters: [{ name: limit, in: query, type: integer }]
+      responses: { "200": { description: the pets, schema: { type: array, items: { $ref: "#/definitions/Pet" } } } }
+  /pets/{id}:
+    get:
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "200": { description: one pet } }
+    delete:
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "204": { description: deleted } }
+definitions:
+  Pet: { type: object, properties: { name: { type: string } } }
+`;
+
+/** The same API in OpenAPI 3.1 JSON: GET /pets/{id} removed, a required query parameter added to GET /pets, POST /pets added. */
+const OPENAPI31 = {
+  openapi: "3.1.0",
+  info: { title: "Pet store", version: "2.0" },
+  paths: {
+    "/pets": {
+      get: {
+        operationId: "listPets",
+        parameters: [
+          { name: "limit", in: "query", schema: { type: "integer" } },
+          { name: "owner", in: "query", required: true, schema: { type: "string" } },
+        ],
+        responses: { "200": { description: "the pets" } },
+      },
+      post: { responses: { "201": { description: "created" } } },
+    },
+    "/pets/{id}": { delete: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "204": { description: "deleted" } } } },
+  },
+};
+
+/** Only an added operation: not breaking. */
+const OPENAPI31_ADDITIVE = structuredClone(OPENAPI31);
+(OPENAPI31_ADDITIVE.paths as Record<string, unknown>)["/owners"] = { get: { responses: { "200": { description: "owners" } } } };
+
+let server: Server;
+let base: string;
+const hits: string[] = [];
+
+beforeAll(async () => {
+  w = t.w;
+  server = createServer((req, res) => {
+    hits.push(req.url ?? "");
+    if (req.url === "/petstore.yaml") return res.writeHead(200, { "content-type": "application/yaml" }).end(SWAGGER2_YAML);
+    if (req.url === "/moved") return res.writeHead(302, { location: "/petstore.yaml" }).end();
+    if (req.url === "/to-metadata") return res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    if (req.url === "/to-other-loopback") return res.writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/petstore.yaml` }).end();
+    if (req.url === "/huge") {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      let n = 0;
+      const more = () => {
+        while (n < 12 && res.write(chunk)) n++;
+        if (n < 12) res.once("drain", more);
+        else res.end("{}");
+      };
+      return more();
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+/** Lets the loopback document server through the outbound guard, as a platform operator may for one address. */
+async function allowingLoopback<T>(fn: () => Promise<T>): Promise<T> {
+  const before = process.env.UC_OUTBOUND_ALLOW_ADDRESSES;
+  process.env.UC_OUTBOUND_ALLOW_ADDRESSES = "127.0.0.1";
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.UC_OUTBOUND_ALLOW_ADDRESSES;
+    else process.env.UC_OUTBOUND_ALLOW_ADDRESSES = before;
+  }
+}
+
+async function freshApi(name: string) {
+  const admin = await w.callerFor(w.managerB.id);
+  const api = await admin.apiResource.create({ name });
+  const v1 = await admin.apiPublish.createVersion({ id: api.id, name: "v1" });
+  return { admin, api, v1 };
+}
+
+describe("API publishing: import, versions, changelog, online", () => {
+  it("imports Swagger 2.0 YAML by URL (converted to OpenAPI 3.1) and OpenAPI 3.1 JSON by upload, numbering the revisions", async () => {
+    const { admin, api, v1 } = await freshApi("pets");
+    const r1 = await allowingLoopback(() =>
+      admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, note: "first", source: { kind: "url", url: `${base}/moved` } }),
+    );
+    expect(r1).toMatchObject({ number: 1, sourceFormat: "swagger-2.0", sourceSyntax: "yaml", title: "Pet store", operationCount: 3, current: true, online: false });
+    expect(r1.sourceOrigin).toBe(`${base}/moved`);
+    const detail = await admin.apiPublish.revision({ id: r1.id });
+    expect(detail.document.openapi).toMatch(/^3\.1/);
+    expect(detail.changes).toBeNull();
+    const stored = await t.db.apiRevision.findUniqueOrThrow({ where: { id: r1.id } });
+    expect(stored.source).toBe(SWAGGER2_YAML);
+
+    const r2 = await admin.apiPublish.importRevision({
+      id: api.id,
+      versionId: v1.id,
+      source: { kind: "text", text: JSON.stringify(OPENAPI31), fileName: "pets.json" },
+    });
+    expect(r2).toMatchObject({ number: 2, sourceFormat: "openapi-3.1", sourceSyntax: "json", sourceOrigin: "pets.json", operationCount: 3 });
+    const versions = await admin.apiPublish.versions({ id: api.id });
+    expect(versions).toHaveLength(1);
+    expect(versions[0]!.revisions.map((r) => [r.number, r.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    const audit = await t.db.auditLog.findMany({ where: { recordId: { in: [r1.id, r2.id, v1.id] } }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["apiresource.publishversion", "apiresource.publishrevision", "apiresource.publishrevision"]);
+  });
+
+  it("refuses a broken document with its errors and where they are, and stores nothing", async () => {
+    const { admin, api, v1 } = await freshApi("broken");
+    const broken = { openapi: "3.1.0", info: { title: "x", version: "1" }, paths: { "/a": { get: { responses: { "200": { descriptio: "typo" } } } } } };
+    const f = await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(broken) } }));
+    expect(f).toMatchObject({ code: 300002, trpc: "BAD_REQUEST" });
+    expect(f.fields!.source![0]).toBe("The document does not follow the specification at these places:");
+    expect(f.fields!.source!.join("\n")).toContain("paths › /a › get › responses › 200");
+    for (const text of ["not: [valid", "[1, 2]", '{"info": {"title": "no version field"}}', "%%%"]) {
+      expect(await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text } }))).toMatchObject({ code: 300002 });
+    }
+    expect(await t.db.apiRevision.count({ where: { apiVersionId: v1.id } })).toBe(0);
+  });
+
+  it("never reads a $ref to a file or another address", async () => {
+    const { admin, api, v1 } = await freshApi("refs");
+    const before = hits.length;
+    for (const ref of ["/etc/hostname", "file:///etc/passwd", "http://169.254.169.254/latest#/x", `${base}/petstore.yaml`, "other.yaml#/Pet"]) {
+      const doc = { openapi: "3.1.0", info: { title: "x", version: "1" }, paths: { "/a": { get: { responses: { "200": { $ref: ref } } } } } };
+      const f = await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(doc) } }));
+      expect(f).toMatchObject({ code: 300002 });
+      expect(f.fields!.source![0]).toMatch(/References to other files or addresses are not read/);
+      expect(f.fields!.source![1]).toContain(ref);
+    }
+    expect(hits.length).toBe(before);
+    expect(await t.db.apiRevision.count({ where: { apiVersionId: v1.id } })).toBe(0);
+  });
+
+  it("fetches only public addresses: loopback without the operator's allowance, a redirect to metadata or to another internal address, and 10 MB+ are refused", async () => {
+    const { admin, api, v1 } = await freshApi("fetching");
+    const before = hits.length;
+    const direct = await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/petstore.yaml` } }));
+    expect(direct).toMatchObject({ code: 300012 });
+    expect(hits.length).toBe(before); // refused at connect time: the server never saw the request
+    for (const path of ["/to-metadata", "/to-other-loopback"]) {
+      expect(
+        await allowingLoopback(() => failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}${path}` } }))),
+      ).toMatchObject({ code: 300012 });
+    }
+    expect(
+      await allowingLoopback(() => failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/huge` } }))),
+    ).toMatchObject({ code: 300013 });
+    for (const url of ["ftp://example.com/a.yaml", "javascript:alert(1)", "http://user:pw@example.com/a"]) {
+      const f = await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url } }));
+      expect([10003, 300012]).toContain(f.appCode);
+    }
+    expect(await t.db.apiRevision.count({ where: { apiVersionId: v1.id } })).toBe(0);
+  });
+
+  it("marks a revision that removes an operation as breaking, asks before putting it online, and keeps release notes", async () => {
+    const { admin, api, v1 } = await freshApi("changes");
+    const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } });
+    const first = await admin.apiPublish.setOnline({ id: r1.id, notes: "First release" });
+    expect(first.release).toMatchObject({ revisionNumber: 1, versionName: "v1", notes: "First release" });
+    expect(await failure(() => admin.apiPublish.setOnline({ id: r1.id }))).toMatchObject({ code: 300004 });
+
+    const r2 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI31) } });
+    expect(r2.breaking).toBe(true);
+    const { changes } = await admin.apiPublish.revision({ id: r2.id });
+    const byOp = Object.fromEntries(changes!.operations.map((o) => [`${o.method} ${o.path}`, o]));
+    expect(byOp["GET /pets/{id}"]).toMatchObject({ kind: "removed", breaking: true });
+    expect(byOp["POST /pets"]).toMatchObject({ kind: "added", breaking: false });
+    expect(byOp["GET /pets"]).toMatchObject({ kind: "changed", breaking: true });
+    expect(byOp["DELETE /pets/{id}"]).toBeUndefined();
+
+    expect(await failure(() => admin.apiPublish.setOnline({ id: r2.id, notes: "v2 of the pets" }))).toMatchObject({ code: 300011, trpc: "CONFLICT" });
+    expect((await t.db.apiVersion.findUniqueOrThrow({ where: { id: v1.id } })).onlineRevisionId).toBe(r1.id);
+    const second = await admin.apiPublish.setOnline({ id: r2.id, notes: "Breaking, confirmed", confirmBreaking: true });
+    expect(second.changes?.breaking).toBe(true);
+    const versions = await admin.apiPublish.versions({ id: api.id });
+    expect(versions[0]!.revisions.map((r) => [r.number, r.online])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+
+    // An additive revision goes online without asking.
+    const r3 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI31_ADDITIVE) } });
+    expect(r3.breaking).toBe(false);
+    await admin.apiPublish.setOnline({ id: r3.id });
+
+    const releases = await admin.apiPublish.releases({ id: api.id });
+    expect(releases.total).toBe(3);
+    expect(releases.items.map((r) => r.revisionNumber)).toEqual([3, 2, 1]);
+    const edited = await admin.apiPublish.updateRelease({ id: releases.items[2]!.id, notes: "First release, edited" });
+    expect(edited.notes).toBe("First release, edited");
+    const added = await admin.apiPublish.createRelease({ revisionId: r1.id, notes: "A note on the first release" });
+    await admin.apiPublish.deleteRelease({ id: added.id });
+    expect(await failure(() => admin.apiPublish.updateRelease({ id: added.id, notes: "gone" }))).toMatchObject({ code: 300014 });
+    // A revision never put online has no release notes.
+    const r4 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } });
+    expect(await failure(() => admin.apiPublish.createRelease({ revisionId: r4.id, notes: "x" }))).toMatchObject({ code: 300004 });
+    expect(await failure(() => admin.apiPublish.updateRelease({ id: edited.id, notes: "" }))).toMatchObject({ appCode: 10003 });
+  });
+
+  it("keeps versions apart and names in use refused", async () => {
+    const { admin, api } = await freshApi("versions");
+    const v2 = await admin.apiPublish.createVersion({ id: api.id, name: "v2", scheme: "header" });
+    expect(v2).toMatchObject({ name: "v2", scheme: "header", revisions: [] });
+    expect(await failure(() => admin.apiPublish.createVersion({ id: api.id, name: "v2" }))).toMatchObject({ code: 300010, trpc: "CONFLICT" });
+    const bad = await failure(() => admin.apiPublish.createVersion({ id: api.id, name: "v 2/../x" }));
+    expect(bad.fields?.name?.[0]).toMatch(/starts with a letter or digit/);
+    expect((await admin.apiPublish.versions({ id: api.id })).map((v) => v.name)).toEqual(["v1", "v2"]);
+  });
+
+  it("keeps the last publish configuration; its suffix is unique in the tenant and its scopes the API's", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    await admin.apiScope.create({ name: "orders.read.pub" });
+    const api = await admin.apiResource.create({ name: "orders-pub", scopes: ["orders.read.pub"] });
+    const other = await admin.apiResource.create({ name: "other-pub" });
+    expect(await admin.apiPublish.publishConfig({ id: api.id })).toBeNull();
+    const saved = await admin.apiPublish.savePublishConfig({ id: api.id, suffix: "orders", scopes: ["orders.read.pub"], openId: true, backendUrl: "https://backend.example.com/api" });
+    expect(saved).toMatchObject({ suffix: "orders", authServer: "self", scopes: ["orders.read.pub"], openId: true });
+    expect(await admin.apiPublish.publishConfig({ id: api.id })).toMatchObject({ suffix: "orders" });
+    expect(await failure(() => admin.apiPublish.savePublishConfig({ id: other.id, suffix: "orders" }))).toMatchObject({ code: 300015 });
+    expect(await failure(() => admin.apiPublish.savePublishConfig({ id: other.id, suffix: "x", scopes: ["orders.read.pub"] }))).toMatchObject({ code: 18004 });
+    const badSuffix = await failure(() => admin.apiPublish.savePublishConfig({ id: other.id, suffix: "has-dash" }));
+    expect(badSuffix.fields?.suffix?.[0]).toMatch(/Letters and digits only/);
+  });
+
+  it("keeps each tenant's and each owner's publishing to themselves", async () => {
+    const { admin, api, v1 } = await freshApi("private-pub");
+    const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } });
+    const adminA = await w.makeUser(w.platform.id, "pub-admin-a", ["administrator"]);
+    const a = await w.callerFor(adminA.id, w.platform);
+    expect(await failure(() => a.apiPublish.versions({ id: api.id }))).toMatchObject({ code: 18001, trpc: "NOT_FOUND" });
+    expect(await failure(() => a.apiPublish.revision({ id: r1.id }))).toMatchObject({ code: 300009 });
+    expect(await failure(() => a.apiPublish.setOnline({ id: r1.id }))).toMatchObject({ code: 300009 });
+    expect(await failure(() => a.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } }))).toMatchObject({
+      code: 18001,
+    });
+    // A developer who does not own the API, and a plain user, get nothing either.
+    const dev = await w.makeUser(w.tenantB.id, "pub-dev", ["developer"]);
+    const d = await w.callerFor(dev.id);
+    expect(await failure(() => d.apiPublish.revision({ id: r1.id }))).toMatchObject({ code: 300009 });
+    const plain = await w.callerFor(w.plainB.id);
+    expect(await failure(() => plain.apiPublish.versions({ id: api.id }))).toMatchObject({ trpc: "FORBIDDEN" });
+    const anonymous = await w.callerFor(null);
+    expect(await failure(() => anonymous.apiPublish.versions({ id: api.id }))).toMatchObject({ trpc: "UNAUTHORIZED" });
+    // A version id of another API is not found through this one.
+    const { api: api2 } = await freshApi("private-pub-2");
+    expect(await failure(() => admin.apiPublish.importRevision({ id: api2.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } }))).toMatchObject({
+      code: 300001,
+    });
+  });
+});

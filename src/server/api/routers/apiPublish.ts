@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { createTRPCRouter, errorCodesProcedure, requirePermission } from "~/server/api/trpc";
+import { idInput, listOutput } from "~/lib/validators/common";
+import {
+  apiVersionCreateInput,
+  changelog,
+  publishConfigInput,
+  publishConfigItem,
+  releaseCreateInput,
+  releaseItem,
+  releaseUpdateInput,
+  revisionDetail,
+  revisionImportInput,
+  revisionItem,
+  revisionOnlineInput,
+  versionItem,
+} from "~/lib/validators/api-publish";
+import * as svc from "~/server/services/api-publishing";
+
+const tags = ["apipublish"];
+
+/** API publishing (网关): versions, revisions, releases and the publish configuration of API resources. */
+export const apiPublishRouter = createTRPCRouter({
+  errorCodes: errorCodesProcedure("/api-publishing/error-codes", tags, ["api", "publish"]),
+
+  versions: requirePermission("uc.apiresource.versions")
+    .meta({ openapi: { method: "GET", path: "/api-resources/{id}/versions", tags, protect: true, summary: "List an API's versions with their revisions" } })
+    .input(idInput)
+    .output(z.array(versionItem))
+    .query(({ ctx, input }) => svc.listVersions(ctx, input.id)),
+
+  createVersion: requirePermission("uc.apiresource.publishversion")
+    .meta({ openapi: { method: "POST", path: "/api-resources/{id}/versions", tags, protect: true, summary: "Create a version" } })
+    .input(apiVersionCreateInput)
+    .output(versionItem)
+    .mutation(({ ctx, input }) => svc.createVersion(ctx, input)),
+
+  importRevision: requirePermission("uc.apiresource.publishrevision")
+    .meta({
+      openapi: { method: "POST", path: "/api-resources/{id}/revisions", tags, protect: true, summary: "Import an API description as a new revision" },
+    })
+    .input(revisionImportInput)
+    .output(revisionItem)
+    .mutation(({ ctx, input }) => svc.importRevision(ctx, input)),
+
+  revision: requirePermission("uc.apiresource.versions")
+    .meta({ openapi: { method: "GET", path: "/api-revisions/{id}", tags, protect: true, summary: "A revision with its changelog and document" } })
+    .input(idInput)
+    .output(revisionDetail)
+    .query(({ ctx, input }) => svc.getRevision(ctx, input.id)),
+
+  setOnline: requirePermission("uc.apiresource.setonlineversion")
+    .meta({ openapi: { method: "POST", path: "/api-revisions/{id}/online", tags, protect: true, summary: "Put a revision online (a release)" } })
+    .input(revisionOnlineInput)
+    .output(z.object({ release: releaseItem, changes: changelog.nullable() }))
+    .mutation(({ ctx, input }) => svc.setOnline(ctx, input)),
+
+  releases: requirePermission("uc.apiresource.releases")
+    .meta({ openapi: { method: "GET", path: "/api-resources/{id}/releases", tags, protect: true, summary: "List an API's release notes" } })
+    .input(
+      idInput.extend({
+        versionId: z.uuid().optional(),
+        skip: z.coerce.number().int().min(0).max(100_000).default(0),
+        take: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+    )
+    .output(listOutput(releaseItem))
+    .query(({ ctx, input }) => svc.listReleases(ctx, input)),
+
+  createRelease: requirePermission("uc.apiresource.postrelease")
+    .meta({ openapi: { method: "POST", path: "/api-releases", tags, protect: true, summary: "Add release notes to a released revision" } })
+    .input(releaseCreateInput)
+    .output(releaseItem)
+    .mutation(({ ctx, input }) => svc.createRelease(ctx, input)),
+
+  updateRelease: requirePermission("uc.apiresource.putrelease")
+    .meta({ openapi: { method: "PUT", path: "/api-releases/{id}", tags, protect: true, summary: "Edit release notes" } })
+    .input(releaseUpdateInput)
+    .output(releaseItem)
+    .mutation(({ ctx, input }) => svc.updateRelease(ctx, input)),
+
+  deleteRelease: requirePermission("uc.apiresource.deleterelease")
+    .meta({ openapi: { method: "DELETE", path: "/api-releases/{id}", tags, protect: true, summary: "Delete release notes" } })
+    .input(idInput)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => svc.deleteRelease(ctx, input.id)),
+
+  publishConfig: requirePermission("uc.apiresource.publishconfiguration")
+    .meta({ openapi: { method: "GET", path: "/api-resources/{id}/publish-config", tags, protect: true, summary: "The last publish configuration" } })
+    .input(idInput)
+    .output(publishConfigItem.nullable())
+    .query(({ ctx, input }) => svc.getPublishConfig(ctx, input.id)),
+
+  savePublishConfig: requirePermission("uc.apiresource.publish")
+    .meta({ openapi: { method: "PUT", path: "/api-resources/{id}/publish-config", tags, protect: true, summary: "Publish or update: keep the publish configuration" } })
+    .input(publishConfigInput)
+    .output(publishConfigItem)
+    .mutation(({ ctx, input }) => svc.savePublishConfig(ctx, input)),
+});

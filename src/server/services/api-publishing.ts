@@ -1,0 +1,349 @@
+/**
+ * API publishing (网关): an API resource's versions, the revisions imported into each (an
+ * OpenAPI document with its changelog against the version's online revision), which revision
+ * of a version is online, the release notes of each release, and the last publish configuration.
+ * Who may see or change an API's publishing is who may see or change the API resource itself
+ * (`findResource`: its tenant, and a developer only the APIs they own).
+ */
+import type { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
+import type { DbClient } from "~/server/db";
+import { AppError, isUniqueViolation } from "~/server/errors";
+import { auditActor, writeAudit } from "~/server/services/audit";
+import { findResource } from "~/server/services/api-resources";
+import type { Scope } from "~/server/services/scope";
+import { parseApiDocument, type ParsedDocument } from "~/server/openapi/document";
+import { compareDocuments } from "~/server/openapi/changelog";
+import { fetchApiDocument } from "~/server/openapi/fetch";
+import { msg } from "~/lib/validators/common";
+import type {
+  Changelog,
+  PublishConfigItem,
+  ReleaseItem,
+  RevisionDetail,
+  RevisionItem,
+  VersionItem,
+  apiVersionCreateInput,
+  publishConfigInput,
+  releaseCreateInput,
+  releaseUpdateInput,
+  revisionImportInput,
+  revisionOnlineInput,
+} from "~/lib/validators/api-publish";
+
+const revisionSelect = {
+  id: true,
+  apiVersionId: true,
+  number: true,
+  note: true,
+  sourceFormat: true,
+  sourceSyntax: true,
+  sourceOrigin: true,
+  title: true,
+  operationCount: true,
+  comparedToId: true,
+  breaking: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.ApiRevisionSelect;
+type RevisionRow = Prisma.ApiRevisionGetPayload<{ select: typeof revisionSelect }>;
+
+const versionSelect = {
+  id: true,
+  tenantId: true,
+  apiResourceId: true,
+  name: true,
+  scheme: true,
+  onlineRevisionId: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.ApiVersionSelect;
+
+const revisionItem = (r: RevisionRow, onlineId: string | null, newest: number): RevisionItem => ({
+  ...r,
+  online: r.id === onlineId,
+  current: r.number === newest,
+});
+
+/** A version of an API the caller may manage (300001 otherwise). */
+async function findVersion(db: DbClient, scope: Scope, apiResourceId: string, versionId: string) {
+  await findResource(db, scope, apiResourceId);
+  const v = await db.apiVersion.findFirst({ where: { id: versionId, apiResourceId }, select: versionSelect });
+  if (!v) throw new AppError(300001);
+  return v;
+}
+
+/** A revision the caller may manage, with its version (300009 otherwise). */
+async function findRevision(db: DbClient, scope: Scope, id: string) {
+  const r = await db.apiRevision.findFirst({ where: { id }, select: { ...revisionSelect, tenantId: true, version: { select: versionSelect } } });
+  if (!r) throw new AppError(300009);
+  try {
+    await findResource(db, scope, r.version.apiResourceId);
+  } catch {
+    throw new AppError(300009);
+  }
+  return r;
+}
+
+export async function listVersions(scope: Scope, apiResourceId: string): Promise<VersionItem[]> {
+  await findResource(scope.db, scope, apiResourceId);
+  const versions = await scope.db.apiVersion.findMany({
+    where: { apiResourceId },
+    orderBy: { createdAt: "asc" },
+    select: { ...versionSelect, revisions: { select: revisionSelect, orderBy: { number: "desc" } } },
+  });
+  return versions.map(({ revisions, tenantId: _t, ...v }) => {
+    const newest = revisions[0]?.number ?? 0;
+    return { ...v, revisions: revisions.map((r) => revisionItem(r, v.onlineRevisionId, newest)) };
+  });
+}
+
+export async function createVersion(scope: Scope, input: z.output<typeof apiVersionCreateInput>): Promise<VersionItem> {
+  const resource = await findResource(scope.db, scope, input.id);
+  try {
+    return await scope.db.$transaction(async (tx) => {
+      const v = await tx.apiVersion.create({
+        data: { tenantId: resource.tenantId, apiResourceId: resource.id, name: input.name, scheme: input.scheme },
+        select: versionSelect,
+      });
+      await writeAudit(tx, auditActor(scope, resource.tenantId), "apiresource.publishversion", v.id, undefined, v);
+      const { tenantId: _t, ...item } = v;
+      return { ...item, revisions: [] };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError(300010, { name: [msg("versionNameInUse")] });
+    throw e;
+  }
+}
+
+/** The document of a version's online revision, if one is online. */
+async function onlineDocument(db: DbClient, onlineRevisionId: string | null) {
+  if (!onlineRevisionId) return null;
+  const r = await db.apiRevision.findUnique({ where: { id: onlineRevisionId }, select: { id: true, document: true } });
+  return r ? { id: r.id, document: r.document as Record<string, unknown> } : null;
+}
+
+/**
+ * Imports an API description as the version's next revision: the text as uploaded or fetched
+ * from a public address (fetch.ts), checked and normalised (document.ts), compared with the
+ * online revision. Nothing is stored unless all of it succeeded.
+ */
+export async function importRevision(scope: Scope, input: z.output<typeof revisionImportInput>): Promise<RevisionItem> {
+  const version = await findVersion(scope.db, scope, input.id, input.versionId);
+  const source =
+    input.source.kind === "text"
+      ? { text: input.source.text, origin: input.source.fileName || null }
+      : { text: await fetchApiDocument(input.source.url), origin: input.source.url };
+  const parsed: ParsedDocument = await parseApiDocument(source.text);
+  return scope.db.$transaction(async (tx) => {
+    // One importer at a time per version, so revision numbers never collide.
+    await tx.$executeRaw`SELECT 1 FROM "ApiVersion" WHERE "id" = ${version.id}::uuid FOR UPDATE`;
+    const fresh = await tx.apiVersion.findUniqueOrThrow({ where: { id: version.id }, select: { onlineRevisionId: true } });
+    const online = await onlineDocument(tx, fresh.onlineRevisionId);
+    const changes = online ? compareDocuments(online.document, parsed.document) : null;
+    const last = await tx.apiRevision.aggregate({ where: { apiVersionId: version.id }, _max: { number: true } });
+    const number = (last._max.number ?? 0) + 1;
+    const row = await tx.apiRevision.create({
+      data: {
+        tenantId: version.tenantId,
+        apiVersionId: version.id,
+        number,
+        note: input.note || null,
+        sourceFormat: parsed.sourceFormat,
+        sourceSyntax: parsed.sourceSyntax,
+        sourceOrigin: source.origin,
+        source: source.text,
+        document: parsed.document as Prisma.InputJsonValue,
+        title: parsed.title,
+        operationCount: parsed.operationCount,
+        comparedToId: online?.id ?? null,
+        changes: (changes ?? undefined) as Prisma.InputJsonValue | undefined,
+        breaking: changes?.breaking ?? false,
+        createdBy: scope.actor.userId,
+      },
+      select: revisionSelect,
+    });
+    await tx.apiVersion.update({ where: { id: version.id }, data: { updatedAt: new Date() } });
+    const { id, number: n, sourceFormat, sourceOrigin, title, operationCount, breaking } = row;
+    await writeAudit(tx, auditActor(scope, version.tenantId), "apiresource.publishrevision", id, undefined, {
+      version: version.name,
+      number: n,
+      sourceFormat,
+      sourceOrigin,
+      title,
+      operationCount,
+      breaking,
+    });
+    return revisionItem(row, fresh.onlineRevisionId, number);
+  });
+}
+
+export async function getRevision(scope: Scope, id: string): Promise<RevisionDetail> {
+  const r = await findRevision(scope.db, scope, id);
+  const [full, newest] = await Promise.all([
+    scope.db.apiRevision.findUniqueOrThrow({ where: { id }, select: { changes: true, document: true } }),
+    scope.db.apiRevision.aggregate({ where: { apiVersionId: r.apiVersionId }, _max: { number: true } }),
+  ]);
+  const { version, tenantId: _t, ...row } = r;
+  return {
+    ...revisionItem(row, version.onlineRevisionId, newest._max.number ?? r.number),
+    changes: (full.changes as Changelog | null) ?? null,
+    document: full.document as Record<string, unknown>,
+  };
+}
+
+/** The revision's source as it was imported (for download). */
+export async function getRevisionSource(scope: Scope, id: string) {
+  await findRevision(scope.db, scope, id);
+  return scope.db.apiRevision.findUniqueOrThrow({ where: { id }, select: { source: true, sourceSyntax: true, number: true } });
+}
+
+/**
+ * Puts a revision online in its version (a release, with its notes). A revision that breaks the
+ * callers of the online one (compared again now: another revision may have gone online since
+ * the import) needs `confirmBreaking`; otherwise 300011 says so and suggests a new version.
+ */
+export async function setOnline(scope: Scope, input: z.output<typeof revisionOnlineInput>): Promise<{ release: ReleaseItem; changes: Changelog | null }> {
+  const r = await findRevision(scope.db, scope, input.id);
+  return scope.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT 1 FROM "ApiVersion" WHERE "id" = ${r.apiVersionId}::uuid FOR UPDATE`;
+    const v = await tx.apiVersion.findUniqueOrThrow({ where: { id: r.apiVersionId }, select: versionSelect });
+    if (v.onlineRevisionId === r.id) throw new AppError(300004, { id: [msg("revisionAlreadyOnline")] });
+    const online = await onlineDocument(tx, v.onlineRevisionId);
+    const mine = await tx.apiRevision.findUniqueOrThrow({ where: { id: r.id }, select: { document: true } });
+    const changes = online ? compareDocuments(online.document, mine.document as Record<string, unknown>) : null;
+    if (changes?.breaking && !input.confirmBreaking) throw new AppError(300011);
+    await tx.apiVersion.update({ where: { id: v.id }, data: { onlineRevisionId: r.id } });
+    const release = await tx.apiRelease.create({
+      data: { tenantId: v.tenantId, apiVersionId: v.id, revisionId: r.id, notes: input.notes, createdBy: scope.actor.userId },
+      select: { id: true, apiVersionId: true, revisionId: true, notes: true, createdAt: true, updatedAt: true },
+    });
+    await writeAudit(
+      tx,
+      auditActor(scope, v.tenantId),
+      "apiresource.setonlineversion",
+      v.id,
+      { onlineRevisionId: v.onlineRevisionId },
+      { onlineRevisionId: r.id, number: r.number, breaking: changes?.breaking ?? false, confirmed: input.confirmBreaking },
+    );
+    return { release: { ...release, versionName: v.name, revisionNumber: r.number }, changes };
+  });
+}
+
+// --- release notes ---------------------------------------------------------------------------
+
+const releaseSelect = {
+  id: true,
+  apiVersionId: true,
+  revisionId: true,
+  notes: true,
+  createdAt: true,
+  updatedAt: true,
+  version: { select: { name: true, apiResourceId: true, tenantId: true } },
+  revision: { select: { number: true } },
+} satisfies Prisma.ApiReleaseSelect;
+type ReleaseRow = Prisma.ApiReleaseGetPayload<{ select: typeof releaseSelect }>;
+const releaseItem = ({ version, revision, ...r }: ReleaseRow): ReleaseItem => ({ ...r, versionName: version.name, revisionNumber: revision.number });
+
+export async function listReleases(scope: Scope, input: { id: string; versionId?: string; skip: number; take: number }) {
+  await findResource(scope.db, scope, input.id);
+  const where: Prisma.ApiReleaseWhereInput = { version: { apiResourceId: input.id }, ...(input.versionId ? { apiVersionId: input.versionId } : {}) };
+  const [total, rows] = await Promise.all([
+    scope.db.apiRelease.count({ where }),
+    scope.db.apiRelease.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take, select: releaseSelect }),
+  ]);
+  return { total, items: rows.map(releaseItem) };
+}
+
+async function findRelease(db: DbClient, scope: Scope, id: string) {
+  const row = await db.apiRelease.findFirst({ where: { id }, select: releaseSelect });
+  if (!row) throw new AppError(300014);
+  try {
+    await findResource(db, scope, row.version.apiResourceId);
+  } catch {
+    throw new AppError(300014);
+  }
+  return row;
+}
+
+/** Release notes for a revision that is or was online (a revision never put online has no release). */
+export async function createRelease(scope: Scope, input: z.output<typeof releaseCreateInput>): Promise<ReleaseItem> {
+  const r = await findRevision(scope.db, scope, input.revisionId);
+  const released = await scope.db.apiRelease.count({ where: { revisionId: r.id } });
+  if (!released && r.version.onlineRevisionId !== r.id) throw new AppError(300004, { revisionId: [msg("revisionNeverOnline")] });
+  return scope.db.$transaction(async (tx) => {
+    const row = await tx.apiRelease.create({
+      data: { tenantId: r.tenantId, apiVersionId: r.apiVersionId, revisionId: r.id, notes: input.notes, createdBy: scope.actor.userId },
+      select: releaseSelect,
+    });
+    await writeAudit(tx, auditActor(scope, r.tenantId), "apiresource.postrelease", row.id, undefined, { notes: row.notes, revision: r.number });
+    return releaseItem(row);
+  });
+}
+
+export async function updateRelease(scope: Scope, input: z.output<typeof releaseUpdateInput>): Promise<ReleaseItem> {
+  const before = await findRelease(scope.db, scope, input.id);
+  return scope.db.$transaction(async (tx) => {
+    const row = await tx.apiRelease.update({ where: { id: input.id }, data: { notes: input.notes }, select: releaseSelect });
+    await writeAudit(tx, auditActor(scope, before.version.tenantId), "apiresource.putrelease", row.id, { notes: before.notes }, { notes: row.notes });
+    return releaseItem(row);
+  });
+}
+
+export async function deleteRelease(scope: Scope, id: string) {
+  const before = await findRelease(scope.db, scope, id);
+  return scope.db.$transaction(async (tx) => {
+    await tx.apiRelease.delete({ where: { id } });
+    await writeAudit(tx, auditActor(scope, before.version.tenantId), "apiresource.deleterelease", id, { notes: before.notes });
+    return { id };
+  });
+}
+
+// --- publish configuration -------------------------------------------------------------------
+
+const configSelect = {
+  apiResourceId: true,
+  suffix: true,
+  productIds: true,
+  authServer: true,
+  scopes: true,
+  openId: true,
+  backendUrl: true,
+  updatedAt: true,
+} satisfies Prisma.ApiPublishConfigSelect;
+
+/** The last publish configuration, or null before the first. */
+export async function getPublishConfig(scope: Scope, apiResourceId: string): Promise<PublishConfigItem | null> {
+  await findResource(scope.db, scope, apiResourceId);
+  return scope.db.apiPublishConfig.findUnique({ where: { apiResourceId }, select: configSelect });
+}
+
+/** Keeps the publish configuration; its scopes must be the API's own (18004), its suffix free in the tenant (300015). */
+export async function savePublishConfig(scope: Scope, input: z.output<typeof publishConfigInput>): Promise<PublishConfigItem> {
+  const resource = await findResource(scope.db, scope, input.id);
+  const foreign = input.scopes.filter((s) => !resource.scopes.includes(s));
+  if (foreign.length) throw new AppError(18004, { scopes: [msg("scopeNotOfApi")] });
+  const data = {
+    suffix: input.suffix,
+    authServer: input.authServer,
+    scopes: [...new Set(input.scopes)],
+    openId: input.openId,
+    backendUrl: input.backendUrl || null,
+  };
+  try {
+    return await scope.db.$transaction(async (tx) => {
+      const before = await tx.apiPublishConfig.findUnique({ where: { apiResourceId: resource.id }, select: configSelect });
+      const row = await tx.apiPublishConfig.upsert({
+        where: { apiResourceId: resource.id },
+        create: { apiResourceId: resource.id, tenantId: resource.tenantId, ...data },
+        update: data,
+        select: configSelect,
+      });
+      await writeAudit(tx, auditActor(scope, resource.tenantId), "apiresource.publish", resource.id, before ?? undefined, row);
+      return row;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError(300015, { suffix: [msg("suffixInUse")] });
+    throw e;
+  }
+}
