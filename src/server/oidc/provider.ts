@@ -130,7 +130,7 @@ function ownApiClaims(ownApi: string) {
 function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, identity: IdentityConfig): Configuration {
   const ownApi = ownApiResource(issuer);
   return withDiscovery({
-    adapter: createAdapterFactory(db, tenantId, issuer),
+    adapter: createAdapterFactory(db, tenantId, issuer, identity.scopes),
     findAccount: accountFinder(db, tenantId, identity.customClaims),
     jwks: { keys: jwks },
     // The tenant's identity resources: the standard scopes and its own (identity.ts).
