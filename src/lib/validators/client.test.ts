@@ -28,6 +28,54 @@ describe("client addresses", () => {
     expect(uriProblem("https://keys.example.com/jwks", "https")).toBeNull();
   });
 
+  it("JWKS and back-channel addresses: no internal host written as an IP literal, nor localhost (the server fetches them)", () => {
+    for (const host of [
+      "10.0.0.1",
+      "172.16.5.4",
+      "192.168.1.1",
+      "127.0.0.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "224.0.0.1",
+      "[::1]",
+      "[::]",
+      "[fd00:ec2::254]",
+      "[fe80::1]",
+      "[::ffff:10.0.0.1]",
+      "[ff02::1]",
+      "localhost",
+      "api.localhost",
+      // Other spellings of 127.0.0.1: URL parsing makes them the dotted form first.
+      "2130706433",
+      "0x7f.1",
+    ])
+      expect(uriProblem(`https://${host}:8443/jwks`, "https"), host).toBe("privateHost");
+    expect(uriProblem("https://93.184.216.34/jwks", "https")).toBeNull();
+    expect(uriProblem("https://[2606:4700:4700::1111]/jwks", "https")).toBeNull();
+    // A name is judged when it is fetched, by what it resolves to then (server/security/outbound.ts).
+    expect(uriProblem("https://internal.example.com/jwks", "https")).toBeNull();
+    // A redirect goes to the user's browser, not the server: loopback stays allowed there.
+    expect(uriProblem("https://127.0.0.1/cb", "redirect", "web")).toBeNull();
+  });
+
+  it("says so on the field, in both languages", () => {
+    const input = {
+      clientType: "web",
+      grantTypes: ["authorization_code"],
+      redirectUris: ["https://app.example.com/cb"],
+      tokenEndpointAuthMethod: "private_key_jwt",
+      jwksUri: "https://169.254.169.254/latest/meta-data",
+      backchannelLogoutUri: "https://[::1]/logout",
+    };
+    const en = errorsOf(input);
+    const zh = errorsOf(input, "zh-CN");
+    expect(Object.keys(en).sort()).toEqual(["backchannelLogoutUri", "jwksUri"]);
+    expect(en.jwksUri![0]).toMatch(/^The server fetches this address itself/);
+    expect(zh.jwksUri![0]).toMatch(/^服务器会自己访问这个地址/);
+    expect(zh.backchannelLogoutUri).toEqual(zh.jwksUri);
+  });
+
   it("names each bad redirect URI once, in both languages", () => {
     const input = { clientType: "spa", grantTypes: ["authorization_code"], redirectUris: ["http://app.example.com/cb", "https://ok.example.com/cb"] };
     expect(errorsOf(input)).toEqual({ "redirectUris.0": ["Use https://; http:// is allowed only for 127.0.0.1, [::1] and localhost"] });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isBlockedLiteralHost } from "~/lib/outbound-host";
 import { boolish, imageUrlSchema, listInput, msg, refineRange, multiLineText, text, type MessageKey } from "~/lib/validators/common";
 
 /** client_credentials on /api/oauth/token; authorization_code and refresh_token on the tenant's OpenID Provider (/oidc). */
@@ -63,7 +64,9 @@ type UriKind = "redirect" | "https";
  * Why an address cannot be registered, as a message key, or null. Exact addresses only: no
  * wildcard, no fragment, no user or password; https, or http on a loopback host (redirects
  * only), or for a native app's redirect a private-use scheme (RFC 8252 §7.1: a reverse domain
- * name such as com.example.app:/callback).
+ * name such as com.example.app:/callback). An address the server itself fetches ("https": JWKS,
+ * back-channel logout) may not name an internal host literally (lib/outbound-host.ts); a name
+ * that resolves to one is refused when it is fetched (server/security/outbound.ts).
  */
 export function uriProblem(value: string, kind: UriKind, type?: ClientType): MessageKey | null {
   if (/[\s*]/.test(value)) return value.includes("*") ? "noWildcards" : "invalidUri";
@@ -76,7 +79,7 @@ export function uriProblem(value: string, kind: UriKind, type?: ClientType): Mes
   if (value.includes("#")) return "noFragment";
   if (u.username || u.password) return "noCredentials";
   const scheme = u.protocol.slice(0, -1).toLowerCase();
-  if (scheme === "https") return u.hostname ? null : "invalidUri";
+  if (scheme === "https") return !u.hostname ? "invalidUri" : kind === "https" && isBlockedLiteralHost(u.hostname) ? "privateHost" : null;
   if (kind === "redirect" && scheme === "http") return LOOPBACK_HOSTS.has(u.hostname) ? null : "httpLoopbackOnly";
   if (kind === "redirect" && type === "native" && /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+$/.test(scheme)) return null;
   return kind === "redirect" ? (type === "native" ? "nativeRedirectScheme" : "httpLoopbackOnly") : "httpsOnly";

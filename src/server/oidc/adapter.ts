@@ -57,8 +57,11 @@ const isDead = (r: Row) =>
       Date.now(),
     ));
 
-/** `issuer`: the provider's, so a client's logo in our file library is named on its origin. */
-export function createAdapterFactory(db: Db, tenantId: string, issuer?: string) {
+/**
+ * `issuer`: the provider's, so a client's logo in our file library is named on its origin;
+ * `identityScopes`: the provider's scopes, which bound what each client may request (clients.ts).
+ */
+export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, identityScopes?: readonly string[]) {
   return class PrismaAdapter implements Adapter {
     constructor(readonly model: string) {}
 
@@ -103,7 +106,7 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string) 
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.model === "Client") return findOidcClient(db, tenantId, id, issuer);
+      if (this.model === "Client") return findOidcClient(db, tenantId, id, { issuer, identityScopes });
       return this.one(Prisma.sql`p."id" = ${id}`);
     }
 

@@ -4,7 +4,9 @@
  * private_key_jwt against the client's JWKS served here on loopback, none for public apps), the
  * client's ID-token and refresh-token lifetimes, machine clients kept out of the code flow, and
  * back-channel logout tokens received by a real HTTP receiver and verified against our JWKS —
- * after RP-initiated logout and after the console freezes the login session.
+ * after RP-initiated logout and after the console freezes the login session. The receiver is on
+ * loopback, which the provider's outbound guard refuses (security/outbound.ts): this file lets
+ * 127.0.0.1 through with UC_OUTBOUND_ALLOW_ADDRESSES, and shows that without it nothing arrives.
  * The server is the real handler on a real port, driven by openid-client like oidc.test.ts.
  */
 import http from "node:http";
@@ -15,6 +17,7 @@ import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, type CryptoK
 import { Browser as TestBrowser, listenOidc } from "~/test/oidc-browser";
 import { setupWorld } from "~/test/fixtures";
 import { resetProviders } from "~/server/oidc/provider";
+import { backchannelLogoutForLoginSessions } from "~/server/oidc/backchannel";
 import { newSecret } from "~/server/services/client";
 import type { Prisma } from "~/generated/prisma/client";
 
@@ -30,14 +33,19 @@ let rpPort = 0;
 const rpKeys: Record<string, JWK> = {};
 const logoutTokens: string[] = [];
 let logoutWaiters: (() => void)[] = [];
+/** Every request the relying party's server got. */
+let rpRequests = 0;
 
 beforeAll(async () => {
+  // The relying party listens on loopback: an explicit allowance, as only a test would set it.
+  process.env.UC_OUTBOUND_ALLOW_ADDRESSES = "127.0.0.1";
   resetProviders();
   await t.db.tenantHost.create({ data: { tenantId: t.w.tenantB.id, host: HOST } });
   oidcServer = await listenOidc(t.db, { address: HOST });
   port = oidcServer.port;
 
   rpServer = http.createServer((req, res) => {
+    rpRequests++;
     const url = new URL(req.url ?? "/", "http://rp");
     if (req.method === "GET" && url.pathname.startsWith("/jwks/")) {
       const key = rpKeys[url.pathname.slice(6)];
@@ -64,6 +72,7 @@ beforeAll(async () => {
   rpPort = (rpServer.address() as AddressInfo).port;
 });
 afterAll(async () => {
+  delete process.env.UC_OUTBOUND_ALLOW_ADDRESSES;
   await oidcServer.close();
   await new Promise<void>((resolve) => rpServer.close(() => resolve()));
 });
@@ -98,6 +107,16 @@ async function makeClient(data: Partial<Prisma.OAuthClientUncheckedCreateInput> 
     },
   });
   return { row, clientId: row.clientId, secret: s.secret };
+}
+
+/** Runs `fn` as production would: no allowance, so loopback is refused. */
+async function withoutAllowance<T>(fn: () => Promise<T>): Promise<T> {
+  delete process.env.UC_OUTBOUND_ALLOW_ADDRESSES;
+  try {
+    return await fn();
+  } finally {
+    process.env.UC_OUTBOUND_ALLOW_ADDRESSES = "127.0.0.1";
+  }
 }
 
 /** A signed-in browser of tenant B (src/test/oidc-browser.ts). */
@@ -190,6 +209,18 @@ describe("token endpoint authentication by the registered method", () => {
     expect(await oauthError(client.refreshTokenGrant(withSecret, tokens.refresh_token!))).toBe("invalid_client");
     // The real key still refreshes.
     expect((await client.refreshTokenGrant(config, tokens.refresh_token!)).access_token).toBeTruthy();
+  });
+
+  it("private_key_jwt: a JWKS URI on an internal address is never fetched (no allowance): invalid_client", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+    rpKeys.internal = { ...(await exportJWK(publicKey)), kid: "rp-key-2", alg: "ES256", use: "sig" };
+    const rp = await makeClient({ tokenEndpointAuthMethod: "private_key_jwt", jwksUri: rpUrl("/jwks/internal"), secret: false });
+    const { browser } = await signedIn();
+    const config = await configFor(rp.clientId, client.PrivateKeyJwt({ key: privateKey as CryptoKey, kid: "rp-key-2" }));
+    const a = await authorize(config, browser);
+    const before = rpRequests;
+    expect(await withoutAllowance(() => oauthError(client.authorizationCodeGrant(config, a.callback, a.checks)))).toBe("invalid_client");
+    expect(rpRequests).toBe(before);
   });
 
   it("a SPA is public by its type: it cannot use a secret, even one it has", async () => {
@@ -332,5 +363,21 @@ describe("back-channel logout", () => {
     const claims = await verify(await received, rp.clientId);
     expect(claims.sub).toBe(t.w.plainB.id);
     expect(claims.sid).toBe(tokens.claims()!.sid);
+  });
+
+  it("posts nothing to an internal address without the allowance, and the same session's token goes once it is set", async () => {
+    const rp = await makeClient({ backchannelLogoutUri: rpUrl("/backchannel") });
+    const { browser, loginSessionId } = await signedIn();
+    const config = await configFor(rp.clientId, client.ClientSecretBasic(rp.secret));
+    const a = await authorize(config, browser, "openid");
+    await client.authorizationCodeGrant(config, a.callback, a.checks);
+
+    const before = rpRequests;
+    expect(await withoutAllowance(() => backchannelLogoutForLoginSessions(t.db, [loginSessionId]))).toEqual({ sent: 0, failed: 1 });
+    expect(rpRequests).toBe(before);
+    // The refusal was the guard's: allowed, the same call reaches the receiver.
+    const received = nextLogoutToken();
+    expect(await backchannelLogoutForLoginSessions(t.db, [loginSessionId])).toEqual({ sent: 1, failed: 0 });
+    expect(typeof (await received)).toBe("string");
   });
 });

@@ -32,6 +32,7 @@ import { currentLoginLink } from "~/server/oidc/adapter";
 import type { Db } from "~/server/db";
 import { hasControlChars, hasLoneSurrogate, isSafeUrl } from "~/lib/validators/common";
 import { withTryRedirect } from "~/server/oidc/try-redirect";
+import { STANDARD_SCOPES } from "~/server/oidc/identity";
 import { matchSecret, ownerColumns, ownerGrants, type OwnerRow } from "~/server/services/client";
 
 /** Never compared (verifyClientSecret decides) and never a key; random per process all the same. */
@@ -87,11 +88,37 @@ function absoluteLogo(logo: string | null, issuer: string | undefined): string |
   return issuer ? new URL(logo, issuer).href : undefined;
 }
 
+/** A provider's scopes when the caller does not say: the standard ones and offline_access. */
+const DEFAULT_SERVED: readonly string[] = [...STANDARD_SCOPES, "offline_access"];
+
 /**
- * The client's metadata for the tenant's provider at `issuer`, or undefined (unknown here,
- * disabled, or neither a code-flow client nor a machine client).
+ * oidc-provider's `scope` of a client: the identity scopes (the provider's `scopes`: openid, the
+ * tenant's identity resources, offline_access) it may request; asking for another is
+ * `invalid_scope` (the library's check_scope). The client's own list (OAuthClient.scopes) decides,
+ * with openid always there once it names any. A client that names none — what the console creates
+ * by default, and every client before this rule — may ask for the standard OpenID Connect scopes
+ * (openid, profile, email, phone, address), as Try it and the integration page assume, but never
+ * for a tenant's own identity resources: those must be listed. offline_access stays the
+ * refresh_token grant's to decide (the library drops it for a client without that grant); API
+ * scopes are the resource servers' (provider.ts, getResourceServerInfo), not this list's.
  */
-export async function findOidcClient(db: Db, tenantId: string, clientId: string, issuer?: string): Promise<ClientMetadata | undefined> {
+export function identityScopeOf(listed: readonly string[], served: readonly string[]): string {
+  const own = listed.filter((s) => s !== "offline_access" && served.includes(s));
+  const allowed = own.length ? ["openid", ...own] : STANDARD_SCOPES;
+  return [...new Set([...allowed, "offline_access"])].filter((s) => served.includes(s)).join(" ");
+}
+
+/**
+ * The client's metadata for the tenant's provider at `issuer` whose scopes are `identityScopes`,
+ * or undefined (unknown here, disabled, or neither a code-flow client nor a machine client).
+ */
+export async function findOidcClient(
+  db: Db,
+  tenantId: string,
+  clientId: string,
+  at: { issuer?: string; identityScopes?: readonly string[] } = {},
+): Promise<ClientMetadata | undefined> {
+  const { issuer } = at;
   if (!validId(clientId)) return undefined;
   // Straight to the pool (fast-read.ts): this runs on every token, userinfo and authorization request.
   const [c] = await readRows<ClientRow[]>(
@@ -136,6 +163,7 @@ export async function findOidcClient(db: Db, tenantId: string, clientId: string,
     grant_types: grants,
     response_types: signIn ? ["code"] : [],
     token_endpoint_auth_method: method,
+    scope: identityScopeOf(c.scopes, at.identityScopes ?? DEFAULT_SERVED),
     ...(method === "client_secret_basic" || method === "client_secret_post" ? { client_secret: PLACEHOLDER_SECRET } : {}),
     ...(method === "private_key_jwt" ? { jwks_uri: c.jwksUri! } : {}),
     ...(logo ? { logo_uri: logo } : {}),

@@ -421,6 +421,52 @@ describe("resource indicators: the client's own scopes", () => {
   });
 });
 
+describe("a client's identity scopes (OAuthClient.scopes)", () => {
+  /** The error an authorization request is redirected back with (the library checks scopes before any sign-in). */
+  const errorOf = async (browser: Browser, config: client.Configuration, scope: string) => {
+    const a = await authorizeUrl(config, { scope, prompt: "" });
+    const r = await browser.get(a.url.href);
+    return new URL(r.headers.get("location")!).searchParams.get("error");
+  };
+  const signInWith = async (browser: Browser, config: client.Configuration, scope: string) => {
+    const a = await authorizeUrl(config, { scope, prompt: "" });
+    const r = await browser.follow(a.url.href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(r.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    return tokens.scope?.split(" ").sort();
+  };
+
+  it("a client that lists identity scopes gets those and openid; asking for another is invalid_scope", async () => {
+    const rp = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["email", "uc.me.all"] });
+    const config = await rpConfig(originB(), rp);
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+    expect(await signInWith(browser, config, "openid email")).toEqual(["email", "openid"]);
+    for (const scope of ["openid profile", "openid email phone", "openid address"]) expect(await errorOf(browser, config, scope), scope).toBe("invalid_scope");
+  });
+
+  it("one that lists none (the console's default) may ask for the standard scopes, never for the tenant's own resources", async () => {
+    const admin = await t.w.callerFor(t.w.managerB.id);
+    await admin.identityResource.create({ name: "badge", displayName: "Badge", claims: ["badge_no"] });
+    const browser = new Browser();
+    await browser.signIn(t.w.plainB.id, t.w.tenantB.id);
+
+    const plain = await makeClient(t.w.tenantB.id, { firstParty: true });
+    const plainConfig = await rpConfig(originB(), plain);
+    expect(await signInWith(browser, plainConfig, "openid profile email phone address")).toEqual(["address", "email", "openid", "phone", "profile"]);
+    expect(await errorOf(browser, plainConfig, "openid badge")).toBe("invalid_scope");
+
+    // Listed, the resource is asked for and granted; the standard ones not listed are not.
+    const badged = await makeClient(t.w.tenantB.id, { firstParty: true, scopes: ["badge"] });
+    const badgedConfig = await rpConfig(originB(), badged);
+    expect(await signInWith(browser, badgedConfig, "openid badge")).toEqual(["badge", "openid"]);
+    expect(await errorOf(browser, badgedConfig, "openid profile")).toBe("invalid_scope");
+  });
+});
+
 describe("adapter", () => {
   it("consumes a code once: a second (racing) redemption throws invalid_grant, and another tenant's id is not touched", async () => {
     const Adapter = createAdapterFactory(t.db, t.w.tenantB.id);
@@ -651,7 +697,8 @@ describe("claims by scope, verified flags and custom identity resources", () => 
       description: "Department and staff number",
       claims: ["department", "staff_no", "iss"],
     });
-    const rp = await makeClient(t.w.tenantB.id);
+    // A tenant's own identity resource is the client's only once it is listed (clients.ts, identityScopeOf).
+    const rp = await makeClient(t.w.tenantB.id, { scopes: ["openid", "profile", "employee"] });
     const user = await t.w.makeUser(t.w.tenantB.id, "employee1", ["user"]);
     await t.db.user.update({ where: { id: user.id }, data: { properties: { staff_no: "E-042", unrelated: "x" } } });
     await t.db.userClaim.createMany({

@@ -20,6 +20,7 @@ import { loadIdentityConfig, type IdentityConfig } from "~/server/oidc/identity"
 import { identityVersion } from "~/server/oidc/changes";
 import { rememberedGrantLoader } from "~/server/oidc/consent";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret, type UcClientMetadata } from "~/server/oidc/clients";
+import { providerHttpOptions } from "~/server/security/outbound";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
 
 /** Where the provider's endpoints live (discovery stays at /.well-known/openid-configuration). */
@@ -129,7 +130,7 @@ function ownApiClaims(ownApi: string) {
 function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, identity: IdentityConfig): Configuration {
   const ownApi = ownApiResource(issuer);
   return withDiscovery({
-    adapter: createAdapterFactory(db, tenantId, issuer),
+    adapter: createAdapterFactory(db, tenantId, issuer, identity.scopes),
     findAccount: accountFinder(db, tenantId, identity.customClaims),
     jwks: { keys: jwks },
     // The tenant's identity resources: the standard scopes and its own (identity.ts).
@@ -143,6 +144,8 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, id
     // Remember my choice: a consent given for one authorization only is not reused (consent.ts).
     loadExistingGrant: rememberedGrantLoader(db, tenantId),
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
+    // Fetching a client's JWKS and posting its logout tokens: public addresses only (security/outbound.ts).
+    httpOptions: providerHttpOptions,
     // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
     // `ui_locales` picks the language of the login, consent and error pages (interaction.ts).
     discovery: { uc_api_resource: ownApi, ui_locales_supported: ["zh-CN", "en"] },

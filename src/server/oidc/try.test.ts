@@ -171,6 +171,17 @@ describe("Try it: the flow", () => {
   });
 });
 
+describe("Try it: the scopes a run asks for", () => {
+  it("are the identity scopes the client lists (a tenant's own too) with openid, or the standard ones when it lists none", () => {
+    const served = ["openid", "offline_access", "profile", "email", "phone", "address", "badge"];
+    expect(tryScope([], served)).toBe("openid profile email phone");
+    expect(tryScope(["uc.me.all", "orders.read", "offline_access"], served)).toBe("openid profile email phone");
+    expect(tryScope(["email", "badge"], served)).toBe("openid email badge");
+    // Only openid listed: only openid may be asked for (clients.ts, identityScopeOf).
+    expect(tryScope(["openid"], served)).toBe("openid");
+  });
+});
+
 describe("Try it: refusals at the start", () => {
   it("needs a POST from the console with a session that may view the client, on the client's own tenant", async () => {
     const c = await makeClient();

@@ -44,6 +44,7 @@ import { isCrossSite, proxyHops } from "~/server/request";
 import { readCookie } from "~/i18n/locale";
 import { UUID_RE } from "~/server/db/sql";
 import { findOidcClient } from "~/server/oidc/clients";
+import { STANDARD_SCOPES, loadIdentityConfig } from "~/server/oidc/identity";
 import { escapeHtml, page, pageLocale, type Page } from "~/server/oidc/pages";
 import type { TryRun } from "~/lib/validators/client-try";
 import { tryRedirectUri, type TryAllowance } from "~/server/oidc/try-redirect";
@@ -60,7 +61,6 @@ const RESULT_TTL_SECONDS = 600;
 const FLOW_MODEL = "UcTryFlow";
 export const TRY_SECRET_DESCRIPTION = "Try it";
 const COOKIE_PURPOSE = "uc-oidc-try";
-const IDENTITY_SCOPES = ["profile", "email", "phone", "address"];
 
 // --- The cookie -------------------------------------------------------------------------------
 
@@ -162,10 +162,14 @@ export interface TryRequest {
   res: ServerResponse;
 }
 
-/** The scopes a run asks for: openid and the identity scopes the client lists, or the standard ones when it lists none. */
-export function tryScope(clientScopes: string[]): string {
-  const listed = IDENTITY_SCOPES.filter((s) => clientScopes.includes(s));
-  return ["openid", ...(listed.length ? listed : ["profile", "email", "phone"])].join(" ");
+/**
+ * The scopes a run asks for: openid and the identity scopes the client lists (of `served`, the
+ * tenant's), or the standard ones when it lists none — within what the provider lets it ask
+ * (clients.ts, identityScopeOf).
+ */
+export function tryScope(clientScopes: string[], served: readonly string[] = STANDARD_SCOPES): string {
+  const listed = clientScopes.filter((s) => s !== "offline_access" && served.includes(s));
+  return ["openid", ...(listed.length ? listed.filter((s) => s !== "openid") : ["profile", "email", "phone"])].join(" ");
 }
 
 interface FlowRecord {
@@ -222,7 +226,7 @@ export async function handleTryStart(r: TryRequest): Promise<void> {
   const verifier = oauth.generateRandomCodeVerifier();
   const nonce = oauth.generateRandomNonce();
   const expiresAt = new Date(Date.now() + TRY_TTL_SECONDS * 1000);
-  const runScope = tryScope(client.scopes);
+  const runScope = tryScope(client.scopes, (await loadIdentityConfig(db, tenant.id)).scopes);
   await db.$transaction(async (tx) => {
     // Runs that never came back leave expired secrets: they can no longer authenticate, and go now.
     await tx.clientSecret.deleteMany({ where: { clientId: client.id, description: TRY_SECRET_DESCRIPTION, expiresAt: { lte: new Date() } } });
