@@ -83,7 +83,7 @@ export async function parseApiDocument(text: string): Promise<ParsedDocument> {
 
   const checked = await validate(doc);
   if (!checked.valid) {
-    const lines = (checked.errors ?? []).map((e) => `${readablePointer(e.path ?? "")}: ${e.message}`);
+    const lines = (checked.errors ?? []).map((e) => `${readablePointer([e.path ?? ""].flat().join("/"))}: ${e.message}`);
     return refuse([msg("documentInvalid"), ...new Set(lines)]);
   }
   const upgraded = upgrade(doc).specification as Record<string, unknown>;

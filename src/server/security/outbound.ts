@@ -81,7 +81,7 @@ type ConnectionOptions = { host?: string | null; hostname?: string | null };
 type CreateConnection = (options: ConnectionOptions, cb?: (err: Error | null, socket?: Duplex) => void) => Duplex | undefined;
 
 /** An agent of `Base` (http or https) whose every connection goes through the guards above. */
-function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(Base: T, allowed: () => Set<string>): InstanceType<T> {
+function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(Base: T, allowed: () => Set<string>, maxBytes = MAX_RESPONSE_BYTES): InstanceType<T> {
   const agent = new Base({ keepAlive: false, lookup: guardedLookup(undefined, allowed) } as never) as InstanceType<T>;
   const create = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent);
   (agent as unknown as { createConnection: CreateConnection }).createConnection = (options, cb) => {
@@ -94,7 +94,7 @@ function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(Base: T,
       return undefined;
     }
     const socket = create(options, cb);
-    return socket ? bound(socket, MAX_RESPONSE_BYTES) : socket;
+    return socket ? bound(socket, maxBytes) : socket;
   };
   return agent;
 }
@@ -109,6 +109,15 @@ export function outboundHttpOptions(allowed: () => Set<string> = allowedAddresse
     signal: AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
     "user-agent": "User Center",
   });
+}
+
+/**
+ * A guarded agent for other server-side fetches of addresses a tenant typed (an API description
+ * by URL: src/server/openapi/fetch.ts), for `protocol` (`http:` or `https:`), cutting the
+ * connection past `maxBytes`. One per request: it keeps no connections.
+ */
+export function outboundAgent(protocol: string, maxBytes: number): http.Agent {
+  return protocol === "http:" ? guardedAgent(http.Agent, allowedAddresses, maxBytes) : guardedAgent(https.Agent, allowedAddresses, maxBytes);
 }
 
 /** What the tenants' providers use (provider.ts). */
