@@ -14,6 +14,7 @@ export const RESOURCE_NAMESPACES = [
   "client",
   "clientIntegration",
   "apiResource",
+  "apiPublish",
   "apiScope",
   "identityResource",
   "audit",
