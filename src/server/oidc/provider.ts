@@ -18,7 +18,7 @@ import { GRANT_CLAIM, LOGIN_SESSION_CLAIM, compactGrants, liveTokenActor, ownApi
 import { accountFinder } from "~/server/oidc/account";
 import { loadIdentityConfig, type IdentityConfig } from "~/server/oidc/identity";
 import { identityVersion } from "~/server/oidc/changes";
-import { rememberedGrantLoader } from "~/server/oidc/consent";
+import { grantRevocationPolicy, rememberedGrantLoader } from "~/server/oidc/consent";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret, type UcClientMetadata } from "~/server/oidc/clients";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
 
@@ -173,8 +173,11 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, id
     pkce: { methods: ["S256"], required: () => true },
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
-    // Remember my choice: a consent given for one authorization only is not reused (consent.ts).
+    // Remember my choice: a consent given for one authorization only is not reused, a remembered one is, in any session (consent.ts)…
     loadExistingGrant: rememberedGrantLoader(db, tenantId),
+    // …which outlives the provider session: logout ends its tokens, not the remembered grant.
+    // (The library awaits the policy, lib/helpers/revoke.js; its type definitions say boolean.)
+    revokeGrantPolicy: grantRevocationPolicy(db, tenantId) as unknown as (ctx: KoaContextWithOIDC) => boolean,
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
     // `ui_locales` picks the language of the login, consent and error pages (interaction.ts).
