@@ -75,9 +75,12 @@ async function catchCallback(page: Page): Promise<{ url: Promise<URL> }> {
     await route.fulfill({ status: 200, contentType: "text/plain", body: "back at the app" });
     resolve(at);
   });
-  // Resolves once the page is at the app, so the next page.goto is not cut short by this navigation.
+  // Resolves once the page is at this very callback, so the next page.goto is not cut short by
+  // this navigation. Not merely "somewhere at the app": a flow started from the app's page (SSO,
+  // a remembered consent) runs through redirects only, so the page is still at the previous
+  // callback when this one is caught, and such a wait would end before the navigation commits.
   const url = caught.then(async (at) => {
-    await page.waitForURL((u) => u.href.startsWith("https://rp.example.com/"));
+    await page.waitForURL((u) => u.href === at.href);
     return at;
   });
   return { url };

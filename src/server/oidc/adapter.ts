@@ -9,6 +9,10 @@
  * that names one inherits it (the request's LoginLink, see `withLoginLink`). A session, code or
  * token whose login session is frozen, forced offline, ended or deleted is not found, so the
  * console's actions stop SSO, code exchanges and refreshes at once.
+ *
+ * A JWT access token is found by the JWT itself: its signature and this provider's issuer
+ * checked, then the record the provider keeps of it under its jti (provider.ts), so the
+ * library's introspection and revocation work for it as for an opaque token.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
@@ -17,6 +21,7 @@ import type { Db } from "~/server/db";
 import { UUID_RE } from "~/server/db/sql";
 import { readRows, writeRows } from "~/server/db/fast-read";
 import { findOidcClient } from "~/server/oidc/clients";
+import { verifyOidcAccessToken } from "~/server/oidc/api-token";
 import { sessionEndReason } from "~/server/services/session";
 
 /** What one request knows about the login session behind what it reads and writes. */
@@ -28,6 +33,10 @@ const requestLink = new AsyncLocalStorage<LoginLink>();
 /** Runs `fn` (one request to a provider) with its own LoginLink. */
 export const withLoginLink = <T>(link: LoginLink, fn: () => T): T => requestLink.run(link, fn);
 export const currentLoginLink = (): LoginLink | undefined => requestLink.getStore();
+
+/** Models the provider may issue as a JWT (resourceIndicators, provider.ts). */
+const JWT_MODELS = new Set(["AccessToken", "ClientCredentials"]);
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /** Models whose use ends with their login session. */
 const TIED = new Set(["Session", "AuthorizationCode", "AccessToken", "RefreshToken", "Grant", "PushedAuthorizationRequest"]);
@@ -107,7 +116,18 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === "Client") return findOidcClient(db, tenantId, id, { issuer, identityScopes });
+      if (JWT_MODELS.has(this.model) && JWT_SHAPE.test(id)) return this.findJwt(id);
       return this.one(Prisma.sql`p."id" = ${id}`);
+    }
+
+    /** A JWT access token of this issuer, by its record: as the library reads an opaque one (without the mark it refuses). */
+    private async findJwt(jwt: string): Promise<AdapterPayload | undefined> {
+      const claims = await verifyOidcAccessToken(db, jwt);
+      if (!claims || !issuer || claims.iss !== issuer) return undefined;
+      const stored = await this.one(Prisma.sql`p."id" = ${claims.jti}`);
+      if (stored?.format !== "jwt") return undefined;
+      const { format: _jwt, ...payload } = stored;
+      return payload;
     }
 
     findByUid(uid: string): Promise<AdapterPayload | undefined> {

@@ -342,3 +342,100 @@ describe("tenant isolation", () => {
     expect(cross).toMatchObject({ error: "invalid_target" });
   });
 });
+
+describe("introspection and revocation of JWT access tokens (RFC 7662, RFC 7009)", () => {
+  /** oauth4webapi as a client calling the provider's own endpoints, with the client's secret. */
+  async function asClient(origin: string, c: { clientId: string; secret: string }) {
+    const opts = { [oauth.allowInsecureRequests]: true };
+    const as = await oauth.processDiscoveryResponse(new URL(origin), await oauth.discoveryRequest(new URL(origin), opts));
+    const rp = { client_id: c.clientId };
+    const auth = oauth.ClientSecretBasic(c.secret);
+    return {
+      introspect: async (token: string) => oauth.processIntrospectionResponse(as, rp, await oauth.introspectionRequest(as, rp, auth, token, opts)),
+      revoke: async (token: string) => oauth.processRevocationResponse(await oauth.revocationRequest(as, rp, auth, token, opts)),
+    };
+  }
+
+  it("answers for a live token with its claims, and inactive once the token itself is revoked; /api/v1 then refuses it", async () => {
+    const { tokens, rp } = await apiTokens(t.w.managerB.id, ["uc.user.get"], "uc.user.get");
+    const at = tokens.access_token;
+    const claims = jwtPayload(at);
+    const b = await asClient(originB(), rp);
+    expect(await b.introspect(at)).toMatchObject({
+      active: true,
+      scope: "uc.user.get",
+      client_id: rp.clientId,
+      sub: t.w.managerB.id,
+      aud: apiB(),
+      iss: originB(),
+      exp: claims.exp,
+      iat: claims.iat,
+      jti: claims.jti,
+      token_type: "Bearer",
+    });
+    // The JWT's jti alone is no token.
+    expect((await b.introspect(String(claims.jti))).active).toBe(false);
+    // Another client of the same tenant may not look at it.
+    const other = await makeClient(t.w.tenantB.id, { scopes: ["uc.user.get"] });
+    expect((await (await asClient(originB(), other)).introspect(at)).active).toBe(false);
+
+    expect((await call(`${apiB()}/users`, at)).status).toBe(200);
+    await b.revoke(at);
+    expect((await b.introspect(at)).active).toBe(false);
+    expect((await call(`${apiB()}/users`, at)).status).toBe(401);
+    // Only that token: the refresh token and the grant live on.
+    const fresh = await client.refreshTokenGrant(await rpConfig(originB(), rp, REDIRECT), tokens.refresh_token!, { resource: apiB() });
+    expect((await b.introspect(fresh.access_token)).active).toBe(true);
+  });
+
+  it("is inactive once its grant is revoked in Connected apps, or its login session frozen, or its user disabled", async () => {
+    const { tokens, rp } = await apiTokens(t.w.managerB.id, ["uc.user.get", "uc.me.all"], "uc.user.get uc.me.all");
+    const b = await asClient(originB(), rp);
+    expect((await b.introspect(tokens.access_token)).active).toBe(true);
+    const apps = (await (await call(`${apiB()}/me/apps`, tokens.access_token)).json()) as { grantId: string; clientId: string }[];
+    const app = apps.find((a) => a.clientId === rp.clientId)!;
+    expect((await call(`${apiB()}/me/apps/${app.grantId}`, tokens.access_token, { method: "DELETE" })).status).toBe(200);
+    expect((await b.introspect(tokens.access_token)).active).toBe(false);
+    expect((await b.introspect(tokens.refresh_token!)).active).toBe(false);
+
+    const s = await apiTokens(t.w.managerB.id, ["uc.user.get"], "uc.user.get");
+    const bs = await asClient(originB(), s.rp);
+    expect((await bs.introspect(s.tokens.access_token)).active).toBe(true);
+    await t.db.loginSession.update({ where: { id: s.sid }, data: { state: "frozen" } });
+    expect((await bs.introspect(s.tokens.access_token)).active).toBe(false);
+
+    const user = await userWith(t.w.tenantB.id, "introspected", ["uc.user.get"]);
+    const u = await apiTokens(user.id, ["uc.user.get"], "uc.user.get");
+    const bu = await asClient(originB(), u.rp);
+    expect((await bu.introspect(u.tokens.access_token)).active).toBe(true);
+    await t.db.user.update({ where: { id: user.id }, data: { status: "disabled" } });
+    expect((await bu.introspect(u.tokens.access_token)).active).toBe(false);
+  });
+
+  it("answers for a tenant API's token and a client-credentials token; another tenant's provider says inactive", async () => {
+    const api = "https://ledger.b.example";
+    await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: api, scopes: ["ledger.read"] } });
+    const rp = await makeClient(t.w.tenantB.id, { scopes: ["ledger.read"], grantTypes: ["authorization_code", "refresh_token", "client_credentials"] });
+    const config = await rpConfig(originB(), rp, REDIRECT);
+    const browser = new Browser(t.db);
+    await browser.signIn(t.w.managerB.id, t.w.tenantB.id);
+    const forLedger = await codeFlow(browser, config, REDIRECT, { scope: "openid ledger.read", resource: api });
+    const b = await asClient(originB(), rp);
+    expect(await b.introspect(forLedger.access_token)).toMatchObject({ active: true, aud: api, scope: "ledger.read", sub: t.w.managerB.id });
+
+    const machine = await makeClient(t.w.tenantB.id, { grantTypes: ["client_credentials"], scopes: ["uc.user.get"] });
+    const cc = await client.clientCredentialsGrant(await rpConfig(originB(), machine, REDIRECT), { resource: apiB(), scope: "uc.user.get" });
+    const m = await asClient(originB(), machine);
+    expect(await m.introspect(cc.access_token)).toMatchObject({ active: true, client_id: machine.clientId, aud: apiB(), scope: "uc.user.get" });
+    await m.revoke(cc.access_token);
+    expect((await m.introspect(cc.access_token)).active).toBe(false);
+    expect((await call(`${apiB()}/users`, cc.access_token)).status).toBe(401);
+
+    // Tenant A's provider (another issuer) knows none of B's tokens, even for a client of A.
+    const rpA = await makeClient(t.w.platform.id, { scopes: ["uc.user.get"] });
+    expect((await (await asClient(originA(), rpA)).introspect(forLedger.access_token)).active).toBe(false);
+    // Revoking B's token at A does nothing to it.
+    await (await asClient(originA(), rpA)).revoke(forLedger.access_token);
+    expect((await b.introspect(forLedger.access_token)).active).toBe(true);
+  });
+});

@@ -17,7 +17,10 @@
  * refresh token: the row is gone) and the login session it descends from, with the same rule as
  * every other use of a session (frozen, offline, ended, deleted, expired, idle). So a revocation
  * or a console action stops the token at its next request, on every instance, with no cache to
- * invalidate. The effective permissions are the user's (or owner's) current ones ∩ the token's
+ * invalidate. The same statement requires the token's own row, which the provider keeps for every
+ * JWT access token it issues (provider.ts): revoking the token itself (RFC 7009) deletes it. The
+ * provider's introspection asks the same statement (`liveTokenActor`), so both agree on what is
+ * alive. The effective permissions are the user's (or owner's) current ones ∩ the token's
  * scopes ∩ the client's current scopes.
  */
 import { decodeProtectedHeader, jwtVerify } from "jose";
@@ -44,15 +47,23 @@ export const ownApiResource = (issuer: string) => `${issuer}${OWN_API_PATH}`;
 export const GRANT_CLAIM = "uc_gid";
 export const LOGIN_SESSION_CLAIM = "uc_sid";
 
-export interface OidcAccessToken {
-  iss: string;
-  aud: string[];
+/** What the liveness statement checks a token against (see the file's comment). */
+export interface LiveTokenRef {
   sub: string;
   clientId: string;
   scopes: string[];
   /** Set for a user's token (code flow, refresh); null for client credentials. */
   grantId: string | null;
+  /** The login session the token names (null: none named; its row's own link is the adapter's to check). */
   loginSessionId: string | null;
+  /** The token's own row in the provider's storage: oidc-provider's model name and the token's jti. */
+  model: string;
+  jti: string;
+}
+
+export interface OidcAccessToken extends LiveTokenRef {
+  iss: string;
+  aud: string[];
 }
 
 const remember = verifiedCache({ max: 10_000, ttlMs: 5 * 60_000 });
@@ -74,9 +85,11 @@ async function checkOidcAccessToken(db: Db, token: string): Promise<{ value: Oid
     if (typeof payload.iss !== "string" || typeof payload.sub !== "string" || typeof payload.client_id !== "string") return null;
     if (typeof payload.exp !== "number") return null;
     const aud = typeof payload.aud === "string" ? [payload.aud] : (payload.aud ?? []);
+    if (typeof payload.jti !== "string") return null;
     const gid = payload[GRANT_CLAIM];
     const sid = payload[LOGIN_SESSION_CLAIM];
     const scope = typeof payload.scope === "string" ? payload.scope : "";
+    const grantId = typeof gid === "string" && gid ? gid : null;
     return {
       value: {
         iss: payload.iss,
@@ -84,8 +97,11 @@ async function checkOidcAccessToken(db: Db, token: string): Promise<{ value: Oid
         sub: payload.sub,
         clientId: payload.client_id,
         scopes: scope.split(" ").filter(Boolean),
-        grantId: typeof gid === "string" && gid ? gid : null,
+        grantId,
         loginSessionId: typeof sid === "string" && UUID_RE.test(sid) ? sid : null,
+        // Only a user's token for our API names its grant (provider.ts): the others are client credentials.
+        model: grantId ? "AccessToken" : "ClientCredentials",
+        jti: payload.jti,
       },
       exp: payload.exp,
     };
@@ -125,6 +141,8 @@ interface Row extends Partial<OwnerRow> {
   /** The login session the grant row descends from (null: none named, or it is gone: see grantSessionGone). */
   grantSession: LinkedSession | null;
   grantSessionGone: boolean | null;
+  /** The token's own row exists and is unexpired (not revoked). */
+  tokenFound: boolean;
   /** The login session the token itself names. */
   tokenSession: (LinkedSession & { userId: string; tenantId: string; actingRole: string | null }) | null;
 }
@@ -159,17 +177,21 @@ export async function loadTenantAndOidcActor(
   token: string,
 ): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
   const claims = await verifyOidcAccessToken(db, token);
-  const name = normalizeHost(host);
   const own = origin.toLowerCase();
-  const userToken = !!claims?.grantId;
-  if (
-    !claims ||
-    !name ||
-    claims.iss !== own ||
-    !claims.aud.includes(ownApiResource(own)) ||
-    claims.clientId.length > 64 ||
-    (userToken ? !UUID_RE.test(claims.sub) : claims.sub !== claims.clientId)
-  )
+  if (!claims || claims.iss !== own || !claims.aud.includes(ownApiResource(own))) return { tenant: await resolveTenant(db, host), actor: null };
+  return liveTokenActor(db, host, claims);
+}
+
+/**
+ * The tenant bound to `host` and the actor behind a token of its provider whose signature, issuer
+ * and audience the caller has checked (or that the provider itself found: introspection), in the
+ * one statement of the file's comment; the actor is null when anything the token depends on is
+ * gone or disabled.
+ */
+export async function liveTokenActor(db: Db, host: string, claims: LiveTokenRef): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+  const name = normalizeHost(host);
+  const userToken = !!claims.grantId;
+  if (!name || claims.clientId.length > 64 || (userToken ? !UUID_RE.test(claims.sub) : claims.sub !== claims.clientId))
     return { tenant: await resolveTenant(db, host), actor: null };
   const userId = userToken ? claims.sub : null;
   const [row] = await readRows<Row[]>(
@@ -177,6 +199,8 @@ export async function loadTenantAndOidcActor(
     Prisma.sql`
     SELECT json_build_object('id', t."id", 'name', t."name", 'status', t."status", 'isDefault', t."isDefault") AS "hostTenant", cl.*, us.*,
            g."grantFound", g."grantSession", g."grantSessionGone",
+           EXISTS (SELECT 1 FROM "OidcPayload" a WHERE a."model" = ${claims.model} AND a."id" = ${claims.jti} AND a."tenantId" = t."id"
+                      AND (a."expiresAt" IS NULL OR a."expiresAt" > now())) AS "tokenFound",
            (SELECT ${sessionJson("s", `, 'userId', s."userId", 'tenantId', s."tenantId", 'actingRole', s."actingRole"`)}
               FROM "LoginSession" s WHERE s."id" = ${claims.loginSessionId}::uuid) AS "tokenSession"
       FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
@@ -203,8 +227,8 @@ export async function loadTenantAndOidcActor(
   return { tenant, actor: tenant.status === "enabled" ? actorOf(claims, row, tenant.id) : null };
 }
 
-function actorOf(claims: OidcAccessToken, r: Row, tenantId: string): Actor | null {
-  if (!r.clientRowId || !r.clientEnabled) return null;
+function actorOf(claims: LiveTokenRef, r: Row, tenantId: string): Actor | null {
+  if (!r.tokenFound || !r.clientRowId || !r.clientEnabled) return null;
   const owner = ownerGrants(r as OwnerRow, tenantId);
   if (!owner) return null;
   const clientScopes = r.clientScopes ?? [];

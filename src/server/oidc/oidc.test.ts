@@ -798,6 +798,104 @@ describe("remember my choice", () => {
     expect(askHtml).toContain("Email");
     expect(askHtml).not.toContain("<strong>Profile</strong>");
   });
+
+  /** RP-initiated logout of the whole provider session, confirmed on our page; where it ends. */
+  const logout = async (browser: Browser, config: client.Configuration, idToken: string, post: string) => {
+    const end = client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: post });
+    const html = await (await browser.follow(end.href)).res.text();
+    const form = /<form[^>]*action="([^"]+)"[\s\S]*?name="xsrf" value="([^"]+)"/.exec(html)!;
+    const out = await browser.follow(new URL(form[1]!, originB()).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: originB() },
+      body: new URLSearchParams({ xsrf: form[2]!, logout: "yes" }).toString(),
+    });
+    return out.url;
+  };
+
+  it("carries a remembered consent over to new provider sessions (after logout, in another sign-in) until it is revoked in Connected apps", async () => {
+    const post = "https://app.example.com/bye";
+    const rp = await makeClient(t.w.tenantB.id, { postLogout: [post] });
+    const config = await rpConfig(originB(), rp);
+    const user = await t.w.makeUser(t.w.tenantB.id, "rememberer", ["user"]);
+    const browser = new Browser();
+    const sid = await browser.signIn(user.id, t.w.tenantB.id);
+    const code = async (b: Browser, a: Awaited<ReturnType<typeof authorizeUrl>>, url: string) =>
+      client.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: a.verifier, expectedState: a.state, expectedNonce: a.nonce });
+
+    const first = await authorizeUrl(config, { scope: "openid profile email", prompt: "" });
+    const page = await browser.follow(first.url.href);
+    expect(await page.res.text()).toContain("Allow Demo App to use your account?");
+    const tokens = await code(browser, first, (await confirm(browser, page.url, true)).url);
+
+    // RP-initiated logout: the provider session and the app's tokens end, the remembered choice does not.
+    expect((await logout(browser, config, tokens.id_token!, post)).startsWith(post)).toBe(true);
+    expect(browser.jar.has("uc_oidc_session")).toBe(false);
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    // The same scopes, or fewer, in the new provider session: no consent page.
+    const again = await authorizeUrl(config, { scope: "openid profile", prompt: "" });
+    const straight = await browser.follow(again.url.href);
+    expect(straight.url.startsWith(REDIRECT)).toBe(true);
+    expect((await code(browser, again, straight.url)).claims()!.sub).toBe(user.id);
+
+    // The login session ends; another browser signs in anew: still remembered, and one connected app.
+    await t.db.loginSession.update({ where: { id: sid }, data: { state: "offline" } });
+    const other = new Browser();
+    await other.signIn(user.id, t.w.tenantB.id);
+    const third = await authorizeUrl(config, { scope: "openid profile email", prompt: "" });
+    const skipped = await other.follow(third.url.href);
+    expect(skipped.url.startsWith(REDIRECT)).toBe(true);
+    const live = await code(other, third, skipped.url);
+    expect((await client.tokenIntrospection(config, live.access_token)).active).toBe(true);
+    // A scope never granted is asked for, alone.
+    const wider = await other.follow((await authorizeUrl(config, { scope: "openid profile email phone", prompt: "" })).url.href);
+    expect(wider.res.status).toBe(200);
+    const widerHtml = await wider.res.text();
+    expect(widerHtml).toContain("<strong>Phone</strong>");
+    expect(widerHtml).not.toContain("<strong>Email</strong>");
+
+    const me = await t.w.callerFor(user.id);
+    const apps = await me.me.apps();
+    expect(apps.map((a) => a.clientId)).toEqual([rp.clientId]);
+    // Revoked in Connected apps: asked again, in this session and in a new one.
+    await me.me.revokeApp({ grantId: apps[0]!.grantId });
+    expect((await client.tokenIntrospection(config, live.access_token)).active).toBe(false);
+    const asked = await other.follow((await authorizeUrl(config, { scope: "openid profile", prompt: "" })).url.href);
+    expect(asked.res.status).toBe(200);
+    expect(await asked.res.text()).toContain("Allow Demo App to use your account?");
+    const fresh = new Browser();
+    await fresh.signIn(user.id, t.w.tenantB.id);
+    const askedAgain = await fresh.follow((await authorizeUrl(config, { scope: "openid profile", prompt: "" })).url.href);
+    expect(askedAgain.res.status).toBe(200);
+    expect(await askedAgain.res.text()).toContain("Allow Demo App to use your account?");
+  });
+
+  it("does not carry a consent given for one authorization only over to a new session, and logout ends it", async () => {
+    const post = "https://app.example.com/bye";
+    const rp = await makeClient(t.w.tenantB.id, { postLogout: [post] });
+    const config = await rpConfig(originB(), rp);
+    const user = await t.w.makeUser(t.w.tenantB.id, "forgetter", ["user"]);
+    const browser = new Browser();
+    await browser.signIn(user.id, t.w.tenantB.id);
+    const a = await noPrompt(config);
+    const page = await browser.follow(a.url.href);
+    const done = await confirm(browser, page.url, false);
+    expect(done.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(config, new URL(done.url), {
+      pkceCodeVerifier: a.verifier,
+      expectedState: a.state,
+      expectedNonce: a.nonce,
+    });
+    const other = new Browser();
+    await other.signIn(user.id, t.w.tenantB.id);
+    const asked = await other.follow((await noPrompt(config)).url.href);
+    expect(asked.res.status).toBe(200);
+    expect(await asked.res.text()).toContain("Allow Demo App to use your account?");
+    // Logout keeps only remembered grants: this one is no connected app any more.
+    const me = await t.w.callerFor(user.id);
+    expect(await me.me.apps()).toHaveLength(1);
+    expect((await logout(browser, config, tokens.id_token!, post)).startsWith(post)).toBe(true);
+    expect(await me.me.apps()).toHaveLength(0);
+  });
 });
 
 describe("our own error pages", () => {

@@ -8,17 +8,17 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
-import Provider, { errors, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, type Adapter, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
 import type { Db } from "~/server/db";
 import { decryptSecret } from "~/server/crypto";
 import { getSecrets } from "~/server/secrets";
 import { PUBLISH_RETIRED_MS, ensureSigningKey } from "~/server/services/tokens";
 import { createAdapterFactory, currentLoginLink } from "~/server/oidc/adapter";
-import { GRANT_CLAIM, LOGIN_SESSION_CLAIM, compactGrants, ownApiResource, ownApiScopes } from "~/server/oidc/api-token";
+import { GRANT_CLAIM, LOGIN_SESSION_CLAIM, compactGrants, liveTokenActor, ownApiResource, ownApiScopes, type LiveTokenRef } from "~/server/oidc/api-token";
 import { accountFinder } from "~/server/oidc/account";
 import { loadIdentityConfig, type IdentityConfig } from "~/server/oidc/identity";
 import { identityVersion } from "~/server/oidc/changes";
-import { rememberedGrantLoader } from "~/server/oidc/consent";
+import { grantRevocationPolicy, rememberedGrantLoader } from "~/server/oidc/consent";
 import { EXTRA_CLIENT_METADATA, verifyClientSecret, type UcClientMetadata } from "~/server/oidc/clients";
 import { providerHttpOptions } from "~/server/security/outbound";
 import { errorPage, loggedOutPage, logoutPage, pageLocale, type Page } from "~/server/oidc/pages";
@@ -96,13 +96,18 @@ function refreshTokenTTL(token: { iiat?: number }, client: unknown): number {
   return Math.max(1, Math.min(idle, left));
 }
 
-/** What our provider reads of an access token while it customizes its JWT. */
+/** What our provider reads of an access token while it customizes its JWT (and of a token it introspects). */
 interface IssuedToken {
   kind: string;
+  jti: string;
+  clientId: string;
+  accountId?: string;
   grantId?: string;
   scope?: string;
   resourceServer?: { audience?: string; scope?: string };
+  adapter: Adapter;
 }
+type StructuredJwt = { payload: Record<string, unknown> };
 
 /**
  * A JWT access token for our own API (api-token.ts) names its grant and login session, so the
@@ -112,7 +117,7 @@ interface IssuedToken {
  * follows (it is read from the token after it is made). Another API's tokens are left alone.
  */
 function ownApiClaims(ownApi: string) {
-  return (_ctx: unknown, token: IssuedToken, jwt: { payload: Record<string, unknown> }) => {
+  return (token: IssuedToken, jwt: StructuredJwt) => {
     if (token.resourceServer?.audience !== ownApi) return;
     const offered = (token.resourceServer.scope ?? "").split(" ").filter(Boolean);
     const asked = (token.scope ?? "").split(" ").filter(Boolean);
@@ -126,6 +131,34 @@ function ownApiClaims(ownApi: string) {
     }
   };
 }
+
+/**
+ * oidc-provider keeps no record of a JWT access token (it is self-contained), so its introspection
+ * and revocation endpoints would not know one, and revoking one could not stop it. We keep it as
+ * the library keeps an opaque token: its payload under its jti, with its grant (so revoking the
+ * grant deletes it) and, through the adapter, the login session it descends from. The record is
+ * marked `format: "jwt"`, which the library's opaque lookup refuses, so the bare jti is no token;
+ * the adapter finds the record by the JWT itself (adapter.ts), and /api/v1 requires it (api-token.ts).
+ */
+async function keepJwtAccessToken(token: IssuedToken, jwt: StructuredJwt) {
+  const fields = (token.constructor as unknown as { IN_PAYLOAD: string[] }).IN_PAYLOAD;
+  const own = token as unknown as Record<string, unknown>;
+  const record = Object.fromEntries(fields.filter((k) => own[k] !== undefined).map((k) => [k, own[k]]));
+  const { iat, exp } = jwt.payload as { iat: number; exp: number };
+  await token.adapter.upsert(token.jti, { ...record, iat, exp, format: "jwt" }, Math.max(1, exp - Math.floor(Date.now() / 1000)));
+}
+
+/** A token the provider found, as the liveness statement of /api/v1 reads it (api-token.ts). */
+const liveRef = (token: IssuedToken): LiveTokenRef => ({
+  sub: token.accountId ?? token.clientId,
+  clientId: token.clientId,
+  scopes: (token.scope ?? "").split(" ").filter(Boolean),
+  grantId: token.grantId ?? null,
+  // The token's own row names it, and the adapter found that row only while it is alive.
+  loginSessionId: null,
+  model: token.kind,
+  jti: token.jti,
+});
 
 function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, identity: IdentityConfig): Configuration {
   const ownApi = ownApiResource(issuer);
@@ -141,15 +174,25 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, id
     pkce: { methods: ["S256"], required: () => true },
     rotateRefreshToken: true,
     allowOmittingSingleRegisteredRedirectUri: false,
-    // Remember my choice: a consent given for one authorization only is not reused (consent.ts).
+    // Remember my choice: a consent given for one authorization only is not reused, a remembered one is, in any session (consent.ts)…
     loadExistingGrant: rememberedGrantLoader(db, tenantId),
+    // …which outlives the provider session: logout ends its tokens, not the remembered grant.
+    // (The library awaits the policy, lib/helpers/revoke.js; its type definitions say boolean.)
+    revokeGrantPolicy: grantRevocationPolicy(db, tenantId) as unknown as (ctx: KoaContextWithOIDC) => boolean,
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA },
     // Fetching a client's JWKS and posting its logout tokens: public addresses only (security/outbound.ts).
     httpOptions: providerHttpOptions,
     // Our own API's resource indicator on this issuer (not a registered discovery field: ours).
     // `ui_locales` picks the language of the login, consent and error pages (interaction.ts).
     discovery: { uc_api_resource: ownApi, ui_locales_supported: ["zh-CN", "en"] },
-    formats: { customizers: { jwt: ownApiClaims(ownApi) as never } },
+    formats: {
+      customizers: {
+        jwt: (async (_ctx: unknown, token: IssuedToken, jwt: StructuredJwt) => {
+          ownApiClaims(ownApi)(token, jwt);
+          await keepJwtAccessToken(token, jwt);
+        }) as never,
+      },
+    },
     clientBasedCORS: (_ctx, origin, client) => ((client as unknown as { uc_cors_origins?: string[] }).uc_cors_origins ?? []).includes(origin),
     cookies: {
       keys: cookieKeys(),
@@ -176,8 +219,16 @@ function configuration(db: Db, tenantId: string, jwks: JWK[], issuer: string, id
       devInteractions: { enabled: false },
       // Machine clients on the provider's own token endpoint too (/api/oauth/token answers as before).
       clientCredentials: { enabled: true },
-      // A client may introspect the tokens issued to it, nothing else (resource servers: not yet).
-      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      // A client may introspect the tokens issued to it, nothing else (resource servers have no
+      // credentials of their own here yet), and a token is active only while everything it depends
+      // on is: the same statement as /api/v1's (api-token.ts), for every kind of token. The
+      // library has found it (a JWT access token through its record, adapter.ts), unexpired,
+      // under an existing grant of the same user and client.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) =>
+          token.clientId === client.clientId && !!(await liveTokenActor(db, new URL(issuer).host, liveRef(token as unknown as IssuedToken))).actor,
+      },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },

@@ -1,7 +1,8 @@
 /**
  * "Connected apps": the apps a user let sign them in through their tenant's OpenID Provider —
  * its grants (oidc-provider's `Grant` rows in OidcPayload) — and the revoke button, which ends
- * the grant and every code and token issued under it at once.
+ * the grant and every code and token issued under it at once; and with the grant, a remembered
+ * consent, which new sign-ins adopt only while the grant exists (src/server/oidc/consent.ts).
  */
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
