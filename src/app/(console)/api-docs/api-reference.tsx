@@ -18,16 +18,15 @@ const ScalarReference = dynamic(() => import("@scalar/api-reference-react").then
 const sameOriginFetch: typeof fetch = (input, init) => fetch(input, { ...init, credentials: "same-origin" });
 
 /**
- * The reference of /api/v1, rendered by Scalar's bundled reference (no CDN: its fonts are off and its
- * hosted services — client app, agent, MCP, developer tools, telemetry — are hidden). The document's
- * server is the tenant host it was asked on, so "Test request" reaches this tenant with this session.
+ * An OpenAPI document rendered by Scalar's bundled reference (no CDN: its fonts are off and its
+ * hosted services — client app, agent, MCP, developer tools, telemetry — are hidden), in the
+ * console's language: ours at a URL, or a document in hand (a revision's preview).
  */
-export function ApiReference() {
-  const t = useTranslations("apiDocs");
+export function ScalarDocument({ source }: { source: { url: string } | { content: Record<string, unknown> } }) {
   const locale = useLocale();
   const configuration = useMemo<ComponentProps<typeof ApiReferenceReact>["configuration"]>(
     () => ({
-      url: "/api/v1/openapi.json",
+      ...source,
       customFetch: sameOriginFetch,
       layout: "classic",
       localization: { locale },
@@ -46,8 +45,23 @@ export function ApiReference() {
       // The console's own fonts instead of Scalar's (which load from fonts.scalar.com).
       customCss: ".scalar-app { --scalar-font: inherit; --scalar-font-code: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }",
     }),
-    [locale],
+    [locale, source],
   );
+  return (
+    <Card size="small" data-testid="api-reference" styles={{ body: { padding: 0 } }}>
+      <ScalarReference configuration={configuration} />
+    </Card>
+  );
+}
+
+const OWN_API = { url: "/api/v1/openapi.json" };
+
+/**
+ * The reference of /api/v1. The document's server is the tenant host it was asked on, so "Test
+ * request" reaches this tenant with this session.
+ */
+export function ApiReference() {
+  const t = useTranslations("apiDocs");
   return (
     <ConsolePage
       title={t("title")}
@@ -60,9 +74,7 @@ export function ApiReference() {
         </>
       }
     >
-      <Card size="small" data-testid="api-reference" styles={{ body: { padding: 0 } }}>
-        <ScalarReference configuration={configuration} />
-      </Card>
+      <ScalarDocument source={OWN_API} />
     </ConsolePage>
   );
 }

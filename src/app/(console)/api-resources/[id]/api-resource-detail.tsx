@@ -13,11 +13,16 @@ import { useHistoryTab } from "~/components/record-history";
 import type { ApiResourceItem } from "~/lib/validators/api";
 import { ResourceDrawer } from "../api-resources-view";
 import { useSeededText } from "~/components/use-seeded-text";
+import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 
 export function ApiResourceDetail({ id }: { id: string }) {
   const t = useTranslations("apiResource");
+  const p = useTranslations("apiPublish");
   const c = useTranslations("common");
   const locale = useLocale();
+  const canVersions = useCan("uc.apiresource.versions") !== false;
+  const canReleases = useCan("uc.apiresource.releases") !== false;
+  const canPublish = useCan("uc.apiresource.publishconfiguration") !== false;
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [editing, setEditing] = useState<ApiResourceItem | null>(null);
@@ -72,6 +77,9 @@ export function ApiResourceDetail({ id }: { id: string }) {
               children: r.userClaims.length ? <TagList items={r.userClaims} /> : <Empty description={t("noClaims")} />,
             },
             { key: "owners", label: `${t("owners")} (${r.owners.length})`, children: <Owners ids={r.owners} tenantId={r.tenantId} /> },
+            ...(canVersions ? [{ key: "versions", label: p("versionsTab"), children: <VersionsTab api={r} /> }] : []),
+            ...(canReleases ? [{ key: "releases", label: p("releasesTab"), children: <ReleasesTab api={r} /> }] : []),
+            ...(canPublish ? [{ key: "publishing", label: p("publishTab"), children: <PublishTab api={r} /> }] : []),
             ...history,
           ]
         }

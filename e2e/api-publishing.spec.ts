@@ -1,0 +1,136 @@
+import { expect, test, type Page } from "@playwright/test";
+import { FIELD_ERROR, setLocale, shot } from "./helpers";
+
+test.describe.configure({ timeout: 240_000 });
+
+const SWAGGER2 = `swagger: "2.0"
+info: { title: Pet store, version: "1.0" }
+paths:
+  /pets:
+    get:
+      summary: List pets
+      responses: { "200": { description: the pets } }
+  /pets/{id}:
+    get:
+      summary: One pet
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "200": { description: one pet } }
+`;
+const OPENAPI31 = JSON.stringify({
+  openapi: "3.1.0",
+  info: { title: "Pet store", version: "2.0" },
+  paths: { "/pets": { get: { summary: "List pets", responses: { "200": { description: "the pets" } } }, post: { responses: { "201": { description: "created" } } } } },
+});
+
+function watchErrors(page: Page) {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
+  return errors;
+}
+
+async function paste(page: Page, text: string) {
+  await page.getByTestId("revision-import").click();
+  await page.getByTestId("import-kind").getByText(/Paste|粘贴/).click();
+  await page.getByTestId("import-text").fill(text);
+  await page.getByTestId("revision-import-save").click();
+}
+
+test("an administrator versions an API, imports revisions, sees the breaking change, puts them online and keeps release notes", async ({ page, baseURL, request }) => {
+  const errors = watchErrors(page);
+  await setLocale(page, "en", baseURL!);
+  const name = `pets-${Date.now()}`;
+  const created = await request.post("/api/v1/api-resources", { data: { name, displayName: "Pet store" } });
+  expect(created.status()).toBe(200);
+  const api = (await created.json()) as { id: string };
+
+  await page.goto(`/api-resources/${api.id}`);
+  await page.getByRole("tab", { name: "Versions" }).click();
+  await expect(page.getByTestId("versions-empty")).toBeVisible();
+  await page.getByTestId("version-new").click();
+  await page.getByTestId("version-name").fill("v 1");
+  await page.getByTestId("version-save").click();
+  await expect(page.locator(FIELD_ERROR)).toContainText("starts with a letter or digit");
+  await page.getByTestId("version-name").fill("v1");
+  await expect(page.locator(FIELD_ERROR)).toHaveCount(0);
+  await page.getByTestId("version-save").click();
+  await expect(page.getByText("Version v1 created")).toBeVisible();
+
+  // A broken document: refused with where, and nothing is listed.
+  await paste(page, '{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"descriptio":"x"}}}}}}');
+  await expect(page.getByTestId("document-problems")).toContainText("paths › /a › get › responses › 200");
+  await shot(page, "api-publishing-import-error-en");
+  await page.getByTestId("import-text").fill(SWAGGER2);
+  await page.getByTestId("revision-import-save").click();
+  await expect(page.getByText("Revision 1 imported")).toBeVisible();
+  const table = page.locator(".ant-table-tbody");
+  await expect(table).toContainText("swagger-2.0 · YAML");
+
+  await page.getByTestId("online-1").click();
+  await page.getByTestId("online-notes").fill("First release of the pets");
+  await page.getByTestId("online-confirm").click();
+  await expect(page.getByText("Revision 1 is online in v1")).toBeVisible();
+
+  // Revision 2 removes GET /pets/{id}: breaking, marked, and asked about.
+  await paste(page, OPENAPI31);
+  await expect(page.getByText("Revision 2 imported")).toBeVisible();
+  await page.getByTestId("changelog-2").click();
+  await expect(page.getByTestId("breaking-summary")).toBeVisible();
+  await expect(page.getByTestId("changelog")).toContainText("Removed");
+  await expect(page.getByTestId("changelog")).toContainText("/pets/{id}");
+  await expect(page.getByTestId("changelog")).toContainText("Added");
+  await shot(page, "api-publishing-changelog-en");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("online-2").click();
+  await expect(page.getByTestId("online-breaking")).toContainText("a new version (e.g. v2)");
+  await expect(page.getByTestId("online-confirm")).toBeDisabled();
+  await page.getByTestId("online-breaking-confirm").click();
+  await page.getByTestId("online-notes").fill("POST /pets; GET /pets/{id} is gone");
+  await page.getByTestId("online-confirm").click();
+  await expect(page.getByText("Revision 2 is online in v1")).toBeVisible();
+  await shot(page, "api-publishing-versions-en");
+
+  // Release notes: listed newest first, edited.
+  await page.getByRole("tab", { name: "Release notes" }).click();
+  await expect(page.locator(".ant-table-tbody tr").first()).toContainText("GET /pets/{id} is gone");
+  await page.getByTestId("release-edit-1").click();
+  await page.getByTestId("release-notes").fill("First release, edited");
+  await page.getByTestId("release-save").click();
+  await expect(page.locator(".ant-table-tbody")).toContainText("First release, edited");
+
+  // Publishing settings are kept.
+  await page.getByRole("tab", { name: "Publishing" }).click();
+  await page.getByTestId("publish-suffix").fill("pets-1");
+  await page.getByTestId("publish-save").click();
+  await expect(page.locator(FIELD_ERROR)).toContainText("Letters and digits only");
+  await page.getByTestId("publish-suffix").fill(`pets${Date.now() % 100000}`);
+  await page.getByTestId("publish-backend").fill("https://pets.example.com/api");
+  await page.getByTestId("publish-save").click();
+  await expect(page.getByText("Publishing settings saved")).toBeVisible();
+  const config = (await (await request.get(`/api/v1/api-resources/${api.id}/publish-config`)).json()) as { backendUrl: string };
+  expect(config.backendUrl).toBe("https://pets.example.com/api");
+
+  // The private preview renders the revision's reference.
+  await page.getByRole("tab", { name: "Versions" }).click();
+  await page.getByTestId("preview-1").click();
+  await expect(page.getByTestId("api-reference")).toContainText("One pet", { timeout: 90_000 });
+  await shot(page, "api-publishing-preview-en");
+
+  // The same pages in Chinese.
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto(`/api-resources/${api.id}`);
+  await page.getByRole("tab", { name: "版本" }).click();
+  await expect(page.locator(".ant-table-tbody")).toContainText("在线");
+  await shot(page, "api-publishing-versions-zh");
+  await page.getByTestId("changelog-2").click();
+  await expect(page.getByTestId("changelog")).toContainText("删除");
+  await shot(page, "api-publishing-changelog-zh");
+  await page.keyboard.press("Escape");
+  await page.getByRole("tab", { name: "发布说明" }).click();
+  await shot(page, "api-publishing-releases-zh");
+  await page.getByRole("tab", { name: "发布设置" }).click();
+  await shot(page, "api-publishing-settings-zh");
+  expect(errors).toEqual([]);
+});
