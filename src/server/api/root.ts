@@ -13,6 +13,7 @@ import { userRouter } from "~/server/api/routers/user";
 import { teamRouter } from "~/server/api/routers/team";
 import { clientRouter } from "~/server/api/routers/client";
 import { apiResourceRouter } from "~/server/api/routers/apiResource";
+import { apiProductRouter } from "~/server/api/routers/apiProduct";
 import { apiPublishRouter } from "~/server/api/routers/apiPublish";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   client: clientRouter,
   apiResource: apiResourceRouter,
   apiPublish: apiPublishRouter,
+  apiProduct: apiProductRouter,
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
   file: fileRouter,

@@ -83,7 +83,11 @@ export async function parseApiDocument(text: string): Promise<ParsedDocument> {
 
   const checked = await validate(doc);
   if (!checked.valid) {
-    const lines = (checked.errors ?? []).map((e) => `${readablePointer([e.path ?? ""].flat().join("/"))}: ${e.message}`);
+    const all = (checked.errors ?? []).map((e) => ({ at: readablePointer([e.path ?? ""].flat().join("/")), message: e.message }));
+    // The schema's own branching ("must match \"else\" schema", "… exactly one schema in oneOf") says
+    // nothing a person can act on when a more precise complaint names the place.
+    const precise = all.filter((e) => !/must match "(then|else)" schema|must match (exactly one|a) schema in (oneOf|anyOf)/.test(e.message));
+    const lines = (precise.length ? precise : all).map((e) => `${e.at}: ${e.message}`);
     return refuse([msg("documentInvalid"), ...new Set(lines)]);
   }
   const upgraded = upgrade(doc).specification as Record<string, unknown>;

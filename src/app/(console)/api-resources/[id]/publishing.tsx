@@ -12,7 +12,7 @@ import { useCan } from "~/components/console-permissions";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { DeleteAction } from "~/components/list-page";
-import { Time } from "~/components/time";
+import { Time, useFormatTime } from "~/components/time";
 import {
   MAX_API_DOCUMENT_BYTES,
   VERSION_SCHEMES,
@@ -98,13 +98,13 @@ export function VersionsTab({ api }: { api: ApiResourceItem }) {
             loading={versions.isLoading}
             pagination={version.revisions.length > 20 ? { pageSize: 20 } : false}
             dataSource={version.revisions}
-            scroll={{ x: 900 }}
+            scroll={{ x: 1000 }}
             locale={{ emptyText: <Empty description={t("noRevisions")}>{t("noRevisionsHint")}</Empty> }}
             columns={[
               {
                 title: t("revision"),
                 key: "number",
-                width: 150,
+                width: 130,
                 render: (_, r) => (
                   <Space size={4} wrap>
                     <Typography.Text strong>#{r.number}</Typography.Text>
@@ -113,10 +113,22 @@ export function VersionsTab({ api }: { api: ApiResourceItem }) {
                   </Space>
                 ),
               },
-              { title: t("title"), dataIndex: "title", ellipsis: true },
-              { title: t("note"), dataIndex: "note", ellipsis: true, render: (v: string | null) => v ?? "—" },
-              { title: t("format"), key: "format", width: 150, render: (_, r) => `${r.sourceFormat} · ${r.sourceSyntax.toUpperCase()}` },
-              { title: t("operations"), dataIndex: "operationCount", width: 90, align: "right" },
+              {
+                title: t("title"),
+                key: "title",
+                render: (_, r) => (
+                  <Space orientation="vertical" size={0}>
+                    <Typography.Text>{r.title || "—"}</Typography.Text>
+                    {r.note && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {r.note}
+                      </Typography.Text>
+                    )}
+                  </Space>
+                ),
+              },
+              { title: t("format"), key: "format", width: 170, render: (_, r) => <span style={{ whiteSpace: "nowrap" }}>{`${r.sourceFormat} · ${r.sourceSyntax.toUpperCase()}`}</span> },
+              { title: t("operations"), dataIndex: "operationCount", width: 110, align: "right" },
               {
                 title: t("changelog"),
                 key: "changes",
@@ -130,12 +142,12 @@ export function VersionsTab({ api }: { api: ApiResourceItem }) {
                     "—"
                   ),
               },
-              { title: t("releasedAt"), key: "createdAt", width: 150, render: (_, r) => <Time value={r.createdAt} /> },
+              { title: t("importedAt"), key: "createdAt", width: 150, render: (_, r) => <Time value={r.createdAt} /> },
               {
                 title: "",
                 key: "actions",
                 fixed: "right",
-                width: 170,
+                width: 190,
                 render: (_, r) => (
                   <Space size={0}>
                     <Link href={`/api-resources/${api.id}/revisions/${r.id}`} data-testid={`preview-${r.number}`}>
@@ -601,6 +613,7 @@ export function PublishTab({ api }: { api: ApiResourceItem }) {
   const config = useQuery(trpc.apiPublish.publishConfig.queryOptions({ id: api.id }));
   const canSave = useCan("uc.apiresource.publish") !== false;
   const authKind = Form.useWatch("authKind", form);
+  const fmt = useFormatTime();
   const save = useMutation(
     trpc.apiPublish.savePublishConfig.mutationOptions({
       onSuccess: () => {
@@ -645,7 +658,7 @@ export function PublishTab({ api }: { api: ApiResourceItem }) {
       }}
     >
       <Typography.Paragraph type="secondary">
-        {saved ? t("lastSaved", { when: new Date(saved.updatedAt).toLocaleString(locale) }) : t("neverSaved")}
+        {saved ? t("lastSaved", { when: fmt(saved.updatedAt, "YYYY-MM-DD HH:mm") }) : t("neverSaved")}
       </Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form.Item name="suffix" label={t("suffix")} extra={t("suffixHelp")} rules={[schemaRule(gatewaySuffix, locale, { required: true })]}>
