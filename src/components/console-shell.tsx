@@ -4,6 +4,7 @@ import { Alert, Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
 import {
   ApiOutlined,
   ApartmentOutlined,
+  AppstoreOutlined,
   AuditOutlined,
   CloudServerOutlined,
   DesktopOutlined,
@@ -51,6 +52,7 @@ type MenuLabel =
   | "roles"
   | "clients"
   | "apiResources"
+  | "apiProducts"
   | "apiScopes"
   | "identityResources"
   | "audit"
@@ -73,6 +75,7 @@ const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; need
   { key: "roles", href: "/roles", icon: <TeamOutlined />, label: "roles", needs: "uc.role.get" },
   { key: "clients", href: "/clients", icon: <KeyOutlined />, label: "clients", needs: "uc.client.get" },
   { key: "api-resources", href: "/api-resources", icon: <CloudServerOutlined />, label: "apiResources", needs: "uc.apiresource.get" },
+  { key: "api-products", href: "/api-products", icon: <AppstoreOutlined />, label: "apiProducts", needs: "uc.apiproduct.get" },
   { key: "api-scopes", href: "/api-scopes", icon: <TagsOutlined />, label: "apiScopes", needs: "uc.apiscope.get" },
   { key: "identity-resources", href: "/identity-resources", icon: <ProfileOutlined />, label: "identityResources", needs: "uc.identityresource.get" },
   { key: "audit", href: "/audit", icon: <AuditOutlined />, label: "audit", needs: "uc.audit.get" },

@@ -15,6 +15,7 @@ export const RESOURCE_NAMESPACES = [
   "clientIntegration",
   "apiResource",
   "apiPublish",
+  "apiProduct",
   "apiScope",
   "identityResource",
   "audit",

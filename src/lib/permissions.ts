@@ -40,6 +40,7 @@ const DEFINED = {
     "deleterelease",
     "publishconfiguration",
     "publish",
+    "products",
   ],
   apiproduct: ["get", "detail", "post", "put", "delete"],
   apiscope: ["get", "detail", "post", "put", "delete"],

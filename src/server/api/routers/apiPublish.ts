@@ -16,6 +16,9 @@ import {
   versionItem,
 } from "~/lib/validators/api-publish";
 import * as svc from "~/server/services/api-publishing";
+import { productsOfApi } from "~/server/services/api-products";
+import { findResource } from "~/server/services/api-resources";
+import { apiProductItem } from "~/lib/validators/api-product";
 
 const tags = ["apipublish"];
 
@@ -84,6 +87,15 @@ export const apiPublishRouter = createTRPCRouter({
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => svc.deleteRelease(ctx, input.id)),
+
+  products: requirePermission("uc.apiresource.products")
+    .meta({ openapi: { method: "GET", path: "/api-resources/{id}/products", tags, protect: true, summary: "The products that bundle a version of this API" } })
+    .input(idInput)
+    .output(z.array(apiProductItem))
+    .query(async ({ ctx, input }) => {
+      const api = await findResource(ctx.db, ctx, input.id);
+      return productsOfApi(ctx, api.id, api.tenantId);
+    }),
 
   publishConfig: requirePermission("uc.apiresource.publishconfiguration")
     .meta({ openapi: { method: "GET", path: "/api-resources/{id}/publish-config", tags, protect: true, summary: "The last publish configuration" } })
