@@ -136,3 +136,32 @@ test("an administrator versions an API, imports revisions, sees the breaking cha
   await shot(page, "api-publishing-settings-zh");
   expect(errors).toEqual([]);
 });
+
+test("an administrator bundles API versions into a product, in both languages", async ({ page, baseURL, request }) => {
+  const errors = watchErrors(page);
+  const name = `shop-${Date.now()}`;
+  const api = (await (await request.post("/api/v1/api-resources", { data: { name } })).json()) as { id: string };
+  expect((await request.post(`/api/v1/api-resources/${api.id}/versions`, { data: { name: "v1" } })).status()).toBe(200);
+
+  await setLocale(page, "en", baseURL!);
+  await page.goto("/api-products");
+  await page.getByTestId("apiproduct-new").click();
+  await page.getByTestId("apiproduct-name").fill("has space");
+  await page.getByTestId("apiproduct-save").click();
+  await expect(page.locator(FIELD_ERROR).first()).toBeVisible();
+  await page.getByTestId("apiproduct-name").fill(`${name}-basic`);
+  await page.getByTestId("apiproduct-versions").click();
+  await page.getByRole("option", { name: new RegExp(`${name} v1`) }).click();
+  await page.keyboard.press("Escape");
+  await page.getByTestId("apiproduct-published").click();
+  await page.getByTestId("apiproduct-save").click();
+  const row = page.locator("tr.ant-table-row", { hasText: `${name}-basic` });
+  await expect(row).toContainText(`${name} v1`);
+  await expect(row).toContainText("Published");
+  await shot(page, "api-products-en");
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/api-products");
+  await expect(page.locator("tr.ant-table-row", { hasText: `${name}-basic` })).toContainText("已发布");
+  await shot(page, "api-products-zh");
+  expect(errors).toEqual([]);
+});

@@ -242,7 +242,7 @@ describe("field errors are sentences (issue 12 item 7)", () => {
     for (const [k, v] of zhFlat)
       expect(
         v.replace(
-          /[\w.+-]+@[\w.-]+|https?:\/\/\S*|\{[^}]*\}|#[0-9a-f]+|\b(?:API|ID|PNG|base64|bcrypt|NUL|YYYY-MM-DD)\b|[\w-]+(?:\.[\w-]+)+|[\w:.-]*\d[\w:.-]*/gi,
+          /[\w.+-]+@[\w.-]+|https?:\/\/\S*|\{[^}]*\}|#[0-9a-f]+|\b(?:API|ID|PNG|base64|bcrypt|NUL|YYYY-MM-DD|OpenAPI|Swagger|JSON|YAML|openapi|swagger|localhost|http|https)\b|[\w-]+(?:\.[\w-]+)+|[\w:.-]*\d[\w:.-]*/gi,
           "",
         ),
         k,
