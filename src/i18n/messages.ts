@@ -16,6 +16,7 @@ export const RESOURCE_NAMESPACES = [
   "apiResource",
   "apiPublish",
   "apiProduct",
+  "portal",
   "apiScope",
   "identityResource",
   "audit",

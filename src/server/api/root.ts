@@ -13,6 +13,7 @@ import { userRouter } from "~/server/api/routers/user";
 import { teamRouter } from "~/server/api/routers/team";
 import { clientRouter } from "~/server/api/routers/client";
 import { apiResourceRouter } from "~/server/api/routers/apiResource";
+import { portalRouter } from "~/server/api/routers/portal";
 import { apiProductRouter } from "~/server/api/routers/apiProduct";
 import { apiPublishRouter } from "~/server/api/routers/apiPublish";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
@@ -39,6 +40,7 @@ export const appRouter = createTRPCRouter({
   apiResource: apiResourceRouter,
   apiPublish: apiPublishRouter,
   apiProduct: apiProductRouter,
+  portal: portalRouter,
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
   file: fileRouter,

@@ -1,0 +1,127 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { Alert, Card, Empty, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useTRPC } from "~/trpc/react";
+import { BackLink } from "~/components/detail-page";
+import { handleServerError } from "~/components/form-errors";
+import { Time } from "~/components/time";
+import { ScalarDocument } from "~/app/(console)/api-docs/api-reference";
+import { ChangeList } from "~/app/(console)/api-resources/[id]/publishing";
+
+/**
+ * One published API: pick a version and one of its released revisions (the online one first),
+ * read its reference, its release history with each release's changes, and the products that
+ * offer it.
+ */
+export function PortalApiView({ id }: { id: string }) {
+  const t = useTranslations("portal");
+  const p = useTranslations("apiPublish");
+  const trpc = useTRPC();
+  const api = useQuery(trpc.portal.api.queryOptions({ id }));
+  const [versionId, setVersionId] = useState<string | null>(null);
+  const [revisionId, setRevisionId] = useState<string | undefined>(undefined);
+  const version = api.data?.versions.find((v) => v.id === versionId) ?? api.data?.versions[api.data.versions.length - 1];
+  const doc = useQuery({ ...trpc.portal.document.queryOptions({ versionId: version?.id ?? "", revisionId }), enabled: !!version });
+  const source = useMemo(() => ({ content: doc.data?.document ?? {} }), [doc.data?.document]);
+  const releases = (api.data?.releases ?? []).filter((r) => r.versionId === version?.id);
+  const revisions = [...new Map(releases.map((r) => [r.revisionId, r.revisionNumber])).entries()];
+  if (api.isLoading) return <Skeleton active />;
+  if (api.isError)
+    return (
+      <Space orientation="vertical">
+        <BackLink href="/portal" label={t("apisTitle")} />
+        <Alert type="error" showIcon title={handleServerError(null, api.error)} />
+      </Space>
+    );
+  const a = api.data!;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <BackLink href="/portal" label={t("apisTitle")} />
+      <Space align="center" wrap>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {a.displayName ?? a.name}
+        </Typography.Title>
+        <Typography.Text code>{a.name}</Typography.Text>
+      </Space>
+      {a.description && <Typography.Paragraph type="secondary">{a.description}</Typography.Paragraph>}
+      <Space wrap>
+        <Select
+          aria-label={p("version")}
+          data-testid="portal-version"
+          style={{ minWidth: 140 }}
+          value={version?.id}
+          onChange={(v) => (setVersionId(v), setRevisionId(undefined))}
+          options={a.versions.map((v) => ({ value: v.id, label: v.name }))}
+        />
+        <Select
+          aria-label={p("revision")}
+          data-testid="portal-revision"
+          style={{ minWidth: 200 }}
+          value={doc.data?.revisionId}
+          onChange={setRevisionId}
+          options={revisions.map(([rid, n]) => ({ value: rid, label: rid === doc.data?.revisionId && doc.data.online ? `${p("revisionN", { n })} · ${p("online")}` : p("revisionN", { n }) }))}
+        />
+        {doc.data && !doc.data.online && <Tag color="orange">{t("olderRevision")}</Tag>}
+      </Space>
+      <Tabs
+        items={[
+          {
+            key: "reference",
+            label: t("reference"),
+            children: doc.isError ? <Alert type="error" showIcon title={handleServerError(null, doc.error)} /> : doc.data ? <ScalarDocument source={source} /> : <Skeleton active />,
+          },
+          {
+            key: "changelog",
+            label: t("changelog"),
+            children: releases.length ? (
+              <List
+                data-testid="portal-changelog"
+                dataSource={releases}
+                renderItem={(r) => (
+                  <List.Item>
+                    <Space orientation="vertical" style={{ width: "100%" }}>
+                      <Space wrap>
+                        <Typography.Text strong>{p("revisionN", { n: r.revisionNumber })}</Typography.Text>
+                        <Typography.Text type="secondary">
+                          <Time value={r.createdAt} />
+                        </Typography.Text>
+                      </Space>
+                      {r.notes && <Typography.Paragraph style={{ whiteSpace: "pre-wrap", margin: 0 }}>{r.notes}</Typography.Paragraph>}
+                      {r.changes && <ChangeList changes={r.changes} />}
+                    </Space>
+                  </List.Item>
+                )}
+              />
+            ) : (
+              <Empty description={p("noReleases")} />
+            ),
+          },
+          {
+            key: "products",
+            label: t("products"),
+            children: (
+              <List
+                dataSource={a.products}
+                locale={{ emptyText: <Empty description={t("noProducts")} /> }}
+                renderItem={(prod) => (
+                  <List.Item>
+                    <Card size="small" style={{ width: "100%" }} title={prod.displayName ?? prod.name}>
+                      {prod.description && <Typography.Paragraph>{prod.description}</Typography.Paragraph>}
+                      <Space wrap>
+                        <Tag>{prod.requestLimit ? t("limit", { n: prod.requestLimit }) : t("noLimit")}</Tag>
+                        {prod.approvalRequired && <Tag color="orange">{t("approval")}</Tag>}
+                      </Space>
+                    </Card>
+                  </List.Item>
+                )}
+              />
+            ),
+          },
+        ]}
+      />
+    </Space>
+  );
+}

@@ -1,0 +1,33 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { Button, Layout, Space, Typography } from "antd";
+import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { BrandMark, useBrand } from "~/components/brand";
+import { LanguageSwitch } from "~/components/language-switch";
+
+/** The portal's frame: the tenant's brand, the way to its APIs, the language and sign-in. */
+export function PortalShell({ signedIn, children }: { signedIn: boolean; children: ReactNode }) {
+  const t = useTranslations("portal");
+  const brand = useBrand();
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Header style={{ background: "#fff", borderBottom: "1px solid #f0f0f0", display: "flex", alignItems: "center", justifyContent: "space-between", paddingInline: 24 }}>
+        <Link href="/portal" style={{ display: "flex", alignItems: "center", gap: 12, color: "inherit" }} data-testid="portal-home">
+          <BrandMark brand={brand} size={32} />
+          <Typography.Text strong style={{ fontSize: 16 }}>
+            {t("title", { name: brand?.name ?? "" })}
+          </Typography.Text>
+        </Link>
+        <Space>
+          <LanguageSwitch signedIn={signedIn} />
+          <Link href={signedIn ? "/account" : "/login?callbackUrl=/portal"}>
+            <Button>{signedIn ? t("console") : t("signIn")}</Button>
+          </Link>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: "24px", maxWidth: 1200, width: "100%", margin: "0 auto" }}>{children}</Layout.Content>
+    </Layout>
+  );
+}
