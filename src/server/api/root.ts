@@ -15,6 +15,8 @@ import { clientRouter } from "~/server/api/routers/client";
 import { apiResourceRouter } from "~/server/api/routers/apiResource";
 import { apiProductRouter } from "~/server/api/routers/apiProduct";
 import { apiPublishRouter } from "~/server/api/routers/apiPublish";
+import { apiSubscriptionRouter } from "~/server/api/routers/apiSubscription";
+import { apiPackageRouter } from "~/server/api/routers/apiPackage";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
@@ -39,6 +41,8 @@ export const appRouter = createTRPCRouter({
   apiResource: apiResourceRouter,
   apiPublish: apiPublishRouter,
   apiProduct: apiProductRouter,
+  apiSubscription: apiSubscriptionRouter,
+  apiPackage: apiPackageRouter,
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
   file: fileRouter,
