@@ -16,6 +16,8 @@ export const RESOURCE_NAMESPACES = [
   "apiResource",
   "apiPublish",
   "apiProduct",
+  "apiSubscriber",
+  "apiPackage",
   "apiScope",
   "identityResource",
   "audit",
