@@ -7,6 +7,7 @@ import { drainAllJobs } from "~/server/jobs/queues";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import { signLink } from "~/server/services/api-subscriptions";
 import { subscriptionLinkResponse } from "~/server/api/subscription-links";
+import { handleRest } from "~/server/api/rest";
 
 // Jobs run here through drainAllJobs, not through the background kick of setOnline.
 process.env.UC_EXPORT_WORKER = "off";
@@ -276,5 +277,24 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     expect(await t.db.job.count({ where: { kind: "api.release-mail" } })).toBe(jobs);
     await drainAllJobs(t.db);
     expect(await t.db.apiReleaseDelivery.count({ where: { subscriberId: sub.id } })).toBe(1);
+  });
+
+  it("has a REST mirror: POST /api-resources/{id}/subscribers on the tenant's host, no sign-in, links to that host", async () => {
+    const { api } = await freshApi("orders-rest");
+    const post = (host: string, body: unknown) =>
+      handleRest(
+        new Request(`http://${host}/api/v1/api-resources/${api.id}/subscribers`, {
+          method: "POST",
+          headers: { host, "content-type": "application/json", "accept-language": "en" },
+          body: JSON.stringify(body),
+        }),
+        t.db,
+      );
+    const res = await post("b.test", { email: "rest@example.com" });
+    expect(res.status).toBe(200);
+    expect(mailsTo("rest@example.com")[0]?.text).toContain("http://b.test/subscriptions/confirm?t=");
+    expect((await post("b.test", { email: "not an email" })).status).toBe(400);
+    // Another tenant's host does not know this API.
+    expect((await post("localhost", { email: "rest2@example.com" })).status).toBe(404);
   });
 });
