@@ -17,6 +17,8 @@ export const RESOURCE_NAMESPACES = [
   "apiPublish",
   "apiProduct",
   "portal",
+  "apiSubscriber",
+  "apiPackage",
   "apiScope",
   "identityResource",
   "audit",

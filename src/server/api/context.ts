@@ -49,6 +49,7 @@ export async function createContext(req: { headers: Headers }, db: Db = defaultD
     db,
     tenant,
     host,
+    origin: requestOrigin(h),
     actor,
     via: actor ? via : null,
     crossSite: isCrossSite(h, host),

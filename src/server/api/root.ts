@@ -16,6 +16,8 @@ import { apiResourceRouter } from "~/server/api/routers/apiResource";
 import { portalRouter } from "~/server/api/routers/portal";
 import { apiProductRouter } from "~/server/api/routers/apiProduct";
 import { apiPublishRouter } from "~/server/api/routers/apiPublish";
+import { apiSubscriptionRouter } from "~/server/api/routers/apiSubscription";
+import { apiPackageRouter } from "~/server/api/routers/apiPackage";
 import { apiScopeRouter } from "~/server/api/routers/apiScope";
 import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
@@ -41,6 +43,8 @@ export const appRouter = createTRPCRouter({
   apiPublish: apiPublishRouter,
   apiProduct: apiProductRouter,
   portal: portalRouter,
+  apiSubscription: apiSubscriptionRouter,
+  apiPackage: apiPackageRouter,
   apiScope: apiScopeRouter,
   identityResource: identityResourceRouter,
   file: fileRouter,

@@ -36,6 +36,8 @@ export interface Context {
   /** The tenant that owns the request's host, or null for an unknown host. */
   tenant: ResolvedTenant | null;
   host: string;
+  /** The scheme and host the client used (`https://login.example.com`): links we email point there. */
+  origin: string;
   /** The user session, user token or client token, with its effective permissions. */
   actor: Actor | null;
   /** How the actor authenticated: cookies are subject to the cross-site check. */
@@ -64,6 +66,7 @@ export function createContextInner(opts: Partial<Context> & Pick<Context, "db">)
   return {
     tenant: null,
     host: "",
+    origin: `https://${opts.host ?? "localhost"}`,
     actor: null,
     via: opts.actor ? "cookie" : null,
     crossSite: false,

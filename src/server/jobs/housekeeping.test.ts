@@ -93,10 +93,24 @@ describe("housekeeping", () => {
       data: [oidc("AccessToken", "hk-at-old", ago(1000)), oidc("RefreshToken", "hk-rt-live", ahead(DAY)), oidc("Session", "hk-no-expiry", null)],
     });
 
+    const api = await t.db.apiResource.create({ data: { tenantId: T, name: "hk-api" } });
+    const subscriber = (email: string, data: Record<string, unknown>) => ({ tenantId: T, apiResourceId: api.id, email, locale: "en", origin: "https://b.test", ...data });
+    await t.db.apiSubscriber.createMany({
+      data: [
+        subscriber("hk-unconfirmed-old@x.test", { confirmSentAt: ago(DAY + 60_000) }), // its link long expired: goes
+        subscriber("hk-unconfirmed-young@x.test", { confirmSentAt: ago(3_600_000) }), // stays
+        subscriber("hk-confirmed-old@x.test", { confirmSentAt: ago(100 * DAY), confirmedAt: ago(100 * DAY) }), // confirmed: stays
+      ],
+    });
+
     const result = await sweep();
     expect(result.status).toBe("done");
     if (result.status !== "done") return;
-    expect(result.counts).toMatchObject({ codes: 1, nonces: 1, throttle: 1, uploadIntents: 1, outbox: 1, sessions: 4, oidc: 1 });
+    expect(result.counts).toMatchObject({ codes: 1, nonces: 1, throttle: 1, uploadIntents: 1, outbox: 1, sessions: 4, oidc: 1, subscribers: 1 });
+    expect((await t.db.apiSubscriber.findMany({ where: { apiResourceId: api.id }, orderBy: { email: "asc" } })).map((r) => r.email)).toEqual([
+      "hk-confirmed-old@x.test",
+      "hk-unconfirmed-young@x.test",
+    ]);
     expect((await t.db.oidcPayload.findMany({ where: { id: { startsWith: "hk-" } } })).map((r) => r.id).sort()).toEqual(["hk-no-expiry", "hk-rt-live"]);
 
     expect((await t.db.verificationCode.findMany({ where: { target: { startsWith: "hk-" } } })).map((c) => c.target).sort()).toEqual(["hk-live", "hk-today"]);
@@ -162,6 +176,7 @@ describe("housekeeping", () => {
         "outbox",
         "sessions",
         "signInFailures",
+        "subscribers",
         "throttle",
         "uploadIntents",
       ]);

@@ -1,6 +1,6 @@
 /**
  * Housekeeping: one job sweeps what has outlived its use — one-time codes, used nonces, throttle
- * counters, upload intents, outbox messages, ended login sessions, the OpenID Providers' expired
+ * counters, upload intents, outbox messages, unconfirmed API subscribers, ended login sessions, the OpenID Providers' expired
  * rows and export files — so that no table grows without end; last it adds the dashboard's
  * pending ActivityDelta rows into ActivityCount. Every instance schedules it (at start, then every 10 minutes), and a
  * PostgreSQL advisory lock held by a transaction lets one instance sweep at a time: the others
@@ -66,6 +66,7 @@ export const HOUSEKEEPING_KINDS = [
   "outbox",
   "sessions",
   "signInFailures",
+  "subscribers",
   "oidc",
   "exports",
   "jobs",
@@ -144,6 +145,15 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
     () => q.$executeRaw`
     DELETE FROM "OutboxMessage" WHERE "id" IN (
       SELECT "id" FROM "OutboxMessage" WHERE "createdAt" < ${at(r.outboxMs)}::timestamptz LIMIT ${batchSize})`,
+  );
+
+  // Subscribers who never confirmed: their link expired 30 minutes after it was sent; a day later they go.
+  counts.subscribers = await run(
+    () => q.$executeRaw`
+    DELETE FROM "ApiSubscriber" WHERE "id" IN (
+      SELECT "id" FROM "ApiSubscriber"
+       WHERE "confirmedAt" IS NULL AND COALESCE("confirmSentAt", "createdAt") < ${at(DAY)}::timestamptz
+       LIMIT ${batchSize})`,
   );
 
   // Refused sign-ins feed the dashboard, whose longest range (90 days) the session retention covers too.

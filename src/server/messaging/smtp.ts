@@ -18,7 +18,7 @@ export function smtpEmail(config: SmtpConfig): EmailProvider {
     name: "smtp",
     async send(m: EmailMessage) {
       try {
-        await transport.sendMail({ from: config.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+        await transport.sendMail({ from: config.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
       } catch (e) {
         // nodemailer's messages carry the SMTP reply (e.g. "535 Authentication failed"), never the password.
         const code = (e as { responseCode?: number; code?: string }).responseCode?.toString() ?? (e as { code?: string }).code;

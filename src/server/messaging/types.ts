@@ -18,6 +18,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Extra header fields (e.g. List-Unsubscribe); SMTP only, the outbox keeps none. */
+  headers?: Record<string, string>;
 }
 
 export interface SmsProvider {

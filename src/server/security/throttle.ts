@@ -174,23 +174,33 @@ export async function recordFailure(db: PrismaClient, input: FailureInput, optio
   return countAccountFailure(db, { tenantId: input.tenantId, userId: account, ip: input.ip }, now, o);
 }
 
-/**
- * One statement, so racing instances each add their failure (the row lock ON CONFLICT takes
- * serialises them). The right-hand sides of SET read the row as it was before this update.
- */
+/** Counts a failed sign-in from `ip` in its fixed window. */
 async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits): Promise<void> {
+  await countInWindow(db, ipKey(ip), o.ipWindowMs, now);
+}
+
+/**
+ * Adds one to the counter `key` in a fixed window of `windowMs` (a new window once it has passed)
+ * and answers the count so far, this one included. One statement, so racing instances each add
+ * theirs (the row lock ON CONFLICT takes serialises them); the right-hand sides of SET read the
+ * row as it was before this update. Also for limits other than sign-in (e.g. `sub:` keys for
+ * subscription emails): a key's prefix says what it counts.
+ */
+export async function countInWindow(db: DbClient, key: string, windowMs: number, now = new Date()): Promise<number> {
   const at = now.toISOString();
-  const windowOpenedAfter = new Date(now.getTime() - o.ipWindowMs).toISOString();
-  await db.$executeRaw`
+  const windowOpenedAfter = new Date(now.getTime() - windowMs).toISOString();
+  const rows = await db.$queryRaw<{ failures: number }[]>`
     INSERT INTO "AuthThrottle" ("key", "failures", "windowStart", "lastFailureAt", "updatedAt")
-    VALUES (${ipKey(ip)}, 1, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
+    VALUES (${key}, 1, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
     ON CONFLICT ("key") DO UPDATE SET
       "failures" = CASE WHEN "AuthThrottle"."windowStart" > ${windowOpenedAfter}::timestamptz
                         THEN "AuthThrottle"."failures" + 1 ELSE 1 END,
       "windowStart" = CASE WHEN "AuthThrottle"."windowStart" > ${windowOpenedAfter}::timestamptz
                            THEN "AuthThrottle"."windowStart" ELSE ${at}::timestamptz END,
       "lastFailureAt" = ${at}::timestamptz,
-      "updatedAt" = ${at}::timestamptz`;
+      "updatedAt" = ${at}::timestamptz
+    RETURNING "failures"`;
+  return rows[0]?.failures ?? 1;
 }
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";

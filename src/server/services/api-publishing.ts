@@ -15,6 +15,7 @@ import type { Scope } from "~/server/services/scope";
 import { parseApiDocument, type ParsedDocument } from "~/server/openapi/document";
 import { compareDocuments } from "~/server/openapi/changelog";
 import { fetchApiDocument } from "~/server/openapi/fetch";
+import { enqueueReleaseMail } from "~/server/services/api-subscriptions";
 import { msg } from "~/lib/validators/common";
 import type {
   Changelog,
@@ -202,6 +203,7 @@ export async function getRevisionSource(scope: Scope, id: string) {
  * Puts a revision online in its version (a release, with its notes). A revision that breaks the
  * callers of the online one (compared again now: another revision may have gone online since
  * the import) needs `confirmBreaking`; otherwise 300011 says so and suggests a new version.
+ * Confirmed subscribers are emailed the notes and the changelog by a job queued here.
  */
 export async function setOnline(scope: Scope, input: z.output<typeof revisionOnlineInput>): Promise<{ release: ReleaseItem; changes: Changelog | null }> {
   const r = await findRevision(scope.db, scope, input.id);
@@ -218,6 +220,8 @@ export async function setOnline(scope: Scope, input: z.output<typeof revisionOnl
       data: { tenantId: v.tenantId, apiVersionId: v.id, revisionId: r.id, notes: input.notes, createdBy: scope.actor.userId },
       select: { id: true, apiVersionId: true, revisionId: true, notes: true, createdAt: true, updatedAt: true },
     });
+    // The subscribers' emails go out once this commits (the job is a row of this transaction).
+    await enqueueReleaseMail(tx, { id: release.id, tenantId: v.tenantId, apiResourceId: v.apiResourceId }, changes, scope.actor.userId);
     await writeAudit(
       tx,
       auditActor(scope, v.tenantId),

@@ -19,6 +19,7 @@ import * as svc from "~/server/services/api-publishing";
 import { productsOfApi } from "~/server/services/api-products";
 import { findResource } from "~/server/services/api-resources";
 import { apiProductItem } from "~/lib/validators/api-product";
+import { kickJobRunner } from "~/server/jobs/queues";
 
 const tags = ["apipublish"];
 
@@ -56,7 +57,12 @@ export const apiPublishRouter = createTRPCRouter({
     .meta({ openapi: { method: "POST", path: "/api-revisions/{id}/online", tags, protect: true, summary: "Put a revision online (a release)" } })
     .input(revisionOnlineInput)
     .output(z.object({ release: releaseItem, changes: changelog.nullable() }))
-    .mutation(({ ctx, input }) => svc.setOnline(ctx, input)),
+    .mutation(async ({ ctx, input }) => {
+      const out = await svc.setOnline(ctx, input);
+      // The release emails (queued with the release) go out now rather than at the next poll.
+      kickJobRunner(ctx.db);
+      return out;
+    }),
 
   releases: requirePermission("uc.apiresource.releases")
     .meta({ openapi: { method: "GET", path: "/api-resources/{id}/releases", tags, protect: true, summary: "List an API's release notes" } })

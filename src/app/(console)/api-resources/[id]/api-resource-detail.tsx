@@ -14,15 +14,21 @@ import type { ApiResourceItem } from "~/lib/validators/api";
 import { ResourceDrawer } from "../api-resources-view";
 import { useSeededText } from "~/components/use-seeded-text";
 import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
+import { SubscribersTab } from "./subscribers";
+import { PackagesTab } from "./packages";
 
 export function ApiResourceDetail({ id }: { id: string }) {
   const t = useTranslations("apiResource");
   const p = useTranslations("apiPublish");
+  const sub = useTranslations("apiSubscriber");
+  const pkg = useTranslations("apiPackage");
   const c = useTranslations("common");
   const locale = useLocale();
   const canVersions = useCan("uc.apiresource.versions") !== false;
   const canReleases = useCan("uc.apiresource.releases") !== false;
   const canPublish = useCan("uc.apiresource.publishconfiguration") !== false;
+  const canSubscribers = useCan("uc.apiresource.subscriptions") !== false;
+  const canPackages = useCan("uc.apiresource.packages") !== false;
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [editing, setEditing] = useState<ApiResourceItem | null>(null);
@@ -80,6 +86,8 @@ export function ApiResourceDetail({ id }: { id: string }) {
             ...(canVersions ? [{ key: "versions", label: p("versionsTab"), children: <VersionsTab api={r} /> }] : []),
             ...(canReleases ? [{ key: "releases", label: p("releasesTab"), children: <ReleasesTab api={r} /> }] : []),
             ...(canPublish ? [{ key: "publishing", label: p("publishTab"), children: <PublishTab api={r} /> }] : []),
+            ...(canSubscribers ? [{ key: "subscribers", label: sub("tab"), children: <SubscribersTab api={r} /> }] : []),
+            ...(canPackages ? [{ key: "packages", label: pkg("tab"), children: <PackagesTab api={r} /> }] : []),
             ...history,
           ]
         }
