@@ -38,8 +38,9 @@ export const OWN_API_PATH = "/api/v1";
 export const ownApiResource = (issuer: string) => `${issuer}${OWN_API_PATH}`;
 
 /**
- * Claims our provider adds to a JWT access token for our API (never to another API's): the grant
- * and the login session it was issued under, so the API can tell at once when either ends.
+ * Claims our provider adds to a user's JWT access token for our API and for the tenant's API
+ * resources (which our gateway serves): the grant and the login session it was issued under, so
+ * the API can tell at once when either ends.
  */
 export const GRANT_CLAIM = "uc_gid";
 export const LOGIN_SESSION_CLAIM = "uc_sid";
@@ -150,14 +151,18 @@ const ended = (s: LinkedSession) =>
 
 /**
  * The tenant bound to `host` and the actor behind an OpenID Provider access token on it, in one
- * statement (see the file's comment); `origin` is the request's own (scheme and host).
+ * statement (see the file's comment); `origin` is the request's own (scheme and host). The token
+ * must name `audience`: our API by default, or one of the tenant's API resources (the gateway,
+ * src/server/gateway, which then reads the verified `claims` for their scopes and client). An
+ * actor is null when the token is refused; `claims` are then null too.
  */
 export async function loadTenantAndOidcActor(
   db: Db,
   host: string,
   origin: string,
   token: string,
-): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+  audience?: string,
+): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; claims: OidcAccessToken | null }> {
   const claims = await verifyOidcAccessToken(db, token);
   const name = normalizeHost(host);
   const own = origin.toLowerCase();
@@ -166,11 +171,11 @@ export async function loadTenantAndOidcActor(
     !claims ||
     !name ||
     claims.iss !== own ||
-    !claims.aud.includes(ownApiResource(own)) ||
+    !claims.aud.includes(audience ?? ownApiResource(own)) ||
     claims.clientId.length > 64 ||
     (userToken ? !UUID_RE.test(claims.sub) : claims.sub !== claims.clientId)
   )
-    return { tenant: await resolveTenant(db, host), actor: null };
+    return { tenant: await resolveTenant(db, host), actor: null, claims: null };
   const userId = userToken ? claims.sub : null;
   const [row] = await readRows<Row[]>(
     db,
@@ -198,9 +203,10 @@ export async function loadTenantAndOidcActor(
      WHERE h."host" = ${name}
      LIMIT 1`,
   );
-  if (!row) return { tenant: null, actor: null };
+  if (!row) return { tenant: null, actor: null, claims: null };
   const tenant = row.hostTenant;
-  return { tenant, actor: tenant.status === "enabled" ? actorOf(claims, row, tenant.id) : null };
+  const actor = tenant.status === "enabled" ? actorOf(claims, row, tenant.id) : null;
+  return { tenant, actor, claims: actor ? claims : null };
 }
 
 function actorOf(claims: OidcAccessToken, r: Row, tenantId: string): Actor | null {

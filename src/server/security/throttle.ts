@@ -174,23 +174,30 @@ export async function recordFailure(db: PrismaClient, input: FailureInput, optio
   return countAccountFailure(db, { tenantId: input.tenantId, userId: account, ip: input.ip }, now, o);
 }
 
+const countIpFailure = (db: PrismaClient, ip: string, now: Date, o: Limits) => countInWindow(db, ipKey(ip), o.ipWindowMs, now);
+
 /**
- * One statement, so racing instances each add their failure (the row lock ON CONFLICT takes
- * serialises them). The right-hand sides of SET read the row as it was before this update.
+ * Adds one to `key`'s count in its fixed window of `windowMs` (a new window opens once the last
+ * has passed) and answers the count and when the window closes: the shared window behind the
+ * per-IP sign-in limit and the gateway's request limit. One statement, so racing instances each
+ * add theirs (the row lock ON CONFLICT takes serialises them); the right-hand sides of SET read
+ * the row as it was before this update.
  */
-async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits): Promise<void> {
+export async function countInWindow(db: PrismaClient, key: string, windowMs: number, now = new Date()): Promise<{ count: number; resetAt: Date }> {
   const at = now.toISOString();
-  const windowOpenedAfter = new Date(now.getTime() - o.ipWindowMs).toISOString();
-  await db.$executeRaw`
+  const windowOpenedAfter = new Date(now.getTime() - windowMs).toISOString();
+  const [row] = await db.$queryRaw<{ failures: number; windowStart: Date }[]>`
     INSERT INTO "AuthThrottle" ("key", "failures", "windowStart", "lastFailureAt", "updatedAt")
-    VALUES (${ipKey(ip)}, 1, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
+    VALUES (${key}, 1, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
     ON CONFLICT ("key") DO UPDATE SET
       "failures" = CASE WHEN "AuthThrottle"."windowStart" > ${windowOpenedAfter}::timestamptz
                         THEN "AuthThrottle"."failures" + 1 ELSE 1 END,
       "windowStart" = CASE WHEN "AuthThrottle"."windowStart" > ${windowOpenedAfter}::timestamptz
                            THEN "AuthThrottle"."windowStart" ELSE ${at}::timestamptz END,
       "lastFailureAt" = ${at}::timestamptz,
-      "updatedAt" = ${at}::timestamptz`;
+      "updatedAt" = ${at}::timestamptz
+    RETURNING "failures", "windowStart"`;
+  return { count: row?.failures ?? 1, resetAt: new Date((row?.windowStart ?? now).getTime() + windowMs) };
 }
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
