@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure, setupWorld } from "~/test/fixtures";
-import { listenOidc, makeTestClient } from "~/test/oidc-browser";
+import { Browser, codeFlow, jwtPayload, listenOidc, makeTestClient, rpConfig } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { FRONT_MARK } from "~/server/http-front.js";
@@ -242,6 +242,19 @@ describe("gateway", () => {
     expect((await call("/gateway/pets/v1/pets/1", { method: "DELETE", token: writer.token })).status).toBe(401);
   });
 
+  it("passes a user's token from the code flow, and stops it once the grant is revoked", async () => {
+    const REDIRECT = "https://app.example.com/callback";
+    const rp = await makeTestClient(t.db, { tenantId: t.w.tenantB.id, redirectUris: [REDIRECT], firstParty: true, scopes: ["pets.read"] });
+    const browser = new Browser(t.db);
+    await browser.signIn(t.w.managerB.id, t.w.tenantB.id);
+    const tokens = await codeFlow(browser, await rpConfig(originB(), rp, REDIRECT), REDIRECT, { scope: "openid pets.read", resource: API });
+    const gid = jwtPayload(tokens.access_token).uc_gid as string;
+    expect(gid).toEqual(expect.any(String));
+    expect((await call("/gateway/pets/v1/pets", { token: tokens.access_token })).status).toBe(200);
+    await t.db.oidcPayload.deleteMany({ where: { model: "Grant", id: gid } });
+    expect((await call("/gateway/pets/v1/pets", { token: tokens.access_token })).status).toBe(401);
+  });
+
   it("answers 404 for an unknown suffix, version or operation, and a version with nothing online", async () => {
     const { token } = await tokenFor(originB(), t.w.tenantB.id, API, ["pets.read"]);
     const code = async (path: string, o: Parameters<typeof call>[1] = {}) => {
@@ -304,14 +317,11 @@ describe("gateway", () => {
     const big = await call("/gateway/pets/v1/upload", { method: "POST", token, headers: { "content-length": String(13 * MB) } });
     expect([big.status, json(big).data?.appCode]).toEqual([413, 10013]);
 
-    // Loopback addresses not allowed by the operator stay unreachable.
-    process.env.UC_OUTBOUND_ALLOW_ADDRESSES = "";
-    try {
-      const refused = await call("/gateway/pets/v1/pets", { token });
-      expect([refused.status, json(refused).data?.appCode]).toEqual([502, 300020]);
-    } finally {
-      process.env.UC_OUTBOUND_ALLOW_ADDRESSES = "127.0.0.1";
-    }
+    // A backend on an address the operator has not allowed (here the cloud metadata one) is never connected to.
+    await publish("metadata", { backend: "http://169.254.169.254/latest" });
+    const meta = await tokenFor(originB(), t.w.tenantB.id, `${API}/metadata`, ["pets.read"]);
+    const refused = await call("/gateway/metadata/v1/pets", { token: meta.token });
+    expect([refused.status, json(refused).data?.appCode]).toEqual([502, 300020]);
   });
 
   it("streams a 10 MB upload to the backend and an answer back as they come", async () => {
