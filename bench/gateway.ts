@@ -17,17 +17,18 @@
  *
  *   BENCH_DATABASE_URL  PostgreSQL server for the scratch database (default local 127.0.0.1:5432)
  *   BENCH_PORT          port of the server (default 3340; the backend takes the next one)
+ *   BENCH_N, BENCH_CONCURRENCY  calls per run (5,000) and how many at once (32)
+ *   BENCH_KEEP_DB=1     keep the scratch database (to look at its statements afterwards)
  */
 import os from "node:os";
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { createScratchDatabase, dropScratchDatabase } from "~/test/scratch-db";
 import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
 import { seed } from "~/server/seed";
-import { newSecret } from "~/server/services/client";
 import { fmt, httpClient, measure, postgresRootPid, startApp, treeCpuSeconds } from "./lib";
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -89,7 +90,9 @@ try {
   await db.apiPublishConfig.create({
     data: { apiResourceId: api.id, tenantId: tenant.id, suffix: "bench", scopes: ["items.read"], backendUrl: `http://127.0.0.1:${BACKEND_PORT}` },
   });
-  const s = newSecret();
+  // As services/client.ts stores a secret (SHA-256 of it); that module is server-only.
+  const secret = `ucs_${randomBytes(32).toString("base64url")}`;
+  const s = { secret, hash: createHash("sha256").update(secret).digest("hex"), hint: secret.slice(0, 8) };
   const client = await db.oAuthClient.create({
     data: {
       tenantId: tenant.id,
@@ -101,7 +104,7 @@ try {
       redirectUris: [],
       postLogoutRedirectUris: [],
       corsOrigins: [],
-      firstParty: true,
+      consentRequired: false,
       tokenLifetime: 3600,
       secrets: { create: [{ hash: s.hash, hint: s.hint }] },
     },
@@ -191,5 +194,6 @@ try {
 } finally {
   stopApp?.();
   backend.kill();
-  await dropScratchDatabase(SERVER, name);
+  if (process.env.BENCH_KEEP_DB) console.log(`kept database ${name}`);
+  else await dropScratchDatabase(SERVER, name);
 }

@@ -108,7 +108,7 @@ beforeAll(async () => {
   downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
   await new Promise<void>((r) => closed.close(() => r()));
   gw = await listenOidc(t.db, {
-    handle: (req, res) => (req.url?.startsWith("/gateway/") ? handleGateway(t.db, req, res, { timeoutMs: 500, maxBody: 12 * MB }) : handleOidc(t.db, req, res)),
+    handle: (req, res) => (req.url?.startsWith("/gateway/") ? handleGateway(t.db, req, res, { timeoutMs: 500, maxBody: 12 * MB, cacheMs: 0 }) : handleOidc(t.db, req, res)),
   });
 });
 afterAll(async () => {

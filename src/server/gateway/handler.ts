@@ -48,6 +48,8 @@ export interface GatewayOptions {
   timeoutMs?: number;
   /** The largest request body passed on (default: the API endpoints' MAX_API_BODY). */
   maxBody?: number;
+  /** How long an instance reuses what it read of a published API (default 1 s; tests that change it between calls pass 0). */
+  cacheMs?: number;
 }
 
 interface Published {
@@ -87,6 +89,28 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
      LIMIT 1`,
   );
   return row ?? null;
+}
+
+/**
+ * What this instance read of `host` + `suffix`, for up to `cacheMs`: a busy API costs one read of
+ * its configuration per second instead of one per call (the token is still checked on every
+ * call). A change (a revision online, a new backend, a limit, a disabled API) reaches every
+ * instance within that second. Bounded, so random suffixes cannot grow it.
+ */
+const publishedCache = new Map<string, { at: number; value: Promise<Published | null> }>();
+const MAX_CACHED = 1000;
+function cachedPublished(db: Db, host: string, suffix: string, cacheMs: number): Promise<Published | null> {
+  if (cacheMs <= 0) return loadPublished(db, host, suffix);
+  const key = `${host} ${suffix}`;
+  const now = Date.now();
+  const hit = publishedCache.get(key);
+  if (hit && now - hit.at < cacheMs) return hit.value;
+  const value = loadPublished(db, host, suffix);
+  publishedCache.delete(key);
+  publishedCache.set(key, { at: now, value });
+  if (publishedCache.size > MAX_CACHED) publishedCache.delete(publishedCache.keys().next().value!);
+  value.catch(() => publishedCache.delete(key));
+  return value;
 }
 
 const loadDocument = (db: Db, revisionId: string) => async () =>
@@ -131,17 +155,17 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
   const rawPath = url.split("?", 1)[0] ?? "/";
   const m = /^\/gateway\/([^/?]+)(\/[^?]*)?$/.exec(rawPath);
   if (!HOST_RE.test(host) || !m || !SUFFIX_RE.test(m[1]!)) return void fail(m ? 300017 : 10007);
-  const published = await loadPublished(db, normalizeHost(host), m[1]!);
-  if (!published || published.tenantStatus !== "enabled") return void fail(published ? 10007 : 300017);
-  if (!published.enabled) return void fail(300017);
+  const api = await cachedPublished(db, normalizeHost(host), m[1]!, options.cacheMs ?? 1000);
+  if (!api || api.tenantStatus !== "enabled") return void fail(api ? 10007 : 300017);
+  if (!api.enabled) return void fail(300017);
 
   let version = "";
   let clientId = "";
   const count = (status: number) =>
-    recordCall(db, { tenantId: published.tenantId, apiResourceId: published.apiResourceId, version, clientId, status, ms: performance.now() - started });
+    recordCall(db, { tenantId: api.tenantId, apiResourceId: api.apiResourceId, version, clientId, status, ms: performance.now() - started });
 
   const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
-  const picked = pickVersion(published, m[2] ?? "", search ? new URLSearchParams(search) : null, h.get("api-version"));
+  const picked = pickVersion(api, m[2] ?? "", search ? new URLSearchParams(search) : null, h.get("api-version"));
   if (!picked) return void count(fail(300001));
   version = picked.version.name;
   if (!picked.version.revisionId) return void count(fail(300018));
@@ -153,23 +177,23 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
   const authorization = h.get("authorization");
   const bearer = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(authorization ?? "")?.[1];
   const proto = requestProto(h);
-  const caller = bearer ? await loadTenantAndOidcActor(db, host, `${proto}://${host.toLowerCase()}`, bearer, published.audience) : null;
-  const claims = caller?.tenant?.id === published.tenantId ? caller.claims : null;
+  const caller = bearer ? await loadTenantAndOidcActor(db, host, `${proto}://${host.toLowerCase()}`, bearer, api.audience) : null;
+  const claims = caller?.tenant?.id === api.tenantId ? caller.claims : null;
   if (!claims) return void count(fail(10001, { "www-authenticate": bearerChallenge(authorization, 401, undefined)! }));
   clientId = claims.clientId;
-  const configScopes = published.scopes;
+  const configScopes = api.scopes;
   if (!scopesSatisfied(operation.scopes, claims.scopes) || (configScopes.length && !configScopes.some((s) => claims.scopes.includes(s))))
     return void count(fail(17005, { "www-authenticate": bearerChallenge(authorization, 403, 17005)! }));
 
-  if (published.rateLimitPerMinute) {
-    const { count: used, resetAt } = await countInWindow(db, `gw:${published.apiResourceId}:${clientId}`, 60_000);
-    if (used > published.rateLimitPerMinute)
+  if (api.rateLimitPerMinute) {
+    const { count: used, resetAt } = await countInWindow(db, `gw:${api.apiResourceId}:${clientId}`, 60_000);
+    if (used > api.rateLimitPerMinute)
       return void count(fail(10005, { "retry-after": String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) }));
   }
 
   let backend: URL | null = null;
   try {
-    backend = published.backendUrl ? new URL(published.backendUrl) : null;
+    backend = api.backendUrl ? new URL(api.backendUrl) : null;
   } catch {
     backend = null;
   }
