@@ -87,6 +87,7 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
       JOIN "ApiResource" r ON r."id" = c."apiResourceId" AND r."tenantId" = t."id"
      WHERE h."host" = ${host}
      LIMIT 1`,
+    "uc_gateway_published",
   );
   return row ?? null;
 }

@@ -1,8 +1,9 @@
 /**
  * The gateway's traffic counts (GatewayStat): each call adds to a counter in memory, keyed by
  * minute, API resource, version and client; every few seconds the counters go to the database in
- * one statement (an upsert adding to what other instances wrote). A call never waits for a write;
- * an instance that dies loses at most its last few seconds of counts.
+ * one statement (an upsert adding to what other instances wrote), and once more when the server
+ * is told to stop. A call never waits for a write; an instance that crashes loses at most its
+ * last few seconds of counts.
  */
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
@@ -24,6 +25,7 @@ const FLUSH_MS = 5_000;
 const pending = new Map<string, Counter>();
 let target: Db | null = null;
 let timer: NodeJS.Timeout | null = null;
+let hooked = false;
 
 export interface CallRecord {
   tenantId: string;
@@ -49,6 +51,12 @@ export function recordCall(db: Db, c: CallRecord, now = Date.now()) {
   else if (c.status >= 400) row.clientErrors++;
   row.totalMs += c.ms;
   timer ??= setTimeout(() => void flushGatewayStats(), FLUSH_MS).unref();
+  // server.mjs stops on SIGTERM after closing the app: write what is pending then too. (Only
+  // beside a handler of its own: a lone listener would keep the signal from ending the process.)
+  if (!hooked && process.listenerCount("SIGTERM") > 0) {
+    hooked = true;
+    process.once("SIGTERM", () => void flushGatewayStats());
+  }
 }
 
 /** Writes the pending counters (tests and shutdown call it; otherwise a timer does). */

@@ -202,6 +202,8 @@ export async function loadTenantAndOidcActor(
            AND p."payload"->>'accountId' = ${claims.sub} AND p."payload"->>'clientId' = ${claims.clientId}) g ON true
      WHERE h."host" = ${name}
      LIMIT 1`,
+    // Planned once per connection: planning this statement costs more than running it.
+    "uc_oidc_actor",
   );
   if (!row) return { tenant: null, actor: null, claims: null };
   const tenant = row.hostTenant;
