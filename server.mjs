@@ -5,7 +5,8 @@
  * the request id — and refuses paths that cannot be decoded; every response gets the common
  * security headers (see src/server/http-front.js). The API endpoints (/api/v1, /api/trpc) are
  * answered by the same handlers their route files export, called directly once the app has
- * published them (src/server/api/http.ts): Next's router costs more CPU than a cheap call.
+ * published them (src/server/api/http.ts): Next's router costs more CPU than a cheap call. So are
+ * the OpenID Providers (/oidc) and the API gateway (/gateway/<suffix>/…).
  */
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -13,6 +14,7 @@ import {
   FRONT_MARK,
   MALFORMED_PATH_ROUTE,
   fastApiHandler,
+  gatewayHandler,
   oidcHandler,
   prepareRequest,
   requestPath,
@@ -51,11 +53,11 @@ const server = http.createServer((req, res) => {
   // "/api/trpc/%ff": Next and the routers behind it would throw; a route of ours answers 400.
   if (!decodable) req.url = MALFORMED_PATH_ROUTE;
   // The two API endpoints skip Next's router once the app has published their handlers; so do
-  // the tenants' OpenID Providers (a Koa app each, on Node's request and response).
+  // the tenants' OpenID Providers (a Koa app each) and the API gateway, on Node's request and response.
   const path = requestPath(req.url ?? "/");
-  const oidc = decodable ? oidcHandler(path) : null;
-  const api = decodable && !oidc ? fastApiHandler(req, path) : null;
-  (oidc ? oidc(req, res) : api ? serveFetch(api, req, res, proto) : handle(req, res)).catch((e) => {
+  const node = decodable ? (oidcHandler(path) ?? gatewayHandler(path)) : null;
+  const api = decodable && !node ? fastApiHandler(req, path) : null;
+  (node ? node(req, res) : api ? serveFetch(api, req, res, proto) : handle(req, res)).catch((e) => {
     // One JSON line like the app's own (pino) logs: the error's name, message and stack, no request data.
     const err = e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) };
     process.stderr.write(

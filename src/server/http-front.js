@@ -212,8 +212,10 @@ export const PERMISSIONS_POLICY = [
  * the two API endpoints (/api/v1 and /api/trpc) for a path and method, or null for everything Next
  * routes itself. server.mjs then calls that handler without Next's router in between. `oidc`
  * serves the tenants' OpenID Providers (src/server/oidc/handler.ts) on Node's own request and
- * response, for the paths `isOidcPath` names.
- * @typedef {{ pick(path: string, method: string): ((req: Request) => Promise<Response>) | null, oidc?: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void> }} FastApi
+ * response, for the paths `isOidcPath` names; `gateway` the published APIs under /gateway/
+ * (src/server/gateway/handler.ts), the same way.
+ * @typedef {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>} NodeHandler
+ * @typedef {{ pick(path: string, method: string): ((req: Request) => Promise<Response>) | null, oidc?: NodeHandler, gateway?: NodeHandler }} FastApi
  */
 export const FAST_API = Symbol.for("user-center.fast-api");
 
@@ -230,6 +232,18 @@ export const isOidcPath = (path) => path === OIDC_DISCOVERY_PATH || path === "/o
 export function oidcHandler(path) {
   const api = /** @type {FastApi | undefined} */ (/** @type {Record<symbol, unknown>} */ (globalThis)[FAST_API]);
   return api?.oidc && isOidcPath(path) ? api.oidc : null;
+}
+
+/** Where the published APIs answer (src/server/gateway/handler.ts). */
+export const GATEWAY_PATH_PREFIX = "/gateway/";
+
+/**
+ * The gateway's handler when this request is for it and the app has published it, else null.
+ * @param {string} path
+ */
+export function gatewayHandler(path) {
+  const api = /** @type {FastApi | undefined} */ (/** @type {Record<symbol, unknown>} */ (globalThis)[FAST_API]);
+  return api?.gateway && path.startsWith(GATEWAY_PATH_PREFIX) ? api.gateway : null;
 }
 
 /** The largest request body the API endpoints read (a 15,000,000-character base64 upload fits). */

@@ -86,6 +86,8 @@ export const publishConfigFields = z.object({
     .trim()
     .max(2000)
     .nullish(),
+  /** Calls each client may make per minute through the gateway; null or absent: no limit. */
+  rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullish(),
 });
 export type PublishConfigFields = z.input<typeof publishConfigFields>;
 export const publishConfigInput = publishConfigFields.extend({ id: z.uuid() });
@@ -164,6 +166,28 @@ export const publishConfigItem = z.object({
   scopes: z.array(z.string()),
   openId: z.boolean(),
   backendUrl: z.string().nullable(),
+  rateLimitPerMinute: z.number().int().nullable(),
   updatedAt: z.date(),
 });
 export type PublishConfigItem = z.infer<typeof publishConfigItem>;
+
+// --- gateway traffic ---
+
+export const gatewayStatsInput = z.object({
+  /** The API resource. */
+  id: z.uuid(),
+  /** How far back, in hours (the last hour by default, at most 30 days). */
+  hours: z.number().int().min(1).max(720).default(1),
+});
+export const gatewayStatRow = z.object({
+  version: z.string(),
+  clientId: z.string(),
+  calls: z.number().int(),
+  clientErrors: z.number().int(),
+  serverErrors: z.number().int(),
+  /** Share of calls answered 4xx or 5xx (0 to 1). */
+  errorRate: z.number(),
+  /** Mean time to the answer's headers, in milliseconds. */
+  meanMs: z.number(),
+});
+export type GatewayStatRow = z.infer<typeof gatewayStatRow>;

@@ -106,11 +106,15 @@ export function pickApiHandler(path: string, method: string): ((req: Request) =>
  * more than the rest of a cheap call. Published by instrumentation once the instance has checked
  * its keys; until then (and under `next dev`/`next start`) every request goes through Next.
  */
+let gateway: Promise<typeof import("~/server/gateway/handler")> | undefined;
+
 export function publishFastApi() {
   const api: FastApi = {
     pick: pickApiHandler,
     // Loaded with the first OpenID request: instances that serve none never load oidc-provider.
     oidc: async (req, res) => (await import("~/server/oidc/handler")).handleOidc(db, req, res),
+    // Likewise the gateway, with the first call of a published API.
+    gateway: async (req, res) => (await (gateway ??= import("~/server/gateway/handler"))).handleGateway(db, req, res),
   };
   (globalThis as Record<symbol, unknown>)[FAST_API] = api;
 }

@@ -31,6 +31,16 @@ describe("readRows", () => {
     }
   });
 
+  it("runs a named statement as prepared, with each call's own parameters", async () => {
+    const q = (n: number) => Prisma.sql`SELECT ${n}::int * 2 AS "twice", ${`v${n}`}::text AS "label"`;
+    // Past the fifth run PostgreSQL may switch to a generic plan: the answers must not change.
+    for (let n = 1; n <= 8; n++) expect(await readRows(env.db, q(n), "fast_read_test_twice")).toEqual([{ twice: n * 2, label: `v${n}` }]);
+    if (env.kind === "postgresql") {
+      const [row] = await readRows<{ n: number }[]>(env.db, Prisma.sql`SELECT count(*)::int AS "n" FROM pg_prepared_statements WHERE name = 'fast_read_test_twice'`);
+      expect(row?.n).toBe(1);
+    }
+  });
+
   it("goes through Prisma inside a transaction (the transaction's own connection)", async () => {
     const seen = await env.db.$transaction(async (tx) => {
       await tx.$executeRaw`SET LOCAL application_name = 'fast-read-test'`;

@@ -36,11 +36,16 @@ const types = {
 /** Parameters as Prisma sends them: a Date as its UTC instant (pg would write local time). */
 const param = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.map(param) : v);
 
-/** The rows of `query` (`Rows` is their array type, as for `$queryRaw<Rows>`). */
-export async function readRows<Rows extends unknown[]>(db: Pick<PrismaClient, "$queryRaw">, query: Prisma.Sql): Promise<Rows> {
+/**
+ * The rows of `query` (`Rows` is their array type, as for `$queryRaw<Rows>`). `prepared` names a
+ * statement whose text never changes (only its parameters): each connection then parses and
+ * plans it once (PostgreSQL switches to a generic plan after five runs when it is no worse) —
+ * for the large per-request statements, whose planning costs more than their execution.
+ */
+export async function readRows<Rows extends unknown[]>(db: Pick<PrismaClient, "$queryRaw">, query: Prisma.Sql, prepared?: string): Promise<Rows> {
   const pool = pools.get(db);
   if (!pool) return db.$queryRaw<Rows>(query);
-  const { rows } = await pool.query({ text: query.text, values: query.values.map(param), types });
+  const { rows } = await pool.query({ ...(prepared ? { name: prepared } : {}), text: query.text, values: query.values.map(param), types });
   return rows as Rows;
 }
 

@@ -41,8 +41,9 @@ export const OWN_API_PATH = "/api/v1";
 export const ownApiResource = (issuer: string) => `${issuer}${OWN_API_PATH}`;
 
 /**
- * Claims our provider adds to a JWT access token for our API (never to another API's): the grant
- * and the login session it was issued under, so the API can tell at once when either ends.
+ * Claims our provider adds to a user's JWT access token for our API and for the tenant's API
+ * resources (which our gateway serves): the grant and the login session it was issued under, so
+ * the API can tell at once when either ends.
  */
 export const GRANT_CLAIM = "uc_gid";
 export const LOGIN_SESSION_CLAIM = "uc_sid";
@@ -168,18 +169,23 @@ const ended = (s: LinkedSession) =>
 
 /**
  * The tenant bound to `host` and the actor behind an OpenID Provider access token on it, in one
- * statement (see the file's comment); `origin` is the request's own (scheme and host).
+ * statement (see the file's comment); `origin` is the request's own (scheme and host). The token
+ * must name `audience`: our API by default, or one of the tenant's API resources (the gateway,
+ * src/server/gateway, which then reads the verified `claims` for their scopes and client). An
+ * actor is null when the token is refused; `claims` are then null too.
  */
 export async function loadTenantAndOidcActor(
   db: Db,
   host: string,
   origin: string,
   token: string,
-): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+  audience?: string,
+): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; claims: OidcAccessToken | null }> {
   const claims = await verifyOidcAccessToken(db, token);
   const own = origin.toLowerCase();
-  if (!claims || claims.iss !== own || !claims.aud.includes(ownApiResource(own))) return { tenant: await resolveTenant(db, host), actor: null };
-  return liveTokenActor(db, host, claims);
+  if (!claims || claims.iss !== own || !claims.aud.includes(audience ?? ownApiResource(own))) return { tenant: await resolveTenant(db, host), actor: null, claims: null };
+  const found = await liveTokenActor(db, host, claims);
+  return { ...found, claims: found.actor ? claims : null };
 }
 
 /**
@@ -221,6 +227,8 @@ export async function liveTokenActor(db: Db, host: string, claims: LiveTokenRef)
            AND p."payload"->>'accountId' = ${claims.sub} AND p."payload"->>'clientId' = ${claims.clientId}) g ON true
      WHERE h."host" = ${name}
      LIMIT 1`,
+    // Planned once per connection: planning this statement costs more than running it.
+    "uc_oidc_actor",
   );
   if (!row) return { tenant: null, actor: null };
   const tenant = row.hostTenant;

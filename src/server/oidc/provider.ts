@@ -110,20 +110,23 @@ interface IssuedToken {
 type StructuredJwt = { payload: Record<string, unknown> };
 
 /**
- * A JWT access token for our own API (api-token.ts) names its grant and login session, so the
- * API can stop it when either ends; its scopes are cut to those the API offers now (the user's or
- * the owner's current rights: the grant may hold more than they do), and a client-credentials
- * request naming no scope gets all it may have, as on /api/oauth/token. The response's `scope`
- * follows (it is read from the token after it is made). Another API's tokens are left alone.
+ * A user's JWT access token (for our own API, api-token.ts, or one of the tenant's API resources,
+ * which the gateway serves) names its grant and login session, so the API can stop it when either
+ * ends. For our API its scopes are also cut to those the API offers now (the user's or the
+ * owner's current rights: the grant may hold more than they do), and a client-credentials request
+ * naming no scope gets all it may have, as on /api/oauth/token. The response's `scope` follows
+ * (it is read from the token after it is made).
  */
 function ownApiClaims(ownApi: string) {
   return (token: IssuedToken, jwt: StructuredJwt) => {
-    if (token.resourceServer?.audience !== ownApi) return;
-    const offered = (token.resourceServer.scope ?? "").split(" ").filter(Boolean);
-    const asked = (token.scope ?? "").split(" ").filter(Boolean);
-    const scopes = token.kind === "ClientCredentials" && !asked.length ? compactGrants(offered) : asked.filter((s) => offered.includes(s));
-    token.scope = scopes.join(" ") || undefined;
-    jwt.payload.scope = token.scope;
+    if (!token.resourceServer?.audience) return;
+    if (token.resourceServer.audience === ownApi) {
+      const offered = (token.resourceServer.scope ?? "").split(" ").filter(Boolean);
+      const asked = (token.scope ?? "").split(" ").filter(Boolean);
+      const scopes = token.kind === "ClientCredentials" && !asked.length ? compactGrants(offered) : asked.filter((s) => offered.includes(s));
+      token.scope = scopes.join(" ") || undefined;
+      jwt.payload.scope = token.scope;
+    }
     if (token.kind === "AccessToken" && token.grantId) {
       jwt.payload[GRANT_CLAIM] = token.grantId;
       const loginSessionId = currentLoginLink()?.loginSessionId;

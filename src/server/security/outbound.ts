@@ -81,8 +81,13 @@ type ConnectionOptions = { host?: string | null; hostname?: string | null };
 type CreateConnection = (options: ConnectionOptions, cb?: (err: Error | null, socket?: Duplex) => void) => Duplex | undefined;
 
 /** An agent of `Base` (http or https) whose every connection goes through the guards above. */
-function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(Base: T, allowed: () => Set<string>, maxBytes = MAX_RESPONSE_BYTES): InstanceType<T> {
-  const agent = new Base({ keepAlive: false, lookup: guardedLookup(undefined, allowed) } as never) as InstanceType<T>;
+function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(
+  Base: T,
+  allowed: () => Set<string>,
+  maxBytes = MAX_RESPONSE_BYTES,
+  keepAlive = false,
+): InstanceType<T> {
+  const agent = new Base({ keepAlive, lookup: guardedLookup(undefined, allowed) } as never) as InstanceType<T>;
   const create = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent);
   (agent as unknown as { createConnection: CreateConnection }).createConnection = (options, cb) => {
     const host = bareHost(options.host ?? options.hostname ?? "");
@@ -94,7 +99,7 @@ function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(Base: T,
       return undefined;
     }
     const socket = create(options, cb);
-    return socket ? bound(socket, maxBytes) : socket;
+    return socket && Number.isFinite(maxBytes) ? bound(socket, maxBytes) : socket;
   };
   return agent;
 }
@@ -119,6 +124,13 @@ export function outboundHttpOptions(allowed: () => Set<string> = allowedAddresse
 export function outboundAgent(protocol: string, maxBytes: number): http.Agent {
   return protocol === "http:" ? guardedAgent(http.Agent, allowedAddresses, maxBytes) : guardedAgent(https.Agent, allowedAddresses, maxBytes);
 }
+
+/**
+ * The gateway's agents (src/server/gateway/proxy.ts): the same guard on every new connection,
+ * kept alive between calls (a published API's backend is called again and again), with no byte
+ * bound (the answer streams through to the caller, whose own pace bounds it).
+ */
+export const gatewayAgents = { http: guardedAgent(http.Agent, allowedAddresses, Infinity, true), https: guardedAgent(https.Agent, allowedAddresses, Infinity, true) };
 
 /** What the tenants' providers use (provider.ts). */
 export const providerHttpOptions = outboundHttpOptions();

@@ -174,22 +174,19 @@ export async function recordFailure(db: PrismaClient, input: FailureInput, optio
   return countAccountFailure(db, { tenantId: input.tenantId, userId: account, ip: input.ip }, now, o);
 }
 
-/** Counts a failed sign-in from `ip` in its fixed window. */
-async function countIpFailure(db: PrismaClient, ip: string, now: Date, o: Limits): Promise<void> {
-  await countInWindow(db, ipKey(ip), o.ipWindowMs, now);
-}
+const countIpFailure = (db: PrismaClient, ip: string, now: Date, o: Limits) => countInWindow(db, ipKey(ip), o.ipWindowMs, now);
 
 /**
- * Adds one to the counter `key` in a fixed window of `windowMs` (a new window once it has passed)
- * and answers the count so far, this one included. One statement, so racing instances each add
- * theirs (the row lock ON CONFLICT takes serialises them); the right-hand sides of SET read the
- * row as it was before this update. Also for limits other than sign-in (e.g. `sub:` keys for
- * subscription emails): a key's prefix says what it counts.
+ * Adds one to `key`'s count in its fixed window of `windowMs` (a new window opens once the last
+ * has passed) and answers the count and when the window closes: the shared window behind the
+ * per-IP sign-in limit and the gateway's request limit. One statement, so racing instances each
+ * add theirs (the row lock ON CONFLICT takes serialises them); the right-hand sides of SET read
+ * the row as it was before this update.
  */
-export async function countInWindow(db: DbClient, key: string, windowMs: number, now = new Date()): Promise<number> {
+export async function countInWindow(db: DbClient, key: string, windowMs: number, now = new Date()): Promise<{ count: number; resetAt: Date }> {
   const at = now.toISOString();
   const windowOpenedAfter = new Date(now.getTime() - windowMs).toISOString();
-  const rows = await db.$queryRaw<{ failures: number }[]>`
+  const [row] = await db.$queryRaw<{ failures: number; windowStart: Date }[]>`
     INSERT INTO "AuthThrottle" ("key", "failures", "windowStart", "lastFailureAt", "updatedAt")
     VALUES (${key}, 1, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)
     ON CONFLICT ("key") DO UPDATE SET
@@ -199,8 +196,8 @@ export async function countInWindow(db: DbClient, key: string, windowMs: number,
                            THEN "AuthThrottle"."windowStart" ELSE ${at}::timestamptz END,
       "lastFailureAt" = ${at}::timestamptz,
       "updatedAt" = ${at}::timestamptz
-    RETURNING "failures"`;
-  return rows[0]?.failures ?? 1;
+    RETURNING "failures", "windowStart"`;
+  return { count: row?.failures ?? 1, resetAt: new Date((row?.windowStart ?? now).getTime() + windowMs) };
 }
 
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";

@@ -1,7 +1,7 @@
 /**
  * API products (产品包): named bundles of API versions of one tenant, what the developer portal
  * offers for subscription (published or not, approval or not, a request limit per subscription).
- * Tenant-isolated like every catalogue; the versions must be the tenant's own (300019).
+ * Tenant-isolated like every catalogue; the versions must be the tenant's own (300024).
  */
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
@@ -48,19 +48,19 @@ async function withVersions(db: DbClient, rows: Row[]): Promise<ApiProductItem[]
 
 async function findProduct(db: DbClient, scope: Scope, id: string): Promise<Row> {
   const row = await db.apiProduct.findFirst({ where: { id, ...tenantWhere(scope) }, select });
-  if (!row) throw new AppError(300017);
+  if (!row) throw new AppError(300022);
   return row;
 }
 
 async function checkVersions(db: DbClient, tenantId: string, ids: string[]) {
   const unique = [...new Set(ids)];
   const known = await db.apiVersion.count({ where: { tenantId, id: { in: unique } } });
-  if (known !== unique.length) throw new AppError(300019, { versionIds: [msg("versionUnknown")] });
+  if (known !== unique.length) throw new AppError(300024, { versionIds: [msg("versionUnknown")] });
   return unique;
 }
 
 const conflict = (e: unknown): never => {
-  if (isUniqueViolation(e)) throw new AppError(300018, { name: [msg("productNameInUse")] });
+  if (isUniqueViolation(e)) throw new AppError(300023, { name: [msg("productNameInUse")] });
   throw e;
 };
 

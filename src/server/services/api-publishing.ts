@@ -6,6 +6,7 @@
  * (`findResource`: its tenant, and a developer only the APIs they own).
  */
 import type { z } from "zod";
+import type { GatewayStatRow, gatewayStatsInput } from "~/lib/validators/api-publish";
 import type { Prisma } from "~/generated/prisma/client";
 import type { DbClient } from "~/server/db";
 import { AppError, isUniqueViolation } from "~/server/errors";
@@ -313,6 +314,7 @@ const configSelect = {
   scopes: true,
   openId: true,
   backendUrl: true,
+  rateLimitPerMinute: true,
   updatedAt: true,
 } satisfies Prisma.ApiPublishConfigSelect;
 
@@ -333,6 +335,7 @@ export async function savePublishConfig(scope: Scope, input: z.output<typeof pub
     scopes: [...new Set(input.scopes)],
     openId: input.openId,
     backendUrl: input.backendUrl || null,
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
   };
   try {
     return await scope.db.$transaction(async (tx) => {
@@ -350,4 +353,37 @@ export async function savePublishConfig(scope: Scope, input: z.output<typeof pub
     if (isUniqueViolation(e)) throw new AppError(300015, { suffix: [msg("suffixInUse")] });
     throw e;
   }
+}
+
+// --- gateway traffic -------------------------------------------------------------------------
+
+/**
+ * Calls through the gateway to this API over the last `hours`, per version and client (the
+ * subscription, once products exist), most called first; the current instance's last few seconds
+ * may not be written yet (src/server/gateway/stats.ts).
+ */
+export async function gatewayStats(scope: Scope, input: z.output<typeof gatewayStatsInput>): Promise<GatewayStatRow[]> {
+  const resource = await findResource(scope.db, scope, input.id);
+  const since = Math.floor(Date.now() / 60_000) - input.hours * 60;
+  const groups = await scope.db.gatewayStat.groupBy({
+    by: ["version", "clientId"],
+    where: { tenantId: resource.tenantId, apiResourceId: resource.id, minute: { gt: since } },
+    _sum: { calls: true, clientErrors: true, serverErrors: true, totalMs: true },
+    orderBy: { _sum: { calls: "desc" } },
+    take: 500,
+  });
+  return groups.map((g) => {
+    const calls = g._sum.calls ?? 0;
+    const clientErrors = g._sum.clientErrors ?? 0;
+    const serverErrors = g._sum.serverErrors ?? 0;
+    return {
+      version: g.version,
+      clientId: g.clientId,
+      calls,
+      clientErrors,
+      serverErrors,
+      errorRate: calls ? (clientErrors + serverErrors) / calls : 0,
+      meanMs: calls ? Number(g._sum.totalMs ?? 0n) / calls : 0,
+    };
+  });
 }

@@ -98,7 +98,7 @@ export async function subscribe(ctx: PublicTenantCtx, input: z.output<typeof sub
     countInWindow(db, `sub:to:${tenant.id}:${input.email}`, HOUR, now),
     countInWindow(db, `sub:ip:${tenant.id}:${ip}`, HOUR, now),
   ]);
-  if (byAddress > SUBSCRIPTION_RULES.perAddressHour || byIp > SUBSCRIPTION_RULES.perIpHour) throw new AppError(10005);
+  if (byAddress.count > SUBSCRIPTION_RULES.perAddressHour || byIp.count > SUBSCRIPTION_RULES.perIpHour) throw new AppError(10005);
   const key = { apiResourceId_email: { apiResourceId: api.id, email: input.email } };
   const existing = await db.apiSubscriber.findUnique({ where: key, select: { confirmedAt: true, confirmSentAt: true } });
   if (existing?.confirmedAt) throw new AppError(300005);

@@ -18,16 +18,16 @@ describe("API products", () => {
     expect(product).toMatchObject({ name: "catalog-basic", published: true, approvalRequired: false, requestLimit: 600 });
     expect(product.versions.map((v) => `${v.apiName} ${v.versionName}`)).toEqual(["catalog v1", "catalog v2"]);
     expect(product.versionIds).toHaveLength(2);
-    expect(await failure(() => admin.apiProduct.create({ name: "catalog-basic" }))).toMatchObject({ code: 300018, trpc: "CONFLICT" });
+    expect(await failure(() => admin.apiProduct.create({ name: "catalog-basic" }))).toMatchObject({ code: 300023, trpc: "CONFLICT" });
 
     // Another tenant's version cannot be bundled, and that tenant never sees this product.
     const adminA = await w.makeUser(w.platform.id, "product-admin-a", ["administrator"]);
     const a = await w.callerFor(adminA.id, w.platform);
     const apiA = await a.apiResource.create({ name: "catalog-a" });
     const vA = await a.apiPublish.createVersion({ id: apiA.id, name: "v1" });
-    expect(await failure(() => admin.apiProduct.update({ id: product.id, name: "catalog-basic", versionIds: [vA.id] }))).toMatchObject({ code: 300019 });
-    expect(await failure(() => a.apiProduct.detail({ id: product.id }))).toMatchObject({ code: 300017, trpc: "NOT_FOUND" });
-    expect(await failure(() => a.apiProduct.delete({ id: product.id }))).toMatchObject({ code: 300017 });
+    expect(await failure(() => admin.apiProduct.update({ id: product.id, name: "catalog-basic", versionIds: [vA.id] }))).toMatchObject({ code: 300024 });
+    expect(await failure(() => a.apiProduct.detail({ id: product.id }))).toMatchObject({ code: 300022, trpc: "NOT_FOUND" });
+    expect(await failure(() => a.apiProduct.delete({ id: product.id }))).toMatchObject({ code: 300022 });
     expect((await a.apiProduct.list({})).items.map((p) => p.id)).not.toContain(product.id);
     expect((await a.apiProduct.versionOptions({})).map((v) => v.id)).toEqual([vA.id]);
 

@@ -4,6 +4,8 @@ import { idInput, listOutput } from "~/lib/validators/common";
 import {
   apiVersionCreateInput,
   changelog,
+  gatewayStatRow,
+  gatewayStatsInput,
   publishConfigInput,
   publishConfigItem,
   releaseCreateInput,
@@ -114,4 +116,12 @@ export const apiPublishRouter = createTRPCRouter({
     .input(publishConfigInput)
     .output(publishConfigItem)
     .mutation(({ ctx, input }) => svc.savePublishConfig(ctx, input)),
+
+  gatewayStats: requirePermission("uc.apiresource.versions")
+    .meta({
+      openapi: { method: "GET", path: "/api-resources/{id}/gateway-stats", tags, protect: true, summary: "Gateway calls and error rates per version and client" },
+    })
+    .input(gatewayStatsInput)
+    .output(z.array(gatewayStatRow))
+    .query(({ ctx, input }) => svc.gatewayStats(ctx, input)),
 });

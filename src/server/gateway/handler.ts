@@ -1,0 +1,214 @@
+/**
+ * The API gateway: `https://<tenant host>/gateway/<suffix>/<path>` calls a published API.
+ * server.mjs hands it Node's request and response, like the OpenID Provider's (no Next router,
+ * no Web streams). In order, each refusal in our error format (`restFailure`'s body):
+ *
+ * 1. the host's tenant (enabled) and its publish configuration with this suffix, of an enabled
+ *    API resource: else 404 (10007 / 300017);
+ * 2. the version, as each version of the API says callers pick it: the first path segment after
+ *    the suffix (`path`), the `api-version` query parameter (`query`) or the `Api-Version` header
+ *    (`header`). There is no default version: a call naming none, or one that does not exist, is
+ *    404 300001, so adding a version never moves callers silently. Then the version's online
+ *    revision (none: 404 300018), and in it an operation for the method and path (templated
+ *    `{id}` segments; the document's `servers` are not part of the path): else 404 300019;
+ * 3. the bearer token: one of our JWT access tokens (api-token.ts, the same verification and
+ *    liveness check as our own API's) issued by this host's provider for this API resource:
+ *    else 401 with an RFC 6750 challenge;
+ * 4. the scopes: the operation's security requirement (its own, else the document's) and, when the
+ *    publish configuration names scopes, at least one of them: else 403 insufficient_scope;
+ * 5. the request limit per client (ApiPublishConfig.rateLimitPerMinute, a one-minute window
+ *    shared by every instance): past it 429 with Retry-After;
+ * 6. the call, streamed to `backendUrl` + the rest of the path + the query (proxy.ts): a backend
+ *    that refuses or cannot be reached (or none configured) is 502 300020, one that does not
+ *    answer within UC_GATEWAY_TIMEOUT_MS (30 s) 504 300021.
+ * Every call that reached an API is counted (stats.ts).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Prisma } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
+import { readRows } from "~/server/db/fast-read";
+import { describeError } from "~/lib/errors";
+import { cookieLocale, pickLocale } from "~/i18n/locale";
+import { API_CSP, MAX_API_BODY, requestPath } from "~/server/http-front.js";
+import { requestHost, requestIp, requestProto } from "~/server/request";
+import { normalizeHost } from "~/server/services/host";
+import { bearerChallenge, loadTenantAndOidcActor } from "~/server/oidc/api-token";
+import { countInWindow } from "~/server/security/throttle";
+import { routesOf, scopesSatisfied } from "~/server/gateway/routes";
+import { forward, type UpstreamFailure } from "~/server/gateway/proxy";
+import { recordCall } from "~/server/gateway/stats";
+
+export const GATEWAY_PREFIX = "/gateway/";
+const HOST_RE = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
+const SUFFIX_RE = /^[A-Za-z0-9]{1,32}$/;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface GatewayOptions {
+  /** The backend's idle time-out (connect, answer, stream); default UC_GATEWAY_TIMEOUT_MS or 30 s. */
+  timeoutMs?: number;
+  /** The largest request body passed on (default: the API endpoints' MAX_API_BODY). */
+  maxBody?: number;
+  /** How long an instance reuses what it read of a published API (default 1 s; tests that change it between calls pass 0). */
+  cacheMs?: number;
+}
+
+interface Published {
+  tenantStatus: string;
+  tenantId: string;
+  apiResourceId: string;
+  audience: string;
+  enabled: boolean;
+  scopes: string[];
+  backendUrl: string | null;
+  rateLimitPerMinute: number | null;
+  versions: { name: string; scheme: "path" | "query" | "header"; revisionId: string | null }[] | null;
+}
+
+const headerBag = (req: IncomingMessage) => ({
+  get: (name: string) => {
+    const v = req.headers[name.toLowerCase()];
+    return (Array.isArray(v) ? v[0] : v) ?? null;
+  },
+});
+
+const timeoutMs = (o: GatewayOptions) => o.timeoutMs ?? (Number(process.env.UC_GATEWAY_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS);
+
+/** The tenant of `host` and the API published there under `suffix`, with its versions, in one statement. */
+async function loadPublished(db: Db, host: string, suffix: string): Promise<Published | null> {
+  const [row] = await readRows<Published[]>(
+    db,
+    Prisma.sql`
+    SELECT t."status"::text AS "tenantStatus", t."id"::text AS "tenantId", c."apiResourceId"::text AS "apiResourceId",
+           r."name" AS "audience", r."enabled", c."scopes", c."backendUrl", c."rateLimitPerMinute",
+           (SELECT json_agg(json_build_object('name', v."name", 'scheme', v."scheme", 'revisionId', v."onlineRevisionId"))
+              FROM "ApiVersion" v WHERE v."apiResourceId" = c."apiResourceId") AS "versions"
+      FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
+      JOIN "ApiPublishConfig" c ON c."tenantId" = t."id" AND c."suffix" = ${suffix}
+      JOIN "ApiResource" r ON r."id" = c."apiResourceId" AND r."tenantId" = t."id"
+     WHERE h."host" = ${host}
+     LIMIT 1`,
+    "uc_gateway_published",
+  );
+  return row ?? null;
+}
+
+/**
+ * What this instance read of `host` + `suffix`, for up to `cacheMs`: a busy API costs one read of
+ * its configuration per second instead of one per call (the token is still checked on every
+ * call). A change (a revision online, a new backend, a limit, a disabled API) reaches every
+ * instance within that second. Bounded, so random suffixes cannot grow it.
+ */
+const publishedCache = new Map<string, { at: number; value: Promise<Published | null> }>();
+const MAX_CACHED = 1000;
+function cachedPublished(db: Db, host: string, suffix: string, cacheMs: number): Promise<Published | null> {
+  if (cacheMs <= 0) return loadPublished(db, host, suffix);
+  const key = `${host} ${suffix}`;
+  const now = Date.now();
+  const hit = publishedCache.get(key);
+  if (hit && now - hit.at < cacheMs) return hit.value;
+  const value = loadPublished(db, host, suffix);
+  publishedCache.delete(key);
+  publishedCache.set(key, { at: now, value });
+  if (publishedCache.size > MAX_CACHED) publishedCache.delete(publishedCache.keys().next().value!);
+  value.catch(() => publishedCache.delete(key));
+  return value;
+}
+
+const loadDocument = (db: Db, revisionId: string) => async () =>
+  (await db.apiRevision.findUnique({ where: { id: revisionId }, select: { document: true } }))?.document ?? null;
+
+/** The version a call names, and the path left for the operation. */
+function pickVersion(p: Published, afterSuffix: string, query: URLSearchParams | null, header: string | null) {
+  const versions = p.versions ?? [];
+  const first = /^\/([^/]+)(\/.*)?$/.exec(afterSuffix);
+  if (first) {
+    const v = versions.find((x) => x.scheme === "path" && x.name === first[1]);
+    if (v) return { version: v, path: first[2] ?? "/" };
+  }
+  const byQuery = query?.get("api-version");
+  const q = byQuery ? versions.find((x) => x.scheme === "query" && x.name === byQuery) : undefined;
+  if (q) return { version: q, path: afterSuffix || "/" };
+  const h = header ? versions.find((x) => x.scheme === "header" && x.name === header.trim()) : undefined;
+  if (h) return { version: h, path: afterSuffix || "/" };
+  return null;
+}
+
+export async function handleGateway(db: Db, req: IncomingMessage, res: ServerResponse, options: GatewayOptions = {}): Promise<void> {
+  const started = performance.now();
+  res.setHeader("content-security-policy", API_CSP);
+  res.setHeader("cache-control", "no-store");
+  const h = headerBag(req);
+  const url = req.url ?? "/";
+  const path = requestPath(url);
+  const fail = (code: number, extra: Record<string, string> = {}) => {
+    const d = describeError(code, pickLocale(cookieLocale(h.get("cookie")), h.get("accept-language")));
+    const body = JSON.stringify({
+      message: d.description,
+      code: d.status,
+      data: { httpStatus: d.status, path, appCode: d.code, name: d.name, description: d.description, fields: null },
+    });
+    res.writeHead(d.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...extra });
+    res.end(body);
+    return d.status;
+  };
+
+  const host = requestHost(h);
+  const rawPath = url.split("?", 1)[0] ?? "/";
+  const m = /^\/gateway\/([^/?]+)(\/[^?]*)?$/.exec(rawPath);
+  if (!HOST_RE.test(host) || !m || !SUFFIX_RE.test(m[1]!)) return void fail(m ? 300017 : 10007);
+  const api = await cachedPublished(db, normalizeHost(host), m[1]!, options.cacheMs ?? 1000);
+  if (!api || api.tenantStatus !== "enabled") return void fail(api ? 10007 : 300017);
+  if (!api.enabled) return void fail(300017);
+
+  let version = "";
+  let clientId = "";
+  const count = (status: number) =>
+    recordCall(db, { tenantId: api.tenantId, apiResourceId: api.apiResourceId, version, clientId, status, ms: performance.now() - started });
+
+  const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+  const picked = pickVersion(api, m[2] ?? "", search ? new URLSearchParams(search) : null, h.get("api-version"));
+  if (!picked) return void count(fail(300001));
+  version = picked.version.name;
+  if (!picked.version.revisionId) return void count(fail(300018));
+  const routes = await routesOf(picked.version.revisionId, loadDocument(db, picked.version.revisionId));
+  const operation = routes.match(req.method ?? "GET", picked.path);
+  if (!operation) return void count(fail(300019));
+
+  // The token: ours, from this host's provider, for this API resource, still alive.
+  const authorization = h.get("authorization");
+  const bearer = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(authorization ?? "")?.[1];
+  const proto = requestProto(h);
+  const caller = bearer ? await loadTenantAndOidcActor(db, host, `${proto}://${host.toLowerCase()}`, bearer, api.audience) : null;
+  const claims = caller?.tenant?.id === api.tenantId ? caller.claims : null;
+  if (!claims) return void count(fail(10001, { "www-authenticate": bearerChallenge(authorization, 401, undefined)! }));
+  clientId = claims.clientId;
+  const configScopes = api.scopes;
+  if (!scopesSatisfied(operation.scopes, claims.scopes) || (configScopes.length && !configScopes.some((s) => claims.scopes.includes(s))))
+    return void count(fail(17005, { "www-authenticate": bearerChallenge(authorization, 403, 17005)! }));
+
+  if (api.rateLimitPerMinute) {
+    const { count: used, resetAt } = await countInWindow(db, `gw:${api.apiResourceId}:${clientId}`, 60_000);
+    if (used > api.rateLimitPerMinute)
+      return void count(fail(10005, { "retry-after": String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) }));
+  }
+
+  let backend: URL | null = null;
+  try {
+    backend = api.backendUrl ? new URL(api.backendUrl) : null;
+  } catch {
+    backend = null;
+  }
+  if (!backend) return void count(fail(300020));
+  // The rest of the path as the caller wrote it (still encoded), and the query.
+  const rest = m[2] && picked.version.scheme === "path" ? m[2].slice(version.length + 1) || "" : (m[2] ?? "");
+  await forward(req, res, {
+    backendUrl: backend,
+    rest: `${rest}${search}`,
+    forwarded: { for: requestIp(h), proto, host },
+    timeoutMs: timeoutMs(options),
+    maxBody: options.maxBody ?? MAX_API_BODY,
+    answered: count,
+    fail: (why: UpstreamFailure) =>
+      count(fail(why === "timeout" ? 300021 : why === "too-large" ? 10013 : 300020, why === "too-large" ? { connection: "close" } : {})),
+  });
+}
