@@ -40,7 +40,11 @@ const API = "https://bench-api.example";
 const MB = 1024 * 1024;
 
 const ms = (s: number) => `${(s * 1000).toFixed(2)} ms`;
-const load = () => os.loadavg().map((x) => x.toFixed(1)).join(" / ");
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" / ");
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
 
 /** The backend: 1 KB of JSON for GET /items, the byte count of POST /upload. */
@@ -79,12 +83,24 @@ try {
   const document = {
     openapi: "3.1.0",
     info: { title: "Bench", version: "1" },
-    components: { securitySchemes: { oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://x.example/token", scopes: { "items.read": "" } } } } } },
+    components: {
+      securitySchemes: { oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://x.example/token", scopes: { "items.read": "" } } } } },
+    },
     security: [{ oauth: ["items.read"] }],
     paths: { "/items": { get: { responses: { "200": { description: "items" } } } }, "/upload": { post: { responses: { "200": { description: "count" } } } } },
   };
   const revision = await db.apiRevision.create({
-    data: { tenantId: tenant.id, apiVersionId: version.id, number: 1, sourceFormat: "openapi-3.1", sourceSyntax: "json", source: JSON.stringify(document), document, title: "Bench", operationCount: 2 },
+    data: {
+      tenantId: tenant.id,
+      apiVersionId: version.id,
+      number: 1,
+      sourceFormat: "openapi-3.1",
+      sourceSyntax: "json",
+      source: JSON.stringify(document),
+      document,
+      title: "Bench",
+      operationCount: 2,
+    },
   });
   await db.apiVersion.update({ where: { id: version.id }, data: { onlineRevisionId: revision.id } });
   await db.apiPublishConfig.create({
@@ -121,7 +137,10 @@ try {
   const direct = httpClient(`http://127.0.0.1:${BACKEND_PORT}`, CONCURRENCY);
 
   const tokenRes = await viaApp("POST", "/oidc/token", {
-    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${s.secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${s.secret}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams({ grant_type: "client_credentials", resource: API, scope: "items.read" }).toString(),
   });
   const token = (JSON.parse(tokenRes.body) as { access_token?: string }).access_token;
@@ -189,7 +208,9 @@ try {
   const uploadMs = performance.now() - t0;
   clearInterval(sampler);
   if (!uploaded.startsWith("200") || !uploaded.includes(String(10 * MB))) throw new Error(`upload answered ${uploaded}`);
-  console.log(`\n10 MB upload through the gateway: ${fmt(uploadMs)}; server RSS ${(before / MB).toFixed(0)} MB → peak ${(peak / MB).toFixed(0)} MB, growth ${((peak - before) / MB).toFixed(1)} MB (aim < 20 MB)`);
+  console.log(
+    `\n10 MB upload through the gateway: ${fmt(uploadMs)}; server RSS ${(before / MB).toFixed(0)} MB → peak ${(peak / MB).toFixed(0)} MB, growth ${((peak - before) / MB).toFixed(1)} MB (aim < 20 MB)`,
+  );
   console.log(`Load average after: ${load()}`);
 } finally {
   stopApp?.();

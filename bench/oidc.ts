@@ -80,7 +80,7 @@ try {
           redirectUris: [REDIRECT],
           postLogoutRedirectUris: [],
           corsOrigins: [],
-          firstParty: true,
+          consentRequired: false,
           secrets: { create: [{ hash: createHash("sha256").update(secret).digest("hex"), hint: secret.slice(0, 8) }] },
         },
       });
@@ -303,7 +303,7 @@ async function refreshSqlBaseline(databaseUrl: string, tenantId: string, pgPid: 
       ["127.0.0.1"],
     ],
     [
-      `SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins", c."tokenLifetime", c."firstParty",
+      `SELECT c."id"::text AS "id", c."clientId", c."name", c."grantTypes", c."scopes", c."redirectUris", c."postLogoutRedirectUris", c."corsOrigins", c."tokenLifetime", c."consentRequired",
               COALESCE((SELECT json_agg(json_build_object('id', s."id", 'hash', s."hash", 'expiresAt', s."expiresAt"))
                           FROM "ClientSecret" s WHERE s."clientId" = c."id"), '[]'::json) AS "secrets"
          FROM "OAuthClient" c JOIN "Tenant" t ON t."id" = c."tenantId" LEFT JOIN "User" o ON o."id" = c."ownerId"

@@ -19,7 +19,9 @@ paths:
 const OPENAPI31 = JSON.stringify({
   openapi: "3.1.0",
   info: { title: "Pet store", version: "2.0" },
-  paths: { "/pets": { get: { summary: "List pets", responses: { "200": { description: "the pets" } } }, post: { responses: { "201": { description: "created" } } } } },
+  paths: {
+    "/pets": { get: { summary: "List pets", responses: { "200": { description: "the pets" } } }, post: { responses: { "201": { description: "created" } } } },
+  },
 });
 
 function watchErrors(page: Page) {
@@ -34,12 +36,19 @@ function watchErrors(page: Page) {
 
 async function paste(page: Page, text: string) {
   await page.getByTestId("revision-import").click();
-  await page.getByTestId("import-kind").getByText(/Paste|粘贴/).click();
+  await page
+    .getByTestId("import-kind")
+    .getByText(/Paste|粘贴/)
+    .click();
   await page.getByTestId("import-text").fill(text);
   await page.getByTestId("revision-import-save").click();
 }
 
-test("an administrator versions an API, imports revisions, sees the breaking change, puts them online and keeps release notes", async ({ page, baseURL, request }) => {
+test("an administrator versions an API, imports revisions, sees the breaking change, puts them online and keeps release notes", async ({
+  page,
+  baseURL,
+  request,
+}) => {
   const errors = watchErrors(page);
   await setLocale(page, "en", baseURL!);
   const name = `pets-${Date.now()}`;
@@ -164,4 +173,47 @@ test("an administrator bundles API versions into a product, in both languages", 
   await expect(page.locator("tr.ant-table-row", { hasText: `${name}-basic` })).toContainText("已发布");
   await shot(page, "api-products-zh");
   expect(errors).toEqual([]);
+});
+
+test("anyone reads a published API on the tenant's developer portal, in both languages", async ({ baseURL, request, browser }) => {
+  const name = `portal-${Date.now()}`;
+  const api = (await (await request.post("/api/v1/api-resources", { data: { name, displayName: "Weather" } })).json()) as { id: string };
+  const v1 = (await (await request.post(`/api/v1/api-resources/${api.id}/versions`, { data: { name: "v1" } })).json()) as { id: string };
+  const rev = await request.post(`/api/v1/api-resources/${api.id}/revisions`, { data: { versionId: v1.id, source: { kind: "text", text: SWAGGER2 } } });
+  expect(rev.status()).toBe(200);
+  const revision = (await rev.json()) as { id: string };
+  expect((await request.post(`/api/v1/api-revisions/${revision.id}/online`, { data: { notes: "The first forecast" } })).status()).toBe(200);
+  expect(
+    (
+      await request.post("/api/v1/api-products", {
+        data: { name: `${name}-free`, displayName: "Free tier", versionIds: [v1.id], published: true, requestLimit: 60 },
+      })
+    ).status(),
+  ).toBe(200);
+
+  // A visitor who is not signed in.
+  const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const anon = await visitor.newPage();
+  const errors = watchErrors(anon);
+  await setLocale(anon, "en", baseURL!);
+  await anon.goto("/portal");
+  const card = anon.getByTestId("portal-api").filter({ hasText: "Weather" });
+  await expect(card).toContainText("v1");
+  await expect(card).toContainText("Free tier");
+  await shot(anon, "portal-home-en");
+  await card.click();
+  await expect(anon.getByTestId("api-reference")).toContainText("One pet", { timeout: 90_000 });
+  await anon.getByRole("tab", { name: "Changelog" }).click();
+  await expect(anon.getByTestId("portal-changelog")).toContainText("The first forecast");
+  await anon.getByTestId("portal-subscribe-email").fill("not an email");
+  await anon.getByTestId("portal-subscribe-submit").click();
+  await expect(anon.locator(FIELD_ERROR)).toBeVisible();
+  await shot(anon, "portal-api-en");
+  await setLocale(anon, "zh-CN", baseURL!);
+  await anon.reload();
+  await expect(anon.getByRole("tab", { name: "变更记录" })).toBeVisible();
+  await expect(anon.getByTestId("portal-subscribe")).toContainText("发布邮件");
+  await shot(anon, "portal-api-zh");
+  expect(errors).toEqual([]);
+  await visitor.close();
 });

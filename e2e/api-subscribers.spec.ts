@@ -3,7 +3,11 @@ import { FIELD_ERROR, setLocale, shot } from "./helpers";
 
 test.describe.configure({ timeout: 180_000 });
 
-test("someone subscribes to an API's releases, confirms through the emailed link; the console lists them and keeps the API's packages", async ({ page, baseURL, request }) => {
+test("someone subscribes to an API's releases, confirms through the emailed link; the console lists them and keeps the API's packages", async ({
+  page,
+  baseURL,
+  request,
+}) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
   await setLocale(page, "en", baseURL!);

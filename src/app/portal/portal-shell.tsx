@@ -13,7 +13,16 @@ export function PortalShell({ signedIn, children }: { signedIn: boolean; childre
   const brand = useBrand();
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header style={{ background: "#fff", borderBottom: "1px solid #f0f0f0", display: "flex", alignItems: "center", justifyContent: "space-between", paddingInline: 24 }}>
+      <Layout.Header
+        style={{
+          background: "#fff",
+          borderBottom: "1px solid #f0f0f0",
+          display: "flex",
+          alignItems: "center",
+          justifyContent: "space-between",
+          paddingInline: 24,
+        }}
+      >
         <Link href="/portal" style={{ display: "flex", alignItems: "center", gap: 12, color: "inherit" }} data-testid="portal-home">
           <BrandMark brand={brand} size={32} />
           <Typography.Text strong style={{ fontSize: 16 }}>

@@ -53,7 +53,11 @@ const optionalText = (max: number) =>
 
 export const packageFields = z.object({
   name: text().trim().min(1).max(100),
-  description: multiLineText().trim().max(1000).transform((s) => s || null).nullish(),
+  description: multiLineText()
+    .trim()
+    .max(1000)
+    .transform((s) => s || null)
+    .nullish(),
   publisher: optionalText(100),
   link: packageLinkSchema,
   icon: imageUrlSchema.transform((s) => s || null).nullish(),

@@ -15,7 +15,9 @@ export const portalApi = z.object({
   name: z.string(),
   displayName: z.string().nullable(),
   description: z.string().nullable(),
-  versions: z.array(z.object({ id: z.uuid(), name: z.string(), onlineRevision: z.number().int(), title: z.string(), operationCount: z.number().int(), updatedAt: z.date() })),
+  versions: z.array(
+    z.object({ id: z.uuid(), name: z.string(), onlineRevision: z.number().int(), title: z.string(), operationCount: z.number().int(), updatedAt: z.date() }),
+  ),
   products: z.array(portalProduct),
 });
 export type PortalApi = z.infer<typeof portalApi>;
@@ -28,7 +30,18 @@ export const portalRelease = z.object({
   createdAt: z.date(),
   changes: changelog.nullable(),
 });
-export const portalApiDetail = portalApi.extend({ releases: z.array(portalRelease) });
+export const portalPackage = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  publisher: z.string().nullable(),
+  link: z.string(),
+  icon: z.string().nullable(),
+  platform: z.string(),
+  language: z.string().nullable(),
+  tags: z.array(z.string()),
+});
+export const portalApiDetail = portalApi.extend({ releases: z.array(portalRelease), packages: z.array(portalPackage) });
 export type PortalApiDetail = z.infer<typeof portalApiDetail>;
 export const portalDocument = z.object({ revisionId: z.uuid(), number: z.number().int(), online: z.boolean(), document: z.record(z.string(), z.unknown()) });
 export type PortalDocument = z.infer<typeof portalDocument>;

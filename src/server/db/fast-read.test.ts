@@ -36,7 +36,10 @@ describe("readRows", () => {
     // Past the fifth run PostgreSQL may switch to a generic plan: the answers must not change.
     for (let n = 1; n <= 8; n++) expect(await readRows(env.db, q(n), "fast_read_test_twice")).toEqual([{ twice: n * 2, label: `v${n}` }]);
     if (env.kind === "postgresql") {
-      const [row] = await readRows<{ n: number }[]>(env.db, Prisma.sql`SELECT count(*)::int AS "n" FROM pg_prepared_statements WHERE name = 'fast_read_test_twice'`);
+      const [row] = await readRows<{ n: number }[]>(
+        env.db,
+        Prisma.sql`SELECT count(*)::int AS "n" FROM pg_prepared_statements WHERE name = 'fast_read_test_twice'`,
+      );
       expect(row?.n).toBe(1);
     }
   });

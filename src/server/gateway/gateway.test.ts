@@ -24,12 +24,18 @@ const DOC = {
   info: { title: "Pets", version: "1" },
   components: {
     securitySchemes: {
-      oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://example.com/token", scopes: { "pets.read": "read", "pets.write": "write" } } } },
+      oauth: {
+        type: "oauth2",
+        flows: { clientCredentials: { tokenUrl: "https://example.com/token", scopes: { "pets.read": "read", "pets.write": "write" } } },
+      },
     },
   },
   security: [{ oauth: ["pets.read"] }],
   paths: {
-    "/pets": { get: { responses: { "200": { description: "ok" } } }, post: { security: [{ oauth: ["pets.write"] }], responses: { "201": { description: "ok" } } } },
+    "/pets": {
+      get: { responses: { "200": { description: "ok" } } },
+      post: { security: [{ oauth: ["pets.write"] }], responses: { "201": { description: "ok" } } },
+    },
     "/pets/{id}": {
       get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } },
       delete: {
@@ -108,7 +114,8 @@ beforeAll(async () => {
   downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
   await new Promise<void>((r) => closed.close(() => r()));
   gw = await listenOidc(t.db, {
-    handle: (req, res) => (req.url?.startsWith("/gateway/") ? handleGateway(t.db, req, res, { timeoutMs: 500, maxBody: 12 * MB, cacheMs: 0 }) : handleOidc(t.db, req, res)),
+    handle: (req, res) =>
+      req.url?.startsWith("/gateway/") ? handleGateway(t.db, req, res, { timeoutMs: 500, maxBody: 12 * MB, cacheMs: 0 }) : handleOidc(t.db, req, res),
   });
 });
 afterAll(async () => {
@@ -179,7 +186,13 @@ describe("gateway", () => {
     const { token, client } = await tokenFor(originB(), t.w.tenantB.id, API, ["pets.read"]);
     const r = await call("/gateway/pets/v1/pets/42?expand=owner", {
       token,
-      headers: { cookie: "next-auth.session-token=ours", connection: "x-client-hop", "x-client-hop": "1", "x-end-to-end": "kept", "proxy-authorization": "Basic x" },
+      headers: {
+        cookie: "next-auth.session-token=ours",
+        connection: "x-client-hop",
+        "x-client-hop": "1",
+        "x-end-to-end": "kept",
+        "proxy-authorization": "Basic x",
+      },
     });
     expect(r.status).toBe(200);
     expect(json(r)).toMatchObject({ ok: true });
@@ -358,14 +371,17 @@ describe("gateway", () => {
     // And the answer's first part arrives while the backend still holds the rest.
     const streamed = await new Promise<string>((resolve, reject) => {
       http
-        .get({ host: "127.0.0.1", port: gw.port, path: "/gateway/pets/v1/stream", headers: { host: `${B_HOST}:${gw.port}`, authorization: `Bearer ${token}` } }, (res) => {
-          let body = "";
-          res.on("data", (c: Buffer) => {
-            body += c.toString();
-            if (body === "first part;") releaseStream();
-          });
-          res.on("end", () => resolve(body));
-        })
+        .get(
+          { host: "127.0.0.1", port: gw.port, path: "/gateway/pets/v1/stream", headers: { host: `${B_HOST}:${gw.port}`, authorization: `Bearer ${token}` } },
+          (res) => {
+            let body = "";
+            res.on("data", (c: Buffer) => {
+              body += c.toString();
+              if (body === "first part;") releaseStream();
+            });
+            res.on("end", () => resolve(body));
+          },
+        )
         .on("error", reject);
     });
     expect(streamed).toBe("first part;second part");

@@ -11,7 +11,17 @@ import { API_CSP, CLIENT_IP_HEADER } from "~/server/http-front.js";
 import { gatewayAgents } from "~/server/security/outbound";
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, and those we never pass whichever way. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 /** Never sent upstream: the caller's credentials and our cookies (the gateway is for tokens), what only we set, what Node answered already. */
 const NOT_UPSTREAM = new Set(["authorization", "cookie", "host", "expect", "forwarded", "x-forwarded-port", CLIENT_IP_HEADER]);
 /** Never sent back: a backend must not set cookies on the tenant's host (sessions live there). */
@@ -93,7 +103,10 @@ export function forward(req: http.IncomingMessage, res: http.ServerResponse, o: 
       answer.on("end", done);
     });
     upstream.on("error", (e) => {
-      if (!res.headersSent) o.fail((e as unknown as Record<symbol, unknown>)[TOO_LARGE] ? "too-large" : (e as unknown as Record<symbol, unknown>)[TIMEOUT] ? "timeout" : "unreachable");
+      if (!res.headersSent)
+        o.fail(
+          (e as unknown as Record<symbol, unknown>)[TOO_LARGE] ? "too-large" : (e as unknown as Record<symbol, unknown>)[TIMEOUT] ? "timeout" : "unreachable",
+        );
       else res.destroy();
       done();
     });

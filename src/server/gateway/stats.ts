@@ -43,7 +43,17 @@ export function recordCall(db: Db, c: CallRecord, now = Date.now()) {
   const key = `${c.apiResourceId}\u0000${minute}\u0000${c.version}\u0000${c.clientId}`;
   let row = pending.get(key);
   if (!row) {
-    row = { tenantId: c.tenantId, apiResourceId: c.apiResourceId, minute, version: c.version, clientId: c.clientId, calls: 0, clientErrors: 0, serverErrors: 0, totalMs: 0 };
+    row = {
+      tenantId: c.tenantId,
+      apiResourceId: c.apiResourceId,
+      minute,
+      version: c.version,
+      clientId: c.clientId,
+      calls: 0,
+      clientErrors: 0,
+      serverErrors: 0,
+      totalMs: 0,
+    };
     pending.set(key, row);
   }
   row.calls++;

@@ -94,7 +94,14 @@ describe("housekeeping", () => {
     });
 
     const api = await t.db.apiResource.create({ data: { tenantId: T, name: "hk-api" } });
-    const subscriber = (email: string, data: Record<string, unknown>) => ({ tenantId: T, apiResourceId: api.id, email, locale: "en", origin: "https://b.test", ...data });
+    const subscriber = (email: string, data: Record<string, unknown>) => ({
+      tenantId: T,
+      apiResourceId: api.id,
+      email,
+      locale: "en",
+      origin: "https://b.test",
+      ...data,
+    });
     await t.db.apiSubscriber.createMany({
       data: [
         subscriber("hk-unconfirmed-old@x.test", { confirmSentAt: ago(DAY + 60_000) }), // its link long expired: goes

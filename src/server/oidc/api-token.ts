@@ -183,7 +183,8 @@ export async function loadTenantAndOidcActor(
 ): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; claims: OidcAccessToken | null }> {
   const claims = await verifyOidcAccessToken(db, token);
   const own = origin.toLowerCase();
-  if (!claims || claims.iss !== own || !claims.aud.includes(audience ?? ownApiResource(own))) return { tenant: await resolveTenant(db, host), actor: null, claims: null };
+  if (!claims || claims.iss !== own || !claims.aud.includes(audience ?? ownApiResource(own)))
+    return { tenant: await resolveTenant(db, host), actor: null, claims: null };
   const found = await liveTokenActor(db, host, claims);
   return { ...found, claims: found.actor ? claims : null };
 }

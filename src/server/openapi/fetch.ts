@@ -63,7 +63,9 @@ function get(url: URL, deadline: number): Promise<{ redirect: string } | { text:
     );
     const timer = setTimeout(() => req.destroy(Object.assign(new Error("timed out"), { code: "UC_TIMEOUT" })), Math.max(0, deadline - Date.now()));
     req.on("close", () => clearTimeout(timer));
-    req.on("error", (e: NodeJS.ErrnoException) => reject(e.code === "UC_TIMEOUT" ? new AppError(300016) : e instanceof AppError ? e : refused("documentFetchRefused")));
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "UC_TIMEOUT" ? new AppError(300016) : e instanceof AppError ? e : refused("documentFetchRefused")),
+    );
   });
 }
 

@@ -130,7 +130,10 @@ export function outboundAgent(protocol: string, maxBytes: number): http.Agent {
  * kept alive between calls (a published API's backend is called again and again), with no byte
  * bound (the answer streams through to the caller, whose own pace bounds it).
  */
-export const gatewayAgents = { http: guardedAgent(http.Agent, allowedAddresses, Infinity, true), https: guardedAgent(https.Agent, allowedAddresses, Infinity, true) };
+export const gatewayAgents = {
+  http: guardedAgent(http.Agent, allowedAddresses, Infinity, true),
+  https: guardedAgent(https.Agent, allowedAddresses, Infinity, true),
+};
 
 /** What the tenants' providers use (provider.ts). */
 export const providerHttpOptions = outboundHttpOptions();

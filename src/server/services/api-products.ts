@@ -67,15 +67,19 @@ const conflict = (e: unknown): never => {
 export async function listProducts(scope: Scope, input: z.output<typeof apiProductListInput>) {
   const where: Prisma.ApiProductWhereInput = {
     ...tenantWhere(scope, input.tenantId),
-    ...(input.name
-      ? { OR: [{ name: { contains: input.name, mode: "insensitive" } }, { displayName: { contains: input.name, mode: "insensitive" } }] }
-      : {}),
+    ...(input.name ? { OR: [{ name: { contains: input.name, mode: "insensitive" } }, { displayName: { contains: input.name, mode: "insensitive" } }] } : {}),
     ...(input.published === undefined ? {} : { published: input.published }),
     ...(input.startTime || input.endTime ? { createdAt: { gte: input.startTime, lte: input.endTime } } : {}),
   };
   const [total, rows] = await Promise.all([
     scope.db.apiProduct.count({ where }),
-    scope.db.apiProduct.findMany({ where, select, orderBy: [{ [input.orderby]: input.asc ? "asc" : "desc" }, { id: "asc" }], skip: input.skip, take: input.take }),
+    scope.db.apiProduct.findMany({
+      where,
+      select,
+      orderBy: [{ [input.orderby]: input.asc ? "asc" : "desc" }, { id: "asc" }],
+      skip: input.skip,
+      take: input.take,
+    }),
   ]);
   return { total, items: await withVersions(scope.db, rows) };
 }
@@ -131,13 +135,21 @@ export async function deleteProduct(scope: Scope, id: string) {
 export async function versionOptions(scope: Scope, tenantId?: string): Promise<ProductVersion[]> {
   const id = scope.actor.isOperator && tenantId ? tenantId : scope.actor.tenantId;
   const rows = await scope.db.apiVersion.findMany({ where: { tenantId: id }, select: { id: true }, take: 1000 });
-  return versionsOf(scope.db, id, rows.map((r) => r.id));
+  return versionsOf(
+    scope.db,
+    id,
+    rows.map((r) => r.id),
+  );
 }
 
 /** The products that bundle a version of this API (the seeds' `apiresource.products`). */
 export async function productsOfApi(scope: Scope, apiResourceId: string, tenantId: string): Promise<ApiProductItem[]> {
   const versions = await scope.db.apiVersion.findMany({ where: { apiResourceId, tenantId }, select: { id: true } });
   if (!versions.length) return [];
-  const rows = await scope.db.apiProduct.findMany({ where: { tenantId, versionIds: { hasSome: versions.map((v) => v.id) } }, select, orderBy: { name: "asc" } });
+  const rows = await scope.db.apiProduct.findMany({
+    where: { tenantId, versionIds: { hasSome: versions.map((v) => v.id) } },
+    select,
+    orderBy: { name: "asc" },
+  });
   return withVersions(scope.db, rows);
 }

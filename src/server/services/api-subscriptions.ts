@@ -91,7 +91,10 @@ async function messengerFor(db: Db, tenantId: string) {
  */
 export async function subscribe(ctx: PublicTenantCtx, input: z.output<typeof subscribeInput>, now = new Date()): Promise<{ sent: true }> {
   const { db, tenant } = ctx;
-  const api = await db.apiResource.findFirst({ where: { id: input.id, tenantId: tenant.id, enabled: true }, select: { id: true, name: true, displayName: true } });
+  const api = await db.apiResource.findFirst({
+    where: { id: input.id, tenantId: tenant.id, enabled: true },
+    select: { id: true, name: true, displayName: true },
+  });
   if (!api) throw new AppError(18001);
   const ip = ipBucket(ctx.ip);
   const [byAddress, byIp] = await Promise.all([
@@ -114,7 +117,9 @@ export async function subscribe(ctx: PublicTenantCtx, input: z.output<typeof sub
   const t = text(ctx.locale);
   const values = { api: apiTitle(api), tenant: tenant.name, email: input.email, minutes: SUBSCRIPTION_RULES.confirmTtlMs / 60_000, link: links.confirm };
   try {
-    await (await messengerFor(db, tenant.id)).sendEmail({ to: input.email, subject: t("apiSubscription.confirmSubject", values), text: t("apiSubscription.confirmText", values) });
+    await (
+      await messengerFor(db, tenant.id)
+    ).sendEmail({ to: input.email, subject: t("apiSubscription.confirmSubject", values), text: t("apiSubscription.confirmText", values) });
   } catch {
     // The outbox row says what the provider answered; the caller learns only that it failed.
     throw new AppError(300003);
@@ -165,7 +170,10 @@ export async function listSubscribers(scope: Scope, input: z.output<typeof subsc
 }
 
 export async function removeSubscriber(scope: Scope, id: string): Promise<{ id: string }> {
-  const row = await scope.db.apiSubscriber.findFirst({ where: { id }, select: { id: true, tenantId: true, apiResourceId: true, email: true, confirmedAt: true } });
+  const row = await scope.db.apiSubscriber.findFirst({
+    where: { id },
+    select: { id: true, tenantId: true, apiResourceId: true, email: true, confirmedAt: true },
+  });
   if (!row) throw new AppError(300031);
   try {
     await findResource(scope.db, scope, row.apiResourceId);
@@ -196,7 +204,12 @@ type ReleaseMailInput = z.output<typeof releaseMailInput>;
  * Queues the release emails in the caller's transaction (setOnline's), so a release rolled back
  * sends nothing; nothing is queued when the API has no confirmed subscriber.
  */
-export async function enqueueReleaseMail(tx: DbClient, release: { id: string; tenantId: string; apiResourceId: string }, changes: Changelog | null, actorId: string) {
+export async function enqueueReleaseMail(
+  tx: DbClient,
+  release: { id: string; tenantId: string; apiResourceId: string },
+  changes: Changelog | null,
+  actorId: string,
+) {
   const any = await tx.apiSubscriber.findFirst({ where: { apiResourceId: release.apiResourceId, confirmedAt: { not: null } }, select: { id: true } });
   if (!any) return null;
   return enqueueJob(tx, RELEASE_MAIL_KIND, releaseMailJob, { tenantId: release.tenantId, actorId, input: { releaseId: release.id, changes } });
@@ -209,7 +222,8 @@ export function changeSummary(changes: Changelog | null, locale: Locale): string
   if (!changes.operations.length) return t("apiSubscription.noChanges");
   const sign = { added: "+", changed: "~", removed: "-" } as const;
   const lines = changes.operations.map(
-    (op) => `${sign[op.kind]} ${t(`apiSubscription.kind.${op.kind}`)}: ${op.method.toUpperCase()} ${op.path}${op.breaking ? ` (${t("apiSubscription.breaking")})` : ""}`,
+    (op) =>
+      `${sign[op.kind]} ${t(`apiSubscription.kind.${op.kind}`)}: ${op.method.toUpperCase()} ${op.path}${op.breaking ? ` (${t("apiSubscription.breaking")})` : ""}`,
   );
   return [...(changes.breaking ? [t("apiSubscription.hasBreaking")] : []), ...lines].join("\n");
 }
@@ -276,7 +290,13 @@ export const releaseMailJob: JobKind<ReleaseMailInput> = {
         select: { id: true, subscriber: { select: { id: true, email: true, locale: true, origin: true, confirmedAt: true } } },
       }),
     ]);
-    const facts: ReleaseFacts = { api: apiTitle(api), version: release.version.name, revision: release.revision.number, notes: release.notes, changes: input.changes };
+    const facts: ReleaseFacts = {
+      api: apiTitle(api),
+      version: release.version.name,
+      revision: release.revision.number,
+      notes: release.notes,
+      changes: input.changes,
+    };
     const messenger = await messengerFor(db, release.tenantId);
     const gapMs = 1000 / releaseMailPerSecond();
     const counts = { sent: 0, failed: 0, skipped: 0 };

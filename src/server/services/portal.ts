@@ -49,9 +49,24 @@ export async function portalApis(db: DbClient, tenantId: string): Promise<Portal
   for (const v of versions) {
     const r = v.apiResource;
     const api = apis.get(r.id) ?? { id: r.id, name: r.name, displayName: r.displayName, description: r.description, versions: [], products: [] };
-    api.versions.push({ id: v.id, name: v.name, onlineRevision: v.onlineRevision?.number ?? 0, title: v.onlineRevision?.title ?? "", operationCount: v.onlineRevision?.operationCount ?? 0, updatedAt: v.updatedAt });
+    api.versions.push({
+      id: v.id,
+      name: v.name,
+      onlineRevision: v.onlineRevision?.number ?? 0,
+      title: v.onlineRevision?.title ?? "",
+      operationCount: v.onlineRevision?.operationCount ?? 0,
+      updatedAt: v.updatedAt,
+    });
     for (const p of products)
-      if (p.versionIds.includes(v.id) && !api.products.some((x) => x.id === p.id)) api.products.push({ id: p.id, name: p.name, displayName: p.displayName, description: p.description, approvalRequired: p.approvalRequired, requestLimit: p.requestLimit });
+      if (p.versionIds.includes(v.id) && !api.products.some((x) => x.id === p.id))
+        api.products.push({
+          id: p.id,
+          name: p.name,
+          displayName: p.displayName,
+          description: p.description,
+          approvalRequired: p.approvalRequired,
+          requestLimit: p.requestLimit,
+        });
     apis.set(r.id, api);
   }
   return [...apis.values()];
@@ -60,6 +75,12 @@ export async function portalApis(db: DbClient, tenantId: string): Promise<Portal
 export async function portalApi(db: DbClient, tenantId: string, apiId: string): Promise<PortalApiDetail> {
   const api = (await portalApis(db, tenantId)).find((a) => a.id === apiId);
   if (!api) throw new AppError(18001);
+  const packages = await db.apiPackage.findMany({
+    where: { apiResourceId: api.id, tenantId },
+    select: { id: true, name: true, description: true, publisher: true, link: true, icon: true, platform: true, language: true, tags: true },
+    orderBy: [{ order: "asc" }, { name: "asc" }],
+    take: 100,
+  });
   const releases = await db.apiRelease.findMany({
     where: { apiVersionId: { in: api.versions.map((v) => v.id) } },
     select: { id: true, apiVersionId: true, notes: true, createdAt: true, revision: { select: { id: true, number: true, changes: true } } },
@@ -68,6 +89,7 @@ export async function portalApi(db: DbClient, tenantId: string, apiId: string): 
   });
   return {
     ...api,
+    packages,
     releases: releases.map((r) => ({
       id: r.id,
       versionId: r.apiVersionId,
@@ -91,5 +113,10 @@ export async function portalDocument(db: DbClient, tenantId: string, versionId: 
     select: { id: true, number: true, document: true },
   });
   if (!revision) throw new AppError(300009);
-  return { revisionId: revision.id, number: revision.number, online: revision.id === version.onlineRevisionId, document: revision.document as Record<string, unknown> };
+  return {
+    revisionId: revision.id,
+    number: revision.number,
+    online: revision.id === version.onlineRevisionId,
+    document: revision.document as Record<string, unknown>,
+  };
 }

@@ -131,7 +131,14 @@ function ProductDrawer({ item, onClose, onSaved }: { item: ApiProductItem | "new
   const create = useMutation(trpc.apiProduct.create.mutationOptions(save.mutation));
   const update = useMutation(trpc.apiProduct.update.mutationOptions(save.mutation));
   function submit(v: FormValues) {
-    const payload = { ...v, name: v.name ?? "", versionIds: v.versionIds ?? [], requestLimit: v.requestLimit ?? null, published: !!v.published, approvalRequired: !!v.approvalRequired };
+    const payload = {
+      ...v,
+      name: v.name ?? "",
+      versionIds: v.versionIds ?? [],
+      requestLimit: v.requestLimit ?? null,
+      published: !!v.published,
+      approvalRequired: !!v.approvalRequired,
+    };
     if (existing) save.submit(apiProductUpdateInput, { ...payload, id: existing.id }, update.mutate);
     else save.submit(apiProductCreateInput, payload, create.mutate);
   }

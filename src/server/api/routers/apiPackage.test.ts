@@ -22,7 +22,13 @@ describe("API package market", () => {
     const api = await admin.apiResource.create({ name: "orders-pkg" });
     const npm = await admin.apiPackage.create({ apiResourceId: api.id, ...NPM });
     expect(npm).toMatchObject({ ...NPM, tags: ["official", "typescript"], apiResourceId: api.id });
-    const postman = await admin.apiPackage.create({ apiResourceId: api.id, name: "Orders collection", link: "https://www.postman.com/orders", platform: "postman", icon: "" });
+    const postman = await admin.apiPackage.create({
+      apiResourceId: api.id,
+      name: "Orders collection",
+      link: "https://www.postman.com/orders",
+      platform: "postman",
+      icon: "",
+    });
     expect(postman).toMatchObject({ description: null, publisher: null, icon: null, language: null, order: 0, tags: [] });
     expect((await admin.apiPackage.list({ id: api.id })).map((p) => p.name)).toEqual(["Orders collection", "@orders/client"]);
 
@@ -31,13 +37,18 @@ describe("API package market", () => {
     expect((await admin.apiPackage.list({ id: api.id })).map((p) => p.name)).toEqual(["@orders/client", "Orders collection"]);
 
     // The same name on the same platform clashes; on another platform it does not.
-    expect(await failure(() => admin.apiPackage.create({ apiResourceId: api.id, ...NPM }))).toMatchObject({ code: 300006, fields: { name: [expect.any(String)] } });
+    expect(await failure(() => admin.apiPackage.create({ apiResourceId: api.id, ...NPM }))).toMatchObject({
+      code: 300006,
+      fields: { name: [expect.any(String)] },
+    });
     await admin.apiPackage.create({ apiResourceId: api.id, ...NPM, platform: "nuget" });
     expect(await failure(() => admin.apiPackage.update({ id: postman.id, ...NPM }))).toMatchObject({ code: 300008 });
 
     expect(await admin.apiPackage.delete({ id: postman.id })).toEqual({ id: postman.id });
     expect(await failure(() => admin.apiPackage.delete({ id: postman.id }))).toMatchObject({ code: 300030, trpc: "NOT_FOUND" });
-    const actions = (await t.db.auditLog.findMany({ where: { recordId: { in: [npm.id, postman.id] } }, select: { action: true }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
+    const actions = (
+      await t.db.auditLog.findMany({ where: { recordId: { in: [npm.id, postman.id] } }, select: { action: true }, orderBy: { createdAt: "asc" } })
+    ).map((a) => a.action);
     expect(actions.sort()).toEqual(["apiresource.deletepackage", "apiresource.postpackages", "apiresource.postpackages", "apiresource.putpackages"]);
   });
 
@@ -45,7 +56,13 @@ describe("API package market", () => {
     const { w } = t;
     const admin = await w.callerFor(w.managerB.id);
     const api = await admin.apiResource.create({ name: "orders-pkg-urls" });
-    for (const link of ["javascript:alert(1)", "http://www.npmjs.com/package/x", "data:text/html,hi", "/api/files/abcdefgh12", "https://user:pw@example.com/x"]) {
+    for (const link of [
+      "javascript:alert(1)",
+      "http://www.npmjs.com/package/x",
+      "data:text/html,hi",
+      "/api/files/abcdefgh12",
+      "https://user:pw@example.com/x",
+    ]) {
       const f = await failure(() => admin.apiPackage.create({ apiResourceId: api.id, ...NPM, link }));
       expect(f, link).toMatchObject({ appCode: 10003, fields: { link: ["Use an https:// address"] } });
     }

@@ -14,7 +14,13 @@ describe("API products", () => {
     const api = await admin.apiResource.create({ name: "catalog" });
     const v1 = await admin.apiPublish.createVersion({ id: api.id, name: "v1" });
     const v2 = await admin.apiPublish.createVersion({ id: api.id, name: "v2" });
-    const product = await admin.apiProduct.create({ name: "catalog-basic", displayName: "Catalog", versionIds: [v1.id, v2.id, v1.id], requestLimit: 600, published: true });
+    const product = await admin.apiProduct.create({
+      name: "catalog-basic",
+      displayName: "Catalog",
+      versionIds: [v1.id, v2.id, v1.id],
+      requestLimit: 600,
+      published: true,
+    });
     expect(product).toMatchObject({ name: "catalog-basic", published: true, approvalRequired: false, requestLimit: 600 });
     expect(product.versions.map((v) => `${v.apiName} ${v.versionName}`)).toEqual(["catalog v1", "catalog v2"]);
     expect(product.versionIds).toHaveLength(2);

@@ -43,7 +43,9 @@ const OPENAPI31 = {
       },
       post: { responses: { "201": { description: "created" } } },
     },
-    "/pets/{id}": { delete: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "204": { description: "deleted" } } } },
+    "/pets/{id}": {
+      delete: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "204": { description: "deleted" } } },
+    },
   },
 };
 
@@ -62,7 +64,8 @@ beforeAll(async () => {
     if (req.url === "/petstore.yaml") return res.writeHead(200, { "content-type": "application/yaml" }).end(SWAGGER2_YAML);
     if (req.url === "/moved") return res.writeHead(302, { location: "/petstore.yaml" }).end();
     if (req.url === "/to-metadata") return res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
-    if (req.url === "/to-other-loopback") return res.writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/petstore.yaml` }).end();
+    if (req.url === "/to-other-loopback")
+      return res.writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/petstore.yaml` }).end();
     if (req.url === "/huge") {
       res.writeHead(200, { "content-type": "application/json" });
       const chunk = Buffer.alloc(1024 * 1024, 0x20);
@@ -106,7 +109,15 @@ describe("API publishing: import, versions, changelog, online", () => {
     const r1 = await allowingLoopback(() =>
       admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, note: "first", source: { kind: "url", url: `${base}/moved` } }),
     );
-    expect(r1).toMatchObject({ number: 1, sourceFormat: "swagger-2.0", sourceSyntax: "yaml", title: "Pet store", operationCount: 3, current: true, online: false });
+    expect(r1).toMatchObject({
+      number: 1,
+      sourceFormat: "swagger-2.0",
+      sourceSyntax: "yaml",
+      title: "Pet store",
+      operationCount: 3,
+      current: true,
+      online: false,
+    });
     expect(r1.sourceOrigin).toBe(`${base}/moved`);
     const detail = await admin.apiPublish.revision({ id: r1.id });
     expect(detail.document.openapi).toMatch(/^3\.1/);
@@ -138,7 +149,9 @@ describe("API publishing: import, versions, changelog, online", () => {
     expect(f.fields!.source![0]).toBe("The document does not follow the specification at these places:");
     expect(f.fields!.source!.join("\n")).toContain("paths › /a › get › responses › 200");
     for (const text of ["not: [valid", "[1, 2]", '{"info": {"title": "no version field"}}', "%%%"]) {
-      expect(await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text } }))).toMatchObject({ code: 300002 });
+      expect(await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text } }))).toMatchObject({
+        code: 300002,
+      });
     }
     expect(await t.db.apiRevision.count({ where: { apiVersionId: v1.id } })).toBe(0);
   });
@@ -160,16 +173,22 @@ describe("API publishing: import, versions, changelog, online", () => {
   it("fetches only public addresses: loopback without the operator's allowance, a redirect to metadata or to another internal address, and 10 MB+ are refused", async () => {
     const { admin, api, v1 } = await freshApi("fetching");
     const before = hits.length;
-    const direct = await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/petstore.yaml` } }));
+    const direct = await failure(() =>
+      admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/petstore.yaml` } }),
+    );
     expect(direct).toMatchObject({ code: 300012 });
     expect(hits.length).toBe(before); // refused at connect time: the server never saw the request
     for (const path of ["/to-metadata", "/to-other-loopback"]) {
       expect(
-        await allowingLoopback(() => failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}${path}` } }))),
+        await allowingLoopback(() =>
+          failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}${path}` } })),
+        ),
       ).toMatchObject({ code: 300012 });
     }
     expect(
-      await allowingLoopback(() => failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/huge` } }))),
+      await allowingLoopback(() =>
+        failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/huge` } })),
+      ),
     ).toMatchObject({ code: 300013 });
     for (const url of ["ftp://example.com/a.yaml", "javascript:alert(1)", "http://user:pw@example.com/a"]) {
       const f = await failure(() => admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "url", url } }));
@@ -239,7 +258,13 @@ describe("API publishing: import, versions, changelog, online", () => {
     const api = await admin.apiResource.create({ name: "orders-pub", scopes: ["orders.read.pub"] });
     const other = await admin.apiResource.create({ name: "other-pub" });
     expect(await admin.apiPublish.publishConfig({ id: api.id })).toBeNull();
-    const saved = await admin.apiPublish.savePublishConfig({ id: api.id, suffix: "orders", scopes: ["orders.read.pub"], openId: true, backendUrl: "https://backend.example.com/api" });
+    const saved = await admin.apiPublish.savePublishConfig({
+      id: api.id,
+      suffix: "orders",
+      scopes: ["orders.read.pub"],
+      openId: true,
+      backendUrl: "https://backend.example.com/api",
+    });
     expect(saved).toMatchObject({ suffix: "orders", authServer: "self", scopes: ["orders.read.pub"], openId: true });
     expect(await admin.apiPublish.publishConfig({ id: api.id })).toMatchObject({ suffix: "orders" });
     expect(await failure(() => admin.apiPublish.savePublishConfig({ id: other.id, suffix: "orders" }))).toMatchObject({ code: 300015 });
@@ -269,7 +294,9 @@ describe("API publishing: import, versions, changelog, online", () => {
     expect(await failure(() => anonymous.apiPublish.versions({ id: api.id }))).toMatchObject({ trpc: "UNAUTHORIZED" });
     // A version id of another API is not found through this one.
     const { api: api2 } = await freshApi("private-pub-2");
-    expect(await failure(() => admin.apiPublish.importRevision({ id: api2.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } }))).toMatchObject({
+    expect(
+      await failure(() => admin.apiPublish.importRevision({ id: api2.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } })),
+    ).toMatchObject({
       code: 300001,
     });
   });

@@ -112,14 +112,22 @@ export const apiPublishRouter = createTRPCRouter({
     .query(({ ctx, input }) => svc.getPublishConfig(ctx, input.id)),
 
   savePublishConfig: requirePermission("uc.apiresource.publish")
-    .meta({ openapi: { method: "PUT", path: "/api-resources/{id}/publish-config", tags, protect: true, summary: "Publish or update: keep the publish configuration" } })
+    .meta({
+      openapi: { method: "PUT", path: "/api-resources/{id}/publish-config", tags, protect: true, summary: "Publish or update: keep the publish configuration" },
+    })
     .input(publishConfigInput)
     .output(publishConfigItem)
     .mutation(({ ctx, input }) => svc.savePublishConfig(ctx, input)),
 
   gatewayStats: requirePermission("uc.apiresource.versions")
     .meta({
-      openapi: { method: "GET", path: "/api-resources/{id}/gateway-stats", tags, protect: true, summary: "Gateway calls and error rates per version and client" },
+      openapi: {
+        method: "GET",
+        path: "/api-resources/{id}/gateway-stats",
+        tags,
+        protect: true,
+        summary: "Gateway calls and error rates per version and client",
+      },
     })
     .input(gatewayStatsInput)
     .output(z.array(gatewayStatRow))

@@ -49,7 +49,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
   const port = (smtp.server.address() as AddressInfo).port;
-  const props = { "email.provider": "smtp", "email.smtp.host": "127.0.0.1", "email.smtp.port": String(port), "email.smtp.secure": "false", "email.from": "APIs <apis@b.test>" };
+  const props = {
+    "email.provider": "smtp",
+    "email.smtp.host": "127.0.0.1",
+    "email.smtp.port": String(port),
+    "email.smtp.secure": "false",
+    "email.from": "APIs <apis@b.test>",
+  };
   await t.db.tenantProperty.createMany({ data: Object.entries(props).map(([key, value]) => ({ tenantId: w.tenantB.id, key, value })) });
   forgetTenantSettings(w.tenantB.id);
 });
@@ -105,8 +111,15 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     const job = await t.db.job.findFirstOrThrow({ where: { kind: "api.release-mail" } });
     expect(job.status).toBe("queued");
     await drainAllJobs(t.db);
-    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", done: 1, total: 1, result: { sent: 1, failed: 0, skipped: 0 } });
-    expect(await t.db.apiReleaseDelivery.findMany({ where: { tenantId: w.tenantB.id }, select: { email: true, status: true } })).toEqual([{ email, status: "sent" }]);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: "done",
+      done: 1,
+      total: 1,
+      result: { sent: 1, failed: 0, skipped: 0 },
+    });
+    expect(await t.db.apiReleaseDelivery.findMany({ where: { tenantId: w.tenantB.id }, select: { email: true, status: true } })).toEqual([
+      { email, status: "sent" },
+    ]);
 
     const release = mailsTo(email).at(-1)!;
     expect(release.subject).toBe("orders-sub v1: revision 2 is online");
@@ -133,7 +146,11 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
 
     // The next release sends them nothing (no job at all: no confirmed subscriber is left).
     const before = mailsTo(email).length;
-    const r3 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI({ "/x": { get: { responses: { "200": { description: "x" } } } } })) } });
+    const r3 = await admin.apiPublish.importRevision({
+      id: api.id,
+      versionId: v1.id,
+      source: { kind: "text", text: JSON.stringify(OPENAPI({ "/x": { get: { responses: { "200": { description: "x" } } } } })) },
+    });
     await admin.apiPublish.setOnline({ id: r3.id, notes: "Third", confirmBreaking: true });
     await drainAllJobs(t.db);
     expect(mailsTo(email).length).toBe(before);
@@ -216,7 +233,10 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toContain("/subscriptions/confirm?result=invalid");
     // A GET of the one-click address shows the page (with its button) instead of acting.
-    const get = await link(new Request(`http://b.test/api/subscriptions/unsubscribe?t=${encodeURIComponent(good)}`, { headers: { host: "b.test" } }), "unsubscribe");
+    const get = await link(
+      new Request(`http://b.test/api/subscriptions/unsubscribe?t=${encodeURIComponent(good)}`, { headers: { host: "b.test" } }),
+      "unsubscribe",
+    );
     expect(get.status).toBe(303);
     expect(get.headers.get("location")).toMatch(/\/subscriptions\/unsubscribe\?t=/);
 
@@ -229,7 +249,10 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     const caller = await anon();
     await caller.apiSubscription.subscribe({ id: api.id, email: "victim@example.com" });
     // Once a minute per address and API.
-    expect(await failure(() => caller.apiSubscription.subscribe({ id: api.id, email: "victim@example.com" }))).toMatchObject({ code: 10005, trpc: "TOO_MANY_REQUESTS" });
+    expect(await failure(() => caller.apiSubscription.subscribe({ id: api.id, email: "victim@example.com" }))).toMatchObject({
+      code: 10005,
+      trpc: "TOO_MANY_REQUESTS",
+    });
     // Across the tenant's APIs and callers: 5 an hour per address.
     // (the refused attempt counts too)
     for (let i = 0; i < 3; i++) {
@@ -270,7 +293,11 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     });
     const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } });
     await admin.apiPublish.setOnline({ id: r1.id });
-    const r2 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify({ ...OPENAPI(), paths: {} }) } });
+    const r2 = await admin.apiPublish.importRevision({
+      id: api.id,
+      versionId: v1.id,
+      source: { kind: "text", text: JSON.stringify({ ...OPENAPI(), paths: {} }) },
+    });
     const jobs = await t.db.job.count({ where: { kind: "api.release-mail" } });
     // Breaking without confirmation: setOnline throws, its transaction (and the job in it) is gone.
     expect(await failure(() => admin.apiPublish.setOnline({ id: r2.id }))).toMatchObject({ code: 300011 });

@@ -13,7 +13,14 @@ const tags = ["apisubscription"];
  */
 export const apiSubscriptionRouter = createTRPCRouter({
   subscribe: publicTenantProcedure
-    .meta({ openapi: { method: "POST", path: "/api-resources/{id}/subscribers", tags, summary: "Subscribe an email address to an API's releases (a confirmation email is sent)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/api-resources/{id}/subscribers",
+        tags,
+        summary: "Subscribe an email address to an API's releases (a confirmation email is sent)",
+      },
+    })
     .input(subscribeInput)
     .output(z.object({ sent: z.literal(true) }))
     .mutation(({ ctx, input }) => svc.subscribe(ctx, input)),

@@ -34,7 +34,11 @@ describe("developer portal", () => {
     expect((online.document.info as { title: string }).title).toBe("Items 1");
 
     // A draft revision never shows; once released and replaced it stays readable as history.
-    const r2 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: doc("Items 2", { "/more": { get: { responses: { "200": { description: "ok" } } } } }) } });
+    const r2 = await admin.apiPublish.importRevision({
+      id: api.id,
+      versionId: v1.id,
+      source: { kind: "text", text: doc("Items 2", { "/more": { get: { responses: { "200": { description: "ok" } } } } }) },
+    });
     expect(await failure(() => anonymous.portal.document({ versionId: v1.id, revisionId: r2.id }))).toMatchObject({ code: 300009 });
     await admin.apiPublish.setOnline({ id: r2.id, notes: "Second" });
     expect((await anonymous.portal.document({ versionId: v1.id, revisionId: r1.id })).online).toBe(false);
@@ -44,6 +48,16 @@ describe("developer portal", () => {
       [1, "First"],
     ]);
     expect(detail.releases[0]!.changes?.operations.map((o) => `${o.kind} ${o.method} ${o.path}`)).toEqual(["added GET /more"]);
+    // The package market shows on the portal.
+    expect(detail.packages).toEqual([]);
+    await admin.apiPackage.create({
+      apiResourceId: api.id,
+      name: "@items/sdk",
+      link: "https://www.npmjs.com/package/@items/sdk",
+      platform: "npm",
+      language: "TypeScript",
+    });
+    expect((await anonymous.portal.api({ id: api.id })).packages).toMatchObject([{ name: "@items/sdk", platform: "npm", language: "TypeScript" }]);
 
     // Another tenant's host sees none of it; a disabled API disappears.
     const onA = await w.callerFor(null, w.platform);

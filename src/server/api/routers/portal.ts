@@ -21,7 +21,14 @@ export const portalRouter = createTRPCRouter({
     .query(({ ctx, input }) => svc.portalApi(ctx.db, ctx.tenant.id, input.id)),
 
   document: publicTenantProcedure
-    .meta({ openapi: { method: "GET", path: "/portal/versions/{versionId}/document", tags, summary: "A published version's OpenAPI document (online, or a revision it released)" } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/portal/versions/{versionId}/document",
+        tags,
+        summary: "A published version's OpenAPI document (online, or a revision it released)",
+      },
+    })
     .input(portalDocumentInput)
     .output(portalDocument)
     .query(({ ctx, input }) => svc.portalDocument(ctx.db, ctx.tenant.id, input.versionId, input.revisionId)),

@@ -26,7 +26,13 @@ type Values = {
   tags?: string[];
 };
 
-const PLATFORM_NAMES: Record<PackageItem["platform"], string> = { npm: "npm", nuget: "NuGet", gradle: "Gradle", spm: "Swift Package Manager", postman: "Postman" };
+const PLATFORM_NAMES: Record<PackageItem["platform"], string> = {
+  npm: "npm",
+  nuget: "NuGet",
+  gradle: "Gradle",
+  spm: "Swift Package Manager",
+  postman: "Postman",
+};
 
 /** The API's package market: its SDKs and collections, as the developer portal lists them. */
 export function PackagesTab({ api }: { api: ApiResourceItem }) {
@@ -104,7 +110,17 @@ export function PackagesTab({ api }: { api: ApiResourceItem }) {
   );
 }
 
-function PackageDrawer({ api, editing, onClose, onSaved }: { api: ApiResourceItem; editing: PackageItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
+function PackageDrawer({
+  api,
+  editing,
+  onClose,
+  onSaved,
+}: {
+  api: ApiResourceItem;
+  editing: PackageItem | "new" | null;
+  onClose: () => void;
+  onSaved: () => unknown;
+}) {
   const t = useTranslations("apiPackage");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
@@ -135,7 +151,9 @@ function PackageDrawer({ api, editing, onClose, onSaved }: { api: ApiResourceIte
       saving={create.isPending || update.isPending}
       error={save.error}
       onFinish={(v) =>
-        record ? save.submit(packageUpdateInput, { ...v, id: record.id }, update.mutate) : save.submit(packageCreateInput, { ...v, apiResourceId: api.id }, create.mutate)
+        record
+          ? save.submit(packageUpdateInput, { ...v, id: record.id }, update.mutate)
+          : save.submit(packageCreateInput, { ...v, apiResourceId: api.id }, create.mutate)
       }
       initialValues={initialValues}
     >

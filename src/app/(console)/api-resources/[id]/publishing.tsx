@@ -127,7 +127,12 @@ export function VersionsTab({ api }: { api: ApiResourceItem }) {
                   </Space>
                 ),
               },
-              { title: t("format"), key: "format", width: 170, render: (_, r) => <span style={{ whiteSpace: "nowrap" }}>{`${r.sourceFormat} · ${r.sourceSyntax.toUpperCase()}`}</span> },
+              {
+                title: t("format"),
+                key: "format",
+                width: 170,
+                render: (_, r) => <span style={{ whiteSpace: "nowrap" }}>{`${r.sourceFormat} · ${r.sourceSyntax.toUpperCase()}`}</span>,
+              },
               { title: t("operations"), dataIndex: "operationCount", width: 110, align: "right" },
               {
                 title: t("changelog"),
@@ -168,7 +173,9 @@ export function VersionsTab({ api }: { api: ApiResourceItem }) {
         )
       )}
       <VersionDrawer apiId={api.id} open={creating} onClose={() => setCreating(false)} onSaved={(v) => (setPicked(v.id), refresh())} />
-      {version && <ImportDrawer apiId={api.id} versions={list} initialVersion={version.id} open={importing} onClose={() => setImporting(false)} onSaved={refresh} />}
+      {version && (
+        <ImportDrawer apiId={api.id} versions={list} initialVersion={version.id} open={importing} onClose={() => setImporting(false)} onSaved={refresh} />
+      )}
       <ChangelogDrawer revision={changelogOf} onClose={() => setChangelogOf(null)} />
       {version && onlineOf && <OnlineModal revision={onlineOf} version={version} onClose={() => setOnlineOf(null)} onDone={refresh} />}
     </Space>
@@ -211,7 +218,10 @@ function VersionDrawer({ apiId, open, onClose, onSaved }: { apiId: string; open:
         <Input maxLength={32} showCount autoFocus placeholder="v1" data-testid="version-name" />
       </Form.Item>
       <Form.Item name="scheme" label={t("scheme")}>
-        <Radio.Group options={VERSION_SCHEMES.map((s) => ({ value: s, label: t(`schemes.${s}`) }))} style={{ display: "flex", flexDirection: "column", gap: 8 }} />
+        <Radio.Group
+          options={VERSION_SCHEMES.map((s) => ({ value: s, label: t(`schemes.${s}`) }))}
+          style={{ display: "flex", flexDirection: "column", gap: 8 }}
+        />
       </Form.Item>
     </FormDrawer>
   );
@@ -275,7 +285,9 @@ function ImportDrawer({
       values.kind === "url"
         ? { kind: "url" as const, url: values.source?.url ?? "" }
         : { kind: "text" as const, text: values.source?.text ?? "", fileName: values.kind === "file" ? fileName : null };
-    const parsed = parseForm(form, revisionImportInput, { id: apiId, versionId: values.versionId, note: values.note, source }, locale, (m) => setError(m.join(" ")));
+    const parsed = parseForm(form, revisionImportInput, { id: apiId, versionId: values.versionId, note: values.note, source }, locale, (m) =>
+      setError(m.join(" ")),
+    );
     if (parsed) run.mutate(parsed);
   }
   const versionLabel = versions.find((x) => x.id === pickedVersion)?.name ?? "";
@@ -312,7 +324,12 @@ function ImportDrawer({
             title={error}
             description={
               problems.length > 0 && (
-                <List size="small" dataSource={problems} data-testid="document-problems" renderItem={(p) => <List.Item style={{ padding: "2px 0" }}>{p}</List.Item>} />
+                <List
+                  size="small"
+                  dataSource={problems}
+                  data-testid="document-problems"
+                  renderItem={(p) => <List.Item style={{ padding: "2px 0" }}>{p}</List.Item>}
+                />
               )
             }
           />
@@ -354,7 +371,19 @@ function ImportDrawer({
  * A file chosen from disk, read as text in the browser (the form's value); a file over 10 MB is
  * not read at all, and the field says so.
  */
-function FilePick({ value, onChange, fileName, onName, label }: { value?: string; onChange?: (text: string) => void; fileName: string | null; onName: (n: string | null) => void; label: string }) {
+function FilePick({
+  value,
+  onChange,
+  fileName,
+  onName,
+  label,
+}: {
+  value?: string;
+  onChange?: (text: string) => void;
+  fileName: string | null;
+  onName: (n: string | null) => void;
+  label: string;
+}) {
   const v = useTranslations("validation");
   const input = useRef<HTMLInputElement>(null);
   const [tooLarge, setTooLarge] = useState(false);
@@ -635,7 +664,12 @@ export function PublishTab({ api }: { api: ApiResourceItem }) {
       onValuesChange={clearErrorsOnChange(form)}
       initialValues={
         saved
-          ? { ...saved, authKind: saved.authServer === "self" ? "self" : "other", authServer: saved.authServer === "self" ? undefined : saved.authServer, backendUrl: saved.backendUrl ?? undefined }
+          ? {
+              ...saved,
+              authKind: saved.authServer === "self" ? "self" : "other",
+              authServer: saved.authServer === "self" ? undefined : saved.authServer,
+              backendUrl: saved.backendUrl ?? undefined,
+            }
           : { authKind: "self", scopes: [], openId: false }
       }
       onFinish={(v) => {

@@ -63,7 +63,8 @@ export function SubscribersTab({ api }: { api: ApiResourceItem }) {
             key: "actions",
             width: 90,
             fixed: "right",
-            render: (_, r) => (canRemove ? <DeleteAction title={t("removeConfirm", { email: r.email })} onConfirm={() => remove.mutateAsync({ id: r.id })} /> : null),
+            render: (_, r) =>
+              canRemove ? <DeleteAction title={t("removeConfirm", { email: r.email })} onConfirm={() => remove.mutateAsync({ id: r.id })} /> : null,
           },
         ]}
       />

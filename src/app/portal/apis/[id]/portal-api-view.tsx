@@ -1,9 +1,12 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { Alert, Card, Empty, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
-import { useQuery } from "@tanstack/react-query";
-import { useTranslations } from "next-intl";
+import { Alert, App, Button, Card, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { isSafeUrl } from "~/lib/validators/common";
+import { subscribeInput } from "~/lib/validators/api-subscription";
+import { clearErrorsOnChange, parseForm } from "~/components/form-errors";
 import { useTRPC } from "~/trpc/react";
 import { BackLink } from "~/components/detail-page";
 import { handleServerError } from "~/components/form-errors";
@@ -47,6 +50,7 @@ export function PortalApiView({ id }: { id: string }) {
         <Typography.Text code>{a.name}</Typography.Text>
       </Space>
       {a.description && <Typography.Paragraph type="secondary">{a.description}</Typography.Paragraph>}
+      <SubscribeForm apiId={a.id} />
       <Space wrap>
         <Select
           aria-label={p("version")}
@@ -62,7 +66,10 @@ export function PortalApiView({ id }: { id: string }) {
           style={{ minWidth: 200 }}
           value={doc.data?.revisionId}
           onChange={setRevisionId}
-          options={revisions.map(([rid, n]) => ({ value: rid, label: rid === doc.data?.revisionId && doc.data.online ? `${p("revisionN", { n })} · ${p("online")}` : p("revisionN", { n }) }))}
+          options={revisions.map(([rid, n]) => ({
+            value: rid,
+            label: rid === doc.data?.revisionId && doc.data.online ? `${p("revisionN", { n })} · ${p("online")}` : p("revisionN", { n }),
+          }))}
         />
         {doc.data && !doc.data.online && <Tag color="orange">{t("olderRevision")}</Tag>}
       </Space>
@@ -71,7 +78,13 @@ export function PortalApiView({ id }: { id: string }) {
           {
             key: "reference",
             label: t("reference"),
-            children: doc.isError ? <Alert type="error" showIcon title={handleServerError(null, doc.error)} /> : doc.data ? <ScalarDocument source={source} /> : <Skeleton active />,
+            children: doc.isError ? (
+              <Alert type="error" showIcon title={handleServerError(null, doc.error)} />
+            ) : doc.data ? (
+              <ScalarDocument source={source} />
+            ) : (
+              <Skeleton active />
+            ),
           },
           {
             key: "changelog",
@@ -100,6 +113,40 @@ export function PortalApiView({ id }: { id: string }) {
             ),
           },
           {
+            key: "sdks",
+            label: t("sdks"),
+            children: (
+              <List
+                data-testid="portal-packages"
+                dataSource={a.packages}
+                locale={{ emptyText: <Empty description={t("noPackages")} /> }}
+                renderItem={(pkg) => (
+                  <List.Item
+                    extra={
+                      isSafeUrl(pkg.link) && (
+                        <Typography.Link href={pkg.link} target="_blank" rel="noopener noreferrer">
+                          {t("open")}
+                        </Typography.Link>
+                      )
+                    }
+                  >
+                    <List.Item.Meta
+                      avatar={isSafeUrl(pkg.icon) ? <img src={pkg.icon} alt="" width={32} height={32} /> : undefined}
+                      title={
+                        <Space wrap>
+                          {pkg.name}
+                          <Tag>{pkg.platform}</Tag>
+                          {pkg.language && <Tag color="blue">{pkg.language}</Tag>}
+                        </Space>
+                      }
+                      description={[pkg.publisher, pkg.description].filter(Boolean).join(" · ")}
+                    />
+                  </List.Item>
+                )}
+              />
+            ),
+          },
+          {
             key: "products",
             label: t("products"),
             children: (
@@ -123,5 +170,48 @@ export function PortalApiView({ id }: { id: string }) {
         ]}
       />
     </Space>
+  );
+}
+
+/** Subscribe by email to this API's releases: a confirmation link goes to the address first. */
+function SubscribeForm({ apiId }: { apiId: string }) {
+  const t = useTranslations("portal");
+  const locale = useLocale() === "en" ? "en" : "zh-CN";
+  const trpc = useTRPC();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ email?: string }>();
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = useMutation(
+    trpc.apiSubscription.subscribe.mutationOptions({
+      onSuccess: (_d, input) => {
+        setSentTo(input.email);
+        void message.success(t("subscribeSent", { email: input.email }));
+      },
+      onError: (e) => setError(handleServerError(form, e)),
+    }),
+  );
+  return (
+    <Card size="small" title={t("subscribeTitle")} data-testid="portal-subscribe">
+      <Typography.Paragraph type="secondary">{sentTo ? t("subscribeSent", { email: sentTo }) : t("subscribeIntro")}</Typography.Paragraph>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      <Form
+        form={form}
+        layout="inline"
+        onValuesChange={clearErrorsOnChange(form)}
+        onFinish={(v) => {
+          setError(null);
+          const parsed = parseForm(form, subscribeInput, { id: apiId, email: v.email ?? "" }, locale);
+          if (parsed) run.mutate(parsed);
+        }}
+      >
+        <Form.Item name="email" style={{ minWidth: 280 }}>
+          <Input type="email" placeholder="you@example.com" maxLength={254} aria-label={t("email")} data-testid="portal-subscribe-email" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={run.isPending} data-testid="portal-subscribe-submit">
+          {t("subscribe")}
+        </Button>
+      </Form>
+    </Card>
   );
 }
