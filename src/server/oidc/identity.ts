@@ -41,7 +41,8 @@ const RESERVED_CLAIMS = new Set([
 ]);
 /** Scopes with meaning of their own to the provider: a tenant's resource of that name adds nothing. */
 const PROVIDER_SCOPES = new Set(["openid", "offline_access"]);
-export const STANDARD_SCOPES = ["openid", "profile", "email", "phone", "address"] as const;
+export { STANDARD_SCOPES } from "~/lib/oidc-scopes";
+import { STANDARD_SCOPES } from "~/lib/oidc-scopes";
 
 export interface IdentityConfig {
   /** Every identity scope the provider serves (openid and offline_access included). */

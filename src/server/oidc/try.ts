@@ -44,7 +44,8 @@ import { isCrossSite, proxyHops } from "~/server/request";
 import { readCookie } from "~/i18n/locale";
 import { UUID_RE } from "~/server/db/sql";
 import { findOidcClient } from "~/server/oidc/clients";
-import { STANDARD_SCOPES, loadIdentityConfig } from "~/server/oidc/identity";
+import { loadIdentityConfig } from "~/server/oidc/identity";
+import { signInScope } from "~/lib/oidc-scopes";
 import { escapeHtml, page, pageLocale, type Page } from "~/server/oidc/pages";
 import type { TryRun } from "~/lib/validators/client-try";
 import { tryRedirectUri, type TryAllowance } from "~/server/oidc/try-redirect";
@@ -162,15 +163,8 @@ export interface TryRequest {
   res: ServerResponse;
 }
 
-/**
- * The scopes a run asks for: openid and the identity scopes the client lists (of `served`, the
- * tenant's), or the standard ones when it lists none — within what the provider lets it ask
- * (clients.ts, identityScopeOf).
- */
-export function tryScope(clientScopes: string[], served: readonly string[] = STANDARD_SCOPES): string {
-  const listed = clientScopes.filter((s) => s !== "offline_access" && served.includes(s));
-  return ["openid", ...(listed.length ? listed.filter((s) => s !== "openid") : ["profile", "email", "phone"])].join(" ");
-}
+/** The scopes a run asks for (src/lib/oidc-scopes.ts). */
+export const tryScope = signInScope;
 
 interface FlowRecord {
   clientRowId: string;

@@ -15,6 +15,7 @@ import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import type { ClientDetail } from "~/lib/validators/client";
 import type { TryRun } from "~/lib/validators/client-try";
+import { signInScope } from "~/lib/oidc-scopes";
 
 interface Discovery {
   issuer: string;
@@ -23,20 +24,14 @@ interface Discovery {
   userinfo_endpoint?: string;
   end_session_endpoint?: string;
   jwks_uri: string;
+  scopes_supported?: string[];
 }
-
-const IDENTITY_SCOPES = ["profile", "email", "phone", "address"];
 
 /** How the client authenticates at the token endpoint: its own setting when it has one, else as the provider decides today (clients.ts). */
 export function clientAuthMethod(d: ClientDetail): string {
   const own = (d as ClientDetail & { tokenEndpointAuthMethod?: string | null }).tokenEndpointAuthMethod;
   if (own) return own;
   return d.secretCount > 0 || d.grantTypes.includes("client_credentials") ? "client_secret_basic" : "none";
-}
-
-function runScope(scopes: string[]) {
-  const listed = IDENTITY_SCOPES.filter((s) => scopes.includes(s));
-  return ["openid", ...(listed.length ? listed : ["profile", "email", "phone"])].join(" ");
 }
 
 function CopyButton({ text, testId, size }: { text: string; testId?: string; size?: "small" }) {
@@ -211,7 +206,7 @@ export function IntegrationTab({ d }: { d: ClientDetail }) {
           <Typography.Text type="secondary">{t(method === "none" ? "sampleNextAuthPublic" : "sampleNextAuthHelp")}</Typography.Text>
           <CodeBlock
             testId="sample-nextauth"
-            code={nextAuthSample({ discovery: discoveryUrl, clientId: d.clientId, method, scope: runScope(d.scopes), name: d.name })}
+            code={nextAuthSample({ discovery: discoveryUrl, clientId: d.clientId, method, scope: signInScope(d.scopes, disc?.scopes_supported), name: d.name })}
           />
         </Space>
       ),
