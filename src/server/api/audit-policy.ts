@@ -3,6 +3,20 @@
  * router and fails when a mutation is on neither list, so a new router must choose.
  */
 export const AUDITED_MUTATIONS = [
+  "apiPackage.create",
+  "apiPackage.delete",
+  "apiPackage.update",
+  "apiProduct.create",
+  "apiProduct.delete",
+  "apiProduct.update",
+  "apiPublish.createRelease",
+  "apiPublish.createVersion",
+  "apiPublish.deleteRelease",
+  "apiPublish.importRevision",
+  "apiPublish.savePublishConfig",
+  "apiPublish.setOnline",
+  "apiPublish.updateRelease",
+  "apiSubscription.remove",
   "apiResource.create",
   "apiResource.delete",
   "apiResource.update",
@@ -66,4 +80,8 @@ export const NOT_AUDITED_MUTATIONS: Record<string, string> = {
   "auth.sendCode": "sends a one-time code and changes no account; every send is kept in the code and outbox tables, and rate-limited",
   "me.setLocale": "a display preference of the caller's own, with no security meaning",
   "me.labelSession": "a cosmetic label on one of the caller's own sessions",
+  "apiSubscription.subscribe":
+    "anyone's request for release emails: it only sends a confirmation link (rate-limited per address and IP) and keeps the subscriber row with its time, language and IP",
+  "apiSubscription.confirm": "the holder of a signed link confirming their own address; the subscriber row keeps when",
+  "apiSubscription.unsubscribe": "the holder of a signed link leaving the list; the row goes, as the person asked",
 };
