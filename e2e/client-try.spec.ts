@@ -33,7 +33,14 @@ test.afterAll(async ({ playwright, baseURL }) => {
   await operator.dispose();
 });
 
-async function tryIt(page: Page, baseURL: string, text: { tab: string; button: string; allow: string; consentTitle: RegExp; ok: RegExp }, lang: string) {
+/** `consent`: whether our consent page shows (the first run; it remembers the choice, so the next run of the same user and app goes straight through). */
+async function tryIt(
+  page: Page,
+  baseURL: string,
+  text: { tab: string; button: string; allow: string; consentTitle: RegExp; ok: RegExp },
+  lang: string,
+  consent: boolean,
+) {
   await page.goto(`/clients/${client.id}`);
   await page.getByRole("tab", { name: text.tab }).click();
   await expect(page).toHaveURL(/tab=integration/);
@@ -51,9 +58,11 @@ async function tryIt(page: Page, baseURL: string, text: { tab: string; button: s
   await expect(page.getByTestId("try-it")).toContainText(text.button);
   await page.getByTestId("try-it").click();
   // Our consent page (the client is not first-party); the operator's console session signs in without a prompt.
-  await expect(page.getByRole("heading", { name: text.consentTitle })).toBeVisible();
-  await shot(page, `client-try-consent-${lang}`);
-  await page.getByRole("button", { name: text.allow }).click();
+  if (consent) {
+    await expect(page.getByRole("heading", { name: text.consentTitle })).toBeVisible();
+    await shot(page, `client-try-consent-${lang}`);
+    await page.getByRole("button", { name: text.allow }).click();
+  }
 
   await expect(page).toHaveURL(new RegExp(`/clients/${client.id}\\?tab=integration&run=`));
   await expect(page.getByTestId("try-result")).toBeVisible();
@@ -72,12 +81,12 @@ async function tryIt(page: Page, baseURL: string, text: { tab: string; button: s
 
 test("Chinese: the Integration tab shows the provider's issuer and Try it shows the decoded ID token", async ({ page, baseURL }) => {
   await setLocale(page, "zh-CN", baseURL!);
-  await tryIt(page, baseURL!, { tab: "接入信息", button: "试一试", allow: "允许", consentTitle: /E2E Try App/, ok: /登录成功/ }, "zh");
+  await tryIt(page, baseURL!, { tab: "接入信息", button: "试一试", allow: "允许", consentTitle: /E2E Try App/, ok: /登录成功/ }, "zh", true);
 });
 
 test("English: the same, and the run's secret is gone afterwards", async ({ page, baseURL, playwright }) => {
   await setLocale(page, "en", baseURL!);
-  await tryIt(page, baseURL!, { tab: "Integration", button: "Try it", allow: "Allow", consentTitle: /Allow E2E Try App/, ok: /Signed in/ }, "en");
+  await tryIt(page, baseURL!, { tab: "Integration", button: "Try it", allow: "Allow", consentTitle: /Allow E2E Try App/, ok: /Signed in/ }, "en", false);
   const operator = await playwright.request.newContext({ baseURL, storageState: "e2e/.auth/operator.json" });
   const detail = (await (await operator.get(`/api/v1/clients/${client.id}`)).json()) as { secrets: { description: string | null }[] };
   expect(detail.secrets.map((s) => s.description)).toEqual(["app"]);
