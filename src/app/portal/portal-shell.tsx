@@ -25,8 +25,8 @@ export function PortalShell({ signedIn, children }: { signedIn: boolean; childre
       >
         <Link href="/portal" style={{ display: "flex", alignItems: "center", gap: 12, color: "inherit" }} data-testid="portal-home">
           <BrandMark brand={brand} size={32} />
-          <Typography.Text strong style={{ fontSize: 16 }}>
-            {t("title", { name: brand?.name ?? "" })}
+          <Typography.Text type="secondary" style={{ fontSize: 16 }}>
+            {t("title")}
           </Typography.Text>
         </Link>
         <Space>

@@ -206,7 +206,14 @@ function SubscribeForm({ apiId }: { apiId: string }) {
         }}
       >
         <Form.Item name="email" style={{ minWidth: 280 }}>
-          <Input inputMode="email" autoComplete="email" placeholder="you@example.com" maxLength={254} aria-label={t("email")} data-testid="portal-subscribe-email" />
+          <Input
+            inputMode="email"
+            autoComplete="email"
+            placeholder="you@example.com"
+            maxLength={254}
+            aria-label={t("email")}
+            data-testid="portal-subscribe-email"
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={run.isPending} data-testid="portal-subscribe-submit">
           {t("subscribe")}
