@@ -75,6 +75,11 @@ export const ERROR_STATUS = {
     300024: 400,
     300030: 404,
     300031: 404,
+    300040: 404,
+    300041: 409,
+    300042: 404,
+    300043: 409,
+    300044: 400,
   },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 

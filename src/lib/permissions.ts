@@ -48,7 +48,7 @@ const DEFINED = {
     "putpackages",
     "deletepackage",
   ],
-  apiproduct: ["get", "detail", "post", "put", "delete"],
+  apiproduct: ["get", "detail", "post", "put", "delete", "subscriptions", "approve"],
   apiscope: ["get", "detail", "post", "put", "delete"],
   identityresource: ["get", "detail", "post", "put", "delete"],
   audit: ["get"],

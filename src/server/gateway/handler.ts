@@ -16,7 +16,9 @@
  *    else 401 with an RFC 6750 challenge;
  * 4. the scopes: the operation's security requirement (its own, else the document's) and, when the
  *    publish configuration names scopes, at least one of them: else 403 insufficient_scope;
- * 5. the request limit per client (ApiPublishConfig.rateLimitPerMinute, a one-minute window
+ * 5. the request limit: when the caller's client was issued by an active subscription to a product
+ *    that bundles the called version and sets a limit, the product's requestLimit per
+ *    subscription; else ApiPublishConfig.rateLimitPerMinute per client (each a one-minute window
  *    shared by every instance): past it 429 with Retry-After;
  * 6. the call, streamed to `backendUrl` + the rest of the path + the query (proxy.ts): a backend
  *    that refuses or cannot be reached (or none configured) is 502 300020, one that does not
@@ -61,7 +63,7 @@ interface Published {
   scopes: string[];
   backendUrl: string | null;
   rateLimitPerMinute: number | null;
-  versions: { name: string; scheme: "path" | "query" | "header"; revisionId: string | null }[] | null;
+  versions: { id: string; name: string; scheme: "path" | "query" | "header"; revisionId: string | null }[] | null;
 }
 
 const headerBag = (req: IncomingMessage) => ({
@@ -80,7 +82,7 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
     Prisma.sql`
     SELECT t."status"::text AS "tenantStatus", t."id"::text AS "tenantId", c."apiResourceId"::text AS "apiResourceId",
            r."name" AS "audience", r."enabled", c."scopes", c."backendUrl", c."rateLimitPerMinute",
-           (SELECT json_agg(json_build_object('name', v."name", 'scheme', v."scheme", 'revisionId', v."onlineRevisionId"))
+           (SELECT json_agg(json_build_object('id', v."id", 'name', v."name", 'scheme', v."scheme", 'revisionId', v."onlineRevisionId"))
               FROM "ApiVersion" v WHERE v."apiResourceId" = c."apiResourceId") AS "versions"
       FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
       JOIN "ApiPublishConfig" c ON c."tenantId" = t."id" AND c."suffix" = ${suffix}
@@ -111,6 +113,46 @@ function cachedPublished(db: Db, host: string, suffix: string, cacheMs: number):
   publishedCache.set(key, { at: now, value });
   if (publishedCache.size > MAX_CACHED) publishedCache.delete(publishedCache.keys().next().value!);
   value.catch(() => publishedCache.delete(key));
+  return value;
+}
+
+interface SubscriptionLimit {
+  subscriptionId: string;
+  requestLimit: number;
+}
+
+/** The active subscription that issued `clientId` (of `tenantId`) to a product bundling `versionId` with a limit, if any. */
+async function loadSubscriptionLimit(db: Db, tenantId: string, clientId: string, versionId: string): Promise<SubscriptionLimit | null> {
+  const [row] = await readRows<SubscriptionLimit[]>(
+    db,
+    Prisma.sql`
+    SELECT s."id"::text AS "subscriptionId", p."requestLimit"
+      FROM "OAuthClient" c JOIN "ApiSubscription" s ON s."clientId" = c."id" AND s."status" = 'active'
+      JOIN "ApiProduct" p ON p."id" = s."productId" AND p."requestLimit" IS NOT NULL AND ${versionId} = ANY (p."versionIds")
+     WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid
+     LIMIT 1`,
+    "uc_gateway_subscription",
+  );
+  return row ?? null;
+}
+
+/**
+ * The same second-long reuse as the publish configuration's, per client and version: a caller's
+ * limit costs one read per second, and an approval, a cancellation or a new limit shows within it
+ * (a cancelled subscription's client is gone, so its token is refused before this on every call).
+ */
+const limitCache = new Map<string, { at: number; value: Promise<SubscriptionLimit | null> }>();
+function cachedSubscriptionLimit(db: Db, tenantId: string, clientId: string, versionId: string, cacheMs: number) {
+  if (cacheMs <= 0) return loadSubscriptionLimit(db, tenantId, clientId, versionId);
+  const key = `${clientId} ${versionId}`;
+  const now = Date.now();
+  const hit = limitCache.get(key);
+  if (hit && now - hit.at < cacheMs) return hit.value;
+  const value = loadSubscriptionLimit(db, tenantId, clientId, versionId);
+  limitCache.delete(key);
+  limitCache.set(key, { at: now, value });
+  if (limitCache.size > MAX_CACHED) limitCache.delete(limitCache.keys().next().value!);
+  value.catch(() => limitCache.delete(key));
   return value;
 }
 
@@ -186,10 +228,15 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
   if (!scopesSatisfied(operation.scopes, claims.scopes) || (configScopes.length && !configScopes.some((s) => claims.scopes.includes(s))))
     return void count(fail(17005, { "www-authenticate": bearerChallenge(authorization, 403, 17005)! }));
 
-  if (api.rateLimitPerMinute) {
-    const { count: used, resetAt } = await countInWindow(db, `gw:${api.apiResourceId}:${clientId}`, 60_000);
-    if (used > api.rateLimitPerMinute)
-      return void count(fail(10005, { "retry-after": String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) }));
+  const subscription = await cachedSubscriptionLimit(db, api.tenantId, clientId, picked.version.id, options.cacheMs ?? 1000);
+  const limit = subscription
+    ? { max: subscription.requestLimit, key: `gw:sub:${subscription.subscriptionId}` }
+    : api.rateLimitPerMinute
+      ? { max: api.rateLimitPerMinute, key: `gw:${api.apiResourceId}:${clientId}` }
+      : null;
+  if (limit) {
+    const { count: used, resetAt } = await countInWindow(db, limit.key, 60_000);
+    if (used > limit.max) return void count(fail(10005, { "retry-after": String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) }));
   }
 
   let backend: URL | null = null;

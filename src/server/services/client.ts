@@ -64,10 +64,14 @@ type DetailRow = Prisma.OAuthClientGetPayload<{ select: typeof detailSelect }>;
 const toSecret = (s: DetailRow["secrets"][number]): SecretItem => ({ ...s, expired: !!s.expiresAt && s.expiresAt.getTime() <= Date.now() });
 const toDetail = (r: DetailRow): ClientDetail => ({ ...r, secrets: r.secrets.map(toSecret), secretCount: r.secrets.length });
 
-/** Rows the caller may see: operators anywhere (optionally one tenant), others their tenant (and developers their own). */
+/**
+ * Rows the caller may see: operators anywhere (optionally one tenant), others their tenant (and
+ * developers their own, but not those a product subscription issued them: those live and die with
+ * the subscription, so a developer cannot enable one still waiting for approval).
+ */
 function clientWhere(scope: Scope, tenantId?: string): Prisma.OAuthClientWhereInput {
   const tenant = tenantWhere(scope, tenantId);
-  return managesAll(scope.actor) ? tenant : { ...tenant, ownerId: ownerOf(scope.actor) ?? "00000000-0000-0000-0000-000000000000" };
+  return managesAll(scope.actor) ? tenant : { ...tenant, ownerId: ownerOf(scope.actor) ?? "00000000-0000-0000-0000-000000000000", subscription: { is: null } };
 }
 
 async function findClient(db: DbClient, scope: Scope, id: string): Promise<DetailRow> {
@@ -185,7 +189,7 @@ export async function listScopeChoices(scope: Scope, tenantId?: string) {
 
 export const getClient = async (scope: Scope, id: string) => toDetail(await findClient(scope.db, scope, id));
 
-const newClientId = () => randomBytes(12).toString("hex");
+export const newClientId = () => randomBytes(12).toString("hex");
 
 export async function createClient(scope: Scope, input: z.output<typeof clientCreateInput>): Promise<ClientDetail> {
   const { db } = scope;
@@ -243,6 +247,17 @@ const sha256Hex = (s: string) => createHash("sha256").update(s, "utf8").digest("
 export function newSecret() {
   const secret = `ucs_${randomBytes(32).toString("base64url")}`;
   return { secret, hash: sha256Hex(secret), hint: `${secret.slice(0, 8)}…` };
+}
+
+/**
+ * Rotation: every secret of the client (row id) is revoked and one new one issued, in the caller's
+ * transaction; the secret is in the answer only (it is stored as its hash).
+ */
+export async function replaceSecrets(tx: DbClient, clientRowId: string) {
+  const { secret, hash, hint } = newSecret();
+  await tx.clientSecret.deleteMany({ where: { clientId: clientRowId } });
+  const row = await tx.clientSecret.create({ data: { clientId: clientRowId, hash, hint }, select: secretSelect });
+  return { ...toSecret(row), secret };
 }
 
 export async function createSecret(scope: Scope, input: z.output<typeof secretCreateInput>) {

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { createTRPCRouter, errorCodesProcedure, requirePermission } from "~/server/api/trpc";
 import { idInput, listOutput } from "~/lib/validators/common";
 import { apiProductCreateInput, apiProductItem, apiProductListInput, apiProductUpdateInput, productVersion } from "~/lib/validators/api-product";
+import { decideSubscriptionInput, productSubscriptionItem, productSubscriptionListInput } from "~/lib/validators/product-subscription";
 import * as svc from "~/server/services/api-products";
+import * as subs from "~/server/services/product-subscriptions";
 
 const tags = ["apiproduct"];
 
@@ -45,4 +47,22 @@ export const apiProductRouter = createTRPCRouter({
     .input(idInput)
     .output(z.object({ id: z.uuid() }))
     .mutation(({ ctx, input }) => svc.deleteProduct(ctx, input.id)),
+
+  subscriptions: requirePermission("uc.apiproduct.subscriptions")
+    .meta({ openapi: { method: "GET", path: "/api-products/{id}/subscriptions", tags, protect: true, summary: "A product's subscriptions, pending first" } })
+    .input(productSubscriptionListInput)
+    .output(listOutput(productSubscriptionItem))
+    .query(({ ctx, input }) => subs.listProductSubscriptions(ctx, input)),
+
+  approveSubscription: requirePermission("uc.apiproduct.approve")
+    .meta({ openapi: { method: "POST", path: "/api-products/subscriptions/{id}/approve", tags, protect: true, summary: "Approve a pending subscription" } })
+    .input(decideSubscriptionInput)
+    .output(productSubscriptionItem)
+    .mutation(({ ctx, input }) => subs.approveSubscription(ctx, input)),
+
+  rejectSubscription: requirePermission("uc.apiproduct.approve")
+    .meta({ openapi: { method: "POST", path: "/api-products/subscriptions/{id}/reject", tags, protect: true, summary: "Reject a pending subscription" } })
+    .input(decideSubscriptionInput)
+    .output(productSubscriptionItem)
+    .mutation(({ ctx, input }) => subs.rejectSubscription(ctx, input)),
 });
