@@ -1,11 +1,15 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { createContext, useContext, type ReactNode } from "react";
 import { Button, Layout, Space, Typography } from "antd";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { BrandMark, useBrand } from "~/components/brand";
 import { LanguageSwitch } from "~/components/language-switch";
+
+const SignedIn = createContext(false);
+/** Whether the visitor is signed in (the portal's pages offer subscribing then). */
+export const useSignedIn = () => useContext(SignedIn);
 
 /** The portal's frame: the tenant's brand, the way to its APIs, the language and sign-in. */
 export function PortalShell({ signedIn, children }: { signedIn: boolean; children: ReactNode }) {
@@ -30,13 +34,20 @@ export function PortalShell({ signedIn, children }: { signedIn: boolean; childre
           </Typography.Text>
         </Link>
         <Space>
+          {signedIn && (
+            <Link href="/portal/subscriptions" data-testid="portal-my-subscriptions">
+              {t("mySubscriptions")}
+            </Link>
+          )}
           <LanguageSwitch signedIn={signedIn} />
           <Link href={signedIn ? "/account" : "/login?callbackUrl=/portal"}>
             <Button>{signedIn ? t("console") : t("signIn")}</Button>
           </Link>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: "24px", maxWidth: 1200, width: "100%", margin: "0 auto" }}>{children}</Layout.Content>
+      <Layout.Content style={{ padding: "24px", maxWidth: 1200, width: "100%", margin: "0 auto" }}>
+        <SignedIn.Provider value={signedIn}>{children}</SignedIn.Provider>
+      </Layout.Content>
     </Layout>
   );
 }

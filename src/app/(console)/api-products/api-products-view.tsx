@@ -16,6 +16,7 @@ import { useTRPC } from "~/trpc/react";
 import { resourceName } from "~/lib/validators/api";
 import { PRODUCT_ORDER, apiProductCreateInput, apiProductUpdateInput, type ApiProductItem } from "~/lib/validators/api-product";
 import { apiProductsInput } from "./list-input";
+import { SubscriptionsDrawer } from "./subscriptions";
 
 export function ApiProductsView() {
   const t = useTranslations("apiProduct");
@@ -25,6 +26,7 @@ export function ApiProductsView() {
   const qc = useQueryClient();
   const { url, filters, sort } = useListPage({ order: PRODUCT_ORDER, text: ["name"], others: ["start", "end"] });
   const [editing, setEditing] = useState<ApiProductItem | "new" | null>(null);
+  const [subscriptionsOf, setSubscriptionsOf] = useState<ApiProductItem | null>(null);
   const input = apiProductsInput(url);
   const list = useQuery(trpc.apiProduct.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const invalidate = () => qc.invalidateQueries(trpc.apiProduct.pathFilter());
@@ -80,6 +82,9 @@ export function ApiProductsView() {
           <Button size="small" type="link" onClick={() => setEditing(row)}>
             {c("edit")}
           </Button>
+          <Button size="small" type="link" onClick={() => setSubscriptionsOf(row)} data-testid="apiproduct-subscriptions">
+            {t("subscriptions")}
+          </Button>
           <DeleteAction name={row.name} onConfirm={() => remove.mutateAsync({ id: row.id })} />
         </Space>
       ),
@@ -106,6 +111,7 @@ export function ApiProductsView() {
         onClose={() => setEditing(null)}
         onSaved={invalidate}
       />
+      <SubscriptionsDrawer product={subscriptionsOf} onClose={() => setSubscriptionsOf(null)} />
     </ConsolePage>
   );
 }

@@ -2,7 +2,8 @@
 
 import { useMemo, useState } from "react";
 import { Alert, App, Button, Card, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { isSafeUrl } from "~/lib/validators/common";
 import { subscribeInput } from "~/lib/validators/api-subscription";
@@ -13,6 +14,9 @@ import { handleServerError } from "~/components/form-errors";
 import { Time } from "~/components/time";
 import { ScalarDocument } from "~/app/(console)/api-docs/api-reference";
 import { ChangeList } from "~/app/(console)/api-resources/[id]/publishing";
+import type { IssuedKey } from "~/lib/validators/product-subscription";
+import { IssuedKeyModal } from "~/app/portal/issued-key";
+import { useSignedIn } from "~/app/portal/portal-shell";
 
 /**
  * One published API: pick a version and one of its released revisions (the online one first),
@@ -155,7 +159,12 @@ export function PortalApiView({ id }: { id: string }) {
                 locale={{ emptyText: <Empty description={t("noProducts")} /> }}
                 renderItem={(prod) => (
                   <List.Item>
-                    <Card size="small" style={{ width: "100%" }} title={prod.displayName ?? prod.name}>
+                    <Card
+                      size="small"
+                      style={{ width: "100%" }}
+                      title={prod.displayName ?? prod.name}
+                      extra={<SubscribeProduct apiId={a.id} productId={prod.id} />}
+                    >
                       {prod.description && <Typography.Paragraph>{prod.description}</Typography.Paragraph>}
                       <Space wrap>
                         <Tag>{prod.requestLimit ? t("limit", { n: prod.requestLimit }) : t("noLimit")}</Tag>
@@ -170,6 +179,39 @@ export function PortalApiView({ id }: { id: string }) {
         ]}
       />
     </Space>
+  );
+}
+
+/**
+ * Subscribe to a product: a signed-in user gets a client and its secret (shown once, in a modal);
+ * a visitor is offered the sign-in page, which brings them back here.
+ */
+function SubscribeProduct({ apiId, productId }: { apiId: string; productId: string }) {
+  const t = useTranslations("portal");
+  const signedIn = useSignedIn();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [issued, setIssued] = useState<IssuedKey | null>(null);
+  const run = useMutation(
+    trpc.portal.subscribeProduct.mutationOptions({
+      onSuccess: (d) => (setIssued(d), qc.invalidateQueries(trpc.portal.mySubscriptions.pathFilter())),
+      onError: (e) => void message.error(handleServerError(null, e)),
+    }),
+  );
+  if (!signedIn)
+    return (
+      <Link href={`/login?callbackUrl=${encodeURIComponent(`/portal/apis/${apiId}`)}`} data-testid="portal-product-signin">
+        {t("signInToSubscribe")}
+      </Link>
+    );
+  return (
+    <>
+      <Button type="primary" size="small" loading={run.isPending} onClick={() => run.mutate({ productId })} data-testid="portal-product-subscribe">
+        {t("subscribeProduct")}
+      </Button>
+      <IssuedKeyModal issued={issued} onClose={() => setIssued(null)} />
+    </>
   );
 }
 
