@@ -135,6 +135,11 @@ describe("product subscriptions", () => {
     expect(again).toMatchObject({ code: 300041, trpc: "CONFLICT" });
     const audit = await t.db.auditLog.findMany({ where: { recordId: issued.subscription.id }, select: { action: true } });
     expect(audit.map((a) => a.action)).toContain("apisubscription.create");
+
+    // Deleting the product deletes the clients its subscriptions issued: the token stops at once.
+    await admin.apiProduct.delete({ id: product.id });
+    expect(await t.db.oAuthClient.count({ where: { clientId: issued.clientId } })).toBe(0);
+    expect(await call("orders", got.token!)).toBe(401);
   });
 
   it("rotates the key (the old secret refused, the new one works) and cancels (the token refused at once)", async () => {
@@ -193,6 +198,8 @@ describe("product subscriptions", () => {
     const second = await dev.portal.subscribeProduct({ productId: product.id });
     // A developer does not see (so cannot enable) the client in the console's list.
     expect((await dev.client.list({})).items.map((c) => c.clientId)).not.toContain(second.clientId);
+    // A developer may read products, not their subscriptions.
+    expect((await failure(() => dev.apiProduct.subscriptions({ id: product.id }))).code).toBe(10002);
     const listed = await admin.apiProduct.subscriptions({ id: product.id });
     expect(listed.items.map((s) => s.status)).toEqual(["pending", "active"]);
     const rejected = await admin.apiProduct.rejectSubscription({ id: second.subscription.id, note: "no" });

@@ -125,6 +125,8 @@ export async function updateProduct(scope: Scope, input: z.output<typeof apiProd
 export async function deleteProduct(scope: Scope, id: string) {
   return scope.db.$transaction(async (tx) => {
     const before = await findProduct(tx, scope, id);
+    // The clients its subscriptions issued go with it (the subscriptions cascade; a client would outlive them).
+    await tx.oAuthClient.deleteMany({ where: { subscription: { productId: id } } });
     await tx.apiProduct.delete({ where: { id } });
     await writeAudit(tx, auditActor(scope, before.tenantId), "apiproduct.delete", id, before);
     return { id };
