@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import type { IssuedKey } from "~/lib/validators/product-subscription";
 
 /** The client id and secret a subscription or a rotation issued: shown this once, with copy buttons. */
-export function IssuedKeyModal({ issued, onClose }: { issued: IssuedKey | null; onClose: () => void }) {
+export function IssuedKeyModal({ issued, rotated, onClose }: { issued: IssuedKey | null; rotated?: boolean; onClose: () => void }) {
   const t = useTranslations("portal");
   return (
     <Modal
@@ -22,7 +22,9 @@ export function IssuedKeyModal({ issued, onClose }: { issued: IssuedKey | null; 
     >
       {issued && (
         <>
-          <Typography.Paragraph>{t(issued.subscription.status === "pending" ? "subscribedPending" : "subscribedActive")}</Typography.Paragraph>
+          <Typography.Paragraph>
+            {t(rotated ? "rotated" : issued.subscription.status === "pending" ? "subscribedPending" : "subscribedActive")}
+          </Typography.Paragraph>
           <Alert type="warning" showIcon title={t("keyWarning")} style={{ marginBottom: 12 }} />
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t("clientId")}>

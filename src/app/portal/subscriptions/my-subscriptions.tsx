@@ -96,7 +96,7 @@ export function MySubscriptions() {
         locale={{ emptyText: t("noSubscriptions") }}
         data-testid="portal-subscriptions"
       />
-      <IssuedKeyModal issued={issued} onClose={() => setIssued(null)} />
+      <IssuedKeyModal issued={issued} rotated onClose={() => setIssued(null)} />
     </Space>
   );
 }
