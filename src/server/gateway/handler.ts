@@ -94,27 +94,34 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
   return row ?? null;
 }
 
+const MAX_CACHED = 1000;
+
+/** A bounded map of reads each reused for up to `cacheMs` (0: read every time); a failed read is not kept. */
+function shortLived<T>() {
+  const cache = new Map<string, { at: number; value: Promise<T> }>();
+  return (key: string, cacheMs: number, load: () => Promise<T>): Promise<T> => {
+    if (cacheMs <= 0) return load();
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && now - hit.at < cacheMs) return hit.value;
+    const value = load();
+    cache.delete(key);
+    cache.set(key, { at: now, value });
+    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+    value.catch(() => cache.delete(key));
+    return value;
+  };
+}
+
 /**
  * What this instance read of `host` + `suffix`, for up to `cacheMs`: a busy API costs one read of
  * its configuration per second instead of one per call (the token is still checked on every
  * call). A change (a revision online, a new backend, a limit, a disabled API) reaches every
  * instance within that second. Bounded, so random suffixes cannot grow it.
  */
-const publishedCache = new Map<string, { at: number; value: Promise<Published | null> }>();
-const MAX_CACHED = 1000;
-function cachedPublished(db: Db, host: string, suffix: string, cacheMs: number): Promise<Published | null> {
-  if (cacheMs <= 0) return loadPublished(db, host, suffix);
-  const key = `${host} ${suffix}`;
-  const now = Date.now();
-  const hit = publishedCache.get(key);
-  if (hit && now - hit.at < cacheMs) return hit.value;
-  const value = loadPublished(db, host, suffix);
-  publishedCache.delete(key);
-  publishedCache.set(key, { at: now, value });
-  if (publishedCache.size > MAX_CACHED) publishedCache.delete(publishedCache.keys().next().value!);
-  value.catch(() => publishedCache.delete(key));
-  return value;
-}
+const publishedCache = shortLived<Published | null>();
+const cachedPublished = (db: Db, host: string, suffix: string, cacheMs: number) =>
+  publishedCache(`${host} ${suffix}`, cacheMs, () => loadPublished(db, host, suffix));
 
 interface SubscriptionLimit {
   subscriptionId: string;
@@ -141,20 +148,9 @@ async function loadSubscriptionLimit(db: Db, tenantId: string, clientId: string,
  * limit costs one read per second, and an approval, a cancellation or a new limit shows within it
  * (a cancelled subscription's client is gone, so its token is refused before this on every call).
  */
-const limitCache = new Map<string, { at: number; value: Promise<SubscriptionLimit | null> }>();
-function cachedSubscriptionLimit(db: Db, tenantId: string, clientId: string, versionId: string, cacheMs: number) {
-  if (cacheMs <= 0) return loadSubscriptionLimit(db, tenantId, clientId, versionId);
-  const key = `${clientId} ${versionId}`;
-  const now = Date.now();
-  const hit = limitCache.get(key);
-  if (hit && now - hit.at < cacheMs) return hit.value;
-  const value = loadSubscriptionLimit(db, tenantId, clientId, versionId);
-  limitCache.delete(key);
-  limitCache.set(key, { at: now, value });
-  if (limitCache.size > MAX_CACHED) limitCache.delete(limitCache.keys().next().value!);
-  value.catch(() => limitCache.delete(key));
-  return value;
-}
+const limitCache = shortLived<SubscriptionLimit | null>();
+const cachedSubscriptionLimit = (db: Db, tenantId: string, clientId: string, versionId: string, cacheMs: number) =>
+  limitCache(`${clientId} ${versionId}`, cacheMs, () => loadSubscriptionLimit(db, tenantId, clientId, versionId));
 
 const loadDocument = (db: Db, revisionId: string) => async () =>
   (await db.apiRevision.findUnique({ where: { id: revisionId }, select: { document: true } }))?.document ?? null;
