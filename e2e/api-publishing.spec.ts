@@ -217,3 +217,81 @@ test("anyone reads a published API on the tenant's developer portal, in both lan
   expect(errors).toEqual([]);
   await visitor.close();
 });
+
+test("a signed-in user subscribes to a product on the portal, copies the secret once, rotates and cancels; the approval waits for the console", async ({
+  page,
+  baseURL,
+  request,
+  browser,
+}) => {
+  const name = `subs-${Date.now()}`;
+  const scope = `${name}.read`;
+  expect((await request.post("/api/v1/api-scopes", { data: { name: scope } })).status()).toBe(200);
+  const api = (await (await request.post("/api/v1/api-resources", { data: { name, displayName: "Orders", scopes: [scope] } })).json()) as { id: string };
+  const v1 = (await (await request.post(`/api/v1/api-resources/${api.id}/versions`, { data: { name: "v1" } })).json()) as { id: string };
+  const rev = (await (
+    await request.post(`/api/v1/api-resources/${api.id}/revisions`, { data: { versionId: v1.id, source: { kind: "text", text: SWAGGER2 } } })
+  ).json()) as { id: string };
+  expect((await request.post(`/api/v1/api-revisions/${rev.id}/online`, { data: { notes: "first" } })).status()).toBe(200);
+  for (const [suffix, displayName, approvalRequired] of [
+    ["basic", "Orders basic", false],
+    ["gated", "Orders gated", true],
+  ] as const)
+    expect(
+      (
+        await request.post("/api/v1/api-products", {
+          data: { name: `${name}-${suffix}`, displayName, versionIds: [v1.id], published: true, approvalRequired, requestLimit: 60 },
+        })
+      ).status(),
+    ).toBe(200);
+
+  // A visitor is asked to sign in first.
+  const visitor = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const anon = await visitor.newPage();
+  await setLocale(anon, "en", baseURL!);
+  await anon.goto(`/portal/apis/${api.id}`);
+  await anon.getByRole("tab", { name: "Products" }).click();
+  await expect(anon.getByTestId("portal-product-signin").first()).toHaveAttribute("href", `/login?callbackUrl=${encodeURIComponent(`/portal/apis/${api.id}`)}`);
+  await visitor.close();
+
+  const errors = watchErrors(page);
+  await setLocale(page, "en", baseURL!);
+  await page.goto(`/portal/apis/${api.id}`);
+  await page.getByRole("tab", { name: "Products" }).click();
+  const basic = page.locator(".ant-card").filter({ hasText: "Orders basic" });
+  await basic.getByTestId("portal-product-subscribe").click();
+  await expect(page.getByTestId("portal-key-secret")).toContainText("ucs_");
+  await shot(page, "portal-subscribed-en");
+  await page.getByTestId("portal-key-done").click();
+  const gated = page.locator(".ant-card").filter({ hasText: "Orders gated" });
+  await gated.getByTestId("portal-product-subscribe").click();
+  await expect(page.getByRole("dialog")).toContainText("waiting for approval");
+  await page.getByTestId("portal-key-done").click();
+
+  await page.getByTestId("portal-my-subscriptions").click();
+  const rows = page.getByTestId("portal-subscriptions");
+  await expect(rows).toContainText("Orders basic");
+  await expect(rows.locator("tr").filter({ hasText: "Orders gated" })).toContainText("Pending approval");
+  await rows.locator("tr").filter({ hasText: "Orders basic" }).getByTestId("portal-rotate-key").click();
+  await page.locator(".ant-popconfirm .ant-btn-primary").click();
+  await expect(page.getByTestId("portal-key-secret")).toContainText("ucs_");
+  await page.getByTestId("portal-key-done").click();
+  await shot(page, "portal-subscriptions-en");
+
+  // The console approves the gated one.
+  await page.goto(`/api-products?name=${name}-gated`);
+  await page.getByTestId("apiproduct-subscriptions").first().click();
+  await page.getByTestId("subscription-approve").click();
+  await page.locator(".ant-popconfirm .ant-btn-primary").click();
+  await expect(page.locator(".ant-drawer")).toContainText("Active");
+  await shot(page, "apiproduct-subscriptions-en");
+
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/portal/subscriptions");
+  await expect(page.getByTestId("portal-subscriptions").locator("tr").filter({ hasText: "Orders gated" })).toContainText("生效中");
+  await page.getByTestId("portal-subscriptions").locator("tr").filter({ hasText: "Orders gated" }).getByTestId("portal-cancel-subscription").click();
+  await page.locator(".ant-popconfirm .ant-btn-primary").click();
+  await expect(page.getByTestId("portal-subscriptions").locator("tr").filter({ hasText: "Orders gated" })).toContainText("已取消");
+  await shot(page, "portal-subscriptions-zh");
+  expect(errors).toEqual([]);
+});
