@@ -210,8 +210,8 @@ export async function enqueueReleaseMail(
   changes: Changelog | null,
   actorId: string,
 ) {
-  const any = await tx.apiSubscriber.findFirst({ where: { apiResourceId: release.apiResourceId, confirmedAt: { not: null } }, select: { id: true } });
-  if (!any) return null;
+  const someone = await tx.apiSubscriber.findFirst({ where: { apiResourceId: release.apiResourceId, confirmedAt: { not: null } }, select: { id: true } });
+  if (!someone) return null;
   return enqueueJob(tx, RELEASE_MAIL_KIND, releaseMailJob, { tenantId: release.tenantId, actorId, input: { releaseId: release.id, changes } });
 }
 
