@@ -13,7 +13,8 @@
  *    `{id}` segments; the document's `servers` are not part of the path): else 404 300019;
  * 3. the bearer token: one of our JWT access tokens (api-token.ts, the same verification and
  *    liveness check as our own API's) issued by this host's provider for this API resource:
- *    else 401 with an RFC 6750 challenge;
+ *    else 401 with an RFC 6750 challenge. Like the publish configuration, the check is reused
+ *    for a second per token unless this instance changed something meanwhile (cachedCaller);
  * 4. the scopes: the operation's security requirement (its own, else the document's) and, when the
  *    publish configuration names scopes, at least one of them: else 403 insufficient_scope;
  * 5. the request limit: when the caller's client was issued by an active subscription to a product
@@ -34,11 +35,12 @@ import { cookieLocale, pickLocale } from "~/i18n/locale";
 import { API_CSP, MAX_API_BODY, requestPath } from "~/server/http-front.js";
 import { requestHost, requestIp, requestProto } from "~/server/request";
 import { normalizeHost } from "~/server/services/host";
-import { bearerChallenge, loadTenantAndOidcActor } from "~/server/oidc/api-token";
+import { bearerChallenge, loadTenantAndOidcActor, type OidcAccessToken } from "~/server/oidc/api-token";
 import { countInWindow } from "~/server/security/throttle";
 import { routesOf, scopesSatisfied } from "~/server/gateway/routes";
 import { forward, type UpstreamFailure } from "~/server/gateway/proxy";
 import { recordCall } from "~/server/gateway/stats";
+import { changeEpoch } from "~/server/security/change-epoch";
 
 export const GATEWAY_PREFIX = "/gateway/";
 const HOST_RE = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
@@ -96,17 +98,21 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
 
 const MAX_CACHED = 1000;
 
-/** A bounded map of reads each reused for up to `cacheMs` (0: read every time); a failed read is not kept. */
+/**
+ * A bounded map of reads each reused for up to `cacheMs` (0: read every time) and only while this
+ * instance has changed nothing (security/change-epoch.ts); a failed read is not kept.
+ */
 function shortLived<T>() {
-  const cache = new Map<string, { at: number; value: Promise<T> }>();
+  const cache = new Map<string, { at: number; epoch: number; value: Promise<T> }>();
   return (key: string, cacheMs: number, load: () => Promise<T>): Promise<T> => {
     if (cacheMs <= 0) return load();
     const now = Date.now();
+    const epoch = changeEpoch();
     const hit = cache.get(key);
-    if (hit && now - hit.at < cacheMs) return hit.value;
+    if (hit && now - hit.at < cacheMs && hit.epoch === epoch) return hit.value;
     const value = load();
     cache.delete(key);
-    cache.set(key, { at: now, value });
+    cache.set(key, { at: now, epoch, value });
     if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
     value.catch(() => cache.delete(key));
     return value;
@@ -146,11 +152,26 @@ async function loadSubscriptionLimit(db: Db, tenantId: string, clientId: string,
 /**
  * The same second-long reuse as the publish configuration's, per client and version: a caller's
  * limit costs one read per second, and an approval, a cancellation or a new limit shows within it
- * (a cancelled subscription's client is gone, so its token is refused before this on every call).
+ * (a cancelled subscription's client is gone, so its token is refused before this: cachedCaller).
  */
 const limitCache = shortLived<SubscriptionLimit | null>();
 const cachedSubscriptionLimit = (db: Db, tenantId: string, clientId: string, versionId: string, cacheMs: number) =>
   limitCache(`${clientId} ${versionId}`, cacheMs, () => loadSubscriptionLimit(db, tenantId, clientId, versionId));
+
+/**
+ * What a bearer token grants at the gateway, reused for the same second as the rest: a busy
+ * caller costs one liveness read (api-token.ts) per second instead of one per call. Only its
+ * verified claims are kept (null: refused), per host, audience and token; a revocation, a
+ * cancelled subscription, a disabled client or an ended session made on this instance applies to
+ * the next call (the change epoch), on another instance within the second. Our own API
+ * (`/api/v1`) reads liveness on every call; the gateway trades that second for its speed aim.
+ */
+const callerCache = shortLived<{ tenantId: string | null; claims: OidcAccessToken | null }>();
+const cachedCaller = (db: Db, host: string, origin: string, bearer: string, audience: string, cacheMs: number) =>
+  callerCache(`${host}\u0000${audience}\u0000${bearer}`, cacheMs, async () => {
+    const found = await loadTenantAndOidcActor(db, host, origin, bearer, audience);
+    return { tenantId: found.tenant?.id ?? null, claims: found.claims };
+  });
 
 const loadDocument = (db: Db, revisionId: string) => async () =>
   (await db.apiRevision.findUnique({ where: { id: revisionId }, select: { document: true } }))?.document ?? null;
@@ -216,8 +237,8 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
   const authorization = h.get("authorization");
   const bearer = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(authorization ?? "")?.[1];
   const proto = requestProto(h);
-  const caller = bearer ? await loadTenantAndOidcActor(db, host, `${proto}://${host.toLowerCase()}`, bearer, api.audience) : null;
-  const claims = caller?.tenant?.id === api.tenantId ? caller.claims : null;
+  const caller = bearer ? await cachedCaller(db, host, `${proto}://${host.toLowerCase()}`, bearer, api.audience, options.cacheMs ?? 1000) : null;
+  const claims = caller?.tenantId === api.tenantId ? caller.claims : null;
   if (!claims) return void count(fail(10001, { "www-authenticate": bearerChallenge(authorization, 401, undefined)! }));
   clientId = claims.clientId;
   const configScopes = api.scopes;
