@@ -47,7 +47,7 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "api", testMatch: /(^|\/)(api|edge-http)\.spec\.ts$/ },
+    { name: "api", testMatch: /(^|\/)(api|edge-http|gateway-http)\.spec\.ts$/ },
     { name: "edge-browser", testMatch: /edge-browser\.spec\.ts/, dependencies: ["setup"] },
     { name: "api-docs", testMatch: /api-docs\.spec\.ts/, dependencies: ["setup"] },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
@@ -103,6 +103,8 @@ export default defineConfig({
         LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "error",
         WECHAT_OPEN_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
         WECHAT_API_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
+        // The gateway test's backend listens on loopback (the operator's allowance for internal backends).
+        UC_GATEWAY_BACKEND_ALLOW: "127.0.0.1",
       },
     },
   ],
