@@ -80,6 +80,12 @@ export const ERROR_STATUS = {
     300042: 404,
     300043: 409,
     300044: 400,
+    300045: 404,
+    300046: 502,
+    300047: 400,
+    300048: 409,
+    300049: 409,
+    300050: 409,
   },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 
