@@ -177,9 +177,17 @@ export type PublishConfigItem = z.infer<typeof publishConfigItem>;
 export const discoveryUrl = urlText({ protocol: /^https?$/, message: msg("discoveryUrl") })
   .trim()
   .max(2000)
-  .refine((s) => /\/\.well-known\/openid-configuration$/.test(new URL(s).pathname) && !new URL(s).search && !new URL(s).hash, {
-    message: msg("discoveryUrl"),
-  });
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return u.pathname.endsWith("/.well-known/openid-configuration") && !u.search && !u.hash && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: msg("discoveryUrl") },
+  );
 
 export const authServerFields = z.object({ name: text().trim().min(1).max(100), discoveryUrl });
 export type AuthServerFields = z.input<typeof authServerFields>;

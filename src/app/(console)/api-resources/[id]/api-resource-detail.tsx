@@ -16,6 +16,7 @@ import { useSeededText } from "~/components/use-seeded-text";
 import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 import { SubscribersTab } from "./subscribers";
 import { PackagesTab } from "./packages";
+import { TrafficTab } from "./traffic";
 
 export function ApiResourceDetail({ id }: { id: string }) {
   const t = useTranslations("apiResource");
@@ -86,6 +87,7 @@ export function ApiResourceDetail({ id }: { id: string }) {
             ...(canVersions ? [{ key: "versions", label: p("versionsTab"), children: <VersionsTab api={r} /> }] : []),
             ...(canReleases ? [{ key: "releases", label: p("releasesTab"), children: <ReleasesTab api={r} /> }] : []),
             ...(canPublish ? [{ key: "publishing", label: p("publishTab"), children: <PublishTab api={r} /> }] : []),
+            ...(canVersions ? [{ key: "traffic", label: p("trafficTab"), children: <TrafficTab api={r} /> }] : []),
             ...(canSubscribers ? [{ key: "subscribers", label: sub("tab"), children: <SubscribersTab api={r} /> }] : []),
             ...(canPackages ? [{ key: "packages", label: pkg("tab"), children: <PackagesTab api={r} /> }] : []),
             ...history,
