@@ -338,7 +338,7 @@ test("an administrator offers another authorization server, reads an API's gatew
   await expect(drawer.locator(FIELD_ERROR).first()).toContainText("discovery URL");
   await drawer.getByTestId("auth-server-discovery").fill("https://10.0.0.1/.well-known/openid-configuration");
   await drawer.getByTestId("auth-server-add").click();
-  await expect(drawer.getByRole("alert").or(drawer.locator(FIELD_ERROR)).first()).toContainText(/public|did not answer/);
+  await expect(drawer.getByRole("alert").or(drawer.locator(FIELD_ERROR)).first()).toContainText(/private|public|did not answer/);
   await shot(page, "api-auth-servers-en");
   await page.keyboard.press("Escape");
 
@@ -402,6 +402,6 @@ test("an administrator offers another authorization server, reads an API's gatew
   await page.getByTestId("apiproduct-subscriptions").first().click();
   await expect(page.locator(".ant-drawer")).toContainText("已撤销");
   await shot(page, "apiproduct-subscriptions-revoked-zh");
-  // Browser console: the 401/502 were the API client's, not the page's.
-  expect(errors).toEqual([]);
+  // The one 502 the page saw is the refused discovery fetch this test asked for (300046 is a 502: the other server failed).
+  expect(errors.filter((e) => !/status of 502 \(Bad Gateway\)/.test(e))).toEqual([]);
 });

@@ -11,10 +11,13 @@ import { handleServerError } from "~/components/form-errors";
 import { useFormatTime } from "~/components/time";
 import { STAT_WINDOWS, type GatewayStatRow, type StatWindow } from "~/lib/validators/api-publish";
 import type { ApiResourceItem } from "~/lib/validators/api";
-import { CHART_HEIGHT } from "../../dashboard/chart-style";
+import { CHART_HEIGHT, COLORS } from "../../dashboard/chart-style";
 
 // recharts loads after the page, as on the dashboard.
 const DailyPlot = dynamic(() => import("../../dashboard/charts").then((m) => m.DailyPlot), { ssr: false });
+
+/** Answered green, 4xx orange, 5xx vermillion (the dashboard's colour-blind-safe palette). */
+const TRAFFIC_COLORS = [COLORS[2]!, COLORS[1]!, COLORS[5]!];
 
 const percent = (r: number) => `${(r * 100).toFixed(r > 0 && r < 0.001 ? 2 : 1)}%`;
 
@@ -104,7 +107,7 @@ export function TrafficTab({ api }: { api: ApiResourceItem }) {
           </Row>
           <Card size="small" title={t("trafficChart")}>
             <div style={{ height: CHART_HEIGHT }}>
-              <DailyPlot data={chart} lines={[names.ok, names.client, names.server]} kind="bar" />
+              <DailyPlot data={chart} lines={[names.ok, names.client, names.server]} kind="bar" colors={TRAFFIC_COLORS} />
             </div>
           </Card>
           {d.byVersion.length > 1 && (
