@@ -367,6 +367,8 @@ test("an administrator offers another authorization server, reads an API's gatew
   await expect(page.getByTestId("traffic-rows")).toContainText("Gaps product");
   await page.getByTestId("traffic-window").getByText("30 days").click();
   await expect(page.getByTestId("traffic-total")).toContainText("2");
+  // The chart (recharts loads after the page) draws the calls' bar.
+  await expect(page.getByTestId("traffic-tab").locator(".recharts-bar-rectangle").first()).toBeVisible();
   await shot(page, "api-traffic-en");
 
   // The console revokes it (with confirmation): the gateway refuses the token at once.
@@ -391,6 +393,7 @@ test("an administrator offers another authorization server, reads an API's gatew
   await page.goto(`/api-resources/${api.id}`);
   await page.getByRole("tab", { name: "流量" }).click();
   await expect(page.getByTestId("traffic-total")).toBeVisible();
+  await expect(page.getByTestId("traffic-tab").locator(".recharts-bar-rectangle").first()).toBeVisible();
   await shot(page, "api-traffic-zh");
   await page.getByRole("tab", { name: "发布设置" }).click();
   await expect(page.getByTestId("publish-auth-server")).toContainText("本租户自己的 OpenID Provider");
