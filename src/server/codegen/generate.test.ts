@@ -235,7 +235,7 @@ describe("generateInto", () => {
     const bad = { ...settings, packageName: "../Evil" };
     expect(
       await generateInto({ document: PETS, generatorId: "typescript", settings: bad, outDir: path.join(root, "x") }).catch((x: CodegenError) => x.code),
-    ).toBe(200017);
+    ).toBe(200016);
     const full = path.join(root, "full");
     await generateInto({ document: PETS, generatorId: "typescript", settings, outDir: full });
     expect(await generateInto({ document: PETS, generatorId: "typescript", settings, outDir: full }).catch((x: CodegenError) => x.code)).toBe(200011);

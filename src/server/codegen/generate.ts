@@ -19,7 +19,7 @@ import { downgradeTo30, sanitizeDocument, UnsafeDocumentError } from "~/server/c
 import { npmPackageName, sdkBaseUrl, sdkClassName, semverVersion } from "~/lib/validators/codegen";
 
 /** Codes of the code generation error table (src/lib/errors.ts `codegen`). */
-export type CodegenErrorCode = 200001 | 200004 | 200005 | 200008 | 200009 | 200010 | 200011 | 200017;
+export type CodegenErrorCode = 200001 | 200004 | 200005 | 200008 | 200009 | 200010 | 200011 | 200016;
 
 export class CodegenError extends Error {
   constructor(
@@ -102,7 +102,7 @@ function checkSettings(settings: GenerateSettings) {
     ["baseUrl", sdkBaseUrl, settings.baseUrl ?? ""],
   ];
   for (const [field, schema, value] of checks) {
-    if (!schema.safeParse(value).success) throw new CodegenError(200017, `settings.${field} is not valid`);
+    if (!schema.safeParse(value).success) throw new CodegenError(200016, `settings.${field} is not valid`);
   }
 }
 

@@ -119,7 +119,7 @@ let javaProbe: Promise<string | null> | undefined;
 /** `java -version`'s first line, or null without a working Java (asked once per process). */
 export function javaVersion(): Promise<string | null> {
   javaProbe ??= new Promise((resolve) => {
-    execFile("java", ["-version"], { timeout: 10_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }, (err, stdout, stderr) => {
+    execFile("java", ["-version"], { timeout: 10_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "production" } }, (err, stdout, stderr) => {
       if (err) return resolve(null);
       resolve(`${stderr}${stdout}`.split("\n")[0]?.trim() || "java");
     });
