@@ -151,7 +151,8 @@ export async function generateInto(opts: {
   let document: Record<string, unknown>;
   try {
     const sanitized = sanitizeDocument(opts.document);
-    for (const r of sanitized.renamed) opts.onLog?.(`renamed ${r.kind} ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)}`);
+    for (const r of sanitized.renamed.slice(0, 20)) opts.onLog?.(`renamed ${r.kind} ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)}`);
+    if (sanitized.renamed.length > 20) opts.onLog?.(`renamed ${sanitized.renamed.length - 20} more names`);
     document = sanitized.document;
   } catch (e) {
     if (e instanceof UnsafeDocumentError) throw new CodegenError(200001, e.message);

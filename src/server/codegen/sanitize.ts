@@ -221,7 +221,8 @@ export function sanitizeDocument(input: unknown): { document: Obj; renamed: Rena
   return { document: doc, renamed };
 }
 
-const isUnsafeSegment = (s: string) => s === "." || s === ".." || /[\\\u0000-\u001f\u007f]/.test(s) || (s.includes("..") && !/^\{[^}]*\}$/.test(s));
+// A URL segment is only a path to a generator when it is `.` or `..` as a whole (`{base}...{head}` is GitHub's compare URL).
+const isUnsafeSegment = (s: string) => s === "." || s === ".." || /[\\\u0000-\u001f\u007f]/.test(s);
 const safeRefName = (s: string) => (isUnsafeName(s) ? safeName(s) : s);
 
 function checkParameters(list: Json | undefined) {

@@ -59,7 +59,8 @@ describe("codegen router", () => {
     expect(defaults.readme).toContain("npm install orders-codegen-sdk");
     expect(defaults.readme).toContain("new OrdersCodegenClient()");
 
-    const fields = { ...defaults, packageName: "@acme/orders", keywords: ["orders", "orders"], token: "npm_secret_token_1" };
+    const { language: _l, hasToken: _h, saved: _s, updatedAt: _u, ...rest } = defaults;
+    const fields = { ...rest, packageName: "@acme/orders", keywords: ["orders", "orders"], token: "npm_secret_token_1" };
     const saved = await admin.codegen.putNpmOptions({ id: api.id, language: "typescript", ...fields });
     expect(saved).toMatchObject({ saved: true, hasToken: true, packageName: "@acme/orders", keywords: ["orders"] });
     expect(JSON.stringify(saved)).not.toContain("npm_secret_token_1");
@@ -81,7 +82,7 @@ describe("codegen router", () => {
   it("refuses bad names, versions and addresses as field errors, and loopback registries unless allowed", async () => {
     const admin = await t.w.callerFor(t.w.managerB.id, t.w.tenantB, { locale: "en" });
     const api = await admin.apiResource.create({ name: "orders-codegen-bad" });
-    const base = await admin.codegen.npmOptions({ id: api.id, language: "typescript" });
+    const { language: _l, hasToken: _h, saved: _s, updatedAt: _u, ...base } = await admin.codegen.npmOptions({ id: api.id, language: "typescript" });
     for (const [field, value] of [
       ["packageName", "../Evil"],
       ["packageName", "Upper/Case"],
