@@ -3,6 +3,8 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { FIELD_ERROR, setLocale, shot } from "./helpers";
 
 test.describe.configure({ timeout: 240_000 });
+// Wide enough that the API resource page's eleven tabs all show (narrower, antd folds the last into a menu).
+test.use({ viewport: { width: 1680, height: 1000 } });
 
 const PETS = {
   openapi: "3.1.0",
@@ -51,7 +53,8 @@ async function onlineApi(request: APIRequestContext, name: string, doc: unknown)
 }
 
 async function previewAndBrowse(page: Page, generatorId: string, entry: RegExp, language: string) {
-  await page.getByTestId(`generator-${generatorId}`).click();
+  // antd puts the test id on the radio's hidden input: click its label.
+  await page.locator(`label:has([data-testid="generator-${generatorId}"])`).click();
   await page.getByTestId("preview-generate").click();
   await expect(page.getByTestId("preview-progress")).toBeVisible();
   await expect(page.getByTestId("preview-tree")).toBeVisible({ timeout: 120_000 });
@@ -97,9 +100,11 @@ test("an administrator previews a TypeScript SDK, browses its files with highlig
   await page.getByRole("tab", { name: "Generate and preview" }).click();
   await previewAndBrowse(page, "typescript", /^sdk\.gen\.ts$/, "typescript");
   await expect(page.getByTestId("code-view")).toContainText("export class PetsClient");
+  // The root's client.gen.ts (folders come first, and client/ has one of that name too).
   await page
     .getByTestId("preview-tree")
     .getByText(/^client\.gen\.ts$/)
+    .last()
     .click();
   await expect(page.getByTestId("code-view")).toContainText("https://api.pets.example.com/v1");
   await shot(page, "codegen-preview-typescript-en");
@@ -125,7 +130,7 @@ test("预览 Java 客户端并浏览文件（中文）", async ({ page, baseURL,
   await setLocale(page, "zh-CN", baseURL!);
   const api = await onlineApi(request, `pets-sdk-zh-${Date.now()}`, PETS);
   await page.goto(`/api-resources/${api.id}`);
-  await page.getByRole("tab", { name: "SDK" }).click();
+  await page.getByRole("tab", { name: "SDK", exact: true }).click();
   await expect(page.getByText("还没有预览")).toBeVisible();
   await previewAndBrowse(page, "java-jaxrs", /^PetsApi\.java$/, "java");
   await expect(page.getByTestId("code-view")).toContainText("interface PetsApi");
