@@ -115,7 +115,7 @@ test("an administrator previews a TypeScript SDK, browses its files with highlig
   expect(zip.subarray(0, 2).toString()).toBe("PK");
   expect(zip.toString("latin1")).toContain("sdk.gen.ts");
 
-  await page.getByRole("tab", { name: "History" }).click();
+  await page.getByRole("tab", { name: "SDK history" }).click();
   const history = page.getByTestId("codegen-history");
   await expect(history).toContainText("preview");
   await expect(history).toContainText("succeeded");

@@ -101,7 +101,8 @@ describe("the generators registry", () => {
 
   it("derives identifiers for other languages from the package name", () => {
     expect(identifiers("@acme/orders-client")).toMatchObject({ javaPackage: "acme.orders.client", snake: "acme_orders_client", flat: "acmeordersclient" });
-    expect(identifiers("1st")).toMatchObject({ javaPackage: "sdk.1st" });
+    expect(identifiers("1st")).toMatchObject({ javaPackage: "sdk.v1st" });
+    expect(identifiers("new-orders-2-sdk")).toMatchObject({ javaPackage: "new_.orders.v2.sdk", snake: "new_orders_2_sdk" });
   });
 });
 

@@ -48,6 +48,12 @@ const limits = () => ({
 
 export const WORKER_FILE = path.join(process.cwd(), "src/server/codegen/worker.mjs");
 
+const JAVA_KEYWORDS = new Set(
+  "abstract assert boolean break byte case catch char class const continue default do double else enum extends final finally float for goto if implements import instanceof int interface long native new package private protected public return short static strictfp super switch synchronized this throw throws transient try void volatile while true false null var record yield".split(
+    " ",
+  ),
+);
+
 /** `@acme/orders-client` → `acme.orders.client` (a Java package), `orders_client` (Python), `ordersclient` (Go). */
 export function identifiers(packageName: string) {
   const words = packageName
@@ -57,7 +63,9 @@ export function identifiers(packageName: string) {
     .map((w) => w.toLowerCase());
   const safe = words.length ? words : ["sdk"];
   const head = /^[a-z]/.test(safe[0]!) ? safe : ["sdk", ...safe];
-  return { javaPackage: head.join("."), snake: head.join("_"), flat: head.join(""), artifact: head.join("-") };
+  // Java package segments: not a keyword, not starting with a digit (`orders.v2` is fine, `2` is not).
+  const javaSegment = (w: string) => (/^[0-9]/.test(w) ? `v${w}` : JAVA_KEYWORDS.has(w) ? `${w}_` : w);
+  return { javaPackage: head.map(javaSegment).join("."), snake: head.join("_"), flat: head.join(""), artifact: head.join("-") };
 }
 
 function generatorOptions(def: GeneratorDef, settings: GenerateSettings): Record<string, string> {
