@@ -6,7 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodegenError, generateInto, identifiers } from "~/server/codegen/generate";
-import { javaVersion, listGenerators } from "~/server/codegen/generators";
+import { javaVersion, listGenerators, resetJavaProbe } from "~/server/codegen/generators";
 import { downgradeTo30, sanitizeDocument, UnsafeDocumentError } from "~/server/codegen/sanitize";
 
 const run = promisify(execFile);
@@ -97,6 +97,21 @@ describe("the generators registry", () => {
     expect(all.filter((g) => g.kind === "server").length).toBeGreaterThan(0);
     const java = await javaVersion();
     for (const g of all.filter((x) => x.engine === "swagger")) expect(g.available).toBe(java !== null);
+  });
+
+  it("offers the Java family only with a Java runtime: without one they are listed greyed and refused", async () => {
+    resetJavaProbe(null);
+    try {
+      const swagger = (await listGenerators()).filter((g) => g.engine === "swagger");
+      expect(swagger.length).toBeGreaterThan(0);
+      for (const g of swagger) expect(g).toMatchObject({ available: false, unavailable: "noJava" });
+      const e = await generateInto({ document: PETS, generatorId: "swagger-python", settings, outDir: path.join(root, "nojava") }).catch(
+        (x: CodegenError) => x.code,
+      );
+      expect(e).toBe(200005);
+    } finally {
+      resetJavaProbe();
+    }
   });
 
   it("derives identifiers for other languages from the package name", () => {
