@@ -237,7 +237,15 @@ export async function generateInto(opts: {
         const parts = text.split("\n");
         partial = parts.pop() ?? "";
         for (const raw of parts) {
-          const line = raw.replace(/\u001b\[[0-9;]*m/g, "").slice(0, 2000);
+          // No colours or pictographs, and the server's folders named relative to the output (the log is shown to the tenant).
+          const line = raw
+            .replace(/\u001b\[[0-9;]*m/g, "")
+            .replace(/\p{Extended_Pictographic}\uFE0F?/gu, "")
+            .split(realOut)
+            .join(".")
+            .split(inputDir)
+            .join("<input>")
+            .slice(0, 2000);
           if (!line.trim()) continue;
           last = line;
           if (++lines <= maxLogLines) opts.onLog?.(line);
