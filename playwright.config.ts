@@ -53,6 +53,7 @@ export default defineConfig({
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "roles-audit", testMatch: /roles-audit\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "api-publishing", testMatch: /api-publishing\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "codegen", testMatch: /codegen\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "api-subscribers", testMatch: /api-subscribers\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "clients", testMatch: /clients\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "client-try", testMatch: /client-try\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },

@@ -19,6 +19,7 @@ export const RESOURCE_NAMESPACES = [
   "portal",
   "apiSubscriber",
   "apiPackage",
+  "codegen",
   "apiScope",
   "identityResource",
   "audit",

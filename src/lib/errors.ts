@@ -87,6 +87,25 @@ export const ERROR_STATUS = {
     300049: 409,
     300050: 409,
   },
+  /** Code generation (SDKs): 200001–200019 here; SDK releases and Git sync use 200020–200039. */
+  codegen: {
+    200001: 400,
+    200002: 404,
+    200003: 500,
+    200004: 404,
+    200005: 409,
+    200006: 409,
+    200007: 404,
+    200008: 500,
+    200009: 504,
+    200010: 409,
+    200011: 500,
+    200012: 404,
+    200013: 404,
+    200014: 429,
+    200015: 400,
+    200016: 400,
+  },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 
 type ErrorTables = { [R in keyof typeof ERROR_STATUS]: { [C in keyof (typeof ERROR_STATUS)[R]]: ErrorDef } };

@@ -23,6 +23,7 @@ import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
 import { dashboardRouter } from "~/server/api/routers/dashboard";
 import { messageTemplateRouter } from "~/server/api/routers/messageTemplate";
+import { codegenRouter } from "~/server/api/routers/codegen";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -50,6 +51,7 @@ export const appRouter = createTRPCRouter({
   file: fileRouter,
   dashboard: dashboardRouter,
   messageTemplate: messageTemplateRouter,
+  codegen: codegenRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,7 @@ import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 import { SubscribersTab } from "./subscribers";
 import { PackagesTab } from "./packages";
 import { TrafficTab } from "./traffic";
+import { SdksTab } from "./sdks";
 
 export function ApiResourceDetail({ id }: { id: string }) {
   const t = useTranslations("apiResource");
@@ -30,6 +31,8 @@ export function ApiResourceDetail({ id }: { id: string }) {
   const canPublish = useCan("uc.apiresource.publishconfiguration") !== false;
   const canSubscribers = useCan("uc.apiresource.subscriptions") !== false;
   const canPackages = useCan("uc.apiresource.packages") !== false;
+  const canSdks = useCan("uc.codegen.clients") !== false;
+  const cg = useTranslations("codegen");
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [editing, setEditing] = useState<ApiResourceItem | null>(null);
@@ -90,6 +93,7 @@ export function ApiResourceDetail({ id }: { id: string }) {
             ...(canVersions ? [{ key: "traffic", label: p("trafficTab"), children: <TrafficTab api={r} /> }] : []),
             ...(canSubscribers ? [{ key: "subscribers", label: sub("tab"), children: <SubscribersTab api={r} /> }] : []),
             ...(canPackages ? [{ key: "packages", label: pkg("tab"), children: <PackagesTab api={r} /> }] : []),
+            ...(canSdks ? [{ key: "sdks", label: cg("tab"), children: <SdksTab api={r} /> }] : []),
             ...history,
           ]
         }
