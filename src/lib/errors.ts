@@ -81,6 +81,19 @@ export const ERROR_STATUS = {
     300043: 409,
     300044: 400,
   },
+  // Code generation: 200001–200019 generators, settings, preview and history (part 1);
+  // 200020–200039 the SDK release pipeline, Git sync and the jobs they run (part 2).
+  codegen: {
+    200020: 409,
+    200021: 502,
+    200022: 400,
+    200023: 404,
+    200024: 409,
+    200025: 400,
+    200026: 502,
+    200027: 404,
+    200028: 409,
+  },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 
 type ErrorTables = { [R in keyof typeof ERROR_STATUS]: { [C in keyof (typeof ERROR_STATUS)[R]]: ErrorDef } };

@@ -56,6 +56,10 @@ const DEFINED = {
   file: ["get", "detail", "post", "delete"],
   dashboard: ["get"],
   messagetemplate: ["get", "detail", "put", "reset"],
+  // SDK releases and Git sync (the release pipeline); part 1 adds the generators, settings and preview.
+  codegen: ["releasesdk", "gitsync"],
+  // Reading and cancelling long jobs (progress, steps, live log); each kind also names who else may (JobKind.permission).
+  job: ["detail", "cancel"],
 } as const satisfies Record<keyof (typeof CATALOG)["en"]["permissionNames"]["resources"], readonly PermissionAction[]>;
 
 export type PermissionResource = keyof typeof DEFINED;
@@ -139,6 +143,8 @@ export const BUILT_IN_ROLES = {
       "uc.identityresource.detail",
       "uc.export.all",
       "uc.file.post",
+      "uc.codegen.all",
+      "uc.job.all",
     ],
   },
   administrator: {
@@ -163,6 +169,8 @@ export const BUILT_IN_ROLES = {
       "uc.export.all",
       "uc.file.all",
       "uc.messagetemplate.all",
+      "uc.codegen.all",
+      "uc.job.all",
     ],
   },
 } as const satisfies Record<string, { label: Readonly<Record<Locale, string>>; description: Readonly<Record<Locale, string>>; permissions: readonly string[] }>;

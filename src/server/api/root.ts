@@ -23,6 +23,8 @@ import { identityResourceRouter } from "~/server/api/routers/identityResource";
 import { fileRouter } from "~/server/api/routers/file";
 import { dashboardRouter } from "~/server/api/routers/dashboard";
 import { messageTemplateRouter } from "~/server/api/routers/messageTemplate";
+import { jobRouter } from "~/server/api/routers/job";
+import { sdkReleaseRouter } from "~/server/api/routers/sdkRelease";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -50,6 +52,8 @@ export const appRouter = createTRPCRouter({
   file: fileRouter,
   dashboard: dashboardRouter,
   messageTemplate: messageTemplateRouter,
+  job: jobRouter,
+  sdkRelease: sdkReleaseRouter,
 });
 
 export type AppRouter = typeof appRouter;
