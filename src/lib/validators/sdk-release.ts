@@ -18,16 +18,29 @@ const httpUrl = (key: "registryUrl" | "gitRemoteUrl") =>
   urlText({ protocol: /^https?$/, message: msg(key) }).refine((u) => !new URL(u).username && !new URL(u).password, { message: msg(key) });
 
 export const npmReleaseSettings = z.object({
-  packageName: text().trim().max(214).regex(NPM_NAME, { message: msg("npmPackageName") }),
-  className: text().trim().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9]*$/, { message: msg("sdkClassName") }),
+  packageName: text()
+    .trim()
+    .max(214)
+    .regex(NPM_NAME, { message: msg("npmPackageName") }),
+  className: text()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z][A-Za-z0-9]*$/, { message: msg("sdkClassName") }),
   /** The version the user typed; empty: bumped from the last release by the changelog. */
-  version: text().trim().regex(SEMVER_RE, { message: msg("semverVersion") }).optional().or(z.literal("").transform(() => undefined)),
+  version: text()
+    .trim()
+    .regex(SEMVER_RE, { message: msg("semverVersion") })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   registryUrl: httpUrl("registryUrl"),
   token: text().min(1).max(4096),
   description: text().trim().max(500).default(""),
   license: text().trim().max(64).default("UNLICENSED"),
   author: text().trim().max(200).default(""),
-  homepage: urlText({ protocol: /^https?$/ }).optional().or(z.literal("").transform(() => undefined)),
+  homepage: urlText({ protocol: /^https?$/ })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   keywords: z.array(text().trim().min(1).max(50)).max(20).default([]),
   /** Markdown; empty: one written from the API's name, install and usage. */
   readme: multiLineText().max(100_000).default(""),
@@ -35,7 +48,12 @@ export const npmReleaseSettings = z.object({
 
 export const gitSyncSettings = z.object({
   remoteUrl: httpUrl("gitRemoteUrl"),
-  branch: text().trim().min(1).max(100).regex(BRANCH, { message: msg("gitBranch") }).default("main"),
+  branch: text()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(BRANCH, { message: msg("gitBranch") })
+    .default("main"),
   user: text().trim().min(1).max(100),
   token: text().min(1).max(4096),
   /** Also push the API's description (openapi.json) and a docs page. */
@@ -55,7 +73,17 @@ export type SdkReleaseInput = z.input<typeof sdkReleaseInput>;
 /** A Git sync: the generated code (and docs) pushed without releasing to npm; `npm` names the package the code is generated as. */
 export const gitSyncInput = z.object({
   ...target,
-  npm: npmReleaseSettings.pick({ packageName: true, className: true, description: true, license: true, author: true, homepage: true, keywords: true, readme: true, version: true }),
+  npm: npmReleaseSettings.pick({
+    packageName: true,
+    className: true,
+    description: true,
+    license: true,
+    author: true,
+    homepage: true,
+    keywords: true,
+    readme: true,
+    version: true,
+  }),
   git: gitSyncSettings,
 });
 export type GitSyncInput = z.input<typeof gitSyncInput>;

@@ -62,7 +62,8 @@ async function listFiles(root: string, dir = root): Promise<{ path: string; size
 }
 
 export async function generateInto(opts: GenerateOptions): Promise<{ files: { path: string; size: number }[] }> {
-  if (opts.generatorId !== "typescript-fetch" && opts.generatorId !== "typescript") throw new Error(`Generator ${opts.generatorId} is not available in this build`);
+  if (opts.generatorId !== "typescript-fetch" && opts.generatorId !== "typescript")
+    throw new Error(`Generator ${opts.generatorId} is not available in this build`);
   const outDir = path.resolve(opts.outDir);
   await mkdir(outDir, { recursive: true });
   const docFile = path.join(path.dirname(outDir), `.${path.basename(outDir)}.openapi.json`);
@@ -71,11 +72,31 @@ export async function generateInto(opts: GenerateOptions): Promise<{ files: { pa
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--max-old-space-size=512", "--input-type=module", "-e", CHILD, docFile, outDir, JSON.stringify({ className: opts.settings.className, baseUrl: opts.settings.baseUrl })],
-      { cwd: outDir, env: { PATH: process.env.PATH ?? "", UC_HEYAPI_ENTRY: entry } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], signal: opts.signal, timeout: TIME_LIMIT_MS },
+      [
+        "--max-old-space-size=512",
+        "--input-type=module",
+        "-e",
+        CHILD,
+        docFile,
+        outDir,
+        JSON.stringify({ className: opts.settings.className, baseUrl: opts.settings.baseUrl }),
+      ],
+      {
+        cwd: outDir,
+        env: { PATH: process.env.PATH ?? "", UC_HEYAPI_ENTRY: entry } as unknown as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+        signal: opts.signal,
+        timeout: TIME_LIMIT_MS,
+      },
     );
     let err = "";
-    child.stdout.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => opts.onLog?.(l)));
+    child.stdout.on("data", (d: Buffer) =>
+      d
+        .toString()
+        .split("\n")
+        .filter(Boolean)
+        .forEach((l) => opts.onLog?.(l)),
+    );
     child.stderr.on("data", (d: Buffer) => {
       err += d.toString();
       if (err.length > 8000) err = err.slice(-8000);

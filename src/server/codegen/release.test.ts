@@ -116,7 +116,11 @@ describe("sdkRelease.release", () => {
     expect(log.split(" ")[0]).toBe((job.result as { gitCommit: string }).gitCommit);
     expect((await gitCli(["tag", "--list"], path.join(clone, "repo"))).trim()).toBe("v1.0.0");
     expect(JSON.parse(await readFile(path.join(clone, "repo", "docs", "openapi.json"), "utf8"))).toMatchObject({ info: { title: "Pets" } });
-    expect(JSON.parse(await readFile(path.join(clone, "repo", "package.json"), "utf8"))).toMatchObject({ name: "@acme/pets-sdk", version: "1.0.0", types: "./dist/main.d.ts" });
+    expect(JSON.parse(await readFile(path.join(clone, "repo", "package.json"), "utf8"))).toMatchObject({
+      name: "@acme/pets-sdk",
+      version: "1.0.0",
+      types: "./dist/main.d.ts",
+    });
 
     // A fresh project installs the SDK from the registry (loopback only), type-checks a call and runs it against the API.
     const app = await mkdtemp(path.join(os.tmpdir(), "uc-consumer-"));
@@ -139,13 +143,18 @@ describe("sdkRelease.release", () => {
     );
     await writeFile(
       path.join(app, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, lib: ["ES2022", "DOM"], types: [], outDir: "out" }, files: ["main.ts"] }),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, lib: ["ES2022", "DOM"], types: [], outDir: "out" },
+        files: ["main.ts"],
+      }),
     );
     await run(process.execPath, [path.join(process.cwd(), "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: app });
     // A wrong call does not type-check.
     await writeFile(path.join(app, "bad.ts"), `import { PetsClient } from "@acme/pets-sdk";\nPetsClient.getPet({ path: { nope: 1 } });\n`);
     await writeFile(path.join(app, "tsconfig.bad.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, files: ["bad.ts"] }));
-    await expect(run(process.execPath, [path.join(process.cwd(), "node_modules/typescript/bin/tsc"), "-p", "tsconfig.bad.json"], { cwd: app })).rejects.toThrow(/nope/);
+    await expect(run(process.execPath, [path.join(process.cwd(), "node_modules/typescript/bin/tsc"), "-p", "tsconfig.bad.json"], { cwd: app })).rejects.toThrow(
+      /nope/,
+    );
     const out = await run(process.execPath, ["out/main.js", apiUrl], { cwd: app });
     expect(out.trim()).toBe("Rex 7");
 
@@ -153,7 +162,11 @@ describe("sdkRelease.release", () => {
     const again = await failure(() => admin.sdkRelease.release({ apiResourceId, npm: npmSettings("@acme/pets-sdk", { version: "1.0.0" }) }));
     expect(again).toMatchObject({ code: 200020, trpc: "CONFLICT" });
     expect(await t.db.job.count({ where: { kind: "sdk.release", input: { path: ["apiResourceId"], equals: apiResourceId } } })).toBe(1);
-    expect(await admin.sdkRelease.plan({ apiResourceId, npm: npmSettings("@acme/pets-sdk") })).toMatchObject({ lastVersion: "1.0.0", version: "1.0.1", bump: "patch" });
+    expect(await admin.sdkRelease.plan({ apiResourceId, npm: npmSettings("@acme/pets-sdk") })).toMatchObject({
+      lastVersion: "1.0.0",
+      version: "1.0.1",
+      bump: "patch",
+    });
   });
 
   it("bumps minor for added operations and major for a breaking change since the last release", async () => {
@@ -163,13 +176,25 @@ describe("sdkRelease.release", () => {
     await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-bump-sdk") });
     await drainAllJobs(t.db);
     const versions = await admin.apiPublish.versions({ id: apiResourceId });
-    const r2 = await admin.apiPublish.importRevision({ id: apiResourceId, versionId: versions[0]!.id, source: { kind: "text", text: JSON.stringify(withList) } });
-    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r2.id, npm: npmSettings("pets-bump-sdk") })).toMatchObject({ version: "1.1.0", bump: "minor" });
+    const r2 = await admin.apiPublish.importRevision({
+      id: apiResourceId,
+      versionId: versions[0]!.id,
+      source: { kind: "text", text: JSON.stringify(withList) },
+    });
+    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r2.id, npm: npmSettings("pets-bump-sdk") })).toMatchObject({
+      version: "1.1.0",
+      bump: "minor",
+    });
     const broken = structuredClone(withList);
     delete (broken.paths as Record<string, unknown>)["/pets/{id}"];
     const r3 = await admin.apiPublish.importRevision({ id: apiResourceId, versionId: versions[0]!.id, source: { kind: "text", text: JSON.stringify(broken) } });
-    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r3.id, npm: npmSettings("pets-bump-sdk") })).toMatchObject({ version: "2.0.0", bump: "major" });
-    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-bump-sdk", { version: "0.9.0" }) }))).toMatchObject({ code: 200022 });
+    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r3.id, npm: npmSettings("pets-bump-sdk") })).toMatchObject({
+      version: "2.0.0",
+      bump: "major",
+    });
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-bump-sdk", { version: "0.9.0" }) }))).toMatchObject({
+      code: 200022,
+    });
   });
 
   it("a wrong Git token fails the release before publishing: nothing published, nothing pushed", async () => {
@@ -196,7 +221,11 @@ describe("sdkRelease.release", () => {
     expect(await admin.job.get({ id: bad.jobId })).toMatchObject({ status: "failed", step: "git" });
     expect(await refs()).toBe(before);
 
-    const ok = await admin.sdkRelease.gitSync({ apiResourceId, npm: { packageName: "pets-sync-sdk", className: "PetsClient" }, git: { ...gitSettings(), branch: "sdk/sync" } });
+    const ok = await admin.sdkRelease.gitSync({
+      apiResourceId,
+      npm: { packageName: "pets-sync-sdk", className: "PetsClient" },
+      git: { ...gitSettings(), branch: "sdk/sync" },
+    });
     await drainAllJobs(t.db);
     const job = await admin.job.get({ id: ok.jobId });
     expect(job).toMatchObject({ status: "done", steps: ["generate", "package", "git", "record"] });

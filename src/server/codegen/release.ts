@@ -48,14 +48,7 @@ import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { guardedLookup } from "~/server/security/outbound";
 import { generateInto } from "~/server/codegen/generate";
 import { upsertReleasedPackage } from "~/server/services/api-packages";
-import {
-  GIT_SYNC_STEPS,
-  RELEASE_STEPS,
-  gitSyncInput,
-  sdkReleaseInput,
-  type SdkReleasePlan,
-  type ReleaseStep,
-} from "~/lib/validators/sdk-release";
+import { GIT_SYNC_STEPS, RELEASE_STEPS, gitSyncInput, sdkReleaseInput, type SdkReleasePlan, type ReleaseStep } from "~/lib/validators/sdk-release";
 
 export const SDK_RELEASE_KIND = "sdk.release";
 export const GIT_SYNC_KIND = "sdk.gitsync";
@@ -240,7 +233,11 @@ export async function startGitSync(scope: Scope, input: SyncInput): Promise<{ jo
 // --- the steps ---------------------------------------------------------------------------------
 
 /** Runs a command without blocking the event loop (never spawnSync: the loopback registry may be this very process); its output goes to the log. */
-export function run(cmd: string, args: string[], opts: { cwd: string; signal?: AbortSignal; log?: (l: string) => void; env?: NodeJS.ProcessEnv; timeoutMs?: number }) {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; signal?: AbortSignal; log?: (l: string) => void; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+) {
   return new Promise<string>((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
@@ -264,7 +261,11 @@ export function run(cmd: string, args: string[], opts: { cwd: string; signal?: A
     child.on("close", (code, sig) => {
       if (code === 0) return resolve(out);
       const lines = all.trim().split("\n");
-      const why = lines.filter((l) => /error/i.test(l)).slice(0, 3).join(" ") || lines.slice(-3).join(" ");
+      const why =
+        lines
+          .filter((l) => /error/i.test(l))
+          .slice(0, 3)
+          .join(" ") || lines.slice(-3).join(" ");
       reject(new Error(`${path.basename(cmd)} ${args[0] ?? ""} failed (${sig ?? `exit ${code}`}): ${why.slice(0, 800)}`));
     });
   });
@@ -294,7 +295,8 @@ function operationsOf(doc: Doc): Operation[] {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, unknown>>;
   for (const [p, item] of Object.entries(paths)) {
     for (const m of ["get", "post", "put", "patch", "delete"]) {
-      const op = item?.[m] as { operationId?: string; parameters?: { in?: string; name?: string; required?: boolean }[]; requestBody?: { required?: boolean } } | undefined;
+      const op = item?.[m] as
+        { operationId?: string; parameters?: { in?: string; name?: string; required?: boolean }[]; requestBody?: { required?: boolean } } | undefined;
       if (!op) continue;
       const params = [...((item.parameters as typeof op.parameters) ?? []), ...(op.parameters ?? [])];
       out.push({
@@ -472,7 +474,8 @@ async function prepareGit(
   } else log(`the branch ${g.branch} is new`);
   // The tree is exactly the package (and docs): what was there and is no longer generated goes.
   for (const e of await readdir(dir)) if (e !== ".git") await rm(path.join(dir, e), { recursive: true, force: true });
-  for (const e of ["src", "package.json", "README.md", "tsconfig.json"]) await cp(path.join(files.from, e), path.join(dir, e), { recursive: true }).catch(() => undefined);
+  for (const e of ["src", "package.json", "README.md", "tsconfig.json"])
+    await cp(path.join(files.from, e), path.join(dir, e), { recursive: true }).catch(() => undefined);
   await writeFile(path.join(dir, ".gitignore"), "node_modules/\ndist/\n");
   if (files.docs) {
     await mkdir(path.join(dir, "docs"), { recursive: true });
@@ -550,7 +553,12 @@ async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
   const s = stepper(job);
   const work = await mkdtemp(path.join(os.tmpdir(), "uc-sdk-"));
   const pkg = path.join(work, "package");
-  const result: Record<string, unknown> = { packageName: input.npm.packageName, version: input.version, revisionId: input.revisionId, registryUrl: input.npm.registryUrl };
+  const result: Record<string, unknown> = {
+    packageName: input.npm.packageName,
+    version: input.version,
+    revisionId: input.revisionId,
+    registryUrl: input.npm.registryUrl,
+  };
   try {
     await s.step("generate");
     const revision = await findRevision(db, scope, input.apiResourceId, input.revisionId);
@@ -578,7 +586,11 @@ async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
 
     await s.step("pack");
     const packed = JSON.parse(
-      await run("npm", ["pack", "--json", "--ignore-scripts", "--loglevel=error", "--pack-destination", work], { cwd: pkg, signal: job.signal, env: childEnv({ HOME: work, npm_config_cache: path.join(work, ".npm") }) }),
+      await run("npm", ["pack", "--json", "--ignore-scripts", "--loglevel=error", "--pack-destination", work], {
+        cwd: pkg,
+        signal: job.signal,
+        env: childEnv({ HOME: work, npm_config_cache: path.join(work, ".npm") }),
+      }),
     ) as { filename: string; size: number; integrity: string }[];
     const tarball = await readFile(path.join(work, packed[0]!.filename));
     job.log(`${packed[0]!.filename}: ${tarball.length} bytes, ${packed[0]!.integrity}`);
@@ -588,8 +600,13 @@ async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
     let gitPlan: GitPlan | null = null;
     if (gitCfg) {
       job.log("preparing the Git commit");
-      gitPlan = await prepareGit(work, { from: pkg, docs: gitCfg.syncDocs ? { document: revision.document, title: revision.title } : undefined }, gitCfg, `Release ${input.npm.packageName} ${input.version}`, `v${input.version}`, (l) =>
-        job.log(l),
+      gitPlan = await prepareGit(
+        work,
+        { from: pkg, docs: gitCfg.syncDocs ? { document: revision.document, title: revision.title } : undefined },
+        gitCfg,
+        `Release ${input.npm.packageName} ${input.version}`,
+        `v${input.version}`,
+        (l) => job.log(l),
       );
     }
 
@@ -610,7 +627,9 @@ async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
       try {
         await pushGit(gitPlan, gitCfg, (l) => job.log(l));
       } catch (e) {
-        throw new Error(`Published ${input.npm.packageName}@${input.version}, but the Git push failed (run a Git sync to push it): ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(
+          `Published ${input.npm.packageName}@${input.version}, but the Git push failed (run a Git sync to push it): ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       Object.assign(result, { gitCommit: gitPlan.commit, gitTag: gitPlan.tag, gitBranch: gitCfg.branch });
     }
@@ -640,7 +659,9 @@ async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
 
 /** Where the market entry links: npmjs.com for the public registry, else the registry's page of the package. */
 export const packageLink = (registryUrl: string, name: string) =>
-  /^https:\/\/registry\.npmjs\.org\/?$/.test(registryUrl) ? `https://www.npmjs.com/package/${name}` : new URL(packagePath(name), registryBase(registryUrl)).href;
+  /^https:\/\/registry\.npmjs\.org\/?$/.test(registryUrl)
+    ? `https://www.npmjs.com/package/${name}`
+    : new URL(packagePath(name), registryBase(registryUrl)).href;
 
 async function runGitSync(db: Db, job: RunningJob<JobDone>, row: JobRow, input: SyncJobInput) {
   const actor = await jobActor(db, row.actorId, row.tenantId);
@@ -658,15 +679,28 @@ async function runGitSync(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
     await s.step("package");
     await writePackage(pkg, input.npm, input.version, revision.title, ops);
     await s.step("git");
-    const plan = await prepareGit(work, { from: pkg, docs: g.syncDocs ? { document: revision.document, title: revision.title } : undefined }, g, `Sync ${input.npm.packageName} from revision ${revision.number}`, null, (l) =>
-      job.log(l),
+    const plan = await prepareGit(
+      work,
+      { from: pkg, docs: g.syncDocs ? { document: revision.document, title: revision.title } : undefined },
+      g,
+      `Sync ${input.npm.packageName} from revision ${revision.number}`,
+      null,
+      (l) => job.log(l),
     );
     job.checkCancelled();
     await pushGit(plan, g, (l) => job.log(l));
     await s.step("record");
     s.close();
     await job.finish({
-      result: { packageName: input.npm.packageName, version: input.version, revisionId: input.revisionId, gitCommit: plan.commit, gitBranch: g.branch, files: generated.files.length, timings: s.timings },
+      result: {
+        packageName: input.npm.packageName,
+        version: input.version,
+        revisionId: input.revisionId,
+        gitCommit: plan.commit,
+        gitBranch: g.branch,
+        files: generated.files.length,
+        timings: s.timings,
+      },
       done: GIT_SYNC_STEPS.length,
       total: GIT_SYNC_STEPS.length,
     });

@@ -69,7 +69,14 @@ export async function cancelJob(scope: Scope, id: string): Promise<JobProgress> 
         if (now.status !== "running") throw new AppError(200028);
       }
     }
-    await writeAudit(tx, auditActor(scope, row.tenantId ?? scope.tenant.id), "job.cancel", id, { status: row.status }, { kind: row.kind, cancelRequested: true });
+    await writeAudit(
+      tx,
+      auditActor(scope, row.tenantId ?? scope.tenant.id),
+      "job.cancel",
+      id,
+      { status: row.status },
+      { kind: row.kind, cancelRequested: true },
+    );
     const { cancelRequestedAt, tenantId: _t, actorId: _a, input: _i, ...after } = await tx.job.findUniqueOrThrow({ where: { id }, select });
     return { ...after, cancelRequested: cancelRequestedAt !== null };
   });

@@ -214,9 +214,12 @@ export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue
   };
   // While a step runs without reporting: flush the log and read a cancel request once per period.
   const poll = long
-    ? setInterval(() => {
-        if (!lost && Date.now() - reported >= progressEveryMs) write(undefined).catch(() => undefined);
-      }, Math.max(50, Math.min(progressEveryMs, 1000)))
+    ? setInterval(
+        () => {
+          if (!lost && Date.now() - reported >= progressEveryMs) write(undefined).catch(() => undefined);
+        },
+        Math.max(50, Math.min(progressEveryMs, 1000)),
+      )
     : undefined;
   poll?.unref?.();
   const checkCancelled = () => {
