@@ -88,7 +88,7 @@ function backend(root: string, req: IncomingMessage, res: ServerResponse, user: 
   child.on("error", () => res.writeHead(500).end());
 }
 
-export async function startGitServer(opts: { user?: string; token?: string; repo?: string } = {}): Promise<TestGitServer> {
+export async function startGitServer(opts: { user?: string; token?: string; repo?: string; host?: string } = {}): Promise<TestGitServer> {
   const root = await mkdtemp(path.join(os.tmpdir(), "uc-git-"));
   const repo = opts.repo ?? "sdk.git";
   const repoDir = path.join(root, repo);
@@ -105,8 +105,9 @@ export async function startGitServer(opts: { user?: string; token?: string; repo
     }
     backend(root, req, res, user);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${repo}`;
+  const host = opts.host ?? "127.0.0.1";
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const url = `http://${host}:${(server.address() as AddressInfo).port}/${repo}`;
   return {
     url,
     user,

@@ -22,7 +22,7 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-export async function startNpmRegistry(opts: { user?: string; password?: string } = {}): Promise<TestRegistry> {
+export async function startNpmRegistry(opts: { user?: string; password?: string; host?: string } = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "uc-verdaccio-"));
   const storage = path.join(dir, "storage");
   const { runServer } = (await import("verdaccio")) as unknown as { runServer: (c: unknown) => Promise<Server> };
@@ -40,10 +40,10 @@ export async function startNpmRegistry(opts: { user?: string; password?: string 
     server: { keepAliveTimeout: 5 },
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = (app as unknown as { listen: (p: number, h: string, cb: () => void) => Server }).listen(0, "127.0.0.1", () => resolve(s));
+    const s = (app as unknown as { listen: (p: number, h: string, cb: () => void) => Server }).listen(0, opts.host ?? "127.0.0.1", () => resolve(s));
     s.on("error", reject);
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const url = `http://${opts.host ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}/`;
   const user = opts.user ?? "sdk-bot";
   const password = opts.password ?? "sdk-bot-password-1";
   const res = await fetch(`${url}-/user/org.couchdb.user:${user}`, {
