@@ -1,7 +1,7 @@
 "use client";
 
-import { App, Button, Popconfirm, Progress, Space, Steps, Tag, Typography } from "antd";
-import { StopOutlined } from "@ant-design/icons";
+import { App, Button, Popconfirm, Progress, Space, Tag, Typography } from "antd";
+import { CheckCircleOutlined, CloseCircleOutlined, LoadingOutlined, StopOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
@@ -54,7 +54,6 @@ export function JobProgress({ jobId, onEnded }: { jobId: string; onEnded?: (job:
   const total = j.total ?? j.steps.length;
   const percent = j.status === "done" ? 100 : total ? Math.round((j.done / total) * 100) : 0;
   const current = j.step ? j.steps.indexOf(j.step) : -1;
-  const stepStatus = j.status === "failed" ? "error" : j.status === "done" ? "finish" : "process";
   return (
     <div data-testid="job-progress" data-status={j.status} data-step={j.step ?? ""} role="status" aria-live="polite">
       <Space style={{ marginBottom: 8 }} wrap>
@@ -79,17 +78,30 @@ export function JobProgress({ jobId, onEnded }: { jobId: string; onEnded?: (job:
         aria-label={`${percent}%`}
       />
       {j.steps.length > 0 && (
-        <Steps
-          size="small"
-          style={{ margin: "12px 0", overflowX: "auto" }}
-          current={current < 0 ? 0 : current}
-          status={j.status === "cancelled" ? "wait" : stepStatus}
-          items={j.steps.map((s) => ({ title: stepName(s) }))}
-        />
+        <Space size={[4, 6]} wrap style={{ margin: "10px 0" }} data-testid="job-steps">
+          {j.steps.map((s, i) => {
+            const state = i < current || j.status === "done" ? "done" : i === current ? (j.status === "running" ? "now" : j.status) : "later";
+            const [color, icon] =
+              state === "done"
+                ? ["success", <CheckCircleOutlined key="i" />]
+                : state === "now"
+                  ? ["processing", <LoadingOutlined key="i" />]
+                  : state === "failed"
+                    ? ["error", <CloseCircleOutlined key="i" />]
+                    : state === "cancelled"
+                      ? ["warning", <StopOutlined key="i" />]
+                      : ["default", null];
+            return (
+              <Tag key={s} color={color} icon={icon} data-state={state} style={{ marginInlineEnd: 0 }}>
+                {i + 1}. {stepName(s)}
+              </Tag>
+            );
+          })}
+        </Space>
       )}
-      {j.error && (
+      {j.status === "failed" && j.error && (
         <Typography.Paragraph type="danger" data-testid="job-error">
-          {j.error}
+          {j.step ? t("failedAt", { name: stepName(j.step) }) : t("status.failed")} <Typography.Text code>{j.error}</Typography.Text>
         </Typography.Paragraph>
       )}
       <Typography.Text strong>{t("log")}</Typography.Text>

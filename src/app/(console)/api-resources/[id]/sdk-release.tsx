@@ -52,6 +52,8 @@ export function SdkReleasePanel({ api }: { api: ApiResourceItem }) {
   const canSync = useCan("uc.codegen.gitsync") !== false;
   const [mode, setMode] = useState<"release" | "sync" | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
+  const trpc = useTRPC();
+  const qc = useQueryClient();
   if (!canRelease && !canSync) return null;
   return (
     <Card size="small" title={t("title")} style={{ marginTop: 16 }} data-testid="sdk-release">
@@ -70,7 +72,7 @@ export function SdkReleasePanel({ api }: { api: ApiResourceItem }) {
       </Space>
       {jobId && (
         <div style={{ marginTop: 16 }}>
-          <JobProgress key={jobId} jobId={jobId} />
+          <JobProgress key={jobId} jobId={jobId} onEnded={() => void qc.invalidateQueries(trpc.apiPackage.pathFilter())} />
         </div>
       )}
       {mode && (
@@ -101,7 +103,6 @@ function ReleaseDialog({
 }) {
   const t = useTranslations("sdkRelease");
   const trpc = useTRPC();
-  const qc = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [plan, setPlan] = useState<SdkReleasePlan | null>(null);
@@ -127,7 +128,6 @@ function ReleaseDialog({
   });
   const done = (r: { jobId: string; version: string | null }) => {
     void message.success(t("started", { version: r.version ?? "" }));
-    void qc.invalidateQueries(trpc.apiPackage.pathFilter());
     onStarted(r.jobId);
   };
   const fail = (e: unknown) => void message.error(handleServerError(form, e));
