@@ -104,7 +104,9 @@ export function JobProgress({ jobId, onEnded }: { jobId: string; onEnded?: (job:
           {j.step ? t("failedAt", { name: stepName(j.step) }) : t("status.failed")} <Typography.Text code>{j.error}</Typography.Text>
         </Typography.Paragraph>
       )}
-      <Typography.Text strong>{t("log")}</Typography.Text>
+      <div>
+        <Typography.Text strong>{t("log")}</Typography.Text>
+      </div>
       <pre
         ref={logRef}
         data-testid="job-log"
