@@ -19,6 +19,7 @@ import { md5Hex } from "~/server/password";
 import { startNpmRegistry } from "~/test/npm-registry";
 import { startGitServer } from "~/test/git-server";
 import { generateInto } from "~/server/codegen/generate";
+import { RELEASE_STEPS } from "~/lib/validators/sdk-release";
 import { prepareConsoleDatabase } from "./console-data";
 import { httpClient, pct, startApp } from "./lib";
 
@@ -82,7 +83,7 @@ try {
     return api.id;
   };
 
-  const release = async (label: string, doc: object) => {
+  const release = async (label: string, doc: object, version: string) => {
     const apiResourceId = await onlineApi(`bench-${label}-${randomBytes(2).toString("hex")}`, doc);
     // Warm: the health route and the job route compiled and cached before the clock starts.
     for (let i = 0; i < 20; i++) await http("GET", "/api/health");
@@ -99,7 +100,8 @@ try {
     const t0 = performance.now();
     const started = await call<{ jobId: string }>("POST", "/sdk-releases", {
       apiResourceId,
-      npm: { packageName: `@bench/${label}-sdk`, className: "BenchClient", registryUrl: registry.url, token: registry.token, license: "MIT" },
+      // One repository for both releases (a branch each): each its own version, so each its own tag.
+      npm: { packageName: `@bench/${label}-sdk`, className: "BenchClient", version, registryUrl: registry.url, token: registry.token, license: "MIT" },
       git: { remoteUrl: gitServer.url, branch: label, user: gitServer.user, token: gitServer.token, syncDocs: true },
     });
     let job: { status: string; error: string | null; result: { timings?: Record<string, number> } | null };
@@ -114,13 +116,14 @@ try {
     console.log(
       `\nRelease (${label}, ${countOps(doc as never)} operations): ${job.status}${job.error ? ` — ${job.error}` : ""} in ${secs(total)} (queued to done, seen by polling)`,
     );
-    for (const [step, ms] of Object.entries(job.result?.timings ?? {})) console.log(`  ${step.padEnd(9)} ${secs(ms)}`);
+    const timings = job.result?.timings ?? {};
+    for (const step of RELEASE_STEPS) if (timings[step] !== undefined) console.log(`  ${step.padEnd(9)} ${secs(timings[step])}`);
     console.log(
       `  /api/health during it: ${health.length} calls, p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms`,
     );
   };
 
-  await release("small", SMALL);
+  await release("small", SMALL, "1.0.0");
 
   if (large) {
     const doc = JSON.parse(await readFile(large, "utf8")) as object;
@@ -134,7 +137,7 @@ try {
     });
     console.log(`\nPreview of ${path.basename(large)} (${countOps(doc as never)} operations): ${gen.files.length} files in ${secs(performance.now() - t0)}`);
     await rm(out, { recursive: true, force: true });
-    await release("large", doc);
+    await release("large", doc, "2.0.0");
   } else console.log("\n(no large description given: `npm run bench:codegen -- <path to a 300+ operation OpenAPI document>` adds the preview time)");
 } finally {
   stopApp?.();

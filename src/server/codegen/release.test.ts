@@ -212,6 +212,22 @@ describe("sdkRelease.release", () => {
     expect(await admin.apiPackage.list({ id: apiResourceId })).toEqual([]);
   });
 
+  it("a tag the repository already has fails the release before publishing (the first test pushed v1.0.0)", async () => {
+    const { admin, apiResourceId } = await onlineApi("pets-tagclash");
+    const { jobId } = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-tagclash-sdk"), git: gitSettings() });
+    await drainAllJobs(t.db);
+    const job = await admin.job.get({ id: jobId });
+    expect(job).toMatchObject({ status: "failed", step: "pack", error: "The Git repository already has the tag v1.0.0: release another version" });
+    expect(await registry.versions("pets-tagclash-sdk")).toEqual([]);
+    // Another version goes on top of the branch the remote already has.
+    const next = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-tagclash-sdk", { version: "1.0.1" }), git: gitSettings() });
+    await drainAllJobs(t.db);
+    expect(await admin.job.get({ id: next.jobId })).toMatchObject({ status: "done", error: null });
+    const subjects = await gitCli(["log", "--format=%s", "main"], gitServer.repoDir);
+    expect(subjects.trim().split("\n")).toEqual(["Release pets-tagclash-sdk 1.0.1", "Release @acme/pets-sdk 1.0.0"]);
+    expect((await gitCli(["tag", "--list"], gitServer.repoDir)).trim().split("\n")).toEqual(["v1.0.0", "v1.0.1"]);
+  });
+
   it("a Git sync pushes code and docs without npm; a wrong token is refused and pushes nothing", async () => {
     const { admin, apiResourceId } = await onlineApi("pets-sync");
     const refs = async () => (await gitCli(["for-each-ref", "--format=%(refname) %(objectname)"], gitServer.repoDir)).trim();

@@ -455,14 +455,17 @@ async function prepareGit(
   await mkdir(dir, { recursive: true });
   const onAuth = () => ({ username: g.user, password: g.token });
   const onAuthFailure = () => ({ cancel: true as const });
-  let info;
+  let refs: { ref: string; oid: string }[];
   try {
-    info = await git.getRemoteInfo2({ http: gitHttp, url: g.remoteUrl, onAuth, onAuthFailure });
+    // ls-refs with the token: the credentials check, and which branches and tags the remote has.
+    refs = await git.listServerRefs({ http: gitHttp, url: g.remoteUrl, onAuth, onAuthFailure, prefix: "refs/" });
   } catch (e) {
     throw new Error(`The Git repository refused the token or cannot be reached: ${e instanceof Error ? e.message : String(e)}`);
   }
   const ref = `refs/heads/${g.branch}`;
-  const exists = (info.refs ?? []).some((r) => r.ref === ref);
+  const exists = refs.some((r) => r.ref === ref);
+  // A tag the remote already has would refuse the push after the publish: refuse now, before it.
+  if (tag && refs.some((r) => r.ref === `refs/tags/${tag}`)) throw new Error(`The Git repository already has the tag ${tag}: release another version`);
   await git.init({ fs, dir, defaultBranch: g.branch });
   await git.addRemote({ fs, dir, remote: "origin", url: g.remoteUrl, force: true });
   if (exists) {
