@@ -49,7 +49,7 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "api", testMatch: /(^|\/)(api|edge-http)\.spec\.ts$/ },
+    { name: "api", testMatch: /(^|\/)(api|edge-http|gateway-http)\.spec\.ts$/ },
     { name: "edge-browser", testMatch: /edge-browser\.spec\.ts/, dependencies: ["setup"] },
     { name: "api-docs", testMatch: /api-docs\.spec\.ts/, dependencies: ["setup"] },
     { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
@@ -108,6 +108,8 @@ export default defineConfig({
         WECHAT_API_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
         // The sdk-release project's registry and Git server listen on this loopback address (and only they are let through).
         UC_OUTBOUND_ALLOW_ADDRESSES: SDK_E2E_HOST,
+        // The gateway test's backend listens on loopback (the operator's allowance for internal backends).
+        UC_GATEWAY_BACKEND_ALLOW: "127.0.0.1",
       },
     },
   ],

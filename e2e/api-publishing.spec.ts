@@ -295,3 +295,116 @@ test("a signed-in user subscribes to a product on the portal, copies the secret 
   await shot(page, "portal-subscriptions-zh");
   expect(errors).toEqual([]);
 });
+
+test("an administrator offers another authorization server, reads an API's gateway traffic and revokes a subscription; the portal shows it revoked", async ({
+  page,
+  baseURL,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const name = `gaps-${Date.now()}`;
+  const scope = `${name}.read`;
+  const resource = `urn:e2e:${name}`;
+  expect((await request.post("/api/v1/api-scopes", { data: { name: scope } })).status()).toBe(200);
+  const api = (await (await request.post("/api/v1/api-resources", { data: { name: resource, displayName: "Gaps", scopes: [scope] } })).json()) as {
+    id: string;
+  };
+  const v1 = (await (await request.post(`/api/v1/api-resources/${api.id}/versions`, { data: { name: "v1" } })).json()) as { id: string };
+  const rev = (await (
+    await request.post(`/api/v1/api-resources/${api.id}/revisions`, { data: { versionId: v1.id, source: { kind: "text", text: SWAGGER2 } } })
+  ).json()) as { id: string };
+  expect((await request.post(`/api/v1/api-revisions/${rev.id}/online`, { data: { notes: "first" } })).status()).toBe(200);
+  const suffix = `g${Date.now()}`;
+  expect((await request.put(`/api/v1/api-resources/${api.id}/publish-config`, { data: { suffix, scopes: [scope] } })).status()).toBe(200);
+  const product = (await (
+    await request.post("/api/v1/api-products", {
+      data: { name: `${name}-p`, displayName: "Gaps product", versionIds: [v1.id], published: true, requestLimit: 60 },
+    })
+  ).json()) as { id: string };
+
+  // The publish form offers the tenant's own provider first; another is added by discovery URL (a private address is refused).
+  await setLocale(page, "en", baseURL!);
+  await page.goto(`/api-resources/${api.id}`);
+  await page.getByRole("tab", { name: "Traffic" }).click();
+  await expect(page.getByTestId("traffic-empty")).toBeVisible();
+  await page.getByRole("tab", { name: "Publishing" }).click();
+  await expect(page.getByTestId("publish-auth-server")).toContainText("This tenant's own OpenID Provider");
+  await page.getByTestId("auth-servers-manage").click();
+  const drawer = page.locator(".ant-drawer").filter({ hasText: "Authorization servers" });
+  await expect(drawer.getByTestId("auth-servers")).toContainText(baseURL!);
+  await drawer.getByTestId("auth-server-name").fill("Partner");
+  await drawer.getByTestId("auth-server-discovery").fill("https://login.example.com/keys");
+  await drawer.getByTestId("auth-server-add").click();
+  await expect(drawer.locator(FIELD_ERROR).first()).toContainText("discovery URL");
+  await drawer.getByTestId("auth-server-discovery").fill("https://10.0.0.1/.well-known/openid-configuration");
+  await drawer.getByTestId("auth-server-add").click();
+  await expect(drawer.getByRole("alert").or(drawer.locator(FIELD_ERROR)).first()).toContainText(/private|public|did not answer/);
+  await shot(page, "api-auth-servers-en");
+  await page.keyboard.press("Escape");
+
+  // A subscription's token through the gateway (no backend configured: 502 once the token passed).
+  const issued = (await (await request.post("/api/v1/portal/subscriptions", { data: { productId: product.id } })).json()) as {
+    clientId: string;
+    clientSecret: string;
+    subscription: { id: string };
+  };
+  const tokenRes = await request.post("/oidc/token", {
+    headers: { authorization: `Basic ${Buffer.from(`${issued.clientId}:${issued.clientSecret}`).toString("base64")}` },
+    form: { grant_type: "client_credentials", resource, scope },
+  });
+  expect(tokenRes.status()).toBe(200);
+  const accessToken = ((await tokenRes.json()) as { access_token: string }).access_token;
+  const viaGateway = () => request.get(`/gateway/${suffix}/v1/pets`, { headers: { authorization: `Bearer ${accessToken}` } });
+  expect((await viaGateway()).status()).toBe(502);
+  expect((await viaGateway()).status()).toBe(502);
+
+  // The Traffic tab counts them per version and subscription (written every few seconds).
+  await expect(async () => {
+    await page.goto(`/api-resources/${api.id}`);
+    await page.getByRole("tab", { name: "Traffic" }).click();
+    await expect(page.getByTestId("traffic-total")).toContainText("2", { timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByTestId("traffic-rows")).toContainText("Gaps product");
+  await page.getByTestId("traffic-window").getByText("30 days").click();
+  await expect(page.getByTestId("traffic-total")).toContainText("2");
+  // The chart (recharts loads after the page) draws the calls' bar.
+  await expect(page.getByTestId("traffic-tab").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await shot(page, "api-traffic-en");
+
+  // The console revokes it (with confirmation): the gateway refuses the token at once.
+  await page.goto(`/api-products?name=${name}-p`);
+  await page.getByTestId("apiproduct-subscriptions").first().click();
+  await page.getByTestId("subscription-revoke").click();
+  await expect(page.locator(".ant-popconfirm")).toContainText("gateway refuses its tokens");
+  await page.locator(".ant-popconfirm .ant-btn-primary").click();
+  await expect(page.locator(".ant-drawer")).toContainText("Revoked");
+  expect((await viaGateway()).status()).toBe(401);
+  await shot(page, "apiproduct-subscriptions-revoked-en");
+
+  // The subscriber sees it revoked, in both languages.
+  await page.goto("/portal/subscriptions");
+  const row = page.getByTestId("portal-subscriptions").locator("tr").filter({ hasText: "Gaps product" });
+  await expect(row).toContainText("Revoked");
+  await expect(row.getByTestId("portal-rotate-key")).toHaveCount(0);
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.reload();
+  await expect(page.getByTestId("portal-subscriptions").locator("tr").filter({ hasText: "Gaps product" })).toContainText("已撤销");
+  await shot(page, "portal-subscriptions-revoked-zh");
+  await page.goto(`/api-resources/${api.id}`);
+  await page.getByRole("tab", { name: "流量" }).click();
+  await expect(page.getByTestId("traffic-total")).toBeVisible();
+  await expect(page.getByTestId("traffic-tab").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await shot(page, "api-traffic-zh");
+  await page.getByRole("tab", { name: "发布设置" }).click();
+  await expect(page.getByTestId("publish-auth-server")).toContainText("本租户自己的 OpenID Provider");
+  await page.getByTestId("auth-servers-manage").click();
+  await expect(page.locator(".ant-drawer").filter({ hasText: "授权服务器" }).getByTestId("auth-servers")).toBeVisible();
+  await shot(page, "api-auth-servers-zh");
+  await page.keyboard.press("Escape");
+  await page.goto(`/api-products?name=${name}-p`);
+  await page.getByTestId("apiproduct-subscriptions").first().click();
+  await expect(page.locator(".ant-drawer")).toContainText("已撤销");
+  await shot(page, "apiproduct-subscriptions-revoked-zh");
+  // The one 502 the page saw is the refused discovery fetch this test asked for (300046 is a 502: the other server failed).
+  expect(errors.filter((e) => !/status of 502 \(Bad Gateway\)/.test(e))).toEqual([]);
+});

@@ -80,6 +80,12 @@ export const ERROR_STATUS = {
     300042: 404,
     300043: 409,
     300044: 400,
+    300045: 404,
+    300046: 502,
+    300047: 400,
+    300048: 409,
+    300049: 409,
+    300050: 409,
   },
   // Code generation: 200001–200019 generators, settings, preview and history (part 1);
   // 200020–200039 the SDK release pipeline, Git sync and the jobs they run (part 2).

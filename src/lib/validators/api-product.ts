@@ -47,6 +47,3 @@ export const apiProductItem = z.object({
   updatedAt: z.date(),
 });
 export type ApiProductItem = z.infer<typeof apiProductItem>;
-
-/** The authorization servers an API offers: this tenant's own OpenID Provider first. */
-export const authServerItem = z.object({ kind: z.enum(["self", "other"]), issuer: z.string(), discoveryUrl: z.string() });

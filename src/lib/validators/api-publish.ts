@@ -77,8 +77,8 @@ export const gatewaySuffix = text()
 
 export const publishConfigFields = z.object({
   suffix: gatewaySuffix,
-  /** `self`: this tenant's own OpenID Provider; else another provider's discovery URL (https). */
-  authServer: z.union([z.literal("self"), urlText({ protocol: /^https$/, message: msg("httpsOnly") }).max(2000)]).default("self"),
+  /** `self`: this tenant's own OpenID Provider; else the id of one of its other authorization servers (authServers). */
+  authServer: z.union([z.literal("self"), z.uuid({ message: msg("authServerUnknown") })]).default("self"),
   scopes: z.array(text().trim().min(1).max(100)).max(100).default([]),
   openId: z.boolean().default(false),
   /** Where the gateway sends the calls (https, or http on loopback for local backends). */
@@ -171,17 +171,68 @@ export const publishConfigItem = z.object({
 });
 export type PublishConfigItem = z.infer<typeof publishConfigItem>;
 
+// --- authorization servers ---
+
+/** A discovery URL: `https://<issuer>/.well-known/openid-configuration` (the service checks the issuer it names). */
+export const discoveryUrl = urlText({ protocol: /^https?$/, message: msg("discoveryUrl") })
+  .trim()
+  .max(2000)
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return u.pathname.endsWith("/.well-known/openid-configuration") && !u.search && !u.hash && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    },
+    { message: msg("discoveryUrl") },
+  );
+
+export const authServerFields = z.object({ name: text().trim().min(1).max(100), discoveryUrl });
+export type AuthServerFields = z.input<typeof authServerFields>;
+export const authServerCreateInput = authServerFields.extend({ tenantId: z.uuid().optional() });
+export const authServerListInput = z.object({ tenantId: z.uuid().optional() });
+
+/** An authorization server an API may name: this tenant's own OpenID Provider (`id` "self", listed first), or one it added. */
+export const authServerItem = z.object({
+  id: z.string(),
+  kind: z.enum(["self", "other"]),
+  name: z.string(),
+  issuer: z.string(),
+  discoveryUrl: z.string(),
+  jwksUri: z.string(),
+  /** How many of the tenant's publish configurations name it. */
+  usedBy: z.number().int(),
+  createdAt: z.date().nullable(),
+});
+export type AuthServerItem = z.infer<typeof authServerItem>;
+
 // --- gateway traffic ---
+
+export const STAT_WINDOWS = ["24h", "7d", "30d"] as const;
+export type StatWindow = (typeof STAT_WINDOWS)[number];
+export const STAT_WINDOW_HOURS: Record<StatWindow, number> = { "24h": 24, "7d": 168, "30d": 720 };
 
 export const gatewayStatsInput = z.object({
   /** The API resource. */
   id: z.uuid(),
-  /** How far back, in hours (the last hour by default, at most 30 days). */
-  hours: z.number().int().min(1).max(720).default(1),
+  /** How far back, in hours (the last hour by default, at most 30 days); `window` wins when given. */
+  hours: z.coerce.number().int().min(1).max(720).default(1),
+  window: z.enum(STAT_WINDOWS).optional(),
 });
 export const gatewayStatRow = z.object({
   version: z.string(),
   clientId: z.string(),
+  /** The product subscription that issued the client, when one did: its product and subscriber. */
+  subscription: z
+    .object({
+      id: z.uuid(),
+      status: z.string(),
+      product: z.object({ id: z.uuid(), name: z.string(), displayName: z.string().nullable() }),
+      owner: z.object({ id: z.uuid(), userName: z.string().nullable(), nickname: z.string().nullable(), email: z.string().nullable() }),
+    })
+    .nullable(),
   calls: z.number().int(),
   clientErrors: z.number().int(),
   serverErrors: z.number().int(),
@@ -191,3 +242,17 @@ export const gatewayStatRow = z.object({
   meanMs: z.number(),
 });
 export type GatewayStatRow = z.infer<typeof gatewayStatRow>;
+
+/** Calls per time bucket (an hour for 24 hours, a day beyond), for the chart. */
+export const gatewaySeriesPoint = z.object({ at: z.date(), calls: z.number().int(), clientErrors: z.number().int(), serverErrors: z.number().int() });
+export const gatewayTraffic = z.object({
+  window: z.enum(STAT_WINDOWS),
+  since: z.date(),
+  bucket: z.enum(["hour", "day"]),
+  totals: z.object({ calls: z.number().int(), clientErrors: z.number().int(), serverErrors: z.number().int(), errorRate: z.number() }),
+  series: z.array(gatewaySeriesPoint),
+  byVersion: z.array(z.object({ version: z.string(), calls: z.number().int(), errorRate: z.number() })),
+  rows: z.array(gatewayStatRow),
+});
+export type GatewayTraffic = z.infer<typeof gatewayTraffic>;
+export const gatewayTrafficInput = z.object({ id: z.uuid(), window: z.enum(STAT_WINDOWS).default("24h") });

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { listInput, multiLineText } from "~/lib/validators/common";
 
-export const SUBSCRIPTION_STATUSES = ["pending", "active", "rejected", "cancelled"] as const;
+export const SUBSCRIPTION_STATUSES = ["pending", "active", "revoked", "rejected", "cancelled"] as const;
 export const subscriptionStatus = z.enum(SUBSCRIPTION_STATUSES);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatus>;
 

@@ -18,6 +18,7 @@ import { describeError, errorTable, type ErrorResource, type Locale } from "~/li
 import { errorTableOutput, fieldErrors, hasControlChars, hasLoneSurrogate, localizeFields, message } from "~/lib/validators/common";
 import { currentLog, withLog, type Logger } from "~/server/log";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
+import { noteChange } from "~/server/security/change-epoch";
 
 /** What an audit row records about the request, besides who acted. */
 export interface AuditMeta {
@@ -165,6 +166,9 @@ function badTextPaths(value: unknown, path: string[] = [], out: [string, BadKind
 const logged = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await withLog(ctx.log, () => next());
+  // Once a mutation is over (its transaction committed or rolled back), what this instance caches
+  // of grants and configuration is read again (security/change-epoch.ts).
+  if (type === "mutation") noteChange();
   const ms = Math.round((performance.now() - started) * 10) / 10;
   if (result.ok) ctx.log.info({ path, type, ms, outcome: "ok" }, "procedure");
   else {

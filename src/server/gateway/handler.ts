@@ -11,9 +11,13 @@
  *    404 300001, so adding a version never moves callers silently. Then the version's online
  *    revision (none: 404 300018), and in it an operation for the method and path (templated
  *    `{id}` segments; the document's `servers` are not part of the path): else 404 300019;
- * 3. the bearer token: one of our JWT access tokens (api-token.ts, the same verification and
- *    liveness check as our own API's) issued by this host's provider for this API resource:
- *    else 401 with an RFC 6750 challenge;
+ * 3. the bearer token: with the publish configuration's authorization server `self`, one of our
+ *    JWT access tokens (api-token.ts, the same verification and liveness check as our own API's)
+ *    issued by this host's provider for this API resource, its scopes cut to those its client holds
+ *    now; with another server (ApiAuthServer), a JWT of that server's JWKS with its issuer and this
+ *    API as audience (external-token.ts); else 401 with an RFC 6750 challenge. Like the publish
+ *    configuration, the check is reused for a second per token unless this instance changed
+ *    something meanwhile (cachedCaller);
  * 4. the scopes: the operation's security requirement (its own, else the document's) and, when the
  *    publish configuration names scopes, at least one of them: else 403 insufficient_scope;
  * 5. the request limit: when the caller's client was issued by an active subscription to a product
@@ -34,11 +38,13 @@ import { cookieLocale, pickLocale } from "~/i18n/locale";
 import { API_CSP, MAX_API_BODY, requestPath } from "~/server/http-front.js";
 import { requestHost, requestIp, requestProto } from "~/server/request";
 import { normalizeHost } from "~/server/services/host";
-import { bearerChallenge, loadTenantAndOidcActor } from "~/server/oidc/api-token";
+import { bearerChallenge, loadTenantAndOidcActor, type OidcAccessToken } from "~/server/oidc/api-token";
 import { countInWindow } from "~/server/security/throttle";
 import { routesOf, scopesSatisfied } from "~/server/gateway/routes";
 import { forward, type UpstreamFailure } from "~/server/gateway/proxy";
 import { recordCall } from "~/server/gateway/stats";
+import { changeEpoch } from "~/server/security/change-epoch";
+import { verifyExternalToken } from "~/server/gateway/external-token";
 
 export const GATEWAY_PREFIX = "/gateway/";
 const HOST_RE = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
@@ -63,6 +69,10 @@ interface Published {
   scopes: string[];
   backendUrl: string | null;
   rateLimitPerMinute: number | null;
+  /** `self`, or an ApiAuthServer id (then its issuer and JWKS URI, null when it is gone: every token refused). */
+  authServer: string;
+  authIssuer: string | null;
+  authJwksUri: string | null;
   versions: { id: string; name: string; scheme: "path" | "query" | "header"; revisionId: string | null }[] | null;
 }
 
@@ -82,11 +92,13 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
     Prisma.sql`
     SELECT t."status"::text AS "tenantStatus", t."id"::text AS "tenantId", c."apiResourceId"::text AS "apiResourceId",
            r."name" AS "audience", r."enabled", c."scopes", c."backendUrl", c."rateLimitPerMinute",
+           c."authServer", a."issuer" AS "authIssuer", a."jwksUri" AS "authJwksUri",
            (SELECT json_agg(json_build_object('id', v."id", 'name', v."name", 'scheme', v."scheme", 'revisionId', v."onlineRevisionId"))
               FROM "ApiVersion" v WHERE v."apiResourceId" = c."apiResourceId") AS "versions"
       FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId"
       JOIN "ApiPublishConfig" c ON c."tenantId" = t."id" AND c."suffix" = ${suffix}
       JOIN "ApiResource" r ON r."id" = c."apiResourceId" AND r."tenantId" = t."id"
+      LEFT JOIN "ApiAuthServer" a ON c."authServer" <> 'self' AND a."id"::text = c."authServer" AND a."tenantId" = t."id"
      WHERE h."host" = ${host}
      LIMIT 1`,
     "uc_gateway_published",
@@ -96,17 +108,21 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
 
 const MAX_CACHED = 1000;
 
-/** A bounded map of reads each reused for up to `cacheMs` (0: read every time); a failed read is not kept. */
+/**
+ * A bounded map of reads each reused for up to `cacheMs` (0: read every time) and only while this
+ * instance has changed nothing (security/change-epoch.ts); a failed read is not kept.
+ */
 function shortLived<T>() {
-  const cache = new Map<string, { at: number; value: Promise<T> }>();
+  const cache = new Map<string, { at: number; epoch: number; value: Promise<T> }>();
   return (key: string, cacheMs: number, load: () => Promise<T>): Promise<T> => {
     if (cacheMs <= 0) return load();
     const now = Date.now();
+    const epoch = changeEpoch();
     const hit = cache.get(key);
-    if (hit && now - hit.at < cacheMs) return hit.value;
+    if (hit && now - hit.at < cacheMs && hit.epoch === epoch) return hit.value;
     const value = load();
     cache.delete(key);
-    cache.set(key, { at: now, value });
+    cache.set(key, { at: now, epoch, value });
     if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
     value.catch(() => cache.delete(key));
     return value;
@@ -146,11 +162,26 @@ async function loadSubscriptionLimit(db: Db, tenantId: string, clientId: string,
 /**
  * The same second-long reuse as the publish configuration's, per client and version: a caller's
  * limit costs one read per second, and an approval, a cancellation or a new limit shows within it
- * (a cancelled subscription's client is gone, so its token is refused before this on every call).
+ * (a cancelled subscription's client is gone, so its token is refused before this: cachedCaller).
  */
 const limitCache = shortLived<SubscriptionLimit | null>();
 const cachedSubscriptionLimit = (db: Db, tenantId: string, clientId: string, versionId: string, cacheMs: number) =>
   limitCache(`${clientId} ${versionId}`, cacheMs, () => loadSubscriptionLimit(db, tenantId, clientId, versionId));
+
+/**
+ * What a bearer token grants at the gateway, reused for the same second as the rest: a busy
+ * caller costs one liveness read (api-token.ts) per second instead of one per call. Only its
+ * verified claims are kept (null: refused), per host, audience and token; a revocation, a
+ * cancelled subscription, a disabled client or an ended session made on this instance applies to
+ * the next call (the change epoch), on another instance within the second. Our own API
+ * (`/api/v1`) reads liveness on every call; the gateway trades that second for its speed aim.
+ */
+const callerCache = shortLived<{ tenantId: string | null; claims: OidcAccessToken | null; clientScopes: string[] | null }>();
+const cachedCaller = (db: Db, host: string, origin: string, bearer: string, audience: string, cacheMs: number) =>
+  callerCache(`${host}\u0000${audience}\u0000${bearer}`, cacheMs, async () => {
+    const found = await loadTenantAndOidcActor(db, host, origin, bearer, audience);
+    return { tenantId: found.tenant?.id ?? null, claims: found.claims, clientScopes: found.clientScopes };
+  });
 
 const loadDocument = (db: Db, revisionId: string) => async () =>
   (await db.apiRevision.findUnique({ where: { id: revisionId }, select: { document: true } }))?.document ?? null;
@@ -169,6 +200,29 @@ function pickVersion(p: Published, afterSuffix: string, query: URLSearchParams |
   const h = header ? versions.find((x) => x.scheme === "header" && x.name === header.trim()) : undefined;
   if (h) return { version: h, path: afterSuffix || "/" };
   return null;
+}
+
+/**
+ * The caller's client and scopes, or null when the token is refused. `self`: ours, from this
+ * host's provider, for this API resource, still alive (cachedCaller), its scopes those its client
+ * still holds; another server: verified against its JWKS (external-token.ts, which caches the keys).
+ */
+async function callerOf(
+  db: Db,
+  api: Published,
+  host: string,
+  proto: string,
+  bearer: string,
+  cacheMs: number,
+): Promise<{ clientId: string; scopes: string[] } | null> {
+  if (api.authServer !== "self") {
+    if (!api.authIssuer || !api.authJwksUri) return null;
+    return verifyExternalToken({ issuer: api.authIssuer, jwksUri: api.authJwksUri }, bearer, api.audience);
+  }
+  const caller = await cachedCaller(db, host, `${proto}://${host.toLowerCase()}`, bearer, api.audience, cacheMs);
+  if (caller.tenantId !== api.tenantId || !caller.claims) return null;
+  const held = caller.clientScopes ?? [];
+  return { clientId: caller.claims.clientId, scopes: caller.claims.scopes.filter((s) => held.includes(s)) };
 }
 
 export async function handleGateway(db: Db, req: IncomingMessage, res: ServerResponse, options: GatewayOptions = {}): Promise<void> {
@@ -212,12 +266,10 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
   const operation = routes.match(req.method ?? "GET", picked.path);
   if (!operation) return void count(fail(300019));
 
-  // The token: ours, from this host's provider, for this API resource, still alive.
   const authorization = h.get("authorization");
   const bearer = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(authorization ?? "")?.[1];
   const proto = requestProto(h);
-  const caller = bearer ? await loadTenantAndOidcActor(db, host, `${proto}://${host.toLowerCase()}`, bearer, api.audience) : null;
-  const claims = caller?.tenant?.id === api.tenantId ? caller.claims : null;
+  const claims = bearer ? await callerOf(db, api, host, proto, bearer, options.cacheMs ?? 1000) : null;
   if (!claims) return void count(fail(10001, { "www-authenticate": bearerChallenge(authorization, 401, undefined)! }));
   clientId = claims.clientId;
   const configScopes = api.scopes;

@@ -12,6 +12,7 @@ import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
 import { FRONT_MARK } from "~/server/http-front.js";
 import { handleGateway } from "~/server/gateway/handler";
+import { noteChange } from "~/server/security/change-epoch";
 
 const t = setupWorld();
 const B_HOST = "127.0.0.2";
@@ -26,6 +27,8 @@ const DOC = {
 };
 
 let backend: http.Server;
+/** The gateway's reuse of its reads: none, but in the test of that reuse. */
+let gatewayCacheMs = 0;
 let backendUrl = "";
 let gw: Awaited<ReturnType<typeof listenOidc>>;
 const allowBefore = process.env.UC_OUTBOUND_ALLOW_ADDRESSES;
@@ -43,7 +46,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
   backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/`;
   gw = await listenOidc(t.db, {
-    handle: (req, res) => (req.url?.startsWith("/gateway/") ? handleGateway(t.db, req, res, { timeoutMs: 2000, cacheMs: 0 }) : handleOidc(t.db, req, res)),
+    handle: (req, res) =>
+      req.url?.startsWith("/gateway/") ? handleGateway(t.db, req, res, { timeoutMs: 2000, cacheMs: gatewayCacheMs }) : handleOidc(t.db, req, res),
   });
 });
 afterAll(async () => {
@@ -223,5 +227,33 @@ describe("product subscriptions", () => {
     const platformAdmin = await t.w.makeUser(t.w.platform.id, "admin-a", ["administrator"]);
     const a = await t.w.callerFor(platformAdmin.id, t.w.platform);
     expect((await failure(() => a.apiProduct.subscriptions({ id: product.id }))).code).toBe(300022);
+  });
+});
+
+describe("the gateway's second-long reuse of token checks", () => {
+  it("reuses a caller's check until the window passes or this instance changes something", async () => {
+    gatewayCacheMs = 60_000;
+    try {
+      const { product, resource } = await publishWithProduct("reuse", { requestLimit: 100 });
+      const plain = await t.w.callerFor(t.w.plainB.id);
+      const issued = await plain.portal.subscribeProduct({ productId: product.id });
+      const got = await token(issued.clientId, issued.clientSecret, resource);
+      expect(await call("reuse", got.token!)).toBe(200);
+      // Written behind the app's back (as another instance would): the reused check still lets it through…
+      await t.db.oAuthClient.update({ where: { clientId: issued.clientId }, data: { enabled: false } });
+      expect(await call("reuse", got.token!)).toBe(200);
+      // …until a change of this instance (any mutation) moves the epoch: then it is read again.
+      noteChange();
+      expect(await call("reuse", got.token!)).toBe(401);
+      await t.db.oAuthClient.update({ where: { clientId: issued.clientId }, data: { enabled: true } });
+      noteChange();
+      const again = await token(issued.clientId, issued.clientSecret, resource);
+      expect(await call("reuse", again.token!)).toBe(200);
+      // Cancelling through the portal (a mutation) stops the token at the next call, window or not.
+      await plain.portal.cancelSubscription({ id: issued.subscription.id });
+      expect(await call("reuse", again.token!)).toBe(401);
+    } finally {
+      gatewayCacheMs = 0;
+    }
   });
 });

@@ -23,6 +23,10 @@ import { readRows, writeRows } from "~/server/db/fast-read";
 import { findOidcClient } from "~/server/oidc/clients";
 import { verifyOidcAccessToken } from "~/server/oidc/api-token";
 import { sessionEndReason } from "~/server/services/session";
+import { noteChange } from "~/server/security/change-epoch";
+
+/** The stored models whose deletion takes away what an access token grants. */
+const GRANTING_MODELS = new Set(["AccessToken", "ClientCredentials", "RefreshToken", "Grant", "Session"]);
 
 /** What one request knows about the login session behind what it reads and writes. */
 export interface LoginLink {
@@ -140,6 +144,8 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
 
     async destroy(id: string): Promise<void> {
       await writeRows(db, Prisma.sql`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid`);
+      // A token, grant or provider session gone: the gateway's reuse of token checks ends here.
+      if (GRANTING_MODELS.has(this.model)) noteChange();
     }
 
     /** Marks a code or refresh token used, once: of two redemptions racing past the library's `consumed` check, the second fails. */
@@ -155,6 +161,7 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await writeRows(db, Prisma.sql`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "grantId" = ${grantId} AND "tenantId" = ${tenantId}::uuid`);
+      noteChange();
     }
   };
 }

@@ -180,13 +180,13 @@ export async function loadTenantAndOidcActor(
   origin: string,
   token: string,
   audience?: string,
-): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; claims: OidcAccessToken | null }> {
+): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; claims: OidcAccessToken | null; clientScopes: string[] | null }> {
   const claims = await verifyOidcAccessToken(db, token);
   const own = origin.toLowerCase();
   if (!claims || claims.iss !== own || !claims.aud.includes(audience ?? ownApiResource(own)))
-    return { tenant: await resolveTenant(db, host), actor: null, claims: null };
+    return { tenant: await resolveTenant(db, host), actor: null, claims: null, clientScopes: null };
   const found = await liveTokenActor(db, host, claims);
-  return { ...found, claims: found.actor ? claims : null };
+  return { ...found, claims: found.actor ? claims : null, clientScopes: found.actor ? (found.clientScopes ?? []) : null };
 }
 
 /**
@@ -195,7 +195,11 @@ export async function loadTenantAndOidcActor(
  * one statement of the file's comment; the actor is null when anything the token depends on is
  * gone or disabled.
  */
-export async function liveTokenActor(db: Db, host: string, claims: LiveTokenRef): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null }> {
+export async function liveTokenActor(
+  db: Db,
+  host: string,
+  claims: LiveTokenRef,
+): Promise<{ tenant: ResolvedTenant | null; actor: Actor | null; clientScopes?: string[] | null }> {
   const name = normalizeHost(host);
   const userToken = !!claims.grantId;
   if (!name || claims.clientId.length > 64 || (userToken ? !UUID_RE.test(claims.sub) : claims.sub !== claims.clientId))
@@ -233,7 +237,8 @@ export async function liveTokenActor(db: Db, host: string, claims: LiveTokenRef)
   );
   if (!row) return { tenant: null, actor: null };
   const tenant = row.hostTenant;
-  return { tenant, actor: tenant.status === "enabled" ? actorOf(claims, row, tenant.id) : null };
+  // The client's scopes now: the gateway cuts a token's scopes to them, so a scope taken from the client stops at once.
+  return { tenant, actor: tenant.status === "enabled" ? actorOf(claims, row, tenant.id) : null, clientScopes: row.clientScopes };
 }
 
 function actorOf(claims: LiveTokenRef, r: Row, tenantId: string): Actor | null {

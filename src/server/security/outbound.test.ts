@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_RESPONSE_BYTES, allowedAddresses, guardedLookup, outboundHttpOptions } from "~/server/security/outbound";
+import { MAX_RESPONSE_BYTES, allowedAddresses, gatewayAllowance, guardedLookup, outboundHttpOptions } from "~/server/security/outbound";
 
 type Answer = { address: string; family: number }[];
 const fakeResolver = (answers: Record<string, Answer>) => (host: string, _o: unknown, cb: (err: NodeJS.ErrnoException | null, a: Answer) => void) =>
@@ -54,6 +54,31 @@ describe("the guarded lookup", () => {
     const lookup = guardedLookup(fakeResolver(answers), () => new Set(["127.0.0.1"]));
     expect(await resolve(lookup, "rebound.example")).toEqual({ address: "127.0.0.1", family: 4 });
     expect(await resolve(lookup, "metadata.example")).toEqual({ code: "EOUTBOUNDREFUSED" });
+  });
+
+  it("lets gateway backends into the operator's ranges (UC_GATEWAY_BACKEND_ALLOW) and nowhere else", async () => {
+    const before = { gw: process.env.UC_GATEWAY_BACKEND_ALLOW, out: process.env.UC_OUTBOUND_ALLOW_ADDRESSES };
+    try {
+      delete process.env.UC_OUTBOUND_ALLOW_ADDRESSES;
+      delete process.env.UC_GATEWAY_BACKEND_ALLOW;
+      expect(gatewayAllowance().has("10.1.2.3")).toBe(false);
+      process.env.UC_GATEWAY_BACKEND_ALLOW = " 10.20.0.0/16, fd00::/8, 192.168.1.7 ,not-an-address, 300.1.1.1/8";
+      const allow = gatewayAllowance();
+      expect(["10.20.0.1", "10.20.255.254", "::ffff:10.20.3.4", "fd00::1", "fdff::2", "192.168.1.7"].map((a) => allow.has(a))).toEqual(Array(6).fill(true));
+      expect(["10.21.0.1", "169.254.169.254", "127.0.0.1", "::1", "fe80::1", "192.168.1.8", "garbage"].map((a) => allow.has(a))).toEqual(Array(7).fill(false));
+      // Only the gateway's agents use the ranges: the provider's and the importer's lookups still refuse them.
+      const lookup = guardedLookup(fakeResolver({ "internal.example": [{ address: "10.20.0.5", family: 4 }] }));
+      expect(await resolve(lookup, "internal.example")).toEqual({ code: "EOUTBOUNDREFUSED" });
+      const gwLookup = guardedLookup(fakeResolver({ "internal.example": [{ address: "10.20.0.5", family: 4 }] }), gatewayAllowance);
+      expect(await resolve(gwLookup, "internal.example")).toEqual({ address: "10.20.0.5", family: 4 });
+    } finally {
+      for (const [k, v] of [
+        ["UC_GATEWAY_BACKEND_ALLOW", before.gw],
+        ["UC_OUTBOUND_ALLOW_ADDRESSES", before.out],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
   });
 
   it("reads the allowance from UC_OUTBOUND_ALLOW_ADDRESSES, closed when unset", () => {

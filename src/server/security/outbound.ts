@@ -22,11 +22,15 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { Duplex } from "node:stream";
 import type { HttpOptions } from "oidc-provider";
+import ipaddr from "ipaddr.js";
 import { bareHost, isIpLiteral, isPublicAddress } from "~/lib/outbound-host";
 
 export const OUTBOUND_TIMEOUT_MS = 2500;
 /** Bytes a response may take on the wire, headers included; past that the connection is cut. */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** The addresses let through although they are not public (a Set of addresses, or ranges). */
+type Allowance = { has(address: string): boolean };
 
 type LookupAddress = { address: string; family: number };
 type LookupAll = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
@@ -41,14 +45,14 @@ const refused = (host: string, address: string) =>
   Object.assign(new Error(`outbound request to ${host} refused: ${address} is not a public address`), { code: "EOUTBOUNDREFUSED" });
 
 /** Whether the server may connect to `address` (public, or named in the allowance). */
-const permitted = (address: string, allowed: Set<string>) => isPublicAddress(address) || allowed.has(bareHost(address));
+const permitted = (address: string, allowed: Allowance) => isPublicAddress(address) || allowed.has(bareHost(address));
 
 /**
  * A `dns.lookup` replacement that resolves with `resolve` (dns.lookup; tests pass a fake) and
  * fails with EOUTBOUNDREFUSED when any address of the answer is not permitted: one public and one
  * internal address is how a rebinding answer looks, so the whole answer goes.
  */
-export function guardedLookup(resolve: LookupAll = dns.lookup as unknown as LookupAll, allowed: () => Set<string> = allowedAddresses) {
+export function guardedLookup(resolve: LookupAll = dns.lookup as unknown as LookupAll, allowed: () => Allowance = allowedAddresses) {
   return function lookup(
     hostname: string,
     options: dns.LookupOptions | number | ((...args: never[]) => void),
@@ -83,7 +87,7 @@ type CreateConnection = (options: ConnectionOptions, cb?: (err: Error | null, so
 /** An agent of `Base` (http or https) whose every connection goes through the guards above. */
 function guardedAgent<T extends typeof http.Agent | typeof https.Agent>(
   Base: T,
-  allowed: () => Set<string>,
+  allowed: () => Allowance,
   maxBytes = MAX_RESPONSE_BYTES,
   keepAlive = false,
 ): InstanceType<T> {
@@ -125,14 +129,52 @@ export function outboundAgent(protocol: string, maxBytes: number): http.Agent {
   return protocol === "http:" ? guardedAgent(http.Agent, allowedAddresses, maxBytes) : guardedAgent(https.Agent, allowedAddresses, maxBytes);
 }
 
+let parsedRanges: { text: string; ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] } = { text: "", ranges: [] };
+
+/**
+ * UC_GATEWAY_BACKEND_ALLOW: comma-separated addresses or CIDR ranges (`10.20.0.0/16`,
+ * `fd00::/8`, `127.0.0.1`) where the platform operator runs backends that published APIs may be
+ * served from although they are not public — a gateway usually fronts internal services. Only
+ * the gateway's connections use it (never a JWKS, logout or import fetch), and only the operator
+ * sets it: a tenant administrator types backend URLs, so everything else internal stays refused.
+ * An entry that is not an address or range allows nothing. Read each time (parsed again only
+ * when the text changes).
+ */
+export function gatewayAllowance(): Allowance {
+  const text = process.env.UC_GATEWAY_BACKEND_ALLOW ?? "";
+  if (text !== parsedRanges.text) {
+    const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+    for (const raw of text.split(",")) {
+      const entry = bareHost(raw.trim());
+      if (!entry) continue;
+      try {
+        ranges.push(entry.includes("/") ? ipaddr.parseCIDR(entry) : [ipaddr.parse(entry), entry.includes(":") ? 128 : 32]);
+      } catch {
+        // not an address or range: allows nothing
+      }
+    }
+    parsedRanges = { text, ranges };
+  }
+  const { ranges } = parsedRanges;
+  const exact = allowedAddresses();
+  return {
+    has(address: string) {
+      if (exact.has(address)) return true;
+      if (!ipaddr.isValid(address)) return false;
+      const ip = ipaddr.process(address);
+      return ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
+    },
+  };
+}
+
 /**
  * The gateway's agents (src/server/gateway/proxy.ts): the same guard on every new connection,
  * kept alive between calls (a published API's backend is called again and again), with no byte
  * bound (the answer streams through to the caller, whose own pace bounds it).
  */
 export const gatewayAgents = {
-  http: guardedAgent(http.Agent, allowedAddresses, Infinity, true),
-  https: guardedAgent(https.Agent, allowedAddresses, Infinity, true),
+  http: guardedAgent(http.Agent, gatewayAllowance, Infinity, true),
+  https: guardedAgent(https.Agent, gatewayAllowance, Infinity, true),
 };
 
 /** What the tenants' providers use (provider.ts). */

@@ -9,6 +9,7 @@ import type { DbClient } from "~/server/db";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { tenantWhere, type Scope } from "~/server/services/scope";
+import { syncSubscriptionScopes } from "~/server/services/product-subscriptions";
 import { msg } from "~/lib/validators/common";
 import type { ApiProductItem, ProductVersion, apiProductCreateInput, apiProductListInput, apiProductUpdateInput } from "~/lib/validators/api-product";
 
@@ -117,6 +118,8 @@ export async function updateProduct(scope: Scope, input: z.output<typeof apiProd
       const versionIds = await checkVersions(tx, before.tenantId, input.versionIds);
       const row = await tx.apiProduct.update({ where: { id: input.id }, data: fields(input, versionIds), select });
       await writeAudit(tx, auditActor(scope, before.tenantId), "apiproduct.update", row.id, before, row);
+      // The clients of its subscriptions get the new scope set with this change, not later.
+      await syncSubscriptionScopes(tx, scope, before.tenantId, [row.id]);
       return (await withVersions(tx, [row]))[0]!;
     })
     .catch(conflict);

@@ -6,7 +6,7 @@
  * (`findResource`: its tenant, and a developer only the APIs they own).
  */
 import type { z } from "zod";
-import type { GatewayStatRow, gatewayStatsInput } from "~/lib/validators/api-publish";
+import { STAT_WINDOW_HOURS, type GatewayStatRow, type GatewayTraffic, type StatWindow, type gatewayStatsInput, type gatewayTrafficInput } from "~/lib/validators/api-publish";
 import type { Prisma } from "~/generated/prisma/client";
 import type { DbClient } from "~/server/db";
 import { AppError, isUniqueViolation } from "~/server/errors";
@@ -17,6 +17,8 @@ import { parseApiDocument, type ParsedDocument } from "~/server/openapi/document
 import { compareDocuments } from "~/server/openapi/changelog";
 import { fetchApiDocument } from "~/server/openapi/fetch";
 import { enqueueReleaseMail } from "~/server/services/api-subscriptions";
+import { checkAuthServer } from "~/server/services/api-auth-servers";
+import { productsBundling, syncSubscriptionScopes } from "~/server/services/product-subscriptions";
 import { msg } from "~/lib/validators/common";
 import type {
   Changelog,
@@ -324,7 +326,10 @@ export async function getPublishConfig(scope: Scope, apiResourceId: string): Pro
   return scope.db.apiPublishConfig.findUnique({ where: { apiResourceId }, select: configSelect });
 }
 
-/** Keeps the publish configuration; its scopes must be the API's own (18004), its suffix free in the tenant (300015). */
+/**
+ * Keeps the publish configuration; its scopes must be the API's own (18004), its suffix free in the
+ * tenant (300015), its authorization server `self` or one of the tenant's (300045).
+ */
 export async function savePublishConfig(scope: Scope, input: z.output<typeof publishConfigInput>): Promise<PublishConfigItem> {
   const resource = await findResource(scope.db, scope, input.id);
   const foreign = input.scopes.filter((s) => !resource.scopes.includes(s));
@@ -340,6 +345,7 @@ export async function savePublishConfig(scope: Scope, input: z.output<typeof pub
   try {
     return await scope.db.$transaction(async (tx) => {
       const before = await tx.apiPublishConfig.findUnique({ where: { apiResourceId: resource.id }, select: configSelect });
+      await checkAuthServer(tx, resource.tenantId, data.authServer);
       const row = await tx.apiPublishConfig.upsert({
         where: { apiResourceId: resource.id },
         create: { apiResourceId: resource.id, tenantId: resource.tenantId, ...data },
@@ -347,6 +353,8 @@ export async function savePublishConfig(scope: Scope, input: z.output<typeof pub
         select: configSelect,
       });
       await writeAudit(tx, auditActor(scope, resource.tenantId), "apiresource.publish", resource.id, before ?? undefined, row);
+      // The products bundling this API grant the configuration's scopes: their subscriptions' clients follow now.
+      await syncSubscriptionScopes(tx, scope, resource.tenantId, await productsBundling(tx, resource.tenantId, resource.id));
       return row;
     });
   } catch (e) {
@@ -357,33 +365,119 @@ export async function savePublishConfig(scope: Scope, input: z.output<typeof pub
 
 // --- gateway traffic -------------------------------------------------------------------------
 
-/**
- * Calls through the gateway to this API over the last `hours`, per version and client (the
- * subscription, once products exist), most called first; the current instance's last few seconds
- * may not be written yet (src/server/gateway/stats.ts).
- */
-export async function gatewayStats(scope: Scope, input: z.output<typeof gatewayStatsInput>): Promise<GatewayStatRow[]> {
-  const resource = await findResource(scope.db, scope, input.id);
-  const since = Math.floor(Date.now() / 60_000) - input.hours * 60;
-  const groups = await scope.db.gatewayStat.groupBy({
+type StatGroup = { version: string; clientId: string; calls: number; clientErrors: number; serverErrors: number; totalMs: number };
+const rate = (calls: number, errors: number) => (calls ? errors / calls : 0);
+
+/** The product subscription (with its product and subscriber) behind each of `clientIds` of `tenantId`. */
+async function subscriptionsOf(db: DbClient, tenantId: string, clientIds: string[]) {
+  const ids = [...new Set(clientIds.filter(Boolean))];
+  if (!ids.length) return new Map<string, GatewayStatRow["subscription"]>();
+  const rows = await db.oAuthClient.findMany({
+    where: { tenantId, clientId: { in: ids }, subscription: { isNot: null } },
+    select: {
+      clientId: true,
+      subscription: {
+        select: {
+          id: true,
+          status: true,
+          product: { select: { id: true, name: true, displayName: true } },
+          user: { select: { id: true, userName: true, nickname: true, email: true } },
+        },
+      },
+    },
+  });
+  return new Map(
+    rows.flatMap((r) => (r.subscription ? [[r.clientId, { id: r.subscription.id, status: r.subscription.status, product: r.subscription.product, owner: r.subscription.user }] as const] : [])),
+  );
+}
+
+async function statRows(db: DbClient, tenantId: string, apiResourceId: string, sinceMinute: number): Promise<GatewayStatRow[]> {
+  const groups = await db.gatewayStat.groupBy({
     by: ["version", "clientId"],
-    where: { tenantId: resource.tenantId, apiResourceId: resource.id, minute: { gt: since } },
+    where: { tenantId, apiResourceId, minute: { gt: sinceMinute } },
     _sum: { calls: true, clientErrors: true, serverErrors: true, totalMs: true },
     orderBy: { _sum: { calls: "desc" } },
     take: 500,
   });
-  return groups.map((g) => {
-    const calls = g._sum.calls ?? 0;
-    const clientErrors = g._sum.clientErrors ?? 0;
-    const serverErrors = g._sum.serverErrors ?? 0;
-    return {
-      version: g.version,
-      clientId: g.clientId,
-      calls,
-      clientErrors,
-      serverErrors,
-      errorRate: calls ? (clientErrors + serverErrors) / calls : 0,
-      meanMs: calls ? Number(g._sum.totalMs ?? 0n) / calls : 0,
-    };
+  const flat: StatGroup[] = groups.map((g) => ({
+    version: g.version,
+    clientId: g.clientId,
+    calls: g._sum.calls ?? 0,
+    clientErrors: g._sum.clientErrors ?? 0,
+    serverErrors: g._sum.serverErrors ?? 0,
+    totalMs: Number(g._sum.totalMs ?? 0n),
+  }));
+  const subs = await subscriptionsOf(db, tenantId, flat.map((g) => g.clientId));
+  return flat.map((g) => ({
+    version: g.version,
+    clientId: g.clientId,
+    subscription: subs.get(g.clientId) ?? null,
+    calls: g.calls,
+    clientErrors: g.clientErrors,
+    serverErrors: g.serverErrors,
+    errorRate: rate(g.calls, g.clientErrors + g.serverErrors),
+    meanMs: g.calls ? g.totalMs / g.calls : 0,
+  }));
+}
+
+const windowHours = (input: { hours: number; window?: StatWindow }) => (input.window ? STAT_WINDOW_HOURS[input.window] : input.hours);
+
+/**
+ * Calls through the gateway to this API over the last `hours` (or `window`), per version and client,
+ * each client with the product subscription that issued it (its product and subscriber), most
+ * called first; the current instance's last few seconds may not be written yet (src/server/gateway/stats.ts).
+ */
+export async function gatewayStats(scope: Scope, input: z.output<typeof gatewayStatsInput>): Promise<GatewayStatRow[]> {
+  const resource = await findResource(scope.db, scope, input.id);
+  const since = Math.floor(Date.now() / 60_000) - windowHours(input) * 60;
+  return statRows(scope.db, resource.tenantId, resource.id, since);
+}
+
+/**
+ * The console's Traffic tab: totals, a series per hour (24 hours) or per UTC day (7 or 30 days) with
+ * every bucket present (zero when quiet), calls and error rate per version, and the rows of gatewayStats.
+ */
+export async function gatewayTraffic(scope: Scope, input: z.output<typeof gatewayTrafficInput>): Promise<GatewayTraffic> {
+  const resource = await findResource(scope.db, scope, input.id);
+  const hours = STAT_WINDOW_HOURS[input.window];
+  const bucket = input.window === "24h" ? "hour" : "day";
+  const size = bucket === "hour" ? 60 : 1440;
+  const nowMinute = Math.floor(Date.now() / 60_000);
+  const since = nowMinute - hours * 60;
+  const [rows, points] = await Promise.all([
+    statRows(scope.db, resource.tenantId, resource.id, since),
+    scope.db.$queryRaw<{ b: number; calls: number; clientErrors: number; serverErrors: number }[]>`
+      SELECT ("minute" / ${size}::int) * ${size}::int AS "b", SUM("calls")::int AS "calls",
+             SUM("clientErrors")::int AS "clientErrors", SUM("serverErrors")::int AS "serverErrors"
+        FROM "GatewayStat"
+       WHERE "tenantId" = ${resource.tenantId}::uuid AND "apiResourceId" = ${resource.id}::uuid AND "minute" > ${since}::int
+       GROUP BY 1 ORDER BY 1`,
+  ]);
+  const byBucket = new Map(points.map((p) => [Number(p.b), p]));
+  const series: GatewayTraffic["series"] = [];
+  for (let b = Math.floor((since + 1) / size) * size; b <= nowMinute; b += size) {
+    const p = byBucket.get(b);
+    series.push({ at: new Date(b * 60_000), calls: p?.calls ?? 0, clientErrors: p?.clientErrors ?? 0, serverErrors: p?.serverErrors ?? 0 });
+  }
+  const totals = rows.reduce((t, r) => ({ calls: t.calls + r.calls, clientErrors: t.clientErrors + r.clientErrors, serverErrors: t.serverErrors + r.serverErrors }), {
+    calls: 0,
+    clientErrors: 0,
+    serverErrors: 0,
   });
+  const versions = new Map<string, { calls: number; errors: number }>();
+  for (const r of rows) {
+    const v = versions.get(r.version) ?? { calls: 0, errors: 0 };
+    v.calls += r.calls;
+    v.errors += r.clientErrors + r.serverErrors;
+    versions.set(r.version, v);
+  }
+  return {
+    window: input.window,
+    since: new Date(since * 60_000),
+    bucket,
+    totals: { ...totals, errorRate: rate(totals.calls, totals.clientErrors + totals.serverErrors) },
+    series,
+    byVersion: [...versions].map(([version, v]) => ({ version, calls: v.calls, errorRate: rate(v.calls, v.errors) })).sort((a, b) => b.calls - a.calls),
+    rows,
+  };
 }

@@ -10,6 +10,7 @@ import type { DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { auditActor, writeAudit } from "~/server/services/audit";
+import { productsBundling, syncSubscriptionScopes } from "~/server/services/product-subscriptions";
 import { managesAll, ownerOf } from "~/server/services/ownership";
 import { tenantWhere, type Scope } from "~/server/services/scope";
 import {
@@ -157,6 +158,9 @@ export async function updateApiResource(scope: Scope, input: z.output<typeof api
         select: resourceSelect,
       });
       await writeAudit(tx, auditActor(scope, before.tenantId), "apiresource.update", input.id, before, after);
+      // Products bundling this API grant its scopes when its publish configuration names none.
+      if (before.scopes.join(" ") !== after.scopes.join(" "))
+        await syncSubscriptionScopes(tx, scope, before.tenantId, await productsBundling(tx, before.tenantId, input.id));
       return after;
     })
     .catch(conflict);

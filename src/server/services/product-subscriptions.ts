@@ -8,8 +8,17 @@
  * cancelled subscription's client is deleted, so neither the token endpoint nor the gateway
  * (which checks the client on every call) accepts it any more.
  *
- * One open (pending or active) subscription per user and product: ApiSubscription.open and its
- * unique index (300041). A subscription of another user, or of another tenant, is not found (300040).
+ * An administrator may revoke an active subscription: its client is disabled (not deleted), so the
+ * token endpoint and the gateway refuse it from the next request on, and the subscriber sees it as
+ * revoked. A revoked subscription keeps its open slot: its subscriber cannot simply subscribe to the
+ * product again (300050).
+ *
+ * The scopes of a subscription's client follow its product: when the product's versions change, or
+ * the publish configuration or the scopes of an API it bundles, `syncSubscriptionScopes` gives every
+ * open subscription's client the product's new scope set in the same transaction.
+ *
+ * One open (pending, active or revoked) subscription per user and product: ApiSubscription.open and
+ * its unique index (300041). A subscription of another user, or of another tenant, is not found (300040).
  */
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
@@ -59,7 +68,7 @@ function subscriber(scope: Scope) {
 }
 
 /** The scopes a product grants: per bundled API, its publish configuration's scopes, else all of the API resource's. */
-async function productScopes(db: DbClient, tenantId: string, versionIds: string[]): Promise<string[]> {
+export async function productScopes(db: DbClient, tenantId: string, versionIds: string[]): Promise<string[]> {
   if (!versionIds.length) return [];
   const versions = await db.apiVersion.findMany({
     where: { tenantId, id: { in: versionIds } },
@@ -110,9 +119,10 @@ export async function subscribeProduct(scope: Scope, productId: string): Promise
       await writeAudit(tx, auditActor(scope, tenantId), "apisubscription.create", row.id, undefined, mine);
       return { subscription: mine, clientId: client.clientId, clientSecret: secret.secret };
     })
-    .catch((e: unknown) => {
-      if (isUniqueViolation(e)) throw new AppError(300041);
-      throw e;
+    .catch(async (e: unknown) => {
+      if (!isUniqueViolation(e)) throw e;
+      const revoked = await scope.db.apiSubscription.count({ where: { productId: product.id, userId, status: "revoked", open: true } });
+      throw new AppError(revoked ? 300050 : 300041);
     });
 }
 
@@ -214,6 +224,58 @@ export async function approveSubscription(scope: Scope, input: z.output<typeof d
     await writeAudit(tx, auditActor(scope, before.tenantId), "apisubscription.approve", before.id, toItem(before), toItem(after));
     return toItem(after);
   });
+}
+
+/**
+ * Revokes an active subscription: its client is disabled at once (the gateway checks the client on
+ * every call, the token endpoint on every request), kept with its id so the subscriber and the
+ * console still see which key it was. The subscription keeps its open slot (see the file's comment).
+ */
+export async function revokeSubscription(scope: Scope, input: z.output<typeof decideSubscriptionInput>): Promise<ProductSubscriptionItem> {
+  return scope.db.$transaction(async (tx) => {
+    const before = await tx.apiSubscription.findFirst({ where: { id: input.id, ...tenantWhere(scope) }, select: consoleSelect });
+    if (!before) throw new AppError(300040);
+    if (before.status !== "active") throw new AppError(300043);
+    if (before.clientId) await tx.oAuthClient.update({ where: { id: before.clientId }, data: { enabled: false } });
+    const after = await tx.apiSubscription.update({
+      where: { id: before.id },
+      data: { status: "revoked", decidedAt: new Date(), decidedBy: scope.actor.userId, note: input.note || null },
+      select: consoleSelect,
+    });
+    await writeAudit(tx, auditActor(scope, before.tenantId), "apisubscription.revoke", before.id, toItem(before), toItem(after));
+    return toItem(after);
+  });
+}
+
+/**
+ * Gives the clients of the open subscriptions to `productIds` (of `tenantId`) the scopes their
+ * product grants now (productScopes), inside the caller's transaction: a token issued after the
+ * change carries the new set, and a removed scope is neither issued nor accepted by the gateway
+ * (it checks the client's current scopes). One audit row per product whose set changed.
+ */
+export async function syncSubscriptionScopes(tx: DbClient, scope: Scope, tenantId: string, productIds: string[]): Promise<void> {
+  if (!productIds.length) return;
+  const products = await tx.apiProduct.findMany({ where: { tenantId, id: { in: productIds } }, select: { id: true, versionIds: true } });
+  for (const p of products) {
+    const clients = await tx.oAuthClient.findMany({
+      where: { tenantId, subscription: { is: { productId: p.id, open: true } } },
+      select: { id: true, scopes: true },
+    });
+    if (!clients.length) continue;
+    const scopes = await productScopes(tx, tenantId, p.versionIds);
+    const stale = clients.filter((c) => c.scopes.length !== scopes.length || c.scopes.some((s) => !scopes.includes(s)));
+    if (!stale.length) continue;
+    await tx.oAuthClient.updateMany({ where: { id: { in: stale.map((c) => c.id) } }, data: { scopes } });
+    await writeAudit(tx, auditActor(scope, tenantId), "apiproduct.subscriptionscopes", p.id, { scopes: stale[0]!.scopes }, { scopes, clients: stale.length });
+  }
+}
+
+/** The products of `tenantId` that bundle a version of API resource `apiResourceId`. */
+export async function productsBundling(tx: DbClient, tenantId: string, apiResourceId: string): Promise<string[]> {
+  const versions = await tx.apiVersion.findMany({ where: { tenantId, apiResourceId }, select: { id: true } });
+  if (!versions.length) return [];
+  const rows = await tx.apiProduct.findMany({ where: { tenantId, versionIds: { hasSome: versions.map((v) => v.id) } }, select: { id: true } });
+  return rows.map((r) => r.id);
 }
 
 /** Rejects a pending subscription: its (never enabled) client is deleted. */

@@ -6,6 +6,7 @@ import { OPERATOR_PERMISSIONS } from "~/lib/permissions";
 import { tenantSettings } from "~/server/services/tenant-settings";
 import { normalizeHost, resolveTenant, type ResolvedTenant } from "~/server/services/host";
 import type { SessionEndReason } from "~/lib/validators/session";
+import { noteChange } from "~/server/security/change-epoch";
 
 export type Site = "platform" | "admin" | "web";
 
@@ -96,6 +97,7 @@ export async function endLoginSession(db: Db, sessionId: string) {
     where: { id: sessionId, state: "active" },
     data: { state: "ended", endedAt: new Date() },
   });
+  noteChange();
 }
 
 interface ActorRow {

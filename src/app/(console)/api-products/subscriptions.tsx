@@ -7,11 +7,18 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { useRowFeedback } from "~/components/list-page";
+import { useCan } from "~/components/console-permissions";
 import { Time } from "~/components/time";
 import type { ApiProductItem } from "~/lib/validators/api-product";
 import { SUBSCRIPTION_STATUSES, type ProductSubscriptionItem, type SubscriptionStatus } from "~/lib/validators/product-subscription";
 
-const STATUS_COLOR: Record<SubscriptionStatus, string | undefined> = { pending: "orange", active: "green", rejected: "red", cancelled: undefined };
+const STATUS_COLOR: Record<SubscriptionStatus, string | undefined> = {
+  pending: "orange",
+  active: "green",
+  revoked: "volcano",
+  rejected: "red",
+  cancelled: undefined,
+};
 const PAGE = 20;
 
 /** A product's subscriptions (pending first) with approve / reject, opened from the product list. */
@@ -27,6 +34,8 @@ export function SubscriptionsDrawer({ product, onClose }: { product: ApiProductI
   const feedback = useRowFeedback(() => qc.invalidateQueries(trpc.apiProduct.subscriptions.pathFilter()));
   const approve = useMutation(trpc.apiProduct.approveSubscription.mutationOptions(feedback(t("subscriptionApproved"))));
   const reject = useMutation(trpc.apiProduct.rejectSubscription.mutationOptions(feedback(t("subscriptionRejected"))));
+  const revoke = useMutation(trpc.apiProduct.revokeSubscription.mutationOptions(feedback(t("subscriptionRevoked"))));
+  const canRevoke = useCan("uc.apiproduct.revoke") !== false;
   const statusLabel = (s: SubscriptionStatus) => t(`subscriptionStatus.${s}`);
   const columns: TableProps<ProductSubscriptionItem>["columns"] = [
     {
@@ -60,6 +69,17 @@ export function SubscriptionsDrawer({ product, onClose }: { product: ApiProductI
               </Button>
             </Popconfirm>
           </Space>
+        ) : r.status === "active" && canRevoke ? (
+          <Popconfirm
+            title={t("revokeConfirm")}
+            styles={{ root: { maxWidth: 360 } }}
+            onConfirm={() => revoke.mutateAsync({ id: r.id })}
+            okButtonProps={{ danger: true }}
+          >
+            <Button size="small" type="link" danger data-testid="subscription-revoke">
+              {t("revoke")}
+            </Button>
+          </Popconfirm>
         ) : null,
     },
   ];

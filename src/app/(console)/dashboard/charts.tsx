@@ -3,8 +3,21 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { COLORS } from "./chart-style";
 
-/** A line (or a stacked bar) per name in `lines` over the days of `data` (the tooltip reads every value of the day under the pointer). */
-export function DailyPlot({ data, lines, kind }: { data: Record<string, string | number>[]; lines: string[]; kind: "line" | "bar" }) {
+/**
+ * A line (or a stacked bar) per name in `lines` over the days of `data` (the tooltip reads every
+ * value of the day under the pointer); `colors` in the order of `lines`, else the palette's.
+ */
+export function DailyPlot({
+  data,
+  lines,
+  kind,
+  colors = COLORS,
+}: {
+  data: Record<string, string | number>[];
+  lines: string[];
+  kind: "line" | "bar";
+  colors?: readonly string[];
+}) {
   const axes = [
     <CartesianGrid key="grid" strokeDasharray="3 3" vertical={false} />,
     <XAxis key="x" dataKey="day" tick={{ fontSize: 12 }} minTickGap={16} />,
@@ -18,14 +31,14 @@ export function DailyPlot({ data, lines, kind }: { data: Record<string, string |
         <BarChart data={data}>
           {axes}
           {lines.map((name, i) => (
-            <Bar key={name} dataKey={name} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+            <Bar key={name} dataKey={name} stackId="a" fill={colors[i % colors.length]} isAnimationActive={false} />
           ))}
         </BarChart>
       ) : (
         <LineChart data={data}>
           {axes}
           {lines.map((name, i) => (
-            <Line key={name} type="monotone" dataKey={name} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line key={name} type="monotone" dataKey={name} stroke={colors[i % colors.length]} strokeWidth={2} dot={false} isAnimationActive={false} />
           ))}
         </LineChart>
       )}

@@ -13,9 +13,10 @@ import { TagList } from "~/components/list-page";
 import type { IssuedKey, MySubscription, SubscriptionStatus } from "~/lib/validators/product-subscription";
 import { IssuedKeyModal } from "~/app/portal/issued-key";
 
-const STATUS: Record<SubscriptionStatus, { color?: string; key: "statusPending" | "statusActive" | "statusRejected" | "statusCancelled" }> = {
+const STATUS: Record<SubscriptionStatus, { color?: string; key: "statusPending" | "statusActive" | "statusRevoked" | "statusRejected" | "statusCancelled" }> = {
   pending: { color: "orange", key: "statusPending" },
   active: { color: "green", key: "statusActive" },
+  revoked: { color: "red", key: "statusRevoked" },
   rejected: { color: "red", key: "statusRejected" },
   cancelled: { key: "statusCancelled" },
 };
@@ -44,7 +45,19 @@ export function MySubscriptions() {
   );
   const columns: TableProps<MySubscription>["columns"] = [
     { title: t("product"), key: "product", render: (_, r) => r.product.displayName ?? r.product.name },
-    { title: t("status"), key: "status", render: (_, r) => <Tag color={STATUS[r.status].color}>{t(STATUS[r.status].key)}</Tag> },
+    {
+      title: t("status"),
+      key: "status",
+      render: (_, r) => (
+        <Space orientation="vertical" size={0}>
+          <Tag color={STATUS[r.status].color} data-testid="portal-subscription-status">
+            {t(STATUS[r.status].key)}
+          </Tag>
+          {r.status === "revoked" && <Typography.Text type="secondary">{t("revokedHelp")}</Typography.Text>}
+          {(r.status === "revoked" || r.status === "rejected") && r.note && <Typography.Text type="secondary">{r.note}</Typography.Text>}
+        </Space>
+      ),
+    },
     {
       title: t("clientId"),
       key: "client",

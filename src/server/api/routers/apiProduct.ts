@@ -65,4 +65,18 @@ export const apiProductRouter = createTRPCRouter({
     .input(decideSubscriptionInput)
     .output(productSubscriptionItem)
     .mutation(({ ctx, input }) => subs.rejectSubscription(ctx, input)),
+
+  revokeSubscription: requirePermission("uc.apiproduct.revoke")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/api-products/subscriptions/{id}/revoke",
+        tags,
+        protect: true,
+        summary: "Revoke an active subscription (its client is disabled at once)",
+      },
+    })
+    .input(decideSubscriptionInput)
+    .output(productSubscriptionItem)
+    .mutation(({ ctx, input }) => subs.revokeSubscription(ctx, input)),
 });

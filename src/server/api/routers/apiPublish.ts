@@ -4,8 +4,12 @@ import { idInput, listOutput } from "~/lib/validators/common";
 import {
   apiVersionCreateInput,
   changelog,
+  authServerCreateInput,
+  authServerItem,
   gatewayStatRow,
   gatewayStatsInput,
+  gatewayTraffic,
+  gatewayTrafficInput,
   publishConfigInput,
   publishConfigItem,
   releaseCreateInput,
@@ -18,6 +22,7 @@ import {
   versionItem,
 } from "~/lib/validators/api-publish";
 import * as svc from "~/server/services/api-publishing";
+import * as auth from "~/server/services/api-auth-servers";
 import { productsOfApi } from "~/server/services/api-products";
 import { findResource } from "~/server/services/api-resources";
 import { apiProductItem } from "~/lib/validators/api-product";
@@ -132,4 +137,46 @@ export const apiPublishRouter = createTRPCRouter({
     .input(gatewayStatsInput)
     .output(z.array(gatewayStatRow))
     .query(({ ctx, input }) => svc.gatewayStats(ctx, input)),
+
+  gatewayTraffic: requirePermission("uc.apiresource.versions")
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/api-resources/{id}/gateway-traffic",
+        tags,
+        protect: true,
+        summary: "Gateway traffic over 24 hours, 7 or 30 days: totals, a series, per version and per subscription",
+      },
+    })
+    .input(gatewayTrafficInput)
+    .output(gatewayTraffic)
+    .query(({ ctx, input }) => svc.gatewayTraffic(ctx, input)),
+
+  authServers: requirePermission("uc.apiresource.authservers")
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/api-resources/{id}/auth-servers",
+        tags,
+        protect: true,
+        summary: "The authorization servers an API may name: this tenant's own OpenID Provider first",
+      },
+    })
+    .input(idInput)
+    .output(z.array(authServerItem))
+    .query(({ ctx, input }) => auth.listAuthServers(ctx, input.id, ctx.origin)),
+
+  addAuthServer: requirePermission("uc.apiresource.postauthserver")
+    .meta({
+      openapi: { method: "POST", path: "/api-auth-servers", tags, protect: true, summary: "Add an authorization server by its discovery URL" },
+    })
+    .input(authServerCreateInput)
+    .output(authServerItem)
+    .mutation(({ ctx, input }) => auth.addAuthServer(ctx, input)),
+
+  removeAuthServer: requirePermission("uc.apiresource.deleteauthserver")
+    .meta({ openapi: { method: "DELETE", path: "/api-auth-servers/{id}", tags, protect: true, summary: "Remove an authorization server no API names" } })
+    .input(idInput)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => auth.removeAuthServer(ctx, input.id)),
 });

@@ -17,6 +17,7 @@ import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 import { SubscribersTab } from "./subscribers";
 import { PackagesTab } from "./packages";
 import { SdkReleasePanel } from "./sdk-release";
+import { TrafficTab } from "./traffic";
 
 export function ApiResourceDetail({ id }: { id: string }) {
   const t = useTranslations("apiResource");
@@ -101,6 +102,7 @@ export function ApiResourceDetail({ id }: { id: string }) {
                   },
                 ]
               : []),
+            ...(canVersions ? [{ key: "traffic", label: p("trafficTab"), children: <TrafficTab api={r} /> }] : []),
             ...(canSubscribers ? [{ key: "subscribers", label: sub("tab"), children: <SubscribersTab api={r} /> }] : []),
             ...(canPackages ? [{ key: "packages", label: pkg("tab"), children: <PackagesTab api={r} /> }] : []),
             ...history,

@@ -29,6 +29,7 @@ import {
   type VersionItem,
 } from "~/lib/validators/api-publish";
 import type { ApiResourceItem } from "~/lib/validators/api";
+import { AuthServersDrawer, authServerLabel, useAuthServers } from "./auth-servers";
 
 const useLoc = () => (useLocale() === "en" ? "en" : "zh-CN");
 
@@ -628,7 +629,7 @@ function ReleaseDrawer({ release, onClose, onSaved }: { release: { id: string; n
 
 // --- Publish configuration -------------------------------------------------------------------
 
-type ConfigValues = { suffix?: string; authKind?: "self" | "other"; authServer?: string; scopes?: string[]; openId?: boolean; backendUrl?: string };
+type ConfigValues = { suffix?: string; authServer?: string; scopes?: string[]; openId?: boolean; backendUrl?: string };
 
 export function PublishTab({ api }: { api: ApiResourceItem }) {
   const t = useTranslations("apiPublish");
@@ -641,7 +642,9 @@ export function PublishTab({ api }: { api: ApiResourceItem }) {
   const [error, setError] = useState<string | null>(null);
   const config = useQuery(trpc.apiPublish.publishConfig.queryOptions({ id: api.id }));
   const canSave = useCan("uc.apiresource.publish") !== false;
-  const authKind = Form.useWatch("authKind", form);
+  const servers = useAuthServers(api);
+  const [managing, setManaging] = useState(false);
+  const canManageServers = useCan("uc.apiresource.authservers") !== false;
   const fmt = useFormatTime();
   const save = useMutation(
     trpc.apiPublish.savePublishConfig.mutationOptions({
@@ -656,75 +659,106 @@ export function PublishTab({ api }: { api: ApiResourceItem }) {
   if (config.isError) return <Alert type="error" showIcon title={handleServerError(null, config.error)} />;
   const saved = config.data;
   return (
-    <Form<ConfigValues>
-      form={form}
-      layout="vertical"
-      style={{ maxWidth: 640 }}
-      disabled={!canSave || save.isPending}
-      onValuesChange={clearErrorsOnChange(form)}
-      initialValues={
-        saved
-          ? {
-              ...saved,
-              authKind: saved.authServer === "self" ? "self" : "other",
-              authServer: saved.authServer === "self" ? undefined : saved.authServer,
-              backendUrl: saved.backendUrl ?? undefined,
-            }
-          : { authKind: "self", scopes: [], openId: false }
-      }
-      onFinish={(v) => {
-        setError(null);
-        const parsed = parseForm(
-          form,
-          publishConfigInput,
-          {
-            id: api.id,
-            suffix: v.suffix ?? "",
-            authServer: v.authKind === "other" ? (v.authServer ?? "") : "self",
-            scopes: v.scopes ?? [],
-            openId: !!v.openId,
-            backendUrl: v.backendUrl || null,
-          },
-          locale,
-          (m) => setError(m.join(" ")),
-        );
-        if (parsed) save.mutate(parsed);
-      }}
-    >
-      <Typography.Paragraph type="secondary">
-        {saved ? t("lastSaved", { when: fmt(saved.updatedAt, "YYYY-MM-DD HH:mm") }) : t("neverSaved")}
-      </Typography.Paragraph>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-      <Form.Item name="suffix" label={t("suffix")} extra={t("suffixHelp")} rules={[schemaRule(gatewaySuffix, locale, { required: true })]}>
-        <Input addonBefore="/gateway/" maxLength={32} showCount data-testid="publish-suffix" />
-      </Form.Item>
-      <Form.Item name="authKind" label={t("authServer")}>
-        <Radio.Group
-          options={[
-            { value: "self", label: t("authServerSelf") },
-            { value: "other", label: t("authServerOther") },
-          ]}
-        />
-      </Form.Item>
-      {authKind === "other" && (
-        <Form.Item name="authServer" label={t("authServerUrl")}>
-          <Input placeholder="https://login.example.com/.well-known/openid-configuration" maxLength={2000} />
+    <>
+      <Form<ConfigValues>
+        form={form}
+        layout="vertical"
+        style={{ maxWidth: 640 }}
+        disabled={!canSave || save.isPending}
+        onValuesChange={clearErrorsOnChange(form)}
+        initialValues={
+          saved
+            ? {
+                ...saved,
+                backendUrl: saved.backendUrl ?? undefined,
+              }
+            : { authServer: "self", scopes: [], openId: false }
+        }
+        onFinish={(v) => {
+          setError(null);
+          const parsed = parseForm(
+            form,
+            publishConfigInput,
+            {
+              id: api.id,
+              suffix: v.suffix ?? "",
+              authServer: v.authServer ?? "self",
+              scopes: v.scopes ?? [],
+              openId: !!v.openId,
+              backendUrl: v.backendUrl || null,
+            },
+            locale,
+            (m) => setError(m.join(" ")),
+          );
+          if (parsed) save.mutate(parsed);
+        }}
+      >
+        <Typography.Paragraph type="secondary">
+          {saved ? t("lastSaved", { when: fmt(saved.updatedAt, "YYYY-MM-DD HH:mm") }) : t("neverSaved")}
+        </Typography.Paragraph>
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
+        <Form.Item name="suffix" label={t("suffix")} extra={t("suffixHelp")} rules={[schemaRule(gatewaySuffix, locale, { required: true })]}>
+          <Input addonBefore="/gateway/" maxLength={32} showCount data-testid="publish-suffix" />
         </Form.Item>
-      )}
-      <Form.Item name="scopes" label={t("scopes")} extra={t("scopesHelp")}>
-        <Select mode="multiple" allowClear options={api.scopes.map((s) => ({ value: s, label: s }))} data-testid="publish-scopes" />
-      </Form.Item>
-      <Form.Item name="openId" label={t("openId")} valuePropName="checked">
-        <Switch />
-      </Form.Item>
-      <Form.Item name="backendUrl" label={t("backendUrl")} extra={t("backendUrlHelp")}>
-        <Input placeholder="https://orders.internal.example.com" maxLength={2000} data-testid="publish-backend" />
-      </Form.Item>
-      {canSave && (
-        <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="publish-save">
-          {c("save")}
-        </Button>
-      )}
-    </Form>
+        <Form.Item
+          label={t("authServer")}
+          extra={
+            <Space size={4} wrap>
+              {t("authServerHelp")}
+              {canManageServers && (
+                <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setManaging(true)} data-testid="auth-servers-manage" disabled={false}>
+                  {t("authServersManage")}
+                </Button>
+              )}
+            </Space>
+          }
+        >
+          <Form.Item name="authServer" noStyle>
+            <Select
+              loading={servers.isLoading}
+              data-testid="publish-auth-server"
+              options={(
+                servers.data ?? [
+                  { id: "self", kind: "self" as const, name: "", issuer: t("authServerSelfShort"), discoveryUrl: "", jwksUri: "", usedBy: 0, createdAt: null },
+                ]
+              )
+                .concat(
+                  // A saved server this caller may not list still shows as what it is.
+                  saved && saved.authServer !== "self" && servers.data && !servers.data.some((x) => x.id === saved.authServer)
+                    ? [
+                        {
+                          id: saved.authServer,
+                          kind: "other" as const,
+                          name: saved.authServer,
+                          issuer: "?",
+                          discoveryUrl: "",
+                          jwksUri: "",
+                          usedBy: 0,
+                          createdAt: null,
+                        },
+                      ]
+                    : [],
+                )
+                .map((x) => ({ value: x.id, label: authServerLabel(x, t("authServerSelf")) }))}
+            />
+          </Form.Item>
+        </Form.Item>
+        <Form.Item name="scopes" label={t("scopes")} extra={t("scopesHelp")}>
+          <Select mode="multiple" allowClear options={api.scopes.map((s) => ({ value: s, label: s }))} data-testid="publish-scopes" />
+        </Form.Item>
+        <Form.Item name="openId" label={t("openId")} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Form.Item name="backendUrl" label={t("backendUrl")} extra={t("backendUrlHelp")}>
+          <Input placeholder="https://orders.internal.example.com" maxLength={2000} data-testid="publish-backend" />
+        </Form.Item>
+        {canSave && (
+          <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="publish-save">
+            {c("save")}
+          </Button>
+        )}
+      </Form>
+      <AuthServersDrawer api={api} open={managing} onClose={() => setManaging(false)} />
+    </>
   );
 }
