@@ -17,6 +17,9 @@ const config = {
     "exceljs",
     "ip2region",
     "oidc-provider",
+    // The SDK release pipeline's npm and Git clients (plain Node packages with dynamic requires).
+    "libnpmpublish",
+    "isomorphic-git",
   ],
   poweredByHeader: false,
   typedRoutes: false,

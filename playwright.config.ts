@@ -1,6 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+/** The loopback address the sdk-release e2e starts its npm registry and Git server on (e2e/sdk-release.spec.ts). */
+export const SDK_E2E_HOST = "127.0.0.231";
 /** The loopback WeChat stub the app talks to instead of open.weixin.qq.com / api.weixin.qq.com. */
 export const WECHAT_STUB_PORT = PORT + 90;
 export const WECHAT_STUB_APP = { id: "wxe2e0000000000001", secret: "e2e-wechat-secret-000000000001" };
@@ -54,6 +56,7 @@ export default defineConfig({
     { name: "roles-audit", testMatch: /roles-audit\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "api-publishing", testMatch: /api-publishing\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "codegen", testMatch: /codegen\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
+    { name: "sdk-release", testMatch: /sdk-release\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "api-subscribers", testMatch: /api-subscribers\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "clients", testMatch: /clients\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
     { name: "client-try", testMatch: /client-try\.spec\.ts/, dependencies: ["setup"], use: { storageState: "e2e/.auth/operator.json" } },
@@ -104,6 +107,8 @@ export default defineConfig({
         LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "error",
         WECHAT_OPEN_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
         WECHAT_API_BASE_URL: `http://127.0.0.1:${WECHAT_STUB_PORT}`,
+        // The sdk-release project's registry and Git server listen on this loopback address (and only they are let through).
+        UC_OUTBOUND_ALLOW_ADDRESSES: SDK_E2E_HOST,
         // The gateway test's backend listens on loopback (the operator's allowance for internal backends).
         UC_GATEWAY_BACKEND_ALLOW: "127.0.0.1",
       },

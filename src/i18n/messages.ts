@@ -26,6 +26,8 @@ export const RESOURCE_NAMESPACES = [
   "export",
   "file",
   "messageTemplate",
+  "job",
+  "sdkRelease",
 ] as const;
 
 export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {

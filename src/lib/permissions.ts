@@ -53,7 +53,7 @@ const DEFINED = {
     "history",
   ],
   apiproduct: ["get", "detail", "post", "put", "delete", "subscriptions", "approve", "revoke"],
-  codegen: ["clients", "servers", "npmoptions", "putnpmoptions", "githuboptions", "putgithuboptions", "commonoptions", "putcommonoptions", "preview"],
+  codegen: ["clients", "servers", "npmoptions", "putnpmoptions", "githuboptions", "putgithuboptions", "commonoptions", "putcommonoptions", "preview", "releasesdk", "gitsync"],
   apiscope: ["get", "detail", "post", "put", "delete"],
   identityresource: ["get", "detail", "post", "put", "delete"],
   audit: ["get"],
@@ -61,6 +61,8 @@ const DEFINED = {
   file: ["get", "detail", "post", "delete"],
   dashboard: ["get"],
   messagetemplate: ["get", "detail", "put", "reset"],
+  // Reading and cancelling long jobs (progress, steps, live log); each kind also names who else may (JobKind.permission).
+  job: ["detail", "cancel"],
 } as const satisfies Record<keyof (typeof CATALOG)["en"]["permissionNames"]["resources"], readonly PermissionAction[]>;
 
 export type PermissionResource = keyof typeof DEFINED;
@@ -145,6 +147,7 @@ export const BUILT_IN_ROLES = {
       "uc.identityresource.detail",
       "uc.export.all",
       "uc.file.post",
+      "uc.job.all",
     ],
   },
   administrator: {
@@ -170,6 +173,7 @@ export const BUILT_IN_ROLES = {
       "uc.export.all",
       "uc.file.all",
       "uc.messagetemplate.all",
+      "uc.job.all",
     ],
   },
 } as const satisfies Record<string, { label: Readonly<Record<Locale, string>>; description: Readonly<Record<Locale, string>>; permissions: readonly string[] }>;

@@ -206,7 +206,7 @@ export type UserBulkOutcome = z.infer<typeof userBulkOutcome>;
 export const userBulkJob = z.object({
   id: z.uuid(),
   action: z.enum(USER_BULK_ACTIONS),
-  status: z.enum(["queued", "running", "done", "failed"]),
+  status: z.enum(["queued", "running", "done", "failed", "cancelled"]),
   total: z.number().int().nullable(),
   done: z.number().int(),
   outcome: userBulkOutcome.nullable(),
@@ -273,7 +273,7 @@ export type ImportResult = z.infer<typeof importResult>;
 
 export const userImportJob = z.object({
   id: z.uuid(),
-  status: z.enum(["queued", "running", "done", "failed"]),
+  status: z.enum(["queued", "running", "done", "failed", "cancelled"]),
   total: z.number().int().nullable(),
   done: z.number().int(),
   /** The result so far (while running) or in the end. */

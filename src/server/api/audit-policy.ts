@@ -50,6 +50,7 @@ export const AUDITED_MUTATIONS = [
   "identityResource.create",
   "identityResource.delete",
   "identityResource.update",
+  "job.cancel",
   "lock.unlock",
   "me.bindEmail",
   "me.bindMiniprogram",
@@ -65,6 +66,8 @@ export const AUDITED_MUTATIONS = [
   "role.create",
   "role.delete",
   "role.update",
+  "sdkRelease.gitSync",
+  "sdkRelease.release",
   "session.delete",
   "session.freeze",
   "session.offline",
@@ -90,6 +93,7 @@ export const AUDITED_MUTATIONS = [
 
 export const NOT_AUDITED_MUTATIONS: Record<string, string> = {
   "auth.sendCode": "sends a one-time code and changes no account; every send is kept in the code and outbox tables, and rate-limited",
+  "sdkRelease.plan": "reads only: the version a release would publish (a POST because it carries the registry token)",
   "me.setLocale": "a display preference of the caller's own, with no security meaning",
   "me.labelSession": "a cosmetic label on one of the caller's own sessions",
   "apiSubscription.subscribe":

@@ -24,6 +24,8 @@ import { fileRouter } from "~/server/api/routers/file";
 import { dashboardRouter } from "~/server/api/routers/dashboard";
 import { messageTemplateRouter } from "~/server/api/routers/messageTemplate";
 import { codegenRouter } from "~/server/api/routers/codegen";
+import { jobRouter } from "~/server/api/routers/job";
+import { sdkReleaseRouter } from "~/server/api/routers/sdkRelease";
 
 /** One router per resource. */
 export const appRouter = createTRPCRouter({
@@ -52,6 +54,8 @@ export const appRouter = createTRPCRouter({
   dashboard: dashboardRouter,
   messageTemplate: messageTemplateRouter,
   codegen: codegenRouter,
+  job: jobRouter,
+  sdkRelease: sdkReleaseRouter,
 });
 
 export type AppRouter = typeof appRouter;

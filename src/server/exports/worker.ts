@@ -16,6 +16,7 @@ import {
   type Claim,
   type JobQueue,
   type RunnerOptions,
+  type Settled,
   type RunningJob,
 } from "~/server/jobs/runner";
 import type { Locale } from "~/lib/errors";
@@ -149,7 +150,8 @@ async function runExport(db: Db, run: RunningJob<ExportDone>, opts: WorkerOption
 export const exportQueue = (opts: WorkerOptions = {}): JobQueue<ExportDone> => ({
   name: "export",
   table: "ExportJob",
-  settle: (db, where, data) => db.exportJob.updateMany({ where, data }),
+  // The runner cancels only tables with a log (Job): an export ends done or failed.
+  settle: (db, where, data) => db.exportJob.updateMany({ where, data: data as ExportDone & Settled & { status: "done" | "failed" } }),
   run: (db, job, runner) => runExport(db, job, { ...opts, ...runner }),
 });
 

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { Db, DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import type { JobQueue, RunnerOptions, RunningJob } from "~/server/jobs/runner";
+import type { PermissionCode } from "~/lib/permissions";
 
 export type JobDone = { result?: Prisma.InputJsonValue };
 
@@ -22,6 +23,13 @@ export interface JobRow {
 export interface JobKind<Input = unknown> {
   /** The input's schema: applied when the job is queued and again when it runs. */
   input: z.ZodType<Input>;
+  /**
+   * Who besides the job's creator may read its progress and log and cancel it (job.get /
+   * job.cancel): holders of this permission in the job's tenant. Without it, only the creator.
+   */
+  permission?: PermissionCode;
+  /** Removes secrets from the stored input before anyone reads the job (e.g. tokens). */
+  redact?: (input: Input) => unknown;
   /**
    * Runs the job: `job.progress(done, total, { result })` as it goes, `job.finish({ result, done, total })`
    * at the end. Throwing fails the job with the error's message.

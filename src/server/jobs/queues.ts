@@ -9,6 +9,7 @@ import { jobQueue, type JobKind } from "~/server/jobs/job";
 import { USER_BULK_KIND, userBulkJob } from "~/server/services/user-bulk";
 import { USER_IMPORT_KIND, userImportJob } from "~/server/services/user-import";
 import { RELEASE_MAIL_KIND, releaseMailJob } from "~/server/services/api-subscriptions";
+import { GIT_SYNC_KIND, SDK_RELEASE_KIND, gitSyncJob, sdkReleaseJob } from "~/server/codegen/release";
 import { drainQueues, kickQueues, startQueues, type JobQueue, type RunnerOptions } from "~/server/jobs/runner";
 
 /** Job kinds (the Job table's `kind`) and what runs them. */
@@ -16,6 +17,8 @@ export const JOB_KINDS: Readonly<Record<string, JobKind<never>>> = {
   [USER_BULK_KIND]: userBulkJob as unknown as JobKind<never>,
   [USER_IMPORT_KIND]: userImportJob as unknown as JobKind<never>,
   [RELEASE_MAIL_KIND]: releaseMailJob as unknown as JobKind<never>,
+  [SDK_RELEASE_KIND]: sdkReleaseJob as unknown as JobKind<never>,
+  [GIT_SYNC_KIND]: gitSyncJob as unknown as JobKind<never>,
 };
 
 const queues = (): JobQueue<never>[] => [exportQueue() as unknown as JobQueue<never>, jobQueue(JOB_KINDS) as unknown as JobQueue<never>];

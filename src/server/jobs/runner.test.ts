@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createTestDb } from "~/test/db";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { enqueueJob, jobQueue, type JobKind } from "~/server/jobs/job";
-import { claimJob, drainQueue, runClaimedJob } from "~/server/jobs/runner";
+import { claimJob, drainQueue, LOG_CAP, runClaimedJob } from "~/server/jobs/runner";
 import { runHousekeeping } from "~/server/jobs/housekeeping";
 
 const t = {} as { db: PrismaClient; cleanup: () => Promise<void> };
@@ -27,7 +27,22 @@ const counter: JobKind<{ n: number; failAt?: number }> = {
     await job.finish({ result: { counted: input.n }, done: input.n, total: input.n });
   },
 };
-const queue = jobQueue({ counter: counter as unknown as JobKind<never> });
+/** A kind with named steps that logs, then waits in its second step until its signal fires (a cancel). */
+const stepper: JobKind<{ lines: number }> = {
+  input: z.object({ lines: z.number().int().min(0).max(10_000) }),
+  run: async (_db, job, _row, input) => {
+    await job.setSteps(["one", "two", "three"]);
+    await job.step("one");
+    for (let i = 0; i < input.lines; i++) job.log(`line ${i} ${"x".repeat(200)}`);
+    await job.step("two");
+    await new Promise((resolve, reject) => {
+      const t = setTimeout(resolve, 20_000);
+      job.signal.addEventListener("abort", () => (clearTimeout(t), reject(job.signal.reason)));
+    });
+    await job.step("three");
+  },
+};
+const queue = jobQueue({ counter: counter as unknown as JobKind<never>, stepper: stepper as unknown as JobKind<never> });
 
 describe("the job runner on the Job table", () => {
   it("runs a queued job with progress to done, its result kept; a failing one is failed with the message", async () => {
@@ -68,6 +83,27 @@ describe("the job runner on the Job table", () => {
     // The first claim wakes up late: its progress is refused and the finished job stays as it is.
     await runClaimedJob(t.db, queue, first!);
     expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", done: 2, error: null });
+  });
+
+  it("a long job names its steps, keeps a capped live log, and ends cancelled (not failed) when asked to stop mid-step", async () => {
+    const job = await enqueueJob(t.db, "stepper", stepper, { tenantId: null, actorId, input: { lines: 2000 } });
+    const running = drainQueue(t.db, queue, { progressEveryMs: 50 });
+    for (let i = 0; i < 200; i++) {
+      const row = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
+      if (row.step === "two") break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const mid = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(mid).toMatchObject({ status: "running", step: "two", steps: ["one", "two", "three"], done: 1, total: 3 });
+    await t.db.job.update({ where: { id: job.id }, data: { cancelRequestedAt: new Date() } });
+    await running;
+    const end = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(end).toMatchObject({ status: "cancelled", step: "two", error: "Cancelled on request", leaseUntil: null });
+    expect(end.log.length).toBeLessThanOrEqual(LOG_CAP);
+    expect(end.log.length).toBeGreaterThan(LOG_CAP - 1000);
+    expect(end.log).toContain("▶ two");
+    expect(end.log.trimEnd().endsWith("■ cancelled")).toBe(true);
+    expect(end.log).not.toContain("▶ three");
   });
 
   it("housekeeping removes finished jobs past the retention, and never a queued or running one", async () => {

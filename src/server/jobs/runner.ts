@@ -7,6 +7,13 @@
  * its lease and was overtaken stops instead of overwriting the new owner's work. A crashed
  * instance's job is taken again once its lease has passed. Works the same on PGlite (one
  * connection). Times are the database's (`now()`), never one instance's clock.
+ *
+ * Long jobs (tables with `log`: Job) also get named steps (`{ step, steps, done, total }` is the
+ * progress shape), a live log (lines buffered here and appended to the row with the next write,
+ * the oldest dropped past LOG_CAP characters) and cancellation: `cancelRequestedAt` on the row is
+ * read back with every write (and polled once per `progressEveryMs` while a step runs), then the
+ * job's AbortSignal fires and the next `step()` or `checkCancelled()` throws JobCancelled; a job
+ * that ends through a cancel request is `cancelled`, not `failed`.
  */
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
@@ -15,14 +22,25 @@ import { currentLog } from "~/server/log";
 
 /** The job tables and their status enums (fixed identifiers: never from input). */
 const TABLES = {
-  ExportJob: { status: "ExportStatus", result: false },
-  Job: { status: "JobStatus", result: true },
+  ExportJob: { status: "ExportStatus", result: false, log: false },
+  Job: { status: "JobStatus", result: true, log: true },
 } as const;
+
+/** The most characters of log a job keeps (its newest); and of one line. */
+export const LOG_CAP = 200_000;
+export const LOG_LINE_CAP = 2000;
 export type JobTable = keyof typeof TABLES;
 
 export interface Claim {
   id: string;
   leaseUntil: Date;
+}
+
+/** Thrown by `step()` / `checkCancelled()` once someone asked the job to stop: the job ends `cancelled`. */
+export class JobCancelled extends Error {
+  constructor() {
+    super("Cancelled on request");
+  }
 }
 
 /** Thrown by a write once another runner owns the job: the job's code stops, nothing is recorded. */
@@ -43,7 +61,7 @@ export const RUNNER_DEFAULTS = { leaseMs: 60_000, progressEveryMs: 1000 } as con
 
 /** The columns every job table has that `finish` may set besides the kind's own. */
 export interface Settled {
-  status: "done" | "failed";
+  status: "done" | "failed" | "cancelled";
   finishedAt: Date;
   leaseUntil: null;
   error: string | null;
@@ -68,6 +86,19 @@ export interface RunningJob<Done extends object> {
   progress(done: number, total: number | null, opts?: { result?: unknown; force?: boolean }): Promise<void>;
   /** Marks the job done with the kind's own columns. Throws LeaseLost when it is no longer ours (nothing written). */
   finish(data: Done & Partial<Pick<Settled, "done" | "total">>): Promise<void>;
+  /** Fires when someone asks the job to stop (pass it to whatever a step awaits: spawn, fetch, …). */
+  readonly signal: AbortSignal;
+  /** Appends a line to the live log (buffered; written with the next write, at least once per `progressEveryMs`). No-op on tables without a log. */
+  log(line: string): void;
+  /** Names the job's steps, in order (progress `total` becomes their count). */
+  setSteps(steps: readonly string[]): Promise<void>;
+  /**
+   * Starts a named step: written at once (with the log so far), `done` = the steps before it.
+   * Throws JobCancelled when a cancel was requested: the one place between steps a job stops.
+   */
+  step(name: string): Promise<void>;
+  /** Throws JobCancelled when a cancel was requested (read from the last write or poll). */
+  checkCancelled(): void;
 }
 
 export interface JobQueue<Done extends object = object> {
@@ -106,15 +137,40 @@ export async function claimJob(db: Db, queue: Pick<JobQueue, "table">, leaseMs: 
   return rows[0] ?? null;
 }
 
-/** Progress and a new lease, only while the claim is still ours. */
-async function renew(db: Db, t: JobTable, claim: Claim, leaseMs: number, done: number, total: number | null, result: unknown): Promise<Claim> {
+interface Renewed extends Claim {
+  cancel: boolean;
+}
+
+/** What a write adds on tables with a log: the current step and steps, and the buffered lines. */
+interface StepState {
+  step?: string | null;
+  steps?: readonly string[];
+  log?: string;
+}
+
+/** Progress and a new lease, only while the claim is still ours; answers whether a cancel was requested. */
+async function renew(
+  db: Db,
+  t: JobTable,
+  claim: Claim,
+  leaseMs: number,
+  done: number,
+  total: number | null,
+  result: unknown,
+  extra: StepState = {},
+): Promise<Renewed> {
   const setResult = TABLES[t].result && result !== undefined ? Prisma.sql`, "result" = ${JSON.stringify(result)}::jsonb` : Prisma.empty;
-  const rows = await db.$queryRaw<Claim[]>`
+  const long = TABLES[t].log;
+  const setStep = long && extra.step !== undefined ? Prisma.sql`, "step" = ${extra.step}` : Prisma.empty;
+  const setSteps = long && extra.steps ? Prisma.sql`, "steps" = ${[...extra.steps]}::text[]` : Prisma.empty;
+  const setLog = long && extra.log ? Prisma.sql`, "log" = right("log" || ${extra.log}, ${LOG_CAP}::int)` : Prisma.empty;
+  const cancel = long ? Prisma.sql`, "cancelRequestedAt" IS NOT NULL AS "cancel"` : Prisma.sql`, false AS "cancel"`;
+  const rows = await db.$queryRaw<Renewed[]>`
     UPDATE ${table(t)}
        SET "done" = ${done}::int, "total" = ${total}::int,
-           "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond'${setResult}
+           "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond'${setResult}${setStep}${setSteps}${setLog}
      WHERE "id" = ${claim.id}::uuid AND "status" = ${status(t, "running")} AND "leaseUntil" = ${claim.leaseUntil}::timestamptz
-    RETURNING "id", "leaseUntil"`;
+    RETURNING "id", "leaseUntil"${cancel}`;
   if (!rows[0]) throw new LeaseLost();
   return rows[0];
 }
@@ -125,30 +181,102 @@ async function renew(db: Db, t: JobTable, claim: Claim, leaseMs: number, done: n
  */
 export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue<Done>, first: Claim, opts: RunnerOptions = {}): Promise<void> {
   const { leaseMs, progressEveryMs } = { ...RUNNER_DEFAULTS, ...opts };
+  const long = TABLES[queue.table].log;
   let claim = first;
   let reported = Date.now();
   let finished = false;
+  let lost = false;
+  let done = 0;
+  let total: number | null = null;
+  let steps: readonly string[] = [];
+  let pending: string[] = [];
+  const abort = new AbortController();
   const where = (): ClaimWhere => ({ id: claim.id, status: "running", leaseUntil: claim.leaseUntil });
+  // Every write of this claim goes through one chain, so a poll and a step never race for the lease.
+  let chain: Promise<unknown> = Promise.resolve();
+  const write = (result: unknown, extra: StepState = {}) => {
+    const next = chain.then(async () => {
+      if (lost) throw new LeaseLost();
+      const log = pending.length ? pending.join("") : undefined;
+      pending = [];
+      try {
+        const r = await renew(db, queue.table, claim, leaseMs, done, total, result, { ...extra, log });
+        claim = { id: r.id, leaseUntil: r.leaseUntil };
+        reported = Date.now();
+        if (r.cancel && !abort.signal.aborted) abort.abort(new JobCancelled());
+      } catch (e) {
+        if (e instanceof LeaseLost) lost = true;
+        throw e;
+      }
+    });
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  // While a step runs without reporting: flush the log and read a cancel request once per period.
+  const poll = long
+    ? setInterval(
+        () => {
+          if (!lost && Date.now() - reported >= progressEveryMs) write(undefined).catch(() => undefined);
+        },
+        Math.max(50, Math.min(progressEveryMs, 1000)),
+      )
+    : undefined;
+  poll?.unref?.();
+  const checkCancelled = () => {
+    if (abort.signal.aborted) throw new JobCancelled();
+  };
   const job: RunningJob<Done> = {
     id: claim.id,
-    async progress(done, total, o = {}) {
+    signal: abort.signal,
+    async progress(d, t, o = {}) {
+      done = d;
+      total = t;
       if (!o.force && Date.now() - reported < progressEveryMs) return;
-      claim = await renew(db, queue.table, claim, leaseMs, done, total, o.result);
-      reported = Date.now();
+      await write(o.result);
     },
     async finish(data) {
+      if (long && pending.length) await write(undefined);
       const saved = await queue.settle(db, where(), { ...data, status: "done", finishedAt: new Date(), leaseUntil: null, error: null });
       if (!saved.count) throw new LeaseLost();
       finished = true;
     },
+    log(line) {
+      if (!long) return;
+      const stamp = new Date().toISOString().slice(11, 19);
+      pending.push(`${stamp} ${line.length > LOG_LINE_CAP ? `${line.slice(0, LOG_LINE_CAP)}…` : line}\n`);
+      // Never hold more in memory than the row keeps.
+      if (pending.length > 2000) pending = pending.slice(-1000);
+    },
+    async setSteps(names) {
+      steps = [...names];
+      total = steps.length;
+      await write(undefined, { steps });
+    },
+    async step(name) {
+      checkCancelled();
+      const i = steps.indexOf(name);
+      if (i >= 0) done = i;
+      job.log(`▶ ${name}`);
+      await write(undefined, { step: name });
+      checkCancelled();
+    },
+    checkCancelled,
   };
   try {
     await queue.run(db, job, { leaseMs, progressEveryMs });
     if (!finished) await job.finish({} as Done);
   } catch (e) {
     if (e instanceof LeaseLost) return; // another instance owns the job now
-    const error = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
-    await queue.settle(db, where(), { status: "failed", error, finishedAt: new Date(), leaseUntil: null } as Done & Settled);
+    const cancelled = long && (e instanceof JobCancelled || abort.signal.aborted);
+    const error = cancelled ? "Cancelled on request" : (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+    if (long) {
+      job.log(cancelled ? "■ cancelled" : `✖ ${error}`);
+      await write(undefined).catch(() => undefined);
+    }
+    if (lost) return;
+    await queue.settle(db, where(), { status: cancelled ? "cancelled" : "failed", error, finishedAt: new Date(), leaseUntil: null } as Done & Settled);
+  } finally {
+    if (poll) clearInterval(poll);
   }
 }
 

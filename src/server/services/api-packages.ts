@@ -95,3 +95,30 @@ export async function deletePackage(scope: Scope, id: string): Promise<{ id: str
     return { id };
   });
 }
+
+/**
+ * The package market entry of an SDK release: created on the first release of the package,
+ * updated (description, publisher, link, the version as a tag) on each later one. Written by the
+ * release job as its creator, with an audit row like an administrator's edit.
+ */
+export async function upsertReleasedPackage(
+  scope: Scope,
+  input: { apiResourceId: string; name: string; description: string | null; publisher: string | null; link: string; version: string },
+): Promise<PackageItem> {
+  const resource = await findResource(scope.db, scope, input.apiResourceId);
+  return scope.db.$transaction(async (tx) => {
+    const before = await tx.apiPackage.findUnique({
+      where: { apiResourceId_platform_name: { apiResourceId: resource.id, platform: "npm", name: input.name } },
+      select: packageSelect,
+    });
+    const fields = { description: input.description, publisher: input.publisher, link: input.link, language: "TypeScript", tags: ["sdk", `v${input.version}`] };
+    const row = await tx.apiPackage.upsert({
+      where: { apiResourceId_platform_name: { apiResourceId: resource.id, platform: "npm", name: input.name } },
+      create: { tenantId: resource.tenantId, apiResourceId: resource.id, platform: "npm", name: input.name, ...fields },
+      update: fields,
+      select: packageSelect,
+    });
+    await writeAudit(tx, auditActor(scope, resource.tenantId), before ? "apiresource.putpackages" : "apiresource.postpackages", row.id, before ?? undefined, row);
+    return row;
+  });
+}

@@ -11,8 +11,8 @@ describe("permission.list: the permission-code registry", () => {
   it("lists every code once, named in the caller's language", async () => {
     const en = await w.callerFor(w.managerB.id, w.tenantB, { locale: "en" });
     const all = await en.permission.list({});
-    expect(all).toHaveLength(108);
-    expect(new Set(all.map((p) => p.code)).size).toBe(108);
+    expect(all).toHaveLength(112);
+    expect(new Set(all.map((p) => p.code)).size).toBe(112);
     expect(all.find((p) => p.code === "uc.lock.unlock")).toEqual({
       code: "uc.lock.unlock",
       resource: "lock",

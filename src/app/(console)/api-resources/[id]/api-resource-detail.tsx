@@ -16,6 +16,7 @@ import { useSeededText } from "~/components/use-seeded-text";
 import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 import { SubscribersTab } from "./subscribers";
 import { PackagesTab } from "./packages";
+import { SdkReleasePanel } from "./sdk-release";
 import { TrafficTab } from "./traffic";
 import { SdksTab } from "./sdks";
 
@@ -89,7 +90,21 @@ export function ApiResourceDetail({ id }: { id: string }) {
             { key: "owners", label: `${t("owners")} (${r.owners.length})`, children: <Owners ids={r.owners} tenantId={r.tenantId} /> },
             ...(canVersions ? [{ key: "versions", label: p("versionsTab"), children: <VersionsTab api={r} /> }] : []),
             ...(canReleases ? [{ key: "releases", label: p("releasesTab"), children: <ReleasesTab api={r} /> }] : []),
-            ...(canPublish ? [{ key: "publishing", label: p("publishTab"), children: <PublishTab api={r} /> }] : []),
+            ...(canPublish
+              ? [
+                  {
+                    key: "publishing",
+                    label: p("publishTab"),
+                    // The SDK release panel lives here until part 1's SDKs tab includes it.
+                    children: (
+                      <>
+                        <PublishTab api={r} />
+                        <SdkReleasePanel api={r} />
+                      </>
+                    ),
+                  },
+                ]
+              : []),
             ...(canVersions ? [{ key: "traffic", label: p("trafficTab"), children: <TrafficTab api={r} /> }] : []),
             ...(canSubscribers ? [{ key: "subscribers", label: sub("tab"), children: <SubscribersTab api={r} /> }] : []),
             ...(canPackages ? [{ key: "packages", label: pkg("tab"), children: <PackagesTab api={r} /> }] : []),
