@@ -34,7 +34,12 @@ const DOC = {
     },
   },
   security: [{ oauth: ["orders.read"] }],
-  paths: { "/orders": { get: { responses: { "200": { description: "ok" } } }, post: { security: [{ oauth: ["orders.write"] }], responses: { "201": { description: "ok" } } } } },
+  paths: {
+    "/orders": {
+      get: { responses: { "200": { description: "ok" } } },
+      post: { security: [{ oauth: ["orders.write"] }], responses: { "201": { description: "ok" } } },
+    },
+  },
 };
 
 let backend: http.Server;
@@ -116,7 +121,13 @@ async function token(origin: string, clientId: string, secret: string, resource:
 function call(suffix: string, bearer: string, method = "GET") {
   return new Promise<number>((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: gw.port, method, path: `/gateway/${suffix}/v1/orders`, headers: { host: `${B_HOST}:${gw.port}`, authorization: `Bearer ${bearer}` } },
+      {
+        host: "127.0.0.1",
+        port: gw.port,
+        method,
+        path: `/gateway/${suffix}/v1/orders`,
+        headers: { host: `${B_HOST}:${gw.port}`, authorization: `Bearer ${bearer}` },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -157,10 +168,14 @@ describe("authorization servers", () => {
     // Not a discovery URL at all; a private address the operator did not allow; an issuer that is not the URL's; an http JWKS on a name.
     const notDiscovery = await failure(() => admin.apiPublish.addAuthServer({ name: "x", discoveryUrl: "https://login.example.com/keys" }));
     expect(notDiscovery).toMatchObject({ appCode: 10003 });
-    expect(await failure(() => admin.apiPublish.addAuthServer({ name: "x", discoveryUrl: "https://10.0.0.1/.well-known/openid-configuration" }))).toMatchObject({
-      code: 300046,
-    });
-    expect(await failure(() => admin.apiPublish.addAuthServer({ name: "x", discoveryUrl: "http://login.example.com/.well-known/openid-configuration" }))).toMatchObject({
+    expect(await failure(() => admin.apiPublish.addAuthServer({ name: "x", discoveryUrl: "https://10.0.0.1/.well-known/openid-configuration" }))).toMatchObject(
+      {
+        code: 300046,
+      },
+    );
+    expect(
+      await failure(() => admin.apiPublish.addAuthServer({ name: "x", discoveryUrl: "http://login.example.com/.well-known/openid-configuration" })),
+    ).toMatchObject({
       code: 300046,
     });
     fakeDoc = { issuer: "https://login.microsoftonline.com/x", jwks_uri: `${fakeBase()}/keys` };

@@ -118,7 +118,14 @@ export async function upsertReleasedPackage(
       update: fields,
       select: packageSelect,
     });
-    await writeAudit(tx, auditActor(scope, resource.tenantId), before ? "apiresource.putpackages" : "apiresource.postpackages", row.id, before ?? undefined, row);
+    await writeAudit(
+      tx,
+      auditActor(scope, resource.tenantId),
+      before ? "apiresource.putpackages" : "apiresource.postpackages",
+      row.id,
+      before ?? undefined,
+      row,
+    );
     return row;
   });
 }

@@ -6,7 +6,14 @@
  * (`findResource`: its tenant, and a developer only the APIs they own).
  */
 import type { z } from "zod";
-import { STAT_WINDOW_HOURS, type GatewayStatRow, type GatewayTraffic, type StatWindow, type gatewayStatsInput, type gatewayTrafficInput } from "~/lib/validators/api-publish";
+import {
+  STAT_WINDOW_HOURS,
+  type GatewayStatRow,
+  type GatewayTraffic,
+  type StatWindow,
+  type gatewayStatsInput,
+  type gatewayTrafficInput,
+} from "~/lib/validators/api-publish";
 import type { Prisma } from "~/generated/prisma/client";
 import type { DbClient } from "~/server/db";
 import { AppError, isUniqueViolation } from "~/server/errors";
@@ -387,7 +394,11 @@ async function subscriptionsOf(db: DbClient, tenantId: string, clientIds: string
     },
   });
   return new Map(
-    rows.flatMap((r) => (r.subscription ? [[r.clientId, { id: r.subscription.id, status: r.subscription.status, product: r.subscription.product, owner: r.subscription.user }] as const] : [])),
+    rows.flatMap((r) =>
+      r.subscription
+        ? [[r.clientId, { id: r.subscription.id, status: r.subscription.status, product: r.subscription.product, owner: r.subscription.user }] as const]
+        : [],
+    ),
   );
 }
 
@@ -407,7 +418,11 @@ async function statRows(db: DbClient, tenantId: string, apiResourceId: string, s
     serverErrors: g._sum.serverErrors ?? 0,
     totalMs: Number(g._sum.totalMs ?? 0n),
   }));
-  const subs = await subscriptionsOf(db, tenantId, flat.map((g) => g.clientId));
+  const subs = await subscriptionsOf(
+    db,
+    tenantId,
+    flat.map((g) => g.clientId),
+  );
   return flat.map((g) => ({
     version: g.version,
     clientId: g.clientId,
@@ -459,11 +474,14 @@ export async function gatewayTraffic(scope: Scope, input: z.output<typeof gatewa
     const p = byBucket.get(b);
     series.push({ at: new Date(b * 60_000), calls: p?.calls ?? 0, clientErrors: p?.clientErrors ?? 0, serverErrors: p?.serverErrors ?? 0 });
   }
-  const totals = rows.reduce((t, r) => ({ calls: t.calls + r.calls, clientErrors: t.clientErrors + r.clientErrors, serverErrors: t.serverErrors + r.serverErrors }), {
-    calls: 0,
-    clientErrors: 0,
-    serverErrors: 0,
-  });
+  const totals = rows.reduce(
+    (t, r) => ({ calls: t.calls + r.calls, clientErrors: t.clientErrors + r.clientErrors, serverErrors: t.serverErrors + r.serverErrors }),
+    {
+      calls: 0,
+      clientErrors: 0,
+      serverErrors: 0,
+    },
+  );
   const versions = new Map<string, { calls: number; errors: number }>();
   for (const r of rows) {
     const v = versions.get(r.version) ?? { calls: 0, errors: 0 };

@@ -14,7 +14,15 @@ export const jobRouter = createTRPCRouter({
     .query(({ ctx, input }) => readJob(ctx, input.id)),
 
   cancel: requirePermission("uc.job.cancel")
-    .meta({ openapi: { method: "POST", path: "/jobs/{id}/cancel", tags, protect: true, summary: "Ask a job to stop (a queued one at once, a running one between steps)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/jobs/{id}/cancel",
+        tags,
+        protect: true,
+        summary: "Ask a job to stop (a queued one at once, a running one between steps)",
+      },
+    })
     .input(idInput)
     .output(jobProgress)
     .mutation(({ ctx, input }) => cancelJob(ctx, input.id)),

@@ -15,13 +15,29 @@ export const sdkRelease = createTRPCRouter({
 
   // A POST: it carries the registry token, which never goes in a URL.
   plan: requirePermission("uc.codegen.releasesdk")
-    .meta({ openapi: { method: "POST", path: "/sdk-releases/plan", tags, protect: true, summary: "The version a release would publish (bumped by the changelog) and whether the registry has it" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/sdk-releases/plan",
+        tags,
+        protect: true,
+        summary: "The version a release would publish (bumped by the changelog) and whether the registry has it",
+      },
+    })
     .input(sdkReleasePlanInput)
     .output(sdkReleasePlan)
     .mutation(({ ctx, input }) => planRelease(ctx, input)),
 
   release: requirePermission("uc.codegen.releasesdk")
-    .meta({ openapi: { method: "POST", path: "/sdk-releases", tags, protect: true, summary: "Release an API's SDK: generate, build, test, publish, push, list (a job)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/sdk-releases",
+        tags,
+        protect: true,
+        summary: "Release an API's SDK: generate, build, test, publish, push, list (a job)",
+      },
+    })
     .input(sdkReleaseInput)
     .output(sdkJobStarted)
     .mutation(async ({ ctx, input }) => {
@@ -31,7 +47,15 @@ export const sdkRelease = createTRPCRouter({
     }),
 
   gitSync: requirePermission("uc.codegen.gitsync")
-    .meta({ openapi: { method: "POST", path: "/sdk-releases/git-sync", tags, protect: true, summary: "Push an API's generated code and docs to Git, without npm (a job)" } })
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/sdk-releases/git-sync",
+        tags,
+        protect: true,
+        summary: "Push an API's generated code and docs to Git, without npm (a job)",
+      },
+    })
     .input(gitSyncInput)
     .output(sdkJobStarted)
     .mutation(async ({ ctx, input }) => {
