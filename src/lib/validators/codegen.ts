@@ -50,7 +50,7 @@ export const isLoopbackUrl = (value: string) => {
   }
 };
 
-const remoteUrl = urlText({ message: msg("httpsOrLoopback") })
+export const remoteUrl = urlText({ message: msg("httpsOrLoopback") })
   .trim()
   .max(2000)
   .refine(isRemoteUrl, { message: msg("httpsOrLoopback") });
