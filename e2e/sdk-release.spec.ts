@@ -59,8 +59,13 @@ async function saveSettings(request: Page["request"], id: string, packageName: s
 /** The SDKs tab's Release sub-tab of an API. */
 async function openRelease(page: Page, id: string, sdks: string, release: string) {
   await page.goto(`/api-resources/${id}`);
-  await page.getByRole("tab", { name: sdks, exact: true }).click();
-  await page.getByRole("tab", { name: release, exact: true }).click();
+  const sub = page.getByRole("tab", { name: release, exact: true });
+  // Until the page has hydrated a click on the tab does nothing: click again until the sub-tabs show.
+  await expect(async () => {
+    await page.getByRole("tab", { name: sdks, exact: true }).click();
+    await expect(sub).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await sub.click();
   await expect(page.getByTestId("sdk-release-settings")).toBeVisible();
 }
 
