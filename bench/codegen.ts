@@ -98,12 +98,23 @@ try {
       }
     })();
     const t0 = performance.now();
-    const started = await call<{ jobId: string }>("POST", "/sdk-releases", {
-      apiResourceId,
-      // One repository for both releases (a branch each): each its own version, so each its own tag.
-      npm: { packageName: `@bench/${label}-sdk`, className: "BenchClient", version, registryUrl: registry.url, token: registry.token, license: "MIT" },
-      git: { remoteUrl: gitServer.url, branch: label, user: gitServer.user, token: gitServer.token, syncDocs: true },
+    // The settings the SDKs tab saves; one repository for both releases (a branch each): each its own version, so each its own tag.
+    await call("PUT", `/api-resources/${apiResourceId}/codegen/npm/typescript`, {
+      packageName: `@bench/${label}-sdk`,
+      className: "BenchClient",
+      version,
+      registryUrl: registry.url,
+      token: registry.token,
+      license: "MIT",
     });
+    await call("PUT", `/api-resources/${apiResourceId}/codegen/git`, {
+      remoteUrl: gitServer.url,
+      branch: label,
+      userName: gitServer.user,
+      token: gitServer.token,
+      syncDocs: true,
+    });
+    const started = await call<{ jobId: string }>("POST", "/sdk-releases", { apiResourceId, version });
     let job: { status: string; error: string | null; result: { timings?: Record<string, number> } | null };
     for (;;) {
       job = await call("GET", `/jobs/${started.jobId}`);
@@ -131,7 +142,7 @@ try {
     const t0 = performance.now();
     const gen = await generateInto({
       document: doc,
-      generatorId: "typescript-fetch",
+      generatorId: "typescript",
       settings: { packageName: "bench-large", className: "LargeClient", version: "1.0.0" },
       outDir: path.join(out, "src"),
     });

@@ -42,14 +42,31 @@ async function onlineApi(request: Page["request"], name: string) {
   return api.id;
 }
 
-async function openDialog(page: Page, id: string, tab: RegExp) {
+/** Saves the npm settings (package, registry, token) and optionally the Git settings through the REST mirror of the SDKs tab's forms. */
+async function saveSettings(request: Page["request"], id: string, packageName: string, withGit: boolean) {
+  const npm = await request.put(`/api/v1/api-resources/${id}/codegen/npm/typescript`, {
+    data: { packageName, className: "PetsClient", version: "1.0.0", registryUrl: registry.url, token: registry.token, license: "MIT" },
+  });
+  expect(npm.status(), await npm.text()).toBe(200);
+  if (withGit) {
+    const git = await request.put(`/api/v1/api-resources/${id}/codegen/git`, {
+      data: { remoteUrl: gitServer.url, branch: "main", userName: gitServer.user, token: gitServer.token, syncDocs: true },
+    });
+    expect(git.status(), await git.text()).toBe(200);
+  }
+}
+
+/** The SDKs tab's Release sub-tab of an API. */
+async function openRelease(page: Page, id: string, sdks: string, release: string) {
   await page.goto(`/api-resources/${id}`);
-  await page.getByRole("tab", { name: tab }).click();
-  await page.getByTestId("sdk-release-open").click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByTestId("sdk-registry").fill(registry.url);
-  await dialog.getByTestId("sdk-token").fill(registry.token);
-  return dialog;
+  const sub = page.getByRole("tab", { name: release, exact: true });
+  // Until the page has hydrated a click on the tab does nothing: click again until the sub-tabs show.
+  await expect(async () => {
+    await page.getByRole("tab", { name: sdks, exact: true }).click();
+    await expect(sub).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await sub.click();
+  await expect(page.getByTestId("sdk-release-settings")).toBeVisible();
 }
 
 /** Polls the job panel until it ends, answering every step and percentage it showed on the way. */
@@ -77,14 +94,22 @@ test("an administrator releases the SDK: the bar moves through the steps, the lo
   page.on("pageerror", (e) => errors.push(e.message));
   await setLocale(page, "en", baseURL!);
   const id = await onlineApi(request, `pets-sdk-${Date.now()}`);
-  const dialog = await openDialog(page, id, /Publishing/);
-  await dialog.getByTestId("sdk-package-name").fill("@e2e/pets-sdk");
-  await dialog.getByTestId("sdk-check-version").click();
+  // Nothing saved yet: the panel says so and links to the settings; Release is disabled.
+  await openRelease(page, id, "SDKs", "Release");
+  await expect(page.getByTestId("sdk-release-settings")).toContainText("Not saved");
+  await expect(page.getByTestId("sdk-release-open")).toBeDisabled();
+  await shot(page, "sdk-release-unset-en");
+  await page.getByTestId("sdk-release-open-git").click();
+  await expect(page.getByRole("tab", { name: "Git settings", exact: true })).toHaveAttribute("aria-selected", "true");
+
+  await saveSettings(request, id, "@e2e/pets-sdk", true);
+  await openRelease(page, id, "SDKs", "Release");
+  await expect(page.getByTestId("sdk-release-settings")).toContainText("@e2e/pets-sdk");
+  await expect(page.getByTestId("sdk-release-settings")).toContainText(gitServer.url);
+  await page.getByTestId("sdk-release-open").click();
+  const dialog = page.getByRole("dialog");
   await expect(dialog.getByTestId("sdk-plan")).toHaveText("Empty: 1.0.0 (first release)");
-  await dialog.getByTestId("sdk-push-git").check();
-  await dialog.getByTestId("sdk-git-url").fill(gitServer.url);
-  await dialog.getByTestId("sdk-git-user").fill(gitServer.user);
-  await dialog.getByTestId("sdk-git-token").fill(gitServer.token);
+  await expect(dialog).toContainText(registry.url);
   await shot(page, "sdk-release-dialog-en");
   await dialog.getByTestId("sdk-release-start").click();
   const mid = follow(page, /done|failed|cancelled/);
@@ -104,8 +129,9 @@ test("an administrator releases the SDK: the bar moves through the steps, the lo
   expect(await registry.versions("@e2e/pets-sdk")).toEqual(["1.0.0"]);
   expect(await gitCli(["tag", "--list"], gitServer.repoDir)).toContain("v1.0.0");
   // The same version again is refused before anything starts.
-  const again = await openDialog(page, id, /Publishing/);
-  await again.getByTestId("sdk-package-name").fill("@e2e/pets-sdk");
+  await page.getByTestId("sdk-release-open").click();
+  const again = page.getByRole("dialog");
+  await expect(again.getByTestId("sdk-plan")).toContainText("1.0.1");
   await again.getByLabel("Version").fill("1.0.0");
   await again.getByTestId("sdk-release-start").click();
   await expect(page.getByText(/already has this version/).first()).toBeVisible();
@@ -115,10 +141,13 @@ test("an administrator releases the SDK: the bar moves through the steps, the lo
 test("取消一次发布：任务停止，注册表里没有这个版本", async ({ page, baseURL, request }) => {
   await setLocale(page, "zh-CN", baseURL!);
   const id = await onlineApi(request, `pets-cancel-${Date.now()}`);
-  const dialog = await openDialog(page, id, /发布设置/);
-  await dialog.getByTestId("sdk-package-name").fill("pets-cancel-sdk");
-  await dialog.getByTestId("sdk-check-version").click();
+  await saveSettings(request, id, "pets-cancel-sdk", false);
+  await openRelease(page, id, "SDK", "发布");
+  await expect(page.getByTestId("sdk-release-settings")).toContainText("pets-cancel-sdk");
+  await page.getByTestId("sdk-release-open").click();
+  const dialog = page.getByRole("dialog");
   await expect(dialog.getByTestId("sdk-plan")).toContainText("1.0.0");
+  await expect(dialog).toContainText("未保存 Git 仓库");
   await shot(page, "sdk-release-dialog-zh");
   await dialog.getByTestId("sdk-release-start").click();
   const panel = page.getByTestId("job-progress");

@@ -114,6 +114,9 @@ export const ERROR_STATUS = {
     200026: 502,
     200027: 404,
     200028: 409,
+    200029: 409,
+    200030: 409,
+    200031: 400,
   },
 } as const satisfies Record<string, Record<number, ErrorStatus>>;
 

@@ -26,6 +26,8 @@ export const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-
 export const semverVersion = text().trim().min(1).max(64).regex(SEMVER_RE, msg("semverVersion"));
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** Any address of 127.0.0.0/8 is this machine. */
+const isLoopbackHost = (host: string) => LOOPBACK_HOSTS.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 /**
  * Where an SDK is published or pushed: https, or http to a loopback host (a registry or Git
@@ -37,20 +39,20 @@ export function isRemoteUrl(value: string): boolean {
     const u = new URL(value);
     if (u.username || u.password || !u.hostname) return false;
     if (u.protocol === "https:") return true;
-    return u.protocol === "http:" && LOOPBACK_HOSTS.has(u.hostname);
+    return u.protocol === "http:" && isLoopbackHost(u.hostname);
   } catch {
     return false;
   }
 }
 export const isLoopbackUrl = (value: string) => {
   try {
-    return LOOPBACK_HOSTS.has(new URL(value).hostname);
+    return isLoopbackHost(new URL(value).hostname);
   } catch {
     return false;
   }
 };
 
-const remoteUrl = urlText({ message: msg("httpsOrLoopback") })
+export const remoteUrl = urlText({ message: msg("httpsOrLoopback") })
   .trim()
   .max(2000)
   .refine(isRemoteUrl, { message: msg("httpsOrLoopback") });

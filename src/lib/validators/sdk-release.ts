@@ -1,95 +1,70 @@
 /**
- * An SDK release and a Git sync as their procedures and jobs take them. Until part 1's settings
- * model lands (SDK settings per API and language, tokens encrypted at rest) the settings come in
- * with the request in this shape; at the merge `sdkRelease.release` reads them from that model by
- * `apiResourceId` + `generatorId`, and this schema stays the job's input.
+ * An SDK release and a Git sync. The procedures take only what to release (the API, the
+ * generator, optionally the revision and the version); the server reads the package, registry and
+ * Git settings saved on the SDKs tab (src/server/services/codegen.ts) and builds the job's full
+ * input from them (`sdkReleaseJobSettings` / `gitSyncJobSettings`, tokens sealed in the job row).
  */
 import { z } from "zod";
-import { msg, multiLineText, text, urlText } from "~/lib/validators/common";
+import { multiLineText, text } from "~/lib/validators/common";
+import { gitBranch, npmPackageName, remoteUrl, sdkClassName, semverVersion } from "~/lib/validators/codegen";
 
-/** npm's rules for a package name (validate-npm-package-name, new packages): lower case, URL-safe, optional scope. */
-const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
-/** A semantic version (semver.org's grammar, without a leading v). */
-export const SEMVER_RE =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-const BRANCH = /^(?![-/])(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9._/-]+(?<![/.])$/;
+/** The generator a release builds with: part 1's TypeScript client (the pipeline compiles and publishes TypeScript only). */
+export const DEFAULT_RELEASE_GENERATOR = "typescript";
 
-const httpUrl = (key: "registryUrl" | "gitRemoteUrl") =>
-  urlText({ protocol: /^https?$/, message: msg(key) }).refine((u) => !new URL(u).username && !new URL(u).password, { message: msg(key) });
+const target = {
+  apiResourceId: z.uuid(),
+  /** The revision built from; absent: the common settings' one, else the API's online one. */
+  revisionId: z.uuid().optional(),
+  generatorId: text().trim().min(1).max(64).default(DEFAULT_RELEASE_GENERATOR),
+};
+/** The version the user typed; empty: bumped from the last release by the changelog. */
+const typedVersion = semverVersion.optional().or(z.literal("").transform(() => undefined));
+
+// --- what the procedures take ---
+
+export const sdkReleaseInput = z.object({ ...target, version: typedVersion });
+export type SdkReleaseInput = z.input<typeof sdkReleaseInput>;
+/** What the release dialog shows before starting: the version it would release and why. */
+export const sdkReleasePlanInput = sdkReleaseInput;
+/** A Git sync: the generated code (and docs) pushed to the saved remote, without releasing to npm. */
+export const gitSyncInput = z.object(target);
+export type GitSyncInput = z.input<typeof gitSyncInput>;
+
+// --- what a job stores (built on the server from the saved settings) ---
 
 export const npmReleaseSettings = z.object({
-  packageName: text()
-    .trim()
-    .max(214)
-    .regex(NPM_NAME, { message: msg("npmPackageName") }),
-  className: text()
-    .trim()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z][A-Za-z0-9]*$/, { message: msg("sdkClassName") }),
-  /** The version the user typed; empty: bumped from the last release by the changelog. */
-  version: text()
-    .trim()
-    .regex(SEMVER_RE, { message: msg("semverVersion") })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  registryUrl: httpUrl("registryUrl"),
+  packageName: npmPackageName,
+  className: sdkClassName,
+  version: typedVersion,
+  registryUrl: remoteUrl,
   token: text().min(1).max(4096),
-  description: text().trim().max(500).default(""),
-  license: text().trim().max(64).default("UNLICENSED"),
+  description: multiLineText().trim().max(1000).default(""),
+  license: text().trim().max(100).default("UNLICENSED"),
   author: text().trim().max(200).default(""),
-  homepage: urlText({ protocol: /^https?$/ })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  homepage: z.string().max(2000).optional(),
   keywords: z.array(text().trim().min(1).max(50)).max(20).default([]),
   /** Markdown; empty: one written from the API's name, install and usage. */
   readme: multiLineText().max(100_000).default(""),
 });
 
 export const gitSyncSettings = z.object({
-  remoteUrl: httpUrl("gitRemoteUrl"),
-  branch: text()
-    .trim()
-    .min(1)
-    .max(100)
-    .regex(BRANCH, { message: msg("gitBranch") })
-    .default("main"),
-  user: text().trim().min(1).max(100),
+  remoteUrl,
+  branch: gitBranch.default("main"),
+  user: text().trim().min(1).max(200),
+  email: z.string().max(200).optional(),
   token: text().min(1).max(4096),
   /** Also push the API's description (openapi.json) and a docs page. */
   syncDocs: z.boolean().default(true),
 });
 
-const target = {
-  apiResourceId: z.uuid(),
-  /** The revision built from; absent: the API's online one (its first version with one online). */
-  revisionId: z.uuid().optional(),
-  generatorId: text().trim().min(1).max(64).default("typescript-fetch"),
-};
-
-export const sdkReleaseInput = z.object({ ...target, npm: npmReleaseSettings, git: gitSyncSettings.optional() });
-export type SdkReleaseInput = z.input<typeof sdkReleaseInput>;
-
-/** A Git sync: the generated code (and docs) pushed without releasing to npm; `npm` names the package the code is generated as. */
-export const gitSyncInput = z.object({
-  ...target,
-  npm: npmReleaseSettings.pick({
-    packageName: true,
-    className: true,
-    description: true,
-    license: true,
-    author: true,
-    homepage: true,
-    keywords: true,
-    readme: true,
-    version: true,
-  }),
+const jobTarget = { ...target, baseUrl: z.string().max(2000).optional() };
+export const sdkReleaseJobSettings = z.object({ ...jobTarget, npm: npmReleaseSettings, git: gitSyncSettings.optional() });
+export const gitSyncJobSettings = z.object({
+  ...jobTarget,
+  npm: npmReleaseSettings.omit({ registryUrl: true, token: true }),
   git: gitSyncSettings,
 });
-export type GitSyncInput = z.input<typeof gitSyncInput>;
 
-/** What the release dialog shows before starting: the version it would release and why. */
-export const sdkReleasePlanInput = z.object({ ...target, npm: npmReleaseSettings });
 export const sdkReleasePlan = z.object({
   revisionId: z.uuid(),
   revisionNumber: z.number().int(),

@@ -93,7 +93,7 @@ export const AUDITED_MUTATIONS = [
 
 export const NOT_AUDITED_MUTATIONS: Record<string, string> = {
   "auth.sendCode": "sends a one-time code and changes no account; every send is kept in the code and outbox tables, and rate-limited",
-  "sdkRelease.plan": "reads only: the version a release would publish (a POST because it carries the registry token)",
+  "sdkRelease.plan": "reads only: the version a release would publish (a POST because it asks the registry with the saved token)",
   "me.setLocale": "a display preference of the caller's own, with no security meaning",
   "me.labelSession": "a cosmetic label on one of the caller's own sessions",
   "apiSubscription.subscribe":

@@ -14,7 +14,8 @@ import { startNpmRegistry, type TestRegistry } from "~/test/npm-registry";
 import { gitCli, startGitServer, type TestGitServer } from "~/test/git-server";
 import { drainAllJobs } from "~/server/jobs/queues";
 import { run, childEnv } from "~/server/codegen/release";
-import { RELEASE_STEPS, type SdkReleaseInput } from "~/lib/validators/sdk-release";
+import { RELEASE_STEPS } from "~/lib/validators/sdk-release";
+import type { NpmSettingsFields } from "~/lib/validators/codegen";
 
 process.env.UC_OUTBOUND_ALLOW_ADDRESSES = "127.0.0.1";
 // The tests run the jobs themselves (drainAllJobs), not the background runner a procedure kicks.
@@ -68,26 +69,37 @@ async function onlineApi(name: string, doc: object = DOC) {
   return { admin, apiResourceId: res.id, revisionId: r1.id };
 }
 
-const npmSettings = (packageName: string, extra: Partial<SdkReleaseInput["npm"]> = {}): SdkReleaseInput["npm"] => ({
-  packageName,
-  className: "PetsClient",
-  registryUrl: registry.url,
-  token: registry.token,
-  description: "Pets SDK",
-  license: "MIT",
-  author: "Pets team",
-  keywords: ["pets"],
-  ...extra,
-});
-const gitSettings = (token = gitServer.token) => ({ remoteUrl: gitServer.url, branch: "main", user: gitServer.user, token, syncDocs: true });
+type Caller = Awaited<ReturnType<typeof onlineApi>>["admin"];
+
+/** Saves the npm settings through the SDKs tab's procedure: what a release reads. */
+const saveNpm = (admin: Caller, id: string, packageName: string, extra: Partial<NpmSettingsFields> = {}) =>
+  admin.codegen.putNpmOptions({
+    id,
+    language: "typescript",
+    packageName,
+    className: "PetsClient",
+    version: "1.0.0",
+    registryUrl: registry.url,
+    token: registry.token,
+    description: "Pets SDK",
+    license: "MIT",
+    author: "Pets team",
+    keywords: ["pets"],
+    ...extra,
+  });
+/** Saves the Git settings (remote, branch, user, token) through the SDKs tab's procedure. */
+const saveGit = (admin: Caller, id: string, token = gitServer.token, branch = "main") =>
+  admin.codegen.putGitOptions({ id, remoteUrl: gitServer.url, branch, userName: gitServer.user, token, syncDocs: true });
 
 describe("sdkRelease.release", () => {
   it("publishes to the registry, pushes a tagged commit, lists the package; a fresh project installs it, type-checks and calls the API", async () => {
-    const { admin, apiResourceId } = await onlineApi("pets-sdk");
-    const plan = await admin.sdkRelease.plan({ apiResourceId, npm: npmSettings("@acme/pets-sdk") });
+    const { admin, apiResourceId, revisionId } = await onlineApi("pets-sdk");
+    await saveNpm(admin, apiResourceId, "@acme/pets-sdk");
+    await saveGit(admin, apiResourceId);
+    const plan = await admin.sdkRelease.plan({ apiResourceId });
     expect(plan).toMatchObject({ version: "1.0.0", bump: "initial", lastVersion: null, published: false });
 
-    const { jobId, version } = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("@acme/pets-sdk"), git: gitSettings() });
+    const { jobId, version } = await admin.sdkRelease.release({ apiResourceId });
     expect(version).toBe("1.0.0");
     await drainAllJobs(t.db, { progressEveryMs: 200 });
     const job = await admin.job.get({ id: jobId });
@@ -135,7 +147,7 @@ describe("sdkRelease.release", () => {
       [
         `import { client, PetsClient, type Pet } from "@acme/pets-sdk";`,
         `client.setConfig({ baseUrl: process.argv[2] });`,
-        `const r = await PetsClient.getPet({ path: { id: "7" } });`,
+        `const r = await new PetsClient().getPet({ path: { id: "7" } });`,
         `const pet: Pet | undefined = r.data;`,
         `console.log(pet?.name, pet?.id);`,
         `declare const process: { argv: string[] };`,
@@ -150,7 +162,7 @@ describe("sdkRelease.release", () => {
     );
     await run(process.execPath, [path.join(process.cwd(), "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: app });
     // A wrong call does not type-check.
-    await writeFile(path.join(app, "bad.ts"), `import { PetsClient } from "@acme/pets-sdk";\nPetsClient.getPet({ path: { nope: 1 } });\n`);
+    await writeFile(path.join(app, "bad.ts"), `import { PetsClient } from "@acme/pets-sdk";\nnew PetsClient().getPet({ path: { nope: 1 } });\n`);
     await writeFile(path.join(app, "tsconfig.bad.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, files: ["bad.ts"] }));
     await expect(run(process.execPath, [path.join(process.cwd(), "node_modules/typescript/bin/tsc"), "-p", "tsconfig.bad.json"], { cwd: app })).rejects.toThrow(
       /nope/,
@@ -159,21 +171,60 @@ describe("sdkRelease.release", () => {
     expect(out.trim()).toBe("Rex 7");
 
     // The same version again is refused before anything is queued; the plan says the next one.
-    const again = await failure(() => admin.sdkRelease.release({ apiResourceId, npm: npmSettings("@acme/pets-sdk", { version: "1.0.0" }) }));
+    const again = await failure(() => admin.sdkRelease.release({ apiResourceId, version: "1.0.0" }));
     expect(again).toMatchObject({ code: 200020, trpc: "CONFLICT" });
     expect(await t.db.job.count({ where: { kind: "sdk.release", input: { path: ["apiResourceId"], equals: apiResourceId } } })).toBe(1);
-    expect(await admin.sdkRelease.plan({ apiResourceId, npm: npmSettings("@acme/pets-sdk") })).toMatchObject({
+    expect(await admin.sdkRelease.plan({ apiResourceId })).toMatchObject({
       lastVersion: "1.0.0",
       version: "1.0.1",
       bump: "patch",
     });
+
+    // The SDKs tab's history lists the release: who, revision, generator, version, registry, commit, job.
+    const history = await admin.codegen.history({ id: apiResourceId, kind: "release" });
+    expect(history.total).toBe(1);
+    expect(history.items[0]).toMatchObject({
+      kind: "release",
+      status: "succeeded",
+      actorId: t.w.managerB.id,
+      revisionId,
+      revisionNumber: 1,
+      generatorId: "typescript",
+      language: "typescript",
+      version: "1.0.0",
+      registry: registry.url,
+      gitCommit: (job.result as { gitCommit: string }).gitCommit,
+      jobId,
+      error: null,
+    });
+    expect(history.items[0]!.durationMs).toBeGreaterThan(0);
+    const detail = await admin.codegen.historyDetail({ id: history.items[0]!.id });
+    expect(detail.log).toContain("▶ publish");
+    expect(detail.log).toContain("published @acme/pets-sdk@1.0.0");
+    expect(detail.log).not.toContain(registry.token);
+  });
+
+  it("without saved settings a release is refused with a clear error and nothing is queued", async () => {
+    const { admin, apiResourceId } = await onlineApi("pets-unset");
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId }))).toMatchObject({ code: 200002, trpc: "NOT_FOUND" });
+    expect(await failure(() => admin.sdkRelease.plan({ apiResourceId }))).toMatchObject({ code: 200002 });
+    expect(await failure(() => admin.sdkRelease.gitSync({ apiResourceId }))).toMatchObject({ code: 200025 });
+    await saveNpm(admin, apiResourceId, "pets-unset-sdk", { token: "" });
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId }))).toMatchObject({ code: 200029 });
+    await admin.codegen.putGitOptions({ id: apiResourceId, remoteUrl: gitServer.url, branch: "main", userName: gitServer.user });
+    expect(await failure(() => admin.sdkRelease.gitSync({ apiResourceId }))).toMatchObject({ code: 200030 });
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, generatorId: "swagger-python" }))).toMatchObject({ code: 200031 });
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, generatorId: "nope" }))).toMatchObject({ code: 200004 });
+    expect(await t.db.job.count({ where: { input: { path: ["apiResourceId"], equals: apiResourceId } } })).toBe(0);
+    expect((await admin.codegen.history({ id: apiResourceId })).total).toBe(0);
   });
 
   it("bumps minor for added operations and major for a breaking change since the last release", async () => {
     const { admin, apiResourceId } = await onlineApi("pets-bump");
     const withList = structuredClone(DOC) as typeof DOC & { paths: Record<string, unknown> };
     withList.paths["/pets"] = { get: { operationId: "listPets", responses: { "200": { description: "ok" } } } };
-    await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-bump-sdk") });
+    await saveNpm(admin, apiResourceId, "pets-bump-sdk");
+    await admin.sdkRelease.release({ apiResourceId });
     await drainAllJobs(t.db);
     const versions = await admin.apiPublish.versions({ id: apiResourceId });
     const r2 = await admin.apiPublish.importRevision({
@@ -181,18 +232,18 @@ describe("sdkRelease.release", () => {
       versionId: versions[0]!.id,
       source: { kind: "text", text: JSON.stringify(withList) },
     });
-    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r2.id, npm: npmSettings("pets-bump-sdk") })).toMatchObject({
+    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r2.id })).toMatchObject({
       version: "1.1.0",
       bump: "minor",
     });
     const broken = structuredClone(withList);
     delete (broken.paths as Record<string, unknown>)["/pets/{id}"];
     const r3 = await admin.apiPublish.importRevision({ id: apiResourceId, versionId: versions[0]!.id, source: { kind: "text", text: JSON.stringify(broken) } });
-    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r3.id, npm: npmSettings("pets-bump-sdk") })).toMatchObject({
+    expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r3.id })).toMatchObject({
       version: "2.0.0",
       bump: "major",
     });
-    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-bump-sdk", { version: "0.9.0" }) }))).toMatchObject({
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, version: "0.9.0" }))).toMatchObject({
       code: 200022,
     });
   });
@@ -200,7 +251,9 @@ describe("sdkRelease.release", () => {
   it("a wrong Git token fails the release before publishing: nothing published, nothing pushed", async () => {
     const { admin, apiResourceId } = await onlineApi("pets-badgit");
     const before = gitServer.refused;
-    const { jobId } = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-badgit-sdk"), git: gitSettings("wrong-token") });
+    await saveNpm(admin, apiResourceId, "pets-badgit-sdk");
+    await saveGit(admin, apiResourceId, "wrong-token");
+    const { jobId } = await admin.sdkRelease.release({ apiResourceId });
     await drainAllJobs(t.db);
     const job = await admin.job.get({ id: jobId });
     expect(job.status).toBe("failed");
@@ -210,17 +263,24 @@ describe("sdkRelease.release", () => {
     expect(gitServer.refused).toBeGreaterThan(before);
     expect(await registry.versions("pets-badgit-sdk")).toEqual([]);
     expect(await admin.apiPackage.list({ id: apiResourceId })).toEqual([]);
+    // The failed job closed its history row.
+    const [h] = (await admin.codegen.history({ id: apiResourceId })).items;
+    expect(h).toMatchObject({ kind: "release", status: "failed", jobId, version: "1.0.0", gitCommit: null });
+    expect(h!.error).toMatch(/Git repository refused the token/);
+    expect(h!.finishedAt).not.toBeNull();
   });
 
   it("a tag the repository already has fails the release before publishing (the first test pushed v1.0.0)", async () => {
     const { admin, apiResourceId } = await onlineApi("pets-tagclash");
-    const { jobId } = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-tagclash-sdk"), git: gitSettings() });
+    await saveNpm(admin, apiResourceId, "pets-tagclash-sdk");
+    await saveGit(admin, apiResourceId);
+    const { jobId } = await admin.sdkRelease.release({ apiResourceId });
     await drainAllJobs(t.db);
     const job = await admin.job.get({ id: jobId });
     expect(job).toMatchObject({ status: "failed", step: "pack", error: "The Git repository already has the tag v1.0.0: release another version" });
     expect(await registry.versions("pets-tagclash-sdk")).toEqual([]);
     // Another version goes on top of the branch the remote already has.
-    const next = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-tagclash-sdk", { version: "1.0.1" }), git: gitSettings() });
+    const next = await admin.sdkRelease.release({ apiResourceId, version: "1.0.1" });
     await drainAllJobs(t.db);
     expect(await admin.job.get({ id: next.jobId })).toMatchObject({ status: "done", error: null });
     const subjects = await gitCli(["log", "--format=%s", "main"], gitServer.repoDir);
@@ -231,17 +291,16 @@ describe("sdkRelease.release", () => {
   it("a Git sync pushes code and docs without npm; a wrong token is refused and pushes nothing", async () => {
     const { admin, apiResourceId } = await onlineApi("pets-sync");
     const refs = async () => (await gitCli(["for-each-ref", "--format=%(refname) %(objectname)"], gitServer.repoDir)).trim();
-    const bad = await admin.sdkRelease.gitSync({ apiResourceId, npm: { packageName: "pets-sync-sdk", className: "PetsClient" }, git: gitSettings("nope") });
+    // No npm settings saved: the package is named by their defaults (pets-sync-sdk).
+    await saveGit(admin, apiResourceId, "nope");
+    const bad = await admin.sdkRelease.gitSync({ apiResourceId });
     const before = await refs();
     await drainAllJobs(t.db);
     expect(await admin.job.get({ id: bad.jobId })).toMatchObject({ status: "failed", step: "git" });
     expect(await refs()).toBe(before);
 
-    const ok = await admin.sdkRelease.gitSync({
-      apiResourceId,
-      npm: { packageName: "pets-sync-sdk", className: "PetsClient" },
-      git: { ...gitSettings(), branch: "sdk/sync" },
-    });
+    await saveGit(admin, apiResourceId, gitServer.token, "sdk/sync");
+    const ok = await admin.sdkRelease.gitSync({ apiResourceId });
     await drainAllJobs(t.db);
     const job = await admin.job.get({ id: ok.jobId });
     expect(job).toMatchObject({ status: "done", steps: ["generate", "package", "git", "record"] });
@@ -249,13 +308,20 @@ describe("sdkRelease.release", () => {
     expect(log).toContain("Sync pets-sync-sdk from revision 1");
     expect(await gitCli(["show", "sdk/sync:docs/openapi.json"], gitServer.repoDir)).toContain('"Pets"');
     expect(await registry.versions("pets-sync-sdk")).toEqual([]);
+    const history = await admin.codegen.history({ id: apiResourceId, kind: "gitsync" });
+    expect(history.items.map((h) => [h.status, h.jobId])).toEqual([
+      ["succeeded", ok.jobId],
+      ["failed", bad.jobId],
+    ]);
+    expect(history.items[0]!.gitCommit).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it("a cancelled release stops (cancelled, not failed) and publishes nothing; others may not read or cancel it", async () => {
     const { admin, apiResourceId } = await onlineApi("pets-cancel");
-    const { jobId } = await admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-cancel-sdk") });
+    await saveNpm(admin, apiResourceId, "pets-cancel-sdk");
+    const { jobId } = await admin.sdkRelease.release({ apiResourceId });
     // Only one release per API at a time.
-    expect(await failure(() => admin.sdkRelease.release({ apiResourceId, npm: npmSettings("pets-cancel-sdk") }))).toMatchObject({ code: 200024 });
+    expect(await failure(() => admin.sdkRelease.release({ apiResourceId }))).toMatchObject({ code: 200024 });
     const running = drainAllJobs(t.db, { progressEveryMs: 100 });
     for (let i = 0; i < 400; i++) {
       const j = await admin.job.get({ id: jobId });
@@ -277,5 +343,8 @@ describe("sdkRelease.release", () => {
     expect(await failure(() => admin.job.cancel({ id: jobId }))).toMatchObject({ code: 200028 });
     const audit = await t.db.auditLog.findMany({ where: { recordId: jobId }, select: { action: true } });
     expect(audit.map((a) => a.action).sort()).toEqual(["codegen.releasesdk", "job.cancel"]);
+    expect((await admin.codegen.history({ id: apiResourceId })).items).toMatchObject([
+      { kind: "release", status: "cancelled", jobId, error: "Cancelled on request" },
+    ]);
   });
 });

@@ -39,7 +39,7 @@ import type { Db, DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
 import { enqueueJob, type JobDone, type JobKind, type JobRow } from "~/server/jobs/job";
-import { jobActor, type RunningJob } from "~/server/jobs/runner";
+import { JobCancelled, jobActor, type RunningJob } from "~/server/jobs/runner";
 import { systemScope, type Scope } from "~/server/services/scope";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { findResource } from "~/server/services/api-resources";
@@ -48,19 +48,32 @@ import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { guardedLookup } from "~/server/security/outbound";
 import { generateInto } from "~/server/codegen/generate";
 import { upsertReleasedPackage } from "~/server/services/api-packages";
-import { GIT_SYNC_STEPS, RELEASE_STEPS, gitSyncInput, sdkReleaseInput, type SdkReleasePlan, type ReleaseStep } from "~/lib/validators/sdk-release";
+import {
+  GIT_SYNC_STEPS,
+  RELEASE_STEPS,
+  gitSyncJobSettings,
+  sdkReleaseJobSettings,
+  type gitSyncInput,
+  type sdkReleaseInput,
+  type SdkReleasePlan,
+  type ReleaseStep,
+} from "~/lib/validators/sdk-release";
+import type { CodegenLanguageName } from "~/lib/validators/codegen";
+import { findGenerator } from "~/server/codegen/generators";
+import { buildInput, finishRun, getGitSettings, secretsFor, startRun, type BuildInput } from "~/server/services/codegen";
 
 export const SDK_RELEASE_KIND = "sdk.release";
 export const GIT_SYNC_KIND = "sdk.gitsync";
 const SDK_KINDS = [SDK_RELEASE_KIND, GIT_SYNC_KIND];
 const INITIAL_VERSION = "1.0.0";
 
-type ReleaseInput = z.output<typeof sdkReleaseInput>;
-type SyncInput = z.output<typeof gitSyncInput>;
-/** What a job stores: the request with its revision and version fixed and its tokens encrypted. */
+/** A release with its settings: built on the server from the saved ones (`resolveRelease`). */
+type ReleaseInput = z.output<typeof sdkReleaseJobSettings>;
+type SyncInput = z.output<typeof gitSyncJobSettings>;
+/** What a job stores: the settings with the revision and version fixed and the tokens encrypted. */
 const stored = { revisionId: z.uuid(), version: z.string() };
-const releaseJobInput = sdkReleaseInput.extend(stored);
-const syncJobInput = gitSyncInput.extend(stored);
+const releaseJobInput = sdkReleaseJobSettings.extend(stored);
+const syncJobInput = gitSyncJobSettings.extend(stored);
 type ReleaseJobInput = z.output<typeof releaseJobInput>;
 type SyncJobInput = z.output<typeof syncJobInput>;
 
@@ -137,6 +150,78 @@ export function bumpFor(before: Doc, after: Doc): "major" | "minor" | "patch" {
   return "patch";
 }
 
+// --- the saved settings a release uses -----------------------------------------------------
+
+/** The generator of a release or sync: a TypeScript client (the pipeline compiles with tsc and publishes to npm); 200004 / 200031 otherwise. */
+function releaseGenerator(id: string) {
+  const def = findGenerator(id);
+  if (!def) throw new AppError(200004);
+  if (def.language !== "typescript" || def.kind !== "client") throw new AppError(200031);
+  return def;
+}
+
+/** The saved Git settings as a job takes them; absent when no remote is saved (200025 when `required`), 200030 without a token. */
+async function savedGit(scope: Scope, apiResourceId: string, token: string | null, required: boolean) {
+  const g = await getGitSettings(scope, apiResourceId);
+  if (!g.saved || !g.remoteUrl) {
+    if (required) throw new AppError(200025);
+    return undefined;
+  }
+  if (!token) throw new AppError(200030);
+  return { remoteUrl: g.remoteUrl, branch: g.branch, user: g.userName || "sdk", email: g.userEmail || undefined, token, syncDocs: g.syncDocs };
+}
+
+/** The package fields of the saved npm settings (or the defaults, for a Git sync) as a job takes them. */
+const packageFields = (npm: BuildInput["npm"]) => ({
+  packageName: npm.packageName,
+  className: npm.className,
+  description: npm.description,
+  license: npm.license,
+  author: npm.author,
+  homepage: npm.homepage || undefined,
+  keywords: npm.keywords,
+  readme: npm.readme,
+});
+
+/**
+ * A release request with the settings saved on the SDKs tab: the npm settings of the generator's
+ * language (200002 when none are saved, 200029 without a registry token), the Git settings when a
+ * remote is saved (200030 without a token) and the common settings (revision, base URL).
+ */
+export async function resolveRelease(scope: Scope, input: z.output<typeof sdkReleaseInput>): Promise<ReleaseInput> {
+  const def = releaseGenerator(input.generatorId);
+  const language = def.language as CodegenLanguageName;
+  const built = await buildInput(scope, input.apiResourceId, language, input.revisionId);
+  if (!built.npm.saved) throw new AppError(200002);
+  const secrets = await secretsFor(scope, input.apiResourceId, language);
+  if (!secrets.npmToken) throw new AppError(200029);
+  return {
+    apiResourceId: input.apiResourceId,
+    generatorId: def.id,
+    revisionId: built.revision.id,
+    baseUrl: built.common.baseUrl || undefined,
+    npm: { ...packageFields(built.npm), version: input.version, registryUrl: built.npm.registryUrl, token: secrets.npmToken },
+    git: await savedGit(scope, input.apiResourceId, secrets.gitToken, false),
+  };
+}
+
+/** A Git sync request with the saved Git settings (200025 without a remote, 200030 without a token); the package named by the npm settings or their defaults. */
+export async function resolveGitSync(scope: Scope, input: z.output<typeof gitSyncInput>): Promise<SyncInput> {
+  const def = releaseGenerator(input.generatorId);
+  const language = def.language as CodegenLanguageName;
+  const built = await buildInput(scope, input.apiResourceId, language, input.revisionId);
+  const secrets = await secretsFor(scope, input.apiResourceId, language);
+  const git = (await savedGit(scope, input.apiResourceId, secrets.gitToken, true))!;
+  return {
+    apiResourceId: input.apiResourceId,
+    generatorId: def.id,
+    revisionId: built.revision.id,
+    baseUrl: built.common.baseUrl || undefined,
+    npm: { ...packageFields(built.npm), version: undefined },
+    git,
+  };
+}
+
 /**
  * The version a release would publish: the typed one, or the newest the registry or our records
  * know bumped by the changelog since the last released revision; and whether the registry has it.
@@ -165,6 +250,11 @@ export async function planRelease(scope: Scope, input: Pick<ReleaseInput, "apiRe
   return { revisionId: revision.id, revisionNumber: revision.number, lastVersion, version, bump, published: published.includes(version) };
 }
 
+/** The plan of a request, with the saved settings (the release dialog's "which version"). */
+export async function planSavedRelease(scope: Scope, request: z.output<typeof sdkReleaseInput>): Promise<SdkReleasePlan> {
+  return planRelease(scope, await resolveRelease(scope, request));
+}
+
 /** A release or sync of this API already queued or running (one at a time per API). */
 async function assertIdle(db: DbClient, apiResourceId: string) {
   const busy = await db.job.findFirst({
@@ -191,7 +281,8 @@ const auditView = (input: { npm: object; git?: object }) => ({
  * Starts a release: the version is decided and checked against the registry BEFORE any step runs
  * (200020 when the registry has it: nothing is queued), the job queued with its audit row.
  */
-export async function startRelease(scope: Scope, input: ReleaseInput): Promise<{ jobId: string; version: string }> {
+export async function startRelease(scope: Scope, request: z.output<typeof sdkReleaseInput>): Promise<{ jobId: string; version: string }> {
+  const input = await resolveRelease(scope, request);
   if (input.git) await assertOutbound(input.git.remoteUrl).catch(() => Promise.reject(new AppError(200026)));
   const plan = await planRelease(scope, input);
   if (plan.published) throw new AppError(200020);
@@ -211,7 +302,8 @@ export async function startRelease(scope: Scope, input: ReleaseInput): Promise<{
 }
 
 /** Starts a Git sync: the code generated from the revision, pushed (with docs) to the configured branch, no npm. */
-export async function startGitSync(scope: Scope, input: SyncInput): Promise<{ jobId: string; version: string }> {
+export async function startGitSync(scope: Scope, request: z.output<typeof gitSyncInput>): Promise<{ jobId: string; version: string }> {
+  const input = await resolveGitSync(scope, request);
   await assertOutbound(input.git.remoteUrl).catch(() => Promise.reject(new AppError(200026)));
   const resource = await findResource(scope.db, scope, input.apiResourceId);
   const revision = await findRevision(scope.db, scope, input.apiResourceId, input.revisionId);
@@ -407,13 +499,17 @@ async function smokeTest(dir: string, className: string, ops: Operation[], signa
       mod.client.setConfig({ baseUrl: process.env.UC_STUB });
       const C = mod[${JSON.stringify(className)}];
       if (!C) throw new Error("the package exports no ${className}");
-      const names = Object.getOwnPropertyNames(C).filter((n) => typeof C[n] === "function");
+      // The operations are the class's instance methods (the generator's "instance" style) or its static ones.
+      const inst = new C();
+      const own = Object.getOwnPropertyNames(Object.getPrototypeOf(inst)).filter((n) => n !== "constructor" && typeof inst[n] === "function");
+      const target = own.length ? inst : C;
+      const names = own.length ? own : Object.getOwnPropertyNames(C).filter((n) => typeof C[n] === "function");
       const op = ops.find((o) => o.name && names.includes(o.name)) ?? ops[0];
       const name = op && op.name && names.includes(op.name) ? op.name : names[0];
       if (!name) throw new Error("the package has no operation");
       const path = Object.fromEntries((op?.pathParams ?? []).map((p) => [p, "1"]));
       const query = Object.fromEntries((op?.query ?? []).map((p) => [p, "1"]));
-      const r = await C[name]({ path, query, ...(op?.body ? { body: {} } : {}) });
+      const r = await target[name]({ path, query, ...(op?.body ? { body: {} } : {}) });
       console.log("called " + name + ": " + r.response.status);
     `;
     await run(process.execPath, ["--input-type=module", "-e", script], {
@@ -445,7 +541,7 @@ interface GitPlan {
 async function prepareGit(
   work: string,
   files: { from: string; docs?: { document: Doc; title: string } },
-  g: { remoteUrl: string; branch: string; user: string; token: string },
+  g: { remoteUrl: string; branch: string; user: string; email?: string; token: string },
   message: string,
   tag: string | null,
   log: (l: string) => void,
@@ -495,7 +591,7 @@ async function prepareGit(
       changed++;
     }
   }
-  const author = { name: g.user, email: `${g.user.replace(/[^A-Za-z0-9._-]/g, "") || "sdk"}@users.noreply.user-center` };
+  const author = { name: g.user, email: g.email || `${g.user.replace(/[^A-Za-z0-9._-]/g, "") || "sdk"}@users.noreply.user-center` };
   const commit = await git.commit({ fs, dir, message, author });
   log(`commit ${commit.slice(0, 12)} (${changed} file(s) changed)`);
   if (tag) await git.annotatedTag({ fs, dir, ref: tag, message, tagger: author, force: true });
@@ -537,7 +633,7 @@ async function generateStep(input: ReleaseJobInput | SyncJobInput, doc: Doc, pkg
   const out = await generateInto({
     document: doc,
     generatorId: input.generatorId,
-    settings: { packageName: input.npm.packageName, className: input.npm.className, version: input.version, baseUrl: baseUrlOf(doc) },
+    settings: { packageName: input.npm.packageName, className: input.npm.className, version: input.version, baseUrl: input.baseUrl || baseUrlOf(doc) },
     outDir: path.join(pkg, "src"),
     signal: job.signal,
     onLog: (l) => job.log(l),
@@ -546,9 +642,90 @@ async function generateStep(input: ReleaseJobInput | SyncJobInput, doc: Doc, pkg
   return out;
 }
 
-async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: ReleaseJobInput) {
+/** The job with its log lines also kept here, for the history row. */
+function tracked(job: RunningJob<JobDone>, lines: string[]): RunningJob<JobDone> {
+  return {
+    ...job,
+    log(l) {
+      lines.push(l);
+      job.log(l);
+    },
+    async step(name) {
+      lines.push(`▶ ${name}`);
+      await job.step(name);
+    },
+  };
+}
+
+/**
+ * Runs a release or sync with its CodegenHistory row: opened (running) when the job starts,
+ * closed with the outcome, duration and log when it ends, however it ends: done, failed or
+ * cancelled (the error is passed on to the runner, which settles the job).
+ */
+async function withHistory(
+  db: Db,
+  raw: RunningJob<JobDone>,
+  row: JobRow,
+  kind: "release" | "gitsync",
+  input: ReleaseJobInput | SyncJobInput,
+  body: (
+    job: RunningJob<JobDone>,
+    scope: Scope,
+    done: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>,
+  ) => Promise<void>,
+) {
   const actor = await jobActor(db, row.actorId, row.tenantId);
   const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined });
+  const resource = await findResource(db, scope, input.apiResourceId);
+  const revision = await db.apiRevision.findFirst({
+    where: { id: input.revisionId, version: { apiResourceId: input.apiResourceId } },
+    select: { id: true, number: true, version: { select: { name: true } } },
+  });
+  const registry = "registryUrl" in input.npm ? input.npm.registryUrl : null;
+  const run = await startRun(scope, {
+    kind,
+    apiResourceId: resource.id,
+    tenantId: resource.tenantId,
+    generatorId: input.generatorId,
+    language: findGenerator(input.generatorId)?.language ?? "typescript",
+    revision: revision ? { id: revision.id, number: revision.number, versionName: revision.version.name } : null,
+    version: input.version,
+    registry,
+    jobId: row.id,
+  });
+  const lines: string[] = [];
+  const job = tracked(raw, lines);
+  let closed = false;
+  try {
+    await body(job, scope, async (end) => {
+      await finishRun(db, run.id, run.startedAt, { status: "succeeded", log: lines.join("\n"), ...end });
+      closed = true;
+    });
+  } catch (e) {
+    if (!closed) {
+      const cancelled = e instanceof JobCancelled || raw.signal.aborted;
+      const error = cancelled ? "Cancelled on request" : e instanceof Error ? e.message : String(e);
+      await finishRun(db, run.id, run.startedAt, {
+        status: cancelled ? "cancelled" : "failed",
+        log: [...lines, cancelled ? "■ cancelled" : `✖ ${error}`].join("\n"),
+        error,
+      }).catch((err: unknown) => scope.log.error({ err }, "codegen history not closed"));
+    }
+    throw e;
+  }
+}
+
+async function runRelease(db: Db, raw: RunningJob<JobDone>, row: JobRow, input: ReleaseJobInput) {
+  await withHistory(db, raw, row, "release", input, (job, scope, record) => releaseSteps(db, job, scope, input, record));
+}
+
+async function releaseSteps(
+  db: Db,
+  job: RunningJob<JobDone>,
+  scope: Scope,
+  input: ReleaseJobInput,
+  record: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>,
+) {
   const npmToken = decryptSecret(input.npm.token);
   const gitCfg = input.git ? { ...input.git, token: decryptSecret(input.git.token) } : null;
   const steps = RELEASE_STEPS.filter((s) => s !== "git" || gitCfg);
@@ -654,6 +831,7 @@ async function runRelease(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
     result.files = generated.files.length;
     result.timings = s.timings;
     job.log("released");
+    await record({ gitCommit: gitPlan?.commit ?? null, files: generated.files });
     await job.finish({ result: result as Prisma.InputJsonValue, done: steps.length, total: steps.length });
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -666,9 +844,17 @@ export const packageLink = (registryUrl: string, name: string) =>
     ? `https://www.npmjs.com/package/${name}`
     : new URL(packagePath(name), registryBase(registryUrl)).href;
 
-async function runGitSync(db: Db, job: RunningJob<JobDone>, row: JobRow, input: SyncJobInput) {
-  const actor = await jobActor(db, row.actorId, row.tenantId);
-  const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined });
+async function runGitSync(db: Db, raw: RunningJob<JobDone>, row: JobRow, input: SyncJobInput) {
+  await withHistory(db, raw, row, "gitsync", input, (job, scope, record) => gitSyncSteps(db, job, scope, input, record));
+}
+
+async function gitSyncSteps(
+  db: Db,
+  job: RunningJob<JobDone>,
+  scope: Scope,
+  input: SyncJobInput,
+  record: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>,
+) {
   const g = { ...input.git, token: decryptSecret(input.git.token) };
   await job.setSteps(GIT_SYNC_STEPS);
   const s = stepper(job);
@@ -694,6 +880,8 @@ async function runGitSync(db: Db, job: RunningJob<JobDone>, row: JobRow, input: 
     await pushGit(plan, g, (l) => job.log(l));
     await s.step("record");
     s.close();
+    job.log("synced");
+    await record({ gitCommit: plan.commit, files: generated.files });
     await job.finish({
       result: {
         packageName: input.npm.packageName,

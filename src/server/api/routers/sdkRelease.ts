@@ -1,6 +1,6 @@
 import { createTRPCRouter, errorCodesProcedure, requirePermission } from "~/server/api/trpc";
 import { gitSyncInput, sdkJobStarted, sdkReleaseInput, sdkReleasePlan, sdkReleasePlanInput } from "~/lib/validators/sdk-release";
-import { planRelease, startGitSync, startRelease } from "~/server/codegen/release";
+import { planSavedRelease, startGitSync, startRelease } from "~/server/codegen/release";
 import { kickJobRunner } from "~/server/jobs/queues";
 
 const tags = ["codegen"];
@@ -8,12 +8,13 @@ const tags = ["codegen"];
 /**
  * Releasing an API's SDK to an npm registry (with a Git push and the package market entry) and
  * syncing its code to Git, each as a background job read and cancelled through job.get /
- * job.cancel. Until the SDK settings land (part 1), the settings come with the request.
+ * job.cancel. The requests name only what to release: the package, registry, Git remote and
+ * their tokens are the ones saved on the SDKs tab (codegen.putNpmOptions / putGitOptions).
  */
 export const sdkRelease = createTRPCRouter({
   errorCodes: errorCodesProcedure("/sdk-releases/error-codes", tags, ["codegen"]),
 
-  // A POST: it carries the registry token, which never goes in a URL.
+  // A POST: it asks the registry with the saved token.
   plan: requirePermission("uc.codegen.releasesdk")
     .meta({
       openapi: {
@@ -26,7 +27,7 @@ export const sdkRelease = createTRPCRouter({
     })
     .input(sdkReleasePlanInput)
     .output(sdkReleasePlan)
-    .mutation(({ ctx, input }) => planRelease(ctx, input)),
+    .mutation(({ ctx, input }) => planSavedRelease(ctx, input)),
 
   release: requirePermission("uc.codegen.releasesdk")
     .meta({
@@ -35,7 +36,7 @@ export const sdkRelease = createTRPCRouter({
         path: "/sdk-releases",
         tags,
         protect: true,
-        summary: "Release an API's SDK: generate, build, test, publish, push, list (a job)",
+        summary: "Release an API's SDK with its saved settings: generate, build, test, publish, push, list (a job)",
       },
     })
     .input(sdkReleaseInput)
@@ -53,7 +54,7 @@ export const sdkRelease = createTRPCRouter({
         path: "/sdk-releases/git-sync",
         tags,
         protect: true,
-        summary: "Push an API's generated code and docs to Git, without npm (a job)",
+        summary: "Push an API's generated code and docs to the saved Git remote, without npm (a job)",
       },
     })
     .input(gitSyncInput)

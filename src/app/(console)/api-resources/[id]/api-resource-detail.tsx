@@ -16,7 +16,6 @@ import { useSeededText } from "~/components/use-seeded-text";
 import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 import { SubscribersTab } from "./subscribers";
 import { PackagesTab } from "./packages";
-import { SdkReleasePanel } from "./sdk-release";
 import { TrafficTab } from "./traffic";
 import { SdksTab } from "./sdks";
 
@@ -95,13 +94,7 @@ export function ApiResourceDetail({ id }: { id: string }) {
                   {
                     key: "publishing",
                     label: p("publishTab"),
-                    // The SDK release panel lives here until part 1's SDKs tab includes it.
-                    children: (
-                      <>
-                        <PublishTab api={r} />
-                        <SdkReleasePanel api={r} />
-                      </>
-                    ),
+                    children: <PublishTab api={r} />,
                   },
                 ]
               : []),

@@ -34,6 +34,7 @@ import { useCan } from "~/components/console-permissions";
 import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
 import { Time, useFormatTime } from "~/components/time";
 import type { ApiResourceItem } from "~/lib/validators/api";
+import { SdkReleasePanel } from "./sdk-release";
 import {
   CODEGEN_LANGUAGES,
   HISTORY_KINDS,
@@ -56,13 +57,15 @@ const LANGUAGE_NAMES: Record<string, string> = { typescript: "TypeScript", java:
 
 const formatSize = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
-/** The SDKs of an API: generate and preview, the settings per language, and the history of previews and releases. */
+/** The SDKs of an API: generate and preview, release (npm, Git), the settings per language, and the history of previews and releases. */
 export function SdksTab({ api }: { api: ApiResourceItem }) {
   const t = useTranslations("codegen");
   const canNpm = useCan("uc.codegen.npmoptions") !== false;
   const canGit = useCan("uc.codegen.githuboptions") !== false;
   const canCommon = useCan("uc.codegen.commonoptions") !== false;
   const canHistory = useCan("uc.apiresource.history") !== false;
+  const canRelease = useCan("uc.codegen.releasesdk") !== false;
+  const canSync = useCan("uc.codegen.gitsync") !== false;
   const [tab, setTab] = useState("preview");
   const [openRun, setOpenRun] = useState<string | null>(null);
   return (
@@ -73,6 +76,15 @@ export function SdksTab({ api }: { api: ApiResourceItem }) {
       size="small"
       items={[
         { key: "preview", label: t("previewTab"), children: <PreviewPane api={api} runId={openRun} onRun={setOpenRun} /> },
+        ...(canRelease || canSync
+          ? [
+              {
+                key: "release",
+                label: t("releaseTab"),
+                children: <SdkReleasePanel api={api} onSettings={(k) => setTab((k === "npm" ? canNpm : canGit) ? k : "release")} />,
+              },
+            ]
+          : []),
         ...(canNpm ? [{ key: "npm", label: t("npmTab"), children: <NpmSettingsForm api={api} /> }] : []),
         ...(canGit ? [{ key: "git", label: t("gitTab"), children: <GitSettingsForm api={api} /> }] : []),
         ...(canCommon ? [{ key: "common", label: t("commonTab"), children: <CommonSettingsForm api={api} /> }] : []),
