@@ -37,7 +37,11 @@ test("someone subscribes to an API's releases, confirms through the emailed link
   await expect(panel.locator(".ant-table-tbody")).toContainText("Confirmed");
   await shot(page, "api-subscribers-en");
 
-  await page.getByRole("tab", { name: "Packages" }).click();
+  // With twelve tabs the nav scrolls: a click may only focus the tab while the list moves, so click until its panel shows.
+  await expect(async () => {
+    await page.getByRole("tab", { name: "Packages", exact: true }).click();
+    await expect(page.getByTestId("package-new")).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
   await page.getByTestId("package-new").click();
   await page.getByTestId("package-name").fill("@orders/client");
   await page.getByTestId("package-link").fill("javascript:alert(1)");
