@@ -4,7 +4,8 @@
  * baseline), runs the job when told to, and reports rows, time and the file's size.
  */
 import { createPrismaClient } from "~/server/db-client";
-import { claimExportJob, runExportJob } from "~/server/exports/worker";
+import { claimExportJob, EXPORT_KIND, exportJobKind, exportJobResult, runExportJob } from "~/server/exports/worker";
+import { enqueueJob } from "~/server/jobs/job";
 import { sheetTranslator } from "~/server/exports/i18n";
 
 const url = process.env.BENCH_URL!;
@@ -18,7 +19,11 @@ const admin = await db.user.findFirstOrThrow({ where: { tenantId, userName: "ben
 await sheetTranslator("zh-CN");
 await import("exceljs");
 await db.$queryRaw`SELECT 1`;
-const job = await db.exportJob.create({ data: { tenantId, actorId: admin.id, resource: "users", format, locale: "zh-CN", filter: {} }, select: { id: true } });
+const job = await enqueueJob(db, EXPORT_KIND, exportJobKind(), {
+  tenantId,
+  actorId: admin.id,
+  input: { resource: "users", format, locale: "zh-CN", filter: {} },
+});
 await send({ ready: true });
 await new Promise<void>((resolve) => process.once("message", () => resolve()));
 
@@ -57,7 +62,7 @@ const ms = performance.now() - t0;
 // The worker process's CPU (all its threads: JS, GC helpers, file writes), not the database's.
 const cpu = process.cpuUsage(cpu0);
 const cpuMs = (cpu.user + cpu.system) / 1000;
-const done = await db.exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, done: true, size: true, error: true } });
+const done = await db.job.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, done: true, result: true, error: true } });
 if (done.error) console.error(done.error);
 clearInterval(heapTimer);
 const MB = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
@@ -66,6 +71,6 @@ if (process.env.BENCH_TRACE)
     `heap used ${MB(heapBefore.heapUsed)} → peak ${MB(heap.used)}, heap total ${MB(heapBefore.heapTotal)} → peak ${MB(heap.total)}, external peak ${MB(heap.external)}`,
   );
 if (process.env.BENCH_TRACE) console.error(`reading pages: ${(readMs / 1000).toFixed(1)} s of ${(ms / 1000).toFixed(1)} s`);
-await send({ done: { rows: done.done, ms, cpuMs, size: Number(done.size ?? 0), status: done.status } });
+await send({ done: { rows: done.done, ms, cpuMs, size: exportJobResult.parse(done.result ?? {}).size ?? 0, status: done.status } });
 await close();
 process.exit(0);

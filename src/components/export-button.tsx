@@ -9,6 +9,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import type { ExportFormat } from "~/lib/validators/export";
+import { jobEnded } from "~/lib/validators/job";
 
 /**
  * "Export" for any list: a CSV / XLSX dropdown that starts a background job with the page's
@@ -34,7 +35,7 @@ export function ExportButton({ resource, filter, disabled }: { resource: string;
   const job = useQuery({
     ...trpc.export.get.queryOptions({ id: jobId ?? "" }),
     enabled: !!jobId,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === "done" || q.state.data.status === "failed") ? false : 700),
+    refetchInterval: (q) => (q.state.data && jobEnded(q.state.data.status) ? false : 700),
   });
 
   const start = (format: ExportFormat) => create.mutate({ resource, format, filter });
@@ -63,6 +64,8 @@ export function ExportButton({ resource, filter, disabled }: { resource: string;
             <Typography.Text type="danger" title={j.error ?? undefined}>
               {t("failed")}
             </Typography.Text>
+          ) : j.status === "cancelled" ? (
+            <Typography.Text type="secondary">{t("cancelled")}</Typography.Text>
           ) : j.status === "done" ? (
             <>
               <Typography.Text type="success">{t("ready")}</Typography.Text>

@@ -3,7 +3,8 @@ import { listInput, text } from "~/lib/validators/common";
 
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const EXPORT_STATUSES = ["queued", "running", "done", "failed"] as const;
+/** An export is a job (kind "export"): its statuses are every job's, `cancelled` through job.cancel. */
+export const EXPORT_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
 
 export const exportCreateInput = z.object({
   /** The list to export: `audit`, `roles`, ... (see src/server/exports/registry.ts). */

@@ -38,7 +38,7 @@ import { z } from "zod";
 import type { Db, DbClient } from "~/server/db";
 import type { Prisma } from "~/generated/prisma/client";
 import { AppError } from "~/server/errors";
-import { enqueueJob, type JobDone, type JobKind, type JobRow } from "~/server/jobs/job";
+import { enqueueJob, type JobKind, type JobRow } from "~/server/jobs/job";
 import { JobCancelled, jobActor, type RunningJob } from "~/server/jobs/runner";
 import { systemScope, type Scope } from "~/server/services/scope";
 import { auditActor, writeAudit } from "~/server/services/audit";
@@ -612,7 +612,7 @@ async function pushGit(p: GitPlan, g: { branch: string; user: string; token: str
 }
 
 /** Steps with their durations, for the result and the bench. */
-function stepper(job: RunningJob<JobDone>) {
+function stepper(job: RunningJob) {
   const timings: Record<string, number> = {};
   let current: { name: string; at: number } | null = null;
   const close = () => {
@@ -629,7 +629,7 @@ function stepper(job: RunningJob<JobDone>) {
   };
 }
 
-async function generateStep(input: ReleaseJobInput | SyncJobInput, doc: Doc, pkg: string, job: RunningJob<JobDone>) {
+async function generateStep(input: ReleaseJobInput | SyncJobInput, doc: Doc, pkg: string, job: RunningJob) {
   const out = await generateInto({
     document: doc,
     generatorId: input.generatorId,
@@ -643,7 +643,7 @@ async function generateStep(input: ReleaseJobInput | SyncJobInput, doc: Doc, pkg
 }
 
 /** The job with its log lines also kept here, for the history row. */
-function tracked(job: RunningJob<JobDone>, lines: string[]): RunningJob<JobDone> {
+function tracked(job: RunningJob, lines: string[]): RunningJob {
   return {
     ...job,
     log(l) {
@@ -664,15 +664,11 @@ function tracked(job: RunningJob<JobDone>, lines: string[]): RunningJob<JobDone>
  */
 async function withHistory(
   db: Db,
-  raw: RunningJob<JobDone>,
+  raw: RunningJob,
   row: JobRow,
   kind: "release" | "gitsync",
   input: ReleaseJobInput | SyncJobInput,
-  body: (
-    job: RunningJob<JobDone>,
-    scope: Scope,
-    done: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>,
-  ) => Promise<void>,
+  body: (job: RunningJob, scope: Scope, done: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>) => Promise<void>,
 ) {
   const actor = await jobActor(db, row.actorId, row.tenantId);
   const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined });
@@ -715,13 +711,13 @@ async function withHistory(
   }
 }
 
-async function runRelease(db: Db, raw: RunningJob<JobDone>, row: JobRow, input: ReleaseJobInput) {
+async function runRelease(db: Db, raw: RunningJob, row: JobRow, input: ReleaseJobInput) {
   await withHistory(db, raw, row, "release", input, (job, scope, record) => releaseSteps(db, job, scope, input, record));
 }
 
 async function releaseSteps(
   db: Db,
-  job: RunningJob<JobDone>,
+  job: RunningJob,
   scope: Scope,
   input: ReleaseJobInput,
   record: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>,
@@ -844,13 +840,13 @@ export const packageLink = (registryUrl: string, name: string) =>
     ? `https://www.npmjs.com/package/${name}`
     : new URL(packagePath(name), registryBase(registryUrl)).href;
 
-async function runGitSync(db: Db, raw: RunningJob<JobDone>, row: JobRow, input: SyncJobInput) {
+async function runGitSync(db: Db, raw: RunningJob, row: JobRow, input: SyncJobInput) {
   await withHistory(db, raw, row, "gitsync", input, (job, scope, record) => gitSyncSteps(db, job, scope, input, record));
 }
 
 async function gitSyncSteps(
   db: Db,
-  job: RunningJob<JobDone>,
+  job: RunningJob,
   scope: Scope,
   input: SyncJobInput,
   record: (end: { gitCommit?: string | null; files?: { path: string; size: number }[] }) => Promise<void>,

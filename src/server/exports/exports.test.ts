@@ -1,5 +1,5 @@
 import { mkdtempSync } from "node:fs";
-import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -43,9 +43,18 @@ beforeAll(async () => {
   await t.db.auditLog.createMany({ data: [{ tenantId: w.platform.id, actorId: w.operator.id, action: "role.update", recordId: "platform" }] });
 });
 
-/** The finished file of a job, read from the export store by the key on the row. */
+/** An export's Job row, its input and result spread out (what the old ExportJob columns held). */
+async function exportRow(id: string, db: PrismaClient = t.db) {
+  const row = await db.job.findUniqueOrThrow({ where: { id } });
+  expect(row.kind).toBe("export");
+  const input = row.input as { resource: string; format: string; locale: string; filter: Record<string, unknown> };
+  const result = (row.result ?? {}) as { fileName?: string; fileKey?: string; size?: number };
+  return { ...row, ...input, fileName: result.fileName ?? null, fileKey: result.fileKey ?? null, size: result.size ?? null };
+}
+
+/** The finished file of a job, read from the export store by the key in its result. */
 async function fileOf(id: string): Promise<Buffer> {
-  const row = await t.db.exportJob.findUniqueOrThrow({ where: { id }, select: { fileKey: true, size: true } });
+  const row = await exportRow(id);
   expect(row.fileKey).toMatch(EXPORT_KEY_RE);
   const bytes = await readFile(exportPath(row.fileKey!));
   expect(Number(row.size)).toBe(bytes.length);
@@ -104,7 +113,7 @@ describe("export jobs", () => {
       batchSize: 10,
       progressEveryMs: 0,
       onBatch: async (id) => {
-        progress.push((await t.db.exportJob.findUniqueOrThrow({ where: { id } })).done);
+        progress.push((await exportRow(id)).done);
       },
     });
     expect(progress).toEqual([10, 20, 28]);
@@ -170,7 +179,7 @@ describe("export jobs", () => {
     expect(listed.items).toHaveLength(23);
     const job = await admin.export.create({ resource: "users", format: "csv", filter });
     await drainExportJobs(t.db, { batchSize: 5 });
-    const done = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const done = await exportRow(job.id);
     expect(done).toMatchObject({ status: "done", done: 23 });
     const rows = parseCsv(
       Buffer.from(await fileOf(done.id))
@@ -198,7 +207,7 @@ describe("export jobs", () => {
     // Another filter, another file: only what the list would show.
     const other = await admin.export.create({ resource: "users", format: "csv", filter: { name: "managerb" } });
     await drainExportJobs(t.db, { batchSize: 5 });
-    expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: other.id } })).done).toBe(1);
+    expect((await exportRow(other.id)).done).toBe(1);
   });
 
   it("exports the smaller lists (OAuth clients, identity resources) with the caller's scope", async () => {
@@ -295,12 +304,12 @@ describe("export jobs", () => {
     expect((await failure(() => admin.export.create({ resource: "nope", format: "csv", filter: {} }))).code).toBe(19003);
     const bad = await failure(() => admin.export.create({ resource: "audit", format: "csv", filter: { actorId: "not-a-uuid" } }));
     expect(bad.code).toBe(10003);
-    expect(await t.db.exportJob.count({ where: { actorId: w.plainB.id } })).toBe(0);
+    expect(await t.db.job.count({ where: { actorId: w.plainB.id } })).toBe(0);
   });
 
   it("refuses a filter value nested past the depth limit or of a kind JSON cannot hold (400 10003), and stores only the parsed filter", async () => {
     const admin = await w.callerFor(w.managerB.id);
-    const before = await t.db.exportJob.count();
+    const before = await t.db.job.count({ where: { kind: "export" } });
     const audits = await t.db.auditLog.count({ where: { action: "export.create" } });
     const nest = (leaf: unknown, levels: number): unknown => (levels ? { a: nest(leaf, levels - 1) } : leaf);
     // A NUL string 33 levels down an unknown key; a superjson bigint; a Map; NaN: none may reach the database.
@@ -308,18 +317,18 @@ describe("export jobs", () => {
       const bad = await failure(() => admin.export.create({ resource: "roles", format: "csv", filter: { name: "exp", evil } }));
       expect(bad).toMatchObject({ code: 10003 });
     }
-    expect(await t.db.exportJob.count()).toBe(before);
+    expect(await t.db.job.count({ where: { kind: "export" } })).toBe(before);
     expect(await t.db.auditLog.count({ where: { action: "export.create" } })).toBe(audits);
     // An unknown key (clean, shallow) is dropped: the job row and its audit line hold what the schema parsed.
     const job = await admin.export.create({ resource: "roles", format: "csv", filter: { name: "exp", extra: { note: "not a filter" }, take: 5 } });
-    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { filter: true } });
+    const row = await exportRow(job.id);
     expect(row.filter).not.toHaveProperty("extra");
     expect(row.filter).not.toHaveProperty("take");
     expect(row.filter).toMatchObject({ name: "exp" });
     const audit = await t.db.auditLog.findFirstOrThrow({ where: { action: "export.create", recordId: job.id } });
     expect(JSON.stringify(audit)).not.toContain("not a filter");
     await drainExportJobs(t.db);
-    expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("done");
+    expect((await exportRow(job.id)).status).toBe("done");
   });
 
   it("shows a user only their own jobs; the download is refused to anyone else", async () => {
@@ -351,12 +360,12 @@ describe("export jobs", () => {
     const admin = await w.callerFor(w.managerB.id);
     const job = await admin.export.create({ resource: "audit", format: "xlsx", filter: {} });
     await drainExportJobs(t.db, { batchSize: 20 });
-    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const row = await exportRow(job.id);
     expect(row.fileKey).toMatch(new RegExp(`^${w.tenantB.id}/${job.id}-[0-9a-f]{8}\\.xlsx$`));
-    // No copy of the file in the database: the bytea column is gone.
-    const columns = await t.db.$queryRaw<{ column_name: string }[]>`SELECT column_name FROM information_schema.columns WHERE table_name = 'ExportJob'`;
-    expect(columns.map((c) => c.column_name)).not.toContain("content");
-    expect(Object.keys(row)).not.toContain("content");
+    // No copy of the file in the database: the job keeps its key, name and size, and ExportJob is gone.
+    const tables = await t.db.$queryRaw<{ table_name: string }[]>`SELECT table_name FROM information_schema.tables WHERE table_name = 'ExportJob'`;
+    expect(tables).toEqual([]);
+    expect(Object.keys(row.result as object).sort()).toEqual(["fileKey", "fileName", "size"]);
     const bytes = await fileOf(job.id);
     expect((await admin.export.get({ id: job.id })).size).toBe(bytes.length);
     expect((await admin.export.list({})).items.find((j) => j.id === job.id)?.size).toBe(bytes.length);
@@ -393,11 +402,41 @@ describe("export jobs", () => {
       spy.mockRestore();
     }
     expect(calls).toBe(2);
-    const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const row = await exportRow(job.id);
     expect(row).toMatchObject({ status: "failed", error: "the database went away", fileKey: null, size: null });
     const dir = path.join(exportsRoot(), w.tenantB.id);
     expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(job.id))).toEqual([]);
     expect((await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, job.id, "en")).status).toBe(409);
+  });
+
+  it("is a job like any other: job.get reads its progress, job.cancel stops it (queued at once, running between batches) and leaves no file", async () => {
+    const admin = await w.callerFor(w.managerB.id);
+    const queued = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    expect(await admin.job.get({ id: queued.id })).toMatchObject({ kind: "export", status: "queued", done: 0, cancelRequested: false });
+    // Someone else's export is not theirs to read or stop, an administrator's of the same tenant neither (as with the download).
+    const colleague = await w.callerFor((await w.makeUser(w.tenantB.id, "expjobpeer", ["administrator"])).id);
+    expect((await failure(() => colleague.job.get({ id: queued.id }))).code).toBe(200027);
+    expect((await failure(() => colleague.job.cancel({ id: queued.id }))).code).toBe(200027);
+    expect(await admin.job.cancel({ id: queued.id })).toMatchObject({ status: "cancelled", cancelRequested: true });
+    expect(await admin.export.get({ id: queued.id })).toMatchObject({ status: "cancelled", fileName: null, size: null });
+    expect((await admin.export.list({ status: "cancelled" })).items.map((j) => j.id)).toContain(queued.id);
+    expect(await t.db.auditLog.count({ where: { action: "job.cancel", recordId: queued.id } })).toBe(1);
+    expect(await drainExportJobs(t.db)).toBe(0);
+
+    const running = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
+    await drainExportJobs(t.db, {
+      batchSize: 1,
+      progressEveryMs: 0,
+      onBatch: async (id, done) => {
+        if (done === 1) expect(await admin.job.cancel({ id })).toMatchObject({ status: "running", cancelRequested: true });
+      },
+    });
+    const row = await exportRow(running.id);
+    expect(row).toMatchObject({ status: "cancelled", error: "Cancelled on request", done: 2, fileKey: null });
+    expect(row.log).toContain("■ cancelled");
+    const dir = path.join(exportsRoot(), w.tenantB.id);
+    expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(running.id))).toEqual([]);
+    expect((await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, running.id, "en")).status).toBe(409);
   });
 
   it("a job whose creator was disabled or deleted after queueing fails and writes no file", async () => {
@@ -411,7 +450,7 @@ describe("export jobs", () => {
       const job = await (await w.callerFor(creator.id)).export.create({ resource: "roles", format: "csv", filter: {} });
       await t.db.user.update({ where: { id: creator.id }, data: gone });
       await drainExportJobs(t.db);
-      const row = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+      const row = await exportRow(job.id);
       expect(row).toMatchObject({ status: "failed", fileKey: null, size: null });
       expect(row.error).toMatch(/no longer active/);
       expect((await readdir(dir).catch(() => [])).filter((f) => f.startsWith(job.id))).toEqual([]);
@@ -423,11 +462,11 @@ describe("export jobs", () => {
     const old = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
     const young = await admin.export.create({ resource: "roles", format: "csv", filter: {} });
     await drainExportJobs(t.db);
-    const oldFile = exportPath((await t.db.exportJob.findUniqueOrThrow({ where: { id: old.id } })).fileKey!);
-    const youngFile = exportPath((await t.db.exportJob.findUniqueOrThrow({ where: { id: young.id } })).fileKey!);
+    const oldFile = exportPath((await exportRow(old.id)).fileKey!);
+    const youngFile = exportPath((await exportRow(young.id)).fileKey!);
     const day = 86_400_000;
-    await t.db.exportJob.update({ where: { id: old.id }, data: { finishedAt: new Date(Date.now() - 7 * day - 60_000) } });
-    await t.db.exportJob.update({ where: { id: young.id }, data: { finishedAt: new Date(Date.now() - 7 * day + 3_600_000) } });
+    await t.db.job.update({ where: { id: old.id }, data: { finishedAt: new Date(Date.now() - 7 * day - 60_000) } });
+    await t.db.job.update({ where: { id: young.id }, data: { finishedAt: new Date(Date.now() - 7 * day + 3_600_000) } });
     // A crashed worker's partial file: an old one goes, a fresh one (a worker still writing) stays.
     const dir = path.join(exportsRoot(), w.tenantB.id);
     const stale = path.join(dir, `${old.id}-0badc0de.csv.part`);
@@ -439,12 +478,16 @@ describe("export jobs", () => {
     expect(result.status).toBe("done");
     await expect(readFile(stale)).rejects.toThrow(/ENOENT/);
     expect((await readFile(writing)).toString()).toBe("half");
-    expect(await t.db.exportJob.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await t.db.job.findUnique({ where: { id: old.id } })).toBeNull();
     await expect(readFile(oldFile)).rejects.toThrow(/ENOENT/);
-    expect(await t.db.exportJob.findUnique({ where: { id: young.id } })).not.toBeNull();
+    expect(await t.db.job.findUnique({ where: { id: young.id } })).not.toBeNull();
     expect((await readFile(youngFile)).length).toBeGreaterThan(0);
     // A file gone from the store (swept, or a lost disk) is "expired", never a broken 200.
-    await t.db.exportJob.update({ where: { id: young.id }, data: { fileKey: `${w.tenantB.id}/${young.id}-00000000.csv` } });
+    const youngRow = await exportRow(young.id);
+    await t.db.job.update({
+      where: { id: young.id },
+      data: { result: { fileName: youngRow.fileName, size: youngRow.size, fileKey: `${w.tenantB.id}/${young.id}-00000000.csv` } },
+    });
     const gone = await downloadExport(t.db, { userId: w.managerB.id, permissions: ["uc.export.get"] }, young.id, "en");
     expect(gone.status).toBe(404);
     expect(((await gone.json()) as { code: number }).code).toBe(19004);
@@ -511,14 +554,14 @@ describe("export jobs", () => {
       // Instance two sees nothing to do while the lease holds.
       expect(await claimExportJob(second, 60_000)).toBeNull();
       // Instance one "crashes": its lease runs out.
-      await t.db.exportJob.update({ where: { id: job.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+      await t.db.job.update({ where: { id: job.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
       const taken = await claimExportJob(second, 60_000);
       expect(taken?.id).toBe(job.id);
       await runExportJob(second, taken!);
-      expect((await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("done");
+      expect((await exportRow(job.id)).status).toBe("done");
       // The first instance waking up late cannot overwrite the finished job.
       await runExportJob(t.db, mine!);
-      const final = await t.db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+      const final = await exportRow(job.id);
       expect(final.status).toBe("done");
       expect(final.error).toBeNull();
     } finally {
@@ -539,6 +582,93 @@ describe("export jobs", () => {
     } finally {
       await second.$disconnect();
     }
+  });
+});
+
+describe("the migration that moved exports onto Job", () => {
+  it("carries every ExportJob row over (status, progress, times, lease, error, its file) and the download still works", async () => {
+    // The table as it was before 20261202190000_export_jobs_into_job, with a row of each kind of state.
+    await t.db.$executeRawUnsafe(`CREATE TYPE "ExportStatus" AS ENUM ('queued', 'running', 'done', 'failed')`);
+    await t.db.$executeRawUnsafe(`CREATE TABLE "ExportJob" (
+      "id" UUID PRIMARY KEY, "tenantId" UUID, "actorId" UUID NOT NULL, "resource" TEXT NOT NULL, "format" TEXT NOT NULL,
+      "locale" TEXT NOT NULL DEFAULT 'zh-CN', "filter" JSONB NOT NULL, "status" "ExportStatus" NOT NULL DEFAULT 'queued',
+      "total" INTEGER, "done" INTEGER NOT NULL DEFAULT 0, "error" TEXT, "fileName" TEXT, "fileKey" TEXT, "size" BIGINT,
+      "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "startedAt" TIMESTAMPTZ(3), "finishedAt" TIMESTAMPTZ(3), "leaseUntil" TIMESTAMPTZ(3))`);
+    const ids = ["0193a000-0000-7000-8000-00000000e0a1", "0193a000-0000-7000-8000-00000000e0a2", "0193a000-0000-7000-8000-00000000e0a3"];
+    const key = `${w.tenantB.id}/${ids[0]}-0badc0de.csv`;
+    await mkdir(path.dirname(exportPath(key)), { recursive: true });
+    await writeFile(exportPath(key), "a,b\n1,2\n");
+    const me = w.managerB.id;
+    await t.db.$executeRawUnsafe(
+      `INSERT INTO "ExportJob" ("id", "tenantId", "actorId", "resource", "format", "locale", "filter", "status", "total", "done", "error", "fileName", "fileKey", "size", "createdAt", "startedAt", "finishedAt", "leaseUntil") VALUES
+       ($1::uuid, $4::uuid, $5::uuid, 'roles', 'csv', 'en', '{"name":"exp"}', 'done', 1, 1, NULL, 'roles-20261201.csv', $6, 8, '2026-12-01 10:00:00+00', '2026-12-01 10:00:01+00', '2026-12-01 10:00:02+00', NULL),
+       ($2::uuid, $4::uuid, $5::uuid, 'audit', 'xlsx', 'zh-CN', '{}', 'failed', NULL, 4, 'disk full', NULL, NULL, NULL, '2026-12-01 11:00:00+00', '2026-12-01 11:00:01+00', '2026-12-01 11:00:03+00', NULL),
+       ($3::uuid, NULL, $5::uuid, 'users', 'csv', 'zh-CN', '{"name":"a","nested":{"b":[1,2]}}', 'running', 100, 40, NULL, NULL, NULL, NULL, '2026-12-01 12:00:00+00', '2026-12-01 12:00:01+00', NULL, '2026-12-01 12:01:01.123+00')`,
+      ...ids,
+      w.tenantB.id,
+      me,
+      key,
+    );
+    const file = await readFile(path.join(process.cwd(), "prisma/migrations/20261202190000_export_jobs_into_job/migration.sql"), "utf8");
+    const statements = file
+      .split("\n")
+      .filter((l) => !l.trimStart().startsWith("--"))
+      .join("\n")
+      .split(/;\s*$/m)
+      .map((x) => x.trim())
+      .filter(Boolean);
+    expect(statements).toHaveLength(3);
+    for (const statement of statements) await t.db.$executeRawUnsafe(statement);
+
+    expect(await t.db.$queryRaw`SELECT 1 FROM pg_type WHERE typname = 'ExportStatus'`).toEqual([]);
+    const rows = await t.db.job.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows[0]).toMatchObject({
+      kind: "export",
+      tenantId: w.tenantB.id,
+      actorId: me,
+      input: { resource: "roles", format: "csv", locale: "en", filter: { name: "exp" } },
+      status: "done",
+      total: 1,
+      done: 1,
+      error: null,
+      result: { fileName: "roles-20261201.csv", fileKey: key, size: 8 },
+      createdAt: new Date("2026-12-01T10:00:00Z"),
+      startedAt: new Date("2026-12-01T10:00:01Z"),
+      finishedAt: new Date("2026-12-01T10:00:02Z"),
+      leaseUntil: null,
+    });
+    expect(rows[1]).toMatchObject({
+      status: "failed",
+      done: 4,
+      total: null,
+      error: "disk full",
+      result: null,
+      input: { resource: "audit", format: "xlsx", locale: "zh-CN", filter: {} },
+    });
+    expect(rows[2]).toMatchObject({
+      tenantId: null,
+      status: "running",
+      done: 40,
+      total: 100,
+      leaseUntil: new Date("2026-12-01T12:01:01.123Z"),
+      finishedAt: null,
+      input: { resource: "users", filter: { name: "a", nested: { b: [1, 2] } } },
+    });
+    // As their creator sees them: listed, got and downloaded like any export.
+    const admin = await w.callerFor(me);
+    expect(await admin.export.get({ id: ids[0]! })).toMatchObject({
+      resource: "roles",
+      format: "csv",
+      status: "done",
+      fileName: "roles-20261201.csv",
+      size: 8,
+    });
+    expect((await admin.export.list({ take: 100 })).items.map((j) => j.id)).toEqual(expect.arrayContaining(ids));
+    const res = await downloadExport(t.db, { userId: me, permissions: ["uc.export.get"] }, ids[0]!, "en");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("a,b\n1,2\n");
+    await t.db.job.deleteMany({ where: { id: { in: ids } } });
   });
 });
 

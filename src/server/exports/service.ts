@@ -1,4 +1,8 @@
-/** Export jobs as their creator sees them: create, look at, download. */
+/**
+ * Export jobs as their creator sees them: create, look at, download. An export is a row of the
+ * Job table of kind "export" (src/server/exports/worker.ts): its input says what to export, its
+ * result where the file is.
+ */
 import { Readable } from "node:stream";
 import type { z } from "zod";
 import type { Db } from "~/server/db";
@@ -11,6 +15,8 @@ import { AppError } from "~/server/errors";
 import { writeAudit } from "~/server/services/audit";
 import { exporterFor, PAGING_KEYS } from "~/server/exports/registry";
 import { openExportForRead } from "~/server/exports/store";
+import { enqueueJob } from "~/server/jobs/job";
+import { EXPORT_KIND, exportJobInput, exportJobKind, exportJobResult } from "~/server/exports/worker";
 
 export interface ExportActor {
   userId: string;
@@ -21,26 +27,39 @@ export interface ExportActor {
 
 const viewSelect = {
   id: true,
-  resource: true,
-  format: true,
+  input: true,
   status: true,
   total: true,
   done: true,
   error: true,
-  fileName: true,
-  size: true,
+  result: true,
   createdAt: true,
   startedAt: true,
   finishedAt: true,
-} satisfies Prisma.ExportJobSelect;
+} satisfies Prisma.JobSelect;
 
-type ViewRow = Prisma.ExportJobGetPayload<{ select: typeof viewSelect }>;
+type ViewRow = Prisma.JobGetPayload<{ select: typeof viewSelect }>;
 
-const toView = (r: ViewRow): ExportJobView => ({
-  ...r,
-  format: r.format === "xlsx" ? "xlsx" : "csv",
-  size: r.size === null ? null : Number(r.size),
-});
+/** The file an export wrote, from its result (nothing until it is done). */
+const fileOf = (result: unknown) => {
+  const parsed = exportJobResult.safeParse(result ?? {});
+  return parsed.success ? parsed.data : {};
+};
+
+const toView = ({ input, result, ...r }: ViewRow): ExportJobView => {
+  const asked = exportJobInput.pick({ resource: true, format: true }).safeParse(input);
+  const file = fileOf(result);
+  return {
+    ...r,
+    resource: asked.success ? asked.data.resource : "",
+    format: asked.success && asked.data.format === "xlsx" ? "xlsx" : "csv",
+    fileName: file.fileName ?? null,
+    size: file.size ?? null,
+  };
+};
+
+/** Only the caller's own exports, among all their jobs. */
+const mine = (actor: Pick<ExportActor, "userId">) => ({ actorId: actor.userId, kind: EXPORT_KIND }) satisfies Prisma.JobWhereInput;
 
 export async function createExport(
   db: Db,
@@ -65,17 +84,12 @@ export async function createExport(
   for (const k of PAGING_KEYS) delete filter[k];
   const stored = JSON.parse(JSON.stringify(filter)) as Prisma.InputJsonObject;
   return db.$transaction(async (tx) => {
-    const row = await tx.exportJob.create({
-      data: {
-        tenantId: actor.tenantId,
-        actorId: actor.userId,
-        resource: input.resource,
-        format: input.format,
-        locale: req.locale,
-        filter: stored,
-      },
-      select: viewSelect,
+    const { id } = await enqueueJob(tx, EXPORT_KIND, exportJobKind(), {
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      input: { resource: input.resource, format: input.format, locale: req.locale, filter: stored },
     });
+    const row = await tx.job.findUniqueOrThrow({ where: { id }, select: viewSelect });
     await writeAudit(tx, { actorId: actor.userId, tenantId: actor.tenantId, ip: req.ip, userAgent: req.userAgent }, "export.create", row.id, undefined, {
       resource: input.resource,
       format: input.format,
@@ -87,16 +101,16 @@ export async function createExport(
 
 /** A user sees only their own jobs (anyone else's id is a 404). */
 export async function getExport(db: Db, actor: Pick<ExportActor, "userId">, id: string): Promise<ExportJobView> {
-  const row = await db.exportJob.findFirst({ where: { id, actorId: actor.userId }, select: viewSelect });
+  const row = await db.job.findFirst({ where: { id, ...mine(actor) }, select: viewSelect });
   if (!row) throw new AppError(19001);
   return toView(row);
 }
 
 export async function listExports(db: Db, actor: Pick<ExportActor, "userId">, input: z.output<typeof exportListInput>) {
-  const where: Prisma.ExportJobWhereInput = { actorId: actor.userId, ...(input.status ? { status: input.status } : {}) };
+  const where: Prisma.JobWhereInput = { ...mine(actor), ...(input.status ? { status: input.status } : {}) };
   const [total, rows] = await db.$transaction([
-    db.exportJob.count({ where }),
-    db.exportJob.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take, select: viewSelect }),
+    db.job.count({ where }),
+    db.job.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take, select: viewSelect }),
   ]);
   return { total, items: rows.map(toView) };
 }
@@ -128,17 +142,15 @@ export async function downloadExport(db: Db, actor: Pick<ExportActor, "userId" |
   if (!actor) return fail(10001);
   if (!hasPermission(actor.permissions, "uc.export.get")) return fail(10002);
   if (!/^[0-9a-f-]{36}$/i.test(id)) return fail(19001);
-  const job = await db.exportJob.findFirst({
-    where: { id, actorId: actor.userId },
-    select: { status: true, format: true, fileName: true, fileKey: true },
-  });
-  if (!job) return fail(19001);
+  const row = await db.job.findFirst({ where: { id, ...mine(actor) }, select: viewSelect });
+  if (!row) return fail(19001);
+  const job = { ...toView(row), fileKey: fileOf(row.result).fileKey };
   if (job.status !== "done") return fail(19002);
   if (!job.fileKey) return fail(19004);
   // Opened before answering, so a file gone meanwhile is 19004 and not a broken 200.
   const opened = await openExportForRead(job.fileKey);
   if (!opened) return fail(19004);
-  const format = job.format === "xlsx" ? "xlsx" : "csv";
+  const format = job.format;
   return new Response(Readable.toWeb(opened.stream) as ReadableStream<Uint8Array>, {
     headers: {
       "Content-Type": CONTENT_TYPE[format],

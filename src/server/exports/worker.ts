@@ -1,25 +1,18 @@
 /**
- * The export queue. Jobs live in ExportJob and are run by the one job runner
- * (src/server/jobs/runner.ts: claims with FOR UPDATE SKIP LOCKED, leases, progress, finish or
- * fail); this module is what running one export means: page through the list, write the file,
- * record its key.
+ * Exports as a kind of job ("export"): rows of the Job table like every other long job, run by
+ * the one job runner (src/server/jobs/runner.ts: claims with FOR UPDATE SKIP LOCKED, leases,
+ * progress, cancel, finish or fail). The job's input is { resource, format, locale, filter }, its
+ * result { fileName, fileKey, size }; this module is what running one export means: page through
+ * the list, write the file, record its key.
  */
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { z } from "zod";
 import type { Db } from "~/server/db";
-import {
-  claimJob,
-  drainQueue,
-  jobActor,
-  runClaimedJob,
-  RUNNER_DEFAULTS,
-  type Claim,
-  type JobQueue,
-  type RunnerOptions,
-  type Settled,
-  type RunningJob,
-} from "~/server/jobs/runner";
+import { claimJob, drainQueue, jobActor, runClaimedJob, RUNNER_DEFAULTS, type Claim, type RunnerOptions, type RunningJob } from "~/server/jobs/runner";
+import { jobQueue, type JobKind, type JobRow } from "~/server/jobs/job";
 import type { Locale } from "~/lib/errors";
+import { EXPORT_FORMATS } from "~/lib/validators/export";
 import { exporterFor, PAGING_KEYS } from "~/server/exports/registry";
 import { csvWriter, xlsxWriter, type SheetWriter } from "~/server/exports/files";
 import { sheetTranslator } from "~/server/exports/i18n";
@@ -63,7 +56,21 @@ function collector(): (() => void) | null {
 
 const stamp = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, "");
 
-type ExportDone = { fileKey: string; size: bigint; fileName: string };
+/** The Job table's `kind` of an export. */
+export const EXPORT_KIND = "export";
+
+/** An export job's input: the list, the file's format and language, the list's filter (as its exporter parsed it). */
+export const exportJobInput = z.object({
+  resource: z.string().min(1).max(32),
+  format: z.enum(EXPORT_FORMATS),
+  locale: z.string().max(16),
+  filter: z.record(z.string(), z.unknown()),
+});
+export type ExportJobInput = z.infer<typeof exportJobInput>;
+
+/** An export job's result once its file is written. */
+export const exportJobResult = z.object({ fileName: z.string().optional(), fileKey: z.string().optional(), size: z.number().int().optional() });
+export type ExportJobResult = z.infer<typeof exportJobResult>;
 
 /**
  * Runs one claimed export to the end: pages through the list by its cursor (keyset where the list
@@ -71,12 +78,9 @@ type ExportDone = { fileKey: string; size: bigint; fileName: string };
  * lags), and stores only the file's key and size on the job. A failure or a lost lease removes
  * the partial file.
  */
-async function runExport(db: Db, run: RunningJob<ExportDone>, opts: WorkerOptions): Promise<void> {
+async function runExport(db: Db, run: RunningJob, row: JobRow, input: ExportJobInput, opts: WorkerOptions): Promise<void> {
   const batchSize = opts.batchSize ?? DEFAULTS.batchSize;
-  const job = await db.exportJob.findUniqueOrThrow({
-    where: { id: run.id },
-    select: { id: true, tenantId: true, actorId: true, resource: true, format: true, locale: true, filter: true, createdAt: true },
-  });
+  const job = { ...row, ...input };
   let file: ExportFileWriter | null = null;
   let written: string | null = null; // a complete file not yet recorded on the job
   try {
@@ -84,7 +88,7 @@ async function runExport(db: Db, run: RunningJob<ExportDone>, opts: WorkerOption
     if (!exporter) throw new Error(`No exporter for ${job.resource}`);
     // A creator disabled or deleted since the job was queued has no rights left to read the list with: no file is written.
     const who: ExportWho = await jobActor(db, job.actorId, job.tenantId);
-    const raw = { ...(job.filter as Record<string, unknown>) };
+    const raw = { ...job.filter };
     for (const k of PAGING_KEYS) delete raw[k];
     const filter = exporter.filter.parse(raw);
     const locale = (job.locale === "en" ? "en" : "zh-CN") satisfies Locale;
@@ -120,6 +124,8 @@ async function runExport(db: Db, run: RunningJob<ExportDone>, opts: WorkerOption
       done += items.length;
       // Progress (and the lease) once a second or so, not per batch: a million rows stay a few dozen writes.
       await run.progress(done, Math.max(total, done), { force: !cursor });
+      // job.cancel: the progress write (or the runner's poll) read the request; stop between batches.
+      run.checkCancelled();
       await opts.onBatch?.(job.id, done);
       // Forced collections take at most GC_SHARE of the job's time, or one a second: a sheet that
       // makes garbage fast (XLSX) would otherwise spend its time collecting.
@@ -137,26 +143,29 @@ async function runExport(db: Db, run: RunningJob<ExportDone>, opts: WorkerOption
     file = null;
     written = key;
     const fileName = `${title}-${stamp(job.createdAt)}.${format}`;
-    await run.finish({ fileKey: key, size: BigInt(size), fileName, done, total: done });
+    await run.finish({ result: { fileName, fileKey: key, size } satisfies ExportJobResult, done, total: done });
     written = null;
   } catch (e) {
     await file?.abort();
     if (written) await removeExportFile(written).catch(() => undefined);
-    throw e; // the runner fails the job (or, for a lost lease, leaves it to its new owner)
+    throw e; // the runner fails (or cancels) the job, or, for a lost lease, leaves it to its new owner
   }
 }
 
-/** ExportJob as a queue of the job runner; `opts` are the worker's (batch size, heap budget, onBatch). */
-export const exportQueue = (opts: WorkerOptions = {}): JobQueue<ExportDone> => ({
-  name: "export",
-  table: "ExportJob",
-  // The runner cancels only tables with a log (Job): an export ends done or failed.
-  settle: (db, where, data) => db.exportJob.updateMany({ where, data: data as ExportDone & Settled & { status: "done" | "failed" } }),
-  run: (db, job, runner) => runExport(db, job, { ...opts, ...runner }),
+/**
+ * The export kind; `opts` are the worker's (batch size, heap budget, onBatch). Only the creator
+ * (or an operator) reads or cancels an export through job.get / job.cancel, like the download.
+ */
+export const exportJobKind = (opts: WorkerOptions = {}): JobKind<ExportJobInput> => ({
+  input: exportJobInput,
+  run: (db, job, row, input, runner) => runExport(db, job, row, input, { ...opts, ...runner }),
 });
 
+/** The runner's queue of export jobs only (tests and the bench run exports by themselves with it). */
+const exportQueue = (opts: WorkerOptions = {}) => jobQueue({ [EXPORT_KIND]: exportJobKind(opts) as unknown as JobKind<never> }, [EXPORT_KIND]);
+
 /** Takes the oldest queued export, or a running one whose lease has passed. Null when there is none. */
-export const claimExportJob = (db: Db, leaseMs: number = RUNNER_DEFAULTS.leaseMs): Promise<Claim | null> => claimJob(db, { table: "ExportJob" }, leaseMs);
+export const claimExportJob = (db: Db, leaseMs: number = RUNNER_DEFAULTS.leaseMs): Promise<Claim | null> => claimJob(db, { kinds: [EXPORT_KIND] }, leaseMs);
 
 /** Runs one claimed export (through the runner: progress, lease, finish or fail). */
 export const runExportJob = (db: Db, claim: Claim, opts: WorkerOptions = {}): Promise<void> => runClaimedJob(db, exportQueue(opts), claim, opts);

@@ -200,22 +200,23 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
       SELECT "model", "id" FROM "OidcPayload" WHERE "expiresAt" < ${nowIso}::timestamptz LIMIT ${batchSize})`,
     ));
 
-  // Exports: the file first, then the row (a row without its file would answer "expired"; a
-  // file without its row would be lost to every later sweep).
+  // Exports (Job rows of kind "export"): the file first, then the row (a row without its file
+  // would answer "expired"; a file without its row would be lost to every later sweep).
+  const ended = Prisma.sql`"status" IN ('done', 'failed', 'cancelled')`;
   counts.exports = await run(async () => {
     const rows = await q.$queryRaw<{ id: string; fileKey: string | null }[]>`
-      SELECT "id"::text AS "id", "fileKey" FROM "ExportJob"
-       WHERE "finishedAt" < ${at(r.exportMs)}::timestamptz AND "status" IN ('done', 'failed')
+      SELECT "id"::text AS "id", "result"->>'fileKey' AS "fileKey" FROM "Job"
+       WHERE "finishedAt" < ${at(r.exportMs)}::timestamptz AND "kind" = 'export' AND ${ended}
        ORDER BY "finishedAt" LIMIT ${batchSize}`;
     for (const row of rows) if (row.fileKey) await removeExportFile(row.fileKey);
     if (!rows.length) return 0;
-    return q.$executeRaw`DELETE FROM "ExportJob" WHERE "id" IN (${Prisma.join(rows.map((x) => Prisma.sql`${x.id}::uuid`))})`;
+    return q.$executeRaw`DELETE FROM "Job" WHERE "id" IN (${Prisma.join(rows.map((x) => Prisma.sql`${x.id}::uuid`))})`;
   });
-  // Other finished jobs (bulk actions, ...): their rows only, after the same retention as exports.
+  // Every other finished job (bulk actions, imports, releases, ...): its row only, after the same retention as exports.
   counts.jobs = await run(
     () => q.$executeRaw`
     DELETE FROM "Job" WHERE "id" IN (
-      SELECT "id" FROM "Job" WHERE "finishedAt" < ${at(r.exportMs)}::timestamptz AND "status" IN ('done', 'failed') LIMIT ${batchSize})`,
+      SELECT "id" FROM "Job" WHERE "finishedAt" < ${at(r.exportMs)}::timestamptz AND "kind" <> 'export' AND ${ended} LIMIT ${batchSize})`,
   );
   // A worker that died mid-file leaves its `.part` behind (a job it lost is redone under a new key).
   counts.exports += await removeStalePartFiles(new Date(now.getTime() - DAY), batchSize * maxBatches);

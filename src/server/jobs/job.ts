@@ -1,6 +1,6 @@
 /**
- * The Job table as a queue of the job runner: every long job but exports (bulk actions on users;
- * imports next). A job has a `kind`, its `input` (as the kind's schema parsed it when the job was
+ * The Job table as a queue of the job runner: every long job (exports, bulk actions on users,
+ * imports, release mails, SDK releases, Git syncs). A job has a `kind`, its `input` (as the kind's schema parsed it when the job was
  * queued, parsed again when it runs) and a `result` the kind writes with its progress and at the
  * end. Adding a kind: a `JobKind` and its entry in src/server/jobs/queues.ts.
  */
@@ -10,7 +10,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import type { JobQueue, RunnerOptions, RunningJob } from "~/server/jobs/runner";
 import type { PermissionCode } from "~/lib/permissions";
 
-export type JobDone = { result?: Prisma.InputJsonValue };
+export type { JobDone } from "~/server/jobs/runner";
 
 export interface JobRow {
   id: string;
@@ -34,7 +34,7 @@ export interface JobKind<Input = unknown> {
    * Runs the job: `job.progress(done, total, { result })` as it goes, `job.finish({ result, done, total })`
    * at the end. Throwing fails the job with the error's message.
    */
-  run: (db: Db, job: RunningJob<JobDone>, row: JobRow, input: Input, opts: RunnerOptions) => Promise<void>;
+  run: (db: Db, job: RunningJob, row: JobRow, input: Input, opts: RunnerOptions) => Promise<void>;
 }
 
 /** Queues a job of `kind` (in the caller's transaction, beside its audit row); the runner takes it from there. */
@@ -48,11 +48,14 @@ export async function enqueueJob<Input>(
   return db.job.create({ data: { kind, tenantId: job.tenantId, actorId: job.actorId, input }, select: { id: true } });
 }
 
-/** The Job table's queue: each claimed job is run by its kind's code. */
-export const jobQueue = (kinds: Readonly<Record<string, JobKind<never>>>): JobQueue<JobDone> => ({
+/**
+ * The Job table's queue: each claimed job is run by its kind's code. `only`: claim just the jobs
+ * of these kinds (a test or bench running one kind); by default every job is claimed and one of
+ * a kind not in `kinds` fails.
+ */
+export const jobQueue = (kinds: Readonly<Record<string, JobKind<never>>>, only?: readonly string[]): JobQueue => ({
   name: "job",
-  table: "Job",
-  settle: (db, where, data) => db.job.updateMany({ where, data }),
+  kinds: only,
   run: async (db, job, opts) => {
     const row = await db.job.findUniqueOrThrow({
       where: { id: job.id },

@@ -44,7 +44,7 @@ const stepper: JobKind<{ lines: number }> = {
 };
 const queue = jobQueue({ counter: counter as unknown as JobKind<never>, stepper: stepper as unknown as JobKind<never> });
 
-describe("the job runner on the Job table", () => {
+describe("the job runner on the Job table (every kind, exports too)", () => {
   it("runs a queued job with progress to done, its result kept; a failing one is failed with the message", async () => {
     const ok = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 3 } });
     const bad = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 3, failAt: 2 } });
@@ -106,16 +106,31 @@ describe("the job runner on the Job table", () => {
     expect(end.log).not.toContain("▶ three");
   });
 
-  it("housekeeping removes finished jobs past the retention, and never a queued or running one", async () => {
+  it("a queue of some kinds claims only their jobs, oldest first, and leaves the others queued", async () => {
+    const other = await enqueueJob(t.db, "stepper", stepper, { tenantId: null, actorId, input: { lines: 0 } });
+    const mine = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 1 } });
+    const counters = jobQueue({ counter: counter as unknown as JobKind<never> }, ["counter"]);
+    expect(await drainQueue(t.db, counters)).toBe(1);
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ status: "done" });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ status: "queued", startedAt: null });
+    await t.db.job.delete({ where: { id: other.id } });
+  });
+
+  it("housekeeping removes finished jobs (done, failed, cancelled; exports with their files) past the retention, and never a queued or running one", async () => {
     const DAY = 86_400_000;
     const old = new Date(Date.now() - 10 * DAY);
     const gone = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "done", finishedAt: old } });
     const failed = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "failed", finishedAt: old } });
+    const cancelled = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "cancelled", finishedAt: old } });
     const recent = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, status: "done", finishedAt: new Date() } });
     const queued = await t.db.job.create({ data: { kind: "counter", actorId, input: {}, createdAt: old } });
+    // An export that failed before it wrote a file (no fileKey): its row goes as an export's.
+    const oldExport = await t.db.job.create({ data: { kind: "export", actorId, input: {}, status: "failed", finishedAt: old } });
+    const queuedExport = await t.db.job.create({ data: { kind: "export", actorId, input: {}, createdAt: old } });
     const result = await runHousekeeping(t.db, { retention: { exportMs: 7 * DAY } });
-    expect(result).toMatchObject({ status: "done", counts: { jobs: 2 } });
-    const left = (await t.db.job.findMany({ where: { id: { in: [gone.id, failed.id, recent.id, queued.id] } }, select: { id: true } })).map((r) => r.id);
-    expect(left.sort()).toEqual([recent.id, queued.id].sort());
+    expect(result).toMatchObject({ status: "done", counts: { jobs: 3, exports: 1 } });
+    const ids = [gone, failed, cancelled, recent, queued, oldExport, queuedExport].map((j) => j.id);
+    const left = (await t.db.job.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id);
+    expect(left.sort()).toEqual([recent.id, queued.id, queuedExport.id].sort());
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The one runner for every long job. A queue is a table of jobs (ExportJob for exports, Job for
- * everything else) and the code that runs one of them; any app instance may run any job. A
+ * The one runner for every long job. Every job (exports, bulk actions, imports by URL, release
+ * mails, SDK releases, Git syncs) is a row of the Job table, told apart by its `kind`; a queue is
+ * the code that runs them (src/server/jobs/job.ts) and any app instance may run any job. A
  * runner claims one job at a time with `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)`
  * and holds it by a lease (leaseUntil) it renews with each progress write. The lease value
  * doubles as the claim's token: every write is conditional on it, so a runner that stalled past
@@ -8,8 +9,8 @@
  * instance's job is taken again once its lease has passed. Works the same on PGlite (one
  * connection). Times are the database's (`now()`), never one instance's clock.
  *
- * Long jobs (tables with `log`: Job) also get named steps (`{ step, steps, done, total }` is the
- * progress shape), a live log (lines buffered here and appended to the row with the next write,
+ * Every job may name its steps (`{ step, steps, done, total }` is the progress shape every kind
+ * shares), keeps a live log (lines buffered here and appended to the row with the next write,
  * the oldest dropped past LOG_CAP characters) and cancellation: `cancelRequestedAt` on the row is
  * read back with every write (and polled once per `progressEveryMs` while a step runs), then the
  * job's AbortSignal fires and the next `step()` or `checkCancelled()` throws JobCancelled; a job
@@ -20,16 +21,9 @@ import type { Db } from "~/server/db";
 import type { SystemActor } from "~/server/services/scope";
 import { currentLog } from "~/server/log";
 
-/** The job tables and their status enums (fixed identifiers: never from input). */
-const TABLES = {
-  ExportJob: { status: "ExportStatus", result: false, log: false },
-  Job: { status: "JobStatus", result: true, log: true },
-} as const;
-
 /** The most characters of log a job keeps (its newest); and of one line. */
 export const LOG_CAP = 200_000;
 export const LOG_LINE_CAP = 2000;
-export type JobTable = keyof typeof TABLES;
 
 export interface Claim {
   id: string;
@@ -59,36 +53,26 @@ export interface RunnerOptions {
 
 export const RUNNER_DEFAULTS = { leaseMs: 60_000, progressEveryMs: 1000 } as const;
 
-/** The columns every job table has that `finish` may set besides the kind's own. */
-export interface Settled {
-  status: "done" | "failed" | "cancelled";
-  finishedAt: Date;
-  leaseUntil: null;
-  error: string | null;
+/** What a job leaves when it ends: its kind's result (e.g. counts, an export's file) and the last progress. */
+export interface JobDone {
+  result?: Prisma.InputJsonValue;
   done?: number;
   total?: number | null;
 }
 
-/** The claim's key: the job, running, with this very lease. */
-export interface ClaimWhere {
-  id: string;
-  status: "running";
-  leaseUntil: Date;
-}
-
 /** A job being run, as its code sees it. */
-export interface RunningJob<Done extends object> {
+export interface RunningJob {
   readonly id: string;
   /**
-   * Progress so far (and `result` on tables that have one), renewing the lease; at most one write
-   * per `progressEveryMs` unless `force`. Throws LeaseLost when the job is no longer ours.
+   * Progress so far (and the kind's `result` so far), renewing the lease; at most one write per
+   * `progressEveryMs` unless `force`. Throws LeaseLost when the job is no longer ours.
    */
   progress(done: number, total: number | null, opts?: { result?: unknown; force?: boolean }): Promise<void>;
-  /** Marks the job done with the kind's own columns. Throws LeaseLost when it is no longer ours (nothing written). */
-  finish(data: Done & Partial<Pick<Settled, "done" | "total">>): Promise<void>;
+  /** Marks the job done with its result. Throws LeaseLost when it is no longer ours (nothing written). */
+  finish(data: JobDone): Promise<void>;
   /** Fires when someone asks the job to stop (pass it to whatever a step awaits: spawn, fetch, …). */
   readonly signal: AbortSignal;
-  /** Appends a line to the live log (buffered; written with the next write, at least once per `progressEveryMs`). No-op on tables without a log. */
+  /** Appends a line to the live log (buffered; written with the next write, at least once per `progressEveryMs`). */
   log(line: string): void;
   /** Names the job's steps, in order (progress `total` becomes their count). */
   setSteps(steps: readonly string[]): Promise<void>;
@@ -101,35 +85,30 @@ export interface RunningJob<Done extends object> {
   checkCancelled(): void;
 }
 
-export interface JobQueue<Done extends object = object> {
+export interface JobQueue {
   /** For logs. */
   name: string;
-  table: JobTable;
-  /** The conditional update of the table (its Prisma delegate's updateMany). */
-  settle: (db: Db, where: ClaimWhere, data: Done & Settled) => Promise<{ count: number }>;
+  /** Only jobs of these kinds (a test or bench running one kind); every job when absent. */
+  kinds?: readonly string[];
   /**
    * Runs one claimed job to the end. Returning without `finish` marks it done; throwing fails it
    * with the error's message (LeaseLost: nothing is written, the new owner carries on).
    */
-  run: (db: Db, job: RunningJob<Done>, opts: RunnerOptions) => Promise<void>;
+  run: (db: Db, job: RunningJob, opts: RunnerOptions) => Promise<void>;
 }
 
-const table = (t: JobTable) => Prisma.raw(`"${t}"`);
-const status = (t: JobTable, s: "queued" | "running") => Prisma.raw(`'${s}'::"${TABLES[t].status}"`);
-
 /** Takes the queue's oldest queued job, or a running one whose lease has passed. Null when there is none. */
-export async function claimJob(db: Db, queue: Pick<JobQueue, "table">, leaseMs: number = RUNNER_DEFAULTS.leaseMs): Promise<Claim | null> {
-  const t = queue.table;
+export async function claimJob(db: Db, queue: Pick<JobQueue, "kinds">, leaseMs: number = RUNNER_DEFAULTS.leaseMs): Promise<Claim | null> {
+  const ofKind = queue.kinds ? Prisma.sql`AND "kind" = ANY(${[...queue.kinds]}::text[])` : Prisma.empty;
   const rows = await db.$queryRaw<Claim[]>`
-    UPDATE ${table(t)}
-       SET "status" = ${status(t, "running")},
+    UPDATE "Job"
+       SET "status" = 'running',
            "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond',
            "startedAt" = COALESCE("startedAt", now()),
            "done" = 0
      WHERE "id" = (
-       SELECT "id" FROM ${table(t)}
-        WHERE "status" = ${status(t, "queued")}
-           OR ("status" = ${status(t, "running")} AND "leaseUntil" < now())
+       SELECT "id" FROM "Job"
+        WHERE ("status" = 'queued' OR ("status" = 'running' AND "leaseUntil" < now())) ${ofKind}
         ORDER BY "createdAt"
         LIMIT 1
         FOR UPDATE SKIP LOCKED)
@@ -141,7 +120,7 @@ interface Renewed extends Claim {
   cancel: boolean;
 }
 
-/** What a write adds on tables with a log: the current step and steps, and the buffered lines. */
+/** What a write may add: the current step and steps, and the buffered lines. */
 interface StepState {
   step?: string | null;
   steps?: readonly string[];
@@ -149,39 +128,36 @@ interface StepState {
 }
 
 /** Progress and a new lease, only while the claim is still ours; answers whether a cancel was requested. */
-async function renew(
-  db: Db,
-  t: JobTable,
-  claim: Claim,
-  leaseMs: number,
-  done: number,
-  total: number | null,
-  result: unknown,
-  extra: StepState = {},
-): Promise<Renewed> {
-  const setResult = TABLES[t].result && result !== undefined ? Prisma.sql`, "result" = ${JSON.stringify(result)}::jsonb` : Prisma.empty;
-  const long = TABLES[t].log;
-  const setStep = long && extra.step !== undefined ? Prisma.sql`, "step" = ${extra.step}` : Prisma.empty;
-  const setSteps = long && extra.steps ? Prisma.sql`, "steps" = ${[...extra.steps]}::text[]` : Prisma.empty;
-  const setLog = long && extra.log ? Prisma.sql`, "log" = right("log" || ${extra.log}, ${LOG_CAP}::int)` : Prisma.empty;
-  const cancel = long ? Prisma.sql`, "cancelRequestedAt" IS NOT NULL AS "cancel"` : Prisma.sql`, false AS "cancel"`;
+async function renew(db: Db, claim: Claim, leaseMs: number, done: number, total: number | null, result: unknown, extra: StepState = {}): Promise<Renewed> {
+  const setResult = result !== undefined ? Prisma.sql`, "result" = ${JSON.stringify(result)}::jsonb` : Prisma.empty;
+  const setStep = extra.step !== undefined ? Prisma.sql`, "step" = ${extra.step}` : Prisma.empty;
+  const setSteps = extra.steps ? Prisma.sql`, "steps" = ${[...extra.steps]}::text[]` : Prisma.empty;
+  const setLog = extra.log ? Prisma.sql`, "log" = right("log" || ${extra.log}, ${LOG_CAP}::int)` : Prisma.empty;
   const rows = await db.$queryRaw<Renewed[]>`
-    UPDATE ${table(t)}
+    UPDATE "Job"
        SET "done" = ${done}::int, "total" = ${total}::int,
            "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond'${setResult}${setStep}${setSteps}${setLog}
-     WHERE "id" = ${claim.id}::uuid AND "status" = ${status(t, "running")} AND "leaseUntil" = ${claim.leaseUntil}::timestamptz
-    RETURNING "id", "leaseUntil"${cancel}`;
+     WHERE "id" = ${claim.id}::uuid AND "status" = 'running' AND "leaseUntil" = ${claim.leaseUntil}::timestamptz
+    RETURNING "id", "leaseUntil", "cancelRequestedAt" IS NOT NULL AS "cancel"`;
   if (!rows[0]) throw new LeaseLost();
   return rows[0];
+}
+
+/** How a job ends: written only while the claim is still ours (the job, running, with this very lease). */
+async function settle(db: Db, claim: Claim, data: JobDone & { status: "done" | "failed" | "cancelled"; error: string | null }): Promise<boolean> {
+  const saved = await db.job.updateMany({
+    where: { id: claim.id, status: "running", leaseUntil: claim.leaseUntil },
+    data: { ...data, finishedAt: new Date(), leaseUntil: null },
+  });
+  return saved.count > 0;
 }
 
 /**
  * Runs one claimed job of the queue to the end: the queue's code with progress, lease renewal and
  * finish/fail done here, every write conditional on the claim.
  */
-export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue<Done>, first: Claim, opts: RunnerOptions = {}): Promise<void> {
+export async function runClaimedJob(db: Db, queue: JobQueue, first: Claim, opts: RunnerOptions = {}): Promise<void> {
   const { leaseMs, progressEveryMs } = { ...RUNNER_DEFAULTS, ...opts };
-  const long = TABLES[queue.table].log;
   let claim = first;
   let reported = Date.now();
   let finished = false;
@@ -191,7 +167,6 @@ export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue
   let steps: readonly string[] = [];
   let pending: string[] = [];
   const abort = new AbortController();
-  const where = (): ClaimWhere => ({ id: claim.id, status: "running", leaseUntil: claim.leaseUntil });
   // Every write of this claim goes through one chain, so a poll and a step never race for the lease.
   let chain: Promise<unknown> = Promise.resolve();
   const write = (result: unknown, extra: StepState = {}) => {
@@ -200,7 +175,7 @@ export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue
       const log = pending.length ? pending.join("") : undefined;
       pending = [];
       try {
-        const r = await renew(db, queue.table, claim, leaseMs, done, total, result, { ...extra, log });
+        const r = await renew(db, claim, leaseMs, done, total, result, { ...extra, log });
         claim = { id: r.id, leaseUntil: r.leaseUntil };
         reported = Date.now();
         if (r.cancel && !abort.signal.aborted) abort.abort(new JobCancelled());
@@ -213,19 +188,17 @@ export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue
     return next;
   };
   // While a step runs without reporting: flush the log and read a cancel request once per period.
-  const poll = long
-    ? setInterval(
-        () => {
-          if (!lost && Date.now() - reported >= progressEveryMs) write(undefined).catch(() => undefined);
-        },
-        Math.max(50, Math.min(progressEveryMs, 1000)),
-      )
-    : undefined;
-  poll?.unref?.();
+  const poll = setInterval(
+    () => {
+      if (!lost && Date.now() - reported >= progressEveryMs) write(undefined).catch(() => undefined);
+    },
+    Math.max(50, Math.min(progressEveryMs, 1000)),
+  );
+  poll.unref?.();
   const checkCancelled = () => {
     if (abort.signal.aborted) throw new JobCancelled();
   };
-  const job: RunningJob<Done> = {
+  const job: RunningJob = {
     id: claim.id,
     signal: abort.signal,
     async progress(d, t, o = {}) {
@@ -235,13 +208,11 @@ export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue
       await write(o.result);
     },
     async finish(data) {
-      if (long && pending.length) await write(undefined);
-      const saved = await queue.settle(db, where(), { ...data, status: "done", finishedAt: new Date(), leaseUntil: null, error: null });
-      if (!saved.count) throw new LeaseLost();
+      if (pending.length) await write(undefined);
+      if (!(await settle(db, claim, { ...data, status: "done", error: null }))) throw new LeaseLost();
       finished = true;
     },
     log(line) {
-      if (!long) return;
       const stamp = new Date().toISOString().slice(11, 19);
       pending.push(`${stamp} ${line.length > LOG_LINE_CAP ? `${line.slice(0, LOG_LINE_CAP)}…` : line}\n`);
       // Never hold more in memory than the row keeps.
@@ -264,39 +235,26 @@ export async function runClaimedJob<Done extends object>(db: Db, queue: JobQueue
   };
   try {
     await queue.run(db, job, { leaseMs, progressEveryMs });
-    if (!finished) await job.finish({} as Done);
+    if (!finished) await job.finish({});
   } catch (e) {
     if (e instanceof LeaseLost) return; // another instance owns the job now
-    const cancelled = long && (e instanceof JobCancelled || abort.signal.aborted);
+    const cancelled = e instanceof JobCancelled || abort.signal.aborted;
     const error = cancelled ? "Cancelled on request" : (e instanceof Error ? e.message : String(e)).slice(0, 1000);
-    if (long) {
-      job.log(cancelled ? "■ cancelled" : `✖ ${error}`);
-      await write(undefined).catch(() => undefined);
-    }
+    job.log(cancelled ? "■ cancelled" : `✖ ${error}`);
+    await write(undefined).catch(() => undefined);
     if (lost) return;
-    await queue.settle(db, where(), { status: cancelled ? "cancelled" : "failed", error, finishedAt: new Date(), leaseUntil: null } as Done & Settled);
+    await settle(db, claim, { status: cancelled ? "cancelled" : "failed", error });
   } finally {
-    if (poll) clearInterval(poll);
+    clearInterval(poll);
   }
 }
 
 /** Claims and runs the queue's jobs until none is left; answers how many it ran. */
-export async function drainQueue<Done extends object>(db: Db, queue: JobQueue<Done>, opts: RunnerOptions = {}): Promise<number> {
+export async function drainQueue(db: Db, queue: JobQueue, opts: RunnerOptions = {}): Promise<number> {
   let n = 0;
   for (let claim = await claimJob(db, queue, opts.leaseMs); claim; claim = await claimJob(db, queue, opts.leaseMs)) {
     await runClaimedJob(db, queue, claim, opts);
     n++;
-  }
-  return n;
-}
-
-/** Every queue, in turn, until all are empty. */
-export async function drainQueues(db: Db, queues: readonly JobQueue<never>[], opts: RunnerOptions = {}): Promise<number> {
-  let n = 0;
-  for (let ran = 1; ran;) {
-    ran = 0;
-    for (const q of queues) ran += await drainQueue(db, q as unknown as JobQueue, opts);
-    n += ran;
   }
   return n;
 }
@@ -308,8 +266,8 @@ interface RunnerState {
 }
 const g = globalThis as unknown as { __ucJobRunner?: RunnerState };
 
-/** Runs every queue now (once at a time per process; a kick while running runs them again after). */
-export function kickQueues(db: Db, queues: readonly JobQueue<never>[]) {
+/** Runs the queue now (once at a time per process; a kick while running runs it again after). */
+export function kickQueue(db: Db, queue: JobQueue) {
   const state = (g.__ucJobRunner ??= { running: false, again: false });
   if (state.running) {
     state.again = true;
@@ -320,7 +278,7 @@ export function kickQueues(db: Db, queues: readonly JobQueue<never>[]) {
     try {
       do {
         state.again = false;
-        await drainQueues(db, queues);
+        await drainQueue(db, queue);
       } while (state.again);
     } catch (e) {
       currentLog().error({ err: e }, "job runner failed");
@@ -334,13 +292,13 @@ export function kickQueues(db: Db, queues: readonly JobQueue<never>[]) {
  * Starts this process's runner (once; Next bundles routes separately, hence globalThis): polls
  * every few seconds for queued jobs and expired leases.
  */
-export function startQueues(db: Db, queues: readonly JobQueue<never>[], pollMs = 3000) {
+export function startQueue(db: Db, queue: JobQueue, pollMs = 3000) {
   const state = (g.__ucJobRunner ??= { running: false, again: false });
   if (!state.timer) {
-    state.timer = setInterval(() => kickQueues(db, queues), pollMs);
+    state.timer = setInterval(() => kickQueue(db, queue), pollMs);
     state.timer.unref?.();
   }
-  kickQueues(db, queues);
+  kickQueue(db, queue);
 }
 
 /**

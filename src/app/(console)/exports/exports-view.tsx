@@ -16,7 +16,7 @@ import { serverTable, useUrlState } from "~/components/use-url-state";
 import { useFormatTime } from "~/components/time";
 
 type Status = (typeof EXPORT_STATUSES)[number];
-const STATUS_COLOR: Record<Status, string> = { queued: "default", running: "processing", done: "success", failed: "error" };
+const STATUS_COLOR: Record<Status, string> = { queued: "default", running: "processing", done: "success", failed: "error", cancelled: "warning" };
 
 const nowrap = (v: ReactNode) => <span style={{ whiteSpace: "nowrap" }}>{v}</span>;
 const size = (n: number | null) =>
@@ -60,7 +60,7 @@ export function ExportsView() {
           <Progress
             percent={j.total ? Math.round((j.done / j.total) * 100) : j.status === "done" ? 100 : 0}
             size="small"
-            status={j.status === "failed" ? "exception" : j.status === "done" ? "success" : "active"}
+            status={j.status === "failed" ? "exception" : j.status === "done" ? "success" : j.status === "cancelled" ? "normal" : "active"}
             style={{ width: 120, margin: 0 }}
           />
           <Typography.Text type="secondary" style={{ whiteSpace: "nowrap" }}>

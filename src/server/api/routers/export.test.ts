@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
-const jobCount = () => db.exportJob.count();
+const jobCount = () => db.job.count({ where: { kind: "export" } });
 
 describe("export.create", () => {
   it("queues a job for the caller's tenant with the parsed filter (paging dropped), and writes an audit entry", async () => {
@@ -37,15 +37,18 @@ describe("export.create", () => {
       startedAt: null,
       finishedAt: null,
     });
-    const row = await db.exportJob.findUniqueOrThrow({ where: { id: job.id } });
-    expect(row).toMatchObject({ tenantId: w.tenantB.id, actorId: w.managerB.id, resource: "roles", format: "xlsx", locale: "en", status: "queued" });
+    // A row of the one job table, of kind "export", its request in `input`.
+    const row = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ kind: "export", tenantId: w.tenantB.id, actorId: w.managerB.id, status: "queued", result: null });
+    const input = row.input as { filter: object };
+    expect(input).toMatchObject({ resource: "roles", format: "xlsx", locale: "en" });
     // What the roles list's schema made of it: trimmed, unknown and paging keys gone.
-    expect(row.filter).toMatchObject({ name: "admin" });
-    for (const k of ["skip", "take", "cursor", "nonsense"]) expect(row.filter as object).not.toHaveProperty(k);
+    expect(input.filter).toMatchObject({ name: "admin" });
+    for (const k of ["skip", "take", "cursor", "nonsense"]) expect(input.filter).not.toHaveProperty(k);
 
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: "export.create", recordId: job.id } });
     expect(audit).toMatchObject({ tenantId: w.tenantB.id, actorId: w.managerB.id, ip: "192.0.2.30", userAgent: "Vitest/export" });
-    expect(audit.after).toEqual({ resource: "roles", format: "xlsx", filter: row.filter });
+    expect(audit.after).toEqual({ resource: "roles", format: "xlsx", filter: input.filter });
   });
 
   it("refuses what cannot be exported, or not by this caller, or with a bad filter; no job and no audit entry is left", async () => {
@@ -91,8 +94,19 @@ describe("export.get and export.list: my jobs only", () => {
     const a = await me.export.create({ resource: "roles", format: "csv" });
     const b = await me.export.create({ resource: "users", format: "xlsx" });
     const c = await me.export.create({ resource: "audit", format: "csv", filter: { action: "role" } });
-    await db.exportJob.update({ where: { id: b.id }, data: { status: "done", total: 3, done: 3, fileName: "users.xlsx", size: 1234, finishedAt: new Date() } });
-    await db.exportJob.update({ where: { id: a.id }, data: { status: "failed", error: "disk full" } });
+    await db.job.update({
+      where: { id: b.id },
+      data: {
+        status: "done",
+        total: 3,
+        done: 3,
+        result: { fileName: "users.xlsx", fileKey: `${w.tenantB.id}/${b.id}-00000000.xlsx`, size: 1234 },
+        finishedAt: new Date(),
+      },
+    });
+    await db.job.update({ where: { id: a.id }, data: { status: "failed", error: "disk full" } });
+    // The caller's other jobs (a bulk action, an import) share the table but are not exports: never listed, never got.
+    const bulk = await db.job.create({ data: { kind: "user.bulk", tenantId: w.tenantB.id, actorId: adminB2.id, input: {} } });
 
     const all = await me.export.list({});
     expect(all.total).toBe(3);
@@ -105,6 +119,8 @@ describe("export.get and export.list: my jobs only", () => {
 
     expect(await me.export.get({ id: a.id })).toMatchObject({ id: a.id, resource: "roles", format: "csv", status: "failed", error: "disk full", size: null });
     expect(await me.export.get({ id: b.id })).toMatchObject({ size: 1234, fileName: "users.xlsx" });
+    expect(await failure(() => me.export.get({ id: bulk.id }))).toMatchObject({ code: 19001 });
+    await db.job.delete({ where: { id: bulk.id } });
   });
 
   it("never shows anyone else's job, in the same tenant or another: not listed, get answers 19001", async () => {
@@ -112,7 +128,7 @@ describe("export.get and export.list: my jobs only", () => {
     const mine = await admin.export.create({ resource: "roles", format: "csv" });
     const op = await w.callerFor(w.operator.id, w.platform);
     const platformJob = await op.export.create({ resource: "tenants", format: "csv" });
-    expect((await db.exportJob.findUniqueOrThrow({ where: { id: platformJob.id } })).tenantId).toBe(w.platform.id);
+    expect((await db.job.findUniqueOrThrow({ where: { id: platformJob.id } })).tenantId).toBe(w.platform.id);
 
     const colleague = await w.callerFor(adminB2.id);
     expect((await colleague.export.list({ take: 100 })).items.map((j) => j.id)).not.toContain(mine.id);
