@@ -106,6 +106,24 @@ describe("the job runner on the Job table (every kind, exports too)", () => {
     expect(end.log).not.toContain("▶ three");
   });
 
+  it("a job that ends while the runner's poll is renewing its lease still ends done (the end waits for the renewal)", async () => {
+    // Each job finishes around the moment the poll (every 50 ms with progressEveryMs 0) renews its lease.
+    const napper: JobKind<{ ms: number }> = {
+      input: z.object({ ms: z.number().int() }),
+      run: async (_db, job, _row, input) => {
+        await new Promise((r) => setTimeout(r, input.ms));
+        await job.finish({ result: { slept: input.ms }, done: 1, total: 1 });
+      },
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await enqueueJob(t.db, "napper", napper, { tenantId: null, actorId, input: { ms: 45 + (i % 11) } })).id);
+    const nappers = jobQueue({ napper: napper as unknown as JobKind<never> }, ["napper"]);
+    expect(await drainQueue(t.db, nappers, { progressEveryMs: 0 })).toBe(30);
+    const rows = await t.db.job.findMany({ where: { id: { in: ids } }, select: { status: true, leaseUntil: true } });
+    expect(rows.filter((r) => r.status !== "done" || r.leaseUntil !== null)).toEqual([]);
+    await t.db.job.deleteMany({ where: { id: { in: ids } } });
+  });
+
   it("a queue of some kinds claims only their jobs, oldest first, and leaves the others queued", async () => {
     const other = await enqueueJob(t.db, "stepper", stepper, { tenantId: null, actorId, input: { lines: 0 } });
     const mine = await enqueueJob(t.db, "counter", counter, { tenantId: null, actorId, input: { n: 1 } });

@@ -187,6 +187,20 @@ export async function runClaimedJob(db: Db, queue: JobQueue, first: Claim, opts:
     chain = next.catch(() => undefined);
     return next;
   };
+  // The job's end, in the same chain: a poll's renewal in flight would otherwise move the lease
+  // under it and the end (conditional on the lease) would find the job no longer ours.
+  const end = (data: Parameters<typeof settle>[2]) => {
+    clearInterval(poll);
+    const next = chain.then(async () => {
+      if (lost) throw new LeaseLost();
+      if (!(await settle(db, claim, data))) {
+        lost = true;
+        throw new LeaseLost();
+      }
+    });
+    chain = next.catch(() => undefined);
+    return next;
+  };
   // While a step runs without reporting: flush the log and read a cancel request once per period.
   const poll = setInterval(
     () => {
@@ -209,7 +223,7 @@ export async function runClaimedJob(db: Db, queue: JobQueue, first: Claim, opts:
     },
     async finish(data) {
       if (pending.length) await write(undefined);
-      if (!(await settle(db, claim, { ...data, status: "done", error: null }))) throw new LeaseLost();
+      await end({ ...data, status: "done", error: null });
       finished = true;
     },
     log(line) {
@@ -243,7 +257,9 @@ export async function runClaimedJob(db: Db, queue: JobQueue, first: Claim, opts:
     job.log(cancelled ? "■ cancelled" : `✖ ${error}`);
     await write(undefined).catch(() => undefined);
     if (lost) return;
-    await settle(db, claim, { status: cancelled ? "cancelled" : "failed", error });
+    await end({ status: cancelled ? "cancelled" : "failed", error }).catch((err: unknown) => {
+      if (!(err instanceof LeaseLost)) throw err;
+    });
   } finally {
     clearInterval(poll);
   }
