@@ -6,7 +6,7 @@ import { enqueueJob, jobQueue, type JobKind } from "~/server/jobs/job";
 import { claimJob, drainQueue, LOG_CAP, runClaimedJob } from "~/server/jobs/runner";
 import { runHousekeeping } from "~/server/jobs/housekeeping";
 
-const t = {} as { db: PrismaClient; cleanup: () => Promise<void> };
+const t = {} as { db: PrismaClient; kind: "postgresql" | "pglite"; cleanup: () => Promise<void> };
 afterAll(() => t.cleanup?.());
 beforeAll(async () => {
   Object.assign(t, await createTestDb());
@@ -145,7 +145,7 @@ describe("the job runner on the Job table (every kind, exports too)", () => {
     // An export that failed before it wrote a file (no fileKey): its row goes as an export's.
     const oldExport = await t.db.job.create({ data: { kind: "export", actorId, input: {}, status: "failed", finishedAt: old } });
     const queuedExport = await t.db.job.create({ data: { kind: "export", actorId, input: {}, createdAt: old } });
-    const result = await runHousekeeping(t.db, { retention: { exportMs: 7 * DAY } });
+    const result = await runHousekeeping(t.db, { kind: t.kind, retention: { exportMs: 7 * DAY } }); // on PGlite the sweep runs in its lock's transaction
     expect(result).toMatchObject({ status: "done", counts: { jobs: 3, exports: 1 } });
     const ids = [gone, failed, cancelled, recent, queued, oldExport, queuedExport].map((j) => j.id);
     const left = (await t.db.job.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id);
