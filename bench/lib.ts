@@ -70,7 +70,9 @@ export async function measure(n: number, concurrency: number, op: () => Promise<
 
 /** `node server.mjs` as `npm start` runs it (production, two malloc arenas), in its own process group. */
 export function spawnServer(port: number, databaseUrl: string, opts: { args?: string[]; env?: Record<string, string> } = {}): ChildProcess {
-  return spawn("node", [...(opts.args ?? []), "server.mjs"], {
+  // BENCH_NODE_ARGS: extra node flags for the server under test (to compare V8 flags).
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  return spawn("node", [...extra, ...(opts.args ?? []), "server.mjs"], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -14,7 +14,8 @@
  *    process tree after that one page view and 3 s idle.
  *
  * Prints figures; asserts nothing. BENCH_CPU_PROF=<dir>: the server of part 1 writes a V8 CPU
- * profile there when it stops. BENCH_SKIP_FOOTPRINT=1 skips part 2.
+ * profile there when it stops. BENCH_SKIP_FOOTPRINT=1 skips part 2; BENCH_ONLY=footprint runs only
+ * part 2. BENCH_NODE_ARGS: extra node flags for the servers under test.
  */
 import os from "node:os";
 import { readFileSync } from "node:fs";
@@ -61,75 +62,77 @@ try {
   console.log(`One tenant of ${data.users.toLocaleString("en")} users; ${CALLS} calls, ${CONCURRENCY} concurrent\n`);
 
   // ---- 1. The list call through HTTP, then the bare SQL baseline.
-  const app = await startApp(PORT, url);
-  stopApp = app.stop;
-  const http = httpClient(app.base);
-  const login = await http("POST", "/api/v1/login/AddNoginr", {
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ustr: data.adminUserName, pwd: md5Hex(ADMIN_PASSWORD) }),
-  });
-  const token = (JSON.parse(login.body) as { result?: { token: string } }).result?.token;
-  if (!token) throw new Error(`administrator sign-in failed: ${login.status} ${login.body}`);
-  const headers = { authorization: `Bearer ${token}` };
-  const list = async () => {
-    const res = await http("GET", "/api/v1/users?take=20", { headers });
-    if (res.status !== 200) throw new Error(`/api/v1/users answered ${res.status}: ${res.body}`);
-  };
-  const health = async () => {
-    const res = await http("GET", "/api/health");
-    if (res.status !== 200) throw new Error(`/api/health answered ${res.status}`);
-  };
-  for (let i = 0; i < 300; i++) await list(); // warm the JIT and the connection pool
-  const httpList = await measure(CALLS, CONCURRENCY, list, { app: app.pid, pg: pgPid });
-  const httpHealth = await measure(CALLS, CONCURRENCY, health, { app: app.pid, pg: pgPid });
+  if (process.env.BENCH_ONLY !== "footprint") {
+    const app = await startApp(PORT, url);
+    stopApp = app.stop;
+    const http = httpClient(app.base);
+    const login = await http("POST", "/api/v1/login/AddNoginr", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ustr: data.adminUserName, pwd: md5Hex(ADMIN_PASSWORD) }),
+    });
+    const token = (JSON.parse(login.body) as { result?: { token: string } }).result?.token;
+    if (!token) throw new Error(`administrator sign-in failed: ${login.status} ${login.body}`);
+    const headers = { authorization: `Bearer ${token}` };
+    const list = async () => {
+      const res = await http("GET", "/api/v1/users?take=20", { headers });
+      if (res.status !== 200) throw new Error(`/api/v1/users answered ${res.status}: ${res.body}`);
+    };
+    const health = async () => {
+      const res = await http("GET", "/api/health");
+      if (res.status !== 200) throw new Error(`/api/health answered ${res.status}`);
+    };
+    for (let i = 0; i < 300; i++) await list(); // warm the JIT and the connection pool
+    const httpList = await measure(CALLS, CONCURRENCY, list, { app: app.pid, pg: pgPid });
+    const httpHealth = await measure(CALLS, CONCURRENCY, health, { app: app.pid, pg: pgPid });
 
-  const clients = await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      return c;
-    }),
-  );
-  const free = [...clients];
-  const T = data.tenantId;
-  const bare = async () => {
-    const c = free.pop()!;
-    try {
-      const [count, page] = await Promise.all([
-        c.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE u."tenantId" = $1 AND u."deletedAt" IS NULL LIMIT 1001) s`, [T]),
-        c.query(
-          `SELECT u."id"::text AS "id", u."tenantId"::text AS "tenantId", u."userName", u."nickname", u."avatar", u."phone", u."email",
+    const clients = await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        return c;
+      }),
+    );
+    const free = [...clients];
+    const T = data.tenantId;
+    const bare = async () => {
+      const c = free.pop()!;
+      try {
+        const [count, page] = await Promise.all([
+          c.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE u."tenantId" = $1 AND u."deletedAt" IS NULL LIMIT 1001) s`, [T]),
+          c.query(
+            `SELECT u."id"::text AS "id", u."tenantId"::text AS "tenantId", u."userName", u."nickname", u."avatar", u."phone", u."email",
                   u."status"::text AS "status", u."createdAt", u."deletedAt", u."referrerId"::text AS "referrerId", u."userNameKey"
              FROM "User" u WHERE u."tenantId" = $1 AND u."deletedAt" IS NULL ORDER BY u."createdAt" DESC, u."id" DESC LIMIT 21`,
-          [T],
-        ),
-      ]);
-      void count;
-      await c.query(
-        `SELECT ur."userId"::text AS "userId", r."id"::text AS "id", r."name" FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = ANY($1::uuid[])`,
-        [page.rows.slice(0, 20).map((r: { id: string }) => r.id)],
-      );
-    } finally {
-      free.push(c);
-    }
-  };
-  for (let i = 0; i < 300; i++) await bare();
-  const bareList = await measure(CALLS, CONCURRENCY, bare, { pg: pgPid });
-  await Promise.all(clients.map((c) => c.end()));
-  stopApp();
-  stopApp = undefined;
+            [T],
+          ),
+        ]);
+        void count;
+        await c.query(
+          `SELECT ur."userId"::text AS "userId", r."id"::text AS "id", r."name" FROM "UserRole" ur JOIN "Role" r ON r."id" = ur."roleId" WHERE ur."userId" = ANY($1::uuid[])`,
+          [page.rows.slice(0, 20).map((r: { id: string }) => r.id)],
+        );
+      } finally {
+        free.push(c);
+      }
+    };
+    for (let i = 0; i < 300; i++) await bare();
+    const bareList = await measure(CALLS, CONCURRENCY, bare, { pg: pgPid });
+    await Promise.all(clients.map((c) => c.end()));
+    stopApp();
+    stopApp = undefined;
 
-  console.log("GET /api/v1/users?take=20 (bearer token)");
-  const row = (label: string, r: Awaited<ReturnType<typeof measure>>) =>
-    console.log(
-      `  ${label.padEnd(22)} ${r.rate.toFixed(0).padStart(6)} calls/s   p50 ${fmt(r.p50).padStart(8)}   p99 ${fmt(r.p99).padStart(8)}   ` +
-        `CPU per call: server ${ms(r.app).padStart(9)}   PostgreSQL ${ms(r.pg).padStart(8)}   bench ${ms(r.self).padStart(8)}`,
-    );
-  row("HTTP, the app", httpList);
-  row("bare SQL (pg)", bareList);
-  row("HTTP /api/health", httpHealth);
-  console.log(`  ratio to bare SQL: ${(httpList.rate / bareList.rate).toFixed(2)}× the rate`);
-  console.log(`  server CPU per list call: ${ms(httpList.app)} (of which a bare /api/health costs ${ms(httpHealth.app)}); aim ≤ 3 ms\n`);
+    console.log("GET /api/v1/users?take=20 (bearer token)");
+    const row = (label: string, r: Awaited<ReturnType<typeof measure>>) =>
+      console.log(
+        `  ${label.padEnd(22)} ${r.rate.toFixed(0).padStart(6)} calls/s   p50 ${fmt(r.p50).padStart(8)}   p99 ${fmt(r.p99).padStart(8)}   ` +
+          `CPU per call: server ${ms(r.app).padStart(9)}   PostgreSQL ${ms(r.pg).padStart(8)}   bench ${ms(r.self).padStart(8)}`,
+      );
+    row("HTTP, the app", httpList);
+    row("bare SQL (pg)", bareList);
+    row("HTTP /api/health", httpHealth);
+    console.log(`  ratio to bare SQL: ${(httpList.rate / bareList.rate).toFixed(2)}× the rate`);
+    console.log(`  server CPU per list call: ${ms(httpList.app)} (of which a bare /api/health costs ${ms(httpHealth.app)}); aim ≤ 3 ms\n`);
+  }
 
   // ---- 2. Footprint over three starts.
   if (!process.env.BENCH_SKIP_FOOTPRINT) {
