@@ -166,8 +166,13 @@ test("sign-out ends the session", async ({ browser }) => {
   await page.getByLabel(/^(密码|Password)$/).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: /登\s*录|Sign in/ }).click();
   await expect(page).toHaveURL(/\/dashboard/);
-  await page.getByTestId("user-menu").click();
-  await page.getByText(/退出登录|Sign out/).click();
+  // A click before the dashboard has hydrated opens nothing: click the menu until its item shows.
+  const signOut = page.getByText(/退出登录|Sign out/);
+  await expect(async () => {
+    await page.getByTestId("user-menu").click();
+    await expect(signOut).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await signOut.click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/tenants");
   await expect(page).toHaveURL(/\/login/);
