@@ -21,9 +21,11 @@
  *   BENCH_PAGES=users,roles  only these pages
  *   BENCH_SHOTS=<dir>        also a full-page screenshot of each page in each language once its data shows
  *                            (<dir>/<page>-<locale>.png), to compare the look of two builds
+ *   BENCH_CHUNKS=<dir>       also save every script of each page's cold visit (<dir>/<page>/<file>) and
+ *                            print each one's gzip size, largest first: what to cut next
  */
 import os from "node:os";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { chromium, request, type Browser, type BrowserContext } from "@playwright/test";
@@ -35,6 +37,13 @@ const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const VISITS = Number(process.env.BENCH_VISITS ?? 10);
 const PORT = Number(process.env.BENCH_PORT ?? 3330);
+const CHUNKS = process.env.BENCH_CHUNKS;
+
+function saveChunk(page: string, url: string, body: Buffer) {
+  const dir = `${CHUNKS}/${page.replace(/[^a-z0-9-]+/gi, "_")}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/${new URL(url).pathname.split("/").pop() || "index.js"}`, body);
+}
 const ADMIN_PASSWORD = "bench admin passphrase";
 const AIM_MS = 500;
 const AIM_KIB = 300;
@@ -114,7 +123,10 @@ async function measurePage(browser: Browser, base: string, storageState: Awaited
     scripts.set(
       r.url(),
       r.body().then(
-        (b) => gzipSync(b).length,
+        (b) => {
+          if (CHUNKS) saveChunk(path, r.url(), b);
+          return gzipSync(b).length;
+        },
         () => 0,
       ),
     );
@@ -142,6 +154,10 @@ async function measurePage(browser: Browser, base: string, storageState: Awaited
   const cold = await visit();
   await page.waitForLoadState("networkidle");
   const jsKiB = (await Promise.all(scripts.values())).reduce((a, b) => a + b, 0) / 1024;
+  if (CHUNKS) {
+    const sizes = await Promise.all([...scripts].map(async ([url, size]) => [new URL(url).pathname, await size] as const));
+    for (const [name, size] of sizes.sort((a, b) => b[1] - a[1])) console.log(`  ${path} ${(size / 1024).toFixed(1).padStart(7)} KiB  ${name}`);
+  }
   const cssKiB = (await Promise.all(styles.values())).reduce((a, b) => a + b, 0) / 1024;
   const htmlKB = ((await html) ?? 0) / 1000;
   const rows = await page.locator("tr.ant-table-row").count();

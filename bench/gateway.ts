@@ -8,6 +8,8 @@
  * credentials token for the API resource from the tenant's provider. Then, BENCH_CONCURRENCY
  * (default 32) at a time, BENCH_N calls (default 5,000) each:
  *   - the backend called directly;
+ *   - the same call through a bare Node proxy (its own process: http.createServer piping to the
+ *     backend over a keep-alive agent, no checks at all), the floor any Node gateway stands on;
  *   - the same call through the gateway (token verified, liveness read, operation matched, streamed);
  * printing calls/s, p50/p99, the latency the gateway adds, the ratio of the rates, and the CPU per
  * call by process (server, backend, PostgreSQL, this bench). Last, a 10 MB upload streamed
@@ -16,7 +18,7 @@
  * is the expected one.
  *
  *   BENCH_DATABASE_URL  PostgreSQL server for the scratch database (default local 127.0.0.1:5432)
- *   BENCH_PORT          port of the server (default 3340; the backend takes the next one)
+ *   BENCH_PORT          port of the server (default 3340; the backend takes the next one, the bare proxy the one after)
  *   BENCH_N, BENCH_CONCURRENCY  calls per run (5,000) and how many at once (32)
  *   BENCH_KEEP_DB=1     keep the scratch database (to look at its statements afterwards)
  */
@@ -34,6 +36,7 @@ import { fmt, httpClient, measure, postgresRootPid, startApp, treeCpuSeconds } f
 const SERVER = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.BENCH_PORT ?? 3340);
 const BACKEND_PORT = PORT + 1;
+const PROXY_PORT = PORT + 2;
 const N = Number(process.env.BENCH_N ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const API = "https://bench-api.example";
@@ -64,15 +67,39 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), "127.0.0.1", () => process.send && process.send("ready"));
 `;
 
+/** The baseline: a bare Node reverse proxy to the backend (no checks, no headers rewritten but hop-by-hop ones). */
+const BARE_PROXY = `
+const http = require("node:http");
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const hop = new Set(["connection", "keep-alive", "transfer-encoding", "host"]);
+const strip = (h) => { const o = {}; for (const k in h) if (!hop.has(k)) o[k] = h[k]; return o; };
+http.createServer((req, res) => {
+  const up = http.request({ host: "127.0.0.1", port: Number(process.env.BACKEND_PORT), method: req.method, path: req.url, headers: strip(req.headers), agent }, (answer) => {
+    res.writeHead(answer.statusCode, strip(answer.headers));
+    answer.pipe(res);
+  });
+  up.on("error", () => { res.writeHead(502); res.end(); });
+  req.pipe(up);
+}).listen(Number(process.env.PORT), "127.0.0.1", () => process.send && process.send("ready"));
+`;
+
 const name = `uc_bench_gateway_${randomBytes(3).toString("hex")}`;
 const url = await createScratchDatabase(SERVER, name);
 let stopApp: (() => void) | undefined;
-const backend = spawn("node", ["-e", BACKEND], { env: { ...process.env, PORT: String(BACKEND_PORT) }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-try {
-  await new Promise<void>((resolve, reject) => {
-    backend.once("message", () => resolve());
-    backend.once("exit", (code) => reject(new Error(`backend exited ${code}`)));
+const child = (code: string, port: number) =>
+  spawn("node", ["-e", code], {
+    env: { ...process.env, PORT: String(port), BACKEND_PORT: String(BACKEND_PORT) },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+const ready = (p: ReturnType<typeof spawn>) =>
+  new Promise<void>((resolve, reject) => {
+    p.once("message", () => resolve());
+    p.once("exit", (code) => reject(new Error(`baseline process exited ${code}`)));
+  });
+const backend = child(BACKEND, BACKEND_PORT);
+const bare = child(BARE_PROXY, PROXY_PORT);
+try {
+  await Promise.all([ready(backend), ready(bare)]);
   await migrateDatabase({ kind: "postgresql", url });
   const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/bench" });
   await seed(db, { adminUsername: "admin", adminPassword: "bench-admin-password" });
@@ -135,6 +162,7 @@ try {
   const pgPid = postgresRootPid();
   const viaApp = httpClient(app.base, CONCURRENCY);
   const direct = httpClient(`http://127.0.0.1:${BACKEND_PORT}`, CONCURRENCY);
+  const viaBare = httpClient(`http://127.0.0.1:${PROXY_PORT}`, CONCURRENCY);
 
   const tokenRes = await viaApp("POST", "/oidc/token", {
     headers: {
@@ -155,15 +183,23 @@ try {
     const r = await direct("GET", "/items");
     if (r.status !== 200) throw new Error(`backend answered ${r.status}`);
   };
+  const proxied = async () => {
+    const r = await viaBare("GET", "/items");
+    if (r.status !== 200 || r.body.length < 1000) throw new Error(`bare proxy answered ${r.status}`);
+  };
   for (let i = 0; i < 500; i++) await viaGateway(); // the JIT, the pools, the verified-token cache
   for (let i = 0; i < 500; i++) await straight();
-  const pids = { app: app.pid, pg: pgPid };
+  for (let i = 0; i < 500; i++) await proxied();
   const backendCpu = () => treeCpuSeconds(backend.pid!);
   let b0 = backendCpu();
-  const d = await measure(N, CONCURRENCY, straight, pids);
+  const d = await measure(N, CONCURRENCY, straight, { app: app.pid, pg: pgPid });
   const dBackend = (backendCpu() - b0) / N;
   b0 = backendCpu();
-  const g = await measure(N, CONCURRENCY, viaGateway, pids);
+  // The bare proxy's CPU is read as the "server" column of its row.
+  const p = await measure(N, CONCURRENCY, proxied, { app: bare.pid!, pg: pgPid });
+  const pBackend = (backendCpu() - b0) / N;
+  b0 = backendCpu();
+  const g = await measure(N, CONCURRENCY, viaGateway, { app: app.pid, pg: pgPid });
   const gBackend = (backendCpu() - b0) / N;
 
   console.log(`\nGET 1 KB JSON, ${N} calls, ${CONCURRENCY} concurrent`);
@@ -173,9 +209,13 @@ try {
         `CPU per call: server ${ms(r.app).padStart(8)}   backend ${ms(back).padStart(8)}   PostgreSQL ${ms(r.pg).padStart(8)}   bench ${ms(r.self).padStart(8)}`,
     );
   row("backend directly", d, dBackend);
+  row("bare Node proxy", p, pBackend);
   row("through gateway", g, gBackend);
-  console.log(`  added latency: p50 ${fmt(g.p50 - d.p50)} (aim < 2 ms), p99 ${fmt(g.p99 - d.p99)}`);
-  console.log(`  rate through the gateway: ${((g.rate / d.rate) * 100).toFixed(0)}% of direct (aim ≥ 60%)`);
+  console.log(`  added latency: p50 ${fmt(g.p50 - d.p50)} (aim < 2 ms), p99 ${fmt(g.p99 - d.p99)}; the bare proxy adds p50 ${fmt(p.p50 - d.p50)}`);
+  console.log(
+    `  rate through the gateway: ${((g.rate / d.rate) * 100).toFixed(0)}% of direct (aim ≥ 60%); the bare proxy keeps ${((p.rate / d.rate) * 100).toFixed(0)}%, ` +
+      `the gateway ${((g.rate / p.rate) * 100).toFixed(0)}% of the bare proxy's rate at ${(g.app / p.app).toFixed(1)}× its CPU per call`,
+  );
 
   // ---- A 10 MB upload through the gateway, the server's RSS sampled meanwhile.
   await new Promise((r) => setTimeout(r, 1000));
@@ -215,6 +255,7 @@ try {
 } finally {
   stopApp?.();
   backend.kill();
+  bare.kill();
   if (process.env.BENCH_KEEP_DB) console.log(`kept database ${name}`);
   else await dropScratchDatabase(SERVER, name);
 }
