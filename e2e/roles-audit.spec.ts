@@ -131,3 +131,34 @@ test("the same in English: permission codes, audit log export", async ({ page, b
   await expect(page.getByText("Done", { exact: true }).first()).toBeVisible();
   await shot(page, "exports-en");
 });
+
+test("the audit log's date range: the picker loads when the filter is first used, by mouse or keyboard, and the range goes into the URL", async ({
+  page,
+  baseURL,
+}) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/audit");
+  const filter = page.getByRole("textbox", { name: "时间范围" }).first();
+  await expect(filter).toBeVisible();
+  // Until then the page has loaded no picker panel code; a click brings the real picker, open.
+  await expect(page.locator(".ant-picker-range")).toHaveCount(0);
+  await filter.click();
+  await expect(page.locator(".ant-picker-dropdown .ant-picker-panel").first()).toBeVisible();
+  const start = page.locator(".ant-picker-range input").first();
+  await expect(start).toBeFocused();
+  await start.fill("2026-01-01");
+  await start.press("Enter");
+  const end = page.locator(".ant-picker-range input").nth(1);
+  await end.fill("2026-01-31");
+  await end.press("Enter");
+  await expect(page).toHaveURL(/start=2026-01-01/);
+  await expect(page).toHaveURL(/end=2026-01-31/);
+  // A fresh load shows the range from the URL in the stand-in, and Reset clears it.
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: "时间范围" }).first()).toHaveValue("2026-01-01 → 2026-01-31");
+  await page.getByRole("button", { name: /重\s*置/ }).click();
+  await expect(page).not.toHaveURL(/start=/);
+  // Keyboard: tabbing onto the stand-in opens the picker with the focus in its first field.
+  await page.getByRole("textbox", { name: "时间范围" }).first().focus();
+  await expect(page.locator(".ant-picker-range input").first()).toBeFocused();
+});

@@ -1,13 +1,15 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { useState } from "react";
-import { Button, Card, DatePicker, Input, Select, Space } from "antd";
+import { Suspense, lazy, useState } from "react";
+import { Button, Card, Input, Select, Space } from "antd";
 import type { SelectProps } from "antd";
-import { ReloadOutlined, SearchOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
+import { CalendarOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";
 import type { UrlState } from "~/components/use-url-state";
+
+/** antd's range picker (its panels, dayjs and their styles' code: ~30 KiB gzip), loaded when the filter is first used. */
+const loadPicker = () => import("~/components/date-range-picker");
 
 /**
  * A list page's filters, all kept in the URL. The `text` keys are typed into drafts and applied
@@ -100,16 +102,36 @@ export function SelectFilter<V extends string>({
   );
 }
 
-/** The date range filter: whole days in the URL keys `start` and `end` (read with `dateRangeFrom`). */
+/**
+ * The date range filter: whole days in the URL keys `start` and `end` (read with `dateRangeFrom`).
+ * Until it is first pointed at, focused or clicked it is a look-alike input showing the range; then
+ * antd's picker takes its place, focused and open, so a keyboard user tabs into it as before.
+ */
 export function DateRangeFilter({ filters, label }: { filters: Pick<Filters, "url" | "set">; label?: string }) {
   const c = useTranslations("common");
+  const [wanted, setWanted] = useState(false);
   const start = filters.url.get("start");
   const end = filters.url.get("end");
-  return (
-    <DatePicker.RangePicker
-      aria-label={label ?? c("dateRange")}
-      value={start && end ? [dayjs(start), dayjs(end)] : null}
-      onChange={(r) => filters.set({ start: r?.[0]?.format("YYYY-MM-DD"), end: r?.[1]?.format("YYYY-MM-DD") })}
+  const name = label ?? c("dateRange");
+  const standIn = (
+    <Input
+      aria-label={name}
+      readOnly
+      placeholder={name}
+      value={start && end ? `${start} → ${end}` : ""}
+      suffix={<CalendarOutlined />}
+      onMouseEnter={() => void loadPicker()}
+      onFocus={() => setWanted(true)}
+      onClick={() => setWanted(true)}
+      style={{ width: 260 }}
     />
   );
+  if (!wanted) return standIn;
+  return (
+    <Suspense fallback={standIn}>
+      <RangePicker label={name} start={start} end={end} onPick={(range) => filters.set(range)} />
+    </Suspense>
+  );
 }
+
+const RangePicker = lazy(() => loadPicker().then((m) => ({ default: m.DateRangePicker })));

@@ -6,6 +6,8 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import type { ReactNode } from "react";
+import { useMessages } from "next-intl";
+import { provideCatalog } from "~/i18n/catalog";
 import { z } from "zod";
 import { TRPCReactProvider } from "~/trpc/react";
 import { BrandProvider } from "~/components/brand";
@@ -41,6 +43,8 @@ export function Providers({
   children: ReactNode;
 }) {
   dayjs.locale(locale === "en" ? "en" : "zh-cn");
+  // Error names, permission names and field messages for code outside React (src/i18n/catalog.ts).
+  provideCatalog(locale === "en" ? "en" : "zh-CN", useMessages());
   return (
     <ConfigProvider
       locale={locale === "en" ? enUS : zhCN}

@@ -9,27 +9,30 @@
  */
 import { createTranslator } from "use-intl/core";
 import type { Locale } from "~/lib/errors";
-import zhAppErrors from "~/i18n/messages/zh-CN/appErrors.json";
-import enAppErrors from "~/i18n/messages/en/appErrors.json";
-import zhPermissionNames from "~/i18n/messages/zh-CN/permissionNames.json";
-import enPermissionNames from "~/i18n/messages/en/permissionNames.json";
-import zhValidation from "~/i18n/messages/zh-CN/validation.json";
-import enValidation from "~/i18n/messages/en/validation.json";
-import zhServerText from "~/i18n/messages/zh-CN/serverText.json";
-import enServerText from "~/i18n/messages/en/serverText.json";
+// The data: on the server both languages' files (catalog-data.ts); in the browser only the page's
+// language, handed over from the page's next-intl messages (catalog-data.browser.ts, chosen by
+// package.json's "imports" for the browser build), so no page ships the other language's texts.
+import { CATALOG, SHARED_NAMESPACES, type SharedNamespace } from "#i18n-catalog-data";
 
-export const SHARED_NAMESPACES = ["appErrors", "permissionNames", "validation", "serverText"] as const;
-export type SharedNamespace = (typeof SHARED_NAMESPACES)[number];
-
-export const CATALOG = {
-  "zh-CN": { appErrors: zhAppErrors, permissionNames: zhPermissionNames, validation: zhValidation, serverText: zhServerText },
-  en: { appErrors: enAppErrors, permissionNames: enPermissionNames, validation: enValidation, serverText: enServerText },
-} as const satisfies Record<Locale, Record<SharedNamespace, unknown>>;
+export { CATALOG, SHARED_NAMESPACES, type SharedNamespace };
 
 type Values = Record<string, string | number>;
 export type Translate = (key: string, values?: Values) => string;
 
 const cache = new Map<string, Translate>();
+
+/**
+ * In the browser: the page's own messages become the catalog of `locale` (providers.tsx calls it
+ * while rendering, before anything below it reads a message). On the server the files are the
+ * catalog already and this does nothing.
+ */
+export function provideCatalog(locale: Locale, messages: Record<string, unknown>) {
+  if (typeof window === "undefined") return;
+  const held = CATALOG[locale] as Record<string, unknown>;
+  if (SHARED_NAMESPACES.every((ns) => held[ns] === messages[ns])) return;
+  for (const ns of SHARED_NAMESPACES) held[ns] = messages[ns];
+  for (const id of [...cache.keys()]) if (id.startsWith(`${locale}:`)) cache.delete(id);
+}
 
 /** `t(key, values)` over one namespace of the catalog; a missing key throws (a test keeps both languages complete). */
 export function translator(locale: Locale, namespace: SharedNamespace): Translate {

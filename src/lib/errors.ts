@@ -127,15 +127,20 @@ const entry = (locale: Locale, code: number): [string, string] => {
   return [t(`${code}.name`), t(`${code}.description`)];
 };
 
-/** The tables in the shape they always had (`{ status, zh: [name, description], en: [...] }`), read from the messages. */
-export const ERROR_TABLES = Object.fromEntries(
-  Object.entries(ERROR_STATUS).map(([resource, codes]) => [
-    resource,
-    Object.fromEntries(Object.entries(codes).map(([code, status]) => [code, { status, zh: entry("zh-CN", Number(code)), en: entry("en", Number(code)) }])),
-  ]),
-) as ErrorTables;
+/**
+ * The tables in the shape they always had (`{ status, zh: [name, description], en: [...] }`), read
+ * from the messages when asked for: both languages are at hand on the server only (the browser's
+ * catalog holds the page's language, src/i18n/catalog.ts).
+ */
+export const errorTables = (): ErrorTables =>
+  Object.fromEntries(
+    Object.entries(ERROR_STATUS).map(([resource, codes]) => [
+      resource,
+      Object.fromEntries(Object.entries(codes).map(([code, status]) => [code, { status, zh: entry("zh-CN", Number(code)), en: entry("en", Number(code)) }])),
+    ]),
+  ) as ErrorTables;
 
-export type ErrorResource = keyof typeof ERROR_TABLES;
+export type ErrorResource = keyof typeof ERROR_STATUS;
 type Codes<T> = T extends Record<infer K, ErrorDef> ? K : never;
 export type AppErrorCode = { [R in ErrorResource]: Codes<ErrorTables[R]> }[ErrorResource];
 
@@ -151,7 +156,7 @@ export function describeError(code: number, locale: Locale) {
 }
 
 export function errorTable(resource: ErrorResource, locale: Locale) {
-  return Object.keys(ERROR_TABLES[resource]).map((code) => {
+  return Object.keys(ERROR_STATUS[resource]).map((code) => {
     const { status, ...rest } = describeError(Number(code), locale);
     return { ...rest, status };
   });

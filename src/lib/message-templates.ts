@@ -4,7 +4,12 @@
  * sent when a tenant has not written its own) and the one renderer the sending path, the
  * preview and the validators share. No server-only imports: the console uses all of it.
  */
-import { CATALOG } from "~/i18n/catalog";
+// Both languages' built-in texts, also in the browser (the template page previews each language's
+// text; the browser's catalog holds only the page's language, src/i18n/catalog.ts).
+import zhServerText from "~/i18n/messages/zh-CN/serverText.json";
+import enServerText from "~/i18n/messages/en/serverText.json";
+
+const SERVER_TEXT = { "zh-CN": zhServerText, en: enServerText } as const satisfies Record<Locale, unknown>;
 import type { Locale } from "~/lib/errors";
 
 export const TEMPLATE_PURPOSES = ["login", "register", "reset", "bind"] as const;
@@ -59,7 +64,7 @@ export const renderTemplate = (text: string, values: TemplateValues) =>
   text.replace(PLACEHOLDER, (whole, name: string) => (isVariable(name) ? values[name] : whole));
 
 /** What a purpose is called inside a text (`{purpose}`). */
-export const purposeWord = (purpose: TemplatePurpose, locale: Locale) => CATALOG[locale].serverText.codePurpose[purpose];
+export const purposeWord = (purpose: TemplatePurpose, locale: Locale) => SERVER_TEXT[locale].codePurpose[purpose];
 
 export interface TemplateText {
   subject: string | null;
@@ -68,7 +73,7 @@ export interface TemplateText {
 
 /** The built-in text of a purpose, channel and language: what is sent while a tenant has none of its own. */
 export function defaultTemplate(channel: TemplateChannel, locale: Locale): TemplateText {
-  const t = CATALOG[locale].serverText;
+  const t = SERVER_TEXT[locale];
   return { subject: channel === "email" ? t.codeSubject : null, body: t.codeText };
 }
 

@@ -100,19 +100,35 @@ export function permissionName(resource: PermissionResource, action: PermissionA
   return t("name", { resource: t(`resources.${resource}`), action: t(`actions.${action}`) });
 }
 
+// The names below are read when first asked for, in each language: the browser's catalog holds
+// only the page's language (src/i18n/catalog.ts), and a page reads only that one.
 export const PERMISSIONS: readonly PermissionEntry[] = (Object.entries(DEFINED) as [PermissionResource, readonly PermissionAction[]][]).flatMap(
   ([resource, actions]) =>
     actions.map((action) => ({
       code: `${PERMISSION_PREFIX}.${resource}.${action}` as PermissionCode,
       resource,
       action,
-      nameZh: permissionName(resource, action, "zh-CN"),
-      nameEn: permissionName(resource, action, "en"),
+      get nameZh() {
+        return permissionName(resource, action, "zh-CN");
+      },
+      get nameEn() {
+        return permissionName(resource, action, "en");
+      },
     })),
 );
 
 export const RESOURCE_NAMES: Record<PermissionResource, Names> = Object.fromEntries(
-  (Object.keys(DEFINED) as PermissionResource[]).map((r) => [r, { zh: resourceName(r, "zh-CN"), en: resourceName(r, "en") }]),
+  (Object.keys(DEFINED) as PermissionResource[]).map((r) => [
+    r,
+    {
+      get zh() {
+        return resourceName(r, "zh-CN");
+      },
+      get en() {
+        return resourceName(r, "en");
+      },
+    },
+  ]),
 ) as Record<PermissionResource, Names>;
 
 const KNOWN = new Set<string>(PERMISSIONS.map((p) => p.code));

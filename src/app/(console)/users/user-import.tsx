@@ -39,14 +39,15 @@ async function send(file: File, mode: "preview" | "import"): Promise<unknown> {
  * the console's language), then import the valid rows or cancel. Nothing is written before the
  * confirmation; the server checks the file again when importing.
  */
-export function UserImport({ onImported }: { onImported: () => void }) {
+/** The import dialog, open from the moment it is shown (users-view.tsx loads it when its button is first pressed); `onClose` once it has closed. */
+export function UserImportDialog({ onImported, onClose }: { onImported: () => void; onClose: () => void }) {
   const t = useTranslations("user.import");
   const c = useTranslations("common");
   const { message } = App.useApp();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const seeded = useSeededText();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(true);
   const [step, setStep] = useState<Step>({ kind: "choose" });
 
   const close = () => {
@@ -271,11 +272,9 @@ export function UserImport({ onImported }: { onImported: () => void }) {
 
   return (
     <>
-      <Button icon={<UploadOutlined />} onClick={() => setOpen(true)}>
-        {t("button")}
-      </Button>
       <Modal
         open={open}
+        afterClose={onClose}
         title={t("title")}
         onCancel={close}
         footer={footer()}

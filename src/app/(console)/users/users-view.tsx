@@ -5,7 +5,7 @@ import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/componen
 import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Popconfirm, Segmented, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import { DownOutlined, UpOutlined } from "@ant-design/icons";
+import { DownOutlined, UpOutlined, UploadOutlined } from "@ant-design/icons";
 import Link from "next/link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -13,7 +13,6 @@ import { useCallback, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { USER_ORDER, USER_STATUSES, type UserItem } from "~/lib/validators/user";
 import { TEXT_FILTERS, usersInput } from "./list-input";
-import { UserImport } from "./user-import";
 import { useCan } from "~/components/console-permissions";
 import { BulkBar, BulkJobs } from "./bulk-actions";
 import { useSeededText } from "~/components/use-seeded-text";
@@ -21,6 +20,8 @@ import dynamic from "next/dynamic";
 
 // The "new user" form loads when it is first opened, not with the list.
 const UserDrawer = dynamic(() => import("./user-drawer").then((m) => m.UserDrawer), { ssr: false });
+// So does the import dialog (antd's upload, the preview table): when its button is first pressed.
+const UserImportDialog = dynamic(() => import("./user-import").then((m) => m.UserImportDialog), { ssr: false });
 
 type Status = (typeof USER_STATUSES)[number];
 const STATUS_COLOR: Record<Status, string> = { active: "green", disabled: "red" };
@@ -65,6 +66,7 @@ export function UsersView() {
   const bin = url.get("bin") === "true";
   const [more, setMore] = useState(TEXT_FILTERS.slice(3).some((k) => url.get(k)));
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
 
   const roles = useQuery(trpc.user.roleOptions.queryOptions());
   const input = usersInput(url);
@@ -162,7 +164,12 @@ export function UsersView() {
       intro={t("intro")}
       extra={
         <Space wrap>
-          {canImport && !bin && <UserImport onImported={invalidate} />}
+          {canImport && !bin && (
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              {t("import.button")}
+            </Button>
+          )}
+          {importing && <UserImportDialog onImported={invalidate} onClose={() => setImporting(false)} />}
           <ListActions resource="users" filter={input} newLabel={t("new")} onNew={() => setCreating(true)} />
         </Space>
       }
