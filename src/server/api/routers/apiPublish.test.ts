@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure, setupWorld, imported } from "~/test/fixtures";
 import { drainAllJobs } from "~/server/jobs/queues";
 import { revisionImportJobResult } from "~/lib/validators/api-publish";
+import { importRevision } from "~/server/services/api-publishing";
+import { systemScope } from "~/server/services/scope";
 
 // Import jobs run here through drainAllJobs, not through the background kick of the procedure.
 process.env.UC_EXPORT_WORKER = "off";
@@ -420,5 +422,23 @@ describe("API publishing: an import by URL is a job", () => {
     expect(job.status).toBe("failed");
     expect(revisionImportJobResult.parse(job.result).failure).toMatchObject({ appCode: 10002 });
     expect(await t.db.apiRevision.count({ where: { apiVersionId: v1.id } })).toBe(0);
+  });
+
+  it("an API client's token cannot start one (a job runs later as a user): 10003 on the URL, nothing queued; its text imports still work", async () => {
+    const { api, v1 } = await freshApi("job-client");
+    const program = systemScope(t.db, {
+      userId: w.managerB.id,
+      tenantId: w.tenantB.id,
+      isOperator: false,
+      roles: [],
+      permissions: ["uc.apiresource.all"],
+      client: { id: w.managerB.id, clientId: "import-test", ownerId: w.managerB.id, ownerManagesAll: true },
+    });
+    const jobs = await t.db.job.count({ where: { kind: "api.import" } });
+    const f = await failure(() => importRevision(program, { id: api.id, versionId: v1.id, source: { kind: "url", url: `${base}/petstore.yaml` } }));
+    expect(f).toMatchObject({ code: 10003, fields: { "source.url": [expect.stringMatching(/cannot import from a URL/)] } });
+    expect(await t.db.job.count({ where: { kind: "api.import" } })).toBe(jobs);
+    const r = await imported(importRevision(program, { id: api.id, versionId: v1.id, source: { kind: "text", text: SWAGGER2_YAML } }));
+    expect(r).toMatchObject({ number: 1, sourceFormat: "swagger-2.0" });
   });
 });
