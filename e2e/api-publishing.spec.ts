@@ -1,5 +1,8 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { FIELD_ERROR, setLocale, shot } from "./helpers";
+import { SDK_E2E_HOST } from "../playwright.config";
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -407,4 +410,64 @@ test("an administrator offers another authorization server, reads an API's gatew
   await shot(page, "apiproduct-subscriptions-revoked-zh");
   // The one 502 the page saw is the refused discovery fetch this test asked for (300046 is a 502: the other server failed).
   expect(errors.filter((e) => !/status of 502 \(Bad Gateway\)/.test(e))).toEqual([]);
+});
+
+test("an import by URL runs as a job: the drawer shows its steps, then the revision; a refused address fails with its reason", async ({
+  page,
+  baseURL,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  // The document server listens on the one loopback address the e2e server lets through its outbound guard.
+  const docs = http.createServer((req, res) => {
+    if (req.url === "/pets.yaml") res.writeHead(200, { "content-type": "application/yaml" }).end(SWAGGER2);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => docs.listen(0, SDK_E2E_HOST, r));
+  const url = `http://${SDK_E2E_HOST}:${(docs.address() as AddressInfo).port}/pets.yaml`;
+  try {
+    await setLocale(page, "en", baseURL!);
+    const created = await request.post("/api/v1/api-resources", { data: { name: `byurl-${Date.now()}`, displayName: "Pets by URL" } });
+    const api = (await created.json()) as { id: string };
+    const v1 = (await (await request.post(`/api/v1/api-resources/${api.id}/versions`, { data: { name: "v1" } })).json()) as { id: string };
+
+    await page.goto(`/api-resources/${api.id}`);
+    await page.getByRole("tab", { name: "Versions" }).click();
+    const fromUrl = async (address: string) => {
+      await page.getByTestId("revision-import").click();
+      await page
+        .getByTestId("import-kind")
+        .getByText(/From a URL|从网址获取/)
+        .click();
+      await page.getByTestId("import-url").fill(address);
+      await page.getByTestId("revision-import-save").click();
+    };
+
+    // Loopback (not the allowed address) is refused when the job fetches it: failed at that step, the reason on the field.
+    await fromUrl("http://127.0.0.1:9/openapi.yaml");
+    await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+    await expect(page.getByTestId("job-progress")).toHaveAttribute("data-step", "fetch");
+    await expect(page.locator(FIELD_ERROR)).toContainText("Only public addresses are fetched");
+    await page.getByTestId("import-url").fill(url);
+    await page.getByTestId("revision-import-save").click();
+    await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+    await expect(page.getByTestId("job-steps")).toContainText("Fetch");
+    await expect(page.getByTestId("import-done")).toContainText("Revision 1 imported");
+    await expect(page.getByTestId("import-done")).toContainText("2 operations");
+    await shot(page, "api-publishing-import-url-en");
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("tabpanel").locator(".ant-table-tbody")).toContainText("swagger-2.0 · YAML");
+
+    // The REST mirror answers the job at once; GET /jobs/{id} follows it to the revision.
+    const started = await request.post(`/api/v1/api-resources/${api.id}/revisions`, { data: { versionId: v1.id, source: { kind: "url", url } } });
+    expect(started.status()).toBe(200);
+    const { jobId } = (await started.json()) as { jobId: string };
+    expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(async () => ((await (await request.get(`/api/v1/jobs/${jobId}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe("done");
+    const job = (await (await request.get(`/api/v1/jobs/${jobId}`)).json()) as { kind: string; steps: string[]; result: { revision: { number: number } } };
+    expect(job).toMatchObject({ kind: "api.import", steps: ["fetch", "parse", "import", "record"], result: { revision: { number: 2 } } });
+    expect(errors).toEqual([]);
+  } finally {
+    await new Promise<void>((r) => docs.close(() => r()));
+  }
 });

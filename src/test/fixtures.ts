@@ -96,6 +96,13 @@ export function setupWorld() {
   return state;
 }
 
+/** A text import's answer: the revision itself (an import by URL answers `{ jobId }` instead: the job importing it). */
+export async function imported<R extends object>(answer: Promise<R>): Promise<Exclude<R, { jobId: string }>> {
+  const r = await answer;
+  if ("jobId" in r) throw new Error(`expected a revision, got job ${String(r.jobId)}`);
+  return r as Exclude<R, { jobId: string }>;
+}
+
 /**
  * Runs `fn`, expecting it to fail; returns the AppError code (or tRPC code), the tRPC code, the
  * cause, the application code the client sees (`appCode`: 10003 for a schema refusal too) and

@@ -131,6 +131,26 @@ export const revisionItem = z.object({
   updatedAt: z.date(),
 });
 export type RevisionItem = z.infer<typeof revisionItem>;
+
+/** What an import by URL answers at once: the job that fetches and imports the document (job.get, job.cancel). */
+export const revisionImportJob = z.object({ jobId: z.uuid() });
+/** importRevision's answer: the new revision (an uploaded or pasted document), or the job importing it from its URL. */
+export const revisionImportOutput = z.union([revisionItem, revisionImportJob]);
+export type RevisionImportOutput = z.infer<typeof revisionImportOutput>;
+
+/** The steps of an import by URL, as job.get reports them. */
+export const API_IMPORT_STEPS = ["fetch", "parse", "import", "record"] as const;
+
+const importFailureText = z.object({ name: z.string(), description: z.string(), fields: z.record(z.string(), z.array(z.string())) });
+/** Why an import job failed: the error the synchronous import would have answered, in both languages. */
+export const revisionImportFailure = z.object({ appCode: z.number().int(), "zh-CN": importFailureText, en: importFailureText });
+export type RevisionImportFailure = z.infer<typeof revisionImportFailure>;
+/** An import job's result (job.get's `result`): the revision it created, or why it failed. */
+export const revisionImportJobResult = z.object({
+  revision: revisionItem.pick({ id: true, apiVersionId: true, number: true, title: true, operationCount: true, breaking: true }).nullable(),
+  failure: revisionImportFailure.nullable(),
+});
+export type RevisionImportJobResult = z.infer<typeof revisionImportJobResult>;
 export const revisionDetail = revisionItem.extend({ changes: changelog.nullable(), document: z.record(z.string(), z.unknown()) });
 export type RevisionDetail = z.infer<typeof revisionDetail>;
 

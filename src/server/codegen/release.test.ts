@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { failure, setupWorld } from "~/test/fixtures";
+import { failure, setupWorld, imported } from "~/test/fixtures";
 import { startNpmRegistry, type TestRegistry } from "~/test/npm-registry";
 import { gitCli, startGitServer, type TestGitServer } from "~/test/git-server";
 import { drainAllJobs } from "~/server/jobs/queues";
@@ -64,7 +64,7 @@ async function onlineApi(name: string, doc: object = DOC) {
   const admin = await t.w.callerFor(t.w.managerB.id);
   const res = await admin.apiResource.create({ name });
   const v1 = await admin.apiPublish.createVersion({ id: res.id, name: "v1" });
-  const r1 = await admin.apiPublish.importRevision({ id: res.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(doc) } });
+  const r1 = await imported(admin.apiPublish.importRevision({ id: res.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(doc) } }));
   await admin.apiPublish.setOnline({ id: r1.id, notes: "first" });
   return { admin, apiResourceId: res.id, revisionId: r1.id };
 }
@@ -227,18 +227,22 @@ describe("sdkRelease.release", () => {
     await admin.sdkRelease.release({ apiResourceId });
     await drainAllJobs(t.db);
     const versions = await admin.apiPublish.versions({ id: apiResourceId });
-    const r2 = await admin.apiPublish.importRevision({
-      id: apiResourceId,
-      versionId: versions[0]!.id,
-      source: { kind: "text", text: JSON.stringify(withList) },
-    });
+    const r2 = await imported(
+      admin.apiPublish.importRevision({
+        id: apiResourceId,
+        versionId: versions[0]!.id,
+        source: { kind: "text", text: JSON.stringify(withList) },
+      }),
+    );
     expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r2.id })).toMatchObject({
       version: "1.1.0",
       bump: "minor",
     });
     const broken = structuredClone(withList);
     delete (broken.paths as Record<string, unknown>)["/pets/{id}"];
-    const r3 = await admin.apiPublish.importRevision({ id: apiResourceId, versionId: versions[0]!.id, source: { kind: "text", text: JSON.stringify(broken) } });
+    const r3 = await imported(
+      admin.apiPublish.importRevision({ id: apiResourceId, versionId: versions[0]!.id, source: { kind: "text", text: JSON.stringify(broken) } }),
+    );
     expect(await admin.sdkRelease.plan({ apiResourceId, revisionId: r3.id })).toMatchObject({
       version: "2.0.0",
       bump: "major",

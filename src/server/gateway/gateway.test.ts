@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, setupWorld } from "~/test/fixtures";
+import { failure, setupWorld, imported } from "~/test/fixtures";
 import { Browser, codeFlow, jwtPayload, listenOidc, makeTestClient, rpConfig } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
@@ -132,7 +132,7 @@ async function publish(suffix: string, opts: { backend?: string; rateLimitPerMin
   const admin = await t.w.callerFor(t.w.managerB.id);
   const api = await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name: opts.name ?? `${API}/${suffix}`, scopes: ["pets.read", "pets.write"] } });
   const v1 = await admin.apiPublish.createVersion({ id: api.id, name: "v1" });
-  const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(DOC) } });
+  const r1 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(DOC) } }));
   await admin.apiPublish.setOnline({ id: r1.id, notes: "first" });
   await admin.apiPublish.savePublishConfig({
     id: api.id,
@@ -291,12 +291,12 @@ describe("gateway", () => {
 
     // Versions picked by header or query: the whole path is the operation's.
     const v3 = await admin.apiPublish.createVersion({ id: api.id, name: "v3", scheme: "header" });
-    const r3 = await admin.apiPublish.importRevision({ id: api.id, versionId: v3.id, source: { kind: "text", text: JSON.stringify(DOC) } });
+    const r3 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v3.id, source: { kind: "text", text: JSON.stringify(DOC) } }));
     await admin.apiPublish.setOnline({ id: r3.id });
     expect((await call("/gateway/pets/pets", { token, headers: { "api-version": "v3" } })).status).toBe(200);
     expect(seen?.url).toBe("/base/pets");
     const v4 = await admin.apiPublish.createVersion({ id: api.id, name: "2024-06", scheme: "query" });
-    const r4 = await admin.apiPublish.importRevision({ id: api.id, versionId: v4.id, source: { kind: "text", text: JSON.stringify(DOC) } });
+    const r4 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v4.id, source: { kind: "text", text: JSON.stringify(DOC) } }));
     await admin.apiPublish.setOnline({ id: r4.id });
     expect((await call("/gateway/pets/pets/7?api-version=2024-06", { token })).status).toBe(200);
     expect(seen?.url).toBe("/base/pets/7?api-version=2024-06");

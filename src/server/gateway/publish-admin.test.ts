@@ -10,7 +10,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, setupWorld } from "~/test/fixtures";
+import { failure, setupWorld, imported } from "~/test/fixtures";
 import { jwtPayload, listenOidc, makeTestClient } from "~/test/oidc-browser";
 import { handleOidc } from "~/server/oidc/handler";
 import { resetProviders } from "~/server/oidc/provider";
@@ -98,7 +98,7 @@ async function publish(suffix: string, scopes: string[] = ["orders.read"]) {
   const name = `https://orders.example/${suffix}`;
   const api = await t.db.apiResource.create({ data: { tenantId: t.w.tenantB.id, name, scopes: ["orders.read", "orders.write"] } });
   const v1 = await admin.apiPublish.createVersion({ id: api.id, name: "v1" });
-  const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(DOC) } });
+  const r1 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(DOC) } }));
   await admin.apiPublish.setOnline({ id: r1.id, notes: "first" });
   await admin.apiPublish.savePublishConfig({ id: api.id, suffix, scopes, backendUrl });
   return { admin, api, v1, resource: name };

@@ -8,6 +8,7 @@ import { jobQueue, type JobKind } from "~/server/jobs/job";
 import { USER_BULK_KIND, userBulkJob } from "~/server/services/user-bulk";
 import { USER_IMPORT_KIND, userImportJob } from "~/server/services/user-import";
 import { RELEASE_MAIL_KIND, releaseMailJob } from "~/server/services/api-subscriptions";
+import { API_IMPORT_KIND, apiImportJob } from "~/server/services/api-publishing";
 import { GIT_SYNC_KIND, SDK_RELEASE_KIND, gitSyncJob, sdkReleaseJob } from "~/server/codegen/release";
 import { drainQueue, kickQueue, startQueue, type RunnerOptions } from "~/server/jobs/runner";
 
@@ -19,6 +20,7 @@ export const JOB_KINDS: Readonly<Record<string, JobKind<never>>> = {
   [RELEASE_MAIL_KIND]: releaseMailJob as unknown as JobKind<never>,
   [SDK_RELEASE_KIND]: sdkReleaseJob as unknown as JobKind<never>,
   [GIT_SYNC_KIND]: gitSyncJob as unknown as JobKind<never>,
+  [API_IMPORT_KIND]: apiImportJob as unknown as JobKind<never>,
 };
 
 const queue = () => jobQueue(JOB_KINDS);

@@ -19,13 +19,14 @@ const field = "source.url";
 
 const refused = (key: Parameters<typeof msg>[0]) => new AppError(300012, { [field]: [msg(key)] });
 
-function get(url: URL, deadline: number): Promise<{ redirect: string } | { text: string }> {
+function get(url: URL, deadline: number, signal?: AbortSignal): Promise<{ redirect: string } | { text: string }> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === "https:" ? https : http;
     const req = mod.get(
       url,
       {
         agent: outboundAgent(url.protocol, MAX_API_DOCUMENT_BYTES + 64 * 1024),
+        signal,
         headers: { accept: "application/json, application/yaml, text/yaml, text/plain, */*", "accept-encoding": "identity", "user-agent": "User Center" },
       },
       (res) => {
@@ -69,13 +70,28 @@ function get(url: URL, deadline: number): Promise<{ redirect: string } | { text:
   });
 }
 
-/** The document at `address` as text, or 300012 (refused or failed), 300013 (too large), 300016 (too slow). */
-export async function fetchApiDocument(address: string): Promise<string> {
+/** 300012 for an address never fetched whatever it resolves to: not http(s), or with credentials in it (checked again on every redirect). */
+export function checkDocumentUrl(address: string | URL): void {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw refused("documentFetchRefused");
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) throw refused("documentFetchRefused");
+}
+
+/**
+ * The document at `address` as text, or 300012 (refused or failed), 300013 (too large), 300016
+ * (too slow). `signal` (an import job's) stops the request when the job is cancelled.
+ */
+export async function fetchApiDocument(address: string, signal?: AbortSignal): Promise<string> {
   const deadline = Date.now() + FETCH_TIMEOUT_MS;
   let url = new URL(address);
   for (let hop = 0; ; hop++) {
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) throw refused("documentFetchRefused");
-    const got = await get(url, deadline);
+    checkDocumentUrl(url);
+    signal?.throwIfAborted();
+    const got = await get(url, deadline, signal);
     if ("text" in got) return got.text;
     if (hop >= MAX_REDIRECTS) throw refused("documentFetchRefused");
     url = new URL(got.redirect, url);

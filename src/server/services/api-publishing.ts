@@ -5,28 +5,36 @@
  * Who may see or change an API's publishing is who may see or change the API resource itself
  * (`findResource`: its tenant, and a developer only the APIs they own).
  */
-import type { z } from "zod";
+import { z } from "zod";
 import {
+  API_IMPORT_STEPS,
   STAT_WINDOW_HOURS,
   type GatewayStatRow,
   type GatewayTraffic,
   type StatWindow,
   type gatewayStatsInput,
   type gatewayTrafficInput,
+  type RevisionImportFailure,
+  type RevisionImportJobResult,
+  type RevisionImportOutput,
 } from "~/lib/validators/api-publish";
 import type { Prisma } from "~/generated/prisma/client";
 import type { DbClient } from "~/server/db";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { findResource } from "~/server/services/api-resources";
-import type { Scope } from "~/server/services/scope";
+import { systemScope, type Scope } from "~/server/services/scope";
 import { parseApiDocument, type ParsedDocument } from "~/server/openapi/document";
 import { compareDocuments } from "~/server/openapi/changelog";
-import { fetchApiDocument } from "~/server/openapi/fetch";
+import { checkDocumentUrl, fetchApiDocument } from "~/server/openapi/fetch";
+import { enqueueJob, type JobKind } from "~/server/jobs/job";
+import { JobCancelled, jobActor } from "~/server/jobs/runner";
+import { describeError, type Locale } from "~/lib/errors";
+import { hasPermission } from "~/lib/permissions";
 import { enqueueReleaseMail } from "~/server/services/api-subscriptions";
 import { checkAuthServer } from "~/server/services/api-auth-servers";
 import { productsBundling, syncSubscriptionScopes } from "~/server/services/product-subscriptions";
-import { msg } from "~/lib/validators/common";
+import { localizeFields, msg } from "~/lib/validators/common";
 import type {
   Changelog,
   PublishConfigItem,
@@ -134,18 +142,33 @@ async function onlineDocument(db: DbClient, onlineRevisionId: string | null) {
   return r ? { id: r.id, document: r.document as Record<string, unknown> } : null;
 }
 
+interface ImportSource {
+  text: string;
+  /** The file's name or the URL it came from. */
+  origin: string | null;
+}
+
+/** What an import job hooks into the import: its steps, and a last look for a cancel request before the revision is committed. */
+interface ImportHooks {
+  step?: (name: (typeof API_IMPORT_STEPS)[number]) => Promise<void>;
+  beforeCommit?: () => void;
+}
+
 /**
- * Imports an API description as the version's next revision: the text as uploaded or fetched
- * from a public address (fetch.ts), checked and normalised (document.ts), compared with the
- * online revision. Nothing is stored unless all of it succeeded.
+ * The import itself, for an uploaded text and for a job's fetched one alike: the text checked and
+ * normalised (document.ts), compared with the online revision and stored as the version's next
+ * revision with its audit row, in one transaction. Nothing is stored unless all of it succeeded.
  */
-export async function importRevision(scope: Scope, input: z.output<typeof revisionImportInput>): Promise<RevisionItem> {
-  const version = await findVersion(scope.db, scope, input.id, input.versionId);
-  const source =
-    input.source.kind === "text"
-      ? { text: input.source.text, origin: input.source.fileName || null }
-      : { text: await fetchApiDocument(input.source.url), origin: input.source.url };
+async function importDocument(
+  scope: Scope,
+  version: { id: string; tenantId: string; name: string },
+  source: ImportSource,
+  note: string | null | undefined,
+  hooks: ImportHooks = {},
+): Promise<RevisionItem> {
+  await hooks.step?.("parse");
   const parsed: ParsedDocument = await parseApiDocument(source.text);
+  await hooks.step?.("import");
   return scope.db.$transaction(async (tx) => {
     // One importer at a time per version, so revision numbers never collide.
     await tx.$executeRaw`SELECT 1 FROM "ApiVersion" WHERE "id" = ${version.id}::uuid FOR UPDATE`;
@@ -159,7 +182,7 @@ export async function importRevision(scope: Scope, input: z.output<typeof revisi
         tenantId: version.tenantId,
         apiVersionId: version.id,
         number,
-        note: input.note || null,
+        note: note || null,
         sourceFormat: parsed.sourceFormat,
         sourceSyntax: parsed.sourceSyntax,
         sourceOrigin: source.origin,
@@ -185,9 +208,109 @@ export async function importRevision(scope: Scope, input: z.output<typeof revisi
       operationCount,
       breaking,
     });
+    // A cancel asked for until now rolls all of it back.
+    hooks.beforeCommit?.();
     return revisionItem(row, fresh.onlineRevisionId, number);
   });
 }
+
+/**
+ * Imports an API description as the version's next revision. An uploaded or pasted text is
+ * imported at once (answering the revision); a URL is fetched by a job on the runner (answering
+ * the job: its progress, the revision or the error come from job.get), since the server-side
+ * request may take up to 10 seconds and 10 MB.
+ */
+export async function importRevision(scope: Scope, input: z.output<typeof revisionImportInput>): Promise<RevisionImportOutput> {
+  const version = await findVersion(scope.db, scope, input.id, input.versionId);
+  if (input.source.kind === "text") return importDocument(scope, version, { text: input.source.text, origin: input.source.fileName || null }, input.note);
+  // A client's rights are its token's: a job, run later as a user, could not keep to them.
+  if (scope.actor.client) throw new AppError(10003, { "source.url": [msg("documentUrlUserOnly")] });
+  // An address that could never be fetched is refused now; where it leads is the job's to find out.
+  checkDocumentUrl(input.source.url);
+  const job = await enqueueJob(scope.db, API_IMPORT_KIND, apiImportJob, {
+    tenantId: version.tenantId,
+    actorId: scope.actor.userId,
+    input: {
+      id: version.apiResourceId,
+      versionId: version.id,
+      url: input.source.url,
+      note: input.note ?? null,
+      locale: scope.locale,
+      audit: { ip: scope.audit.ip, userAgent: scope.audit.userAgent, reqId: scope.audit.reqId ?? null },
+    },
+  });
+  return { jobId: job.id };
+}
+
+// --- importing by URL: a job on the runner ---------------------------------------------------
+
+export const API_IMPORT_KIND = "api.import";
+
+const importJobInput = z.object({
+  /** The API resource. */
+  id: z.uuid(),
+  versionId: z.uuid(),
+  url: z.string().max(2000),
+  note: z.string().max(500).nullable(),
+  /** The creator's language, for the job's error. */
+  locale: z.enum(["zh-CN", "en"]),
+  audit: z.object({ ip: z.string().nullable(), userAgent: z.string().nullable(), reqId: z.string().nullable() }),
+});
+type ImportJobInput = z.output<typeof importJobInput>;
+
+/** An AppError as the synchronous import answers it (name, description and field messages), in both languages. */
+function importFailure(e: AppError): RevisionImportFailure {
+  const text = (locale: Locale) => {
+    const d = describeError(e.appCode, locale);
+    return { name: d.name, description: d.description, fields: e.fields ? localizeFields(e.fields, locale) : {} };
+  };
+  return { appCode: e.appCode, "zh-CN": text("zh-CN"), en: text("en") };
+}
+
+/**
+ * Fetches the document at the job's URL and imports it as the creator now is (rights read again:
+ * a creator who lost the permission or the API gets the error the request would). Cancelled
+ * before the revision is committed, nothing is stored; once it is, the job ends done. A failure
+ * leaves the error in the job's result in both languages, and in the creator's as its message.
+ */
+export const apiImportJob: JobKind<ImportJobInput> = {
+  input: importJobInput,
+  run: async (db, job, row, input) => {
+    await job.setSteps(API_IMPORT_STEPS);
+    let at = 0;
+    const step = async (name: (typeof API_IMPORT_STEPS)[number]) => {
+      at = API_IMPORT_STEPS.indexOf(name);
+      await job.step(name);
+    };
+    const actor = await jobActor(db, row.actorId, row.tenantId);
+    const scope = systemScope(db, actor, { tenantId: row.tenantId ?? undefined, locale: input.locale, audit: input.audit });
+    try {
+      await step("fetch");
+      if (!hasPermission(actor.permissions, "uc.apiresource.publishrevision")) throw new AppError(10002);
+      const version = await findVersion(db, scope, input.id, input.versionId);
+      job.log(`GET ${input.url}`);
+      const text = await fetchApiDocument(input.url, job.signal);
+      job.log(`${Buffer.byteLength(text, "utf8")} bytes`);
+      const revision = await importDocument(scope, version, { text, origin: input.url }, input.note, { step, beforeCommit: () => job.checkCancelled() });
+      job.log(`revision ${revision.number}: ${revision.title} (${revision.operationCount} operations${revision.breaking ? ", breaking" : ""})`);
+      // Stored: a cancel asked for from here on comes too late, and the job ends done.
+      await step("record").catch((e: unknown) => {
+        if (!(e instanceof JobCancelled)) throw e;
+        job.log("the revision was stored before the cancel request arrived");
+      });
+      const { id, apiVersionId, number, title, operationCount, breaking } = revision;
+      const result: RevisionImportJobResult = { revision: { id, apiVersionId, number, title, operationCount, breaking }, failure: null };
+      await job.finish({ result, done: API_IMPORT_STEPS.length, total: API_IMPORT_STEPS.length });
+    } catch (e) {
+      if (!(e instanceof AppError) || job.signal.aborted) throw e;
+      const failure = importFailure(e);
+      const result: RevisionImportJobResult = { revision: null, failure };
+      await job.progress(at, API_IMPORT_STEPS.length, { result, force: true });
+      const said = failure[input.locale];
+      throw new Error([said.description, ...Object.values(said.fields).flat()].join("\n"));
+    }
+  },
+};
 
 export async function getRevision(scope: Scope, id: string): Promise<RevisionDetail> {
   const r = await findRevision(scope.db, scope, id);

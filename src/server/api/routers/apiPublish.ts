@@ -17,7 +17,7 @@ import {
   releaseUpdateInput,
   revisionDetail,
   revisionImportInput,
-  revisionItem,
+  revisionImportOutput,
   revisionOnlineInput,
   versionItem,
 } from "~/lib/validators/api-publish";
@@ -48,11 +48,24 @@ export const apiPublishRouter = createTRPCRouter({
 
   importRevision: requirePermission("uc.apiresource.publishrevision")
     .meta({
-      openapi: { method: "POST", path: "/api-resources/{id}/revisions", tags, protect: true, summary: "Import an API description as a new revision" },
+      openapi: {
+        method: "POST",
+        path: "/api-resources/{id}/revisions",
+        tags,
+        protect: true,
+        summary: "Import an API description as a new revision",
+        description:
+          "An uploaded or pasted document (`source.kind` text) is imported at once and the answer is the new revision. A URL (`source.kind` url) is fetched and imported by a background job: the answer is `{ jobId }`; GET /jobs/{id} reports its steps (fetch, parse, import, record) and, in `result`, the revision or the error in both languages.",
+      },
     })
     .input(revisionImportInput)
-    .output(revisionItem)
-    .mutation(({ ctx, input }) => svc.importRevision(ctx, input)),
+    .output(revisionImportOutput)
+    .mutation(async ({ ctx, input }) => {
+      const out = await svc.importRevision(ctx, input);
+      // An import by URL runs now rather than at the next poll.
+      if ("jobId" in out) kickJobRunner(ctx.db);
+      return out;
+    }),
 
   revision: requirePermission("uc.apiresource.versions")
     .meta({ openapi: { method: "GET", path: "/api-revisions/{id}", tags, protect: true, summary: "A revision with its changelog and document" } })

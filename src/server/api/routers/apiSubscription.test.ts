@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { simpleParser, type AddressObject } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, setupWorld } from "~/test/fixtures";
+import { failure, setupWorld, imported } from "~/test/fixtures";
 import { drainAllJobs } from "~/server/jobs/queues";
 import { forgetTenantSettings } from "~/server/services/tenant-settings";
 import { signLink } from "~/server/services/api-subscriptions";
@@ -93,7 +93,7 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     const confirmToken = tokenIn(confirmMail!.text, "confirm");
 
     // Not confirmed yet: a release sends nothing to them.
-    const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } });
+    const r1 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } }));
     await admin.apiPublish.setOnline({ id: r1.id, notes: "First" });
     expect(await t.db.job.count({ where: { kind: "api.release-mail" } })).toBe(0);
 
@@ -102,11 +102,13 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     // Confirmed: subscribing again is 300005.
     expect(await failure(async () => (await anon()).apiSubscription.subscribe({ id: api.id, email }))).toMatchObject({ code: 300005, trpc: "CONFLICT" });
 
-    const r2 = await admin.apiPublish.importRevision({
-      id: api.id,
-      versionId: v1.id,
-      source: { kind: "text", text: JSON.stringify(OPENAPI({ "/refunds": { post: { responses: { "201": { description: "created" } } } } })) },
-    });
+    const r2 = await imported(
+      admin.apiPublish.importRevision({
+        id: api.id,
+        versionId: v1.id,
+        source: { kind: "text", text: JSON.stringify(OPENAPI({ "/refunds": { post: { responses: { "201": { description: "created" } } } } })) },
+      }),
+    );
     await admin.apiPublish.setOnline({ id: r2.id, notes: "Refunds are here" });
     const job = await t.db.job.findFirstOrThrow({ where: { kind: "api.release-mail" } });
     expect(job.status).toBe("queued");
@@ -146,11 +148,13 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
 
     // The next release sends them nothing (no job at all: no confirmed subscriber is left).
     const before = mailsTo(email).length;
-    const r3 = await admin.apiPublish.importRevision({
-      id: api.id,
-      versionId: v1.id,
-      source: { kind: "text", text: JSON.stringify(OPENAPI({ "/x": { get: { responses: { "200": { description: "x" } } } } })) },
-    });
+    const r3 = await imported(
+      admin.apiPublish.importRevision({
+        id: api.id,
+        versionId: v1.id,
+        source: { kind: "text", text: JSON.stringify(OPENAPI({ "/x": { get: { responses: { "200": { description: "x" } } } } })) },
+      }),
+    );
     await admin.apiPublish.setOnline({ id: r3.id, notes: "Third", confirmBreaking: true });
     await drainAllJobs(t.db);
     expect(mailsTo(email).length).toBe(before);
@@ -163,13 +167,15 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     const confirm = mailsTo(email)[0]!;
     expect(confirm.subject).toBe("请确认订阅 orders-zh");
     await (await anon()).apiSubscription.confirm({ t: tokenIn(confirm.text, "confirm") });
-    const r1 = await admin.apiPublish.importRevision({
-      id: api.id,
-      versionId: v1.id,
-      source: { kind: "text", text: JSON.stringify(OPENAPI({ "/refunds": { get: { responses: { "200": { description: "r" } } } } })) },
-    });
+    const r1 = await imported(
+      admin.apiPublish.importRevision({
+        id: api.id,
+        versionId: v1.id,
+        source: { kind: "text", text: JSON.stringify(OPENAPI({ "/refunds": { get: { responses: { "200": { description: "r" } } } } })) },
+      }),
+    );
     await admin.apiPublish.setOnline({ id: r1.id, notes: "首发" });
-    const r2 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } });
+    const r2 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } }));
     await admin.apiPublish.setOnline({ id: r2.id, notes: "移除退款", confirmBreaking: true });
     await drainAllJobs(t.db);
     const [first, second] = mailsTo(email).slice(1);
@@ -291,13 +297,15 @@ describe("API subscribers: subscribe, confirm, release emails, one-click unsubsc
     const sub = await t.db.apiSubscriber.create({
       data: { tenantId: w.tenantB.id, apiResourceId: api.id, email: "rb@example.com", locale: "en", origin: "https://test", confirmedAt: new Date() },
     });
-    const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } });
+    const r1 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: JSON.stringify(OPENAPI()) } }));
     await admin.apiPublish.setOnline({ id: r1.id });
-    const r2 = await admin.apiPublish.importRevision({
-      id: api.id,
-      versionId: v1.id,
-      source: { kind: "text", text: JSON.stringify({ ...OPENAPI(), paths: {} }) },
-    });
+    const r2 = await imported(
+      admin.apiPublish.importRevision({
+        id: api.id,
+        versionId: v1.id,
+        source: { kind: "text", text: JSON.stringify({ ...OPENAPI(), paths: {} }) },
+      }),
+    );
     const jobs = await t.db.job.count({ where: { kind: "api.release-mail" } });
     // Breaking without confirmation: setOnline throws, its transaction (and the job in it) is gone.
     expect(await failure(() => admin.apiPublish.setOnline({ id: r2.id }))).toMatchObject({ code: 300011 });

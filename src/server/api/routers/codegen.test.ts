@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { failure, setupWorld } from "~/test/fixtures";
+import { failure, setupWorld, imported } from "~/test/fixtures";
 import { codegenRoot } from "~/server/services/codegen";
 import { decryptSecret } from "~/server/crypto";
 
@@ -28,7 +28,7 @@ const PETS = {
 async function onlineApi(admin: Awaited<ReturnType<typeof t.w.callerFor>>, name: string, doc: object = PETS) {
   const api = await admin.apiResource.create({ name, displayName: "Pet store" });
   const v = await admin.apiPublish.createVersion({ id: api.id, name: "v1" });
-  const rev = await admin.apiPublish.importRevision({ id: api.id, versionId: v.id, source: { kind: "text", text: JSON.stringify(doc) } });
+  const rev = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v.id, source: { kind: "text", text: JSON.stringify(doc) } }));
   await admin.apiPublish.setOnline({ id: rev.id });
   return { api, rev };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure, setupWorld } from "~/test/fixtures";
+import { failure, setupWorld, imported } from "~/test/fixtures";
 
 const t = setupWorld();
 let w: typeof t.w;
@@ -17,7 +17,7 @@ describe("developer portal", () => {
     const anonymous = await w.callerFor(null);
     const api = await admin.apiResource.create({ name: "portal-items", displayName: "Items" });
     const v1 = await admin.apiPublish.createVersion({ id: api.id, name: "v1" });
-    const r1 = await admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: doc("Items 1") } });
+    const r1 = await imported(admin.apiPublish.importRevision({ id: api.id, versionId: v1.id, source: { kind: "text", text: doc("Items 1") } }));
     const product = await admin.apiProduct.create({ name: "portal-basic", versionIds: [v1.id] });
     // Not published, nothing online: nothing shows.
     expect((await anonymous.portal.apis({})).map((a) => a.id)).not.toContain(api.id);
@@ -34,11 +34,13 @@ describe("developer portal", () => {
     expect((online.document.info as { title: string }).title).toBe("Items 1");
 
     // A draft revision never shows; once released and replaced it stays readable as history.
-    const r2 = await admin.apiPublish.importRevision({
-      id: api.id,
-      versionId: v1.id,
-      source: { kind: "text", text: doc("Items 2", { "/more": { get: { responses: { "200": { description: "ok" } } } } }) },
-    });
+    const r2 = await imported(
+      admin.apiPublish.importRevision({
+        id: api.id,
+        versionId: v1.id,
+        source: { kind: "text", text: doc("Items 2", { "/more": { get: { responses: { "200": { description: "ok" } } } } }) },
+      }),
+    );
     expect(await failure(() => anonymous.portal.document({ versionId: v1.id, revisionId: r2.id }))).toMatchObject({ code: 300009 });
     await admin.apiPublish.setOnline({ id: r2.id, notes: "Second" });
     expect((await anonymous.portal.document({ versionId: v1.id, revisionId: r1.id })).online).toBe(false);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { Alert, App, Button, Checkbox, Drawer, Empty, Form, Input, List, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { CloudUploadOutlined, FileSearchOutlined, PlusOutlined } from "@ant-design/icons";
 import Link from "next/link";
@@ -10,7 +10,9 @@ import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { useCan } from "~/components/console-permissions";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
-import { clearErrorsOnChange, handleServerError, parseForm, schemaRule } from "~/components/form-errors";
+import { clearErrorsOnChange, handleServerError, parseForm, schemaRule, showFieldErrors } from "~/components/form-errors";
+import { JobProgress } from "~/components/job-progress";
+import type { JobProgress as JobProgressData } from "~/lib/validators/job";
 import { DeleteAction } from "~/components/list-page";
 import { Time, useFormatTime } from "~/components/time";
 import {
@@ -22,9 +24,11 @@ import {
   releaseNotes,
   releaseUpdateInput,
   revisionImportInput,
+  revisionImportJobResult,
   revisionOnlineInput,
   versionName,
   type Changelog,
+  type RevisionImportJobResult,
   type RevisionItem,
   type VersionItem,
 } from "~/lib/validators/api-publish";
@@ -258,17 +262,29 @@ function ImportDrawer({
   const [fileName, setFileName] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // An import by URL is a job: its progress shows here, then the revision it made or why it failed.
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [jobEnded, setJobEnded] = useState(false);
+  const [made, setMade] = useState<NonNullable<RevisionImportJobResult["revision"]> | null>(null);
   const kind = Form.useWatch("kind", form) ?? "file";
   const pickedVersion = Form.useWatch("versionId", form) ?? initialVersion;
+  const jobRunning = !!jobId && !jobEnded;
   const close = () => {
     setFileName(null);
     setProblems([]);
     setError(null);
+    setJobId(null);
+    setMade(null);
     onClose();
   };
   const run = useMutation(
     trpc.apiPublish.importRevision.mutationOptions({
       onSuccess: (r) => {
+        if ("jobId" in r) {
+          setJobEnded(false);
+          setJobId(r.jobId);
+          return;
+        }
         void message.success(t("imported", { n: r.number }));
         void onSaved();
         close();
@@ -279,9 +295,29 @@ function ImportDrawer({
       },
     }),
   );
+  const onJobEnded = useCallback(
+    (job: JobProgressData) => {
+      setJobEnded(true);
+      const result = revisionImportJobResult.safeParse(job.result);
+      const r = result.success ? result.data : null;
+      if (job.status === "done" && r?.revision) {
+        setMade(r.revision);
+        void message.success(t("imported", { n: r.revision.number }));
+        void onSaved();
+      } else if (job.status === "failed" && r?.failure) {
+        const said = r.failure[locale];
+        showFieldErrors(form, said.fields);
+        setProblems(said.fields.source ?? []);
+        setError(said.description);
+      }
+    },
+    [form, locale, message, onSaved, t],
+  );
   function submit(values: ImportValues) {
     setError(null);
     setProblems([]);
+    setJobId(null);
+    setMade(null);
     const source =
       values.kind === "url"
         ? { kind: "url" as const, url: values.source?.url ?? "" }
@@ -302,7 +338,7 @@ function ImportDrawer({
       extra={
         <Space>
           <Button onClick={close}>{c("cancel")}</Button>
-          <Button type="primary" loading={run.isPending} onClick={() => form.submit()} data-testid="revision-import-save">
+          <Button type="primary" loading={run.isPending || jobRunning} onClick={() => form.submit()} data-testid="revision-import-save">
             {t("importRevision")}
           </Button>
         </Space>
@@ -313,9 +349,30 @@ function ImportDrawer({
         layout="vertical"
         onFinish={submit}
         onValuesChange={clearErrorsOnChange(form)}
-        disabled={run.isPending}
+        disabled={run.isPending || jobRunning}
         initialValues={{ versionId: initialVersion, kind: "file" }}
       >
+        {jobId && (
+          <div style={{ marginBottom: 16 }} data-testid="import-job">
+            <JobProgress key={jobId} jobId={jobId} onEnded={onJobEnded} />
+          </div>
+        )}
+        {made && (
+          <Alert
+            type="success"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="import-done"
+            title={t("imported", { n: made.number })}
+            description={
+              <Space wrap>
+                <Typography.Text>{made.title}</Typography.Text>
+                <Typography.Text type="secondary">{t("operationCount", { n: made.operationCount })}</Typography.Text>
+                {made.breaking && <Tag color="red">{t("breaking")}</Tag>}
+              </Space>
+            }
+          />
+        )}
         {error && (
           <Alert
             type="error"
