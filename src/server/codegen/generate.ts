@@ -37,9 +37,12 @@ export interface GenerateSettings {
   baseUrl?: string;
 }
 
+/** How long one generator run may take (UC_CODEGEN_TIMEOUT_MS) before its process group is killed. */
+export const generationTimeoutMs = () => Number(process.env.UC_CODEGEN_TIMEOUT_MS) || 120_000;
+
 /** Limits, from the environment so operators (and tests) can change them. */
 const limits = () => ({
-  timeoutMs: Number(process.env.UC_CODEGEN_TIMEOUT_MS) || 120_000,
+  timeoutMs: generationTimeoutMs(),
   memoryMb: Number(process.env.UC_CODEGEN_MEMORY_MB) || 512,
   maxFiles: 20_000,
   maxBytes: 200 * 1024 * 1024,
