@@ -23,7 +23,7 @@ import type { Scope } from "~/server/services/scope";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { allowedAddresses } from "~/server/security/outbound";
 import { findGenerator, listGenerators, type GeneratorKind } from "~/server/codegen/generators";
-import { CodegenError, generateInto } from "~/server/codegen/generate";
+import { CodegenError, generateInto, prewarmGenerator } from "~/server/codegen/generate";
 import { previewExpired, previewFolder } from "~/server/codegen/previews";
 import { msg } from "~/lib/validators/common";
 import { isLoopbackUrl } from "~/lib/validators/codegen";
@@ -56,7 +56,9 @@ const runFolder = previewFolder;
 
 // --- generators ---
 
-export async function generatorsFor(kind: GeneratorKind, locale: Locale): Promise<GeneratorItem[]> {
+/** The generators offered; listing them (the SDKs tab opening) starts a warm worker, as a preview is likely next. */
+export async function generatorsFor(kind: GeneratorKind, locale: Locale, log?: Scope["log"]): Promise<GeneratorItem[]> {
+  prewarmGenerator().catch((err: unknown) => log?.warn({ err }, "codegen worker not started"));
   return (await listGenerators(kind)).map((g) => ({
     id: g.id,
     language: g.language,
