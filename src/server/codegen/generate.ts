@@ -6,7 +6,8 @@
  * refused). The generator runs in a child process (./worker.mjs) with a heap limit, a
  * wall-clock time-out that kills its whole process group, an environment without our secrets,
  * and Node's permission model: it reads only its job file, the app's node_modules and its own
- * folder, and writes only there. Afterwards the folder is walked with lstat: a symbolic link,
+ * folder, and writes only there (the TypeScript and openapi-generator-plus generators run in a
+ * warm worker kept between jobs, confined to its own stage folder; see `WarmWorker`). Afterwards the folder is walked with lstat: a symbolic link,
  * anything that resolves outside, or more files or bytes than allowed fails the run and the
  * folder is emptied.
  */
