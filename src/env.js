@@ -36,6 +36,8 @@ export const env = createEnv({
     UC_EXPORT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
     UC_OUTBOX_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
     UC_SESSION_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(90),
+    // Hours a code generation preview's files are kept (src/server/codegen/previews.ts).
+    UC_CODEGEN_PREVIEW_TTL_HOURS: z.coerce.number().positive().max(8760).default(24),
     // Tests only: addresses the provider may reach although not public (server/security/outbound.ts). Unset: none.
     UC_OUTBOUND_ALLOW_ADDRESSES: z.string().optional(),
     PORT: z.coerce.number().int().positive().default(3000),

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodegenError, generateInto, identifiers } from "~/server/codegen/generate";
+import { CodegenError, generateInto, identifiers, idleWorkerPidsForTest, prewarmGenerator } from "~/server/codegen/generate";
 import { javaVersion, listGenerators, resetJavaProbe } from "~/server/codegen/generators";
 import { downgradeTo30, sanitizeDocument, UnsafeDocumentError } from "~/server/codegen/sanitize";
 
@@ -88,6 +88,15 @@ afterAll(async () => {
 
 const settings = { packageName: "@acme/pets-client", className: "PetsClient", version: "1.2.3", baseUrl: "https://pets.example.com/v1" };
 
+async function collect(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...(await collect(path.join(dir, e.name), `${prefix}${e.name}/`)));
+    else out.push(`${prefix}${e.name}`);
+  }
+  return out;
+}
+
 describe("the generators registry", () => {
   it("lists each generator with its language, kind and whether it runs here", async () => {
     const all = await listGenerators();
@@ -120,6 +129,17 @@ describe("the generators registry", () => {
     expect(identifiers("new-orders-2-sdk")).toMatchObject({ javaPackage: "new_.orders.v2.sdk", snake: "new_orders_2_sdk" });
   });
 });
+
+/** Worker processes this test process started (warm or one-shot), by pid. */
+const workerPids = async () => {
+  const { stdout } = await run("ps", ["-eo", "pid=,ppid=,args="]);
+  return stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, ...args]) => Number(ppid) === process.pid && args.join(" ").includes("worker.mjs"))
+    .map(([pid]) => Number(pid));
+};
+const LARGE = JSON.parse(await readFile(path.join(process.cwd(), "e2e/fixtures/github-rest-subset.json"), "utf8")) as object;
 
 describe("generateInto", () => {
   it("writes a TypeScript SDK that tsc accepts, with the class name and base URL from the settings", async () => {
@@ -227,18 +247,53 @@ describe("generateInto", () => {
     process.env.UC_CODEGEN_TIMEOUT_MS = "150";
     try {
       const started = Date.now();
-      const e = await generateInto({ document: PETS, generatorId: "typescript", settings, outDir: out }).catch((x: unknown) => x);
+      // Large enough that even a warm worker takes longer than the limit.
+      const e = await generateInto({ document: LARGE, generatorId: "typescript", settings, outDir: out }).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(CodegenError);
       expect((e as CodegenError).code).toBe(200009);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(await readdir(out)).toEqual([]);
-      // No worker is left running.
-      const { stdout } = await run("ps", ["-eo", "args"]);
-      expect(stdout).not.toContain(out);
+      // The worker that ran it is gone: the only workers left are idle ones waiting for their next job.
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await workerPids()).filter((pid) => !idleWorkerPidsForTest().includes(pid))).toEqual([]);
     } finally {
       delete process.env.UC_CODEGEN_TIMEOUT_MS;
     }
-  });
+  }, 60_000);
+
+  it("reuses a warm worker for the next run without anything of the previous run, and drops a worker whose run failed", async () => {
+    await prewarmGenerator();
+    const [warm] = idleWorkerPidsForTest();
+    expect(warm).toBeGreaterThan(0);
+    const first = path.join(root, "warm-1");
+    await generateInto({ document: PETS, generatorId: "typescript", settings, outDir: first });
+    expect(idleWorkerPidsForTest()).toContain(warm);
+    const ORDERS = {
+      openapi: "3.0.3",
+      info: { title: "Orders", version: "1.0.0" },
+      paths: { "/orders": { get: { operationId: "listOrders", responses: { "200": { description: "ok" } } } } },
+    };
+    const second = path.join(root, "warm-2");
+    const { files } = await generateInto({ document: ORDERS, generatorId: "typescript", settings, outDir: second });
+    expect(idleWorkerPidsForTest()).toContain(warm);
+    // The second run's folder holds its own files only, and the first run's folder is untouched by it.
+    expect(files.map((f) => f.path)).toEqual((await collect(second)).sort());
+    expect(await readFile(path.join(second, "sdk.gen.ts"), "utf8")).not.toMatch(/listPets|getPet/);
+    expect(await readFile(path.join(first, "sdk.gen.ts"), "utf8")).toContain("listPets");
+    // A run that fails (the generator refuses the document) takes its worker with it.
+    const broken = {
+      openapi: "3.0.3",
+      info: { title: "x", version: "1" },
+      paths: { "/a": { get: { responses: { "200": { $ref: "#/components/responses/Nope" } } } } },
+    };
+    expect(
+      await generateInto({ document: broken, generatorId: "typescript", settings, outDir: path.join(root, "warm-3") }).catch((x: CodegenError) => x.code),
+    ).toBe(200008);
+    expect(idleWorkerPidsForTest()).not.toContain(warm);
+    await new Promise((r) => setTimeout(r, 200));
+    const live = await workerPids();
+    expect(live.filter((pid) => !idleWorkerPidsForTest().includes(pid))).toEqual([]);
+  }, 120_000);
 
   it("stops on abort, and refuses unknown generators, bad settings and a folder that is not empty", async () => {
     const ac = new AbortController();

@@ -6,12 +6,15 @@
  * refused). The generator runs in a child process (./worker.mjs) with a heap limit, a
  * wall-clock time-out that kills its whole process group, an environment without our secrets,
  * and Node's permission model: it reads only its job file, the app's node_modules and its own
- * folder, and writes only there. Afterwards the folder is walked with lstat: a symbolic link,
+ * folder, and writes only there (the TypeScript and openapi-generator-plus generators run in a
+ * warm worker kept between jobs, confined to its own stage folder; see `WarmWorker`). Afterwards the folder is walked with lstat: a symbolic link,
  * anything that resolves outside, or more files or bytes than allowed fails the run and the
  * folder is emptied.
  */
-import { spawn } from "node:child_process";
-import { lstat, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cp, lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { findGenerator, NODE_MODULES, SWAGGER_JAR, unavailableReason, type GeneratorDef } from "~/server/codegen/generators";
@@ -37,9 +40,12 @@ export interface GenerateSettings {
   baseUrl?: string;
 }
 
+/** How long one generator run may take (UC_CODEGEN_TIMEOUT_MS) before its process group is killed. */
+export const generationTimeoutMs = () => Number(process.env.UC_CODEGEN_TIMEOUT_MS) || 120_000;
+
 /** Limits, from the environment so operators (and tests) can change them. */
 const limits = () => ({
-  timeoutMs: Number(process.env.UC_CODEGEN_TIMEOUT_MS) || 120_000,
+  timeoutMs: generationTimeoutMs(),
   memoryMb: Number(process.env.UC_CODEGEN_MEMORY_MB) || 512,
   maxFiles: 20_000,
   maxBytes: 200 * 1024 * 1024,
@@ -114,7 +120,11 @@ function checkSettings(settings: GenerateSettings) {
   }
 }
 
-/** Every file under `root`: no symbolic links, nothing resolving outside, within the limits. */
+/**
+ * Every file under `root`: no symbolic links, nothing resolving outside, within the limits. The
+ * walk starts at the root's real path and descends only into entries lstat shows are directories
+ * (never a link), so every path it reaches is its own real path: no realpath per entry is needed.
+ */
 export async function collectFiles(root: string): Promise<{ path: string; size: number }[]> {
   const realRoot = await realpath(root);
   const { maxFiles, maxBytes } = limits();
@@ -124,20 +134,17 @@ export async function collectFiles(root: string): Promise<{ path: string; size: 
     for (const name of await readdir(dir)) {
       const full = path.join(dir, name);
       const st = await lstat(full);
-      if (st.isSymbolicLink()) throw new CodegenError(200011, `symbolic link in the output: ${path.relative(root, full)}`);
-      const real = await realpath(full);
-      if (real !== path.join(realRoot, path.relative(root, full)) || !real.startsWith(realRoot + path.sep)) {
-        throw new CodegenError(200011, `output outside its folder: ${path.relative(root, full)}`);
-      }
+      if (st.isSymbolicLink()) throw new CodegenError(200011, `symbolic link in the output: ${path.relative(realRoot, full)}`);
+      if (!full.startsWith(realRoot + path.sep)) throw new CodegenError(200011, `output outside its folder: ${path.relative(realRoot, full)}`);
       if (st.isDirectory()) await visit(full);
       else if (st.isFile()) {
         total += st.size;
-        files.push({ path: path.relative(root, full).split(path.sep).join("/"), size: st.size });
+        files.push({ path: path.relative(realRoot, full).split(path.sep).join("/"), size: st.size });
         if (files.length > maxFiles || total > maxBytes) throw new CodegenError(200011, "the output is too large");
-      } else throw new CodegenError(200011, `not a regular file in the output: ${path.relative(root, full)}`);
+      } else throw new CodegenError(200011, `not a regular file in the output: ${path.relative(realRoot, full)}`);
     }
   };
-  await visit(root);
+  await visit(realRoot);
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -173,111 +180,334 @@ export async function generateInto(opts: {
   await mkdir(outDir, { recursive: true });
   if ((await readdir(outDir)).length > 0) throw new CodegenError(200011, "the output folder is not empty");
   const realOut = await realpath(outDir);
-  const inputDir = await mkdtemp(path.join(os.tmpdir(), "uc-codegen-"));
-  const { timeoutMs, memoryMb, maxLogLines } = limits();
+  const { timeoutMs, memoryMb } = limits();
+  const options = generatorOptions(def, opts.settings);
+  const job = (input: string, out: string) => ({
+    engine: def.engine,
+    module: def.module,
+    input,
+    outDir: out,
+    nodeModules: NODE_MODULES,
+    jar: path.join(NODE_MODULES, SWAGGER_JAR),
+    memoryMb: Math.max(128, Math.floor(memoryMb / 2)),
+    settings: { className: opts.settings.className, baseUrl: opts.settings.baseUrl ?? "" },
+    options,
+  });
+  const text = JSON.stringify(document);
   try {
-    const input = path.join(inputDir, "openapi.json");
-    await writeFile(input, JSON.stringify(document), { mode: 0o600 });
-    const jobFile = path.join(inputDir, "job.json");
-    const job = {
-      engine: def.engine,
-      module: def.module,
-      input,
-      outDir: realOut,
-      nodeModules: NODE_MODULES,
-      jar: path.join(NODE_MODULES, SWAGGER_JAR),
-      memoryMb: Math.max(128, Math.floor(memoryMb / 2)),
-      settings: { className: opts.settings.className, baseUrl: opts.settings.baseUrl ?? "" },
-      options: generatorOptions(def, opts.settings),
-    };
-    await writeFile(jobFile, JSON.stringify(job), { mode: 0o600 });
-
-    const nodeArgs = [
-      `--max-old-space-size=${memoryMb}`,
-      "--experimental-permission",
-      `--allow-fs-read=${WORKER_FILE}`,
-      `--allow-fs-read=${inputDir}/`,
-      `--allow-fs-read=${NODE_MODULES}/`,
-      `--allow-fs-read=${realOut}/`,
-      `--allow-fs-write=${realOut}/`,
-      // hey-api looks for the nearest package.json above its output: those files only.
-      ...ancestors(realOut).map((dir) => `--allow-fs-read=${path.join(dir, "package.json")}`),
-      // What libraries probe in passing (is this WSL?); nothing of ours.
-      "--allow-fs-read=/proc/sys/fs/binfmt_misc/WSLInterop",
-      "--allow-fs-read=/run/WSL",
-      ...(def.engine === "swagger" ? ["--allow-child-process"] : []),
-      "--no-warnings",
-      WORKER_FILE,
-      jobFile,
-    ];
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, nodeArgs, { cwd: realOut, env: childEnv(realOut), stdio: ["ignore", "pipe", "pipe"], detached: true });
-      let lines = 0;
-      let last = "";
-      let ended: "timeout" | "aborted" | null = null;
-      const killGroup = () => {
-        try {
-          if (child.pid) process.kill(-child.pid, "SIGKILL");
-        } catch {
-          child.kill("SIGKILL");
-        }
-      };
-      const timer = setTimeout(() => {
-        ended = "timeout";
-        killGroup();
-      }, timeoutMs);
-      const onAbort = () => {
-        ended = "aborted";
-        killGroup();
-      };
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      let partial = "";
-      const relay = (chunk: Buffer) => {
-        const text = partial + chunk.toString("utf8");
-        const parts = text.split("\n");
-        partial = parts.pop() ?? "";
-        for (const raw of parts) {
-          // No colours or pictographs, and the server's folders named relative to the output (the log is shown to the tenant).
-          const line = raw
-            .replace(/\u001b\[[0-9;]*m/g, "")
-            .replace(/\p{Extended_Pictographic}\uFE0F?/gu, "")
-            .split(realOut)
-            .join(".")
-            .split(inputDir)
-            .join("<input>")
-            .slice(0, 2000);
-          if (!line.trim()) continue;
-          last = line;
-          if (++lines <= maxLogLines) opts.onLog?.(line);
-        }
-      };
-      child.stdout.on("data", relay);
-      child.stderr.on("data", relay);
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(new CodegenError(200008, e.message));
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        opts.signal?.removeEventListener("abort", onAbort);
-        if (partial.trim()) opts.onLog?.(partial.slice(0, 2000));
-        // Whatever the worker started (java) goes with it.
-        killGroup();
-        if (ended === "timeout") reject(new CodegenError(200009, `generation took longer than ${Math.round(timeoutMs / 1000)} s`));
-        else if (ended === "aborted") reject(new CodegenError(200010, "cancelled"));
-        else if (code !== 0) reject(new CodegenError(200008, last || `generator exited with ${signal ?? code}`));
-        else resolve();
-      });
-    });
+    if (def.engine === "swagger") await runOnce(text, realOut, job, { timeoutMs, memoryMb, signal: opts.signal, onLog: opts.onLog });
+    else await runWarm(text, realOut, job, { timeoutMs, memoryMb, signal: opts.signal, onLog: opts.onLog });
     return { files: await collectFiles(realOut) };
   } catch (e) {
     // Nothing half-generated is left behind.
     await emptyFolder(realOut);
     throw e;
+  }
+}
+
+type JobFor = (input: string, out: string) => Record<string, unknown>;
+interface RunLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  signal?: AbortSignal;
+  onLog?: (line: string) => void;
+}
+
+/** Permission flags: read the worker, node_modules and `readDir`, write `writeDir` only. */
+function sandboxArgs(memoryMb: number, readDir: string, writeDir: string, childProcess: boolean): string[] {
+  return [
+    `--max-old-space-size=${memoryMb}`,
+    "--experimental-permission",
+    `--allow-fs-read=${WORKER_FILE}`,
+    `--allow-fs-read=${readDir}/`,
+    `--allow-fs-read=${NODE_MODULES}/`,
+    // Node 20 aborts on the same prefix given twice.
+    ...(writeDir === readDir ? [] : [`--allow-fs-read=${writeDir}/`]),
+    `--allow-fs-write=${writeDir}/`,
+    // hey-api looks for the nearest package.json above its output: those files only.
+    ...ancestors(writeDir).map((dir) => `--allow-fs-read=${path.join(dir, "package.json")}`),
+    // What libraries probe in passing (is this WSL?); nothing of ours.
+    "--allow-fs-read=/proc/sys/fs/binfmt_misc/WSLInterop",
+    "--allow-fs-read=/run/WSL",
+    ...(childProcess ? ["--allow-child-process"] : []),
+    "--no-warnings",
+  ];
+}
+
+/** Log lines as the tenant may see them: no colours or pictographs, the server's folders named relative to the job. */
+function lineCleaner(replace: [string, string][]) {
+  return (raw: string) => {
+    let line = raw.replace(/\u001b\[[0-9;]*m/g, "").replace(/\p{Extended_Pictographic}\uFE0F?/gu, "");
+    for (const [from, to] of replace) line = line.split(from).join(to);
+    return line.slice(0, 2000);
+  };
+}
+
+/** Splits a stream's chunks into lines. */
+function lineSplitter(onLine: (line: string) => void) {
+  let partial = "";
+  return {
+    push(chunk: Buffer) {
+      const parts = (partial + chunk.toString("utf8")).split("\n");
+      partial = parts.pop() ?? "";
+      for (const p of parts) onLine(p);
+    },
+    flush() {
+      if (partial) onLine(partial);
+      partial = "";
+    },
+  };
+}
+
+/** Kills a detached child's whole process group (whatever it started goes with it). */
+function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+/**
+ * The time limit and the abort signal over one run: `start` begins it and calls `done` when the
+ * run ends by itself; on time-out or abort the child's process group is killed.
+ */
+function supervise(child: ChildProcess, lim: RunLimits, start: (done: (e?: Error) => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (e?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      lim.signal?.removeEventListener("abort", onAbort);
+      if (e) reject(e);
+      else resolve();
+    };
+    const timer = setTimeout(() => {
+      killGroup(child);
+      finish(new CodegenError(200009, `generation took longer than ${Math.round(lim.timeoutMs / 1000)} s`));
+    }, lim.timeoutMs);
+    const onAbort = () => {
+      killGroup(child);
+      finish(new CodegenError(200010, "cancelled"));
+    };
+    if (lim.signal?.aborted) return onAbort();
+    lim.signal?.addEventListener("abort", onAbort, { once: true });
+    start(finish);
+  });
+}
+
+/** One child process for one job (the Java family: it starts java, so it may start children). */
+async function runOnce(text: string, realOut: string, job: JobFor, lim: RunLimits) {
+  const inputDir = await mkdtemp(path.join(os.tmpdir(), "uc-codegen-"));
+  try {
+    const input = path.join(inputDir, "openapi.json");
+    await writeFile(input, text, { mode: 0o600 });
+    const jobFile = path.join(inputDir, "job.json");
+    await writeFile(jobFile, JSON.stringify(job(input, realOut)), { mode: 0o600 });
+    const child = spawn(process.execPath, [...sandboxArgs(lim.memoryMb, inputDir, realOut, true), WORKER_FILE, jobFile], {
+      cwd: realOut,
+      env: childEnv(realOut),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const clean = lineCleaner([
+      [realOut, "."],
+      [inputDir, "<input>"],
+    ]);
+    let lines = 0;
+    let last = "";
+    const onLine = (raw: string) => {
+      const line = clean(raw);
+      if (!line.trim()) return;
+      last = line;
+      if (++lines <= limits().maxLogLines) lim.onLog?.(line);
+    };
+    const out = lineSplitter(onLine);
+    const err = lineSplitter(onLine);
+    child.stdout!.on("data", (c: Buffer) => out.push(c));
+    child.stderr!.on("data", (c: Buffer) => err.push(c));
+    await supervise(child, lim, (done) => {
+      child.on("error", (e) => done(new CodegenError(200008, e.message)));
+      child.on("close", (code, signal) => {
+        out.flush();
+        err.flush();
+        killGroup(child);
+        done(code === 0 ? undefined : new CodegenError(200008, last || `generator exited with ${signal ?? code}`));
+      });
+    }).catch((e: unknown) => {
+      killGroup(child);
+      throw e;
+    });
   } finally {
     await rm(inputDir, { recursive: true, force: true });
   }
 }
+
+// --- warm workers ---
+
+/**
+ * A worker started ahead of its job, with hey-api already loaded and its code already compiled
+ * by earlier jobs: loading it is ~0.8 s of CPU and the first generation in a process ~1.5–2 s
+ * more than later ones. Each worker is its own process group under the same permission model,
+ * limited to its own stage folder (`in/` its input, `out/` its output; it removes the folder
+ * when it exits): it never sees the run folders, whose output is moved there from `out/` once
+ * the job has ended. One job at a time; a
+ * job that fails, times out or is cancelled takes its worker with it (killed), and a worker is
+ * retired after WARM_MAX_JOBS jobs, so a run finds at most what earlier successful runs of the
+ * same generator code left in memory — never their files, which are gone from its folders.
+ */
+const WARM_MAX_JOBS = 25;
+const WARM_MAX_IDLE = 2;
+
+class WarmWorker {
+  readonly child: ChildProcess;
+  jobs = 0;
+  exited = false;
+  private onLine: ((stream: "out" | "err", line: string) => void) | null = null;
+
+  constructor(
+    readonly stage: string,
+    readonly memoryMb: number,
+  ) {
+    this.child = spawn(process.execPath, [...sandboxArgs(memoryMb, stage, stage, false), WORKER_FILE, "--serve", NODE_MODULES, stage], {
+      cwd: stage,
+      env: childEnv(stage),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    const out = lineSplitter((l) => this.onLine?.("out", l));
+    const err = lineSplitter((l) => this.onLine?.("err", l));
+    this.child.stdout!.on("data", (c: Buffer) => out.push(c));
+    this.child.stderr!.on("data", (c: Buffer) => err.push(c));
+    this.child.stdin!.on("error", () => undefined);
+    this.child.on("error", () => this.kill());
+    this.child.on("close", () => {
+      this.exited = true;
+      this.onLine?.("err", "\0UC-EXIT");
+      warmPool().idle = warmPool().idle.filter((w) => w !== this);
+      void rm(this.stage, { recursive: true, force: true }).then(() => warmPool().stages.delete(this.stage));
+    });
+    this.idle(true);
+  }
+
+  /** An idle worker does not keep the parent process alive. */
+  idle(yes: boolean) {
+    for (const h of [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as ({ ref?: () => void; unref?: () => void } | null)[]) {
+      if (yes) h?.unref?.();
+      else h?.ref?.();
+    }
+  }
+
+  kill() {
+    killGroup(this.child);
+  }
+
+  /** Runs one job; its input and output are `stage/in/openapi.json` and `stage/out/`. */
+  async run(text: string, job: JobFor, lim: RunLimits): Promise<void> {
+    this.jobs++;
+    this.idle(false);
+    const inDir = path.join(this.stage, "in");
+    const outDir = path.join(this.stage, "out");
+    const input = path.join(inDir, "openapi.json");
+    await writeFile(input, text, { mode: 0o600 });
+    const nonce = randomBytes(8).toString("hex");
+    const clean = lineCleaner([
+      [outDir, "."],
+      [inDir, "<input>"],
+      [this.stage, "."],
+    ]);
+    let lines = 0;
+    let last = "";
+    let result: "ok" | "failed" | null = null;
+    let errDone = false;
+    try {
+      await supervise(this.child, lim, (done) => {
+        this.onLine = (stream, raw) => {
+          if (raw === "\0UC-EXIT") return done(new CodegenError(200008, last || "the generator exited"));
+          if (raw.startsWith(`\0UC-DONE ${nonce}`)) {
+            if (stream === "out") result = raw.endsWith(" ok") ? "ok" : "failed";
+            else errDone = true;
+            if (result && errDone) done(result === "ok" ? undefined : new CodegenError(200008, last || "the generator failed"));
+            return;
+          }
+          const line = clean(raw);
+          if (!line.trim()) return;
+          last = line;
+          if (++lines <= limits().maxLogLines) lim.onLog?.(line);
+        };
+        this.child.stdin!.write(`${JSON.stringify({ ...job(input, outDir), nonce })}\n`);
+      });
+    } catch (e) {
+      this.kill();
+      throw e;
+    } finally {
+      this.onLine = null;
+      await rm(input, { force: true });
+    }
+  }
+}
+
+const g = globalThis as unknown as { __ucCodegenWarm?: { idle: WarmWorker[]; stages: Set<string> } };
+const warmPool = () => {
+  if (!g.__ucCodegenWarm) {
+    const pool = (g.__ucCodegenWarm = { idle: [] as WarmWorker[], stages: new Set<string>() });
+    // A worker may not remove its own folder (it writes only below it) and exits when this process does.
+    process.once("exit", () => {
+      for (const stage of pool.stages) rmSync(stage, { recursive: true, force: true });
+    });
+  }
+  return g.__ucCodegenWarm;
+};
+
+async function startWarmWorker(memoryMb: number): Promise<WarmWorker> {
+  const stage = await mkdtemp(path.join(os.tmpdir(), "uc-codegen-warm-"));
+  await mkdir(path.join(stage, "in"), { mode: 0o700 });
+  await mkdir(path.join(stage, "out"), { mode: 0o700 });
+  const real = await realpath(stage);
+  warmPool().stages.add(real);
+  return new WarmWorker(real, memoryMb);
+}
+
+/** Starts a warm worker if none is idle (the SDKs tab calls it when it lists the generators). */
+export async function prewarmGenerator(): Promise<void> {
+  const { memoryMb } = limits();
+  const pool = warmPool();
+  if (pool.idle.some((w) => !w.exited && w.memoryMb === memoryMb)) return;
+  pool.idle.push(await startWarmWorker(memoryMb));
+}
+
+async function runWarm(text: string, realOut: string, job: JobFor, lim: RunLimits) {
+  const pool = warmPool();
+  let worker: WarmWorker | undefined;
+  while ((worker = pool.idle.pop())) {
+    if (!worker.exited && worker.memoryMb === lim.memoryMb) break;
+    worker.kill();
+  }
+  worker ??= await startWarmWorker(lim.memoryMb);
+  await worker.run(text, job, lim);
+  // The output leaves the worker's reach: moved (one rename) into the run folder, which is empty.
+  const staged = path.join(worker.stage, "out");
+  try {
+    await rm(realOut, { recursive: true, force: true });
+    await rename(staged, realOut).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EXDEV") throw e;
+      await cp(staged, realOut, { recursive: true, verbatimSymlinks: true });
+      await rm(staged, { recursive: true, force: true });
+    });
+    await mkdir(staged, { mode: 0o700 });
+  } catch (e) {
+    worker.kill();
+    throw e;
+  }
+  if (worker.jobs < WARM_MAX_JOBS && pool.idle.length < WARM_MAX_IDLE && !worker.exited) {
+    worker.idle(true);
+    pool.idle.push(worker);
+  } else worker.kill();
+}
+
+/** Tests: the process ids of the warm workers waiting for a job. */
+export const idleWorkerPidsForTest = () => warmPool().idle.map((w) => w.child.pid);
 
 function ancestors(dir: string): string[] {
   const out: string[] = [];

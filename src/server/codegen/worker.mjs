@@ -1,19 +1,31 @@
 // The code generation child process (started by generate.ts, never imported by the app).
 // It runs under Node's permission model: it may read only its own job file, the app's
-// node_modules and its output folder, write only into the output folder (its working
-// directory), and start a child only for the Java family. Its environment holds no secrets.
-// Argument: the job file (JSON) that generate.ts wrote. Log lines go to stdout.
+// node_modules and its output folder, write only into the output folder, and start a child
+// only for the Java family. Its environment holds no secrets. Log lines go to stdout.
+//
+// Two ways to run:
+//   worker.mjs <job file>              one job (the JSON generate.ts wrote), then exit.
+//   worker.mjs --serve <node_modules> <stage>  a warm worker: hey-api is loaded once, then one
+//     job per line of stdin, one at a time, each reading <stage>/in and writing <stage>/out (its
+//     permissions name <stage> only; it removes <stage> when it exits); after each, a line `\0UC-DONE <nonce> ok|failed` on stdout
+//     and `\0UC-DONE <nonce>` on stderr tell generate.ts that the job's log is complete. It exits
+//     when stdin closes (its parent is gone) or after IDLE_MS without a job.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { createInterface } from "node:readline";
 
-const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const require = createRequire(path.join(job.nodeModules, "noop.js"));
+const IDLE_MS = 10 * 60_000;
 const say = (line) => process.stdout.write(`${String(line).replace(/\s+$/, "")}\n`);
+const serving = process.argv[2] === "--serve";
+const nodeModules = serving ? process.argv[3] : JSON.parse(readFileSync(process.argv[2], "utf8")).nodeModules;
+const require = createRequire(path.join(nodeModules, "noop.js"));
+let heyApiModule;
+const loadHeyApi = () => (heyApiModule ??= import(path.join(nodeModules, "@hey-api/openapi-ts/dist/index.mjs")));
 
-async function heyApi() {
-  const { createClient } = await import(path.join(job.nodeModules, "@hey-api/openapi-ts/dist/index.mjs"));
+async function heyApi(job) {
+  const { createClient } = await loadHeyApi();
   const document = JSON.parse(readFileSync(job.input, "utf8"));
   await createClient({
     input: document,
@@ -27,7 +39,7 @@ async function heyApi() {
   });
 }
 
-async function openapiGeneratorPlus() {
+async function openapiGeneratorPlus(job) {
   const core = require("@openapi-generator-plus/core");
   const mod = require(job.module);
   const ctor = mod.default ?? mod;
@@ -41,7 +53,7 @@ async function openapiGeneratorPlus() {
   await generator.exportTemplates(job.outDir, doc);
 }
 
-function swaggerCodegen() {
+function swaggerCodegen(job) {
   const props = Object.entries(job.options)
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
@@ -73,13 +85,37 @@ function swaggerCodegen() {
 }
 
 const engines = { "hey-api": heyApi, ogp: openapiGeneratorPlus, swagger: swaggerCodegen };
-try {
-  say(`generating with ${job.engine} (${job.module})`);
-  await engines[job.engine]();
-  say("generated");
-  process.exitCode = 0;
-} catch (e) {
-  say(`error: ${e instanceof Error ? e.message : String(e)}${e?.resource ? ` (${e.permission}: ${e.resource})` : ""}`);
-  if (process.env.UC_CODEGEN_DEBUG) say(e?.stack);
-  process.exitCode = 1;
+
+/** Runs one job; answers whether it succeeded (its error is the last log line). */
+async function runJob(job) {
+  try {
+    say(`generating with ${job.engine} (${job.module})`);
+    await engines[job.engine](job);
+    say("generated");
+    return true;
+  } catch (e) {
+    say(`error: ${e instanceof Error ? e.message : String(e)}${e?.resource ? ` (${e.permission}: ${e.resource})` : ""}`);
+    if (process.env.UC_CODEGEN_DEBUG) say(e?.stack);
+    return false;
+  }
+}
+
+if (serving) {
+  // Its parent may be killed without a chance to tidy up; the stage goes with the worker.
+  process.once("exit", () => rmSync(process.argv[4], { recursive: true, force: true }));
+  await loadHeyApi();
+  let idle = setTimeout(() => process.exit(0), IDLE_MS);
+  const lines = createInterface({ input: process.stdin });
+  lines.on("close", () => process.exit(0));
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    clearTimeout(idle);
+    const job = JSON.parse(line);
+    const ok = await runJob(job);
+    process.stdout.write(`\n\0UC-DONE ${job.nonce} ${ok ? "ok" : "failed"}\n`);
+    process.stderr.write(`\n\0UC-DONE ${job.nonce}\n`);
+    idle = setTimeout(() => process.exit(0), IDLE_MS);
+  }
+} else {
+  process.exitCode = (await runJob(JSON.parse(readFileSync(process.argv[2], "utf8")))) ? 0 : 1;
 }

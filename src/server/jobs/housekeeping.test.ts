@@ -1,4 +1,10 @@
 import { Writable } from "node:stream";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { codegenRoot } from "~/server/codegen/previews";
 import { createLogger, setRootLog } from "~/server/log";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { setupWorld } from "~/test/fixtures";
@@ -142,6 +148,71 @@ describe("housekeeping", () => {
     expect(again.status === "done" && Object.values(again.counts).every((n) => n === 0)).toBe(true);
   });
 
+  it("removes preview folders past their retention and folders without a run, never through a link or outside the root", async () => {
+    const T = w.tenantB.id;
+    const api = await t.db.apiResource.create({ data: { tenantId: T, name: "hk-codegen-api" } });
+    const run = (data: { status: "succeeded" | "running" | "failed"; createdAt: Date; finishedAt: Date | null }) =>
+      t.db.codegenHistory.create({ data: { tenantId: T, apiResourceId: api.id, kind: "preview", generatorId: "typescript", language: "typescript", ...data } });
+    const oldRun = await run({ status: "succeeded", createdAt: ago(26 * 3_600_000), finishedAt: ago(25 * 3_600_000) });
+    const youngRun = await run({ status: "succeeded", createdAt: ago(3_600_000), finishedAt: ago(3_500_000) });
+    // A row left "running" by a process that died a day ago; one started a minute ago may really be running.
+    const lostRun = await run({ status: "running", createdAt: ago(25 * 3_600_000), finishedAt: null });
+    const runningRun = await run({ status: "running", createdAt: ago(60_000), finishedAt: null });
+    const outside = await mkdtemp(path.join(os.tmpdir(), "uc-hk-outside-"));
+    await writeFile(path.join(outside, "keep.txt"), "not ours");
+    const outsideRun = path.join(outside, randomUUID());
+    await mkdir(outsideRun);
+    const old = ago(30 * 3_600_000);
+    const folder = async (...parts: string[]) => {
+      const dir = path.join(codegenRoot(), ...parts);
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "index.ts"), "export {};");
+      return dir;
+    };
+    const dirs = {
+      old: await folder(T, oldRun.id),
+      young: await folder(T, youngRun.id),
+      lost: await folder(T, lostRun.id),
+      running: await folder(T, runningRun.id),
+      orphanOld: await folder(T, randomUUID()),
+      orphanYoung: await folder(T, randomUUID()),
+      strayOld: await folder(`hk-not-a-tenant-${randomUUID()}`, "leftover"),
+    };
+    // Links: inside an expired folder (rm must unlink it, not empty its target), as a run folder, and as a tenant folder.
+    await symlink(outside, path.join(dirs.old, "escape"));
+    await symlink(outside, path.join(codegenRoot(), T, randomUUID()));
+    const linkTenant = path.join(codegenRoot(), randomUUID());
+    await symlink(outside, linkTenant);
+    // Every folder looks old on disk (the young and running runs too: their rows decide), but the young orphan.
+    for (const dir of [dirs.old, dirs.young, dirs.lost, dirs.running, dirs.orphanOld, dirs.strayOld, outsideRun, outside]) await utimes(dir, old, old);
+    await utimes(path.dirname(dirs.strayOld), old, old);
+    try {
+      const result = await sweep();
+      expect(result.status === "done" && result.counts.codegenPreviews).toBe(4);
+      expect(existsSync(dirs.old)).toBe(false);
+      expect(existsSync(dirs.lost)).toBe(false);
+      expect(existsSync(dirs.orphanOld)).toBe(false);
+      expect(existsSync(dirs.strayOld)).toBe(false);
+      // An emptied folder that is not a tenant's current one goes too.
+      expect(existsSync(path.dirname(dirs.strayOld))).toBe(false);
+      expect(existsSync(path.join(dirs.young, "index.ts"))).toBe(true);
+      expect(existsSync(path.join(dirs.running, "index.ts"))).toBe(true);
+      expect(existsSync(path.join(dirs.orphanYoung, "index.ts"))).toBe(true);
+      // Nothing behind a link was touched; the links themselves were not followed.
+      expect(existsSync(path.join(outside, "keep.txt"))).toBe(true);
+      expect(existsSync(outsideRun)).toBe(true);
+      expect(existsSync(linkTenant)).toBe(true);
+      // The rows stay (the history keeps them); a second sweep has nothing to do.
+      expect(await t.db.codegenHistory.count({ where: { apiResourceId: api.id } })).toBe(4);
+      const again = await sweep();
+      expect(again.status === "done" && again.counts.codegenPreviews).toBe(0);
+    } finally {
+      await rm(linkTenant, { force: true });
+      await rm(outside, { recursive: true, force: true });
+      await rm(path.join(codegenRoot(), T), { recursive: true, force: true });
+    }
+  });
+
   it("deletes in bounded batches and leaves a backlog past maxBatches for the next run", async () => {
     await t.db.usedNonce.createMany({ data: Array.from({ length: 25 }, (_, i) => ({ id: `hk-batch-${i}`, kind: "captcha", expiresAt: ago(1000) })) });
     const spy = vi.spyOn(t.db, "$executeRaw");
@@ -175,6 +246,7 @@ describe("housekeeping", () => {
       expect(line).toMatchObject({ msg: "housekeeping", status: "done", level: 30 });
       expect(Object.keys(line.counts).sort()).toEqual([
         "activityDeltas",
+        "codegenPreviews",
         "codes",
         "exports",
         "jobs",

@@ -1,7 +1,7 @@
 /**
  * Housekeeping: one job sweeps what has outlived its use — one-time codes, used nonces, throttle
  * counters, upload intents, outbox messages, unconfirmed API subscribers, ended login sessions, the OpenID Providers' expired
- * rows and export files — so that no table grows without end; last it adds the dashboard's
+ * rows, export files and code generation previews' folders — so that no table or folder grows without end; last it adds the dashboard's
  * pending ActivityDelta rows into ActivityCount. Every instance schedules it (at start, then every 10 minutes), and a
  * PostgreSQL advisory lock held by a transaction lets one instance sweep at a time: the others
  * answer "skipped". The lock goes with the transaction, so an error or a crash releases it.
@@ -20,6 +20,7 @@ import type { DbKind } from "~/server/db-client";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { exportsRoot, removeExportFile } from "~/server/exports/store";
+import { previewTtlMs, removeExpiredPreviews } from "~/server/codegen/previews";
 
 const DAY = 86_400_000;
 
@@ -42,6 +43,8 @@ export interface Retention {
   codeCountWindowMs: number;
   /** Throttle rows: the account counter starts over after 12 h without a failure (security/throttle.ts). */
   throttleIdleMs: number;
+  /** Code generation previews' folders (UC_CODEGEN_PREVIEW_TTL_HOURS), counted from the run's end; folders without a run, from their mtime. */
+  codegenPreviewMs: number;
 }
 
 /** env.js validates these; with SKIP_ENV_VALIDATION (tests, scripts) they may arrive raw or unset. */
@@ -56,6 +59,7 @@ export const retentionFromEnv = (): Retention => ({
   sessionMs: days(env.UC_SESSION_RETENTION_DAYS, 90),
   codeCountWindowMs: DAY,
   throttleIdleMs: 12 * 3_600_000,
+  codegenPreviewMs: previewTtlMs(),
 });
 
 export const HOUSEKEEPING_KINDS = [
@@ -70,6 +74,7 @@ export const HOUSEKEEPING_KINDS = [
   "oidc",
   "exports",
   "jobs",
+  "codegenPreviews",
   "activityDeltas",
 ] as const;
 export type HousekeepingKind = (typeof HOUSEKEEPING_KINDS)[number];
@@ -220,6 +225,9 @@ async function sweep(q: Exec, now: Date, r: Retention, batchSize: number, maxBat
   );
   // A worker that died mid-file leaves its `.part` behind (a job it lost is redone under a new key).
   counts.exports += await removeStalePartFiles(new Date(now.getTime() - DAY), batchSize * maxBatches);
+
+  // Preview folders past their retention, and folders whose run row is gone (its API was deleted).
+  counts.codegenPreviews = await removeExpiredPreviews(q, now, r.codegenPreviewMs, batchSize * maxBatches);
 
   // Last, so that the deltas of this sweep's own deletions go in too.
   counts.activityDeltas = await foldActivityDeltas(q, batchSize * 10, maxBatches);

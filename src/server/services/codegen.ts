@@ -16,7 +16,6 @@ import path from "node:path";
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import type { DbClient } from "~/server/db";
-import { env } from "~/env";
 import { AppError } from "~/server/errors";
 import { auditActor, writeAudit } from "~/server/services/audit";
 import { findResource } from "~/server/services/api-resources";
@@ -24,7 +23,8 @@ import type { Scope } from "~/server/services/scope";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { allowedAddresses } from "~/server/security/outbound";
 import { findGenerator, listGenerators, type GeneratorKind } from "~/server/codegen/generators";
-import { CodegenError, generateInto } from "~/server/codegen/generate";
+import { CodegenError, generateInto, prewarmGenerator } from "~/server/codegen/generate";
+import { previewExpired, previewFolder } from "~/server/codegen/previews";
 import { msg } from "~/lib/validators/common";
 import { isLoopbackUrl } from "~/lib/validators/codegen";
 import type {
@@ -51,12 +51,14 @@ export const MAX_PREVIEW_FILE_BYTES = 512 * 1024;
 const MAX_CONCURRENT = 2;
 const MAX_LOG_CHARS = 200_000;
 
-export const codegenRoot = () => path.resolve(env.DATA_DIR, "codegen");
-const runFolder = (tenantId: string, runId: string) => path.join(codegenRoot(), tenantId, runId);
+export { codegenRoot } from "~/server/codegen/previews";
+const runFolder = previewFolder;
 
 // --- generators ---
 
-export async function generatorsFor(kind: GeneratorKind, locale: Locale): Promise<GeneratorItem[]> {
+/** The generators offered; listing them (the SDKs tab opening) starts a warm worker, as a preview is likely next. */
+export async function generatorsFor(kind: GeneratorKind, locale: Locale, log?: Scope["log"]): Promise<GeneratorItem[]> {
+  prewarmGenerator().catch((err: unknown) => log?.warn({ err }, "codegen worker not started"));
   return (await listGenerators(kind)).map((g) => ({
     id: g.id,
     language: g.language,
@@ -519,16 +521,21 @@ export async function preview(scope: Scope, input: z.output<typeof previewInput>
 const previewFiles = (files: unknown): { path: string; size: number }[] =>
   Array.isArray(files) ? files.filter((f): f is { path: string; size: number } => typeof f?.path === "string" && typeof f?.size === "number") : [];
 
-/** A finished preview of an API the caller may manage, with its folder (200012 when it or its files are gone). */
+/**
+ * A finished preview of an API the caller may manage, with its folder: 200012 when there is no
+ * such preview, 200017 once it has outlived UC_CODEGEN_PREVIEW_TTL_HOURS or its folder is gone
+ * (housekeeping removes expired folders; a sweep not yet run does not make it readable longer).
+ */
 export async function previewRun(scope: Scope, id: string) {
   const row = await findRun(scope, id);
   if (row.kind !== "preview" || row.status !== "succeeded") throw new AppError(200012);
+  if (previewExpired(row.finishedAt ?? row.createdAt)) throw new AppError(200017);
   const dir = runFolder(row.tenantId, row.id);
   const ok = await stat(dir).then(
     (s) => s.isDirectory(),
     () => false,
   );
-  if (!ok) throw new AppError(200012);
+  if (!ok) throw new AppError(200017);
   return { row, dir, files: previewFiles(row.files) };
 }
 

@@ -1,9 +1,12 @@
 import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { failure, setupWorld, imported } from "~/test/fixtures";
 import { codegenRoot } from "~/server/services/codegen";
 import { decryptSecret } from "~/server/crypto";
+import { runHousekeeping } from "~/server/jobs/housekeeping";
+import { describeError } from "~/lib/errors";
 
 const t = setupWorld();
 
@@ -159,6 +162,37 @@ describe("codegen router", () => {
     expect(await failure(() => admin.codegen.preview({ id: api.id, generatorId: "cobol" }))).toMatchObject({ code: 200004 });
     const empty = await admin.apiResource.create({ name: "pets-codegen-empty" });
     expect(await failure(() => admin.codegen.preview({ id: empty.id, generatorId: "typescript" }))).toMatchObject({ code: 200006 });
+  }, 120_000);
+
+  it("answers 200017 (expired, generate it again) for a preview past its retention, and housekeeping removes its folder", async () => {
+    const admin = await t.w.callerFor(t.w.managerB.id);
+    const { api } = await onlineApi(admin, "pets-codegen-expiry");
+    const run = await admin.codegen.preview({ id: api.id, generatorId: "typescript" });
+    const dir = path.join(codegenRoot(), t.w.tenantB.id, run.id);
+    expect((await admin.codegen.previewTree({ id: run.id })).files.length).toBeGreaterThan(0);
+
+    // Past UC_CODEGEN_PREVIEW_TTL_HOURS (24): expired at once, before any sweep has removed the folder.
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    await t.db.codegenHistory.update({ where: { id: run.id }, data: { createdAt: dayAgo, finishedAt: dayAgo } });
+    expect(existsSync(dir)).toBe(true);
+    expect(await failure(() => admin.codegen.previewTree({ id: run.id }))).toMatchObject({ code: 200017, trpc: "NOT_FOUND" });
+    expect(await failure(() => admin.codegen.previewFile({ id: run.id, path: "index.ts" }))).toMatchObject({ code: 200017 });
+    expect(describeError(200017, "en").description).toMatch(/expired.*generate it again/);
+    expect(describeError(200017, "zh-CN").description).toContain("已过期");
+    // The history still shows it; another tenant still gets "not found", not "expired".
+    expect((await admin.codegen.historyDetail({ id: run.id })).id).toBe(run.id);
+    const adminA = await t.w.callerFor((await t.w.makeUser(t.w.platform.id, "codegen-expiry-a", ["administrator"])).id, t.w.platform);
+    expect(await failure(() => adminA.codegen.previewTree({ id: run.id }))).toMatchObject({ code: 200012 });
+
+    const swept = await runHousekeeping(t.db, { kind: t.kind });
+    expect(swept.status === "done" && swept.counts.codegenPreviews).toBeGreaterThanOrEqual(1);
+    expect(existsSync(dir)).toBe(false);
+    expect(await failure(() => admin.codegen.previewTree({ id: run.id }))).toMatchObject({ code: 200017 });
+
+    // A young preview whose folder is gone (removed by hand, another instance's sweep) says the same, not a 500.
+    const fresh = await admin.codegen.preview({ id: api.id, generatorId: "typescript" });
+    await rm(path.join(codegenRoot(), t.w.tenantB.id, fresh.id), { recursive: true, force: true });
+    expect(await failure(() => admin.codegen.previewTree({ id: fresh.id }))).toMatchObject({ code: 200017 });
   }, 120_000);
 
   it("records a failed preview with its log and leaves no files", async () => {

@@ -30,13 +30,13 @@ export const codegenRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/codegen/clients", tags, protect: true, summary: "Client SDK generators, with whether each runs here" } })
     .input(z.object({}).optional())
     .output(z.array(generatorItem))
-    .query(({ ctx }) => svc.generatorsFor("client", ctx.locale)),
+    .query(({ ctx }) => svc.generatorsFor("client", ctx.locale, ctx.log)),
 
   servers: requirePermission("uc.codegen.servers")
     .meta({ openapi: { method: "GET", path: "/codegen/servers", tags, protect: true, summary: "Server stub generators, with whether each runs here" } })
     .input(z.object({}).optional())
     .output(z.array(generatorItem))
-    .query(({ ctx }) => svc.generatorsFor("server", ctx.locale)),
+    .query(({ ctx }) => svc.generatorsFor("server", ctx.locale, ctx.log)),
 
   npmOptions: requirePermission("uc.codegen.npmoptions")
     .meta({
