@@ -74,6 +74,8 @@ interface Published {
   authIssuer: string | null;
   authJwksUri: string | null;
   versions: { id: string; name: string; scheme: "path" | "query" | "header"; revisionId: string | null }[] | null;
+  /** `backendUrl` parsed once per read (null: none, or not a URL). */
+  backend: URL | null;
 }
 
 const headerBag = (req: IncomingMessage) => ({
@@ -87,7 +89,7 @@ const timeoutMs = (o: GatewayOptions) => o.timeoutMs ?? (Number(process.env.UC_G
 
 /** The tenant of `host` and the API published there under `suffix`, with its versions, in one statement. */
 async function loadPublished(db: Db, host: string, suffix: string): Promise<Published | null> {
-  const [row] = await readRows<Published[]>(
+  const [row] = await readRows<Omit<Published, "backend">[]>(
     db,
     Prisma.sql`
     SELECT t."status"::text AS "tenantStatus", t."id"::text AS "tenantId", c."apiResourceId"::text AS "apiResourceId",
@@ -103,7 +105,16 @@ async function loadPublished(db: Db, host: string, suffix: string): Promise<Publ
      LIMIT 1`,
     "uc_gateway_published",
   );
-  return row ?? null;
+  return row ? { ...row, backend: parseBackend(row.backendUrl) } : null;
+}
+
+function parseBackend(url: string | null): URL | null {
+  if (!url) return null;
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
 }
 
 const MAX_CACHED = 1000;
@@ -231,8 +242,8 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
   res.setHeader("cache-control", "no-store");
   const h = headerBag(req);
   const url = req.url ?? "/";
-  const path = requestPath(url);
   const fail = (code: number, extra: Record<string, string> = {}) => {
+    const path = requestPath(url);
     const d = describeError(code, pickLocale(cookieLocale(h.get("cookie")), h.get("accept-language")));
     const body = JSON.stringify({
       message: d.description,
@@ -287,12 +298,7 @@ export async function handleGateway(db: Db, req: IncomingMessage, res: ServerRes
     if (used > limit.max) return void count(fail(10005, { "retry-after": String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) }));
   }
 
-  let backend: URL | null = null;
-  try {
-    backend = api.backendUrl ? new URL(api.backendUrl) : null;
-  } catch {
-    backend = null;
-  }
+  const backend = api.backend;
   if (!backend) return void count(fail(300020));
   // The rest of the path as the caller wrote it (still encoded), and the query.
   const rest = m[2] && picked.version.scheme === "path" ? m[2].slice(version.length + 1) || "" : (m[2] ?? "");

@@ -29,19 +29,25 @@ const NOT_DOWNSTREAM = new Set(["set-cookie"]);
 
 /** The header map without hop-by-hop fields (and those `Connection` names) and without `drop`. */
 export function endToEnd(headers: http.IncomingHttpHeaders, drop: Set<string>): http.OutgoingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? "")
-      .split(",")
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  // Most calls name nothing in Connection but keep-alive: no set to build then (this runs twice a call).
+  const connection = headers.connection;
+  const named = connection && connection.toLowerCase() !== "keep-alive" && connection.toLowerCase() !== "close" ? connectionNames(connection) : null;
   const out: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || drop.has(name) || name.startsWith("proxy-")) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || drop.has(name) || name.startsWith("proxy-") || named?.has(name)) continue;
     out[name] = value;
   }
   return out;
 }
+
+const connectionNames = (connection: string) =>
+  new Set(
+    connection
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
 
 export type UpstreamFailure = "unreachable" | "timeout" | "too-large";
 
