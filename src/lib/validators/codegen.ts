@@ -200,6 +200,8 @@ export const historyItem = z.object({
   jobId: z.string().nullable(),
   createdAt: z.date(),
   finishedAt: z.date().nullable(),
+  /** A preview whose files have outlived UC_CODEGEN_PREVIEW_TTL_HOURS: no longer opened (200017), generated again instead. */
+  previewExpired: z.boolean(),
 });
 export type HistoryItem = z.infer<typeof historyItem>;
 export const historyDetail = historyItem.extend({ log: z.string() });

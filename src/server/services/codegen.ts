@@ -433,6 +433,14 @@ export async function finishRun(db: DbClient, runId: string, startedAt: Date, en
   });
 }
 
+type HistoryRow = Omit<HistoryItem, "previewExpired">;
+
+/** A history row as the API answers it: with whether a preview's files have expired. */
+const withExpiry = <T extends HistoryRow>(row: T): T & { previewExpired: boolean } => ({
+  ...row,
+  previewExpired: row.kind === "preview" && row.status !== "running" && previewExpired(row.finishedAt ?? row.createdAt),
+});
+
 export async function listHistory(scope: Scope, input: z.output<typeof historyListInput>): Promise<{ total: number; items: HistoryItem[] }> {
   await findResource(scope.db, scope, input.id);
   const where = { apiResourceId: input.id, ...(input.kind ? { kind: input.kind } : {}) };
@@ -440,7 +448,7 @@ export async function listHistory(scope: Scope, input: z.output<typeof historyLi
     scope.db.codegenHistory.count({ where }),
     scope.db.codegenHistory.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: input.skip, take: input.take, select: historySelect }),
   ]);
-  return { total, items };
+  return { total, items: items.map(withExpiry) };
 }
 
 async function findRun(scope: Scope, id: string) {
@@ -456,7 +464,7 @@ async function findRun(scope: Scope, id: string) {
 
 export async function historyDetail(scope: Scope, id: string): Promise<HistoryItem & { log: string }> {
   const { tenantId: _t, files: _f, ...row } = await findRun(scope, id);
-  return row;
+  return withExpiry(row);
 }
 
 // --- preview ---
@@ -512,7 +520,7 @@ export async function preview(scope: Scope, input: z.output<typeof previewInput>
       status: row.status,
       fileCount: row.fileCount,
     });
-    return row;
+    return withExpiry(row);
   } finally {
     running--;
   }

@@ -170,6 +170,7 @@ describe("codegen router", () => {
     const run = await admin.codegen.preview({ id: api.id, generatorId: "typescript" });
     const dir = path.join(codegenRoot(), t.w.tenantB.id, run.id);
     expect((await admin.codegen.previewTree({ id: run.id })).files.length).toBeGreaterThan(0);
+    expect(run.previewExpired).toBe(false);
 
     // Past UC_CODEGEN_PREVIEW_TTL_HOURS (24): expired at once, before any sweep has removed the folder.
     const dayAgo = new Date(Date.now() - 25 * 3_600_000);
@@ -179,8 +180,10 @@ describe("codegen router", () => {
     expect(await failure(() => admin.codegen.previewFile({ id: run.id, path: "index.ts" }))).toMatchObject({ code: 200017 });
     expect(describeError(200017, "en").description).toMatch(/expired.*generate it again/);
     expect(describeError(200017, "zh-CN").description).toContain("已过期");
-    // The history still shows it; another tenant still gets "not found", not "expired".
-    expect((await admin.codegen.historyDetail({ id: run.id })).id).toBe(run.id);
+    // The history still shows it, marked expired (the console shows a tag instead of "Open"); another tenant still gets "not found", not "expired".
+    expect(await admin.codegen.historyDetail({ id: run.id })).toMatchObject({ id: run.id, previewExpired: true });
+    const listed = (await admin.codegen.history({ id: api.id })).items;
+    expect(listed.find((r) => r.id === run.id)?.previewExpired).toBe(true);
     const adminA = await t.w.callerFor((await t.w.makeUser(t.w.platform.id, "codegen-expiry-a", ["administrator"])).id, t.w.platform);
     expect(await failure(() => adminA.codegen.previewTree({ id: run.id }))).toMatchObject({ code: 200012 });
 

@@ -726,11 +726,15 @@ function HistoryTable({ api, onOpen }: { api: ApiResourceItem; onOpen: (id: stri
             width: 80,
             fixed: "right",
             render: (_, r) =>
-              r.kind === "preview" && r.status === "succeeded" ? (
+              r.kind !== "preview" || r.status !== "succeeded" ? null : r.previewExpired ? (
+                <Tooltip title={t("expiredHint")}>
+                  <Tag data-testid={`history-expired-${r.id}`}>{t("expired")}</Tag>
+                </Tooltip>
+              ) : (
                 <Button size="small" type="link" onClick={() => onOpen(r.id)} data-testid={`history-open-${r.id}`}>
                   {t("open")}
                 </Button>
-              ) : null,
+              ),
           },
         ]}
       />
