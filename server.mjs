@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import {
   FRONT_MARK,
+  appReadySignal,
   MALFORMED_PATH_ROUTE,
   fastApiHandler,
   gatewayHandler,
@@ -38,11 +39,24 @@ if (!dev) {
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG ??= JSON.stringify(built.config);
 }
 
+// Settled by the app's instrumentation once its keys are checked and its API handlers published.
+const ready = dev ? null : appReadySignal();
 // Imported after NODE_ENV is settled: Next reads it as it loads.
 const { default: next } = await import("next");
 const app = next({ dev, port, hostname: "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
+if (ready) {
+  // Next runs the instrumentation hook without awaiting it in prepare(): listen only once the app
+  // is ready, so no early request takes Next's slower path (and loads a second copy of the API).
+  // A hook that never reports (it failed to load: Next has logged why) stops the start.
+  const limit = setTimeout(() => {
+    console.error("Refusing to start: the app did not become ready within 120 s");
+    process.exit(1);
+  }, 120_000);
+  await ready;
+  clearTimeout(limit);
+}
 // The app believes the client-address header only when this server is in front of it.
 globalThis[FRONT_MARK] = { hops };
 

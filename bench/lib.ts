@@ -68,11 +68,19 @@ export async function measure(n: number, concurrency: number, op: () => Promise<
   };
 }
 
-/** `node server.mjs` as `npm start` runs it (production, two malloc arenas), in its own process group. */
+/** The node flags `npm start` passes to server.mjs (package.json; V8's young-generation cap), read from there. */
+const START_NODE_FLAGS = (() => {
+  const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+  const flags = / node ((?:--\S+ )*)server\.mjs/.exec(start);
+  if (!flags) throw new Error("package.json's start script no longer runs `node … server.mjs`");
+  return flags[1]!.split(" ").filter(Boolean);
+})();
+
+/** The server under test: `node server.mjs` as `npm start` runs it (production, its node flags, two malloc arenas), in its own process group. */
 export function spawnServer(port: number, databaseUrl: string, opts: { args?: string[]; env?: Record<string, string> } = {}): ChildProcess {
   // BENCH_NODE_ARGS: extra node flags for the server under test (to compare V8 flags).
   const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  return spawn("node", [...extra, ...(opts.args ?? []), "server.mjs"], {
+  return spawn("node", [...START_NODE_FLAGS, ...extra, ...(opts.args ?? []), "server.mjs"], {
     env: {
       ...process.env,
       PORT: String(port),

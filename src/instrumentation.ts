@@ -27,6 +27,10 @@ export async function register() {
   }
   // From here server.mjs answers /api/v1 and /api/trpc with the routes' own handlers, without Next's router.
   (await api).publishFastApi();
+  // server.mjs starts listening now (it waits for this: see APP_READY).
+  const { APP_READY } = await import("~/server/http-front.js");
+  const ready = (globalThis as Record<symbol, unknown>)[APP_READY];
+  if (typeof ready === "function") ready();
   // The background jobs start once their modules have loaded, without holding up the first request.
   const failed = (what: string) => (e: unknown) => console.error(`${what} did not start: ${e instanceof Error ? e.message : String(e)}`);
   if (process.env.UC_EXPORT_WORKER !== "off") void import("~/server/jobs/queues").then(({ startJobRunner }) => startJobRunner(db), failed("The job runner"));

@@ -219,6 +219,22 @@ export const PERMISSIONS_POLICY = [
  */
 export const FAST_API = Symbol.for("user-center.fast-api");
 
+/**
+ * Called by the app's instrumentation once the instance has checked its keys and published the
+ * handlers above (src/instrumentation.ts). Next's production server starts that hook in its
+ * constructor and `prepare()` does not wait for it, so a server that listened at once would send
+ * its first requests through Next's router — each loading its route's own copy of the API's
+ * modules — while the hook is still running. server.mjs listens once this is called.
+ */
+export const APP_READY = Symbol.for("user-center.app-ready");
+
+/** A promise settled when the app calls `globalThis[APP_READY]` (resolves) or it fails to start. */
+export function appReadySignal() {
+  return new Promise((resolve) => {
+    /** @type {Record<symbol, unknown>} */ (globalThis)[APP_READY] = resolve;
+  });
+}
+
 /** Where the OpenID Provider answers: its discovery document and everything under /oidc/. */
 export const OIDC_DISCOVERY_PATH = "/.well-known/openid-configuration";
 
