@@ -41,6 +41,8 @@ if (!dev) {
 
 // Settled by the app's instrumentation once its keys are checked and its API handlers published.
 const ready = dev ? null : appReadySignal();
+/** @type {import("./src/server/http-front.js").AppReady | null} */
+let appReady = null;
 // Imported after NODE_ENV is settled: Next reads it as it loads.
 const { default: next } = await import("next");
 const app = next({ dev, port, hostname: "localhost" });
@@ -54,7 +56,7 @@ if (ready) {
     console.error("Refusing to start: the app did not become ready within 120 s");
     process.exit(1);
   }, 120_000);
-  await ready;
+  appReady = await ready;
   clearTimeout(limit);
 }
 // The app believes the client-address header only when this server is in front of it.
@@ -87,7 +89,16 @@ server.listen(port, () => {
   console.log(`▶ User Center on http://localhost:${port} (${dev ? "development" : "production"}, trusted proxy hops: ${hops})`);
   // Pages load when first asked for (next.config.mjs): ask for the sign-in page once now, so the
   // first visitor does not wait for it to load.
-  if (!dev) http.get({ host: "127.0.0.1", port, path: "/login", headers: { host: "localhost" } }, (res) => res.resume()).on("error", () => {});
+  // Then the app's background work starts (see APP_READY).
+  if (!dev) {
+    let once = () => {
+      once = () => {};
+      appReady?.warmed();
+    };
+    http
+      .get({ host: "127.0.0.1", port, path: "/login", headers: { host: "localhost" } }, (res) => res.resume().on("end", () => once()))
+      .on("error", () => once());
+  }
 });
 
 for (const signal of ["SIGTERM", "SIGINT"]) {

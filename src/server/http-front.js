@@ -224,11 +224,17 @@ export const FAST_API = Symbol.for("user-center.fast-api");
  * handlers above (src/instrumentation.ts). Next's production server starts that hook in its
  * constructor and `prepare()` does not wait for it, so a server that listened at once would send
  * its first requests through Next's router — each loading its route's own copy of the API's
- * modules — while the hook is still running. server.mjs listens once this is called.
+ * modules — while the hook is still running. server.mjs listens once this is called, and calls
+ * the `warmed` it is handed once the sign-in page has been rendered the first time: the app's
+ * background work (job runner, housekeeping) waits for that, off the start's critical path.
+ * @typedef {{ warmed: () => void }} AppReady
  */
 export const APP_READY = Symbol.for("user-center.app-ready");
 
-/** A promise settled when the app calls `globalThis[APP_READY]` (resolves) or it fails to start. */
+/**
+ * A promise settled when the app calls `globalThis[APP_READY]`.
+ * @returns {Promise<AppReady>}
+ */
 export function appReadySignal() {
   return new Promise((resolve) => {
     /** @type {Record<symbol, unknown>} */ (globalThis)[APP_READY] = resolve;

@@ -4,6 +4,8 @@ import type { Db } from "~/server/db";
 import { getSecrets, type Secrets } from "~/server/secrets";
 import { decryptSecret } from "~/server/crypto";
 import { advisoryXactLock } from "~/server/db/sql";
+import { readRows } from "~/server/db/fast-read";
+import { Prisma } from "~/generated/prisma/client";
 
 /**
  * The start-up check that every instance on one database runs with the same keys. The database
@@ -48,6 +50,11 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
  */
 export async function checkInstanceSecrets(db: Db, secrets: Secrets = getSecrets()): Promise<void> {
   const mine = secretCheckValues(secrets);
+  // Every start after the first: the check values are there and never change, so one plain read
+  // decides (no transaction, no lock, and no query compiler before the first request). Anything
+  // missing or different takes the locked path below, which decides again.
+  const seen = await readRows<{ name: string; check: string }[]>(db, Prisma.sql`SELECT "name", "check" FROM "SecretCheck"`);
+  if (SECRET_VARIABLES.every((v) => seen.some((r) => r.name === v && same(r.check, mine[v])))) return;
   const stored = await db.$transaction(
     async (tx) => {
       await advisoryXactLock(tx, "user-center:secret-check");

@@ -1,5 +1,7 @@
 import "server-only";
 import type { Db } from "~/server/db";
+import { readRows } from "~/server/db/fast-read";
+import { Prisma } from "~/generated/prisma/client";
 import { brandOf, type Brand } from "~/lib/branding";
 
 /**
@@ -15,9 +17,11 @@ const cache = (store.__ucBrands ??= new Map());
 export function tenantBrand(db: Db, tenantId: string): Promise<Brand | null> {
   const hit = cache.get(tenantId);
   if (hit && Date.now() - hit.at < BRAND_TTL_MS) return hit.value;
-  const value = db.tenant
-    .findUnique({ where: { id: tenantId }, select: { name: true, logo: true, theme: true, background: true } })
-    .then((t) => (t ? brandOf(t) : null));
+  // A plain statement: the root layout of every page reads it.
+  const value = readRows<{ name: string; logo: string | null; theme: string | null; background: string | null }[]>(
+    db,
+    Prisma.sql`SELECT "name", "logo", "theme", "background" FROM "Tenant" WHERE "id" = ${tenantId}::uuid`,
+  ).then(([t]) => (t ? brandOf(t) : null));
   cache.set(tenantId, { at: Date.now(), value });
   value.catch(() => cache.delete(tenantId));
   return value;

@@ -1,5 +1,7 @@
 import { currentLog } from "~/server/log";
 import type { Db } from "~/server/db";
+import { readRows } from "~/server/db/fast-read";
+import { Prisma } from "~/generated/prisma/client";
 import { decryptSecret } from "~/server/crypto";
 import { AppError } from "~/server/errors";
 import { msg } from "~/lib/validators/common";
@@ -46,7 +48,11 @@ function reportUndecryptable(tenantId: string, key: string, value: string) {
 }
 
 async function readSettings(db: Db, tenantId: string): Promise<Record<string, string>> {
-  const rows = await db.tenantProperty.findMany({ where: { tenantId }, select: { key: true, value: true, secret: true } });
+  // A plain statement: every page of the sign-in flow reads these (the query compiler costs more than the query).
+  const rows = await readRows<{ key: string; value: string; secret: boolean }[]>(
+    db,
+    Prisma.sql`SELECT "key", "value", "secret" FROM "TenantProperty" WHERE "tenantId" = ${tenantId}::uuid`,
+  );
   const out: Record<string, string> = {};
   for (const r of rows) {
     if (!r.value) continue;

@@ -9,6 +9,8 @@ import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, 
 import type { Db, DbClient } from "~/server/db";
 import { decryptSecret, encryptSecret } from "~/server/crypto";
 import { advisoryXactLock } from "~/server/db/sql";
+import { readRows } from "~/server/db/fast-read";
+import { Prisma } from "~/generated/prisma/client";
 import { verifiedCache } from "~/server/security/verified-cache";
 
 const ALG = "ES256";
@@ -53,6 +55,13 @@ const KEY_TX = { maxWait: 30_000, timeout: 30_000 };
  * start), so the JWKS is published from the first start and not only after the first token.
  */
 export async function ensureSigningKey(db: Db): Promise<string> {
+  // A key, once there, stays until a rotation retires it in the same transaction that adds the
+  // next: one plain read answers every start after the first.
+  const [active] = await readRows<{ id: string }[]>(
+    db,
+    Prisma.sql`SELECT "id" FROM "SigningKey" WHERE "retiredAt" IS NULL ORDER BY "createdAt" DESC LIMIT 1`,
+  );
+  if (active) return active.id;
   return db.$transaction(async (tx) => {
     await advisoryXactLock(tx, KEY_LOCK);
     const row = await tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
