@@ -1,4 +1,5 @@
-import type { PrismaClient } from "~/generated/prisma/client";
+import { Prisma, type PrismaClient } from "~/generated/prisma/client";
+import { readRows } from "~/server/db/fast-read";
 import pkg from "../../package.json" with { type: "json" };
 
 export interface Health {
@@ -15,7 +16,8 @@ export async function checkHealth(db: PrismaClient, kind: Health["db"], timeoutM
     timer = setTimeout(() => reject(new Error("database timeout")), timeoutMs);
   });
   try {
-    await Promise.race([db.$queryRaw`SELECT 1`, timeout]);
+    // On the pool itself (see fast-read.ts): the check needs the database, not the query compiler.
+    await Promise.race([readRows(db, Prisma.sql`SELECT 1`), timeout]);
     return { status: "ok", db: kind, version: pkg.version };
   } catch (e) {
     return { status: "error", db: kind, version: pkg.version, error: e instanceof Error ? e.message.split("\n")[0] : "unreachable" };

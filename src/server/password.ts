@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import os from "node:os";
-import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import type { ImportedHashType } from "~/lib/validators/user";
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane. */
@@ -28,7 +27,10 @@ async function gated<T>(work: () => Promise<T>): Promise<T> {
     else gate.running--;
   }
 }
-const hash = (digest: string, options: typeof ARGON2_OPTIONS) => gated(() => argonHash(digest, options));
+/** The native argon2 binding loads with the first hash (~12 MB that an instance serving no sign-in never maps). */
+let binding: Promise<typeof import("@node-rs/argon2")> | undefined;
+const argon2 = () => (binding ??= import("@node-rs/argon2"));
+const hash = (digest: string, options: typeof ARGON2_OPTIONS) => gated(async () => (await argon2()).hash(digest, options));
 
 /**
  * Every argon2 verification this process ran. Tests read it to check that each sign-in attempt
@@ -37,7 +39,7 @@ const hash = (digest: string, options: typeof ARGON2_OPTIONS) => gated(() => arg
 export const hashWork = { verifications: 0 };
 const verify = (stored: string, digest: string) => {
   hashWork.verifications++;
-  return gated(() => argonVerify(stored, digest));
+  return gated(async () => (await argon2()).verify(stored, digest));
 };
 
 export const md5Hex = (plain: string) => createHash("md5").update(plain, "utf8").digest("hex");

@@ -7,7 +7,7 @@ import "server-only";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { UTApi, UTFile } from "uploadthing/server";
+import type { UTApi } from "uploadthing/server";
 import { filesRoot, uploadThingKeys, usesBuiltInIngest } from "~/server/files/config";
 
 /** UploadThing file keys (and ours) are URL-safe; anything else never reaches the disk. */
@@ -59,12 +59,21 @@ const localStore: FileStore = {
   remove: (tenantId, key) => rm(localPath(tenantId, key), { force: true }),
 };
 
-let utapi: UTApi | undefined;
-const api = () => (utapi ??= new UTApi({ token: uploadThingKeys().token }));
+// The UploadThing client (with the effect library under it, ~0.1 s and several MB) loads with
+// the first file stored there: instances on the built-in store never load it.
+let utapi: Promise<{ api: UTApi; UTFile: typeof import("uploadthing/server").UTFile }> | undefined;
+const ut = () =>
+  (utapi ??= import("uploadthing/server")
+    .then(({ UTApi, UTFile }) => ({ api: new UTApi({ token: uploadThingKeys().token }), UTFile }))
+    .catch((e: unknown) => {
+      utapi = undefined; // tried again next time (a token set since, say)
+      throw e;
+    }));
 
 const uploadThingStore: FileStore = {
   async create(_tenantId, name, mime, bytes) {
-    const res = await api().uploadFiles(new UTFile([new Uint8Array(bytes)], name, { type: mime }));
+    const { api, UTFile } = await ut();
+    const res = await api.uploadFiles(new UTFile([new Uint8Array(bytes)], name, { type: mime }));
     if (res.error) throw new Error(res.error.message);
     return { key: res.data.key, url: res.data.ufsUrl };
   },
@@ -79,7 +88,7 @@ const uploadThingStore: FileStore = {
     return created;
   },
   async remove(_tenantId, key) {
-    await api().deleteFiles(key);
+    await (await ut()).api.deleteFiles(key);
   },
 };
 

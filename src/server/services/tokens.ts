@@ -57,10 +57,7 @@ const KEY_TX = { maxWait: 30_000, timeout: 30_000 };
 export async function ensureSigningKey(db: Db): Promise<string> {
   // A key, once there, stays until a rotation retires it in the same transaction that adds the
   // next: one plain read answers every start after the first.
-  const [active] = await readRows<{ id: string }[]>(
-    db,
-    Prisma.sql`SELECT "id" FROM "SigningKey" WHERE "retiredAt" IS NULL ORDER BY "createdAt" DESC LIMIT 1`,
-  );
+  const [active] = await readRows<{ id: string }[]>(db, Prisma.sql`SELECT "id" FROM "SigningKey" WHERE "retiredAt" IS NULL ORDER BY "createdAt" DESC LIMIT 1`);
   if (active) return active.id;
   return db.$transaction(async (tx) => {
     await advisoryXactLock(tx, KEY_LOCK);
