@@ -10,10 +10,9 @@
  *   password, SMS code or WeChat, 1 in 10 still active), 30 days of SMS and email messages (one
  *   per ten users), refused sign-ins (one per five users) and account locks (one per 100).
  */
+import { spawnSync } from "node:child_process";
 import pg from "pg";
-import { createPrismaClient } from "~/server/db-client";
 import { migrateDatabase } from "~/server/db/migrate";
-import { seed } from "~/server/seed";
 import { hashPassword } from "~/server/password";
 
 export interface BenchData {
@@ -33,9 +32,13 @@ export const BENCH_OPERATOR_PASSWORD = "bench-operator-password";
  */
 export async function prepareConsoleDatabase(url: string, opts: { users: number; adminPassword: string }): Promise<BenchData> {
   await migrateDatabase({ kind: "postgresql", url });
-  const { db, close } = createPrismaClient({ databaseUrl: url, dataDir: ".data/bench" });
-  await seed(db, { adminUsername: "admin", adminPassword: BENCH_OPERATOR_PASSWORD });
-  await close();
+  // The seed as `npm start` runs it before server.mjs (`npm run db:seed`: the key check values and
+  // the signing key too), with the servers' DATA_DIR, so their first start finds what every start finds.
+  const seeded = spawnSync("npm", ["run", "-s", "db:seed"], {
+    env: { ...process.env, DATABASE_URL: url, DATA_DIR: ".data/bench", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: BENCH_OPERATOR_PASSWORD },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (seeded.status !== 0) throw new Error(`npm run db:seed failed (${seeded.status})`);
   return loadConsoleData(url, { users: opts.users, adminPasswordHash: await hashPassword(opts.adminPassword) });
 }
 

@@ -11,7 +11,11 @@
 import pg from "pg";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 
-const pools = new WeakMap<object, pg.Pool>();
+// On globalThis: Next bundles the pages' server code apart from the API's, each with its own copy
+// of this module, while the client is one per process (~/server/db). A module-level map was empty
+// in the pages' copy, so every page's "fast" read went through `$queryRaw` after all.
+const store = globalThis as unknown as { __ucFastReadPools?: WeakMap<object, pg.Pool> };
+const pools = (store.__ucFastReadPools ??= new WeakMap<object, pg.Pool>());
 
 /** The pool a PostgreSQL client built by createPrismaClient runs on (null on PGlite and elsewhere). */
 export const poolOf = (db: object): pg.Pool | null => pools.get(db) ?? null;

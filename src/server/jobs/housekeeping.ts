@@ -319,8 +319,9 @@ interface SchedulerState {
 const g = globalThis as unknown as { __ucHousekeeping?: SchedulerState };
 
 export const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+const FIRST_SWEEP_AFTER_MS = 60_000;
 
-/** Sweeps now and every `intervalMs` (once per process; a run still going is not doubled). */
+/** Sweeps one to two minutes after start, then every `intervalMs` (once per process; a run still going is not doubled). */
 export function startHousekeeping(db: Db, kind: DbKind, intervalMs = HOUSEKEEPING_INTERVAL_MS) {
   const state = (g.__ucHousekeeping ??= { running: false });
   const tick = () => {
@@ -333,6 +334,8 @@ export function startHousekeeping(db: Db, kind: DbKind, intervalMs = HOUSEKEEPIN
   if (!state.timer) {
     state.timer = setInterval(tick, intervalMs);
     state.timer.unref?.();
-    tick();
+    // The first sweep a minute after start, at a random second of it: instances restarted
+    // together (a rolling deploy) do not all sweep at once, and none while it starts up.
+    setTimeout(tick, FIRST_SWEEP_AFTER_MS + Math.floor(Math.random() * FIRST_SWEEP_AFTER_MS)).unref?.();
   }
 }
