@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Prisma } from "~/generated/prisma/client";
 import { createTestDb } from "~/test/db";
 import { readRows } from "~/server/db/fast-read";
@@ -50,5 +50,17 @@ describe("readRows", () => {
       return readRows<{ name: string }[]>(tx, Prisma.sql`SELECT current_setting('application_name') AS "name"`);
     });
     expect(seen).toEqual([{ name: "fast-read-test" }]);
+  });
+});
+
+describe("the pool map", () => {
+  it("is one per process: another copy of this module (Next bundles pages apart from the API) finds the pool too", async () => {
+    if (env.kind !== "postgresql") return; // PGlite has no pool: every read is $queryRaw there
+    const mine = await import("~/server/db/fast-read");
+    vi.resetModules();
+    const other = await import("~/server/db/fast-read");
+    expect(other).not.toBe(mine);
+    expect(other.poolOf(env.db)).not.toBeNull();
+    expect(other.poolOf(env.db)).toBe(mine.poolOf(env.db));
   });
 });
