@@ -116,9 +116,18 @@ describe("server start (instrumentation)", () => {
     process.env.NEXT_RUNTIME = "nodejs";
     process.env.UC_EXPORT_WORKER = "off";
     process.env.UC_HOUSEKEEPING = "off";
+    // server.mjs listens only once the app reports ready (see APP_READY): never for a refused start.
+    const { APP_READY, FAST_API } = await import("~/server/http-front.js");
+    const g = globalThis as Record<symbol, unknown>;
+    const ready = vi.fn((r: { warmed: () => void }) => {
+      expect(typeof g[FAST_API]).toBe("object"); // the API handlers are published first
+      expect(typeof r.warmed).toBe("function");
+    });
+    g[APP_READY] = ready;
     try {
       const { register } = await import("~/instrumentation");
       await expect(register()).rejects.toThrow("exit 1");
+      expect(ready).not.toHaveBeenCalled();
       expect(String(logged.mock.calls[0]?.[0])).toMatch(/^Refusing to start: .*set NEXTAUTH_SECRET and ENCRYPTION_KEY/);
       expect(await db.signingKey.count()).toBe(0);
       // With the keys the database was started with, it starts and publishes a key.
@@ -126,7 +135,9 @@ describe("server start (instrumentation)", () => {
       await register();
       expect(exit).toHaveBeenCalledTimes(1);
       expect((await publicJwks(db)).keys).toHaveLength(1);
+      expect(ready).toHaveBeenCalledTimes(1);
     } finally {
+      delete g[APP_READY];
       process.env.NEXT_RUNTIME = saved.runtime;
       process.env.UC_EXPORT_WORKER = saved.worker;
       if (saved.runtime === undefined) delete process.env.NEXT_RUNTIME;
