@@ -95,11 +95,18 @@ async function warmSignInPage() {
   await new Promise((resolve) => warm.listen(0, "127.0.0.1", () => resolve(undefined)));
   const address = warm.address();
   const warmPort = typeof address === "object" && address ? address.port : 0;
+  // A render that hangs (a database that stopped answering) does not keep the server from listening.
   await new Promise((resolve) =>
     http
-      .get({ host: "127.0.0.1", port: warmPort, path: "/login", headers: { host: "localhost" } }, (res) => res.resume().on("end", resolve))
+      .get({ host: "127.0.0.1", port: warmPort, path: "/login", headers: { host: "localhost" }, timeout: 30_000 }, (res) =>
+        res.resume().on("end", resolve).on("error", resolve),
+      )
+      .on("timeout", function () {
+        this.destroy();
+      })
       .on("error", resolve),
   );
+  warm.closeAllConnections();
   await new Promise((resolve) => warm.close(() => resolve(undefined)));
 }
 if (!dev) await warmSignInPage();
