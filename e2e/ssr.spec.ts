@@ -88,6 +88,25 @@ test("antd's styles come as one stylesheet: the HTML carries only the theme's va
   await expect(page.locator("tr.ant-table-row td").first()).not.toHaveCSS("padding-top", "0px");
 });
 
+test("the theme's variables in the HTML are the page's own, however many pages the server rendered before", async ({ request }) => {
+  // The server keeps the theme work of earlier renders (AntdStyleRegistry): what it sends must not
+  // change with what it rendered before, nor carry the variables of components the page lacks.
+  const themeOf = async (path: string) => {
+    const html = await (await request.get(path)).text();
+    return [...html.matchAll(/<style id="antd-cssinjs"[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join("");
+  };
+  const first = await themeOf("/users");
+  for (const path of ["/account", "/dashboard", "/roles", "/tenants", "/audit", "/api-resources"]) await themeOf(path);
+  const again = await themeOf("/users");
+  expect(again).toBe(first);
+  expect(again).toContain("--ant-color-primary:");
+  expect(again).toContain(".css-var-uc.ant-table-css-var{");
+  // The account page's tabs, descriptions and modal, the roles page's drawer: not on the users page.
+  for (const absent of [".ant-tabs-css-var{", ".ant-descriptions{", ".ant-drawer{"]) expect(again).not.toContain(absent);
+  // And each page gets what it uses, after the others as before them.
+  expect(await themeOf("/account")).toContain(".ant-tabs-css-var{");
+});
+
 test("a browser in another time zone: no hydration error, and times in its own zone from the server on", async ({ browser, baseURL }) => {
   const zone = "America/New_York";
   const ctx = await browser.newContext({ baseURL, timezoneId: zone, storageState: "e2e/.auth/operator.json" });

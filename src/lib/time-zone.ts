@@ -34,5 +34,44 @@ export function browserTimeZone(): string {
   }
 }
 
+/**
+ * One formatter per zone that reads an instant's wall clock there. dayjs's own `tz()` builds a new
+ * `Intl.DateTimeFormat` on every call (through `toLocaleString`): a list page's times cost more
+ * server CPU than its rows did. Zones come from `timeZoneOr`, so the map holds at most the IANA set.
+ */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+function wallClock(zone: string): Intl.DateTimeFormat {
+  let f = wallClocks.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    if (wallClocks.size >= 1000) wallClocks.clear();
+    wallClocks.set(zone, f);
+  }
+  return f;
+}
+
+/** The offset from UTC, in minutes, of `zone` at the instant `ms`. */
+function zoneOffset(ms: number, zone: string): number {
+  const p: Record<string, number> = {};
+  for (const { type, value } of wallClock(zone).formatToParts(ms)) if (type !== "literal") p[type] = Number(value);
+  // Years before 1 CE come as era years; nothing here is that old, but keep the sign right.
+  const year = p.era !== undefined && p.era !== 1 ? 1 - p.year! : p.year!;
+  const wall = Date.UTC(year, p.month! - 1, p.day, p.hour === 24 ? 0 : p.hour, p.minute, p.second);
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
 /** `d` as `pattern` (dayjs tokens) in `zone`: the same text on the server and in the browser. */
-export const formatInZone = (d: Date | string | number, zone: string, pattern: string): string => dayjs(d).tz(zone).format(pattern);
+export function formatInZone(d: Date | string | number, zone: string, pattern: string): string {
+  const at = dayjs(d);
+  if (!at.isValid()) return at.format(pattern);
+  return at.utcOffset(zoneOffset(at.valueOf(), zone)).format(pattern);
+}
