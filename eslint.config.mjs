@@ -19,6 +19,12 @@ export default defineConfig([
         "warn",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
       ],
+      // Links prefetch on intent (src/components/app-link.tsx says why).
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "next/link", message: "Import Link from ~/components/app-link (it prefetches on intent, not on sight)." }] },
+      ],
     },
   },
+  { files: ["src/components/app-link.tsx"], rules: { "no-restricted-imports": "off" } },
 ]);

@@ -107,6 +107,30 @@ test("the theme's variables in the HTML are the page's own, however many pages t
   expect(await themeOf("/account")).toContain(".ant-tabs-css-var{");
 });
 
+test("a page view prefetches no other page; a link is fetched when pointed at or focused", async ({ page, baseURL }) => {
+  // Every console page is dynamic: a prefetch is a server render. Seen links used to send one each.
+  const prefetches: string[] = [];
+  page.on("request", (r) => {
+    if (r.headers()["next-router-prefetch"]) prefetches.push(new URL(r.url()).pathname);
+  });
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/users");
+  await expect(page.locator("tr.ant-table-row").first()).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(500);
+  expect(prefetches).toEqual([]);
+  const roles = page.locator('aside a[href="/roles"]');
+  await roles.hover();
+  await expect.poll(() => prefetches).toContain("/roles");
+  await page.locator('aside a[href="/audit"]').focus();
+  await expect.poll(() => prefetches).toContain("/audit");
+  expect(prefetches.filter((p) => p !== "/roles" && p !== "/audit")).toEqual([]);
+  // And the link still goes there.
+  await roles.click();
+  await expect(page).toHaveURL(/\/roles$/);
+  await expect(page.locator("tr.ant-table-row").first()).toBeVisible();
+});
+
 test("a browser in another time zone: no hydration error, and times in its own zone from the server on", async ({ browser, baseURL }) => {
   const zone = "America/New_York";
   const ctx = await browser.newContext({ baseURL, timezoneId: zone, storageState: "e2e/.auth/operator.json" });

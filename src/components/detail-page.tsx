@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import { Alert, Button, Card, Descriptions, Skeleton, Space, Tabs, type TabsProps } from "antd";
 import { ArrowLeftOutlined, EditOutlined } from "@ant-design/icons";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";
 import { ConsolePage } from "~/components/console-page";
 import { handleServerError } from "~/components/form-errors";

@@ -3,7 +3,7 @@
 import { App, Button, Dropdown, Progress, Space, Typography } from "antd";
 import { CloseOutlined, DownloadOutlined, ExportOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";

@@ -1,6 +1,7 @@
 "use client";
 
-import { App, Button, Popconfirm, Progress, Space, Tag, Typography } from "antd";
+import { App, Button, Progress, Space, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import { CheckCircleOutlined, CloseCircleOutlined, LoadingOutlined, StopOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";

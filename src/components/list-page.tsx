@@ -1,7 +1,8 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { App, Button, Card, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableColumnType, TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Button, Popconfirm, Space } from "antd";
+import { Button, Space } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";

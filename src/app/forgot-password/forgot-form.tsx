@@ -1,7 +1,7 @@
 "use client";
 
 import { Alert, Button, Form, Input, Result, Segmented } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";

@@ -2,7 +2,7 @@
 
 import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from "antd";
 import { LockOutlined, MobileOutlined, UserOutlined, WechatOutlined } from "@ant-design/icons";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { signIn } from "next-auth/react";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";

@@ -1,7 +1,7 @@
 "use client";
 
 import { Alert, Card, Col, Empty, Row, Space, Tag, Typography } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";

@@ -2,7 +2,7 @@
 
 import { createContext, useContext, type ReactNode } from "react";
 import { Button, Layout, Space, Typography } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";
 import { BrandMark, useBrand } from "~/components/brand";
 import { LanguageSwitch } from "~/components/language-switch";

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button, Card, Descriptions, Empty, Space, Tag, Typography } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";
 import type { z } from "zod";
 import type { tenantPublic } from "~/lib/validators/tenant";

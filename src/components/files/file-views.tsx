@@ -1,6 +1,7 @@
 "use client";
 
-import { Button, Card, Col, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Col, Row, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { DeleteOutlined, ExportOutlined, FileExcelOutlined, FileOutlined, FilePdfOutlined, FileWordOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";

@@ -1,7 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Tabs, Tag, Tooltip } from "antd";
+import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Select, Space, Tabs, Tag, Tooltip } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useLocale, useTranslations } from "next-intl";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Button, Drawer, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Drawer, Select, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";

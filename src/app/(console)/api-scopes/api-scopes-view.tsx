@@ -11,7 +11,7 @@ import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER, apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem } from "~/lib/validators/api";
 import { apiScopesInput } from "./list-input";

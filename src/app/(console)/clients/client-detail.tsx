@@ -2,7 +2,8 @@
 
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { CopyOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";

@@ -6,7 +6,7 @@ import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/componen
 import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { Button, Space, Tag, Typography } from "antd";
 import type { TableProps } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useRef, useState, type KeyboardEvent } from "react";
-import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
+import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import type { TextAreaRef } from "antd/es/input/TextArea";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

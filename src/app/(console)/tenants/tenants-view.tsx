@@ -8,7 +8,7 @@ import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
 import { TENANT_ORDER, TENANT_STATUSES } from "~/lib/validators/tenant";
 import { tenantsInput } from "./list-input";

@@ -3,10 +3,11 @@
 import { ConsolePage } from "~/components/console-page";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { Button, Popconfirm, Segmented, Space, Tag, Typography } from "antd";
+import { Button, Segmented, Space, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { DownOutlined, UpOutlined, UploadOutlined } from "@ant-design/icons";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useState } from "react";

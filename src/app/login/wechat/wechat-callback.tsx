@@ -1,7 +1,7 @@
 "use client";
 
 import { Button, Result, Spin } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { signIn } from "next-auth/react";
 import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Alert, App, Button, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Alert, App, Button, Drawer, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Drawer, Form, Input, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

@@ -3,7 +3,7 @@
 import { useCallback, useRef, useState } from "react";
 import { Alert, App, Button, Checkbox, Drawer, Empty, Form, Input, List, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { CloudUploadOutlined, FileSearchOutlined, PlusOutlined } from "@ant-design/icons";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { TRPCClientError } from "@trpc/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";

@@ -1,7 +1,7 @@
 "use client";
 
 import { Empty, Table, Tag, Typography } from "antd";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";

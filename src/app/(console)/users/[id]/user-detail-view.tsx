@@ -2,28 +2,11 @@
 
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  DatePicker,
-  Descriptions,
-  Divider,
-  Empty,
-  Form,
-  Input,
-  Popconfirm,
-  Skeleton,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from "antd";
+import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Divider, Empty, Form, Input, Skeleton, Space, Table, Tag, Typography } from "antd";
+import { Popconfirm } from "~/components/lazy-popconfirm";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useState } from "react";

@@ -3,7 +3,7 @@
 import { useMemo, useState } from "react";
 import { Alert, App, Button, Card, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "~/components/app-link";
 import { useLocale, useTranslations } from "next-intl";
 import { isSafeUrl } from "~/lib/validators/common";
 import { subscribeInput } from "~/lib/validators/api-subscription";
