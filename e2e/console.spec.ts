@@ -104,11 +104,19 @@ test("anonymous visitors see the public tenant detail of a host", async ({ brows
   await ctx.close();
 });
 
-test("permission codes and API reference pages", async ({ page, baseURL }) => {
+test("permission codes and API reference pages", async ({ page, context, baseURL }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL! });
   for (const locale of ["zh-CN", "en"] as const) {
     await setLocale(page, locale, baseURL!);
     await page.goto("/permissions");
     await expect(page.getByText("uc.tenant.get")).toBeVisible();
+    // Each code copies with its button, named in the page's language, and says so.
+    const copy = page.getByRole("row", { name: /uc\.tenant\.get/ }).getByRole("button", { name: locale === "en" ? "Copy" : "复制" });
+    await copy.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.locator(".ant-message").getByText(locale === "en" ? "Copied" : "已复制", { exact: true })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("uc.tenant.get");
+    await expect(page.getByRole("row", { name: /uc\.tenant\.get/ }).getByRole("button", { name: locale === "en" ? "Copied" : "已复制" })).toBeVisible();
     await page.getByRole("searchbox").fill(locale === "en" ? "Tenants" : "租户");
     await expect(page.getByText("uc.permission.get")).toHaveCount(0);
     await shot(page, `permissions-${locale}`);

@@ -4,6 +4,7 @@ import { ApiOutlined, DesktopOutlined, MobileOutlined, TabletOutlined } from "@a
 import { Descriptions, Space, Tooltip, Typography } from "antd";
 import { useTranslations } from "next-intl";
 import type { DeviceType, SessionItem } from "~/lib/validators/session";
+import { CopyText } from "~/components/copy-text";
 
 const ICON: Record<DeviceType, React.ReactNode> = {
   desktop: <DesktopOutlined />,
@@ -63,9 +64,7 @@ export function SessionPlace({ session: s }: { session: Client }) {
   return (
     <Space orientation="vertical" size={0} data-testid="session-place">
       <span style={{ whiteSpace: "nowrap" }}>{placeText(s, t)}</span>
-      <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: "nowrap" }} copyable={{ text: s.ip }}>
-        {s.ip}
-      </Typography.Text>
+      <CopyText secondary text={s.ip} style={{ fontSize: 12, whiteSpace: "nowrap" }} />
     </Space>
   );
 }

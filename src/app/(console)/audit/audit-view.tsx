@@ -15,6 +15,7 @@ import { auditInput } from "./list-input";
 import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "~/components/audit-diff";
 import { useFormatTime } from "~/components/time";
+import { CopyText } from "~/components/copy-text";
 
 const TEXT_FILTERS = ["actor", "action", "recordId"] as const;
 
@@ -83,7 +84,7 @@ export function AuditView() {
       key: "recordId",
       width: 180,
       ellipsis: true,
-      render: (v: string | null) => (v ? <Typography.Text copyable={{ text: v }}>{v.length > 13 ? `${v.slice(0, 13)}…` : v}</Typography.Text> : "—"),
+      render: (v: string | null) => (v ? <CopyText text={v}>{v.length > 13 ? `${v.slice(0, 13)}…` : v}</CopyText> : "—"),
     },
     { title: t("ip"), dataIndex: "ip", key: "ip", render: (v: string | null) => <span style={{ whiteSpace: "nowrap" }}>{v ?? "—"}</span> },
     {

@@ -4,7 +4,7 @@ import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { Button, Space, Tag, Typography } from "antd";
+import { Button, Space, Tag } from "antd";
 import type { TableProps } from "antd";
 import Link from "~/components/app-link";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -14,6 +14,7 @@ import { useTRPC } from "~/trpc/react";
 import { CLIENT_ORDER } from "~/lib/validators/client";
 import { clientsInput } from "./list-input";
 import { ClientDrawer } from "./client-drawer";
+import { CopyText } from "~/components/copy-text";
 
 export function ClientsView() {
   const t = useTranslations("client");
@@ -51,11 +52,7 @@ export function ClientsView() {
       title: t("clientId"),
       dataIndex: "clientId",
       key: "clientId",
-      render: (v: string) => (
-        <Typography.Text code copyable style={{ whiteSpace: "nowrap" }}>
-          {v}
-        </Typography.Text>
-      ),
+      render: (v: string) => <CopyText code text={v} style={{ whiteSpace: "nowrap" }} />,
     },
     { title: t("scopes"), dataIndex: "scopes", key: "scopes", render: (scopes: string[]) => <TagList items={scopes} max={4} /> },
     { title: t("secretCount"), dataIndex: "secretCount", key: "secretCount", width: 90 },

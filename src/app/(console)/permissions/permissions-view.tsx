@@ -7,6 +7,7 @@ import { useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
+import { CopyText } from "~/components/copy-text";
 
 interface Row {
   key: string;
@@ -70,9 +71,7 @@ export function PermissionsView() {
                     {row.resourceName} <Tag style={{ marginInlineStart: 8 }}>{t("count", { count: row.children!.length })}</Tag>
                   </Typography.Text>
                 ) : (
-                  <Typography.Text code copyable>
-                    {code}
-                  </Typography.Text>
+                  <CopyText code text={code} />
                 ),
             },
             {
