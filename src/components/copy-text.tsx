@@ -1,9 +1,40 @@
 "use client";
 
 import { CheckOutlined, CopyOutlined } from "@ant-design/icons";
-import { App } from "antd";
+import { App, Button } from "antd";
 import { useTranslations } from "next-intl";
 import { useEffect, useState, type CSSProperties, type ReactNode } from "react";
+
+/**
+ * Copies `text` and says so in the page's language: "Copied", or what to do when the browser
+ * refuses. Every copy control of the console goes through it.
+ */
+export function useCopy() {
+  const c = useTranslations("common");
+  const { message } = App.useApp();
+  return (text: string): Promise<boolean> =>
+    navigator.clipboard.writeText(text).then(
+      () => {
+        void message.success(c("copied"));
+        return true;
+      },
+      () => {
+        void message.error(c("copyFailed"));
+        return false;
+      },
+    );
+}
+
+/** A "Copy" button for a value shown beside it (a client id, a secret, a snippet). */
+export function CopyButton({ text, testId, size }: { text: string; testId?: string; size?: "small" }) {
+  const c = useTranslations("common");
+  const copy = useCopy();
+  return (
+    <Button size={size} icon={<CopyOutlined />} data-testid={testId} onClick={() => void copy(text)}>
+      {c("copy")}
+    </Button>
+  );
+}
 
 /**
  * A value with a copy button, for list rows: the look of antd's `<Typography.Text copyable>`
@@ -26,7 +57,7 @@ export function CopyText({
   style?: CSSProperties;
 }) {
   const c = useTranslations("common");
-  const { message } = App.useApp();
+  const copy = useCopy();
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -42,15 +73,7 @@ export function CopyText({
         className={`ant-typography-copy${copied ? " ant-typography-copy-success" : ""}`}
         aria-label={copied ? c("copied") : c("copy")}
         title={copied ? c("copied") : c("copy")}
-        onClick={() =>
-          void navigator.clipboard.writeText(text).then(
-            () => {
-              setCopied(true);
-              void message.success(c("copied"));
-            },
-            () => void message.error(c("copyFailed")),
-          )
-        }
+        onClick={() => void copy(text).then(setCopied)}
       >
         {copied ? <CheckOutlined /> : <CopyOutlined />}
       </button>

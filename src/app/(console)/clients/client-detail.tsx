@@ -5,7 +5,7 @@ import { DetailPage } from "~/components/detail-page";
 import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Space, Table, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
-import { CopyOutlined, KeyOutlined, PlusOutlined } from "@ant-design/icons";
+import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -18,31 +18,13 @@ import { useUrlState } from "~/components/use-url-state";
 import { ClientDrawer } from "./client-drawer";
 import { IntegrationTab } from "./[id]/integration";
 import { useFormatTime } from "~/components/time";
+import { CopyButton } from "~/components/copy-text";
 
 const TABS = ["settings", "integration", "secrets", "token", "history"] as const;
 const useFmt = () => {
   const f = useFormatTime();
   return (d: Date | null | undefined) => (d ? f(d, "YYYY-MM-DD HH:mm") : null);
 };
-
-function CopyButton({ text, testId }: { text: string; testId?: string }) {
-  const t = useTranslations("client");
-  const { message } = App.useApp();
-  return (
-    <Button
-      icon={<CopyOutlined />}
-      data-testid={testId}
-      onClick={() =>
-        void navigator.clipboard.writeText(text).then(
-          () => void message.success(t("copied")),
-          () => void message.error(t("copy")),
-        )
-      }
-    >
-      {t("copy")}
-    </Button>
-  );
-}
 
 export function ClientDetailView({ id }: { id: string }) {
   const t = useTranslations("client");

@@ -5,8 +5,8 @@
  * samples with them filled in) and its "Try it" (src/server/oidc/try.ts): a form post to the
  * provider's start endpoint, which comes back to this tab with `?run=<id>` to show the result.
  */
-import { Alert, App, Button, Card, Descriptions, Empty, Input, Space, Spin, Tabs, Tag, Typography } from "antd";
-import { CopyOutlined, ExperimentOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Descriptions, Empty, Input, Space, Spin, Tabs, Tag, Typography } from "antd";
+import { ExperimentOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
@@ -16,6 +16,7 @@ import { handleServerError } from "~/components/form-errors";
 import type { ClientDetail } from "~/lib/validators/client";
 import type { TryRun } from "~/lib/validators/client-try";
 import { signInScope } from "~/lib/oidc-scopes";
+import { CopyButton } from "~/components/copy-text";
 
 interface Discovery {
   issuer: string;
@@ -32,26 +33,6 @@ export function clientAuthMethod(d: ClientDetail): string {
   const own = (d as ClientDetail & { tokenEndpointAuthMethod?: string | null }).tokenEndpointAuthMethod;
   if (own) return own;
   return d.secretCount > 0 || d.grantTypes.includes("client_credentials") ? "client_secret_basic" : "none";
-}
-
-function CopyButton({ text, testId, size }: { text: string; testId?: string; size?: "small" }) {
-  const t = useTranslations("clientIntegration");
-  const { message } = App.useApp();
-  return (
-    <Button
-      size={size}
-      icon={<CopyOutlined />}
-      data-testid={testId}
-      onClick={() =>
-        void navigator.clipboard.writeText(text).then(
-          () => void message.success(t("copied")),
-          () => void message.error(t("copyFailed")),
-        )
-      }
-    >
-      {t("copy")}
-    </Button>
-  );
 }
 
 const preStyle = {
