@@ -131,6 +131,33 @@ test("a page view prefetches no other page; a link is fetched when pointed at or
   await expect(page.locator("tr.ant-table-row").first()).toBeVisible();
 });
 
+test("a list page loads no zod, sign-in library or result illustrations; a form brings zod when it opens", async ({ page, baseURL }) => {
+  // The shared validators reach the browser with their forms only (src/lib/validators/values.ts and
+  // messages.ts carry what lists and error messages need), sign-out loads next-auth when chosen, and
+  // antd's Result comes with the pages that show one: not with every console page.
+  const scripts: Promise<string>[] = [];
+  page.on("response", (r) => {
+    if (r.request().resourceType() === "script") scripts.push(r.text().catch(() => ""));
+  });
+  const loaded = async () => (await Promise.all(scripts)).join("\n");
+  await setLocale(page, "en", baseURL!);
+  for (const path of ["/permissions", "/audit", "/sessions", "/roles"]) {
+    await page.goto(path);
+    await expect(page.locator("tr.ant-table-row, .ant-table-placeholder").first()).toBeVisible();
+    await page.waitForLoadState("networkidle");
+  }
+  const lists = await loaded();
+  expect(lists).toContain("ant-table"); // the scripts are read: antd's table is in them
+  expect(lists).not.toContain("ZodError");
+  expect(lists).not.toContain("__NEXTAUTH");
+  expect(lists).not.toContain("#E4EBF7"); // the colour of every Result illustration
+  // The role form loads its fields and their schemas on first open.
+  await page.getByRole("button", { name: "New role" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(await loaded()).toContain("ZodError");
+});
+
 test("a browser in another time zone: no hydration error, and times in its own zone from the server on", async ({ browser, baseURL }) => {
   const zone = "America/New_York";
   const ctx = await browser.newContext({ baseURL, timezoneId: zone, storageState: "e2e/.auth/operator.json" });

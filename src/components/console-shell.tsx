@@ -27,13 +27,15 @@ import {
 } from "@ant-design/icons";
 import Link from "~/components/app-link";
 import { usePathname, useRouter } from "next/navigation";
-import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { useEffect, type ReactNode } from "react";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { ConsolePermissionsProvider } from "~/components/console-permissions";
 import { BrandMark, useBrand } from "~/components/brand";
+
+/** next-auth's own sign-out (CSRF token, POST, redirect), loaded when it is chosen rather than with every page. */
+const signOut = () => void import("next-auth/react").then((m) => m.signOut({ callbackUrl: "/login" }));
 
 interface ShellUser {
   name: string;
@@ -157,7 +159,7 @@ export function ConsoleShell({
             <Dropdown
               trigger={["click"]}
               menu={{
-                items: [{ key: "signout", icon: <LogoutOutlined />, label: t("signOut"), onClick: () => void signOut({ callbackUrl: "/login" }) }],
+                items: [{ key: "signout", icon: <LogoutOutlined />, label: t("signOut"), onClick: signOut }],
               }}
             >
               <button type="button" data-testid="user-menu" style={{ background: "none", border: 0, cursor: "pointer", padding: 0 }}>

@@ -9,7 +9,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { handleServerError } from "~/components/form-errors";
 import type { ExportFormat } from "~/lib/validators/export";
-import { jobEnded } from "~/lib/validators/job";
+import { jobEnded } from "~/lib/job-status";
 
 /**
  * "Export" for any list: a CSV / XLSX dropdown that starts a background job with the page's

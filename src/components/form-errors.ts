@@ -4,7 +4,7 @@ import type { FormInstance } from "antd";
 import type { Rule } from "antd/es/form";
 import type { z } from "zod";
 import { TRPCClientError } from "@trpc/client";
-import { fieldErrors, localizeIssue, message } from "~/lib/validators/common";
+import { fieldErrors, localizeIssue, message } from "~/lib/validators/messages";
 import type { Locale } from "~/lib/errors";
 
 /** "hosts.0" → ["hosts", 0], the name path antd's Form uses. */

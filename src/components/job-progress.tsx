@@ -9,7 +9,8 @@ import { useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
 import { useCan } from "~/components/console-permissions";
 import { handleServerError } from "~/components/form-errors";
-import { jobEnded, type JobProgress as JobProgressData, type JobStatusName } from "~/lib/validators/job";
+import { jobEnded, type JobStatusName } from "~/lib/job-status";
+import type { JobProgress as JobProgressData } from "~/lib/validators/job";
 
 const STATUS_COLOR: Record<JobStatusName, string> = { queued: "default", running: "processing", done: "success", failed: "error", cancelled: "warning" };
 

@@ -1,16 +1,10 @@
 "use client";
 
-import { createContext, useContext, type ReactNode } from "react";
 import { Progress, Typography } from "antd";
 import { useTranslations } from "next-intl";
-import { DEFAULT_PASSWORD_RULE, describePasswordRule, type PasswordRule } from "~/lib/password-rule";
+import { DEFAULT_PASSWORD_RULE, describePasswordRule } from "~/lib/password-rule";
 
-const RuleContext = createContext<PasswordRule>(DEFAULT_PASSWORD_RULE);
-
-/** The host's tenant's password rules for every form under it (set by the root layout). */
-export const PasswordRuleProvider = ({ rule, children }: { rule: PasswordRule; children: ReactNode }) => (
-  <RuleContext.Provider value={rule}>{children}</RuleContext.Provider>
-);
+import { usePasswordRule } from "~/components/password-rule-context";
 
 /**
  * A rough guide, not a rule: length matters most, variety a little. The server's policy
@@ -31,7 +25,7 @@ export function strengthOf(pwd: string, minLength = DEFAULT_PASSWORD_RULE.minLen
 export function PasswordStrength({ value }: { value: string }) {
   const t = useTranslations("auth");
   const v = useTranslations("validation");
-  const rule = useContext(RuleContext);
+  const rule = usePasswordRule();
   const s = value ? strengthOf(value, rule.minLength) : 0;
   const labels = [t("weak"), t("fair"), t("good"), t("strong")];
   const colors = ["#ef4444", "#f59e0b", "#3b82f6", "#16a34a"];

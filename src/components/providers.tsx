@@ -1,24 +1,19 @@
 "use client";
 
 import { App, ConfigProvider } from "antd";
-import enUS from "antd/locale/en_US";
-import zhCN from "antd/locale/zh_CN";
+import enUS from "antd/es/locale/en_US";
+import zhCN from "antd/es/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import type { ReactNode } from "react";
 import { useMessages } from "next-intl";
 import { provideCatalog } from "~/i18n/catalog";
-import { z } from "zod";
 import { TRPCReactProvider } from "~/trpc/react";
 import { BrandProvider } from "~/components/brand";
-import { PasswordRuleProvider } from "~/components/password-strength";
+import { PasswordRuleProvider } from "~/components/password-rule-context";
 import { TimeZoneProvider } from "~/components/time";
 import { DEFAULT_PRIMARY, type Brand } from "~/lib/branding";
 import type { PasswordRule } from "~/lib/password-rule";
-
-// zod probes for eval (`Function("")`) before compiling a fast object parser; under our
-// Content-Security-Policy (no 'unsafe-eval') the browser reports each probe as a violation.
-z.config({ jitless: true });
 
 /**
  * antd's component styles come from its prebuilt stylesheet (see AntdStyleRegistry), written for

@@ -1,6 +1,10 @@
 "use client";
 
-import { Result } from "antd";
+import dynamic from "next/dynamic";
+
+// antd's Result (its illustrations are most of its size) loads with the pages that show one,
+// not with every page: the root layout's not-found boundary holds this component.
+const Result = dynamic(() => import("antd/es/result"));
 
 export function ResultPage({ status, title, subTitle }: { status: "404" | "403" | "500"; title: string; subTitle: string }) {
   return (

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupWorld } from "~/test/fixtures";
 import { BUILT_IN_ROLES } from "~/lib/permissions";
-import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/api";
+import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/values";
 import {
   DEFAULT_TENANT_TEXT,
   OPERATOR_TEXT,

@@ -7,7 +7,7 @@
  */
 import type { Locale } from "~/lib/errors";
 import { BUILT_IN_ROLES } from "~/lib/permissions";
-import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/api";
+import { STANDARD_IDENTITY_RESOURCES } from "~/lib/validators/values";
 
 export type Bilingual = Readonly<Record<Locale, string>>;
 

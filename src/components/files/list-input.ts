@@ -1,5 +1,6 @@
 import { dateRangeFrom, sliceFrom, type UrlReader } from "~/components/url-read";
-import { FILE_KINDS, type FileListInput } from "~/lib/validators/file";
+import { FILE_KINDS } from "~/lib/validators/values";
+import type { FileListInput } from "~/lib/validators/file";
 
 /** The file list's filter and page from the URL. */
 export const filesInput = (url: UrlReader): FileListInput => ({

@@ -1,6 +1,8 @@
 /** API resources, API scopes and identity resources: schemas shared by forms and procedures. */
 import { z } from "zod";
 import { boolish, listInput, msg, refineRange, multiLineText, text } from "~/lib/validators/common";
+import { API_ORDER, STANDARD_IDENTITY_RESOURCES } from "./values";
+export { API_ORDER, STANDARD_IDENTITY_RESOURCES };
 
 const uniqueStrings = (list: string[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
@@ -26,7 +28,6 @@ const claims = z.array(claimType).max(100).default([]).superRefine(uniqueStrings
 const optionalText = (max: number) => text().trim().max(max).nullish();
 const optionalLines = (max: number) => multiLineText().trim().max(max).nullish();
 
-export const API_ORDER = ["createdAt", "updatedAt", "name"] as const;
 const baseList = listInput.extend({
   orderby: z.enum(API_ORDER).default("createdAt"),
   name: text().trim().max(100).optional(),
@@ -102,50 +103,3 @@ export const identityResourceListInput = baseList.extend({ standard: boolish.opt
 export type IdentityResourceListInput = z.input<typeof identityResourceListInput>;
 export const identityResourceItem = apiScopeItem.extend({ standard: z.boolean() });
 export type IdentityResourceItem = z.infer<typeof identityResourceItem>;
-
-/**
- * OpenID Connect Core 1.0 §5.4: the standard scopes and the claims each one asks for. Display texts
- * in both languages: the seed stores the English ones; src/lib/seeded-text.ts shows the viewer's.
- */
-export const STANDARD_IDENTITY_RESOURCES = [
-  { name: "openid", displayName: { en: "OpenID", "zh-CN": "OpenID" }, description: { en: "Your user identifier", "zh-CN": "你的用户标识" }, claims: ["sub"] },
-  {
-    name: "profile",
-    displayName: { en: "Profile", "zh-CN": "个人资料" },
-    description: { en: "Your profile: name, nickname, picture, gender, birthday and more", "zh-CN": "你的个人资料：姓名、昵称、头像、性别、生日等" },
-    claims: [
-      "name",
-      "family_name",
-      "given_name",
-      "middle_name",
-      "nickname",
-      "preferred_username",
-      "profile",
-      "picture",
-      "website",
-      "gender",
-      "birthdate",
-      "zoneinfo",
-      "locale",
-      "updated_at",
-    ],
-  },
-  {
-    name: "email",
-    displayName: { en: "Email", "zh-CN": "邮箱" },
-    description: { en: "Your email address", "zh-CN": "你的邮箱地址" },
-    claims: ["email", "email_verified"],
-  },
-  {
-    name: "phone",
-    displayName: { en: "Phone", "zh-CN": "手机号" },
-    description: { en: "Your phone number", "zh-CN": "你的手机号码" },
-    claims: ["phone_number", "phone_number_verified"],
-  },
-  {
-    name: "address",
-    displayName: { en: "Address", "zh-CN": "地址" },
-    description: { en: "Your postal address", "zh-CN": "你的邮寄地址" },
-    claims: ["address"],
-  },
-] as const;

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { isBlockedLiteralHost } from "~/lib/outbound-host";
 import { boolish, imageUrlSchema, listInput, msg, refineRange, multiLineText, text, type MessageKey } from "~/lib/validators/common";
+import { CLIENT_ORDER } from "./values";
+export { CLIENT_ORDER };
 
 /** client_credentials on /api/oauth/token; authorization_code and refresh_token on the tenant's OpenID Provider (/oidc). */
 export const GRANT_TYPES = ["client_credentials", "authorization_code", "refresh_token"] as const;
-export const CLIENT_ORDER = ["createdAt", "updatedAt", "name"] as const;
 /** Access-token lifetime bounds in seconds; the upper bound stays under how long retired signing keys are published. */
 export const TOKEN_LIFETIME = { min: 60, max: 12 * 3600, default: 300 } as const;
 

@@ -1,107 +1,16 @@
 import { z } from "zod";
-import type { Locale } from "~/lib/errors";
-import { CATALOG, hasMessage, translator } from "~/i18n/catalog";
+import { msg } from "./messages";
 
-/**
- * Our own messages are keys (`uc:<key>`) of the `validation` messages
- * (src/i18n/messages/<locale>/validation.json); zod's own issues are put in words from the
- * same messages (`validation.issue.*`) by `localizeIssue`.
- */
-export type MessageKey = Exclude<keyof (typeof CATALOG)["en"]["validation"], "issue">;
-export const msg = (key: MessageKey) => `uc:${key}`;
-/** One of our own messages in the caller's language. */
-export const message = (key: MessageKey, locale: Locale) => translator(locale, "validation")(key);
+export { fieldErrors, localizeFields, localizeIssue, message, msg, type MessageKey } from "./messages";
 
 // A missing value is `invalid_type` with no input; the input is gone once the issue is final,
 // so the parse itself marks it (schema-level messages still win over this).
-z.config({ customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? msg("required") : undefined) });
-
-type Issue = z.core.$ZodIssue;
-const TYPE_KEYS: Record<string, string> = {
-  string: "notText",
-  number: "notNumber",
-  bigint: "notNumber",
-  int: "notInteger",
-  boolean: "notBoolean",
-  date: "notDate",
-  array: "notList",
-  object: "notObject",
-};
-const FORMAT_KEYS: Record<string, string> = {
-  email: "invalidEmail",
-  url: "invalidUrl",
-  uuid: "invalidId",
-  guid: "invalidId",
-  cuid: "invalidId",
-  cuid2: "invalidId",
-  ulid: "invalidId",
-  date: "invalidDate",
-  datetime: "invalidDateTime",
-};
-const bound = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === "bigint" ? Number(v) : (v as number));
-
-/** One issue's message in the caller's language: a sentence a person reads, never a type name or a pattern. */
-export function localizeIssue(issue: Issue, locale: Locale): string {
-  const own = issue.message.startsWith("uc:") ? issue.message.slice(3) : null;
-  if (own && hasMessage(locale, "validation", own)) return message(own as MessageKey, locale);
-  const t = (key: string, values?: Record<string, string | number>) => translator(locale, "validation")(`issue.${key}`, values);
-  switch (issue.code) {
-    case "invalid_type":
-      return t(TYPE_KEYS[issue.expected] ?? "wrongType");
-    case "too_small": {
-      const min = bound(issue.minimum);
-      if (issue.origin === "string") return min === 1 ? t("required") : t(issue.exact ? "exactChars" : "minChars", issue.exact ? { n: min } : { min });
-      if (issue.origin === "array" || issue.origin === "set") return t("minItems", { min });
-      if (issue.origin === "date") return t("earliestDate", { min });
-      return t(issue.inclusive === false ? "aboveNumber" : "minNumber", { min });
-    }
-    case "too_big": {
-      const max = bound(issue.maximum);
-      if (issue.origin === "string") return t(issue.exact ? "exactChars" : "maxChars", issue.exact ? { n: max } : { max });
-      if (issue.origin === "array" || issue.origin === "set") return t("maxItems", { max });
-      if (issue.origin === "date") return t("latestDate", { max });
-      return t(issue.inclusive === false ? "belowNumber" : "maxNumber", { max });
-    }
-    case "invalid_format":
-      return t(FORMAT_KEYS[issue.format] ?? "invalidFormat");
-    case "invalid_value":
-      return issue.values.length > 0 && issue.values.length <= 12
-        ? t("oneOf", { options: issue.values.map(String).join(locale === "en" ? ", " : "、") })
-        : t("invalidValue");
-    case "not_multiple_of":
-      return t("multipleOf", { divisor: bound(issue.divisor) });
-    case "unrecognized_keys":
-      return t("unknownFields", { keys: issue.keys.join(", ") });
-    case "invalid_union": {
-      // A union is "this, or empty": the first alternative's complaint is the one that helps.
-      const first = issue.errors?.[0]?.[0];
-      return first ? localizeIssue(first, locale) : t("invalidFormat");
-    }
-    case "invalid_key":
-    case "invalid_element": {
-      const first = issue.issues?.[0];
-      return first ? localizeIssue(first, locale) : t("invalidValue");
-    }
-    default:
-      return t("invalidValue");
-  }
-}
-
-/** Field errors a service raised as message keys (`msg("…")`, it need not know the caller's language), in words. */
-export function localizeFields(fields: Record<string, string[]>, locale: Locale): Record<string, string[]> {
-  const word = (m: string) => (m.startsWith("uc:") && hasMessage(locale, "validation", m.slice(3)) ? message(m.slice(3) as MessageKey, locale) : m);
-  return Object.fromEntries(Object.entries(fields).map(([k, list]) => [k, list.map(word)]));
-}
-
-/** `{ "hosts.0": ["..."] }` for forms and 400 answers. */
-export function fieldErrors(error: z.ZodError, locale: Locale): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join(".") || "_";
-    (out[key] ??= []).push(localizeIssue(issue, locale));
-  }
-  return out;
-}
+z.config({
+  customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? msg("required") : undefined),
+  // In the browser zod probes for eval (`Function("")`) before compiling a fast object parser;
+  // under our Content-Security-Policy (no 'unsafe-eval') each probe is reported as a violation.
+  ...(typeof window === "undefined" ? {} : { jitless: true }),
+});
 
 /**
  * Text the database and people can read: C0 control characters (NUL first of all: PostgreSQL

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { msg } from "~/lib/validators/common";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "~/lib/time-zone";
+import { DASHBOARD_RANGES } from "./values";
+export { DASHBOARD_RANGES };
 
-/** The ranges a dashboard chart offers: the last 7, 30 or 90 days, today included. */
-export const DASHBOARD_RANGES = [7, 30, 90] as const;
 export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 
 export { DEFAULT_TIME_ZONE };

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { listInput, text } from "~/lib/validators/common";
+import { EXPORT_STATUSES } from "./values";
+export { EXPORT_STATUSES };
 
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-/** An export is a job (kind "export"): its statuses are every job's, `cancelled` through job.cancel. */
-export const EXPORT_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
 
 export const exportCreateInput = z.object({
   /** The list to export: `audit`, `roles`, ... (see src/server/exports/registry.ts). */

@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import { boolish, listInput, msg, refineRange, text } from "~/lib/validators/common";
+import { FILE_KINDS } from "./values";
+export { FILE_KINDS };
 
-export const FILE_KINDS = ["image", "video", "document", "avatar"] as const;
 export type FileKindName = (typeof FILE_KINDS)[number];
 
 /** Today's folder, `yyyyMMdd` (UTC+8, the market's calendar day). */

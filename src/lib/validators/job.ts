@@ -3,9 +3,10 @@
  * (`{ step, steps, done, total }`), the live log and the kind's result.
  */
 import { z } from "zod";
+import { JOB_STATUSES } from "~/lib/job-status";
+import "./common";
 
-export const JOB_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
-export type JobStatusName = (typeof JOB_STATUSES)[number];
+export { JOB_STATUSES, jobEnded, type JobStatusName } from "~/lib/job-status";
 
 export const jobProgress = z.object({
   id: z.uuid(),
@@ -24,6 +25,3 @@ export const jobProgress = z.object({
   finishedAt: z.date().nullable(),
 });
 export type JobProgress = z.infer<typeof jobProgress>;
-
-/** Whether a status is final (nothing more will happen: stop polling). */
-export const jobEnded = (status: JobStatusName) => status === "done" || status === "failed" || status === "cancelled";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { multiLineText, text } from "~/lib/validators/common";
-
-export const GENDERS = ["male", "female", "other"] as const;
+import { GENDERS } from "./values";
+export { GENDERS };
 
 /** "" from an emptied form field means "clear it". */
 const optionalText = (max: number, lines = false) =>

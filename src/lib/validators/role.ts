@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { boolish, listInput, msg, refineRange, multiLineText, text } from "~/lib/validators/common";
-
-export const ROLE_ORDER = ["createdAt", "name", "updatedAt"] as const;
+import { ROLE_ORDER } from "./values";
+export { ROLE_ORDER };
 
 const unique =
   <T>(key: (v: T) => string) =>

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { imageUrlSchema, listInput, refineRange, text } from "~/lib/validators/common";
+import { SESSION_STATES, SESSION_SITES, SESSION_ORDER } from "./values";
+export { SESSION_STATES, SESSION_SITES, SESSION_ORDER };
 
-export const SESSION_STATES = ["active", "frozen", "offline", "ended"] as const;
-export const SESSION_SITES = ["platform", "admin", "web"] as const;
-export const SESSION_ORDER = ["createdAt", "lastSeenAt"] as const;
 /**
  * Why a session its browser still names can no longer be used, as the sign-in page tells its
  * owner (`/login?reason=…`, or read from the dead session's cookie): a fixed set of message keys.

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { backgroundOf } from "~/lib/branding";
 import { colorSchema, imageUrlSchema, listInput, msg, refineRange, multiLineText, text } from "~/lib/validators/common";
-
-export const TENANT_STATUSES = ["created", "enabled", "disabled"] as const;
-export const TENANT_ORDER = ["createdAt", "updatedAt", "name"] as const;
+import { TENANT_STATUSES, TENANT_ORDER } from "./values";
+export { TENANT_STATUSES, TENANT_ORDER };
 
 /** A DNS name or IPv4 address, lower case, no port. */
 export const hostSchema = text()

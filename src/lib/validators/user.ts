@@ -2,11 +2,10 @@ import { z } from "zod";
 import { boolish, imageUrlSchema, listInput, msg, phoneSchema, refineRange, multiLineText, text, userNameSchema } from "~/lib/validators/common";
 import { emailSchema } from "~/lib/validators/auth";
 import { GENDERS } from "~/lib/validators/profile";
+import { USER_STATUSES, USER_ORDER } from "./values";
+export { USER_STATUSES, USER_ORDER };
 
 export { GENDERS };
-
-export const USER_STATUSES = ["active", "disabled"] as const;
-export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
 
 const optText = (max: number) => z.union([text().trim().max(max), z.literal("")]).nullish();
 const optLines = (max: number) => z.union([multiLineText().trim().max(max), z.literal("")]).nullish();

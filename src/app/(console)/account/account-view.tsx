@@ -15,7 +15,8 @@ import { clearErrorsOnChange, handleServerError, hasFieldErrors, parseForm, sche
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { SessionDevice, deviceText, placeText } from "~/components/session-client";
-import { GENDERS, profileInput, type ProfileInput } from "~/lib/validators/profile";
+import { GENDERS } from "~/lib/validators/values";
+import { profileInput, type ProfileInput } from "~/lib/validators/profile";
 import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
 import { useRouter, useSearchParams } from "next/navigation";

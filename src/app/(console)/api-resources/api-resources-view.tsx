@@ -13,7 +13,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
-import { API_ORDER, apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem } from "~/lib/validators/api";
+import { API_ORDER } from "~/lib/validators/values";
+import { apiResourceCreateInput, apiResourceUpdateInput, type ApiResourceItem } from "~/lib/validators/api";
 import { apiResourcesInput } from "./list-input";
 import { UserPicker } from "~/components/user-picker";
 

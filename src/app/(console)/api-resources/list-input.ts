@@ -1,5 +1,6 @@
 import { flagFrom, listParams, type UrlReader } from "~/components/url-read";
-import { API_ORDER, type ApiResourceListInput } from "~/lib/validators/api";
+import { API_ORDER } from "~/lib/validators/values";
+import type { ApiResourceListInput } from "~/lib/validators/api";
 
 /** The API resource list's input from the URL. */
 export function apiResourcesInput(url: UrlReader): ApiResourceListInput {

@@ -13,7 +13,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
-import { API_ORDER, apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem } from "~/lib/validators/api";
+import { API_ORDER } from "~/lib/validators/values";
+import { apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem } from "~/lib/validators/api";
 import { apiScopesInput } from "./list-input";
 
 export function ApiScopesView() {

@@ -1,5 +1,6 @@
 import { listParams, type UrlReader } from "~/components/url-read";
-import { API_ORDER, type ApiScopeListInput } from "~/lib/validators/api";
+import { API_ORDER } from "~/lib/validators/values";
+import type { ApiScopeListInput } from "~/lib/validators/api";
 
 /** The API scope list's input from the URL. */
 export function apiScopesInput(url: UrlReader): ApiScopeListInput {

@@ -11,10 +11,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { CLIENT_ORDER } from "~/lib/validators/client";
+import { CLIENT_ORDER } from "~/lib/validators/values";
 import { clientsInput } from "./list-input";
-import { ClientDrawer } from "./client-drawer";
 import { CopyText } from "~/components/copy-text";
+import dynamic from "next/dynamic";
+
+// The client form (its fields and their schemas, so zod) loads when it is first opened, not with the list.
+const ClientDrawer = dynamic(() => import("./client-drawer").then((m) => m.ClientDrawer), { ssr: false });
 
 export function ClientsView() {
   const t = useTranslations("client");
@@ -96,7 +99,7 @@ export function ClientsView() {
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <ClientDrawer key={`${editing ?? "closed"}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      {editing !== null && <ClientDrawer key={`${editing}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />}
     </ConsolePage>
   );
 }

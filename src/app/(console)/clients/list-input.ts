@@ -1,5 +1,6 @@
 import { flagFrom, listParams, type UrlReader } from "~/components/url-read";
-import { CLIENT_ORDER, type ClientListInput } from "~/lib/validators/client";
+import { CLIENT_ORDER } from "~/lib/validators/values";
+import type { ClientListInput } from "~/lib/validators/client";
 
 /** The client list's input from the URL. */
 export function clientsInput(url: UrlReader): ClientListInput {

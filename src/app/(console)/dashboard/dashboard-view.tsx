@@ -11,7 +11,8 @@ import { ListEmpty } from "~/components/list-empty";
 import { useCan } from "~/components/console-permissions";
 import { useUrlState } from "~/components/use-url-state";
 import { useTRPC } from "~/trpc/react";
-import { DASHBOARD_RANGES, type DashboardRange } from "~/lib/validators/dashboard";
+import { DASHBOARD_RANGES } from "~/lib/validators/values";
+import type { DashboardRange } from "~/lib/validators/dashboard";
 import { useTimeZone } from "~/components/time";
 
 // recharts is most of this page's JavaScript: its drawings load after the page (the values are

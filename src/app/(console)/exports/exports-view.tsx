@@ -9,7 +9,8 @@ import { DownloadOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
-import { EXPORT_STATUSES, type ExportJobView } from "~/lib/validators/export";
+import { EXPORT_STATUSES } from "~/lib/validators/values";
+import type { ExportJobView } from "~/lib/validators/export";
 import { exportsInput } from "./list-input";
 
 import { serverTable, useUrlState } from "~/components/use-url-state";

@@ -13,7 +13,8 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
-import { API_ORDER, identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem } from "~/lib/validators/api";
+import { API_ORDER } from "~/lib/validators/values";
+import { identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem } from "~/lib/validators/api";
 import { useSeededText } from "~/components/use-seeded-text";
 import { identityResourcesInput } from "./list-input";
 

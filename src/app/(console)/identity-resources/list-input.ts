@@ -1,5 +1,6 @@
 import { flagFrom, listParams, type UrlReader } from "~/components/url-read";
-import { API_ORDER, type IdentityResourceListInput } from "~/lib/validators/api";
+import { API_ORDER } from "~/lib/validators/values";
+import type { IdentityResourceListInput } from "~/lib/validators/api";
 
 /** The identity resource list's input from the URL (`kind`: standard or custom). */
 export function identityResourcesInput(url: UrlReader): IdentityResourceListInput {

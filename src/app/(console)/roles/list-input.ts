@@ -1,5 +1,6 @@
 import { flagFrom, listParams, type UrlReader } from "~/components/url-read";
-import { ROLE_ORDER, type RoleListInput } from "~/lib/validators/role";
+import { ROLE_ORDER } from "~/lib/validators/values";
+import type { RoleListInput } from "~/lib/validators/role";
 
 /** The role list's filter (also what Export sends) and its page, from the URL. */
 export function rolesInput(url: UrlReader) {

@@ -11,10 +11,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { ROLE_ORDER } from "~/lib/validators/role";
+import { ROLE_ORDER } from "~/lib/validators/values";
 import { rolesInput } from "./list-input";
 import { useSeededText } from "~/components/use-seeded-text";
-import { RoleDrawer } from "./role-drawer";
+import dynamic from "next/dynamic";
+
+// The role form (its fields and their schemas, so zod) loads when it is first opened, not with the list.
+const RoleDrawer = dynamic(() => import("./role-drawer").then((m) => m.RoleDrawer), { ssr: false });
 
 export function RolesView() {
   const t = useTranslations("role");
@@ -102,13 +105,9 @@ export function RolesView() {
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <RoleDrawer
-        key={`${editing ?? "closed"}-${locale}`}
-        id={editing}
-        isOperator={me.data?.isOperator ?? false}
-        onClose={() => setEditing(null)}
-        onSaved={invalidate}
-      />
+      {editing !== null && (
+        <RoleDrawer key={`${editing}-${locale}`} id={editing} isOperator={me.data?.isOperator ?? false} onClose={() => setEditing(null)} onSaved={invalidate} />
+      )}
     </ConsolePage>
   );
 }

@@ -1,5 +1,5 @@
 import { listParams, type UrlReader } from "~/components/url-read";
-import { SESSION_ORDER, SESSION_SITES, SESSION_STATES } from "~/lib/validators/session";
+import { SESSION_ORDER, SESSION_SITES, SESSION_STATES } from "~/lib/validators/values";
 
 /** The session list's input from the URL (`bin`: ended sessions). */
 export function sessionsInput(url: UrlReader) {

@@ -1,5 +1,6 @@
 import { listParams, type UrlReader } from "~/components/url-read";
-import { TENANT_ORDER, TENANT_STATUSES, type TenantListInput } from "~/lib/validators/tenant";
+import { TENANT_ORDER, TENANT_STATUSES } from "~/lib/validators/values";
+import type { TenantListInput } from "~/lib/validators/tenant";
 
 /** The tenant list's input from the URL. */
 export function tenantsInput(url: UrlReader): TenantListInput {

@@ -8,7 +8,8 @@ import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { useSeededText } from "~/components/use-seeded-text";
 import { useTRPC } from "~/trpc/react";
-import { TENANT_STATUSES, tenantCreateInput, tenantUpdateInput, type TenantDetail } from "~/lib/validators/tenant";
+import { TENANT_STATUSES } from "~/lib/validators/values";
+import { tenantCreateInput, tenantUpdateInput, type TenantDetail } from "~/lib/validators/tenant";
 import { FormDrawer, FormRows, editedId, useDrawerSave, useFillForm } from "~/components/form-drawer";
 
 interface FormValues {

@@ -10,9 +10,12 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
-import { TENANT_ORDER, TENANT_STATUSES } from "~/lib/validators/tenant";
+import { TENANT_ORDER, TENANT_STATUSES } from "~/lib/validators/values";
 import { tenantsInput } from "./list-input";
-import { TenantDrawer } from "./tenant-drawer";
+import dynamic from "next/dynamic";
+
+// The tenant form (its fields and their schemas, so zod) loads when it is first opened, not with the list.
+const TenantDrawer = dynamic(() => import("./tenant-drawer").then((m) => m.TenantDrawer), { ssr: false });
 
 type Status = (typeof TENANT_STATUSES)[number];
 export const STATUS_COLOR: Record<Status, string> = { created: "default", enabled: "green", disabled: "red" };
@@ -98,7 +101,7 @@ export function TenantsView() {
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <TenantDrawer key={`${editing ?? "closed"}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      {editing !== null && <TenantDrawer key={`${editing}-${locale}`} id={editing} onClose={() => setEditing(null)} onSaved={invalidate} />}
     </ConsolePage>
   );
 }

@@ -1,5 +1,6 @@
 import { listParams, type UrlReader } from "~/components/url-read";
-import { USER_ORDER, USER_STATUSES, type UserListInput } from "~/lib/validators/user";
+import { USER_ORDER, USER_STATUSES } from "~/lib/validators/values";
+import type { UserListInput } from "~/lib/validators/user";
 
 export const TEXT_FILTERS = ["name", "phone", "email", "provider", "providerKey", "claimType", "claimValue"] as const;
 

@@ -5,7 +5,8 @@ import type { Dayjs } from "dayjs";
 import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import { UserPicker } from "~/components/user-picker";
-import { GENDERS, USER_STATUSES, type UserDetail } from "~/lib/validators/user";
+import { GENDERS, USER_STATUSES } from "~/lib/validators/values";
+import type { UserDetail } from "~/lib/validators/user";
 
 export interface ProfileValues {
   userName?: string;

@@ -12,7 +12,8 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { USER_ORDER, USER_STATUSES, type UserItem } from "~/lib/validators/user";
+import { USER_ORDER, USER_STATUSES } from "~/lib/validators/values";
+import type { UserItem } from "~/lib/validators/user";
 import { TEXT_FILTERS, usersInput } from "./list-input";
 import { useCan } from "~/components/console-permissions";
 import { BulkBar, BulkJobs } from "./bulk-actions";
