@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { msg } from "./messages";
+import "./jitless";
 
 export { fieldErrors, localizeFields, localizeIssue, message, msg, type MessageKey } from "./messages";
 
@@ -7,9 +8,6 @@ export { fieldErrors, localizeFields, localizeIssue, message, msg, type MessageK
 // so the parse itself marks it (schema-level messages still win over this).
 z.config({
   customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? msg("required") : undefined),
-  // In the browser zod probes for eval (`Function("")`) before compiling a fast object parser;
-  // under our Content-Security-Policy (no 'unsafe-eval') each probe is reported as a violation.
-  ...(typeof window === "undefined" ? {} : { jitless: true }),
 });
 
 /**

@@ -8,8 +8,9 @@ import dynamic from "next/dynamic";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, type ComponentProps } from "react";
 
-// Scalar mounts a Vue app on a DOM node: render it in the browser only.
-const ScalarReference = dynamic(() => import("@scalar/api-reference-react").then((m) => m.ApiReferenceReact), {
+// Scalar mounts a Vue app on a DOM node: render it in the browser only; zod (which Scalar shares)
+// is told not to probe for eval first.
+const ScalarReference = dynamic(() => import("~/lib/validators/jitless").then(() => import("@scalar/api-reference-react")).then((m) => m.ApiReferenceReact), {
   ssr: false,
   loading: () => <Skeleton active />,
 });
