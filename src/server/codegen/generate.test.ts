@@ -5,7 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodegenError, generateInto, identifiers, idleWorkerPidsForTest, prewarmGenerator } from "~/server/codegen/generate";
+import {
+  CodegenError,
+  generateInto,
+  identifiers,
+  idleWorkerPidsForTest,
+  idleWorkersForTest,
+  idleWorkersReady,
+  prewarmGenerator,
+} from "~/server/codegen/generate";
 import { javaVersion, listGenerators, resetJavaProbe } from "~/server/codegen/generators";
 import { downgradeTo30, sanitizeDocument, UnsafeDocumentError } from "~/server/codegen/sanitize";
 
@@ -265,6 +273,12 @@ describe("generateInto", () => {
     await prewarmGenerator();
     const [warm] = idleWorkerPidsForTest();
     expect(warm).toBeGreaterThan(0);
+    // The prewarmed worker ran its made-up description, and nothing of that run is left in its folder.
+    await idleWorkersReady();
+    const [idle] = idleWorkersForTest();
+    expect(idle?.warmed).toBe(true);
+    expect((await readdir(idle!.stage)).sort()).toEqual(["in", "out"]);
+    expect(await readdir(path.join(idle!.stage, "out"))).toEqual([]);
     const first = path.join(root, "warm-1");
     await generateInto({ document: PETS, generatorId: "typescript", settings, outDir: first });
     expect(idleWorkerPidsForTest()).toContain(warm);

@@ -78,6 +78,8 @@ async function readSignIn(db: Db, tenantId: string, ustr: string, ip: string) {
     LEFT JOIN u ON true
     LEFT JOIN "AuthThrottle" ip ON ip."key" = ${ipKey(ip)}
     LEFT JOIN "AuthThrottle" a ON a."key" = COALESCE(${acctKey(tenantId, "")} || u."id"::text, ${acctKey(tenantId, unknownAccount(ustr))})`,
+    // One text per account column: each connection plans it once.
+    `uc_signin_read_${column}`,
   );
   const now = new Date();
   const user = row?.id

@@ -88,6 +88,7 @@ export async function createLoginSession(db: Db, s: NewSession): Promise<{ id: s
             ${s.ip?.slice(0, 64) ?? null}, ${s.userAgent?.slice(0, 512) ?? null}, ${s.deviceId?.slice(0, 128) ?? null},
             ${new Date(now + policy.absoluteMs)}::timestamptz, ${Math.round(policy.idleMs / 1000)}::int)
     RETURNING "id"::text AS "id", "expiresAt"`,
+    "uc_session_insert",
   );
   return row!;
 }
