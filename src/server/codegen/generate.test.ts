@@ -193,6 +193,38 @@ describe("generateInto", () => {
     expect(server.files.map((f) => f.path)).toEqual(expect.arrayContaining(["index.ts", "api/pets/index.ts"]));
   }, 120_000);
 
+  it("reports a generator's error of many lines as one readable line", async () => {
+    // openapi-generator-plus refuses a non-object schema in anyOf, naming it as indented JSON
+    // (as it did on the GitHub REST description): the error must not be its last line, "}".
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "x", version: "1" },
+      paths: {
+        "/a": {
+          get: {
+            operationId: "getA",
+            responses: { "200": { description: "ok", content: { "application/json": { schema: { anyOf: [{ $ref: "#/components/schemas/S" }] } } } } },
+          },
+        },
+      },
+      components: {
+        schemas: {
+          S: {
+            type: "object",
+            oneOf: [
+              { type: "object", properties: { a: { type: "string" } } },
+              { type: "object", properties: { b: { type: "string" } } },
+            ],
+          },
+        },
+      },
+    };
+    const e = await generateInto({ document: doc, generatorId: "java-jaxrs", settings, outDir: path.join(root, "multiline") }).catch((x: CodegenError) => x);
+    expect(e).toBeInstanceOf(CodegenError);
+    expect((e as CodegenError).code).toBe(200008);
+    expect((e as CodegenError).message).toMatch(/^error: Non-object schema not yet supported in anyOf: \{ "\$ref": "#\/components\/schemas\/S" \}$/);
+  }, 60_000);
+
   it.runIf(existsSync("/usr/bin/java"))(
     "generates a Python client through swagger-codegen on the local Java",
     async () => {

@@ -155,7 +155,10 @@ async function runJob(job) {
     say("generated");
     return true;
   } catch (e) {
-    say(`error: ${e instanceof Error ? e.message : String(e)}${e?.resource ? ` (${e.permission}: ${e.resource})` : ""}`);
+    // One line: generate.ts reports the last line as the error, and a generator's message may
+    // span many (an indented schema), whose last is a lone "}".
+    const text = `${e instanceof Error ? e.message : String(e)}${e?.resource ? ` (${e.permission}: ${e.resource})` : ""}`;
+    say(`error: ${text.replace(/\s+/g, " ").trim()}`);
     if (process.env.UC_CODEGEN_DEBUG) say(e?.stack);
     return false;
   }
