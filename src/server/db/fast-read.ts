@@ -57,9 +57,9 @@ export async function readRows<Rows extends unknown[]>(db: Pick<PrismaClient, "$
  * The same for one INSERT, UPDATE or DELETE outside a transaction: the number of rows it
  * changed, as `$executeRaw` answers (the OpenID Provider's storage writes a few rows per token).
  */
-export async function writeRows(db: Pick<PrismaClient, "$executeRaw">, query: Prisma.Sql): Promise<number> {
+export async function writeRows(db: Pick<PrismaClient, "$executeRaw">, query: Prisma.Sql, prepared?: string): Promise<number> {
   const pool = pools.get(db);
   if (!pool) return db.$executeRaw(query);
-  const { rowCount } = await pool.query({ text: query.text, values: query.values.map(param), types });
+  const { rowCount } = await pool.query({ ...(prepared ? { name: prepared } : {}), text: query.text, values: query.values.map(param), types });
   return rowCount ?? 0;
 }

@@ -41,6 +41,9 @@ interface UserRow {
   address: string | null;
   locale: string | null;
   updatedAt: Date;
+  /** With the tenant's custom claims only: the user's properties and their claims of those types. */
+  properties?: unknown;
+  customClaims?: { type: string; value: string }[];
 }
 
 /** `+86-15810419011` → `+8615810419011` (E.164, as phone_number wants it). */
@@ -103,28 +106,32 @@ export function accountFinder(db: Db, tenantId: string, customClaims: string[] =
   return async (_ctx: unknown, id: string): Promise<Account | undefined> => {
     if (!UUID_RE.test(id)) return undefined;
     // One plain statement straight to the pool (fast-read.ts): every refresh and userinfo call asks.
+    // A tenant with custom claims (most have none) reads them in the same statement.
+    const custom = customClaims.length > 0;
     const [user] = await readRows<UserRow[]>(
       db,
       Prisma.sql`
       SELECT u."id"::text AS "id", u."userName", u."nickname", u."avatar", u."phone", u."phoneVerifiedAt", u."email", u."emailVerifiedAt", u."gender", u."birthday", u."address",
-             u."locale", u."updatedAt"
+             u."locale", u."updatedAt"${
+               custom
+                 ? Prisma.sql`, u."properties",
+             COALESCE((SELECT json_agg(json_build_object('type', c."type", 'value', c."value")) FROM "UserClaim" c
+                        WHERE c."userId" = u."id" AND c."type" = ANY(${customClaims}::text[])), '[]'::json) AS "customClaims"`
+                 : Prisma.empty
+             }
         FROM "User" u JOIN "Tenant" t ON t."id" = u."tenantId"
        WHERE u."id" = ${id}::uuid AND u."tenantId" = ${tenantId}::uuid AND u."status" = 'active' AND u."deletedAt" IS NULL
          AND t."status" = 'enabled'
        LIMIT 1`,
+      custom ? "uc_oidc_account_claims" : "uc_oidc_account",
     );
     if (!user) return undefined;
     return {
       accountId: user.id,
-      claims: async (_use: string, _scope: string, _claims: { [key: string]: null | ClaimsParameterMember }, _rejected: string[]) => {
+      claims: (_use: string, _scope: string, _claims: { [key: string]: null | ClaimsParameterMember }, _rejected: string[]) => {
         const standard = userClaims(user);
-        // Read only when the tenant has custom claims at all (refreshes of most tenants stay one query).
-        if (!customClaims.length) return standard;
-        const extra = await db.user.findUnique({
-          where: { id: user.id },
-          select: { properties: true, claims: { where: { type: { in: customClaims } }, select: { type: true, value: true } } },
-        });
-        return extra ? { ...customClaimValues(customClaims, extra.claims, extra.properties, standard), ...standard } : standard;
+        if (!custom) return standard;
+        return { ...customClaimValues(customClaims, user.customClaims ?? [], user.properties, standard), ...standard };
       },
     };
   };

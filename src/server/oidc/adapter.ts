@@ -94,10 +94,12 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
           "payload" = EXCLUDED."payload", "grantId" = EXCLUDED."grantId", "userCode" = EXCLUDED."userCode", "uid" = EXCLUDED."uid",
           "loginSessionId" = COALESCE(EXCLUDED."loginSessionId", "OidcPayload"."loginSessionId"), "expiresAt" = EXCLUDED."expiresAt"
         WHERE "OidcPayload"."tenantId" = EXCLUDED."tenantId"`,
+        "uc_oidc_upsert",
       );
     }
 
-    private async one(where: Prisma.Sql): Promise<AdapterPayload | undefined> {
+    /** The live row `where` names; `by` names the statement (one text per column: each connection plans it once). */
+    private async one(where: Prisma.Sql, by: "id" | "uid" | "userCode"): Promise<AdapterPayload | undefined> {
       const [row] = await readRows<Row[]>(
         db,
         Prisma.sql`
@@ -107,6 +109,7 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
           FROM "OidcPayload" p LEFT JOIN "LoginSession" s ON s."id" = p."loginSessionId"
          WHERE p."model" = ${this.model} AND p."tenantId" = ${tenantId}::uuid AND ${where}
          LIMIT 1`,
+        `uc_oidc_by_${by}`,
       );
       if (!row) return undefined;
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
@@ -121,25 +124,25 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === "Client") return findOidcClient(db, tenantId, id, { issuer, identityScopes });
       if (JWT_MODELS.has(this.model) && JWT_SHAPE.test(id)) return this.findJwt(id);
-      return this.one(Prisma.sql`p."id" = ${id}`);
+      return this.one(Prisma.sql`p."id" = ${id}`, "id");
     }
 
     /** A JWT access token of this issuer, by its record: as the library reads an opaque one (without the mark it refuses). */
     private async findJwt(jwt: string): Promise<AdapterPayload | undefined> {
       const claims = await verifyOidcAccessToken(db, jwt);
       if (!claims || !issuer || claims.iss !== issuer) return undefined;
-      const stored = await this.one(Prisma.sql`p."id" = ${claims.jti}`);
+      const stored = await this.one(Prisma.sql`p."id" = ${claims.jti}`, "id");
       if (stored?.format !== "jwt") return undefined;
       const { format: _jwt, ...payload } = stored;
       return payload;
     }
 
     findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return this.one(Prisma.sql`p."uid" = ${uid}`);
+      return this.one(Prisma.sql`p."uid" = ${uid}`, "uid");
     }
 
     findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return this.one(Prisma.sql`p."userCode" = ${userCode}`);
+      return this.one(Prisma.sql`p."userCode" = ${userCode}`, "userCode");
     }
 
     async destroy(id: string): Promise<void> {
@@ -155,6 +158,7 @@ export function createAdapterFactory(db: Db, tenantId: string, issuer?: string, 
         Prisma.sql`
         UPDATE "OidcPayload" SET "consumedAt" = now()
          WHERE "model" = ${this.model} AND "id" = ${id} AND "tenantId" = ${tenantId}::uuid AND "consumedAt" IS NULL`,
+        "uc_oidc_consume",
       );
       if (changed === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }

@@ -134,6 +134,7 @@ export async function findOidcClient(
       LEFT JOIN "User" o ON o."id" = c."ownerId"
      WHERE c."clientId" = ${clientId} AND c."tenantId" = ${tenantId}::uuid AND c."enabled" AND t."status" = 'enabled'
      LIMIT 1`,
+    "uc_oidc_client",
   );
   if (!c || !ownerGrants(c, tenantId)) return undefined;
   const method = authMethodOf(c);

@@ -28,6 +28,7 @@ export async function resolveTenant(db: Db, host: string | null | undefined): Pr
     Prisma.sql`
     SELECT t."id"::text AS "id", t."name", t."status"::text AS "status", t."isDefault"
     FROM "TenantHost" h JOIN "Tenant" t ON t."id" = h."tenantId" WHERE h."host" = ${name} LIMIT 1`,
+    "uc_tenant_by_host",
   );
   return tenant ?? null;
 }
