@@ -131,10 +131,15 @@ test("a page view prefetches no other page; a link is fetched when pointed at or
   await expect(page.locator("tr.ant-table-row").first()).toBeVisible();
 });
 
-test("a list page loads no zod, sign-in library or result illustrations; a form brings zod when it opens", async ({ page, baseURL }) => {
+test("a list page loads no zod, sign-in library, result illustrations or toast code; a form brings zod, a toast its code", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   // The shared validators reach the browser with their forms only (src/lib/validators/values.ts and
-  // messages.ts carry what lists and error messages need), sign-out loads next-auth when chosen, and
-  // antd's Result comes with the pages that show one: not with every console page.
+  // messages.ts carry what lists and error messages need), sign-out loads next-auth when chosen,
+  // antd's Result comes with the pages that show one, and antd's message, Modal and notification
+  // with the first toast (src/components/feedback.tsx): not with every console page.
   const scripts: Promise<string>[] = [];
   page.on("response", (r) => {
     if (r.request().resourceType() === "script") scripts.push(r.text().catch(() => ""));
@@ -151,11 +156,24 @@ test("a list page loads no zod, sign-in library or result illustrations; a form 
   expect(lists).not.toContain("ZodError");
   expect(lists).not.toContain("__NEXTAUTH");
   expect(lists).not.toContain("#E4EBF7"); // the colour of every Result illustration
+  expect(lists).not.toContain("--notification-index"); // rc-notification, under every toast
   // The role form loads its fields and their schemas on first open.
   await page.getByRole("button", { name: "New role" }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
   await page.waitForLoadState("networkidle");
   expect(await loaded()).toContain("ZodError");
+  // The first toast brings its code, and shows: the call made before it was there is not lost.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL! });
+  await page.goto("/permissions");
+  await page
+    .getByRole("row", { name: /uc\.tenant\.get/ })
+    .getByRole("button", { name: "Copy" })
+    .click();
+  await expect(page.locator(".ant-message").getByText("Copied", { exact: true })).toBeVisible();
+  expect(await loaded()).toContain("--notification-index");
+  // The console's root keeps antd App's element and its text styles.
+  await expect(page.locator("div.ant-app")).toHaveCount(1);
+  await expect(page.locator("div.ant-app")).toHaveCSS("font-size", "14px");
 });
 
 test("a browser in another time zone: no hydration error, and times in its own zone from the server on", async ({ browser, baseURL }) => {

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import "@uploadthing/react/styles.css";
-import { App, Avatar, Space, Spin } from "antd";
+import { Avatar, Space, Spin } from "antd";
 import { UserOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";
 import { reportUploads, UploadButton, withInput } from "~/components/files/uploadthing";
@@ -23,7 +24,7 @@ export function AvatarUpload({
   size?: number;
 }) {
   const t = useTranslations("file");
-  const { notification } = App.useApp();
+  const { notification } = useFeedback();
   return (
     <Space size="middle" align="center" data-testid="avatar-upload">
       <Avatar size={size} src={src || undefined} icon={<UserOutlined />} alt={t("avatar.label")} data-testid="avatar-image" />

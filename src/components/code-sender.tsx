@@ -1,6 +1,7 @@
 "use client";
 
-import { App, Button, Space } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Button, Space } from "antd";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
@@ -27,7 +28,7 @@ interface Props {
 export function CodeSender({ channel, purpose, target, captcha }: Props) {
   const t = useTranslations("auth");
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [ownAfs, setAfs] = useState<string | null>(null);
   const [resetKey, setResetKey] = useState(0);
   const afs = captcha ? captcha.afs : ownAfs;

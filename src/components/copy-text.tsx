@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { CheckOutlined, CopyOutlined } from "@ant-design/icons";
-import { App, Button } from "antd";
+import { Button } from "antd";
 import { useTranslations } from "next-intl";
 import { useEffect, useState, type CSSProperties, type ReactNode } from "react";
 
@@ -11,7 +12,7 @@ import { useEffect, useState, type CSSProperties, type ReactNode } from "react";
  */
 export function useCopy() {
   const c = useTranslations("common");
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   return (text: string): Promise<boolean> =>
     navigator.clipboard.writeText(text).then(
       () => {

@@ -1,6 +1,7 @@
 "use client";
 
-import { App, Button, Dropdown, Progress, Space, Typography } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Button, Dropdown, Progress, Space, Typography } from "antd";
 import { CloseOutlined, DownloadOutlined, ExportOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "~/components/app-link";
@@ -19,7 +20,7 @@ export function ExportButton({ resource, filter, disabled }: { resource: string;
   const t = useTranslations("export");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [jobId, setJobId] = useState<string | null>(null);
 
   const create = useMutation(

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useEffect, useState, type CSSProperties, type ReactNode } from "react";
-import { Alert, App, Button, Drawer, Form, Skeleton, Space } from "antd";
+import { Alert, Button, Drawer, Form, Skeleton, Space } from "antd";
 import type { FormInstance, FormListFieldData } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { useLocale, useTranslations } from "next-intl";
@@ -17,7 +18,7 @@ import { clearErrorsOnChange, handleServerError, parseForm } from "~/components/
 export function useDrawerSave(form: FormInstance, onSaved: () => unknown, onClose: () => void) {
   const c = useTranslations("common");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [error, setError] = useState<string | null>(null);
   const done = () => {
     void message.success(c("saved"));

@@ -1,6 +1,7 @@
 "use client";
 
-import { App, Button, Progress, Space, Tag, Typography } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Button, Progress, Space, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import { CheckCircleOutlined, CloseCircleOutlined, LoadingOutlined, StopOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -29,7 +30,7 @@ export function JobProgress({ jobId, onEnded }: { jobId: string; onEnded?: (job:
   const t = useTranslations("job");
   const stepName = useStepName();
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const canCancel = useCan("uc.job.cancel") !== false;
   const job = useQuery({
     ...trpc.job.get.queryOptions({ id: jobId }),

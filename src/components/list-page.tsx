@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import type { ReactNode } from "react";
-import { App, Button, Card, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Space, Table, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableColumnType, TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
@@ -151,7 +152,7 @@ export function createdAtColumn<Row>(title: string, sort: { sortOrder: (key: str
  * (the list refetches), or the server's message as an error toast.
  */
 export function useRowFeedback(invalidate: () => unknown) {
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   return (done: string) => ({
     onSuccess: () => {
       void message.success(done);

@@ -1,6 +1,6 @@
 "use client";
 
-import { App, ConfigProvider } from "antd";
+import { ConfigProvider } from "antd";
 import enUS from "antd/es/locale/en_US";
 import zhCN from "antd/es/locale/zh_CN";
 import dayjs from "dayjs";
@@ -12,6 +12,7 @@ import { TRPCReactProvider } from "~/trpc/react";
 import { BrandProvider } from "~/components/brand";
 import { PasswordRuleProvider } from "~/components/password-rule-context";
 import { TimeZoneProvider } from "~/components/time";
+import { FeedbackProvider } from "~/components/feedback";
 import { DEFAULT_PRIMARY, type Brand } from "~/lib/branding";
 import type { PasswordRule } from "~/lib/password-rule";
 
@@ -45,7 +46,7 @@ export function Providers({
       locale={locale === "en" ? enUS : zhCN}
       theme={{ ...ANTD_THEME, token: { colorPrimary: brand?.primary ?? DEFAULT_PRIMARY, borderRadius: 6 } }}
     >
-      <App>
+      <FeedbackProvider>
         <BrandProvider brand={brand}>
           <PasswordRuleProvider rule={passwordRule}>
             <TimeZoneProvider zone={timeZone}>
@@ -53,7 +54,7 @@ export function Providers({
             </TimeZoneProvider>
           </PasswordRuleProvider>
         </BrandProvider>
-      </App>
+      </FeedbackProvider>
     </ConfigProvider>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, App, Button, Checkbox, Form, Input } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Alert, Button, Checkbox, Form, Input } from "antd";
 import Link from "~/components/app-link";
 import { signIn } from "next-auth/react";
 import { useMutation } from "@tanstack/react-query";
@@ -29,7 +30,7 @@ export function RegisterForm({ tenantName }: { tenantName: string }) {
   const t = useTranslations("auth");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<Values>();
   const password = Form.useWatch("password", form) ?? "";
   const email = Form.useWatch("email", form) ?? "";

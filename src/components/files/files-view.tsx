@@ -1,6 +1,7 @@
 "use client";
 
-import { App, Button, Card, Col, DatePicker, Empty, Pagination, Progress, Row, Segmented, Select, Space, Spin, Typography } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Button, Card, Col, DatePicker, Empty, Pagination, Progress, Row, Segmented, Select, Space, Spin, Typography } from "antd";
 import { AppstoreOutlined, BarsOutlined, ReloadOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -41,7 +42,7 @@ export function FilesView() {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const url = useUrlState();
   const paging = pagingFrom(url);
   const view: View = url.oneOf("view", VIEWS) ?? "grid";

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import "@uploadthing/react/styles.css";
-import { App, Card, Form, Input, Segmented, Spin } from "antd";
+import { Card, Form, Input, Segmented, Spin } from "antd";
 import { CloudUploadOutlined } from "@ant-design/icons";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -27,7 +28,7 @@ export function folderError(value: string, locale: Locale): string | null {
 export function UploadPanel({ onUploaded }: { onUploaded: () => unknown }) {
   const t = useTranslations("file");
   const locale = (useLocale() === "en" ? "en" : "zh-CN") as Locale;
-  const { notification } = App.useApp();
+  const { notification } = useFeedback();
   const [kind, setKind] = useState<UploadKind>("image");
   const [folder, setFolder] = useState("");
   const error = folderError(folder, locale);

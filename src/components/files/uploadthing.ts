@@ -1,7 +1,7 @@
 "use client";
 
 import { generateUploadButton, generateUploadDropzone } from "@uploadthing/react";
-import type { NotificationInstance } from "antd/es/notification/interface";
+import type { Feedback } from "~/components/feedback";
 // Types only: the router itself is a server module.
 import type { UcFileRouter, UploadResult } from "~/server/files/router";
 
@@ -24,7 +24,7 @@ export const withInput = (input: { folderName?: string; userId?: string }) => ({
  */
 export function reportUploads(
   res: readonly { name: string; serverData: UploadResult | null | undefined }[],
-  notification: NotificationInstance,
+  notification: Feedback["notification"],
   text: { uploaded: (name: string) => string; refused: (name: string) => string; failed: string },
 ) {
   const accepted: Extract<UploadResult, { file: unknown }>["file"][] = [];

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { ConsolePage } from "~/components/console-page";
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Select, Space, Tabs, Tag, Tooltip } from "antd";
+import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Select, Space, Tabs, Tag, Tooltip } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
@@ -31,7 +32,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
   const locale = useLocale() as Locale;
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<ProfileValues>();
   const [error, setError] = useState<string | null>(null);
   const profile = useQuery({ ...trpc.me.profile.queryOptions(), enabled: open });
@@ -143,7 +144,7 @@ function ContactModal({ kind, open, onClose }: { kind: "phone" | "email"; open: 
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ target: string; code: string }>();
   const [error, setError] = useState<string | null>(null);
   const done = {
@@ -205,7 +206,7 @@ function ContactValue({ kind, value }: { kind: "phone" | "email"; value: string 
   const t = useTranslations("account");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [open, setOpen] = useState(false);
   const remove = useMutation(
     trpc.me.unbindContact.mutationOptions({
@@ -236,7 +237,7 @@ function PasswordForm({ afterChange }: { afterChange?: () => void } = {}) {
   const a = useTranslations("auth");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ current: string; password: string }>();
   const password = Form.useWatch("password", form) ?? "";
   const [error, setError] = useState<string | null>(null);
@@ -293,7 +294,7 @@ function ConnectedApps() {
   const t = useTranslations("account");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const list = useQuery(trpc.me.apps.queryOptions());
   const revoke = useMutation(
     trpc.me.revokeApp.mutationOptions({
@@ -340,7 +341,7 @@ function MySessions() {
   const s = useTranslations("session");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const list = useQuery(trpc.me.sessions.queryOptions());
   const refresh = () => qc.invalidateQueries(trpc.me.sessions.pathFilter());
   const end = useMutation(trpc.me.endSession.mutationOptions({ onSuccess: refresh, onError: (e) => void message.error(handleServerError(null, e)) }));
@@ -411,7 +412,7 @@ function LinkedAccounts({ bindError }: { bindError: number | null }) {
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const list = useQuery(trpc.me.externalLogins.queryOptions());
   const unbind = useMutation(
     trpc.me.unbind.mutationOptions({

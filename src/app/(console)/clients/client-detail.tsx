@@ -1,8 +1,9 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Alert, App, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Space, Table, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { KeyOutlined, PlusOutlined } from "@ant-design/icons";
@@ -159,7 +160,7 @@ function Secrets({ clientId, secrets, onChanged }: { clientId: string; secrets: 
   const c = useTranslations("common");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ description?: string; expiresAt?: dayjs.Dayjs | null }>();
   const [asking, setAsking] = useState(false);
   const [revealed, setRevealed] = useState<string | null>(null);

@@ -1,8 +1,9 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
-import { App, Button, Card, Empty, Table, Tag } from "antd";
+import { Button, Card, Empty, Table, Tag } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
@@ -17,7 +18,7 @@ export function LocksView() {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const url = useUrlState();
   const input = sliceFrom(url);
   const list = useQuery(trpc.lock.list.queryOptions(input, { placeholderData: keepPreviousData }));

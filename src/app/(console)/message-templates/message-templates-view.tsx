@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useRef, useState, type KeyboardEvent } from "react";
-import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
+import { Alert, Button, Card, Descriptions, Drawer, Empty, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import type { TextAreaRef } from "antd/es/input/TextArea";
@@ -157,7 +158,7 @@ function TemplateDrawer({ row, tenantId, tenantName, onClose }: { row: Row; tena
   const uiLocale: Locale = useLocale() === "en" ? "en" : "zh-CN";
   const [tab, setTab] = useState<Locale>(uiLocale);
   const [dirty, setDirty] = useState<Record<Locale, boolean>>({ "zh-CN": false, en: false });
-  const { modal } = App.useApp();
+  const { modal } = useFeedback();
   // Unsaved text in either language: closing (the ✕, Esc, a click beside the drawer) asks first.
   const close = () => {
     const unsaved = TEMPLATE_LOCALES.filter((l) => dirty[l]).map((l) => t(`locales.${localeKey(l)}`));
@@ -238,7 +239,7 @@ function LocalePanel({
   const uiLocale: Locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<FormValues>();
   const [error, setError] = useState<string | null>(null);
   const bodyRef = useRef<TextAreaRef>(null);

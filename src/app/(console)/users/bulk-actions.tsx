@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, App, Button, Card, DatePicker, Form, Modal, Progress, Select, Space, Typography } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Alert, Button, Card, DatePicker, Form, Modal, Progress, Select, Space, Typography } from "antd";
 import { CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";
@@ -66,7 +67,7 @@ export function BulkBar({
   const t = useTranslations("user.bulk");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const outcomeText = useOutcomeText();
   const [action, setAction] = useState<UserBulkAction | null>(null);
   const [roleId, setRoleId] = useState<string | undefined>();
@@ -238,7 +239,7 @@ export function BulkJobs({ onFinished }: { onFinished: () => void }) {
     ...trpc.user.bulkJobs.queryOptions(),
     refetchInterval: (q) => (q.state.data?.some(active) ? 1000 : false),
   });
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const seen = useRef(new Map<string, string>());
   useEffect(() => {
     let finished = false;

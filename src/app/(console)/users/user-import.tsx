@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, App, Button, Modal, Progress, Space, Spin, Table, Tag, Typography, Upload } from "antd";
+import { useFeedback } from "~/components/feedback";
+import { Alert, Button, Modal, Progress, Space, Spin, Table, Tag, Typography, Upload } from "antd";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { useSeededText } from "~/components/use-seeded-text";
@@ -43,7 +44,7 @@ async function send(file: File, mode: "preview" | "import"): Promise<unknown> {
 export function UserImportDialog({ onImported, onClose }: { onImported: () => void; onClose: () => void }) {
   const t = useTranslations("user.import");
   const c = useTranslations("common");
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const seeded = useSeededText();

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, App, Button, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Space, Table, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -27,7 +28,7 @@ export function MySubscriptions() {
   const t = useTranslations("portal");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const list = useQuery(trpc.portal.mySubscriptions.queryOptions());
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   const refresh = () => qc.invalidateQueries(trpc.portal.mySubscriptions.pathFilter());

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, App, Button, Drawer, Form, Input, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Drawer, Form, Input, Space, Table, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
@@ -32,7 +33,7 @@ export function AuthServersDrawer({ api, open, onClose }: { api: ApiResourceItem
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const servers = useAuthServers(api);
   const canAdd = useCan("uc.apiresource.postauthserver") !== false;
   const canRemove = useCan("uc.apiresource.deleteauthserver") !== false;

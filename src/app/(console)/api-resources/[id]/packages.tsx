@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, App, Avatar, Button, Empty, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Avatar, Button, Empty, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -40,7 +41,7 @@ export function PackagesTab({ api }: { api: ApiResourceItem }) {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [editing, setEditing] = useState<PackageItem | "new" | null>(null);
   const list = useQuery(trpc.apiPackage.list.queryOptions({ id: api.id }));
   const canCreate = useCan("uc.apiresource.postpackages") !== false;

@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useCallback, useRef, useState } from "react";
-import { Alert, App, Button, Checkbox, Drawer, Empty, Form, Input, List, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { Alert, Button, Checkbox, Drawer, Empty, Form, Input, List, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { CloudUploadOutlined, FileSearchOutlined, PlusOutlined } from "@ant-design/icons";
 import Link from "~/components/app-link";
 import { TRPCClientError } from "@trpc/client";
@@ -193,7 +194,7 @@ function VersionDrawer({ apiId, open, onClose, onSaved }: { apiId: string; open:
   const t = useTranslations("apiPublish");
   const locale = useLoc();
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<VersionValues>();
   const save = useDrawerSave(form, () => undefined, onClose);
   const create = useMutation(
@@ -257,7 +258,7 @@ function ImportDrawer({
   const c = useTranslations("common");
   const locale = useLoc();
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<ImportValues>();
   const [fileName, setFileName] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -527,7 +528,7 @@ function OnlineModal({ revision, version, onClose, onDone }: { revision: Revisio
   const c = useTranslations("common");
   const locale = useLoc();
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ notes?: string }>();
   const [confirmed, setConfirmed] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -600,7 +601,7 @@ export function ReleasesTab({ api }: { api: ApiResourceItem }) {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<{ id: string; notes: string } | null>(null);
   const releases = useQuery(trpc.apiPublish.releases.queryOptions({ id: api.id, skip: (page - 1) * 20, take: 20 }));
@@ -694,7 +695,7 @@ export function PublishTab({ api }: { api: ApiResourceItem }) {
   const locale = useLoc();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<ConfigValues>();
   const [error, setError] = useState<string | null>(null);
   const config = useQuery(trpc.apiPublish.publishConfig.queryOptions({ id: api.id }));

@@ -6,8 +6,9 @@
  * are missing), "Release SDK" (a dialog asking only for the version, the changelog's bump shown)
  * and "Git sync", then the job's progress bar, steps and live log (JobProgress).
  */
+import { useFeedback } from "~/components/feedback";
 import { useEffect, useState } from "react";
-import { Alert, App, Button, Descriptions, Form, Input, Modal, Space, Tag, Typography } from "antd";
+import { Alert, Button, Descriptions, Form, Input, Modal, Space, Tag, Typography } from "antd";
 import { CloudUploadOutlined, BranchesOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
@@ -137,7 +138,7 @@ function ReleaseDialog({
 }) {
   const t = useTranslations("sdkRelease");
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ version?: string }>();
   const target = { apiResourceId: api.id, generatorId: DEFAULT_RELEASE_GENERATOR };
   // What a release without a typed version would publish: asked once when the dialog opens.

@@ -1,10 +1,10 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useEffect, useMemo, useState } from "react";
 import dynamic from "next/dynamic";
 import {
   Alert,
-  App,
   Button,
   Card,
   Checkbox,
@@ -153,7 +153,7 @@ function PreviewPane({ api, runId, onRun }: { api: ApiResourceItem; runId: strin
   const t = useTranslations("codegen");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const canPreview = useCan("uc.codegen.preview") !== false;
   const clients = useQuery(trpc.codegen.clients.queryOptions());
   const servers = useQuery(trpc.codegen.servers.queryOptions());
@@ -388,7 +388,7 @@ function NpmForm({ api, language, data }: { api: ApiResourceItem; language: Code
   const locale = useLoc();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<NpmValues>();
   const [error, setError] = useState<string | null>(null);
   const canSave = useCan("uc.codegen.putnpmoptions") !== false;
@@ -504,7 +504,7 @@ function GitSettingsForm({ api }: { api: ApiResourceItem }) {
   const locale = useLoc();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<GitValues>();
   const [error, setError] = useState<string | null>(null);
   const canSave = useCan("uc.codegen.putgithuboptions") !== false;
@@ -588,7 +588,7 @@ function CommonSettingsForm({ api }: { api: ApiResourceItem }) {
   const locale = useLoc();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<CommonValues>();
   const [error, setError] = useState<string | null>(null);
   const canSave = useCan("uc.codegen.putcommonoptions") !== false;

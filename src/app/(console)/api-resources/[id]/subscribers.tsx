@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, App, Empty, Input, Space, Table, Tag } from "antd";
+import { Alert, Empty, Input, Space, Table, Tag } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
@@ -19,7 +20,7 @@ export function SubscribersTab({ api }: { api: ApiResourceItem }) {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [page, setPage] = useState(1);
   const [email, setEmail] = useState("");
   const list = useQuery(trpc.apiSubscription.list.queryOptions({ id: api.id, email: email || undefined, skip: (page - 1) * PAGE, take: PAGE }));

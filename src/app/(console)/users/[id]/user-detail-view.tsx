@@ -1,8 +1,9 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Divider, Empty, Form, Input, Skeleton, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Card, Checkbox, DatePicker, Descriptions, Divider, Empty, Form, Input, Skeleton, Space, Table, Tag, Typography } from "antd";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import dayjs, { type Dayjs } from "dayjs";
@@ -82,7 +83,7 @@ export function UserDetailView({ id }: { id: string }) {
 function useSaved() {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const c = useTranslations("common");
   return {
     refresh: () => qc.invalidateQueries(trpc.user.pathFilter()),
@@ -317,7 +318,7 @@ function SecurityTab({ user }: { user: UserDetail }) {
   const c = useTranslations("common");
   const trpc = useTRPC();
   const saved = useSaved();
-  const { modal } = App.useApp();
+  const { modal } = useFeedback();
   const [until, setUntil] = useState<Dayjs | null>(dayjs().add(1, "day").startOf("hour"));
   const [password, setPassword] = useState("");
   const [mustChange, setMustChange] = useState(true);

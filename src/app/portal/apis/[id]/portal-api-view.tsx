@@ -1,7 +1,8 @@
 "use client";
 
+import { useFeedback } from "~/components/feedback";
 import { useMemo, useState } from "react";
-import { Alert, App, Button, Card, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Card, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "~/components/app-link";
 import { useLocale, useTranslations } from "next-intl";
@@ -191,7 +192,7 @@ function SubscribeProduct({ apiId, productId }: { apiId: string; productId: stri
   const signedIn = useSignedIn();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [issued, setIssued] = useState<IssuedKey | null>(null);
   const run = useMutation(
     trpc.portal.subscribeProduct.mutationOptions({
@@ -220,7 +221,7 @@ function SubscribeForm({ apiId }: { apiId: string }) {
   const t = useTranslations("portal");
   const locale = useLocale() === "en" ? "en" : "zh-CN";
   const trpc = useTRPC();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [form] = Form.useForm<{ email?: string }>();
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
