@@ -131,7 +131,7 @@ test("a page view prefetches no other page; a link is fetched when pointed at or
   await expect(page.locator("tr.ant-table-row").first()).toBeVisible();
 });
 
-test("a list page loads no zod, sign-in library, result illustrations or toast code; a form brings zod, a toast its code", async ({
+test("a list page loads no zod, sign-in library, result illustrations, tabs or toast code; a form brings zod, a toast its code", async ({
   page,
   context,
   baseURL,
@@ -157,6 +157,7 @@ test("a list page loads no zod, sign-in library, result illustrations or toast c
   expect(lists).not.toContain("__NEXTAUTH");
   expect(lists).not.toContain("#E4EBF7"); // the colour of every Result illustration
   expect(lists).not.toContain("--notification-index"); // rc-notification, under every toast
+  expect(lists).not.toContain("rc-tabs"); // antd's Card brought Tabs (and Skeleton): src/components/card.tsx does not
   // The role form loads its fields and their schemas on first open.
   await page.getByRole("button", { name: "New role" }).click();
   await expect(page.getByRole("dialog")).toBeVisible();

@@ -1,7 +1,8 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { Alert, Button, Card, Descriptions, Skeleton, Space, Tabs, type TabsProps } from "antd";
+import { Alert, Button, Descriptions, Skeleton, Space, Tabs, type TabsProps } from "antd";
+import { Card } from "~/components/card";
 import { ArrowLeftOutlined, EditOutlined } from "@ant-design/icons";
 import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";

@@ -2,7 +2,8 @@
 
 import type { ReactNode } from "react";
 import { Suspense, lazy, useState } from "react";
-import { Button, Card, Input, Select, Space } from "antd";
+import { Button, Input, Select, Space } from "antd";
+import { Card } from "~/components/card";
 import type { SelectProps } from "antd";
 import { CalendarOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslations } from "next-intl";

@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import type { ReactNode } from "react";
-import { Button, Card, Space, Table, Tag, Typography } from "antd";
+import { Button, Space, Table, Tag, Typography } from "antd";
+import { Card } from "~/components/card";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableColumnType, TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";

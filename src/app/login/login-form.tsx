@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, Button, Card, Form, Input, Space, Tabs, Typography } from "antd";
+import { Alert, Button, Form, Input, Space, Tabs, Typography } from "antd";
+import { Card } from "~/components/card";
 import { LockOutlined, MobileOutlined, UserOutlined, WechatOutlined } from "@ant-design/icons";
 import Link from "~/components/app-link";
 import { signIn } from "next-auth/react";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Button, Card, Descriptions, Empty, Space, Tag, Typography } from "antd";
+import { Button, Descriptions, Empty, Space, Tag, Typography } from "antd";
+import { Card } from "~/components/card";
 import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";
 import type { z } from "zod";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useFeedback } from "~/components/feedback";
-import { Button, Card, Col, DatePicker, Empty, Pagination, Progress, Row, Segmented, Select, Space, Spin, Typography } from "antd";
+import { Button, Col, DatePicker, Empty, Pagination, Progress, Row, Segmented, Select, Space, Spin, Typography } from "antd";
+import { Card } from "~/components/card";
 import { AppstoreOutlined, BarsOutlined, ReloadOutlined } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

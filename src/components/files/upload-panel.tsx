@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import "@uploadthing/react/styles.css";
-import { Card, Form, Input, Segmented, Spin } from "antd";
+import { Form, Input, Segmented, Spin } from "antd";
+import { Card } from "~/components/card";
 import { CloudUploadOutlined } from "@ant-design/icons";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";

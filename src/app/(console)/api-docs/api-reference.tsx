@@ -3,7 +3,8 @@
 import "@scalar/api-reference-react/style.css";
 import { ConsolePage } from "~/components/console-page";
 import type { ApiReferenceReact } from "@scalar/api-reference-react";
-import { Card, Skeleton, Typography } from "antd";
+import { Skeleton, Typography } from "antd";
+import { Card } from "~/components/card";
 import dynamic from "next/dynamic";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, type ComponentProps } from "react";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Card, Col, Row, Segmented, Select, Skeleton, Statistic, Table, Typography } from "antd";
+import { Col, Row, Segmented, Select, Skeleton, Statistic, Table, Typography } from "antd";
+import { Card } from "~/components/card";
 import { useQuery, keepPreviousData, type UseQueryResult } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";

@@ -2,7 +2,8 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { ListEmpty } from "~/components/list-empty";
-import { Card, Progress, Select, Space, Table, Tag, Typography } from "antd";
+import { Progress, Select, Space, Table, Tag, Typography } from "antd";
+import { Card } from "~/components/card";
 import type { TableProps } from "antd";
 import type { ReactNode } from "react";
 import { DownloadOutlined } from "@ant-design/icons";

@@ -3,7 +3,8 @@
 import { useFeedback } from "~/components/feedback";
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
-import { Button, Card, Empty, Table, Tag } from "antd";
+import { Button, Empty, Table, Tag } from "antd";
+import { Card } from "~/components/card";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";

@@ -2,7 +2,8 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
-import { Card, Empty, Input, Table, Tag } from "antd";
+import { Empty, Input, Table, Tag } from "antd";
+import { Card } from "~/components/card";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";

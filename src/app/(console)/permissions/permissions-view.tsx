@@ -1,7 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Card, Empty, Input, Table, Tag, Typography } from "antd";
+import { Empty, Input, Table, Tag, Typography } from "antd";
+import { Card } from "~/components/card";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useState } from "react";

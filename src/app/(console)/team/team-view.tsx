@@ -1,7 +1,8 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Button, Card, Empty, Input, Select, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Button, Empty, Input, Select, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Card } from "~/components/card";
 import type { TableProps } from "antd";
 import { ApartmentOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Button, Card, ConfigProvider, Form, Input, Typography, type FormInstance } from "antd";
+import { Button, ConfigProvider, Form, Input, Typography, type FormInstance } from "antd";
+import { Card } from "~/components/card";
 import { useTranslations } from "next-intl";
 import { BrandMark } from "~/components/brand";
 import { backgroundCss, brandOf } from "~/lib/branding";

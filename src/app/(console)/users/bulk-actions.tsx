@@ -1,7 +1,8 @@
 "use client";
 
 import { useFeedback } from "~/components/feedback";
-import { Alert, Button, Card, DatePicker, Form, Modal, Progress, Select, Space, Typography } from "antd";
+import { Alert, Button, DatePicker, Form, Modal, Progress, Select, Space, Typography } from "antd";
+import { Card } from "~/components/card";
 import { CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Card, Space, Tag, Typography } from "antd";
+import { Space, Tag, Typography } from "antd";
+import { Card } from "~/components/card";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useMemo } from "react";
