@@ -54,6 +54,14 @@ test("login sessions at 1440 px: Delete is visible in the window; device and pla
     // The address is this machine's: the local network, with the raw IP beneath.
     await expect(row.getByTestId("session-place")).toContainText(locale === "en" ? "Local network" : "内网");
     await shot(page, `layout-sessions-1440-${locale}`);
+    // The seeded operator by its nickname in the console's language, in the row and in Delete's question.
+    const operator = locale === "en" ? "Platform operator" : "平台管理员";
+    await expect(row).toContainText(operator);
+    await expect(row).not.toContainText(locale === "en" ? "平台管理员" : "Platform operator");
+    await del.click();
+    await expect(page.getByRole("tooltip").filter({ hasText: operator })).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("tooltip").filter({ hasText: operator })).toHaveCount(0);
 
     // The raw User-Agent: in the tooltip, and in the expanded row.
     await row.getByTestId("session-device").hover();
@@ -107,6 +115,9 @@ test("audit log: the action's tags stay in their column; the diff gives 'after' 
     }),
   );
   expect(overflows).toEqual([]);
+  // The operator's own entries name it as the Chinese console does everywhere else.
+  await expect(page.locator(".ant-table-tbody").getByText("平台管理员").first()).toBeVisible();
+  await expect(page.locator(".ant-table-tbody").getByText("Platform operator")).toHaveCount(0);
   await shot(page, "layout-audit-1440-zh");
 
   await page

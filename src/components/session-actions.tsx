@@ -8,6 +8,7 @@ import { useTRPC } from "~/trpc/react";
 import { useCan } from "~/components/console-permissions";
 import { useRowFeedback } from "~/components/list-page";
 import type { SessionItem } from "~/lib/validators/session";
+import { useSeededText } from "~/components/use-seeded-text";
 
 /**
  * What an administrator does to a login session, wherever sessions are listed (the sessions
@@ -16,6 +17,7 @@ import type { SessionItem } from "~/lib/validators/session";
  */
 export function SessionActions({ session: r, bin = false, onChanged }: { session: SessionItem; bin?: boolean; onChanged: () => unknown }) {
   const t = useTranslations("session");
+  const seeded = useSeededText();
   const trpc = useTRPC();
   const feedback = useRowFeedback(onChanged);
   const can = {
@@ -26,7 +28,7 @@ export function SessionActions({ session: r, bin = false, onChanged }: { session
     recycle: useCan("uc.session.recycle") !== false,
     purge: useCan("uc.session.purge") !== false,
   };
-  const who = { user: r.userName ?? t("someone"), site: t(`sites.${r.site as "web"}`) };
+  const who = { user: seeded.nickname(r.userName) ?? t("someone"), site: t(`sites.${r.site as "web"}`) };
   const freeze = useMutation(trpc.session.freeze.mutationOptions(feedback(t("frozenDone", who))));
   const unfreeze = useMutation(trpc.session.unfreeze.mutationOptions(feedback(t("unfrozenDone", who))));
   const offline = useMutation(trpc.session.offline.mutationOptions(feedback(t("offlineDone", who))));

@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
 import type { FileItem } from "~/lib/validators/file";
 import { formatBytes } from "./uploadthing";
 import { useFormatTime } from "~/components/time";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const useFmt = () => {
   const f = useFormatTime();
@@ -79,11 +80,17 @@ function DeleteButton({ file, onDelete }: { file: FileItem; onDelete: ViewProps[
   );
 }
 
-const ownerOf = (f: FileItem, byProgram: string) => f.ownerName ?? (f.clientId ? byProgram : "—");
+/** Who uploaded a file: its owner (the seeded operator in the viewer's language), else "by a program". */
+function useOwnerOf() {
+  const seeded = useSeededText();
+  const t = useTranslations("file");
+  return (f: FileItem) => seeded.nickname(f.ownerName) ?? (f.clientId ? t("byProgram") : "—");
+}
 
 /** Cards: preview, then name and the facts. */
 export function FileGrid({ items, canDelete, onDelete }: ViewProps) {
   const fmt = useFmt();
+  const ownerOf = useOwnerOf();
   const t = useTranslations("file");
   return (
     <Row gutter={[16, 16]} data-testid="file-grid">
@@ -105,7 +112,7 @@ export function FileGrid({ items, canDelete, onDelete }: ViewProps) {
               <Typography.Text type="secondary">{formatBytes(f.size)}</Typography.Text>
             </Space>
             <Typography.Text type="secondary" ellipsis style={{ display: "block", fontSize: 12, marginTop: 4 }}>
-              {f.folder} · {ownerOf(f, t("byProgram"))}
+              {f.folder} · {ownerOf(f)}
             </Typography.Text>
             <Typography.Text type="secondary" style={{ display: "block", fontSize: 12 }}>
               {fmt(f.createdAt)}
@@ -127,6 +134,7 @@ export function FileTable({
   pagination,
 }: ViewProps & { loading: boolean; empty: ReactNode; pagination: Pick<TableProps<FileItem>, "pagination" | "onChange"> }) {
   const fmt = useFmt();
+  const ownerOf = useOwnerOf();
   const t = useTranslations("file");
   const c = useTranslations("common");
   const columns: TableProps<FileItem>["columns"] = [
@@ -170,7 +178,7 @@ export function FileTable({
       key: "owner",
       render: (_, f) => (
         <Typography.Text ellipsis={{ tooltip: true }} style={{ maxWidth: 160 }}>
-          {ownerOf(f, t("byProgram"))}
+          {ownerOf(f)}
         </Typography.Text>
       ),
     },

@@ -12,6 +12,7 @@ import { useCan } from "~/components/console-permissions";
 import { Time } from "~/components/time";
 import type { ApiProductItem } from "~/lib/validators/api-product";
 import { SUBSCRIPTION_STATUSES, type ProductSubscriptionItem, type SubscriptionStatus } from "~/lib/validators/product-subscription";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const STATUS_COLOR: Record<SubscriptionStatus, string | undefined> = {
   pending: "orange",
@@ -26,6 +27,7 @@ const PAGE = 20;
 export function SubscriptionsDrawer({ product, onClose }: { product: ApiProductItem | null; onClose: () => void }) {
   const t = useTranslations("apiProduct");
   const c = useTranslations("common");
+  const seeded = useSeededText();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [status, setStatus] = useState<SubscriptionStatus | undefined>(undefined);
@@ -44,7 +46,7 @@ export function SubscriptionsDrawer({ product, onClose }: { product: ApiProductI
       key: "user",
       render: (_, r) => (
         <Space orientation="vertical" size={0}>
-          <span>{r.user.nickname ?? r.user.userName ?? r.user.id}</span>
+          <span>{seeded.nickname(r.user.nickname) ?? r.user.userName ?? r.user.id}</span>
           {r.user.email && <Typography.Text type="secondary">{r.user.email}</Typography.Text>}
         </Space>
       ),

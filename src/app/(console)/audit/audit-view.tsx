@@ -16,11 +16,13 @@ import { ExportButton } from "~/components/export-button";
 import { AuditDiff } from "~/components/audit-diff";
 import { useFormatTime } from "~/components/time";
 import { CopyText } from "~/components/copy-text";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const TEXT_FILTERS = ["actor", "action", "recordId"] as const;
 
 export function AuditView() {
   const fmt = useFormatTime();
+  const seeded = useSeededText();
   const t = useTranslations("audit");
   const c = useTranslations("common");
   const en = useLocale() === "en";
@@ -53,7 +55,7 @@ export function AuditView() {
       key: "actor",
       render: (n: string | null, r) => (
         <>
-          {n ??
+          {seeded.nickname(n) ??
             (r.actorId ? (
               <Typography.Text code>{r.actorId.slice(0, 8)}</Typography.Text>
             ) : (
@@ -142,7 +144,7 @@ export function AuditView() {
               <Descriptions.Item label={t("time")}>{fmt(open.createdAt, "YYYY-MM-DD HH:mm:ss.SSS")}</Descriptions.Item>
               <Descriptions.Item label={t("tenant")}>{open.tenantName ?? open.tenantId ?? "—"}</Descriptions.Item>
               <Descriptions.Item label={t("actor")}>
-                {open.actorName ?? t("anonymous")}{" "}
+                {seeded.nickname(open.actorName) ?? t("anonymous")}{" "}
                 {open.actorId && (
                   <Typography.Text type="secondary" copyable>
                     {open.actorId}

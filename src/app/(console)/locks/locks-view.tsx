@@ -12,9 +12,11 @@ import { handleServerError } from "~/components/form-errors";
 import { serverTable, useUrlState } from "~/components/use-url-state";
 import { sliceFrom } from "~/components/url-read";
 import { useFormatTime } from "~/components/time";
+import { useSeededText } from "~/components/use-seeded-text";
 
 export function LocksView() {
   const fmt = useFormatTime();
+  const seeded = useSeededText();
   const t = useTranslations("lock");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -43,7 +45,7 @@ export function LocksView() {
           locale={{ emptyText: list.isError ? handleServerError(null, list.error) : <Empty description={t("empty")} /> }}
           {...serverTable<Row>(url, list.data?.total ?? 0, (total) => c("total", { total }))}
           columns={[
-            { title: t("user"), dataIndex: "userName", render: (n: string | null) => n ?? "—" },
+            { title: t("user"), dataIndex: "userName", render: (n: string | null) => seeded.nickname(n) ?? "—" },
             { title: t("reason"), dataIndex: "reason", render: (r: string) => t(r === "burst" || r === "device" || r === "admin" ? r : "failures") },
             { title: t("ip"), dataIndex: "ip", render: (ip: string | null) => ip ?? "—" },
             { title: c("createdAt"), dataIndex: "createdAt", render: (d: Date) => fmt(d, "YYYY-MM-DD HH:mm:ss") },

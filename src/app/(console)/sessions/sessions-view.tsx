@@ -16,6 +16,7 @@ import { sessionsInput } from "./list-input";
 import { handleServerError } from "~/components/form-errors";
 import { SessionClientDetail, SessionDevice, SessionPlace } from "~/components/session-client";
 import { useFormatTime } from "~/components/time";
+import { useSeededText } from "~/components/use-seeded-text";
 
 const STATE_COLOR: Record<SessionItem["state"], string> = { active: "green", frozen: "blue", offline: "orange", ended: "default" };
 const useFmt = () => {
@@ -25,6 +26,7 @@ const useFmt = () => {
 
 export function SessionsView() {
   const fmt = useFmt();
+  const seeded = useSeededText();
   const t = useTranslations("session");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -44,7 +46,7 @@ export function SessionsView() {
       render: (_, r) => (
         <Space orientation="vertical" size={0}>
           <span>
-            {r.userName ?? "—"} {r.current && <Tag color="blue">{t("current")}</Tag>}
+            {seeded.nickname(r.userName) ?? "—"} {r.current && <Tag color="blue">{t("current")}</Tag>}
           </span>
           {r.name && <Typography.Text type="secondary">{r.name}</Typography.Text>}
         </Space>

@@ -16,13 +16,16 @@ import { handleServerError } from "~/components/form-errors";
 import { serverTable, useUrlState } from "~/components/use-url-state";
 import { teamInput } from "./list-input";
 import { useFormatTime } from "~/components/time";
+import { useSeededText } from "~/components/use-seeded-text";
 
 type Member = z.infer<typeof teamMember>;
-const nameOf = (m: Pick<Member, "nickname" | "userName" | "phone" | "email">) => m.nickname ?? m.userName ?? m.phone ?? m.email ?? "—";
+const nameOf = (m: Pick<Member, "nickname" | "userName" | "phone" | "email">, nickname: (n: string | null) => string | null) =>
+  nickname(m.nickname) ?? m.userName ?? m.phone ?? m.email ?? "—";
 
 /** The referral tree under one member (default: the signed-in user), in tree order with levels. */
 export function TeamView() {
   const fmt = useFormatTime();
+  const seeded = useSeededText();
   const t = useTranslations("team");
   const c = useTranslations("common");
   const trpc = useTRPC();
@@ -42,7 +45,7 @@ export function TeamView() {
       render: (_, m) => (
         <span style={{ paddingLeft: (m.level - 1) * 20 }}>
           {m.level > 1 && <Typography.Text type="secondary">└ </Typography.Text>}
-          {nameOf(m)}
+          {nameOf(m, seeded.nickname)}
           {m.userName && m.nickname && <Typography.Text type="secondary"> ({m.userName})</Typography.Text>}
         </span>
       ),

@@ -13,6 +13,7 @@ import { useFormatTime } from "~/components/time";
 import { STAT_WINDOWS, type GatewayStatRow, type StatWindow } from "~/lib/validators/api-publish";
 import type { ApiResourceItem } from "~/lib/validators/api";
 import { CHART_HEIGHT, COLORS } from "../../dashboard/chart-style";
+import { useSeededText } from "~/components/use-seeded-text";
 
 // recharts loads after the page, as on the dashboard.
 const DailyPlot = dynamic(() => import("../../dashboard/charts").then((m) => m.DailyPlot), { ssr: false });
@@ -25,6 +26,7 @@ const percent = (r: number) => `${(r * 100).toFixed(r > 0 && r < 0.001 ? 2 : 1)}
 /** Gateway traffic of an API: calls and error rates over 24 hours, 7 or 30 days, per version and per subscription (client). */
 export function TrafficTab({ api }: { api: ApiResourceItem }) {
   const t = useTranslations("apiPublish");
+  const seeded = useSeededText();
   const trpc = useTRPC();
   const fmt = useFormatTime();
   const [window, setWindow] = useState<StatWindow>("24h");
@@ -57,7 +59,7 @@ export function TrafficTab({ api }: { api: ApiResourceItem }) {
           <Space orientation="vertical" size={0}>
             <span>{r.subscription.product.displayName ?? r.subscription.product.name}</span>
             <Typography.Text type="secondary">
-              {r.subscription.owner.nickname ?? r.subscription.owner.userName ?? r.subscription.owner.email ?? r.subscription.owner.id}
+              {seeded.nickname(r.subscription.owner.nickname) ?? r.subscription.owner.userName ?? r.subscription.owner.email ?? r.subscription.owner.id}
             </Typography.Text>
           </Space>
         ) : (

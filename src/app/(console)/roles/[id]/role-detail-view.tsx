@@ -124,7 +124,7 @@ export function RoleDetailView({ id }: { id: string }) {
                     onChange: (current, size) => setPage({ current, size }),
                   }}
                   columns={[
-                    { title: t("user"), key: "user", render: (_, u) => u.nickname ?? u.userName ?? "—" },
+                    { title: t("user"), key: "user", render: (_, u) => seeded.nickname(u.nickname) ?? u.userName ?? "—" },
                     { title: t("phone"), dataIndex: "phone", render: (v: string | null) => v ?? "—" },
                     { title: t("email"), dataIndex: "email", render: (v: string | null) => v ?? "—" },
                     { title: t("status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
