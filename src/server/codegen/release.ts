@@ -57,14 +57,22 @@ import {
 } from "~/lib/validators/sdk-release";
 import type { CodegenLanguageName } from "~/lib/validators/codegen";
 import { findGenerator } from "~/server/codegen/generators";
+import { loadGradually } from "~/server/load-gradually";
 
 /**
  * The Git and npm clients load with the first release or sync that needs them: together with
- * sigstore and npm's fetch stack they are ~200 modules and ~0.3 s that no other call uses.
+ * sigstore and npm's fetch stack they are ~460 modules that no other call uses. They load a
+ * package at a time (`loadGradually`): in one `require` the npm client held the web process for
+ * ~100 ms, and every request with it.
  */
 const loadGit = async () => {
+  await loadGradually("isomorphic-git");
   const [{ default: git }, { default: http }] = await Promise.all([import("isomorphic-git"), import("isomorphic-git/http/node")]);
   return { git, http };
+};
+const loadNpmPublish = async () => {
+  await loadGradually("libnpmpublish");
+  return (await import("libnpmpublish")).publish;
 };
 import { buildInput, finishRun, getGitSettings, secretsFor, startRun, type BuildInput } from "~/server/services/codegen";
 
@@ -734,6 +742,9 @@ async function releaseSteps(
   const gitCfg = input.git ? { ...input.git, token: decryptSecret(input.git.token) } : null;
   const steps = RELEASE_STEPS.filter((s) => s !== "git" || gitCfg);
   await job.setSteps(steps);
+  // The clients load while the generator and the compiler work in their own processes.
+  void loadGradually("libnpmpublish");
+  if (gitCfg) void loadGradually("isomorphic-git");
   const s = stepper(job);
   const work = await mkdtemp(path.join(os.tmpdir(), "uc-sdk-"));
   const pkg = path.join(work, "package");
@@ -796,7 +807,7 @@ async function releaseSteps(
 
     await s.step("publish");
     job.checkCancelled();
-    const { publish: npmPublish } = await import("libnpmpublish");
+    const npmPublish = await loadNpmPublish();
     await npmPublish(JSON.parse(await readFile(path.join(pkg, "package.json"), "utf8")) as Record<string, unknown>, tarball, {
       registry: registryBase(input.npm.registryUrl),
       forceAuth: { token: npmToken },
@@ -862,6 +873,7 @@ async function gitSyncSteps(
 ) {
   const g = { ...input.git, token: decryptSecret(input.git.token) };
   await job.setSteps(GIT_SYNC_STEPS);
+  void loadGradually("isomorphic-git"); // while the generator works in its own process
   const s = stepper(job);
   const work = await mkdtemp(path.join(os.tmpdir(), "uc-sync-"));
   const pkg = path.join(work, "package");
