@@ -71,6 +71,30 @@ test("login sessions at 1440 px: Delete is visible in the window; device and pla
   }
 });
 
+test("the seeded operator's nickname is Chinese in the Chinese console's forms and titles too, and saving keeps it", async ({ page, baseURL, request }) => {
+  await setLocale(page, "zh-CN", baseURL!);
+  await page.goto("/team");
+  await expect(page.getByRole("heading", { name: "平台管理员 的团队" })).toBeVisible();
+
+  await page.goto("/account");
+  await page.getByRole("button", { name: "编辑资料" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("昵称")).toHaveValue("平台管理员");
+  // One length for a nickname everywhere: 64, as on a user's profile.
+  await expect(dialog.getByText("5 / 64")).toBeVisible();
+  await dialog.getByRole("button", { name: /确\s*定/ }).click();
+  await expect(dialog).toBeHidden();
+
+  const me = (await (await request.get("/api/v1/me")).json()) as { id: string };
+  await page.goto(`/users/${me.id}`);
+  await expect(page.getByLabel("昵称")).toHaveValue("平台管理员");
+  // Saved in Chinese, it still reads in each viewer's language.
+  await setLocale(page, "en", baseURL!);
+  await page.goto(`/users/${me.id}`);
+  await expect(page.getByLabel("Nickname")).toHaveValue("Platform operator");
+  await setLocale(page, "zh-CN", baseURL!);
+});
+
 // Before the audit log test: its create is an entry there to open.
 test("tenant detail: a long description does not squeeze the labels", async ({ page, baseURL }) => {
   await setLocale(page, "zh-CN", baseURL!);
@@ -189,4 +213,54 @@ test("every detail page has the same way back to its list", async ({ page, baseU
     seen++;
   }
   expect(seen).toBe(pages.length);
+});
+
+test.describe("on a phone (390 × 844)", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("no page is wider than the window: wide tables scroll inside their card, titles stay whole", async ({ page, baseURL }) => {
+    for (const locale of ["zh-CN", "en"] as const) {
+      await setLocale(page, locale, baseURL!);
+      for (const path of ["/tenants", "/roles", "/clients", "/identity-resources", "/permissions", "/team", "/locks", "/exports"]) {
+        await page.goto(path);
+        await expect(page.locator(".ant-table").first()).toBeVisible();
+        await expect(page.getByTestId("console-menu-toggle")).toBeVisible(); // hydrated
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `${path} in ${locale}`).toBeLessThanOrEqual(390);
+        // The page title is on one line, not broken letter by letter beside the actions.
+        expect(await textLines(page.locator("h3").first()), `${path} title in ${locale}`).toBe(1);
+      }
+      await shot(page, `layout-mobile-exports-${locale}`);
+    }
+  });
+
+  test("the menu opens over the page from a button, and closes on navigation and on Escape", async ({ page, baseURL }) => {
+    for (const locale of ["zh-CN", "en"] as const) {
+      await setLocale(page, locale, baseURL!);
+      await page.goto("/roles");
+      const title = page.locator("h3").first();
+      await expect(title).toBeVisible();
+      const before = (await title.boundingBox())!.width;
+      // Closed, the menu's links are out of the keyboard's way.
+      await expect(page.locator("#console-menu [inert]")).toHaveCount(1);
+      const toggle = page.getByRole("button", { name: locale === "en" ? "Open the menu" : "打开菜单" });
+      await toggle.focus();
+      await page.keyboard.press("Enter");
+      const menu = page.getByTestId("console-sider");
+      const users = menu.getByRole("link", { name: locale === "en" ? "Users" : "用户", exact: true });
+      await expect(users).toBeVisible();
+      await expect(page.getByRole("button", { name: locale === "en" ? "Close the menu" : "关闭菜单" })).toHaveAttribute("aria-expanded", "true");
+      // Over the page, not beside it: the page keeps its width.
+      expect((await title.boundingBox())!.width).toBe(before);
+      await shot(page, `layout-mobile-menu-${locale}`);
+      await page.keyboard.press("Escape");
+      await expect(users).toBeHidden();
+      await expect(toggle).toHaveAttribute("aria-expanded", "false");
+      await toggle.click();
+      await users.click();
+      await expect(page).toHaveURL(/\/users$/);
+      await expect(users).toBeHidden();
+      await expect(page.locator("#console-menu [inert]")).toHaveCount(1);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { Alert, Avatar, Dropdown, Layout, Menu, Space, Typography } from "antd";
+import { Alert, Avatar, Button, Dropdown, Layout, Menu, Space, Typography } from "antd";
 import {
   ApiOutlined,
   ApartmentOutlined,
@@ -17,6 +17,7 @@ import {
   LockOutlined,
   LogoutOutlined,
   MailOutlined,
+  MenuOutlined,
   MessageOutlined,
   ProfileOutlined,
   SafetyOutlined,
@@ -28,7 +29,7 @@ import {
 import Link from "~/components/app-link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { ConsolePermissionsProvider } from "~/components/console-permissions";
@@ -122,6 +123,23 @@ export function ConsoleShell({
     if (mustChange && (pathname !== "/account" || !window.location.search.includes("mustChange=1"))) router.replace("/account?mustChange=1");
   }, [mustChange, pathname, router]);
   const selected = MENU.find((m) => pathname === m.href || pathname.startsWith(`${m.href}/`))?.key;
+  // Below antd's "lg" (992 px) the menu is hidden and opens over the page, from a button in the
+  // header; it closes again on navigation, on Escape and on a tap beside it.
+  const [narrow, setNarrow] = useState(false);
+  // Until the window's width is known (the server's HTML, before hydration), a stylesheet rule
+  // hides the menu on narrow screens (globals.css), so a phone never sees it pushed in first.
+  const [measured, setMeasured] = useState(false);
+  // Open on the page it was opened on: navigating closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === pathname;
+  const setOpen = (o: boolean) => setOpenOn(o ? pathname : null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpenOn(null);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+  const hidden = narrow && !open;
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
@@ -129,32 +147,69 @@ export function ConsoleShell({
       <Layout.Sider
         breakpoint="lg"
         collapsedWidth={0}
+        collapsed={hidden}
+        trigger={null}
+        onBreakpoint={(broken) => {
+          setMeasured(true);
+          setNarrow(broken);
+          setOpen(false);
+        }}
         theme="light"
         width={220}
         data-testid="console-sider"
-        style={{ borderRight: "1px solid #eef0f3", position: "sticky", top: 0, height: "100vh", zIndex: 2 }}
+        id="console-menu"
+        className={measured ? undefined : "uc-menu-unmeasured"}
+        style={{
+          borderRight: "1px solid #eef0f3",
+          top: 0,
+          height: "100vh",
+          zIndex: narrow ? 1001 : 2,
+          ...(narrow ? { position: "fixed", left: 0, boxShadow: open ? "0 6px 16px rgba(0,0,0,0.16)" : undefined } : { position: "sticky" }),
+        }}
       >
-        {/* The scrolling box inside: on the sider itself it would clip the small-screen menu toggle. */}
-        <div style={{ height: "100%", overflowY: "auto" }}>
+        {/* Hidden, its links are out of the tab order too. */}
+        <div style={{ height: "100%", overflowY: "auto", visibility: hidden ? "hidden" : undefined }} inert={hidden}>
           <div style={{ padding: "16px 20px" }}>
             <BrandMark brand={brand} size={28} fallbackName={app("name")} />
           </div>
           <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} style={{ borderInlineEnd: 0 }} />
         </div>
       </Layout.Sider>
-      <Layout>
+      {narrow && open && (
+        <div
+          data-testid="console-menu-backdrop"
+          onClick={() => setOpen(false)}
+          style={{ position: "fixed", inset: 0, zIndex: 1000, background: "rgba(0,0,0,0.25)" }}
+        />
+      )}
+      <Layout style={{ minWidth: 0 }}>
         <Layout.Header
           style={{
             background: "#fff",
-            padding: "0 24px",
+            padding: narrow ? "0 12px" : "0 24px",
             display: "flex",
             alignItems: "center",
             justifyContent: "space-between",
             borderBottom: "1px solid #eef0f3",
           }}
         >
-          <Typography.Text type="secondary">{isOperator ? `${app("console")} · ${tenantName}` : tenantName}</Typography.Text>
-          <Space size="large">
+          <div style={{ display: "flex", alignItems: "center", gap: 8, minWidth: 0, flex: "1 1 auto" }}>
+            {narrow && (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={open ? t("closeMenu") : t("openMenu")}
+                aria-expanded={open}
+                aria-controls="console-menu"
+                data-testid="console-menu-toggle"
+                onClick={() => setOpen(!open)}
+              />
+            )}
+            <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
+              {isOperator ? `${app("console")} · ${tenantName}` : tenantName}
+            </Typography.Text>
+          </div>
+          <Space size={narrow ? "small" : "large"} style={{ flex: "none" }}>
             <LanguageSwitch signedIn />
             <Dropdown
               trigger={["click"]}
@@ -165,13 +220,14 @@ export function ConsoleShell({
               <button type="button" data-testid="user-menu" style={{ background: "none", border: 0, cursor: "pointer", padding: 0 }}>
                 <Space>
                   <Avatar size="small" src={user.avatar ?? undefined} icon={<UserOutlined />} />
-                  <span>{user.name || user.userName}</span>
+                  {/* On a phone the avatar alone; the name stays the button's accessible name. */}
+                  <span className={narrow ? "uc-visually-hidden" : undefined}>{user.name || user.userName}</span>
                 </Space>
               </button>
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content style={{ padding: narrow ? 12 : 24 }}>
           {mustChange && <Alert type="warning" showIcon data-testid="must-change-password" style={{ marginBottom: 16 }} title={t("mustChangePassword")} />}
           <ConsolePermissionsProvider permissions={user.permissions} tenantId={tenantId}>
             {children}

@@ -48,6 +48,16 @@ describe("showFieldErrors", () => {
     expect(set[0]!.name).toEqual(["redirectUris"]);
     expect(set[0]!.errors[0]).toMatch(/^“not a url”: /);
   });
+
+  it("names a long item by its first characters only", () => {
+    const long = `https://${"a".repeat(5000)}`;
+    const values = { name: "My client", grantTypes: ["client_credentials"], scopes: [], redirectUris: [`${long} x`], corsOrigins: [] };
+    const { form, set } = fakeForm([["name"], ["redirectUris"], ["corsOrigins"]], values);
+    expect(parseForm(form, clientCreateInput, values, "en")).toBeNull();
+    const error = set[0]!.errors[0]!;
+    expect(error.length).toBeLessThan(120);
+    expect(error).toMatch(/^“https:\/\/a{29}…”: /);
+  });
 });
 
 type Validator = (rule: unknown, value: unknown) => Promise<void>;

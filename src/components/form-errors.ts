@@ -13,6 +13,9 @@ const namePath = (key: string) => key.split(".").map((p) => (/^\d+$/.test(p) ? N
 type NamePath = (string | number)[];
 const samePath = (a: NamePath, b: NamePath) => a.length === b.length && a.every((p, i) => p === b[i]);
 
+/** An item's value as an error names it: at most 40 characters, so a pasted page does not become the message. */
+const quoted = (v: string) => (v.length > 40 ? `${v.slice(0, 37)}…` : v);
+
 /**
  * Marks each error on its field. An error about one item of a list edited as a whole (a tags
  * input's "redirectUris.1") goes on the list's own field, naming the item, since no field of
@@ -35,7 +38,7 @@ export function showFieldErrors(form: FormInstance, fields: Record<string, strin
       continue;
     }
     const item: unknown = owner.length < path.length ? form.getFieldValue(path) : undefined;
-    const named = typeof item === "string" || typeof item === "number" ? errors.map((e) => `“${String(item)}”: ${e}`) : errors;
+    const named = typeof item === "string" || typeof item === "number" ? errors.map((e) => `“${quoted(String(item))}”: ${e}`) : errors;
     const mark = marks.get(JSON.stringify(owner)) ?? { name: owner, errors: [] };
     mark.errors.push(...named);
     marks.set(JSON.stringify(owner), mark);
@@ -96,7 +99,8 @@ export function parseForm<S extends z.ZodType>(
   locale: Locale,
   onUnplaced?: (messages: string[]) => void,
 ): z.output<S> | null {
-  const r = schema.safeParse(values);
+  // With each issue's input: an empty field is told it is required, not what a value would need.
+  const r = schema.safeParse(values, { reportInput: true });
   if (r.success) return r.data;
   const unplaced = showFieldErrors(form, fieldErrors(r.error, locale));
   if (unplaced.length) onUnplaced?.(unplaced);

@@ -75,6 +75,9 @@ export function ListTable<Row extends { id: string }>({
         dataSource={list.data?.items}
         loading={list.isFetching}
         locale={{ emptyText: emptyText ?? <ListEmpty query={list} title={emptyTitle} hint={emptyHint} /> }}
+        // At least 900 px wide: on a phone the columns scroll inside the card instead of being
+        // squeezed over each other (a column with an ellipsis makes the layout fixed).
+        scroll={{ x: 900 }}
         {...table}
         {...serverTable<Row>(url, total ?? list.data?.total ?? 0, showTotal ?? ((total) => c("total", { total })))}
       />

@@ -8,6 +8,7 @@ import { fieldErrors, message } from "~/lib/validators/common";
 import { tenantCreateInput } from "~/lib/validators/tenant";
 import { userCreateInput } from "~/lib/validators/user";
 import { clientCreateInput } from "~/lib/validators/client";
+import { apiResourceCreateInput } from "~/lib/validators/api";
 
 describe("permission registry", () => {
   it("names every code in both languages, in the <prefix>.<resource>.<action> form", () => {
@@ -154,6 +155,24 @@ describe("one source of translations", () => {
     expect(missing.success).toBe(false);
     expect(fieldErrors(missing.error!, "en").name).toEqual(["This field is required"]);
     expect(fieldErrors(missing.error!, "zh-CN").name).toEqual(["此项必填"]);
+    // A field left empty in a form (parsed with its input) is "required", once, not "too short"
+    // or the format it would need, nor both.
+    const empty = (schema: { safeParse: (v: unknown, p: { reportInput: boolean }) => { error?: unknown } }, input: unknown) =>
+      fieldErrors(schema.safeParse(input, { reportInput: true }).error as Parameters<typeof fieldErrors>[0], "zh-CN");
+    expect(empty(clientCreateInput, { name: "" }).name).toEqual(["此项必填"]);
+    expect(empty(apiResourceCreateInput, { name: "", scopes: [] }).name).toEqual(["此项必填"]);
+    expect(empty(tenantCreateInput, { name: "Acme", hosts: [""] })["hosts.0"]).toEqual(["此项必填"]);
+    // A value that is there is told what is wrong with it.
+    expect(empty(clientCreateInput, { name: "a" }).name).toEqual(["太短了：至少需要 2 个字符"]);
+    // A field that may also be empty (a union with ""): the complaint is the value's, never
+    // "Choose one of:" with nothing after it, whichever order the union lists its alternatives.
+    const nul = "x\u0000y😀🎉";
+    const withNul = tenantCreateInput.safeParse({ name: nul, background: nul });
+    for (const locale of ["en", "zh-CN"] as const) {
+      const e = fieldErrors(withNul.error!, locale);
+      expect(e.background).toEqual(e.name);
+      expect(e.background![0]).not.toMatch(/Choose one of|请从以下选项中选择/);
+    }
     const notNumber = clientCreateInput.safeParse({ name: "abc", tokenLifetime: "soon" });
     expect(fieldErrors(notNumber.error!, "en").tokenLifetime).toEqual(["Enter a number"]);
     const tooSmall = clientCreateInput.safeParse({ name: "abc", tokenLifetime: 5 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { msg, phoneSchema, text, userNameSchema } from "~/lib/validators/common";
+import { NICKNAME_MAX } from "~/lib/validators/values";
 
 export const TERMS_VERSION = "2026-11";
 
@@ -29,7 +30,7 @@ export const registerInput = z
     email: z.union([emailSchema, z.literal("")]).optional(),
     emailCode: z.union([codeSchema, z.literal("")]).optional(),
     userName: z.union([userNameSchema, z.literal("")]).optional(),
-    nickname: text().trim().max(64).optional(),
+    nickname: text().trim().max(NICKNAME_MAX).optional(),
     password: newPasswordSchema,
     acceptTerms: z.literal(true, { message: msg("mustAccept") }),
     afs: captcha,

@@ -41,8 +41,14 @@ const FORMAT_KEYS: Record<string, string> = {
 };
 const bound = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === "bigint" ? Number(v) : (v as number));
 
+/** The complaint of a `z.literal("")` alternative: "not empty". */
+const isEmptyLiteral = (i: Issue) => i.code === "invalid_value" && i.values.length > 0 && i.values.every((v) => v === "");
+
 /** One issue's message in the caller's language: a sentence a person reads, never a type name or a pattern. */
 export function localizeIssue(issue: Issue, locale: Locale): string {
+  // A field left empty has one thing wrong with it, whatever rule caught it first (a minimum
+  // length, a format, a list of options). Forms parse with `reportInput`, so the issue says.
+  if (issue.input === "" && issue.code !== "invalid_union") return translator(locale, "validation")("issue.required");
   const own = issue.message.startsWith("uc:") ? issue.message.slice(3) : null;
   if (own && hasMessage(locale, "validation", own)) return message(own as MessageKey, locale);
   const t = (key: string, values?: Record<string, string | number>) => translator(locale, "validation")(`issue.${key}`, values);
@@ -65,18 +71,21 @@ export function localizeIssue(issue: Issue, locale: Locale): string {
     }
     case "invalid_format":
       return t(FORMAT_KEYS[issue.format] ?? "invalidFormat");
-    case "invalid_value":
-      return issue.values.length > 0 && issue.values.length <= 12
-        ? t("oneOf", { options: issue.values.map(String).join(locale === "en" ? ", " : "、") })
-        : t("invalidValue");
+    case "invalid_value": {
+      // An empty string is no option a person can be told to choose.
+      const options = issue.values.map(String).filter((v) => v !== "");
+      return options.length > 0 && options.length <= 12 ? t("oneOf", { options: options.join(locale === "en" ? ", " : "、") }) : t("invalidValue");
+    }
     case "not_multiple_of":
       return t("multipleOf", { divisor: bound(issue.divisor) });
     case "unrecognized_keys":
       return t("unknownFields", { keys: issue.keys.join(", ") });
     case "invalid_union": {
-      // A union is "this, or empty": the first alternative's complaint is the one that helps.
-      const first = issue.errors?.[0]?.[0];
-      return first ? localizeIssue(first, locale) : t("invalidFormat");
+      // A union is "this, or empty": the complaint that helps is the first alternative's that is
+      // not "empty" (whichever order the schema lists them in).
+      const alternatives = (issue.errors ?? []).map((e) => e[0]).filter((i): i is Issue => !!i);
+      const helpful = alternatives.find((i) => !isEmptyLiteral(i)) ?? alternatives[0];
+      return helpful ? localizeIssue(helpful, locale) : t("invalidFormat");
     }
     case "invalid_key":
     case "invalid_element": {
@@ -99,7 +108,9 @@ export function fieldErrors(error: z.ZodError, locale: Locale): Record<string, s
   const out: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".") || "_";
-    (out[key] ??= []).push(localizeIssue(issue, locale));
+    const text = localizeIssue(issue, locale);
+    const list = (out[key] ??= []);
+    if (!list.includes(text)) list.push(text);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { multiLineText, text } from "~/lib/validators/common";
-import { GENDERS } from "./values";
+import { GENDERS, NICKNAME_MAX } from "./values";
 export { GENDERS };
 
 /** "" from an emptied form field means "clear it". */
@@ -12,7 +12,7 @@ const optionalText = (max: number, lines = false) =>
  * a user: one schema for the form and the procedure.
  */
 export const profileFields = {
-  nickname: optionalText(50),
+  nickname: optionalText(NICKNAME_MAX),
   gender: z.preprocess((v) => (v === "" ? null : v), z.enum(GENDERS).nullable().optional()),
   /** A calendar date, `YYYY-MM-DD`; not in the future. */
   birthday: z.preprocess(

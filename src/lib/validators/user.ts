@@ -2,7 +2,7 @@ import { z } from "zod";
 import { boolish, imageUrlSchema, listInput, msg, phoneSchema, refineRange, multiLineText, text, userNameSchema } from "~/lib/validators/common";
 import { emailSchema } from "~/lib/validators/auth";
 import { GENDERS } from "~/lib/validators/profile";
-import { USER_STATUSES, USER_ORDER } from "./values";
+import { NICKNAME_MAX, USER_STATUSES, USER_ORDER } from "./values";
 export { USER_STATUSES, USER_ORDER };
 
 export { GENDERS };
@@ -18,7 +18,7 @@ export const propertiesSchema = z.record(text().trim().min(1).max(100), multiLin
 /** The profile fields the form and the create/update procedures share. */
 export const userFields = z.object({
   userName: z.union([userNameSchema, z.literal("")]).nullish(),
-  nickname: optText(64),
+  nickname: optText(NICKNAME_MAX),
   avatar: imageUrlSchema.nullish(),
   phone: z.union([phoneSchema, z.literal("")]).nullish(),
   email: z.union([emailSchema, z.literal("")]).nullish(),

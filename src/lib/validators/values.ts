@@ -84,3 +84,6 @@ export const TENANT_ORDER = ["createdAt", "updatedAt", "name"] as const;
 // user.ts
 export const USER_STATUSES = ["active", "disabled"] as const;
 export const USER_ORDER = ["createdAt", "userName", "phone", "email"] as const;
+
+/** A nickname's longest length, wherever one is typed (my account, a user's profile, sign-up). */
+export const NICKNAME_MAX = 64;

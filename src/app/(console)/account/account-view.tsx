@@ -17,7 +17,7 @@ import { clearErrorsOnChange, handleServerError, hasFieldErrors, parseForm, sche
 import { PASSWORD_MAX, PasswordStrength } from "~/components/password-strength";
 import { AvatarUpload } from "~/components/avatar-upload";
 import { SessionDevice, deviceText, placeText } from "~/components/session-client";
-import { GENDERS } from "~/lib/validators/values";
+import { GENDERS, NICKNAME_MAX } from "~/lib/validators/values";
 import { profileInput, type ProfileInput } from "~/lib/validators/profile";
 import { describeError, type Locale } from "~/lib/errors";
 import type { Dayjs } from "dayjs";
@@ -29,6 +29,7 @@ type ProfileValues = Omit<ProfileInput, "birthday"> & { birthday?: Dayjs | null 
 
 /** Nickname, gender, birthday, address, about me: validated by the procedure's own schema. */
 function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const seeded = useSeededText();
   const t = useTranslations("account");
   const locale = useLocale() as Locale;
   const trpc = useTRPC();
@@ -66,7 +67,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
           layout="vertical"
           noValidate
           onValuesChange={clearErrorsOnChange(form)}
-          initialValues={{ ...p, birthday: p.birthday ? dayjs(p.birthday) : null }}
+          initialValues={{ ...p, nickname: seeded.nickname(p.nickname), birthday: p.birthday ? dayjs(p.birthday) : null }}
           onFinish={(v) => {
             setError(null);
             const input = parseForm(form, profileInput, { ...v, birthday: v.birthday ? v.birthday.format("YYYY-MM-DD") : null }, locale);
@@ -74,7 +75,7 @@ function ProfileModal({ open, onClose }: { open: boolean; onClose: () => void })
           }}
         >
           <Form.Item name="nickname" label={t("nickname")}>
-            <Input maxLength={50} showCount autoFocus />
+            <Input maxLength={NICKNAME_MAX} showCount autoFocus />
           </Form.Item>
           <Space size="large" wrap>
             <Form.Item name="gender" label={t("gender")}>

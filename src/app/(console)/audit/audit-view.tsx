@@ -103,7 +103,7 @@ export function AuditView() {
   return (
     <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="audit" filter={filter as Record<string, unknown>} />}>
       <FilterBar filters={filters}>
-        <TextFilter filters={filters} name="actor" label={t("filterActor")} width={200} />
+        <TextFilter filters={filters} name="actor" label={t("filterActor")} width={230} />
         <SelectFilter
           filters={filters}
           name="resource"
@@ -113,7 +113,7 @@ export function AuditView() {
           options={Object.entries(RESOURCE_NAMES).map(([k, n]) => ({ value: k, label: en ? n.en : n.zh }))}
           width={160}
         />
-        <TextFilter filters={filters} name="action" label={t("filterAction")} width={170} />
+        <TextFilter filters={filters} name="action" label={t("filterAction")} width={190} />
         <TextFilter filters={filters} name="recordId" label={t("filterRecord")} width={200} />
         {isOperator && (
           <SelectFilter

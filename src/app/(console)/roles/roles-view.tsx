@@ -47,8 +47,11 @@ export function RolesView() {
       sorter: true,
       sortOrder: sort.sortOrder("name"),
       render: (_: string, row) => (
-        <Space>
-          <Link href={`/roles/${row.id}`}>{seeded.roleLabel(row)}</Link>
+        <Space wrap>
+          {/* A long name wraps in its column instead of running over the next one. */}
+          <Link href={`/roles/${row.id}`} style={{ overflowWrap: "anywhere" }}>
+            {seeded.roleLabel(row)}
+          </Link>
           {row.builtIn ? <Tag color="blue">{t("builtIn")}</Tag> : null}
         </Space>
       ),
@@ -67,7 +70,7 @@ export function RolesView() {
       key: "permissions",
       render: (p: string[]) => <TagList items={p} max={4} gap={4} empty={t("noPermissions")} />,
     },
-    { title: t("memberCount"), dataIndex: "memberCount", key: "memberCount", width: 90 },
+    { title: t("memberCount"), dataIndex: "memberCount", key: "memberCount", width: 110 },
     createdAtColumn(c("createdAt"), sort),
     {
       title: c("actions"),
@@ -100,7 +103,7 @@ export function RolesView() {
             { value: "true", label: t("builtIn") },
             { value: "false", label: t("custom") },
           ]}
-          width={160}
+          width={180}
         />
         <DateRangeFilter filters={filters} />
       </FilterBar>

@@ -113,7 +113,7 @@ export function SessionsView() {
       }
     >
       <FilterBar filters={filters}>
-        <TextFilter filters={filters} name="user" label={t("filterUser")} width={200} />
+        <TextFilter filters={filters} name="user" label={t("filterUser")} width={230} />
         <TextFilter filters={filters} name="ip" label={t("filterIp")} width={150} />
         <SelectFilter
           filters={filters}

@@ -68,7 +68,7 @@ export function TeamView() {
   ];
 
   return (
-    <ConsolePage title={data ? t("root", { name: data.root.name ?? "—" }) : t("title")} intro={t("intro")}>
+    <ConsolePage title={data ? t("root", { name: seeded.nickname(data.root.name) ?? "—" }) : t("title")} intro={t("intro")}>
       <Card size="small">
         <Space wrap size="large">
           <Statistic title={t("direct")} value={data?.root.directCount ?? 0} loading={team.isLoading} />

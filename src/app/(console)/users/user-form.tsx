@@ -5,7 +5,7 @@ import type { Dayjs } from "dayjs";
 import dayjs from "dayjs";
 import { useTranslations } from "next-intl";
 import { UserPicker } from "~/components/user-picker";
-import { GENDERS, USER_STATUSES } from "~/lib/validators/values";
+import { GENDERS, NICKNAME_MAX, USER_STATUSES } from "~/lib/validators/values";
 import type { UserDetail } from "~/lib/validators/user";
 
 export interface ProfileValues {
@@ -61,7 +61,7 @@ export function ProfileFields({
         <Input maxLength={32} showCount autoComplete="off" />
       </Form.Item>
       <Form.Item name="nickname" label={t("nickname")}>
-        <Input maxLength={64} showCount />
+        <Input maxLength={NICKNAME_MAX} showCount />
       </Form.Item>
       <Form.Item name="phone" label={t("phone")} extra={t("phoneHint")}>
         <Input placeholder="+86-15810419011" autoComplete="off" />

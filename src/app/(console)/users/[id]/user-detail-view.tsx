@@ -106,7 +106,9 @@ function ProfileTab({ user }: { user: UserDetail }) {
   const [error, setError] = useState<string | null>(null);
   const saved = useSaved();
   const update = useMutation(trpc.user.update.mutationOptions({ onSuccess: () => saved.ok(), onError: (e) => setError(handleServerError(form, e)) }));
-  useEffect(() => form.setFieldsValue(profileFromDetail(user)), [user, form]);
+  const seeded = useSeededText();
+  // The seeded operator's nickname as the header shows it, in the console's language.
+  useEffect(() => form.setFieldsValue({ ...profileFromDetail(user), nickname: seeded.nickname(user.nickname) ?? "" }), [user, form, seeded]);
   const submit = (v: ProfileValues) => {
     setError(null);
     const parsed = parseForm(form, userUpdateInput, { ...profilePayload(v), id: user.id }, locale);
