@@ -119,3 +119,63 @@ test("select two users and lock them; select all that match a filter and disable
   await ctx.close();
   await operator.dispose();
 });
+
+test("the users table sorts by a column, pages and changes its page size, by mouse and keyboard, kept in the URL, in both languages", async ({
+  browser,
+  baseURL,
+}) => {
+  const origin = `http://${HOST}:${new URL(baseURL!).port}`;
+  const ctx = await browser.newContext({ locale: "zh-CN", baseURL: origin });
+  const page = await ctx.newPage();
+  await setLocale(page, "zh-CN", origin);
+  await signIn(page, origin);
+  const rows = page.locator("tbody tr.ant-table-row");
+  const firstName = () => rows.first().getByRole("link").first();
+
+  await page.goto("/users?name=mass");
+  await expect(rows).toHaveCount(20);
+  await expect(page.locator(".ant-pagination-total-text")).toHaveText(`共 ${MASS} 条`);
+  // The user name column: ascending, then descending, then back to the default (newest first).
+  const header = page.getByRole("columnheader", { name: /用户名/ });
+  await header.click();
+  await expect(page).toHaveURL(/orderby=userName&asc=true/);
+  await expect(header).toHaveAttribute("aria-sort", "ascending");
+  await expect(firstName()).toHaveText("mass-00");
+  await header.focus();
+  await page.keyboard.press("Enter");
+  await expect(header).toHaveAttribute("aria-sort", "descending");
+  await expect(page).not.toHaveURL(/asc=true/);
+  await expect(firstName()).toHaveText("mass-24");
+  // Page 2 holds the rest, in the same order; the sort stays.
+  await page.getByTitle("2", { exact: true }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page).toHaveURL(/orderby=userName/);
+  await expect(rows).toHaveCount(MASS - 20);
+  await expect(firstName()).toHaveText("mass-04");
+  await expect(page.locator(".ant-pagination-item-active")).toHaveText("2");
+  // 50 a page: every match on one page.
+  await page.getByRole("combobox", { name: "页码" }).click();
+  await page.getByRole("option", { name: "50 条/页" }).click();
+  await expect(page).toHaveURL(/size=50/);
+  await expect(rows).toHaveCount(MASS);
+  await expect(page.getByTitle("2", { exact: true })).toHaveCount(0);
+  await shot(page, "users-table-sorted-zh");
+
+  // In English, from the keyboard: the next page, then the sort cleared.
+  await setLocale(page, "en", origin);
+  await page.goto("/users?name=mass&orderby=userName&asc=true");
+  await expect(firstName()).toHaveText("mass-00");
+  await page.getByTitle("Next Page").focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/page=2/);
+  await expect(firstName()).toHaveText("mass-20");
+  const enHeader = page.getByRole("columnheader", { name: /User name/ });
+  await enHeader.click(); // ascending → descending
+  await expect(page).not.toHaveURL(/page=2/); // a new order starts at page 1
+  await enHeader.click(); // descending → the default
+  await expect(page).not.toHaveURL(/orderby=/);
+  await expect(enHeader).not.toHaveAttribute("aria-sort");
+  await expect(page.getByRole("columnheader", { name: /Created/ })).toHaveAttribute("aria-sort", "descending");
+  await shot(page, "users-table-default-en");
+  await ctx.close();
+});

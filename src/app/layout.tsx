@@ -13,6 +13,8 @@ import { TIME_ZONE_COOKIE, timeZoneOr } from "~/lib/time-zone";
 import { cookies } from "next/headers";
 // antd's styles as one cacheable stylesheet (AntdStyleRegistry says how antd is told); ours after it.
 import "antd/dist/antd.css";
+// The variables of the antd components drawn as our own markup (src/lib/antd-markup-vars.ts).
+import "./antd-markup.css";
 import "./globals.css";
 
 export const metadata: Metadata = { title: { default: "User Center", template: "%s · User Center" } };

@@ -1,6 +1,8 @@
 "use client";
 
-import { Collapse, Empty, Space, Table, Tag, Typography } from "antd";
+import { Collapse, Empty, Space, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { useTranslations } from "next-intl";
 import { diffRows, type DiffRow } from "~/lib/audit-diff";
 
@@ -28,7 +30,7 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
     );
   return (
     <>
-      <Table<DiffRow>
+      <DataTable<DiffRow>
         rowKey="field"
         size="small"
         pagination={false}

@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, Avatar, Button, Dropdown, Layout, Menu, Space, Typography } from "antd";
+import { Alert, Avatar, Button, Layout, Space, Typography } from "antd";
+import { LazyDropdown } from "~/components/lazy-dropdown";
 import {
   ApiOutlined,
   ApartmentOutlined,
@@ -29,7 +30,8 @@ import {
 import Link from "~/components/app-link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useEffect, useState, type ReactNode } from "react";
+import { cloneElement, useEffect, useState, type ReactElement, type ReactNode } from "react";
+import { ANTD_THEME } from "~/lib/antd-theme";
 import { hasPermission, type PermissionCode } from "~/lib/permissions";
 import { LanguageSwitch } from "~/components/language-switch";
 import { ConsolePermissionsProvider } from "~/components/console-permissions";
@@ -70,7 +72,7 @@ type MenuLabel =
   | "apiDocs"
   | "publicTenant";
 
-const MENU: { key: string; href: string; icon: ReactNode; label: MenuLabel; needs?: PermissionCode }[] = [
+const MENU: { key: string; href: string; icon: ReactElement<{ className?: string }>; label: MenuLabel; needs?: PermissionCode }[] = [
   { key: "dashboard", href: "/dashboard", icon: <DashboardOutlined />, label: "dashboard", needs: "uc.dashboard.get" },
   { key: "tenants", href: "/tenants", icon: <ApartmentOutlined />, label: "tenants", needs: "uc.tenant.get" },
   { key: "users", href: "/users", icon: <UserOutlined />, label: "users", needs: "uc.user.get" },
@@ -110,11 +112,7 @@ export function ConsoleShell({
   const t = useTranslations("nav");
   const app = useTranslations("app");
   const pathname = usePathname();
-  const items = MENU.filter((m) => !m.needs || hasPermission(user.permissions, m.needs)).map((m) => ({
-    key: m.key,
-    icon: m.icon,
-    label: <Link href={m.href}>{t(m.label)}</Link>,
-  }));
+  const items = MENU.filter((m) => !m.needs || hasPermission(user.permissions, m.needs));
   const brand = useBrand();
   const router = useRouter();
   const mustChange = !!user.mustChangePassword;
@@ -172,7 +170,29 @@ export function ConsoleShell({
           <div style={{ padding: "16px 20px" }}>
             <BrandMark brand={brand} size={28} fallbackName={app("name")} />
           </div>
-          <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} style={{ borderInlineEnd: 0 }} />
+          {/* antd's inline Menu as markup (antd.css draws it; its variables: src/app/antd-markup.css): a
+              list of links, in the tab order, without rc-menu's code on every page. */}
+          <ul
+            className={`ant-menu ant-menu-root ant-menu-inline ant-menu-light ${ANTD_THEME.cssVar.key} ant-menu-css-var`}
+            role="menu"
+            style={{ borderInlineEnd: 0 }}
+          >
+            {items.map((m) => (
+              <li
+                key={m.key}
+                role="menuitem"
+                className={m.key === selected ? "ant-menu-item ant-menu-item-selected" : "ant-menu-item"}
+                style={{ paddingLeft: 24 }}
+              >
+                {cloneElement(m.icon, { className: "ant-menu-item-icon" })}
+                <span className="ant-menu-title-content">
+                  <Link href={m.href} aria-current={m.key === selected ? "page" : undefined}>
+                    {t(m.label)}
+                  </Link>
+                </span>
+              </li>
+            ))}
+          </ul>
         </div>
       </Layout.Sider>
       {narrow && open && (
@@ -211,8 +231,7 @@ export function ConsoleShell({
           </div>
           <Space size={narrow ? "small" : "large"} style={{ flex: "none" }}>
             <LanguageSwitch signedIn />
-            <Dropdown
-              trigger={["click"]}
+            <LazyDropdown
               menu={{
                 items: [{ key: "signout", icon: <LogoutOutlined />, label: t("signOut"), onClick: signOut }],
               }}
@@ -224,7 +243,7 @@ export function ConsoleShell({
                   <span className={narrow ? "uc-visually-hidden" : undefined}>{user.name || user.userName}</span>
                 </Space>
               </button>
-            </Dropdown>
+            </LazyDropdown>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: narrow ? 12 : 24 }}>

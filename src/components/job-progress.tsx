@@ -1,7 +1,8 @@
 "use client";
 
 import { useFeedback } from "~/components/feedback";
-import { Button, Progress, Space, Tag, Typography } from "antd";
+import { Button, Progress, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import { CheckCircleOutlined, CloseCircleOutlined, LoadingOutlined, StopOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";

@@ -2,7 +2,9 @@
 
 import { useFeedback } from "~/components/feedback";
 import type { ReactNode } from "react";
-import { Button, Space, Table, Tag, Typography } from "antd";
+import { Button, Space, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableColumnType, TableProps } from "antd";
@@ -70,7 +72,7 @@ export function ListTable<Row extends { id: string }>({
   const c = useTranslations("common");
   return (
     <Card size="small">
-      <Table<Row>
+      <DataTable<Row>
         rowKey="id"
         dataSource={list.data?.items}
         loading={list.isFetching}

@@ -1,6 +1,7 @@
 "use client";
 
-import { Table, Tag, Typography } from "antd";
+import { Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Tag, Tooltip } from "antd";
+import { Tooltip } from "antd";
+import { Tag } from "~/components/tag";
 import type { TableColumnType } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";

@@ -4,6 +4,9 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { createCache, StyleProvider } from "@ant-design/cssinjs";
 import { Button, ConfigProvider, Drawer, Form, Input, Menu, Select, Table, Tag } from "antd";
+import { renderToStaticMarkup } from "react-dom/server";
+import { Tag as MarkupTag } from "~/components/tag";
+import { markupVarsCss } from "~/lib/antd-markup-vars";
 import { ANTD_FILE_STYLE_PATHS } from "~/lib/antd-css-file";
 import { fileStylePaths } from "~/lib/antd-css-paths";
 import { ANTD_THEME } from "~/components/providers";
@@ -53,5 +56,17 @@ describe("antd's prebuilt stylesheet", () => {
       const vars = [...cache.cache.entries()].filter(([key]) => key.startsWith("token%")).map(([, [, v]]) => String((v as unknown[])[3]));
       expect(vars.join("")).toContain(`--ant-color-primary:${colorPrimary}`);
     }
+  });
+
+  it("gives antd's components drawn as our markup the CSS variables antd's own would write (after an antd upgrade: npx tsx scripts/antd-markup-vars.ts)", () => {
+    expect(readFileSync(new URL("../app/antd-markup.css", import.meta.url), "utf8")).toBe(markupVarsCss());
+  });
+
+  it("marks up a Tag as antd's component does", () => {
+    const ours = renderToStaticMarkup(h(MarkupTag, { color: "green" }, "on"));
+    const antds = renderToStaticMarkup(h(ConfigProvider, { theme: ANTD_THEME }, h(Tag, { color: "green" }, "on")));
+    expect(ours).toBe('<span class="ant-tag ant-tag-filled ant-tag-green css-var-uc">on</span>');
+    expect(antds).toContain(ours);
+    expect(renderToStaticMarkup(h(MarkupTag, null, "plain"))).toBe('<span class="ant-tag ant-tag-filled css-var-uc">plain</span>');
   });
 });

@@ -1,6 +1,7 @@
 "use client";
 
-import { Alert, Col, Empty, Row, Space, Tag, Typography } from "antd";
+import { Alert, Col, Empty, Row, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import Link from "~/components/app-link";
 import { useQuery } from "@tanstack/react-query";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Button, Descriptions, Empty, Space, Tag, Typography } from "antd";
+import { Button, Descriptions, Empty, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import Link from "~/components/app-link";
 import { useTranslations } from "next-intl";

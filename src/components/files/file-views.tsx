@@ -1,6 +1,8 @@
 "use client";
 
-import { Button, Card, Col, Row, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Col, Row, Space, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { DeleteOutlined, ExportOutlined, FileExcelOutlined, FileOutlined, FilePdfOutlined, FileWordOutlined } from "@ant-design/icons";
@@ -197,7 +199,7 @@ export function FileTable({
   ];
   return (
     <div data-testid="file-table">
-      <Table<FileItem>
+      <DataTable<FileItem>
         rowKey="id"
         columns={columns}
         dataSource={items}

@@ -1,13 +1,13 @@
 "use client";
 
 import { useFeedback } from "~/components/feedback";
-import { Button, Col, DatePicker, Empty, Pagination, Progress, Row, Segmented, Select, Space, Spin, Typography } from "antd";
+import { Button, Col, Empty, Pagination, Progress, Row, Segmented, Select, Space, Spin, Typography } from "antd";
 import { Card } from "~/components/card";
 import { AppstoreOutlined, BarsOutlined, ReloadOutlined } from "@ant-design/icons";
-import dayjs from "dayjs";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { ConsolePage } from "~/components/console-page";
+import { DateRangeFilter } from "~/components/filter-bar";
 import { useCan } from "~/components/console-permissions";
 import { handleServerError } from "~/components/form-errors";
 import { UserPicker } from "~/components/user-picker";
@@ -142,11 +142,7 @@ export function FilesView() {
               style={{ width: 200 }}
               data-testid="filter-owner"
             />
-            <DatePicker.RangePicker
-              aria-label={c("dateRange")}
-              value={url.get("start") && url.get("end") ? [dayjs(url.get("start")), dayjs(url.get("end"))] : null}
-              onChange={(r) => url.set({ start: r?.[0]?.format("YYYY-MM-DD"), end: r?.[1]?.format("YYYY-MM-DD"), page: undefined })}
-            />
+            <DateRangeFilter filters={{ url, set: (range) => url.set({ ...range, page: undefined }) }} />
             <Button
               icon={<ReloadOutlined />}
               onClick={() => url.set({ kind: undefined, folder: undefined, owner: undefined, start: undefined, end: undefined, page: undefined })}

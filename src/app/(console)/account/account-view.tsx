@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { ConsolePage } from "~/components/console-page";
-import { Alert, Button, DatePicker, Descriptions, Form, Input, List, Modal, Select, Space, Tabs, Tag, Tooltip } from "antd";
+import { Alert, Button, DatePicker, Descriptions, Form, Input, List, Modal, Select, Space, Tabs, Tooltip } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

@@ -6,7 +6,8 @@ import { DateRangeFilter, FilterBar, TextFilter } from "~/components/filter-bar"
 import { CodeName, DeleteAction, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
 import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
 import { schemaRule } from "~/components/form-errors";
-import { Button, Form, Input, InputNumber, Select, Space, Switch, Tag } from "antd";
+import { Button, Form, Input, InputNumber, Select, Space, Switch } from "antd";
+import { Tag } from "~/components/tag";
 import type { TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

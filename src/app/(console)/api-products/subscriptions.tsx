@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Button, Drawer, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Drawer, Select, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

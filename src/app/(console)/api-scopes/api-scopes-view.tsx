@@ -4,9 +4,7 @@ import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, TextFilter } from "~/components/filter-bar";
 import { CodeName, DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
-import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
-import { Button, Form, Space } from "antd";
+import { Button, Space } from "antd";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -14,8 +12,12 @@ import { useState } from "react";
 import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER } from "~/lib/validators/values";
-import { apiScopeCreateInput, apiScopeUpdateInput, type ApiScopeItem } from "~/lib/validators/api";
+import type { ApiScopeItem } from "~/lib/validators/api";
+import dynamic from "next/dynamic";
 import { apiScopesInput } from "./list-input";
+
+// The form (antd Form, the shared zod schemas) loads when the drawer is first opened, not with the list.
+const ScopeDrawer = dynamic(() => import("./scope-drawer").then((m) => m.ScopeDrawer), { ssr: false });
 
 export function ApiScopesView() {
   const t = useTranslations("apiScope");
@@ -69,51 +71,9 @@ export function ApiScopesView() {
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <ScopeDrawer
-        key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`}
-        item={editing}
-        onClose={() => setEditing(null)}
-        onSaved={invalidate}
-      />
+      {editing !== null && (
+        <ScopeDrawer key={`${editing === "new" ? "new" : editing.id}-${locale}`} item={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      )}
     </ConsolePage>
-  );
-}
-
-interface FormValues {
-  name: string;
-  displayName?: string;
-  description?: string;
-  claims: string[];
-}
-
-export function ScopeDrawer({ item, onClose, onSaved }: { item: ApiScopeItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
-  const t = useTranslations("apiScope");
-  const trpc = useTRPC();
-  const [form] = Form.useForm<FormValues>();
-  const save = useDrawerSave(form, onSaved, onClose);
-  const existing = item && item !== "new" ? item : null;
-  const create = useMutation(trpc.apiScope.create.mutationOptions(save.mutation));
-  const update = useMutation(trpc.apiScope.update.mutationOptions(save.mutation));
-  function submit(v: FormValues) {
-    const payload = { ...v, name: v.name ?? "", claims: v.claims ?? [] };
-    if (existing) save.submit(apiScopeUpdateInput, { ...payload, id: existing.id }, update.mutate);
-    else save.submit(apiScopeCreateInput, payload, create.mutate);
-  }
-  return (
-    <FormDrawer<FormValues>
-      open={item !== null}
-      title={existing ? t("editTitle", { name: existing.name }) : t("new")}
-      size={560}
-      onClose={onClose}
-      saveTestId="apiscope-save"
-      form={form}
-      saving={create.isPending || update.isPending}
-      error={save.error}
-      onFinish={submit}
-      initialValues={existing ? { ...catalogNameValues(existing), claims: existing.claims } : { claims: [] }}
-    >
-      <CatalogNameFields ns="apiScope" />
-      <CatalogClaimsField ns="apiScope" name="claims" />
-    </FormDrawer>
   );
 }

@@ -3,7 +3,8 @@
 import { ConsolePage } from "~/components/console-page";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { ListTable, useListPage } from "~/components/list-page";
-import { Button, Descriptions, Drawer, Space, Tag, Typography } from "antd";
+import { Button, Descriptions, Drawer, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import type { TableProps } from "antd";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";

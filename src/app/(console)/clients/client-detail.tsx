@@ -3,7 +3,8 @@
 import { useFeedback } from "~/components/feedback";
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Alert, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, DatePicker, Descriptions, Empty, Form, Image, Input, Modal, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { KeyOutlined, PlusOutlined } from "@ant-design/icons";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Col, Row, Segmented, Select, Skeleton, Statistic, Table, Typography } from "antd";
+import { Col, Row, Segmented, Select, Skeleton, Statistic, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
 import { Card } from "~/components/card";
 import { useQuery, keepPreviousData, type UseQueryResult } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
@@ -379,7 +380,7 @@ function ErrorsCard({ scope }: { scope: Scope }) {
       summary={(d) => t("errors.summary", { total: d.total, days: range[0] })}
     >
       {(d) => (
-        <Table
+        <DataTable
           size="small"
           rowKey="code"
           pagination={false}

@@ -2,7 +2,9 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { ListEmpty } from "~/components/list-empty";
-import { Progress, Select, Space, Table, Tag, Typography } from "antd";
+import { Progress, Select, Space, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import type { TableProps } from "antd";
 import type { ReactNode } from "react";
@@ -101,7 +103,7 @@ export function ExportsView() {
         />
       </Card>
       <Card size="small">
-        <Table<ExportJobView>
+        <DataTable<ExportJobView>
           rowKey="id"
           columns={columns}
           dataSource={list.data?.items}

@@ -4,9 +4,8 @@ import { ConsolePage } from "~/components/console-page";
 import { useTenantColumn } from "~/components/tenant-column";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { CodeName, DeleteAction, ListActions, ListTable, TagList, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { FormDrawer, useDrawerSave } from "~/components/form-drawer";
-import { CatalogClaimsField, CatalogNameFields, catalogNameValues } from "~/components/api-catalog-fields";
-import { Alert, Button, Form, Space, Tag } from "antd";
+import { Button, Space } from "antd";
+import { Tag } from "~/components/tag";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -14,9 +13,13 @@ import { useState } from "react";
 import Link from "~/components/app-link";
 import { useTRPC } from "~/trpc/react";
 import { API_ORDER } from "~/lib/validators/values";
-import { identityResourceCreateInput, identityResourceUpdateInput, type IdentityResourceItem } from "~/lib/validators/api";
+import type { IdentityResourceItem } from "~/lib/validators/api";
+import dynamic from "next/dynamic";
 import { useSeededText } from "~/components/use-seeded-text";
 import { identityResourcesInput } from "./list-input";
+
+// The form (antd Form, the shared zod schemas) loads when the drawer is first opened, not with the list.
+const IdentityDrawer = dynamic(() => import("./identity-drawer").then((m) => m.IdentityDrawer), { ssr: false });
 
 export function IdentityResourcesView() {
   const t = useTranslations("identityResource");
@@ -91,53 +94,9 @@ export function IdentityResourcesView() {
         <DateRangeFilter filters={filters} />
       </FilterBar>
       <ListTable url={url} list={list} columns={columns} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} />
-      <IdentityDrawer
-        key={`${editing === null ? "closed" : editing === "new" ? "new" : editing.id}-${locale}`}
-        item={editing}
-        onClose={() => setEditing(null)}
-        onSaved={invalidate}
-      />
+      {editing !== null && (
+        <IdentityDrawer key={`${editing === "new" ? "new" : editing.id}-${locale}`} item={editing} onClose={() => setEditing(null)} onSaved={invalidate} />
+      )}
     </ConsolePage>
-  );
-}
-
-interface FormValues {
-  name: string;
-  displayName?: string;
-  description?: string;
-  claims: string[];
-}
-
-export function IdentityDrawer({ item, onClose, onSaved }: { item: IdentityResourceItem | "new" | null; onClose: () => void; onSaved: () => unknown }) {
-  const t = useTranslations("identityResource");
-  const trpc = useTRPC();
-  const seeded = useSeededText();
-  const [form] = Form.useForm<FormValues>();
-  const save = useDrawerSave(form, onSaved, onClose);
-  const existing = item && item !== "new" ? item : null;
-  const create = useMutation(trpc.identityResource.create.mutationOptions(save.mutation));
-  const update = useMutation(trpc.identityResource.update.mutationOptions(save.mutation));
-  function submit(v: FormValues) {
-    const payload = { ...v, name: v.name ?? "", claims: v.claims ?? [] };
-    if (existing) save.submit(identityResourceUpdateInput, { ...payload, id: existing.id }, update.mutate);
-    else save.submit(identityResourceCreateInput, payload, create.mutate);
-  }
-  return (
-    <FormDrawer<FormValues>
-      open={item !== null}
-      title={existing ? t("editTitle", { name: existing.name }) : t("new")}
-      size={560}
-      onClose={onClose}
-      saveTestId="identity-save"
-      form={form}
-      saving={create.isPending || update.isPending}
-      error={save.error}
-      onFinish={submit}
-      initialValues={existing ? { ...catalogNameValues(seeded.identity(existing)), claims: existing.claims } : { claims: [] }}
-    >
-      {existing?.standard && <Alert type="info" showIcon title={t("standardHelp")} style={{ marginBottom: 16 }} />}
-      <CatalogNameFields ns="identityResource" nameLocked={existing?.standard} />
-      <CatalogClaimsField ns="identityResource" name="claims" />
-    </FormDrawer>
   );
 }

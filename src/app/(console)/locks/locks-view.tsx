@@ -3,7 +3,9 @@
 import { useFeedback } from "~/components/feedback";
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
-import { Button, Empty, Table, Tag } from "antd";
+import { Button, Empty } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
@@ -38,7 +40,7 @@ export function LocksView() {
   return (
     <ConsolePage title={t("title")} intro={t("intro")} extra={<ExportButton resource="locks" filter={input} />}>
       <Card size="small">
-        <Table<Row>
+        <DataTable<Row>
           rowKey="id"
           loading={list.isFetching}
           dataSource={list.data?.items}

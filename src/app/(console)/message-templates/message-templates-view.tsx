@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useRef, useState, type KeyboardEvent } from "react";
-import { Alert, Button, Descriptions, Drawer, Empty, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
+import { Alert, Button, Descriptions, Drawer, Empty, Form, Input, Select, Space, Table, Tabs, Tooltip, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";

@@ -2,7 +2,9 @@
 
 import { ConsolePage } from "~/components/console-page";
 import { ExportButton } from "~/components/export-button";
-import { Empty, Input, Table, Tag } from "antd";
+import { Empty, Input } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
@@ -37,7 +39,7 @@ export function OutboxView() {
         />
       </Card>
       <Card size="small">
-        <Table
+        <DataTable
           rowKey="id"
           loading={list.isFetching && !list.data}
           dataSource={list.data?.items}

@@ -1,7 +1,9 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Empty, Input, Table, Tag, Typography } from "antd";
+import { Empty, Input, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
@@ -54,7 +56,7 @@ export function PermissionsView() {
         />
       </Card>
       <Card size="small">
-        <Table<Row>
+        <DataTable<Row>
           rowKey="key"
           loading={list.isFetching}
           dataSource={groups}

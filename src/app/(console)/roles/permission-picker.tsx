@@ -1,6 +1,7 @@
 "use client";
 
-import { Checkbox, Empty, Input, Space, Tag, Typography } from "antd";
+import { Checkbox, Empty, Input, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { PERMISSIONS, PERMISSION_PREFIX, RESOURCE_NAMES, type PermissionResource } from "~/lib/permissions";

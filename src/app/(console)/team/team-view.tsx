@@ -1,7 +1,9 @@
 "use client";
 
 import { ConsolePage } from "~/components/console-page";
-import { Button, Empty, Input, Select, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Button, Empty, Input, Select, Space, Statistic, Typography } from "antd";
+import { DataTable } from "~/components/data-table";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import type { TableProps } from "antd";
 import { ApartmentOutlined, ReloadOutlined, SearchOutlined } from "@ant-design/icons";
@@ -123,7 +125,7 @@ export function TeamView() {
         </Space>
       </Card>
       <Card size="small">
-        <Table<Member>
+        <DataTable<Member>
           rowKey="id"
           columns={columns}
           dataSource={data?.items}

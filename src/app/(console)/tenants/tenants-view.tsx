@@ -3,7 +3,8 @@
 import { ConsolePage } from "~/components/console-page";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { Button, Space, Tag, Typography } from "antd";
+import { Button, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import type { TableProps } from "antd";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";

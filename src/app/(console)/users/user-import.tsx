@@ -1,7 +1,8 @@
 "use client";
 
 import { useFeedback } from "~/components/feedback";
-import { Alert, Button, Modal, Progress, Space, Spin, Table, Tag, Typography, Upload } from "antd";
+import { Alert, Button, Modal, Progress, Space, Spin, Table, Typography, Upload } from "antd";
+import { Tag } from "~/components/tag";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { useSeededText } from "~/components/use-seeded-text";

@@ -3,7 +3,8 @@
 import { ConsolePage } from "~/components/console-page";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "~/components/filter-bar";
 import { DeleteAction, ListActions, ListTable, createdAtColumn, useListPage, useRowFeedback } from "~/components/list-page";
-import { Button, Segmented, Space, Tag, Typography } from "antd";
+import { Button, Segmented, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { DownOutlined, UpOutlined, UploadOutlined } from "@ant-design/icons";
@@ -16,13 +17,15 @@ import { USER_ORDER, USER_STATUSES } from "~/lib/validators/values";
 import type { UserItem } from "~/lib/validators/user";
 import { TEXT_FILTERS, usersInput } from "./list-input";
 import { useCan } from "~/components/console-permissions";
-import { BulkBar, BulkJobs } from "./bulk-actions";
+import { BulkJobs } from "./bulk-jobs";
 import { useSeededText } from "~/components/use-seeded-text";
 import dynamic from "next/dynamic";
 
 // The "new user" form loads when it is first opened, not with the list.
 const UserDrawer = dynamic(() => import("./user-drawer").then((m) => m.UserDrawer), { ssr: false });
 // So does the import dialog (antd's upload, the preview table): when its button is first pressed.
+// And the bar of bulk actions (its dialogs, the date picker, the shared zod schemas): with the first row selected.
+const BulkBar = dynamic(() => import("./bulk-actions").then((m) => m.BulkBar), { ssr: false });
 const UserImportDialog = dynamic(() => import("./user-import").then((m) => m.UserImportDialog), { ssr: false });
 
 type Status = (typeof USER_STATUSES)[number];
@@ -224,7 +227,7 @@ export function UsersView() {
         )}
       </FilterBar>
       <BulkJobs onFinished={invalidate} />
-      {!bin && (
+      {!bin && (selection.ids.length > 0 || selection.all) && (
         <BulkBar
           ids={selection.ids}
           all={selection.all}

@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, Button, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

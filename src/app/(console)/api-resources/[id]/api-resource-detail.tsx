@@ -1,6 +1,7 @@
 "use client";
 
-import { Empty, Table, Tag, Typography } from "antd";
+import { Empty, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import Link from "~/components/app-link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
@@ -11,7 +12,7 @@ import { DetailPage, Facts } from "~/components/detail-page";
 import { TagList } from "~/components/list-page";
 import { useHistoryTab } from "~/components/record-history";
 import type { ApiResourceItem } from "~/lib/validators/api";
-import { ResourceDrawer } from "../api-resources-view";
+import { ResourceDrawer } from "../resource-drawer";
 import { useSeededText } from "~/components/use-seeded-text";
 import { PublishTab, ReleasesTab, VersionsTab } from "./publishing";
 import { SubscribersTab } from "./subscribers";

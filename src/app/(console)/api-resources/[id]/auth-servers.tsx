@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, Button, Drawer, Form, Input, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Drawer, Form, Input, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import type { TableProps } from "antd";
 import { PlusOutlined } from "@ant-design/icons";

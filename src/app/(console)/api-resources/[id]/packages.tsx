@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, Avatar, Button, Empty, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Avatar, Button, Empty, Form, Input, InputNumber, Select, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";

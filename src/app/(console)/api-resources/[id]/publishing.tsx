@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useCallback, useRef, useState } from "react";
-import { Alert, Button, Checkbox, Drawer, Empty, Form, Input, List, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { Alert, Button, Checkbox, Drawer, Empty, Form, Input, List, Modal, Radio, Select, Space, Switch, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { CloudUploadOutlined, FileSearchOutlined, PlusOutlined } from "@ant-design/icons";
 import Link from "~/components/app-link";
 import { TRPCClientError } from "@trpc/client";

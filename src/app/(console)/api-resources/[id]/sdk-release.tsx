@@ -8,7 +8,8 @@
  */
 import { useFeedback } from "~/components/feedback";
 import { useEffect, useState } from "react";
-import { Alert, Button, Descriptions, Form, Input, Modal, Space, Tag, Typography } from "antd";
+import { Alert, Button, Descriptions, Form, Input, Modal, Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { CloudUploadOutlined, BranchesOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";

@@ -3,7 +3,8 @@
 import { useFeedback } from "~/components/feedback";
 import { useEffect, useMemo, useState } from "react";
 import dynamic from "next/dynamic";
-import { Alert, Button, Checkbox, Col, Empty, Form, Input, Progress, Radio, Row, Select, Space, Spin, Table, Tabs, Tag, Tooltip, Tree, Typography } from "antd";
+import { Alert, Button, Checkbox, Col, Empty, Form, Input, Progress, Radio, Row, Select, Space, Spin, Table, Tabs, Tooltip, Tree, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import type { DataNode } from "antd/es/tree";
 import { DownloadOutlined, ThunderboltOutlined } from "@ant-design/icons";

@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useState } from "react";
-import { Alert, Empty, Input, Space, Table, Tag } from "antd";
+import { Alert, Empty, Input, Space, Table } from "antd";
+import { Tag } from "~/components/tag";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import dynamic from "next/dynamic";
-import { Alert, Col, Empty, Radio, Row, Space, Statistic, Table, Tag, Typography } from "antd";
+import { Alert, Col, Empty, Radio, Row, Space, Statistic, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import type { TableProps } from "antd";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";

@@ -1,12 +1,13 @@
 "use client";
 
-import { Empty, Table, Tag, Typography } from "antd";
+import { Empty, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import Link from "~/components/app-link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { CatalogDetail } from "~/components/catalog-detail";
-import { ScopeDrawer } from "../api-scopes-view";
+import { ScopeDrawer } from "../scope-drawer";
 
 export function ApiScopeDetail({ id }: { id: string }) {
   const t = useTranslations("apiScope");

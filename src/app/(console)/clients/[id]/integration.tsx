@@ -5,7 +5,8 @@
  * samples with them filled in) and its "Try it" (src/server/oidc/try.ts): a form post to the
  * provider's start endpoint, which comes back to this tab with `?run=<id>` to show the result.
  */
-import { Alert, Button, Descriptions, Empty, Input, Space, Spin, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Descriptions, Empty, Input, Space, Spin, Tabs, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { ExperimentOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";

@@ -1,12 +1,12 @@
 "use client";
 
-import { Tag } from "antd";
+import { Tag } from "~/components/tag";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useTRPC } from "~/trpc/react";
 import { CatalogDetail } from "~/components/catalog-detail";
 import { useSeededText } from "~/components/use-seeded-text";
-import { IdentityDrawer } from "../identity-resources-view";
+import { IdentityDrawer } from "../identity-drawer";
 
 export function IdentityResourceDetail({ id }: { id: string }) {
   const t = useTranslations("identityResource");

@@ -2,7 +2,8 @@
 
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Descriptions, Empty, Space, Table, Tag, Typography } from "antd";
+import { Descriptions, Empty, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";

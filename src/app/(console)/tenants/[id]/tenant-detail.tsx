@@ -1,6 +1,7 @@
 "use client";
 
-import { Empty, Table, Tag, Tooltip, Typography } from "antd";
+import { Empty, Table, Tooltip, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";

@@ -3,7 +3,8 @@
 import { useFeedback } from "~/components/feedback";
 import { useHistoryTab } from "~/components/record-history";
 import { DetailPage } from "~/components/detail-page";
-import { Alert, Button, Checkbox, DatePicker, Descriptions, Divider, Empty, Form, Input, Skeleton, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Checkbox, DatePicker, Descriptions, Divider, Empty, Form, Input, Skeleton, Space, Table, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { Popconfirm } from "~/components/lazy-popconfirm";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";

@@ -2,7 +2,8 @@
 
 import { useFeedback } from "~/components/feedback";
 import { useMemo, useState } from "react";
-import { Alert, Button, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Tag, Typography } from "antd";
+import { Alert, Button, Empty, Form, Input, List, Select, Skeleton, Space, Tabs, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "~/components/app-link";

@@ -1,6 +1,7 @@
 "use client";
 
-import { Space, Tag, Typography } from "antd";
+import { Space, Typography } from "antd";
+import { Tag } from "~/components/tag";
 import { Card } from "~/components/card";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
