@@ -150,7 +150,7 @@ test("a list page loads no zod, sign-in library, result illustrations, tabs, toa
   await setLocale(page, "en", baseURL!);
   // antd's table is drawn by src/components/data-table.tsx, the bulk bar (its date picker, the users'
   // schemas) loads with the first selected row, the catalogue's forms with their drawers.
-  for (const path of ["/permissions", "/audit", "/sessions", "/roles", "/users", "/api-resources", "/locks"]) {
+  for (const path of ["/users", "/api-resources", "/locks", "/permissions", "/audit", "/sessions", "/roles"]) {
     await page.goto(path);
     await expect(page.locator("tr.ant-table-row, .ant-table-placeholder").first()).toBeVisible();
     await page.waitForLoadState("networkidle");
